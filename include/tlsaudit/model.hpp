@@ -1,0 +1,115 @@
+#pragma once
+// Plain data passed between the stages of a scan (see DESIGN.md, "Data flow").
+// No stage includes another stage's headers: they share only these types.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit {
+
+using bytes = std::vector<unsigned char>;
+using time_point = std::chrono::sys_seconds;
+
+// One scan target as read from a line of input, already normalised:
+// `host` is an IDNA A-label in lower case, or an IP literal without brackets.
+struct target {
+    std::string host;
+    std::uint16_t port = 443;
+    std::string sni;            // name sent in the SNI extension; empty: none (IP literals)
+    bool host_is_ip = false;
+    std::uint64_t line_no = 0;  // 1-based line of the input this target came from
+    std::string input;          // the input line, trimmed (for reports)
+
+    // Identity used to scan each target once: host, port and SNI.
+    std::string key() const { return host + '|' + std::to_string(port) + '|' + sni; }
+};
+
+// A line of input that could not be understood. The scan goes on.
+struct input_error {
+    std::uint64_t line_no = 0;
+    std::string input;
+    std::string message;
+};
+
+// Why a target or endpoint produced no chain. `code` is one of the stable strings
+// listed in error_codes below; `detail` is free text (may hold server-controlled text).
+struct scan_error {
+    std::string stage;   // "dns", "connect", "handshake"
+    std::string code;
+    std::string detail;
+};
+
+namespace error_codes {
+inline constexpr const char* dns = "dns";
+inline constexpr const char* refused = "refused";
+inline constexpr const char* unreachable = "unreachable";
+inline constexpr const char* timeout_connect = "timeout-connect";
+inline constexpr const char* timeout_handshake = "timeout-handshake";
+inline constexpr const char* tls_alert = "tls-alert";
+inline constexpr const char* protocol_error = "protocol-error";
+inline constexpr const char* reset = "reset";
+inline constexpr const char* closed = "closed";
+inline constexpr const char* not_tls = "not-tls";
+}  // namespace error_codes
+
+struct phase_timings {
+    std::optional<double> dns_ms;
+    std::optional<double> connect_ms;
+    std::optional<double> handshake_ms;
+};
+
+// What one TLS endpoint served, byte for byte, or why it served nothing.
+struct capture {
+    std::vector<bytes> chain;   // DER certificates in served order, leaf first
+    bytes stapled_ocsp;         // empty when nothing was stapled
+    std::string protocol;       // "TLSv1.3", ...
+    std::string cipher;
+    std::string alpn;
+    phase_timings timings;
+    int attempts = 0;           // connection attempts made (retries included)
+    std::optional<scan_error> error;
+};
+
+// One address behind a target.
+struct endpoint {
+    target tgt;
+    std::string address;        // textual IP; empty when resolution failed
+};
+
+struct scan_result {
+    endpoint ep;
+    capture cap;
+};
+
+// Parsed basics of one certificate (scanner/x509). Never trusted: every string
+// here comes from the server.
+struct cert_info {
+    std::string subject;        // RFC 2253 one-line form
+    std::string issuer;
+    std::string subject_cn;
+    std::string issuer_cn;
+    std::string serial_hex;     // upper-case hex, no leading zeros beyond one byte
+    time_point not_before{};
+    time_point not_after{};
+    std::string sha256;         // hex, upper case, of the DER
+    std::string spki_sha256;    // hex, lower case, of the DER SubjectPublicKeyInfo
+    std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;
+    std::string key_type;       // "RSA", "EC", "Ed25519", ...
+    int key_bits = 0;
+    std::string curve;          // EC only
+    std::string signature_algorithm;  // e.g. "sha256WithRSAEncryption"
+    bool is_ca = false;
+    bool self_issued = false;   // subject == issuer
+    std::string subject_key_id; // hex
+    std::string authority_key_id;
+    std::vector<std::string> ocsp_urls;
+    std::vector<std::string> ca_issuer_urls;
+    std::vector<std::string> crl_urls;
+    std::optional<time_point> earliest_sct;  // earliest embedded SCT timestamp
+};
+
+}  // namespace tlsaudit
