@@ -1,0 +1,130 @@
+#include "line_parser.hpp"
+
+#include "hostname.hpp"
+#include "target_token.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace tlsaudit::targets::detail {
+
+namespace {
+
+constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+
+std::vector<std::string_view> split_words(std::string_view text)
+{
+    std::vector<std::string_view> words;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        while (pos < text.size() && is_space(text[pos])) ++pos;
+        const std::size_t start = pos;
+        while (pos < text.size() && !is_space(text[pos])) ++pos;
+        if (pos > start) words.push_back(text.substr(start, pos - start));
+    }
+    return words;
+}
+
+// Checks that make a line unreadable as text, before any parsing.
+std::optional<std::string> unreadable(std::string_view line, std::size_t line_length)
+{
+    if (line_length > max_line_bytes) {
+        return "line is " + std::to_string(line_length) + " bytes long; the limit is " +
+               std::to_string(max_line_bytes) + " bytes";
+    }
+    if (const std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
+        return "line contains a NUL byte at offset " + std::to_string(nul) + " (binary input?)";
+    }
+    if (const std::size_t bad = find_invalid_utf8(line); bad != std::string_view::npos) {
+        return "line is not valid UTF-8 (byte " + printable(line.substr(bad, 1), 8) + " at offset " +
+               std::to_string(bad) + ")";
+    }
+    return std::nullopt;
+}
+
+struct line_options {
+    std::optional<std::string> sni;
+};
+
+outcome<line_options> parse_options_words(const std::vector<std::string_view>& words)
+{
+    line_options result;
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        const std::string_view word = words[i];
+        const std::size_t eq = word.find('=');
+        if (eq == std::string_view::npos) {
+            return failure{"unexpected " + quote(word) + " after the target; options are key=value (sni=NAME)"};
+        }
+        const std::string_view key = word.substr(0, eq);
+        const std::string_view value = word.substr(eq + 1);
+        if (key != "sni") return failure{"unknown option " + quote(key) + " (supported: sni)"};
+        if (result.sni) return failure{"option 'sni' given more than once"};
+        if (value.empty()) return failure{"sni= needs a host name"};
+        if (value.front() == '[' || parse_ip(value)) {
+            // RFC 6066 3: "Literal IPv4 and IPv6 addresses are not permitted in HostName".
+            return failure{"sni= takes a host name, not an IP address: " + quote(value)};
+        }
+        auto name = normalise_hostname(value);
+        if (auto* f = std::get_if<failure>(&name)) return failure{"invalid sni= name: " + f->message};
+        result.sni = std::move(std::get<std::string>(name));
+    }
+    return result;
+}
+
+input_error make_error(std::uint64_t line_no, std::string_view trimmed, std::string message)
+{
+    return input_error{line_no, printable(trimmed, max_echo_bytes), std::move(message)};
+}
+
+}  // namespace
+
+void check_options(const parse_options& opts)
+{
+    if (opts.ports.empty()) throw std::invalid_argument("parse_options::ports is empty");
+    if (std::find(opts.ports.begin(), opts.ports.end(), std::uint16_t{0}) != opts.ports.end()) {
+        throw std::invalid_argument("parse_options::ports holds port 0");
+    }
+}
+
+parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts)
+{
+    if (line.substr(0, utf8_bom.size()) == utf8_bom) {
+        line.remove_prefix(utf8_bom.size());
+        line_length -= utf8_bom.size();
+    }
+    const std::string_view trimmed = trim(line);
+    if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
+
+    const std::string_view content = trim(strip_comment(trimmed));
+    if (content.empty()) return std::monostate{};
+
+    const std::vector<std::string_view> words = split_words(content);
+    if (words.front().find('=') != std::string_view::npos && words.front().find('/') == std::string_view::npos) {
+        return make_error(line_no, trimmed, "line starts with option " + quote(words.front()) + "; the target comes first");
+    }
+    auto spec = parse_target_token(words.front(), opts.allow_large_cidr);
+    if (auto* f = std::get_if<failure>(&spec)) return make_error(line_no, trimmed, std::move(f->message));
+    auto options = parse_options_words(words);
+    if (auto* f = std::get_if<failure>(&options)) return make_error(line_no, trimmed, std::move(f->message));
+
+    target_spec& s = std::get<target_spec>(spec);
+    line_plan plan;
+    plan.proto.host = std::move(s.host);
+    plan.proto.host_is_ip = s.host_is_ip;
+    plan.proto.line_no = line_no;
+    plan.proto.input = printable(trimmed, 4 * max_line_bytes);
+    if (auto& sni = std::get<line_options>(options).sni) {
+        plan.proto.sni = std::move(*sni);
+    } else if (!s.host_is_ip) {
+        plan.proto.sni = plan.proto.host;
+    }
+    plan.cidr = s.cidr;
+    plan.ports = s.port ? std::vector<std::uint16_t>{*s.port} : opts.ports;
+    plan.proto.port = plan.ports.front();
+    return plan;
+}
+
+}  // namespace tlsaudit::targets::detail

@@ -1,0 +1,154 @@
+#include "target_token.hpp"
+
+#include "hostname.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace tlsaudit::targets::detail {
+
+namespace {
+
+constexpr std::string_view scheme_separator = "://";
+
+enum class context { line, url };
+
+outcome<target_spec> with_port(target_spec spec, std::string_view port_text)
+{
+    auto port = parse_port(port_text);
+    if (auto* f = std::get_if<failure>(&port)) return std::move(*f);
+    spec.port = std::get<std::uint16_t>(port);
+    return spec;
+}
+
+target_spec ip_spec(const ip_address& address)
+{
+    return target_spec{format_ip(address), true, std::nullopt, std::nullopt};
+}
+
+// "LEN" or "LEN:PORT" after the '/' of a CIDR block.
+outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after_slash, bool allow_large)
+{
+    const std::size_t colon = after_slash.find(':');
+    auto block = make_cidr(network, after_slash.substr(0, colon), allow_large);
+    if (auto* f = std::get_if<failure>(&block)) return std::move(*f);
+    target_spec spec{format_ip(network), true, std::nullopt, std::get<cidr_block>(block)};
+    if (colon == std::string_view::npos) return spec;
+    return with_port(std::move(spec), after_slash.substr(colon + 1));
+}
+
+outcome<target_spec> bracketed(std::string_view text, context where, bool allow_large)
+{
+    const std::size_t close = text.find(']');
+    if (close == std::string_view::npos) return failure{"missing ']' after bracketed IPv6 address " + quote(text)};
+    const std::string_view inside = text.substr(1, close - 1);
+    if (inside.find('%') != std::string_view::npos) {
+        return failure{"IPv6 zone identifiers are not supported: " + quote(inside)};
+    }
+    const auto address = parse_ipv6(inside);
+    if (!address) return failure{quote(inside) + " is not an IPv6 address"};
+
+    const std::string_view after = text.substr(close + 1);
+    if (after.empty()) return ip_spec(*address);
+    if (after.front() == ':') return with_port(ip_spec(*address), after.substr(1));
+    if (after.front() == '/' && where == context::line) return cidr_spec(*address, after.substr(1), allow_large);
+    return failure{"unexpected " + quote(after) + " after ']'"};
+}
+
+outcome<target_spec> host_spec(std::string_view host)
+{
+    if (host.empty()) return failure{"missing host"};
+    if (const auto v4 = parse_ipv4(host)) return ip_spec(*v4);
+    auto name = normalise_hostname(host);
+    if (auto* f = std::get_if<failure>(&name)) return std::move(*f);
+    return target_spec{std::move(std::get<std::string>(name)), false, std::nullopt, std::nullopt};
+}
+
+outcome<target_spec> authority(std::string_view text, context where, bool allow_large)
+{
+    if (text.empty()) return failure{"missing host"};
+    if (text.front() == '[') return bracketed(text, where, allow_large);
+
+    if (const std::size_t slash = text.find('/'); slash != std::string_view::npos) {
+        const std::string_view address_text = text.substr(0, slash);
+        const auto address = parse_ip(address_text);
+        if (!address) {
+            return failure{quote(text) + " is not a CIDR block: " + quote(address_text) +
+                           " is not an IP address (a URL needs https://)"};
+        }
+        return cidr_spec(*address, text.substr(slash + 1), allow_large);
+    }
+
+    const auto colons = std::count(text.begin(), text.end(), ':');
+    if (colons >= 2) {
+        if (where == context::url) return failure{"an IPv6 address in a URL must be in brackets: https://[addr]:port/"};
+        if (text.find('%') != std::string_view::npos) {
+            return failure{"IPv6 zone identifiers are not supported: " + quote(text)};
+        }
+        const auto address = parse_ipv6(text);
+        if (!address) {
+            return failure{quote(text) + " is not a valid IPv6 address (write [addr]:port to give a port)"};
+        }
+        return ip_spec(*address);
+    }
+    if (colons == 1) {
+        const std::size_t colon = text.find(':');
+        auto spec = host_spec(text.substr(0, colon));
+        if (auto* f = std::get_if<failure>(&spec)) return std::move(*f);
+        return with_port(std::move(std::get<target_spec>(spec)), text.substr(colon + 1));
+    }
+    return host_spec(text);
+}
+
+bool is_scheme(std::string_view scheme)
+{
+    const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (scheme.empty() || !alpha(scheme.front())) return false;
+    return std::all_of(scheme.begin(), scheme.end(), [&](char c) {
+        return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+    });
+}
+
+outcome<target_spec> url(std::string_view token, std::size_t separator)
+{
+    const std::string_view scheme = token.substr(0, separator);
+    if (!is_scheme(scheme)) return failure{"invalid URL scheme " + quote(scheme)};
+    if (to_lower_ascii(scheme) != "https") {
+        return failure{"URL scheme " + quote(to_lower_ascii(scheme)) + " is not supported; only https:// URLs are"};
+    }
+    const std::string_view rest = token.substr(separator + scheme_separator.size());
+    const std::string_view host_port = rest.substr(0, rest.find_first_of("/?#"));
+    if (host_port.find('@') != std::string_view::npos) {
+        return failure{"user information ('user@') is not allowed in a URL"};
+    }
+    if (host_port.empty()) return failure{"URL has no host"};
+    return authority(host_port, context::url, false);
+}
+
+}  // namespace
+
+outcome<std::uint16_t> parse_port(std::string_view text)
+{
+    if (text.empty()) return failure{"missing port after ':'"};
+    if (text.find_first_not_of("0123456789") != std::string_view::npos) {
+        return failure{"port " + quote(text) + " is not a number"};
+    }
+    const std::string_view digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+    unsigned long value = 0;
+    for (const char c : digits.substr(0, 6)) value = value * 10 + static_cast<unsigned long>(c - '0');
+    if (digits.size() > 5 || value == 0 || value > 65535) {
+        return failure{"port " + quote(text) + " is out of range (1-65535)"};
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+outcome<target_spec> parse_target_token(std::string_view token, bool allow_large_cidr)
+{
+    if (const std::size_t separator = token.find(scheme_separator); separator != std::string_view::npos) {
+        return url(token, separator);
+    }
+    return authority(token, context::line, allow_large_cidr);
+}
+
+}  // namespace tlsaudit::targets::detail
