@@ -18,7 +18,8 @@ namespace tlsaudit::x509 {
 // for bad input; thread-safe.
 std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, std::string& error);
 
-// Lower/upper-case hex of SHA-256 over `data`.
+// Lower/upper-case hex of SHA-256 over `data`. Throws std::runtime_error only when
+// libcrypto itself fails (an environment failure, not bad input).
 std::string sha256_hex(std::span<const unsigned char> data, bool upper = true);
 
 // Base64 (RFC 4648, with padding, no line breaks) and its inverse; decode returns
