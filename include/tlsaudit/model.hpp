@@ -53,6 +53,8 @@ inline constexpr const char* protocol_error = "protocol-error";
 inline constexpr const char* reset = "reset";
 inline constexpr const char* closed = "closed";
 inline constexpr const char* not_tls = "not-tls";
+inline constexpr const char* excluded = "excluded";  // address family filtered out
+inline constexpr const char* internal = "internal";  // a bug or resource exhaustion in the scanner
 }  // namespace error_codes
 
 struct phase_timings {
@@ -70,6 +72,7 @@ struct capture {
     std::string alpn;
     phase_timings timings;
     int attempts = 0;           // connection attempts made (retries included)
+    time_point scanned_at{};    // when the scan of this endpoint started (UTC)
     std::optional<scan_error> error;
 };
 
@@ -110,6 +113,13 @@ struct cert_info {
     std::vector<std::string> ca_issuer_urls;
     std::vector<std::string> crl_urls;
     std::optional<time_point> earliest_sct;  // earliest embedded SCT timestamp
+};
+
+// One certificate of a served chain after parsing: `info` is empty when the DER could
+// not be parsed, and `error` says why.
+struct parsed_cert {
+    std::optional<cert_info> info;
+    std::string error;
 };
 
 }  // namespace tlsaudit

@@ -1,0 +1,47 @@
+#pragma once
+// Resolution, connection and TLS handshake (scanner/net): targets -> scan_results.
+// The only public entry point is blocking; Asio stays inside the module.
+
+#include <tlsaudit/model.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::net {
+
+struct scan_config {
+    std::size_t concurrency = 1000;        // handshakes in flight, all threads together
+    std::size_t threads = 0;               // 0: one per core
+    std::chrono::milliseconds dns_timeout{5000};
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds handshake_timeout{10000};
+    double rate = 0;                       // new connections per second, all threads; 0: unlimited
+    int retries = 1;                       // extra connection attempts after a failed connect
+    bool ipv4_only = false;
+    bool ipv6_only = false;
+    std::string resolver;                  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
+    std::vector<std::string> alpn{"h2", "http/1.1"};
+};
+
+// Hands out the next target, or nullopt when there are none left. Called from scan
+// threads, never concurrently (run_scan serialises calls).
+using target_source = std::function<std::optional<target>()>;
+
+// Receives each result as soon as it is known: one per resolved address, or one with an
+// empty address when resolution failed. Called concurrently from several scan threads.
+using result_sink = std::function<void(scan_result&&)>;
+
+// Scans until `next` is exhausted and every result was delivered.
+// Throws std::invalid_argument for a bad config (e.g. unparsable resolver) and
+// std::runtime_error when the environment fails (c-ares or OpenSSL initialisation);
+// per-target failures are never thrown, they are results.
+void run_scan(const scan_config& config, const target_source& next, const result_sink& sink);
+
+// Validates a resolver address ("IP", "IP:port", "[v6]:port"); returns an error message or "".
+std::string check_resolver_address(const std::string& resolver);
+
+}  // namespace tlsaudit::net

@@ -1,0 +1,28 @@
+#pragma once
+// JSON form of scan records (report/). Built with Boost.JSON, never by string
+// concatenation; every string is made valid UTF-8 first (invalid bytes become U+FFFD),
+// so a record stays valid JSON whatever a server or an input line contains.
+
+#include <tlsaudit/result.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace tlsaudit::report {
+
+// Version of the NDJSON record layout; bumped on any incompatible change.
+inline constexpr int ndjson_schema_version = 1;
+
+boost::json::object to_json(const endpoint_result& result);
+boost::json::object to_json(const input_error& error);
+boost::json::object to_json(const cert_info& cert);
+
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD.
+std::string valid_utf8(std::string_view text);
+
+// "2026-11-24T03:38:56Z"
+std::string iso8601(time_point t);
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,40 @@
+#pragma once
+// What the sinks receive for one endpoint: the capture, the parsed chain, and what the
+// later stages (revocation, audit) concluded.
+
+#include <tlsaudit/finding.hpp>
+#include <tlsaudit/model.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <vector>
+
+namespace tlsaudit {
+
+struct endpoint_result {
+    endpoint ep{};
+    capture cap{};
+    std::vector<parsed_cert> certs{};                            // parallel to cap.chain
+    std::vector<std::optional<revocation_status>> revocation{};  // parallel to cap.chain; empty: not checked
+    std::vector<finding> findings{};
+    std::string rules_version{};  // version of the rules catalogue behind the findings; "": not audited
+
+    // The highest severity among the findings; nullopt when there are none.
+    std::optional<severity> worst() const {
+        std::optional<severity> w;
+        for (const auto& f : findings)
+            if (!w || f.level > *w) w = f.level;
+        return w;
+    }
+};
+
+// Conclusions about a name as a whole, across the endpoints (addresses) behind one
+// target, e.g. inconsistent-deployment. Written after the endpoint records.
+struct name_result {
+    target tgt{};
+    std::vector<std::string> addresses{};  // endpoints that served a chain
+    std::vector<finding> findings{};
+    std::string rules_version{};
+};
+
+}  // namespace tlsaudit

@@ -1,0 +1,116 @@
+#include <tlsaudit/report/json_records.hpp>
+
+#include <tlsaudit/x509.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include <cmath>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+json::string str(std::string_view text) { return json::string(valid_utf8(text)); }
+
+json::array strings(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(str(item));
+    return out;
+}
+
+json::value optional_ms(const std::optional<double>& ms) {
+    if (!ms) return nullptr;
+    return std::round(*ms * 1000.0) / 1000.0;
+}
+
+json::value to_json_value(const scan_error& e) {
+    return json::object{{"stage", str(e.stage)}, {"code", str(e.code)}, {"detail", str(e.detail)}};
+}
+
+json::object target_json(const target& t) {
+    return json::object{{"input", str(t.input)},
+                        {"line", t.line_no},
+                        {"host", str(t.host)},
+                        {"port", t.port},
+                        {"sni", t.sni.empty() ? json::value(nullptr) : json::value(str(t.sni))}};
+}
+
+json::object chain_entry(const bytes& der, const parsed_cert& parsed) {
+    json::object entry;
+    if (parsed.info) {
+        entry = to_json(*parsed.info);
+    } else {
+        entry["sha256"] = x509::sha256_hex(der);
+        entry["parse_error"] = str(parsed.error);
+    }
+    entry["der"] = x509::base64_encode(der);
+    return entry;
+}
+
+}  // namespace
+
+std::string iso8601(time_point t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
+
+json::object to_json(const cert_info& c) {
+    json::object o;
+    o["subject"] = str(c.subject);
+    o["issuer"] = str(c.issuer);
+    o["serial"] = str(c.serial_hex);
+    o["not_before"] = iso8601(c.not_before);
+    o["not_after"] = iso8601(c.not_after);
+    o["sha256"] = str(c.sha256);
+    o["spki_sha256"] = str(c.spki_sha256);
+    o["san_dns"] = strings(c.dns_names);
+    o["san_ip"] = strings(c.ip_addresses);
+    json::object key{{"type", str(c.key_type)}, {"bits", c.key_bits}};
+    if (!c.curve.empty()) key["curve"] = str(c.curve);
+    o["key"] = std::move(key);
+    o["signature_algorithm"] = str(c.signature_algorithm);
+    o["is_ca"] = c.is_ca;
+    return o;
+}
+
+json::object to_json(const endpoint_result& r) {
+    const capture& cap = r.cap;
+    json::object o;
+    o["schema_version"] = ndjson_schema_version;
+    o["type"] = "endpoint";
+    o["scanned_at"] = iso8601(cap.scanned_at);
+    o["target"] = target_json(r.ep.tgt);
+    o["address"] = r.ep.address.empty() ? json::value(nullptr) : json::value(str(r.ep.address));
+    o["status"] = cap.error ? "error" : "ok";
+    o["error"] = cap.error ? to_json_value(*cap.error) : json::value(nullptr);
+    if (cap.protocol.empty()) {
+        o["tls"] = nullptr;
+    } else {
+        o["tls"] = json::object{{"protocol", str(cap.protocol)},
+                                {"cipher", str(cap.cipher)},
+                                {"alpn", cap.alpn.empty() ? json::value(nullptr) : json::value(str(cap.alpn))}};
+    }
+    o["timings_ms"] = json::object{{"dns", optional_ms(cap.timings.dns_ms)},
+                                   {"connect", optional_ms(cap.timings.connect_ms)},
+                                   {"handshake", optional_ms(cap.timings.handshake_ms)}};
+    o["attempts"] = cap.attempts;
+    o["stapled_ocsp"] = cap.stapled_ocsp.empty() ? json::value(nullptr)
+                                                 : json::value(x509::base64_encode(cap.stapled_ocsp));
+    json::array chain;
+    for (std::size_t i = 0; i < cap.chain.size(); ++i)
+        chain.emplace_back(chain_entry(cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{}));
+    o["chain"] = std::move(chain);
+    return o;
+}
+
+json::object to_json(const input_error& e) {
+    return json::object{{"schema_version", ndjson_schema_version},
+                        {"type", "input-error"},
+                        {"line", e.line_no},
+                        {"input", str(e.input)},
+                        {"error", str(e.message)}};
+}
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,88 @@
+#include "demo_command.hpp"
+
+#include "exit_codes.hpp"
+#include "limits.hpp"
+
+#include <tlsaudit/lab/demo.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace tlsaudit::app {
+
+namespace {
+
+// lab.json: what each lab endpoint serves, so anyone (and the tests) can check the scan.
+std::string lab_manifest(const lab::demo_lab& lab) {
+    boost::json::array endpoints;
+    for (const auto& e : lab.endpoints()) {
+        boost::json::array nodes;
+        for (const auto& n : e.nodes) {
+            boost::json::array chain;
+            for (const auto& der : n.chain) chain.emplace_back(x509::sha256_hex(der));
+            nodes.emplace_back(boost::json::object{{"address", n.address}, {"chain_sha256", std::move(chain)}});
+        }
+        endpoints.emplace_back(boost::json::object{{"id", e.id},
+                                                   {"description", e.description},
+                                                   {"target", e.target_line},
+                                                   {"expected_error", e.expected_error},
+                                                   {"nodes", std::move(nodes)}});
+    }
+    return boost::json::serialize(boost::json::object{{"endpoints", std::move(endpoints)}});
+}
+
+}  // namespace
+
+CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
+    auto* cmd = app.add_subcommand(
+        "demo", "Start a built-in lab of loopback TLS servers (no network needed), scan it and write the outputs");
+    cmd->add_option("-o,--out", options.out, "Directory for the outputs")->capture_default_str();
+    auto& scan = options.scan;
+    scan.pipeline.net.concurrency = 64;
+    scan.handshake_timeout_s = 2;  // the lab's silent server is expected to time out
+    scan.connect_timeout_s = 2;
+    cmd->add_option("-c,--concurrency", scan.pipeline.net.concurrency, "Handshakes in flight")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10000));
+    cmd->footer("Example:\n  tlsaudit demo --out /tmp/demo && less /tmp/demo/scan.ndjson");
+    return cmd;
+}
+
+int run_demo_command(demo_command_options& options) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.out, ec);
+    if (ec) throw config_error("cannot create " + options.out.string() + ": " + ec.message());
+
+    lab::demo_lab lab;
+    auto& scan = options.scan;
+    apply_timeouts(scan);
+    ensure_descriptor_limit(scan.pipeline.net.concurrency);
+    scan.pipeline.net.resolver = lab.resolver();
+    scan.pipeline.ndjson = (options.out / "scan.ndjson").string();
+    scan.pipeline.save_chains = options.out / "chains";
+
+    const std::string targets = lab.targets_text();
+    std::ofstream(options.out / "targets.txt") << targets;
+    std::ofstream(options.out / "lab.json") << lab_manifest(lab) << "\n";
+    std::istringstream input(targets);
+    const auto summary = run_pipeline(input, scan.pipeline);
+
+    fmt::print("tlsaudit demo: scanned {} lab targets ({} endpoints, {} handshakes completed", summary.targets,
+               summary.endpoints, summary.handshakes_ok);
+    for (const auto& [code, count] : summary.errors) fmt::print(", {} {}", count, code);
+    fmt::print(")\n");
+    for (const auto& e : lab.endpoints())
+        fmt::print("  {:<20} {:<44} {}\n", e.id, e.target_line, e.description);
+    fmt::print("wrote {}\n      {}\n      {}\n      {}\n", (options.out / "targets.txt").string(),
+               (options.out / "lab.json").string(), scan.pipeline.ndjson, scan.pipeline.save_chains->string());
+    return exit_code::ok;
+}
+
+}  // namespace tlsaudit::app

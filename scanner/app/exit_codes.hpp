@@ -1,0 +1,20 @@
+#pragma once
+// Process exit codes (also in README and --help).
+
+#include <stdexcept>
+
+namespace tlsaudit::app {
+
+namespace exit_code {
+inline constexpr int ok = 0;          // scan ran (per-target failures are data, not exit codes)
+inline constexpr int findings = 1;    // findings at or above --fail-on
+inline constexpr int usage = 2;       // usage or configuration error, before any connection
+inline constexpr int failed = 3;      // the scan could not run
+}  // namespace exit_code
+
+// A configuration problem found before scanning: exit code 2.
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace tlsaudit::app

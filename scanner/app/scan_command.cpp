@@ -1,0 +1,95 @@
+#include "scan_command.hpp"
+
+#include "exit_codes.hpp"
+#include "limits.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+
+namespace tlsaudit::app {
+namespace {
+
+std::chrono::milliseconds seconds_to_ms(double seconds) {
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
+}
+
+void print_summary(const scan_summary& s) {
+    fmt::print(stderr, "tlsaudit: {} targets, {} endpoints, {} handshakes, {} input errors", s.targets,
+               s.endpoints, s.handshakes_ok, s.input_errors);
+    for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
+    fmt::print(stderr, "\n");
+}
+
+}  // namespace
+
+void add_scan_options(CLI::App& cmd, scan_command_options& o) {
+    auto& p = o.pipeline;
+    cmd.add_option("-p,--port", p.parse.ports, "Port(s) for lines that name none (default 443)")
+        ->check(CLI::Range(1, 65535))
+        ->delimiter(',');
+    cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16");
+    cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses");
+    cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses")->excludes("--ipv4-only");
+    cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port] or [IPv6]:port")
+        ->check([](const std::string& value) { return net::check_resolver_address(value); });
+    cmd.add_option("-c,--concurrency", p.net.concurrency, "Handshakes in flight")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per core)")->check(CLI::Range(0, 256));
+    cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--retries", p.net.retries, "Extra connection attempts after a failed connect")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 5));
+    cmd.add_option("--dns-timeout", o.dns_timeout_s, "Seconds for name resolution")
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 600.0));
+    cmd.add_option("--connect-timeout", o.connect_timeout_s, "Seconds for the TCP connection")
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 600.0));
+    cmd.add_option("--handshake-timeout", o.handshake_timeout_s, "Seconds for the TLS handshake")
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 600.0));
+    cmd.add_option("--ndjson", p.ndjson, "Write one JSON record per endpoint here ('-': stdout)")
+        ->capture_default_str();
+    cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR");
+}
+
+CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
+    auto* cmd = app.add_subcommand("scan", "Scan the targets listed in a file (or '-' for stdin)");
+    cmd->add_option("targets", options.input, "Target list: one host, host:port, [v6]:port, IP, URL or CIDR per line")
+        ->required();
+    add_scan_options(*cmd, options);
+    cmd->footer(R"(Examples:
+  tlsaudit scan domains.txt --ndjson scan.ndjson
+  printf 'example.com\n192.0.2.0/30:8443\n' | tlsaudit scan - -c 200
+  tlsaudit scan hosts.txt --port 443,8443 --ipv4-only --save-chains chains/)");
+    return cmd;
+}
+
+void apply_timeouts(scan_command_options& options) {
+    options.pipeline.net.dns_timeout = seconds_to_ms(options.dns_timeout_s);
+    options.pipeline.net.connect_timeout = seconds_to_ms(options.connect_timeout_s);
+    options.pipeline.net.handshake_timeout = seconds_to_ms(options.handshake_timeout_s);
+}
+
+int run_scan_command(scan_command_options& options) {
+    apply_timeouts(options);
+    ensure_descriptor_limit(options.pipeline.net.concurrency);
+    std::ifstream file;
+    std::istream* input = &std::cin;
+    if (options.input != "-") {
+        file.open(options.input, std::ios::binary);
+        if (!file) throw config_error("cannot read target file " + options.input);
+        input = &file;
+    }
+    const auto summary = run_pipeline(*input, options.pipeline);
+    print_summary(summary);
+    return exit_code::ok;
+}
+
+}  // namespace tlsaudit::app

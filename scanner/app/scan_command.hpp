@@ -1,0 +1,31 @@
+#pragma once
+// `tlsaudit scan`: options, their CLI11 wiring, and running them.
+
+#include "pipeline.hpp"
+
+#include <CLI/App.hpp>
+
+#include <string>
+
+namespace tlsaudit::app {
+
+struct scan_command_options {
+    std::string input = "-";  // target file, "-" for stdin
+    pipeline_options pipeline;
+    double connect_timeout_s = 5;
+    double handshake_timeout_s = 10;
+    double dns_timeout_s = 5;
+};
+
+// Adds the options every scanning subcommand shares (network, limits, outputs).
+void add_scan_options(CLI::App& cmd, scan_command_options& options);
+
+CLI::App* setup_scan(CLI::App& app, scan_command_options& options);
+
+// Returns the process exit code.
+int run_scan_command(scan_command_options& options);
+
+// Applies the second-based timeouts to the pipeline's scan config.
+void apply_timeouts(scan_command_options& options);
+
+}  // namespace tlsaudit::app

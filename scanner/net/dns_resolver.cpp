@@ -1,0 +1,208 @@
+#include "dns_resolver.hpp"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace tlsaudit::net::detail {
+namespace {
+
+void init_library_once() {
+    static std::once_flag flag;
+    std::call_once(flag, [] {
+        if (int rc = ares_library_init(ARES_LIB_INIT_ALL); rc != ARES_SUCCESS)
+            throw std::runtime_error(std::string("c-ares initialisation failed: ") + ares_strerror(rc));
+    });
+}
+
+// c-ares wants "host:port" with IPv6 in brackets; accept a bare IPv6 address too.
+std::string to_ares_server(const std::string& server) {
+    unsigned char buf[sizeof(in6_addr)];
+    if (inet_pton(AF_INET6, server.c_str(), buf) == 1) return "[" + server + "]";
+    return server;
+}
+
+std::string address_text(const sockaddr* sa) {
+    char text[INET6_ADDRSTRLEN] = {};
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text);
+    return text;
+}
+
+using answer_handler = asio::any_completion_handler<void(dns_answer)>;
+
+}  // namespace
+
+struct dns_resolver::impl {
+    // One socket c-ares asked us to watch. Waits capture the shared_ptr so a socket that
+    // c-ares closes while a wait is pending is recognised and left alone.
+    struct watched {
+        explicit watched(asio::any_io_executor ex, int fd) : desc(ex, fd), fd_(fd) {}
+        asio::posix::stream_descriptor desc;
+        int fd_;
+        bool want_read = false, want_write = false;
+        bool reading = false, writing = false;
+        bool closed = false;
+    };
+
+    struct query {
+        answer_handler handler;
+        impl* owner;
+    };
+
+    asio::any_io_executor executor;
+    ares_channel channel = nullptr;
+    asio::steady_timer timer;
+    std::unordered_map<int, std::shared_ptr<watched>> sockets;
+
+    impl(asio::any_io_executor ex, const resolver_options& options) : executor(ex), timer(ex) {
+        init_library_once();
+        ares_options opts{};
+        int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
+        opts.sock_state_cb = &impl::on_socket_state;
+        opts.sock_state_cb_data = this;
+        // Two tries, each with half the budget: c-ares then always answers within it.
+        opts.tries = 2;
+        opts.timeout = static_cast<int>(std::max<long long>(1, options.timeout.count() / 2));
+        std::string lookups = "b";
+        if (!options.server.empty()) {
+            // An explicit resolver is asked directly; /etc/hosts would shadow it.
+            mask |= ARES_OPT_LOOKUPS;
+            opts.lookups = lookups.data();
+        }
+        if (int rc = ares_init_options(&channel, &opts, mask); rc != ARES_SUCCESS)
+            throw std::runtime_error(std::string("c-ares: ") + ares_strerror(rc));
+        if (!options.server.empty()) {
+            std::string csv = to_ares_server(options.server);
+            if (int rc = ares_set_servers_ports_csv(channel, csv.c_str()); rc != ARES_SUCCESS) {
+                ares_destroy(channel);
+                throw std::invalid_argument("bad resolver address '" + options.server +
+                                            "': " + ares_strerror(rc));
+            }
+        }
+    }
+
+    ~impl() {
+        // Pending queries are answered with ARES_EDESTRUCTION inside ares_destroy.
+        ares_destroy(channel);
+        for (auto& [fd, w] : sockets) {
+            w->closed = true;
+            w->desc.release();
+        }
+    }
+
+    static void on_socket_state(void* data, ares_socket_t fd, int readable, int writable) {
+        auto* self = static_cast<impl*>(data);
+        auto it = self->sockets.find(fd);
+        if (!readable && !writable) {
+            if (it != self->sockets.end()) {
+                it->second->closed = true;
+                it->second->desc.release();  // c-ares owns and closes the descriptor
+                self->sockets.erase(it);
+            }
+            return;
+        }
+        if (it == self->sockets.end())
+            it = self->sockets.emplace(fd, std::make_shared<watched>(self->executor, fd)).first;
+        it->second->want_read = readable != 0;
+        it->second->want_write = writable != 0;
+        self->arm(it->second);
+    }
+
+    void arm(const std::shared_ptr<watched>& w) {
+        if (w->want_read && !w->reading) {
+            w->reading = true;
+            w->desc.async_wait(asio::posix::stream_descriptor::wait_read,
+                               [this, w](boost::system::error_code ec) {
+                                   w->reading = false;
+                                   if (w->closed || ec) return;
+                                   process(w->fd_, ARES_SOCKET_BAD);
+                                   if (!w->closed) arm(w);
+                               });
+        }
+        if (w->want_write && !w->writing) {
+            w->writing = true;
+            w->desc.async_wait(asio::posix::stream_descriptor::wait_write,
+                               [this, w](boost::system::error_code ec) {
+                                   w->writing = false;
+                                   if (w->closed || ec) return;
+                                   process(ARES_SOCKET_BAD, w->fd_);
+                                   if (!w->closed) arm(w);
+                               });
+        }
+    }
+
+    void process(ares_socket_t read_fd, ares_socket_t write_fd) {
+        ares_process_fd(channel, read_fd, write_fd);
+        schedule_timeout();
+    }
+
+    void schedule_timeout() {
+        timeval tv{};
+        if (ares_timeout(channel, nullptr, &tv) == nullptr) {
+            timer.cancel();
+            return;
+        }
+        timer.expires_after(std::chrono::seconds(tv.tv_sec) + std::chrono::microseconds(tv.tv_usec));
+        timer.async_wait([this](boost::system::error_code ec) {
+            if (!ec) process(ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        });
+    }
+
+    static void on_answer(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) {
+        std::unique_ptr<query> q(static_cast<query*>(arg));
+        dns_answer answer;
+        if (status != ARES_SUCCESS) {
+            answer.error = ares_strerror(status);
+        } else {
+            for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
+                std::string text = address_text(node->ai_addr);
+                if (!text.empty() &&
+                    std::find(answer.addresses.begin(), answer.addresses.end(), text) ==
+                        answer.addresses.end())
+                    answer.addresses.push_back(std::move(text));
+            }
+            if (answer.addresses.empty()) answer.error = "no address of the requested family";
+        }
+        if (result) ares_freeaddrinfo(result);
+        // Resume the caller outside ares_process_fd: it may start another query at once.
+        asio::post(q->owner->executor,
+                   [h = std::move(q->handler), a = std::move(answer)]() mutable { std::move(h)(std::move(a)); });
+    }
+};
+
+dns_resolver::dns_resolver(asio::any_io_executor executor, const resolver_options& options)
+    : impl_(std::make_unique<impl>(executor, options)) {}
+
+dns_resolver::~dns_resolver() = default;
+
+asio::awaitable<dns_answer> dns_resolver::resolve(const std::string& host, int family) {
+    auto* self = impl_.get();
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(dns_answer)>(
+        [self, &host, family](answer_handler handler) {
+            auto* q = new impl::query{std::move(handler), self};
+            ares_addrinfo_hints hints{};
+            hints.ai_family = family;
+            hints.ai_socktype = SOCK_STREAM;
+            ares_getaddrinfo(self->channel, host.c_str(), nullptr, &hints, &impl::on_answer, q);
+            self->schedule_timeout();
+        },
+        asio::use_awaitable);
+}
+
+}  // namespace tlsaudit::net::detail

@@ -1,0 +1,27 @@
+#pragma once
+// What the client's OpenSSL message callback sees during one handshake: the server's
+// Certificate message byte for byte, alerts, and whether the peer speaks TLS at all.
+
+#include <tlsaudit/model.hpp>
+
+#include <openssl/ssl.h>
+
+#include <optional>
+#include <vector>
+
+namespace tlsaudit::net::detail {
+
+struct handshake_observer {
+    std::optional<std::vector<bytes>> chain;  // from the first Certificate message received
+    bool chain_malformed = false;
+    int alert_level = 0;                      // of the first alert received (2: fatal)
+    int alert_description = -1;
+    bool header_seen = false;
+    bool not_tls = false;                     // the first record received was no TLS record
+    unsigned char first_bytes[5] = {};
+
+    // Installs the callback on `ssl`; the observer must outlive the handshake.
+    void attach(SSL* ssl);
+};
+
+}  // namespace tlsaudit::net::detail

@@ -1,0 +1,169 @@
+// run_scan: a thread per core, each with its own io_context and c-ares channel, running a
+// fixed number of worker coroutines that pull the next target from the shared source.
+
+#include "dns_resolver.hpp"
+#include "tls_client.hpp"
+
+#include <tlsaudit/net.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace tlsaudit::net {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+struct shared_state {
+    const scan_config& config;
+    const target_source& next;
+    const result_sink& sink;
+    asio::ssl::context tls;
+    detail::rate_limiter limiter;
+    detail::endpoint_limits limits;
+    std::mutex next_mutex;  // serialises the source: taken once per target, not per handshake
+
+    std::optional<target> take() {
+        std::lock_guard lock(next_mutex);
+        return next();
+    }
+};
+
+int address_family(const scan_config& config) {
+    if (config.ipv4_only) return AF_INET;
+    if (config.ipv6_only) return AF_INET6;
+    return AF_UNSPEC;
+}
+
+bool family_allowed(const scan_config& config, const std::string& address) {
+    boost::system::error_code ec;
+    auto parsed = asio::ip::make_address(address, ec);
+    if (ec) return false;
+    return !(config.ipv4_only && parsed.is_v6()) && !(config.ipv6_only && parsed.is_v4());
+}
+
+asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolver, const target& t) {
+    std::vector<std::string> addresses;
+    std::optional<double> dns_ms;
+    if (t.host_is_ip) {
+        if (!family_allowed(s.config, t.host)) {
+            capture cap;
+            cap.error = scan_error{"dns", error_codes::excluded,
+                                   "address family excluded by --ipv4-only/--ipv6-only"};
+            s.sink(scan_result{endpoint{t, t.host}, std::move(cap)});
+            co_return;
+        }
+        addresses.push_back(t.host);
+    } else {
+        const auto started = clock::now();
+        auto answer = co_await resolver.resolve(t.host, address_family(s.config));
+        dns_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+        if (!answer.error.empty()) {
+            capture cap;
+            cap.timings.dns_ms = dns_ms;
+            cap.error = scan_error{"dns", error_codes::dns, answer.error};
+            s.sink(scan_result{endpoint{t, ""}, std::move(cap)});
+            co_return;
+        }
+        addresses = std::move(answer.addresses);
+    }
+    for (const auto& address : addresses) {
+        capture cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+        cap.timings.dns_ms = dns_ms;
+        s.sink(scan_result{endpoint{t, address}, std::move(cap)});
+    }
+}
+
+asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver) {
+    while (auto t = s.take()) {
+        try {
+            co_await scan_target(s, resolver, *t);
+        } catch (const std::exception& e) {
+            // A bug or resource exhaustion ends this target only; the scan goes on.
+            capture cap;
+            cap.error = scan_error{"scan", error_codes::internal, e.what()};
+            s.sink(scan_result{endpoint{*t, ""}, std::move(cap)});
+        }
+    }
+}
+
+void run_thread(shared_state& s, std::size_t workers) {
+    asio::io_context io(1);
+    detail::dns_resolver resolver(io.get_executor(),
+                                  detail::resolver_options{s.config.dns_timeout, s.config.resolver});
+    for (std::size_t i = 0; i < workers; ++i) {
+        asio::co_spawn(io, worker(s, resolver), [](std::exception_ptr e) {
+            if (e) std::rethrow_exception(e);
+        });
+    }
+    io.run();
+}
+
+}  // namespace
+
+std::string check_resolver_address(const std::string& resolver) {
+    if (resolver.empty()) return {};
+    std::string host = resolver;
+    std::string port;
+    if (host.front() == '[') {
+        auto close = host.find(']');
+        if (close == std::string::npos) return "missing ']' in resolver address";
+        if (close + 1 < host.size()) {
+            if (host[close + 1] != ':') return "expected ':port' after ']'";
+            port = host.substr(close + 2);
+        }
+        host = host.substr(1, close - 1);
+    } else if (std::count(host.begin(), host.end(), ':') == 1) {
+        port = host.substr(host.find(':') + 1);
+        host = host.substr(0, host.find(':'));
+    }
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    if (ec) return "'" + host + "' is not an IP address";
+    if (!port.empty()) {
+        if (port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return "bad port '" + port + "'";
+        const int value = std::stoi(port);
+        if (value < 1 || value > 65535) return "port out of range: " + port;
+    }
+    return {};
+}
+
+void run_scan(const scan_config& config, const target_source& next, const result_sink& sink) {
+    if (auto problem = check_resolver_address(config.resolver); !problem.empty())
+        throw std::invalid_argument("--resolver: " + problem);
+    if (config.concurrency == 0) throw std::invalid_argument("concurrency must be at least 1");
+    shared_state s{config, next, sink, detail::make_client_context(config.alpn),
+                   detail::rate_limiter(config.rate),
+                   detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries},
+                   {}};
+    std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads = std::min(threads, config.concurrency);
+
+    std::vector<std::thread> pool;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    for (std::size_t i = 0; i < threads; ++i) {
+        const std::size_t workers = config.concurrency / threads + (i < config.concurrency % threads ? 1 : 0);
+        pool.emplace_back([&, workers] {
+            try {
+                run_thread(s, workers);
+            } catch (...) {
+                std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+        });
+    }
+    for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace tlsaudit::net

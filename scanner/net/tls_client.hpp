@@ -1,0 +1,48 @@
+#pragma once
+// One endpoint: connect, TLS handshake with SNI and status_request, capture what was served.
+// Verification is off on purpose: a scanner records the chains a browser would reject.
+
+#include "asio_fwd.hpp"
+
+#include <tlsaudit/model.hpp>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::net::detail {
+
+// The client context shared by every connection of a scan (SSL_CTX is safe to share).
+// TLS 1.0-1.3 and security level 0 so old and weak servers are observed, not refused;
+// no session cache or tickets so every endpoint serves its full chain.
+// Throws std::runtime_error when OpenSSL refuses the configuration.
+asio::ssl::context make_client_context(const std::vector<std::string>& alpn);
+
+// Spaces connection starts evenly to at most `per_second`; shared by all threads, lock-free.
+class rate_limiter {
+public:
+    explicit rate_limiter(double per_second);
+    // How long the caller must wait before starting its connection (zero when unlimited).
+    std::chrono::nanoseconds reserve();
+
+private:
+    std::int64_t interval_ns_;
+    std::atomic<std::int64_t> next_ns_{0};
+};
+
+struct endpoint_limits {
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds handshake_timeout{10000};
+    int retries = 1;
+};
+
+// Never throws for network or TLS failures: they are classified into capture::error.
+asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address,
+                                       std::uint16_t port, const std::string& sni,
+                                       const endpoint_limits& limits, rate_limiter& limiter);
+
+}  // namespace tlsaudit::net::detail

@@ -1,0 +1,162 @@
+// The command line as users run it: the demo, stdin/stdout, exit codes.
+
+#include "cli_support.hpp"
+
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace tlsaudit::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::vector<json::value> parse_lines(const std::string& text) {
+    std::vector<json::value> records;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) records.push_back(json::parse(line));  // throws on any non-JSON line
+    return records;
+}
+
+class cli : public ::testing::Test {
+protected:
+    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                                 fmt::format("tlsaudit-cli-{}-{}", ::getpid(),
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    void SetUp() override { std::filesystem::create_directories(dir_); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+};
+
+TEST_F(cli, demo_writes_one_correct_record_per_lab_endpoint) {
+    const auto r = run_tlsaudit(fmt::format("demo --out '{}'", dir_.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto manifest = json::parse(read_file(dir_ / "lab.json"));
+    const auto records = parse_lines(read_file(dir_ / "scan.ndjson"));
+
+    // (target line, address) -> record
+    std::map<std::pair<std::string, std::string>, const json::object*> by_endpoint;
+    for (const auto& rec : records) {
+        const auto& o = rec.as_object();
+        ASSERT_EQ(o.at("type").as_string(), "endpoint");
+        const auto address = o.at("address").is_null() ? std::string() : std::string(o.at("address").as_string());
+        const auto key = std::make_pair(std::string(o.at("target").at("input").as_string()), address);
+        EXPECT_TRUE(by_endpoint.emplace(key, &o).second) << "duplicate record for " << key.first;
+    }
+    std::size_t expected = 0;
+    for (const auto& e : manifest.at("endpoints").as_array()) {
+        const std::string id(e.at("id").as_string());
+        const std::string target(e.at("target").as_string());
+        const std::string expected_error(e.at("expected_error").as_string());
+        for (const auto& node : e.at("nodes").as_array()) {
+            ++expected;
+            SCOPED_TRACE(id);
+            auto it = by_endpoint.find({target, std::string(node.at("address").as_string())});
+            ASSERT_NE(it, by_endpoint.end()) << "no record for " << target;
+            const auto& rec = *it->second;
+            if (expected_error.empty()) {
+                ASSERT_EQ(rec.at("status").as_string(), "ok") << json::serialize(rec.at("error"));
+                std::vector<std::string> served;
+                for (const auto& c : rec.at("chain").as_array()) served.emplace_back(c.at("sha256").as_string());
+                std::vector<std::string> truth;
+                for (const auto& h : node.at("chain_sha256").as_array()) truth.emplace_back(h.as_string());
+                EXPECT_EQ(served, truth);
+            } else {
+                ASSERT_EQ(rec.at("status").as_string(), "error");
+                EXPECT_EQ(rec.at("error").at("code").as_string(), expected_error);
+            }
+        }
+    }
+    EXPECT_EQ(records.size(), expected);
+    EXPECT_GE(expected, 20u);
+    EXPECT_FALSE(std::filesystem::is_empty(dir_ / "chains"));
+}
+
+TEST_F(cli, scan_from_stdin_writes_only_json_to_stdout) {
+    lab::server_pool servers;
+    const auto h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"cli.lab.test"});
+    lab::server_config config;
+    config.chain = h.served_chain();
+    config.leaf_key = h.leaf.k;
+    const auto port = servers.start(config);
+    const std::string input = fmt::format("# targets\n127.0.0.1:{} sni=cli.lab.test\nnot a target\n", port);
+
+    const auto r = run_tlsaudit("scan - --concurrency 4", input);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto records = parse_lines(r.out);
+    ASSERT_EQ(records.size(), 2u) << r.out;
+    std::map<std::string, const json::object*> by_type;
+    for (const auto& rec : records) by_type[std::string(rec.at("type").as_string())] = &rec.as_object();
+    ASSERT_TRUE(by_type.count("endpoint"));
+    ASSERT_TRUE(by_type.count("input-error"));
+    EXPECT_EQ(by_type["input-error"]->at("line").to_number<int>(), 3);
+    const auto& endpoint = *by_type["endpoint"];
+    EXPECT_EQ(endpoint.at("schema_version").to_number<int>(), 1);
+    EXPECT_EQ(endpoint.at("status").as_string(), "ok");
+    EXPECT_EQ(endpoint.at("chain").as_array().size(), 2u);
+    EXPECT_EQ(endpoint.at("chain").at(0).at("san_dns").at(0).as_string(), "cli.lab.test");
+}
+
+TEST_F(cli, ndjson_file_and_saved_chains) {
+    lab::server_pool servers;
+    const auto h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"files.lab.test"});
+    lab::server_config config;
+    config.chain = h.served_chain();
+    config.leaf_key = h.leaf.k;
+    const auto port = servers.start(config);
+    std::ofstream(dir_ / "targets.txt") << fmt::format("127.0.0.1:{}\n127.0.0.1:{} sni=files.lab.test\n", port, port);
+
+    const auto r = run_tlsaudit(fmt::format("scan '{}' --ndjson '{}' --save-chains '{}'", (dir_ / "targets.txt").string(),
+                                            (dir_ / "out.ndjson").string(), (dir_ / "chains").string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.out.empty()) << "stdout is not the output: it stays empty";
+    EXPECT_EQ(parse_lines(read_file(dir_ / "out.ndjson")).size(), 2u);
+    std::vector<std::filesystem::path> saved;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ / "chains")) saved.push_back(entry.path());
+    ASSERT_EQ(saved.size(), 1u) << "two endpoints serving one chain: one file";
+    const auto pem = read_file(saved[0]);
+    EXPECT_NE(pem.find("BEGIN CERTIFICATE"), std::string::npos);
+}
+
+TEST_F(cli, usage_errors_exit_2_before_scanning) {
+    EXPECT_EQ(run_tlsaudit("scan").exit_code, 2);
+    EXPECT_EQ(run_tlsaudit("scan - --concurrency 0").exit_code, 2);
+    EXPECT_EQ(run_tlsaudit("scan - --port 70000").exit_code, 2);
+    EXPECT_EQ(run_tlsaudit("scan - --resolver not-an-ip").exit_code, 2);
+    EXPECT_EQ(run_tlsaudit("scan - --ipv4-only --ipv6-only").exit_code, 2);
+    const auto missing = run_tlsaudit(fmt::format("scan '{}'", (dir_ / "missing.txt").string()));
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("missing.txt"), std::string::npos) << missing.err;
+    EXPECT_EQ(run_tlsaudit("frobnicate").exit_code, 2);
+}
+
+TEST_F(cli, unwritable_output_exits_3) {
+    const auto r = run_tlsaudit(fmt::format("scan - --ndjson '{}'", (dir_ / "no" / "such" / "dir.ndjson").string()),
+                                "127.0.0.1:1\n");
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("dir.ndjson"), std::string::npos) << r.err;
+}
+
+TEST_F(cli, version_and_help) {
+    const auto version = run_tlsaudit("--version");
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_NE(version.out.find("tlsaudit 0."), std::string::npos) << version.out;
+    const auto help = run_tlsaudit("scan --help");
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+    EXPECT_NE(help.out.find("--concurrency"), std::string::npos);
+    const auto top = run_tlsaudit("--help");
+    EXPECT_NE(top.out.find("Exit codes:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

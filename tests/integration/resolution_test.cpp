@@ -1,0 +1,114 @@
+// Every address behind a name is its own endpoint; resolution through c-ares on Asio,
+// against an in-test DNS responder on loopback.
+
+#include "scan_support.hpp"
+
+#include <tlsaudit/lab/dns_server.hpp>
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+namespace tlsaudit::testing {
+namespace {
+
+class resolution : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"fleet.lab.test"});
+        chain_ = h.served_chain();
+        lab::server_config config;
+        config.chain = chain_;
+        config.leaf_key = h.leaf.k;
+        port_ = servers_.start_fleet(config, {"127.0.0.1", "127.0.0.2", "127.0.0.3"});
+        config.bind_address = "::1";
+        config.port = port_;
+        servers_.start(config);
+        dns_.add("fleet.lab.test", {"127.0.0.1", "127.0.0.2", "127.0.0.3"});
+        dns_.add("dual.lab.test", {"127.0.0.2", "::1"});
+    }
+
+    net::scan_config config() const {
+        auto c = quick_config();
+        c.resolver = fmt::format("127.0.0.1:{}", dns_.port());
+        return c;
+    }
+
+    lab::server_pool servers_{1};
+    lab::dns_server dns_;
+    std::uint16_t port_ = 0;
+    std::vector<bytes> chain_;
+};
+
+TEST_F(resolution, three_addresses_give_three_endpoints) {
+    const auto out = scan_text(fmt::format("fleet.lab.test:{}\n", port_), config());
+    ASSERT_EQ(out.results.size(), 3u);
+    const auto results = out.for_input(fmt::format("fleet.lab.test:{}", port_));
+    ASSERT_EQ(results.size(), 3u);
+    const std::vector<std::string> expected{"127.0.0.1", "127.0.0.2", "127.0.0.3"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(results[i]->ep.address, expected[i]);
+        ASSERT_FALSE(results[i]->cap.error) << results[i]->cap.error->detail;
+        EXPECT_EQ(results[i]->cap.chain, chain_);
+        EXPECT_TRUE(results[i]->cap.timings.dns_ms.has_value());
+        EXPECT_EQ(results[i]->ep.tgt.sni, "fleet.lab.test");
+    }
+    EXPECT_GE(dns_.query_count("fleet.lab.test"), 1u);
+    for (const auto* address : {"127.0.0.1", "127.0.0.2", "127.0.0.3"})
+        EXPECT_EQ(servers_.stats(port_, address).handshakes, 1u) << address;
+}
+
+TEST_F(resolution, a_and_aaaa_both_scanned_and_filtered) {
+    const std::string line = fmt::format("dual.lab.test:{}\n", port_);
+    auto both = scan_text(line, config());
+    ASSERT_EQ(both.results.size(), 2u);
+    std::vector<std::string> addresses;
+    for (const auto& r : both.results) {
+        EXPECT_FALSE(r.cap.error) << r.cap.error->detail;
+        addresses.push_back(r.ep.address);
+    }
+    std::sort(addresses.begin(), addresses.end());
+    EXPECT_EQ(addresses, (std::vector<std::string>{"127.0.0.2", "::1"}));
+
+    auto v4 = config();
+    v4.ipv4_only = true;
+    const auto only4 = scan_text(line, v4);
+    ASSERT_EQ(only4.results.size(), 1u);
+    EXPECT_EQ(only4.results[0].ep.address, "127.0.0.2");
+
+    auto v6 = config();
+    v6.ipv6_only = true;
+    const auto only6 = scan_text(line, v6);
+    ASSERT_EQ(only6.results.size(), 1u);
+    EXPECT_EQ(only6.results[0].ep.address, "::1");
+}
+
+TEST_F(resolution, unknown_name_is_a_dns_error_and_the_scan_goes_on) {
+    const auto out = scan_text(fmt::format("missing.lab.test:{}\nfleet.lab.test:{}\n", port_, port_), config());
+    const auto missing = out.for_input(fmt::format("missing.lab.test:{}", port_));
+    ASSERT_EQ(missing.size(), 1u);
+    ASSERT_TRUE(missing[0]->cap.error);
+    EXPECT_EQ(missing[0]->cap.error->code, "dns");
+    EXPECT_TRUE(missing[0]->ep.address.empty());
+    EXPECT_EQ(out.for_input(fmt::format("fleet.lab.test:{}", port_)).size(), 3u);
+}
+
+TEST_F(resolution, ipv6_literal_target) {
+    const auto out = scan_text(fmt::format("[::1]:{} sni=fleet.lab.test\n", port_), config());
+    ASSERT_EQ(out.results.size(), 1u);
+    EXPECT_EQ(out.results[0].ep.address, "::1");
+    EXPECT_FALSE(out.results[0].cap.error);
+}
+
+TEST_F(resolution, bad_resolver_address_is_refused) {
+    auto c = config();
+    c.resolver = "not-an-ip";
+    EXPECT_THROW(scan_text("fleet.lab.test\n", c), std::invalid_argument);
+    EXPECT_FALSE(net::check_resolver_address("127.0.0.1:99999").empty());
+    EXPECT_TRUE(net::check_resolver_address("[::1]:53").empty());
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

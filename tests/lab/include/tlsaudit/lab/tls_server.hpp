@@ -1,0 +1,128 @@
+#pragma once
+// In-process TLS servers (and deliberately broken ones) on loopback, for tests, the
+// demo and benchmarks. A server_pool runs one io_context on its own thread(s); each
+// start() binds a listening socket and returns its port once it is listening, so a
+// client may connect as soon as start() returns (readiness by the bound port).
+//
+// Plain structs give every member a default initializer, so C++20 designated
+// initializers compile cleanly under g++ 12's -Wmissing-field-initializers.
+//
+// Network rule: every bind address must be loopback (127.0.0.0/8 or ::1); anything
+// else is refused with std::invalid_argument. Nothing here connects anywhere.
+
+#include <tlsaudit/lab/key.hpp>
+#include <tlsaudit/model.hpp>
+
+#include <openssl/prov_ssl.h>  // TLS1_VERSION ... TLS1_3_VERSION
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tlsaudit::lab {
+
+// What an endpoint does with each accepted connection. "Reads the ClientHello" means
+// one TLS record (header + body) when the first byte is 0x16, otherwise whatever
+// arrives first.
+enum class behaviour {
+    tls,                // normal TLS server: serves `chain` exactly, then reads until the peer closes
+    silent,             // reads and discards everything, never writes (stall before ServerHello)
+    accept_no_read,     // accepts and never reads nor writes, until stop()
+    reset_after_hello,  // reads the ClientHello, then closes with SO_LINGER 0 (TCP RST)
+    close_after_hello,  // reads the ClientHello, then a clean close (FIN)
+    http,               // answers the first bytes received with "HTTP/1.1 400 Bad Request", closes
+    alert,              // reads the ClientHello, sends 15 03 03 00 02 02 28 (fatal
+                        // handshake_failure), closes
+    garbage,            // reads the ClientHello, sends 4096 pseudo-random bytes (first byte
+                        // never a TLS content type), closes
+    drip,               // reads the ClientHello, sends the record header 16 03 03 40 00, then
+                        // one byte every drip_interval until stop() or the peer goes away
+};
+
+std::string_view to_string(behaviour b) noexcept;
+
+struct server_config {
+    // DER certificates served in exactly this order, leaf first; no chain building.
+    // Required (with leaf_key) for behaviour::tls, ignored otherwise.
+    std::vector<bytes> chain{};
+    key leaf_key{};  // must match chain.front()
+    int min_version = TLS1_VERSION;
+    int max_version = TLS1_3_VERSION;
+    // Sent (TLS 1.2 CertificateStatus or TLS 1.3 Certificate extension) when the client
+    // asks with status_request; nothing is stapled when empty.
+    bytes stapled_ocsp{};
+    // Server preference order; the first one the client also offers is selected. Empty:
+    // no ALPN.
+    std::vector<std::string> alpn{};
+    behaviour b = behaviour::tls;
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: ephemeral
+    // TLS <= 1.2 cipher string (security level 0 so weak keys, SHA-1 and TLS 1.0/1.1
+    // work); TLS 1.3 suites (empty: OpenSSL default).
+    std::string cipher_list = "DEFAULT:@SECLEVEL=0";
+    std::string ciphersuites{};
+    std::chrono::milliseconds drip_interval{1000};
+};
+
+// Counters of one endpoint (or the sum over the addresses of a port).
+struct endpoint_stats {
+    std::uint64_t accepted = 0;    // TCP connections accepted
+    std::uint64_t handshakes = 0;  // TLS handshakes completed (behaviour::tls only)
+    std::uint64_t failed = 0;      // connections that ended in an error (failed handshake, ...)
+    std::uint64_t active = 0;      // connections open right now
+    std::string last_sni{};        // SNI of the latest completed handshake ("" if none)
+};
+
+// Owns the io_context, its threads and every endpoint. Not copyable or movable.
+// start(), start_fleet(), stats() and wait_for() may be called from any thread.
+// Each connection runs in its own coroutine: an exception ends that connection only
+// (counted as failed). stop() (or the destructor) closes every listener and every
+// connection, including silent/drip/accept_no_read ones, and joins the threads.
+class server_pool {
+public:
+    explicit server_pool(unsigned threads = 1);
+    ~server_pool();
+    server_pool(const server_pool&) = delete;
+    server_pool& operator=(const server_pool&) = delete;
+
+    // Binds config.bind_address:config.port, listens (backlog SOMAXCONN) and returns
+    // the bound port. Throws std::invalid_argument (non-loopback address, tls without
+    // chain/key), std::runtime_error (OpenSSL refused the chain, key or versions),
+    // std::system_error (bind failed; code() holds the errno, e.g. EADDRINUSE),
+    // std::logic_error after stop().
+    std::uint16_t start(server_config config);
+
+    // Starts the same endpoint on every address in `addresses` (all loopback) on one
+    // common port, and returns it. With config.port == 0 the port is chosen by binding
+    // addresses[0] to port 0; if another address has that port taken, everything is
+    // closed and retried with a new port (up to 20 times). On Linux every 127.x.y.z
+    // address is usable without configuration. Same exceptions as start().
+    std::uint16_t start_fleet(server_config config, const std::vector<std::string>& addresses);
+
+    // Counters of the endpoint on `port`, summed over all its addresses / of one
+    // address. Unknown port or address: all zero.
+    endpoint_stats stats(std::uint16_t port) const;
+    endpoint_stats stats(std::uint16_t port, std::string_view address) const;
+
+    // Blocks until pred(stats(port)) is true (re-checked whenever a counter of any
+    // endpoint changes) or the timeout passes; returns the last value of pred.
+    bool wait_for(std::uint16_t port, const std::function<bool(const endpoint_stats&)>& pred,
+                  std::chrono::milliseconds timeout) const;
+
+    // Closes everything and joins; idempotent. The pool cannot be restarted.
+    void stop();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// A port on `address` (loopback) with nothing listening: binds port 0, reads the port,
+// closes. Connecting to it is refused (unless something else grabs it meanwhile).
+std::uint16_t unused_port(const std::string& address = "127.0.0.1");
+
+}  // namespace tlsaudit::lab

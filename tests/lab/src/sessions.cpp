@@ -1,0 +1,211 @@
+#include "sessions.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <random>
+#include <string_view>
+#include <vector>
+
+namespace tlsaudit::lab::detail {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr unsigned char tls_handshake = 0x16;
+constexpr std::size_t record_header = 5;
+constexpr std::size_t max_record = record_header + 16384 + 2048;
+
+// Counts the connection as open for its whole life, including when its frame is
+// destroyed by stop() without resuming.
+class active_guard {
+public:
+    explicit active_guard(endpoint_state& ep) : ep_(ep) { ep_.bump(ep_.active); }
+    ~active_guard() {
+        --ep_.active;
+        ep_.notify();
+    }
+    active_guard(const active_guard&) = delete;
+    active_guard& operator=(const active_guard&) = delete;
+
+private:
+    endpoint_state& ep_;
+};
+
+// One TLS record when the first byte is a handshake record, otherwise whatever came
+// first. False when the peer closed or failed before that.
+// (No co_await inside an if condition in this file: with g++ 12,
+// `if (co_await a(s)) co_await b(s);` was seen to hand b a corrupted reference.)
+asio::awaitable<bool> read_client_hello(tcp::socket& socket) {
+    std::vector<unsigned char> buf(max_record);
+    std::size_t have = 0;
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(
+            asio::buffer(buf.data() + have, buf.size() - have), use_tuple);
+        if (ec) co_return false;
+        have += n;
+        if (buf[0] != tls_handshake) co_return true;
+        if (have < record_header) continue;
+        const std::size_t want = record_header + (std::size_t{buf[3]} << 8 | buf[4]);
+        if (have >= want) co_return true;
+    }
+}
+
+// Reads and discards until the peer closes or fails.
+asio::awaitable<void> drain(tcp::socket& socket) {
+    std::array<unsigned char, 4096> buf{};
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_tuple);
+        if (ec) co_return;
+    }
+}
+
+// Clean close: FIN first, then wait for the peer's FIN so that no unread data turns
+// our close into a RST.
+asio::awaitable<void> close_cleanly(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_await drain(socket);
+    socket.close(ignored);
+}
+
+asio::awaitable<void> send_then_close(tcp::socket& socket, asio::const_buffer data) {
+    auto [ec, n] = co_await asio::async_write(socket, data, use_tuple);
+    if (!ec) co_await close_cleanly(socket);
+}
+
+asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), ep.tls->ctx);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
+    if (ec) {
+        ep.bump(ep.failed);
+        co_return;
+    }
+    if (const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name)) {
+        std::lock_guard lock(ep.sni_mutex);
+        ep.last_sni = sni;
+    }
+    ep.bump(ep.handshakes);
+    std::array<unsigned char, 4096> buf{};
+    for (;;) {
+        auto [rec, n] = co_await stream.async_read_some(asio::buffer(buf), use_tuple);
+        if (rec) break;
+    }
+    // No close_notify: the client has gone already.
+}
+
+asio::awaitable<void> serve_reset(tcp::socket socket) {
+    const bool got_hello = co_await read_client_hello(socket);
+    if (!got_hello) co_return;
+    boost::system::error_code ignored;
+    socket.set_option(tcp::socket::linger(true, 0), ignored);
+    socket.close(ignored);
+}
+
+asio::awaitable<void> serve_close(tcp::socket socket) {
+    const bool got_hello = co_await read_client_hello(socket);
+    if (!got_hello) co_return;
+    co_await close_cleanly(socket);
+}
+
+asio::awaitable<void> serve_http(tcp::socket socket) {
+    std::array<unsigned char, 4096> buf{};
+    auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_tuple);
+    if (ec) co_return;
+    static constexpr std::string_view response =
+        "HTTP/1.1 400 Bad Request\r\n"
+        "Content-Type: text/plain\r\n"
+        "Content-Length: 12\r\n"
+        "Connection: close\r\n"
+        "\r\n"
+        "Bad Request\n";
+    co_await send_then_close(socket, asio::buffer(response));
+}
+
+asio::awaitable<void> serve_alert(tcp::socket socket) {
+    const bool got_hello = co_await read_client_hello(socket);
+    if (!got_hello) co_return;
+    // Alert record, TLS 1.2, length 2: level fatal (2), handshake_failure (40).
+    static constexpr std::array<unsigned char, 7> alert{0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+    co_await send_then_close(socket, asio::buffer(alert));
+}
+
+std::vector<unsigned char> garbage_bytes() {
+    std::mt19937 prng(0x7a5a1e);  // fixed: the same garbage every time
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::vector<unsigned char> out(4096);
+    for (auto& b : out) b = static_cast<unsigned char>(byte(prng));
+    // Never a TLS content type (20..24) nor an SSLv2 length byte: unmistakably not TLS.
+    out[0] = static_cast<unsigned char>(0x30 | (out[0] & 0x0F));
+    return out;
+}
+
+asio::awaitable<void> serve_garbage(tcp::socket socket) {
+    const bool got_hello = co_await read_client_hello(socket);
+    if (!got_hello) co_return;
+    static const std::vector<unsigned char> garbage = garbage_bytes();
+    co_await send_then_close(socket, asio::buffer(garbage));
+}
+
+asio::awaitable<void> serve_drip(tcp::socket socket, std::chrono::milliseconds interval) {
+    const bool got_hello = co_await read_client_hello(socket);
+    if (!got_hello) co_return;
+    // A handshake record of 16384 bytes that starts like a ServerHello, then zeros.
+    static constexpr std::array<unsigned char, 11> start{0x16, 0x03, 0x03, 0x40, 0x00,
+                                                         0x02, 0x00, 0x3f, 0xfc, 0x03, 0x03};
+    constexpr std::size_t total = record_header + 0x4000;
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(start.data(), record_header),
+                                              use_tuple);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (std::size_t sent = record_header; !ec && sent < total; ++sent) {
+        timer.expires_after(interval);
+        co_await timer.async_wait(use_tuple);
+        const unsigned char one = sent < start.size() ? start[sent] : 0;
+        std::tie(ec, n) = co_await asio::async_write(socket, asio::buffer(&one, 1), use_tuple);
+    }
+}
+
+asio::awaitable<void> hold_forever(tcp::socket socket) {
+    asio::steady_timer timer(socket.get_executor(), asio::steady_timer::time_point::max());
+    co_await timer.async_wait(use_tuple);  // ends only by stop()
+}
+
+asio::awaitable<void> serve_silent(tcp::socket socket) { co_await drain(socket); }
+
+}  // namespace
+
+endpoint_stats endpoint_state::snapshot() const {
+    endpoint_stats s;
+    s.accepted = accepted.load();
+    s.handshakes = handshakes.load();
+    s.failed = failed.load();
+    s.active = active.load();
+    std::lock_guard lock(sni_mutex);
+    s.last_sni = last_sni;
+    return s;
+}
+
+asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep, tcp::socket socket) {
+    active_guard guard(*ep);
+    switch (ep->config.b) {
+    case behaviour::tls: co_await serve_tls(*ep, std::move(socket)); break;
+    case behaviour::silent: co_await serve_silent(std::move(socket)); break;
+    case behaviour::accept_no_read: co_await hold_forever(std::move(socket)); break;
+    case behaviour::reset_after_hello: co_await serve_reset(std::move(socket)); break;
+    case behaviour::close_after_hello: co_await serve_close(std::move(socket)); break;
+    case behaviour::http: co_await serve_http(std::move(socket)); break;
+    case behaviour::alert: co_await serve_alert(std::move(socket)); break;
+    case behaviour::garbage: co_await serve_garbage(std::move(socket)); break;
+    case behaviour::drip: co_await serve_drip(std::move(socket), ep->config.drip_interval); break;
+    }
+}
+
+}  // namespace tlsaudit::lab::detail

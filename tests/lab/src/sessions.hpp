@@ -1,0 +1,57 @@
+#pragma once
+// Private to tlsaudit_lab: per-endpoint state and the per-connection coroutine of
+// every behaviour. Only sessions.cpp and server_pool.cpp include this (Asio is heavy).
+
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include "tls_context.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace tlsaudit::lab::detail {
+
+namespace asio = boost::asio;
+
+// The TLS context of one start()/start_fleet() call, shared by its endpoints.
+struct tls_state {
+    explicit tls_state(tls_context c) : data(std::move(c.data)), ctx(c.ctx.release()) {}
+    std::unique_ptr<tls_callback_data> data;  // outlives ctx (declared first)
+    asio::ssl::context ctx;
+};
+
+// One listening address:port. Holds no I/O object, so it may outlive the io_context
+// (stats stay readable after stop()).
+struct endpoint_state {
+    server_config config;
+    std::shared_ptr<tls_state> tls;  // set for behaviour::tls only
+    std::function<void()> notify;    // wakes server_pool::wait_for; called after each change
+
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> handshakes{0};
+    std::atomic<std::uint64_t> failed{0};
+    std::atomic<std::uint64_t> active{0};
+    mutable std::mutex sni_mutex;
+    std::string last_sni;
+
+    void bump(std::atomic<std::uint64_t>& counter) {
+        ++counter;
+        notify();
+    }
+    endpoint_stats snapshot() const;
+};
+
+// Runs one accepted connection according to ep->config.b until it ends. Expected
+// network errors end it quietly (counted in `failed` where they mean a failed
+// handshake); it never throws for peer behaviour.
+asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep,
+                                       asio::ip::tcp::socket socket);
+
+}  // namespace tlsaudit::lab::detail
