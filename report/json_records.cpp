@@ -1,5 +1,6 @@
 #include <tlsaudit/report/json_records.hpp>
 
+#include <tlsaudit/utf8.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <boost/json/array.hpp>
@@ -53,6 +54,8 @@ json::object chain_entry(const bytes& der, const parsed_cert& parsed) {
 }
 
 }  // namespace
+
+std::string valid_utf8(std::string_view text) { return utf8::sanitize(text); }
 
 std::string iso8601(time_point t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
 

@@ -1,56 +1,12 @@
 #include "text.hpp"
 
+#include <tlsaudit/utf8.hpp>
+
 #include <cstdint>
 
 namespace tlsaudit::targets::detail {
 
 namespace {
-
-struct decoded {
-    char32_t code_point = 0;
-    std::size_t length = 0;  // 0: the byte at the position starts no valid sequence
-};
-
-bool in_range(unsigned char byte, unsigned char lo, unsigned char hi) { return byte >= lo && byte <= hi; }
-
-// Decodes the UTF-8 sequence starting at `pos` (RFC 3629, table 3-7 of the Unicode
-// standard: the second byte's range depends on the first so that overlongs and
-// surrogates are refused).
-decoded decode_at(std::string_view text, std::size_t pos)
-{
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
-    const unsigned char b0 = byte(0);
-    if (b0 < 0x80) return {b0, 1};
-
-    std::size_t length = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    char32_t cp = 0;
-    if (in_range(b0, 0xC2, 0xDF)) {
-        length = 2;
-        cp = b0 & 0x1Fu;
-    } else if (in_range(b0, 0xE0, 0xEF)) {
-        length = 3;
-        cp = b0 & 0x0Fu;
-        if (b0 == 0xE0) lo = 0xA0;
-        if (b0 == 0xED) hi = 0x9F;
-    } else if (in_range(b0, 0xF0, 0xF4)) {
-        length = 4;
-        cp = b0 & 0x07u;
-        if (b0 == 0xF0) lo = 0x90;
-        if (b0 == 0xF4) hi = 0x8F;
-    } else {
-        return {};
-    }
-    if (text.size() - pos < length) return {};
-    if (!in_range(byte(1), lo, hi)) return {};
-    cp = (cp << 6) | (byte(1) & 0x3Fu);
-    for (std::size_t i = 2; i < length; ++i) {
-        if (!in_range(byte(i), 0x80, 0xBF)) return {};
-        cp = (cp << 6) | (byte(i) & 0x3Fu);
-    }
-    return {cp, length};
-}
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
@@ -84,17 +40,6 @@ std::string_view strip_comment(std::string_view text)
     return text;
 }
 
-std::size_t find_invalid_utf8(std::string_view text)
-{
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const decoded d = decode_at(text, pos);
-        if (d.length == 0) return pos;
-        pos += d.length;
-    }
-    return std::string_view::npos;
-}
-
 namespace {
 
 std::string render(std::string_view text, std::size_t max_bytes, bool& complete)
@@ -103,7 +48,7 @@ std::string render(std::string_view text, std::size_t max_bytes, bool& complete)
     std::string out;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const decoded d = decode_at(text, pos);
+        const utf8::decoded d = utf8::decode(text, pos);
         std::string escaped;
         std::size_t consumed = d.length;
         if (d.length == 0) {

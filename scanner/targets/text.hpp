@@ -20,10 +20,6 @@ std::string_view trim(std::string_view text);
 // to other characters (a URL fragment) is left alone.
 std::string_view strip_comment(std::string_view text);
 
-// Offset of the first byte that is not part of well-formed UTF-8 (no overlongs, no
-// surrogates, nothing above U+10FFFF), or npos when the text is valid.
-std::size_t find_invalid_utf8(std::string_view text);
-
 // `text` made safe to print and to embed in reports: valid UTF-8 kept, C0/C1 control
 // characters other than tab and invalid bytes escaped as \xNN (\u00NN for C1), cut at a
 // character boundary so the result holds at most `max_bytes` bytes.

@@ -26,11 +26,6 @@ constexpr std::string_view pem_begin = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view pem_end = "-----END CERTIFICATE-----";
 constexpr std::size_t pem_line_length = 64;
 
-int base64_value(char c) {
-    const std::size_t at = base64_alphabet.find(c);
-    return at == std::string_view::npos ? -1 : static_cast<int>(at);
-}
-
 bool is_pem_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
 std::size_t line_of(std::string_view text, std::size_t offset) {
@@ -53,69 +48,28 @@ std::string sha256_hex(std::span<const unsigned char> data, bool upper) {
 }
 
 std::string base64_encode(std::span<const unsigned char> data) {
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t pos = 0;
-    for (; pos + 3 <= data.size(); pos += 3) {
-        const std::uint32_t group = (std::uint32_t{data[pos]} << 16) | (std::uint32_t{data[pos + 1]} << 8) | data[pos + 2];
-        out += base64_alphabet[(group >> 18) & 0x3F];
-        out += base64_alphabet[(group >> 12) & 0x3F];
-        out += base64_alphabet[(group >> 6) & 0x3F];
-        out += base64_alphabet[group & 0x3F];
-    }
-    const std::size_t rest = data.size() - pos;
-    if (rest > 0) {
-        std::uint32_t group = std::uint32_t{data[pos]} << 16;
-        if (rest == 2) {
-            group |= std::uint32_t{data[pos + 1]} << 8;
-        }
-        out += base64_alphabet[(group >> 18) & 0x3F];
-        out += base64_alphabet[(group >> 12) & 0x3F];
-        out += rest == 2 ? base64_alphabet[(group >> 6) & 0x3F] : '=';
-        out += '=';
-    }
+    if (data.empty()) return {};
+    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock adds a NUL
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
+                                       static_cast<int>(data.size()));
+    out.resize(static_cast<std::size_t>(length));
     return out;
 }
 
 // Strict: no whitespace, length a multiple of 4, '=' only as the last one or two
-// characters, and the unused bits before padding zero (one text per byte string).
+// characters, and the canonical encoding of its bytes (unused bits zero), so each byte
+// string has exactly one text. EVP_DecodeBlock is lax about all of these: check first.
 std::optional<bytes> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    bytes out;
-    out.reserve(text.size() / 4 * 3);
-    for (std::size_t pos = 0; pos < text.size(); pos += 4) {
-        const bool last_group = pos + 4 == text.size();
-        std::uint32_t group = 0;
-        int padding = 0;
-        for (std::size_t i = 0; i < 4; ++i) {
-            const char c = text[pos + i];
-            if (c == '=') {
-                if (!last_group || i < 2) {
-                    return std::nullopt;
-                }
-                ++padding;
-                group <<= 6;
-                continue;
-            }
-            const int value = base64_value(c);
-            if (value < 0 || padding > 0) {
-                return std::nullopt;
-            }
-            group = (group << 6) | static_cast<std::uint32_t>(value);
-        }
-        if ((padding == 1 && (group & 0xFF) != 0) || (padding == 2 && (group & 0xFFFF) != 0)) {
-            return std::nullopt;
-        }
-        out.push_back(static_cast<unsigned char>(group >> 16));
-        if (padding < 2) {
-            out.push_back(static_cast<unsigned char>((group >> 8) & 0xFF));
-        }
-        if (padding < 1) {
-            out.push_back(static_cast<unsigned char>(group & 0xFF));
-        }
-    }
+    if (text.size() % 4 != 0) return std::nullopt;
+    if (text.empty()) return bytes{};
+    const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+    if (text.find_first_not_of(base64_alphabet) < text.size() - padding) return std::nullopt;
+    bytes out(text.size() / 4 * 3);
+    const int length = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                       static_cast<int>(text.size()));
+    if (length < 0 || static_cast<std::size_t>(length) < padding) return std::nullopt;
+    out.resize(static_cast<std::size_t>(length) - padding);
+    if (base64_encode(out) != text) return std::nullopt;
     return out;
 }
 

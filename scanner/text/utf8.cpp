@@ -1,0 +1,89 @@
+#include <tlsaudit/utf8.hpp>
+
+namespace tlsaudit::utf8 {
+namespace {
+
+bool in_range(unsigned char byte, unsigned char lo, unsigned char hi) { return byte >= lo && byte <= hi; }
+
+}  // namespace
+
+decoded decode(std::string_view text, std::size_t pos) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+    const unsigned char lead = byte(0);
+    if (lead < 0x80) return {lead, 1, 1};
+
+    // Table 3-7 of the Unicode standard: the second byte's range depends on the lead byte
+    // (this refuses overlongs and surrogates); later bytes are always 80..BF.
+    std::size_t length = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    char32_t cp = 0;
+    if (in_range(lead, 0xC2, 0xDF)) {
+        length = 2, cp = lead & 0x1Fu;
+    } else if (in_range(lead, 0xE0, 0xEF)) {
+        length = 3, cp = lead & 0x0Fu;
+        if (lead == 0xE0) lo = 0xA0;
+        if (lead == 0xED) hi = 0x9F;
+    } else if (in_range(lead, 0xF0, 0xF4)) {
+        length = 4, cp = lead & 0x07u;
+        if (lead == 0xF0) lo = 0x90;
+        if (lead == 0xF4) hi = 0x8F;
+    } else {
+        return {0, 0, 1};
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        const bool ok = pos + i < text.size() && (i == 1 ? in_range(byte(i), lo, hi) : in_range(byte(i), 0x80, 0xBF));
+        if (!ok) return {0, 0, i};  // the lead and the continuations seen so far are one subpart
+        cp = (cp << 6) | (byte(i) & 0x3Fu);
+    }
+    return {cp, length, length};
+}
+
+std::size_t find_invalid(std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        const decoded d = decode(text, pos);
+        if (d.length == 0) return pos;
+        pos += d.length;
+    }
+    return std::string_view::npos;
+}
+
+std::string sanitize(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        const decoded d = decode(text, pos);
+        if (d.length > 0) {
+            out.append(text.substr(pos, d.length));
+            pos += d.length;
+        } else {
+            out.append(replacement);
+            pos += d.skip;
+        }
+    }
+    return out;
+}
+
+void append(std::string& out, char32_t cp) {
+    const auto put = [&out](char32_t value) { out += static_cast<char>(static_cast<unsigned char>(value)); };
+    if (cp < 0x80) {
+        put(cp);
+    } else if (cp < 0x800) {
+        put(0xC0 | (cp >> 6));
+        put(0x80 | (cp & 0x3F));
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+        out.append(replacement);
+    } else if (cp < 0x10000) {
+        put(0xE0 | (cp >> 12));
+        put(0x80 | ((cp >> 6) & 0x3F));
+        put(0x80 | (cp & 0x3F));
+    } else if (cp <= 0x10FFFF) {
+        put(0xF0 | (cp >> 18));
+        put(0x80 | ((cp >> 12) & 0x3F));
+        put(0x80 | ((cp >> 6) & 0x3F));
+        put(0x80 | (cp & 0x3F));
+    } else {
+        out.append(replacement);
+    }
+}
+
+}  // namespace tlsaudit::utf8
