@@ -1,5 +1,6 @@
 #include "pipeline.hpp"
 
+#include <tlsaudit/cert_cache.hpp>
 #include <tlsaudit/report/chain_saver.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/x509.hpp>
@@ -10,20 +11,17 @@
 namespace tlsaudit::app {
 namespace {
 
-std::vector<parsed_cert> parse_chain(const std::vector<bytes>& chain) {
+std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<bytes>& chain) {
     std::vector<parsed_cert> certs;
     certs.reserve(chain.size());
-    for (const auto& der : chain) {
-        parsed_cert parsed;
-        parsed.info = x509::parse_certificate(der, parsed.error);
-        certs.push_back(std::move(parsed));
-    }
+    for (const auto& der : chain) certs.push_back(cache.parse(der));
     return certs;
 }
 
 }  // namespace
 
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options) {
+    x509::cert_cache parsed_certs;  // each distinct certificate parsed once
     report::ndjson_writer ndjson(options.ndjson);
     std::optional<report::chain_saver> saver;
     if (options.save_chains) saver.emplace(*options.save_chains);
@@ -52,7 +50,7 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         endpoint_result result;
         result.ep = std::move(r.ep);
         result.cap = std::move(r.cap);
-        result.certs = parse_chain(result.cap.chain);
+        result.certs = parse_chain(parsed_certs, result.cap.chain);
         if (saver) saver->save(result.cap.chain);
         ndjson.write(result);
         std::lock_guard lock(summary_mutex);

@@ -83,6 +83,13 @@ asio::awaitable<void> send_then_close(tcp::socket& socket, asio::const_buffer da
 }
 
 asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
+    if (ep.config.response_delay.count() > 0) {
+        // Latency emulation for benchmarks: hold the ClientHello before answering it.
+        auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+        if (wait_ec) co_return;
+        asio::steady_timer delay(socket.get_executor(), ep.config.response_delay);
+        co_await delay.async_wait(use_tuple);
+    }
     asio::ssl::stream<tcp::socket> stream(std::move(socket), ep.tls->ctx);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
     if (ec) {

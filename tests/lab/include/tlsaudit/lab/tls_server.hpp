@@ -66,6 +66,9 @@ struct server_config {
     std::string cipher_list = "DEFAULT:@SECLEVEL=0";
     std::string ciphersuites{};
     std::chrono::milliseconds drip_interval{1000};
+    // behaviour::tls: wait this long after the ClientHello arrives before answering it
+    // (benchmarks emulate a round-trip time this way where tc netem is unavailable).
+    std::chrono::milliseconds response_delay{0};
 };
 
 // Counters of one endpoint (or the sum over the addresses of a port).

@@ -1,0 +1,80 @@
+// tlsaudit-bench-lab: a loopback lab of N TLS endpoints in its own process, for benchmarks.
+//
+//   tlsaudit-bench-lab --endpoints 1000 --targets FILE [--hosts-file FILE] [--threads 1] [--delay-ms 0]
+//
+// Endpoints are spread over 127.0.1.1, 127.0.1.2, ... with the same block of 20
+// consecutive ports on each address (so port scanners can be given one port range);
+// even endpoints serve an ECDSA P-256 chain, odd ones an RSA-2048 chain. Writes one
+// target line per endpoint to FILE (`ADDRESS:PORT sni=bench.lab.test`) and the
+// addresses to --hosts-file, prints "ready <N> <first-port> <last-port> <hosts>" on
+// stdout, then serves until stdin reaches end of file.
+
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <system_error>
+
+namespace {
+
+constexpr int ports_per_host = 20;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tlsaudit;
+    int endpoints = 1000;
+    unsigned threads = 1;
+    std::string targets_file;
+    std::string hosts_file;
+    int delay_ms = 0;
+    CLI::App app("loopback TLS lab for tlsaudit benchmarks");
+    app.add_option("--endpoints", endpoints)->check(CLI::Range(1, 20000));
+    app.add_option("--threads", threads)->check(CLI::Range(1, 64));
+    app.add_option("--targets", targets_file)->required();
+    app.add_option("--hosts-file", hosts_file);
+    app.add_option("--delay-ms", delay_ms, "Hold each ClientHello this long (RTT emulation)")->check(CLI::Range(0, 10000));
+    CLI11_PARSE(app, argc, argv);
+
+    const auto ec = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"bench.lab.test"});
+    const auto rsa = lab::make_hierarchy({.kind = lab::key_kind::rsa_2048, .leaf_dns_names = {"bench.lab.test"}});
+    lab::server_config ec_config{.chain = ec.served_chain(), .leaf_key = ec.leaf.k};
+    lab::server_config rsa_config{.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k};
+    ec_config.response_delay = rsa_config.response_delay = std::chrono::milliseconds(delay_ms);
+
+    const int hosts = (endpoints + ports_per_host - 1) / ports_per_host;
+    std::mt19937 random(std::random_device{}());
+    for (int attempt = 0;; ++attempt) {
+        const int base = 20000 + static_cast<int>(random() % 30000);
+        try {
+            lab::server_pool servers(threads);
+            std::ofstream targets(targets_file);
+            for (int i = 0; i < endpoints; ++i) {
+                auto config = i % 2 == 0 ? ec_config : rsa_config;
+                config.bind_address = fmt::format("127.0.1.{}", 1 + i / ports_per_host);
+                config.port = static_cast<std::uint16_t>(base + i % ports_per_host);
+                servers.start(std::move(config));
+                targets << fmt::format("127.0.1.{}:{} sni=bench.lab.test\n", 1 + i / ports_per_host,
+                                       base + i % ports_per_host);
+            }
+            targets.close();
+            if (!hosts_file.empty()) {
+                std::ofstream out(hosts_file);
+                for (int h = 0; h < hosts; ++h) out << fmt::format("127.0.1.{}\n", 1 + h);
+            }
+            fmt::print("ready {} {} {} {}\n", endpoints, base, base + std::min(endpoints, ports_per_host) - 1, hosts);
+            std::fflush(stdout);
+            std::string ignored;
+            while (std::getline(std::cin, ignored)) {
+            }
+            return 0;
+        } catch (const std::system_error& e) {
+            if (attempt >= 20) throw;  // a port of the block was taken: try another block
+        }
+    }
+}

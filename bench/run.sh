@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# tlsaudit against the tools people would otherwise use, on the same loopback endpoints at
+# the same concurrency, in one run. See bench/README.md. Talks only to 127.0.0.0/8.
+#
+#   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory]
+set -euo pipefail
+
+endpoints=1000
+concurrency=100
+delay_ms=0
+skip_peers=0
+memory=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --endpoints) endpoints=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --delay-ms) delay_ms=$2; shift 2 ;;
+    --skip-peers) skip_peers=1; shift ;;
+    --memory) memory=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build/release
+tlsaudit=$build/scanner/app/tlsaudit
+labbin=$build/bench/tlsaudit-bench-lab
+
+if [ "$skip_peers" = 0 ]; then
+  for tool in nmap sslscan testssl openssl; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: run bench/setup.sh" >&2; exit 2; }
+  done
+fi
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time: run bench/setup.sh" >&2; exit 2; }
+
+cmake --preset release >/dev/null
+cmake --build --preset release -j2 --target tlsaudit tlsaudit-bench-lab >/dev/null
+
+work=$(mktemp -d /tmp/tlsaudit-bench.XXXXXX)
+lab_pid=
+cleanup() {
+  [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The lab runs in its own process; its stdin is a FIFO held open until we are done.
+mkfifo "$work/lab.in"
+"$labbin" --endpoints "$endpoints" --delay-ms "$delay_ms" --targets "$work/targets.txt" \
+  --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
+lab_pid=$!
+exec 9>"$work/lab.in"
+for _ in $(seq 1 600); do
+  grep -q '^ready' "$work/lab.out" 2>/dev/null && break
+  kill -0 "$lab_pid" 2>/dev/null || { cat "$work/lab.err" >&2; exit 3; }
+  sleep 0.1
+done
+read -r _ n first_port last_port hosts <"$work/lab.out"
+sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
+
+# measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
+# and everything it waited for.
+measure() {
+  local name=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+}
+
+declare -A ok wall cpu rss
+record() {  # NAME SUCCESSES
+  local name=$1
+  read -r w u s m <"$work/$name.time"
+  ok[$name]=$2
+  wall[$name]=$w
+  cpu[$name]=$(echo "$u + $s" | bc -l)
+  rss[$name]=$m
+}
+
+measure tlsaudit "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" \
+  --handshake-timeout 30 --ndjson "$work/tlsaudit.ndjson"
+record tlsaudit "$(grep -c '"status":"ok"' "$work/tlsaudit.ndjson" || true)"
+
+peers=()
+if [ "$skip_peers" = 0 ]; then
+  measure nmap nmap -Pn -n -sT --script ssl-cert -p "$first_port-$last_port" --min-parallelism "$concurrency" \
+    -iL "$work/hosts.txt" -oX "$work/nmap.xml"
+  record nmap "$(grep -c 'id="ssl-cert"' "$work/nmap.xml" || true)"
+
+  measure openssl sh -c "xargs -P $concurrency -I{} sh -c \
+    'openssl s_client -connect {} -servername bench.lab.test -showcerts </dev/null >/dev/null 2>&1 && echo ok' \
+    <'$work/hostports.txt'"
+  record openssl "$(grep -c '^ok' "$work/openssl.out" || true)"
+
+  measure sslscan sh -c "xargs -P $concurrency -I{} sh -c \
+    'sslscan --no-ciphersuites --no-renegotiation --no-compression --no-heartbleed --no-groups --no-fallback \
+     --no-check-certificate --show-certificate --sni-name=bench.lab.test {} 2>/dev/null | grep -q \"Subject:\" && echo ok' \
+    <'$work/hostports.txt'"
+  record sslscan "$(grep -c '^ok' "$work/sslscan.out" || true)"
+
+  # testssl.sh is slow by design (many probes per host): a subset, scaled per host below.
+  head -n 20 "$work/hostports.txt" >"$work/testssl-hosts.txt"
+  measure testssl sh -c "xargs -P 20 -I{} sh -c \
+    'testssl --quiet --color 0 --warnings off --fast -S {} >/dev/null 2>&1 && echo ok' <'$work/testssl-hosts.txt'"
+  record testssl "$(grep -c '^ok' "$work/testssl.out" || true)"
+  peers=(nmap openssl sslscan testssl)
+fi
+
+# Crypto floor on this machine: what one client handshake must compute at least
+# (one X25519 key agreement incl. key generation, one signature verification).
+speed=$(openssl speed -seconds 2 ecdhx25519 ecdsap256 rsa2048 2>/dev/null)
+x25519_ops=$(echo "$speed" | awk '/X25519/ && /ecdh/ {print $NF}' | tail -1)
+p256_verify=$(echo "$speed" | awk '/nistp256/ && /ecdsa/ {print $NF}' | tail -1)
+rsa_verify=$(echo "$speed" | awk '/^rsa 2048 bits/ {print $NF}' | tail -1)
+# Half the lab is ECDSA, half RSA: the average verification, plus two X25519 operations.
+floor_ms=$(echo "1000 * (2 / $x25519_ops + 0.5 / $p256_verify + 0.5 / $rsa_verify)" | bc -l)
+
+rate() { echo "scale=1; $1 / $2" | bc -l; }
+fmt() { printf '%.3f' "$1"; }
+ta_rate=$(rate "${ok[tlsaudit]}" "${wall[tlsaudit]}")
+
+echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurrency $concurrency, delay ${delay_ms} ms"
+echo
+echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | peak RSS MiB | tlsaudit is N× faster |"
+echo "|---|---|---|---|---|---|---|"
+for name in tlsaudit "${peers[@]}"; do
+  done_count=${ok[$name]}
+  [ "$done_count" -gt 0 ] || done_count=1
+  r=$(rate "${ok[$name]}" "${wall[$name]}")
+  per=$(echo "1000 * ${cpu[$name]} / $done_count" | bc -l)
+  ratio=$( [ "$name" = tlsaudit ] && echo "-" || echo "scale=1; $ta_rate / $r" | bc -l 2>/dev/null || echo "n/a")
+  echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(echo "${rss[$name]} / 1024" | bc) | $ratio |"
+done
+ta_per=$(echo "1000 * ${cpu[tlsaudit]} / ${ok[tlsaudit]}" | bc -l)
+echo
+echo "Crypto floor (openssl speed): X25519 $x25519_ops op/s, ECDSA P-256 verify $p256_verify/s, RSA-2048 verify $rsa_verify/s"
+echo "=> $(fmt "$floor_ms") ms per handshake; tlsaudit uses $(fmt "$ta_per") ms = $(printf '%.2f' "$(echo "$ta_per / $floor_ms" | bc -l)")× the floor."
+
+if [ "$memory" = 1 ]; then
+  echo
+  echo "Peak RSS against input length (targets that are refused at once; records to /dev/null):"
+  for lines in 100000 1000000; do
+    awk -v n="$lines" 'BEGIN { for (i = 0; i < n; i++) printf "127.%d.%d.%d:9\n", 2 + int(i / 65536), int(i / 256) % 256, i % 256 }' \
+      >"$work/refused.txt"
+    measure "memory$lines" "$tlsaudit" scan "$work/refused.txt" --concurrency "$concurrency" --retries 0 --ndjson /dev/null
+    read -r w u s m <"$work/memory$lines.time"
+    echo "- $lines lines: ${w} s wall, peak RSS $((m / 1024)) MiB (budget 64 MiB + 32 KiB x $concurrency = $((64 + concurrency * 32 / 1024)) MiB)"
+  done
+fi

@@ -1,0 +1,63 @@
+#include <tlsaudit/cert_cache.hpp>
+
+#include <tlsaudit/x509.hpp>
+
+#include <openssl/evp.h>
+
+#include <stdexcept>
+
+namespace tlsaudit::x509 {
+namespace {
+
+std::string sha256_raw(std::span<const unsigned char> der) {
+    std::string digest(32, '\0');
+    unsigned int length = 0;
+    if (EVP_Digest(der.data(), der.size(), reinterpret_cast<unsigned char*>(digest.data()), &length,
+                   EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("SHA-256 failed");
+    return digest;
+}
+
+}  // namespace
+
+cert_cache::cert_cache(std::size_t max_entries) : max_per_shard_(std::max<std::size_t>(1, max_entries / shard_count)) {}
+
+parsed_cert cert_cache::parse(std::span<const unsigned char> der) {
+    std::string key = sha256_raw(der);
+    shard& s = shards_[static_cast<unsigned char>(key[0]) % shard_count];
+    {
+        std::lock_guard lock(s.mutex);
+        if (auto it = s.entries.find(key); it != s.entries.end()) {
+            ++s.hits;
+            return it->second;
+        }
+        ++s.misses;
+    }
+    // Parse outside the lock: two threads meeting a new certificate at once both parse it.
+    parsed_cert parsed;
+    parsed.info = parse_certificate(der, parsed.error);
+    std::lock_guard lock(s.mutex);
+    if (s.entries.size() >= max_per_shard_) s.entries.clear();
+    s.entries.emplace(std::move(key), parsed);
+    return parsed;
+}
+
+std::size_t cert_cache::hits() const {
+    std::size_t n = 0;
+    for (const auto& s : shards_) {
+        std::lock_guard lock(s.mutex);
+        n += s.hits;
+    }
+    return n;
+}
+
+std::size_t cert_cache::misses() const {
+    std::size_t n = 0;
+    for (const auto& s : shards_) {
+        std::lock_guard lock(s.mutex);
+        n += s.misses;
+    }
+    return n;
+}
+
+}  // namespace tlsaudit::x509
