@@ -1,0 +1,91 @@
+#pragma once
+// The rules catalogue (scanner/audit): retired intermediates, distrusted and
+// discontinued CAs, severity overrides. Data, not code: a JSON document compiled into
+// the binary as the default (scanner/audit/rules/default.json) and replaceable or
+// extendable with `--rules FILE`. The format is described in README.md, "Auditing
+// chains".
+
+#include <tlsaudit/finding.hpp>
+#include <tlsaudit/model.hpp>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tlsaudit::audit {
+
+// Identities a rule matches. sha256 (certificate fingerprint) and spki_sha256 (key)
+// are strong matches; subject_cn alone is a name-only match, reported apart and at a
+// lower severity because anyone can put any name in a certificate.
+struct cert_match {
+    std::vector<std::string> sha256;       // upper-case hex (normalised on load)
+    std::vector<std::string> spki_sha256;  // lower-case hex (normalised on load)
+    std::vector<std::string> subject_cn;   // exact commonName
+
+    bool matches_key(const cert_info& cert) const;   // sha256 or spki_sha256
+    bool matches_name(const cert_info& cert) const;  // subject_cn only
+};
+
+// One root program's cut-off: certificates issued after `after` are distrusted.
+struct distrust_program {
+    std::string name;       // e.g. "Chrome 131+"
+    time_point after{};
+    bool use_sct = false;   // compare the earliest embedded SCT (notBefore when there is none)
+};
+
+enum class rule_kind {
+    retired_intermediate,  // finding deprecated-intermediate
+    distrusted_ca,         // finding issuer-distrusted
+    discontinued_issuer,   // finding issuer-discontinued
+};
+
+struct rule {
+    std::string id;
+    rule_kind kind = rule_kind::retired_intermediate;
+    severity level = severity::high;
+    severity name_only_level = severity::low;  // retired_intermediate: name-only matches
+    cert_match match;
+    std::vector<distrust_program> programs;    // distrusted_ca only
+    // Message and remediation may use {subject}, {sha256}, {not_before}, {not_after},
+    // {programs} and {leaf_not_after}; unknown placeholders are left as written.
+    std::string message;
+    std::string remediation;
+};
+
+struct catalogue {
+    std::string version;
+    std::vector<rule> rules;
+    // Severity overrides for built-in checks, by finding id ("cert-expiring": "low").
+    std::map<std::string, severity, std::less<>> severities;
+
+    severity level_of(std::string_view finding_id, severity built_in) const;
+};
+
+// A rules document that cannot be used. what() names the source, the field (as a path
+// such as rules[2].match.sha256[0]) or the line:column of a JSON syntax error, and why.
+struct rules_error : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+// The compiled-in catalogue, parsed on first use. Thread-safe.
+const catalogue& default_catalogue();
+
+// Parses a rules document. `source` names it in error messages. A document with
+// "extends": "default" is merged into the default catalogue (same rule id: replaced;
+// severities: overridden); otherwise it replaces it. Throws rules_error.
+catalogue parse_catalogue(std::string_view json_text, std::string_view source);
+
+// Reads and parses a rules file the user named. Throws rules_error when malformed and
+// std::runtime_error when it cannot be read.
+catalogue load_catalogue(const std::filesystem::path& path);
+
+// RFC 3339 date-times and ISO dates: "2021-01-20" (midnight UTC),
+// "2021-01-20T12:00:00Z", "2021-01-20 12:00:00+08:00", fractions of a second ignored.
+// nullopt when malformed or out of range.
+std::optional<time_point> parse_time(std::string_view text);
+
+}  // namespace tlsaudit::audit

@@ -1,0 +1,131 @@
+#include "audit_runtime.hpp"
+
+#include "exit_codes.hpp"
+
+#include <tlsaudit/x509.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+
+namespace tlsaudit::app {
+namespace {
+
+// AIA chasing stops after this many fetched issuers per chain (a hostile chain could
+// point from one URL to the next forever).
+constexpr int max_fetched_issuers = 4;
+
+std::vector<bytes> certificates_in(const bytes& body) {
+    std::string ignored;
+    if (x509::parse_certificate(body, ignored)) return {body};
+    try {
+        return x509::pem_to_der(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
+    } catch (const std::exception&) {
+        return {};  // neither DER nor PEM (e.g. PKCS#7 .p7c): nothing usable
+    }
+}
+
+}  // namespace
+
+void add_audit_options(CLI::App& cmd, audit_settings& s) {
+    cmd.add_option("--ca-file", s.ca_files, "Also trust the CA certificates in this PEM file (repeatable)")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--ca-dir", s.ca_dirs, "Also trust this hashed CA directory (c_rehash layout, repeatable)")
+        ->check(CLI::ExistingDirectory);
+    cmd.add_flag("!--no-system-trust", s.system_trust, "Do not load the system trust store");
+    cmd.add_option("--at", s.at, "Evaluate validity and trust at TIME (2021-01-20 or 2021-01-20T12:00:00Z)")
+        ->check([](const std::string& v) {
+            return audit::parse_time(v) ? std::string() : "not an RFC 3339 date or date-time: " + v;
+        });
+    cmd.add_option("--rules", s.rules,
+                   "Rules catalogue (JSON) replacing the built-in one, or extending it with \"extends\": \"default\"");
+    cmd.add_option("--expiry-warn-days", s.expiry_warn_days, "Raise cert-expiring this many days before notAfter")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 3650));
+    cmd.add_flag("--fetch-missing", s.fetch_missing,
+                 "Download missing intermediates from the AIA caIssuers URL (plain HTTP) to build the path");
+}
+
+audit_runtime::audit_runtime(const audit_settings& settings, time_point now, issuer_fetcher fetch)
+    : at_(now), fetch_(std::move(fetch)) {
+    if (!settings.at.empty()) {
+        const auto t = audit::parse_time(settings.at);
+        if (!t) throw config_error("--at: not an RFC 3339 date or date-time: " + settings.at);
+        at_ = *t;
+    }
+    options_.expiry_warn_days = settings.expiry_warn_days;
+    try {
+        rules_ = settings.rules ? audit::load_catalogue(*settings.rules) : audit::default_catalogue();
+    } catch (const std::exception& e) {
+        throw config_error(std::string("rules: ") + e.what());
+    }
+    x509::trust_options trust;
+    trust.system_default = settings.system_trust;
+    trust.ca_files = settings.ca_files;
+    trust.ca_dirs = settings.ca_dirs;
+    trust.extra_roots = settings.extra_roots;
+    try {
+        store_ = std::make_unique<x509::trust_store>(trust);
+    } catch (const std::runtime_error& e) {
+        throw config_error(std::string("trust store: ") + e.what());
+    }
+    cache_ = std::make_unique<x509::verify_cache>(*store_);
+}
+
+audit_runtime::~audit_runtime() = default;
+
+std::optional<bytes> audit_runtime::fetch_once(const std::string& url) {
+    {
+        std::lock_guard lock(fetch_mutex_);
+        if (auto it = fetched_.find(url); it != fetched_.end()) return it->second;
+    }
+    // Two threads may fetch the same URL at once; both answers are the same.
+    auto body = fetch_(url);
+    std::lock_guard lock(fetch_mutex_);
+    fetched_.try_emplace(url, body);
+    return body;
+}
+
+std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
+    std::vector<bytes> fetched;
+    if (!fetch_ || verdict.path.empty() || !verdict.has(verify_problem::missing_issuer)) return fetched;
+    std::optional<cert_info> current = verdict.path.back().info;
+    std::vector<std::string> tried;
+    for (int round = 0; round < max_fetched_issuers && current; ++round) {
+        const std::size_t before = fetched.size();
+        for (const auto& url : current->ca_issuer_urls) {
+            if (url.rfind("http://", 0) != 0 || std::find(tried.begin(), tried.end(), url) != tried.end()) continue;
+            tried.push_back(url);
+            const auto body = fetch_once(url);
+            if (!body) continue;
+            for (auto& der : certificates_in(*body)) fetched.push_back(std::move(der));
+            break;
+        }
+        current.reset();
+        if (fetched.size() == before) break;
+        // The fetched issuer may itself lack its issuer: follow its AIA in the next round.
+        std::string ignored;
+        if (auto info = x509::parse_certificate(fetched.back(), ignored); info && !info->self_issued)
+            current = std::move(info);
+    }
+    return fetched;
+}
+
+std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& result) {
+    result.rules_version = rules_.version;
+    if (result.cap.error || result.cap.chain.empty()) return nullptr;
+    auto verdict = cache_->verify(result.cap.chain, at_);
+    if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
+        const auto extra = fetch_missing(*verdict);
+        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra);
+    }
+    auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_);
+    result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
+                           std::make_move_iterator(findings.end()));
+    deployments_.add(result);
+    return verdict;
+}
+
+std::vector<name_result> audit_runtime::finish() { return deployments_.finish(rules_); }
+
+}  // namespace tlsaudit::app

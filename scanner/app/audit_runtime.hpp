@@ -1,0 +1,81 @@
+#pragma once
+// The audit as the commands use it: options shared by `scan`, `demo` and `check`
+// (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing), and the
+// run-time objects built from them once per run (catalogue, trust store, validation
+// cache, deployment tracker).
+
+#include <tlsaudit/audit.hpp>
+#include <tlsaudit/result.hpp>
+#include <tlsaudit/rules.hpp>
+#include <tlsaudit/trust.hpp>
+
+#include <CLI/App.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::app {
+
+struct audit_settings {
+    std::vector<std::filesystem::path> ca_files;
+    std::vector<std::filesystem::path> ca_dirs;
+    bool system_trust = true;                     // --no-system-trust turns it off
+    std::string at;                               // --at; empty: the start of the run
+    std::optional<std::filesystem::path> rules;   // --rules
+    int expiry_warn_days = 30;
+    bool fetch_missing = false;
+    std::vector<bytes> extra_roots;               // set by code (the demo lab's roots)
+};
+
+// Adds the audit options to a subcommand; --at is validated at parse time.
+void add_audit_options(CLI::App& cmd, audit_settings& settings);
+
+// Fetches the DER or PEM body behind an AIA caIssuers URL, or nullopt; must be
+// thread-safe. Set by the app when --fetch-missing is on.
+using issuer_fetcher = std::function<std::optional<bytes>(const std::string& url)>;
+
+class audit_runtime {
+public:
+    // Loads the catalogue and the trust store. Throws config_error (exit code 2) for a
+    // malformed or unreadable rules file, a bad --at, or an unusable --ca-file/--ca-dir.
+    // `now` is the evaluation time when --at is not given.
+    audit_runtime(const audit_settings& settings, time_point now, issuer_fetcher fetch = {});
+    ~audit_runtime();
+    audit_runtime(const audit_runtime&) = delete;
+    audit_runtime& operator=(const audit_runtime&) = delete;
+
+    // Validates (once per distinct chain) and audits `result`, appending the findings
+    // and setting rules_version; the result is also recorded for inconsistent-deployment.
+    // Thread-safe. Returns the verdict (null when nothing was served).
+    std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
+
+    // Name-level results (inconsistent-deployment) for every target seen; call once at
+    // the end of the run.
+    std::vector<name_result> finish();
+
+    const audit::catalogue& rules() const { return rules_; }
+    time_point at() const { return at_; }
+    std::size_t validations() const { return cache_->validations(); }
+
+private:
+    std::vector<bytes> fetch_missing(const chain_verdict& verdict);
+    std::optional<bytes> fetch_once(const std::string& url);
+
+    audit::catalogue rules_;
+    audit::options options_;
+    time_point at_;
+    std::unique_ptr<x509::trust_store> store_;
+    std::unique_ptr<x509::verify_cache> cache_;
+    issuer_fetcher fetch_;
+    std::mutex fetch_mutex_;
+    std::map<std::string, std::optional<bytes>> fetched_;  // AIA URL -> body (nullopt: failed)
+    audit::deployment_tracker deployments_;
+};
+
+}  // namespace tlsaudit::app

@@ -1,0 +1,111 @@
+#include "check_command.hpp"
+
+#include "aia_fetch.hpp"
+#include "exit_codes.hpp"
+
+#include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace tlsaudit::app {
+namespace {
+
+std::string_view origin_name(cert_origin o) {
+    switch (o) {
+    case cert_origin::served: return "served";
+    case cert_origin::store: return "store";
+    case cert_origin::fetched: return "fetched";
+    }
+    return "?";
+}
+
+void print_report(const check_command_options& o, const endpoint_result& r, const chain_verdict* v,
+                  const audit_runtime& runtime) {
+    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {:%Y-%m-%dT%H:%M:%SZ}, rules {})\n", o.file,
+               r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : o.host, runtime.at(),
+               runtime.rules().version);
+    if (v != nullptr) {
+        for (std::size_t i = 0; i < v->path.size(); ++i)
+            fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin), v->path[i].info.subject);
+        fmt::print(stderr, "  trust: {}\n",
+                   v->trusted ? "trusted" : "not trusted (" + (v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+    }
+    fmt::print(stderr, "  status: {}\n", audit::status_of(r));
+    for (const auto& f : r.findings) {
+        const std::string where = f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
+        fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), f.id, where, f.message,
+                   f.remediation);
+    }
+}
+
+}  // namespace
+
+checked_chain audit_saved_chain(std::vector<bytes> chain, const std::string& host, const std::string& input,
+                                audit_runtime& runtime) {
+    checked_chain out;
+    endpoint_result& r = out.result;
+    r.ep.tgt.host = host;
+    r.ep.tgt.sni = host;
+    r.ep.tgt.input = input;
+    r.cap.chain = std::move(chain);
+    r.cap.scanned_at = runtime.at();
+    for (const auto& der : r.cap.chain) {
+        parsed_cert p;
+        p.info = x509::parse_certificate(der, p.error);
+        r.certs.push_back(std::move(p));
+    }
+    out.verdict = runtime.audit(r);
+    return out;
+}
+
+CLI::App* setup_check(CLI::App& app, check_command_options& o) {
+    auto* cmd = app.add_subcommand("check", "Audit a saved chain (PEM, leaf first) offline, as `scan` would");
+    cmd->add_option("file", o.file, "PEM file: the leaf, then the intermediates the server sends")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--host", o.host, "Name (or IP) the leaf must cover");
+    cmd->add_option("--ndjson", o.ndjson, "Write the endpoint record here ('-': stdout)")->capture_default_str();
+    cmd->add_option("--fail-on", o.fail_on, "Exit with 1 when a finding is at least this severe ('none': never)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"none", "info", "low", "medium", "high", "critical"}));
+    cmd->add_flag("-q,--quiet", o.quiet, "No human-readable report on stderr");
+    add_audit_options(*cmd, o.audit);
+    cmd->footer(R"(Examples:
+  tlsaudit check chain.pem --host www.example.com
+  tlsaudit check leaf.pem --ca-file intermediate.pem --at 2021-01-20
+  tlsaudit check chain.pem --rules my-rules.json --fail-on critical)");
+    return cmd;
+}
+
+int run_check_command(const check_command_options& o) {
+    std::vector<bytes> chain;
+    try {
+        chain = x509::read_pem_file(o.file);
+    } catch (const std::exception& e) {
+        throw config_error(e.what());
+    }
+    if (chain.empty()) throw config_error(o.file + ": no PEM certificate in this file");
+
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    audit_runtime runtime(o.audit, now, o.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{});
+
+    const auto [result, verdict] = audit_saved_chain(std::move(chain), o.host, o.file, runtime);
+    report::ndjson_writer out(o.ndjson);
+    out.write(result);
+    if (!o.quiet) print_report(o, result, verdict.get(), runtime);
+
+    if (!o.fail_on.empty() && o.fail_on != "none") {
+        const auto threshold = parse_severity(o.fail_on);
+        const auto worst = result.worst();
+        if (threshold && worst && *worst >= *threshold) return exit_code::findings;
+    }
+    return exit_code::ok;
+}
+
+}  // namespace tlsaudit::app

@@ -1,0 +1,243 @@
+// Rules catalogue: JSON -> catalogue, with errors that name the field.
+
+#include <tlsaudit/rules.hpp>
+
+#include "audit/default_rules.hpp"
+
+#include <boost/json/stream_parser.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+
+namespace tlsaudit::audit {
+namespace {
+
+namespace json = boost::json;
+
+// Line and column (1-based) of byte `offset` in `text`.
+std::string line_column(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(column);
+}
+
+class reader {
+public:
+    explicit reader(std::string_view source) : source_(source) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& why) const {
+        throw rules_error(std::string(source_) + ": " + path + ": " + why);
+    }
+
+    const json::object& object(const json::value& v, const std::string& path,
+                               std::initializer_list<std::string_view> allowed) const {
+        if (!v.is_object()) fail(path, "expected an object");
+        for (const auto& [key, ignored] : v.get_object()) {
+            if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end())
+                fail(path.empty() ? std::string(key) : path + "." + std::string(key), "unknown field");
+        }
+        return v.get_object();
+    }
+
+    std::string string(const json::value& v, const std::string& path) const {
+        if (!v.is_string()) fail(path, "expected a string");
+        return std::string(v.get_string());
+    }
+
+    std::string required_string(const json::object& o, std::string_view key, const std::string& path) const {
+        const auto* v = o.if_contains(key);
+        if (v == nullptr) fail(join(path, key), "missing");
+        std::string s = string(*v, join(path, key));
+        if (s.empty()) fail(join(path, key), "must not be empty");
+        return s;
+    }
+
+    std::vector<std::string> strings(const json::object& o, std::string_view key, const std::string& path) const {
+        std::vector<std::string> out;
+        const auto* v = o.if_contains(key);
+        if (v == nullptr) return out;
+        const std::string here = join(path, key);
+        if (!v->is_array()) fail(here, "expected an array of strings");
+        for (std::size_t i = 0; i < v->get_array().size(); ++i)
+            out.push_back(string(v->get_array()[i], here + "[" + std::to_string(i) + "]"));
+        return out;
+    }
+
+    severity level(const json::value& v, const std::string& path) const {
+        const auto s = parse_severity(string(v, path));
+        if (!s) fail(path, "expected one of info, low, medium, high, critical");
+        return *s;
+    }
+
+    static std::string join(const std::string& path, std::string_view key) {
+        return path.empty() ? std::string(key) : path + "." + std::string(key);
+    }
+
+private:
+    std::string_view source_;
+};
+
+std::vector<std::string> hex_list(const reader& r, const json::object& o, std::string_view key,
+                                  const std::string& path, bool upper) {
+    auto values = r.strings(o, key, path);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        std::string& v = values[i];
+        v.erase(std::remove(v.begin(), v.end(), ':'), v.end());  // "AB:CD:..." is accepted too
+        const bool hex = v.size() == 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                             return std::isxdigit(c) != 0;
+                         });
+        if (!hex) r.fail(reader::join(path, key) + "[" + std::to_string(i) + "]", "expected 64 hex digits (SHA-256)");
+        for (auto& c : v)
+            c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                        : std::tolower(static_cast<unsigned char>(c)));
+    }
+    return values;
+}
+
+rule_kind parse_kind(const reader& r, const std::string& text, const std::string& path) {
+    if (text == "retired-intermediate") return rule_kind::retired_intermediate;
+    if (text == "distrusted-ca") return rule_kind::distrusted_ca;
+    if (text == "discontinued-issuer") return rule_kind::discontinued_issuer;
+    r.fail(path, "unknown kind '" + text + "' (expected retired-intermediate, distrusted-ca or discontinued-issuer)");
+}
+
+distrust_program parse_program(const reader& r, const json::value& v, const std::string& path) {
+    const auto& o = r.object(v, path, {"program", "after", "basis"});
+    distrust_program p;
+    p.name = r.required_string(o, "program", path);
+    const std::string after = r.required_string(o, "after", path);
+    const auto t = parse_time(after);
+    if (!t) r.fail(reader::join(path, "after"), "'" + after + "' is not an RFC 3339 date or date-time");
+    p.after = *t;
+    const std::string basis = r.required_string(o, "basis", path);
+    if (basis == "earliest-sct") p.use_sct = true;
+    else if (basis != "not-before") r.fail(reader::join(path, "basis"), "expected earliest-sct or not-before");
+    return p;
+}
+
+rule parse_rule(const reader& r, const json::value& v, const std::string& path) {
+    const auto& o = r.object(v, path, {"id", "kind", "severity", "name_only_severity", "match", "distrust",
+                                       "message", "remediation"});
+    rule out;
+    out.id = r.required_string(o, "id", path);
+    out.kind = parse_kind(r, r.required_string(o, "kind", path), reader::join(path, "kind"));
+    if (const auto* s = o.if_contains("severity")) out.level = r.level(*s, reader::join(path, "severity"));
+    if (const auto* s = o.if_contains("name_only_severity"))
+        out.name_only_level = r.level(*s, reader::join(path, "name_only_severity"));
+    out.message = r.required_string(o, "message", path);
+    out.remediation = r.required_string(o, "remediation", path);
+
+    const auto* match = o.if_contains("match");
+    const std::string match_path = reader::join(path, "match");
+    if (match == nullptr) r.fail(match_path, "missing");
+    const auto& m = r.object(*match, match_path, {"sha256", "spki_sha256", "subject_cn"});
+    out.match.sha256 = hex_list(r, m, "sha256", match_path, true);
+    out.match.spki_sha256 = hex_list(r, m, "spki_sha256", match_path, false);
+    out.match.subject_cn = r.strings(m, "subject_cn", match_path);
+    if (out.match.sha256.empty() && out.match.spki_sha256.empty())
+        r.fail(match_path, "needs at least one sha256 or spki_sha256 (a name alone identifies nothing)");
+
+    const auto* distrust = o.if_contains("distrust");
+    if (out.kind == rule_kind::distrusted_ca) {
+        const std::string here = reader::join(path, "distrust");
+        if (distrust == nullptr || !distrust->is_array() || distrust->get_array().empty())
+            r.fail(here, "a distrusted-ca rule needs a non-empty array of {program, after, basis}");
+        for (std::size_t i = 0; i < distrust->get_array().size(); ++i)
+            out.programs.push_back(parse_program(r, distrust->get_array()[i], here + "[" + std::to_string(i) + "]"));
+    } else if (distrust != nullptr) {
+        r.fail(reader::join(path, "distrust"), "only distrusted-ca rules have a distrust list");
+    }
+    return out;
+}
+
+}  // namespace
+
+bool cert_match::matches_key(const cert_info& cert) const {
+    return std::find(sha256.begin(), sha256.end(), cert.sha256) != sha256.end() ||
+           std::find(spki_sha256.begin(), spki_sha256.end(), cert.spki_sha256) != spki_sha256.end();
+}
+
+bool cert_match::matches_name(const cert_info& cert) const {
+    return !cert.subject_cn.empty() &&
+           std::find(subject_cn.begin(), subject_cn.end(), cert.subject_cn) != subject_cn.end();
+}
+
+severity catalogue::level_of(std::string_view finding_id, severity built_in) const {
+    const auto it = severities.find(finding_id);
+    return it == severities.end() ? built_in : it->second;
+}
+
+catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
+    const reader r(source);
+    boost::system::error_code ec;
+    json::parse_options parse_opts;
+    parse_opts.allow_comments = true;
+    parse_opts.allow_trailing_commas = false;
+    json::stream_parser parser({}, parse_opts);
+    const std::size_t used = parser.write_some(json_text.data(), json_text.size(), ec);
+    if (!ec) parser.finish(ec);
+    if (ec) throw rules_error(std::string(source) + ":" + line_column(json_text, used) + ": invalid JSON: " + ec.message());
+    const json::value doc = parser.release();
+
+    const auto& o = r.object(doc, "", {"version", "extends", "severities", "rules"});
+    catalogue out;
+    bool extend = false;
+    if (const auto* e = o.if_contains("extends")) {
+        if (r.string(*e, "extends") != "default") r.fail("extends", "only \"default\" can be extended");
+        extend = true;
+        out = default_catalogue();
+    }
+    out.version = r.required_string(o, "version", "");
+    if (const auto* s = o.if_contains("severities"); s != nullptr) {
+        if (!s->is_object()) r.fail("severities", "expected an object");
+        for (const auto& [id, level] : s->get_object())
+            out.severities[std::string(id)] = r.level(level, "severities." + std::string(id));
+    }
+    const auto* rules = o.if_contains("rules");
+    if (rules == nullptr && !extend) r.fail("rules", "missing");
+    if (rules != nullptr) {
+        if (!rules->is_array()) r.fail("rules", "expected an array");
+        std::vector<std::string> seen;
+        for (std::size_t i = 0; i < rules->get_array().size(); ++i) {
+            const std::string path = "rules[" + std::to_string(i) + "]";
+            rule parsed = parse_rule(r, rules->get_array()[i], path);
+            if (std::find(seen.begin(), seen.end(), parsed.id) != seen.end())
+                r.fail(path + ".id", "duplicate rule id '" + parsed.id + "'");
+            seen.push_back(parsed.id);
+            auto same = std::find_if(out.rules.begin(), out.rules.end(), [&](const rule& x) { return x.id == parsed.id; });
+            if (same != out.rules.end()) *same = std::move(parsed);
+            else out.rules.push_back(std::move(parsed));
+        }
+    }
+    return out;
+}
+
+catalogue load_catalogue(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read rules file " + path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw std::runtime_error("cannot read rules file " + path.string());
+    return parse_catalogue(text.str(), path.string());
+}
+
+const catalogue& default_catalogue() {
+    // A broken compiled-in catalogue is a build defect: the unit tests parse it.
+    static const catalogue rules = parse_catalogue(detail::default_rules_json(), "default rules");
+    return rules;
+}
+
+}  // namespace tlsaudit::audit

@@ -1,0 +1,154 @@
+// audit_chain and the checks that look at single certificates: validity window and
+// hostname.
+
+#include <tlsaudit/audit.hpp>
+
+#include "audit/checks.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tlsaudit::audit {
+namespace detail {
+
+void context::add(std::string id, severity built_in, const examined_cert* about, std::string message,
+                  std::string remediation, std::string rule) {
+    finding f;
+    f.level = rules.level_of(id, built_in);
+    f.id = std::move(id);
+    if (about != nullptr && about->info != nullptr) f.cert = make_ref(*about);
+    f.message = std::move(message);
+    f.remediation = std::move(remediation);
+    f.rule = std::move(rule);
+    const bool duplicate = std::any_of(out.begin(), out.end(), [&](const finding& g) {
+        return g.id == f.id && g.rule == f.rule &&
+               (g.cert ? g.cert->sha256 : std::string()) == (f.cert ? f.cert->sha256 : std::string());
+    });
+    if (!duplicate) out.push_back(std::move(f));
+}
+
+cert_ref make_ref(const examined_cert& c) { return cert_ref{c.position, c.info->subject, c.info->sha256}; }
+
+std::string format_time(time_point t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
+
+std::string describe(const examined_cert& c) {
+    const std::string name = c.info->subject.empty() ? "(empty subject)" : c.info->subject;
+    if (c.position >= 0) return fmt::format("{} (served at position {})", name, c.position);
+    if (c.origin == cert_origin::fetched) return fmt::format("{} (fetched from its AIA caIssuers URL)", name);
+    return fmt::format("{} (from the trust store)", name);
+}
+
+std::string expand(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
+    for (const auto& [key, value] : values) {
+        const std::string token = "{" + key + "}";
+        for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
+            text.replace(pos, token.size(), value);
+    }
+    return text;
+}
+
+void check_validity(context& ctx) {
+    using std::chrono::days;
+    const time_point at = ctx.in.at;
+    const auto warn = days(std::max(ctx.opts.expiry_warn_days, 0));
+    for (const auto& c : ctx.certs) {
+        if (!ctx.relevant(c)) continue;
+        const cert_info& info = *c.info;
+        const bool leaf = c.position == 0;
+        const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
+        if (at > info.not_after) {
+            const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
+            ctx.add("cert-expired", severity::critical, &c,
+                    fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
+                                format_time(info.not_after), ago, format_time(at)),
+                    leaf ? "Renew the certificate and deploy it with its full chain."
+                         : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
+        } else if (at < info.not_before) {
+            ctx.add("cert-not-yet-valid", severity::high, &c,
+                    fmt::format("{} is not valid before {} (evaluation time {})", what, format_time(info.not_before),
+                                format_time(at)),
+                    "Check the server's clock and the certificate's notBefore; deploy a certificate valid now.");
+        } else if (info.not_after - at < warn) {
+            const auto left = std::chrono::duration_cast<days>(info.not_after - at).count();
+            ctx.add("cert-expiring", severity::medium, &c,
+                    fmt::format("{} expires on {}, in {} days (warning threshold {} days)", what,
+                                format_time(info.not_after), left, ctx.opts.expiry_warn_days),
+                    leaf ? "Renew the certificate before it expires and deploy it on every node."
+                         : "Obtain the issuer's replacement intermediate and deploy it before this one expires.");
+        }
+    }
+}
+
+void check_hostname(context& ctx) {
+    if (ctx.in.name.empty() || ctx.leaf == nullptr) return;
+    if (hostname_matches(*ctx.leaf, ctx.in.name)) return;
+    std::string names;
+    for (const auto& n : ctx.leaf->dns_names) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& n : ctx.leaf->ip_addresses) names += (names.empty() ? "" : ", ") + n;
+    if (names.empty()) names = "no SAN; CN " + ctx.leaf->subject_cn;
+    ctx.add("hostname-mismatch", severity::high, &ctx.certs.front(),
+            fmt::format("the leaf does not cover '{}' (it covers: {})", ctx.in.name, names),
+            "Deploy a certificate whose subjectAltName lists this name (or check that the right certificate is "
+            "bound to this name/SNI).");
+}
+
+}  // namespace detail
+
+std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, const options& opts) {
+    std::vector<finding> out;
+    detail::context ctx{in, rules, opts, nullptr, {}, out};
+    for (std::size_t i = 0; i < in.certs.size() && i < in.served.size(); ++i) {
+        if (!in.certs[i].info) continue;
+        detail::examined_cert c{&*in.certs[i].info, static_cast<int>(i), -1, cert_origin::served};
+        if (in.verdict == nullptr && i == 0) c.depth = 0;
+        ctx.certs.push_back(c);
+    }
+    if (!in.certs.empty() && in.certs.front().info) ctx.leaf = &*in.certs.front().info;
+    if (in.verdict != nullptr) {
+        for (std::size_t d = 0; d < in.verdict->path.size(); ++d) {
+            const path_cert& p = in.verdict->path[d];
+            auto served = std::find_if(ctx.certs.begin(), ctx.certs.end(),
+                                       [&](const detail::examined_cert& c) { return c.position == p.served_position; });
+            if (p.served_position >= 0 && served != ctx.certs.end()) {
+                served->depth = static_cast<int>(d);
+            } else {
+                ctx.certs.push_back({&p.info, -1, static_cast<int>(d), p.origin});
+            }
+        }
+    }
+    if (ctx.leaf == nullptr) {
+        const std::string why = in.certs.empty() ? "nothing was served" : in.certs.front().error;
+        ctx.add("chain-untrusted", severity::high, nullptr, "the leaf certificate could not be parsed: " + why,
+                "Serve a well-formed X.509 certificate.");
+        return out;
+    }
+    detail::check_validity(ctx);
+    detail::check_hostname(ctx);
+    detail::check_trust(ctx);
+    detail::check_order(ctx);
+    detail::check_strength(ctx);
+    detail::check_rules(ctx);
+    return out;
+}
+
+std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
+                                    const catalogue& rules, const options& opts) {
+    if (result.cap.error || result.cap.chain.empty()) return {};
+    chain_input in;
+    in.served = result.cap.chain;
+    in.certs = result.certs;
+    in.name = result.ep.tgt.sni.empty() ? std::string_view(result.ep.tgt.host) : std::string_view(result.ep.tgt.sni);
+    in.at = at;
+    in.verdict = verdict;
+    return audit_chain(in, rules, opts);
+}
+
+std::string status_of(const endpoint_result& result) {
+    if (result.cap.error) return "error";
+    const auto worst = result.worst();
+    return worst ? std::string(to_string(*worst)) : "ok";
+}
+
+}  // namespace tlsaudit::audit

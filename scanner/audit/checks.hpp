@@ -1,0 +1,52 @@
+#pragma once
+// The individual checks behind audit_chain. Private to scanner/audit.
+
+#include <tlsaudit/audit.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tlsaudit::audit::detail {
+
+// A certificate the checks look at: a parsed served certificate, or a certificate of
+// the built path that the server did not send (trust store / AIA).
+struct examined_cert {
+    const cert_info* info = nullptr;
+    int position = -1;         // served position; -1 when not served
+    int depth = -1;            // index in the built path; -1 when not in it (or no verdict)
+    cert_origin origin = cert_origin::served;
+};
+
+struct context {
+    const chain_input& in;
+    const catalogue& rules;
+    const options& opts;
+    const cert_info* leaf = nullptr;     // null when the served leaf did not parse
+    std::vector<examined_cert> certs;    // served (parsed) in served order, then unserved path certs
+    std::vector<finding>& out;
+
+    // Certificates that matter for validity and strength: the built path, or every
+    // served certificate when there is no verdict.
+    bool relevant(const examined_cert& c) const { return in.verdict == nullptr || c.depth >= 0 || c.position == 0; }
+
+    void add(std::string id, severity built_in, const examined_cert* about, std::string message,
+             std::string remediation, std::string rule = {});
+};
+
+cert_ref make_ref(const examined_cert& c);
+std::string format_time(time_point t);  // "2024-11-11T23:59:59Z"
+std::string describe(const examined_cert& c);  // "CN=..., served at position 1" / "... from the trust store"
+
+// Replaces each {key} in `text` by its value.
+std::string expand(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
+
+void check_validity(context& ctx);
+void check_hostname(context& ctx);
+void check_trust(context& ctx);
+void check_order(context& ctx);
+void check_strength(context& ctx);
+void check_rules(context& ctx);
+
+}  // namespace tlsaudit::audit::detail

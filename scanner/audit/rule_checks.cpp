@@ -1,0 +1,116 @@
+// Catalogue rules: retired intermediates, distrusted CAs, discontinued issuers.
+//
+// Rules match the identities of certificates (SHA-256 fingerprint or SPKI SHA-256), not
+// signatures. A retired intermediate counts anywhere in the served chain or the built
+// path; distrust and discontinuation follow the chain's anchoring, decided by the CA
+// certificates of the built path (every served certificate when there is no verdict). A certificate that only carries a
+// rule's name (same subject CN, different key) is reported apart, at a low severity.
+
+#include "audit/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tlsaudit::audit::detail {
+namespace {
+
+std::vector<std::pair<std::string, std::string>> placeholders(const examined_cert* matched, const cert_info& leaf) {
+    std::vector<std::pair<std::string, std::string>> values{{"leaf_not_after", format_time(leaf.not_after)}};
+    if (matched != nullptr) {
+        values.emplace_back("subject", matched->info->subject);
+        values.emplace_back("sha256", matched->info->sha256);
+        values.emplace_back("not_before", format_time(matched->info->not_before));
+        values.emplace_back("not_after", format_time(matched->info->not_after));
+    }
+    return values;
+}
+
+// The first CA certificate of the path (not the leaf) that matches the rule by key or
+// fingerprint. Served certificates outside the built path do not anchor anything.
+const examined_cert* anchor_match(const context& ctx, const rule& r) {
+    for (const auto& c : ctx.certs)
+        if (c.position != 0 && ctx.relevant(c) && r.match.matches_key(*c.info)) return &c;
+    return nullptr;
+}
+
+void retired_intermediate(context& ctx, const rule& r) {
+    const cert_info& leaf = *ctx.leaf;
+    for (const auto& c : ctx.certs) {
+        if (!r.match.matches_key(*c.info)) continue;
+        ctx.add("deprecated-intermediate", r.level, &c,
+                expand(r.message, placeholders(&c, leaf)) + "; matched " + describe(c) + " by fingerprint/key",
+                expand(r.remediation, placeholders(&c, leaf)), r.id);
+        return;
+    }
+    for (const auto& c : ctx.certs) {
+        if (!r.match.matches_name(*c.info)) continue;
+        ctx.add("deprecated-intermediate-unconfirmed", r.name_only_level, &c,
+                fmt::format("{} has the name of a retired intermediate (rule {}) but neither its fingerprint nor "
+                            "its key: a look-alike or re-keyed certificate, not the retired one",
+                            describe(c), r.id),
+                "Check who issued this certificate; if it is meant to be the retired CA, treat the chain as "
+                "deprecated-intermediate.",
+                r.id);
+        return;
+    }
+    // The leaf names the retired CA as its issuer, but the issuer is not available.
+    const bool issuer_known = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& c) {
+        return c.position != 0 && c.info->subject == leaf.issuer;
+    });
+    if (!issuer_known && !leaf.issuer_cn.empty() &&
+        std::find(r.match.subject_cn.begin(), r.match.subject_cn.end(), leaf.issuer_cn) != r.match.subject_cn.end()) {
+        ctx.add("deprecated-intermediate-unconfirmed", r.name_only_level, &ctx.certs.front(),
+                fmt::format("the leaf names '{}' (rule {}) as its issuer, but the issuer certificate was neither "
+                            "served nor found, so the match cannot be confirmed by key",
+                            leaf.issuer_cn, r.id),
+                "Run again with the issuer available (--ca-file with the intermediate, or --fetch-missing); if it is "
+                "the retired intermediate: " + expand(r.remediation, placeholders(nullptr, leaf)),
+                r.id);
+    }
+}
+
+void distrusted_ca(context& ctx, const rule& r) {
+    const cert_info& leaf = *ctx.leaf;
+    if (leaf.is_ca) return;  // the cut-offs apply to TLS server certificates
+    const examined_cert* anchor = anchor_match(ctx, r);
+    if (anchor == nullptr) return;
+    std::string programs;
+    for (const auto& p : r.programs) {
+        const bool by_sct = p.use_sct && leaf.earliest_sct.has_value();
+        const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
+        if (issued <= p.after) continue;
+        if (!programs.empty()) programs += ", ";
+        programs += fmt::format("{} ({} {} is after {})", p.name, by_sct ? "earliest SCT" : "notBefore",
+                                format_time(issued), format_time(p.after));
+    }
+    if (programs.empty()) return;
+    auto values = placeholders(anchor, leaf);
+    values.emplace_back("programs", programs);
+    ctx.add("issuer-distrusted", r.level, &ctx.certs.front(),
+            expand(r.message, values) + "; the chain contains " + describe(*anchor),
+            expand(r.remediation, values), r.id);
+}
+
+void discontinued_issuer(context& ctx, const rule& r) {
+    const examined_cert* anchor = anchor_match(ctx, r);
+    if (anchor == nullptr || ctx.leaf->is_ca) return;
+    const auto values = placeholders(anchor, *ctx.leaf);
+    ctx.add("issuer-discontinued", r.level, &ctx.certs.front(),
+            expand(r.message, values) + "; the chain contains " + describe(*anchor), expand(r.remediation, values),
+            r.id);
+}
+
+}  // namespace
+
+void check_rules(context& ctx) {
+    for (const auto& r : ctx.rules.rules) {
+        switch (r.kind) {
+        case rule_kind::retired_intermediate: retired_intermediate(ctx, r); break;
+        case rule_kind::distrusted_ca: distrusted_ca(ctx, r); break;
+        case rule_kind::discontinued_issuer: discontinued_issuer(ctx, r); break;
+        }
+    }
+}
+
+}  // namespace tlsaudit::audit::detail

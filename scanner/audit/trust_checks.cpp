@@ -1,0 +1,168 @@
+// Checks on the chain as a whole: trust, completeness, order, key and signature strength.
+
+#include "audit/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace tlsaudit::audit::detail {
+namespace {
+
+const examined_cert* at_depth(const context& ctx, int depth) {
+    for (const auto& c : ctx.certs)
+        if (c.depth == depth) return &c;
+    return nullptr;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string untrusted_message(const verify_error& e, const examined_cert* about) {
+    const std::string subject = about != nullptr ? describe(*about) : "a certificate";
+    switch (e.problem) {
+    case verify_problem::missing_issuer:
+        return fmt::format("no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
+                           "trust store",
+                           subject, about != nullptr ? about->info->issuer : "?");
+    case verify_problem::untrusted_root:
+        return fmt::format("no path to a trusted root: the chain ends at {}, a self-signed root the trust store "
+                           "does not hold",
+                           subject);
+    case verify_problem::bad_signature:
+        return fmt::format("the signature on {} does not verify with its issuer's key", subject);
+    default:
+        break;
+    }
+    return fmt::format("the chain does not verify at depth {}: {}", e.depth, e.text);
+}
+
+bool weak_key(const cert_info& c) {
+    if (c.key_bits <= 0) return false;  // unknown size: not judged
+    if (c.key_type == "RSA" || c.key_type == "RSA-PSS" || c.key_type == "DSA") return c.key_bits < 2048;
+    if (c.key_type == "EC") return c.key_bits < 256;
+    return false;
+}
+
+bool weak_signature(const cert_info& c) {
+    const std::string alg = lower(c.signature_algorithm);
+    return alg.find("sha1") != std::string::npos || alg.find("md5") != std::string::npos ||
+           alg.find("md2") != std::string::npos;
+}
+
+}  // namespace
+
+void check_trust(context& ctx) {
+    const chain_verdict* v = ctx.in.verdict;
+    if (v == nullptr) return;
+    if (!v->leaf_error.empty()) {
+        ctx.add("chain-untrusted", severity::high, &ctx.certs.front(),
+                "the leaf could not be validated: " + v->leaf_error, "Serve a well-formed X.509 certificate.");
+        return;
+    }
+    if (v->has(verify_problem::self_signed_leaf)) {
+        ctx.add("self-signed", severity::high, &ctx.certs.front(),
+                "the leaf is self-signed and not in the trust store: no client trusts it by default",
+                "Deploy a certificate issued by a publicly trusted CA (or an internal CA your clients trust), with "
+                "its intermediates.");
+    } else {
+        for (const auto& e : v->errors) {
+            if (e.problem == verify_problem::expired || e.problem == verify_problem::not_yet_valid) continue;
+            const examined_cert* about = at_depth(ctx, e.depth);
+            ctx.add("chain-untrusted", severity::high, about, untrusted_message(e, about),
+                    e.problem == verify_problem::missing_issuer
+                        ? "Serve the complete chain (leaf, then each intermediate up to, not including, the root)."
+                        : "Serve a chain that leads to a root in the clients' trust stores.");
+            break;  // one finding says the chain is untrusted; the first reason is the most useful
+        }
+    }
+    // chain-incomplete: the path needed an intermediate the server did not send.
+    for (const auto& c : ctx.certs) {
+        if (c.depth <= 0 || c.position >= 0 || c.info->self_issued) continue;
+        ctx.add("chain-incomplete", severity::high, &c,
+                fmt::format("the server does not send the intermediate {}: clients that cannot find it themselves "
+                            "fail the handshake",
+                            describe(c)),
+                "Add the missing intermediate to the served chain (leaf first, then each intermediate in order).");
+    }
+}
+
+void check_order(context& ctx) {
+    const chain_verdict* v = ctx.in.verdict;
+    std::vector<const examined_cert*> served;
+    for (const auto& c : ctx.certs)
+        if (c.position >= 0) served.push_back(&c);
+
+    if (v == nullptr) {
+        // Without a built path, order is judged by names: each certificate after the
+        // leaf should be the issuer of the one before it.
+        for (std::size_t i = 1; i < served.size(); ++i) {
+            const cert_info& child = *served[i - 1]->info;
+            if (served[i]->info->subject == child.issuer) continue;
+            const bool later = std::any_of(served.begin() + static_cast<long>(i) + 1, served.end(),
+                                           [&](const examined_cert* c) { return c->info->subject == child.issuer; });
+            if (later) {
+                ctx.add("chain-misordered", severity::low, served[i],
+                        fmt::format("the issuer of {} is served later in the chain, not right after it",
+                                    describe(*served[i - 1])),
+                        "Serve the leaf first, then each intermediate followed by its own issuer.");
+                return;
+            }
+        }
+        return;
+    }
+
+    // Served certificates that made it into the path must appear in path order.
+    int last_position = -1;
+    for (int depth = 0;; ++depth) {
+        const examined_cert* c = at_depth(ctx, depth);
+        if (c == nullptr) break;
+        if (c->position < 0) continue;
+        if (c->position < last_position) {
+            ctx.add("chain-misordered", severity::low, c,
+                    fmt::format("{} is served before the certificate it issued; the served order is not leaf, "
+                                "issuer, issuer's issuer",
+                                describe(*c)),
+                    "Serve the leaf first, then each intermediate followed by its own issuer.");
+            break;
+        }
+        last_position = c->position;
+    }
+    // Served certificates outside the path: unrelated, unless they share a key with a
+    // path certificate (cross-signed versions of the same CA are legitimate extras).
+    for (const examined_cert* c : served) {
+        if (c->depth >= 0 || c->position == 0) continue;
+        const bool same_key = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
+            return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;
+        });
+        if (same_key) continue;
+        ctx.add("chain-extra-certs", severity::low, c,
+                fmt::format("{} is served but is not part of the leaf's chain", describe(*c)),
+                "Remove certificates that do not belong to this leaf's chain from the server's chain file.");
+    }
+}
+
+void check_strength(context& ctx) {
+    for (const auto& c : ctx.certs) {
+        if (!ctx.relevant(c)) continue;
+        const cert_info& info = *c.info;
+        if (weak_key(info)) {
+            ctx.add("weak-key", severity::medium, &c,
+                    fmt::format("{} has a weak {}-{} key (minimum: RSA 2048, EC 256)", describe(c), info.key_type,
+                                info.key_bits),
+                    "Generate a new key pair (RSA 2048+ or ECDSA P-256+) and reissue the certificate.");
+        }
+        // A root's self-signature is never checked by clients: only the leaf and
+        // intermediates matter.
+        if (!info.self_issued && weak_signature(info)) {
+            ctx.add("weak-signature", severity::medium, &c,
+                    fmt::format("{} is signed with {}, which clients reject", describe(c), info.signature_algorithm),
+                    "Reissue with a SHA-256 (or stronger) signature; replace intermediates signed with SHA-1/MD5.");
+        }
+    }
+}
+
+}  // namespace tlsaudit::audit::detail

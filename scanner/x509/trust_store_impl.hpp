@@ -1,0 +1,16 @@
+#pragma once
+// The OpenSSL side of tlsaudit::x509::trust_store. Private to scanner/x509.
+
+#include <tlsaudit/trust.hpp>
+
+#include "x509/openssl_ptr.hpp"
+
+namespace tlsaudit::x509 {
+
+struct trust_store::impl {
+    // Read-only after construction; OpenSSL locks the store internally when a hashed
+    // directory lookup caches a certificate, so concurrent verifications may share it.
+    x509_store_ptr store;
+};
+
+}  // namespace tlsaudit::x509

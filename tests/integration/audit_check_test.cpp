@@ -1,0 +1,295 @@
+// `tlsaudit check`, in-process: every finding raised by a lab chain built for it, and
+// not raised by a good chain; the real GlobalSign 2018 and Entrust cases; --at; the
+// rules file; --fetch-missing against a loopback HTTP server.
+
+#include "audit_support.hpp"
+#include "aia_fetch.hpp"
+#include "exit_codes.hpp"
+
+#include <tlsaudit/lab/http_server.hpp>
+#include <tlsaudit/lab/real_certs.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace tlsaudit::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using std::chrono::days;
+
+const std::filesystem::path real_dir = TLSAUDIT_TEST_DATA "/real";
+bytes real(const char* stem) { return lab::real_cert(stem).front(); }
+
+std::vector<std::string> check_ids(const std::vector<bytes>& chain, const std::string& host, time_point when,
+                                   app::audit_settings settings = {}) {
+    return ids(check(chain, host, when, {lab_pki().root.der}, std::move(settings)).result.findings);
+}
+
+lab::cert_spec spec_for(const std::string& name, time_point nb, time_point na) {
+    auto s = lab::leaf_spec(name);
+    s.not_before = nb;
+    s.not_after = na;
+    return s;
+}
+
+TEST(check_lab, good_chain_has_no_finding) {
+    EXPECT_THAT(check_ids(lab_pki().served_chain(), "good.lab.test", now()), IsEmpty());
+}
+
+TEST(check_lab, validity_findings_and_at) {
+    const auto t0 = now();
+    const auto leaf = lab_leaf(spec_for("v.lab.test", t0 - days(30), t0 + days(10)));
+    const std::vector<bytes> chain{leaf.der, lab_pki().intermediates.back().der};
+    EXPECT_THAT(check_ids(chain, "v.lab.test", t0), ElementsAre("cert-expiring"));
+    app::audit_settings short_warning;
+    short_warning.expiry_warn_days = 5;
+    EXPECT_THAT(check_ids(chain, "v.lab.test", t0, short_warning), IsEmpty());
+    EXPECT_THAT(check_ids(chain, "v.lab.test", t0 + days(11)), ElementsAre("cert-expired"));
+    // Before the lab CA certificates too: all three are not yet valid.
+    EXPECT_THAT(check_ids(chain, "v.lab.test", t0 - days(31)),
+                ElementsAre("cert-not-yet-valid", "cert-not-yet-valid", "cert-not-yet-valid"));
+    const auto future = lab_leaf(spec_for("f.lab.test", t0 + days(5), t0 + days(400)), 71);
+    const auto f = check({future.der, lab_pki().intermediates.back().der}, "f.lab.test", t0, {lab_pki().root.der});
+    ASSERT_THAT(ids(f.result.findings), ElementsAre("cert-not-yet-valid"));
+    EXPECT_EQ(f.result.findings[0].cert->position, 0);
+    EXPECT_EQ(f.result.findings[0].level, severity::high);
+}
+
+TEST(check_lab, hostname) {
+    auto spec = lab::leaf_spec("*.wild.lab.test");
+    spec.ip_addresses = {"127.0.0.9"};
+    const std::vector<bytes> chain{lab_leaf(spec).der, lab_pki().intermediates.back().der};
+    EXPECT_THAT(check_ids(chain, "a.wild.lab.test", now()), IsEmpty());
+    EXPECT_THAT(check_ids(chain, "127.0.0.9", now()), IsEmpty());
+    EXPECT_THAT(check_ids(chain, "wild.lab.test", now()), ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(check_ids(chain, "a.b.wild.lab.test", now()), ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(check_ids(chain, "", now()), IsEmpty());
+}
+
+TEST(check_lab, untrusted_without_the_lab_root) {
+    const auto r = check(lab_pki().served_chain(), "good.lab.test", now());
+    EXPECT_THAT(ids(r.result.findings), ElementsAre("chain-untrusted"));
+    EXPECT_FALSE(r.verdict->trusted);
+}
+
+TEST(check_lab, incomplete_when_the_intermediate_comes_from_a_ca_file) {
+    temp_dir dir;
+    app::audit_settings s;
+    s.ca_files = {dir.write_pem("int.pem", {lab_pki().intermediates.back().der})};
+    const std::vector<bytes> leaf_only{lab_pki().leaf.der};
+    EXPECT_THAT(check_ids(leaf_only, "good.lab.test", now()), ElementsAre("chain-untrusted"));
+    const auto r = check(leaf_only, "good.lab.test", now(), {lab_pki().root.der}, s);
+    ASSERT_THAT(ids(r.result.findings), ElementsAre("chain-incomplete"));
+    EXPECT_EQ(r.result.findings[0].cert->position, -1);
+    EXPECT_TRUE(r.verdict->trusted);
+    EXPECT_EQ(r.verdict->path[1].origin, cert_origin::store);
+}
+
+TEST(check_lab, self_signed) {
+    const auto self = lab::make_self_signed(lab::leaf_spec("self.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 61));
+    EXPECT_THAT(check_ids({self.der}, "self.lab.test", now()), ElementsAre("self-signed"));
+}
+
+TEST(check_lab, misordered_and_extra) {
+    lab::hierarchy_options o;
+    o.kind = lab::key_kind::ec_p256;
+    o.intermediates = 3;
+    o.leaf_dns_names = {"deep.lab.test"};
+    o.key_index = 62;
+    const auto deep = lab::make_hierarchy(o);
+    const auto& i = deep.intermediates;
+    EXPECT_THAT(check_ids(deep.served_chain(), "deep.lab.test", now(), {}), ElementsAre("chain-untrusted"));
+    const auto ok = check(deep.served_chain(), "deep.lab.test", now(), {deep.root.der});
+    EXPECT_THAT(ids(ok.result.findings), IsEmpty());
+    const auto mis = check({deep.leaf.der, i[0].der, i[2].der, i[1].der}, "deep.lab.test", now(), {deep.root.der});
+    EXPECT_THAT(ids(mis.result.findings), ElementsAre("chain-misordered"));
+    auto extra = deep.served_chain();
+    extra.push_back(lab_pki().intermediates.back().der);
+    const auto ex = check(extra, "deep.lab.test", now(), {deep.root.der});
+    ASSERT_THAT(ids(ex.result.findings), ElementsAre("chain-extra-certs"));
+    EXPECT_EQ(ex.result.findings[0].cert->position, 4);
+}
+
+TEST(check_lab, weak_key_and_signature) {
+    lab::hierarchy_options o;
+    o.kind = lab::key_kind::rsa_1024;
+    o.leaf_dns_names = {"weak.lab.test"};
+    o.key_index = 63;
+    o.digest = "sha1";
+    const auto weak = lab::make_hierarchy(o);
+    const auto r = check(weak.served_chain(), "weak.lab.test", now(), {weak.root.der});
+    // Leaf and intermediate: RSA-1024 and SHA-1; the root's key is weak too, its
+    // self-signature does not count.
+    EXPECT_THAT(ids(r.result.findings),
+                ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key"));
+}
+
+// --- real certificates ---------------------------------------------------------------
+
+std::vector<bytes> under_real(const char* stem, lab::cert_spec spec, std::size_t key_index) {
+    const bytes issuer = real(stem);
+    const auto leaf = lab::issue_under_name(issuer, lab::lab_key(lab::key_kind::rsa_2048, key_index), spec,
+                                            lab::lab_key(lab::key_kind::ec_p256, key_index));
+    return {leaf.der, issuer};
+}
+
+TEST(check_real, globalsign_2018_served_raises_deprecated_intermediate) {
+    const auto chain = under_real("globalsign-rsa-dv-ssl-ca-2018", lab::leaf_spec("old.lab.test"), 64);
+    const auto r = check(chain, "old.lab.test", now());
+    const finding* f = find(r.result.findings, "deprecated-intermediate");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->level, severity::high);
+    EXPECT_EQ(f->cert->position, 1);
+    EXPECT_EQ(f->cert->sha256, "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185");
+    EXPECT_THAT(f->remediation, HasSubstr("GlobalSign GCC R3 DV TLS CA 2020"));
+    // The lab leaf's signature is forged, so the chain is also untrusted; nothing else.
+    EXPECT_THAT(ids(r.result.findings), ElementsAre("chain-untrusted", "deprecated-intermediate"));
+    EXPECT_EQ(audit::status_of(r.result), "high");
+
+    const auto replacement = under_real("globalsign-gcc-r3-dv-tls-ca-2020", lab::leaf_spec("new.lab.test"), 65);
+    EXPECT_THAT(ids(check(replacement, "new.lab.test", now()).result.findings), ElementsAre("chain-untrusted"));
+}
+
+TEST(check_real, look_alike_2018_is_reported_name_only) {
+    // Same subject name as the retired intermediate, another key.
+    auto ca = lab::ca_spec("GlobalSign RSA DV SSL CA 2018");
+    ca.organization = "GlobalSign nv-sa";
+    ca.country = "BE";
+    const auto fake = lab::issue(lab_pki().root, ca, lab::lab_key(lab::key_kind::rsa_2048, 66));
+    const auto leaf = lab::issue(fake, lab::leaf_spec("fake.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 66));
+    const auto r = check({leaf.der, fake.der}, "fake.lab.test", now(), {lab_pki().root.der});
+    EXPECT_THAT(ids(r.result.findings), ElementsAre("deprecated-intermediate-unconfirmed"));
+    EXPECT_EQ(r.result.findings[0].level, severity::low);
+    EXPECT_EQ(find(r.result.findings, "deprecated-intermediate"), nullptr);
+}
+
+TEST(check_real, real_leaf_alone_completed_from_ca_file_and_at) {
+    const std::vector<bytes> leaf{real("leaf-analysys-cn-globalsign-rsa-dv-2018-expired")};
+    app::audit_settings s;
+    s.ca_files = {real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem"};
+    const auto before = check(leaf, "www.analysys.cn", at("2020-06-01"), {}, s);
+    EXPECT_THAT(ids(before.result.findings), ElementsAre("chain-incomplete", "deprecated-intermediate"));
+    EXPECT_EQ(find(before.result.findings, "deprecated-intermediate")->cert->position, -1);
+    const auto after = check(leaf, "www.analysys.cn", at("2021-01-20"), {}, s);
+    EXPECT_THAT(ids(after.result.findings), ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
+    // Without the intermediate: a name-only hint, and untrusted.
+    EXPECT_THAT(ids(check(leaf, "www.analysys.cn", at("2020-06-01")).result.findings),
+                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed"));
+}
+
+TEST(check_real, entrust_before_and_after_the_cut_off) {
+    auto spec_at = [](const char* nb) {
+        auto s = lab::leaf_spec("entrust.lab.test");
+        s.not_before = at(nb);
+        s.not_after = at(nb) + days(300);
+        return s;
+    };
+    const auto when = at("2025-02-01");
+    const auto before = check(under_real("entrust-ca-l1k", spec_at("2024-11-01"), 67), "entrust.lab.test", when);
+    EXPECT_THAT(ids(before.result.findings), ElementsAre("chain-untrusted", "issuer-discontinued"));
+    const auto after = check(under_real("entrust-ca-l1k", spec_at("2024-12-02"), 68), "entrust.lab.test", when);
+    EXPECT_THAT(ids(after.result.findings), ElementsAre("chain-untrusted", "issuer-distrusted", "issuer-discontinued"));
+    const finding* f = find(after.result.findings, "issuer-distrusted");
+    EXPECT_THAT(f->message, HasSubstr("Chrome 131+"));
+    EXPECT_THAT(f->message, HasSubstr("Apple"));
+    EXPECT_THAT(f->message, HasSubstr("Mozilla"));
+    // Between Chrome's and Mozilla's cut-offs.
+    const auto mid = check(under_real("entrust-ca-l1k", spec_at("2024-11-13"), 69), "entrust.lab.test", when);
+    const finding* m = find(mid.result.findings, "issuer-distrusted");
+    ASSERT_NE(m, nullptr);
+    EXPECT_THAT(m->message, HasSubstr("Chrome 131+"));
+    EXPECT_THAT(m->message, ::testing::Not(HasSubstr("Mozilla")));
+}
+
+// --- the command itself ------------------------------------------------------------
+
+int run(app::check_command_options o) { return app::run_check_command(o); }
+
+TEST(check_command, writes_the_record_and_honours_fail_on) {
+    temp_dir dir;
+    app::check_command_options o;
+    o.file = dir.write_pem("chain.pem", under_real("globalsign-rsa-dv-ssl-ca-2018", lab::leaf_spec("old.lab.test"), 64))
+                 .string();
+    o.host = "old.lab.test";
+    o.ndjson = (dir.path() / "out.ndjson").string();
+    o.quiet = true;
+    EXPECT_EQ(run(o), app::exit_code::findings);  // --fail-on high by default
+    o.fail_on = "none";
+    EXPECT_EQ(run(o), app::exit_code::ok);
+    std::ifstream in(o.ndjson);
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    const auto record = boost::json::parse(line).as_object();
+    EXPECT_EQ(record.at("type"), "endpoint");
+    EXPECT_EQ(record.at("chain").as_array().size(), 2u);
+    o.fail_on = "high";
+    EXPECT_EQ(run(o), app::exit_code::findings);
+    o.fail_on = "critical";
+    EXPECT_EQ(run(o), app::exit_code::ok);
+}
+
+TEST(check_command, configuration_errors) {
+    temp_dir dir;
+    app::check_command_options o;
+    o.file = dir.write_text("empty.pem", "no certificate here\n").string();
+    o.ndjson = (dir.path() / "out.ndjson").string();
+    o.quiet = true;
+    EXPECT_THROW(run(o), app::config_error);
+    o.file = dir.write_pem("chain.pem", lab_pki().served_chain()).string();
+    o.audit.rules = dir.write_text("rules.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
+  "match": {"sha256": ["zz"]}, "message": "m", "remediation": "r"}]})");
+    try {
+        run(o);
+        FAIL() << "accepted a malformed rules file";
+    } catch (const app::config_error& e) {
+        EXPECT_THAT(std::string(e.what()), HasSubstr("rules.json: rules[0].match.sha256[0]: expected 64 hex digits"));
+    }
+    o.audit.rules.reset();
+    o.audit.ca_files = {dir.path() / "missing.pem"};
+    EXPECT_THROW(run(o), app::config_error);
+}
+
+TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
+    lab::http_server http;
+    const auto& pki = lab_pki();
+    http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", pki.intermediates.back().der, {}, 0, true, false});
+    auto spec = lab::leaf_spec("aia.lab.test");
+    spec.ca_issuers_url = http.url("/int.cer");
+    const auto leaf = lab_leaf(spec, 70);
+
+    const auto without = check({leaf.der}, "aia.lab.test", now(), {pki.root.der});
+    EXPECT_THAT(ids(without.result.findings), ElementsAre("chain-untrusted"));
+    EXPECT_EQ(http.request_count(), 0u);
+
+    app::audit_runtime runtime([&] {
+        app::audit_settings s;
+        s.extra_roots = {pki.root.der};
+        s.fetch_missing = true;
+        return s;
+    }(), now(), app::make_issuer_fetcher());
+    const auto with = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
+    EXPECT_THAT(ids(with.result.findings), ElementsAre("chain-incomplete"));
+    EXPECT_TRUE(with.verdict->trusted);
+    EXPECT_EQ(with.verdict->path[1].origin, cert_origin::fetched);
+    // A second chain with the same AIA URL does not fetch again.
+    app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
+    EXPECT_EQ(http.request_count("/int.cer"), 1u);
+}
+
+TEST(check_command, fetch_failures_are_not_errors) {
+    lab::http_server http;  // no route: 404
+    EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer")).has_value());
+    EXPECT_FALSE(app::fetch_issuer("https://127.0.0.1/x.cer").has_value());
+    EXPECT_FALSE(app::fetch_issuer("not a url").has_value());
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

@@ -1,0 +1,140 @@
+// The `tlsaudit` binary: `check` records and exit codes, scan records with findings,
+// and the demo's audited output.
+
+#include "audit_support.hpp"
+
+#include <tlsaudit/lab/real_certs.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace tlsaudit::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::filesystem::path real_dir = TLSAUDIT_TEST_DATA "/real";
+
+struct run_result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+run_result run(const std::string& args, const temp_dir& dir) {
+    const auto err = dir.path() / "stderr.txt";
+    const std::string command = std::string(TLSAUDIT_BIN) + " " + args + " 2>" + err.string();
+    run_result r;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return r;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = slurp(err);
+    return r;
+}
+
+std::vector<boost::json::object> records(const std::string& ndjson) {
+    std::vector<boost::json::object> out;
+    std::istringstream in(ndjson);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(boost::json::parse(line).as_object());
+    return out;
+}
+
+std::vector<std::string> finding_ids(const boost::json::object& record) {
+    std::vector<std::string> out;
+    for (const auto& f : record.at("findings").as_array()) out.emplace_back(f.at("id").as_string());
+    return out;
+}
+
+TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
+    temp_dir dir;
+    const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
+    const std::string ca = (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string();
+    const auto before = run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2021-01-20 --fail-on none", dir);
+    ASSERT_EQ(before.exit_code, 0) << before.err;
+    const auto r1 = records(before.out);
+    ASSERT_EQ(r1.size(), 1u);
+    EXPECT_THAT(finding_ids(r1[0]), ::testing::ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
+    EXPECT_EQ(r1[0].at("status"), "critical");
+    EXPECT_THAT(before.err, HasSubstr("path[1] store"));
+
+    const auto earlier = run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2020-06-01T00:00:00Z"
+                             " --fail-on high", dir);
+    EXPECT_EQ(earlier.exit_code, 1);
+    const auto r2 = records(earlier.out);
+    ASSERT_EQ(r2.size(), 1u);
+    EXPECT_THAT(finding_ids(r2[0]), ::testing::ElementsAre("chain-incomplete", "deprecated-intermediate"));
+    EXPECT_EQ(r2[0].at("status"), "high");
+    EXPECT_EQ(r2[0].at("rules_version").as_string(), audit::default_catalogue().version);
+}
+
+TEST(cli_check, malformed_rules_file_exits_2_naming_the_field) {
+    temp_dir dir;
+    const auto rules = dir.write_text("bad.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
+  "severity": "severe", "match": {"sha256": []}, "message": "m", "remediation": "r"}]})");
+    const auto r = run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + rules.string(), dir);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_THAT(r.err, HasSubstr("bad.json: rules[0].severity: expected one of info, low, medium, high, critical"));
+    EXPECT_TRUE(r.out.empty());
+
+    const auto syntax = dir.write_text("syntax.json", "{\n  \"version\": \"x\"\n  \"rules\": []\n}\n");
+    const auto s = run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + syntax.string(), dir);
+    EXPECT_EQ(s.exit_code, 2);
+    EXPECT_THAT(s.err, HasSubstr("syntax.json:3:3: invalid JSON"));
+
+    const auto at = run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --at yesterday", dir);
+    EXPECT_EQ(at.exit_code, 2);
+}
+
+TEST(cli_demo, records_carry_findings_status_and_the_fleet_name) {
+    temp_dir dir;
+    const auto r = run("demo --out " + dir.path().string(), dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto all = records(slurp(dir.path() / "scan.ndjson"));
+    std::map<std::string, std::vector<std::string>> by_sni;
+    std::vector<boost::json::object> names;
+    for (const auto& rec : all) {
+        if (rec.at("type") == "name") {
+            names.push_back(rec);
+            continue;
+        }
+        if (rec.at("type") != "endpoint") continue;
+        const auto& sni = rec.at("target").at("sni");
+        if (!sni.is_string() || !rec.at("error").is_null()) continue;
+        // Revocation findings depend on the revocation stage's lab setup: only the audit's here.
+        auto ids = finding_ids(rec);
+        std::erase_if(ids, [](const std::string& id) { return id.rfind("revocation-", 0) == 0 || id == "leaf-revoked"; });
+        by_sni[std::string(sni.as_string())] = ids;
+    }
+    EXPECT_THAT(by_sni.at("old.demo.test"), ::testing::Contains("deprecated-intermediate"));
+    EXPECT_THAT(by_sni.at("expired.demo.test"), ::testing::Contains("cert-expired"));
+    EXPECT_THAT(by_sni.at("self.demo.test"), ::testing::Contains("self-signed"));
+    EXPECT_THAT(by_sni.at("www.demo.test"), ::testing::ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(by_sni.at("weak.demo.test"), ::testing::Contains("weak-key"));
+    EXPECT_THAT(by_sni.at("entrust.demo.test"), ::testing::Contains("issuer-discontinued"));
+    EXPECT_THAT(by_sni.at("rsa.demo.test"), ::testing::IsEmpty());  // the lab root is trusted in the demo
+    ASSERT_EQ(names.size(), 1u);
+    EXPECT_EQ(names[0].at("target").at("host"), "shop.demo.test");
+    EXPECT_THAT(finding_ids(names[0]), ::testing::ElementsAre("inconsistent-deployment"));
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

@@ -1,0 +1,48 @@
+#pragma once
+// Helpers for the end-to-end audit tests: lab chains written as PEM files, `check`
+// run in-process, finding ids.
+
+#include "audit_runtime.hpp"
+#include "check_command.hpp"
+
+#include <tlsaudit/lab/pki.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::testing {
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class temp_dir {
+public:
+    temp_dir();
+    ~temp_dir();
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path write_pem(const std::string& name, const std::vector<bytes>& chain) const;
+    std::filesystem::path write_text(const std::string& name, const std::string& text) const;
+
+private:
+    std::filesystem::path path_;
+};
+
+time_point at(const char* text);
+time_point now();
+
+std::vector<std::string> ids(const std::vector<finding>& findings);
+const finding* find(const std::vector<finding>& findings, const std::string& id);
+
+// Audits `chain` as `tlsaudit check` does, with the lab root(s) trusted in addition to
+// the system store.
+app::checked_chain check(const std::vector<bytes>& chain, const std::string& host, time_point when,
+                         const std::vector<bytes>& extra_roots = {}, app::audit_settings settings = {});
+
+// The shared lab hierarchy used by most cases (RSA-2048, one intermediate).
+const lab::hierarchy& lab_pki();
+
+// A leaf issued by lab_pki()'s intermediate.
+lab::credential lab_leaf(lab::cert_spec spec, std::size_t key_index = 60);
+
+}  // namespace tlsaudit::testing

@@ -1,0 +1,190 @@
+// Catalogue rules on plain data: retired intermediate (by fingerprint, by key, by name
+// only), Entrust distrust per root program, discontinued issuer; and deployments.
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <gmock/gmock.h>
+
+namespace tlsaudit::audit {
+namespace {
+
+using namespace tlsaudit::testing;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::HasSubstr;
+
+constexpr const char* gs2018_sha256 = "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185";
+constexpr const char* gs2018_spki = "cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb";
+constexpr const char* l1k_spki = "f7cd08a27aa9df0918b4df5265580ccee590cc9b5ad677f134fc137a6d57d2e7";
+constexpr const char* g2_spki = "76ee8590374c715437bbca6bba6028eadde2dc6dbbb8c3f610e851f11d1ab7f5";
+
+chain_case under(cert_info intermediate, const std::string& root_cn = "GlobalSign") {
+    chain_case c;
+    c.name = "shop.example";
+    c.serve(leaf("shop.example", intermediate.subject_cn), 0)
+        .serve(std::move(intermediate), 1)
+        .unserved(ca(root_cn, root_cn, "3"), 2)
+        .trusted();
+    return c;
+}
+
+cert_info gs2018(bool real_fingerprint, bool real_key) {
+    auto c = ca("GlobalSign RSA DV SSL CA 2018", "GlobalSign", "2");
+    if (real_fingerprint) c.sha256 = gs2018_sha256;
+    if (real_key) c.spki_sha256 = gs2018_spki;
+    return c;
+}
+
+TEST(retired_intermediate, matched_by_fingerprint_or_key) {
+    for (auto [fp, key] : {std::pair{true, true}, std::pair{true, false}, std::pair{false, true}}) {
+        const auto f = under(gs2018(fp, key)).run();
+        ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate")) << fp << key;
+        EXPECT_EQ(f[0].level, severity::high);
+        EXPECT_EQ(f[0].rule, "globalsign-rsa-dv-ssl-ca-2018");
+        EXPECT_EQ(f[0].cert->position, 1);
+        EXPECT_THAT(f[0].remediation, HasSubstr("GlobalSign GCC R3 DV TLS CA 2020"));
+    }
+}
+
+TEST(retired_intermediate, also_when_only_in_the_built_path) {
+    chain_case c;
+    c.name = "shop.example";
+    c.serve(leaf("shop.example", "GlobalSign RSA DV SSL CA 2018"), 0)
+        .unserved(gs2018(true, true), 1)
+        .unserved(ca("GlobalSign", "GlobalSign", "3"), 2)
+        .trusted();
+    const auto f = c.run();
+    ASSERT_THAT(ids(f), ElementsAre("chain-incomplete", "deprecated-intermediate"));
+    EXPECT_EQ(f[1].cert->position, -1);
+}
+
+TEST(retired_intermediate, look_alike_with_another_key_is_name_only) {
+    const auto f = under(gs2018(false, false)).run();
+    ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate-unconfirmed"));
+    EXPECT_EQ(f[0].level, severity::low);
+    EXPECT_THAT(f[0].message, HasSubstr("look-alike"));
+}
+
+TEST(retired_intermediate, leaf_naming_the_issuer_without_it) {
+    chain_case c;
+    c.name = "shop.example";
+    c.serve(leaf("shop.example", "GlobalSign RSA DV SSL CA 2018"), 0).error(verify_problem::missing_issuer, 0);
+    const auto f = c.run();
+    ASSERT_THAT(ids(f), ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed"));
+    EXPECT_THAT(f[1].message, HasSubstr("cannot be confirmed"));
+}
+
+TEST(retired_intermediate, the_replacement_is_not_flagged) {
+    EXPECT_THAT(ids(under(ca("GlobalSign GCC R3 DV TLS CA 2020", "GlobalSign", "2")).run()), IsEmpty());
+}
+
+chain_case entrust_chain(time_point not_before, std::optional<time_point> sct = std::nullopt) {
+    auto l1k = ca("Entrust Certification Authority - L1K", "Entrust Root Certification Authority - G2", "2");
+    l1k.spki_sha256 = l1k_spki;
+    auto c = under(l1k, "Entrust Root Certification Authority - G2");
+    c.verdict.path[2].info.spki_sha256 = g2_spki;
+    c.certs[0].info->not_before = not_before;
+    c.certs[0].info->not_after = not_before + std::chrono::days(365);
+    c.certs[0].info->earliest_sct = sct;
+    c.when = not_before + std::chrono::days(10);
+    return c;
+}
+
+TEST(entrust, before_the_cut_off_only_discontinued) {
+    const auto f = entrust_chain(at("2024-11-11T23:59:59Z")).run();
+    ASSERT_THAT(ids(f), ElementsAre("issuer-discontinued"));
+    EXPECT_EQ(f[0].level, severity::medium);
+    EXPECT_THAT(f[0].remediation, HasSubstr("2025-11-11T23:59:59Z"));
+}
+
+TEST(entrust, after_each_program_cut_off) {
+    const auto chrome = entrust_chain(at("2024-11-12T00:00:00Z")).run();
+    ASSERT_THAT(ids(chrome), ElementsAre("issuer-distrusted", "issuer-discontinued"));
+    EXPECT_EQ(chrome[0].level, severity::high);
+    EXPECT_EQ(chrome[0].cert->position, 0);
+    EXPECT_THAT(chrome[0].message, HasSubstr("Chrome 131+ (notBefore 2024-11-12T00:00:00Z"));
+    EXPECT_THAT(chrome[0].message, ::testing::Not(HasSubstr("Apple")));
+
+    const auto apple = entrust_chain(at("2024-11-16T00:00:00Z")).run();
+    EXPECT_THAT(apple[0].message, HasSubstr("Apple"));
+    EXPECT_THAT(apple[0].message, ::testing::Not(HasSubstr("Mozilla")));
+    const auto all = entrust_chain(at("2024-12-01T00:00:00Z")).run();
+    EXPECT_THAT(all[0].message, HasSubstr("Chrome 131+"));
+    EXPECT_THAT(all[0].message, HasSubstr("Apple"));
+    EXPECT_THAT(all[0].message, HasSubstr("Mozilla"));
+}
+
+TEST(entrust, chrome_uses_the_earliest_sct) {
+    // Issued (notBefore) before the cut-off but logged after it: Chrome distrusts.
+    const auto late_sct = entrust_chain(at("2024-11-10"), at("2024-11-12T08:00:00Z")).run();
+    ASSERT_THAT(ids(late_sct), ElementsAre("issuer-distrusted", "issuer-discontinued"));
+    EXPECT_THAT(late_sct[0].message, HasSubstr("earliest SCT 2024-11-12T08:00:00Z"));
+    // Back-dated notBefore after the cut-off, SCT before it: Chrome does not (Apple, Mozilla do).
+    const auto early_sct = entrust_chain(at("2024-12-05"), at("2024-11-01")).run();
+    EXPECT_THAT(early_sct[0].message, ::testing::Not(HasSubstr("Chrome")));
+    EXPECT_THAT(early_sct[0].message, HasSubstr("Mozilla"));
+}
+
+TEST(entrust, anchoring_is_by_key_not_name) {
+    auto c = entrust_chain(at("2025-01-01"));
+    c.certs[1].info->spki_sha256 = std::string(64, 'c');
+    c.verdict.path[1].info.spki_sha256 = std::string(64, 'c');
+    c.verdict.path[2].info.spki_sha256 = std::string(64, 'd');
+    EXPECT_THAT(ids(c.run()), IsEmpty());
+}
+
+TEST(entrust, a_served_but_unrelated_entrust_root_does_not_anchor) {
+    auto c = under(ca("Other CA", "Other Root", "2"), "Other Root");
+    auto g2 = ca("Entrust Root Certification Authority - G2", "Entrust Root Certification Authority - G2", "8");
+    g2.spki_sha256 = g2_spki;
+    c.serve(g2, -1);
+    c.certs[0].info->not_before = at("2025-01-01");
+    EXPECT_THAT(ids(c.run()), ElementsAre("chain-extra-certs"));
+}
+
+TEST(deployment, different_chains_behind_one_name) {
+    const std::vector<node_chain> nodes{
+        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}},
+        {"127.0.0.2", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}},
+        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}},
+    };
+    const auto f = audit_deployment("shop.example:443", nodes, default_catalogue());
+    ASSERT_TRUE(f.has_value());
+    EXPECT_EQ(f->id, "inconsistent-deployment");
+    EXPECT_EQ(f->level, severity::high);
+    EXPECT_THAT(f->message, HasSubstr("127.0.0.1, 127.0.0.2 serve leaf"));
+    EXPECT_THAT(f->message, HasSubstr("127.0.0.3 serves leaf"));
+    EXPECT_THAT(f->message, HasSubstr("GlobalSign RSA DV SSL CA 2018"));
+    EXPECT_FALSE(audit_deployment("x", std::span(nodes).first(2), default_catalogue()).has_value());
+}
+
+endpoint_result node(const std::string& host, const std::string& address, const std::string& leaf_tag) {
+    endpoint_result r;
+    r.ep.tgt.host = host;
+    r.ep.tgt.sni = host;
+    r.ep.address = address;
+    r.cap.chain = {bytes{1}};
+    r.certs = {parsed_cert{leaf(host, "Int", leaf_tag), {}}};
+    return r;
+}
+
+TEST(deployment, tracker_reports_once_per_name) {
+    deployment_tracker tracker;
+    tracker.add(node("a.example", "10.0.0.1", "1"));
+    tracker.add(node("b.example", "10.0.0.5", "7"));
+    tracker.add(node("a.example", "10.0.0.2", "1"));
+    tracker.add(node("b.example", "10.0.0.6", "7"));
+    tracker.add(node("a.example", "10.0.0.3", "2"));
+    auto failed = node("a.example", "10.0.0.4", "3");
+    failed.cap.error = scan_error{"connect", "refused", ""};
+    tracker.add(failed);
+    const auto names = tracker.finish(default_catalogue());
+    ASSERT_EQ(names.size(), 1u);
+    EXPECT_EQ(names[0].tgt.host, "a.example");
+    EXPECT_THAT(names[0].addresses, ElementsAre("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+    ASSERT_THAT(ids(names[0].findings), ElementsAre("inconsistent-deployment"));
+}
+
+}  // namespace
+}  // namespace tlsaudit::audit
