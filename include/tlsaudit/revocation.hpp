@@ -1,0 +1,148 @@
+#pragma once
+// Revocation checking (scanner/revocation): stapled OCSP, live OCSP (RFC 6960 POST,
+// RFC 5019 GET for short requests) and CRLs over plain HTTP, deduplicated and cached.
+// Asio, Beast and OpenSSL stay inside the module: this header names only model types.
+//
+// Order for each certificate: the stapled response (leaf only) first; then live OCSP
+// and CRL in `options::order`. The first definitive answer (good or revoked) wins;
+// when nothing answers, the status is "unknown" and `reason` lists why each source
+// failed ("ocsp: timeout after 5000 ms; crl: no distribution point").
+//
+// Failures of a responder, a CRL server or the data they send are never thrown: they
+// are "unknown" statuses. Only environment failures throw (see each function).
+
+#include <tlsaudit/finding.hpp>
+#include <tlsaudit/model.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tlsaudit::revocation {
+
+enum class method { ocsp, crl };
+
+// Which certificates of the served chain are checked.
+enum class depth {
+    leaf,  // the leaf only
+    all,   // the leaf and every served intermediate (self-signed certificates are skipped)
+};
+
+struct options {
+    // Live sources after the stapled response, in this order; a method left out is not
+    // used. Default: OCSP, then the CRL.
+    std::vector<method> order{method::ocsp, method::crl};
+    revocation::depth depth = depth::leaf;
+    // Whole exchange with one server (connect, send, read the full body), per request.
+    std::chrono::milliseconds request_timeout{5000};
+    std::uint64_t crl_max_bytes = 20ull << 20;   // larger CRLs are refused unread
+    std::uint64_t ocsp_max_bytes = 1ull << 20;
+    std::size_t per_host_concurrency = 4;        // requests in flight to one host:port
+    int max_redirects = 3;
+    bool ocsp_get = true;                        // RFC 5019 GET when the request is short
+    // Tolerated clock difference when judging thisUpdate/nextUpdate.
+    std::chrono::seconds clock_skew{300};
+    // OCSP responses without nextUpdate are accepted for this long after thisUpdate.
+    std::chrono::seconds max_age_without_next_update{7 * 24 * 3600};
+    // After this many consecutive failures (timeout, refused, HTTP error) a host is not
+    // asked again during this checker's life: further checks fail fast.
+    int host_failure_limit = 3;
+    // Answers (OCSP responses, CRLs) are kept here until their nextUpdate; empty: memory only.
+    std::optional<std::filesystem::path> cache_dir;
+    // check() blocks its caller while this many requests are waiting (back-pressure).
+    std::size_t max_pending = 4096;
+    // Time used to judge freshness; nullopt: the system clock at each check.
+    std::optional<time_point> now;
+};
+
+// What one endpoint needs checked.
+struct request {
+    std::vector<bytes> chain;   // served chain, DER, leaf first
+    bytes stapled_ocsp;         // empty: nothing stapled
+    // The leaf's issuer when the served chain lacks it (e.g. from a built path).
+    std::optional<bytes> leaf_issuer;
+};
+
+// Parallel to request::chain: a status for each checked certificate, nullopt for the
+// ones not checked (depth, self-signed, unparsable).
+using chain_status = std::vector<std::optional<revocation_status>>;
+using completion = std::function<void(chain_status)>;
+
+// Counters since construction, for tests, benchmarks and the summary.
+struct statistics {
+    std::uint64_t checks = 0;           // check() calls completed
+    std::uint64_t ocsp_requests = 0;    // HTTP exchanges with OCSP responders (redirects included)
+    std::uint64_t crl_downloads = 0;    // HTTP exchanges with CRL servers (redirects included)
+    std::uint64_t memory_hits = 0;      // answers reused from memory (in flight or done)
+    std::uint64_t disk_hits = 0;        // answers read from cache_dir
+    std::uint64_t stapled_used = 0;     // stapled responses that gave the answer
+    std::uint64_t stapled_rejected = 0; // stapled responses present but not usable
+};
+
+// Runs the checks on its own io_context thread, so callers (the scan's worker
+// threads) never wait on the network: check() only queues work.
+//
+// Deduplication: one in-flight OCSP exchange per (issuer key hash, serial) and one CRL
+// download per URL for the whole life of the checker; later checks reuse the answer
+// (failures too: a responder that is down is asked once per certificate, not once per
+// endpoint). Requests to one host:port are limited to per_host_concurrency at a time.
+//
+// Thread safety: check(), drain() and stats() may be called from any thread.
+// Callbacks run on the checker's thread, one at a time; they must not call drain()
+// (deadlock) and should not block (they delay every other check). An exception thrown
+// by a callback does not stop the checker: the first one is rethrown by drain().
+class checker {
+public:
+    // Throws std::invalid_argument for bad options (empty order, zero limits) and
+    // std::filesystem::filesystem_error when cache_dir cannot be created.
+    explicit checker(options opts);
+    // drain() (its exception, if any, is dropped), then stops the thread.
+    ~checker();
+    checker(const checker&) = delete;
+    checker& operator=(const checker&) = delete;
+
+    // Queues `req`; `done` is called exactly once with one entry per chain certificate.
+    // Blocks only while max_pending checks are already waiting (so never call it from a
+    // callback). Never throws except std::bad_alloc; an empty or unparsable chain
+    // completes with nullopt entries.
+    void check(request req, completion done);
+
+    // Blocks until every check queued so far has completed and its callback returned,
+    // then rethrows the first exception a callback threw since the last drain(), if any
+    // (e.g. the NDJSON writer failing: an environment failure).
+    void drain();
+
+    statistics stats() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// The reason of an "unknown" status for a certificate that names no OCSP responder and
+// no CRL distribution point (and had nothing stapled): there was nothing to ask.
+inline constexpr std::string_view no_source_reason =
+    "no revocation source: the certificate names no OCSP responder and no CRL distribution point";
+
+// Parses "ocsp,crl", "crl,ocsp", "ocsp" or "crl" (also "crl-first"/"ocsp-first");
+// nullopt otherwise.
+std::optional<std::vector<method>> parse_order(std::string_view text);
+std::string_view to_string(method m) noexcept;
+
+// Catalogue entries raised from the statuses of one endpoint: `leaf-revoked`
+// (critical) for a revoked leaf, `revocation-unknown` (low, or high when `hard`) for a
+// leaf whose status is unknown; intermediates (depth all) raise the same ids with the
+// certificate named. A certificate with nothing to ask (no_source_reason) raises
+// revocation-unknown only when `hard` (private PKIs and short-lived certificates carry
+// no revocation pointers). `certs` is parallel to `status` (cert_ref subjects and hashes).
+std::vector<finding> findings_for(const chain_status& status,
+                                  const std::vector<parsed_cert>& certs, bool hard);
+
+}  // namespace tlsaudit::revocation

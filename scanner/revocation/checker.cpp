@@ -1,0 +1,226 @@
+#include "sources.hpp"
+
+#include "decoded_chain.hpp"
+
+#include "ocsp.hpp"
+
+#include <tlsaudit/revocation.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <condition_variable>
+#include <map>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+namespace tlsaudit::revocation {
+namespace {
+
+namespace asio = boost::asio;
+
+using detail::freshness;
+using detail::verdict;
+
+void validate(const options& o) {
+    if (o.order.empty()) throw std::invalid_argument("revocation: no method in the order");
+    if (o.per_host_concurrency == 0) throw std::invalid_argument("revocation: per-host concurrency must be > 0");
+    if (o.max_pending == 0) throw std::invalid_argument("revocation: max_pending must be > 0");
+    if (o.request_timeout.count() <= 0) throw std::invalid_argument("revocation: timeout must be > 0");
+    if (o.crl_max_bytes == 0 || o.ocsp_max_bytes == 0)
+        throw std::invalid_argument("revocation: size limits must be > 0");
+    if (o.max_redirects < 0) throw std::invalid_argument("revocation: max_redirects must be >= 0");
+}
+
+// Decoded chains kept for reuse (a few KiB each): endpoints serving one chain tend to
+// come close together (a name's addresses, a CDN), so a small memo is enough.
+constexpr std::size_t max_decoded_chains = 4096;
+
+}  // namespace
+
+struct checker::impl {
+    explicit impl(options o)
+        : opts(std::move(o)),
+          cache(opts.cache_dir ? std::make_unique<detail::disk_cache>(*opts.cache_dir) : nullptr),
+          src(io.get_executor(), opts, cache.get(), stats),
+          guard(io.get_executor()),
+          thread([this] { io.run(); }) {}
+
+    ~impl() {
+        guard.reset();
+        thread.join();
+    }
+
+    freshness now() const {
+        freshness f;
+        f.now = opts.now.value_or(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+        f.skew = opts.clock_skew;
+        f.max_age_without_next_update = opts.max_age_without_next_update;
+        return f;
+    }
+
+    asio::awaitable<revocation_status> check_one(X509* cert, X509* issuer, const bytes& stapled,
+                                                 const std::vector<std::string>& ocsp_urls,
+                                                 const std::vector<std::string>& crl_urls, freshness f) {
+        std::vector<std::string> why;
+        if (!stapled.empty()) {
+            verdict v = judge_stapled(stapled, cert, issuer, f);
+            if (v.definitive()) {
+                ++stats.stapled_used;
+                v.status.source = "stapled";
+                co_return v.status;
+            }
+            ++stats.stapled_rejected;
+            why.push_back("stapled: " + v.status.reason);
+        }
+        if (stapled.empty() && ocsp_urls.empty() && crl_urls.empty())
+            co_return revocation_status{"unknown", "", std::string(no_source_reason), std::nullopt};
+        for (const method m : opts.order) {
+            // Plain statements around co_await: g++ 12 mishandles temporaries of
+            // co_await inside conditional expressions.
+            verdict v;
+            if (m == method::ocsp) {
+                v = co_await src.ocsp(cert, issuer, ocsp_urls, f);
+            } else {
+                v = co_await src.crl(cert, issuer, crl_urls, f);
+            }
+            if (v.definitive()) co_return v.status;
+            why.push_back(std::string(to_string(m)) + ": " + v.status.reason);
+        }
+        revocation_status s;
+        s.state = "unknown";
+        for (const auto& w : why) s.reason += (s.reason.empty() ? "" : "; ") + w;
+        co_return s;
+    }
+
+    // The decoded chain from the memo, or decoded now (and remembered).
+    std::shared_ptr<const detail::decoded_chain> decoded(const request& req) {
+        const std::string key = detail::chain_key(req);
+        if (auto it = chains.find(key); it != chains.end()) return it->second;
+        if (chains.size() >= max_decoded_chains) chains.clear();
+        auto chain = detail::decode_chain(req);
+        chains.emplace(key, chain);
+        return chain;
+    }
+
+    // A stapled response is judged once per (response, certificate) while it is fresh.
+    verdict judge_stapled(const bytes& stapled, X509* cert, X509* issuer, const freshness& f) {
+        const std::string key = x509::sha256_hex(stapled, false) + detail::ocsp_key(cert, issuer);
+        if (auto it = stapled_memo.find(key); it != stapled_memo.end()) {
+            const verdict& v = it->second;
+            if (v.definitive() && v.next_update && *v.next_update + f.skew >= f.now) return v;
+        }
+        if (stapled_memo.size() >= detail::max_memory_entries) stapled_memo.clear();
+        verdict v = detail::judge_ocsp_response(stapled, cert, issuer, f);
+        stapled_memo[key] = v;
+        return v;
+    }
+
+    asio::awaitable<chain_status> run(request req) {
+        chain_status out(req.chain.size());
+        const auto chain = decoded(req);
+        const freshness f = now();
+        const bytes no_staple;
+        const std::size_t count =
+            opts.depth == depth::leaf ? std::min<std::size_t>(1, chain->certs.size()) : chain->certs.size();
+        for (std::size_t i = 0; i < count; ++i) {
+            X509* cert = chain->certs[i].get();
+            if (cert == nullptr || chain->self_signed[i]) continue;
+            X509* issuer = chain->issuers[i];
+            if (issuer == nullptr) {
+                out[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
+                continue;
+            }
+            const bytes& stapled = i == 0 ? req.stapled_ocsp : no_staple;
+            revocation_status status =
+                co_await check_one(cert, issuer, stapled, chain->ocsp_urls[i], chain->crl_urls[i], f);
+            out[i] = std::move(status);
+        }
+        co_return out;
+    }
+
+    void finish(std::exception_ptr failed) {
+        ++stats.checks;
+        {
+            std::lock_guard lock(mutex);
+            --pending;
+            if (failed && !callback_error) callback_error = failed;
+        }
+        changed.notify_all();
+    }
+
+    // Declaration order is destruction order reversed: the io_context outlives every
+    // object holding its timers and sockets; the thread is joined in ~impl().
+    asio::io_context io{1};
+    options opts;
+    detail::counters stats;
+    std::unique_ptr<detail::disk_cache> cache;
+    detail::sources src;
+    // Used on the io thread only.
+    std::map<std::string, std::shared_ptr<const detail::decoded_chain>> chains;
+    std::map<std::string, verdict> stapled_memo;
+    asio::executor_work_guard<asio::io_context::executor_type> guard;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t pending = 0;
+    std::exception_ptr callback_error;  // the first exception a callback threw
+    std::thread thread;
+};
+
+checker::checker(options opts) {
+    validate(opts);
+    impl_ = std::make_unique<impl>(std::move(opts));
+}
+
+checker::~checker() {
+    if (!impl_) return;
+    try {
+        drain();
+    } catch (...) {
+        // Already reported by an earlier drain(), or the owner is unwinding.
+    }
+}
+
+void checker::check(request req, completion done) {
+    {
+        std::unique_lock lock(impl_->mutex);
+        impl_->changed.wait(lock, [this] { return impl_->pending < impl_->opts.max_pending; });
+        ++impl_->pending;
+    }
+    impl* self = impl_.get();
+    asio::post(self->io, [self, req = std::move(req), done = std::move(done)]() mutable {
+        const std::size_t size = req.chain.size();
+        asio::co_spawn(self->io, self->run(std::move(req)),
+                       [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) {
+                           if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt});
+                           std::exception_ptr failed;
+                           try {
+                               done(std::move(status));
+                           } catch (...) {
+                               // Kept for drain(): a throwing callback must not kill this thread.
+                               failed = std::current_exception();
+                           }
+                           self->finish(failed);
+                       });
+    });
+}
+
+void checker::drain() {
+    std::unique_lock lock(impl_->mutex);
+    impl_->changed.wait(lock, [this] { return impl_->pending == 0; });
+    if (auto error = std::exchange(impl_->callback_error, nullptr)) std::rethrow_exception(error);
+}
+
+statistics checker::stats() const {
+    const auto& c = impl_->stats;
+    return {c.checks.load(), c.ocsp_requests.load(), c.crl_downloads.load(), c.memory_hits.load(),
+            c.disk_hits.load(), c.stapled_used.load(), c.stapled_rejected.load()};
+}
+
+}  // namespace tlsaudit::revocation

@@ -1,0 +1,113 @@
+#include "crl.hpp"
+
+#include "asn1_time.hpp"
+#include "x509/openssl_error.hpp"
+
+#include <openssl/pem.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+
+namespace tlsaudit::revocation::detail {
+namespace {
+
+using x509::asn1_enumerated_ptr;
+using x509::bio_ptr;
+using x509::describe_openssl_failure;
+using x509::take_openssl_errors;
+using x509::x509_crl_ptr;
+
+bool looks_like_pem(std::span<const unsigned char> data) {
+    constexpr std::string_view marker = "-----BEGIN";
+    const std::string_view head(reinterpret_cast<const char*>(data.data()),
+                                std::min<std::size_t>(data.size(), 4096));
+    return head.find(marker) != std::string_view::npos;
+}
+
+}  // namespace
+
+x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error) {
+    if (data.empty()) {
+        error = "empty CRL";
+        return nullptr;
+    }
+    if (looks_like_pem(data)) {
+        if (data.size() > static_cast<std::size_t>(INT32_MAX)) {
+            error = "CRL too large";
+            return nullptr;
+        }
+        bio_ptr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+        if (!bio) {
+            error = describe_openssl_failure("BIO");
+            return nullptr;
+        }
+        x509_crl_ptr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+        if (!crl) error = describe_openssl_failure("malformed PEM CRL");
+        return crl;
+    }
+    const unsigned char* p = data.data();
+    x509_crl_ptr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+    if (!crl) {
+        error = describe_openssl_failure("malformed DER CRL");
+        return nullptr;
+    }
+    if (p != data.data() + data.size()) {
+        error = "malformed DER CRL: bytes after the CRL";
+        return nullptr;
+    }
+    return crl;
+}
+
+std::optional<time_point> crl_next_update(const X509_CRL* crl) {
+    return to_time_point(X509_CRL_get0_nextUpdate(crl));
+}
+
+std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
+        return "CRL issued by another CA";
+    EVP_PKEY* key = X509_get0_pubkey(issuer);
+    if (key == nullptr || X509_CRL_verify(crl, key) != 1) {
+        take_openssl_errors();
+        return "bad CRL signature";
+    }
+    const auto last = to_time_point(X509_CRL_get0_lastUpdate(crl));
+    if (!last) return "CRL without a valid thisUpdate";
+    if (*last > f.now + f.skew) return fmt::format("CRL not yet valid (thisUpdate {})", format_time(*last));
+    if (X509_CRL_get0_nextUpdate(crl) != nullptr) {
+        const auto next = crl_next_update(crl);
+        if (!next) return "CRL with a malformed nextUpdate";
+        if (*next + f.skew < f.now) return fmt::format("stale CRL (nextUpdate {})", format_time(*next));
+    }
+    return {};
+}
+
+verdict lookup_crl(X509_CRL* crl, X509* cert) {
+    verdict v;
+    v.next_update = crl_next_update(crl);
+    X509_REVOKED* entry = nullptr;
+    // ASN1_INTEGER comparison: sign, length, then bytes (0x0102 never matches 0x01).
+    const int found = X509_CRL_get0_by_serial(crl, &entry, X509_get0_serialNumber(cert));
+    if (found == 0 || entry == nullptr) {
+        v.status.state = "good";
+        return v;
+    }
+    int critical = 0;
+    asn1_enumerated_ptr reason(static_cast<ASN1_ENUMERATED*>(
+        X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
+    if (reason) {
+        const long code = ASN1_ENUMERATED_get(reason.get());
+        if (code == 8) {  // removeFromCRL (delta CRLs): no longer revoked
+            v.status.state = "good";
+            return v;
+        }
+        v.status.reason = reason_name(static_cast<int>(code));
+    }
+    take_openssl_errors();
+    v.status.state = "revoked";
+    v.status.revoked_at = to_time_point(X509_REVOKED_get0_revocationDate(entry));
+    return v;
+}
+
+}  // namespace tlsaudit::revocation::detail

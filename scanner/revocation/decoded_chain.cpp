@@ -1,0 +1,64 @@
+#include "decoded_chain.hpp"
+
+#include "x509/decode.hpp"
+
+#include <tlsaudit/x509.hpp>
+
+namespace tlsaudit::revocation::detail {
+namespace {
+
+// The certificate in the chain (or the extra one) that issued certs[index]: the next
+// one when the chain is in order, any other otherwise.
+X509* find_issuer(const std::vector<x509::x509_ptr>& certs, std::size_t index, X509* extra) {
+    X509* subject = certs[index].get();
+    auto issued = [subject](X509* candidate) {
+        return candidate != nullptr && candidate != subject && X509_check_issued(candidate, subject) == X509_V_OK;
+    };
+    if (index + 1 < certs.size() && issued(certs[index + 1].get())) return certs[index + 1].get();
+    for (const auto& c : certs)
+        if (issued(c.get())) return c.get();
+    if (index == 0 && issued(extra)) return extra;
+    return nullptr;
+}
+
+void append(bytes& out, const bytes& part) {
+    const std::size_t n = part.size();
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(n >> shift));
+    out.insert(out.end(), part.begin(), part.end());
+}
+
+}  // namespace
+
+std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
+    auto out = std::make_shared<decoded_chain>();
+    std::string error;
+    for (const auto& der : req.chain) {
+        out->certs.push_back(x509::decode_certificate(der, error));
+        std::vector<std::string> ocsp, crl;
+        if (out->certs.back()) {
+            if (auto info = x509::parse_certificate(der, error)) {
+                ocsp = std::move(info->ocsp_urls);
+                crl = std::move(info->crl_urls);
+            }
+        }
+        out->ocsp_urls.push_back(std::move(ocsp));
+        out->crl_urls.push_back(std::move(crl));
+    }
+    if (req.leaf_issuer) out->leaf_issuer = x509::decode_certificate(*req.leaf_issuer, error);
+    for (std::size_t i = 0; i < out->certs.size(); ++i) {
+        X509* cert = out->certs[i].get();
+        const bool self = cert != nullptr && X509_check_issued(cert, cert) == X509_V_OK;
+        out->self_signed.push_back(self);
+        out->issuers.push_back(cert == nullptr || self ? nullptr : find_issuer(out->certs, i, out->leaf_issuer.get()));
+    }
+    return out;
+}
+
+std::string chain_key(const request& req) {
+    bytes all;
+    for (const auto& der : req.chain) append(all, der);
+    if (req.leaf_issuer) append(all, *req.leaf_issuer);
+    return x509::sha256_hex(all, false);
+}
+
+}  // namespace tlsaudit::revocation::detail

@@ -1,0 +1,199 @@
+#include "http_fetch.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/vector_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <fmt/format.h>
+
+#include <variant>
+
+namespace tlsaudit::revocation::detail {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint32_t header_limit = 16 * 1024;
+
+// One request/response on a fresh connection.
+struct exchange_result {
+    enum class kind { body, redirect, http_error, refused, network } what = kind::network;
+    unsigned status = 0;
+    bytes body;
+    std::string location;
+    std::string error;
+};
+
+exchange_result network_failure(std::string what, const boost::system::error_code& ec) {
+    exchange_result r;
+    r.what = exchange_result::kind::network;
+    r.error = fmt::format("{}: {}", what, ec.message());
+    return r;
+}
+
+bool is_redirect(unsigned status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec) {
+    const auto executor = co_await asio::this_coro::executor;
+    tcp::resolver resolver(executor);
+    const std::string service = std::to_string(url.port);
+    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(url.host, service, use_tuple);
+    if (resolve_ec) co_return network_failure(fmt::format("cannot resolve {}", url.host), resolve_ec);
+    tcp::socket socket(executor);
+    auto [connect_ec, peer] = co_await asio::async_connect(socket, endpoints, use_tuple);
+    if (connect_ec) co_return network_failure(fmt::format("cannot connect to {}", url.host_key()), connect_ec);
+
+    http::request<http::vector_body<unsigned char>> request{
+        spec.method == "POST" ? http::verb::post : http::verb::get, url.target, 11};
+    request.set(http::field::host, url.host_header);
+    request.set(http::field::user_agent, "tlsaudit");
+    request.set(http::field::connection, "close");
+    if (!spec.accept.empty()) request.set(http::field::accept, spec.accept);
+    if (spec.method == "POST") {
+        request.set(http::field::content_type, spec.content_type);
+        request.body() = spec.body;
+    }
+    request.prepare_payload();
+    auto [write_ec, written] = co_await http::async_write(socket, request, use_tuple);
+    if (write_ec) co_return network_failure("cannot send the request", write_ec);
+
+    beast::flat_buffer buffer;
+    http::response_parser<http::vector_body<unsigned char>> parser;
+    parser.header_limit(header_limit);
+    parser.body_limit(spec.max_body);
+    auto [header_ec, header_bytes] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
+    exchange_result r;
+    if (header_ec == http::error::body_limit) {
+        r.what = exchange_result::kind::refused;
+        r.error = fmt::format("refused: Content-Length exceeds the limit of {} bytes", spec.max_body);
+        co_return r;
+    }
+    if (header_ec) co_return network_failure("cannot read the response header", header_ec);
+    r.status = parser.get().result_int();
+    if (is_redirect(r.status)) {
+        r.what = exchange_result::kind::redirect;
+        r.location = std::string(parser.get()[http::field::location]);
+        co_return r;
+    }
+    if (r.status != 200) {
+        r.what = exchange_result::kind::http_error;
+        r.error = fmt::format("HTTP {}", r.status);
+        co_return r;
+    }
+    if (const auto length = parser.content_length(); length && *length > spec.max_body) {
+        r.what = exchange_result::kind::refused;
+        r.error = fmt::format("refused: Content-Length {} exceeds the limit of {} bytes", *length, spec.max_body);
+        co_return r;
+    }
+    auto [body_ec, body_bytes] = co_await http::async_read(socket, buffer, parser, use_tuple);
+    if (body_ec == http::error::body_limit) {
+        r.what = exchange_result::kind::refused;
+        r.error = fmt::format("refused: body exceeds the limit of {} bytes", spec.max_body);
+        co_return r;
+    }
+    if (body_ec) co_return network_failure("cannot read the response body", body_ec);
+    r.what = exchange_result::kind::body;
+    r.body = std::move(parser.get().body());
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    co_return r;
+}
+
+// The exchange raced against its deadline: the loser is cancelled (closing the socket).
+asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec) {
+    const auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer deadline(executor, spec.timeout);
+    auto outcome = co_await (exchange(url, spec) || deadline.async_wait(use_tuple));
+    if (auto* done = std::get_if<0>(&outcome)) co_return std::move(*done);
+    exchange_result r;
+    r.what = exchange_result::kind::network;
+    r.error = fmt::format("timeout after {} ms", spec.timeout.count());
+    co_return r;
+}
+
+}  // namespace
+
+host_gates::host_gates(asio::any_io_executor executor, std::size_t per_host, int failure_limit)
+    : executor_(std::move(executor)), per_host_(per_host), failure_limit_(failure_limit) {}
+
+host_gates::gate& host_gates::at(const std::string& host_key) {
+    auto& slot = gates_[host_key];
+    if (!slot) slot = std::make_unique<gate>(executor_, per_host_);
+    return *slot;
+}
+
+asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates,
+                                    std::function<void()> on_exchange) {
+    fetch_result result;
+    for (int redirects = 0;; ++redirects) {
+        auto& gate = gates.at(url.host_key());
+        if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
+            result.error = fmt::format("{} skipped after {} consecutive failures", url.host_key(),
+                                       gate.consecutive_failures);
+            co_return result;
+        }
+        // A slot is a message in the channel's buffer: send blocks while all are taken.
+        auto [slot_ec] = co_await gate.slots.async_send(boost::system::error_code{}, use_tuple);
+        if (slot_ec) {
+            result.error = "cancelled";
+            co_return result;
+        }
+        if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
+            gate.slots.try_receive([](boost::system::error_code) {});
+            result.error = fmt::format("{} skipped after {} consecutive failures", url.host_key(),
+                                       gate.consecutive_failures);
+            co_return result;
+        }
+        if (on_exchange) on_exchange();
+        exchange_result r = co_await exchange_with_deadline(url, spec);
+        gate.slots.try_receive([](boost::system::error_code) {});
+        const bool host_failed = r.what == exchange_result::kind::network ||
+                                 (r.what == exchange_result::kind::http_error && r.status >= 500);
+        gate.consecutive_failures = host_failed ? gate.consecutive_failures + 1 : 0;
+
+        switch (r.what) {
+        case exchange_result::kind::body:
+            result.ok = true;
+            result.body = std::move(r.body);
+            co_return result;
+        case exchange_result::kind::redirect: {
+            if (redirects >= spec.max_redirects) {
+                result.error = fmt::format("more than {} redirects", spec.max_redirects);
+                co_return result;
+            }
+            std::string error;
+            auto next = resolve_location(url, r.location, error);
+            if (!next) {
+                result.error = fmt::format("redirect to '{}': {}", r.location.substr(0, 200), error);
+                co_return result;
+            }
+            url = std::move(*next);
+            if (r.status == 303) {
+                spec.method = "GET";
+                spec.body.clear();
+            }
+            continue;
+        }
+        default:
+            result.error = std::move(r.error);
+            co_return result;
+        }
+    }
+}
+
+}  // namespace tlsaudit::revocation::detail

@@ -1,0 +1,243 @@
+#include "sources.hpp"
+
+#include "crl.hpp"
+#include "ocsp.hpp"
+
+#include "x509/openssl_error.hpp"
+
+#include <tlsaudit/x509.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace tlsaudit::revocation::detail {
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// RFC 5019 section 5: GET when the whole URL stays under 255 bytes.
+constexpr std::size_t max_get_url = 255;
+
+std::string join(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) {
+        if (!out.empty()) out += "; ";
+        out += p;
+    }
+    return out;
+}
+
+std::string issuer_id(X509* issuer) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (X509_digest(issuer, EVP_sha256(), digest.data(), &length) != 1) {
+        x509::take_openssl_errors();
+        return {};
+    }
+    return std::string(reinterpret_cast<const char*>(digest.data()), length);
+}
+
+bool still_fresh(const std::optional<time_point>& next_update, const freshness& f) {
+    return !next_update || *next_update + f.skew >= f.now;
+}
+
+bool failure_expired(std::chrono::steady_clock::time_point done_at) {
+    return std::chrono::steady_clock::now() - done_at > negative_ttl;
+}
+
+// Drops completed entries once the map is full; waiters hold their own shared_ptr.
+template <typename Map>
+void make_room(Map& map) {
+    if (map.size() < max_memory_entries) return;
+    for (auto it = map.begin(); it != map.end();) {
+        if (it->second->value) it = map.erase(it);
+        else ++it;
+    }
+}
+
+}  // namespace
+
+template <typename T>
+sources::pending<T>::pending(asio::any_io_executor ex)
+    : ready(std::move(ex), asio::steady_timer::time_point::max()) {}
+
+sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache,
+                 counters& stats)
+    : executor_(executor), opts_(opts), cache_(cache), stats_(stats),
+      gates_(executor, opts.per_host_concurrency, opts.host_failure_limit) {}
+
+asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls,
+                                       freshness f) {
+    if (urls.empty()) co_return unknown_verdict("no OCSP responder in the certificate");
+    const std::string key = ocsp_key(cert, issuer);
+    if (key.empty()) co_return unknown_verdict("cannot compute the OCSP CertID");
+
+    if (auto it = ocsp_.find(key); it != ocsp_.end()) {
+        auto entry = it->second;  // keeps it alive while waiting
+        if (!entry->value) co_await entry->ready.async_wait(use_tuple);
+        if (entry->value) {
+            const verdict& v = *entry->value;
+            const bool usable = v.definitive() ? still_fresh(v.next_update, f) : !failure_expired(entry->done_at);
+            if (usable) {
+                ++stats_.memory_hits;
+                co_return v;
+            }
+        }
+    }
+    make_room(ocsp_);
+    auto entry = std::make_shared<pending<verdict>>(executor_);
+    ocsp_[key] = entry;
+    verdict v = co_await fetch_ocsp(key, cert, issuer, urls, f);
+    entry->value = v;
+    entry->done_at = std::chrono::steady_clock::now();
+    entry->ready.cancel();
+    co_return v;
+}
+
+asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert, X509* issuer,
+                                             const std::vector<std::string>& urls, const freshness& f) {
+    if (cache_ != nullptr) {
+        if (auto stored = cache_->load("ocsp", key)) {
+            verdict v = judge_ocsp_response(*stored, cert, issuer, f);
+            if (v.definitive()) {
+                ++stats_.disk_hits;
+                v.status.source = "ocsp";
+                co_return v;
+            }
+        }
+    }
+    std::string error;
+    const auto request = make_ocsp_request(cert, issuer, error);
+    if (!request) co_return unknown_verdict(error);
+    const std::string encoded = x509::base64_encode(*request);
+
+    std::vector<std::string> why;
+    for (const auto& text : urls) {
+        auto url = parse_http_url(text, error);
+        if (!url) {
+            why.push_back(fmt::format("{}: {}", text.substr(0, 200), error));
+            continue;
+        }
+        fetch_spec spec;
+        spec.accept = "application/ocsp-response";
+        spec.max_body = opts_.ocsp_max_bytes;
+        spec.timeout = opts_.request_timeout;
+        spec.max_redirects = opts_.max_redirects;
+        const std::string get_target = ocsp_get_target(*url, encoded);
+        if (opts_.ocsp_get && url->host_header.size() + get_target.size() + 7 < max_get_url) {
+            url->target = get_target;
+        } else {
+            spec.method = "POST";
+            spec.content_type = "application/ocsp-request";
+            spec.body = *request;
+        }
+        std::function<void()> count = [this] { ++stats_.ocsp_requests; };
+        fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, std::move(count));
+        if (!fetched.ok) {
+            why.push_back(fmt::format("{}: {}", url->text, fetched.error));
+            continue;
+        }
+        verdict v = judge_ocsp_response(fetched.body, cert, issuer, f);
+        if (v.definitive()) {
+            v.status.source = "ocsp";
+            if (cache_ != nullptr) cache_->store("ocsp", key, fetched.body);
+            co_return v;
+        }
+        why.push_back(fmt::format("{}: {}", url->text, v.status.reason));
+    }
+    co_return unknown_verdict(join(why));
+}
+
+asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std::string> urls,
+                                      freshness f) {
+    if (urls.empty()) co_return unknown_verdict("no CRL distribution point in the certificate");
+    const std::string id = issuer_id(issuer);
+    std::vector<std::string> why;
+    for (const auto& url : urls) {
+        auto state = co_await crl_for_url(url, f);
+        if (!state->crl) {
+            why.push_back(fmt::format("{}: {}", url.substr(0, 200), state->error));
+            continue;
+        }
+        auto [it, fresh] = state->checks.try_emplace(id);
+        if (fresh) it->second = check_crl(state->crl.get(), issuer, f);
+        if (!it->second.empty()) {
+            why.push_back(fmt::format("{}: {}", url.substr(0, 200), it->second));
+            continue;
+        }
+        verdict v = lookup_crl(state->crl.get(), cert);
+        v.status.source = "crl";
+        co_return v;
+    }
+    co_return unknown_verdict(join(why));
+}
+
+asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const std::string& url,
+                                                                          const freshness& f) {
+    if (auto it = crls_.find(url); it != crls_.end()) {
+        auto entry = it->second;
+        if (!entry->value) co_await entry->ready.async_wait(use_tuple);
+        if (entry->value) {
+            const auto& state = *entry->value;
+            const bool usable = state->crl ? still_fresh(crl_next_update(state->crl.get()), f)
+                                           : !failure_expired(entry->done_at);
+            if (usable) {
+                ++stats_.memory_hits;
+                co_return state;
+            }
+        }
+    }
+    make_room(crls_);
+    auto entry = std::make_shared<pending<std::shared_ptr<crl_state>>>(executor_);
+    crls_[url] = entry;
+    auto state = co_await download_crl(url, f);
+    entry->value = state;
+    entry->done_at = std::chrono::steady_clock::now();
+    entry->ready.cancel();
+    co_return state;
+}
+
+asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const std::string& text,
+                                                                           const freshness& f) {
+    auto state = std::make_shared<crl_state>();
+    std::string error;
+    if (cache_ != nullptr) {
+        if (auto stored = cache_->load("crl", text)) {
+            auto crl = parse_crl(*stored, error);
+            if (crl && crl_next_update(crl.get()) && still_fresh(crl_next_update(crl.get()), f)) {
+                ++stats_.disk_hits;
+                state->crl = std::move(crl);
+                co_return state;
+            }
+        }
+    }
+    auto url = parse_http_url(text, error);
+    if (!url) {
+        state->error = std::move(error);
+        co_return state;
+    }
+    fetch_spec spec;
+    spec.accept = "application/pkix-crl";
+    spec.max_body = opts_.crl_max_bytes;
+    spec.timeout = opts_.request_timeout;
+    spec.max_redirects = opts_.max_redirects;
+    std::function<void()> count = [this] { ++stats_.crl_downloads; };
+    fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, std::move(count));
+    if (!fetched.ok) {
+        state->error = std::move(fetched.error);
+        co_return state;
+    }
+    state->crl = parse_crl(fetched.body, error);
+    if (!state->crl) {
+        state->error = std::move(error);
+        co_return state;
+    }
+    // Only CRLs that say until when they hold are kept on disk.
+    if (cache_ != nullptr && crl_next_update(state->crl.get())) cache_->store("crl", text, fetched.body);
+    co_return state;
+}
+
+}  // namespace tlsaudit::revocation::detail

@@ -1,0 +1,85 @@
+#pragma once
+// Live OCSP and CRL answers with deduplication and caching. Private to
+// scanner/revocation.
+//
+// One in-flight OCSP exchange per (issuer key hash, serial) and one CRL download per
+// URL: later callers wait for the first one's answer. Definitive answers are reused
+// until their nextUpdate, failures for `negative_ttl`; with a disk_cache, raw answers
+// are also read from and written to disk. Not thread-safe: every member must be used
+// from the one thread running the executor.
+
+#include "disk_cache.hpp"
+#include "http_fetch.hpp"
+#include "verdict.hpp"
+
+#include "x509/openssl_ptr.hpp"
+
+#include <tlsaudit/revocation.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::revocation::detail {
+
+// statistics as atomics: written on the checker thread, read from any.
+struct counters {
+    std::atomic<std::uint64_t> checks{0}, ocsp_requests{0}, crl_downloads{0}, memory_hits{0},
+        disk_hits{0}, stapled_used{0}, stapled_rejected{0};
+};
+
+// How long a failed answer (responder down, bad data) is reused before asking again.
+inline constexpr std::chrono::minutes negative_ttl{10};
+// Answers kept in memory per kind; past this, completed ones are dropped (in-flight
+// ones stay) so a scan of millions of distinct leaves stays bounded. The disk cache,
+// when enabled, still holds them.
+inline constexpr std::size_t max_memory_entries = 65536;
+
+class sources {
+public:
+    // `cache` may be null; it and `stats` must outlive this object.
+    sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats);
+
+    // Status of `cert` from the responders in `urls` (AIA order). Never throws for
+    // network or data failures: they are unknown verdicts.
+    asio::awaitable<verdict> ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f);
+    // Status of `cert` from the CRLs at `urls` (distribution point order).
+    asio::awaitable<verdict> crl(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f);
+
+private:
+    struct crl_state {
+        x509::x509_crl_ptr crl;                 // null when `error` says why
+        std::string error;
+        std::map<std::string, std::string> checks;  // issuer SHA-256 -> check_crl() result
+    };
+    template <typename T>
+    struct pending {
+        explicit pending(asio::any_io_executor ex);
+        asio::steady_timer ready;               // cancelled when `value` is set
+        std::optional<T> value;
+        std::chrono::steady_clock::time_point done_at{};
+    };
+
+    asio::awaitable<verdict> fetch_ocsp(const std::string& key, X509* cert, X509* issuer,
+                                        const std::vector<std::string>& urls, const freshness& f);
+    asio::awaitable<std::shared_ptr<crl_state>> crl_for_url(const std::string& url, const freshness& f);
+    asio::awaitable<std::shared_ptr<crl_state>> download_crl(const std::string& url, const freshness& f);
+
+    asio::any_io_executor executor_;
+    const options& opts_;
+    const disk_cache* cache_;
+    counters& stats_;
+    host_gates gates_;
+    std::map<std::string, std::shared_ptr<pending<verdict>>> ocsp_;
+    std::map<std::string, std::shared_ptr<pending<std::shared_ptr<crl_state>>>> crls_;
+};
+
+}  // namespace tlsaudit::revocation::detail

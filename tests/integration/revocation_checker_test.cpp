@@ -1,0 +1,290 @@
+// revocation::checker against a real loopback OCSP responder and CRL server (issue 4):
+// one behaviour per test, statuses and server-side counters checked.
+
+#include "revocation_support.hpp"
+
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <fmt/format.h>
+
+namespace tlsaudit::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+revocation_status leaf_status(const revocation::chain_status& s) {
+    if (s.empty() || !s[0]) throw std::runtime_error("leaf not checked");
+    return *s[0];
+}
+
+TEST(revocation_checker, good_via_live_ocsp) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    revocation::checker c(quick_options());
+    const auto status = check_now(c, lab.request_for(leaf));
+    ASSERT_EQ(status.size(), 2u);
+    EXPECT_EQ(leaf_status(status).state, "good") << leaf_status(status).reason;
+    EXPECT_EQ(leaf_status(status).source, "ocsp");
+    EXPECT_FALSE(status[1]);  // depth leaf: the intermediate is not checked
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+    EXPECT_EQ(lab.responder.request_count(lab::serial_of(leaf.der)), 1u);
+}
+
+TEST(revocation_checker, post_is_used_when_get_is_off) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 4, {}});
+    auto o = quick_options();
+    o.ocsp_get = false;
+    revocation::checker c(o);
+    const auto s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "revoked") << s.reason;
+    EXPECT_EQ(s.reason, "superseded");
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
+TEST(revocation_checker, revoked_key_compromise_via_ocsp) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, true);
+    const time_point when = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 72h;
+    lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 1, when});
+    revocation::checker c(quick_options());
+    const auto status = check_now(c, lab.request_for(leaf));
+    const auto& s = leaf_status(status);
+    EXPECT_EQ(s.state, "revoked");
+    EXPECT_EQ(s.source, "ocsp");
+    EXPECT_EQ(s.reason, "keyCompromise");
+    ASSERT_TRUE(s.revoked_at);
+    EXPECT_EQ(*s.revoked_at, when);
+    EXPECT_EQ(lab.crl_server.request_count(), 0u);  // OCSP answered: no CRL download
+
+    std::vector<parsed_cert> certs(2);
+    const auto findings = revocation::findings_for(status, certs, false);
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].id, "leaf-revoked");
+    EXPECT_EQ(findings[0].level, severity::critical);
+}
+
+TEST(revocation_checker, revoked_via_crl_only) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true);
+    lab.publish_crl(crl_listing(lab::serial_of(leaf.der), 1));
+    revocation::checker c(quick_options());
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "revoked") << s.reason;
+    EXPECT_EQ(s.source, "crl");
+    EXPECT_EQ(s.reason, "keyCompromise");
+    EXPECT_EQ(lab.crl_server.request_count(lab.crl_path), 1u);
+    EXPECT_EQ(lab.responder.request_count(), 0u);
+}
+
+TEST(revocation_checker, crl_first_order_skips_ocsp) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, true);
+    lab.publish_crl({});
+    auto o = quick_options();
+    o.order = *revocation::parse_order("crl,ocsp");
+    revocation::checker c(o);
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "good");
+    EXPECT_EQ(s.source, "crl");
+    EXPECT_EQ(lab.responder.request_count(), 0u);
+}
+
+TEST(revocation_checker, stapled_revoked_needs_no_request) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, true);
+    const bytes stapled = lab::make_ocsp_response_for(lab.ca(), leaf.der, {lab::cert_state::revoked, 1, {}});
+    revocation::checker c(quick_options());
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
+    EXPECT_EQ(s.state, "revoked");
+    EXPECT_EQ(s.source, "stapled");
+    EXPECT_EQ(s.reason, "keyCompromise");
+    EXPECT_EQ(lab.responder.request_count(), 0u);
+    EXPECT_EQ(c.stats().stapled_used, 1u);
+}
+
+TEST(revocation_checker, stapled_with_wrong_key_falls_back_to_live_ocsp) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    lab::ocsp_response_options forged;
+    forged.signer = lab::make_impostor(lab.ca(), lab::lab_key(lab::key_kind::ec_p256, 78));
+    // The forgery says "good"; the real responder says revoked.
+    const bytes stapled = lab::make_ocsp_response_for(lab.ca(), leaf.der, {}, forged);
+    lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 1, {}});
+    revocation::checker c(quick_options());
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
+    EXPECT_EQ(s.state, "revoked");
+    EXPECT_EQ(s.source, "ocsp");
+    EXPECT_EQ(c.stats().stapled_rejected, 1u);
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
+TEST(revocation_checker, expired_ocsp_response_is_stale) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    lab::ocsp_response_options expired;
+    expired.this_update = now - 72h;
+    expired.next_update = now - 24h;
+    lab.responder.set_options(expired);
+    revocation::checker c(quick_options());
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "unknown");
+    EXPECT_NE(s.reason.find("stale OCSP response"), std::string::npos) << s.reason;
+    EXPECT_NE(s.reason.find("crl: no CRL distribution point"), std::string::npos) << s.reason;
+}
+
+TEST(revocation_checker, responder_down_is_unknown_and_the_scan_goes_on) {
+    revocation_lab lab;
+    lab::cert_spec spec = lab::leaf_spec("down.lab.test");
+    spec.ocsp_url = fmt::format("http://127.0.0.1:{}/ocsp", lab::unused_port());
+    const auto down = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
+    const auto fine = lab.leaf(true, false);
+
+    revocation::checker c(quick_options());
+    std::promise<revocation::chain_status> first, second;
+    c.check(lab.request_for(down), [&](revocation::chain_status s) { first.set_value(std::move(s)); });
+    c.check(lab.request_for(fine), [&](revocation::chain_status s) { second.set_value(std::move(s)); });
+    auto f1 = first.get_future();
+    auto f2 = second.get_future();
+    ASSERT_EQ(f1.wait_for(30s), std::future_status::ready);
+    ASSERT_EQ(f2.wait_for(30s), std::future_status::ready);
+    const auto s1 = f1.get();
+    const auto s2 = f2.get();
+    EXPECT_EQ(leaf_status(s1).state, "unknown");
+    EXPECT_NE(leaf_status(s1).reason.find("cannot connect"), std::string::npos) << leaf_status(s1).reason;
+    EXPECT_EQ(leaf_status(s2).state, "good");
+
+    // With a CRL as well, an unreachable responder only costs the fallback.
+    spec.crl_url = lab.crl_server.url(lab.crl_path);
+    spec.common_name = "down-with-crl.lab.test";
+    const auto with_crl = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
+    lab.publish_crl({});
+    const auto& s3 = leaf_status(check_now(c, lab.request_for(with_crl)));
+    EXPECT_EQ(s3.state, "good");
+    EXPECT_EQ(s3.source, "crl");
+}
+
+TEST(revocation_checker, stalling_responder_is_unknown_within_the_deadline) {
+    revocation_lab lab;
+    lab.responder.set_mode(lab::responder_mode::stall);
+    const auto leaf = lab.leaf(true, false);
+    auto o = quick_options();
+    o.request_timeout = 500ms;
+    revocation::checker c(o);
+    const auto start = clock_type::now();
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    const auto elapsed = clock_type::now() - start;
+    EXPECT_EQ(s.state, "unknown");
+    EXPECT_NE(s.reason.find("timeout after 500 ms"), std::string::npos) << s.reason;
+    EXPECT_GE(elapsed, 450ms);
+    EXPECT_LT(elapsed, 5s);
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
+TEST(revocation_checker, crl_over_the_limit_is_refused_early) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true);
+    auto o = quick_options();
+    o.crl_max_bytes = 64 * 1024;
+    o.request_timeout = 10s;
+    // 1 GiB announced by Content-Length: refused after the header.
+    lab::http_reply huge;
+    huge.filler_bytes = 1ull << 30;
+    lab.crl_server.route(lab.crl_path, huge);
+    {
+        revocation::checker c(o);
+        const auto start = clock_type::now();
+        const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+        EXPECT_EQ(s.state, "unknown");
+        EXPECT_NE(s.reason.find("Content-Length exceeds the limit of 65536 bytes"), std::string::npos) << s.reason;
+        EXPECT_LT(clock_type::now() - start, 5s);
+    }
+    // Same size without Content-Length: cut off while reading the body.
+    huge.send_content_length = false;
+    lab.crl_server.route(lab.crl_path, huge);
+    {
+        revocation::checker c(o);
+        const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+        EXPECT_EQ(s.state, "unknown");
+        EXPECT_NE(s.reason.find("body exceeds the limit of 65536 bytes"), std::string::npos) << s.reason;
+    }
+    // Far less than the 2 GiB offered was ever written (socket buffers hold a few MiB).
+    EXPECT_LT(lab.crl_server.body_bytes_sent(), 64ull << 20);
+}
+
+TEST(revocation_checker, crl_serial_sharing_leading_bytes_is_not_revoked) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true, bytes{0x00, 0xA1, 0x05}, "short-serial.lab.test");
+    lab::crl_options options;
+    for (const bytes& s : {bytes{0xA1}, bytes{0xA1, 0x05, 0x00}, bytes{0x0A, 0x10, 0x50}, bytes{0x01, 0xA1, 0x05}})
+        options.revoked.push_back({s, lab::revocation_entry{lab::cert_state::revoked, 1, {}}});
+    lab.publish_crl(options);
+    revocation::checker c(quick_options());
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "good") << s.reason;
+    EXPECT_EQ(s.source, "crl");
+}
+
+TEST(revocation_checker, issuer_not_served_is_unknown) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, true);
+    revocation::checker c(quick_options());
+    const auto status = check_now(c, revocation::request{{leaf.der}, {}, std::nullopt});
+    EXPECT_EQ(leaf_status(status).state, "unknown");
+    EXPECT_EQ(leaf_status(status).reason, "issuer not served");
+    // A built path can supply it.
+    const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, lab.ca().der});
+    EXPECT_EQ(leaf_status(supplied).state, "good");
+}
+
+TEST(revocation_checker, depth_all_checks_served_intermediates) {
+    revocation_lab lab;
+    // root -> intermediate (listed on the root's CRL) -> leaf; the server sends all three.
+    lab::cert_spec ca_spec = lab::ca_spec("revoked intermediate");
+    ca_spec.crl_url = lab.crl_server.url("/root.crl");
+    const auto intermediate = lab::issue(lab.h.root, ca_spec, lab::lab_key(lab::key_kind::ec_p256, 77));
+    lab::cert_spec leaf_spec = lab::leaf_spec("deep.lab.test");
+    leaf_spec.ocsp_url = lab.responder.url();
+    const auto leaf = lab::issue(intermediate, leaf_spec, lab::lab_key(lab::key_kind::ec_p256, 79));
+    lab::http_reply crl;
+    crl.body = lab::make_crl(lab.h.root, crl_listing(lab::serial_of(intermediate.der), 2));
+    lab.crl_server.route("/root.crl", crl);
+
+    auto o = quick_options();
+    o.depth = revocation::depth::all;
+    revocation::checker c(o);
+    const auto status = check_now(c, revocation::request{{leaf.der, intermediate.der, lab.h.root.der}, {}, {}});
+    ASSERT_EQ(status.size(), 3u);
+    // The lab responder answers for another CA: "unknown" for this leaf.
+    ASSERT_TRUE(status[0]);
+    EXPECT_EQ(status[0]->state, "unknown");
+    ASSERT_TRUE(status[1]);
+    EXPECT_EQ(status[1]->state, "revoked");
+    EXPECT_EQ(status[1]->reason, "cACompromise");
+    EXPECT_EQ(status[1]->source, "crl");
+    EXPECT_FALSE(status[2]);  // self-signed root: nothing to ask
+
+    std::vector<parsed_cert> certs(3);
+    const auto findings = revocation::findings_for(status, certs, true);
+    ASSERT_EQ(findings.size(), 2u);
+    EXPECT_EQ(findings[0].id, "revocation-unknown");
+    EXPECT_EQ(findings[0].level, severity::high);
+    EXPECT_EQ(findings[1].id, "leaf-revoked");
+    EXPECT_EQ(findings[1].cert->position, 1);
+}
+
+TEST(revocation_checker, callback_exception_is_rethrown_by_drain) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, false);  // nothing to ask: completes without I/O
+    revocation::checker c(quick_options());
+    c.check(lab.request_for(leaf), [](revocation::chain_status) { throw std::runtime_error("disk full"); });
+    EXPECT_THROW(c.drain(), std::runtime_error);
+    c.drain();  // reported once
+    EXPECT_EQ(c.stats().checks, 1u);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing
