@@ -1,0 +1,47 @@
+#pragma once
+// Baselines (report/): compare a report with an earlier JSON report (--baseline
+// OLD.json) and mark each finding new or unchanged; list the baseline's findings that
+// are gone as resolved.
+//
+// Finding identity: (host, port, finding id, certificate SHA-256). The address is left
+// out on purpose: the addresses behind a load-balanced name change between runs, and a
+// finding that moved from one node to another is not new. Name-level findings
+// (inconsistent-deployment) have no certificate and are keyed (host, port, id, "").
+// Several endpoints of one name with the same finding share one identity.
+
+#include <tlsaudit/report/report_data.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+
+namespace tlsaudit::report {
+
+struct finding_identity {
+    std::string host;
+    int port = 0;
+    std::string id;
+    std::string cert_sha256;
+    auto operator<=>(const finding_identity&) const = default;
+};
+
+struct baseline_finding {
+    std::string severity, message;
+};
+
+struct baseline {
+    std::string source;
+    std::map<finding_identity, baseline_finding> findings;
+};
+
+// Reads a JSON report written by write_json_report (any report_schema_version up to
+// ours). Throws std::runtime_error naming the file when it cannot be read or is not a
+// tlsaudit JSON report.
+baseline load_baseline(const std::filesystem::path& file);
+
+// Marks every finding of `data` new or unchanged and fills data.resolved (sorted).
+void apply_baseline(report_data& data, const baseline& old);
+
+}  // namespace tlsaudit::report

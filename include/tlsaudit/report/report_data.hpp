@@ -1,0 +1,148 @@
+#pragma once
+// The report model (report/): what the final reports (JSON, HTML, CSV, JUnit, SARIF,
+// terminal summary) are rendered from. Built from NDJSON records by read_ndjson
+// (ndjson_reader.hpp), never from live scan objects, so `tlsaudit report shards...`
+// and the end of a scan produce the same report by construction.
+//
+// Plain data: no DER and no timings are kept, so a report of 50,000 endpoints stays
+// a few hundred bytes per endpoint. All strings are valid UTF-8 but otherwise exactly
+// what the server or the input sent: every writer escapes for its own format.
+
+#include <tlsaudit/finding.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::report {
+
+// Version of the JSON report layout (report/schema/tlsaudit-report.schema.json).
+inline constexpr int report_schema_version = 1;
+
+// Baseline state of a finding (baseline.hpp); `none` when no baseline was given.
+enum class baseline_state { none, new_finding, unchanged };
+
+struct cert_row {
+    int position = 0;                // in the served chain
+    std::string subject, issuer, serial, not_before, not_after;  // ISO 8601 times
+    std::string sha256, spki_sha256, key, signature_algorithm;   // key: "RSA 2048", "EC 256 prime256v1"
+    std::vector<std::string> san_dns;
+    bool is_ca = false;
+    std::string parse_error;         // non-empty: the certificate did not parse
+    std::string revocation;          // "good", "revoked", "unknown", "" (not checked)
+};
+
+struct finding_row {
+    std::string id;
+    severity level = severity::info;
+    std::optional<int> cert_position;
+    std::string cert_subject, cert_sha256;
+    std::string message, remediation, rule;
+    baseline_state baseline = baseline_state::none;
+};
+
+// Where a finding belongs: an endpoint (address set) or a whole name (address empty).
+struct subject_key {
+    std::string host;
+    int port = 0;
+    std::string sni;
+    std::string address;
+};
+
+struct endpoint_row {
+    std::string input;               // the target line as written
+    int line = 0;
+    std::string host;
+    int port = 0;
+    std::string sni;
+    std::string address;             // "" when resolution failed
+    std::string scanned_at;
+    std::string status;              // "ok", "error", or the worst severity
+    std::string error_code, error_detail;
+    std::string protocol, cipher;
+    bool has_geo = false;            // GeoIP enrichment ran for this endpoint
+    std::string country, organisation, address_class;
+    std::optional<long long> asn;
+    std::vector<cert_row> chain;
+    std::vector<finding_row> findings;
+};
+
+struct name_row {
+    std::string input;
+    int line = 0;
+    std::string host;
+    int port = 0;
+    std::string sni;
+    std::vector<std::string> addresses;
+    std::string status;
+    std::vector<finding_row> findings;
+};
+
+struct input_error_row {
+    int line = 0;
+    std::string input, error;
+};
+
+// A finding of the baseline that the new scan no longer has.
+struct resolved_row {
+    std::string host;
+    int port = 0;
+    std::string id, cert_sha256, severity, message;
+};
+
+// What scanned, when and how. Filled from "scan-start"/"scan-end" records; missing
+// records leave fields empty (an NDJSON written by `check` or an older version).
+struct scan_meta {
+    std::string tool_version;
+    std::string started_at, finished_at;      // earliest start / latest end over the inputs
+    std::string rules_version;
+    std::string trust_store;
+    std::string input;                        // target file ("-": stdin) of the first input
+    boost::json::object options;              // the scan's options, as recorded
+    std::vector<std::string> sources;         // NDJSON files the report was built from
+    std::size_t shards = 0;                   // scan-start records seen
+};
+
+struct report_data {
+    scan_meta meta;
+    std::vector<endpoint_row> endpoints;      // sorted by (host, port, sni, address)
+    std::vector<name_row> names;              // sorted by (host, port, sni)
+    std::vector<input_error_row> input_errors;
+    bool has_baseline = false;
+    std::string baseline_source;
+    std::vector<resolved_row> resolved;
+    // The policy the verdict is computed with (--fail-on, --fail-on-new).
+    std::optional<severity> fail_on = severity::high;  // nullopt: never fail ("none")
+    bool fail_on_new = false;
+};
+
+// Counts over a report. `by_severity` is indexed by severity (info..critical).
+struct report_counts {
+    std::size_t endpoints = 0, endpoints_ok = 0, endpoints_error = 0, endpoints_with_findings = 0;
+    std::size_t names = 0, input_errors = 0, findings = 0, new_findings = 0, resolved = 0;
+    std::array<std::size_t, 5> by_severity{};
+    std::map<std::string, std::size_t> by_id;
+    std::map<std::string, std::size_t> by_error;  // scan error code -> endpoints
+};
+
+report_counts count(const report_data& data);
+
+// The verdict over a report under data.fail_on / data.fail_on_new: true when a finding
+// at or above fail_on exists (only findings marked new by a baseline, with fail_on_new).
+bool fails(const report_data& data);
+
+// Whether one finding counts towards the verdict (and is a JUnit failure).
+bool counts_against(const report_data& data, const finding_row& f);
+
+// "new", "unchanged", or "" for baseline_state::none.
+std::string_view to_string(baseline_state state);
+
+// Status of a finding list: worst severity, or "ok" when empty.
+std::string status_of(const std::vector<finding_row>& findings);
+
+}  // namespace tlsaudit::report

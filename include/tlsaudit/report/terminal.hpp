@@ -1,0 +1,29 @@
+#pragma once
+// Terminal output (report/): the end-of-scan summary and the escaping that keeps
+// server-controlled strings from driving the terminal.
+
+#include <tlsaudit/report/report_data.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tlsaudit::report {
+
+// `text` safe to print on a terminal: C0 controls, DEL, C1 controls (U+0080-U+009F),
+// and the bidirectional overrides/isolates (U+202A-U+202E, U+2066-U+2069) are replaced
+// by visible escapes (\x1b, \u{202e}); backslash is doubled. Invalid UTF-8 becomes
+// U+FFFD first.
+std::string terminal_safe(std::string_view text);
+
+struct summary_options {
+    std::size_t max_findings = 20;  // listed worst first; the rest are counted
+    bool color = false;             // ANSI colours for severities (only on a TTY)
+};
+
+// The readable end-of-scan summary: verdict, counts by severity, the worst findings
+// with their fix, scan errors by code, baseline changes. Every server-controlled string
+// passes through terminal_safe.
+std::string format_summary(const report_data& data, const summary_options& options = {});
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,82 @@
+#include <tlsaudit/report/baseline.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+std::string str(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+void add_findings(baseline& b, const json::object& owner) {
+    const auto* target = owner.if_contains("target");
+    const auto* findings = owner.if_contains("findings");
+    if (!target || !target->is_object() || !findings || !findings->is_array()) return;
+    const auto& t = target->get_object();
+    const auto* port = t.if_contains("port");
+    finding_identity key{str(t, "host"), port && port->is_number() ? port->to_number<int>() : 0, "", ""};
+    for (const auto& item : findings->get_array()) {
+        if (!item.is_object()) continue;
+        const auto& f = item.get_object();
+        key.id = str(f, "id");
+        key.cert_sha256.clear();
+        if (const auto* cert = f.if_contains("cert"); cert && cert->is_object())
+            key.cert_sha256 = str(cert->get_object(), "sha256");
+        b.findings.emplace(key, baseline_finding{str(f, "severity"), str(f, "message")});
+    }
+}
+
+finding_identity identity(const std::string& host, int port, const finding_row& f) {
+    return {host, port, f.id, f.cert_sha256};
+}
+
+}  // namespace
+
+baseline load_baseline(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read baseline " + file.string());
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    const auto doc = json::parse(text.str(), ec);
+    if (ec || !doc.is_object() || str(doc.get_object(), "format") != "tlsaudit-report")
+        throw std::runtime_error("baseline " + file.string() + " is not a tlsaudit JSON report (--json output)");
+    baseline b;
+    b.source = file.string();
+    for (const auto* section : {"endpoints", "names"}) {
+        const auto* items = doc.get_object().if_contains(section);
+        if (!items || !items->is_array()) continue;
+        for (const auto& item : items->get_array())
+            if (item.is_object()) add_findings(b, item.get_object());
+    }
+    return b;
+}
+
+void apply_baseline(report_data& data, const baseline& old) {
+    data.has_baseline = true;
+    data.baseline_source = old.source;
+    std::set<finding_identity> seen;
+    auto mark = [&](const std::string& host, int port, std::vector<finding_row>& findings) {
+        for (auto& f : findings) {
+            auto key = identity(host, port, f);
+            f.baseline = old.findings.count(key) ? baseline_state::unchanged : baseline_state::new_finding;
+            seen.insert(std::move(key));
+        }
+    };
+    for (auto& e : data.endpoints) mark(e.host, e.port, e.findings);
+    for (auto& n : data.names) mark(n.host, n.port, n.findings);
+    data.resolved.clear();
+    for (const auto& [key, f] : old.findings)
+        if (!seen.count(key)) data.resolved.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
+}
+
+}  // namespace tlsaudit::report

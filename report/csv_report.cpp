@@ -1,0 +1,59 @@
+#include <tlsaudit/report/csv_report.hpp>
+
+#include <initializer_list>
+
+namespace tlsaudit::report {
+namespace {
+
+void row(std::ostream& out, std::initializer_list<std::string_view> cells) {
+    bool first = true;
+    for (auto c : cells) {
+        if (!first) out << ',';
+        first = false;
+        out << csv_cell(c);
+    }
+    out << "\r\n";
+}
+
+}  // namespace
+
+std::string csv_cell(std::string_view text) {
+    std::string value;
+    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) value = "'";
+    value += text;
+    if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+    std::string quoted = "\"";
+    for (char c : value) {
+        if (c == '"') quoted += '"';
+        quoted += c;
+    }
+    return quoted + '"';
+}
+
+void write_csv_report(const report_data& data, std::ostream& out) {
+    row(out, {"kind", "host", "port", "sni", "address", "status", "error", "protocol", "leaf_subject", "leaf_issuer",
+              "leaf_not_after", "leaf_sha256", "finding", "severity", "baseline", "cert_sha256", "message",
+              "remediation"});
+    for (const auto& e : data.endpoints) {
+        const cert_row* leaf = e.chain.empty() ? nullptr : &e.chain.front();
+        const auto port = std::to_string(e.port);
+        const std::string error = e.error_code.empty() ? "" : e.error_code + ": " + e.error_detail;
+        auto endpoint_row = [&](const finding_row* f) {
+            const std::string level = f ? std::string(to_string(f->level)) : "";
+            row(out, {"endpoint", e.host, port, e.sni, e.address, e.status, error, e.protocol,
+                      leaf ? leaf->subject : "", leaf ? leaf->issuer : "", leaf ? leaf->not_after : "",
+                      leaf ? leaf->sha256 : "", f ? f->id : "", level, f ? to_string(f->baseline) : "",
+                      f ? f->cert_sha256 : "", f ? f->message : "", f ? f->remediation : ""});
+        };
+        if (e.findings.empty()) endpoint_row(nullptr);
+        for (const auto& f : e.findings) endpoint_row(&f);
+    }
+    for (const auto& n : data.names) {
+        const auto port = std::to_string(n.port);
+        for (const auto& f : n.findings)
+            row(out, {"name", n.host, port, n.sni, "", n.status, "", "", "", "", "", "", f.id,
+                      to_string(f.level), to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
+    }
+}
+
+}  // namespace tlsaudit::report

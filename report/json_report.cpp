@@ -1,0 +1,186 @@
+#include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/json_records.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+json::value opt_string(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+
+json::object target_json(const std::string& input, int line, const std::string& host, int port,
+                         const std::string& sni) {
+    return json::object{{"input", input}, {"line", line}, {"host", host}, {"port", port}, {"sni", opt_string(sni)}};
+}
+
+json::array findings_json(const std::vector<finding_row>& findings) {
+    json::array out;
+    for (const auto& f : findings) {
+        json::object o;
+        o["id"] = f.id;
+        o["severity"] = std::string(to_string(f.level));
+        if (f.cert_position)
+            o["cert"] = json::object{{"position", *f.cert_position}, {"subject", f.cert_subject}, {"sha256", f.cert_sha256}};
+        else
+            o["cert"] = nullptr;
+        o["message"] = f.message;
+        o["remediation"] = f.remediation;
+        o["rule"] = opt_string(f.rule);
+        o["baseline"] = f.baseline == baseline_state::none ? json::value(nullptr)
+                                                           : json::value(std::string(to_string(f.baseline)));
+        out.emplace_back(std::move(o));
+    }
+    return out;
+}
+
+json::object cert_json(const cert_row& c) {
+    json::object o;
+    o["position"] = c.position;
+    o["subject"] = c.subject;
+    o["issuer"] = c.issuer;
+    o["serial"] = c.serial;
+    o["not_before"] = c.not_before;
+    o["not_after"] = c.not_after;
+    o["sha256"] = c.sha256;
+    o["spki_sha256"] = c.spki_sha256;
+    o["key"] = c.key;
+    o["signature_algorithm"] = c.signature_algorithm;
+    json::array sans;
+    for (const auto& s : c.san_dns) sans.emplace_back(s);
+    o["san_dns"] = std::move(sans);
+    o["is_ca"] = c.is_ca;
+    o["parse_error"] = opt_string(c.parse_error);
+    o["revocation"] = opt_string(c.revocation);
+    return o;
+}
+
+json::object counts_by_severity(const report_counts& c) {
+    json::object o;
+    for (auto s : {severity::critical, severity::high, severity::medium, severity::low, severity::info})
+        o[to_string(s)] = c.by_severity[static_cast<std::size_t>(s)];
+    return o;
+}
+
+json::object scan_json(const scan_meta& m) {
+    json::object o;
+    o["tool"] = "tlsaudit";
+    o["tool_version"] = m.tool_version;
+    o["started_at"] = opt_string(m.started_at);
+    o["finished_at"] = opt_string(m.finished_at);
+    o["input"] = opt_string(m.input);
+    o["rules_version"] = opt_string(m.rules_version);
+    o["trust_store"] = opt_string(m.trust_store);
+    o["options"] = m.options;
+    json::array sources;
+    for (const auto& s : m.sources) sources.emplace_back(s);
+    o["sources"] = std::move(sources);
+    o["shards"] = m.shards;
+    return o;
+}
+
+void write_array_items(std::ostream& out, const char* key, std::size_t n, auto&& item) {
+    out << ",\"" << key << "\":[";
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i) out << ',';
+        out << json::serialize(item(i));
+    }
+    out << ']';
+}
+
+}  // namespace
+
+json::object endpoint_json(const endpoint_row& e) {
+    json::object o;
+    o["target"] = target_json(e.input, e.line, e.host, e.port, e.sni);
+    o["address"] = opt_string(e.address);
+    o["scanned_at"] = opt_string(e.scanned_at);
+    o["status"] = e.status;
+    o["error"] = e.error_code.empty() ? json::value(nullptr)
+                                      : json::value(json::object{{"code", e.error_code}, {"detail", e.error_detail}});
+    o["tls"] = e.protocol.empty() ? json::value(nullptr)
+                                  : json::value(json::object{{"protocol", e.protocol}, {"cipher", e.cipher}});
+    o["geo"] = e.has_geo ? json::value(json::object{{"country", opt_string(e.country)},
+                                                    {"asn", e.asn ? json::value(*e.asn) : json::value(nullptr)},
+                                                    {"organisation", opt_string(e.organisation)},
+                                                    {"class", opt_string(e.address_class)}})
+                         : json::value(nullptr);
+    json::array chain;
+    for (const auto& c : e.chain) chain.emplace_back(cert_json(c));
+    o["chain"] = std::move(chain);
+    o["findings"] = findings_json(e.findings);
+    return o;
+}
+
+json::object name_json(const name_row& n) {
+    json::object o;
+    o["target"] = target_json(n.input, n.line, n.host, n.port, n.sni);
+    json::array addresses;
+    for (const auto& a : n.addresses) addresses.emplace_back(a);
+    o["addresses"] = std::move(addresses);
+    o["status"] = n.status;
+    o["findings"] = findings_json(n.findings);
+    return o;
+}
+
+json::object summary_json(const report_data& data) {
+    const auto c = count(data);
+    json::object o;
+    o["verdict"] = fails(data) ? "fail" : "pass";
+    o["endpoints"] = c.endpoints;
+    o["endpoints_ok"] = c.endpoints_ok;
+    o["endpoints_error"] = c.endpoints_error;
+    o["endpoints_with_findings"] = c.endpoints_with_findings;
+    o["names"] = c.names;
+    o["input_errors"] = c.input_errors;
+    o["findings"] = c.findings;
+    o["by_severity"] = counts_by_severity(c);
+    json::object by_id;
+    for (const auto& [id, n] : c.by_id) by_id[id] = n;
+    o["by_id"] = std::move(by_id);
+    json::object by_error;
+    for (const auto& [code, n] : c.by_error) by_error[code] = n;
+    o["by_error"] = std::move(by_error);
+    return o;
+}
+
+void write_json_report(const report_data& data, std::ostream& out) {
+    out << "{\"format\":\"tlsaudit-report\",\"report_schema_version\":" << report_schema_version;
+    out << ",\"scan\":" << json::serialize(scan_json(data.meta));
+    json::object policy{{"fail_on", data.fail_on ? json::value(std::string(to_string(*data.fail_on)))
+                                                 : json::value("none")},
+                        {"fail_on_new", data.fail_on_new}};
+    out << ",\"policy\":" << json::serialize(policy);
+    out << ",\"summary\":" << json::serialize(summary_json(data));
+    if (data.has_baseline) {
+        json::array resolved;
+        for (const auto& r : data.resolved)
+            resolved.emplace_back(json::object{{"host", r.host},
+                                               {"port", r.port},
+                                               {"id", r.id},
+                                               {"cert_sha256", opt_string(r.cert_sha256)},
+                                               {"severity", r.severity},
+                                               {"message", r.message}});
+        const auto c = count(data);
+        out << ",\"baseline\":"
+            << json::serialize(json::object{{"source", data.baseline_source},
+                                            {"new", c.new_findings},
+                                            {"unchanged", c.findings - c.new_findings},
+                                            {"resolved", std::move(resolved)}});
+    } else {
+        out << ",\"baseline\":null";
+    }
+    write_array_items(out, "names", data.names.size(), [&](std::size_t i) { return name_json(data.names[i]); });
+    write_array_items(out, "endpoints", data.endpoints.size(),
+                      [&](std::size_t i) { return endpoint_json(data.endpoints[i]); });
+    write_array_items(out, "input_errors", data.input_errors.size(), [&](std::size_t i) {
+        const auto& e = data.input_errors[i];
+        return json::object{{"line", e.line}, {"input", e.input}, {"error", e.error}};
+    });
+    out << "}\n";
+}
+
+}  // namespace tlsaudit::report

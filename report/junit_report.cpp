@@ -1,0 +1,113 @@
+#include <tlsaudit/report/junit_report.hpp>
+#include <tlsaudit/report/xml_text.hpp>
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+namespace tlsaudit::report {
+namespace {
+
+struct suite {
+    std::vector<const endpoint_row*> endpoints;
+    const name_row* name = nullptr;
+};
+
+std::string finding_line(const finding_row& f) {
+    std::string line = fmt::format("[{}] {}: {}", to_string(f.level), f.id, f.message);
+    if (f.baseline != baseline_state::none) line += fmt::format(" ({})", to_string(f.baseline));
+    if (!f.cert_sha256.empty()) line += fmt::format("\n  certificate {} ({})", f.cert_subject, f.cert_sha256);
+    if (!f.remediation.empty()) line += "\n  fix: " + f.remediation;
+    return line;
+}
+
+// Writes one testcase; returns the number of failures in it.
+std::size_t testcase(std::ostream& out, const report_data& data, const std::string& classname,
+                     const std::string& name, const std::vector<finding_row>& findings, const std::string& skipped) {
+    out << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\">\n";
+    std::size_t failures = 0;
+    std::string other;
+    for (const auto& f : findings) {
+        if (counts_against(data, f)) {
+            ++failures;
+            out << "      <failure type=\"" << xml_escape(f.id) << "\" message=\""
+                << xml_escape(fmt::format("{} ({})", f.id, to_string(f.level))) << "\">"
+                << xml_escape(finding_line(f)) << "</failure>\n";
+        } else {
+            other += finding_line(f) + "\n";
+        }
+    }
+    if (!skipped.empty()) out << "      <skipped message=\"" << xml_escape(skipped) << "\"/>\n";
+    if (!other.empty()) out << "      <system-out>" << xml_escape(other) << "</system-out>\n";
+    out << "    </testcase>\n";
+    return failures;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        switch (c) {
+        case '&': out += "&amp;"; continue;
+        case '<': out += "&lt;"; continue;
+        case '>': out += "&gt;"; continue;
+        case '"': out += "&quot;"; continue;
+        case '\'': out += "&apos;"; continue;
+        default: break;
+        }
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            out += "\xEF\xBF\xBD";
+        } else if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+                   (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+            out += "\xEF\xBF\xBD";  // U+FFFE, U+FFFF
+            i += 2;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+void write_junit_report(const report_data& data, std::ostream& out) {
+    // Suites keyed by host:port (SNI kept apart), in report order.
+    std::map<std::tuple<std::string, int, std::string>, suite> suites;
+    for (const auto& e : data.endpoints) suites[{e.host, e.port, e.sni}].endpoints.push_back(&e);
+    for (const auto& n : data.names) suites[{n.host, n.port, n.sni}].name = &n;
+
+    std::size_t tests = 0, failures = 0, skipped = 0;
+    std::string body;
+    for (const auto& [key, s] : suites) {
+        const auto& [host, port, sni] = key;
+        std::string suite_name = fmt::format("{}:{}", host, port);
+        if (!sni.empty() && sni != host) suite_name += " sni=" + sni;
+        std::ostringstream cases;
+        std::size_t suite_failures = 0, suite_skipped = 0;
+        for (const auto* e : s.endpoints) {
+            const std::string skip = e->error_code.empty() ? "" : "scan error " + e->error_code + ": " + e->error_detail;
+            suite_skipped += skip.empty() ? 0 : 1;
+            suite_failures += testcase(cases, data, suite_name, e->address.empty() ? "(unresolved)" : e->address,
+                                       e->findings, skip);
+        }
+        if (s.name) suite_failures += testcase(cases, data, suite_name, "deployment", s.name->findings, "");
+        const std::size_t suite_tests = s.endpoints.size() + (s.name ? 1 : 0);
+        body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
+                            xml_escape(suite_name), suite_tests, suite_failures, suite_skipped);
+        body += cases.str();
+        body += "  </testsuite>\n";
+        tests += suite_tests;
+        failures += suite_failures;
+        skipped += suite_skipped;
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out << fmt::format("<testsuites name=\"tlsaudit\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
+                       tests, failures, skipped);
+    out << body << "</testsuites>\n";
+}
+
+}  // namespace tlsaudit::report

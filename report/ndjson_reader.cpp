@@ -1,0 +1,247 @@
+#include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/json_records.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+#include <tuple>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+std::string get_string(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_string()) return {};
+    return std::string(v->get_string());
+}
+
+int get_int(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_number()) return 0;
+    return v->to_number<int>();
+}
+
+const json::object* get_object(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
+const json::array* get_array(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_array() ? &v->get_array() : nullptr;
+}
+
+std::vector<finding_row> read_findings(const json::object& record) {
+    std::vector<finding_row> out;
+    const auto* findings = get_array(record, "findings");
+    if (!findings) return out;
+    for (const auto& item : *findings) {
+        if (!item.is_object()) continue;
+        const auto& f = item.get_object();
+        finding_row row;
+        row.id = get_string(f, "id");
+        row.level = parse_severity(get_string(f, "severity")).value_or(severity::info);
+        if (const auto* cert = get_object(f, "cert")) {
+            row.cert_position = get_int(*cert, "position");
+            row.cert_subject = get_string(*cert, "subject");
+            row.cert_sha256 = get_string(*cert, "sha256");
+        }
+        row.message = get_string(f, "message");
+        row.remediation = get_string(f, "remediation");
+        row.rule = get_string(f, "rule");
+        out.push_back(std::move(row));
+    }
+    // Worst first, then by id: a stable order whatever order the audit produced.
+    std::stable_sort(out.begin(), out.end(), [](const finding_row& a, const finding_row& b) {
+        return std::tie(b.level, a.id, a.cert_position) < std::tie(a.level, b.id, b.cert_position);
+    });
+    return out;
+}
+
+std::string key_text(const json::object& cert) {
+    const auto* key = get_object(cert, "key");
+    if (!key) return {};
+    std::string text = get_string(*key, "type");
+    if (const int bits = get_int(*key, "bits"); bits > 0) text += " " + std::to_string(bits);
+    if (auto curve = get_string(*key, "curve"); !curve.empty()) text += " " + curve;
+    return text;
+}
+
+std::vector<cert_row> read_chain(const json::object& record) {
+    std::vector<cert_row> out;
+    const auto* chain = get_array(record, "chain");
+    if (!chain) return out;
+    const auto* revocation = get_array(record, "revocation");
+    for (std::size_t i = 0; i < chain->size(); ++i) {
+        if (!(*chain)[i].is_object()) continue;
+        const auto& c = (*chain)[i].get_object();
+        cert_row row;
+        row.position = static_cast<int>(i);
+        row.subject = get_string(c, "subject");
+        row.issuer = get_string(c, "issuer");
+        row.serial = get_string(c, "serial");
+        row.not_before = get_string(c, "not_before");
+        row.not_after = get_string(c, "not_after");
+        row.sha256 = get_string(c, "sha256");
+        row.spki_sha256 = get_string(c, "spki_sha256");
+        row.key = key_text(c);
+        row.signature_algorithm = get_string(c, "signature_algorithm");
+        if (const auto* sans = get_array(c, "san_dns"))
+            for (const auto& s : *sans)
+                if (s.is_string()) row.san_dns.emplace_back(s.get_string());
+        if (const auto* ca = c.if_contains("is_ca"); ca && ca->is_bool()) row.is_ca = ca->get_bool();
+        row.parse_error = get_string(c, "parse_error");
+        if (const auto* r = get_object(c, "revocation"))
+            row.revocation = get_string(*r, "state");
+        else if (revocation && i < revocation->size() && (*revocation)[i].is_object())
+            row.revocation = get_string((*revocation)[i].get_object(), "state");
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+void read_target(const json::object& record, std::string& input, int& line, std::string& host, int& port,
+                 std::string& sni) {
+    const auto* t = get_object(record, "target");
+    if (!t) return;
+    input = get_string(*t, "input");
+    line = get_int(*t, "line");
+    host = get_string(*t, "host");
+    port = get_int(*t, "port");
+    sni = get_string(*t, "sni");
+}
+
+void read_endpoint(const json::object& record, report_data& data) {
+    endpoint_row row;
+    read_target(record, row.input, row.line, row.host, row.port, row.sni);
+    row.address = get_string(record, "address");
+    row.scanned_at = get_string(record, "scanned_at");
+    if (const auto* e = get_object(record, "error")) {
+        row.error_code = get_string(*e, "code");
+        row.error_detail = get_string(*e, "detail");
+    }
+    if (const auto* tls = get_object(record, "tls")) {
+        row.protocol = get_string(*tls, "protocol");
+        row.cipher = get_string(*tls, "cipher");
+    }
+    if (const auto* geo = get_object(record, "geo")) {
+        row.has_geo = true;
+        row.country = get_string(*geo, "country");
+        row.organisation = get_string(*geo, "organisation");
+        row.address_class = get_string(*geo, "class");
+        if (const auto* asn = geo->if_contains("asn"); asn && asn->is_number()) row.asn = asn->to_number<long long>();
+    }
+    row.chain = read_chain(record);
+    row.findings = read_findings(record);
+    row.status = row.error_code.empty() ? status_of(row.findings) : "error";
+    if (data.meta.rules_version.empty()) data.meta.rules_version = get_string(record, "rules_version");
+    data.endpoints.push_back(std::move(row));
+}
+
+void read_name(const json::object& record, report_data& data) {
+    name_row row;
+    read_target(record, row.input, row.line, row.host, row.port, row.sni);
+    if (const auto* addresses = get_array(record, "addresses"))
+        for (const auto& a : *addresses)
+            if (a.is_string()) row.addresses.emplace_back(a.get_string());
+    row.findings = read_findings(record);
+    row.status = status_of(row.findings);
+    data.names.push_back(std::move(row));
+}
+
+void read_scan_start(const json::object& record, report_data& data) {
+    auto& m = data.meta;
+    ++m.shards;
+    const auto started = get_string(record, "started_at");
+    if (!started.empty() && (m.started_at.empty() || started < m.started_at)) m.started_at = started;
+    if (m.tool_version.empty()) m.tool_version = get_string(record, "version");
+    if (m.input.empty()) m.input = get_string(record, "input");
+    if (auto rules = get_string(record, "rules_version"); !rules.empty()) m.rules_version = rules;
+    if (m.trust_store.empty()) m.trust_store = get_string(record, "trust_store");
+    if (const auto* options = get_object(record, "options"); options && m.options.empty()) m.options = *options;
+}
+
+void read_record(const json::object& record, report_data& data) {
+    const auto type = get_string(record, "type");
+    if (type == "endpoint") {
+        read_endpoint(record, data);
+    } else if (type == "name") {
+        read_name(record, data);
+    } else if (type == "input-error") {
+        data.input_errors.push_back({get_int(record, "line"), get_string(record, "input"), get_string(record, "error")});
+    } else if (type == "scan-start") {
+        read_scan_start(record, data);
+    } else if (type == "scan-end") {
+        const auto finished = get_string(record, "finished_at");
+        if (finished > data.meta.finished_at) data.meta.finished_at = finished;
+    }
+}
+
+}  // namespace
+
+void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data) {
+    std::string line;
+    std::size_t line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        boost::system::error_code ec;
+        auto value = json::parse(line, ec);
+        const auto where = name + ":" + std::to_string(line_no) + ": ";
+        if (ec) throw std::runtime_error(where + "invalid JSON: " + ec.message());
+        if (!value.is_object()) throw std::runtime_error(where + "expected a JSON object");
+        const auto& record = value.get_object();
+        if (get_int(record, "schema_version") > ndjson_schema_version)
+            throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
+                                     " is newer than this tlsaudit reads (" +
+                                     std::to_string(ndjson_schema_version) + ")");
+        read_record(record, data);
+    }
+    if (in.bad()) throw std::runtime_error("cannot read " + name);
+    data.meta.sources.push_back(name);
+}
+
+void finish_merge(report_data& data) {
+    auto endpoint_key = [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.address); };
+    std::stable_sort(data.endpoints.begin(), data.endpoints.end(),
+                     [&](const endpoint_row& a, const endpoint_row& b) { return endpoint_key(a) < endpoint_key(b); });
+    // Duplicates (a shard read twice, a re-run): keep the last one read of each key.
+    std::vector<endpoint_row> unique;
+    unique.reserve(data.endpoints.size());
+    for (auto& e : data.endpoints) {
+        if (!unique.empty() && endpoint_key(unique.back()) == endpoint_key(e)) unique.back() = std::move(e);
+        else unique.push_back(std::move(e));
+    }
+    data.endpoints = std::move(unique);
+    std::stable_sort(data.names.begin(), data.names.end(), [](const name_row& a, const name_row& b) {
+        return std::tie(a.host, a.port, a.sni) < std::tie(b.host, b.port, b.sni);
+    });
+    std::stable_sort(data.input_errors.begin(), data.input_errors.end(),
+                     [](const input_error_row& a, const input_error_row& b) {
+                         return std::tie(a.input, a.error) < std::tie(b.input, b.error);
+                     });
+}
+
+report_data read_ndjson(const std::vector<std::filesystem::path>& files) {
+    report_data data;
+    for (const auto& file : files) {
+        if (file == "-") {
+            read_ndjson_stream(std::cin, "stdin", data);
+            continue;
+        }
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read " + file.string());
+        read_ndjson_stream(in, file.string(), data);
+    }
+    finish_merge(data);
+    return data;
+}
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,67 @@
+#include <tlsaudit/report/report_data.hpp>
+
+namespace tlsaudit::report {
+
+std::string_view to_string(baseline_state state) {
+    switch (state) {
+    case baseline_state::new_finding: return "new";
+    case baseline_state::unchanged: return "unchanged";
+    case baseline_state::none: break;
+    }
+    return "";
+}
+
+std::string status_of(const std::vector<finding_row>& findings) {
+    std::optional<severity> worst;
+    for (const auto& f : findings)
+        if (!worst || f.level > *worst) worst = f.level;
+    return worst ? std::string(tlsaudit::to_string(*worst)) : "ok";
+}
+
+report_counts count(const report_data& data) {
+    report_counts c;
+    auto add = [&](const std::vector<finding_row>& findings) {
+        for (const auto& f : findings) {
+            ++c.findings;
+            ++c.by_severity[static_cast<std::size_t>(f.level)];
+            ++c.by_id[f.id];
+            if (f.baseline == baseline_state::new_finding) ++c.new_findings;
+        }
+    };
+    c.endpoints = data.endpoints.size();
+    for (const auto& e : data.endpoints) {
+        if (!e.error_code.empty()) {
+            ++c.endpoints_error;
+            ++c.by_error[e.error_code];
+        } else {
+            ++c.endpoints_ok;
+        }
+        if (!e.findings.empty()) ++c.endpoints_with_findings;
+        add(e.findings);
+    }
+    c.names = data.names.size();
+    for (const auto& n : data.names) add(n.findings);
+    c.input_errors = data.input_errors.size();
+    c.resolved = data.resolved.size();
+    return c;
+}
+
+bool counts_against(const report_data& data, const finding_row& f) {
+    if (!data.fail_on || f.level < *data.fail_on) return false;
+    return !data.fail_on_new || f.baseline == baseline_state::new_finding;
+}
+
+bool fails(const report_data& data) {
+    auto any = [&](const std::vector<finding_row>& findings) {
+        for (const auto& f : findings)
+            if (counts_against(data, f)) return true;
+        return false;
+    };
+    for (const auto& e : data.endpoints)
+        if (any(e.findings)) return true;
+    for (const auto& n : data.names)
+        if (any(n.findings)) return true;
+    return false;
+}
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,154 @@
+#include <tlsaudit/report/catalogue_text.hpp>
+#include <tlsaudit/report/sarif_report.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <fmt/format.h>
+
+#include <map>
+#include <string_view>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+std::string_view level_of(severity s) {
+    if (s >= severity::high) return "error";
+    if (s == severity::medium) return "warning";
+    return "note";
+}
+
+// GitHub's convention: a CVSS-like number that maps to critical/high/medium/low.
+std::string_view security_severity(severity s) {
+    switch (s) {
+    case severity::critical: return "9.5";
+    case severity::high: return "8.0";
+    case severity::medium: return "5.5";
+    case severity::low: return "3.0";
+    case severity::info: break;
+    }
+    return "0.0";
+}
+
+json::object rule_json(std::string_view id, const catalogue_entry* entry) {
+    json::object r;
+    r["id"] = id;
+    r["name"] = id;
+    r["shortDescription"] = json::object{{"text", entry ? entry->title : id}};
+    r["fullDescription"] = json::object{{"text", entry ? entry->description : id}};
+    const auto level = entry ? entry->default_level : severity::medium;
+    r["defaultConfiguration"] = json::object{{"level", level_of(level)}};
+    r["properties"] = json::object{{"severity", to_string(level)},
+                                   {"security-severity", security_severity(level)},
+                                   {"tags", json::array{"security", "tls"}}};
+    return r;
+}
+
+// A file path as a SARIF artifact URI (RFC 3986): absolute paths become file:// URIs,
+// anything outside the unreserved set and '/' is percent-encoded.
+std::string path_uri(std::string_view path) {
+    std::string out = path.starts_with('/') ? "file://" : "";
+    for (const unsigned char c : path) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~' || c == '/')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
+
+struct context {
+    const report_data& data;
+    std::map<std::string, std::size_t> rule_index;
+    json::array results;
+};
+
+void add_result(context& ctx, const std::string& host, int port, const std::string& address, int line,
+                const finding_row& f) {
+    json::object r;
+    r["ruleId"] = f.id;
+    r["ruleIndex"] = ctx.rule_index.at(f.id);
+    r["level"] = level_of(f.level);
+    std::string text = f.message;
+    if (!f.remediation.empty()) text += " Fix: " + f.remediation;
+    r["message"] = json::object{{"text", text}};
+    const std::string endpoint = fmt::format("{}:{}{}", host, port, address.empty() ? "" : " (" + address + ")");
+    json::object location;
+    const auto& input = ctx.data.meta.input;
+    if (!input.empty() && input != "-" && line > 0)
+        location["physicalLocation"] =
+            json::object{{"artifactLocation", json::object{{"uri", path_uri(input)}}}, {"region", json::object{{"startLine", line}}}};
+    location["logicalLocations"] =
+        json::array{json::object{{"name", endpoint}, {"fullyQualifiedName", endpoint}, {"kind", "resource"}}};
+    r["locations"] = json::array{std::move(location)};
+    r["partialFingerprints"] =
+        json::object{{"tlsauditFinding/v1", fmt::format("{}:{}|{}|{}", host, port, f.id, f.cert_sha256)}};
+    if (f.baseline != baseline_state::none)
+        r["baselineState"] = f.baseline == baseline_state::new_finding ? "new" : "unchanged";
+    json::object props{{"severity", to_string(f.level)}, {"host", host}, {"port", port}};
+    if (!address.empty()) props["address"] = address;
+    if (!f.cert_sha256.empty()) {
+        props["cert_sha256"] = f.cert_sha256;
+        props["cert_subject"] = f.cert_subject;
+    }
+    if (!f.rule.empty()) props["catalogue_rule"] = f.rule;
+    r["properties"] = std::move(props);
+    ctx.results.emplace_back(std::move(r));
+}
+
+}  // namespace
+
+void write_sarif_report(const report_data& data, std::ostream& out) {
+    context ctx{data, {}, {}};
+    json::array rules;
+    for (const auto& e : known_findings()) {
+        ctx.rule_index[std::string(e.id)] = rules.size();
+        rules.emplace_back(rule_json(e.id, &e));
+    }
+    auto ensure_rule = [&](const std::string& id) {
+        if (ctx.rule_index.count(id)) return;
+        ctx.rule_index[id] = rules.size();
+        rules.emplace_back(rule_json(id, nullptr));
+    };
+    for (const auto& e : data.endpoints)
+        for (const auto& f : e.findings) {
+            ensure_rule(f.id);
+            add_result(ctx, e.host, e.port, e.address, e.line, f);
+        }
+    for (const auto& n : data.names)
+        for (const auto& f : n.findings) {
+            ensure_rule(f.id);
+            add_result(ctx, n.host, n.port, "", n.line, f);
+        }
+    for (const auto& r : data.resolved) {
+        ensure_rule(r.id);
+        finding_row f;
+        f.id = r.id;
+        f.level = parse_severity(r.severity).value_or(severity::info);
+        f.cert_sha256 = r.cert_sha256;
+        f.message = r.message;
+        add_result(ctx, r.host, r.port, "", 0, f);
+        ctx.results.back().as_object()["baselineState"] = "absent";
+    }
+    json::object driver{{"name", "tlsaudit"},
+                        {"version", data.meta.tool_version.empty() ? "unknown" : data.meta.tool_version},
+                        {"rules", std::move(rules)}};
+    if (!data.meta.rules_version.empty())
+        driver["properties"] = json::object{{"rules_version", data.meta.rules_version}};
+    json::object invocation{{"executionSuccessful", true}};
+    if (!data.meta.started_at.empty()) invocation["startTimeUtc"] = data.meta.started_at;
+    if (!data.meta.finished_at.empty()) invocation["endTimeUtc"] = data.meta.finished_at;
+    json::object run{{"tool", json::object{{"driver", std::move(driver)}}},
+                     {"invocations", json::array{std::move(invocation)}},
+                     {"results", std::move(ctx.results)}};
+    json::object doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                     {"version", "2.1.0"},
+                     {"runs", json::array{std::move(run)}}};
+    out << json::serialize(doc) << "\n";
+}
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,260 @@
+#include "report_command.hpp"
+
+#include "exit_codes.hpp"
+#include "pipeline.hpp"
+
+#include <tlsaudit/report/baseline.hpp>
+#include <tlsaudit/report/csv_report.hpp>
+#include <tlsaudit/report/html_report.hpp>
+#include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/junit_report.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/output_file.hpp>
+#include <tlsaudit/report/sarif_report.hpp>
+#include <tlsaudit/report/terminal.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+namespace tlsaudit::app {
+namespace {
+
+namespace json = boost::json;
+
+std::optional<severity> fail_threshold(const report_output_options& o) {
+    if (o.fail_on == "none") return std::nullopt;
+    return parse_severity(o.fail_on).value_or(severity::high);
+}
+
+std::string now_iso() {
+    return report::iso8601(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+bool writes_stdout(const report_output_options& o) {
+    for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif})
+        if (*p == "-") return true;
+    return false;
+}
+
+}  // namespace
+
+// Reads, merges, applies the baseline and policy, writes every requested report.
+int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& o,
+                   std::FILE* summary_out) {
+    std::optional<report::baseline> old;
+    if (!o.baseline.empty()) {
+        try {
+            old = report::load_baseline(o.baseline);
+        } catch (const std::runtime_error& e) {
+            throw config_error(e.what());
+        }
+    }
+    report::report_data data;
+    try {
+        data = report::read_ndjson(inputs);
+    } catch (const std::runtime_error& e) {
+        throw config_error(e.what());
+    }
+    data.fail_on = fail_threshold(o);
+    data.fail_on_new = o.fail_on_new;
+    if (old) report::apply_baseline(data, *old);
+
+    auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
+        if (path.empty()) return;
+        report::write_file_atomically(path, [&](std::ostream& out) { writer(data, out); });
+    };
+    emit(o.json, report::write_json_report);
+    emit(o.html, report::write_html_report);
+    emit(o.csv, report::write_csv_report);
+    emit(o.junit, report::write_junit_report);
+    emit(o.sarif, report::write_sarif_report);
+
+    if (summary_out && !o.quiet) {
+        report::summary_options options;
+        options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
+        std::fputs(report::format_summary(data, options).c_str(), summary_out);
+        std::fflush(summary_out);
+    }
+    return report::fails(data) ? exit_code::findings : exit_code::ok;
+}
+
+namespace {
+
+std::filesystem::path temp_ndjson_path() {
+    std::random_device random;
+    return std::filesystem::temp_directory_path() /
+           fmt::format("tlsaudit-{}-{:08x}.ndjson", ::getpid(), static_cast<unsigned>(random()));
+}
+
+// Lines that can hold a target (not blank, not a comment): the progress line's total
+// when the input is a regular file. Ports and addresses multiply it; it is an estimate.
+std::optional<std::size_t> count_target_lines(const std::string& input) {
+    if (input == "-" || !std::filesystem::is_regular_file(input)) return std::nullopt;
+    std::ifstream in(input, std::ios::binary);
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        const auto first = line.find_first_not_of(" \t\r\xEF\xBB\xBF");
+        if (first != std::string::npos && line[first] != '#') ++n;
+    }
+    return n;
+}
+
+void append_line(const std::string& path, const json::object& record) {
+    const std::string line = json::serialize(record) + "\n";
+    std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
+    if (!out) throw std::runtime_error("cannot write " + path);
+    const bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
+    if (out != stdout) std::fclose(out);
+    if (!ok) throw std::runtime_error("cannot write " + (path == "-" ? std::string("stdout") : path));
+}
+
+}  // namespace
+
+void add_report_output_options(CLI::App& cmd, report_output_options& o) {
+    cmd.add_option("--json", o.json, "Write the JSON report (schema: report/schema) to FILE ('-': stdout)");
+    cmd.add_option("--html", o.html, "Write the self-contained HTML report to FILE");
+    cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE");
+    cmd.add_option("--junit", o.junit, "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
+    cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE");
+    cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a finding is at or above SEVERITY (info|low|medium|high|critical|none)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}));
+    cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on");
+    cmd.add_option("--baseline", o.baseline, "An earlier --json report: mark findings new/unchanged, list resolved ones")
+        ->check(CLI::ExistingFile);
+    cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary");
+}
+
+CLI::App* setup_report(CLI::App& app, report_command_options& options) {
+    auto* cmd = app.add_subcommand("report", "Render reports from saved NDJSON (several files: shards of one scan, merged)");
+    cmd->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
+    add_report_output_options(*cmd, options.out);
+    cmd->footer(R"(Examples:
+  tlsaudit report scan.ndjson --html report.html --json report.json
+  tlsaudit report shard-*.ndjson --junit junit.xml --sarif results.sarif --fail-on high
+  tlsaudit report today.ndjson --baseline yesterday.json --fail-on-new --json today.json)");
+    return cmd;
+}
+
+int run_report_command(const report_command_options& options) {
+    std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
+    return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
+}
+
+json::object scan_start_record(const std::string& tool_version, const std::string& input,
+                               const pipeline_options& p, const report_output_options& r) {
+    json::array ports;
+    for (auto port : p.parse.ports) ports.emplace_back(port);
+    json::object options{{"ports", std::move(ports)},
+                         {"concurrency", p.net.concurrency},
+                         {"threads", p.net.threads},
+                         {"rate", p.net.rate},
+                         {"retries", p.net.retries},
+                         {"ipv4_only", p.net.ipv4_only},
+                         {"ipv6_only", p.net.ipv6_only},
+                         {"resolver", p.net.resolver.empty() ? json::value(nullptr) : json::value(p.net.resolver)},
+                         {"dns_timeout_ms", p.net.dns_timeout.count()},
+                         {"connect_timeout_ms", p.net.connect_timeout.count()},
+                         {"handshake_timeout_ms", p.net.handshake_timeout.count()},
+                         {"fail_on", r.fail_on},
+                         {"fail_on_new", r.fail_on_new},
+                         {"baseline", r.baseline.empty() ? json::value(nullptr) : json::value(r.baseline)}};
+    // The trust store as configured (validation itself is the audit's).
+    std::string trust = p.audit.system_trust ? "system" : "";
+    auto add = [&trust](const std::string& part) { trust += (trust.empty() ? "" : " + ") + part; };
+    for (const auto& f : p.audit.ca_files) add("ca-file " + f.string());
+    for (const auto& d : p.audit.ca_dirs) add("ca-dir " + d.string());
+    if (!p.audit.extra_roots.empty()) add(std::to_string(p.audit.extra_roots.size()) + " lab roots");
+    options["rules"] = p.audit.rules ? json::value(p.audit.rules->string()) : json::value(nullptr);
+    options["at"] = p.audit.at.empty() ? json::value(nullptr) : json::value(p.audit.at);
+    options["expiry_warn_days"] = p.audit.expiry_warn_days;
+    return json::object{{"schema_version", report::ndjson_schema_version},
+                        {"type", "scan-start"},
+                        {"tool", "tlsaudit"},
+                        {"version", tool_version},
+                        {"started_at", now_iso()},
+                        {"input", report::valid_utf8(input)},
+                        {"trust_store", report::valid_utf8(trust)},
+                        {"options", std::move(options)}};
+}
+
+scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
+                           const std::string& tool_version)
+    : options_(options) {
+    if (!options.baseline.empty()) {
+        try {
+            report::load_baseline(options.baseline);
+        } catch (const std::runtime_error& e) {
+            throw config_error(e.what());
+        }
+    }
+    if (!options.ndjson_given && options.any_file()) pipeline.ndjson = (temp_ = temp_ndjson_path())->string();
+    ndjson_ = pipeline.ndjson;
+    records_on_stdout_ = ndjson_ == "-";
+    if (records_on_stdout_) {
+        // The records stream to stdout as before; a copy is kept to build the reports.
+        temp_ = temp_ndjson_path();
+        pipeline.ndjson_copy = temp_->string();
+        readback_ = temp_;
+    } else {
+        readback_ = ndjson_;
+    }
+    pipeline.start_record = scan_start_record(tool_version, input, pipeline, options);
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    progress_ = std::make_unique<report::progress_line>(stderr, tty && !options.quiet,
+                                                        tty && !options.quiet ? count_target_lines(input) : std::nullopt);
+    pipeline.progress = progress_.get();
+}
+
+scan_reports::~scan_reports() {
+    if (temp_) {
+        std::error_code ignored;
+        std::filesystem::remove(*temp_, ignored);
+    }
+}
+
+void append_scan_end(const std::string& ndjson, const scan_summary& summary) {
+    append_line(ndjson, json::object{{"schema_version", report::ndjson_schema_version},
+                                     {"type", "scan-end"},
+                                     {"finished_at", now_iso()},
+                                     {"targets", summary.targets},
+                                     {"endpoints", summary.endpoints},
+                                     {"input_errors", summary.input_errors}});
+}
+
+std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::path& dir, const std::string& ndjson) {
+    report_output_options o;
+    o.json = (dir / "report.json").string();
+    o.html = (dir / "report.html").string();
+    o.csv = (dir / "report.csv").string();
+    o.junit = (dir / "junit.xml").string();
+    o.sarif = (dir / "report.sarif").string();
+    o.fail_on = "none";
+    o.quiet = true;
+    render_reports({ndjson}, o, nullptr);
+    return {o.json, o.html, o.csv, o.junit, o.sarif};
+}
+
+int scan_reports::finish(const scan_summary& summary) {
+    progress_->finish();
+    append_scan_end(ndjson_, summary);
+    if (records_on_stdout_) append_scan_end(readback_->string(), summary);
+    std::FILE* summary_out = records_on_stdout_ || writes_stdout(options_) ? stderr : stdout;
+    return render_reports({*readback_}, options_, summary_out);
+}
+
+}  // namespace tlsaudit::app

@@ -1,0 +1,227 @@
+// Reports end to end: `tlsaudit scan` and `tlsaudit report` against the loopback lab;
+// JSON validated against report/schema, SARIF against the published 2.1.0 schema, JUnit
+// read by junitparser; exit codes; baselines; merging shards; what goes to stdout.
+
+#include "report_support.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace tlsaudit::testing {
+namespace {
+
+namespace json = boost::json;
+
+class report_cli : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        lab_ = new report_lab();
+        const auto& dir = lab_->dir();
+        full_ = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --json '{}' --sarif '{}' --junit '{}' --csv '{}'",
+                                         (dir / "targets.txt").string(), lab_->scan_args(), (dir / "full.ndjson").string(),
+                                         (dir / "full.json").string(), (dir / "full.sarif").string(),
+                                         (dir / "full.xml").string(), (dir / "full.csv").string()));
+    }
+    static void TearDownTestSuite() {
+        delete lab_;
+        lab_ = nullptr;
+    }
+    static std::filesystem::path path(const std::string& name) { return lab_->dir() / name; }
+    static json::object load(const std::string& name) { return json::parse(read_file(path(name))).as_object(); }
+
+    static inline report_lab* lab_ = nullptr;
+    static inline run_result full_;
+};
+
+TEST_F(report_cli, scan_writes_every_format_and_fails_on_high) {
+    EXPECT_EQ(full_.exit_code, 1) << "hostname-mismatch is high: the default --fail-on high fails\n" << full_.err;
+    const auto doc = load("full.json");
+    EXPECT_EQ(doc.at("format"), "tlsaudit-report");
+    EXPECT_EQ(doc.at("summary").at("verdict"), "fail");
+    EXPECT_EQ(doc.at("summary").at("endpoints").to_number<int>(), 4);
+    EXPECT_EQ(doc.at("summary").at("input_errors").to_number<int>(), 1);
+    EXPECT_GE(doc.at("summary").at("by_id").at("hostname-mismatch").to_number<int>(), 1);
+    EXPECT_EQ(doc.at("summary").at("by_error").at("refused").to_number<int>(), 1);
+    EXPECT_FALSE(doc.at("scan").at("tool_version").as_string().empty());
+    EXPECT_FALSE(doc.at("scan").at("started_at").is_null());
+    EXPECT_FALSE(doc.at("scan").at("finished_at").is_null());
+    EXPECT_EQ(doc.at("scan").at("options").at("concurrency").to_number<int>(), 8);
+    // The summary goes to stdout (the records went to a file), worst first.
+    EXPECT_EQ(full_.out.rfind("tlsaudit: FAIL", 0), 0u) << full_.out;
+    EXPECT_NE(full_.out.find("hostname-mismatch"), std::string::npos);
+    EXPECT_EQ(full_.out.find('\x1b'), std::string::npos) << "not a terminal: no colours";
+    EXPECT_NE(read_file(path("full.csv")).find("hostname-mismatch"), std::string::npos);
+}
+
+TEST_F(report_cli, json_report_validates_against_the_schema_and_a_violation_is_caught) {
+    const auto ok = validate_json(path("full.json"));
+    EXPECT_EQ(ok.exit_code, 0) << ok.out;
+
+    auto broken = load("full.json");
+    broken["summary"].as_object()["verdict"] = "maybe";
+    broken["endpoints"].as_array()[0].as_object().erase("status");
+    std::ofstream(path("broken.json")) << json::serialize(broken);
+    EXPECT_EQ(validate_json(path("broken.json")).exit_code, 1) << "the schema must reject a broken report";
+
+    auto extra = load("full.json");
+    extra["endpoints"].as_array()[0].as_object()["undocumented"] = 1;
+    std::ofstream(path("extra.json")) << json::serialize(extra);
+    EXPECT_EQ(validate_json(path("extra.json")).exit_code, 1) << "unknown keys are not allowed";
+}
+
+TEST_F(report_cli, sarif_validates_against_the_published_schema) {
+    const auto r = validate_sarif(path("full.sarif"));
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    const auto doc = load("full.sarif");
+    const auto& results = doc.at("runs").at(0).at("results").as_array();
+    ASSERT_FALSE(results.empty());
+    bool mismatch = false;
+    for (const auto& result : results) mismatch |= result.at("ruleId") == "hostname-mismatch";
+    EXPECT_TRUE(mismatch);
+    auto broken = doc;
+    broken["version"] = "2.0.0";
+    std::ofstream(path("broken.sarif")) << json::serialize(broken);
+    EXPECT_EQ(validate_sarif(path("broken.sarif")).exit_code, 1);
+}
+
+TEST_F(report_cli, junit_is_read_by_junitparser) {
+    const auto r = read_junit(path("full.xml"));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    const auto summary = json::parse(r.out).as_object();
+    EXPECT_EQ(summary.at("tests").to_number<int>(), 4) << r.out;  // 4 endpoints, no name-level result
+    EXPECT_GE(summary.at("failures").to_number<int>(), 1);
+    EXPECT_EQ(summary.at("skipped").to_number<int>(), 1) << "the refused port";
+    bool mismatch = false;
+    for (const auto& t : summary.at("failure_types").as_array()) mismatch |= t == "hostname-mismatch";
+    EXPECT_TRUE(mismatch);
+}
+
+TEST_F(report_cli, exit_code_matrix) {
+    const auto in = path("full.ndjson").string();
+    struct row {
+        std::string args;
+        int code;
+    };
+    const std::vector<row> matrix{
+        {"", 1},                                       // default --fail-on high, a high finding
+        {"--fail-on critical", 0},
+        {"--fail-on none", 0},
+        {"--fail-on info", 1},
+        {"--fail-on severe", 2},                       // not a severity
+        {"--baseline /nonexistent/old.json", 2},
+        {"--json /nonexistent-dir/r.json", 3},         // cannot write the output
+    };
+    for (const auto& m : matrix) {
+        const auto r = run_tlsaudit(fmt::format("report '{}' -q {}", in, m.args));
+        EXPECT_EQ(r.exit_code, m.code) << m.args << "\n" << r.err;
+    }
+    std::ofstream(path("garbage.ndjson")) << "{\"type\":\"endpoint\"}\nnot json\n";
+    const auto garbage = run_tlsaudit(fmt::format("report '{}'", path("garbage.ndjson").string()));
+    EXPECT_EQ(garbage.exit_code, 2);
+    EXPECT_NE(garbage.err.find("garbage.ndjson:2"), std::string::npos) << garbage.err;
+    EXPECT_EQ(run_tlsaudit("report /nonexistent/scan.ndjson").exit_code, 2);
+    // scan itself: --fail-on none turns findings into exit 0; a bad value is a usage error.
+    const auto none = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", path("targets.txt").string(),
+                                               lab_->scan_args(), path("none.ndjson").string()));
+    EXPECT_EQ(none.exit_code, 0) << none.err;
+    EXPECT_TRUE(none.out.empty()) << "-q: no summary";
+    EXPECT_EQ(run_tlsaudit("scan - --fail-on severe", "").exit_code, 2);
+}
+
+TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {
+    // Yesterday: only the good endpoint and the mismatch were scanned.
+    const auto part = lab_->write_targets("part.txt", {0, 3});
+    const auto old = run_tlsaudit(fmt::format("scan '{}' {} --json '{}' --fail-on none -q", part.string(),
+                                              lab_->scan_args(), path("old.json").string()));
+    ASSERT_EQ(old.exit_code, 0) << old.err;
+    // Today: everything. The mismatch on wrong.report.test and the XSS endpoint are new.
+    const auto r = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --json '{}' --fail-on-new",
+                                            path("full.ndjson").string(), path("old.json").string(),
+                                            path("diff.json").string()));
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto doc = load("diff.json");
+    EXPECT_EQ(validate_json(path("diff.json")).exit_code, 0);
+    EXPECT_GE(doc.at("baseline").at("new").to_number<int>(), 1);
+    for (const auto& e : doc.at("endpoints").as_array())
+        for (const auto& f : e.at("findings").as_array()) EXPECT_FALSE(f.at("baseline").is_null());
+    EXPECT_NE(r.out.find("baseline:"), std::string::npos) << r.out;
+
+    // The same scan as its own baseline: nothing new, so --fail-on-new passes.
+    const auto same = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new --json '{}'",
+                                               path("full.ndjson").string(), path("full.json").string(),
+                                               path("same.json").string()));
+    EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+    EXPECT_EQ(load("same.json").at("baseline").at("new").to_number<int>(), 0);
+    EXPECT_TRUE(load("same.json").at("baseline").at("resolved").as_array().empty());
+
+    // Reversed: today's report as the baseline of yesterday's scan lists resolved findings.
+    const auto rev = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --json '{}' --fail-on none -q",
+                                              path("full.ndjson").string(), path("old.json").string(),
+                                              path("unused.json").string()));
+    EXPECT_EQ(rev.exit_code, 0);
+}
+
+// Keys that legitimately differ between a sharded and an unsharded scan: when each
+// endpoint was scanned, and the line number in the (split) target file.
+json::value normalise(json::value v) {
+    if (v.is_object()) {
+        auto& o = v.as_object();
+        o.erase("scanned_at");
+        o.erase("line");
+        for (auto& kv : o) kv.value() = normalise(kv.value());
+    } else if (v.is_array()) {
+        for (auto& item : v.as_array()) item = normalise(item);
+    }
+    return v;
+}
+
+TEST_F(report_cli, merging_two_shards_equals_the_unsharded_report) {
+    const auto a = lab_->write_targets("shard-a.txt", {0, 3});
+    const auto b = lab_->write_targets("shard-b.txt", {4, 2, 1});
+    for (const auto& [targets, out] : {std::pair{a, path("a.ndjson")}, std::pair{b, path("b.ndjson")}}) {
+        const auto r = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", targets.string(),
+                                                lab_->scan_args(), out.string()));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    const auto merged = run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' -q", path("b.ndjson").string(),
+                                                 path("a.ndjson").string(), path("merged.json").string()));
+    const auto single = run_tlsaudit(fmt::format("report '{}' --json '{}' -q", path("full.ndjson").string(),
+                                                 path("single.json").string()));
+    EXPECT_EQ(merged.exit_code, single.exit_code);
+    auto m = load("merged.json");
+    auto s = load("single.json");
+    EXPECT_EQ(m.at("scan").at("shards").to_number<int>(), 2);
+    for (const auto* key : {"policy", "summary", "names", "endpoints", "input_errors"})
+        EXPECT_EQ(json::serialize(normalise(m.at(key))), json::serialize(normalise(s.at(key)))) << key;
+    EXPECT_EQ(validate_json(path("merged.json")).exit_code, 0);
+}
+
+TEST_F(report_cli, stdout_carries_data_only) {
+    // Records to stdout (no --ndjson file): every stdout line is a JSON record, the
+    // summary goes to stderr, and the reports still see every record.
+    const auto input = read_file(path("targets.txt"));
+    const auto r = run_tlsaudit(fmt::format("scan - {} --ndjson - --json '{}' --fail-on none", lab_->scan_args(),
+                                            path("stdout.json").string()),
+                                input);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string line;
+    std::size_t endpoints = 0;
+    while (std::getline(lines, line)) {
+        const auto rec = json::parse(line).as_object();
+        if (rec.at("type") == "endpoint") ++endpoints;
+    }
+    EXPECT_EQ(endpoints, 4u);
+    EXPECT_NE(r.err.find("tlsaudit: PASS"), std::string::npos) << r.err;
+    EXPECT_EQ(load("stdout.json").at("summary").at("endpoints").to_number<int>(), 4);
+    // Reports requested without --ndjson: the records go to a temporary file, stdout
+    // carries the summary only.
+    const auto s = run_tlsaudit(fmt::format("scan - {} --json '{}' --fail-on none", lab_->scan_args(),
+                                            path("stdout2.json").string()),
+                                input);
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_EQ(s.out.rfind("tlsaudit: PASS", 0), 0u) << s.out;
+    EXPECT_EQ(load("stdout2.json").at("summary").at("endpoints").to_number<int>(), 4);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

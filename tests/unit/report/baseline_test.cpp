@@ -1,0 +1,103 @@
+// Baselines and the --fail-on policy (report/baseline.hpp, report_data.hpp).
+
+#include "report_fixture.hpp"
+
+#include <tlsaudit/report/baseline.hpp>
+#include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tlsaudit::report {
+namespace {
+
+using namespace tlsaudit::report::testing;
+
+report_data read_text(const std::string& text) {
+    report_data data;
+    std::istringstream in(text);
+    read_ndjson_stream(in, "test", data);
+    finish_merge(data);
+    return data;
+}
+
+std::filesystem::path write_report(const report_data& data, const std::string& name) {
+    const auto path = std::filesystem::temp_directory_path() / ("tlsaudit-baseline-" + name + ".json");
+    std::ofstream out(path);
+    write_json_report(data, out);
+    return path;
+}
+
+TEST(baseline, marks_new_unchanged_and_resolved) {
+    const auto old_path = write_report(
+        read_text(endpoint_line("a.test", 443, "127.0.0.2",
+                                "[" + finding("deprecated-intermediate", "high", sha('1')) + "," +
+                                    finding("cert-expiring", "medium", sha('2')) + "]") +
+                  "\n" + name_line("n.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n"),
+        "old");
+    // The new scan: same finding on another address of the same name (load balancer),
+    // the expiring certificate was replaced, a new finding appeared; the name is fixed.
+    auto now = read_text(endpoint_line("a.test", 443, "127.0.0.9",
+                                       "[" + finding("deprecated-intermediate", "high", sha('1')) + "," +
+                                           finding("hostname-mismatch", "high", sha('3')) + "]") +
+                         "\n");
+    apply_baseline(now, load_baseline(old_path));
+    ASSERT_EQ(now.endpoints[0].findings.size(), 2u);
+    for (const auto& f : now.endpoints[0].findings) {
+        const auto expected = f.id == "hostname-mismatch" ? baseline_state::new_finding : baseline_state::unchanged;
+        EXPECT_EQ(f.baseline, expected) << f.id;
+    }
+    ASSERT_EQ(now.resolved.size(), 2u);
+    EXPECT_EQ(now.resolved[0].id, "cert-expiring");
+    EXPECT_EQ(now.resolved[0].cert_sha256, sha('2'));
+    EXPECT_EQ(now.resolved[1].id, "inconsistent-deployment");
+    const auto c = count(now);
+    EXPECT_EQ(c.new_findings, 1u);
+    EXPECT_EQ(c.resolved, 2u);
+    std::filesystem::remove(old_path);
+}
+
+TEST(baseline, a_reissued_certificate_is_a_new_finding) {
+    const auto old_path = write_report(
+        read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n"), "reissued");
+    auto now = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('4')) + "]") + "\n");
+    apply_baseline(now, load_baseline(old_path));
+    EXPECT_EQ(now.endpoints[0].findings[0].baseline, baseline_state::new_finding);
+    EXPECT_EQ(now.resolved.size(), 1u);
+    std::filesystem::remove(old_path);
+}
+
+TEST(baseline, refuses_what_is_not_a_json_report) {
+    const auto path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-bad.json";
+    std::ofstream(path) << R"({"schema_version":1,"type":"endpoint"})";
+    EXPECT_THROW(load_baseline(path), std::runtime_error);
+    EXPECT_THROW(load_baseline("/nonexistent/old.json"), std::runtime_error);
+    std::filesystem::remove(path);
+}
+
+TEST(policy, fail_on_threshold_and_new_only) {
+    auto data = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n");
+    data.fail_on = severity::high;
+    EXPECT_FALSE(fails(data));
+    data.fail_on = severity::medium;
+    EXPECT_TRUE(fails(data));
+    data.fail_on = std::nullopt;  // --fail-on none
+    EXPECT_FALSE(fails(data));
+    data.fail_on = severity::low;
+    data.fail_on_new = true;
+    data.endpoints[0].findings[0].baseline = baseline_state::unchanged;
+    EXPECT_FALSE(fails(data));
+    data.endpoints[0].findings[0].baseline = baseline_state::new_finding;
+    EXPECT_TRUE(fails(data));
+    // Scan errors never fail the policy: they are data.
+    auto errors = read_text(error_line("b.test", 443, "127.0.0.3", "refused") + "\n");
+    errors.fail_on = severity::info;
+    EXPECT_FALSE(fails(errors));
+}
+
+}  // namespace
+}  // namespace tlsaudit::report

@@ -1,0 +1,170 @@
+// The report writers (JSON, HTML, CSV, JUnit, SARIF, terminal) on plain data.
+
+#include "report_fixture.hpp"
+
+#include <tlsaudit/report/csv_report.hpp>
+#include <tlsaudit/report/html_report.hpp>
+#include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/junit_report.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/progress.hpp>
+#include <tlsaudit/report/sarif_report.hpp>
+#include <tlsaudit/report/terminal.hpp>
+#include <tlsaudit/report/xml_text.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace tlsaudit::report {
+namespace {
+
+using namespace tlsaudit::report::testing;
+namespace json = boost::json;
+
+const std::string hostile = "<script>alert(1)</script><!--<img src=x onerror=alert(1)>\x1b]0;pwn\x07\xe2\x80\xae=cmd|' /C calc'!A0";
+
+report_data sample() {
+    report_data data;
+    std::istringstream in(scan_start_line("2026-11-24T04:00:00Z") + "\n" +
+                          endpoint_line("a.test", 443, "127.0.0.2",
+                                        "[" + finding("hostname-mismatch", "high", sha('A'), "names " + std::string("\xe2\x80\xae") + hostile) +
+                                            "," + finding("chain-misordered", "low") + "]",
+                                        hostile) +
+                          "\n" + endpoint_line("z.test", 443, "127.0.0.3", "[]") + "\n" +
+                          error_line("e.test", 443, "127.0.0.4", "refused") + "\n" +
+                          name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n");
+    read_ndjson_stream(in, "sample", data);
+    finish_merge(data);
+    return data;
+}
+
+template <typename F>
+std::string render(const report_data& data, F writer) {
+    std::ostringstream out;
+    writer(data, out);
+    return out.str();
+}
+
+TEST(json_report, stable_key_order_and_counts) {
+    const auto text = render(sample(), write_json_report);
+    const auto doc = json::parse(text).as_object();
+    std::vector<std::string> keys;
+    for (const auto& kv : doc) keys.emplace_back(kv.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"format", "report_schema_version", "scan", "policy", "summary", "baseline",
+                                              "names", "endpoints", "input_errors"}));
+    EXPECT_EQ(doc.at("summary").at("verdict"), "fail");
+    EXPECT_EQ(doc.at("summary").at("findings").to_number<int>(), 3);
+    EXPECT_EQ(doc.at("summary").at("by_severity").at("high").to_number<int>(), 2);
+    EXPECT_EQ(doc.at("endpoints").as_array().size(), 3u);
+    EXPECT_EQ(doc.at("endpoints").at(0).at("chain").at(0).at("subject").as_string(), hostile);
+    EXPECT_EQ(text, render(sample(), write_json_report)) << "deterministic";
+}
+
+TEST(html_report, embeds_data_without_breaking_out_of_the_script_block) {
+    const auto html = render(sample(), write_html_report);
+    EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+    EXPECT_EQ(html.find("<img"), std::string::npos);
+    EXPECT_EQ(html.find("<!--<"), std::string::npos);
+    EXPECT_NE(html.find("\\u003cscript>alert(1)\\u003c/script>"), std::string::npos);
+    EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+    // Exactly the template's own two script blocks, and no reference to anything outside.
+    std::size_t scripts = 0;
+    for (auto pos = html.find("<script"); pos != std::string::npos; pos = html.find("<script", pos + 1)) ++scripts;
+    EXPECT_EQ(scripts, 2u);
+    EXPECT_EQ(html.find("src=\"http"), std::string::npos);
+    EXPECT_EQ(html.find("href=\"http"), std::string::npos);
+    EXPECT_EQ(html.find("innerHTML"), std::string::npos) << "data goes in with textContent only";
+    // The embedded block is the JSON report, byte for byte once '<' is unescaped.
+    const auto start = html.find(">", html.find("id=\"tlsaudit-data\"")) + 1;
+    auto embedded = html.substr(start, html.find("</script>", start) - start);
+    for (auto pos = embedded.find("\\u003c"); pos != std::string::npos; pos = embedded.find("\\u003c"))
+        embedded.replace(pos, 6, "<");
+    EXPECT_EQ(json::parse(embedded), json::parse(render(sample(), write_json_report)));
+}
+
+TEST(csv_report, quotes_and_defuses_formulas) {
+    EXPECT_EQ(csv_cell("plain"), "plain");
+    EXPECT_EQ(csv_cell("a,b"), "\"a,b\"");
+    EXPECT_EQ(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(csv_cell("=1+1"), "'=1+1");
+    EXPECT_EQ(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    EXPECT_EQ(csv_cell("-2"), "'-2");
+    EXPECT_EQ(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    const auto csv = render(sample(), write_csv_report);
+    std::size_t rows = 0;
+    for (auto pos = csv.find("\r\n"); pos != std::string::npos; pos = csv.find("\r\n", pos + 2)) ++rows;
+    // header + 2 findings of a.test + z.test + e.test + 1 name finding
+    EXPECT_EQ(rows, 6u);
+    EXPECT_EQ(csv.rfind("kind,host,port", 0), 0u);
+}
+
+TEST(junit_report, failures_follow_the_policy) {
+    auto data = sample();
+    const auto xml = render(data, write_junit_report);
+    EXPECT_NE(xml.find("<testsuites name=\"tlsaudit\" tests=\"4\" failures=\"2\" errors=\"0\" skipped=\"1\">"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<failure type=\"hostname-mismatch\""), std::string::npos);
+    EXPECT_NE(xml.find("<failure type=\"inconsistent-deployment\""), std::string::npos);
+    EXPECT_EQ(xml.find("<failure type=\"chain-misordered\""), std::string::npos) << "low is below --fail-on high";
+    EXPECT_NE(xml.find("<skipped message=\"scan error refused"), std::string::npos);
+    EXPECT_EQ(xml.find('\x1b'), std::string::npos);
+    data.fail_on = severity::low;
+    EXPECT_NE(render(data, write_junit_report).find("failures=\"3\""), std::string::npos);
+    EXPECT_EQ(xml_escape("a<b>&\"'\x01"), "a&lt;b&gt;&amp;&quot;&apos;\xEF\xBF\xBD");
+}
+
+TEST(sarif_report, results_reference_catalogue_rules) {
+    const auto doc = json::parse(render(sample(), write_sarif_report)).as_object();
+    EXPECT_EQ(doc.at("version"), "2.1.0");
+    const auto& run = doc.at("runs").at(0).as_object();
+    const auto& rules = run.at("tool").at("driver").at("rules").as_array();
+    const auto& results = run.at("results").as_array();
+    ASSERT_EQ(results.size(), 3u);
+    for (const auto& r : results) {
+        const auto index = r.at("ruleIndex").to_number<std::size_t>();
+        ASSERT_LT(index, rules.size());
+        EXPECT_EQ(rules[index].at("id"), r.at("ruleId"));
+    }
+    EXPECT_EQ(results[0].at("level"), "error");
+    EXPECT_EQ(results[1].at("level"), "note");
+    EXPECT_EQ(results[0].at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"), "targets.txt");
+}
+
+TEST(terminal, server_strings_cannot_drive_the_terminal) {
+    EXPECT_EQ(terminal_safe("ok.test"), "ok.test");
+    EXPECT_EQ(terminal_safe("a\x1b[31mred"), "a\\x1b[31mred");
+    EXPECT_EQ(terminal_safe("bell\x07"), "bell\\x07");
+    EXPECT_EQ(terminal_safe("\xc2\x9b" "2J"), "\\u{9b}2J");          // C1 CSI
+    EXPECT_EQ(terminal_safe("\xe2\x80\xae" "gpj.exe"), "\\u{202e}gpj.exe");  // RLO
+    EXPECT_EQ(terminal_safe("bad\xff"), "bad\xEF\xBF\xBD");
+    EXPECT_EQ(terminal_safe("back\\slash"), "back\\\\slash");
+    const auto summary = format_summary(sample());
+    EXPECT_EQ(summary.find('\x1b'), std::string::npos);
+    EXPECT_EQ(summary.find('\x07'), std::string::npos);
+    EXPECT_EQ(summary.find("\xe2\x80\xae"), std::string::npos);
+    EXPECT_EQ(summary.rfind("tlsaudit: FAIL", 0), 0u) << summary;
+    // worst first: the high findings are listed before the low one
+    EXPECT_LT(summary.find("hostname-mismatch"), summary.find("chain-misordered"));
+    EXPECT_NE(summary.find("1 refused"), std::string::npos);
+}
+
+TEST(progress, renders_counts_rate_and_eta) {
+    progress_line disabled(stderr, false, 10);
+    for (int i = 0; i < 5; ++i) disabled.target_started();
+    disabled.endpoint_done(false);
+    disabled.endpoint_done(true);
+    const auto line = disabled.render(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    EXPECT_NE(line.find("2 endpoints done"), std::string::npos) << line;
+    EXPECT_NE(line.find("targets 5/10"), std::string::npos) << line;
+    EXPECT_NE(line.find("ETA 0:05"), std::string::npos) << line;
+    EXPECT_NE(line.find("1 failed"), std::string::npos) << line;
+    progress_line unknown(stderr, false);
+    EXPECT_NE(unknown.render(std::chrono::steady_clock::now()).find("0 targets read"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tlsaudit::report
