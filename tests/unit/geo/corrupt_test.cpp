@@ -1,0 +1,138 @@
+// Damaged files: every truncation, garbage, and a corrupt search tree or data section
+// are refused with a clear database_error naming the file; random byte damage never
+// crashes.
+
+#include "test_support.hpp"
+
+#include <tlsaudit/geo.hpp>
+
+#include <maxminddb.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace tlsaudit::geo {
+namespace {
+
+using testing::asn_db;
+using testing::read_bytes;
+using testing::temp_dir;
+using testing::write_bytes;
+
+// Byte ranges of a good file: search tree, then 16 zero bytes, then the data section.
+struct layout {
+    std::size_t tree_size = 0;
+    std::size_t data_size = 0;
+};
+
+layout layout_of(const std::filesystem::path& file) {
+    MMDB_s db{};
+    EXPECT_EQ(MMDB_open(file.c_str(), MMDB_MODE_MMAP, &db), MMDB_SUCCESS);
+    // data_section_size runs to the end of the file; the data proper ends where the
+    // metadata marker begins.
+    static constexpr char marker[] = "\xAB\xCD\xEFMaxMind.com";
+    const auto metadata = db.metadata_section - (sizeof marker - 1);
+    layout l{static_cast<std::size_t>(db.metadata.node_count) * db.metadata.record_size / 4,
+             static_cast<std::size_t>(metadata - db.data_section)};
+    MMDB_close(&db);
+    return l;
+}
+
+std::string error_of(const std::filesystem::path& file, std::optional<database_kind> kind = database_kind::asn) {
+    try {
+        database db(file, kind);
+    } catch (const database_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(corrupt, missing_file) {
+    const auto what = error_of("/nonexistent/tlsaudit/asn.mmdb");
+    EXPECT_NE(what.find("/nonexistent/tlsaudit/asn.mmdb: no such file"), std::string::npos) << what;
+}
+
+TEST(corrupt, directory) {
+    temp_dir dir;
+    EXPECT_NE(error_of(dir.path()).find("is a directory"), std::string::npos);
+}
+
+TEST(corrupt, empty_and_garbage_files) {
+    temp_dir dir;
+    write_bytes(dir / "empty.mmdb", {});
+    EXPECT_NE(error_of(dir / "empty.mmdb").find("not a MaxMind DB file, or truncated"), std::string::npos);
+    bytes garbage(4096);
+    std::mt19937 rng(42);
+    for (auto& b : garbage) b = static_cast<unsigned char>(rng());
+    write_bytes(dir / "garbage.mmdb", garbage);
+    const auto what = error_of(dir / "garbage.mmdb");
+    EXPECT_NE(what.find((dir / "garbage.mmdb").string()), std::string::npos) << what;
+    EXPECT_NE(what.find("not a MaxMind DB file, or truncated"), std::string::npos) << what;
+}
+
+TEST(corrupt, every_truncation_is_refused) {
+    temp_dir dir;
+    const auto good = read_bytes(asn_db());
+    ASSERT_GT(good.size(), 1000u);
+    const auto file = dir / "truncated.mmdb";
+    for (std::size_t size = 0; size < good.size(); ++size) {
+        write_bytes(file, bytes(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(size)));
+        const auto what = error_of(file);
+        ASSERT_FALSE(what.empty()) << "truncated to " << size << " of " << good.size() << " bytes: accepted";
+        EXPECT_EQ(what.rfind(file.string(), 0), 0u) << what;
+    }
+    write_bytes(file, good);
+    EXPECT_EQ(error_of(file), "");
+}
+
+TEST(corrupt, damaged_search_tree) {
+    temp_dir dir;
+    auto data = read_bytes(asn_db());
+    const auto l = layout_of(asn_db());
+    std::fill(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(l.tree_size), 0xFF);
+    write_bytes(dir / "tree.mmdb", data);
+    const auto what = error_of(dir / "tree.mmdb");
+    EXPECT_NE(what.find("corrupt search tree"), std::string::npos) << what;
+}
+
+TEST(corrupt, damaged_data_section) {
+    temp_dir dir;
+    auto data = read_bytes(asn_db());
+    const auto l = layout_of(asn_db());
+    const auto start = data.begin() + static_cast<std::ptrdiff_t>(l.tree_size + 16);
+    std::fill(start, start + static_cast<std::ptrdiff_t>(l.data_size), 0xFF);
+    write_bytes(dir / "data.mmdb", data);
+    const auto what = error_of(dir / "data.mmdb");
+    EXPECT_NE(what.find("corrupt data record"), std::string::npos) << what;
+}
+
+// Any single damaged byte: refused, or opened and answering (perhaps wrongly, perhaps
+// with database_error), never a crash or another exception.
+TEST(corrupt, single_byte_damage_never_crashes) {
+    temp_dir dir;
+    const auto good = read_bytes(asn_db());
+    const auto file = dir / "flipped.mmdb";
+    std::size_t refused = 0;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        auto data = good;
+        data[i] ^= 0xA5;
+        write_bytes(file, data);
+        try {
+            const database db(file);
+            for (const char* a : {"127.0.0.1", "192.0.2.1", "2001:db8::1", "198.51.100.1", "8.8.8.8", "::1"}) {
+                try {
+                    (void)db.lookup(a);
+                } catch (const database_error&) {
+                }
+            }
+        } catch (const database_error&) {
+            ++refused;
+        }
+    }
+    EXPECT_GT(refused, good.size() / 4);  // most damage is caught when the file is opened
+}
+
+}  // namespace
+}  // namespace tlsaudit::geo
