@@ -7,6 +7,7 @@
 #include <boost/json/value.hpp>
 
 #include <cmath>
+#include <optional>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -53,11 +54,47 @@ json::object chain_entry(const bytes& der, const parsed_cert& parsed) {
     return entry;
 }
 
+// Revocation status of one chain certificate (scanner/revocation); null: not checked.
+json::value revocation_json(const std::optional<revocation_status>& s) {
+    if (!s) return nullptr;
+    json::object o{{"state", str(s->state)},
+                   {"source", s->source.empty() ? json::value(nullptr) : json::value(str(s->source))},
+                   {"reason", s->reason.empty() ? json::value(nullptr) : json::value(str(s->reason))}};
+    o["revoked_at"] = s->revoked_at ? json::value(iso8601(*s->revoked_at)) : json::value(nullptr);
+    return o;
+}
+
+// Findings (audit, revocation): {id, severity, cert: {position, subject, sha256} | null,
+// message, remediation, rule | null}.
+json::array findings_json(const std::vector<finding>& findings) {
+    json::array out;
+    for (const auto& f : findings) {
+        json::object o{{"id", str(f.id)}, {"severity", std::string(to_string(f.level))}};
+        o["cert"] = f.cert ? json::value(json::object{{"position", f.cert->position},
+                                                       {"subject", str(f.cert->subject)},
+                                                       {"sha256", str(f.cert->sha256)}})
+                           : json::value(nullptr);
+        o["message"] = str(f.message);
+        o["remediation"] = str(f.remediation);
+        o["rule"] = f.rule.empty() ? json::value(nullptr) : json::value(str(f.rule));
+        out.emplace_back(std::move(o));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string valid_utf8(std::string_view text) { return utf8::sanitize(text); }
 
 std::string iso8601(time_point t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
+
+json::object to_json(const geo_info& g) {
+    const auto text = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(str(s)); };
+    return json::object{{"country", text(g.country)},
+                        {"asn", g.asn ? json::value(*g.asn) : json::value(nullptr)},
+                        {"organisation", text(g.organisation)},
+                        {"class", text(g.address_class)}};
+}
 
 json::object to_json(const cert_info& c) {
     json::object o;
@@ -86,7 +123,10 @@ json::object to_json(const endpoint_result& r) {
     o["scanned_at"] = iso8601(cap.scanned_at);
     o["target"] = target_json(r.ep.tgt);
     o["address"] = r.ep.address.empty() ? json::value(nullptr) : json::value(str(r.ep.address));
-    o["status"] = cap.error ? "error" : "ok";
+    o["geo"] = r.geo ? json::value(to_json(*r.geo)) : json::value(nullptr);  // null: not enriched
+    // "error" when the endpoint could not be scanned, else the highest finding severity, else "ok".
+    const auto worst = r.worst();
+    o["status"] = cap.error ? "error" : worst ? std::string(to_string(*worst)) : "ok";
     o["error"] = cap.error ? to_json_value(*cap.error) : json::value(nullptr);
     if (cap.protocol.empty()) {
         o["tls"] = nullptr;
@@ -102,9 +142,31 @@ json::object to_json(const endpoint_result& r) {
     o["stapled_ocsp"] = cap.stapled_ocsp.empty() ? json::value(nullptr)
                                                  : json::value(x509::base64_encode(cap.stapled_ocsp));
     json::array chain;
-    for (std::size_t i = 0; i < cap.chain.size(); ++i)
-        chain.emplace_back(chain_entry(cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{}));
+    for (std::size_t i = 0; i < cap.chain.size(); ++i) {
+        json::object entry = chain_entry(cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{});
+        entry["revocation"] = i < r.revocation.size() ? revocation_json(r.revocation[i]) : json::value(nullptr);
+        chain.emplace_back(std::move(entry));
+    }
     o["chain"] = std::move(chain);
+    o["findings"] = findings_json(r.findings);
+    o["rules_version"] = r.rules_version.empty() ? json::value(nullptr) : json::value(str(r.rules_version));
+    return o;
+}
+
+json::object to_json(const name_result& n) {
+    json::object o;
+    o["schema_version"] = ndjson_schema_version;
+    o["type"] = "name";
+    o["target"] = target_json(n.tgt);
+    json::array addresses;
+    for (const auto& a : n.addresses) addresses.emplace_back(str(a));
+    o["addresses"] = std::move(addresses);
+    std::optional<severity> worst;
+    for (const auto& f : n.findings)
+        if (!worst || f.level > *worst) worst = f.level;
+    o["status"] = worst ? std::string(to_string(*worst)) : "ok";
+    o["findings"] = findings_json(n.findings);
+    o["rules_version"] = str(n.rules_version);
     return o;
 }
 

@@ -8,7 +8,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev openssl libcli11-dev libfmt-dev libmaxminddb-dev libc-ares-dev libidn2-dev
   libgtest-dev libgmock-dev
+  # report tests: headless Chromium for the HTML report, node for the validators
+  # (scripts/report-test-tools.sh installs them from npm at test time), junitparser
+  chromium nodejs python3 python3-junitparser
 )
+# npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -22,3 +27,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+bash "$(dirname "$0")/install-geoip.sh" || echo "setup.sh: GeoIP databases not installed; tlsaudit scans without country/ASN data" >&2

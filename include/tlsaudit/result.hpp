@@ -3,6 +3,7 @@
 // later stages (revocation, audit) concluded.
 
 #include <tlsaudit/finding.hpp>
+#include <tlsaudit/geo_info.hpp>
 #include <tlsaudit/model.hpp>
 
 #include <algorithm>
@@ -18,6 +19,7 @@ struct endpoint_result {
     std::vector<std::optional<revocation_status>> revocation{};  // parallel to cap.chain; empty: not checked
     std::vector<finding> findings{};
     std::string rules_version{};  // version of the rules catalogue behind the findings; "": not audited
+    std::optional<geo_info> geo{};  // country / ASN / address class (scanner/geo); nullopt: not enriched
 
     // The highest severity among the findings; nullopt when there are none.
     std::optional<severity> worst() const {

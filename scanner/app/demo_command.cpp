@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "limits.hpp"
+#include "report_command.hpp"
 
 #include <tlsaudit/lab/demo.hpp>
 #include <tlsaudit/x509.hpp>
@@ -51,6 +52,8 @@ CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
     cmd->add_option("-c,--concurrency", scan.pipeline.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
         ->check(CLI::Range(1, 10000));
+    add_audit_options(*cmd, scan.pipeline.audit);
+    add_geo_options(*cmd, scan.pipeline.geo);
     cmd->footer("Example:\n  tlsaudit demo --out /tmp/demo && less /tmp/demo/scan.ndjson");
     return cmd;
 }
@@ -67,21 +70,35 @@ int run_demo_command(demo_command_options& options) {
     scan.pipeline.net.resolver = lab.resolver();
     scan.pipeline.ndjson = (options.out / "scan.ndjson").string();
     scan.pipeline.save_chains = options.out / "chains";
+    // The lab's generated roots are in no system store: trust them, as a real deployment's
+    // clients trust its roots (the real GlobalSign/Entrust chains still use the system store).
+    auto& extra = scan.pipeline.audit.extra_roots;
+    extra.insert(extra.end(), lab.root_certs().begin(), lab.root_certs().end());
 
     const std::string targets = lab.targets_text();
     std::ofstream(options.out / "targets.txt") << targets;
     std::ofstream(options.out / "lab.json") << lab_manifest(lab) << "\n";
     std::istringstream input(targets);
+    scan.pipeline.start_record = scan_start_record(TLSAUDIT_VERSION, "targets.txt", scan.pipeline, [] {
+        report_output_options demo_policy;
+        demo_policy.fail_on = "none";  // the demo never fails on findings
+        return demo_policy;
+    }());
     const auto summary = run_pipeline(input, scan.pipeline);
+    append_scan_end(scan.pipeline.ndjson, summary);
+    const auto reports = write_demo_reports(options.out, scan.pipeline.ndjson);
 
     fmt::print("tlsaudit demo: scanned {} lab targets ({} endpoints, {} handshakes completed", summary.targets,
                summary.endpoints, summary.handshakes_ok);
     for (const auto& [code, count] : summary.errors) fmt::print(", {} {}", count, code);
-    fmt::print(")\n");
+    fmt::print(")\naudit (rules {}):", summary.rules_version);
+    for (const auto& [status, count] : summary.statuses) fmt::print(" {} {}", count, status);
+    fmt::print("; {} name(s) with an inconsistent deployment\n", summary.inconsistent_names);
     for (const auto& e : lab.endpoints())
         fmt::print("  {:<20} {:<44} {}\n", e.id, e.target_line, e.description);
     fmt::print("wrote {}\n      {}\n      {}\n      {}\n", (options.out / "targets.txt").string(),
                (options.out / "lab.json").string(), scan.pipeline.ndjson, scan.pipeline.save_chains->string());
+    for (const auto& report : reports) fmt::print("      {}\n", report.string());
     return exit_code::ok;
 }
 

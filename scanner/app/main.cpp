@@ -1,7 +1,9 @@
 // tlsaudit: find every TLS endpoint affected by a CA change, and prove it.
 
+#include "check_command.hpp"
 #include "demo_command.hpp"
 #include "exit_codes.hpp"
+#include "report_command.hpp"
 #include "scan_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,7 +20,8 @@
 namespace {
 
 constexpr const char* exit_codes_help = R"(Exit codes:
-  0  the scan ran (per-target failures are records in the output, not exit codes)
+  0  clean: no finding at or above --fail-on (per-target scan failures are records, not exit codes)
+  1  a finding at or above --fail-on SEVERITY (default high; with --fail-on-new: a new one)
   2  usage or configuration error (nothing was scanned)
   3  the scan could not run (environment failure, e.g. output not writable))";
 
@@ -33,8 +36,12 @@ int main(int argc, char** argv) {
 
     scan_command_options scan_options;
     demo_command_options demo_options;
+    check_command_options check_options;
     auto* scan = setup_scan(app, scan_options);
     auto* demo = setup_demo(app, demo_options);
+    auto* check = setup_check(app, check_options);
+    report_command_options report_options;
+    auto* report = setup_report(app, report_options);
 
     try {
         app.parse(argc, argv);
@@ -45,6 +52,8 @@ int main(int argc, char** argv) {
     try {
         if (scan->parsed()) return run_scan_command(scan_options);
         if (demo->parsed()) return run_demo_command(demo_options);
+        if (check->parsed()) return run_check_command(check_options);
+        if (report->parsed()) return run_report_command(report_options);
     } catch (const config_error& e) {
         fmt::print(stderr, "tlsaudit: {}\n", e.what());
         return exit_code::usage;

@@ -1,10 +1,15 @@
 #include "pipeline.hpp"
 
+#include "aia_fetch.hpp"
+
 #include <tlsaudit/cert_cache.hpp>
 #include <tlsaudit/report/chain_saver.hpp>
+#include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include <chrono>
+#include <memory>
 #include <mutex>
 #include <variant>
 
@@ -21,10 +26,18 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
 }  // namespace
 
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options) {
+    // Configuration errors surface before any output is opened or connection made. One
+    // evaluation time for the whole run: identical chains share one validation.
+    const auto started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     x509::cert_cache parsed_certs;  // each distinct certificate parsed once
-    report::ndjson_writer ndjson(options.ndjson);
+    audit_runtime auditor(options.audit, started,
+                          options.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{});
+    std::optional<report::ndjson_writer> ndjson_owner(std::in_place, options.ndjson, options.ndjson_copy);
+    report::ndjson_writer& ndjson = *ndjson_owner;
+    if (options.start_record) ndjson.write(*options.start_record);
     std::optional<report::chain_saver> saver;
     if (options.save_chains) saver.emplace(*options.save_chains);
+    const geo::enricher geo_enricher(options.geo, print_geo_notice);  // opened once; problems are notices
 
     targets::reader reader(input, options.parse);
     scan_summary summary;
@@ -36,6 +49,7 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
             auto item = reader.next();
             if (auto* t = std::get_if<target>(&item)) {
                 ++summary.targets;
+                if (options.progress) options.progress->target_started();
                 return std::move(*t);
             }
             if (auto* e = std::get_if<input_error>(&item)) {
@@ -46,19 +60,52 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
             return std::nullopt;
         }
     };
+    auto write = [&](const endpoint_result& result) {
+        ndjson.write(result);
+        if (options.progress) options.progress->endpoint_done(result.cap.error.has_value());
+        std::lock_guard lock(summary_mutex);
+        ++summary.statuses[audit::status_of(result)];
+        ++summary.endpoints;
+        if (result.cap.error) ++summary.errors[result.cap.error->code];
+        else ++summary.handshakes_ok;
+    };
+    // Revocation needs network I/O: the checker runs it on its own thread and writes the
+    // record from its callback, so scan threads never wait on OCSP/CRL servers. Declared
+    // after everything its callbacks use, so it drains before they go.
+    std::optional<revocation::checker> revocation_checker;
+    if (!options.revocation.disabled) revocation_checker.emplace(options.revocation.checker);
+    const bool hard = options.revocation.hard;
     auto sink = [&](scan_result&& r) {
         endpoint_result result;
         result.ep = std::move(r.ep);
         result.cap = std::move(r.cap);
         result.certs = parse_chain(parsed_certs, result.cap.chain);
+        geo_enricher.enrich(result);
         if (saver) saver->save(result.cap.chain);
-        ndjson.write(result);
-        std::lock_guard lock(summary_mutex);
-        ++summary.endpoints;
-        if (result.cap.error) ++summary.errors[result.cap.error->code];
-        else ++summary.handshakes_ok;
+        const auto verdict = auditor.audit(result);  // findings before the record is written
+        if (!revocation_checker || result.cap.error || result.cap.chain.empty()) {
+            write(result);
+            return;
+        }
+        revocation::request request{result.cap.chain, result.cap.stapled_ocsp, std::nullopt};
+        if (verdict && verdict->path.size() > 1) request.leaf_issuer = verdict->path[1].der;  // built path
+        auto held = std::make_shared<endpoint_result>(std::move(result));
+        revocation_checker->check(std::move(request), [held, hard, &write](revocation::chain_status status) {
+            apply_revocation(*held, std::move(status), hard);
+            write(*held);
+        });
     };
     net::run_scan(options.net, next, sink);
+    if (revocation_checker) revocation_checker->drain();
+
+    // Names: every endpoint of every target has been audited (and its record written), so
+    // the name records follow the endpoint records in the same stream (and its copy).
+    const auto names = auditor.finish();
+    for (const auto& name : names) ndjson.write(report::to_json(name));
+    ndjson_owner.reset();
+    summary.inconsistent_names = names.size();
+    summary.validations = auditor.validations();
+    summary.rules_version = auditor.rules().version;
     return summary;
 }
 

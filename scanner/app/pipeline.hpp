@@ -1,8 +1,16 @@
 #pragma once
-// The scan pipeline shared by `scan` and `demo`: target lines -> net -> x509 -> sinks.
+// The scan pipeline shared by `scan` and `demo`: target lines -> net -> x509 -> audit
+// -> sinks.
+
+#include "audit_runtime.hpp"
+#include "geo_options.hpp"
+#include "revocation_options.hpp"
 
 #include <tlsaudit/net.hpp>
+#include <tlsaudit/report/progress.hpp>
 #include <tlsaudit/targets.hpp>
+
+#include <boost/json/object.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -18,6 +26,14 @@ struct pipeline_options {
     net::scan_config net;
     std::string ndjson = "-";                         // "-": stdout
     std::optional<std::filesystem::path> save_chains;
+    audit_settings audit;                             // trust store, --at, rules, ...
+    revocation_settings revocation;                   // --no-revocation, --revocation-*, ...
+    geo::options geo;                                 // --geoip-db, --asn-db, --no-geoip
+    // Reports (report_command.hpp): the first record, a copy of the stream to read back
+    // when it goes to stdout (""), and the progress line (nullptr: none).
+    std::optional<boost::json::object> start_record;
+    std::string ndjson_copy;
+    report::progress_line* progress = nullptr;
 };
 
 struct scan_summary {
@@ -26,10 +42,17 @@ struct scan_summary {
     std::size_t endpoints = 0;                 // results written, failures included
     std::size_t handshakes_ok = 0;
     std::map<std::string, std::size_t> errors; // by error code
+    std::map<std::string, std::size_t> statuses;  // endpoint records by status ("ok", "high", ...)
+    std::size_t inconsistent_names = 0;        // names whose addresses serve different chains
+    std::size_t validations = 0;               // distinct chains validated
+    std::string rules_version;
 };
 
-// Reads `input` lazily and scans every target in it, writing records as they come.
-// Throws std::runtime_error for environment failures (unwritable output) and
+// Reads `input` lazily and scans every target in it, auditing each endpoint and writing
+// its record as it comes; then writes one "name" record per name whose addresses serve
+// different chains (inconsistent-deployment; see README, "Auditing chains").
+// Throws config_error (bad rules file, trust options, --at) before any connection,
+// std::runtime_error for environment failures (unwritable output) and
 // std::invalid_argument for bad options.
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options);
 

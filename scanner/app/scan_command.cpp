@@ -22,6 +22,9 @@ void print_summary(const scan_summary& s) {
                s.endpoints, s.handshakes_ok, s.input_errors);
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
+    fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);
+    for (const auto& [status, count] : s.statuses) fmt::print(stderr, " {} {}", count, status);
+    fmt::print(stderr, "; {} names with inconsistent deployments\n", s.inconsistent_names);
 }
 
 }  // namespace
@@ -57,6 +60,9 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_option("--ndjson", p.ndjson, "Write one JSON record per endpoint here ('-': stdout)")
         ->capture_default_str();
     cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR");
+    add_audit_options(cmd, p.audit);
+    add_revocation_options(cmd, p.revocation);
+    add_geo_options(cmd, p.geo);
 }
 
 CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
@@ -64,6 +70,8 @@ CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
     cmd->add_option("targets", options.input, "Target list: one host, host:port, [v6]:port, IP, URL or CIDR per line")
         ->required();
     add_scan_options(*cmd, options);
+    add_report_output_options(*cmd, options.reports);
+    cmd->get_option("--ndjson")->each([&options](const std::string&) { options.reports.ndjson_given = true; });
     cmd->footer(R"(Examples:
   tlsaudit scan domains.txt --ndjson scan.ndjson
   printf 'example.com\n192.0.2.0/30:8443\n' | tlsaudit scan - -c 200
@@ -87,9 +95,11 @@ int run_scan_command(scan_command_options& options) {
         if (!file) throw config_error("cannot read target file " + options.input);
         input = &file;
     }
+    scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     const auto summary = run_pipeline(*input, options.pipeline);
-    print_summary(summary);
-    return exit_code::ok;
+    reports.stop_progress();
+    if (!options.reports.quiet) print_summary(summary);
+    return reports.finish(summary);
 }
 
 }  // namespace tlsaudit::app

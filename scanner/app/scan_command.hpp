@@ -2,6 +2,7 @@
 // `tlsaudit scan`: options, their CLI11 wiring, and running them.
 
 #include "pipeline.hpp"
+#include "report_command.hpp"
 
 #include <CLI/App.hpp>
 
@@ -15,6 +16,7 @@ struct scan_command_options {
     double connect_timeout_s = 5;
     double handshake_timeout_s = 10;
     double dns_timeout_s = 5;
+    report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
 };
 
 // Adds the options every scanning subcommand shares (network, limits, outputs).

@@ -23,6 +23,8 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+time_point utc_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
 struct shared_state {
     const scan_config& config;
     const target_source& next;
@@ -54,9 +56,11 @@ bool family_allowed(const scan_config& config, const std::string& address) {
 asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolver, const target& t) {
     std::vector<std::string> addresses;
     std::optional<double> dns_ms;
+    const time_point started_at = utc_now();
     if (t.host_is_ip) {
         if (!family_allowed(s.config, t.host)) {
             capture cap;
+            cap.scanned_at = started_at;
             cap.error = scan_error{"dns", error_codes::excluded,
                                    "address family excluded by --ipv4-only/--ipv6-only"};
             s.sink(scan_result{endpoint{t, t.host}, std::move(cap)});
@@ -69,6 +73,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         dns_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
         if (!answer.error.empty()) {
             capture cap;
+            cap.scanned_at = started_at;
             cap.timings.dns_ms = dns_ms;
             cap.error = scan_error{"dns", error_codes::dns, answer.error};
             s.sink(scan_result{endpoint{t, ""}, std::move(cap)});
@@ -77,7 +82,9 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         addresses = std::move(answer.addresses);
     }
     for (const auto& address : addresses) {
+        const time_point endpoint_started_at = utc_now();
         capture cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+        cap.scanned_at = endpoint_started_at;
         cap.timings.dns_ms = dns_ms;
         s.sink(scan_result{endpoint{t, address}, std::move(cap)});
     }
@@ -90,6 +97,7 @@ asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver) {
         } catch (const std::exception& e) {
             // A bug or resource exhaustion ends this target only; the scan goes on.
             capture cap;
+            cap.scanned_at = utc_now();
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
             s.sink(scan_result{endpoint{*t, ""}, std::move(cap)});
         }

@@ -82,6 +82,7 @@ using sct_list_ptr = std::unique_ptr<STACK_OF(SCT), openssl_deleter<detail::free
 // ASN.1 values and plumbing.
 using asn1_octet_string_ptr = std::unique_ptr<ASN1_OCTET_STRING, openssl_deleter<ASN1_OCTET_STRING_free>>;
 using asn1_integer_ptr = std::unique_ptr<ASN1_INTEGER, openssl_deleter<ASN1_INTEGER_free>>;
+using asn1_enumerated_ptr = std::unique_ptr<ASN1_ENUMERATED, openssl_deleter<ASN1_ENUMERATED_free>>;
 using asn1_time_ptr = std::unique_ptr<ASN1_TIME, openssl_deleter<ASN1_TIME_free>>;
 using asn1_string_ptr = std::unique_ptr<ASN1_STRING, openssl_deleter<ASN1_STRING_free>>;
 using bignum_ptr = std::unique_ptr<BIGNUM, openssl_deleter<BN_free>>;

@@ -145,6 +145,7 @@ protected:
             EXPECT_TRUE(r.cap.timings.connect_ms.has_value());
             EXPECT_TRUE(r.cap.timings.handshake_ms.has_value());
             EXPECT_EQ(r.cap.attempts, 1);
+            EXPECT_GT(r.cap.scanned_at.time_since_epoch().count(), 1'700'000'000) << "scan time recorded";
         }
     }
 

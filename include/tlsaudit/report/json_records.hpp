@@ -17,7 +17,12 @@ inline constexpr int ndjson_schema_version = 1;
 
 boost::json::object to_json(const endpoint_result& result);
 boost::json::object to_json(const input_error& error);
+// A name whose addresses disagree ("type":"name", after the endpoint records).
+boost::json::object to_json(const name_result& name);
 boost::json::object to_json(const cert_info& cert);
+// {"country": "DE"|null, "asn": 64496|null, "organisation": "..."|null, "class": "loopback"|null}
+// (README, "GeoIP and ASN enrichment"); the endpoint record's "geo", null when not enriched.
+boost::json::object to_json(const geo_info& geo);
 
 // `text` with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);

@@ -5,6 +5,8 @@
 
 #include <tlsaudit/result.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -14,9 +16,10 @@ namespace tlsaudit::report {
 
 class ndjson_writer {
 public:
-    // Writes to `path`, or to stdout when path is "-". Throws std::runtime_error (naming
-    // the path) when the file cannot be opened.
-    explicit ndjson_writer(const std::string& path);
+    // Writes to `path`, or to stdout when path is "-"; with a non-empty `copy_path`,
+    // every line also goes to that file (the reports read it back when the records go to
+    // stdout). Throws std::runtime_error (naming the path) when a file cannot be opened.
+    explicit ndjson_writer(const std::string& path, const std::string& copy_path = {});
     ~ndjson_writer();
     ndjson_writer(const ndjson_writer&) = delete;
     ndjson_writer& operator=(const ndjson_writer&) = delete;
@@ -24,11 +27,13 @@ public:
     // Throw std::runtime_error when the write fails (disk full, closed pipe).
     void write(const endpoint_result& result);
     void write(const input_error& error);
+    void write(const boost::json::object& record);  // e.g. the "scan-start" record
 
 private:
     void write_line(const std::string& line);
 
     std::FILE* out_;
+    std::FILE* copy_ = nullptr;
     bool owned_;
     std::string path_;
     std::mutex mutex_;

@@ -180,6 +180,7 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     const auto weak = make_hierarchy({.kind = key_kind::rsa_1024, .leaf_dns_names = {"weak.demo.test"},
                                       .key_index = 30, .digest = "sha1"});
     b.hierarchy_endpoint("weak", "RSA-1024 keys signed with SHA-1", "weak.demo.test", weak, weak.served_chain());
+    roots_ = {rsa.root.der, ec.root.der, deep.root.der, weak.root.der};
 
     b.fleet();
     b.refused();

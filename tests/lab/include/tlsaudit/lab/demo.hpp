@@ -39,6 +39,9 @@ public:
     demo_lab& operator=(const demo_lab&) = delete;
 
     const std::vector<demo_endpoint>& endpoints() const { return endpoints_; }
+    // DER of the self-signed lab roots behind the generated chains (in no system store):
+    // trusting them audits the demo the way a real deployment's chains would be.
+    const std::vector<bytes>& root_certs() const { return roots_; }
     // One target line per endpoint, newline-terminated.
     std::string targets_text() const;
     // "127.0.0.1:<port>" of the lab's DNS responder (names under demo.test).
@@ -50,6 +53,7 @@ private:
     std::unique_ptr<server_pool> servers_;
     std::unique_ptr<dns_server> dns_;
     std::vector<demo_endpoint> endpoints_;
+    std::vector<bytes> roots_;
 };
 
 }  // namespace tlsaudit::lab
