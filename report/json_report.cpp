@@ -144,6 +144,13 @@ json::object summary_json(const report_data& data) {
     json::object by_error;
     for (const auto& [code, n] : c.by_error) by_error[code] = n;
     o["by_error"] = std::move(by_error);
+    auto groups = [](const std::map<std::string, report_counts::group>& in) {
+        json::object out;
+        for (const auto& [key, g] : in) out[key] = json::object{{"endpoints", g.endpoints}, {"findings", g.findings}};
+        return out;
+    };
+    if (!c.by_country.empty()) o["by_country"] = groups(c.by_country);
+    if (!c.by_network.empty()) o["by_network"] = groups(c.by_network);
     return o;
 }
 

@@ -1,5 +1,7 @@
 #include <tlsaudit/report/report_data.hpp>
 
+#include <fmt/format.h>
+
 namespace tlsaudit::report {
 
 std::string_view to_string(baseline_state state) {
@@ -38,6 +40,15 @@ report_counts count(const report_data& data) {
         }
         if (!e.findings.empty()) ++c.endpoints_with_findings;
         add(e.findings);
+        if (e.has_geo) {
+            const std::string unknown = e.address_class.empty() ? "unknown" : e.address_class;
+            auto& country = c.by_country[e.country.empty() ? unknown : e.country];
+            auto& network = c.by_network[e.asn ? fmt::format("AS{} {}", *e.asn, e.organisation) : unknown];
+            for (auto* g : {&country, &network}) {
+                ++g->endpoints;
+                g->findings += e.findings.size();
+            }
+        }
     }
     c.names = data.names.size();
     for (const auto& n : data.names) add(n.findings);

@@ -128,6 +128,14 @@ struct report_counts {
     std::array<std::size_t, 5> by_severity{};
     std::map<std::string, std::size_t> by_id;
     std::map<std::string, std::size_t> by_error;  // scan error code -> endpoints
+    // GeoIP groups over enriched endpoints (empty without enrichment). Country: ISO code, or
+    // the address class ("loopback", ...) where no database covers it; network: "AS<n> <org>",
+    // or the class likewise.
+    struct group {
+        std::size_t endpoints = 0, findings = 0;
+    };
+    std::map<std::string, group> by_country;
+    std::map<std::string, group> by_network;
 };
 
 report_counts count(const report_data& data);

@@ -63,6 +63,27 @@ TEST(json_report, stable_key_order_and_counts) {
     EXPECT_EQ(text, render(sample(), write_json_report)) << "deterministic";
 }
 
+TEST(json_report, groups_enriched_endpoints_by_country_and_network) {
+    auto data = sample();
+    EXPECT_FALSE(json::parse(render(data, write_json_report)).at("summary").as_object().contains("by_country"))
+        << "no groups without enrichment";
+    for (auto& e : data.endpoints) {
+        e.has_geo = true;
+        e.address_class = "loopback";
+        if (e.host == "a.test") {
+            e.country = "DE";
+            e.asn = 64496;
+            e.organisation = "Lab Net";
+        }
+    }
+    const auto doc = json::parse(render(data, write_json_report));
+    const auto& summary = doc.at("summary");
+    EXPECT_EQ(summary.at("by_country").at("DE").at("endpoints").to_number<int>(), 1);
+    EXPECT_EQ(summary.at("by_country").at("DE").at("findings").to_number<int>(), 2);
+    EXPECT_EQ(summary.at("by_country").at("loopback").at("endpoints").to_number<int>(), 2);
+    EXPECT_EQ(summary.at("by_network").at("AS64496 Lab Net").at("findings").to_number<int>(), 2);
+}
+
 TEST(html_report, embeds_data_without_breaking_out_of_the_script_block) {
     const auto html = render(sample(), write_html_report);
     EXPECT_EQ(html.find("<script>alert"), std::string::npos);
