@@ -58,16 +58,17 @@
     if (!items.length) { host.appendChild(el('p', null, 'nothing to show')); return; }
     var max = Math.max.apply(null, items.map(function (i) { return i[1]; })) || 1;
     var rowH = 20, labelW = 170, width = 420;
+    var valueW = items.some(function (i) { return i.length > 2; }) ? 110 : 50;  // room for "(N findings)"
     var g = svg('svg', { width: width, height: items.length * rowH + 4, role: 'img', viewBox: '0 0 ' + width + ' ' + (items.length * rowH + 4) });
     items.forEach(function (item, i) {
-      var w = Math.max(1, (width - labelW - 50) * item[1] / max);
+      var w = Math.max(1, (width - labelW - valueW) * item[1] / max);
       var label = svg('text', { x: 0, y: i * rowH + 14 });
       label.textContent = item[0].length > 28 ? item[0].slice(0, 27) + '\u2026' : item[0];
       var title = svg('title', {}); title.textContent = item[0] + ': ' + item[1];
       var rect = svg('rect', { x: labelW, y: i * rowH + 3, width: w, height: rowH - 6, fill: colorOf(item[0]) });
       rect.appendChild(title);
       var value = svg('text', { x: labelW + w + 4, y: i * rowH + 14 });
-      value.textContent = String(item[1]);
+      value.textContent = String(item[1]) + (item.length > 2 ? ' (' + item[2] + ' findings)' : '');
       g.appendChild(label); g.appendChild(rect); g.appendChild(value);
     });
     host.appendChild(g);
@@ -76,21 +77,24 @@
   barChart('chart-severity', SEVERITIES.map(function (k) { return [k, s.by_severity[k]]; }), function (k) { return sevColor[k]; });
   barChart('chart-ids', Object.keys(s.by_id).map(function (k) { return [k, s.by_id[k]]; })
     .sort(function (a, b) { return b[1] - a[1]; }), function () { return '#5a6fb5'; });
-  var countries = {}, networks = {}, geo = false;
+  var countries = {}, networks = {}, findingsIn = {}, geo = false;  // findingsIn: per "c:" / "n:" group
   data.endpoints.forEach(function (e) {
     if (!e.geo) return;
     if (e.geo.country || e.geo.asn !== null) geo = true;  // charts only when a database answered
     var c = e.geo.country || '(unknown)';
     countries[c] = (countries[c] || 0) + 1;
+    findingsIn['c:' + c] = (findingsIn['c:' + c] || 0) + e.findings.length;
     var n = e.geo.asn === null ? '(unknown)' : 'AS' + e.geo.asn + (e.geo.organisation ? ' ' + e.geo.organisation : '');
     networks[n] = (networks[n] || 0) + 1;
+    findingsIn['n:' + n] = (findingsIn['n:' + n] || 0) + e.findings.length;
   });
   if (geo) {
     document.getElementById('fig-countries').hidden = false;
     document.getElementById('fig-networks').hidden = false;
-    var top = function (m) { return Object.keys(m).map(function (k) { return [k, m[k]]; }).sort(function (a, b) { return b[1] - a[1]; }).slice(0, 10); };
-    barChart('chart-countries', top(countries), function () { return '#7a5fa0'; });
-    barChart('chart-networks', top(networks), function () { return '#4f8f8f'; });
+    // Endpoints per group, with the group's findings beside each bar.
+    var top = function (m, p) { return Object.keys(m).map(function (k) { return [k, m[k], findingsIn[p + k]]; }).sort(function (a, b) { return b[1] - a[1]; }).slice(0, 10); };
+    barChart('chart-countries', top(countries, 'c:'), function () { return '#7a5fa0'; });
+    barChart('chart-networks', top(networks, 'n:'), function () { return '#4f8f8f'; });
   }
   var expiry = {}, issuers = {};
   var now = new Date().toISOString().slice(0, 7);
