@@ -35,6 +35,8 @@ private:
         std::size_t hits = 0;
         std::size_t misses = 0;
     };
+    std::size_t sum(std::size_t shard::*counter) const;
+
     static constexpr std::size_t shard_count = 16;
     std::size_t max_per_shard_;
     std::array<shard, shard_count> shards_;

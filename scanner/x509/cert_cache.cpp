@@ -42,22 +42,17 @@ parsed_cert cert_cache::parse(std::span<const unsigned char> der) {
     return parsed;
 }
 
-std::size_t cert_cache::hits() const {
+std::size_t cert_cache::sum(std::size_t shard::*counter) const {
     std::size_t n = 0;
     for (const auto& s : shards_) {
         std::lock_guard lock(s.mutex);
-        n += s.hits;
+        n += s.*counter;
     }
     return n;
 }
 
-std::size_t cert_cache::misses() const {
-    std::size_t n = 0;
-    for (const auto& s : shards_) {
-        std::lock_guard lock(s.mutex);
-        n += s.misses;
-    }
-    return n;
-}
+std::size_t cert_cache::hits() const { return sum(&shard::hits); }
+
+std::size_t cert_cache::misses() const { return sum(&shard::misses); }
 
 }  // namespace tlsaudit::x509
