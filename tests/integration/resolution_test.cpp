@@ -56,6 +56,9 @@ TEST_F(resolution, three_addresses_give_three_endpoints) {
         EXPECT_EQ(results[i]->ep.tgt.sni, "fleet.lab.test");
     }
     EXPECT_GE(dns_.query_count("fleet.lab.test"), 1u);
+    // The servers count a handshake after their side of it: wait for the count, do not sleep.
+    EXPECT_TRUE(servers_.wait_for(
+        port_, [](const lab::endpoint_stats& s) { return s.handshakes >= 3; }, std::chrono::seconds(5)));
     for (const auto* address : {"127.0.0.1", "127.0.0.2", "127.0.0.3"})
         EXPECT_EQ(servers_.stats(port_, address).handshakes, 1u) << address;
 }
