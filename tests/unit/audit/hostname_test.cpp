@@ -41,8 +41,8 @@ TEST(hostname, refused_wildcard_forms) {
 }
 
 TEST(hostname, ip_literals_match_ip_sans_only) {
-    const auto c = with_sans({"127.0.0.1"}, {"10.0.0.1", "2001:db8::1"});
-    EXPECT_TRUE(hostname_matches(c, "10.0.0.1"));
+    const auto c = with_sans({"127.0.0.1"}, {"192.0.2.1", "2001:db8::1"});
+    EXPECT_TRUE(hostname_matches(c, "192.0.2.1"));
     EXPECT_TRUE(hostname_matches(c, "2001:DB8:0:0::1"));
     EXPECT_TRUE(hostname_matches(c, "[2001:db8::1]"));
     EXPECT_FALSE(hostname_matches(c, "127.0.0.1"));  // a dNSName holding an IP is not an IP SAN
@@ -51,8 +51,8 @@ TEST(hostname, ip_literals_match_ip_sans_only) {
 TEST(hostname, common_name_only_without_any_san) {
     EXPECT_TRUE(hostname_matches(with_sans({}, {}, "legacy.example"), "legacy.example"));
     EXPECT_FALSE(hostname_matches(with_sans({"other.example"}, {}, "legacy.example"), "legacy.example"));
-    EXPECT_FALSE(hostname_matches(with_sans({}, {"10.0.0.1"}, "legacy.example"), "legacy.example"));
-    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "10.0.0.1"), "10.0.0.1"));
+    EXPECT_FALSE(hostname_matches(with_sans({}, {"192.0.2.1"}, "legacy.example"), "legacy.example"));
+    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "192.0.2.1"), "192.0.2.1"));
 }
 
 }  // namespace

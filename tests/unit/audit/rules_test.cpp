@@ -171,18 +171,18 @@ endpoint_result node(const std::string& host, const std::string& address, const 
 
 TEST(deployment, tracker_reports_once_per_name) {
     deployment_tracker tracker;
-    tracker.add(node("a.example", "10.0.0.1", "1"));
-    tracker.add(node("b.example", "10.0.0.5", "7"));
-    tracker.add(node("a.example", "10.0.0.2", "1"));
-    tracker.add(node("b.example", "10.0.0.6", "7"));
-    tracker.add(node("a.example", "10.0.0.3", "2"));
-    auto failed = node("a.example", "10.0.0.4", "3");
+    tracker.add(node("a.example", "127.0.3.1", "1"));
+    tracker.add(node("b.example", "127.0.3.5", "7"));
+    tracker.add(node("a.example", "127.0.3.2", "1"));
+    tracker.add(node("b.example", "127.0.3.6", "7"));
+    tracker.add(node("a.example", "127.0.3.3", "2"));
+    auto failed = node("a.example", "127.0.3.4", "3");
     failed.cap.error = scan_error{"connect", "refused", ""};
     tracker.add(failed);
     const auto names = tracker.finish(default_catalogue());
     ASSERT_EQ(names.size(), 1u);
     EXPECT_EQ(names[0].tgt.host, "a.example");
-    EXPECT_THAT(names[0].addresses, ElementsAre("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+    EXPECT_THAT(names[0].addresses, ElementsAre("127.0.3.1", "127.0.3.2", "127.0.3.3"));
     ASSERT_THAT(ids(names[0].findings), ElementsAre("inconsistent-deployment"));
 }
 
