@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -72,27 +73,30 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
                                         const catalogue& rules);
 
 // Collects, across the threads of a scan, what each address of each target served,
-// and yields one name_result per target with at least two successful endpoints.
-// Memory: a few hashes per endpoint until finish() (see README, "Auditing chains").
+// and judges a name as soon as all of its endpoints are in (each result carries the
+// target's address_count). Memory: only names with several addresses whose endpoints
+// are still in flight are held, so it stays flat however long the input is.
 class deployment_tracker {
 public:
-    // Thread-safe. Endpoints that failed or served nothing are ignored.
-    void add(const endpoint_result& result);
-    // Name-level results in first-seen order; only names whose nodes disagree carry a
-    // finding (nodes that agree produce nothing). Call once, after every add().
+    // Thread-safe. Every endpoint of a target counts towards its completion, failed ones
+    // included (they serve nothing, so they are not compared). Returns the name's result
+    // when this was the target's last endpoint and its successful nodes disagree.
+    std::optional<name_result> add(const endpoint_result& result, const catalogue& rules);
+    // Judges the names whose endpoints did not all arrive (an interrupted scan) on what
+    // did, and forgets everything. Call once, after every add().
     std::vector<name_result> finish(const catalogue& rules);
 
 private:
-    // Chains are interned: each endpoint costs its address and a chain number.
     struct entry {
         target tgt;
-        std::vector<std::pair<std::string, std::size_t>> nodes;  // address, chains_ index
+        std::size_t expected = 0;  // the target's address_count
+        std::size_t seen = 0;      // endpoints added so far, failed ones included
+        std::vector<node_chain> nodes;  // the successful ones
     };
+    static std::optional<name_result> judge(entry& e, const catalogue& rules);
+
     std::mutex mutex_;
-    std::map<std::string, std::size_t> index_;        // target key -> entries_ position
-    std::vector<entry> entries_;
-    std::map<std::string, std::size_t> chain_index_;  // joined fingerprints -> chains_ position
-    std::vector<node_chain> chains_;                  // address left empty
+    std::unordered_map<std::string, entry> open_;  // target key -> endpoints so far
 };
 
 }  // namespace tlsaudit::audit

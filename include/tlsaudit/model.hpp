@@ -3,6 +3,7 @@
 // No stage includes another stage's headers: they share only these types.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,6 +81,10 @@ struct capture {
 struct endpoint {
     target tgt;
     std::string address;        // textual IP; empty when resolution failed
+    // How many endpoints the target produced in all (its resolved addresses; 1 when it
+    // failed before any address). Every endpoint of a target carries the same count, so a
+    // consumer knows when it has seen all of them.
+    std::size_t address_count = 1;
 };
 
 struct scan_result {

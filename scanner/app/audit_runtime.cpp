@@ -122,8 +122,11 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_);
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));
-    deployments_.add(result);
     return verdict;
+}
+
+std::optional<name_result> audit_runtime::track(const endpoint_result& result) {
+    return deployments_.add(result, rules_);
 }
 
 std::vector<name_result> audit_runtime::finish() { return deployments_.finish(rules_); }

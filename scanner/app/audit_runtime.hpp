@@ -51,11 +51,16 @@ public:
     audit_runtime& operator=(const audit_runtime&) = delete;
 
     // Validates (once per distinct chain) and audits `result`, appending the findings
-    // and setting rules_version; the result is also recorded for inconsistent-deployment.
-    // Thread-safe. Returns the verdict (null when nothing was served).
+    // and setting rules_version. Thread-safe. Returns the verdict (null when nothing was
+    // served).
     std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
 
-    // Name-level results (inconsistent-deployment) for every target seen; call once at
+    // Records an endpoint (failed ones too) for inconsistent-deployment; returns the
+    // name's result when this was its target's last endpoint and the addresses disagree.
+    // Thread-safe.
+    std::optional<name_result> track(const endpoint_result& result);
+
+    // Name-level results for targets whose endpoints did not all arrive; call once at
     // the end of the run.
     std::vector<name_result> finish();
 

@@ -83,6 +83,13 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         geo_enricher.enrich(result);
         if (saver) saver->save(result.cap.chain);
         const auto verdict = auditor.audit(result);  // findings before the record is written
+        if (auto name = auditor.track(result)) {
+            // The target's last address is in: its name record is written now, so nothing
+            // is held per name until the end of the scan.
+            ndjson.write(report::to_json(*name));
+            std::lock_guard lock(summary_mutex);
+            ++summary.inconsistent_names;
+        }
         if (!revocation_checker || result.cap.error || result.cap.chain.empty()) {
             write(result);
             return;
@@ -98,12 +105,11 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
     net::run_scan(options.net, next, sink);
     if (revocation_checker) revocation_checker->drain();
 
-    // Names: every endpoint of every target has been audited (and its record written), so
-    // the name records follow the endpoint records in the same stream (and its copy).
+    // Names whose endpoints did not all arrive (none in a finished scan).
     const auto names = auditor.finish();
     for (const auto& name : names) ndjson.write(report::to_json(name));
     ndjson_owner.reset();
-    summary.inconsistent_names = names.size();
+    summary.inconsistent_names += names.size();
     summary.validations = auditor.validations();
     summary.rules_version = auditor.rules().version;
     return summary;

@@ -43,50 +43,68 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
     return f;
 }
 
-void deployment_tracker::add(const endpoint_result& result) {
-    if (result.cap.error || result.cap.chain.empty()) return;
+namespace {
+
+node_chain node_of(const endpoint_result& result) {
     node_chain chain;
-    std::string key;
+    chain.address = result.ep.address;
     for (std::size_t i = 0; i < result.certs.size(); ++i) {
         const auto& info = result.certs[i].info;
         chain.chain_sha256.push_back(info ? info->sha256 : "unparsable#" + std::to_string(i));
-        key += chain.chain_sha256.back() + '|';
         if (i == 0 && info) chain.leaf_subject = info->subject;
         if (i > 0 && info) chain.intermediate_cns.push_back(info->subject_cn);
     }
-    std::lock_guard lock(mutex_);
-    auto [chain_it, new_chain] = chain_index_.try_emplace(std::move(key), chains_.size());
-    if (new_chain) chains_.push_back(std::move(chain));
-    auto [it, inserted] = index_.try_emplace(result.ep.tgt.key(), entries_.size());
-    if (inserted) entries_.push_back({result.ep.tgt, {}});
-    entries_[it->second].nodes.emplace_back(result.ep.address, chain_it->second);
+    return chain;
+}
+
+}  // namespace
+
+std::optional<name_result> deployment_tracker::judge(entry& e, const catalogue& rules) {
+    if (e.nodes.size() < 2) return std::nullopt;
+    const std::string& name = e.tgt.sni.empty() ? e.tgt.host : e.tgt.sni;
+    auto f = audit_deployment(fmt::format("{}:{}", name, e.tgt.port), e.nodes, rules);
+    if (!f) return std::nullopt;
+    name_result r;
+    r.tgt = std::move(e.tgt);
+    r.rules_version = rules.version;
+    for (const auto& n : e.nodes) r.addresses.push_back(n.address);
+    std::sort(r.addresses.begin(), r.addresses.end());
+    r.findings.push_back(std::move(*f));
+    return r;
+}
+
+std::optional<name_result> deployment_tracker::add(const endpoint_result& result, const catalogue& rules) {
+    if (result.ep.address_count < 2) return std::nullopt;  // one address cannot disagree with itself
+    const bool served = !result.cap.error && !result.cap.chain.empty();
+    std::optional<node_chain> node;
+    if (served) node = node_of(result);
+    entry done;
+    {
+        std::lock_guard lock(mutex_);
+        auto [it, inserted] = open_.try_emplace(result.ep.tgt.key());
+        entry& e = it->second;
+        if (inserted) {
+            e.tgt = result.ep.tgt;
+            e.expected = result.ep.address_count;
+        }
+        ++e.seen;
+        if (node) e.nodes.push_back(std::move(*node));
+        if (e.seen < e.expected) return std::nullopt;
+        done = std::move(e);
+        open_.erase(it);
+    }
+    return judge(done, rules);  // outside the lock: formatting the finding takes a while
 }
 
 std::vector<name_result> deployment_tracker::finish(const catalogue& rules) {
     std::lock_guard lock(mutex_);
     std::vector<name_result> out;
-    for (auto& e : entries_) {
-        if (e.nodes.size() < 2) continue;
-        std::vector<node_chain> nodes;
-        for (const auto& [address, chain] : e.nodes) {
-            nodes.push_back(chains_[chain]);
-            nodes.back().address = address;
-        }
-        const std::string& name = e.tgt.sni.empty() ? e.tgt.host : e.tgt.sni;
-        auto f = audit_deployment(fmt::format("{}:{}", name, e.tgt.port), nodes, rules);
-        if (!f) continue;
-        name_result r;
-        r.tgt = e.tgt;
-        r.rules_version = rules.version;
-        for (const auto& n : nodes) r.addresses.push_back(n.address);
-        std::sort(r.addresses.begin(), r.addresses.end());
-        r.findings.push_back(std::move(*f));
-        out.push_back(std::move(r));
+    for (auto& [key, e] : open_) {
+        if (auto r = judge(e, rules)) out.push_back(std::move(*r));
     }
-    entries_.clear();
-    index_.clear();
-    chains_.clear();
-    chain_index_.clear();
+    open_.clear();
+    // Unordered map: give the leftovers a stable order.
+    std::sort(out.begin(), out.end(), [](const name_result& a, const name_result& b) { return a.tgt.key() < b.tgt.key(); });
     return out;
 }
 

@@ -2,6 +2,7 @@
 // fixed number of worker coroutines that pull the next target from the shared source.
 
 #include "dns_resolver.hpp"
+#include "host_slots.hpp"
 #include "tls_client.hpp"
 
 #include <tlsaudit/net.hpp>
@@ -32,6 +33,7 @@ struct shared_state {
     asio::ssl::context tls;
     detail::rate_limiter limiter;
     detail::endpoint_limits limits;
+    detail::host_slots hosts;  // --per-host-concurrency
     std::mutex next_mutex;  // serialises the source: taken once per target, not per handshake
 
     std::optional<target> take() {
@@ -83,10 +85,19 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
     }
     for (const auto& address : addresses) {
         const time_point endpoint_started_at = utc_now();
-        capture cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+        capture cap;
+        try {
+            const auto slot = co_await s.hosts.acquire(address);
+            cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+        } catch (const std::exception& e) {
+            // Ends this address only: the target's other addresses are still scanned, so
+            // every one of its address_count endpoints is delivered.
+            cap = capture{};
+            cap.error = scan_error{"scan", error_codes::internal, e.what()};
+        }
         cap.scanned_at = endpoint_started_at;
         cap.timings.dns_ms = dns_ms;
-        s.sink(scan_result{endpoint{t, address}, std::move(cap)});
+        s.sink(scan_result{endpoint{t, address, addresses.size()}, std::move(cap)});
     }
 }
 
@@ -95,7 +106,8 @@ asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver) {
         try {
             co_await scan_target(s, resolver, *t);
         } catch (const std::exception& e) {
-            // A bug or resource exhaustion ends this target only; the scan goes on.
+            // A bug or resource exhaustion before any address was scanned ends this target
+            // only; the scan goes on.
             capture cap;
             cap.scanned_at = utc_now();
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
@@ -152,6 +164,7 @@ void run_scan(const scan_config& config, const target_source& next, const result
     shared_state s{config, next, sink, detail::make_client_context(config.alpn),
                    detail::rate_limiter(config.rate),
                    detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries},
+                   detail::host_slots(config.per_host_concurrency),
                    {}};
     std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min(threads, config.concurrency);

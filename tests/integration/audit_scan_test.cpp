@@ -169,13 +169,14 @@ protected:
                 result.certs.push_back(std::move(p));
             }
             runtime.audit(result);
+            if (auto name = runtime.track(result)) a.names.push_back(std::move(*name));
             std::string key = lines_.count(r.ep.tgt.input) ? lines_.at(r.ep.tgt.input) : r.ep.tgt.input;
             if (key == "fleet") key += "@" + r.ep.address;
             if (result.cap.error) key += " error " + result.cap.error->code;
             a.ids[key] = ids(result.findings);
             ++a.results;
         }
-        a.names = runtime.finish();
+        for (auto& name : runtime.finish()) a.names.push_back(std::move(name));
         a.validations = runtime.validations();
         return a;
     }

@@ -159,31 +159,55 @@ TEST(deployment, different_chains_behind_one_name) {
     EXPECT_FALSE(audit_deployment("x", std::span(nodes).first(2), default_catalogue()).has_value());
 }
 
-endpoint_result node(const std::string& host, const std::string& address, const std::string& leaf_tag) {
+endpoint_result node(const std::string& host, const std::string& address, const std::string& leaf_tag,
+                     std::size_t address_count) {
     endpoint_result r;
     r.ep.tgt.host = host;
     r.ep.tgt.sni = host;
     r.ep.address = address;
+    r.ep.address_count = address_count;
     r.cap.chain = {bytes{1}};
     r.certs = {parsed_cert{leaf(host, "Int", leaf_tag), {}}};
     return r;
 }
 
-TEST(deployment, tracker_reports_once_per_name) {
+TEST(deployment, tracker_judges_each_name_when_its_last_address_is_in) {
+    const auto& rules = default_catalogue();
     deployment_tracker tracker;
-    tracker.add(node("a.example", "127.0.3.1", "1"));
-    tracker.add(node("b.example", "127.0.3.5", "7"));
-    tracker.add(node("a.example", "127.0.3.2", "1"));
-    tracker.add(node("b.example", "127.0.3.6", "7"));
-    tracker.add(node("a.example", "127.0.3.3", "2"));
-    auto failed = node("a.example", "127.0.3.4", "3");
+    EXPECT_FALSE(tracker.add(node("a.example", "127.0.3.1", "1", 4), rules));
+    EXPECT_FALSE(tracker.add(node("b.example", "127.0.3.5", "7", 2), rules));
+    EXPECT_FALSE(tracker.add(node("a.example", "127.0.3.2", "1", 4), rules));
+    // b's two nodes agree: complete, nothing to report.
+    EXPECT_FALSE(tracker.add(node("b.example", "127.0.3.6", "7", 2), rules));
+    EXPECT_FALSE(tracker.add(node("a.example", "127.0.3.3", "2", 4), rules));
+    auto failed = node("a.example", "127.0.3.4", "3", 4);
     failed.cap.error = scan_error{"connect", "refused", ""};
-    tracker.add(failed);
-    const auto names = tracker.finish(default_catalogue());
+    const auto name = tracker.add(failed, rules);  // a's fourth and last endpoint
+    ASSERT_TRUE(name);
+    EXPECT_EQ(name->tgt.host, "a.example");
+    EXPECT_THAT(name->addresses, ElementsAre("127.0.3.1", "127.0.3.2", "127.0.3.3"));
+    ASSERT_THAT(ids(name->findings), ElementsAre("inconsistent-deployment"));
+    EXPECT_THAT(tracker.finish(rules), IsEmpty());  // nothing left open
+}
+
+TEST(deployment, single_address_targets_are_not_held) {
+    const auto& rules = default_catalogue();
+    deployment_tracker tracker;
+    // Same name, one address each (e.g. two ports): nothing to compare, nothing held.
+    EXPECT_FALSE(tracker.add(node("c.example", "127.0.3.7", "1", 1), rules));
+    EXPECT_FALSE(tracker.add(node("c.example", "127.0.3.8", "2", 1), rules));
+    EXPECT_THAT(tracker.finish(rules), IsEmpty());
+}
+
+TEST(deployment, an_interrupted_name_is_judged_at_finish) {
+    const auto& rules = default_catalogue();
+    deployment_tracker tracker;
+    EXPECT_FALSE(tracker.add(node("d.example", "127.0.3.9", "1", 3), rules));
+    EXPECT_FALSE(tracker.add(node("d.example", "127.0.3.10", "2", 3), rules));
+    const auto names = tracker.finish(rules);  // the third address never came
     ASSERT_EQ(names.size(), 1u);
-    EXPECT_EQ(names[0].tgt.host, "a.example");
-    EXPECT_THAT(names[0].addresses, ElementsAre("127.0.3.1", "127.0.3.2", "127.0.3.3"));
-    ASSERT_THAT(ids(names[0].findings), ElementsAre("inconsistent-deployment"));
+    EXPECT_EQ(names[0].tgt.host, "d.example");
+    EXPECT_THAT(tracker.finish(rules), IsEmpty());
 }
 
 }  // namespace
