@@ -20,6 +20,7 @@ struct scan_config {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{10000};
     double rate = 0;                       // new connections per second, all threads; 0: unlimited
+    std::size_t per_host_concurrency = 0;  // connections in flight to one IP address; 0: unlimited
     int retries = 1;                       // extra connection attempts after a failed connect
     bool ipv4_only = false;
     bool ipv6_only = false;
