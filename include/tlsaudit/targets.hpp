@@ -68,6 +68,7 @@ namespace tlsaudit::targets {
 struct parse_options {
     std::vector<std::uint16_t> ports{443};   // non-empty, no 0 (else std::invalid_argument)
     bool allow_large_cidr = false;   // allow blocks larger than a /16 (IPv4) or 65536 addresses (IPv6)
+    bool dedupe = true;              // false: every target as listed, and no memory per target
 };
 
 // What a line, or the next step of a reader, yields.
@@ -82,6 +83,7 @@ using item = std::variant<target, input_error, end_of_input>;
 // of the keys, 11-23 bytes per distinct target whatever the name lengths (~16 MB for a
 // million). Two distinct keys sharing a hash would make the second be skipped as a
 // duplicate; the probability is about n^2/2^65 (3e-8 for a million targets), negligible.
+// With dedupe off nothing is remembered and memory is flat in the input length.
 // The stream's failure or end ends the input. The stream must outlive the reader.
 // Not thread-safe: callers that share a reader serialise calls to next().
 class reader {

@@ -35,6 +35,8 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
         ->check(CLI::Range(1, 65535))
         ->delimiter(',');
     cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16");
+    cmd.add_flag("--no-dedupe{false}", p.parse.dedupe,
+                 "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)");
     cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses");
     cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses")->excludes("--ipv4-only");
     cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port] or [IPv6]:port")
@@ -42,6 +44,10 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_option("-c,--concurrency", p.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
         ->check(CLI::Range(1, 100000));
+    cmd.add_option("--per-host-concurrency", p.net.per_host_concurrency,
+                   "At most N connections in flight to one IP address (0: no limit)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 100000));
     cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per core)")->check(CLI::Range(0, 256));
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
         ->check(CLI::NonNegativeNumber);

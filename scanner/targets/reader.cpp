@@ -73,7 +73,7 @@ item reader::next()
     for (;;) {
         while (!self.pending.done()) {
             target t = self.pending.next();
-            if (self.seen.insert(t.key())) return t;
+            if (!self.opts.dedupe || self.seen.insert(t.key())) return t;
         }
         if (self.ended) return end_of_input{};
         // One byte over the limit is enough to know a line is too long.

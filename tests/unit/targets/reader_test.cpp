@@ -60,6 +60,16 @@ TEST(reader, duplicates_yield_once)
     EXPECT_EQ(t[1].line_no, 5u);
 }
 
+TEST(reader, without_dedupe_every_listed_target_is_returned)
+{
+    parse_options opts;
+    opts.dedupe = false;
+    const auto t = targets_of(read_all("a.example\nA.EXAMPLE.\na.example:443\n", opts));
+    ASSERT_EQ(t.size(), 3u);
+    EXPECT_EQ(t[2].key(), t[0].key());
+    EXPECT_EQ(t[2].line_no, 3u);
+}
+
 TEST(reader, duplicates_across_cidr_and_ports)
 {
     parse_options opts;

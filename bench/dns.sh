@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# DNS throughput: tlsaudit resolving N distinct names through c-ares against a loopback
+# dnsmasq that this script starts and stops. Every name resolves to an address in
+# 127.3.0.0/16 whose port 9 refuses at once, so the run is bound by resolution, not by
+# handshakes; the same addresses as IP literals give the resolver-free baseline.
+# Talks only to 127.0.0.0/8. See bench/README.md.
+#
+#   bench/dns.sh [--names N] [--concurrency C] [--build DIR]
+set -euo pipefail
+
+names=100000
+concurrency=1000
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build/release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --names) names=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --build) build=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+tlsaudit=$build/scanner/app/tlsaudit
+command -v dnsmasq >/dev/null || { echo "missing dnsmasq: run bench/setup.sh" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "missing /usr/bin/time: run bench/setup.sh" >&2; exit 2; }
+if [ ! -x "$tlsaudit" ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j2 --target tlsaudit >/dev/null
+fi
+
+work=$(mktemp -d /tmp/tlsaudit-dns.XXXXXX)
+dns_pid=
+cleanup() {
+  [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+awk -v n="$names" 'BEGIN { for (i = 0; i < n; i++) printf "127.3.%d.%d n%d.dnsbench.test\n", int(i / 250) % 250, 1 + i % 250, i }' \
+  >"$work/hosts"
+awk '{ print $2 ":9" }' "$work/hosts" >"$work/names.txt"
+awk '{ print $1 ":9" }' "$work/hosts" | sort -u >"$work/addresses.txt"
+
+# Local answers only: no upstream, no /etc/hosts, no cache to warm (answers come from the file).
+port=$((20000 + RANDOM % 20000))
+dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll --addn-hosts="$work/hosts" \
+  --listen-address=127.0.3.53 --bind-interfaces --port="$port" --cache-size=10000 \
+  --dns-forward-max=10000 --local=/dnsbench.test/ --pid-file= --user=root 2>"$work/dnsmasq.err" &
+dns_pid=$!
+for _ in $(seq 1 100); do
+  if dig +short +time=1 +tries=1 -p "$port" @127.0.3.53 n0.dnsbench.test >/dev/null 2>&1; then break; fi
+  kill -0 "$dns_pid" 2>/dev/null || { cat "$work/dnsmasq.err" >&2; exit 3; }
+  sleep 0.1
+done
+
+run() {  # NAME FILE EXTRA...: wall s, user+sys s, peak RSS KiB
+  local name=$1 file=$2; shift 2
+  /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$tlsaudit" scan "$file" -c "$concurrency" --retries 0 \
+    --resolver "127.0.3.53:$port" --ndjson "$work/$name.ndjson" --no-revocation --no-geoip --fail-on none -q "$@" \
+    2>"$work/$name.err" || true
+  read -r w u s m <"$work/$name.time"
+  local dns_errors refused
+  dns_errors=$(grep -c '"code":"dns"' "$work/$name.ndjson" || true)
+  refused=$(grep -c '"code":"refused"' "$work/$name.ndjson" || true)
+  printf '| %s | %s | %s | %s | %s | %.0f | %s |\n' "$name" "$(wc -l <"$file")" "$refused" "$dns_errors" "$w" \
+    "$(echo "$(wc -l <"$file") / $w" | bc -l)" "$((m / 1024))"
+}
+
+echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $names names, concurrency $concurrency, dnsmasq on 127.0.3.53"
+echo
+echo "| run | targets | resolved (refused at port 9) | dns errors | wall s | targets/s | peak RSS MiB |"
+echo "|---|---|---|---|---|---|---|"
+run "names, A only (-4)" "$work/names.txt" -4
+run "names, A + AAAA" "$work/names.txt"
+run "IP literals (no DNS)" "$work/addresses.txt"
