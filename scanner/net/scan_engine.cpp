@@ -83,7 +83,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
     }
     for (const auto& address : addresses) {
         const time_point endpoint_started_at = utc_now();
-        capture cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+        capture cap = co_await detail::scan_endpoint(s.tls, address, t, s.limits, s.limiter);
         cap.scanned_at = endpoint_started_at;
         cap.timings.dns_ms = dns_ms;
         s.sink(scan_result{endpoint{t, address}, std::move(cap)});
@@ -151,7 +151,8 @@ void run_scan(const scan_config& config, const target_source& next, const result
     if (config.concurrency == 0) throw std::invalid_argument("concurrency must be at least 1");
     shared_state s{config, next, sink, detail::make_client_context(config.alpn),
                    detail::rate_limiter(config.rate),
-                   detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries},
+                   detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
+                                           config.starttls_timeout},
                    {}};
     std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min(threads, config.concurrency);
