@@ -39,7 +39,8 @@ json::object target_json(const target& t) {
                         {"line", t.line_no},
                         {"host", str(t.host)},
                         {"port", t.port},
-                        {"sni", t.sni.empty() ? json::value(nullptr) : json::value(str(t.sni))}};
+                        {"sni", t.sni.empty() ? json::value(nullptr) : json::value(str(t.sni))},
+                        {"starttls", t.starttls.empty() ? json::value(nullptr) : json::value(str(t.starttls))}};
 }
 
 json::object chain_entry(const bytes& der, const parsed_cert& parsed) {
@@ -137,7 +138,8 @@ json::object to_json(const endpoint_result& r) {
     }
     o["timings_ms"] = json::object{{"dns", optional_ms(cap.timings.dns_ms)},
                                    {"connect", optional_ms(cap.timings.connect_ms)},
-                                   {"handshake", optional_ms(cap.timings.handshake_ms)}};
+                                   {"handshake", optional_ms(cap.timings.handshake_ms)},
+                                   {"starttls", optional_ms(cap.timings.starttls_ms)}};
     o["attempts"] = cap.attempts;
     o["stapled_ocsp"] = cap.stapled_ocsp.empty() ? json::value(nullptr)
                                                  : json::value(x509::base64_encode(cap.stapled_ocsp));

@@ -23,9 +23,13 @@ struct target {
     bool host_is_ip = false;
     std::uint64_t line_no = 0;  // 1-based line of the input this target came from
     std::string input;          // the input line, trimmed (for reports)
+    // STARTTLS protocol spoken before the handshake ("smtp", "imap", "pop3", "ftp",
+    // "xmpp", "postgres", "ldap"; see starttls.hpp); empty: TLS from the first byte.
+    std::string starttls;
 
-    // Identity used to scan each target once: host, port and SNI.
-    std::string key() const { return host + '|' + std::to_string(port) + '|' + sni; }
+    // Identity used to scan each target once: host, port, SNI and STARTTLS protocol (the
+    // same port scanned directly and via STARTTLS is two targets).
+    std::string key() const { return host + '|' + std::to_string(port) + '|' + sni + '|' + starttls; }
 };
 
 // A line of input that could not be understood. The scan goes on.
@@ -38,7 +42,7 @@ struct input_error {
 // Why a target or endpoint produced no chain. `code` is one of the stable strings
 // listed in error_codes below; `detail` is free text (may hold server-controlled text).
 struct scan_error {
-    std::string stage;   // "dns", "connect", "handshake"
+    std::string stage;   // "dns", "connect", "starttls", "handshake"
     std::string code;
     std::string detail;
 };
@@ -49,6 +53,11 @@ inline constexpr const char* refused = "refused";
 inline constexpr const char* unreachable = "unreachable";
 inline constexpr const char* timeout_connect = "timeout-connect";
 inline constexpr const char* timeout_handshake = "timeout-handshake";
+inline constexpr const char* timeout_starttls = "timeout-starttls";
+// The server answered the STARTTLS exchange but declined, or does not offer STARTTLS.
+inline constexpr const char* starttls_refused = "starttls-refused";
+// The server's STARTTLS replies were not understood (not that protocol, or malformed).
+inline constexpr const char* starttls_protocol = "starttls-protocol";
 inline constexpr const char* tls_alert = "tls-alert";
 inline constexpr const char* protocol_error = "protocol-error";
 inline constexpr const char* reset = "reset";
@@ -62,6 +71,7 @@ struct phase_timings {
     std::optional<double> dns_ms;
     std::optional<double> connect_ms;
     std::optional<double> handshake_ms;
+    std::optional<double> starttls_ms;  // the STARTTLS exchange, when there was one
 };
 
 // What one TLS endpoint served, byte for byte, or why it served nothing.

@@ -19,6 +19,7 @@ struct scan_config {
     std::chrono::milliseconds dns_timeout{5000};
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds starttls_timeout{10000};  // the whole STARTTLS exchange (targets with starttls)
     double rate = 0;                       // new connections per second, all threads; 0: unlimited
     std::size_t per_host_concurrency = 0;  // connections in flight to one IP address; 0: unlimited
     int retries = 1;                       // extra connection attempts after a failed connect

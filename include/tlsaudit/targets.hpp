@@ -5,7 +5,9 @@
 //   host                      example.com, bücher.example (IDNA A-label), 192.0.2.1, 2001:db8::1
 //   host:port                 example.com:8443, 192.0.2.1:443
 //   [v6addr] / [v6addr]:port  [2001:db8::1]:443
-//   URL                       https://example.com[:port][/path][?query][#fragment]   (scheme https only)
+//   URL                       https://example.com[:port][/path][?query][#fragment]
+//                             STARTTLS URL: smtp:// imap:// pop3:// ftp:// xmpp:// postgres://
+//                             (postgresql://) ldap://, e.g. smtp://mail.example.com:587
 //   CIDR                      192.0.2.0/28, 2001:db8::/124        (expanded lazily)
 //   CIDR with a port          192.0.2.0/28:8443, 2001:db8::/124:8443, [2001:db8::]/124:8443
 //   options                   any of the above followed by whitespace-separated key=value
@@ -33,8 +35,16 @@
 //    ("2001:db8::1" never means host "2001:db8:" port 1): a port needs brackets. IPv4
 //    accepts exactly four decimal parts without leading zeros; zone ids are refused.
 //  - Ports: decimal 1..65535; "host:" / 0 / 65536 / non-numeric are input errors.
-//  - URLs: scheme "https" in any case; other schemes and "user@" are input errors; the
-//    path, query and fragment are ignored; IPv6 hosts need brackets.
+//  - URLs: scheme "https" or a STARTTLS scheme, in any case; other schemes and "user@"
+//    are input errors; the path, query and fragment are ignored; IPv6 hosts need
+//    brackets. A STARTTLS scheme sets target::starttls and, without a port, means that
+//    protocol's well-known port (smtp 25, imap 143, pop3 110, ftp 21, xmpp 5222,
+//    postgres 5432, ldap 389); an https:// URL is direct TLS whatever options.starttls.
+//  - STARTTLS (options.starttls) for lines without a scheme: "" direct TLS; a protocol
+//    name (see starttls.hpp) for every such target; "auto" by each target's port (25
+//    and 587 smtp, 143 imap, 110 pop3, 21 ftp, 5222 xmpp, 5432 postgres, 389 ldap, any
+//    other port direct TLS). A protocol name does not change options.ports: the CLI
+//    passes the protocol's port there when --port is not given.
 //  - CIDR ADDR/LEN[:PORT]: every address of the block in ascending order, the IPv4
 //    network and broadcast addresses included (a service may listen on any address;
 //    filtering is the caller's choice); for each address, each port in order. A block
@@ -51,7 +61,7 @@
 // to 256 bytes at a character boundary, and in both input_error::input and
 // target::input control characters and invalid bytes are escaped as \xNN (safe to print
 // and to embed in reports). Nothing here throws on bad input; an invalid parse_options
-// (empty ports, or port 0 in it) throws std::invalid_argument.
+// (empty ports, port 0 in it, or an unknown starttls name) throws std::invalid_argument.
 
 #include <tlsaudit/model.hpp>
 
@@ -69,6 +79,7 @@ struct parse_options {
     std::vector<std::uint16_t> ports{443};   // non-empty, no 0 (else std::invalid_argument)
     bool allow_large_cidr = false;   // allow blocks larger than a /16 (IPv4) or 65536 addresses (IPv6)
     bool dedupe = true;              // false: every target as listed, and no memory per target
+    std::string starttls;            // "", "auto" or a protocol name (see "STARTTLS" above)
 };
 
 // What a line, or the next step of a reader, yields.

@@ -34,6 +34,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_option("-p,--port", p.parse.ports, "Port(s) for lines that name none (default 443)")
         ->check(CLI::Range(1, 65535))
         ->delimiter(',');
+    add_starttls_options(cmd, p.parse, o.starttls);
     cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16");
     cmd.add_flag("--no-dedupe{false}", p.parse.dedupe,
                  "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)");
@@ -89,6 +90,7 @@ void apply_timeouts(scan_command_options& options) {
     options.pipeline.net.dns_timeout = seconds_to_ms(options.dns_timeout_s);
     options.pipeline.net.connect_timeout = seconds_to_ms(options.connect_timeout_s);
     options.pipeline.net.handshake_timeout = seconds_to_ms(options.handshake_timeout_s);
+    apply_starttls_options(options.starttls, options.pipeline.parse, options.pipeline.net);
 }
 
 int run_scan_command(scan_command_options& options) {

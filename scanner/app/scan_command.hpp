@@ -3,6 +3,7 @@
 
 #include "pipeline.hpp"
 #include "report_command.hpp"
+#include "starttls_options.hpp"
 
 #include <CLI/App.hpp>
 
@@ -16,6 +17,7 @@ struct scan_command_options {
     double connect_timeout_s = 5;
     double handshake_timeout_s = 10;
     double dns_timeout_s = 5;
+    starttls_settings starttls;     // --starttls, --starttls-timeout (starttls_options.hpp)
     report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
 };
 

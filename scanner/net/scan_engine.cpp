@@ -88,7 +88,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         capture cap;
         try {
             const auto slot = co_await s.hosts.acquire(address);
-            cap = co_await detail::scan_endpoint(s.tls, address, t.port, t.sni, s.limits, s.limiter);
+            cap = co_await detail::scan_endpoint(s.tls, address, t, s.limits, s.limiter);
         } catch (const std::exception& e) {
             // Ends this address only: the target's other addresses are still scanned, so
             // every one of its address_count endpoints is delivered.
@@ -163,7 +163,8 @@ void run_scan(const scan_config& config, const target_source& next, const result
     if (config.concurrency == 0) throw std::invalid_argument("concurrency must be at least 1");
     shared_state s{config, next, sink, detail::make_client_context(config.alpn),
                    detail::rate_limiter(config.rate),
-                   detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries},
+                   detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
+                                           config.starttls_timeout},
                    detail::host_slots(config.per_host_concurrency),
                    {}};
     std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -2,6 +2,7 @@
 
 #include "error_classify.hpp"
 #include "handshake_observer.hpp"
+#include "starttls.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -112,9 +113,10 @@ std::chrono::nanoseconds rate_limiter::reserve() {
     return std::chrono::nanoseconds(slot - now);
 }
 
-asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address,
-                                       std::uint16_t port, const std::string& sni,
+asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address, const target& t,
                                        const endpoint_limits& limits, rate_limiter& limiter) {
+    const std::uint16_t port = t.port;
+    const std::string& sni = t.sni;
     capture cap;
     auto executor = co_await asio::this_coro::executor;
     const tcp::endpoint peer(asio::ip::make_address(address), port);
@@ -144,6 +146,19 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
         if (cap.error->code == error_codes::refused) co_return cap;  // a definite answer
     }
     if (cap.error) co_return cap;
+
+    if (!t.starttls.empty()) {
+        const auto started = clock::now();
+        auto failed = co_await run_starttls(stream->next_layer(), t.starttls, sni.empty() ? t.host : sni,
+                                            limits.starttls_timeout);
+        cap.timings.starttls_ms = elapsed_ms(started);
+        if (failed) {
+            cap.error = std::move(*failed);
+            boost::system::error_code ignored;
+            stream->next_layer().close(ignored);
+            co_return cap;
+        }
+    }
 
     SSL* ssl = stream->native_handle();
     handshake_observer observer;

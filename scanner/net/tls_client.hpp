@@ -1,5 +1,6 @@
 #pragma once
-// One endpoint: connect, TLS handshake with SNI and status_request, capture what was served.
+// One endpoint: connect, STARTTLS when the target asks for it, TLS handshake with SNI and
+// status_request, capture what was served.
 // Verification is off on purpose: a scanner records the chains a browser would reject.
 
 #include "asio_fwd.hpp"
@@ -38,11 +39,12 @@ struct endpoint_limits {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{10000};
     int retries = 1;
+    std::chrono::milliseconds starttls_timeout{10000};
 };
 
+// Scans `address` on t.port, sending t.sni and speaking t.starttls first when set.
 // Never throws for network or TLS failures: they are classified into capture::error.
-asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address,
-                                       std::uint16_t port, const std::string& sni,
+asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address, const target& t,
                                        const endpoint_limits& limits, rate_limiter& limiter);
 
 }  // namespace tlsaudit::net::detail

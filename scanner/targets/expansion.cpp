@@ -1,5 +1,7 @@
 #include "expansion.hpp"
 
+#include <tlsaudit/starttls.hpp>
+
 #include <utility>
 
 namespace tlsaudit::targets::detail {
@@ -16,6 +18,7 @@ target expansion::next()
 {
     target result = plan_.proto;
     result.port = plan_.ports[port_index_];
+    if (plan_.starttls_by_port) result.starttls = starttls::protocol_for_port(result.port);
     if (plan_.cidr) result.host = format_ip(current_);
 
     if (++port_index_ == plan_.ports.size()) {

@@ -6,6 +6,8 @@
 #include "target_token.hpp"
 #include "text.hpp"
 
+#include <tlsaudit/starttls.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -89,6 +91,9 @@ void check_options(const parse_options& opts)
     if (std::find(opts.ports.begin(), opts.ports.end(), std::uint16_t{0}) != opts.ports.end()) {
         throw std::invalid_argument("parse_options::ports holds port 0");
     }
+    if (!opts.starttls.empty() && opts.starttls != "auto" && !starttls::find_protocol(opts.starttls)) {
+        throw std::invalid_argument("parse_options::starttls: unknown protocol '" + opts.starttls + "'");
+    }
 }
 
 parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts)
@@ -126,6 +131,13 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     plan.cidr = s.cidr;
     plan.ports = s.port ? std::vector<std::uint16_t>{*s.port} : opts.ports;
     plan.proto.port = plan.ports.front();
+    if (s.starttls) {
+        plan.proto.starttls = std::move(*s.starttls);  // the URL's scheme decides
+    } else if (opts.starttls == "auto") {
+        plan.starttls_by_port = true;
+    } else if (const auto p = starttls::find_protocol(opts.starttls)) {
+        plan.proto.starttls = p->name;
+    }
     return plan;
 }
 

@@ -21,6 +21,7 @@ struct line_plan {
     target proto;                      // host, sni, host_is_ip, line_no, input filled in
     std::optional<cidr_block> cidr;
     std::vector<std::uint16_t> ports;  // the port written on the line, else options.ports
+    bool starttls_by_port = false;     // --starttls auto: proto.starttls chosen per port
 };
 
 // Nothing (blank or comment-only line), a plan, or an error.
@@ -31,8 +32,9 @@ using parsed_line = std::variant<std::monostate, line_plan, input_error>;
 // prefix of an over-long line. `opts` must have passed check_options().
 parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts);
 
-// Throws std::invalid_argument when `opts.ports` is empty or holds port 0: a caller's
-// mistake, not an input error.
+// Throws std::invalid_argument when `opts.ports` is empty or holds port 0, or
+// `opts.starttls` is not "", "auto" or a protocol name: a caller's mistake, not an
+// input error.
 void check_options(const parse_options& opts);
 
 }  // namespace tlsaudit::targets::detail

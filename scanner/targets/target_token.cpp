@@ -3,6 +3,8 @@
 #include "hostname.hpp"
 #include "text.hpp"
 
+#include <tlsaudit/starttls.hpp>
+
 #include <algorithm>
 #include <utility>
 
@@ -24,7 +26,7 @@ outcome<target_spec> with_port(target_spec spec, std::string_view port_text)
 
 target_spec ip_spec(const ip_address& address)
 {
-    return target_spec{format_ip(address), true, std::nullopt, std::nullopt};
+    return target_spec{format_ip(address), true, std::nullopt, std::nullopt, std::nullopt};
 }
 
 // "LEN" or "LEN:PORT" after the '/' of a CIDR block.
@@ -33,7 +35,7 @@ outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after
     const std::size_t colon = after_slash.find(':');
     auto block = make_cidr(network, after_slash.substr(0, colon), allow_large);
     if (auto* f = std::get_if<failure>(&block)) return std::move(*f);
-    target_spec spec{format_ip(network), true, std::nullopt, std::get<cidr_block>(block)};
+    target_spec spec{format_ip(network), true, std::nullopt, std::get<cidr_block>(block), std::nullopt};
     if (colon == std::string_view::npos) return spec;
     return with_port(std::move(spec), after_slash.substr(colon + 1));
 }
@@ -62,7 +64,7 @@ outcome<target_spec> host_spec(std::string_view host)
     if (const auto v4 = parse_ipv4(host)) return ip_spec(*v4);
     auto name = normalise_hostname(host);
     if (auto* f = std::get_if<failure>(&name)) return std::move(*f);
-    return target_spec{std::move(std::get<std::string>(name)), false, std::nullopt, std::nullopt};
+    return target_spec{std::move(std::get<std::string>(name)), false, std::nullopt, std::nullopt, std::nullopt};
 }
 
 outcome<target_spec> authority(std::string_view text, context where, bool allow_large)
@@ -114,8 +116,11 @@ outcome<target_spec> url(std::string_view token, std::size_t separator)
 {
     const std::string_view scheme = token.substr(0, separator);
     if (!is_scheme(scheme)) return failure{"invalid URL scheme " + quote(scheme)};
-    if (to_lower_ascii(scheme) != "https") {
-        return failure{"URL scheme " + quote(to_lower_ascii(scheme)) + " is not supported; only https:// URLs are"};
+    const std::string lower = to_lower_ascii(scheme);
+    const auto scheme_protocol = starttls::find_protocol(lower);
+    if (lower != "https" && !scheme_protocol) {
+        return failure{"URL scheme " + quote(lower) +
+                       " is not supported (https, smtp, imap, pop3, ftp, xmpp, postgres, ldap are)"};
     }
     const std::string_view rest = token.substr(separator + scheme_separator.size());
     const std::string_view host_port = rest.substr(0, rest.find_first_of("/?#"));
@@ -123,7 +128,12 @@ outcome<target_spec> url(std::string_view token, std::size_t separator)
         return failure{"user information ('user@') is not allowed in a URL"};
     }
     if (host_port.empty()) return failure{"URL has no host"};
-    return authority(host_port, context::url, false);
+    auto spec = authority(host_port, context::url, false);
+    if (auto* s = std::get_if<target_spec>(&spec)) {
+        s->starttls = scheme_protocol ? std::string(scheme_protocol->name) : std::string();
+        if (scheme_protocol && !s->port) s->port = scheme_protocol->port;
+    }
+    return spec;
 }
 
 }  // namespace

@@ -17,6 +17,9 @@ struct target_spec {
     bool host_is_ip = false;
     std::optional<std::uint16_t> port;
     std::optional<cidr_block> cidr;    // set for ADDR/LEN; host is then the network
+    // Set by a URL: "" for https://, the protocol for a STARTTLS scheme (whose
+    // well-known port is then in `port` when the URL names none).
+    std::optional<std::string> starttls;
 };
 
 // Syntax decisions (see targets.hpp for the user-facing list):
@@ -25,7 +28,7 @@ struct target_spec {
 //  - CIDR is ADDR/LEN with an optional :PORT after the length, for both families:
 //    "192.0.2.0/28:8443", "2001:db8::/124:8443" (unambiguous: the port follows the '/'),
 //    or with brackets "[2001:db8::]/124:8443".
-//  - URLs: only "https" (any case); the authority ends at '/', '?' or '#'; path, query and
+//  - URLs: "https" or a STARTTLS scheme (any case, see targets.hpp); the authority ends at '/', '?' or '#'; path, query and
 //    fragment are ignored; "user@" is refused (credentials do not belong in a target
 //    list); an IPv6 host needs brackets; no CIDR.
 outcome<target_spec> parse_target_token(std::string_view token, bool allow_large_cidr);

@@ -1,6 +1,7 @@
 #include <tlsaudit/lab/tls_server.hpp>
 
 #include "sessions.hpp"
+#include "starttls_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -160,6 +161,7 @@ struct server_pool::impl {
         std::vector<asio::ip::address> parsed;
         for (const auto& a : addresses) parsed.push_back(loopback_address(a));
 
+        detail::check_starttls(config.starttls);
         std::shared_ptr<detail::tls_state> tls;
         if (config.b == behaviour::tls) {
             tls = std::make_shared<detail::tls_state>(detail::make_tls_context(config));

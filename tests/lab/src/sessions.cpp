@@ -1,4 +1,5 @@
 #include "sessions.hpp"
+#include "starttls_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -83,6 +84,10 @@ asio::awaitable<void> send_then_close(tcp::socket& socket, asio::const_buffer da
 }
 
 asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
+    if (!ep.config.starttls.protocol.empty()) {
+        const bool go_on = co_await serve_starttls(socket, ep.config.starttls);
+        if (!go_on) co_return;
+    }
     if (ep.config.response_delay.count() > 0) {
         // Latency emulation for benchmarks: hold the ClientHello before answering it.
         auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);

@@ -11,6 +11,7 @@
 // else is refused with std::invalid_argument. Nothing here connects anywhere.
 
 #include <tlsaudit/lab/key.hpp>
+#include <tlsaudit/lab/starttls_server.hpp>
 #include <tlsaudit/model.hpp>
 
 #include <openssl/prov_ssl.h>  // TLS1_VERSION ... TLS1_3_VERSION
@@ -69,6 +70,8 @@ struct server_config {
     // behaviour::tls: wait this long after the ClientHello arrives before answering it
     // (benchmarks emulate a round-trip time this way where tc netem is unavailable).
     std::chrono::milliseconds response_delay{0};
+    // behaviour::tls: speak this STARTTLS protocol before the handshake (starttls_server.hpp).
+    starttls_config starttls{};
 };
 
 // Counters of one endpoint (or the sum over the addresses of a port).

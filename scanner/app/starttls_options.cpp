@@ -1,0 +1,34 @@
+#include "starttls_options.hpp"
+
+#include <tlsaudit/starttls.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace tlsaudit::app {
+
+void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls_settings& settings) {
+    std::map<std::string, std::string> names{{"auto", "auto"}, {"postgresql", "postgres"}};
+    for (const auto& p : starttls::protocols) names.emplace(std::string(p.name), std::string(p.name));
+    cmd.add_option("--starttls", parse.starttls,
+                   "Speak PROTO before TLS on lines without a URL scheme (smtp, imap, pop3, ftp, xmpp, postgres, "
+                   "ldap), or 'auto' by port")
+        ->option_text("PROTO")
+        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+    cmd.add_option("--starttls-timeout", settings.timeout_s, "Seconds for the STARTTLS exchange")
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 600.0));
+    settings.port_option = cmd.get_option("--port");
+}
+
+void apply_starttls_options(const starttls_settings& settings, targets::parse_options& parse,
+                            net::scan_config& net) {
+    net.starttls_timeout = std::chrono::milliseconds(static_cast<long long>(settings.timeout_s * 1000.0));
+    const auto protocol = starttls::find_protocol(parse.starttls);
+    if (protocol && settings.port_option && settings.port_option->count() == 0) parse.ports = {protocol->port};
+}
+
+}  // namespace tlsaudit::app

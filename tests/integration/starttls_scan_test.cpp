@@ -1,0 +1,145 @@
+// STARTTLS end to end: the real parser and scanner against lab servers that speak each
+// protocol, then serve a chain that must be captured byte for byte.
+
+#include "scan_support.hpp"
+
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::testing {
+namespace {
+
+const std::vector<std::string> all_protocols{"smtp", "imap", "pop3", "ftp", "xmpp", "postgres", "ldap"};
+
+class starttls_scan : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        hierarchy_ = new lab::hierarchy(lab::make_hierarchy(
+            {.kind = lab::key_kind::ec_p256, .leaf_dns_names = {"mail.lab.test"}, .key_index = 0}));
+    }
+    static void TearDownTestSuite() {
+        delete hierarchy_;
+        hierarchy_ = nullptr;
+    }
+
+    std::uint16_t start(const std::string& protocol, lab::starttls_answer answer = lab::starttls_answer::proceed) {
+        lab::server_config config;
+        config.chain = hierarchy_->served_chain();
+        config.leaf_key = hierarchy_->leaf.k;
+        config.starttls = {.protocol = protocol, .answer = answer};
+        return servers_.start(std::move(config));
+    }
+
+    static scan_result scan_one(const std::string& line, net::scan_config config = quick_config(),
+                                const targets::parse_options& parse = {}) {
+        auto out = scan_text(line + "\n", config, parse);
+        EXPECT_TRUE(out.input_errors.empty()) << (out.input_errors.empty() ? "" : out.input_errors[0].message);
+        EXPECT_EQ(out.results.size(), 1u);
+        return out.results.empty() ? scan_result{} : std::move(out.results.front());
+    }
+
+    static lab::hierarchy* hierarchy_;
+    lab::server_pool servers_{1};
+};
+
+lab::hierarchy* starttls_scan::hierarchy_ = nullptr;
+
+TEST_F(starttls_scan, every_protocol_serves_its_chain_byte_for_byte) {
+    for (const auto& protocol : all_protocols) {
+        SCOPED_TRACE(protocol);
+        const auto port = start(protocol);
+        const auto r = scan_one(fmt::format("{}://127.0.0.1:{} sni=mail.lab.test", protocol, port));
+        EXPECT_EQ(r.ep.tgt.starttls, protocol);
+        ASSERT_FALSE(r.cap.error) << r.cap.error->code << ": " << r.cap.error->detail;
+        EXPECT_EQ(r.cap.chain, hierarchy_->served_chain()) << "served chain not captured byte for byte";
+        EXPECT_EQ(r.cap.protocol, "TLSv1.3");
+        EXPECT_TRUE(r.cap.timings.starttls_ms.has_value());
+        EXPECT_TRUE(r.cap.timings.handshake_ms.has_value());
+        const auto stats = servers_.stats(port);
+        EXPECT_EQ(stats.handshakes, 1u);
+        EXPECT_EQ(stats.last_sni, "mail.lab.test");
+    }
+}
+
+TEST_F(starttls_scan, option_and_auto_select_the_protocol) {
+    const auto port = start("imap");
+    targets::parse_options parse;
+    parse.starttls = "imap";
+    const auto by_option = scan_one(fmt::format("127.0.0.1:{}", port), quick_config(), parse);
+    ASSERT_FALSE(by_option.cap.error) << by_option.cap.error->detail;
+    EXPECT_EQ(by_option.cap.chain, hierarchy_->served_chain());
+
+    // Without STARTTLS the same server's greeting is not TLS.
+    const auto direct = scan_one(fmt::format("127.0.0.1:{}", port));
+    ASSERT_TRUE(direct.cap.error);
+    EXPECT_EQ(direct.cap.error->stage, "handshake");
+    EXPECT_TRUE(direct.cap.chain.empty());
+}
+
+TEST_F(starttls_scan, refusals_are_classified_for_every_protocol) {
+    for (const auto& protocol : all_protocols) {
+        SCOPED_TRACE(protocol);
+        const auto port = start(protocol, lab::starttls_answer::refuse);
+        const auto r = scan_one(fmt::format("{}://127.0.0.1:{}", protocol, port));
+        ASSERT_TRUE(r.cap.error);
+        EXPECT_EQ(r.cap.error->stage, "starttls");
+        EXPECT_EQ(r.cap.error->code, "starttls-refused") << r.cap.error->detail;
+        EXPECT_FALSE(r.cap.error->detail.empty());
+        EXPECT_TRUE(r.cap.chain.empty());
+        EXPECT_EQ(servers_.stats(port).handshakes, 0u);
+    }
+}
+
+TEST_F(starttls_scan, another_protocol_is_starttls_protocol) {
+    for (const auto& protocol : all_protocols) {
+        SCOPED_TRACE(protocol);
+        const auto port = start(protocol, lab::starttls_answer::other_protocol);
+        const auto r = scan_one(fmt::format("{}://127.0.0.1:{}", protocol, port));
+        ASSERT_TRUE(r.cap.error);
+        EXPECT_EQ(r.cap.error->stage, "starttls");
+        EXPECT_EQ(r.cap.error->code, "starttls-protocol") << r.cap.error->detail;
+    }
+}
+
+TEST_F(starttls_scan, silent_server_times_out_in_the_starttls_phase) {
+    lab::server_config config;
+    config.b = lab::behaviour::silent;
+    const auto port = servers_.start(std::move(config));
+    auto fast = quick_config();
+    fast.starttls_timeout = std::chrono::milliseconds(300);
+    const auto r = scan_one(fmt::format("smtp://127.0.0.1:{}", port), fast);
+    ASSERT_TRUE(r.cap.error);
+    EXPECT_EQ(r.cap.error->stage, "starttls");
+    EXPECT_EQ(r.cap.error->code, "timeout-starttls");
+    ASSERT_TRUE(r.cap.timings.starttls_ms);
+    EXPECT_GE(*r.cap.timings.starttls_ms, 290.0);
+}
+
+TEST_F(starttls_scan, server_closing_during_the_exchange_is_closed) {
+    lab::server_config config;
+    config.b = lab::behaviour::close_after_hello;  // reads the first bytes, then FIN
+    const auto port = servers_.start(std::move(config));
+    const auto r = scan_one(fmt::format("postgres://127.0.0.1:{}", port));
+    ASSERT_TRUE(r.cap.error);
+    EXPECT_EQ(r.cap.error->stage, "starttls");
+    EXPECT_EQ(r.cap.error->code, "closed");
+}
+
+TEST(starttls_lab, unknown_protocol_is_refused_by_the_lab) {
+    lab::server_pool pool(1);
+    lab::server_config config;
+    config.b = lab::behaviour::silent;
+    config.starttls.protocol = "gopher";
+    EXPECT_THROW(pool.start(std::move(config)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing
