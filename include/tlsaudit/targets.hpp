@@ -54,6 +54,7 @@
 // (empty ports, or port 0 in it) throws std::invalid_argument.
 
 #include <tlsaudit/model.hpp>
+#include <tlsaudit/shard.hpp>  // --shard: membership, hash, target_line
 
 #include <cstdint>
 #include <istream>
