@@ -3,6 +3,7 @@
 
 #include "pipeline.hpp"
 #include "report_command.hpp"
+#include "shard_options.hpp"
 
 #include <CLI/App.hpp>
 
@@ -17,6 +18,7 @@ struct scan_command_options {
     double handshake_timeout_s = 10;
     double dns_timeout_s = 5;
     report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
+    selection_options selection;    // --shard, --shards, --dry-run (shard_options.hpp)
 };
 
 // Adds the options every scanning subcommand shares (network, limits, outputs).
