@@ -11,6 +11,8 @@ packages=(
   # report tests: headless Chromium for the HTML report, node for the validators
   # (scripts/report-test-tools.sh installs them from npm at test time), junitparser
   chromium nodejs python3 python3-junitparser
+  # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
+  python3-yaml
 )
 # npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -64,6 +64,7 @@
 // (empty ports, port 0 in it, or an unknown starttls name) throws std::invalid_argument.
 
 #include <tlsaudit/model.hpp>
+#include <tlsaudit/shard.hpp>  // --shard: membership, hash, target_line
 
 #include <cstdint>
 #include <istream>

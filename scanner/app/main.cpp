@@ -1,6 +1,7 @@
 // tlsaudit: find every TLS endpoint affected by a CA change, and prove it.
 
 #include "check_command.hpp"
+#include "config_file.hpp"
 #include "demo_command.hpp"
 #include "exit_codes.hpp"
 #include "report_command.hpp"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     demo_command_options demo_options;
     check_command_options check_options;
     auto* scan = setup_scan(app, scan_options);
+    setup_config_file(app, *scan);  // --config FILE (scan options)
     auto* demo = setup_demo(app, demo_options);
     auto* check = setup_check(app, check_options);
     report_command_options report_options;

@@ -48,11 +48,13 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         for (;;) {
             auto item = reader.next();
             if (auto* t = std::get_if<target>(&item)) {
+                if (!targets::in_shard(*t, options.shard)) continue;
                 ++summary.targets;
                 if (options.progress) options.progress->target_started();
                 return std::move(*t);
             }
             if (auto* e = std::get_if<input_error>(&item)) {
+                if (!targets::in_shard(*e, options.shard)) continue;  // shard 0 reports them
                 ndjson.write(*e);
                 ++summary.input_errors;
                 continue;

@@ -23,6 +23,7 @@ namespace tlsaudit::app {
 
 struct pipeline_options {
     targets::parse_options parse;
+    targets::shard shard;                             // --shard / --shards (shard_options.hpp)
     net::scan_config net;
     std::string ndjson = "-";                         // "-": stdout
     std::optional<std::filesystem::path> save_chains;

@@ -1,5 +1,6 @@
 #include "scan_command.hpp"
 
+#include "dry_run.hpp"
 #include "exit_codes.hpp"
 #include "limits.hpp"
 
@@ -7,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -78,11 +80,16 @@ CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
         ->required();
     add_scan_options(*cmd, options);
     add_report_output_options(*cmd, options.reports);
+    add_selection_options(*cmd, options.selection);
     cmd->get_option("--ndjson")->each([&options](const std::string&) { options.reports.ndjson_given = true; });
     cmd->footer(R"(Examples:
   tlsaudit scan domains.txt --ndjson scan.ndjson
   printf 'example.com\n192.0.2.0/30:8443\n' | tlsaudit scan - -c 200
-  tlsaudit scan hosts.txt --port 443,8443 --ipv4-only --save-chains chains/)");
+  tlsaudit scan hosts.txt --port 443,8443 --ipv4-only --save-chains chains/
+  tlsaudit scan hosts.txt --shard 2/8 --dry-run
+  tlsaudit scan --config samples/tlsaudit.toml hosts.txt --concurrency 50
+Options may also come from a TOML file: --config FILE (keys are the long option names
+above; command-line flags win over the file, the file over the defaults).)");
     return cmd;
 }
 
@@ -94,8 +101,8 @@ void apply_timeouts(scan_command_options& options) {
 }
 
 int run_scan_command(scan_command_options& options) {
+    options.pipeline.shard = resolve_shard(options.selection, std::getenv("JOB_COMPLETION_INDEX"));
     apply_timeouts(options);
-    ensure_descriptor_limit(options.pipeline.net.concurrency);
     std::ifstream file;
     std::istream* input = &std::cin;
     if (options.input != "-") {
@@ -103,6 +110,9 @@ int run_scan_command(scan_command_options& options) {
         if (!file) throw config_error("cannot read target file " + options.input);
         input = &file;
     }
+    if (options.selection.dry_run)
+        return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
+    ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     const auto summary = run_pipeline(*input, options.pipeline);
     reports.stop_progress();

@@ -4,6 +4,7 @@
 #include "pipeline.hpp"
 #include "report_command.hpp"
 #include "starttls_options.hpp"
+#include "shard_options.hpp"
 
 #include <CLI/App.hpp>
 
@@ -19,6 +20,7 @@ struct scan_command_options {
     double dns_timeout_s = 5;
     starttls_settings starttls;     // --starttls, --starttls-timeout (starttls_options.hpp)
     report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
+    selection_options selection;    // --shard, --shards, --dry-run (shard_options.hpp)
 };
 
 // Adds the options every scanning subcommand shares (network, limits, outputs).

@@ -1,0 +1,41 @@
+#include "dry_run.hpp"
+
+#include <fmt/format.h>
+
+#include <istream>
+#include <stdexcept>
+#include <variant>
+
+namespace tlsaudit::app {
+
+dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& parse, const targets::shard& shard,
+                           std::FILE* out, std::FILE* errors) {
+    targets::reader reader(input, parse);
+    dry_run_counts counts;
+    for (auto item = reader.next(); !std::holds_alternative<targets::end_of_input>(item); item = reader.next()) {
+        if (const auto* t = std::get_if<target>(&item)) {
+            if (!targets::in_shard(*t, shard)) continue;
+            fmt::print(out, "{}\n", targets::target_line(*t));
+            ++counts.targets;
+        } else if (const auto* e = std::get_if<input_error>(&item)) {
+            if (!targets::in_shard(*e, shard)) continue;
+            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, e->message, e->input);
+            ++counts.input_errors;
+        }
+    }
+    if (std::fflush(out) != 0 || std::ferror(out)) throw std::runtime_error("cannot write the dry-run targets");
+    return counts;
+}
+
+int dry_run_scan(std::istream& input, const targets::parse_options& parse, const targets::shard& shard, bool quiet) {
+    const auto counts = run_dry_run(input, parse, shard, stdout, stderr);
+    if (!quiet) {
+        const std::string which =
+            shard.count > 1 ? fmt::format(" in shard {}/{}", shard.index, shard.count) : std::string();
+        fmt::print(stderr, "tlsaudit: dry run: {} targets{}, {} input errors; nothing was resolved or scanned\n",
+                   counts.targets, which, counts.input_errors);
+    }
+    return 0;
+}
+
+}  // namespace tlsaudit::app

@@ -1,0 +1,134 @@
+// --config FILE through the real binary: precedence, the committed sample, errors.
+
+#include "ops_support.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace tlsaudit::testing {
+namespace {
+
+namespace json = boost::json;
+
+class config_file : public ops_dir {
+protected:
+    // The options of the scan-start record of a scan of an empty target list (nothing
+    // is contacted), run with `args`.
+    json::object effective_options(const std::string& args) {
+        const auto out = (dir_ / "scan.ndjson").string();
+        std::filesystem::remove(out);
+        const auto r = run_tlsaudit(fmt::format("{} --ndjson '{}' -q --no-revocation --no-geoip", args, out));
+        EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+        const auto lines = lines_of(read_file(out));
+        if (lines.empty()) return {};
+        auto start = json::parse(lines.front()).as_object();
+        EXPECT_EQ(start.at("type"), "scan-start");
+        return start.at("options").as_object();
+    }
+    std::string empty_ = write("empty.txt", "");
+};
+
+TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) {
+    const auto config = write("audit.toml",
+                              "# scheduled audit\n"
+                              "concurrency = 7          # overridden below\n"
+                              "retries = 3\n"
+                              "port = [8443,\n        9443]   # a list over two lines\n"
+                              "ipv4-only = true\n"
+                              "dns-timeout = 2.5\n"
+                              "fail-on = 'medium'\n");
+    auto o = effective_options(fmt::format("scan --config '{}' '{}' --concurrency 9", config, empty_));
+    EXPECT_EQ(o.at("concurrency"), 9);                     // command line
+    EXPECT_EQ(o.at("retries"), 3);                         // file
+    EXPECT_EQ(json::serialize(o.at("ports")), "[8443,9443]");
+    EXPECT_EQ(o.at("ipv4_only"), true);
+    EXPECT_EQ(o.at("dns_timeout_ms"), 2500);
+    EXPECT_EQ(o.at("fail_on"), "medium");
+    EXPECT_EQ(o.at("threads"), 0);                         // default
+    EXPECT_EQ(o.at("handshake_timeout_ms"), 10000);        // default
+
+    // A list on the command line replaces the file's list; --config may precede `scan`.
+    o = effective_options(fmt::format("--config '{}' scan '{}' --port 1 --retries 0", config, empty_));
+    EXPECT_EQ(json::serialize(o.at("ports")), "[1]");
+    EXPECT_EQ(o.at("retries"), 0);
+    EXPECT_EQ(o.at("concurrency"), 7);
+
+    // Without the file, the defaults.
+    o = effective_options(fmt::format("scan '{}'", empty_));
+    EXPECT_EQ(o.at("concurrency"), 1000);
+    EXPECT_EQ(o.at("retries"), 1);
+    EXPECT_EQ(o.at("ipv4_only"), false);
+}
+
+TEST_F(config_file, flags_and_the_target_list_come_from_the_file_unless_given) {
+    const auto list = write("list.txt", "a.example.com\n");
+    const auto other = write("other.txt", "b.example.com:8443\n");
+    const auto config = write("f.toml", fmt::format("targets = \"{}\"\nipv6-only = false\nport = 444\n", list));
+    auto r = run_tlsaudit(fmt::format("scan --config '{}' --dry-run -q", config));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "a.example.com:444\n");
+    r = run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run -q", config, other));
+    EXPECT_EQ(r.out, "b.example.com:8443\n");
+    // A flag the file sets false and the command line sets: the command line wins.
+    const auto o = effective_options(fmt::format("scan --config '{}' '{}' -6", config, empty_));
+    EXPECT_EQ(o.at("ipv6_only"), true);
+}
+
+TEST_F(config_file, the_committed_sample_loads) {
+    const std::string sample = TLSAUDIT_SOURCE_DIR "/samples/tlsaudit.toml";
+    ASSERT_TRUE(std::filesystem::exists(sample));
+    const auto list = write("list.txt", "www.example.com\n");
+    const auto r = run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run -q", sample, list));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "www.example.com:443\nwww.example.com:8443\n");  // the sample's ports
+    // The sample's report paths are for a real host: point them here.
+    const auto o = effective_options(fmt::format("scan --config '{0}' '{1}' --json '{2}/r.json' --html '{2}/r.html' "
+                                                 "--sarif '{2}/r.sarif'",
+                                                 sample, empty_, dir_.string()));
+    EXPECT_EQ(o.at("concurrency"), 500);
+    EXPECT_EQ(o.at("fail_on"), "high");
+}
+
+TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {
+    struct bad_case {
+        const char* text;
+        const char* message;
+    };
+    const bad_case cases[] = {
+        {"concurency = 5\n", "f.toml:1: unknown key concurency: not an option of tlsaudit scan (did you mean concurrency?)"},
+        {"# c\n\nport = [443,\n  8443\n", "f.toml:3: the array of port opened on line 3 is not closed"},
+        {"retries = 1\nndjson = \"x.ndjson\n", "f.toml:2: unterminated string in the value of ndjson"},
+        {"[scan]\nconcurrency = 5\n", "f.toml:1: tables ([section]) are not supported"},
+        {"\nconcurrency 5\n", "f.toml:2: expected `concurrency = VALUE`"},
+        {"retries = 1\nretries = 2\n", "f.toml:2: retries is already set on line 1"},
+        {"ndjson = out.ndjson\n", "f.toml:1: the value of ndjson must be a \"quoted string\", a number, true/false or an [array]"},
+        {"scan.concurrency = 5\n", "f.toml:1: dotted keys are not supported"},
+        {"concurrency = 5 6\n", "f.toml:1: unexpected '6' after the value of concurrency"},
+        {"port = [[443]]\n", "f.toml:1: nested arrays are not supported"},
+        {"config = \"other.toml\"\n", "f.toml:1: unknown key config"},
+        {"xyzzy = 1\n", "f.toml:1: unknown key xyzzy: not an option of tlsaudit scan (keys are long option names"},
+        {"concurrency = 0\n", "--concurrency"},  // CLI11's own validation of the value
+    };
+    for (const auto& c : cases) {
+        const auto config = write("f.toml", c.text);
+        const auto r = run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run", config, empty_));
+        EXPECT_EQ(r.exit_code, 2) << c.text;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.text << "\n" << r.err;
+        EXPECT_EQ(r.out, "") << c.text;
+    }
+}
+
+TEST_F(config_file, only_for_scan_and_only_existing_files) {
+    const auto config = write("f.toml", "concurrency = 5\n");
+    auto r = run_tlsaudit(fmt::format("--config '{}' report '{}'", config, empty_));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("a config file holds scan options; use it with tlsaudit scan"), std::string::npos) << r.err;
+    r = run_tlsaudit(fmt::format("report --config '{}' '{}'", config, empty_));
+    EXPECT_EQ(r.exit_code, 2);
+    r = run_tlsaudit(fmt::format("scan --config '{}/missing.toml' '{}' --dry-run", dir_.string(), empty_));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("missing.toml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

@@ -1,0 +1,64 @@
+#pragma once
+// Helpers for the sharding, dry-run and config-file tests of the real binary.
+
+#include "cli_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::testing {
+
+// A fresh directory per test, removed afterwards.
+class ops_dir : public ::testing::Test {
+protected:
+    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                                 fmt::format("tlsaudit-ops-{}-{}", ::getpid(),
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ops_dir() { std::filesystem::create_directories(dir_); }  // members may write files
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    std::string write(const std::string& name, const std::string& text) const {
+        const auto path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << text;
+        return path.string();
+    }
+};
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+// Sets an environment variable for the binaries the test starts, restoring it after.
+class scoped_env {
+public:
+    scoped_env(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        if (value) ::setenv(name, value, 1);
+        else ::unsetenv(name);
+    }
+    ~scoped_env() {
+        if (old_) ::setenv(name_, old_->c_str(), 1);
+        else ::unsetenv(name_);
+    }
+    scoped_env(const scoped_env&) = delete;
+    scoped_env& operator=(const scoped_env&) = delete;
+
+private:
+    const char* name_;
+    std::optional<std::string> old_;
+};
+
+}  // namespace tlsaudit::testing
