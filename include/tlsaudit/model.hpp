@@ -63,6 +63,10 @@ inline constexpr const char* protocol_error = "protocol-error";
 inline constexpr const char* reset = "reset";
 inline constexpr const char* closed = "closed";
 inline constexpr const char* not_tls = "not-tls";
+// The server's certificate list exceeded the client's limit (net::max_certificate_message).
+inline constexpr const char* chain_too_large = "chain-too-large";
+// A served certificate is not valid DER; the chain is still kept on the capture.
+inline constexpr const char* bad_certificate = "bad-certificate";
 inline constexpr const char* excluded = "excluded";  // address family filtered out
 inline constexpr const char* internal = "internal";  // a bug or resource exhaustion in the scanner
 }  // namespace error_codes

@@ -62,7 +62,7 @@ shard_parse parse_shard(std::string_view text);
 shard_parse shard_from_index(std::uint64_t count, const char* index_value);
 
 // The target as a line that parses back to the same target: "host:port" or
-// "[v6addr]:port", followed by " sni=NAME" when the SNI differs from the host (an IP
+// "[v6addr]:port" (behind "proto://" for STARTTLS), followed by " sni=NAME" when the SNI differs from the host (an IP
 // literal with an SNI override).
 std::string target_line(const target& t);
 

@@ -4,6 +4,7 @@
 #include "exit_codes.hpp"
 
 #include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/report/terminal.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,22 +26,28 @@ std::string_view origin_name(cert_origin o) {
     return "?";
 }
 
+// Everything printed here that comes from the certificates (subjects, error texts that
+// quote them, finding messages) goes through terminal_safe: a subject may hold escape
+// sequences meant for the terminal.
 void print_report(const check_command_options& o, const endpoint_result& r, const chain_verdict* v,
                   const audit_runtime& runtime) {
-    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {:%Y-%m-%dT%H:%M:%SZ}, rules {})\n", o.file,
-               r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : o.host, runtime.at(),
-               runtime.rules().version);
+    using report::terminal_safe;
+    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {:%Y-%m-%dT%H:%M:%SZ}, rules {})\n",
+               terminal_safe(o.file), r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s",
+               o.host.empty() ? "-" : terminal_safe(o.host), runtime.at(), terminal_safe(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
-            fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin), v->path[i].info.subject);
+            fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
+                       terminal_safe(v->path[i].info.subject));
         fmt::print(stderr, "  trust: {}\n",
-                   v->trusted ? "trusted" : "not trusted (" + (v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+                   v->trusted ? "trusted"
+                              : "not trusted (" + terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
     fmt::print(stderr, "  status: {}\n", audit::status_of(r));
     for (const auto& f : r.findings) {
         const std::string where = f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
-        fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), f.id, where, f.message,
-                   f.remediation);
+        fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,
+                   terminal_safe(f.message), terminal_safe(f.remediation));
     }
 }
 

@@ -1,12 +1,17 @@
 #include "error_classify.hpp"
 
+#include "tls_client.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <fmt/format.h>
+
+#include <memory>
 
 namespace tlsaudit::net::detail {
 namespace {
@@ -24,6 +29,18 @@ bool is_not_tls_reason(int reason) {
     default:
         return false;
     }
+}
+
+// Position of the first served certificate OpenSSL cannot decode, or -1. Only run
+// after a failed handshake, so the hot path parses nothing twice.
+int first_invalid_certificate(const std::vector<bytes>& chain) {
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        const unsigned char* p = chain[i].data();
+        const std::unique_ptr<X509, decltype(&X509_free)> cert(
+            d2i_X509(nullptr, &p, static_cast<long>(chain[i].size())), &X509_free);
+        if (!cert || p != chain[i].data() + chain[i].size()) return static_cast<int>(i);
+    }
+    return -1;
 }
 
 std::string hex(const unsigned char* data, std::size_t n) {
@@ -57,13 +74,29 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
         return {"handshake", error_codes::not_tls,
                 "the server's first bytes are not a TLS record: " + hex(obs.first_bytes, sizeof obs.first_bytes)};
     }
+    if (obs.chain) {
+        if (const int bad = first_invalid_certificate(*obs.chain); bad >= 0) {
+            ERR_clear_error();  // d2i_X509's complaints are not this connection's error queue
+            return {"handshake", error_codes::bad_certificate,
+                    fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad,
+                                obs.chain->size())};
+        }
+    }
     if (ec == aerr::connection_reset || ec == aerr::broken_pipe)
         return {"handshake", error_codes::reset, ec.message()};
     if (ec == aerr::eof || ec == boost::asio::ssl::error::stream_truncated)
         return {"handshake", error_codes::closed, "connection closed by the server during the handshake"};
     if (ec.category() == aerr::get_ssl_category()) {
-        const auto reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+        const auto packed = static_cast<unsigned long>(ec.value());
+        // Reason numbers are per library: ASN1_R_TOO_LONG equals SSL_R_HTTPS_PROXY_REQUEST.
+        const auto reason = ERR_GET_LIB(packed) == ERR_LIB_SSL ? ERR_GET_REASON(packed) : 0;
         if (is_not_tls_reason(reason)) return {"handshake", error_codes::not_tls, ec.message()};
+        // Oversized message after the ServerHello and before any certificate arrived: the
+        // Certificate message (or a TLS 1.3 CertificateRequest, under the same limit). Its
+        // length was refused from the header, before OpenSSL buffered the body.
+        if (reason == SSL_R_EXCESSIVE_MESSAGE_SIZE && obs.server_hello_seen && !obs.chain)
+            return {"handshake", error_codes::chain_too_large,
+                    fmt::format("the server's certificate message exceeds the {} KiB limit", max_certificate_message / 1024)};
         return {"handshake", error_codes::protocol_error, ec.message()};
     }
     return {"handshake", error_codes::protocol_error, ec.message()};

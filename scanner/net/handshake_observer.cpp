@@ -8,6 +8,7 @@
 namespace tlsaudit::net::detail {
 namespace {
 
+constexpr unsigned char handshake_server_hello = 2;
 constexpr unsigned char handshake_certificate = 11;
 
 void on_message(int write_p, int version, int content_type, const void* buf, std::size_t len,
@@ -32,6 +33,7 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
         }
         break;
     case SSL3_RT_HANDSHAKE:
+        if (!data.empty() && data[0] == handshake_server_hello) obs.server_hello_seen = true;
         if (!obs.chain && !obs.chain_malformed && !data.empty() && data[0] == handshake_certificate) {
             obs.chain = parse_certificate_message(data, version == TLS1_3_VERSION);
             obs.chain_malformed = !obs.chain;

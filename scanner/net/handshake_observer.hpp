@@ -14,6 +14,7 @@ namespace tlsaudit::net::detail {
 struct handshake_observer {
     std::optional<std::vector<bytes>> chain;  // from the first Certificate message received
     bool chain_malformed = false;
+    bool server_hello_seen = false;           // a ServerHello message arrived whole
     int alert_level = 0;                      // of the first alert received (2: fatal)
     int alert_description = -1;
     bool header_seen = false;

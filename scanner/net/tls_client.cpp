@@ -91,6 +91,7 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
     SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT |
                                     SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_max_cert_list(native, max_certificate_message);
     if (!alpn.empty()) {
         auto wire = alpn_wire(alpn);
         if (SSL_CTX_set_alpn_protos(native, wire.data(), static_cast<unsigned int>(wire.size())) != 0)
@@ -176,12 +177,13 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
     auto outcome = co_await (stream->async_handshake(asio::ssl::stream_base::client, use_tuple) ||
                              timer.async_wait(use_tuple));
     cap.timings.handshake_ms = elapsed_ms(started);
-    if (observer.chain) cap.chain = std::move(*observer.chain);
     if (outcome.index() == 1) {
         cap.error = timeout_error("handshake", limits.handshake_timeout);
     } else if (auto [ec] = std::get<0>(outcome); ec) {
-        cap.error = classify_handshake_error(ec, observer);
-    } else {
+        cap.error = classify_handshake_error(ec, observer);  // reads observer.chain
+    }
+    if (observer.chain) cap.chain = std::move(*observer.chain);
+    if (!cap.error) {
         fill_session_details(ssl, cap);
         if (cap.chain.empty()) cap.chain = peer_chain(ssl);
     }

@@ -23,6 +23,14 @@ namespace tlsaudit::net::detail {
 // Throws std::runtime_error when OpenSSL refuses the configuration.
 asio::ssl::context make_client_context(const std::vector<std::string>& alpn);
 
+// The largest Certificate message the client accepts (OpenSSL's max_cert_list, default
+// 100 KiB): room for a 200-certificate chain, while bounding what one hostile server can
+// make the scanner hold (a small multiple of this per connection: OpenSSL's message
+// buffer, its parsed certificates and the captured copy). OpenSSL checks the length in
+// the message header before buffering the body; larger messages fail with
+// error_codes::chain_too_large.
+inline constexpr long max_certificate_message = 1024 * 1024;
+
 // Spaces connection starts evenly to at most `per_second`; shared by all threads, lock-free.
 class rate_limiter {
 public:

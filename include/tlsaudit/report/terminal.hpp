@@ -10,10 +10,12 @@
 
 namespace tlsaudit::report {
 
-// `text` safe to print on a terminal: C0 controls, DEL, C1 controls (U+0080-U+009F),
-// and the bidirectional overrides/isolates (U+202A-U+202E, U+2066-U+2069) are replaced
-// by visible escapes (\x1b, \u{202e}); backslash is doubled. Invalid UTF-8 becomes
-// U+FFFD first.
+// `text` safe to print on a terminal: C0 controls (so ESC, CR and LF too), DEL, C1
+// controls (U+0080-U+009F), the bidirectional marks (U+061C, U+200E, U+200F), the line
+// and paragraph separators (U+2028, U+2029) and the bidirectional embeddings, overrides
+// and isolates (U+202A-U+202E, U+2066-U+2069) are replaced by visible escapes (\x1b,
+// \u{202e}); backslash is doubled, so an escape can never be forged. Invalid UTF-8
+// becomes U+FFFD first.
 std::string terminal_safe(std::string_view text);
 
 struct summary_options {

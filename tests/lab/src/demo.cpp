@@ -187,6 +187,8 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     b.broken("silent", "accepts, never answers the ClientHello", behaviour::silent, "timeout-handshake");
     b.broken("http", "speaks plain HTTP", behaviour::http, "not-tls");
     b.broken("alert", "answers with a fatal handshake_failure alert", behaviour::alert, "tls-alert");
+    b.broken("bad-der", "serves a certificate that is not valid DER", behaviour::bad_der, "bad-certificate");
+    b.broken("huge-cert", "sends a 1 MiB certificate", behaviour::huge_certificate, "chain-too-large");
 }
 
 demo_lab::~demo_lab() = default;

@@ -99,6 +99,10 @@ std::string_view to_string(behaviour b) noexcept {
     case behaviour::alert: return "alert";
     case behaviour::garbage: return "garbage";
     case behaviour::drip: return "drip";
+    case behaviour::bad_der: return "bad_der";
+    case behaviour::huge_certificate: return "huge_certificate";
+    case behaviour::reset_mid_handshake: return "reset_mid_handshake";
+    case behaviour::record: return "record";
     }
     return "unknown";
 }
@@ -131,6 +135,7 @@ struct server_pool::impl {
             total.failed += s.failed;
             total.active += s.active;
             if (!s.last_sni.empty()) total.last_sni = s.last_sni;
+            if (!s.received.empty()) total.received = s.received;
         }
         return total;
     }

@@ -41,8 +41,17 @@ private:
     endpoint_state& ep_;
 };
 
-// One TLS record when the first byte is a handshake record, otherwise whatever came
-// first. False when the peer closed or failed before that.
+// Reads and discards until the peer closes or fails.
+asio::awaitable<void> drain(tcp::socket& socket) {
+    std::array<unsigned char, 4096> buf{};
+    for (;;) {
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_tuple);
+        if (ec) co_return;
+    }
+}
+
+}  // namespace
+
 // (No co_await inside an if condition in this file: with g++ 12,
 // `if (co_await a(s)) co_await b(s);` was seen to hand b a corrupted reference.)
 asio::awaitable<bool> read_client_hello(tcp::socket& socket) {
@@ -60,23 +69,14 @@ asio::awaitable<bool> read_client_hello(tcp::socket& socket) {
     }
 }
 
-// Reads and discards until the peer closes or fails.
-asio::awaitable<void> drain(tcp::socket& socket) {
-    std::array<unsigned char, 4096> buf{};
-    for (;;) {
-        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf), use_tuple);
-        if (ec) co_return;
-    }
-}
-
-// Clean close: FIN first, then wait for the peer's FIN so that no unread data turns
-// our close into a RST.
 asio::awaitable<void> close_cleanly(tcp::socket& socket) {
     boost::system::error_code ignored;
     socket.shutdown(tcp::socket::shutdown_send, ignored);
     co_await drain(socket);
     socket.close(ignored);
 }
+
+namespace {
 
 asio::awaitable<void> send_then_close(tcp::socket& socket, asio::const_buffer data) {
     auto [ec, n] = co_await asio::async_write(socket, data, use_tuple);
@@ -202,6 +202,7 @@ endpoint_stats endpoint_state::snapshot() const {
     s.active = active.load();
     std::lock_guard lock(sni_mutex);
     s.last_sni = last_sni;
+    s.received = received;
     return s;
 }
 
@@ -217,6 +218,10 @@ asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep, tcp::
     case behaviour::alert: co_await serve_alert(std::move(socket)); break;
     case behaviour::garbage: co_await serve_garbage(std::move(socket)); break;
     case behaviour::drip: co_await serve_drip(std::move(socket), ep->config.drip_interval); break;
+    case behaviour::bad_der:
+    case behaviour::huge_certificate:
+    case behaviour::reset_mid_handshake:
+    case behaviour::record: co_await serve_raw(*ep, std::move(socket)); break;
     }
 }
 

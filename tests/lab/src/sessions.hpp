@@ -40,6 +40,7 @@ struct endpoint_state {
     std::atomic<std::uint64_t> active{0};
     mutable std::mutex sni_mutex;
     std::string last_sni;
+    bytes received;  // behaviour::record (guarded by sni_mutex)
 
     void bump(std::atomic<std::uint64_t>& counter) {
         ++counter;
@@ -47,6 +48,18 @@ struct endpoint_state {
     }
     endpoint_stats snapshot() const;
 };
+
+// Shared by the behaviours of sessions.cpp and raw_sessions.cpp.
+// One TLS record when the first byte is a handshake record, otherwise whatever came
+// first. False when the peer closed or failed before that.
+asio::awaitable<bool> read_client_hello(asio::ip::tcp::socket& socket);
+// FIN first, then read until the peer's FIN so that no unread data turns the close
+// into a RST.
+asio::awaitable<void> close_cleanly(asio::ip::tcp::socket& socket);
+
+// The hand-built behaviours (raw_sessions.cpp): bad_der, huge_certificate,
+// reset_mid_handshake, record.
+asio::awaitable<void> serve_raw(endpoint_state& ep, asio::ip::tcp::socket socket);
 
 // Runs one accepted connection according to ep->config.b until it ends. Expected
 // network errors end it quietly (counted in `failed` where they mean a failed

@@ -42,6 +42,17 @@ enum class behaviour {
                         // never a TLS content type), closes
     drip,               // reads the ClientHello, sends the record header 16 03 03 40 00, then
                         // one byte every drip_interval until stop() or the peer goes away
+                        // (16 KiB at drip_interval: far past any handshake deadline)
+    // Hand-built TLS 1.2 flights (raw_handshake.hpp), never completed:
+    bad_der,            // reads the ClientHello, sends ServerHello + a Certificate message
+                        // holding invalid_der_certificate(), waits for the peer to close
+    huge_certificate,   // same with huge_certificate() (1 MiB): a Certificate message just
+                        // over 1 MiB
+    reset_mid_handshake,  // reads the ClientHello, sends ServerHello and the first half of a
+                          // Certificate message, waits until the peer has it all (send queue
+                          // empty), then resets (TCP RST)
+    record,             // reads and keeps everything received (the first 64 KiB), never
+                        // writes, until the peer closes; see endpoint_stats::received
 };
 
 std::string_view to_string(behaviour b) noexcept;
@@ -81,6 +92,9 @@ struct endpoint_stats {
     std::uint64_t failed = 0;      // connections that ended in an error (failed handshake, ...)
     std::uint64_t active = 0;      // connections open right now
     std::string last_sni{};        // SNI of the latest completed handshake ("" if none)
+    // behaviour::record: the bytes the latest connection that has ended received (at
+    // most 64 KiB); empty otherwise. For a port, the last non-empty one of its addresses.
+    bytes received{};
 };
 
 // Owns the io_context, its threads and every endpoint. Not copyable or movable.

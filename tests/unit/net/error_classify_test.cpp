@@ -1,0 +1,51 @@
+// White-box tests of the handshake error classifier with plain error codes.
+
+#include "error_classify.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <openssl/asn1err.h>
+#include <openssl/err.h>
+#include <openssl/sslerr.h>
+
+#include <gtest/gtest.h>
+
+namespace tlsaudit::net::detail {
+namespace {
+
+boost::system::error_code openssl(int lib, int reason) {
+    // ERR_PACK without its C casts: library above ERR_LIB_OFFSET, reason below.
+    const unsigned long packed = (static_cast<unsigned long>(lib) << ERR_LIB_OFFSET) | static_cast<unsigned long>(reason);
+    return {static_cast<int>(packed), boost::asio::error::get_ssl_category()};
+}
+
+TEST(classify_handshake_error, reason_numbers_count_only_from_libssl) {
+    static_assert(ASN1_R_TOO_LONG == SSL_R_HTTPS_PROXY_REQUEST, "the collision this guards against");
+    const handshake_observer obs;
+    EXPECT_EQ(classify_handshake_error(openssl(ERR_LIB_ASN1, ASN1_R_TOO_LONG), obs).code, "protocol-error");
+    EXPECT_EQ(classify_handshake_error(openssl(ERR_LIB_SSL, SSL_R_HTTPS_PROXY_REQUEST), obs).code, "not-tls");
+}
+
+TEST(classify_handshake_error, oversized_message_after_the_server_hello_is_chain_too_large) {
+    handshake_observer obs;
+    const auto excessive = openssl(ERR_LIB_SSL, SSL_R_EXCESSIVE_MESSAGE_SIZE);
+    EXPECT_EQ(classify_handshake_error(excessive, obs).code, "protocol-error") << "an oversized ServerHello";
+    obs.server_hello_seen = true;
+    const auto e = classify_handshake_error(excessive, obs);
+    EXPECT_EQ(e.code, "chain-too-large");
+    EXPECT_NE(e.detail.find("1024 KiB"), std::string::npos) << e.detail;
+}
+
+TEST(classify_handshake_error, captured_certificate_that_is_not_der) {
+    handshake_observer obs;
+    obs.chain = std::vector<bytes>{bytes{0x30, 0x82, 0x04, 0x00, 0x01}};
+    const auto e = classify_handshake_error(boost::asio::error::connection_reset, obs);
+    EXPECT_EQ(e.code, "bad-certificate");
+    EXPECT_NE(e.detail.find("certificate [0] of the 1"), std::string::npos) << e.detail;
+    obs.chain->clear();
+    EXPECT_EQ(classify_handshake_error(boost::asio::error::connection_reset, obs).code, "reset");
+}
+
+}  // namespace
+}  // namespace tlsaudit::net::detail

@@ -1,0 +1,65 @@
+// Terminal output against hostile strings: nothing a server sends can move the cursor,
+// set the title, fake a line or reorder text.
+
+#include <tlsaudit/report/terminal.hpp>
+
+#include <gtest/gtest.h>
+
+namespace tlsaudit::report {
+namespace {
+
+TEST(terminal_safe, neutralises_escape_sequences) {
+    EXPECT_EQ(terminal_safe("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");        // OSC: window title
+    EXPECT_EQ(terminal_safe("\x1b]8;;file:///x\x1b\\link"), "\\x1b]8;;file:///x\\x1b\\\\link");  // OSC 8 link
+    EXPECT_EQ(terminal_safe("\x1bP+q\x1b\\"), "\\x1bP+q\\x1b\\\\");            // DCS query
+    EXPECT_EQ(terminal_safe("x\x1b[2J\x1b[H"), "x\\x1b[2J\\x1b[H");          // clear screen
+    EXPECT_EQ(terminal_safe("\xc2\x9d" "0;t\xc2\x9c"), "\\u{9d}0;t\\u{9c}");  // C1 OSC ... ST
+}
+
+TEST(terminal_safe, no_fake_lines_or_overwrites) {
+    EXPECT_EQ(terminal_safe("a\nPASS"), "a\\x0aPASS");
+    EXPECT_EQ(terminal_safe("a\rPASS"), "a\\x0dPASS");  // would overwrite the progress line
+    EXPECT_EQ(terminal_safe("a\bb"), "a\\x08b");
+    EXPECT_EQ(terminal_safe("a\x7f"), "a\\x7f");
+    EXPECT_EQ(terminal_safe("a\xe2\x80\xa8" "b"), "a\\u{2028}b");  // LINE SEPARATOR
+    EXPECT_EQ(terminal_safe("a\xe2\x80\xa9" "b"), "a\\u{2029}b");  // PARAGRAPH SEPARATOR
+    EXPECT_EQ(terminal_safe(std::string_view("nul\0x", 5)), "nul\\x00x");
+}
+
+TEST(terminal_safe, no_reordered_text) {
+    EXPECT_EQ(terminal_safe("\xe2\x80\x8f" "a"), "\\u{200f}a");  // RLM
+    EXPECT_EQ(terminal_safe("\xd8\x9c" "a"), "\\u{61c}a");       // ARABIC LETTER MARK
+    EXPECT_EQ(terminal_safe("\xe2\x81\xa7" "a"), "\\u{2067}a");  // RLI
+}
+
+TEST(terminal_safe, escapes_cannot_be_forged_and_text_survives) {
+    EXPECT_EQ(terminal_safe("\\x1b"), "\\\\x1b");
+    EXPECT_EQ(terminal_safe("Grüße, 東京 — ok"), "Grüße, 東京 — ok");
+    EXPECT_EQ(terminal_safe("\xe1\x80"), "\xEF\xBF\xBD");  // truncated sequence
+    EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+}
+
+TEST(format_summary, hostile_finding_text_stays_on_its_line) {
+    report_data data;
+    endpoint_row e;
+    e.host = "evil\x1b[8m.test";
+    e.port = 443;
+    e.address = "127.0.0.1";
+    finding_row f;
+    f.id = "hostname-mismatch";
+    f.level = severity::high;
+    f.message = "leaf CN=\x1b]0;pwned\x07 covers\nPASS: 0 findings\r";
+    f.remediation = "\xe2\x80\xae" "txt.exe";
+    e.findings.push_back(f);
+    data.endpoints.push_back(e);
+    const std::string out = format_summary(data);
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+    EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+    EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << out;
+    EXPECT_EQ(out.find("\nPASS"), std::string::npos) << out;
+    EXPECT_NE(out.find("covers\\x0aPASS"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace tlsaudit::report
