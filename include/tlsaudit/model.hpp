@@ -3,6 +3,7 @@
 // No stage includes another stage's headers: they share only these types.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,6 +81,8 @@ struct capture {
 struct endpoint {
     target tgt;
     std::string address;        // textual IP; empty when resolution failed
+    std::size_t addresses = 1;  // endpoints of this target (1 when resolution failed): a
+                                // target is complete once this many were recorded
 };
 
 struct scan_result {

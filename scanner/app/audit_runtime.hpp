@@ -55,6 +55,10 @@ public:
     // Thread-safe. Returns the verdict (null when nothing was served).
     std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
 
+    // Records an endpoint audited by an earlier run (--resume) for inconsistent-deployment
+    // only. Thread-safe.
+    void record_deployment(const endpoint_result& result) { deployments_.add(result); }
+
     // Name-level results (inconsistent-deployment) for every target seen; call once at
     // the end of the run.
     std::vector<name_result> finish();

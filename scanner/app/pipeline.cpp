@@ -23,6 +23,18 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
     return certs;
 }
 
+// The deployment check needs every endpoint of a name: the ones recorded before the
+// resume go in first, parsed again from their DER.
+void seed_deployments(const resume_state& resume, x509::cert_cache& cache, audit_runtime& auditor) {
+    for_each_kept_endpoint(resume.file, [&](endpoint&& ep, std::vector<bytes>&& chain) {
+        endpoint_result result;
+        result.ep = std::move(ep);
+        result.cap.chain = std::move(chain);
+        result.certs = parse_chain(cache, result.cap.chain);
+        auditor.record_deployment(result);
+    });
+}
+
 }  // namespace
 
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options) {
@@ -32,9 +44,12 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
     x509::cert_cache parsed_certs;  // each distinct certificate parsed once
     audit_runtime auditor(options.audit, started,
                           options.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{});
-    std::optional<report::ndjson_writer> ndjson_owner(std::in_place, options.ndjson, options.ndjson_copy);
+    const resume_state* resume = options.resume;
+    std::optional<report::ndjson_writer> ndjson_owner(std::in_place, options.ndjson, options.ndjson_copy,
+                                                      resume != nullptr);
     report::ndjson_writer& ndjson = *ndjson_owner;
-    if (options.start_record) ndjson.write(*options.start_record);
+    if (options.start_record && !(resume && resume->has_scan_start)) ndjson.write(*options.start_record);
+    if (resume) seed_deployments(*resume, parsed_certs, auditor);
     std::optional<report::chain_saver> saver;
     if (options.save_chains) saver.emplace(*options.save_chains);
     const geo::enricher geo_enricher(options.geo, print_geo_notice);  // opened once; problems are notices
@@ -49,6 +64,10 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
             auto item = reader.next();
             if (auto* t = std::get_if<target>(&item)) {
                 ++summary.targets;
+                if (resume && resume->done.contains(t->key())) {
+                    ++summary.resumed_targets;
+                    continue;
+                }
                 if (options.progress) options.progress->target_started();
                 return std::move(*t);
             }
@@ -96,6 +115,8 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         });
     };
     net::run_scan(options.net, next, sink);
+    summary.interrupted = options.net.stop && options.net.stop->load();
+    if (resume) summary.endpoints += resume->kept_endpoints;
     if (revocation_checker) revocation_checker->drain();
 
     // Names: every endpoint of every target has been audited (and its record written), so
