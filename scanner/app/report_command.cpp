@@ -87,6 +87,10 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
         report::summary_options options;
         options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
         std::fputs(report::format_summary(data, options).c_str(), summary_out);
+        if (!data.meta.complete())
+            std::fputs("INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
+                       "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
+                       summary_out);
         std::fflush(summary_out);
     }
     return report::fails(data) ? exit_code::findings : exit_code::ok;
