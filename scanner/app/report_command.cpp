@@ -26,9 +26,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <random>
 
 namespace tlsaudit::app {
 namespace {
@@ -98,10 +99,14 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
 
 namespace {
 
+// Created here exclusively (O_EXCL|O_NOFOLLOW, report/output_file.hpp) so that, in a
+// shared sticky /tmp, nobody can have planted a symlink at the name the writer reopens.
 std::filesystem::path temp_ndjson_path() {
-    std::random_device random;
-    return std::filesystem::temp_directory_path() /
-           fmt::format("tlsaudit-{}-{:08x}.ndjson", ::getpid(), static_cast<unsigned>(random()));
+    std::filesystem::path created;
+    const int fd = report::create_exclusive(std::filesystem::temp_directory_path() / "tlsaudit.ndjson", created);
+    if (fd < 0) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+    ::close(fd);
+    return created;
 }
 
 // Lines that can hold a target (not blank, not a comment): the progress line's total

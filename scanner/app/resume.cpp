@@ -116,6 +116,9 @@ resume_state prepare_resume(const std::filesystem::path& file) {
             bool keep = false;
             if (type == "scan-start") {
                 keep = !state.has_scan_start;
+                if (keep)
+                    if (const auto* input = record->if_contains("input"); input && input->is_string())
+                        state.recorded_input = std::string(input->get_string());
                 state.has_scan_start = true;
             } else if (type == "endpoint") {
                 keep = state.done.contains(key_of(*record));

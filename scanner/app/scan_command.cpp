@@ -109,6 +109,11 @@ int run_scan_command(scan_command_options& options) {
         options.reports.ndjson_given = true;
         resume = prepare_resume(options.resume);
         options.pipeline.resume = &*resume;
+        if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
+            fmt::print(stderr,
+                       "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port "
+                       "and SNI, so a different file rescans what differs\n",
+                       options.resume, resume->recorded_input, options.input);
         if (!options.reports.quiet)
             fmt::print(stderr,
                        "tlsaudit: resuming {}: {} complete targets kept ({} endpoint records); {} records of "
