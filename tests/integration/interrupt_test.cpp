@@ -188,6 +188,35 @@ TEST_F(interrupt, kill_9_then_resume_records_every_target_exactly_once) {
     EXPECT_EQ(report.at("endpoints").as_array().size(), expected_endpoints);
 }
 
+// Resuming a complete scan connects to nothing and leaves every record once.
+TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"done.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a), addresses(9, 1, 5));
+    std::string text = "bad:0\n";
+    for (const auto& address : addresses(9, 1, 5)) text += fmt::format("{}:{} sni=done.lab.test\n", address, port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(), {"-c", "2"});
+    auto first = args;
+    first.insert(first.end(), {"--ndjson", ndjson.string()});
+    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& st) { return st.accepted >= 5; }, 10s));
+    auto again = args;
+    again.insert(again.end(), {"--resume", ndjson.string()});
+    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(servers.stats(port).accepted, 5u) << "nothing rescanned";
+    std::map<std::string, int> count;
+    for (const auto& record : records_of(ndjson)) ++count[std::string(record.at("type").as_string())];
+    EXPECT_EQ(count["endpoint"], 5);
+    EXPECT_EQ(count["input-error"], 1);
+    EXPECT_EQ(count["scan-start"], 1);
+    EXPECT_EQ(count["scan-end"], 1);
+}
+
 // SIGINT: no new targets; the endpoints in flight (servers that answer after 30 s) are
 // cut after the 2 s grace and not recorded; reports written and marked incomplete;
 // exit 130. Then --resume finishes the scan.
