@@ -124,6 +124,8 @@ json::object to_json(const endpoint_result& r) {
     o["scanned_at"] = iso8601(cap.scanned_at);
     o["target"] = target_json(r.ep.tgt);
     o["address"] = r.ep.address.empty() ? json::value(nullptr) : json::value(str(r.ep.address));
+    // How many endpoint records the target has: --resume knows a target is complete.
+    o["addresses"] = r.ep.address_count;
     o["geo"] = r.geo ? json::value(to_json(*r.geo)) : json::value(nullptr);  // null: not enriched
     // "error" when the endpoint could not be scanned, else the highest finding severity, else "ok".
     const auto worst = r.worst();

@@ -79,6 +79,7 @@ json::object scan_json(const scan_meta& m) {
     for (const auto& s : m.sources) sources.emplace_back(s);
     o["sources"] = std::move(sources);
     o["shards"] = m.shards;
+    o["complete"] = m.complete();
     return o;
 }
 

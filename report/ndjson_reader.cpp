@@ -180,6 +180,9 @@ void read_record(const json::object& record, report_data& data) {
     } else if (type == "scan-end") {
         const auto finished = get_string(record, "finished_at");
         if (finished > data.meta.finished_at) data.meta.finished_at = finished;
+        ++data.meta.scan_ends;
+        if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool())
+            data.meta.interrupted = true;
     }
 }
 

@@ -3,25 +3,53 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
 namespace tlsaudit::report {
 
-ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path)
-    : out_(path == "-" ? stdout : std::fopen(path.c_str(), "w")), owned_(path != "-"), path_(path) {
+ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append)
+    : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")), owned_(path != "-"), path_(path) {
     if (!out_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
     if (!copy_path.empty() && !(copy_ = std::fopen(copy_path.c_str(), "w"))) {
         if (owned_) std::fclose(out_);
         throw std::runtime_error("cannot write " + copy_path + ": " + std::strerror(errno));
     }
+    // Regular files only: a pipe or terminal (stdout) has nothing to sync.
+    if (owned_) syncer_ = std::thread([this] { sync_loop(); });
 }
 
 ndjson_writer::~ndjson_writer() {
+    if (syncer_.joinable()) {
+        {
+            std::lock_guard lock(sync_mutex_);
+            stopping_ = true;
+        }
+        sync_wake_.notify_one();
+        syncer_.join();
+    }
     if (copy_) std::fclose(copy_);
-    if (owned_) std::fclose(out_);
-    else std::fflush(out_);
+    std::fflush(out_);
+    if (owned_) {
+        ::fdatasync(::fileno(out_));
+        std::fclose(out_);
+    }
+}
+
+// The scan threads only write and flush (into the page cache); this thread makes the
+// records durable once a second, so no scan thread ever waits for the disk.
+void ndjson_writer::sync_loop() {
+    std::unique_lock lock(sync_mutex_);
+    while (!stopping_) {
+        sync_wake_.wait_for(lock, sync_interval, [this] { return stopping_; });
+        if (stopping_ || !dirty_.exchange(false)) continue;
+        lock.unlock();
+        if (::fdatasync(::fileno(out_)) != 0 && errno != EINVAL && errno != EROFS) sync_errno_.store(errno);
+        lock.lock();
+    }
 }
 
 void ndjson_writer::write(const endpoint_result& result) { write_line(boost::json::serialize(to_json(result))); }
@@ -31,6 +59,8 @@ void ndjson_writer::write(const input_error& error) { write_line(boost::json::se
 void ndjson_writer::write(const boost::json::object& record) { write_line(boost::json::serialize(record)); }
 
 void ndjson_writer::write_line(const std::string& line) {
+    if (const int error = sync_errno_.load())
+        throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(error));
     std::lock_guard lock(mutex_);
     if (copy_ && (std::fwrite(line.data(), 1, line.size(), copy_) != line.size() || std::fputc('\n', copy_) == EOF ||
                   std::fflush(copy_) != 0))
@@ -39,6 +69,7 @@ void ndjson_writer::write_line(const std::string& line) {
         std::fflush(out_) != 0)
         throw std::runtime_error("cannot write " + (path_ == "-" ? std::string("stdout") : path_) + ": " +
                                  std::strerror(errno));
+    dirty_.store(true);
 }
 
 }  // namespace tlsaudit::report

@@ -1,15 +1,101 @@
 #include <tlsaudit/report/output_file.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <random>
+#include <streambuf>
+#include <string_view>
 #include <stdexcept>
 
 namespace tlsaudit::report {
+namespace {
+
+std::runtime_error write_error(const std::filesystem::path& path, int error) {
+    return std::runtime_error("cannot write " + path.string() + ": " + std::strerror(error));
+}
+
+// Closes the descriptor and removes the temporary file unless released.
+struct temp_file {
+    int fd = -1;
+    std::filesystem::path path;
+    ~temp_file() {
+        if (fd >= 0) ::close(fd);
+        if (!path.empty()) ::unlink(path.c_str());
+    }
+};
+
+bool write_all(int fd, std::string_view data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const auto n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// An unbuffered-by-stdio stream buffer over a descriptor: reports stream straight to
+// the temporary file, so memory does not hold a second copy of the document.
+class fd_buffer : public std::streambuf {
+public:
+    explicit fd_buffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+    bool ok() const { return ok_; }
+    int error() const { return error_; }
+
+protected:
+    int_type overflow(int_type ch) override {
+        if (!flush_buffer()) return traits_type::eof();
+        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(ch);
+            pbump(1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    int sync() override { return flush_buffer() ? 0 : -1; }
+
+private:
+    bool flush_buffer() {
+        if (!ok_) return false;
+        if (!write_all(fd_, std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())))) {
+            ok_ = false;
+            error_ = errno;
+            return false;
+        }
+        setp(buffer_, buffer_ + sizeof buffer_);
+        return true;
+    }
+
+    int fd_;
+    bool ok_ = true;
+    int error_ = 0;
+    char buffer_[1 << 16];
+};
+
+}  // namespace
+
+int create_exclusive(const std::filesystem::path& dir_and_prefix, std::filesystem::path& created) {
+    std::random_device random;
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        auto candidate = dir_and_prefix;
+        candidate += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
+        // O_EXCL | O_NOFOLLOW: a file or symlink planted at the name is never opened or
+        // followed; 0666 through the umask, as any other new file.
+        const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            created = std::move(candidate);
+            return fd;
+        }
+        if (errno != EEXIST) return -1;
+    }
+    errno = EEXIST;
+    return -1;
+}
 
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
     if (path == "-") {
@@ -18,27 +104,23 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
         if (!std::cout) throw std::runtime_error("cannot write stdout");
         return;
     }
-    std::random_device random;
-    auto tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(random());
+    temp_file tmp;
+    tmp.fd = create_exclusive(path, tmp.path);
+    if (tmp.fd < 0) throw write_error(path, errno);
     {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
+        fd_buffer buffer(tmp.fd);
+        std::ostream out(&buffer);
         write(out);
         out.flush();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));
-        }
+        if (!buffer.ok()) throw write_error(path, buffer.error());
+        if (!out) throw std::runtime_error("cannot write " + path.string() + ": the report could not be produced");
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        throw std::runtime_error("cannot write " + path.string() + ": " + ec.message());
-    }
+    if (::fsync(tmp.fd) != 0) throw write_error(path, errno);
+    const int fd = tmp.fd;
+    tmp.fd = -1;
+    if (::close(fd) != 0) throw write_error(path, errno);
+    if (::rename(tmp.path.c_str(), path.c_str()) != 0) throw write_error(path, errno);
+    tmp.path.clear();
 }
 
 }  // namespace tlsaudit::report

@@ -4,6 +4,7 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -27,6 +28,11 @@ struct scan_config {
     bool ipv6_only = false;
     std::string resolver;                  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
     std::vector<std::string> alpn{"h2", "http/1.1"};
+    // Interruption: once *stop is true no new target is taken; endpoints still in flight
+    // after `stop_grace` are cancelled and not delivered to the sink (a DNS query in
+    // flight is awaited up to dns_timeout). nullptr: runs to the end.
+    const std::atomic<bool>* stop = nullptr;
+    std::chrono::milliseconds stop_grace{2000};
 };
 
 // Hands out the next target, or nullopt when there are none left. Called from scan
@@ -35,6 +41,8 @@ using target_source = std::function<std::optional<target>()>;
 
 // Receives each result as soon as it is known: one per resolved address, or one with an
 // empty address when resolution failed. Called concurrently from several scan threads.
+// The results of one target are delivered by one worker, one after another; each
+// carries endpoint::addresses, the number of results its target yields.
 using result_sink = std::function<void(scan_result&&)>;
 
 // Scans until `next` is exhausted and every result was delivered.

@@ -32,6 +32,7 @@
 
   // --- headline -------------------------------------------------------------
   var s = data.summary;
+  if (data.scan.complete === false) document.getElementById('incomplete').hidden = false;
   var verdict = document.getElementById('verdict');
   verdict.classList.add(s.verdict);
   verdict.textContent = (s.verdict === 'fail' ? 'FAIL' : 'PASS') + ': ' + s.findings + ' findings on ' +
@@ -261,6 +262,7 @@
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
    ['rules catalogue', m.rules_version], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
+   ['complete', m.complete === false ? 'no (interrupted)' : 'yes'],
    ['options', JSON.stringify(m.options)]].forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);
   });

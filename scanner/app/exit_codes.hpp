@@ -10,6 +10,7 @@ inline constexpr int ok = 0;          // scan ran (per-target failures are data,
 inline constexpr int findings = 1;    // findings at or above --fail-on
 inline constexpr int usage = 2;       // usage or configuration error, before any connection
 inline constexpr int failed = 3;      // the scan could not run
+// 128 + signal (130 SIGINT, 143 SIGTERM): the scan was interrupted (interrupt.hpp)
 }  // namespace exit_code
 
 // A configuration problem found before scanning: exit code 2.

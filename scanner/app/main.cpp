@@ -24,7 +24,8 @@ constexpr const char* exit_codes_help = R"(Exit codes:
   0  clean: no finding at or above --fail-on (per-target scan failures are records, not exit codes)
   1  a finding at or above --fail-on SEVERITY (default high; with --fail-on-new: a new one)
   2  usage or configuration error (nothing was scanned)
-  3  the scan could not run (environment failure, e.g. output not writable))";
+  3  the scan could not run (environment failure, e.g. output not writable)
+  130/143  stopped by SIGINT/SIGTERM: reports written, marked incomplete (carry on with --resume))";
 
 }  // namespace
 

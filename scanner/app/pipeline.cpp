@@ -23,6 +23,22 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
     return certs;
 }
 
+// The deployment check needs every endpoint of a name: the ones recorded before the
+// resume go in first, parsed again from their DER. Their targets are complete, so their
+// names are judged here (the resume dropped the old name records).
+std::vector<name_result> seed_deployments(const resume_state& resume, x509::cert_cache& cache,
+                                          audit_runtime& auditor) {
+    std::vector<name_result> names;
+    for_each_kept_endpoint(resume.file, [&](endpoint&& ep, std::vector<bytes>&& chain) {
+        endpoint_result result;
+        result.ep = std::move(ep);
+        result.cap.chain = std::move(chain);
+        result.certs = parse_chain(cache, result.cap.chain);
+        if (auto name = auditor.track(result)) names.push_back(std::move(*name));
+    });
+    return names;
+}
+
 }  // namespace
 
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options) {
@@ -32,15 +48,25 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
     x509::cert_cache parsed_certs;  // each distinct certificate parsed once
     audit_runtime auditor(options.audit, started,
                           options.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{});
-    std::optional<report::ndjson_writer> ndjson_owner(std::in_place, options.ndjson, options.ndjson_copy);
+    const resume_state* resume = options.resume;
+    std::size_t seeded_names = 0;
+    std::optional<report::ndjson_writer> ndjson_owner(std::in_place, options.ndjson, options.ndjson_copy,
+                                                      resume != nullptr);
     report::ndjson_writer& ndjson = *ndjson_owner;
-    if (options.start_record) ndjson.write(*options.start_record);
+    if (options.start_record && !(resume && resume->has_scan_start)) ndjson.write(*options.start_record);
+    if (resume) {
+        for (const auto& name : seed_deployments(*resume, parsed_certs, auditor)) {
+            ndjson.write(report::to_json(name));
+            ++seeded_names;
+        }
+    }
     std::optional<report::chain_saver> saver;
     if (options.save_chains) saver.emplace(*options.save_chains);
     const geo::enricher geo_enricher(options.geo, print_geo_notice);  // opened once; problems are notices
 
     targets::reader reader(input, options.parse);
     scan_summary summary;
+    summary.inconsistent_names = seeded_names;
     std::mutex summary_mutex;
 
     // Called serially by the scanner: input errors are written here, in input order.
@@ -50,6 +76,10 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
             if (auto* t = std::get_if<target>(&item)) {
                 if (!targets::in_shard(*t, options.shard)) continue;
                 ++summary.targets;
+                if (resume && resume->done.contains(t->key())) {
+                    ++summary.resumed_targets;
+                    continue;
+                }
                 if (options.progress) options.progress->target_started();
                 return std::move(*t);
             }
@@ -105,6 +135,8 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         });
     };
     net::run_scan(options.net, next, sink);
+    summary.interrupted = options.net.stop && options.net.stop->load();
+    if (resume) summary.endpoints += resume->kept_endpoints;
     if (revocation_checker) revocation_checker->drain();
 
     // Names whose endpoints did not all arrive (none in a finished scan).

@@ -4,6 +4,7 @@
 
 #include "audit_runtime.hpp"
 #include "geo_options.hpp"
+#include "resume.hpp"
 #include "revocation_options.hpp"
 
 #include <tlsaudit/net.hpp>
@@ -35,6 +36,9 @@ struct pipeline_options {
     std::optional<boost::json::object> start_record;
     std::string ndjson_copy;
     report::progress_line* progress = nullptr;
+    // --resume: the prepared stream (resume.hpp); its complete targets are skipped and the
+    // records are appended to it. nullptr: a fresh scan.
+    const resume_state* resume = nullptr;
 };
 
 struct scan_summary {
@@ -47,11 +51,14 @@ struct scan_summary {
     std::size_t inconsistent_names = 0;        // names whose addresses serve different chains
     std::size_t validations = 0;               // distinct chains validated
     std::string rules_version;
+    std::size_t resumed_targets = 0;           // --resume: targets already complete, not rescanned
+    bool interrupted = false;                  // net.stop was set: targets are missing
 };
 
 // Reads `input` lazily and scans every target in it, auditing each endpoint and writing
 // its record as it comes; then writes one "name" record per name whose addresses serve
 // different chains (inconsistent-deployment; see README, "Auditing chains").
+// With net.stop set by a signal it ends early (README, "Interrupted and resumed scans").
 // Throws config_error (bad rules file, trust options, --at) before any connection,
 // std::runtime_error for environment failures (unwritable output) and
 // std::invalid_argument for bad options.

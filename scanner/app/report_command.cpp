@@ -1,6 +1,7 @@
 #include "report_command.hpp"
 
 #include "exit_codes.hpp"
+#include "output_check.hpp"
 #include "pipeline.hpp"
 
 #include <tlsaudit/report/baseline.hpp>
@@ -25,9 +26,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <random>
 
 namespace tlsaudit::app {
 namespace {
@@ -86,6 +88,10 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
         report::summary_options options;
         options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
         std::fputs(report::format_summary(data, options).c_str(), summary_out);
+        if (!data.meta.complete())
+            std::fputs("INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
+                       "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
+                       summary_out);
         std::fflush(summary_out);
     }
     return report::fails(data) ? exit_code::findings : exit_code::ok;
@@ -93,10 +99,14 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
 
 namespace {
 
+// Created here exclusively (O_EXCL|O_NOFOLLOW, report/output_file.hpp) so that, in a
+// shared sticky /tmp, nobody can have planted a symlink at the name the writer reopens.
 std::filesystem::path temp_ndjson_path() {
-    std::random_device random;
-    return std::filesystem::temp_directory_path() /
-           fmt::format("tlsaudit-{}-{:08x}.ndjson", ::getpid(), static_cast<unsigned>(random()));
+    std::filesystem::path created;
+    const int fd = report::create_exclusive(std::filesystem::temp_directory_path() / "tlsaudit.ndjson", created);
+    if (fd < 0) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+    ::close(fd);
+    return created;
 }
 
 // Lines that can hold a target (not blank, not a comment): the progress line's total
@@ -117,7 +127,8 @@ void append_line(const std::string& path, const json::object& record) {
     const std::string line = json::serialize(record) + "\n";
     std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
     if (!out) throw std::runtime_error("cannot write " + path);
-    const bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
+    bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
+    if (out != stdout) ok = ::fdatasync(::fileno(out)) == 0 && ok;
     if (out != stdout) std::fclose(out);
     if (!ok) throw std::runtime_error("cannot write " + (path == "-" ? std::string("stdout") : path));
 }
@@ -195,6 +206,12 @@ json::object scan_start_record(const std::string& tool_version, const std::strin
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
                            const std::string& tool_version)
     : options_(options) {
+    check_output_file("--json", options.json);
+    check_output_file("--html", options.html);
+    check_output_file("--csv", options.csv);
+    check_output_file("--junit", options.junit);
+    check_output_file("--sarif", options.sarif);
+    if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);
     if (!options.baseline.empty()) {
         try {
             report::load_baseline(options.baseline);
@@ -233,7 +250,10 @@ void append_scan_end(const std::string& ndjson, const scan_summary& summary) {
                                      {"finished_at", now_iso()},
                                      {"targets", summary.targets},
                                      {"endpoints", summary.endpoints},
-                                     {"input_errors", summary.input_errors}});
+                                     {"input_errors", summary.input_errors},
+                                     // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
+                                     {"complete", !summary.interrupted},
+                                     {"resumed_targets", summary.resumed_targets}});
 }
 
 std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::path& dir, const std::string& ndjson) {

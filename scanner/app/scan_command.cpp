@@ -2,7 +2,9 @@
 
 #include "dry_run.hpp"
 #include "exit_codes.hpp"
+#include "interrupt.hpp"
 #include "limits.hpp"
+#include "resume.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -10,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 namespace tlsaudit::app {
@@ -79,6 +82,9 @@ CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
     cmd->add_option("targets", options.input, "Target list: one host, host:port, [v6]:port, IP, URL or CIDR per line")
         ->required();
     add_scan_options(*cmd, options);
+    cmd->add_option("--resume", options.resume,
+                    "Carry on the interrupted scan recorded in FILE.ndjson (same target file): skip the targets "
+                    "it holds complete, append the rest");
     add_report_output_options(*cmd, options.reports);
     add_selection_options(*cmd, options.selection);
     cmd->get_option("--ndjson")->each([&options](const std::string&) { options.reports.ndjson_given = true; });
@@ -112,12 +118,42 @@ int run_scan_command(scan_command_options& options) {
     }
     if (options.selection.dry_run)
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
+    std::optional<resume_state> resume;
+    if (!options.resume.empty()) {
+        if (options.reports.ndjson_given && options.pipeline.ndjson != options.resume)
+            throw config_error("--resume " + options.resume + " appends to that file: --ndjson must name it or be left out");
+        options.pipeline.ndjson = options.resume;
+        options.reports.ndjson_given = true;
+        resume = prepare_resume(options.resume);
+        options.pipeline.resume = &*resume;
+        if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
+            fmt::print(stderr,
+                       "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port "
+                       "and SNI, so a different file rescans what differs\n",
+                       options.resume, resume->recorded_input, options.input);
+        if (!options.reports.quiet)
+            fmt::print(stderr,
+                       "tlsaudit: resuming {}: {} complete targets kept ({} endpoint records); {} records of "
+                       "incomplete targets and other records dropped, {} damaged lines dropped\n",
+                       options.resume, resume->done.size(), resume->kept_endpoints, resume->dropped_records,
+                       resume->damaged_lines);
+    }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
+    interrupt_guard interrupt;
+    options.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(*input, options.pipeline);
     reports.stop_progress();
     if (!options.reports.quiet) print_summary(summary);
-    return reports.finish(summary);
+    const int code = reports.finish(summary);
+    if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {
+        const bool resumable = options.reports.ndjson_given && options.pipeline.ndjson != "-";
+        fmt::print(stderr, "tlsaudit: scan interrupted: the reports are marked incomplete; {}\n",
+                   resumable ? "carry on with --resume " + options.pipeline.ndjson
+                             : std::string("keep the records with --ndjson FILE to be able to resume"));
+        return interrupted_exit_code(signal);
+    }
+    return code;
 }
 
 }  // namespace tlsaudit::app

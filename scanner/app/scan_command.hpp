@@ -21,6 +21,7 @@ struct scan_command_options {
     starttls_settings starttls;     // --starttls, --starttls-timeout (starttls_options.hpp)
     report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
     selection_options selection;    // --shard, --shards, --dry-run (shard_options.hpp)
+    std::string resume;             // --resume FILE.ndjson: carry on an interrupted scan (resume.hpp)
 };
 
 // Adds the options every scanning subcommand shares (network, limits, outputs).
@@ -28,7 +29,8 @@ void add_scan_options(CLI::App& cmd, scan_command_options& options);
 
 CLI::App* setup_scan(CLI::App& app, scan_command_options& options);
 
-// Returns the process exit code.
+// Returns the process exit code (130/143 when stopped by SIGINT/SIGTERM, after the
+// reports marked incomplete were written).
 int run_scan_command(scan_command_options& options);
 
 // Applies the second-based timeouts to the pipeline's scan config.

@@ -29,6 +29,11 @@ host_slots::stripe& host_slots::stripe_of(const std::string& address) {
 
 asio::awaitable<host_slots::lease> host_slots::acquire(const std::string& address) {
     if (per_host_ == 0) co_return lease{};
+    // A cancelled scan (an interrupted run cuts every worker) must not leave this waiter
+    // queued, or a later hand-over would reach a destroyed frame: keep waiting for the
+    // slot, which the cancelled holders give back as they unwind, and let the caller's
+    // next operation see the cancellation.
+    co_await asio::this_coro::throw_if_cancelled(false);
     waiter w{asio::steady_timer(co_await asio::this_coro::executor, asio::steady_timer::time_point::max())};
     {
         stripe& s = stripe_of(address);

@@ -3,11 +3,14 @@
 
 #include "dns_resolver.hpp"
 #include "host_slots.hpp"
+#include "stop_watch.hpp"
 #include "tls_client.hpp"
 
 #include <tlsaudit/net.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 
@@ -35,10 +38,18 @@ struct shared_state {
     detail::endpoint_limits limits;
     detail::host_slots hosts;  // --per-host-concurrency
     std::mutex next_mutex;  // serialises the source: taken once per target, not per handshake
+    detail::stop_state stop;
 
     std::optional<target> take() {
         std::lock_guard lock(next_mutex);
+        if (stop.stopping()) return std::nullopt;
         return next();
+    }
+
+    // After the grace of an interrupted scan nothing more is delivered (stop_watch.hpp).
+    void deliver(const target& t, std::string address, std::size_t addresses, capture&& cap) {
+        if (stop.cut.load()) return;
+        sink(scan_result{endpoint{t, std::move(address), addresses}, std::move(cap)});
     }
 };
 
@@ -65,7 +76,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
             cap.scanned_at = started_at;
             cap.error = scan_error{"dns", error_codes::excluded,
                                    "address family excluded by --ipv4-only/--ipv6-only"};
-            s.sink(scan_result{endpoint{t, t.host}, std::move(cap)});
+            s.deliver(t, t.host, 1, std::move(cap));
             co_return;
         }
         addresses.push_back(t.host);
@@ -78,7 +89,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
             cap.scanned_at = started_at;
             cap.timings.dns_ms = dns_ms;
             cap.error = scan_error{"dns", error_codes::dns, answer.error};
-            s.sink(scan_result{endpoint{t, ""}, std::move(cap)});
+            s.deliver(t, "", 1, std::move(cap));
             co_return;
         }
         addresses = std::move(answer.addresses);
@@ -97,34 +108,45 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         }
         cap.scanned_at = endpoint_started_at;
         cap.timings.dns_ms = dns_ms;
-        s.sink(scan_result{endpoint{t, address, addresses.size()}, std::move(cap)});
+        s.deliver(t, address, addresses.size(), std::move(cap));
     }
 }
 
-asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver) {
+asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, detail::stop_watch* watch) {
+    using namespace asio::experimental::awaitable_operators;
     while (auto t = s.take()) {
         try {
-            co_await scan_target(s, resolver, *t);
+            if (watch)
+                co_await (scan_target(s, resolver, *t) ||
+                          watch->cut().async_wait(asio::as_tuple(asio::use_awaitable)));
+            else
+                co_await scan_target(s, resolver, *t);
         } catch (const std::exception& e) {
             // A bug or resource exhaustion before any address was scanned ends this target
             // only; the scan goes on.
             capture cap;
             cap.scanned_at = utc_now();
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
-            s.sink(scan_result{endpoint{*t, ""}, std::move(cap)});
+            s.deliver(*t, "", 1, std::move(cap));
         }
     }
+    if (watch) watch->worker_done();
 }
 
 void run_thread(shared_state& s, std::size_t workers) {
     asio::io_context io(1);
     detail::dns_resolver resolver(io.get_executor(),
                                   detail::resolver_options{s.config.dns_timeout, s.config.resolver});
-    for (std::size_t i = 0; i < workers; ++i) {
-        asio::co_spawn(io, worker(s, resolver), [](std::exception_ptr e) {
-            if (e) std::rethrow_exception(e);
-        });
+    std::optional<detail::stop_watch> watch;
+    auto rethrow = [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    };
+    if (s.stop.stop) {
+        watch.emplace(io.get_executor(), s.stop, workers);
+        asio::co_spawn(io, watch->run(), rethrow);
     }
+    for (std::size_t i = 0; i < workers; ++i)
+        asio::co_spawn(io, worker(s, resolver, watch ? &*watch : nullptr), rethrow);
     io.run();
 }
 
@@ -166,7 +188,9 @@ void run_scan(const scan_config& config, const target_source& next, const result
                    detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
                                            config.starttls_timeout},
                    detail::host_slots(config.per_host_concurrency),
-                   {}};
+                   {}, {}};
+    s.stop.stop = config.stop;
+    s.stop.grace = config.stop_grace;
     std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = std::min(threads, config.concurrency);
 

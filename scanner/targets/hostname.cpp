@@ -1,5 +1,6 @@
 #include "hostname.hpp"
 
+#include "script_mix.hpp"
 #include "text.hpp"
 
 #include <idn2.h>
@@ -22,6 +23,10 @@ struct idn2_deleter {
 
 outcome<std::string> to_a_label(std::string_view label)
 {
+    if (auto scripts = mixed_scripts(label)) {
+        return failure{"label " + quote(label) + " mixes " + *scripts +
+                       " letters: a look-alike (confusable) name; write its A-label (xn--...) to scan it anyway"};
+    }
     const std::string terminated(label);
     char* raw = nullptr;
     const int rc = idn2_to_ascii_8z(terminated.c_str(), &raw, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);

@@ -17,7 +17,8 @@ namespace tlsaudit::targets::detail {
 //    non-transitional mode (IDNA2008: "faß.de" -> "xn--fa-hia.de"), as current browsers
 //    do. No fallback to transitional mode: it would silently turn "faß.de" into "fass.de"
 //    or drop a ZWJ, i.e. scan a different host from the one browsers reach; a name that
-//    non-transitional processing refuses is reported as an error instead;
+//    non-transitional processing refuses is reported as an error instead; so is a label
+//    mixing Latin, Greek and Cyrillic letters, a look-alike name (script_mix.hpp);
 //  - the result validated: 1..253 bytes, labels of 1..63 bytes of [a-z0-9-_] (underscore
 //    is allowed: real DNS names use it), no label starts or ends with '-', and the last
 //    label is not all digits (that would be a malformed IPv4 address such as 1.2.3.256).

@@ -1,16 +1,22 @@
 #pragma once
 // NDJSON stream (report/): one JSON object per line, flushed after every record so a
-// killed scan keeps everything written so far. Thread-safe: records from several scan
-// threads never interleave.
+// killed scan keeps everything written so far, and synced to disk (fdatasync) by a
+// background thread at most once a second and when the writer closes, so a machine
+// crash loses about the last second and no scan thread waits for the disk. Thread-safe:
+// records from several scan threads never interleave.
 
 #include <tlsaudit/result.hpp>
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace tlsaudit::report {
 
@@ -18,8 +24,10 @@ class ndjson_writer {
 public:
     // Writes to `path`, or to stdout when path is "-"; with a non-empty `copy_path`,
     // every line also goes to that file (the reports read it back when the records go to
-    // stdout). Throws std::runtime_error (naming the path) when a file cannot be opened.
-    explicit ndjson_writer(const std::string& path, const std::string& copy_path = {});
+    // stdout). `append`: add to the end of an existing file (--resume) instead of
+    // truncating it. Throws std::runtime_error (naming the path) when a file cannot be
+    // opened.
+    explicit ndjson_writer(const std::string& path, const std::string& copy_path = {}, bool append = false);
     ~ndjson_writer();
     ndjson_writer(const ndjson_writer&) = delete;
     ndjson_writer& operator=(const ndjson_writer&) = delete;
@@ -29,14 +37,24 @@ public:
     void write(const input_error& error);
     void write(const boost::json::object& record);  // e.g. the "scan-start" record
 
+    static constexpr std::chrono::milliseconds sync_interval{1000};
+
 private:
     void write_line(const std::string& line);
+    void sync_loop();
 
     std::FILE* out_;
     std::FILE* copy_ = nullptr;
     bool owned_;
     std::string path_;
     std::mutex mutex_;
+    // Background fdatasync (files only).
+    std::thread syncer_;
+    std::mutex sync_mutex_;
+    std::condition_variable sync_wake_;
+    bool stopping_ = false;
+    std::atomic<bool> dirty_{false};
+    std::atomic<int> sync_errno_{0};  // a failed sync: the next write throws
 };
 
 }  // namespace tlsaudit::report

@@ -2,6 +2,9 @@
 // Writing a report file atomically (report/): the content goes to a temporary file
 // beside the target, is flushed, and is renamed over the target only when complete, so
 // a reader never sees half a report and a failed run leaves the previous one in place.
+// The temporary file is created with O_CREAT | O_EXCL | O_NOFOLLOW (a file or symlink
+// planted at its name is never followed), mode 0666 through the umask (0644 with the
+// usual umask 022; never more than the umask allows), and fsync'ed before the rename.
 
 #include <filesystem>
 #include <functional>
@@ -13,5 +16,13 @@ namespace tlsaudit::report {
 // it to `path`. "-" writes to stdout instead. Throws std::runtime_error naming the path
 // when the file cannot be created, written or renamed (the temporary file is removed).
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
+
+}  // namespace tlsaudit::report
+
+namespace tlsaudit::report {
+
+// Creates a new file named `prefix` + ".tmp-PID-RANDOM" exclusively (see above) and
+// returns its descriptor, setting `created`; -1 with errno set when it cannot.
+int create_exclusive(const std::filesystem::path& prefix, std::filesystem::path& created);
 
 }  // namespace tlsaudit::report

@@ -106,6 +106,11 @@ struct scan_meta {
     boost::json::object options;              // the scan's options, as recorded
     std::vector<std::string> sources;         // NDJSON files the report was built from
     std::size_t shards = 0;                   // scan-start records seen
+    std::size_t scan_ends = 0;                // scan-end records seen
+    bool interrupted = false;                 // a scan-end record said "complete": false
+    // Every scan ran to its end: each scan-start has its scan-end and none was interrupted.
+    // (Records without scan-start, e.g. hand-made, count as complete.)
+    bool complete() const { return !interrupted && scan_ends >= shards; }
 };
 
 struct report_data {

@@ -1,0 +1,30 @@
+#pragma once
+// SIGINT / SIGTERM during `tlsaudit scan` (README, "Interrupted and resumed scans").
+// The first signal only sets an atomic flag (the scan engine polls it: no new targets,
+// in-flight ones get a grace period, then the reports are written marked incomplete);
+// a second signal exits at once with 128 + the signal number. The handler does nothing
+// but store to a lock-free atomic, write(2) a fixed message and _exit(2).
+
+#include <atomic>
+
+namespace tlsaudit::app {
+
+class interrupt_guard {
+public:
+    // Installs the handlers for SIGINT and SIGTERM; the destructor restores the previous
+    // ones. One instance at a time.
+    interrupt_guard();
+    ~interrupt_guard();
+    interrupt_guard(const interrupt_guard&) = delete;
+    interrupt_guard& operator=(const interrupt_guard&) = delete;
+
+    // Becomes true at the first signal.
+    const std::atomic<bool>& flag() const;
+    // The first signal received (SIGINT, SIGTERM), 0 when none.
+    int signal() const;
+};
+
+// The exit code of a scan stopped by `signal`: 130 for SIGINT, 143 for SIGTERM.
+inline int interrupted_exit_code(int signal) { return 128 + signal; }
+
+}  // namespace tlsaudit::app

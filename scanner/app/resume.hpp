@@ -1,0 +1,46 @@
+#pragma once
+// --resume FILE.ndjson (README, "Interrupted and resumed scans"): carry on a scan whose
+// NDJSON stream was cut short (SIGINT/SIGTERM, kill -9, a crash), so that in the end
+// every target appears exactly once.
+//
+// A target is complete when the file holds all of its endpoint records (each endpoint
+// record carries "addresses": how many its target has; records of writers without that
+// field count as 1). prepare_resume rewrites the file (temporary file + rename) keeping
+// the first scan-start record and the endpoint records of complete targets; it drops a
+// damaged (truncated) line, the records of incomplete targets, and every input-error,
+// name and scan-end record: the resumed run parses the same target file again, writes
+// the input errors again, rescans the incomplete targets whole, and writes the name
+// records (inconsistent-deployment) over all endpoints, old and new, at its end.
+
+#include <tlsaudit/model.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace tlsaudit::app {
+
+struct resume_state {
+    std::filesystem::path file;
+    std::unordered_set<std::string> done;  // target::key() of the complete targets
+    std::size_t kept_endpoints = 0;        // endpoint records kept
+    std::size_t dropped_records = 0;       // records of incomplete targets, plus input-error/name/scan-end
+    std::size_t damaged_lines = 0;         // lines that were not a JSON object (a truncated tail)
+    bool has_scan_start = false;
+    std::string recorded_input;            // the target file named by the kept scan-start record
+};
+
+// Reads and rewrites `file`. Throws config_error when it cannot be read, holds no
+// tlsaudit record at all, or cannot be rewritten.
+resume_state prepare_resume(const std::filesystem::path& file);
+
+// Calls `visit` with each endpoint record of the (rewritten) file that served a chain,
+// rebuilt as an endpoint_result (target, address, DER chain; not parsed): the resumed
+// run feeds them to the deployment check.
+using kept_endpoint_visitor = std::function<void(endpoint&&, std::vector<bytes>&&)>;
+void for_each_kept_endpoint(const std::filesystem::path& file, const kept_endpoint_visitor& visit);
+
+}  // namespace tlsaudit::app

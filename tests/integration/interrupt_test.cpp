@@ -1,0 +1,330 @@
+// Interrupted scans through the real binary (README, "Interrupted and resumed scans"):
+// kill -9 mid-scan then --resume, SIGINT and SIGTERM with the grace period, a second
+// signal. Readiness is what the scanner wrote (records in the NDJSON) or what the lab
+// servers saw (connections accepted), never a sleep.
+
+#include "cli_support.hpp"
+#include "process_support.hpp"
+
+#include <tlsaudit/lab/dns_server.hpp>
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace tlsaudit::testing {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::vector<std::string> addresses(int third, int from, int count) {
+    std::vector<std::string> out;
+    for (int i = 0; i < count; ++i) out.push_back(fmt::format("127.0.{}.{}", third, from + i));
+    return out;
+}
+
+// Every line of the file, each of which must be one intact JSON object.
+std::vector<json::object> records_of(const std::filesystem::path& file) {
+    std::vector<json::object> out;
+    std::istringstream in(read_file(file));
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        boost::system::error_code ec;
+        auto value = json::parse(line, ec);
+        EXPECT_FALSE(ec) << file << ":" << n << " is not intact: " << line.substr(0, 200);
+        if (!ec && value.is_object()) out.push_back(std::move(value.get_object()));
+    }
+    return out;
+}
+
+std::string key_of(const json::object& record) {
+    const auto& t = record.at("target").as_object();
+    return fmt::format("{}|{}|{}", std::string(t.at("host").as_string()), t.at("port").to_number<int>(),
+                       t.at("sni").is_null() ? std::string() : std::string(t.at("sni").as_string()));
+}
+
+class interrupt : public ::testing::Test {
+protected:
+    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                                 fmt::format("tlsaudit-interrupt-{}-{}", ::getpid(),
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    void SetUp() override { std::filesystem::create_directories(dir_); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    static lab::server_config tls_config(const lab::hierarchy& h, std::chrono::milliseconds delay = 0ms) {
+        lab::server_config c;
+        c.chain = h.served_chain();
+        c.leaf_key = h.leaf.k;
+        c.response_delay = delay;
+        return c;
+    }
+
+    std::vector<std::string> base_args(const std::filesystem::path& targets) const {
+        return {"scan", targets.string(), "--no-revocation", "--no-geoip", "--fail-on", "none", "-q",
+                "--connect-timeout", "2", "--threads", "2"};
+    }
+};
+
+// A few hundred endpoints: IP targets on a fast and a slow fleet, names with three
+// addresses (one of them serving another chain: a name record), two bad lines.
+TEST_F(interrupt, kill_9_then_resume_records_every_target_exactly_once) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"resume.lab.test", "*.lab.test"});
+    const auto b = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"*.lab.test"});
+    lab::server_pool servers(2);
+    const auto fast = addresses(1, 1, 200);
+    const auto slow = addresses(2, 1, 40);
+    const auto fast_port = servers.start_fleet(tls_config(a), fast);
+    const auto slow_port = servers.start_fleet(tls_config(a, 150ms), slow);
+    const auto multi_port = servers.start_fleet(tls_config(a, 100ms), addresses(3, 1, 15));
+    auto mixed_b = tls_config(b, 100ms);
+    const auto mixed_port = servers.start_fleet(tls_config(a, 100ms), addresses(4, 1, 2));
+    mixed_b.bind_address = "127.0.4.3";
+    mixed_b.port = mixed_port;
+    servers.start(mixed_b);
+    lab::dns_server dns;
+    for (int i = 0; i < 5; ++i) dns.add(fmt::format("multi{}.lab.test", i), addresses(3, 1 + 3 * i, 3));
+    dns.add("mixed.lab.test", addresses(4, 1, 3));
+
+    std::string text = "# resume test\n";
+    std::size_t expected_endpoints = 0;
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+        text += fmt::format("{}:{} sni=resume.lab.test\n", fast[i], fast_port);
+        ++expected_endpoints;
+        if (i % 5 == 0 && i / 5 < slow.size()) {
+            text += fmt::format("{}:{} sni=resume.lab.test\n", slow[i / 5], slow_port);
+            ++expected_endpoints;
+        }
+        if (i % 40 == 20) text += fmt::format("multi{}.lab.test:{}\n", i / 40, multi_port);
+        if (i == 50) text += "not a target\n";
+        if (i == 120) text += fmt::format("mixed.lab.test:{}\n127.0.0.1:0\n", mixed_port);
+    }
+    expected_endpoints += 5 * 3 + 3;
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(),
+                {"--resolver", fmt::format("127.0.0.1:{}", dns.port()), "-c", "6", "--handshake-timeout", "10"});
+
+    {
+        auto first = args;
+        first.insert(first.end(), {"--ndjson", ndjson.string()});
+        child_process scan(first, dir_ / "out1", dir_ / "err1");
+        ASSERT_TRUE(poll_until([&] { return count_records(ndjson, "endpoint") >= 60; }, 60s))
+            << read_file(dir_ / "err1");
+        scan.signal(SIGKILL);
+        EXPECT_EQ(scan.wait(), 128 + SIGKILL);
+    }
+    const auto before = count_records(ndjson, "endpoint");
+    ASSERT_LT(before, expected_endpoints) << "the kill must land mid-scan";
+    EXPECT_EQ(count_records(ndjson, "scan-end"), 0u);
+
+    // What a kill can also leave: a multi-address target with only some of its records
+    // (drop the last record of one that is complete), and a torn last line.
+    {
+        auto lines = std::vector<std::string>();
+        std::istringstream in(read_file(ndjson));
+        for (std::string line; std::getline(in, line);) lines.push_back(line);
+        std::map<std::string, std::vector<std::size_t>> multi;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].find("\"addresses\":3") != std::string::npos)
+                multi[key_of(json::parse(lines[i]).as_object())].push_back(i);
+        for (const auto& [key, at] : multi)
+            if (at.size() == 3) {
+                lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(at.back()));
+                break;
+            }
+        std::ofstream out(ndjson, std::ios::binary | std::ios::trunc);
+        for (const auto& line : lines) out << line << '\n';
+        out << R"({"schema_version":1,"type":"endpoint","target":{"input":"127.0.1.9)";
+    }
+
+    auto again = args;
+    again.insert(again.end(), {"--resume", ndjson.string(), "--json", (dir_ / "report.json").string()});
+    child_process resume(again, dir_ / "out2", dir_ / "err2");
+    ASSERT_EQ(resume.wait(), 0) << read_file(dir_ / "err2");
+
+    const auto records = records_of(ndjson);
+    std::map<std::string, std::size_t> count;
+    std::map<std::string, std::set<std::string>> addresses_of;
+    std::map<std::string, std::size_t> declared;
+    std::size_t endpoint_records = 0;
+    for (const auto& r : records) {
+        const std::string type(r.at("type").as_string());
+        ++count[type];
+        if (type != "endpoint") continue;
+        ++endpoint_records;
+        const auto key = key_of(r);
+        const std::string address = r.at("address").is_null() ? "" : std::string(r.at("address").as_string());
+        EXPECT_TRUE(addresses_of[key].insert(address).second) << "duplicate endpoint " << key << " " << address;
+        declared[key] = r.at("addresses").to_number<std::size_t>();
+        EXPECT_EQ(r.at("status").as_string() == "error", false) << json::serialize(r);
+    }
+    EXPECT_EQ(endpoint_records, expected_endpoints);
+    for (const auto& [key, seen] : addresses_of) EXPECT_EQ(seen.size(), declared[key]) << key;
+    EXPECT_EQ(count["scan-start"], 1u);
+    EXPECT_EQ(count["scan-end"], 1u);
+    EXPECT_EQ(count["input-error"], 2u);
+    EXPECT_EQ(count["name"], 1u) << "mixed.lab.test: one name record over old and new endpoints";
+    EXPECT_TRUE(records.back().at("complete").as_bool());
+    const auto resumed = records.back().at("resumed_targets").to_number<std::size_t>();
+    EXPECT_GT(resumed, 0u) << "complete targets of the killed run are kept, not rescanned";
+    EXPECT_LT(resumed, before);
+    const auto report = json::parse(read_file(dir_ / "report.json"));
+    EXPECT_TRUE(report.at("scan").at("complete").as_bool());
+    EXPECT_EQ(report.at("endpoints").as_array().size(), expected_endpoints);
+}
+
+// Resuming a complete scan connects to nothing and leaves every record once.
+TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"done.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a), addresses(9, 1, 5));
+    std::string text = "bad:0\n";
+    for (const auto& address : addresses(9, 1, 5)) text += fmt::format("{}:{} sni=done.lab.test\n", address, port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(), {"-c", "2"});
+    auto first = args;
+    first.insert(first.end(), {"--ndjson", ndjson.string()});
+    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& st) { return st.accepted >= 5; }, 10s));
+    auto again = args;
+    again.insert(again.end(), {"--resume", ndjson.string()});
+    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(servers.stats(port).accepted, 5u) << "nothing rescanned";
+    std::map<std::string, int> count;
+    for (const auto& record : records_of(ndjson)) ++count[std::string(record.at("type").as_string())];
+    EXPECT_EQ(count["endpoint"], 5);
+    EXPECT_EQ(count["input-error"], 1);
+    EXPECT_EQ(count["scan-start"], 1);
+    EXPECT_EQ(count["scan-end"], 1);
+}
+
+// SIGINT: no new targets; the endpoints in flight (servers that answer after 30 s) are
+// cut after the 2 s grace and not recorded; reports written and marked incomplete;
+// exit 130. Then --resume finishes the scan.
+TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_reports_incomplete) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"int.lab.test"});
+    lab::server_pool servers(1);
+    const auto fast_port = servers.start_fleet(tls_config(a), addresses(5, 1, 4));
+    const auto stuck_port = servers.start_fleet(tls_config(a, 30s), addresses(6, 1, 12));
+    std::string text;
+    for (const auto& address : addresses(5, 1, 4)) text += fmt::format("{}:{} sni=int.lab.test\n", address, fast_port);
+    for (const auto& address : addresses(6, 1, 12)) text += fmt::format("{}:{} sni=int.lab.test\n", address, stuck_port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(), {"-c", "4", "--handshake-timeout", "10", "--ndjson", ndjson.string(), "--json",
+                             (dir_ / "r.json").string(), "--html", (dir_ / "r.html").string()});
+    child_process scan(args, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(servers.wait_for(stuck_port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
+    const auto signalled = std::chrono::steady_clock::now();
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
+    const auto took = std::chrono::steady_clock::now() - signalled;
+    EXPECT_GE(took, 1900ms) << "the in-flight endpoints get the grace";
+    EXPECT_LT(took, 6s) << "then they are cut";
+    EXPECT_EQ(servers.stats(stuck_port).accepted, 4u) << "no new target after the signal";
+    EXPECT_NE(read_file(dir_ / "err").find("interrupted"), std::string::npos);
+
+    const auto records = records_of(ndjson);
+    std::size_t stuck_records = 0, fast_records = 0;
+    for (const auto& r : records) {
+        if (r.at("type") != "endpoint") continue;
+        (r.at("target").at("port").to_number<int>() == stuck_port ? stuck_records : fast_records)++;
+    }
+    EXPECT_EQ(fast_records, 4u);
+    EXPECT_EQ(stuck_records, 0u) << "cut endpoints are not recorded";
+    ASSERT_EQ(records.back().at("type"), "scan-end");
+    EXPECT_FALSE(records.back().at("complete").as_bool());
+    const auto report = json::parse(read_file(dir_ / "r.json"));
+    EXPECT_FALSE(report.at("scan").at("complete").as_bool());
+    const auto html = read_file(dir_ / "r.html");
+    EXPECT_NE(html.find("id=\"incomplete\""), std::string::npos);
+    EXPECT_NE(html.find("\"complete\":false"), std::string::npos);
+
+    // Resume: the stuck servers now time out quickly; every target ends up exactly once.
+    auto again = base_args(targets);
+    again.insert(again.end(), {"-c", "4", "--handshake-timeout", "0.2", "--resume", ndjson.string()});
+    const auto resumed = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    std::map<std::string, int> per_target;
+    std::size_t ends = 0;
+    for (const auto& r : records_of(ndjson)) {
+        if (r.at("type") == "endpoint") ++per_target[key_of(r)];
+        if (r.at("type") == "scan-end") {
+            ++ends;
+            EXPECT_TRUE(r.at("complete").as_bool());
+        }
+    }
+    EXPECT_EQ(per_target.size(), 16u);
+    for (const auto& [key, n] : per_target) EXPECT_EQ(n, 1) << key;
+    EXPECT_EQ(ends, 1u);
+}
+
+// SIGTERM: the endpoints in flight answer within the grace and are recorded; exit 143.
+TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"term.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a, 700ms), addresses(7, 1, 30));
+    std::string text;
+    for (const auto& address : addresses(7, 1, 30)) text += fmt::format("{}:{} sni=term.lab.test\n", address, port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(), {"-c", "3", "--handshake-timeout", "10", "--ndjson", ndjson.string()});
+    child_process scan(args, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& s) { return s.accepted >= 6; }, 60s));
+    scan.signal(SIGTERM);
+    EXPECT_EQ(scan.wait(), 143) << read_file(dir_ / "err");
+    const auto accepted = servers.stats(port).accepted;
+    EXPECT_LT(accepted, 30u);
+    EXPECT_EQ(count_records(ndjson, "endpoint"), accepted) << "every endpoint started before the signal is recorded";
+    const auto records = records_of(ndjson);
+    ASSERT_FALSE(records.empty());
+    EXPECT_FALSE(records.back().at("complete").as_bool());
+}
+
+// A second signal exits at once, without waiting for the grace or writing reports.
+TEST_F(interrupt, second_signal_exits_at_once) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"twice.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a, 30s), addresses(8, 1, 4));
+    std::string text;
+    for (const auto& address : addresses(8, 1, 4)) text += fmt::format("{}:{}\n", address, port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    auto args = base_args(targets);
+    args.insert(args.end(), {"-c", "4", "--handshake-timeout", "10", "--ndjson", (dir_ / "scan.ndjson").string()});
+    child_process scan(args, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
+    const auto signalled = std::chrono::steady_clock::now();
+    scan.signal(SIGTERM);
+    ASSERT_TRUE(poll_until([&] { return read_file(dir_ / "err").find("interrupted") != std::string::npos; }, 10s));
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130);
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, 1500ms);
+    EXPECT_EQ(count_records(dir_ / "scan.ndjson", "scan-end"), 0u);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

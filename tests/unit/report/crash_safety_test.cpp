@@ -1,0 +1,130 @@
+// Crash safety of the report files (README, "Interrupted and resumed scans"): atomic
+// replacement with safe permissions, no following of a planted symlink, the NDJSON
+// writer's append mode, and the "complete" flag of a report.
+
+#include "report_fixture.hpp"
+
+#include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/report/output_file.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace tlsaudit::report {
+namespace {
+
+using namespace tlsaudit::report::testing;
+
+class crash_safety : public ::testing::Test {
+protected:
+    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
+                                 fmt::format("tlsaudit-crash-{}-{}", ::getpid(),
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    void SetUp() override { std::filesystem::create_directories(dir_); }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    static std::string read(const std::filesystem::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+    std::size_t entries() const {
+        return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_), {}));
+    }
+};
+
+TEST_F(crash_safety, report_replaced_whole_with_mode_0644_under_umask_022) {
+    const auto old_mask = ::umask(022);
+    const auto path = dir_ / "r.json";
+    std::ofstream(path) << "old";
+    write_file_atomically(path, [](std::ostream& out) { out << std::string(200000, 'x'); });
+    ::umask(old_mask);
+    EXPECT_EQ(read(path), std::string(200000, 'x'));
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0644u);
+    EXPECT_EQ(entries(), 1u) << "no temporary file left";
+}
+
+TEST_F(crash_safety, a_failing_writer_leaves_the_old_report_and_no_temporary) {
+    const auto path = dir_ / "r.json";
+    std::ofstream(path) << "old";
+    EXPECT_THROW(write_file_atomically(path, [](std::ostream& out) {
+                     out << "half";
+                     throw std::runtime_error("boom");
+                 }),
+                 std::runtime_error);
+    EXPECT_EQ(read(path), "old");
+    EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(crash_safety, a_planted_symlink_is_never_followed) {
+    // create_exclusive refuses an existing name (file or symlink) and picks another.
+    const auto victim = dir_ / "victim";
+    std::ofstream(victim) << "keep";
+    std::filesystem::path created;
+    const int fd = create_exclusive(dir_ / "r.json", created);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    std::filesystem::remove(created);
+    std::filesystem::create_symlink(victim, created);  // the very name it chose
+    std::filesystem::path again;
+    ASSERT_EQ(::open(created.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666), -1);
+    const int fd2 = create_exclusive(dir_ / "r.json", again);
+    ASSERT_GE(fd2, 0);
+    ::close(fd2);
+    EXPECT_NE(again, created);
+    EXPECT_EQ(read(victim), "keep");
+}
+
+TEST_F(crash_safety, unwritable_directory_names_the_path) {
+    try {
+        write_file_atomically(dir_ / "missing" / "r.json", [](std::ostream& out) { out << "x"; });
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("missing/r.json: No such file or directory"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
+    const auto path = dir_ / "s.ndjson";
+    std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
+    {
+        ndjson_writer w(path.string(), {}, true);
+        w.write(boost::json::object{{"type", "scan-end"}});
+    }
+    EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
+}
+
+report_data read_text(const std::string& text) {
+    report_data data;
+    std::istringstream in(text);
+    read_ndjson_stream(in, "s", data);
+    finish_merge(data);
+    return data;
+}
+
+TEST(report_complete, from_the_scan_records) {
+    const auto start = scan_start_line("2026-11-24T04:00:00Z") + "\n";
+    EXPECT_TRUE(read_text(start + scan_end_line("2026-11-24T04:01:00Z") + "\n").meta.complete());
+    EXPECT_FALSE(read_text(start).meta.complete()) << "killed: no scan-end";
+    EXPECT_FALSE(read_text(start + R"({"schema_version":1,"type":"scan-end","finished_at":"x","complete":false})" "\n")
+                     .meta.complete())
+        << "interrupted";
+    EXPECT_TRUE(read_text(endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n").meta.complete())
+        << "records without scan metadata";
+}
+
+}  // namespace
+}  // namespace tlsaudit::report
