@@ -2,7 +2,8 @@
 # tlsaudit against the tools people would otherwise use, on the same loopback endpoints at
 # the same concurrency, in one run. See bench/README.md. Talks only to 127.0.0.0/8.
 #
-#   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory]
+#   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory] [--build DIR]
+#   (--build: use the binaries already built in DIR instead of building the release preset)
 set -euo pipefail
 
 endpoints=1000
@@ -10,6 +11,7 @@ concurrency=100
 delay_ms=0
 skip_peers=0
 memory=0
+build=
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoints) endpoints=$2; shift 2 ;;
@@ -17,12 +19,14 @@ while [ $# -gt 0 ]; do
     --delay-ms) delay_ms=$2; shift 2 ;;
     --skip-peers) skip_peers=1; shift ;;
     --memory) memory=1; shift ;;
+    --build) build=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build/release
+prebuilt=$build
+[ -n "$build" ] || build=$root/build/release
 tlsaudit=$build/scanner/app/tlsaudit
 labbin=$build/bench/tlsaudit-bench-lab
 
@@ -33,8 +37,10 @@ if [ "$skip_peers" = 0 ]; then
 fi
 [ -x /usr/bin/time ] || { echo "missing /usr/bin/time: run bench/setup.sh" >&2; exit 2; }
 
-cmake --preset release >/dev/null
-cmake --build --preset release -j2 --target tlsaudit tlsaudit-bench-lab >/dev/null
+if [ -z "$prebuilt" ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j2 --target tlsaudit tlsaudit-bench-lab >/dev/null
+fi
 
 work=$(mktemp -d /tmp/tlsaudit-bench.XXXXXX)
 lab_pid=

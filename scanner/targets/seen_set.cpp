@@ -1,11 +1,11 @@
 #include "seen_set.hpp"
 
+#include <tlsaudit/shard.hpp>
+
 namespace tlsaudit::targets::detail {
 
 namespace {
 
-constexpr std::uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t fnv_prime = 0x100000001b3ULL;
 constexpr std::size_t initial_slots = 1024;
 
 bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t hash)
@@ -22,22 +22,8 @@ bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t hash)
 
 }  // namespace
 
-std::uint64_t hash_key(std::string_view key)
-{
-    std::uint64_t h = fnv_offset_basis;
-    for (const char c : key) {
-        h ^= static_cast<unsigned char>(c);
-        h *= fnv_prime;
-    }
-    // Avalanche: every input bit affects every output bit (a bijection, so it adds no
-    // collisions of its own).
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
+// The shard hash (FNV-1a then fmix64) is well mixed in its low bits, which pick the slot.
+std::uint64_t hash_key(std::string_view key) { return shard_hash(key); }
 
 bool seen_set::insert(std::string_view key)
 {

@@ -18,8 +18,8 @@
 
 namespace tlsaudit::targets::detail {
 
-// 64-bit FNV-1a followed by a 64-bit avalanche finaliser (the FNV state alone has weak
-// low bits, and the low bits pick the slot). Stable within a process only.
+// shard_hash (shard.hpp): 64-bit FNV-1a followed by a 64-bit avalanche finaliser (the
+// FNV state alone has weak low bits, and the low bits pick the slot).
 std::uint64_t hash_key(std::string_view key);
 
 class seen_set {

@@ -63,6 +63,9 @@ TEST_F(starttls_scan, every_protocol_serves_its_chain_byte_for_byte) {
         EXPECT_EQ(r.cap.protocol, "TLSv1.3");
         EXPECT_TRUE(r.cap.timings.starttls_ms.has_value());
         EXPECT_TRUE(r.cap.timings.handshake_ms.has_value());
+        // The client is done before the server has read its Finished: wait for the count.
+        EXPECT_TRUE(servers_.wait_for(port, [](const lab::endpoint_stats& s) { return s.handshakes == 1; },
+                                      std::chrono::seconds(5)));
         const auto stats = servers_.stats(port);
         EXPECT_EQ(stats.handshakes, 1u);
         EXPECT_EQ(stats.last_sni, "mail.lab.test");
