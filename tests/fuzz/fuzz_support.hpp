@@ -1,0 +1,43 @@
+#pragma once
+// Shared by the fuzz targets (tests/fuzz/*_fuzz.cpp): invariant checks that abort, so
+// a broken contract is reported as a crash with its input, and file loading for the
+// fixed inputs the targets judge fuzzed data against.
+
+#include <tlsaudit/model.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+namespace tlsaudit::fuzz {
+
+// Aborts (a crash for libFuzzer) when `ok` is false; prints what was violated.
+inline void require(bool ok, const char* what) {
+    if (ok) return;
+    std::fprintf(stderr, "fuzz invariant violated: %s\n", what);
+    std::abort();
+}
+
+// True when `text` holds no ASCII control character (the parsers escape them as \xNN).
+inline bool printable(std::string_view text) {
+    for (const char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    return true;
+}
+
+// The bytes of a file under tests/fuzz/ (TLSAUDIT_FUZZ_DIR is set by tests/fuzz/CMakeLists.txt).
+// Aborts when it cannot be read: the fixtures are part of the source tree.
+inline bytes read_fixture(std::string_view relative) {
+    const std::filesystem::path p = std::filesystem::path(TLSAUDIT_FUZZ_DIR) / relative;
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "fuzz fixture missing: %s\n", p.string().c_str());
+        std::abort();
+    }
+    return bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace tlsaudit::fuzz
