@@ -11,6 +11,8 @@ packages=(
   # report tests: headless Chromium for the HTML report, node for the validators
   # (scripts/report-test-tools.sh installs them from npm at test time), junitparser
   chromium nodejs python3 python3-junitparser
+  # fuzzing (tests/fuzz, the fuzz preset): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 # npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -21,10 +21,15 @@ inline void require(bool ok, const char* what) {
     std::abort();
 }
 
-// True when `text` holds no ASCII control character (the parsers escape them as \xNN).
-inline bool printable(std::string_view text) {
-    for (const char c : text)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+// True when `text` holds no C0 control (tab allowed when `allow_tab`), DEL, or C1
+// control (U+0080-U+009F): the parsers escape those as \xNN / \u00NN.
+inline bool printable(std::string_view text, bool allow_tab = false) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\t' && allow_tab) continue;
+        if (c < 0x20 || c == 0x7f) return false;
+        if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f) return false;
+    }
     return true;
 }
 
