@@ -13,6 +13,8 @@ packages=(
   chromium nodejs python3 python3-junitparser
   # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
   python3-yaml
+  # fuzzing (tests/fuzz, the fuzz preset): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 # npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

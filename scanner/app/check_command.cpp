@@ -3,6 +3,7 @@
 #include "aia_fetch.hpp"
 #include "exit_codes.hpp"
 
+#include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/terminal.hpp>
 #include <tlsaudit/x509.hpp>
@@ -32,9 +33,11 @@ std::string_view origin_name(cert_origin o) {
 void print_report(const check_command_options& o, const endpoint_result& r, const chain_verdict* v,
                   const audit_runtime& runtime) {
     using report::terminal_safe;
-    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {:%Y-%m-%dT%H:%M:%SZ}, rules {})\n",
+    // report::iso8601, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
+    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n",
                terminal_safe(o.file), r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s",
-               o.host.empty() ? "-" : terminal_safe(o.host), runtime.at(), terminal_safe(runtime.rules().version));
+               o.host.empty() ? "-" : terminal_safe(o.host), report::iso8601(runtime.at()),
+               terminal_safe(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
             fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace tlsaudit::audit {
 namespace detail {
@@ -31,7 +32,16 @@ void context::add(std::string id, severity built_in, const examined_cert* about,
 
 cert_ref make_ref(const examined_cert& c) { return cert_ref{c.position, c.info->subject, c.info->sha256}; }
 
-std::string format_time(time_point t) { return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", t); }
+// By civil date, not fmt's chrono formatter: that converts to system_clock (nanoseconds),
+// which overflows (UB) outside 1678-2262, and certificates say 9999 (RFC 5280) or 0001.
+std::string format_time(time_point t) {
+    const auto day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{t - day};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                       hms.minutes().count(), hms.seconds().count());
+}
 
 std::string describe(const examined_cert& c) {
     const std::string name = c.info->subject.empty() ? "(empty subject)" : c.info->subject;

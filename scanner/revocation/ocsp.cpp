@@ -62,7 +62,9 @@ std::string check_delegate(X509* signer, X509* issuer, time_point now) {
     const std::uint32_t flags = X509_get_extension_flags(signer);
     if ((flags & EXFLAG_XKUSAGE) == 0 || (X509_get_extended_key_usage(signer) & XKU_OCSP_SIGN) == 0)
         return "unauthorised responder: no id-kp-OCSPSigning extended key usage";
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    // Seconds as they are: to_time_t would go through system_clock (nanoseconds), which
+    // overflows outside 1678-2262.
+    std::time_t t = static_cast<std::time_t>(now.time_since_epoch().count());
     if (X509_cmp_time(X509_get0_notBefore(signer), &t) > 0 ||
         X509_cmp_time(X509_get0_notAfter(signer), &t) < 0)
         return "unauthorised responder: its certificate is outside its validity period";

@@ -91,6 +91,22 @@ chain_case entrust_chain(time_point not_before, std::optional<time_point> sct = 
     return c;
 }
 
+// Found by the rules fuzz target (tests/fuzz/corpus/rules/crash-distrust-after-year-1029.json):
+// dates outside 1678-2262 overflowed (UB) in fmt's chrono formatter when written into messages.
+TEST(entrust, dates_far_from_now_are_written_out) {
+    const auto rules = parse_catalogue(std::string(R"({"version": "old", "rules": [{"id": "d", "kind": "distrusted-ca",
+        "match": {"spki_sha256": [")") + g2_spki + R"("]},
+        "distrust": [{"program": "P", "after": "1029-01-01T00:00:00Z", "basis": "not-before"}],
+        "message": "distrusted by {programs} until {leaf_not_after}", "remediation": "r"}]})",
+                                       "test");
+    auto c = entrust_chain(at("2024-12-01T00:00:00Z"));
+    c.certs[0].info->not_after = std::chrono::sys_days{std::chrono::year{9999} / 12 / 31};
+    const auto f = c.run(rules, {});
+    ASSERT_THAT(ids(f), ElementsAre("issuer-distrusted"));
+    EXPECT_THAT(f[0].message, HasSubstr("is after 1029-01-01T00:00:00Z"));
+    EXPECT_THAT(f[0].message, HasSubstr("until 9999-12-31T00:00:00Z"));
+}
+
 TEST(entrust, before_the_cut_off_only_discontinued) {
     const auto f = entrust_chain(at("2024-11-11T23:59:59Z")).run();
     ASSERT_THAT(ids(f), ElementsAre("issuer-discontinued"));
