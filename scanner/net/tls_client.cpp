@@ -91,6 +91,8 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
     SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT |
                                     SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
+    // Give OpenSSL's record buffers back while a connection waits for its peer.
+    SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_max_cert_list(native, max_certificate_message);
     if (!alpn.empty()) {
         auto wire = alpn_wire(alpn);
@@ -122,18 +124,21 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
     auto executor = co_await asio::this_coro::executor;
     const tcp::endpoint peer(asio::ip::make_address(address), port);
     asio::steady_timer timer(executor);
-    std::optional<asio::ssl::stream<tcp::socket>> stream;
+    // The TLS stream (an SSL object and about 70 KB of record buffers) is made only once
+    // the TCP connection stands: a scan waiting on slow or dead hosts holds sockets, not
+    // buffers.
+    std::optional<tcp::socket> socket;
 
     for (int attempt = 0; attempt <= limits.retries; ++attempt) {
         if (auto wait = limiter.reserve(); wait.count() > 0) {
             timer.expires_after(wait);
             co_await timer.async_wait(use_tuple);
         }
-        stream.emplace(executor, ctx);
+        socket.emplace(executor);
         ++cap.attempts;
         const auto started = clock::now();
         timer.expires_after(limits.connect_timeout);
-        auto outcome = co_await (stream->next_layer().async_connect(peer, use_tuple) ||
+        auto outcome = co_await (socket->async_connect(peer, use_tuple) ||
                                  timer.async_wait(use_tuple));
         cap.timings.connect_ms = elapsed_ms(started);
         if (outcome.index() == 1) {
@@ -150,18 +155,19 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
 
     if (!t.starttls.empty()) {
         const auto started = clock::now();
-        auto failed = co_await run_starttls(stream->next_layer(), t.starttls, sni.empty() ? t.host : sni,
+        auto failed = co_await run_starttls(*socket, t.starttls, sni.empty() ? t.host : sni,
                                             limits.starttls_timeout);
         cap.timings.starttls_ms = elapsed_ms(started);
         if (failed) {
             cap.error = std::move(*failed);
             boost::system::error_code ignored;
-            stream->next_layer().close(ignored);
+            socket->close(ignored);
             co_return cap;
         }
     }
 
-    SSL* ssl = stream->native_handle();
+    asio::ssl::stream<tcp::socket> stream(std::move(*socket), ctx);
+    SSL* ssl = stream.native_handle();
     handshake_observer observer;
     observer.attach(ssl);
     // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
@@ -174,7 +180,7 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
 
     const auto started = clock::now();
     timer.expires_after(limits.handshake_timeout);
-    auto outcome = co_await (stream->async_handshake(asio::ssl::stream_base::client, use_tuple) ||
+    auto outcome = co_await (stream.async_handshake(asio::ssl::stream_base::client, use_tuple) ||
                              timer.async_wait(use_tuple));
     cap.timings.handshake_ms = elapsed_ms(started);
     if (outcome.index() == 1) {
@@ -188,7 +194,7 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
         if (cap.chain.empty()) cap.chain = peer_chain(ssl);
     }
     boost::system::error_code ignored;
-    stream->next_layer().close(ignored);
+    stream.next_layer().close(ignored);
     co_return cap;
 }
 
