@@ -120,6 +120,7 @@ void read_target(const json::object& record, std::string& input, int& line, std:
 void read_endpoint(const json::object& record, report_data& data) {
     endpoint_row row;
     read_target(record, row.input, row.line, row.host, row.port, row.sni);
+    if (const auto* t = get_object(record, "target")) row.starttls = get_string(*t, "starttls");
     row.address = get_string(record, "address");
     row.scanned_at = get_string(record, "scanned_at");
     if (const auto* e = get_object(record, "error")) {
@@ -212,7 +213,7 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
 }
 
 void finish_merge(report_data& data) {
-    auto endpoint_key = [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.address); };
+    auto endpoint_key = [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.starttls, e.address); };
     std::stable_sort(data.endpoints.begin(), data.endpoints.end(),
                      [&](const endpoint_row& a, const endpoint_row& b) { return endpoint_key(a) < endpoint_key(b); });
     // Duplicates (a shard read twice, a re-run): keep the last one read of each key.

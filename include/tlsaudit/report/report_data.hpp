@@ -60,6 +60,7 @@ struct endpoint_row {
     std::string host;
     int port = 0;
     std::string sni;
+    std::string starttls;            // "" for direct TLS, else the STARTTLS protocol
     std::string address;             // "" when resolution failed
     std::string scanned_at;
     std::string status;              // "ok", "error", or the worst severity

@@ -91,6 +91,16 @@ TEST(ndjson_reader, a_shard_read_twice_counts_once) {
     EXPECT_EQ(read_streams({shard, shard}).endpoints.size(), 1u);
 }
 
+TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_endpoints) {
+    const std::string direct = endpoint_line("a.test", 25, "127.0.0.2", "[]");
+    std::string smtp = direct;
+    smtp.replace(smtp.find("\"sni\":\"a.test\""), 14, "\"sni\":\"a.test\",\"starttls\":\"smtp\"");
+    const auto data = read_streams({direct + "\n" + smtp + "\n"});
+    ASSERT_EQ(data.endpoints.size(), 2u);
+    EXPECT_EQ(data.endpoints[0].starttls, "");
+    EXPECT_EQ(data.endpoints[1].starttls, "smtp");
+}
+
 TEST(ndjson_reader, malformed_input_names_file_and_line) {
     try {
         read_streams({endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n{not json\n"});
