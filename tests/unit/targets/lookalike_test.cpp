@@ -22,7 +22,8 @@ TEST(lookalike, latin_with_a_cyrillic_letter_is_refused) {
 }
 
 TEST(lookalike, greek_omicron_in_a_latin_label_is_refused) {
-    const auto* e = error_of(parse_line("g\xCE\xBFogle.example:8443", 1, {}));  // U+03BF
+    const auto items = parse_line("g\xCE\xBFogle.example:8443", 1, {});  // U+03BF; kept alive for e
+    const auto* e = error_of(items);
     ASSERT_NE(e, nullptr);
     EXPECT_NE(e->message.find("Latin and Greek"), std::string::npos) << e->message;
 }
