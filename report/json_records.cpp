@@ -1,5 +1,6 @@
 #include <tlsaudit/report/json_records.hpp>
 
+#include <tlsaudit/time_text.hpp>
 #include <tlsaudit/utf8.hpp>
 #include <tlsaudit/x509.hpp>
 
@@ -88,16 +89,7 @@ json::array findings_json(const std::vector<finding>& findings) {
 
 std::string valid_utf8(std::string_view text) { return utf8::sanitize(text); }
 
-// By civil date, not fmt's chrono formatter: that converts to system_clock (nanoseconds),
-// which overflows (UB) outside 1678-2262, and certificates say 9999 (RFC 5280) or 0001.
-std::string iso8601(time_point t) {
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day ymd{day};
-    const std::chrono::hh_mm_ss hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                       hms.minutes().count(), hms.seconds().count());
-}
+std::string iso8601(time_point t) { return text::rfc3339(t); }
 
 json::object to_json(const geo_info& g) {
     const auto text = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(str(s)); };

@@ -2,6 +2,7 @@
 // hostname.
 
 #include <tlsaudit/audit.hpp>
+#include <tlsaudit/time_text.hpp>
 
 #include "audit/checks.hpp"
 
@@ -32,17 +33,6 @@ void context::add(std::string id, severity built_in, const examined_cert* about,
 
 cert_ref make_ref(const examined_cert& c) { return cert_ref{c.position, c.info->subject, c.info->sha256}; }
 
-// By civil date, not fmt's chrono formatter: that converts to system_clock (nanoseconds),
-// which overflows (UB) outside 1678-2262, and certificates say 9999 (RFC 5280) or 0001.
-std::string format_time(time_point t) {
-    const auto day = std::chrono::floor<std::chrono::days>(t);
-    const std::chrono::year_month_day ymd{day};
-    const std::chrono::hh_mm_ss hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                       hms.minutes().count(), hms.seconds().count());
-}
-
 std::string describe(const examined_cert& c) {
     const std::string name = c.info->subject.empty() ? "(empty subject)" : c.info->subject;
     if (c.position >= 0) return fmt::format("{} (served at position {})", name, c.position);
@@ -72,19 +62,19 @@ void check_validity(context& ctx) {
             const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
             ctx.add("cert-expired", severity::critical, &c,
                     fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
-                                format_time(info.not_after), ago, format_time(at)),
+                                text::rfc3339(info.not_after), ago, text::rfc3339(at)),
                     leaf ? "Renew the certificate and deploy it with its full chain."
                          : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
         } else if (at < info.not_before) {
             ctx.add("cert-not-yet-valid", severity::high, &c,
-                    fmt::format("{} is not valid before {} (evaluation time {})", what, format_time(info.not_before),
-                                format_time(at)),
+                    fmt::format("{} is not valid before {} (evaluation time {})", what, text::rfc3339(info.not_before),
+                                text::rfc3339(at)),
                     "Check the server's clock and the certificate's notBefore; deploy a certificate valid now.");
         } else if (info.not_after - at < warn) {
             const auto left = std::chrono::duration_cast<days>(info.not_after - at).count();
             ctx.add("cert-expiring", severity::medium, &c,
                     fmt::format("{} expires on {}, in {} days (warning threshold {} days)", what,
-                                format_time(info.not_after), left, ctx.opts.expiry_warn_days),
+                                text::rfc3339(info.not_after), left, ctx.opts.expiry_warn_days),
                     leaf ? "Renew the certificate before it expires and deploy it on every node."
                          : "Obtain the issuer's replacement intermediate and deploy it before this one expires.");
         }

@@ -36,7 +36,6 @@ struct context {
 };
 
 cert_ref make_ref(const examined_cert& c);
-std::string format_time(time_point t);  // "2024-11-11T23:59:59Z"
 std::string describe(const examined_cert& c);  // "CN=..., served at position 1" / "... from the trust store"
 
 // Replaces each {key} in `text` by its value.

@@ -7,6 +7,7 @@
 // rule's name (same subject CN, different key) is reported apart, at a low severity.
 
 #include "audit/checks.hpp"
+#include <tlsaudit/time_text.hpp>
 
 #include <fmt/format.h>
 
@@ -16,12 +17,12 @@ namespace tlsaudit::audit::detail {
 namespace {
 
 std::vector<std::pair<std::string, std::string>> placeholders(const examined_cert* matched, const cert_info& leaf) {
-    std::vector<std::pair<std::string, std::string>> values{{"leaf_not_after", format_time(leaf.not_after)}};
+    std::vector<std::pair<std::string, std::string>> values{{"leaf_not_after", text::rfc3339(leaf.not_after)}};
     if (matched != nullptr) {
         values.emplace_back("subject", matched->info->subject);
         values.emplace_back("sha256", matched->info->sha256);
-        values.emplace_back("not_before", format_time(matched->info->not_before));
-        values.emplace_back("not_after", format_time(matched->info->not_after));
+        values.emplace_back("not_before", text::rfc3339(matched->info->not_before));
+        values.emplace_back("not_after", text::rfc3339(matched->info->not_after));
     }
     return values;
 }
@@ -82,7 +83,7 @@ void distrusted_ca(context& ctx, const rule& r) {
         if (issued <= p.after) continue;
         if (!programs.empty()) programs += ", ";
         programs += fmt::format("{} ({} {} is after {})", p.name, by_sct ? "earliest SCT" : "notBefore",
-                                format_time(issued), format_time(p.after));
+                                text::rfc3339(issued), text::rfc3339(p.after));
     }
     if (programs.empty()) return;
     auto values = placeholders(anchor, leaf);

@@ -19,15 +19,6 @@ std::optional<time_point> to_time_point(const ASN1_TIME* time) noexcept {
     return time_point{sys_days{day}} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
 }
 
-std::string format_time(time_point t) {
-    using namespace std::chrono;
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                       hms.hours().count(), hms.minutes().count(), hms.seconds().count());
-}
 
 std::string reason_name(int code) {
     // RFC 5280 5.3.1; 7 is unused.

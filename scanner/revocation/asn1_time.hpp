@@ -14,9 +14,6 @@ namespace tlsaudit::revocation::detail {
 // Never throws.
 std::optional<time_point> to_time_point(const ASN1_TIME* time) noexcept;
 
-// "2026-11-24T03:58:26Z".
-std::string format_time(time_point t);
-
 // RFC 5280 CRLReason name ("keyCompromise", ...), "unspecified" for 0, or
 // "reason <n>" for values outside the list.
 std::string reason_name(int code);

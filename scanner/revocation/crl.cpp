@@ -3,6 +3,8 @@
 #include "asn1_time.hpp"
 #include "x509/openssl_error.hpp"
 
+#include <tlsaudit/time_text.hpp>
+
 #include <openssl/pem.h>
 
 #include <fmt/format.h>
@@ -74,11 +76,11 @@ std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
     }
     const auto last = to_time_point(X509_CRL_get0_lastUpdate(crl));
     if (!last) return "CRL without a valid thisUpdate";
-    if (*last > f.now + f.skew) return fmt::format("CRL not yet valid (thisUpdate {})", format_time(*last));
+    if (*last > f.now + f.skew) return fmt::format("CRL not yet valid (thisUpdate {})", text::rfc3339(*last));
     if (X509_CRL_get0_nextUpdate(crl) != nullptr) {
         const auto next = crl_next_update(crl);
         if (!next) return "CRL with a malformed nextUpdate";
-        if (*next + f.skew < f.now) return fmt::format("stale CRL (nextUpdate {})", format_time(*next));
+        if (*next + f.skew < f.now) return fmt::format("stale CRL (nextUpdate {})", text::rfc3339(*next));
     }
     return {};
 }

@@ -2,6 +2,8 @@
 
 #include "asn1_time.hpp"
 #include "x509/openssl_error.hpp"
+
+#include <tlsaudit/time_text.hpp>
 #include "x509/openssl_ptr.hpp"
 
 #include <openssl/ocsp.h>
@@ -172,7 +174,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     const auto this_time = to_time_point(this_update);
     if (!this_time) return unknown_verdict("OCSP response without a valid thisUpdate");
     if (*this_time > f.now + f.skew)
-        return unknown_verdict(fmt::format("OCSP response not yet valid (thisUpdate {})", format_time(*this_time)));
+        return unknown_verdict(fmt::format("OCSP response not yet valid (thisUpdate {})", text::rfc3339(*this_time)));
     std::optional<time_point> valid_until;
     if (next_update != nullptr) {
         valid_until = to_time_point(next_update);
@@ -181,7 +183,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
         valid_until = *this_time + f.max_age_without_next_update;
     }
     if (*valid_until + f.skew < f.now)
-        return unknown_verdict(fmt::format("stale OCSP response (nextUpdate {})", format_time(*valid_until)));
+        return unknown_verdict(fmt::format("stale OCSP response (nextUpdate {})", text::rfc3339(*valid_until)));
 
     verdict v;
     v.next_update = valid_until;
