@@ -70,7 +70,7 @@ TEST_F(ops_dir, shards_reads_the_index_from_job_completion_index) {
     std::multiset<std::string> seen;
     for (int i = 0; i < 5; ++i) {
         const auto by_flag = run_tlsaudit(fmt::format("scan '{}' --dry-run -q --shard {}/5", file, i));
-        const scoped_env env("JOB_COMPLETION_INDEX", std::to_string(i).c_str());
+        const scoped_env env("JOB_COMPLETION_INDEX", std::to_string(i));
         const auto by_env = run_tlsaudit(fmt::format("scan '{}' --dry-run -q --shards 5", file));
         ASSERT_EQ(by_env.exit_code, 0) << by_env.err;
         EXPECT_EQ(by_env.out, by_flag.out) << i;
@@ -93,7 +93,7 @@ TEST_F(ops_dir, bad_shard_settings_are_usage_errors) {
     expect_usage("--shard 1-4", "'1-4' is not I/N");
     expect_usage("--shard 0/2 --shards 2", "excludes");
     {
-        const scoped_env env("JOB_COMPLETION_INDEX", nullptr);
+        const scoped_env env("JOB_COMPLETION_INDEX", std::nullopt);
         expect_usage("--shards 3", "--shards 3: JOB_COMPLETION_INDEX is not set");
     }
     {

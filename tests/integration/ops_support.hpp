@@ -1,6 +1,8 @@
 #pragma once
 // Helpers for the sharding, dry-run and config-file tests of the real binary.
 
+#include "../support/scoped_env.hpp"
+
 #include "cli_support.hpp"
 
 #include <gtest/gtest.h>
@@ -41,24 +43,5 @@ inline std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-// Sets an environment variable for the binaries the test starts, restoring it after.
-class scoped_env {
-public:
-    scoped_env(const char* name, const char* value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value) ::setenv(name, value, 1);
-        else ::unsetenv(name);
-    }
-    ~scoped_env() {
-        if (old_) ::setenv(name_, old_->c_str(), 1);
-        else ::unsetenv(name_);
-    }
-    scoped_env(const scoped_env&) = delete;
-    scoped_env& operator=(const scoped_env&) = delete;
-
-private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
 
 }  // namespace tlsaudit::testing

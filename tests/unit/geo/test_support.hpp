@@ -2,6 +2,8 @@
 // Paths of the committed test databases (tests/data/geo, made by make-test-mmdb.pl),
 // temporary directories, and byte-level file helpers for damaging copies.
 
+#include "../../support/scoped_env.hpp"
+
 #include <tlsaudit/model.hpp>
 
 #include <cstdlib>
@@ -59,24 +61,6 @@ inline void write_bytes(const std::filesystem::path& file, const bytes& data) {
     if (!out) throw std::runtime_error("cannot write " + file.string());
 }
 
-// Sets (or unsets, with nullopt) an environment variable for the life of the object.
-class scoped_env {
-public:
-    scoped_env(const char* name, std::optional<std::string> value) : name_(name) {
-        if (const char* old = std::getenv(name)) old_ = old;
-        if (value) ::setenv(name, value->c_str(), 1);
-        else ::unsetenv(name);
-    }
-    ~scoped_env() {
-        if (old_) ::setenv(name_, old_->c_str(), 1);
-        else ::unsetenv(name_);
-    }
-    scoped_env(const scoped_env&) = delete;
-    scoped_env& operator=(const scoped_env&) = delete;
-
-private:
-    const char* name_;
-    std::optional<std::string> old_;
-};
+using tlsaudit::testing::scoped_env;
 
 }  // namespace tlsaudit::geo::testing
