@@ -23,8 +23,8 @@ namespace {
 constexpr const char* exit_codes_help = R"(Exit codes:
   0  clean: no finding at or above --fail-on (per-target scan failures are records, not exit codes)
   1  a finding at or above --fail-on SEVERITY (default high; with --fail-on-new: a new one)
-  2  usage or configuration error (nothing was scanned)
-  3  the scan could not run (environment failure, e.g. output not writable)
+  2  usage or configuration error, or an output that cannot be written (nothing was scanned)
+  3  an environment failure while the scan ran (e.g. the disk filled up)
   130/143  stopped by SIGINT/SIGTERM: reports written, marked incomplete (carry on with --resume))";
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "output_check.hpp"
 
+#include "exit_codes.hpp"
+
 #include <tlsaudit/report/output_file.hpp>
 
 #include <fmt/format.h>
@@ -8,7 +10,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 
 namespace tlsaudit::app {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 void probe(std::string_view flag, const std::string& shown, const std::filesystem::path& prefix) {
     std::filesystem::path created;
     const int fd = report::create_exclusive(prefix, created);
-    if (fd < 0) throw std::runtime_error(fmt::format("{} {}: cannot write: {}", flag, shown, std::strerror(errno)));
+    if (fd < 0) throw config_error(fmt::format("{} {}: cannot write: {}", flag, shown, std::strerror(errno)));
     ::close(fd);
     ::unlink(created.c_str());
 }
@@ -27,16 +28,27 @@ void check_output_file(std::string_view flag, const std::string& path) {
     if (path.empty() || path == "-") return;
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
-        throw std::runtime_error(fmt::format("{} {}: cannot write: is a directory", flag, path));
+        throw config_error(fmt::format("{} {}: cannot write: is a directory", flag, path));
     probe(flag, path, path);
 }
 
 void check_output_dir(std::string_view flag, const std::filesystem::path& dir) {
+    // A missing directory is made at the start of the scan: its nearest existing
+    // ancestor must then be a directory we can write in.
     std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) return;
-    if (!std::filesystem::is_directory(dir, ec))
-        throw std::runtime_error(fmt::format("{} {}: cannot write: not a directory", flag, dir.string()));
-    probe(flag, dir.string(), dir / ".tlsaudit-probe");
+    auto existing = dir;
+    while (!std::filesystem::exists(existing, ec) && existing.has_relative_path()) {
+        const auto parent = existing.parent_path();
+        if (parent.empty() || parent == existing) {
+            existing = ".";
+            break;
+        }
+        existing = parent;
+    }
+    if (!std::filesystem::is_directory(existing, ec))
+        throw config_error(fmt::format("{} {}: cannot write: {} is not a directory", flag, dir.string(),
+                                       existing == dir ? "it" : existing.string()));
+    probe(flag, dir.string(), existing / ".tlsaudit-probe");
 }
 
 }  // namespace tlsaudit::app

@@ -51,6 +51,15 @@ bool writes_stdout(const report_output_options& o) {
     return false;
 }
 
+// Every report file is probed before the work starts (config_error, exit 2).
+void check_report_files(const report_output_options& o) {
+    check_output_file("--json", o.json);
+    check_output_file("--html", o.html);
+    check_output_file("--csv", o.csv);
+    check_output_file("--junit", o.junit);
+    check_output_file("--sarif", o.sarif);
+}
+
 }  // namespace
 
 // Reads, merges, applies the baseline and policy, writes every requested report.
@@ -162,6 +171,7 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options) {
 }
 
 int run_report_command(const report_command_options& options) {
+    check_report_files(options.out);
     std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
     return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
 }
@@ -206,11 +216,8 @@ json::object scan_start_record(const std::string& tool_version, const std::strin
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
                            const std::string& tool_version)
     : options_(options) {
-    check_output_file("--json", options.json);
-    check_output_file("--html", options.html);
-    check_output_file("--csv", options.csv);
-    check_output_file("--junit", options.junit);
-    check_output_file("--sarif", options.sarif);
+    check_report_files(options);
+    if (options.ndjson_given) check_output_file("--ndjson", pipeline.ndjson);
     if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);
     if (!options.baseline.empty()) {
         try {

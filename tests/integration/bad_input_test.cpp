@@ -141,21 +141,21 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input_case{"port_65536", "host.example:65536\n", "", 0, "port '65536' is out of range (1-65535)"},
         bad_input_case{"crlf_line_ends_are_fine", "# comment\r\n\r\n{good}\r\n", "", 0, "", false},
         bad_input_case{"empty_file", "", "", 0, "", false},
-        // Stop before any connection: exit 2 (configuration) or 3 (output not writable).
+        // Stop before any connection: exit 2 (configuration, or an output that cannot be written).
         bad_input_case{"malformed_rules", "", "--rules '{dir}/bad-rules.json'", 2, "rules: "},
         bad_input_case{"missing_rules", "", "--rules '{dir}/none.json'", 2, "rules: "},
         bad_input_case{"resume_missing_file", "", "--resume '{dir}/none.ndjson'", 2,
                        "--resume: cannot read {dir}/none.ndjson: No such file or directory"},
         bad_input_case{"resume_other_ndjson", "", "--resume '{dir}/other.ndjson' --ndjson '{dir}/x.ndjson'", 2,
                        "--ndjson must name it or be left out"},
-        bad_input_case{"json_unwritable", "", "--json '{dir}/no/r.json'", 3, "--json {dir}/no/r.json: cannot write"},
-        bad_input_case{"json_is_a_directory", "", "--json '{dir}'", 3, "is a directory"},
-        bad_input_case{"html_unwritable", "", "--html '{dir}/no/r.html'", 3, "--html"},
-        bad_input_case{"csv_unwritable", "", "--csv '{dir}/no/r.csv'", 3, "--csv"},
-        bad_input_case{"junit_unwritable", "", "--junit '{dir}/no/j.xml'", 3, "--junit"},
-        bad_input_case{"sarif_unwritable", "", "--sarif '{dir}/no/r.sarif'", 3, "--sarif"},
-        bad_input_case{"save_chains_is_a_file", "", "--save-chains '{dir}/a-file'", 3, "not a directory"},
-        bad_input_case{"save_chains_uncreatable", "", "--save-chains '{dir}/a-file/chains'", 3, "a-file/chains"}),
+        bad_input_case{"json_unwritable", "", "--json '{dir}/no/r.json'", 2, "--json {dir}/no/r.json: cannot write"},
+        bad_input_case{"json_is_a_directory", "", "--json '{dir}'", 2, "is a directory"},
+        bad_input_case{"html_unwritable", "", "--html '{dir}/no/r.html'", 2, "--html"},
+        bad_input_case{"csv_unwritable", "", "--csv '{dir}/no/r.csv'", 2, "--csv"},
+        bad_input_case{"junit_unwritable", "", "--junit '{dir}/no/j.xml'", 2, "--junit"},
+        bad_input_case{"sarif_unwritable", "", "--sarif '{dir}/no/r.sarif'", 2, "--sarif"},
+        bad_input_case{"save_chains_is_a_file", "", "--save-chains '{dir}/a-file'", 2, "not a directory"},
+        bad_input_case{"save_chains_uncreatable", "", "--save-chains '{dir}/a-file/chains'", 2, "a-file/chains"}),
     [](const ::testing::TestParamInfo<bad_input_case>& param_info) { return param_info.param.name; });
 
 // --ndjson is opened before the first connection too (the fixture always passes one).
@@ -163,8 +163,9 @@ TEST(bad_output, unwritable_ndjson_stops_before_any_connection) {
     silent_listener listener;
     const auto r = run_tlsaudit("scan - --ndjson /nonexistent-dir/out.ndjson --no-revocation --no-geoip",
                                 fmt::format("127.0.0.1:{}\n", listener.port()));
-    EXPECT_EQ(r.exit_code, 3);
-    EXPECT_NE(r.err.find("cannot write /nonexistent-dir/out.ndjson: No such file or directory"), std::string::npos)
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("--ndjson /nonexistent-dir/out.ndjson: cannot write: No such file or directory"),
+              std::string::npos)
         << r.err;
     EXPECT_EQ(listener.connections(), 0);
 }

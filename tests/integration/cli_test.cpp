@@ -153,13 +153,6 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
     EXPECT_EQ(run_tlsaudit("frobnicate").exit_code, 2);
 }
 
-TEST_F(cli, unwritable_output_exits_3) {
-    const auto r = run_tlsaudit(fmt::format("scan - --ndjson '{}'", (dir_ / "no" / "such" / "dir.ndjson").string()),
-                                "127.0.0.1:1\n");
-    EXPECT_EQ(r.exit_code, 3);
-    EXPECT_NE(r.err.find("dir.ndjson"), std::string::npos) << r.err;
-}
-
 TEST_F(cli, version_and_help) {
     const auto version = run_tlsaudit("--version");
     EXPECT_EQ(version.exit_code, 0);
