@@ -103,6 +103,9 @@ struct ldap_response {
 ldap_response parse_ldap_extended_response(std::string_view in);
 std::string_view ldap_result_name(int code);  // "success", "protocolError", ... or ""
 
+// `in` could still become `expected`: it is a prefix of it (or the other way round).
+bool could_become(std::string_view in, std::string_view expected);
+
 // Server text made safe for an error detail: printable ASCII kept, other bytes as \xNN,
 // cut to `limit` bytes of output with "..." appended.
 std::string printable_excerpt(std::string_view text, std::size_t limit = 200);
