@@ -31,7 +31,7 @@ std::string csv_cell(std::string_view text) {
 }
 
 void write_csv_report(const report_data& data, std::ostream& out) {
-    row(out, {"kind", "host", "port", "sni", "address", "status", "error", "protocol", "leaf_subject", "leaf_issuer",
+    row(out, {"kind", "host", "port", "starttls", "sni", "address", "status", "error", "protocol", "leaf_subject", "leaf_issuer",
               "leaf_not_after", "leaf_sha256", "finding", "severity", "baseline", "cert_sha256", "message",
               "remediation"});
     for (const auto& e : data.endpoints) {
@@ -40,7 +40,7 @@ void write_csv_report(const report_data& data, std::ostream& out) {
         const std::string error = e.error_code.empty() ? "" : e.error_code + ": " + e.error_detail;
         auto endpoint_row = [&](const finding_row* f) {
             const std::string level = f ? std::string(to_string(f->level)) : "";
-            row(out, {"endpoint", e.host, port, e.sni, e.address, e.status, error, e.protocol,
+            row(out, {"endpoint", e.host, port, e.starttls, e.sni, e.address, e.status, error, e.protocol,
                       leaf ? leaf->subject : "", leaf ? leaf->issuer : "", leaf ? leaf->not_after : "",
                       leaf ? leaf->sha256 : "", f ? f->id : "", level, f ? to_string(f->baseline) : "",
                       f ? f->cert_sha256 : "", f ? f->message : "", f ? f->remediation : ""});
@@ -51,7 +51,7 @@ void write_csv_report(const report_data& data, std::ostream& out) {
     for (const auto& n : data.names) {
         const auto port = std::to_string(n.port);
         for (const auto& f : n.findings)
-            row(out, {"name", n.host, port, n.sni, "", n.status, "", "", "", "", "", "", f.id,
+            row(out, {"name", n.host, port, "", n.sni, "", n.status, "", "", "", "", "", "", f.id,
                       to_string(f.level), to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
     }
 }

@@ -96,7 +96,9 @@ void write_array_items(std::ostream& out, const char* key, std::size_t n, auto&&
 
 json::object endpoint_json(const endpoint_row& e) {
     json::object o;
-    o["target"] = target_json(e.input, e.line, e.host, e.port, e.sni);
+    auto target = target_json(e.input, e.line, e.host, e.port, e.sni);
+    target["starttls"] = opt_string(e.starttls);
+    o["target"] = std::move(target);
     o["address"] = opt_string(e.address);
     o["scanned_at"] = opt_string(e.scanned_at);
     o["status"] = e.status;

@@ -90,7 +90,8 @@ std::string format_summary(const report_data& data, const summary_options& optio
     std::vector<listed> all;
     for (const auto& e : data.endpoints)
         for (const auto& f : e.findings)
-            all.push_back({&f, fmt::format("{}:{}{}", e.host, e.port, e.address.empty() ? "" : " [" + e.address + "]")});
+            all.push_back({&f, fmt::format("{}:{}{}{}", e.host, e.port, e.starttls.empty() ? "" : " (" + e.starttls + ")",
+                                            e.address.empty() ? "" : " [" + e.address + "]")});
     for (const auto& n : data.names)
         for (const auto& f : n.findings) all.push_back({&f, fmt::format("{}:{} (name)", n.host, n.port)});
     std::stable_sort(all.begin(), all.end(), [](const listed& a, const listed& b) { return a.f->level > b.f->level; });

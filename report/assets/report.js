@@ -127,9 +127,9 @@
   // --- endpoint table: filter, sort, page ------------------------------------
   var rows = data.endpoints.map(function (e, i) {
     var leaf = e.chain.length ? e.chain[0] : null;
-    var text = [e.target.host, e.target.sni || '', e.address || '', e.status, leaf ? leaf.subject : '', leaf ? leaf.issuer : '',
+    var text = [e.target.host, e.target.sni || '', e.target.starttls || '', e.address || '', e.status, leaf ? leaf.subject : '', leaf ? leaf.issuer : '',
       e.error ? e.error.code : ''].concat(e.findings.map(function (f) { return f.id; })).join(' ').toLowerCase();
-    return { i: i, e: e, host: e.target.host, port: e.target.port, address: e.address || '', status: e.status,
+    return { i: i, e: e, host: e.target.host, port: e.target.port, starttls: e.target.starttls || '', address: e.address || '', status: e.status,
       protocol: e.tls ? e.tls.protocol : '', subject: leaf ? leaf.subject : '', not_after: leaf ? leaf.not_after : '',
       findings: e.findings.length, text: text };
   });
@@ -162,7 +162,7 @@
       var tr = el('tr');
       tr.setAttribute('data-index', r.i);
       tr.appendChild(el('td', null, r.host));
-      tr.appendChild(el('td', null, r.port));
+      tr.appendChild(el('td', null, r.starttls ? r.port + ' (' + r.starttls + ')' : r.port));
       tr.appendChild(el('td', 'mono', r.address));
       var st = el('td'); st.appendChild(badge(r.status)); tr.appendChild(st);
       tr.appendChild(el('td', null, r.protocol));
@@ -223,7 +223,8 @@
     document.getElementById('detail-title').textContent = e.target.host + ':' + e.target.port + (e.address ? ' (' + e.address + ')' : '');
     var body = document.getElementById('detail-body');
     body.textContent = '';
-    body.appendChild(kv([['target line', e.target.input], ['SNI', e.target.sni], ['status', e.status],
+    body.appendChild(kv([['target line', e.target.input], ['SNI', e.target.sni], ['STARTTLS', e.target.starttls],
+      ['status', e.status],
       ['scanned at', e.scanned_at], ['TLS', e.tls ? e.tls.protocol + ' ' + e.tls.cipher : ''],
       ['error', e.error ? e.error.code + ': ' + e.error.detail : '']]));
     if (e.findings.length) body.appendChild(el('h3', null, 'Findings'));

@@ -12,13 +12,16 @@ namespace {
 
 namespace json = boost::json;
 
-// 250 more endpoints (every 7th could not be scanned), so the table has three pages.
+// 250 more endpoints (every 7th could not be scanned), so the table has three pages;
+// bulk-001 was scanned by STARTTLS (SMTP) on port 25.
 std::string bulk_ndjson() {
     std::string out;
     for (int i = 0; i < 250; ++i) {
         const auto host = fmt::format("bulk-{:03}.report.test", i);
-        const auto target = fmt::format(R"({{"input":"{0}","line":{1},"host":"{0}","port":{2},"sni":"{0}"}})", host, i + 1,
-                                        443 + i % 3);
+        const auto target =
+            i == 1 ? fmt::format(R"({{"input":"smtp://{0}","line":2,"host":"{0}","port":25,"sni":"{0}","starttls":"smtp"}})", host)
+                   : fmt::format(R"({{"input":"{0}","line":{1},"host":"{0}","port":{2},"sni":"{0}"}})", host, i + 1,
+                                 443 + i % 3);
         if (i % 7 == 0) {
             out += fmt::format(R"({{"schema_version":1,"type":"endpoint","scanned_at":"2026-11-24T04:00:00Z","target":{},)"
                                R"("address":"127.0.1.{}","status":"error","error":{{"stage":"connect","code":"refused","detail":"refused"}},)"
@@ -95,6 +98,11 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
     std::vector<int> ports;
     for (const auto& v : seen.at("ports_asc").as_array()) ports.push_back(v.to_number<int>());
     EXPECT_TRUE(std::is_sorted(ports.begin(), ports.end()));
+    // The STARTTLS endpoint names its protocol beside its port (and sorts by the port).
+    const auto cells = strings("port_cells_asc");
+    const auto smtp = std::find(cells.begin(), cells.end(), "25 (smtp)");
+    ASSERT_NE(smtp, cells.end());
+    EXPECT_EQ(std::count_if(cells.begin(), smtp, [](const std::string& c) { return std::stoi(c) > 25; }), 0);
 
     // Filtering: the payload text is found as text (one endpoint), and the status filter.
     EXPECT_EQ(seen.at("filtered_count"), "1 of 254 endpoints");

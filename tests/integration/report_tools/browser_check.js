@@ -45,7 +45,8 @@ const executablePath = process.env.TLSAUDIT_CHROMIUM || '/usr/bin/chromium';
     await page.click('#endpoint-table th[data-key="host"]');
     out.hosts_desc = await col(0);
     await page.click('#endpoint-table th[data-key="port"]');
-    out.ports_asc = (await col(1)).map(Number);
+    out.port_cells_asc = await col(1);
+    out.ports_asc = out.port_cells_asc.map((text) => parseInt(text, 10));
 
     await page.fill('#filter', filterText);
     await page.waitForFunction((t) => {

@@ -122,6 +122,22 @@ TEST(csv_report, quotes_and_defuses_formulas) {
     EXPECT_EQ(csv.rfind("kind,host,port", 0), 0u);
 }
 
+TEST(report_writers, a_starttls_endpoint_names_its_protocol) {
+    auto data = sample();
+    ASSERT_EQ(data.endpoints.front().host, "a.test");
+    data.endpoints.front().starttls = "smtp";
+    const auto report = json::parse(render(data, write_json_report));
+    const auto& endpoints = report.at("endpoints").as_array();
+    ASSERT_EQ(endpoints.size(), data.endpoints.size());
+    EXPECT_EQ(endpoints.at(0).at("target").at("starttls"), "smtp");
+    EXPECT_TRUE(endpoints.at(1).at("target").at("starttls").is_null());
+    const auto csv = render(data, write_csv_report);
+    EXPECT_EQ(csv.rfind("kind,host,port,starttls,sni,", 0), 0u) << csv;
+    EXPECT_NE(csv.find("\r\nendpoint,a.test,443,smtp,a.test,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\r\nendpoint,z.test,443,,z.test,"), std::string::npos) << csv;
+    EXPECT_NE(format_summary(data).find("a.test:443 (smtp) [127.0.0.2]"), std::string::npos) << format_summary(data);
+}
+
 TEST(junit_report, failures_follow_the_policy) {
     auto data = sample();
     const auto xml = render(data, write_junit_report);
