@@ -145,4 +145,17 @@ std::string_view to_string(method m) noexcept;
 std::vector<finding> findings_for(const chain_status& status,
                                   const std::vector<parsed_cert>& certs, bool hard);
 
+// One blocking HTTP GET through the module's HTTP client (http:// only; at most three
+// redirects; `timeout` per exchange; bodies over `max_body` refused), for downloads
+// that are not revocation data: AIA caIssuers certificates (--fetch-missing). Returns
+// the body of a 200 answer, nullopt for anything else (bad URL, DNS, refused, timeout,
+// other status, too large). Never throws except std::bad_alloc; thread-safe (each call
+// runs its own io_context).
+struct get_limits {
+    std::chrono::milliseconds timeout{5000};
+    std::uint64_t max_body = 64 * 1024;
+    std::string accept = "*/*";
+};
+std::optional<bytes> http_get(const std::string& url, const get_limits& limits);
+
 }  // namespace tlsaudit::revocation

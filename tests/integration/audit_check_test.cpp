@@ -284,6 +284,18 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     EXPECT_EQ(http.request_count("/int.cer"), 1u);
 }
 
+TEST(check_command, fetch_follows_a_redirect_and_keeps_the_size_limit) {
+    lab::http_server http;
+    const bytes der = lab_pki().intermediates.back().der;
+    http.route("/moved.cer", lab::http_reply{302, "text/plain", {}, {{"Location", http.url("/int.cer")}}, 0, true, false});
+    http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", der, {}, 0, true, false});
+    http.route("/huge.cer", lab::http_reply{200, "application/pkix-cert", {}, {}, 1u << 20, true, false});
+    EXPECT_EQ(app::fetch_issuer(http.url("/moved.cer")), std::optional<bytes>(der));
+    EXPECT_EQ(http.request_count("/moved.cer"), 1u);
+    EXPECT_EQ(http.request_count("/int.cer"), 1u);
+    EXPECT_FALSE(app::fetch_issuer(http.url("/huge.cer")).has_value());  // over 64 KiB
+}
+
 TEST(check_command, fetch_failures_are_not_errors) {
     lab::http_server http;  // no route: 404
     EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer")).has_value());

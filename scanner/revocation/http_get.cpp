@@ -1,0 +1,41 @@
+#include "http_fetch.hpp"
+#include "http_url.hpp"
+
+#include <tlsaudit/revocation.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <limits>
+#include <new>
+
+namespace tlsaudit::revocation {
+
+std::optional<bytes> http_get(const std::string& url, const get_limits& limits) {
+    std::string error;
+    const auto parsed = detail::parse_http_url(url, error);
+    if (!parsed) return std::nullopt;
+    detail::fetch_spec spec;
+    spec.accept = limits.accept;
+    spec.max_body = limits.max_body;
+    spec.timeout = limits.timeout;
+    std::optional<bytes> out;
+    try {
+        boost::asio::io_context io(1);
+        detail::host_gates gates(io.get_executor(), 1, 0);  // one request: no limit to keep
+        auto get = [&]() -> boost::asio::awaitable<void> {
+            auto result = co_await detail::fetch(*parsed, spec, gates, [] {});
+            if (result.ok) out = std::move(result.body);
+        };
+        boost::asio::co_spawn(io, get, boost::asio::detached);
+        io.run();  // fetch() bounds every exchange by spec.timeout
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+}  // namespace tlsaudit::revocation
