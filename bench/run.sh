@@ -3,7 +3,10 @@
 # the same concurrency, in one run. See bench/README.md. Talks only to 127.0.0.0/8.
 #
 #   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory] [--build DIR]
-#   (--build: use the binaries already built in DIR instead of building the release preset)
+#                [--testssl-hosts N]
+#   (--build: use the binaries already built in DIR instead of building the release preset;
+#    --testssl-hosts: how many endpoints testssl.sh scans, default 5: it takes tens of CPU
+#    seconds per host)
 set -euo pipefail
 
 endpoints=1000
@@ -12,6 +15,7 @@ delay_ms=0
 skip_peers=0
 memory=0
 build=
+testssl_hosts=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoints) endpoints=$2; shift 2 ;;
@@ -20,6 +24,7 @@ while [ $# -gt 0 ]; do
     --skip-peers) skip_peers=1; shift ;;
     --memory) memory=1; shift ;;
     --build) build=$2; shift 2 ;;
+    --testssl-hosts) testssl_hosts=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -103,8 +108,8 @@ if [ "$skip_peers" = 0 ]; then
   record sslscan "$(grep -c '^ok' "$work/sslscan.out" || true)"
 
   # testssl.sh is slow by design (many probes per host): a subset, scaled per host below.
-  head -n 20 "$work/hostports.txt" >"$work/testssl-hosts.txt"
-  measure testssl sh -c "xargs -P 20 -I{} sh -c \
+  head -n "$testssl_hosts" "$work/hostports.txt" >"$work/testssl-hosts.txt"
+  measure testssl sh -c "xargs -P $testssl_hosts -I{} sh -c \
     'testssl --quiet --color 0 --warnings off --fast -S {} >/dev/null 2>&1 && echo ok' <'$work/testssl-hosts.txt'"
   record testssl "$(grep -c '^ok' "$work/testssl.out" || true)"
   peers=(nmap openssl sslscan testssl)
