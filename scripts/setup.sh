@@ -13,7 +13,7 @@ packages=(
   chromium nodejs python3 python3-junitparser
   # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
   python3-yaml
-  # fuzzing (tests/fuzz, the fuzz preset): clang with libFuzzer and the sanitizer runtimes
+  # sanitizers and fuzzing (the asan preset): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
 )
 # npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.

@@ -1,4 +1,4 @@
-// Corpus replay for builds without libFuzzer (g++, the asan preset): runs a fuzz
+// Corpus replay, built with the tests by any compiler (the libFuzzer binaries need clang): runs a fuzz
 // target's LLVMFuzzerTestOneInput once on every file of the directories (or files)
 // given, so the seeds and every crash input kept in tests/fuzz/corpus/ stay regression
 // tests of the normal suite. A violated invariant or a sanitizer report aborts.

@@ -10,6 +10,13 @@
 #include <fstream>
 #include <map>
 
+// g++ defines __SANITIZE_ADDRESS__; clang reports AddressSanitizer through __has_feature.
+#if defined(__has_feature)
+#define TLSAUDIT_HAS_FEATURE(x) __has_feature(x)
+#else
+#define TLSAUDIT_HAS_FEATURE(x) 0
+#endif
+
 namespace tlsaudit::testing {
 namespace {
 
@@ -114,7 +121,7 @@ TEST(hostile_scan, a_thousand_normal_endpoints_and_every_hostile_one) {
     // certificate must not cost more than a few tens of MiB; 256 MiB is generous.
     // AddressSanitizer keeps freed memory in a 256 MiB quarantine and adds shadow
     // memory on top, so its build gets that much more room.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || TLSAUDIT_HAS_FEATURE(address_sanitizer)
     constexpr long bound_kib = (256 + 512) * 1024;
 #else
     constexpr long bound_kib = 256 * 1024;
