@@ -97,11 +97,31 @@ int create_exclusive(const std::filesystem::path& dir_and_prefix, std::filesyste
     return -1;
 }
 
+bool exists_not_regular(const std::filesystem::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
     if (path == "-") {
         write(std::cout);
         std::cout.flush();
         if (!std::cout) throw std::runtime_error("cannot write stdout");
+        return;
+    }
+    if (exists_not_regular(path)) {
+        // /dev/null, /dev/stdout, a FIFO: written in place. Renaming a file over it would
+        // replace the device or pipe itself (a root run with --json /dev/null would
+        // leave a regular file at /dev/null).
+        temp_file direct;
+        direct.fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (direct.fd < 0) throw write_error(path, errno);
+        fd_buffer buffer(direct.fd);
+        std::ostream out(&buffer);
+        write(out);
+        out.flush();
+        if (!buffer.ok()) throw write_error(path, buffer.error());
+        if (!out) throw std::runtime_error("cannot write " + path.string() + ": the report could not be produced");
         return;
     }
     temp_file tmp;

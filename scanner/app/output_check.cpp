@@ -29,6 +29,12 @@ void check_output_file(std::string_view flag, const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         throw config_error(fmt::format("{} {}: cannot write: is a directory", flag, path));
+    if (report::exists_not_regular(path)) {
+        // /dev/null, /dev/stdout, a FIFO: written in place, so nothing is created beside it.
+        if (::access(path.c_str(), W_OK) != 0)
+            throw config_error(fmt::format("{} {}: cannot write: {}", flag, path, std::strerror(errno)));
+        return;
+    }
     probe(flag, path, path);
 }
 

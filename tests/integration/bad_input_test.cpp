@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ostream>
@@ -157,6 +158,18 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input_case{"save_chains_is_a_file", "", "--save-chains '{dir}/a-file'", 2, "not a directory"},
         bad_input_case{"save_chains_uncreatable", "", "--save-chains '{dir}/a-file/chains'", 2, "a-file/chains"}),
     [](const ::testing::TestParamInfo<bad_input_case>& param_info) { return param_info.param.name; });
+
+// /dev/null as every output: written in place (a root run must not replace the device
+// with a regular file), the records' end marker included; exit 0.
+TEST(bad_output, device_outputs_are_written_in_place) {
+    const auto r = run_tlsaudit("scan - --ndjson /dev/null --json /dev/null --html /dev/null --csv /dev/null "
+                                "--no-revocation --no-geoip --fail-on none -q",
+                                "127.0.0.1:1\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    struct stat st {};
+    ASSERT_EQ(::stat("/dev/null", &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
 
 // --ndjson is opened before the first connection too (the fixture always passes one).
 TEST(bad_output, unwritable_ndjson_stops_before_any_connection) {

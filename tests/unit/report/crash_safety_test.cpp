@@ -97,6 +97,19 @@ TEST_F(crash_safety, unwritable_directory_names_the_path) {
     }
 }
 
+TEST(crash_safety_devices, a_device_is_written_in_place_never_replaced) {
+    struct stat before {};
+    ASSERT_EQ(::stat("/dev/null", &before), 0);
+    ASSERT_TRUE(S_ISCHR(before.st_mode));
+    EXPECT_TRUE(exists_not_regular("/dev/null"));
+    write_file_atomically("/dev/null", [](std::ostream& out) { out << std::string(200000, 'x'); });
+    struct stat after {};
+    ASSERT_EQ(::stat("/dev/null", &after), 0);
+    EXPECT_TRUE(S_ISCHR(after.st_mode)) << "/dev/null was replaced";
+    EXPECT_EQ(after.st_ino, before.st_ino);
+    EXPECT_EQ(after.st_rdev, before.st_rdev);
+}
+
 TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     const auto path = dir_ / "s.ndjson";
     std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
