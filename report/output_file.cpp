@@ -77,6 +77,16 @@ private:
     char buffer_[1 << 16];
 };
 
+// Streams `write`'s output into `fd`; throws naming `path` when it cannot.
+void write_through(int fd, const std::filesystem::path& path, const std::function<void(std::ostream&)>& write) {
+    fd_buffer buffer(fd);
+    std::ostream out(&buffer);
+    write(out);
+    out.flush();
+    if (!buffer.ok()) throw write_error(path, buffer.error());
+    if (!out) throw std::runtime_error("cannot write " + path.string() + ": the report could not be produced");
+}
+
 }  // namespace
 
 int create_exclusive(const std::filesystem::path& dir_and_prefix, std::filesystem::path& created) {
@@ -113,28 +123,16 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
         // /dev/null, /dev/stdout, a FIFO: written in place. Renaming a file over it would
         // replace the device or pipe itself (a root run with --json /dev/null would
         // leave a regular file at /dev/null).
-        temp_file direct;
+        temp_file direct;  // only its descriptor: nothing to remove
         direct.fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
         if (direct.fd < 0) throw write_error(path, errno);
-        fd_buffer buffer(direct.fd);
-        std::ostream out(&buffer);
-        write(out);
-        out.flush();
-        if (!buffer.ok()) throw write_error(path, buffer.error());
-        if (!out) throw std::runtime_error("cannot write " + path.string() + ": the report could not be produced");
+        write_through(direct.fd, path, write);
         return;
     }
     temp_file tmp;
     tmp.fd = create_exclusive(path, tmp.path);
     if (tmp.fd < 0) throw write_error(path, errno);
-    {
-        fd_buffer buffer(tmp.fd);
-        std::ostream out(&buffer);
-        write(out);
-        out.flush();
-        if (!buffer.ok()) throw write_error(path, buffer.error());
-        if (!out) throw std::runtime_error("cannot write " + path.string() + ": the report could not be produced");
-    }
+    write_through(tmp.fd, path, write);
     if (::fsync(tmp.fd) != 0) throw write_error(path, errno);
     const int fd = tmp.fd;
     tmp.fd = -1;
