@@ -50,17 +50,22 @@ std::size_t find_invalid(std::string_view text) {
 std::string sanitize(std::string_view text) {
     std::string out;
     out.reserve(text.size());
+    std::size_t copied = 0;  // text[copied, pos) is valid and not yet in `out`
     for (std::size_t pos = 0; pos < text.size();) {
+        if (static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
         const decoded d = decode(text, pos);
         if (d.length > 0) {
-            out.append(text.substr(pos, d.length));
             pos += d.length;
-        } else {
-            out.append(replacement);
-            pos += d.skip;
+            continue;
         }
+        out.append(text.substr(copied, pos - copied)).append(replacement);
+        pos += d.skip;
+        copied = pos;
     }
-    return out;
+    return out.append(text.substr(copied));
 }
 
 void append(std::string& out, char32_t cp) {

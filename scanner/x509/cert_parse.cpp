@@ -68,21 +68,25 @@ bool fill_cert_info(const X509* cert, cert_info& info, std::string& error) {
 
 }  // namespace
 
-std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, std::string& error) {
-    const x509_ptr cert = decode_certificate(der, error);
-    if (!cert) {
-        return std::nullopt;
-    }
+std::optional<cert_info> read_decoded(const X509* cert, std::span<const unsigned char> der, std::string& error) {
     cert_info info;
-    const bool ok = fill_cert_info(cert.get(), info, error);
+    const bool ok = fill_cert_info(cert, info, error);
     // Undecodable optional extensions leave entries behind; they are not errors.
     ERR_clear_error();
     if (!ok) {
         return std::nullopt;
     }
-    // Of the input itself: decode_certificate checked it is exactly one certificate.
     info.sha256 = sha256_hex(der, true);
     return info;
+}
+
+std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, std::string& error) {
+    const x509_ptr cert = decode_certificate(der, error);
+    if (!cert) {
+        return std::nullopt;
+    }
+    // Of the input itself: decode_certificate checked it is exactly one certificate.
+    return read_decoded(cert.get(), der, error);
 }
 
 }  // namespace tlsaudit::x509

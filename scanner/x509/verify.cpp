@@ -85,7 +85,7 @@ path_cert describe(X509* cert, std::span<const bytes> served, std::span<const by
     path_cert out;
     out.der = to_der(cert);
     std::string error;
-    if (auto info = parse_certificate(out.der, error)) out.info = std::move(*info);
+    if (auto info = read_decoded(cert, out.der, error)) out.info = std::move(*info);
     else out.info.sha256 = sha256_hex(out.der);
     for (std::size_t i = 0; i < served.size(); ++i) {
         if (served[i] == out.der) {

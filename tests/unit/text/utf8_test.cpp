@@ -37,6 +37,13 @@ TEST(sanitize_utf8, replaces_maximal_ill_formed_subparts) {
     EXPECT_EQ(utf8::sanitize("\x80\x80"), fffd + fffd);                      // stray continuations
 }
 
+TEST(sanitize_utf8, keeps_valid_runs_around_each_replacement) {
+    const std::string e_acute = "\xC3\xA9", euro = "\xE2\x82\xAC", emoji = "\xF0\x9F\x94\x92";
+    EXPECT_EQ(utf8::sanitize(e_acute + "\xFF" + euro + "x\xC3" + emoji), e_acute + fffd + euro + "x" + fffd + emoji);
+    EXPECT_EQ(utf8::sanitize("\xFF" + emoji + "\xFF"), fffd + emoji + fffd);
+    EXPECT_EQ(utf8::sanitize(""), "");
+}
+
 TEST(append_utf8, encodes_and_rejects) {
     std::string out;
     utf8::append(out, U'A');
