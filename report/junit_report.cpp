@@ -1,5 +1,5 @@
 #include <tlsaudit/report/junit_report.hpp>
-#include <tlsaudit/report/xml_text.hpp>
+#include <tlsaudit/xml_text.hpp>
 
 #include <fmt/format.h>
 
@@ -47,32 +47,6 @@ std::size_t testcase(std::ostream& out, const report_data& data, const std::stri
 }
 
 }  // namespace
-
-std::string xml_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        switch (c) {
-        case '&': out += "&amp;"; continue;
-        case '<': out += "&lt;"; continue;
-        case '>': out += "&gt;"; continue;
-        case '"': out += "&quot;"; continue;
-        case '\'': out += "&apos;"; continue;
-        default: break;
-        }
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            out += "\xEF\xBF\xBD";
-        } else if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-                   (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
-            out += "\xEF\xBF\xBD";  // U+FFFE, U+FFFF
-            i += 2;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
-}
 
 void write_junit_report(const report_data& data, std::ostream& out) {
     // Suites keyed by host:port (SNI kept apart), in report order.

@@ -2,6 +2,8 @@
 
 #include "starttls_replies.hpp"
 
+#include <tlsaudit/xml_text.hpp>
+
 namespace tlsaudit::net::detail::starttls {
 namespace {
 
@@ -115,21 +117,8 @@ xmpp_answer parse_xmpp_answer(std::string_view in) {
 }
 
 std::string xmpp_stream_header(std::string_view domain) {
-    std::string escaped;
-    for (const char c : domain) {
-        switch (c) {
-        case '&': escaped += "&amp;"; break;
-        case '<': escaped += "&lt;"; break;
-        case '>': escaped += "&gt;"; break;
-        case '\'': escaped += "&apos;"; break;
-        case '"': escaped += "&quot;"; break;
-        default: escaped += c;
-        }
-    }
-    std::string header = "<?xml version='1.0'?><stream:stream to='";
-    header += escaped;
-    header += "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
-    return header;
+    return "<?xml version='1.0'?><stream:stream to='" + xml_escape(domain) +
+           "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
 }
 
 }  // namespace tlsaudit::net::detail::starttls
