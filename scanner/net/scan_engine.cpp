@@ -112,25 +112,32 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
     }
 }
 
-asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, detail::stop_watch* watch) {
-    using namespace asio::experimental::awaitable_operators;
+asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
     while (auto t = s.take()) {
         try {
-            if (watch)
-                co_await (scan_target(s, resolver, *t) ||
-                          watch->cut().async_wait(asio::as_tuple(asio::use_awaitable)));
-            else
-                co_await scan_target(s, resolver, *t);
+            co_await scan_target(s, resolver, *t);
         } catch (const std::exception& e) {
             // A bug or resource exhaustion before any address was scanned ends this target
-            // only; the scan goes on.
+            // only; the scan goes on. (The cut's cancellation lands here too; deliver drops it.)
             capture cap;
             cap.scanned_at = utc_now();
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
             s.deliver(*t, "", 1, std::move(cap));
         }
     }
-    if (watch) watch->worker_done();
+}
+
+// The worker races its whole run, not each target, against the cut: a wait on the
+// thread's one `cut` timer per target cost a walk of all the timer's waiters at every
+// cancellation, O(workers) per target.
+asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, detail::stop_watch* watch) {
+    using namespace asio::experimental::awaitable_operators;
+    if (watch) {
+        co_await (scan_targets(s, resolver) || watch->cut().async_wait(asio::as_tuple(asio::use_awaitable)));
+        watch->worker_done();
+    } else {
+        co_await scan_targets(s, resolver);
+    }
 }
 
 void run_thread(shared_state& s, std::size_t workers) {

@@ -98,6 +98,25 @@ TEST_F(resolution, unknown_name_is_a_dns_error_and_the_scan_goes_on) {
     EXPECT_EQ(out.for_input(fmt::format("fleet.lab.test:{}", port_)).size(), 3u);
 }
 
+// c-ares's retries and its give-up are driven by the resolver's timer, not by an answer:
+// a name the server never answers must still end, within --dns-timeout, after two tries.
+TEST_F(resolution, an_unanswered_name_times_out_after_two_tries) {
+    dns_.add_failure("silent.lab.test", lab::dns_failure::drop);
+    auto c = config();
+    c.dns_timeout = std::chrono::milliseconds(600);
+    const auto started = std::chrono::steady_clock::now();
+    const auto out = scan_text(fmt::format("silent.lab.test:{}\nfleet.lab.test:{}\n", port_, port_), c);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const auto silent = out.for_input(fmt::format("silent.lab.test:{}", port_));
+    ASSERT_EQ(silent.size(), 1u);
+    ASSERT_TRUE(silent[0]->cap.error);
+    EXPECT_EQ(silent[0]->cap.error->code, "dns");
+    EXPECT_NE(silent[0]->cap.error->detail.find("imeout"), std::string::npos) << silent[0]->cap.error->detail;
+    EXPECT_GE(dns_.query_count("silent.lab.test"), 2u);
+    EXPECT_LT(elapsed, std::chrono::seconds(5)) << "the give-up is 600 ms (plus the tick), not a hang";
+    EXPECT_EQ(out.for_input(fmt::format("fleet.lab.test:{}", port_)).size(), 3u);
+}
+
 TEST_F(resolution, ipv6_literal_target) {
     const auto out = scan_text(fmt::format("[::1]:{} sni=fleet.lab.test\n", port_), config());
     ASSERT_EQ(out.results.size(), 1u);
