@@ -3,11 +3,12 @@
 #include "error_classify.hpp"
 #include "handshake_observer.hpp"
 #include "starttls.hpp"
+#include "tls_handshake.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -15,6 +16,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -124,9 +126,8 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
     auto executor = co_await asio::this_coro::executor;
     const tcp::endpoint peer(asio::ip::make_address(address), port);
     asio::steady_timer timer(executor);
-    // The TLS stream (an SSL object and about 70 KB of record buffers) is made only once
-    // the TCP connection stands: a scan waiting on slow or dead hosts holds sockets, not
-    // buffers.
+    // The SSL object (and OpenSSL's record buffer) is made only once the TCP connection
+    // stands: a scan waiting on slow or dead hosts holds sockets, not buffers.
     std::optional<tcp::socket> socket;
 
     for (int attempt = 0; attempt <= limits.retries; ++attempt) {
@@ -166,8 +167,10 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
         }
     }
 
-    asio::ssl::stream<tcp::socket> stream(std::move(*socket), ctx);
-    SSL* ssl = stream.native_handle();
+    const std::unique_ptr<SSL, decltype(&SSL_free)> owned(SSL_new(ctx.native_handle()), &SSL_free);
+    if (!owned) throw std::runtime_error("SSL_new failed: " + openssl_error_text());
+    SSL* ssl = owned.get();
+    bind_to_socket(ssl, *socket);
     handshake_observer observer;
     observer.attach(ssl);
     // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
@@ -180,12 +183,11 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
 
     const auto started = clock::now();
     timer.expires_after(limits.handshake_timeout);
-    auto outcome = co_await (stream.async_handshake(asio::ssl::stream_base::client, use_tuple) ||
-                             timer.async_wait(use_tuple));
+    auto outcome = co_await (client_handshake(ssl, *socket) || timer.async_wait(use_tuple));
     cap.timings.handshake_ms = elapsed_ms(started);
     if (outcome.index() == 1) {
         cap.error = timeout_error("handshake", limits.handshake_timeout);
-    } else if (auto [ec] = std::get<0>(outcome); ec) {
+    } else if (const auto& ec = std::get<0>(outcome); ec) {
         cap.error = classify_handshake_error(ec, observer);  // reads observer.chain
     }
     if (observer.chain) cap.chain = std::move(*observer.chain);
@@ -194,7 +196,7 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
         if (cap.chain.empty()) cap.chain = peer_chain(ssl);
     }
     boost::system::error_code ignored;
-    stream.next_layer().close(ignored);
+    socket->close(ignored);
     co_return cap;
 }
 
