@@ -6,4 +6,4 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 "$(dirname "$0")/../scripts/setup.sh"
 "${sudo_cmd[@]}" apt-get update
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends \
-  nmap sslscan testssl.sh time bc openssl dnsmasq-base bind9-dnsutils
+  nmap sslscan testssl.sh time bc openssl unbound bind9-dnsutils
