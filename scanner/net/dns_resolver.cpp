@@ -167,8 +167,8 @@ struct dns_resolver::impl {
         ticking = true;
         timer.expires_after(tick_interval);
         timer.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;  // cancelled: the resolver may be gone, so `this` is not touched
             ticking = false;
-            if (ec) return;
             process(ARES_SOCKET_BAD, ARES_SOCKET_BAD);
             tick();
         });
