@@ -85,15 +85,15 @@ const BIO_METHOD* socket_method() {
     return method;
 }
 
-boost::system::error_code failure(SSL* ssl, int rc) {
-    const int kind = SSL_get_error(ssl, rc);
+// `kind` is SSL_get_error's answer for the failed step.
+boost::system::error_code failure(SSL* ssl, int kind) {
     const unsigned long queued = ERR_get_error();
     const socket_state* s = state_of(SSL_get_rbio(ssl));
-    if (kind == SSL_ERROR_SSL || (kind == SSL_ERROR_SYSCALL && queued != 0 && s->error == 0 && !s->eof))
-        return {static_cast<int>(queued), asio::error::get_ssl_category()};
+    if (kind == SSL_ERROR_SSL) return {static_cast<int>(queued), asio::error::get_ssl_category()};
     if (kind == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
     if (s->error != 0) return {s->error, boost::system::system_category()};
     if (s->eof) return asio::ssl::error::stream_truncated;
+    if (kind == SSL_ERROR_SYSCALL && queued != 0) return {static_cast<int>(queued), asio::error::get_ssl_category()};
     return asio::ssl::error::unspecified_system_error;
 }
 
@@ -115,7 +115,7 @@ asio::awaitable<boost::system::error_code> client_handshake(SSL* ssl, asio::ip::
         const int rc = SSL_do_handshake(ssl);
         if (rc == 1) co_return boost::system::error_code{};
         const int kind = SSL_get_error(ssl, rc);
-        if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) co_return failure(ssl, rc);
+        if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) co_return failure(ssl, kind);
         const auto wait = kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read : asio::ip::tcp::socket::wait_write;
         if (auto [ec] = co_await socket.async_wait(wait, use_tuple); ec) co_return ec;
     }
