@@ -3,10 +3,10 @@
 # the same concurrency, in one run. See bench/README.md. Talks only to 127.0.0.0/8.
 #
 #   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory] [--build DIR]
-#                [--testssl-hosts N]
+#                [--testssl-hosts N] [--lab-threads N]
 #   (--build: use the binaries already built in DIR instead of building the release preset;
 #    --testssl-hosts: how many endpoints testssl.sh scans, default 5: it takes tens of CPU
-#    seconds per host)
+#    seconds per host; --lab-threads: the lab server's threads, default 1)
 set -euo pipefail
 
 endpoints=1000
@@ -16,6 +16,7 @@ skip_peers=0
 memory=0
 build=
 testssl_hosts=5
+lab_threads=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoints) endpoints=$2; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --memory) memory=1; shift ;;
     --build) build=$2; shift 2 ;;
     --testssl-hosts) testssl_hosts=$2; shift 2 ;;
+    --lab-threads) lab_threads=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,7 +59,7 @@ trap cleanup EXIT
 
 # The lab runs in its own process; its stdin is a FIFO held open until we are done.
 mkfifo "$work/lab.in"
-"$labbin" --endpoints "$endpoints" --delay-ms "$delay_ms" --targets "$work/targets.txt" \
+"$labbin" --endpoints "$endpoints" --threads "$lab_threads" --delay-ms "$delay_ms" --targets "$work/targets.txt" \
   --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
 lab_pid=$!
 exec 9>"$work/lab.in"
