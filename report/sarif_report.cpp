@@ -1,5 +1,6 @@
-#include <tlsaudit/report/catalogue_text.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
+
+#include <tlsaudit/finding_catalogue.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -33,7 +34,7 @@ std::string_view security_severity(severity s) {
     return "0.0";
 }
 
-json::object rule_json(std::string_view id, const catalogue_entry* entry) {
+json::object rule_json(std::string_view id, const finding_kind* entry) {
     json::object r;
     r["id"] = id;
     r["name"] = id;
@@ -105,7 +106,7 @@ void add_result(context& ctx, const std::string& host, int port, const std::stri
 void write_sarif_report(const report_data& data, std::ostream& out) {
     context ctx{data, {}, {}};
     json::array rules;
-    for (const auto& e : known_findings()) {
+    for (const auto& e : finding_kinds) {
         ctx.rule_index[std::string(e.id)] = rules.size();
         rules.emplace_back(rule_json(e.id, &e));
     }

@@ -15,10 +15,10 @@
 namespace tlsaudit::audit {
 namespace detail {
 
-void context::add(std::string id, severity built_in, const examined_cert* about, std::string message,
+void context::add(std::string id, severity level, const examined_cert* about, std::string message,
                   std::string remediation, std::string rule) {
     finding f;
-    f.level = rules.level_of(id, built_in);
+    f.level = rules.level_of(id, level);
     f.id = std::move(id);
     if (about != nullptr && about->info != nullptr) f.cert = make_ref(*about);
     f.message = std::move(message);
@@ -60,19 +60,19 @@ void check_validity(context& ctx) {
         const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
         if (at > info.not_after) {
             const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
-            ctx.add("cert-expired", severity::critical, &c,
+            ctx.add("cert-expired", &c,
                     fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
                                 text::rfc3339(info.not_after), ago, text::rfc3339(at)),
                     leaf ? "Renew the certificate and deploy it with its full chain."
                          : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
         } else if (at < info.not_before) {
-            ctx.add("cert-not-yet-valid", severity::high, &c,
+            ctx.add("cert-not-yet-valid", &c,
                     fmt::format("{} is not valid before {} (evaluation time {})", what, text::rfc3339(info.not_before),
                                 text::rfc3339(at)),
                     "Check the server's clock and the certificate's notBefore; deploy a certificate valid now.");
         } else if (info.not_after - at < warn) {
             const auto left = std::chrono::duration_cast<days>(info.not_after - at).count();
-            ctx.add("cert-expiring", severity::medium, &c,
+            ctx.add("cert-expiring", &c,
                     fmt::format("{} expires on {}, in {} days (warning threshold {} days)", what,
                                 text::rfc3339(info.not_after), left, ctx.opts.expiry_warn_days),
                     leaf ? "Renew the certificate before it expires and deploy it on every node."
@@ -88,7 +88,7 @@ void check_hostname(context& ctx) {
     for (const auto& n : ctx.leaf->dns_names) names += (names.empty() ? "" : ", ") + n;
     for (const auto& n : ctx.leaf->ip_addresses) names += (names.empty() ? "" : ", ") + n;
     if (names.empty()) names = "no SAN; CN " + ctx.leaf->subject_cn;
-    ctx.add("hostname-mismatch", severity::high, &ctx.certs.front(),
+    ctx.add("hostname-mismatch", &ctx.certs.front(),
             fmt::format("the leaf does not cover '{}' (it covers: {})", ctx.in.name, names),
             "Deploy a certificate whose subjectAltName lists this name (or check that the right certificate is "
             "bound to this name/SNI).");
@@ -120,7 +120,7 @@ std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, 
     }
     if (ctx.leaf == nullptr) {
         const std::string why = in.certs.empty() ? "nothing was served" : in.certs.front().error;
-        ctx.add("chain-untrusted", severity::high, nullptr, "the leaf certificate could not be parsed: " + why,
+        ctx.add("chain-untrusted", nullptr, "the leaf certificate could not be parsed: " + why,
                 "Serve a well-formed X.509 certificate.");
         return out;
     }

@@ -2,6 +2,7 @@
 // The individual checks behind audit_chain. Private to scanner/audit.
 
 #include <tlsaudit/audit.hpp>
+#include <tlsaudit/finding_catalogue.hpp>
 
 #include <string>
 #include <string_view>
@@ -31,7 +32,13 @@ struct context {
     // served certificate when there is no verdict.
     bool relevant(const examined_cert& c) const { return in.verdict == nullptr || c.depth >= 0 || c.position == 0; }
 
-    void add(std::string id, severity built_in, const examined_cert* about, std::string message,
+    // A built-in check's finding, at the catalogue's default level for `id`.
+    void add(known_finding id, const examined_cert* about, std::string message, std::string remediation) {
+        add(std::string(id.id()), id.default_level(), about, std::move(message), std::move(remediation));
+    }
+    // A finding at `level` (a catalogue rule's own level); the rules' "severities" override
+    // either by id.
+    void add(std::string id, severity level, const examined_cert* about, std::string message,
              std::string remediation, std::string rule = {});
 };
 

@@ -1,6 +1,7 @@
 // inconsistent-deployment: the addresses behind one name serve different chains.
 
 #include <tlsaudit/audit.hpp>
+#include <tlsaudit/finding_catalogue.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -32,9 +33,10 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
                               chain->chain_sha256.empty() ? "?" : chain->chain_sha256.front().substr(0, 16),
                               chain->leaf_subject, via.empty() ? ", no intermediate" : " via " + via);
     }
+    constexpr known_finding kind = "inconsistent-deployment";
     finding f;
-    f.id = "inconsistent-deployment";
-    f.level = rules.level_of(f.id, severity::high);
+    f.id = kind.id();
+    f.level = rules.level_of(f.id, kind.default_level());
     f.message = fmt::format("the {} addresses behind {} serve {} different chains: {}", nodes.size(), name,
                             groups.size(), detail);
     f.remediation =

@@ -59,12 +59,12 @@ void check_trust(context& ctx) {
     const chain_verdict* v = ctx.in.verdict;
     if (v == nullptr) return;
     if (!v->leaf_error.empty()) {
-        ctx.add("chain-untrusted", severity::high, &ctx.certs.front(),
+        ctx.add("chain-untrusted", &ctx.certs.front(),
                 "the leaf could not be validated: " + v->leaf_error, "Serve a well-formed X.509 certificate.");
         return;
     }
     if (v->has(verify_problem::self_signed_leaf)) {
-        ctx.add("self-signed", severity::high, &ctx.certs.front(),
+        ctx.add("self-signed", &ctx.certs.front(),
                 "the leaf is self-signed and not in the trust store: no client trusts it by default",
                 "Deploy a certificate issued by a publicly trusted CA (or an internal CA your clients trust), with "
                 "its intermediates.");
@@ -72,7 +72,7 @@ void check_trust(context& ctx) {
         for (const auto& e : v->errors) {
             if (e.problem == verify_problem::expired || e.problem == verify_problem::not_yet_valid) continue;
             const examined_cert* about = at_depth(ctx, e.depth);
-            ctx.add("chain-untrusted", severity::high, about, untrusted_message(e, about),
+            ctx.add("chain-untrusted", about, untrusted_message(e, about),
                     e.problem == verify_problem::missing_issuer
                         ? "Serve the complete chain (leaf, then each intermediate up to, not including, the root)."
                         : "Serve a chain that leads to a root in the clients' trust stores.");
@@ -82,7 +82,7 @@ void check_trust(context& ctx) {
     // chain-incomplete: the path needed an intermediate the server did not send.
     for (const auto& c : ctx.certs) {
         if (c.depth <= 0 || c.position >= 0 || c.info->self_issued) continue;
-        ctx.add("chain-incomplete", severity::high, &c,
+        ctx.add("chain-incomplete", &c,
                 fmt::format("the server does not send the intermediate {}: clients that cannot find it themselves "
                             "fail the handshake",
                             describe(c)),
@@ -105,7 +105,7 @@ void check_order(context& ctx) {
             const bool later = std::any_of(served.begin() + static_cast<long>(i) + 1, served.end(),
                                            [&](const examined_cert* c) { return c->info->subject == child.issuer; });
             if (later) {
-                ctx.add("chain-misordered", severity::low, served[i],
+                ctx.add("chain-misordered", served[i],
                         fmt::format("the issuer of {} is served later in the chain, not right after it",
                                     describe(*served[i - 1])),
                         "Serve the leaf first, then each intermediate followed by its own issuer.");
@@ -122,7 +122,7 @@ void check_order(context& ctx) {
         if (c == nullptr) break;
         if (c->position < 0) continue;
         if (c->position < last_position) {
-            ctx.add("chain-misordered", severity::low, c,
+            ctx.add("chain-misordered", c,
                     fmt::format("{} is served before the certificate it issued; the served order is not leaf, "
                                 "issuer, issuer's issuer",
                                 describe(*c)),
@@ -139,7 +139,7 @@ void check_order(context& ctx) {
             return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;
         });
         if (same_key) continue;
-        ctx.add("chain-extra-certs", severity::low, c,
+        ctx.add("chain-extra-certs", c,
                 fmt::format("{} is served but is not part of the leaf's chain", describe(*c)),
                 "Remove certificates that do not belong to this leaf's chain from the server's chain file.");
     }
@@ -150,7 +150,7 @@ void check_strength(context& ctx) {
         if (!ctx.relevant(c)) continue;
         const cert_info& info = *c.info;
         if (weak_key(info)) {
-            ctx.add("weak-key", severity::medium, &c,
+            ctx.add("weak-key", &c,
                     fmt::format("{} has a weak {}-{} key (minimum: RSA 2048, EC 256)", describe(c), info.key_type,
                                 info.key_bits),
                     "Generate a new key pair (RSA 2048+ or ECDSA P-256+) and reissue the certificate.");
@@ -158,7 +158,7 @@ void check_strength(context& ctx) {
         // A root's self-signature is never checked by clients: only the leaf and
         // intermediates matter.
         if (!info.self_issued && weak_signature(info)) {
-            ctx.add("weak-signature", severity::medium, &c,
+            ctx.add("weak-signature", &c,
                     fmt::format("{} is signed with {}, which clients reject", describe(c), info.signature_algorithm),
                     "Reissue with a SHA-256 (or stronger) signature; replace intermediates signed with SHA-1/MD5.");
         }

@@ -1,3 +1,4 @@
+#include <tlsaudit/finding_catalogue.hpp>
 #include <tlsaudit/revocation.hpp>
 
 #include <fmt/format.h>
@@ -50,9 +51,10 @@ std::vector<finding> findings_for(const chain_status& status, const std::vector<
         const revocation_status& s = *status[i];
         const std::string what = i == 0 ? "The leaf certificate" : fmt::format("The certificate at position {}", i);
         if (s.state == "revoked") {
+            constexpr known_finding kind = "leaf-revoked";
             finding f;
-            f.id = "leaf-revoked";
-            f.level = severity::critical;
+            f.id = kind.id();
+            f.level = kind.default_level();
             f.cert = ref_for(i, certs);
             f.message = fmt::format("{} is revoked ({}{}), according to {}.", what,
                                     s.reason.empty() ? "no reason given" : s.reason, date_text(s.revoked_at),
@@ -61,9 +63,10 @@ std::vector<finding> findings_for(const chain_status& status, const std::vector<
                             "is keyCompromise) and deploy it on every server that serves this one.";
             out.push_back(std::move(f));
         } else if (s.state == "unknown" && (hard || s.reason != no_source_reason)) {
+            constexpr known_finding kind = "revocation-unknown";
             finding f;
-            f.id = "revocation-unknown";
-            f.level = hard ? severity::high : severity::low;
+            f.id = kind.id();
+            f.level = hard ? severity::high : kind.default_level();  // --revocation hard: unknown fails
             f.cert = ref_for(i, certs);
             f.message = fmt::format("{}: revocation status unknown: {}.", what, s.reason);
             f.remediation = "Enable OCSP stapling on the server, and check that the CA's OCSP responder "

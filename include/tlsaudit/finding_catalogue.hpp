@@ -1,0 +1,80 @@
+#pragma once
+// The finding catalogue (DESIGN.md, README "Findings"): every finding id the audit can
+// raise, with its default severity, a title and a one-line meaning. The one table of
+// ids and default levels: the checks take their level from it (overridable per id by
+// the rules' "severities"), and the reports describe the catalogue from it (SARIF
+// rules). A finding's own message and remediation stay the authority for one case.
+
+#include <tlsaudit/finding.hpp>
+
+#include <array>
+#include <string_view>
+
+namespace tlsaudit {
+
+struct finding_kind {
+    std::string_view id;
+    severity default_level;
+    std::string_view title;
+    std::string_view description;
+};
+
+// In catalogue order.
+inline constexpr std::array finding_kinds{
+    finding_kind{"deprecated-intermediate", severity::high, "Retired intermediate in the chain",
+                    "The served chain or the built path contains a retired intermediate (matched by fingerprint or key)."},
+    finding_kind{"deprecated-intermediate-unconfirmed", severity::low, "Retired intermediate by name only",
+                    "A certificate carries the name of a retired intermediate but not its key."},
+    finding_kind{"leaf-revoked", severity::critical, "Certificate revoked",
+                    "OCSP (stapled or live) or a CRL says the certificate is revoked."},
+    finding_kind{"revocation-unknown", severity::low, "Revocation status unknown",
+                    "No OCSP or CRL answer could be obtained."},
+    finding_kind{"issuer-distrusted", severity::high, "Issuer distrusted by root programs",
+                    "The chain anchors at a CA that root programs distrust for certificates issued after a date."},
+    finding_kind{"issuer-discontinued", severity::medium, "Issuer discontinued",
+                    "The issuer can no longer sell or renew: plan the replacement before expiry."},
+    finding_kind{"cert-expired", severity::critical, "Certificate expired",
+                    "A certificate of the path is past its notAfter."},
+    finding_kind{"cert-expiring", severity::medium, "Certificate expiring soon",
+                    "A certificate of the path expires within the warning window."},
+    finding_kind{"cert-not-yet-valid", severity::high, "Certificate not yet valid",
+                    "A certificate of the path is before its notBefore."},
+    finding_kind{"hostname-mismatch", severity::high, "Name mismatch",
+                    "No subject alternative name matches the name that was asked for."},
+    finding_kind{"chain-untrusted", severity::high, "Untrusted chain", "No path to a trusted root."},
+    finding_kind{"chain-incomplete", severity::high, "Incomplete chain",
+                    "A path exists only through an intermediate the server did not send."},
+    finding_kind{"self-signed", severity::high, "Self-signed certificate", "The leaf is self-signed."},
+    finding_kind{"chain-misordered", severity::low, "Chain misordered",
+                    "The served certificates are not in leaf-to-root order."},
+    finding_kind{"chain-extra-certs", severity::low, "Extra certificates served",
+                    "The server sends certificates that are not part of the leaf's path."},
+    finding_kind{"weak-key", severity::medium, "Weak key", "RSA or DSA below 2048 bits, or EC below 256 bits."},
+    finding_kind{"weak-signature", severity::medium, "Weak signature",
+                    "SHA-1, MD5 or MD2 signature on a leaf or intermediate."},
+    finding_kind{"inconsistent-deployment", severity::high, "Inconsistent deployment",
+                    "The addresses behind one name serve different leaves or chains."},
+};
+
+// The entry for `id`, or nullptr.
+constexpr const finding_kind* find_finding_kind(std::string_view id) {
+    for (const auto& k : finding_kinds)
+        if (k.id == id) return &k;
+    return nullptr;
+}
+
+// A finding id checked against the catalogue at compile time: `known_finding("cert-expired")`
+// compiles, a misspelt id does not.
+class known_finding {
+public:
+    consteval known_finding(const char* id) : kind_(find_finding_kind(id)) {  // NOLINT(google-explicit-constructor)
+        if (kind_ == nullptr) throw "not a finding id of the catalogue (include/tlsaudit/finding_catalogue.hpp)";
+    }
+    constexpr std::string_view id() const { return kind_->id; }
+    constexpr severity default_level() const { return kind_->default_level; }
+
+private:
+    const finding_kind* kind_;
+};
+
+}  // namespace tlsaudit

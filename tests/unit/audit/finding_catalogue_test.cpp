@@ -1,0 +1,96 @@
+// The finding catalogue (include/tlsaudit/finding_catalogue.hpp) agrees with the README's
+// table of findings and with the default rules, so the severity a user reads is the one the
+// scanner gives.
+
+#include <tlsaudit/finding_catalogue.hpp>
+#include <tlsaudit/rules.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tlsaudit {
+namespace {
+
+std::vector<std::string> split(const std::string& text, const std::string& separator) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + separator.size())
+        out.push_back(text.substr(start, at - start));
+    out.push_back(text.substr(start));
+    return out;
+}
+
+std::string trim(std::string s) {
+    const auto first = s.find_first_not_of(" `");
+    const auto last = s.find_last_not_of(" `");
+    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+}
+
+// id -> severity text, from the rows of README.md's "### Findings" table.
+std::map<std::string, std::string> readme_table() {
+    std::ifstream in(TLSAUDIT_README);
+    std::map<std::string, std::string> out;
+    bool in_section = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("### ", 0) == 0) in_section = line == "### Findings";
+        if (!in_section || line.rfind("| `", 0) != 0) continue;
+        const auto cells = split(line.substr(1), " | ");
+        if (cells.size() < 2) continue;
+        const auto ids = split(cells[0], " / ");
+        const auto levels = split(cells[1], " / ");
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            out[trim(ids[i])] = trim(levels.size() == ids.size() ? levels[i] : levels.front());
+    }
+    return out;
+}
+
+TEST(finding_catalogue, ids_are_unique_and_described) {
+    std::set<std::string_view> ids;
+    for (const auto& k : finding_kinds) {
+        EXPECT_TRUE(ids.insert(k.id).second) << k.id;
+        EXPECT_FALSE(k.title.empty()) << k.id;
+        EXPECT_FALSE(k.description.empty()) << k.id;
+        EXPECT_EQ(find_finding_kind(k.id), &k);
+    }
+    EXPECT_EQ(find_finding_kind("no-such-finding"), nullptr);
+}
+
+TEST(finding_catalogue, matches_the_readme_table) {
+    const auto table = readme_table();
+    ASSERT_GE(table.size(), 10u) << "README.md's \"### Findings\" table was not found";
+    for (const auto& [id, level] : table) {
+        const finding_kind* k = find_finding_kind(id);
+        ASSERT_NE(k, nullptr) << id << " is in the README but not in the catalogue";
+        EXPECT_EQ(level, to_string(k->default_level)) << id;
+    }
+    // The revocation stage's two ids are described below the table, not in it.
+    for (const auto& k : finding_kinds)
+        if (k.id != "leaf-revoked" && k.id != "revocation-unknown")
+            EXPECT_TRUE(table.count(std::string(k.id))) << k.id << " is missing from README.md's table";
+}
+
+TEST(finding_catalogue, default_rules_raise_at_the_catalogue_level) {
+    constexpr known_finding retired = "deprecated-intermediate";
+    constexpr known_finding name_only = "deprecated-intermediate-unconfirmed";
+    constexpr known_finding distrusted = "issuer-distrusted";
+    constexpr known_finding discontinued = "issuer-discontinued";
+    for (const auto& r : audit::default_catalogue().rules) {
+        switch (r.kind) {
+        case audit::rule_kind::retired_intermediate:
+            EXPECT_EQ(r.level, retired.default_level()) << r.id;
+            EXPECT_EQ(r.name_only_level, name_only.default_level()) << r.id;
+            break;
+        case audit::rule_kind::distrusted_ca: EXPECT_EQ(r.level, distrusted.default_level()) << r.id; break;
+        case audit::rule_kind::discontinued_issuer: EXPECT_EQ(r.level, discontinued.default_level()) << r.id; break;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace tlsaudit
