@@ -6,6 +6,7 @@
 
 #include <tlsaudit/result.hpp>
 #include <tlsaudit/revocation.hpp>
+#include <tlsaudit/rules.hpp>
 
 #include <CLI/App.hpp>
 
@@ -21,7 +22,9 @@ struct revocation_settings {
 void add_revocation_options(CLI::App& cmd, revocation_settings& settings);
 
 // Stores `status` on `result` and appends the revocation findings (leaf-revoked,
-// revocation-unknown) after the audit's. Never throws except std::bad_alloc.
-void apply_revocation(endpoint_result& result, revocation::chain_status status, bool hard);
+// revocation-unknown) after the audit's, at the levels `rules`' "severities" give them
+// (if any). Never throws except std::bad_alloc.
+void apply_revocation(endpoint_result& result, revocation::chain_status status, bool hard,
+                      const audit::catalogue& rules);
 
 }  // namespace tlsaudit::app

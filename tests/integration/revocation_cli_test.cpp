@@ -11,7 +11,12 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <string_view>
+
+#include <unistd.h>
 
 namespace tlsaudit::testing {
 namespace {
@@ -71,6 +76,35 @@ TEST(revocation_cli, scan_records_revocation_per_certificate) {
     ASSERT_EQ(records.size(), 2u);
     EXPECT_TRUE(leaf_revocation(records[p1]).is_null());
     EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
+// The severity of a revocation finding in a record (the id's first finding), or "" when absent.
+std::string severity_of(json::object& record, std::string_view id) {
+    for (const auto& f : record["findings"].as_array())
+        if (f.as_object().at("id").as_string() == id) return std::string(f.as_object().at("severity").as_string());
+    return {};
+}
+
+TEST(revocation_cli, rules_severities_reach_revocation_findings) {
+    revocation_lab lab;
+    const auto revoked = lab.leaf(true, false, {}, "revoked.lab.test");
+    lab.responder.set(lab::serial_of(revoked.der), {lab::cert_state::revoked, 1, {}});
+    lab::server_pool servers(1);
+    const auto port = servers.start({.chain = {revoked.der, lab.ca().der},
+                                     .leaf_key = lab::lab_key(lab::key_kind::ec_p256, 79)});
+    const auto rules = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-rules-{}.json", ::getpid());
+    std::ofstream(rules) << R"({"version": "test-1", "extends": "default", "severities": {"leaf-revoked": "low"}})";
+    const std::string input = fmt::format("127.0.0.1:{}\n", port);
+
+    auto scan = [&](const std::string& extra) {
+        auto r = run_tlsaudit("scan - --ndjson - --revocation-timeout 2 --fail-on none" + extra, input);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        auto records = endpoints_by_port(r.out);
+        return records.count(port) ? severity_of(records[port], "leaf-revoked") : std::string("(no record)");
+    };
+    EXPECT_EQ(scan(""), "critical");
+    EXPECT_EQ(scan(" --rules " + rules.string()), "low");
+    std::filesystem::remove(rules);
 }
 
 TEST(revocation_cli, bad_values_are_refused_at_parse_time) {
