@@ -16,7 +16,7 @@ version=3.5.7
 sha256=a8c0d28a529ca480f9f36cf5792e2cd21984552a3c8e4aa11a24aa31aeac98e8
 url=http://deb.debian.org/debian/pool/main/o/openssl/openssl_${version}.orig.tar.gz
 
-if [ -x "$prefix/bin/openssl" ] || [ -f "$prefix/lib/libssl.so.3" ]; then
+if [ -f "$prefix/lib/libssl.so.3" ]; then
   echo "openssl-from-source: $prefix already holds a build; remove it to rebuild" >&2
   exit 0
 fi

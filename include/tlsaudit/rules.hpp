@@ -59,7 +59,8 @@ struct rule {
 struct catalogue {
     std::string version;
     std::vector<rule> rules;
-    // Severity overrides for built-in checks, by finding id ("cert-expiring": "low").
+    // Severity overrides by finding id ("cert-expiring": "low"): built-in checks, rules and
+    // the revocation findings (applied by the scan pipeline) alike.
     std::map<std::string, severity, std::less<>> severities;
 
     severity level_of(std::string_view finding_id, severity built_in) const;
