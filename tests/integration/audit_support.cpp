@@ -1,6 +1,6 @@
 #include "audit_support.hpp"
 
-#include <tlsaudit/x509.hpp>
+#include "ossl/encoding.hpp"
 
 #include <fstream>
 #include <random>
@@ -20,7 +20,7 @@ temp_dir::~temp_dir() {
 
 std::filesystem::path temp_dir::write_pem(const std::string& name, const std::vector<bytes>& chain) const {
     std::string text;
-    for (const auto& der : chain) text += x509::der_to_pem(der);
+    for (const auto& der : chain) text += ossl::der_to_pem(der);
     return write_text(name, text);
 }
 

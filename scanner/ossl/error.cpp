@@ -1,17 +1,18 @@
-#include "x509/openssl_error.hpp"
+#include "ossl/error.hpp"
 
 #include <openssl/err.h>
 
 #include <array>
+#include <stdexcept>
 
-namespace tlsaudit::x509 {
+namespace tlsaudit::ossl {
 
 namespace {
 // A hostile input can push many entries; the first few say what went wrong.
 constexpr int max_reported_errors = 4;
 }  // namespace
 
-std::string take_openssl_errors() {
+std::string take_errors() {
     std::string text;
     int reported = 0;
     for (unsigned long code = ERR_get_error(); code != 0; code = ERR_get_error()) {
@@ -29,13 +30,15 @@ std::string take_openssl_errors() {
     return text;
 }
 
-std::string describe_openssl_failure(std::string_view what) {
+std::string describe_failure(std::string_view what) {
     std::string text{what};
-    if (std::string queued = take_openssl_errors(); !queued.empty()) {
+    if (std::string queued = take_errors(); !queued.empty()) {
         text += ": ";
         text += queued;
     }
     return text;
 }
 
-}  // namespace tlsaudit::x509
+void throw_failure(std::string_view what) { throw std::runtime_error(describe_failure(what)); }
+
+}  // namespace tlsaudit::ossl

@@ -1,8 +1,6 @@
-#include "x509/text.hpp"
+#include "text/hex.hpp"
 
-#include <cstddef>
-
-namespace tlsaudit::x509::detail {
+namespace tlsaudit::text {
 
 std::string to_hex(std::span<const unsigned char> data, bool upper) {
     const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -15,4 +13,4 @@ std::string to_hex(std::span<const unsigned char> data, bool upper) {
     return out;
 }
 
-}  // namespace tlsaudit::x509::detail
+}  // namespace tlsaudit::text

@@ -1,24 +1,10 @@
-#include "asn1_time.hpp"
+#include "crl_reason.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
-#include <chrono>
-#include <ctime>
 
 namespace tlsaudit::revocation::detail {
-
-std::optional<time_point> to_time_point(const ASN1_TIME* time) noexcept {
-    if (time == nullptr) return std::nullopt;
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
-    using namespace std::chrono;
-    const year_month_day day{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
-                             std::chrono::day{static_cast<unsigned>(tm.tm_mday)}};
-    if (!day.ok()) return std::nullopt;
-    return time_point{sys_days{day}} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
-}
-
 
 std::string reason_name(int code) {
     // RFC 5280 5.3.1; 7 is unused.

@@ -1,12 +1,12 @@
-// detail::to_hex.
+// text::to_hex.
 
-#include "x509/text.hpp"
+#include "text/hex.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace tlsaudit::x509::detail {
+namespace tlsaudit::text {
 namespace {
 
 TEST(to_hex, cases) {
@@ -17,4 +17,4 @@ TEST(to_hex, cases) {
 }
 
 }  // namespace
-}  // namespace tlsaudit::x509::detail
+}  // namespace tlsaudit::text

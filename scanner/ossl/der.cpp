@@ -1,13 +1,13 @@
-#include "x509/decode.hpp"
+#include "ossl/der.hpp"
 
-#include "x509/openssl_error.hpp"
+#include "ossl/error.hpp"
 
 #include <openssl/err.h>
 
 #include <climits>
 #include <string_view>
 
-namespace tlsaudit::x509 {
+namespace tlsaudit::ossl {
 
 x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& error) {
     if (der.empty()) {
@@ -22,7 +22,7 @@ x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& err
     const unsigned char* cursor = der.data();
     x509_ptr cert{d2i_X509(nullptr, &cursor, static_cast<long>(der.size()))};
     if (!cert) {
-        error = describe_openssl_failure("not a DER certificate");
+        error = describe_failure("not a DER certificate");
         return nullptr;
     }
     const auto consumed = static_cast<std::size_t>(cursor - der.data());
@@ -36,4 +36,12 @@ x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& err
     return cert;
 }
 
-}  // namespace tlsaudit::x509
+bytes encode_certificate(const X509* cert) {
+    unsigned char* out = nullptr;
+    const int len = i2d_X509(cert, &out);
+    if (len <= 0) throw_failure("i2d_X509 failed");
+    const openssl_memory_ptr owner(out);
+    return bytes(out, out + len);
+}
+
+}  // namespace tlsaudit::ossl
