@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 
 #include <climits>
+#include <stdexcept>
 #include <string_view>
 
 namespace tlsaudit::ossl {
@@ -33,6 +34,13 @@ x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& err
         return nullptr;
     }
     ERR_clear_error();
+    return cert;
+}
+
+x509_ptr decode_certificate(std::span<const unsigned char> der) {
+    std::string error;
+    x509_ptr cert = decode_certificate(der, error);
+    if (!cert) throw std::runtime_error("certificate DER: " + error);
     return cert;
 }
 

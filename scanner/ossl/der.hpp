@@ -17,6 +17,10 @@ namespace tlsaudit::ossl {
 // this thread's OpenSSL error queue empty. Thread-safe; throws only std::bad_alloc.
 x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& error);
 
+// The same for certificates that must be valid (the lab's own, test fixtures):
+// throws std::runtime_error with that error text instead of returning null.
+x509_ptr decode_certificate(std::span<const unsigned char> der);
+
 // The DER encoding of `cert`. Throws std::runtime_error when OpenSSL cannot encode it.
 bytes encode_certificate(const X509* cert);
 

@@ -1,6 +1,7 @@
 #include <tlsaudit/lab/key.hpp>
 
-#include "ossl.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
@@ -14,45 +15,6 @@
 #include <utility>
 
 namespace tlsaudit::lab {
-namespace detail {
-
-void throw_openssl(std::string_view what) {
-    std::string text(what);
-    bool first = true;
-    while (unsigned long code = ERR_get_error()) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        text += first ? ": " : "; ";
-        text += buf;
-        first = false;
-    }
-    throw std::runtime_error(text);
-}
-
-x509_ptr parse_der(std::span<const unsigned char> der) {
-    if (der.size() > static_cast<std::size_t>(std::numeric_limits<long>::max())) {
-        throw std::invalid_argument("certificate DER too large");
-    }
-    const unsigned char* p = der.data();
-    x509_ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert) throw_openssl("d2i_X509");
-    if (p != der.data() + der.size()) {
-        throw std::invalid_argument("trailing bytes after certificate DER");
-    }
-    return cert;
-}
-
-bytes to_der(const X509* cert) {
-    int len = i2d_X509(cert, nullptr);
-    check(len, "i2d_X509");
-    bytes out(static_cast<std::size_t>(len));
-    unsigned char* p = out.data();
-    check(i2d_X509(cert, &p), "i2d_X509");
-    return out;
-}
-
-}  // namespace detail
-
 std::string_view to_string(key_kind kind) noexcept {
     switch (kind) {
     case key_kind::rsa_1024: return "rsa-1024";
@@ -81,24 +43,24 @@ key& key::operator=(const key& other) noexcept {
 }
 
 key key::make_rsa(int bits) {
-    detail::pkey_ctx_ptr ctx(
-        detail::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
-    detail::check(EVP_PKEY_keygen_init(ctx.get()), "RSA keygen init");
-    detail::check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits),
+    ossl::evp_pkey_ctx_ptr ctx(
+        ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
+    ossl::check(EVP_PKEY_keygen_init(ctx.get()), "RSA keygen init");
+    ossl::check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits),
                   fmt::format("RSA key size {}", bits));
     EVP_PKEY* raw = nullptr;
-    detail::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("RSA-{} keygen", bits));
+    ossl::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("RSA-{} keygen", bits));
     return key(raw);
 }
 
 key key::make_ec(std::string curve) {
-    detail::pkey_ctx_ptr ctx(
-        detail::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), "EC context"));
-    detail::check(EVP_PKEY_keygen_init(ctx.get()), "EC keygen init");
-    detail::check(EVP_PKEY_CTX_set_group_name(ctx.get(), curve.c_str()),
+    ossl::evp_pkey_ctx_ptr ctx(
+        ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), "EC context"));
+    ossl::check(EVP_PKEY_keygen_init(ctx.get()), "EC keygen init");
+    ossl::check(EVP_PKEY_CTX_set_group_name(ctx.get(), curve.c_str()),
                   fmt::format("EC curve {}", curve));
     EVP_PKEY* raw = nullptr;
-    detail::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("EC {} keygen", curve));
+    ossl::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("EC {} keygen", curve));
     return key(raw);
 }
 
@@ -118,32 +80,32 @@ key key::from_pem(std::string_view pem) {
     if (pem.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         throw std::invalid_argument("PEM too large");
     }
-    detail::bio_ptr bio(detail::check_ptr(
+    ossl::bio_ptr bio(ossl::check_ptr(
         BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
-    if (raw == nullptr) detail::throw_openssl("PEM_read_bio_PrivateKey");
+    if (raw == nullptr) ossl::throw_failure("PEM_read_bio_PrivateKey");
     return key(raw);
 }
 
 std::string key::to_pem() const {
     if (!pkey_) throw std::logic_error("key::to_pem on an empty key");
-    detail::bio_ptr bio(detail::check_ptr(BIO_new(BIO_s_mem()), "BIO_new"));
-    detail::check(
+    ossl::bio_ptr bio(ossl::check_ptr(BIO_new(BIO_s_mem()), "BIO_new"));
+    ossl::check(
         PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr),
         "PEM_write_bio_PKCS8PrivateKey");
     char* data = nullptr;
     long len = BIO_get_mem_data(bio.get(), &data);
-    if (len <= 0 || data == nullptr) detail::throw_openssl("BIO_get_mem_data");
+    if (len <= 0 || data == nullptr) ossl::throw_failure("BIO_get_mem_data");
     return std::string(data, static_cast<std::size_t>(len));
 }
 
 bytes key::public_der() const {
     if (!pkey_) throw std::logic_error("key::public_der on an empty key");
     int len = i2d_PUBKEY(pkey_.get(), nullptr);
-    detail::check(len, "i2d_PUBKEY");
+    ossl::check(len, "i2d_PUBKEY");
     bytes out(static_cast<std::size_t>(len));
     unsigned char* p = out.data();
-    detail::check(i2d_PUBKEY(pkey_.get(), &p), "i2d_PUBKEY");
+    ossl::check(i2d_PUBKEY(pkey_.get(), &p), "i2d_PUBKEY");
     return out;
 }
 

@@ -1,9 +1,12 @@
 #include <tlsaudit/lab/ocsp_responder.hpp>
 
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "revocation_detail.hpp"
-#include "revocation_ossl.hpp"
 
-#include <openssl/evp.h>
+#include <openssl/err.h>
 
 #include <map>
 #include <mutex>
@@ -12,12 +15,6 @@
 namespace tlsaudit::lab {
 namespace {
 
-using detail::bn_ptr;
-using detail::check_ptr;
-using detail::ocsp_certid_ptr;
-using detail::ocsp_request_ptr;
-using detail::parse_der;
-using detail::x509_ptr;
 constexpr std::string_view mount = "/ocsp";
 
 int hex_value(char c) {
@@ -44,20 +41,8 @@ std::string percent_decode(std::string_view text) {
     return out;
 }
 
-std::optional<bytes> base64_decode(const std::string& text) {
-    if (text.empty() || text.size() % 4 != 0) return std::nullopt;
-    bytes out(text.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) return std::nullopt;
-    std::size_t length = static_cast<std::size_t>(n);
-    for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --length;
-    out.resize(length);
-    return out;
-}
-
 bytes serial_bytes(const ASN1_INTEGER* serial) {
-    bn_ptr bn(check_ptr(ASN1_INTEGER_to_BN(serial, nullptr), "ASN1_INTEGER_to_BN"));
+    ossl::bignum_ptr bn(ossl::check_ptr(ASN1_INTEGER_to_BN(serial, nullptr), "ASN1_INTEGER_to_BN"));
     bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
     BN_bn2bin(bn.get(), out.data());
     return out;
@@ -74,7 +59,7 @@ http_reply ocsp_reply(bytes body) {
 
 struct ocsp_responder::impl {
     credential issuer;
-    x509_ptr issuer_cert;
+    ossl::x509_ptr issuer_cert;
     mutable std::mutex mutex;
     ocsp_response_options options;
     std::map<bytes, revocation_entry> table;
@@ -91,7 +76,7 @@ struct ocsp_responder::impl {
         if (rest.substr(0, mount.size()) != mount) return std::nullopt;
         rest.remove_prefix(mount.size());
         if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-        return base64_decode(percent_decode(rest));
+        return ossl::base64_decode(percent_decode(rest));
     }
 
     http_reply answer(const http_request& request) {
@@ -115,7 +100,7 @@ struct ocsp_responder::impl {
         const auto der = request_der(request);
         if (!der) return ocsp_reply(make_ocsp_error_response(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST));
         const unsigned char* p = der->data();
-        ocsp_request_ptr parsed(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(der->size())));
+        ossl::ocsp_request_ptr parsed(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(der->size())));
         if (!parsed || OCSP_request_onereq_count(parsed.get()) <= 0) {
             ERR_clear_error();
             return ocsp_reply(make_ocsp_error_response(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST));
@@ -132,7 +117,7 @@ struct ocsp_responder::impl {
             if (auto it = table.find(number); it != table.end()) entry = it->second;
             // Same issuer (name and key hash, with the client's hash algorithm)?
             const EVP_MD* md = EVP_get_digestbyobj(md_oid);
-            ocsp_certid_ptr ours(md ? OCSP_cert_id_new(md, X509_get_subject_name(issuer_cert.get()),
+            ossl::ocsp_certid_ptr ours(md ? OCSP_cert_id_new(md, X509_get_subject_name(issuer_cert.get()),
                                                        X509_get0_pubkey_bitstr(issuer_cert.get()), serial)
                                     : nullptr);
             if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) entry = revocation_entry{cert_state::unknown, -1, {}};
@@ -147,7 +132,7 @@ struct ocsp_responder::impl {
 
 ocsp_responder::ocsp_responder(credential issuer, ocsp_response_options options, const std::string& bind_address)
     : impl_(std::make_unique<impl>()) {
-    impl_->issuer_cert = parse_der(issuer.der);
+    impl_->issuer_cert = ossl::decode_certificate(issuer.der);
     impl_->issuer = std::move(issuer);
     impl_->options = std::move(options);
     impl_->server = std::make_unique<http_server>(

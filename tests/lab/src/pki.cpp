@@ -1,5 +1,9 @@
 #include <tlsaudit/lab/pki.hpp>
 
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "pki_detail.hpp"
 
 #include <openssl/pem.h>
@@ -26,19 +30,19 @@ void add_name_entry(X509_NAME* name, const std::string& field, const std::string
     const auto* data = reinterpret_cast<const unsigned char*>(value.data());
     if (X509_NAME_add_entry_by_txt(name, field.c_str(), type, data, static_cast<int>(value.size()),
                                    -1, 0) != 1) {
-        detail::throw_openssl(fmt::format("subject field '{}'", field));
+        ossl::throw_failure(fmt::format("subject field '{}'", field));
     }
 }
 
-detail::x509_name_ptr make_subject(const cert_spec& spec) {
+ossl::x509_name_ptr make_subject(const cert_spec& spec) {
     if (!spec.raw_subject_der.empty()) {
         const unsigned char* p = spec.raw_subject_der.data();
-        detail::x509_name_ptr name(
+        ossl::x509_name_ptr name(
             d2i_X509_NAME(nullptr, &p, static_cast<long>(spec.raw_subject_der.size())));
-        if (!name) detail::throw_openssl("raw_subject_der is not a Name");
+        if (!name) ossl::throw_failure("raw_subject_der is not a Name");
         return name;
     }
-    detail::x509_name_ptr name(detail::check_ptr(X509_NAME_new(), "X509_NAME_new"));
+    ossl::x509_name_ptr name(ossl::check_ptr(X509_NAME_new(), "X509_NAME_new"));
     if (!spec.country.empty()) add_name_entry(name.get(), "C", spec.country);
     if (!spec.organization.empty()) add_name_entry(name.get(), "O", spec.organization);
     if (!spec.organizational_unit.empty()) add_name_entry(name.get(), "OU", spec.organizational_unit);
@@ -49,7 +53,7 @@ detail::x509_name_ptr make_subject(const cert_spec& spec) {
 
 bytes random_serial() {
     bytes serial(16);
-    detail::check(RAND_bytes(serial.data(), static_cast<int>(serial.size())), "RAND_bytes");
+    ossl::check(RAND_bytes(serial.data(), static_cast<int>(serial.size())), "RAND_bytes");
     serial[0] = static_cast<unsigned char>((serial[0] & 0x7F) | 0x01);  // positive, 16 bytes
     return serial;
 }
@@ -57,9 +61,9 @@ bytes random_serial() {
 void set_serial(X509* cert, const cert_spec& spec) {
     const bytes serial = spec.serial.empty() ? random_serial() : spec.serial;
     if (serial.size() > 1024) throw std::invalid_argument("serial too long");
-    detail::bn_ptr bn(detail::check_ptr(
+    ossl::bignum_ptr bn(ossl::check_ptr(
         BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr), "BN_bin2bn"));
-    detail::check_ptr(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)),
+    ossl::check_ptr(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)),
                       "BN_to_ASN1_INTEGER");
 }
 
@@ -68,10 +72,10 @@ void set_validity(X509* cert, const cert_spec& spec) {
         std::chrono::system_clock::now());
     const time_point not_before = spec.not_before.value_or(now - 24h);
     const time_point not_after = spec.not_after.value_or(now + 90 * 24h);
-    detail::check_ptr(ASN1_TIME_set(X509_getm_notBefore(cert),
+    ossl::check_ptr(ASN1_TIME_set(X509_getm_notBefore(cert),
                                     std::chrono::system_clock::to_time_t(not_before)),
                       "notBefore");
-    detail::check_ptr(ASN1_TIME_set(X509_getm_notAfter(cert),
+    ossl::check_ptr(ASN1_TIME_set(X509_getm_notAfter(cert),
                                     std::chrono::system_clock::to_time_t(not_after)),
                       "notAfter");
 }
@@ -82,29 +86,29 @@ void sign(X509* cert, const key& signing_key, const std::string& digest) {
         (digest == "md5" || digest == "MD5")) {
         throw std::invalid_argument("md5 signatures need an RSA signing key");
     }
-    detail::md_ptr md(EVP_MD_fetch(nullptr, digest.c_str(), nullptr));
-    if (!md) detail::throw_openssl(fmt::format("unknown digest '{}'", digest));
-    detail::check(X509_sign(cert, signing_key.get(), md.get()),
+    ossl::evp_md_ptr md(EVP_MD_fetch(nullptr, digest.c_str(), nullptr));
+    if (!md) ossl::throw_failure(fmt::format("unknown digest '{}'", digest));
+    ossl::check(X509_sign(cert, signing_key.get(), md.get()),
                   fmt::format("X509_sign with {}", digest));
 }
 
 // The common path of every certificate: `issuer` null means self-signed.
 credential build(X509* issuer, const key& signing_key, const cert_spec& spec, key subject_key) {
     if (!subject_key) throw std::invalid_argument("empty subject key");
-    detail::x509_ptr cert(detail::check_ptr(X509_new(), "X509_new"));
-    detail::check(X509_set_version(cert.get(), X509_VERSION_3), "X509_set_version");
+    ossl::x509_ptr cert(ossl::check_ptr(X509_new(), "X509_new"));
+    ossl::check(X509_set_version(cert.get(), X509_VERSION_3), "X509_set_version");
     set_serial(cert.get(), spec);
     set_validity(cert.get(), spec);
 
-    detail::x509_name_ptr subject = make_subject(spec);
-    detail::check(X509_set_subject_name(cert.get(), subject.get()), "X509_set_subject_name");
+    ossl::x509_name_ptr subject = make_subject(spec);
+    ossl::check(X509_set_subject_name(cert.get(), subject.get()), "X509_set_subject_name");
     const X509_NAME* issuer_name = issuer ? X509_get_subject_name(issuer) : subject.get();
-    detail::check(X509_set_issuer_name(cert.get(), issuer_name), "X509_set_issuer_name");
-    detail::check(X509_set_pubkey(cert.get(), subject_key.get()), "X509_set_pubkey");
+    ossl::check(X509_set_issuer_name(cert.get(), issuer_name), "X509_set_issuer_name");
+    ossl::check(X509_set_pubkey(cert.get(), subject_key.get()), "X509_set_pubkey");
 
     detail::add_extensions(cert.get(), issuer, spec);
     sign(cert.get(), signing_key, spec.digest);
-    return credential{detail::to_der(cert.get()), std::move(subject_key)};
+    return credential{ossl::encode_certificate(cert.get()), std::move(subject_key)};
 }
 
 }  // namespace
@@ -125,13 +129,8 @@ cert_spec ca_spec(std::string common_name, int path_length) {
 }
 
 std::string credential::pem() const {
-    detail::x509_ptr cert = detail::parse_der(der);
-    detail::bio_ptr bio(detail::check_ptr(BIO_new(BIO_s_mem()), "BIO_new"));
-    detail::check(PEM_write_bio_X509(bio.get(), cert.get()), "PEM_write_bio_X509");
-    char* data = nullptr;
-    const long len = BIO_get_mem_data(bio.get(), &data);
-    if (len <= 0 || data == nullptr) detail::throw_openssl("BIO_get_mem_data");
-    return std::string(data, static_cast<std::size_t>(len));
+    ossl::decode_certificate(der);  // throws unless `der` is one certificate
+    return ossl::der_to_pem(der);
 }
 
 credential make_self_signed(const cert_spec& spec, key k) {
@@ -145,7 +144,7 @@ credential issue(const credential& issuer, const cert_spec& spec, key subject_ke
 
 credential issue_under_name(std::span<const unsigned char> issuer_der, const key& signing_key,
                             const cert_spec& spec, key subject_key) {
-    detail::x509_ptr issuer = detail::parse_der(issuer_der);
+    ossl::x509_ptr issuer = ossl::decode_certificate(issuer_der);
     return build(issuer.get(), signing_key, spec, std::move(subject_key));
 }
 

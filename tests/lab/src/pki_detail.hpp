@@ -3,7 +3,7 @@
 
 #include <tlsaudit/lab/pki.hpp>
 
-#include "ossl.hpp"
+#include <openssl/x509.h>
 
 namespace tlsaudit::lab::detail {
 

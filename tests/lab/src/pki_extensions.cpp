@@ -1,5 +1,10 @@
 #include "pki_detail.hpp"
 
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
+
+#include <openssl/err.h>
+
 #include <fmt/format.h>
 
 #include <limits>
@@ -24,44 +29,44 @@ int checked_int(std::size_t n, std::string_view what) {
 // Takes ownership of nothing: OpenSSL encodes `value` (i2d) into a new extension.
 template <typename T>
 void add_ext_i2d(X509* cert, int nid, T* value, bool critical, std::string_view what) {
-    check(X509_add1_ext_i2d(cert, nid, value, critical ? 1 : 0, X509V3_ADD_DEFAULT), what);
+    ossl::check(X509_add1_ext_i2d(cert, nid, value, critical ? 1 : 0, X509V3_ADD_DEFAULT), what);
 }
 
-asn1_ia5_ptr make_ia5(const std::string& text) {
-    asn1_ia5_ptr s(check_ptr(ASN1_IA5STRING_new(), "ASN1_IA5STRING_new"));
-    check(ASN1_STRING_set(s.get(), text.data(), checked_int(text.size(), "name")),
+ossl::asn1_ia5string_ptr make_ia5(const std::string& text) {
+    ossl::asn1_ia5string_ptr s(ossl::check_ptr(ASN1_IA5STRING_new(), "ASN1_IA5STRING_new"));
+    ossl::check(ASN1_STRING_set(s.get(), text.data(), checked_int(text.size(), "name")),
           "ASN1_STRING_set");
     return s;
 }
 
-general_name_ptr make_uri(const std::string& uri) {
-    general_name_ptr gn(check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
+ossl::general_name_ptr make_uri(const std::string& uri) {
+    ossl::general_name_ptr gn(ossl::check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
     GENERAL_NAME_set0_value(gn.get(), GEN_URI, make_ia5(uri).release());
     return gn;
 }
 
-void push_name(GENERAL_NAMES* names, general_name_ptr gn) {
-    check(sk_GENERAL_NAME_push(names, gn.get()), "sk_GENERAL_NAME_push");
+void push_name(GENERAL_NAMES* names, ossl::general_name_ptr gn) {
+    ossl::check(sk_GENERAL_NAME_push(names, gn.get()), "sk_GENERAL_NAME_push");
     gn.release();
 }
 
-general_names_ptr make_general_names() {
-    return general_names_ptr(check_ptr(sk_GENERAL_NAME_new_null(), "sk_GENERAL_NAME_new_null"));
+ossl::general_names_ptr make_general_names() {
+    return ossl::general_names_ptr(ossl::check_ptr(sk_GENERAL_NAME_new_null(), "sk_GENERAL_NAME_new_null"));
 }
 
 void add_basic_constraints(X509* cert, const cert_spec& spec) {
-    basic_constraints_ptr bc(check_ptr(BASIC_CONSTRAINTS_new(), "BASIC_CONSTRAINTS_new"));
+    ossl::basic_constraints_ptr bc(ossl::check_ptr(BASIC_CONSTRAINTS_new(), "BASIC_CONSTRAINTS_new"));
     bc->ca = spec.is_ca ? 0xFF : 0;
     if (spec.is_ca && spec.path_length >= 0) {
-        bc->pathlen = check_ptr(ASN1_INTEGER_new(), "ASN1_INTEGER_new");
-        check(ASN1_INTEGER_set(bc->pathlen, spec.path_length), "ASN1_INTEGER_set");
+        bc->pathlen = ossl::check_ptr(ASN1_INTEGER_new(), "ASN1_INTEGER_new");
+        ossl::check(ASN1_INTEGER_set(bc->pathlen, spec.path_length), "ASN1_INTEGER_set");
     }
     add_ext_i2d(cert, NID_basic_constraints, bc.get(), true, "basicConstraints");
 }
 
 void add_key_usage(X509* cert, const cert_spec& spec) {
-    bit_string_ptr ku(check_ptr(ASN1_BIT_STRING_new(), "ASN1_BIT_STRING_new"));
-    auto set = [&](int bit) { check(ASN1_BIT_STRING_set_bit(ku.get(), bit, 1), "keyUsage bit"); };
+    ossl::asn1_bit_string_ptr ku(ossl::check_ptr(ASN1_BIT_STRING_new(), "ASN1_BIT_STRING_new"));
+    auto set = [&](int bit) { ossl::check(ASN1_BIT_STRING_set_bit(ku.get(), bit, 1), "keyUsage bit"); };
     set(ku_digital_signature);
     if (spec.is_ca) {
         set(ku_key_cert_sign);
@@ -73,50 +78,50 @@ void add_key_usage(X509* cert, const cert_spec& spec) {
 }
 
 void add_ext_key_usage(X509* cert) {
-    eku_ptr eku(check_ptr(sk_ASN1_OBJECT_new_null(), "sk_ASN1_OBJECT_new_null"));
+    ossl::extended_key_usage_ptr eku(ossl::check_ptr(sk_ASN1_OBJECT_new_null(), "sk_ASN1_OBJECT_new_null"));
     for (int nid : {NID_server_auth, NID_client_auth}) {
         // OBJ_nid2obj returns a static object: the stack's free leaves it alone.
-        check(sk_ASN1_OBJECT_push(eku.get(), OBJ_nid2obj(nid)), "sk_ASN1_OBJECT_push");
+        ossl::check(sk_ASN1_OBJECT_push(eku.get(), OBJ_nid2obj(nid)), "sk_ASN1_OBJECT_push");
     }
     add_ext_i2d(cert, NID_ext_key_usage, eku.get(), false, "extKeyUsage");
 }
 
 // RFC 5280 method 1: SHA-1 of the subjectPublicKey BIT STRING.
-asn1_octet_ptr key_id_of(const X509* cert) {
+ossl::asn1_octet_string_ptr key_id_of(const X509* cert) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    check(X509_pubkey_digest(cert, EVP_sha1(), md, &len), "X509_pubkey_digest");
-    asn1_octet_ptr id(check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
-    check(ASN1_OCTET_STRING_set(id.get(), md, static_cast<int>(len)), "ASN1_OCTET_STRING_set");
+    ossl::check(X509_pubkey_digest(cert, EVP_sha1(), md, &len), "X509_pubkey_digest");
+    ossl::asn1_octet_string_ptr id(ossl::check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
+    ossl::check(ASN1_OCTET_STRING_set(id.get(), md, static_cast<int>(len)), "ASN1_OCTET_STRING_set");
     return id;
 }
 
 void add_key_identifiers(X509* cert, X509* issuer) {
-    asn1_octet_ptr ski = key_id_of(cert);
+    ossl::asn1_octet_string_ptr ski = key_id_of(cert);
     add_ext_i2d(cert, NID_subject_key_identifier, ski.get(), false, "subjectKeyIdentifier");
 
     const ASN1_OCTET_STRING* issuer_id = issuer ? X509_get0_subject_key_id(issuer) : ski.get();
     if (issuer_id == nullptr) return;  // an issuer without SKI: no AKI keyid to copy
-    akid_ptr akid(check_ptr(AUTHORITY_KEYID_new(), "AUTHORITY_KEYID_new"));
-    akid->keyid = check_ptr(ASN1_OCTET_STRING_dup(issuer_id), "ASN1_OCTET_STRING_dup");
+    ossl::authority_keyid_ptr akid(ossl::check_ptr(AUTHORITY_KEYID_new(), "AUTHORITY_KEYID_new"));
+    akid->keyid = ossl::check_ptr(ASN1_OCTET_STRING_dup(issuer_id), "ASN1_OCTET_STRING_dup");
     add_ext_i2d(cert, NID_authority_key_identifier, akid.get(), false, "authorityKeyIdentifier");
 }
 
 void add_subject_alt_names(X509* cert, const cert_spec& spec) {
     if (spec.dns_names.empty() && spec.ip_addresses.empty()) return;
-    general_names_ptr names = make_general_names();
+    ossl::general_names_ptr names = make_general_names();
     for (const auto& dns : spec.dns_names) {
-        general_name_ptr gn(check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
+        ossl::general_name_ptr gn(ossl::check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
         GENERAL_NAME_set0_value(gn.get(), GEN_DNS, make_ia5(dns).release());
         push_name(names.get(), std::move(gn));
     }
     for (const auto& ip : spec.ip_addresses) {
-        asn1_octet_ptr octets(a2i_IPADDRESS(ip.c_str()));
+        ossl::asn1_octet_string_ptr octets(a2i_IPADDRESS(ip.c_str()));
         if (!octets) {
             ERR_clear_error();
             throw std::invalid_argument(fmt::format("not an IP address: '{}'", ip));
         }
-        general_name_ptr gn(check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
+        ossl::general_name_ptr gn(ossl::check_ptr(GENERAL_NAME_new(), "GENERAL_NAME_new"));
         GENERAL_NAME_set0_value(gn.get(), GEN_IPADD, octets.release());
         push_name(names.get(), std::move(gn));
     }
@@ -125,15 +130,15 @@ void add_subject_alt_names(X509* cert, const cert_spec& spec) {
 
 void add_authority_info_access(X509* cert, const cert_spec& spec) {
     if (spec.ocsp_url.empty() && spec.ca_issuers_url.empty()) return;
-    aia_ptr aia(check_ptr(sk_ACCESS_DESCRIPTION_new_null(), "sk_ACCESS_DESCRIPTION_new_null"));
+    ossl::authority_info_access_ptr aia(ossl::check_ptr(sk_ACCESS_DESCRIPTION_new_null(), "sk_ACCESS_DESCRIPTION_new_null"));
     auto add = [&](int method, const std::string& url) {
         if (url.empty()) return;
-        access_description_ptr ad(check_ptr(ACCESS_DESCRIPTION_new(), "ACCESS_DESCRIPTION_new"));
+        ossl::access_description_ptr ad(ossl::check_ptr(ACCESS_DESCRIPTION_new(), "ACCESS_DESCRIPTION_new"));
         ASN1_OBJECT_free(ad->method);
         ad->method = OBJ_nid2obj(method);
         GENERAL_NAME_free(ad->location);
         ad->location = make_uri(url).release();
-        check(sk_ACCESS_DESCRIPTION_push(aia.get(), ad.get()), "sk_ACCESS_DESCRIPTION_push");
+        ossl::check(sk_ACCESS_DESCRIPTION_push(aia.get(), ad.get()), "sk_ACCESS_DESCRIPTION_push");
         ad.release();
     };
     add(NID_ad_OCSP, spec.ocsp_url);
@@ -143,34 +148,34 @@ void add_authority_info_access(X509* cert, const cert_spec& spec) {
 
 void add_crl_distribution_point(X509* cert, const cert_spec& spec) {
     if (spec.crl_url.empty()) return;
-    general_names_ptr full_name = make_general_names();
+    ossl::general_names_ptr full_name = make_general_names();
     push_name(full_name.get(), make_uri(spec.crl_url));
 
-    dist_point_ptr dp(check_ptr(DIST_POINT_new(), "DIST_POINT_new"));
-    dp->distpoint = check_ptr(DIST_POINT_NAME_new(), "DIST_POINT_NAME_new");
+    ossl::dist_point_ptr dp(ossl::check_ptr(DIST_POINT_new(), "DIST_POINT_new"));
+    dp->distpoint = ossl::check_ptr(DIST_POINT_NAME_new(), "DIST_POINT_NAME_new");
     dp->distpoint->type = 0;  // fullName
     dp->distpoint->name.fullname = full_name.release();
 
-    crl_dist_points_ptr points(check_ptr(sk_DIST_POINT_new_null(), "sk_DIST_POINT_new_null"));
-    check(sk_DIST_POINT_push(points.get(), dp.get()), "sk_DIST_POINT_push");
+    ossl::crl_dist_points_ptr points(ossl::check_ptr(sk_DIST_POINT_new_null(), "sk_DIST_POINT_new_null"));
+    ossl::check(sk_DIST_POINT_push(points.get(), dp.get()), "sk_DIST_POINT_push");
     dp.release();
     add_ext_i2d(cert, NID_crl_distribution_points, points.get(), false, "crlDistributionPoints");
 }
 
 void add_raw_extension(X509* cert, const raw_extension& raw) {
-    asn1_object_ptr oid(OBJ_txt2obj(raw.oid.c_str(), 0));
+    ossl::asn1_object_ptr oid(OBJ_txt2obj(raw.oid.c_str(), 0));
     if (!oid) {
         ERR_clear_error();
         throw std::invalid_argument(fmt::format("not an OID: '{}'", raw.oid));
     }
-    asn1_octet_ptr value(check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
-    check(ASN1_OCTET_STRING_set(value.get(), raw.value.data(),
+    ossl::asn1_octet_string_ptr value(ossl::check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
+    ossl::check(ASN1_OCTET_STRING_set(value.get(), raw.value.data(),
                                 checked_int(raw.value.size(), "extension value")),
           "ASN1_OCTET_STRING_set");
-    x509_ext_ptr ext(check_ptr(
+    ossl::x509_extension_ptr ext(ossl::check_ptr(
         X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), raw.critical ? 1 : 0, value.get()),
         "X509_EXTENSION_create_by_OBJ"));
-    check(X509_add_ext(cert, ext.get(), -1), "X509_add_ext");
+    ossl::check(X509_add_ext(cert, ext.get(), -1), "X509_add_ext");
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include <tlsaudit/lab/real_certs.hpp>
 
-#include "ossl.hpp"
+#include "ossl/der.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "real_certs_data.hpp"
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include <fmt/format.h>
@@ -25,19 +28,19 @@ std::vector<bytes> real_cert(std::string_view file_stem) {
     if (pem.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         throw std::length_error("embedded PEM too large");
     }
-    detail::bio_ptr bio(detail::check_ptr(
+    ossl::bio_ptr bio(ossl::check_ptr(
         BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     std::vector<bytes> certs;
     while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-        detail::x509_ptr cert(raw);
-        certs.push_back(detail::to_der(cert.get()));
+        ossl::x509_ptr cert(raw);
+        certs.push_back(ossl::encode_certificate(cert.get()));
     }
     // The loop ends on "no start line" at the end of the text: expected, not an error.
     const unsigned long err = ERR_peek_last_error();
     if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
         ERR_clear_error();
     } else if (err != 0) {
-        detail::throw_openssl(fmt::format("PEM in {}.pem", file_stem));
+        ossl::throw_failure(fmt::format("PEM in {}.pem", file_stem));
     }
     if (certs.empty()) throw std::runtime_error(fmt::format("{}.pem holds no certificate", file_stem));
     return certs;

@@ -1,5 +1,10 @@
 #include "tls_context.hpp"
 
+#include "ossl/der.hpp"
+#include "ossl/error.hpp"
+
+#include <openssl/err.h>
+
 #include <fmt/format.h>
 
 #include <cstring>
@@ -54,16 +59,16 @@ bytes alpn_wire(const std::vector<std::string>& protocols) {
 }
 
 void ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg, std::string_view what) {
-    if (SSL_CTX_ctrl(ctx, cmd, larg, parg) <= 0) throw_openssl(what);
+    if (SSL_CTX_ctrl(ctx, cmd, larg, parg) <= 0) ossl::throw_failure(what);
 }
 
 void use_chain(SSL_CTX* ctx, const server_config& config) {
-    x509_ptr leaf = parse_der(config.chain.front());
-    check(SSL_CTX_use_certificate(ctx, leaf.get()), "SSL_CTX_use_certificate");
-    check(SSL_CTX_use_PrivateKey(ctx, config.leaf_key.get()), "SSL_CTX_use_PrivateKey");
-    check(SSL_CTX_check_private_key(ctx), "leaf key does not match chain[0]");
+    ossl::x509_ptr leaf = ossl::decode_certificate(config.chain.front());
+    ossl::check(SSL_CTX_use_certificate(ctx, leaf.get()), "SSL_CTX_use_certificate");
+    ossl::check(SSL_CTX_use_PrivateKey(ctx, config.leaf_key.get()), "SSL_CTX_use_PrivateKey");
+    ossl::check(SSL_CTX_check_private_key(ctx), "leaf key does not match chain[0]");
     for (std::size_t i = 1; i < config.chain.size(); ++i) {
-        x509_ptr cert = parse_der(config.chain[i]);
+        ossl::x509_ptr cert = ossl::decode_certificate(config.chain[i]);
         // SSL_CTX_add1_chain_cert: takes its own reference.
         ctrl(ctx, SSL_CTRL_CHAIN_CERT, 1, cert.get(), fmt::format("chain certificate {}", i));
     }
@@ -79,22 +84,22 @@ tls_context make_tls_context(const server_config& config) {
     out.data = std::make_unique<tls_callback_data>();
     out.data->staple = config.stapled_ocsp;
     out.data->alpn_wire = alpn_wire(config.alpn);
-    out.ctx.reset(check_ptr(SSL_CTX_new(TLS_server_method()), "SSL_CTX_new"));
+    out.ctx.reset(ossl::check_ptr(SSL_CTX_new(TLS_server_method()), "SSL_CTX_new"));
     SSL_CTX* ctx = out.ctx.get();
 
     // Level 0 first: it decides whether weak keys and SHA-1/MD5 chain certs are accepted.
     SSL_CTX_set_security_level(ctx, 0);
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-    check(SSL_CTX_set_num_tickets(ctx, 0), "SSL_CTX_set_num_tickets");
+    ossl::check(SSL_CTX_set_num_tickets(ctx, 0), "SSL_CTX_set_num_tickets");
     SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_OFF, nullptr);  // returns old mode
     SSL_CTX_ctrl(ctx, SSL_CTRL_MODE, SSL_MODE_NO_AUTO_CHAIN, nullptr);             // returns new mode
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
     ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, config.min_version, nullptr, "min_version");
     ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, config.max_version, nullptr, "max_version");
     ctrl(ctx, SSL_CTRL_SET_DH_AUTO, 1, nullptr, "SSL_CTX_set_dh_auto");
-    check(SSL_CTX_set_cipher_list(ctx, config.cipher_list.c_str()), "cipher_list");
+    ossl::check(SSL_CTX_set_cipher_list(ctx, config.cipher_list.c_str()), "cipher_list");
     if (!config.ciphersuites.empty()) {
-        check(SSL_CTX_set_ciphersuites(ctx, config.ciphersuites.c_str()), "ciphersuites");
+        ossl::check(SSL_CTX_set_ciphersuites(ctx, config.ciphersuites.c_str()), "ciphersuites");
     }
     use_chain(ctx, config);
 
@@ -102,7 +107,7 @@ tls_context make_tls_context(const server_config& config) {
         ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG, 0, out.data.get(), "status arg");
         if (SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB,
                                   reinterpret_cast<void (*)()>(&staple_ocsp)) <= 0) {
-            throw_openssl("status callback");
+            ossl::throw_failure("status callback");
         }
     }
     if (!out.data->alpn_wire.empty()) SSL_CTX_set_alpn_select_cb(ctx, &select_alpn, out.data.get());

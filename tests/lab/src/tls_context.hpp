@@ -3,7 +3,7 @@
 
 #include <tlsaudit/lab/tls_server.hpp>
 
-#include "ossl.hpp"
+#include "ossl/ssl_ptr.hpp"
 
 #include <memory>
 
@@ -18,7 +18,7 @@ struct tls_callback_data {
 // `data` must outlive `ctx` and every SSL made from it: keep them together.
 struct tls_context {
     std::unique_ptr<tls_callback_data> data;
-    ssl_ctx_ptr ctx;
+    ossl::ssl_ctx_ptr ctx;
 };
 
 // A server SSL_CTX serving config.chain exactly (no auto chain, no verification of

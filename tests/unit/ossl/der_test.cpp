@@ -39,6 +39,7 @@ TEST(der, round_trip) {
     ASSERT_TRUE(cert) << error;
     EXPECT_EQ(error, "");
     EXPECT_EQ(encode_certificate(cert.get()), der);
+    EXPECT_EQ(encode_certificate(decode_certificate(der).get()), der);
     EXPECT_EQ(ERR_peek_error(), 0UL);
 }
 
@@ -58,6 +59,12 @@ TEST(der, refuses_empty_garbage_and_trailing_bytes) {
     EXPECT_FALSE(decode_certificate(padded, error));
     EXPECT_EQ(error, "trailing data: 1 byte(s) after the " + std::to_string(length) + "-byte certificate");
     EXPECT_EQ(ERR_peek_error(), 0UL);
+    try {
+        decode_certificate(padded);
+        ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string{e.what()}, "certificate DER: " + error);
+    }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "ossl/error.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <openssl/err.h>
@@ -21,15 +22,8 @@ void fail_a_decode() {
     ASSERT_NE(ERR_peek_error(), 0UL);
 }
 
-template <typename Fn>
-std::string runtime_error_text(Fn&& fn) {
-    try {
-        fn();
-    } catch (const std::runtime_error& e) {
-        return e.what();
-    }
-    return "(no exception)";
-}
+using testing::StartsWith;
+using testing::ThrowsMessage;
 
 TEST(error, take_errors_drains_the_queue) {
     ERR_clear_error();
@@ -64,9 +58,10 @@ TEST(error, checks_throw_with_the_queue) {
     int value = 0;
     EXPECT_EQ(check_ptr(&value, "fine"), &value);
     fail_a_decode();
-    EXPECT_EQ(runtime_error_text([] { check(0, "step"); }).rfind("step: error:", 0), 0U);
-    EXPECT_EQ(runtime_error_text([] { check_ptr(static_cast<int*>(nullptr), "pointer"); }), "pointer");
-    EXPECT_EQ(runtime_error_text([] { throw_failure("always"); }), "always");
+    EXPECT_THAT([] { check(0, "step"); }, ThrowsMessage<std::runtime_error>(StartsWith("step: error:")));
+    EXPECT_THAT([] { check_ptr(static_cast<int*>(nullptr), "pointer"); },
+                ThrowsMessage<std::runtime_error>(testing::StrEq("pointer")));
+    EXPECT_THAT([] { throw_failure("always"); }, ThrowsMessage<std::runtime_error>(testing::StrEq("always")));
 }
 
 }  // namespace

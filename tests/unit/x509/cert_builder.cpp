@@ -1,5 +1,6 @@
 #include "cert_builder.hpp"
 
+#include "ossl/der.hpp"
 #include "ossl/error.hpp"
 #include "ossl/ptr.hpp"
 
@@ -115,12 +116,7 @@ bytes cert_builder::build() const {
     }
 
     check(X509_sign(cert.get(), key.get(), nullptr) > 0, "X509_sign");  // Ed25519: no digest
-    const int length = i2d_X509(cert.get(), nullptr);
-    check(length > 0, "i2d_X509");
-    bytes der(static_cast<std::size_t>(length));
-    unsigned char* out = der.data();
-    check(i2d_X509(cert.get(), &out) == length, "i2d_X509");
-    return der;
+    return ossl::encode_certificate(cert.get());
 }
 
 }  // namespace tlsaudit::x509::test
