@@ -1,6 +1,6 @@
 #include <tlsaudit/report/chain_saver.hpp>
 
-#include <tlsaudit/x509.hpp>
+#include "ossl/encoding.hpp"
 
 #include <fstream>
 #include <stdexcept>
@@ -16,9 +16,9 @@ chain_saver::chain_saver(std::filesystem::path dir) : dir_(std::move(dir)) {
 std::filesystem::path chain_saver::save(const std::vector<bytes>& chain) {
     if (chain.empty()) return {};
     std::string pem;
-    for (const auto& der : chain) pem += x509::der_to_pem(der);
-    const std::string chain_hash = x509::sha256_hex({reinterpret_cast<const unsigned char*>(pem.data()), pem.size()});
-    const std::string leaf_hash = x509::sha256_hex(chain.front());
+    for (const auto& der : chain) pem += ossl::der_to_pem(der);
+    const std::string chain_hash = ossl::sha256_hex({reinterpret_cast<const unsigned char*>(pem.data()), pem.size()});
+    const std::string leaf_hash = ossl::sha256_hex(chain.front());
 
     std::lock_guard lock(mutex_);
     if (!written_.insert(chain_hash).second) return {};

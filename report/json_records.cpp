@@ -2,7 +2,8 @@
 
 #include <tlsaudit/time_text.hpp>
 #include <tlsaudit/utf8.hpp>
-#include <tlsaudit/x509.hpp>
+
+#include "ossl/encoding.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
@@ -50,10 +51,10 @@ json::object chain_entry(const bytes& der, const parsed_cert& parsed) {
     if (parsed.info) {
         entry = to_json(*parsed.info);
     } else {
-        entry["sha256"] = x509::sha256_hex(der);
+        entry["sha256"] = ossl::sha256_hex(der);
         entry["parse_error"] = str(parsed.error);
     }
-    entry["der"] = x509::base64_encode(der);
+    entry["der"] = ossl::base64_encode(der);
     return entry;
 }
 
@@ -146,7 +147,7 @@ json::object to_json(const endpoint_result& r) {
                                    {"starttls", optional_ms(cap.timings.starttls_ms)}};
     o["attempts"] = cap.attempts;
     o["stapled_ocsp"] = cap.stapled_ocsp.empty() ? json::value(nullptr)
-                                                 : json::value(x509::base64_encode(cap.stapled_ocsp));
+                                                 : json::value(ossl::base64_encode(cap.stapled_ocsp));
     json::array chain;
     for (std::size_t i = 0; i < cap.chain.size(); ++i) {
         json::object entry = chain_entry(cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{});

@@ -4,8 +4,9 @@
 #include "limits.hpp"
 #include "report_command.hpp"
 
+#include "ossl/encoding.hpp"
+
 #include <tlsaudit/lab/demo.hpp>
-#include <tlsaudit/x509.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -27,7 +28,7 @@ std::string lab_manifest(const lab::demo_lab& lab) {
         boost::json::array nodes;
         for (const auto& n : e.nodes) {
             boost::json::array chain;
-            for (const auto& der : n.chain) chain.emplace_back(x509::sha256_hex(der));
+            for (const auto& der : n.chain) chain.emplace_back(ossl::sha256_hex(der));
             nodes.emplace_back(boost::json::object{{"address", n.address}, {"chain_sha256", std::move(chain)}});
         }
         endpoints.emplace_back(boost::json::object{{"id", e.id},

@@ -2,8 +2,9 @@
 
 #include "exit_codes.hpp"
 
+#include "ossl/encoding.hpp"
+
 #include <tlsaudit/report/output_file.hpp>
-#include <tlsaudit/x509.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -160,7 +161,7 @@ void for_each_kept_endpoint(const std::filesystem::path& file, const kept_endpoi
         for (const auto& c : chain->get_array()) {
             const auto* der = c.is_object() ? c.get_object().if_contains("der") : nullptr;
             if (!der || !der->is_string()) break;
-            auto decoded = x509::base64_decode(der->get_string());
+            auto decoded = ossl::base64_decode(der->get_string());
             if (!decoded) break;
             ders.push_back(std::move(*decoded));
         }

@@ -2,12 +2,14 @@
 
 #include "tls_client.hpp"
 
+#include "ossl/der.hpp"
+#include "text/hex.hpp"
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include <fmt/format.h>
 
@@ -32,21 +34,14 @@ bool is_not_tls_reason(int reason) {
 }
 
 // Position of the first served certificate OpenSSL cannot decode, or -1. Only run
-// after a failed handshake, so the hot path parses nothing twice.
+// after a failed handshake, so the hot path parses nothing twice. Leaves the error
+// queue empty: d2i_X509's complaints are not this connection's.
 int first_invalid_certificate(const std::vector<bytes>& chain) {
     for (std::size_t i = 0; i < chain.size(); ++i) {
-        const unsigned char* p = chain[i].data();
-        const std::unique_ptr<X509, decltype(&X509_free)> cert(
-            d2i_X509(nullptr, &p, static_cast<long>(chain[i].size())), &X509_free);
-        if (!cert || p != chain[i].data() + chain[i].size()) return static_cast<int>(i);
+        std::string ignored;
+        if (!ossl::decode_certificate(chain[i], ignored)) return static_cast<int>(i);
     }
     return -1;
-}
-
-std::string hex(const unsigned char* data, std::size_t n) {
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) out += fmt::format("{:02x}", data[i]);
-    return out;
 }
 
 }  // namespace
@@ -72,11 +67,10 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
     }
     if (obs.not_tls) {
         return {"handshake", error_codes::not_tls,
-                "the server's first bytes are not a TLS record: " + hex(obs.first_bytes, sizeof obs.first_bytes)};
+                "the server's first bytes are not a TLS record: " + text::to_hex(obs.first_bytes, false)};
     }
     if (obs.chain) {
         if (const int bad = first_invalid_certificate(*obs.chain); bad >= 0) {
-            ERR_clear_error();  // d2i_X509's complaints are not this connection's error queue
             return {"handshake", error_codes::bad_certificate,
                     fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad,
                                 obs.chain->size())};

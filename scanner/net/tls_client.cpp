@@ -5,6 +5,9 @@
 #include "starttls.hpp"
 #include "tls_handshake.hpp"
 
+#include "ossl/error.hpp"
+#include "ossl/ssl_ptr.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +16,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <memory>
@@ -41,12 +43,6 @@ std::vector<unsigned char> alpn_wire(const std::vector<std::string>& protocols) 
         wire.insert(wire.end(), p.begin(), p.end());
     }
     return wire;
-}
-
-std::string openssl_error_text() {
-    char buf[256] = {};
-    ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
-    return buf;
 }
 
 void fill_session_details(SSL* ssl, capture& cap) {
@@ -87,9 +83,9 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
     SSL_CTX_set_security_level(native, 0);
     if (SSL_CTX_set_min_proto_version(native, TLS1_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
-        throw std::runtime_error("OpenSSL refused TLS 1.0-1.3: " + openssl_error_text());
+        ossl::throw_failure("OpenSSL refused TLS 1.0-1.3");
     if (SSL_CTX_set_cipher_list(native, "ALL:@SECLEVEL=0") != 1)
-        throw std::runtime_error("OpenSSL refused the cipher list: " + openssl_error_text());
+        ossl::throw_failure("OpenSSL refused the cipher list");
     SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT |
                                     SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
@@ -167,8 +163,8 @@ asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::strin
         }
     }
 
-    const std::unique_ptr<SSL, decltype(&SSL_free)> owned(SSL_new(ctx.native_handle()), &SSL_free);
-    if (!owned) throw std::runtime_error("SSL_new failed: " + openssl_error_text());
+    const ossl::ssl_ptr owned(SSL_new(ctx.native_handle()));
+    if (!owned) ossl::throw_failure("SSL_new failed");
     SSL* ssl = owned.get();
     bind_to_socket(ssl, *socket);
     handshake_observer observer;

@@ -3,9 +3,9 @@
 #include "decoded_chain.hpp"
 
 #include "ocsp.hpp"
+#include "ossl/encoding.hpp"
 
 #include <tlsaudit/revocation.hpp>
-#include <tlsaudit/x509.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -111,7 +111,7 @@ struct checker::impl {
 
     // A stapled response is judged once per (response, certificate) while it is fresh.
     verdict judge_stapled(const bytes& stapled, X509* cert, X509* issuer, const freshness& f) {
-        const std::string key = x509::sha256_hex(stapled, false) + detail::ocsp_key(cert, issuer);
+        const std::string key = ossl::sha256_hex(stapled, false) + detail::ocsp_key(cert, issuer);
         if (auto it = stapled_memo.find(key); it != stapled_memo.end()) {
             const verdict& v = it->second;
             if (v.definitive() && v.next_update && *v.next_update + f.skew >= f.now) return v;

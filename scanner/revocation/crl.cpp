@@ -1,7 +1,8 @@
 #include "crl.hpp"
 
-#include "asn1_time.hpp"
-#include "x509/openssl_error.hpp"
+#include "crl_reason.hpp"
+#include "ossl/error.hpp"
+#include "ossl/time.hpp"
 
 #include <tlsaudit/time_text.hpp>
 
@@ -15,12 +16,6 @@
 namespace tlsaudit::revocation::detail {
 namespace {
 
-using x509::asn1_enumerated_ptr;
-using x509::bio_ptr;
-using x509::describe_openssl_failure;
-using x509::take_openssl_errors;
-using x509::x509_crl_ptr;
-
 bool looks_like_pem(std::span<const unsigned char> data) {
     constexpr std::string_view marker = "-----BEGIN";
     const std::string_view head(reinterpret_cast<const char*>(data.data()),
@@ -30,7 +25,7 @@ bool looks_like_pem(std::span<const unsigned char> data) {
 
 }  // namespace
 
-x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error) {
+ossl::x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error) {
     if (data.empty()) {
         error = "empty CRL";
         return nullptr;
@@ -40,19 +35,19 @@ x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error) 
             error = "CRL too large";
             return nullptr;
         }
-        bio_ptr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+        ossl::bio_ptr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
         if (!bio) {
-            error = describe_openssl_failure("BIO");
+            error = ossl::describe_failure("BIO");
             return nullptr;
         }
-        x509_crl_ptr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-        if (!crl) error = describe_openssl_failure("malformed PEM CRL");
+        ossl::x509_crl_ptr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+        if (!crl) error = ossl::describe_failure("malformed PEM CRL");
         return crl;
     }
     const unsigned char* p = data.data();
-    x509_crl_ptr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
+    ossl::x509_crl_ptr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(data.size())));
     if (!crl) {
-        error = describe_openssl_failure("malformed DER CRL");
+        error = ossl::describe_failure("malformed DER CRL");
         return nullptr;
     }
     if (p != data.data() + data.size()) {
@@ -63,7 +58,7 @@ x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error) 
 }
 
 std::optional<time_point> crl_next_update(const X509_CRL* crl) {
-    return to_time_point(X509_CRL_get0_nextUpdate(crl));
+    return ossl::to_time_point(X509_CRL_get0_nextUpdate(crl));
 }
 
 std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
@@ -71,10 +66,10 @@ std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
         return "CRL issued by another CA";
     EVP_PKEY* key = X509_get0_pubkey(issuer);
     if (key == nullptr || X509_CRL_verify(crl, key) != 1) {
-        take_openssl_errors();
+        ossl::take_errors();
         return "bad CRL signature";
     }
-    const auto last = to_time_point(X509_CRL_get0_lastUpdate(crl));
+    const auto last = ossl::to_time_point(X509_CRL_get0_lastUpdate(crl));
     if (!last) return "CRL without a valid thisUpdate";
     if (*last > f.now + f.skew) return fmt::format("CRL not yet valid (thisUpdate {})", text::rfc3339(*last));
     if (X509_CRL_get0_nextUpdate(crl) != nullptr) {
@@ -96,7 +91,7 @@ verdict lookup_crl(X509_CRL* crl, X509* cert) {
         return v;
     }
     int critical = 0;
-    asn1_enumerated_ptr reason(static_cast<ASN1_ENUMERATED*>(
+    ossl::asn1_enumerated_ptr reason(static_cast<ASN1_ENUMERATED*>(
         X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
     if (reason) {
         const long code = ASN1_ENUMERATED_get(reason.get());
@@ -106,9 +101,9 @@ verdict lookup_crl(X509_CRL* crl, X509* cert) {
         }
         v.status.reason = reason_name(static_cast<int>(code));
     }
-    take_openssl_errors();
+    ossl::take_errors();
     v.status.state = "revoked";
-    v.status.revoked_at = to_time_point(X509_REVOKED_get0_revocationDate(entry));
+    v.status.revoked_at = ossl::to_time_point(X509_REVOKED_get0_revocationDate(entry));
     return v;
 }
 

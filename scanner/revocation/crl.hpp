@@ -4,7 +4,7 @@
 
 #include "verdict.hpp"
 
-#include "x509/openssl_ptr.hpp"
+#include "ossl/ptr.hpp"
 
 #include <span>
 #include <string>
@@ -14,7 +14,7 @@ namespace tlsaudit::revocation::detail {
 // Parses a DER CRL, or the first "X509 CRL" block of a PEM text. Returns null and
 // sets `error` for anything else (garbage, truncation, trailing bytes after DER).
 // Throws only std::bad_alloc; thread-safe.
-x509::x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error);
+ossl::x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& error);
 
 // "" when `crl` is a complete CRL issued by `issuer` (same name, signature verified
 // with its key) and fresh at f.now (lastUpdate <= now + skew, nextUpdate absent or

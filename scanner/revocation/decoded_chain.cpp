@@ -1,6 +1,7 @@
 #include "decoded_chain.hpp"
 
-#include "x509/decode.hpp"
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
 
 #include <tlsaudit/x509.hpp>
 
@@ -9,7 +10,7 @@ namespace {
 
 // The certificate in the chain (or the extra one) that issued certs[index]: the next
 // one when the chain is in order, any other otherwise.
-X509* find_issuer(const std::vector<x509::x509_ptr>& certs, std::size_t index, X509* extra) {
+X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index, X509* extra) {
     X509* subject = certs[index].get();
     auto issued = [subject](X509* candidate) {
         return candidate != nullptr && candidate != subject && X509_check_issued(candidate, subject) == X509_V_OK;
@@ -33,7 +34,7 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
     auto out = std::make_shared<decoded_chain>();
     std::string error;
     for (const auto& der : req.chain) {
-        out->certs.push_back(x509::decode_certificate(der, error));
+        out->certs.push_back(ossl::decode_certificate(der, error));
         std::vector<std::string> ocsp, crl;
         if (out->certs.back()) {
             if (auto info = x509::parse_certificate(der, error)) {
@@ -44,7 +45,7 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
         out->ocsp_urls.push_back(std::move(ocsp));
         out->crl_urls.push_back(std::move(crl));
     }
-    if (req.leaf_issuer) out->leaf_issuer = x509::decode_certificate(*req.leaf_issuer, error);
+    if (req.leaf_issuer) out->leaf_issuer = ossl::decode_certificate(*req.leaf_issuer, error);
     for (std::size_t i = 0; i < out->certs.size(); ++i) {
         X509* cert = out->certs[i].get();
         const bool self = cert != nullptr && X509_check_issued(cert, cert) == X509_V_OK;
@@ -58,7 +59,7 @@ std::string chain_key(const request& req) {
     bytes all;
     for (const auto& der : req.chain) append(all, der);
     if (req.leaf_issuer) append(all, *req.leaf_issuer);
-    return x509::sha256_hex(all, false);
+    return ossl::sha256_hex(all, false);
 }
 
 }  // namespace tlsaudit::revocation::detail

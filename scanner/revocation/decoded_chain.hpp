@@ -4,7 +4,7 @@
 // framework), so the checker keeps these per distinct chain instead of decoding the
 // same chain for every endpoint that serves it. Private to scanner/revocation.
 
-#include "x509/openssl_ptr.hpp"
+#include "ossl/ptr.hpp"
 
 #include <tlsaudit/revocation.hpp>
 
@@ -15,8 +15,8 @@
 namespace tlsaudit::revocation::detail {
 
 struct decoded_chain {
-    std::vector<x509::x509_ptr> certs;  // parallel to request::chain; null: undecodable
-    x509::x509_ptr leaf_issuer;         // request::leaf_issuer, decoded
+    std::vector<ossl::x509_ptr> certs;  // parallel to request::chain; null: undecodable
+    ossl::x509_ptr leaf_issuer;         // request::leaf_issuer, decoded
     // Parallel to certs: the certificate that issued it (owned by `certs` or
     // `leaf_issuer`), null when none was served; self-signed ones are flagged instead.
     std::vector<X509*> issuers;

@@ -1,6 +1,6 @@
 #include "disk_cache.hpp"
 
-#include <tlsaudit/x509.hpp>
+#include "ossl/encoding.hpp"
 
 #include <atomic>
 #include <fstream>
@@ -26,7 +26,7 @@ disk_cache::disk_cache(std::filesystem::path dir) : dir_(std::move(dir)) {
 }
 
 std::filesystem::path disk_cache::file_for(std::string_view kind, std::string_view key) const {
-    return dir_ / std::string(kind) / (x509::sha256_hex(as_bytes(key), false) + ".der");
+    return dir_ / std::string(kind) / (ossl::sha256_hex(as_bytes(key), false) + ".der");
 }
 
 std::optional<bytes> disk_cache::load(std::string_view kind, std::string_view key) const {

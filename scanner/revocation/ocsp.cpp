@@ -1,10 +1,12 @@
 #include "ocsp.hpp"
 
-#include "asn1_time.hpp"
-#include "x509/openssl_error.hpp"
+#include "crl_reason.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
+#include "ossl/time.hpp"
+#include "text/hex.hpp"
 
 #include <tlsaudit/time_text.hpp>
-#include "x509/openssl_ptr.hpp"
 
 #include <openssl/ocsp.h>
 
@@ -16,23 +18,6 @@
 
 namespace tlsaudit::revocation::detail {
 namespace {
-
-using x509::describe_openssl_failure;
-using x509::ocsp_basicresp_ptr;
-using x509::ocsp_certid_ptr;
-using x509::ocsp_request_ptr;
-using x509::ocsp_response_ptr;
-using x509::openssl_memory_ptr;
-using x509::take_openssl_errors;
-using x509::x509_stack_ptr;
-using x509::x509_store_ptr;
-
-std::string hex(std::span<const unsigned char> data) {
-    std::string out;
-    out.reserve(data.size() * 2);
-    for (unsigned char c : data) out += fmt::format("{:02X}", c);
-    return out;
-}
 
 bool key_hash_matches(const ASN1_OCTET_STRING* key_id, X509* issuer) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -58,7 +43,7 @@ std::string check_delegate(X509* signer, X509* issuer, time_point now) {
         return "unauthorised responder: its certificate was not issued by the certificate's issuer";
     EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
     if (issuer_key == nullptr || X509_verify(signer, issuer_key) != 1) {
-        take_openssl_errors();
+        ossl::take_errors();
         return "unauthorised responder: its certificate is not signed by the issuer";
     }
     const std::uint32_t flags = X509_get_extension_flags(signer);
@@ -74,8 +59,8 @@ std::string check_delegate(X509* signer, X509* issuer, time_point now) {
 }
 
 bool signature_verifies(OCSP_BASICRESP* basic, X509* signer) {
-    x509_stack_ptr certs(sk_X509_new_null());
-    x509_store_ptr store(X509_STORE_new());
+    ossl::x509_stack_ptr certs(sk_X509_new_null());
+    ossl::x509_store_ptr store(X509_STORE_new());
     if (!certs || !store || X509_up_ref(signer) != 1) return false;
     if (sk_X509_push(certs.get(), signer) <= 0) {
         X509_free(signer);
@@ -84,7 +69,7 @@ bool signature_verifies(OCSP_BASICRESP* basic, X509* signer) {
     // NOINTERN: only `signer` may be the signer; NOVERIFY: the signer's authority was
     // judged above (path validation of the CA itself is the audit's business).
     const int rc = OCSP_basic_verify(basic, certs.get(), store.get(), OCSP_NOINTERN | OCSP_NOVERIFY);
-    take_openssl_errors();
+    ossl::take_errors();
     return rc > 0;
 }
 
@@ -100,7 +85,7 @@ OCSP_SINGLERESP* find_single(OCSP_BASICRESP* basic, X509* cert, X509* issuer) {
             continue;
         const EVP_MD* md = EVP_get_digestbyobj(md_oid);
         if (md == nullptr) continue;
-        ocsp_certid_ptr ours(OCSP_cert_to_id(md, cert, issuer));
+        ossl::ocsp_certid_ptr ours(OCSP_cert_to_id(md, cert, issuer));
         if (ours && OCSP_id_cmp(ours.get(), theirs) == 0) return single;
     }
     return nullptr;
@@ -109,42 +94,42 @@ OCSP_SINGLERESP* find_single(OCSP_BASICRESP* basic, X509* cert, X509* issuer) {
 }  // namespace
 
 std::optional<bytes> make_ocsp_request(X509* cert, X509* issuer, std::string& error) {
-    ocsp_certid_ptr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
-    ocsp_request_ptr request(OCSP_REQUEST_new());
+    ossl::ocsp_certid_ptr id(OCSP_cert_to_id(EVP_sha1(), cert, issuer));
+    ossl::ocsp_request_ptr request(OCSP_REQUEST_new());
     if (!id || !request) {
-        error = describe_openssl_failure("OCSP CertID");
+        error = ossl::describe_failure("OCSP CertID");
         return std::nullopt;
     }
     if (OCSP_request_add0_id(request.get(), id.get()) == nullptr) {
-        error = describe_openssl_failure("OCSP request");
+        error = ossl::describe_failure("OCSP request");
         return std::nullopt;
     }
     id.release();  // owned by the request now
     unsigned char* out = nullptr;
     const int length = i2d_OCSP_REQUEST(request.get(), &out);
     if (length <= 0) {
-        error = describe_openssl_failure("OCSP request encoding");
+        error = ossl::describe_failure("OCSP request encoding");
         return std::nullopt;
     }
-    openssl_memory_ptr owned(out);
+    ossl::openssl_memory_ptr owned(out);
     return bytes(out, out + length);
 }
 
 verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509* issuer,
                             const freshness& f) {
     const unsigned char* p = der.data();
-    ocsp_response_ptr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
+    ossl::ocsp_response_ptr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
     if (!response || p != der.data() + der.size()) {
-        take_openssl_errors();
+        ossl::take_errors();
         return unknown_verdict("malformed OCSP response");
     }
     const int response_status = OCSP_response_status(response.get());
     if (response_status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
         return unknown_verdict(fmt::format("responder answered {}",
                                            OCSP_response_status_str(response_status)));
-    ocsp_basicresp_ptr basic(OCSP_response_get1_basic(response.get()));
+    ossl::ocsp_basicresp_ptr basic(OCSP_response_get1_basic(response.get()));
     if (!basic) {
-        take_openssl_errors();
+        ossl::take_errors();
         return unknown_verdict("OCSP response is not a basic response");
     }
 
@@ -153,7 +138,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
         signer = issuer;
     } else {
         if (OCSP_resp_get0_signer(basic.get(), &signer, nullptr) != 1 || signer == nullptr) {
-            take_openssl_errors();
+            ossl::take_errors();
             return unknown_verdict("unauthorised responder: signer is neither the issuer nor an included certificate");
         }
         if (std::string why = check_delegate(signer, issuer, f.now); !why.empty())
@@ -171,13 +156,13 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     const int cert_status = OCSP_single_get0_status(single, &reason, &revoked_at, &this_update, &next_update);
     if (cert_status < 0) return unknown_verdict("malformed OCSP single response");
 
-    const auto this_time = to_time_point(this_update);
+    const auto this_time = ossl::to_time_point(this_update);
     if (!this_time) return unknown_verdict("OCSP response without a valid thisUpdate");
     if (*this_time > f.now + f.skew)
         return unknown_verdict(fmt::format("OCSP response not yet valid (thisUpdate {})", text::rfc3339(*this_time)));
     std::optional<time_point> valid_until;
     if (next_update != nullptr) {
-        valid_until = to_time_point(next_update);
+        valid_until = ossl::to_time_point(next_update);
         if (!valid_until) return unknown_verdict("OCSP response with a malformed nextUpdate");
     } else {
         valid_until = *this_time + f.max_age_without_next_update;
@@ -194,7 +179,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     case V_OCSP_CERTSTATUS_REVOKED:
         v.status.state = "revoked";
         v.status.reason = reason >= 0 ? reason_name(reason) : "";
-        v.status.revoked_at = to_time_point(revoked_at);
+        v.status.revoked_at = ossl::to_time_point(revoked_at);
         break;
     default:
         return unknown_verdict("responder does not know the certificate (status unknown)");
@@ -206,18 +191,18 @@ std::string ocsp_key(X509* cert, X509* issuer) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     if (X509_pubkey_digest(issuer, EVP_sha1(), digest.data(), &length) != 1) {
-        take_openssl_errors();
+        ossl::take_errors();
         return {};
     }
     unsigned char* serial = nullptr;
     const int serial_length = i2d_ASN1_INTEGER(X509_get0_serialNumber(cert), &serial);
     if (serial_length <= 0) {
-        take_openssl_errors();
+        ossl::take_errors();
         return {};
     }
-    openssl_memory_ptr owned(serial);
-    return hex(std::span(digest.data(), length)) + ":" +
-           hex(std::span(serial, static_cast<std::size_t>(serial_length)));
+    ossl::openssl_memory_ptr owned(serial);
+    return text::to_hex(std::span(digest.data(), length), true) + ":" +
+           text::to_hex(std::span(serial, static_cast<std::size_t>(serial_length)), true);
 }
 
 }  // namespace tlsaudit::revocation::detail

@@ -3,9 +3,8 @@
 #include "crl.hpp"
 #include "ocsp.hpp"
 
-#include "x509/openssl_error.hpp"
-
-#include <tlsaudit/x509.hpp>
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -34,7 +33,7 @@ std::string issuer_id(X509* issuer) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     if (X509_digest(issuer, EVP_sha256(), digest.data(), &length) != 1) {
-        x509::take_openssl_errors();
+        ossl::take_errors();
         return {};
     }
     return std::string(reinterpret_cast<const char*>(digest.data()), length);
@@ -112,7 +111,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
     std::string error;
     const auto request = make_ocsp_request(cert, issuer, error);
     if (!request) co_return unknown_verdict(error);
-    const std::string encoded = x509::base64_encode(*request);
+    const std::string encoded = ossl::base64_encode(*request);
 
     std::vector<std::string> why;
     for (const auto& text : urls) {

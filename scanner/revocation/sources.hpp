@@ -12,7 +12,7 @@
 #include "http_fetch.hpp"
 #include "verdict.hpp"
 
-#include "x509/openssl_ptr.hpp"
+#include "ossl/ptr.hpp"
 
 #include <tlsaudit/revocation.hpp>
 
@@ -56,7 +56,7 @@ public:
 
 private:
     struct crl_state {
-        x509::x509_crl_ptr crl;                 // null when `error` says why
+        ossl::x509_crl_ptr crl;                 // null when `error` says why
         std::string error;
         std::map<std::string, std::string> checks;  // issuer SHA-256 -> check_crl() result
     };

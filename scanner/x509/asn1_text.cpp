@@ -1,16 +1,14 @@
 #include "x509/asn1_text.hpp"
 
-#include "x509/openssl_ptr.hpp"
-#include "x509/text.hpp"
+#include "ossl/ptr.hpp"
+#include "text/hex.hpp"
 
 #include <tlsaudit/utf8.hpp>
 
 #include <openssl/objects.h>
 
 #include <array>
-#include <chrono>
 #include <cstddef>
-#include <ctime>
 #include <span>
 #include <string_view>
 
@@ -54,7 +52,7 @@ std::string decode_wide(std::span<const unsigned char> bytes, std::size_t width)
 }
 
 std::string print_name(const X509_NAME* name, unsigned long flags) {
-    bio_ptr bio{BIO_new(BIO_s_mem())};
+    ossl::bio_ptr bio{BIO_new(BIO_s_mem())};
     if (!bio) {
         return {};
     }
@@ -126,25 +124,6 @@ std::string last_common_name(const X509_NAME* name) {
     return entry == nullptr ? std::string{} : asn1_string_to_utf8(X509_NAME_ENTRY_get_data(entry));
 }
 
-std::optional<time_point> asn1_time_to_time_point(const ASN1_TIME* time) {
-    // ASN1_TIME_to_tm(nullptr, ...) would report the current time.
-    if (time == nullptr) {
-        return std::nullopt;
-    }
-    std::tm parts{};
-    if (ASN1_TIME_to_tm(time, &parts) != 1) {
-        return std::nullopt;
-    }
-    // std::chrono instead of timegm: defined for every year, no time_t limits.
-    using namespace std::chrono;
-    const year_month_day date{year{parts.tm_year + 1900}, month{static_cast<unsigned>(parts.tm_mon + 1)},
-                              day{static_cast<unsigned>(parts.tm_mday)}};
-    if (!date.ok()) {
-        return std::nullopt;
-    }
-    return time_point{sys_days{date}} + hours{parts.tm_hour} + minutes{parts.tm_min} + seconds{parts.tm_sec};
-}
-
 std::string asn1_integer_to_hex(const ASN1_INTEGER* value) {
     if (value == nullptr) {
         return {};
@@ -154,7 +133,7 @@ std::string asn1_integer_to_hex(const ASN1_INTEGER* value) {
         magnitude = magnitude.subspan(1);
     }
     std::string out = ASN1_STRING_type(value) == V_ASN1_NEG_INTEGER ? "-" : "";
-    out += magnitude.empty() ? std::string{"00"} : to_hex(magnitude, true);
+    out += magnitude.empty() ? std::string{"00"} : text::to_hex(magnitude, true);
     return out;
 }
 

@@ -3,12 +3,9 @@
 // scanner/x509. None of them throws except std::bad_alloc; every string they
 // return is valid UTF-8 whatever bytes the certificate held.
 
-#include <tlsaudit/model.hpp>
-
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 
-#include <optional>
 #include <string>
 
 namespace tlsaudit::x509::detail {
@@ -32,10 +29,6 @@ std::string name_to_rfc2253(const X509_NAME* name);
 
 // The last commonName of `name` as UTF-8, "" when it has none.
 std::string last_common_name(const X509_NAME* name);
-
-// UTCTime or GeneralizedTime (any year 0000-9999) as UTC seconds; nullopt when
-// null or malformed.
-std::optional<time_point> asn1_time_to_time_point(const ASN1_TIME* time);
 
 // Upper-case hex of the magnitude of `value`, without leading zero bytes but at
 // least one byte ("00" for zero), "-" prefixed when negative. Null gives "".

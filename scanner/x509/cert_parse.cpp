@@ -3,10 +3,13 @@
 
 #include <tlsaudit/x509.hpp>
 
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
+#include "ossl/time.hpp"
 #include "x509/asn1_text.hpp"
 #include "x509/decode.hpp"
 #include "x509/extensions.hpp"
-#include "x509/openssl_error.hpp"
 #include "x509/public_key.hpp"
 
 #include <openssl/err.h>
@@ -45,10 +48,10 @@ bool fill_cert_info(const X509* cert, cert_info& info, std::string& error) {
     info.self_issued = subject != nullptr && issuer != nullptr && X509_NAME_cmp(subject, issuer) == 0;
     info.serial_hex = detail::asn1_integer_to_hex(X509_get0_serialNumber(cert));
 
-    const auto not_before = detail::asn1_time_to_time_point(X509_get0_notBefore(cert));
-    const auto not_after = detail::asn1_time_to_time_point(X509_get0_notAfter(cert));
+    const auto not_before = ossl::to_time_point(X509_get0_notBefore(cert));
+    const auto not_after = ossl::to_time_point(X509_get0_notAfter(cert));
     if (!not_before || !not_after) {
-        error = describe_openssl_failure(!not_before ? "invalid notBefore time" : "invalid notAfter time");
+        error = ossl::describe_failure(!not_before ? "invalid notBefore time" : "invalid notAfter time");
         return false;
     }
     info.not_before = *not_before;
@@ -76,16 +79,16 @@ std::optional<cert_info> read_decoded(const X509* cert, std::span<const unsigned
     if (!ok) {
         return std::nullopt;
     }
-    info.sha256 = sha256_hex(der, true);
+    info.sha256 = ossl::sha256_hex(der, true);
     return info;
 }
 
 std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, std::string& error) {
-    const x509_ptr cert = decode_certificate(der, error);
+    const ossl::x509_ptr cert = ossl::decode_certificate(der, error);
     if (!cert) {
         return std::nullopt;
     }
-    // Of the input itself: decode_certificate checked it is exactly one certificate.
+    // Of the input itself: ossl::decode_certificate checked it is exactly one certificate.
     return read_decoded(cert.get(), der, error);
 }
 

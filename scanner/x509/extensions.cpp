@@ -1,8 +1,8 @@
 #include "x509/extensions.hpp"
 
+#include "ossl/ptr.hpp"
+#include "text/hex.hpp"
 #include "x509/asn1_text.hpp"
-#include "x509/openssl_ptr.hpp"
-#include "x509/text.hpp"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -70,7 +70,7 @@ void collect_uris(const GENERAL_NAMES* names, std::vector<std::string>& out) {
 }  // namespace
 
 void read_subject_alt_names(const X509* cert, cert_info& info) {
-    const auto names = decode_extension<general_names_ptr>(cert, NID_subject_alt_name);
+    const auto names = decode_extension<ossl::general_names_ptr>(cert, NID_subject_alt_name);
     if (!names) {
         return;
     }
@@ -90,25 +90,25 @@ void read_subject_alt_names(const X509* cert, cert_info& info) {
 }
 
 void read_basic_constraints(const X509* cert, cert_info& info) {
-    const auto constraints = decode_extension<basic_constraints_ptr>(cert, NID_basic_constraints);
+    const auto constraints = decode_extension<ossl::basic_constraints_ptr>(cert, NID_basic_constraints);
     if (constraints) {
         info.is_ca = constraints->ca != 0;
     }
 }
 
 void read_key_identifiers(const X509* cert, cert_info& info) {
-    if (const auto ski = decode_extension<asn1_octet_string_ptr>(cert, NID_subject_key_identifier)) {
-        info.subject_key_id = to_hex(octets(ski.get()), true);
+    if (const auto ski = decode_extension<ossl::asn1_octet_string_ptr>(cert, NID_subject_key_identifier)) {
+        info.subject_key_id = text::to_hex(octets(ski.get()), true);
     }
-    if (const auto aki = decode_extension<authority_keyid_ptr>(cert, NID_authority_key_identifier)) {
+    if (const auto aki = decode_extension<ossl::authority_keyid_ptr>(cert, NID_authority_key_identifier)) {
         if (aki->keyid != nullptr) {
-            info.authority_key_id = to_hex(octets(aki->keyid), true);
+            info.authority_key_id = text::to_hex(octets(aki->keyid), true);
         }
     }
 }
 
 void read_access_urls(const X509* cert, cert_info& info) {
-    if (const auto access = decode_extension<authority_info_access_ptr>(cert, NID_info_access)) {
+    if (const auto access = decode_extension<ossl::authority_info_access_ptr>(cert, NID_info_access)) {
         for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(access.get()); ++i) {
             const ACCESS_DESCRIPTION* description = sk_ACCESS_DESCRIPTION_value(access.get(), i);
             if (description == nullptr || description->location == nullptr ||
@@ -124,7 +124,7 @@ void read_access_urls(const X509* cert, cert_info& info) {
             }
         }
     }
-    if (const auto points = decode_extension<crl_dist_points_ptr>(cert, NID_crl_distribution_points)) {
+    if (const auto points = decode_extension<ossl::crl_dist_points_ptr>(cert, NID_crl_distribution_points)) {
         for (int i = 0; i < sk_DIST_POINT_num(points.get()); ++i) {
             const DIST_POINT* point = sk_DIST_POINT_value(points.get(), i);
             // type 0: fullName; type 1 (nameRelativeToCRLIssuer) holds no URI.
@@ -136,7 +136,7 @@ void read_access_urls(const X509* cert, cert_info& info) {
 }
 
 void read_earliest_sct(const X509* cert, cert_info& info) {
-    const auto scts = decode_extension<sct_list_ptr>(cert, NID_ct_precert_scts);
+    const auto scts = decode_extension<ossl::sct_list_ptr>(cert, NID_ct_precert_scts);
     if (!scts) {
         return;
     }

@@ -1,8 +1,9 @@
 #include "x509/public_key.hpp"
 
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "x509/asn1_text.hpp"
-#include "x509/openssl_error.hpp"
-#include "x509/openssl_ptr.hpp"
 
 #include <tlsaudit/x509.hpp>
 
@@ -68,21 +69,21 @@ std::string algorithm_name(const X509_PUBKEY* spki) {
 bool read_public_key(const X509* cert, cert_info& info, std::string& error) {
     const X509_PUBKEY* spki = X509_get_X509_PUBKEY(cert);
     if (spki == nullptr) {
-        error = describe_openssl_failure("certificate has no SubjectPublicKeyInfo");
+        error = ossl::describe_failure("certificate has no SubjectPublicKeyInfo");
         return false;
     }
     const int length = i2d_X509_PUBKEY(spki, nullptr);
     if (length <= 0) {
-        error = describe_openssl_failure("cannot encode SubjectPublicKeyInfo");
+        error = ossl::describe_failure("cannot encode SubjectPublicKeyInfo");
         return false;
     }
     bytes der(static_cast<std::size_t>(length));
     unsigned char* out = der.data();
     if (i2d_X509_PUBKEY(spki, &out) != length) {
-        error = describe_openssl_failure("cannot encode SubjectPublicKeyInfo");
+        error = ossl::describe_failure("cannot encode SubjectPublicKeyInfo");
         return false;
     }
-    info.spki_sha256 = sha256_hex(der, false);
+    info.spki_sha256 = ossl::sha256_hex(der, false);
 
     // Not owned: X509_get0_pubkey returns the certificate's cached key.
     const EVP_PKEY* key = X509_get0_pubkey(cert);

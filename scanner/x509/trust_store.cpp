@@ -3,8 +3,8 @@
 #include <tlsaudit/trust.hpp>
 #include <tlsaudit/x509.hpp>
 
-#include "x509/decode.hpp"
-#include "x509/openssl_error.hpp"
+#include "ossl/der.hpp"
+#include "ossl/error.hpp"
 #include "x509/trust_store_impl.hpp"
 
 #include <openssl/err.h>
@@ -17,7 +17,7 @@ namespace {
 
 void add_certificate(X509_STORE* store, std::span<const unsigned char> der, const std::string& where) {
     std::string error;
-    const x509_ptr cert = decode_certificate(der, error);
+    const ossl::x509_ptr cert = ossl::decode_certificate(der, error);
     if (!cert) throw std::runtime_error(where + ": not a certificate: " + error);
     if (X509_STORE_add_cert(store, cert.get()) != 1) {
         // Adding a certificate that is already there is not an error worth failing for.
@@ -26,7 +26,7 @@ void add_certificate(X509_STORE* store, std::span<const unsigned char> der, cons
             ERR_clear_error();
             return;
         }
-        throw std::runtime_error(describe_openssl_failure(where + ": cannot add certificate to the trust store"));
+        ossl::throw_failure(where + ": cannot add certificate to the trust store");
     }
 }
 
@@ -34,11 +34,11 @@ void add_certificate(X509_STORE* store, std::span<const unsigned char> der, cons
 
 trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<impl>()) {
     impl_->store.reset(X509_STORE_new());
-    if (!impl_->store) throw std::runtime_error(describe_openssl_failure("X509_STORE_new failed"));
+    if (!impl_->store) ossl::throw_failure("X509_STORE_new failed");
     X509_STORE* store = impl_->store.get();
 
     if (options.system_default && X509_STORE_set_default_paths(store) != 1)
-        throw std::runtime_error(describe_openssl_failure("cannot load the system trust store"));
+        ossl::throw_failure("cannot load the system trust store");
 
     for (const auto& file : options.ca_files) {
         const auto certs = read_pem_file(file);  // throws with the path when unreadable
@@ -51,7 +51,7 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
         if (!std::filesystem::is_directory(dir, ec))
             throw std::runtime_error(dir.string() + ": CA directory does not exist or is not a directory");
         if (X509_STORE_load_path(store, dir.c_str()) != 1)
-            throw std::runtime_error(describe_openssl_failure(dir.string() + ": cannot use as CA directory"));
+            ossl::throw_failure(dir.string() + ": cannot use as CA directory");
     }
     for (std::size_t i = 0; i < options.extra_roots.size(); ++i)
         add_certificate(store, options.extra_roots[i], "extra root " + std::to_string(i + 1));

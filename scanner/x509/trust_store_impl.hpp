@@ -3,14 +3,14 @@
 
 #include <tlsaudit/trust.hpp>
 
-#include "x509/openssl_ptr.hpp"
+#include "ossl/ptr.hpp"
 
 namespace tlsaudit::x509 {
 
 struct trust_store::impl {
     // Read-only after construction; OpenSSL locks the store internally when a hashed
     // directory lookup caches a certificate, so concurrent verifications may share it.
-    x509_store_ptr store;
+    ossl::x509_store_ptr store;
 };
 
 }  // namespace tlsaudit::x509

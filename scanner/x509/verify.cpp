@@ -3,8 +3,10 @@
 #include <tlsaudit/trust.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
+#include "ossl/error.hpp"
 #include "x509/decode.hpp"
-#include "x509/openssl_error.hpp"
 #include "x509/trust_store_impl.hpp"
 
 #include <openssl/err.h>
@@ -55,17 +57,9 @@ int record_error(int ok, X509_STORE_CTX* ctx) {
     return 1;
 }
 
-bytes to_der(X509* cert) {
-    unsigned char* out = nullptr;
-    const int len = i2d_X509(cert, &out);
-    if (len <= 0) throw std::runtime_error(describe_openssl_failure("i2d_X509 failed"));
-    const openssl_memory_ptr owner(out);
-    return bytes(out, out + len);
-}
-
-x509_stack_ptr make_stack() {
-    x509_stack_ptr stack(sk_X509_new_null());
-    if (!stack) throw std::runtime_error(describe_openssl_failure("sk_X509_new_null failed"));
+ossl::x509_stack_ptr make_stack() {
+    ossl::x509_stack_ptr stack(sk_X509_new_null());
+    if (!stack) ossl::throw_failure("sk_X509_new_null failed");
     return stack;
 }
 
@@ -73,20 +67,20 @@ x509_stack_ptr make_stack() {
 void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
     for (const auto& der : ders) {
         std::string ignored;
-        x509_ptr cert = decode_certificate(der, ignored);
+        ossl::x509_ptr cert = ossl::decode_certificate(der, ignored);
         if (!cert) continue;
         if (sk_X509_push(stack, cert.get()) <= 0)
-            throw std::runtime_error(describe_openssl_failure("sk_X509_push failed"));
+            ossl::throw_failure("sk_X509_push failed");
         static_cast<void>(cert.release());  // owned by the stack now
     }
 }
 
 path_cert describe(X509* cert, std::span<const bytes> served, std::span<const bytes> extra) {
     path_cert out;
-    out.der = to_der(cert);
+    out.der = ossl::encode_certificate(cert);
     std::string error;
     if (auto info = read_decoded(cert, out.der, error)) out.info = std::move(*info);
-    else out.info.sha256 = sha256_hex(out.der);
+    else out.info.sha256 = ossl::sha256_hex(out.der);
     for (std::size_t i = 0; i < served.size(); ++i) {
         if (served[i] == out.der) {
             out.origin = cert_origin::served;
@@ -108,37 +102,37 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
         verdict.leaf_error = "no certificate";
         return verdict;
     }
-    const x509_ptr leaf = decode_certificate(served.front(), verdict.leaf_error);
+    const ossl::x509_ptr leaf = ossl::decode_certificate(served.front(), verdict.leaf_error);
     if (!leaf) return verdict;
     verdict.leaf_error.clear();
 
-    x509_stack_ptr untrusted = make_stack();
+    ossl::x509_stack_ptr untrusted = make_stack();
     push_all(untrusted.get(), served.subspan(1));
     push_all(untrusted.get(), extra);
 
-    x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
-    if (!ctx) throw std::runtime_error(describe_openssl_failure("X509_STORE_CTX_new failed"));
+    ossl::x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
+    if (!ctx) ossl::throw_failure("X509_STORE_CTX_new failed");
     if (X509_STORE_CTX_init(ctx.get(), impl_->store.get(), leaf.get(), untrusted.get()) != 1)
-        throw std::runtime_error(describe_openssl_failure("X509_STORE_CTX_init failed"));
+        ossl::throw_failure("X509_STORE_CTX_init failed");
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
     if (param == nullptr) throw std::runtime_error("X509_STORE_CTX_get0_param returned null");
     X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
     if (X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1)
-        throw std::runtime_error(describe_openssl_failure("X509_STORE_CTX_set_purpose failed"));
+        ossl::throw_failure("X509_STORE_CTX_set_purpose failed");
     if (X509_STORE_CTX_set_app_data(ctx.get(), &verdict.errors) != 1)
-        throw std::runtime_error(describe_openssl_failure("X509_STORE_CTX_set_app_data failed"));
+        ossl::throw_failure("X509_STORE_CTX_set_app_data failed");
     X509_STORE_CTX_set_verify_cb(ctx.get(), record_error);
 
     const int rc = X509_verify_cert(ctx.get());
     if (rc < 0 && verdict.errors.empty()) {
         // Not a verdict on the chain: OpenSSL could not even start (internal error).
         const int code = X509_STORE_CTX_get_error(ctx.get());
-        verdict.errors.push_back({verify_problem::other, 0, code, describe_openssl_failure("X509_verify_cert failed")});
+        verdict.errors.push_back({verify_problem::other, 0, code, ossl::describe_failure("X509_verify_cert failed")});
     }
     ERR_clear_error();
     verdict.trusted = rc == 1 && verdict.errors.empty();
 
-    const x509_stack_ptr chain(X509_STORE_CTX_get1_chain(ctx.get()));
+    const ossl::x509_stack_ptr chain(X509_STORE_CTX_get1_chain(ctx.get()));
     if (chain) {
         for (int i = 0; i < sk_X509_num(chain.get()); ++i)
             verdict.path.push_back(describe(sk_X509_value(chain.get(), i), served, extra));

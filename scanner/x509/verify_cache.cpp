@@ -3,6 +3,8 @@
 #include <tlsaudit/trust.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include "ossl/encoding.hpp"
+
 #include <atomic>
 #include <future>
 #include <mutex>
@@ -26,9 +28,9 @@ std::shared_ptr<const chain_verdict> verify_cache::verify(std::span<const bytes>
     // SHA-256 of each certificate identifies the chain; the time is part of the key
     // because validity depends on it.
     std::string key = std::to_string(at.time_since_epoch().count());
-    for (const auto& der : served) key += '|' + sha256_hex(der);
+    for (const auto& der : served) key += '|' + ossl::sha256_hex(der);
     key += '+';
-    for (const auto& der : extra) key += '|' + sha256_hex(der);
+    for (const auto& der : extra) key += '|' + ossl::sha256_hex(der);
 
     std::promise<std::shared_ptr<const chain_verdict>> promise;
     std::shared_future<std::shared_ptr<const chain_verdict>> future;

@@ -6,8 +6,8 @@
 
 #include "fuzz_support.hpp"
 
+#include "ossl/der.hpp"
 #include "verdict.hpp"
-#include "x509/decode.hpp"
 
 #include <chrono>
 #include <string>
@@ -15,8 +15,8 @@
 namespace tlsaudit::fuzz {
 
 struct revocation_fixture {
-    x509::x509_ptr issuer;
-    x509::x509_ptr leaf;
+    ossl::x509_ptr issuer;
+    ossl::x509_ptr leaf;
     revocation::detail::freshness at;
 };
 
@@ -24,8 +24,8 @@ inline const revocation_fixture& fixed_ca() {
     static const revocation_fixture f = [] {
         revocation_fixture out;
         std::string error;
-        out.issuer = x509::decode_certificate(read_fixture("fixtures/revocation/issuer.der"), error);
-        out.leaf = x509::decode_certificate(read_fixture("fixtures/revocation/leaf.der"), error);
+        out.issuer = ossl::decode_certificate(read_fixture("fixtures/revocation/issuer.der"), error);
+        out.leaf = ossl::decode_certificate(read_fixture("fixtures/revocation/leaf.der"), error);
         require(out.issuer && out.leaf, "revocation fixture certificates do not decode");
         const bytes t = read_fixture("fixtures/revocation/now.txt");
         out.at.now = time_point(std::chrono::seconds(std::stoll(std::string(t.begin(), t.end()))));

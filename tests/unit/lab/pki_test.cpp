@@ -3,6 +3,9 @@
 
 #include "test_support.hpp"
 
+#include "ossl/der.hpp"
+#include "ossl/ptr.hpp"
+
 #include <gtest/gtest.h>
 
 #include <openssl/x509v3.h>
@@ -15,10 +18,7 @@ namespace tlsaudit::lab {
 namespace {
 
 using namespace std::chrono_literals;
-using test::parse;
 
-using store_ptr = std::unique_ptr<X509_STORE, test::ossl_deleter<X509_STORE_free>>;
-using store_ctx_ptr = std::unique_ptr<X509_STORE_CTX, test::ossl_deleter<X509_STORE_CTX_free>>;
 struct free_stack {
     void operator()(STACK_OF(X509)* s) const noexcept { sk_X509_free(s); }
 };
@@ -41,17 +41,17 @@ bytes octets(const ASN1_OCTET_STRING* s) {
 
 // X509_verify_cert of `chain` (leaf first, intermediates after) against `root`.
 int verify(const bytes& root, const std::vector<bytes>& chain, std::string& error) {
-    store_ptr store(X509_STORE_new());
-    test::x509_ptr root_cert = parse(root);
+    ossl::x509_store_ptr store(X509_STORE_new());
+    ossl::x509_ptr root_cert = ossl::decode_certificate(root);
     EXPECT_EQ(X509_STORE_add_cert(store.get(), root_cert.get()), 1);
-    std::vector<test::x509_ptr> parsed;
+    std::vector<ossl::x509_ptr> parsed;
     stack_ptr untrusted(sk_X509_new_null());
     for (std::size_t i = 1; i < chain.size(); ++i) {
-        parsed.push_back(parse(chain[i]));
+        parsed.push_back(ossl::decode_certificate(chain[i]));
         sk_X509_push(untrusted.get(), parsed.back().get());
     }
-    test::x509_ptr leaf = parse(chain.front());
-    store_ctx_ptr ctx(X509_STORE_CTX_new());
+    ossl::x509_ptr leaf = ossl::decode_certificate(chain.front());
+    ossl::x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
     EXPECT_EQ(X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), untrusted.get()), 1);
     X509_VERIFY_PARAM_set1_host(X509_STORE_CTX_get0_param(ctx.get()), "localhost", 0);
     const int rc = X509_verify_cert(ctx.get());
@@ -85,7 +85,7 @@ TEST(lab_key, cache_returns_the_same_key_per_slot_across_threads) {
 
 TEST(lab_pki, self_signed_ca_has_ca_extensions_and_verifies) {
     const credential root = make_self_signed(ca_spec("Lab Root", 1), lab_key(key_kind::ec_p256, 0));
-    test::x509_ptr cert = parse(root.der);
+    ossl::x509_ptr cert = ossl::decode_certificate(root.der);
     EXPECT_EQ(X509_check_ca(cert.get()), 1);
     EXPECT_EQ(X509_get_pathlen(cert.get()), 1);
     EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(cert.get())), 1);
@@ -112,8 +112,8 @@ TEST(lab_pki, issued_leaf_carries_every_requested_field) {
     spec.not_after = time_point{t0 + std::chrono::days{398}};
     const credential leaf = issue(ca, spec, lab_key(key_kind::rsa_2048, 0));
 
-    test::x509_ptr cert = parse(leaf.der);
-    test::x509_ptr issuer = parse(ca.der);
+    ossl::x509_ptr cert = ossl::decode_certificate(leaf.der);
+    ossl::x509_ptr issuer = ossl::decode_certificate(ca.der);
     EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(issuer.get())), 1);
     EXPECT_EQ(X509_check_issued(issuer.get(), cert.get()), X509_V_OK);
     EXPECT_EQ(X509_check_ca(cert.get()), 0);
@@ -132,7 +132,7 @@ TEST(lab_pki, issued_leaf_carries_every_requested_field) {
                                    std::chrono::system_clock::to_time_t(t0)),
               0);
 
-    using ocsp_list = std::unique_ptr<STACK_OF(OPENSSL_STRING), test::ossl_deleter<X509_email_free>>;
+    using ocsp_list = std::unique_ptr<STACK_OF(OPENSSL_STRING), ossl::deleter<X509_email_free>>;
     ocsp_list ocsp(X509_get1_ocsp(cert.get()));
     ASSERT_EQ(sk_OPENSSL_STRING_num(ocsp.get()), 1);
     EXPECT_STREQ(sk_OPENSSL_STRING_value(ocsp.get(), 0), "http://127.0.0.1:8080/ocsp");
@@ -144,7 +144,7 @@ TEST(lab_pki, random_serials_are_sixteen_positive_bytes_and_differ) {
     std::set<bytes> serials;
     for (int i = 0; i < 4; ++i) {
         const credential c = make_self_signed(leaf_spec("a.test"), lab_key(key_kind::ec_p256, 0));
-        test::x509_ptr cert = parse(c.der);
+        ossl::x509_ptr cert = ossl::decode_certificate(c.der);
         const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.get());
         EXPECT_EQ(ASN1_STRING_length(serial), 16);
         EXPECT_EQ(ASN1_STRING_type(serial), V_ASN1_INTEGER);  // not negative
@@ -159,7 +159,7 @@ TEST(lab_pki, subject_may_hold_any_utf8_of_any_length) {
     spec.organizational_unit = "\"quoted\", & <b>bold</b>";
     spec.extra_subject = {{"L", "Köln"}, {"2.5.4.5", "serial-42"}};
     const credential c = make_self_signed(spec, lab_key(key_kind::ec_p256, 0));
-    test::x509_ptr cert = parse(c.der);
+    ossl::x509_ptr cert = ossl::decode_certificate(c.der);
     EXPECT_EQ(entry_text(cert.get(), NID_commonName), spec.common_name);
     EXPECT_EQ(entry_text(cert.get(), NID_organizationalUnitName), spec.organizational_unit);
     EXPECT_EQ(entry_text(cert.get(), NID_localityName), "Köln");
@@ -168,25 +168,25 @@ TEST(lab_pki, subject_may_hold_any_utf8_of_any_length) {
 
 TEST(lab_pki, raw_subject_is_used_byte_for_byte) {
     const bytes gs = real_cert("globalsign-rsa-dv-ssl-ca-2018").front();
-    test::x509_ptr real = parse(gs);
+    ossl::x509_ptr real = ossl::decode_certificate(gs);
     cert_spec spec;
     spec.raw_subject_der = test::name_der(X509_get_subject_name(real.get()));
     const credential c = make_self_signed(spec, lab_key(key_kind::ec_p256, 0));
-    test::x509_ptr cert = parse(c.der);
+    ossl::x509_ptr cert = ossl::decode_certificate(c.der);
     EXPECT_EQ(test::name_der(X509_get_subject_name(cert.get())), spec.raw_subject_der);
 }
 
 TEST(lab_pki, weak_digests_sign_with_rsa_and_md5_refuses_ec) {
     cert_spec spec = leaf_spec("weak.test");
     spec.digest = "sha1";
-    test::x509_ptr sha1 = parse(make_self_signed(spec, lab_key(key_kind::rsa_1024, 0)).der);
+    ossl::x509_ptr sha1 = ossl::decode_certificate(make_self_signed(spec, lab_key(key_kind::rsa_1024, 0)).der);
     EXPECT_EQ(X509_get_signature_nid(sha1.get()), NID_sha1WithRSAEncryption);
     spec.digest = "md5";
-    test::x509_ptr md5 = parse(make_self_signed(spec, lab_key(key_kind::rsa_1024, 0)).der);
+    ossl::x509_ptr md5 = ossl::decode_certificate(make_self_signed(spec, lab_key(key_kind::rsa_1024, 0)).der);
     EXPECT_EQ(X509_get_signature_nid(md5.get()), NID_md5WithRSAEncryption);
     EXPECT_THROW(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)), std::invalid_argument);
     spec.digest = "sha1";
-    test::x509_ptr ec_sha1 = parse(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)).der);
+    ossl::x509_ptr ec_sha1 = ossl::decode_certificate(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)).der);
     EXPECT_EQ(X509_get_signature_nid(ec_sha1.get()), NID_ecdsa_with_SHA1);
     spec.digest = "no-such-digest";
     EXPECT_THROW(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)), std::runtime_error);
@@ -205,9 +205,8 @@ TEST(lab_pki, bad_specs_throw) {
 TEST(lab_pki, raw_extensions_are_added_verbatim) {
     cert_spec spec = leaf_spec("sct.test");
     spec.extra_extensions.push_back({"1.3.6.1.4.1.11129.2.4.2", {0x04, 0x02, 0x00, 0x00}, false});
-    test::x509_ptr cert = parse(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)).der);
-    using obj_ptr = std::unique_ptr<ASN1_OBJECT, test::ossl_deleter<ASN1_OBJECT_free>>;
-    obj_ptr oid(OBJ_txt2obj("1.3.6.1.4.1.11129.2.4.2", 1));
+    ossl::x509_ptr cert = ossl::decode_certificate(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)).der);
+    ossl::asn1_object_ptr oid(OBJ_txt2obj("1.3.6.1.4.1.11129.2.4.2", 1));
     const int at = X509_get_ext_by_OBJ(cert.get(), oid.get(), -1);
     ASSERT_GE(at, 0);
     EXPECT_EQ(octets(X509_EXTENSION_get_data(X509_get_ext(cert.get(), at))),
@@ -218,8 +217,8 @@ TEST(lab_pki, issue_under_name_copies_a_real_issuer_name_and_key_id) {
     const bytes gs = real_cert("globalsign-rsa-dv-ssl-ca-2018").front();
     const credential leaf = issue_under_name(gs, lab_key(key_kind::rsa_2048, 1),
                                              leaf_spec("lab.test"), lab_key(key_kind::rsa_2048, 2));
-    test::x509_ptr real = parse(gs);
-    test::x509_ptr cert = parse(leaf.der);
+    ossl::x509_ptr real = ossl::decode_certificate(gs);
+    ossl::x509_ptr cert = ossl::decode_certificate(leaf.der);
     EXPECT_EQ(test::name_der(X509_get_issuer_name(cert.get())),
               test::name_der(X509_get_subject_name(real.get())));
     EXPECT_EQ(octets(X509_get0_authority_key_id(cert.get())),

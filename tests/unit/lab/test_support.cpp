@@ -1,7 +1,10 @@
 #include "test_support.hpp"
 
+#include "ossl/der.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ssl_ptr.hpp"
+
 #include <openssl/err.h>
-#include <openssl/evp.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,21 +21,15 @@
 namespace tlsaudit::lab::test {
 namespace {
 
-using ssl_ctx_ptr = std::unique_ptr<SSL_CTX, ossl_deleter<SSL_CTX_free>>;
-using ssl_ptr = std::unique_ptr<SSL, ossl_deleter<SSL_free>>;
+using ossl::ssl_ctx_ptr;
+using ossl::ssl_ptr;
 
 [[noreturn]] void throw_errno(const char* what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
 
 std::string openssl_errors() {
-    std::string text;
-    while (unsigned long code = ERR_get_error()) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        if (!text.empty()) text += "; ";
-        text += buf;
-    }
+    std::string text = ossl::take_errors();
     return text.empty() ? "unknown error" : text;
 }
 
@@ -87,12 +84,7 @@ tls_result capture(SSL* ssl) {
     r.protocol = SSL_get_version(ssl);
     if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
         for (int i = 0; i < sk_X509_num(chain); ++i) {
-            X509* cert = sk_X509_value(chain, i);
-            unsigned char* der = nullptr;
-            const int len = i2d_X509(cert, &der);
-            if (len <= 0) throw std::runtime_error("i2d_X509");
-            r.chain.emplace_back(der, der + len);
-            OPENSSL_free(der);
+            r.chain.push_back(ossl::encode_certificate(sk_X509_value(chain, i)));
         }
     }
     unsigned char* staple = nullptr;
@@ -236,28 +228,6 @@ tls_result tls_handshake(const std::string& address, std::uint16_t port,
                          const client_options& options) {
     const socket_fd s = connect_tcp(address, port);
     return tls_handshake(s, options);
-}
-
-x509_ptr parse(const bytes& der) {
-    const unsigned char* p = der.data();
-    x509_ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-    if (!cert) throw std::runtime_error("d2i_X509");
-    return cert;
-}
-
-std::string sha256_hex(std::span<const unsigned char> data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("EVP_Digest");
-    }
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-        out += hex[md[i] >> 4];
-        out += hex[md[i] & 0x0F];
-    }
-    return out;
 }
 
 bytes name_der(const X509_NAME* name) {

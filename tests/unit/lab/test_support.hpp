@@ -16,15 +16,6 @@
 
 namespace tlsaudit::lab::test {
 
-template <auto free_fn>
-struct ossl_deleter {
-    template <typename T>
-    void operator()(T* p) const noexcept {
-        free_fn(p);
-    }
-};
-using x509_ptr = std::unique_ptr<X509, ossl_deleter<X509_free>>;
-
 // An owned file descriptor.
 class socket_fd {
 public:
@@ -91,8 +82,6 @@ tls_result tls_handshake(const std::string& address, std::uint16_t port,
 // Same, over an already connected socket (left open).
 tls_result tls_handshake(const socket_fd& s, const client_options& options = {});
 
-x509_ptr parse(const bytes& der);
-std::string sha256_hex(std::span<const unsigned char> data);  // upper-case hex
 bytes name_der(const X509_NAME* name);
 
 }  // namespace tlsaudit::lab::test

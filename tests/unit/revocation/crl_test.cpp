@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 using testing::fresh_now;
 using testing::lab_ca;
 
-x509::x509_crl_ptr parse(const bytes& data) {
+ossl::x509_crl_ptr parse(const bytes& data) {
     std::string error;
     auto crl = detail::parse_crl(data, error);
     EXPECT_TRUE(crl) << error;

@@ -146,7 +146,7 @@ TEST(ocsp, request_round_trips_and_keys_are_stable) {
     const auto request = detail::make_ocsp_request(ca.leaf.get(), ca.issuer.get(), error);
     ASSERT_TRUE(request) << error;
     const unsigned char* p = request->data();
-    x509::ocsp_request_ptr parsed(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request->size())));
+    ossl::ocsp_request_ptr parsed(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request->size())));
     ASSERT_TRUE(parsed);
     EXPECT_EQ(OCSP_request_onereq_count(parsed.get()), 1);
     const std::string key = detail::ocsp_key(ca.leaf.get(), ca.issuer.get());

@@ -3,7 +3,7 @@
 // module's OpenSSL-level functions.
 
 #include "verdict.hpp"
-#include "x509/decode.hpp"
+#include "ossl/der.hpp"
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/revocation_data.hpp>
@@ -15,9 +15,9 @@
 
 namespace tlsaudit::revocation::testing {
 
-inline x509::x509_ptr decode(const bytes& der) {
+inline ossl::x509_ptr decode(const bytes& der) {
     std::string error;
-    auto cert = x509::decode_certificate(der, error);
+    auto cert = ossl::decode_certificate(der, error);
     if (!cert) throw std::runtime_error("test certificate does not decode: " + error);
     return cert;
 }
@@ -35,8 +35,8 @@ inline detail::freshness fresh_now() {
 // Root -> intermediate -> leaf; the intermediate is the leaf's issuer.
 struct lab_ca {
     lab::hierarchy h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"revocation.test"});
-    x509::x509_ptr leaf = decode(h.leaf.der);
-    x509::x509_ptr issuer = decode(h.intermediates.back().der);
+    ossl::x509_ptr leaf = decode(h.leaf.der);
+    ossl::x509_ptr issuer = decode(h.intermediates.back().der);
     const lab::credential& ca() const { return h.intermediates.back(); }
 };
 

@@ -1,9 +1,9 @@
-// detail::asn1_time_to_time_point, asn1_integer_to_hex, asn1_string_to_utf8.
+// detail::asn1_integer_to_hex, asn1_string_to_utf8.
 
 #include "test_support.hpp"
 
+#include "ossl/ptr.hpp"
 #include "x509/asn1_text.hpp"
-#include "x509/openssl_ptr.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,19 +12,8 @@
 namespace tlsaudit::x509::detail {
 namespace {
 
-using test::utc;
-
-std::optional<time_point> parse_time(const char* text) {
-    const asn1_time_ptr time{ASN1_TIME_new()};
-    if (!time || ASN1_TIME_set_string(time.get(), text) != 1) {
-        ADD_FAILURE() << "cannot build ASN1_TIME " << text;
-        return std::nullopt;
-    }
-    return asn1_time_to_time_point(time.get());
-}
-
 std::string string_as_utf8(int type, std::string_view value) {
-    const asn1_string_ptr text{ASN1_STRING_type_new(type)};
+    const ossl::asn1_string_ptr text{ASN1_STRING_type_new(type)};
     if (!text || ASN1_STRING_set(text.get(), value.data(), static_cast<int>(value.size())) != 1) {
         ADD_FAILURE() << "cannot build ASN1_STRING";
         return {};
@@ -32,25 +21,8 @@ std::string string_as_utf8(int type, std::string_view value) {
     return asn1_string_to_utf8(text.get());
 }
 
-TEST(asn1_time, utc_time_pivot_years) {
-    EXPECT_EQ(parse_time("491231235959Z"), utc(2049, 12, 31, 23, 59, 59));
-    EXPECT_EQ(parse_time("500101000000Z"), utc(1950, 1, 1));
-    EXPECT_EQ(parse_time("240229120000Z"), utc(2024, 2, 29, 12, 0, 0));
-}
-
-TEST(asn1_time, generalized_time_outside_utc_time_range) {
-    EXPECT_EQ(parse_time("19400101000000Z"), utc(1940, 1, 1));
-    EXPECT_EQ(parse_time("20500101000000Z"), utc(2050, 1, 1));
-    EXPECT_EQ(parse_time("21060207062816Z"), utc(2106, 2, 7, 6, 28, 16));  // past 32-bit unsigned time_t
-    EXPECT_EQ(parse_time("99991231235959Z"), utc(9999, 12, 31, 23, 59, 59));
-}
-
-TEST(asn1_time, null_is_not_now) {
-    EXPECT_FALSE(asn1_time_to_time_point(nullptr).has_value());
-}
-
 TEST(asn1_integer, hex_forms) {
-    const asn1_integer_ptr value{ASN1_INTEGER_new()};
+    const ossl::asn1_integer_ptr value{ASN1_INTEGER_new()};
     ASSERT_TRUE(value);
     ASSERT_EQ(ASN1_INTEGER_set(value.get(), 0), 1);
     EXPECT_EQ(asn1_integer_to_hex(value.get()), "00");

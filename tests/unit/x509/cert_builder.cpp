@@ -1,7 +1,8 @@
 #include "cert_builder.hpp"
 
-#include "x509/openssl_error.hpp"
-#include "x509/openssl_ptr.hpp"
+#include "ossl/der.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <stdexcept>
 
@@ -11,7 +12,7 @@ namespace {
 
 void check(bool ok, std::string_view what) {
     if (!ok) {
-        throw std::runtime_error(describe_openssl_failure(what));
+        ossl::throw_failure(what);
     }
 }
 
@@ -19,27 +20,27 @@ const unsigned char* as_uchar(std::string_view text) {
     return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-evp_pkey_ptr make_ed25519_key() {
-    evp_pkey_ptr key{EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")};
+ossl::evp_pkey_ptr make_ed25519_key() {
+    ossl::evp_pkey_ptr key{EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")};
     check(key != nullptr, "EVP_PKEY_Q_keygen");
     return key;
 }
 
-asn1_time_ptr make_time(const std::string& text) {
-    asn1_time_ptr time{ASN1_TIME_new()};
+ossl::asn1_time_ptr make_time(const std::string& text) {
+    ossl::asn1_time_ptr time{ASN1_TIME_new()};
     check(time != nullptr, "ASN1_TIME_new");
     check(ASN1_TIME_set_string(time.get(), text.c_str()) == 1, "ASN1_TIME_set_string " + text);
     return time;
 }
 
 void add_raw_dns_names(X509* cert, const std::vector<std::string>& names) {
-    general_names_ptr list{GENERAL_NAMES_new()};
+    ossl::general_names_ptr list{GENERAL_NAMES_new()};
     check(list != nullptr, "GENERAL_NAMES_new");
     for (const std::string& name : names) {
-        asn1_string_ptr text{ASN1_IA5STRING_new()};
+        ossl::asn1_string_ptr text{ASN1_IA5STRING_new()};
         check(text != nullptr, "ASN1_IA5STRING_new");
         check(ASN1_STRING_set(text.get(), name.data(), static_cast<int>(name.size())) == 1, "ASN1_STRING_set");
-        general_name_ptr entry{GENERAL_NAME_new()};
+        ossl::general_name_ptr entry{GENERAL_NAME_new()};
         check(entry != nullptr, "GENERAL_NAME_new");
         GENERAL_NAME_set0_value(entry.get(), GEN_DNS, text.release());
         check(sk_GENERAL_NAME_push(list.get(), entry.get()) > 0, "sk_GENERAL_NAME_push");
@@ -83,15 +84,15 @@ cert_builder& cert_builder::serial(long value) {
 }
 
 bytes cert_builder::build() const {
-    const evp_pkey_ptr key = make_ed25519_key();
-    x509_ptr cert{X509_new()};
+    const ossl::evp_pkey_ptr key = make_ed25519_key();
+    ossl::x509_ptr cert{X509_new()};
     check(cert != nullptr, "X509_new");
     check(X509_set_version(cert.get(), X509_VERSION_3) == 1, "X509_set_version");
     check(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial_) == 1, "ASN1_INTEGER_set");
     check(X509_set1_notBefore(cert.get(), make_time(not_before_).get()) == 1, "X509_set1_notBefore");
     check(X509_set1_notAfter(cert.get(), make_time(not_after_).get()) == 1, "X509_set1_notAfter");
 
-    x509_name_ptr name{X509_NAME_new()};
+    ossl::x509_name_ptr name{X509_NAME_new()};
     check(name != nullptr, "X509_NAME_new");
     for (const name_entry& entry : subject_) {
         check(X509_NAME_add_entry_by_txt(name.get(), entry.field.c_str(), entry.type, as_uchar(entry.value),
@@ -106,7 +107,7 @@ bytes cert_builder::build() const {
         X509V3_CTX context{};
         X509V3_set_ctx(&context, cert.get(), cert.get(), nullptr, nullptr, 0);
         X509V3_set_ctx_nodb(&context);
-        const x509_extension_ptr extension{X509V3_EXT_nconf_nid(nullptr, &context, nid, value.c_str())};
+        const ossl::x509_extension_ptr extension{X509V3_EXT_nconf_nid(nullptr, &context, nid, value.c_str())};
         check(extension != nullptr, "X509V3_EXT_nconf_nid " + value);
         check(X509_add_ext(cert.get(), extension.get(), -1) == 1, "X509_add_ext");
     }
@@ -115,12 +116,7 @@ bytes cert_builder::build() const {
     }
 
     check(X509_sign(cert.get(), key.get(), nullptr) > 0, "X509_sign");  // Ed25519: no digest
-    const int length = i2d_X509(cert.get(), nullptr);
-    check(length > 0, "i2d_X509");
-    bytes der(static_cast<std::size_t>(length));
-    unsigned char* out = der.data();
-    check(i2d_X509(cert.get(), &out) == length, "i2d_X509");
-    return der;
+    return ossl::encode_certificate(cert.get());
 }
 
 }  // namespace tlsaudit::x509::test

@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include "ossl/encoding.hpp"
+
 #include <tlsaudit/cert_cache.hpp>
 
 #include <gtest/gtest.h>
@@ -66,7 +68,7 @@ TEST(cert_cache, concurrent_callers_get_consistent_answers) {
             for (int i = 0; i < 300; ++i) {
                 const auto& der = ders[static_cast<std::size_t>(i) % ders.size()];
                 const auto parsed = cache.parse(der);
-                if (!parsed.info || parsed.info->sha256 != sha256_hex(der)) ++mismatches;
+                if (!parsed.info || parsed.info->sha256 != ossl::sha256_hex(der)) ++mismatches;
             }
         });
     }

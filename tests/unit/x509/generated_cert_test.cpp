@@ -4,7 +4,7 @@
 #include "cert_builder.hpp"
 #include "test_support.hpp"
 
-#include "x509/text.hpp"
+#include "ossl/encoding.hpp"
 
 #include <tlsaudit/utf8.hpp>
 
@@ -64,7 +64,7 @@ TEST(generated_certificate, ip_sans_non_ascii_and_script_subject) {
     EXPECT_EQ(info.signature_algorithm, "ED25519");
     EXPECT_EQ(info.curve, "");
     EXPECT_EQ(info.serial_hex, "1A2B");
-    EXPECT_EQ(info.sha256, sha256_hex(der));
+    EXPECT_EQ(info.sha256, ossl::sha256_hex(der));
     EXPECT_FALSE(info.is_ca);
     EXPECT_FALSE(info.earliest_sct.has_value());
 }

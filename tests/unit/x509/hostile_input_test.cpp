@@ -4,7 +4,7 @@
 
 #include "test_support.hpp"
 
-#include "x509/text.hpp"
+#include "ossl/encoding.hpp"
 
 #include <tlsaudit/utf8.hpp>
 
@@ -52,7 +52,7 @@ TEST(hostile_input, garbage_text) {
 }
 
 TEST(hostile_input, pem_text_is_not_der) {
-    const std::string pem = der_to_pem(load_real_der(leaf_file));
+    const std::string pem = ossl::der_to_pem(load_real_der(leaf_file));
     expect_rejected(bytes(pem.begin(), pem.end()));
 }
 
@@ -119,7 +119,7 @@ TEST(hostile_input, mutated_certificates) {
         if (info) {
             ++parsed;
             expect_valid_utf8(*info);
-            EXPECT_EQ(info->sha256, sha256_hex(input));
+            EXPECT_EQ(info->sha256, ossl::sha256_hex(input));
         } else {
             EXPECT_FALSE(error.empty());
         }

@@ -3,6 +3,8 @@
 
 #include "test_support.hpp"
 
+#include "ossl/encoding.hpp"
+
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -95,7 +97,7 @@ TEST(real_certificates, match_sources_table) {
         EXPECT_EQ(info.spki_sha256, row.spki_sha256);
         EXPECT_EQ(info.subject_key_id, row.ski);
         // The fingerprint is of the input bytes.
-        EXPECT_EQ(info.sha256, sha256_hex(load_real_der(row.file)));
+        EXPECT_EQ(info.sha256, ossl::sha256_hex(load_real_der(row.file)));
     }
 }
 

@@ -1,0 +1,27 @@
+#pragma once
+// DER certificate <-> owned X509, for the modules that need the OpenSSL object
+// itself (chain building, OCSP, the lab's servers). Private to the build, like
+// ossl/ptr.hpp: the public API (tlsaudit/x509.hpp) never exposes OpenSSL types.
+
+#include "ossl/ptr.hpp"
+
+#include <tlsaudit/model.hpp>
+
+#include <span>
+#include <string>
+
+namespace tlsaudit::ossl {
+
+// Decodes exactly one DER certificate. Returns null and sets `error` when `der`
+// is empty, is not a certificate, or has bytes after the certificate. Leaves
+// this thread's OpenSSL error queue empty. Thread-safe; throws only std::bad_alloc.
+x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& error);
+
+// The same for certificates that must be valid (the lab's own, test fixtures):
+// throws std::runtime_error with that error text instead of returning null.
+x509_ptr decode_certificate(std::span<const unsigned char> der);
+
+// The DER encoding of `cert`. Throws std::runtime_error when OpenSSL cannot encode it.
+bytes encode_certificate(const X509* cert);
+
+}  // namespace tlsaudit::ossl

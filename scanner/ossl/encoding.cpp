@@ -1,0 +1,67 @@
+#include "ossl/encoding.hpp"
+
+#include "ossl/error.hpp"
+#include "text/hex.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace tlsaudit::ossl {
+
+namespace {
+
+constexpr std::string_view base64_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::size_t pem_line_length = 64;
+
+}  // namespace
+
+std::string sha256_hex(std::span<const unsigned char> data, bool upper) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+        throw_failure("SHA-256 failed");
+    }
+    return text::to_hex(std::span(digest.data(), length), upper);
+}
+
+std::string base64_encode(std::span<const unsigned char> data) {
+    if (data.empty()) return {};
+    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock adds a NUL
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
+                                       static_cast<int>(data.size()));
+    out.resize(static_cast<std::size_t>(length));
+    return out;
+}
+
+// EVP_DecodeBlock is lax about whitespace, length, padding and unused bits: check first,
+// and compare with the re-encoding so each byte string has exactly one text.
+std::optional<bytes> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    if (text.empty()) return bytes{};
+    const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
+    if (text.find_first_not_of(base64_alphabet) < text.size() - padding) return std::nullopt;
+    bytes out(text.size() / 4 * 3);
+    const int length = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                       static_cast<int>(text.size()));
+    if (length < 0 || static_cast<std::size_t>(length) < padding) return std::nullopt;
+    out.resize(static_cast<std::size_t>(length) - padding);
+    if (base64_encode(out) != text) return std::nullopt;
+    return out;
+}
+
+std::string der_to_pem(std::span<const unsigned char> der) {
+    const std::string base64 = base64_encode(der);
+    std::string out{pem_certificate_begin};
+    out += '\n';
+    for (std::size_t pos = 0; pos < base64.size(); pos += pem_line_length) {
+        out.append(base64, pos, pem_line_length);
+        out += '\n';
+    }
+    out += pem_certificate_end;
+    out += '\n';
+    return out;
+}
+
+}  // namespace tlsaudit::ossl

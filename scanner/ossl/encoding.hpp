@@ -1,0 +1,33 @@
+#pragma once
+// SHA-256 fingerprints, base64 and PEM certificate framing (libcrypto), shared by
+// scanner/x509, revocation, report and the app. Private to the build, like
+// ossl/ptr.hpp. Pure functions; thread-safe.
+
+#include <tlsaudit/model.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace tlsaudit::ossl {
+
+// Lower/upper-case hex of SHA-256 over `data`. Throws std::runtime_error only when
+// libcrypto itself fails (an environment failure, not bad input).
+std::string sha256_hex(std::span<const unsigned char> data, bool upper = true);
+
+// Base64 (RFC 4648, with padding, no line breaks) and its inverse. Decoding is
+// strict: no whitespace, and only the one canonical text of each byte string is
+// accepted; anything else gives nullopt.
+std::string base64_encode(std::span<const unsigned char> data);
+std::optional<bytes> base64_decode(std::string_view text);
+
+// The lines that frame a PEM "CERTIFICATE" block (RFC 7468).
+inline constexpr std::string_view pem_certificate_begin = "-----BEGIN CERTIFICATE-----";
+inline constexpr std::string_view pem_certificate_end = "-----END CERTIFICATE-----";
+
+// One PEM "CERTIFICATE" block holding `der` (64-character lines, final newline).
+// Reading PEM, which checks each block is a certificate, is tlsaudit/x509.hpp's.
+std::string der_to_pem(std::span<const unsigned char> der);
+
+}  // namespace tlsaudit::ossl

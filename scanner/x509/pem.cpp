@@ -1,0 +1,82 @@
+// Reading PEM certificate files (tlsaudit/x509.hpp).
+
+#include <tlsaudit/x509.hpp>
+
+#include "ossl/der.hpp"
+#include "ossl/encoding.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <system_error>
+
+namespace tlsaudit::x509 {
+
+namespace {
+
+using ossl::pem_certificate_begin;
+using ossl::pem_certificate_end;
+
+bool is_pem_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+std::size_t line_of(std::string_view text, std::size_t offset) {
+    return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+std::string block_label(std::size_t index, std::size_t line) {
+    return "PEM certificate block " + std::to_string(index) + " (line " + std::to_string(line) + ")";
+}
+
+}  // namespace
+
+std::vector<bytes> pem_to_der(std::string_view pem) {
+    std::vector<bytes> certificates;
+    std::size_t pos = 0;
+    for (std::size_t begin = pem.find(pem_certificate_begin); begin != std::string_view::npos;
+         begin = pem.find(pem_certificate_begin, pos)) {
+        const std::string label = block_label(certificates.size() + 1, line_of(pem, begin));
+        const std::size_t body = begin + pem_certificate_begin.size();
+        const std::size_t end = pem.find(pem_certificate_end, body);
+        if (end == std::string_view::npos) {
+            throw std::runtime_error(label + ": no \"" + std::string(pem_certificate_end) + "\" line");
+        }
+        std::string base64;
+        // RFC 7468 lax parsing: whitespace (line breaks included) may appear anywhere.
+        std::copy_if(pem.begin() + static_cast<std::ptrdiff_t>(body), pem.begin() + static_cast<std::ptrdiff_t>(end),
+                     std::back_inserter(base64), [](char c) { return !is_pem_space(c); });
+        std::optional<bytes> der = ossl::base64_decode(base64);
+        if (!der) {
+            throw std::runtime_error(label + ": invalid base64");
+        }
+        std::string error;
+        if (!ossl::decode_certificate(*der, error)) {
+            throw std::runtime_error(label + ": not a valid certificate: " + error);
+        }
+        certificates.push_back(std::move(*der));
+        pos = end + pem_certificate_end.size();
+    }
+    return certificates;
+}
+
+std::vector<bytes> read_pem_file(const std::filesystem::path& path) {
+    std::error_code status;
+    if (std::filesystem::is_directory(path, status)) {
+        throw std::runtime_error("cannot read PEM file " + path.string() + ": is a directory");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot open PEM file " + path.string());
+    }
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) {
+        throw std::runtime_error("cannot read PEM file " + path.string());
+    }
+    try {
+        return pem_to_der(text);
+    } catch (const std::runtime_error& e) {
+        throw std::runtime_error(path.string() + ": " + e.what());
+    }
+}
+
+}  // namespace tlsaudit::x509
