@@ -14,6 +14,7 @@
 #include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/terminal.hpp>
+#include <tlsaudit/targets.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -118,18 +119,12 @@ std::filesystem::path temp_ndjson_path() {
     return created;
 }
 
-// Lines that can hold a target (not blank, not a comment): the progress line's total
-// when the input is a regular file. Ports and addresses multiply it; it is an estimate.
-std::optional<std::size_t> count_target_lines(const std::string& input) {
+// The progress line's total when the input is a regular file: its lines that can hold a
+// target (the targets module's rule), an estimate.
+std::optional<std::size_t> progress_total(const std::string& input) {
     if (input == "-" || !std::filesystem::is_regular_file(input)) return std::nullopt;
     std::ifstream in(input, std::ios::binary);
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(in, line)) {
-        const auto first = line.find_first_not_of(" \t\r\xEF\xBB\xBF");
-        if (first != std::string::npos && line[first] != '#') ++n;
-    }
-    return n;
+    return targets::count_target_lines(in);
 }
 
 void append_line(const std::string& path, const json::object& record) {
@@ -241,7 +236,7 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     pipeline.start_record = scan_start_record(tool_version, input, pipeline, options);
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     progress_ = std::make_unique<report::progress_line>(stderr, tty && !options.quiet,
-                                                        tty && !options.quiet ? count_target_lines(input) : std::nullopt);
+                                                        tty && !options.quiet ? progress_total(input) : std::nullopt);
     pipeline.progress = progress_.get();
 }
 
