@@ -10,6 +10,18 @@
 #include <stdexcept>
 
 namespace tlsaudit::report {
+namespace {
+
+// fdatasync, where a device or pipe (/dev/null, stdout) has nothing to sync: 0 when the
+// data is durable or there is nothing to make durable, else the errno.
+int sync_data(std::FILE* file) {
+    if (::fdatasync(::fileno(file)) == 0 || errno == EINVAL || errno == EROFS) return 0;
+    return errno;
+}
+
+std::string shown(const std::string& path) { return path == "-" ? std::string("stdout") : path; }
+
+}  // namespace
 
 ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append)
     : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")), owned_(path != "-"), path_(path) {
@@ -34,7 +46,7 @@ ndjson_writer::~ndjson_writer() {
     if (copy_) std::fclose(copy_);
     std::fflush(out_);
     if (owned_) {
-        ::fdatasync(::fileno(out_));
+        sync_data(out_);
         std::fclose(out_);
     }
 }
@@ -47,7 +59,7 @@ void ndjson_writer::sync_loop() {
         sync_wake_.wait_for(lock, sync_interval, [this] { return stopping_; });
         if (stopping_ || !dirty_.exchange(false)) continue;
         lock.unlock();
-        if (::fdatasync(::fileno(out_)) != 0 && errno != EINVAL && errno != EROFS) sync_errno_.store(errno);
+        if (const int error = sync_data(out_)) sync_errno_.store(error);
         lock.lock();
     }
 }
@@ -67,9 +79,20 @@ void ndjson_writer::write_line(const std::string& line) {
         throw std::runtime_error(std::string("cannot write the report copy of the records: ") + std::strerror(errno));
     if (std::fwrite(line.data(), 1, line.size(), out_) != line.size() || std::fputc('\n', out_) == EOF ||
         std::fflush(out_) != 0)
-        throw std::runtime_error("cannot write " + (path_ == "-" ? std::string("stdout") : path_) + ": " +
-                                 std::strerror(errno));
+        throw std::runtime_error("cannot write " + shown(path_) + ": " + std::strerror(errno));
     dirty_.store(true);
+}
+
+void append_record(const std::string& path, const boost::json::object& record) {
+    const std::string line = boost::json::serialize(record) + "\n";
+    std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
+    if (!out) throw std::runtime_error("cannot write " + path);
+    bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
+    if (out != stdout) {
+        ok = sync_data(out) == 0 && ok;
+        std::fclose(out);
+    }
+    if (!ok) throw std::runtime_error("cannot write " + shown(path));
 }
 
 }  // namespace tlsaudit::report

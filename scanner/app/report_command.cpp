@@ -11,6 +11,7 @@
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/junit_report.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/terminal.hpp>
@@ -127,17 +128,6 @@ std::optional<std::size_t> progress_total(const std::string& input) {
     return targets::count_target_lines(in);
 }
 
-void append_line(const std::string& path, const json::object& record) {
-    const std::string line = json::serialize(record) + "\n";
-    std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
-    if (!out) throw std::runtime_error("cannot write " + path);
-    bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
-    // A device (/dev/null) or pipe has nothing to sync: EINVAL is not a failure.
-    if (out != stdout) ok = (::fdatasync(::fileno(out)) == 0 || errno == EINVAL || errno == EROFS) && ok;
-    if (out != stdout) std::fclose(out);
-    if (!ok) throw std::runtime_error("cannot write " + (path == "-" ? std::string("stdout") : path));
-}
-
 }  // namespace
 
 void add_report_output_options(CLI::App& cmd, report_output_options& o) {
@@ -248,15 +238,15 @@ scan_reports::~scan_reports() {
 }
 
 void append_scan_end(const std::string& ndjson, const scan_summary& summary) {
-    append_line(ndjson, json::object{{"schema_version", report::ndjson_schema_version},
-                                     {"type", "scan-end"},
-                                     {"finished_at", now_iso()},
-                                     {"targets", summary.targets},
-                                     {"endpoints", summary.endpoints},
-                                     {"input_errors", summary.input_errors},
-                                     // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
-                                     {"complete", !summary.interrupted},
-                                     {"resumed_targets", summary.resumed_targets}});
+    report::append_record(ndjson, json::object{{"schema_version", report::ndjson_schema_version},
+                                             {"type", "scan-end"},
+                                             {"finished_at", now_iso()},
+                                             {"targets", summary.targets},
+                                             {"endpoints", summary.endpoints},
+                                             {"input_errors", summary.input_errors},
+                                             // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
+                                             {"complete", !summary.interrupted},
+                                             {"resumed_targets", summary.resumed_targets}});
 }
 
 std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::path& dir, const std::string& ndjson) {

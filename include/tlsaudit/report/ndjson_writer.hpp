@@ -57,4 +57,9 @@ private:
     std::atomic<int> sync_errno_{0};  // a failed sync: the next write throws
 };
 
+// Appends `record` as one line to `path` ("-": stdout) and syncs it to disk before
+// returning: for a record written after the stream's writer closed (the "scan-end"
+// record). Throws std::runtime_error naming the path when it cannot be written or synced.
+void append_record(const std::string& path, const boost::json::object& record);
+
 }  // namespace tlsaudit::report

@@ -120,6 +120,25 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
 }
 
+TEST_F(crash_safety, append_record_adds_one_durable_line) {
+    const auto path = dir_ / "s.ndjson";
+    std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
+    append_record(path.string(), boost::json::object{{"type", "scan-end"}, {"complete", true}});
+    EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\",\"complete\":true}\n");
+    append_record("/dev/null", boost::json::object{{"type", "scan-end"}});  // nothing to sync: not a failure
+    EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(crash_safety, append_record_names_the_path_it_cannot_write) {
+    const auto path = dir_ / "missing" / "s.ndjson";
+    try {
+        append_record(path.string(), boost::json::object{{"type", "scan-end"}});
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot write " + path.string());
+    }
+}
+
 report_data read_text(const std::string& text) {
     report_data data;
     std::istringstream in(text);
