@@ -1,5 +1,7 @@
 #include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/report/output_file.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -7,7 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace tlsaudit::report {
 namespace {
@@ -93,6 +97,20 @@ void append_record(const std::string& path, const boost::json::object& record) {
         std::fclose(out);
     }
     if (!ok) throw std::runtime_error("cannot write " + shown(path));
+}
+
+void rewrite_ndjson(const std::filesystem::path& path, const std::function<bool(const boost::json::object&)>& keep) {
+    const auto cannot_read = [&path](int error) {
+        return std::system_error(error, std::generic_category(), "cannot read " + path.string());
+    };
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw cannot_read(errno);
+    write_file_atomically(path, [&](std::ostream& out) {
+        ndjson_lines lines(in);
+        while (const auto line = lines.next())
+            if (line->record && keep(*line->record)) out << line->text << '\n';
+        if (lines.bad()) throw cannot_read(errno);
+    });
 }
 
 }  // namespace tlsaudit::report
