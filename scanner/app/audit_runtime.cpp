@@ -125,6 +125,14 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     return verdict;
 }
 
+void audit_runtime::add_revocation(endpoint_result& result, std::vector<std::optional<revocation_status>> statuses,
+                                   bool hard) const {
+    result.revocation = std::move(statuses);
+    auto findings = audit::audit_revocation(result.revocation, result.certs, hard, rules_);
+    result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
+                           std::make_move_iterator(findings.end()));
+}
+
 std::optional<name_result> audit_runtime::track(const endpoint_result& result) {
     return deployments_.add(result, rules_);
 }
