@@ -3,7 +3,8 @@
 // a served chain, the name asked for, the evaluation time, the trust verdict
 // (tlsaudit/trust.hpp), the revocation verdicts (revocation_status, finding.hpp) and the
 // rules catalogue, it returns findings. No I/O, no OpenSSL, no clock: the same input
-// always gives the same findings, so live scans and `tlsaudit check` agree.
+// always gives the same findings, so live scans and `tlsaudit check` agree. What to
+// download for --fetch-missing is decided here too (tlsaudit/issuer_chase.hpp).
 //
 // Every function here is thread-safe (no shared mutable state) except
 // deployment_tracker, which locks internally. None throws except std::bad_alloc.
