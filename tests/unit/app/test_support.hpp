@@ -1,46 +1,22 @@
 #pragma once
-// Shared by the app unit tests: a scratch directory per test, and the command line as
-// main() builds it, parsed in-process.
+// Shared by the app unit tests: the command line as main() builds it, parsed in-process.
 
 #include "config_file.hpp"
 #include "report_command.hpp"
 #include "scan_command.hpp"
 
+#include "../../support/scratch_dir.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
-
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 namespace tlsaudit::app::testing {
 
-class scratch_dir : public ::testing::Test {
-protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-app-{}-{}", ::getpid(),
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    void SetUp() override { std::filesystem::create_directories(dir_); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
-    std::string write(const std::string& name, const std::string& text) const {
-        std::ofstream(dir_ / name, std::ios::binary) << text;
-        return (dir_ / name).string();
-    }
-    static std::string read(const std::filesystem::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-};
+using tlsaudit::testing::scratch_dir;
 
 // `tlsaudit` with the scan and report subcommands and --config, as main() sets them up.
 struct command_line {

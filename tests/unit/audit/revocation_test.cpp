@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace tlsaudit::audit {
 namespace {
 
@@ -73,9 +75,8 @@ TEST(revocation_findings, an_intermediate_is_named_by_position) {
     status[1] = revocation_status{"revoked", "crl", "", std::nullopt};
     const auto out = findings_for(status, two_certs(), false);
     ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(out[0].id, "leaf-revoked");
-    EXPECT_EQ(out[0].cert->position, 1);
-    EXPECT_EQ(out[0].cert->subject, "CN=ca");
+    EXPECT_EQ((std::tuple{out[0].id, out[0].cert->position, out[0].cert->subject}),
+              (std::tuple{std::string("leaf-revoked"), 1, std::string("CN=ca")}));
     EXPECT_EQ(out[0].message, "The certificate at position 1 is revoked (no reason given), according to the CA's CRL.");
 }
 

@@ -4,6 +4,8 @@
 
 #include "report_fixture.hpp"
 
+#include "../../support/scratch_dir.hpp"
+
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
@@ -12,10 +14,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
-
-#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -133,21 +131,7 @@ TEST(record_fields, only_endpoints_that_served_a_chain) {
     EXPECT_FALSE(served_chain_of(record));
 }
 
-class rewrite : public ::testing::Test {
-protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-rewrite-{}-{}", ::getpid(),
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    void SetUp() override { std::filesystem::create_directories(dir_); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
-    static std::string read(const std::filesystem::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-};
+using rewrite = tlsaudit::testing::scratch_dir;
 
 TEST_F(rewrite, keeps_the_accepted_records_as_written) {
     const auto path = dir_ / "s.ndjson";
@@ -159,7 +143,7 @@ TEST_F(rewrite, keeps_the_accepted_records_as_written) {
     });
     EXPECT_EQ(read(path), "{\"n\":1,\"keep\":true}\n{\"n\":3,\"keep\":true}\n");
     EXPECT_EQ(seen, (std::vector<int>{1, 2, 3})) << "every record once, in order; damaged lines never";
-    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1) << "no temporary file left";
+    EXPECT_EQ(entries(), 1u) << "no temporary file left";
 }
 
 TEST_F(rewrite, a_failure_leaves_the_file_as_it_was) {
@@ -168,7 +152,7 @@ TEST_F(rewrite, a_failure_leaves_the_file_as_it_was) {
     EXPECT_THROW(rewrite_ndjson(path, [](const boost::json::object&) -> bool { throw std::runtime_error("boom"); }),
                  std::runtime_error);
     EXPECT_EQ(read(path), "{\"n\":1}\n{\"n\":2}\n");
-    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);
+    EXPECT_EQ(entries(), 1u);
 }
 
 TEST_F(rewrite, a_missing_file_is_a_system_error_naming_it) {

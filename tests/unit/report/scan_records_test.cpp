@@ -1,19 +1,19 @@
 // The records that open and close a scan (report/scan_records.hpp): their exact text,
 // and that the reader takes the report's metadata from them.
 
-#include <tlsaudit/report/ndjson_reader.hpp>
+#include "report_fixture.hpp"
+
 #include <tlsaudit/report/scan_records.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 namespace tlsaudit::report {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::read_text;
 
 time_point at(std::chrono::sys_days day, std::chrono::seconds time) { return day + time; }
 
@@ -39,14 +39,6 @@ scan_start sample_start() {
     o.baseline = "last.json";
     o.expiry_warn_days = 30;
     return s;
-}
-
-report_data read_text(const std::string& text) {
-    report_data data;
-    std::istringstream in(text);
-    read_ndjson_stream(in, "s", data);
-    finish_merge(data);
-    return data;
 }
 
 TEST(scan_records, scan_start_text) {
