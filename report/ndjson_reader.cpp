@@ -1,7 +1,6 @@
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/json_records.hpp>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -190,25 +189,18 @@ void read_record(const json::object& record, report_data& data) {
 }  // namespace
 
 void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data) {
-    std::string line;
-    std::size_t line_no = 0;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        boost::system::error_code ec;
-        auto value = json::parse(line, ec);
-        const auto where = name + ":" + std::to_string(line_no) + ": ";
-        if (ec) throw std::runtime_error(where + "invalid JSON: " + ec.message());
-        if (!value.is_object()) throw std::runtime_error(where + "expected a JSON object");
-        const auto& record = value.get_object();
+    ndjson_lines lines(in);
+    while (const auto line = lines.next()) {
+        const auto where = name + ":" + std::to_string(line->number) + ": ";
+        if (!line->record) throw std::runtime_error(where + line->error);
+        const auto& record = *line->record;
         if (get_int(record, "schema_version") > ndjson_schema_version)
             throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
                                      " is newer than this tlsaudit reads (" +
                                      std::to_string(ndjson_schema_version) + ")");
         read_record(record, data);
     }
-    if (in.bad()) throw std::runtime_error("cannot read " + name);
+    if (lines.bad()) throw std::runtime_error("cannot read " + name);
     data.meta.sources.push_back(name);
 }
 

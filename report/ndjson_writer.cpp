@@ -1,5 +1,7 @@
 #include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/report/output_file.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -7,9 +9,23 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace tlsaudit::report {
+namespace {
+
+// fdatasync, where a device or pipe (/dev/null, stdout) has nothing to sync: 0 when the
+// data is durable or there is nothing to make durable, else the errno.
+int sync_data(std::FILE* file) {
+    if (::fdatasync(::fileno(file)) == 0 || errno == EINVAL || errno == EROFS) return 0;
+    return errno;
+}
+
+std::string shown(const std::string& path) { return path == "-" ? std::string("stdout") : path; }
+
+}  // namespace
 
 ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append)
     : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")), owned_(path != "-"), path_(path) {
@@ -34,7 +50,7 @@ ndjson_writer::~ndjson_writer() {
     if (copy_) std::fclose(copy_);
     std::fflush(out_);
     if (owned_) {
-        ::fdatasync(::fileno(out_));
+        sync_data(out_);
         std::fclose(out_);
     }
 }
@@ -47,7 +63,7 @@ void ndjson_writer::sync_loop() {
         sync_wake_.wait_for(lock, sync_interval, [this] { return stopping_; });
         if (stopping_ || !dirty_.exchange(false)) continue;
         lock.unlock();
-        if (::fdatasync(::fileno(out_)) != 0 && errno != EINVAL && errno != EROFS) sync_errno_.store(errno);
+        if (const int error = sync_data(out_)) sync_errno_.store(error);
         lock.lock();
     }
 }
@@ -67,9 +83,34 @@ void ndjson_writer::write_line(const std::string& line) {
         throw std::runtime_error(std::string("cannot write the report copy of the records: ") + std::strerror(errno));
     if (std::fwrite(line.data(), 1, line.size(), out_) != line.size() || std::fputc('\n', out_) == EOF ||
         std::fflush(out_) != 0)
-        throw std::runtime_error("cannot write " + (path_ == "-" ? std::string("stdout") : path_) + ": " +
-                                 std::strerror(errno));
+        throw std::runtime_error("cannot write " + shown(path_) + ": " + std::strerror(errno));
     dirty_.store(true);
+}
+
+void append_record(const std::string& path, const boost::json::object& record) {
+    const std::string line = boost::json::serialize(record) + "\n";
+    std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
+    if (!out) throw std::runtime_error("cannot write " + path);
+    bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
+    if (out != stdout) {
+        ok = sync_data(out) == 0 && ok;
+        std::fclose(out);
+    }
+    if (!ok) throw std::runtime_error("cannot write " + shown(path));
+}
+
+void rewrite_ndjson(const std::filesystem::path& path, const std::function<bool(const boost::json::object&)>& keep) {
+    const auto cannot_read = [&path](int error) {
+        return std::system_error(error, std::generic_category(), "cannot read " + path.string());
+    };
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw cannot_read(errno);
+    write_file_atomically(path, [&](std::ostream& out) {
+        ndjson_lines lines(in);
+        while (const auto line = lines.next())
+            if (line->record && keep(*line->record)) out << line->text << '\n';
+        if (lines.bad()) throw cannot_read(errno);
+    });
 }
 
 }  // namespace tlsaudit::report

@@ -5,18 +5,19 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <iostream>
 #include <random>
 #include <streambuf>
 #include <string_view>
 #include <stdexcept>
+#include <system_error>
 
 namespace tlsaudit::report {
 namespace {
 
-std::runtime_error write_error(const std::filesystem::path& path, int error) {
-    return std::runtime_error("cannot write " + path.string() + ": " + std::strerror(error));
+// A std::system_error: callers that add their own context keep the errno apart.
+std::system_error write_error(const std::filesystem::path& path, int error) {
+    return std::system_error(error, std::generic_category(), "cannot write " + path.string());
 }
 
 // Closes the descriptor and removes the temporary file unless released.

@@ -1,8 +1,10 @@
 #pragma once
-// The audit stage (scanner/audit): pure judgement. Given a served chain, the name asked
-// for, the evaluation time, the trust verdict (tlsaudit/trust.hpp) and the rules
-// catalogue, it returns findings. No I/O, no OpenSSL, no clock: the same
-// input always gives the same findings, so live scans and `tlsaudit check` agree.
+// The audit stage (scanner/audit): pure judgement, and the only maker of findings. Given
+// a served chain, the name asked for, the evaluation time, the trust verdict
+// (tlsaudit/trust.hpp), the revocation verdicts (revocation_status, finding.hpp) and the
+// rules catalogue, it returns findings. No I/O, no OpenSSL, no clock: the same input
+// always gives the same findings, so live scans and `tlsaudit check` agree. What to
+// download for --fetch-missing is decided here too (tlsaudit/issuer_chase.hpp).
 //
 // Every function here is thread-safe (no shared mutable state) except
 // deployment_tracker, which locks internally. None throws except std::bad_alloc.
@@ -37,9 +39,6 @@ struct chain_input {
     time_point at{};                       // evaluation time
     const chain_verdict* verdict = nullptr;  // null: not validated (trust findings skipped)
 };
-// Revocation findings (leaf-revoked, revocation-unknown) come from
-// tlsaudit::revocation::findings_for, which owns the soft/hard-fail policy; the
-// pipeline appends them to these.
 
 // Findings for one chain, in a stable order (by check, then by position in the chain).
 std::vector<finding> audit_chain(const chain_input& input, const catalogue& rules, const options& opts);
@@ -48,6 +47,18 @@ std::vector<finding> audit_chain(const chain_input& input, const catalogue& rule
 // that failed (cap.error) or served nothing yields no findings.
 std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
                                     const catalogue& rules, const options& opts);
+
+// Findings from the revocation verdicts of one chain (scanner/revocation; `statuses` is
+// parallel to the served chain, nullopt for certificates not checked, and `certs` names
+// them): leaf-revoked for a revoked certificate, with the reason, date and source;
+// revocation-unknown for one whose status is unknown, with why. The levels are the
+// catalogue's (finding_catalogue.hpp), revocation-unknown high when `hard`
+// (--revocation hard), then the rules' "severities" override either by id. A certificate
+// with nothing to ask (no_revocation_source_reason) raises revocation-unknown only when
+// `hard`. The leaf's and the intermediates' (--revocation-depth all) findings share
+// the ids; cert.position tells them apart.
+std::vector<finding> audit_revocation(std::span<const std::optional<revocation_status>> statuses,
+                                      std::span<const parsed_cert> certs, bool hard, const catalogue& rules);
 
 // "error" when the capture failed, else the highest severity among the findings, else "ok".
 std::string status_of(const endpoint_result& result);

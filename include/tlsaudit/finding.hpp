@@ -47,12 +47,19 @@ struct finding {
     std::string rule;      // id of the catalogue rule that raised it ("" for built-in checks)
 };
 
-// Revocation status of one certificate (scanner/revocation).
+// The revocation verdict on one certificate: a fact found by scanner/revocation, which
+// the audit (audit::audit_revocation) turns into findings.
 struct revocation_status {
     std::string state;     // "good", "revoked", "unknown"
     std::string source;    // "stapled", "ocsp", "crl", "" when nothing answered
     std::string reason;    // revoked: CRL reason ("keyCompromise", ...); unknown: why
     std::optional<time_point> revoked_at;
 };
+
+// The reason of an "unknown" status for a certificate that names no OCSP responder and
+// no CRL distribution point (and had nothing stapled): there was nothing to ask, which
+// is not a failure (private PKIs and short-lived certificates carry no pointers).
+inline constexpr std::string_view no_revocation_source_reason =
+    "no revocation source: the certificate names no OCSP responder and no CRL distribution point";
 
 }  // namespace tlsaudit

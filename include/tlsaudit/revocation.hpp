@@ -6,7 +6,9 @@
 // Order for each certificate: the stapled response (leaf only) first; then live OCSP
 // and CRL in `options::order`. The first definitive answer (good or revoked) wins;
 // when nothing answers, the status is "unknown" and `reason` lists why each source
-// failed ("ocsp: timeout after 5000 ms; crl: no distribution point").
+// failed ("ocsp: timeout after 5000 ms; crl: no distribution point"; for a certificate
+// with nothing to ask, no_revocation_source_reason of finding.hpp). These statuses are
+// facts: the audit makes the findings (audit::audit_revocation in audit.hpp).
 //
 // Failures of a responder, a CRL server or the data they send are never thrown: they
 // are "unknown" statuses. Only environment failures throw (see each function).
@@ -126,24 +128,10 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// The reason of an "unknown" status for a certificate that names no OCSP responder and
-// no CRL distribution point (and had nothing stapled): there was nothing to ask.
-inline constexpr std::string_view no_source_reason =
-    "no revocation source: the certificate names no OCSP responder and no CRL distribution point";
-
 // Parses "ocsp,crl", "crl,ocsp", "ocsp" or "crl" (also "crl-first"/"ocsp-first");
 // nullopt otherwise.
 std::optional<std::vector<method>> parse_order(std::string_view text);
 std::string_view to_string(method m) noexcept;
-
-// Catalogue entries raised from the statuses of one endpoint: `leaf-revoked`
-// (critical) for a revoked leaf, `revocation-unknown` (low, or high when `hard`) for a
-// leaf whose status is unknown; intermediates (depth all) raise the same ids with the
-// certificate named. A certificate with nothing to ask (no_source_reason) raises
-// revocation-unknown only when `hard` (private PKIs and short-lived certificates carry
-// no revocation pointers). `certs` is parallel to `status` (cert_ref subjects and hashes).
-std::vector<finding> findings_for(const chain_status& status,
-                                  const std::vector<parsed_cert>& certs, bool hard);
 
 // One blocking HTTP GET through the module's HTTP client (http:// only; at most three
 // redirects; `timeout` per exchange; bodies over `max_body` refused), for downloads

@@ -117,6 +117,15 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+// True when `line` can name a target: it is neither blank nor a comment (the rules
+// under "Lines" above; an unreadable line counts, it is an input error). Thread-safe.
+bool holds_target(std::string_view line);
+
+// The lines of `in`, read to its end, that can hold a target (holds_target): an estimate
+// of a file's targets for a progress line (ports and CIDR blocks multiply it; repeats and
+// input errors count). Keeps at most 4097 bytes of a line in memory, as reader does.
+std::uint64_t count_target_lines(std::istream& in);
+
 // Parses one line into the targets it names (all of a CIDR block: for tests and small
 // inputs only), or one input_error. Comments and blank lines yield nothing. No
 // deduplication. Thread-safe (pure).

@@ -2,18 +2,13 @@
 
 #include "exit_codes.hpp"
 
+#include <tlsaudit/issuer_chase.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
-
 namespace tlsaudit::app {
 namespace {
-
-// AIA chasing stops after this many fetched issuers per chain (a hostile chain could
-// point from one URL to the next forever).
-constexpr int max_fetched_issuers = 4;
 
 std::vector<bytes> certificates_in(const bytes& body) {
     std::string ignored;
@@ -86,29 +81,19 @@ std::optional<bytes> audit_runtime::fetch_once(const std::string& url) {
     return body;
 }
 
+// The chase (audit::issuer_chase) decides; this only downloads and parses.
 std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
-    std::vector<bytes> fetched;
-    if (!fetch_ || verdict.path.empty() || !verdict.has(verify_problem::missing_issuer)) return fetched;
-    std::optional<cert_info> current = verdict.path.back().info;
-    std::vector<std::string> tried;
-    for (int round = 0; round < max_fetched_issuers && current; ++round) {
-        const std::size_t before = fetched.size();
-        for (const auto& url : current->ca_issuer_urls) {
-            if (url.rfind("http://", 0) != 0 || std::find(tried.begin(), tried.end(), url) != tried.end()) continue;
-            tried.push_back(url);
-            const auto body = fetch_once(url);
-            if (!body) continue;
-            for (auto& der : certificates_in(*body)) fetched.push_back(std::move(der));
-            break;
-        }
-        current.reset();
-        if (fetched.size() == before) break;
-        // The fetched issuer may itself lack its issuer: follow its AIA in the next round.
+    audit::issuer_chase chase(verdict);
+    while (const auto url = chase.next_url()) {
+        const auto body = fetch_once(*url);
+        if (!body) continue;  // the certificate's next URL
+        auto found = certificates_in(*body);
+        std::optional<cert_info> last;
         std::string ignored;
-        if (auto info = x509::parse_certificate(fetched.back(), ignored); info && !info->self_issued)
-            current = std::move(info);
+        if (!found.empty()) last = x509::parse_certificate(found.back(), ignored);
+        chase.downloaded(std::move(found), std::move(last));
     }
-    return fetched;
+    return chase.take_certificates();
 }
 
 std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& result) {
@@ -123,6 +108,14 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));
     return verdict;
+}
+
+void audit_runtime::add_revocation(endpoint_result& result, std::vector<std::optional<revocation_status>> statuses,
+                                   bool hard) const {
+    result.revocation = std::move(statuses);
+    auto findings = audit::audit_revocation(result.revocation, result.certs, hard, rules_);
+    result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
+                           std::make_move_iterator(findings.end()));
 }
 
 std::optional<name_result> audit_runtime::track(const endpoint_result& result) {

@@ -55,6 +55,12 @@ public:
     // served).
     std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
 
+    // Stores the revocation verdicts (parallel to the served chain) on `result` and
+    // appends their findings (audit::audit_revocation with this run's rules); `hard`:
+    // --revocation hard. Thread-safe.
+    void add_revocation(endpoint_result& result, std::vector<std::optional<revocation_status>> statuses,
+                        bool hard) const;
+
     // Records an endpoint (failed ones too) for inconsistent-deployment; returns the
     // name's result when this was its target's last endpoint and the addresses disagree.
     // Thread-safe.

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -80,11 +81,11 @@ int run_demo_command(demo_command_options& options) {
     std::ofstream(options.out / "targets.txt") << targets;
     std::ofstream(options.out / "lab.json") << lab_manifest(lab) << "\n";
     std::istringstream input(targets);
-    scan.pipeline.start_record = scan_start_record(TLSAUDIT_VERSION, "targets.txt", scan.pipeline, [] {
-        report_output_options demo_policy;
-        demo_policy.fail_on = "none";  // the demo never fails on findings
-        return demo_policy;
-    }());
+    report_output_options demo_policy;
+    demo_policy.fail_on = "none";  // the demo never fails on findings
+    const auto started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    scan.pipeline.start_record =
+        report::to_json(describe_scan_start(TLSAUDIT_VERSION, "targets.txt", scan.pipeline, demo_policy, started));
     const auto summary = run_pipeline(input, scan.pipeline);
     append_scan_end(scan.pipeline.ndjson, summary);
     const auto reports = write_demo_reports(options.out, scan.pipeline.ndjson);

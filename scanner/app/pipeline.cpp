@@ -129,9 +129,8 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         revocation::request request{result.cap.chain, result.cap.stapled_ocsp, std::nullopt};
         if (verdict && verdict->path.size() > 1) request.leaf_issuer = verdict->path[1].der;  // built path
         auto held = std::make_shared<endpoint_result>(std::move(result));
-        revocation_checker->check(std::move(request), [held, hard, &write, &rules = auditor.rules()](
-                                                          revocation::chain_status status) {
-            apply_revocation(*held, std::move(status), hard, rules);
+        revocation_checker->check(std::move(request), [held, hard, &write, &auditor](revocation::chain_status status) {
+            auditor.add_revocation(*held, std::move(status), hard);
             write(*held);
         });
     };

@@ -7,18 +7,17 @@
 #include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/csv_report.hpp>
 #include <tlsaudit/report/html_report.hpp>
-#include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/junit_report.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
+#include <tlsaudit/report/scan_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
+#include <tlsaudit/targets.hpp>
 
 #include <CLI/CLI.hpp>
-
-#include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <fmt/format.h>
 
@@ -34,16 +33,12 @@
 namespace tlsaudit::app {
 namespace {
 
-namespace json = boost::json;
-
 std::optional<severity> fail_threshold(const report_output_options& o) {
     if (o.fail_on == "none") return std::nullopt;
     return parse_severity(o.fail_on).value_or(severity::high);
 }
 
-std::string now_iso() {
-    return report::iso8601(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-}
+time_point now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 bool writes_stdout(const report_output_options& o) {
     for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif})
@@ -118,29 +113,12 @@ std::filesystem::path temp_ndjson_path() {
     return created;
 }
 
-// Lines that can hold a target (not blank, not a comment): the progress line's total
-// when the input is a regular file. Ports and addresses multiply it; it is an estimate.
-std::optional<std::size_t> count_target_lines(const std::string& input) {
+// The progress line's total when the input is a regular file: its lines that can hold a
+// target (the targets module's rule), an estimate.
+std::optional<std::size_t> progress_total(const std::string& input) {
     if (input == "-" || !std::filesystem::is_regular_file(input)) return std::nullopt;
     std::ifstream in(input, std::ios::binary);
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(in, line)) {
-        const auto first = line.find_first_not_of(" \t\r\xEF\xBB\xBF");
-        if (first != std::string::npos && line[first] != '#') ++n;
-    }
-    return n;
-}
-
-void append_line(const std::string& path, const json::object& record) {
-    const std::string line = json::serialize(record) + "\n";
-    std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
-    if (!out) throw std::runtime_error("cannot write " + path);
-    bool ok = std::fwrite(line.data(), 1, line.size(), out) == line.size() && std::fflush(out) == 0;
-    // A device (/dev/null) or pipe has nothing to sync: EINVAL is not a failure.
-    if (out != stdout) ok = (::fdatasync(::fileno(out)) == 0 || errno == EINVAL || errno == EROFS) && ok;
-    if (out != stdout) std::fclose(out);
-    if (!ok) throw std::runtime_error("cannot write " + (path == "-" ? std::string("stdout") : path));
+    return targets::count_target_lines(in);
 }
 
 }  // namespace
@@ -177,41 +155,47 @@ int run_report_command(const report_command_options& options) {
     return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
 }
 
-json::object scan_start_record(const std::string& tool_version, const std::string& input,
-                               const pipeline_options& p, const report_output_options& r) {
-    json::array ports;
-    for (auto port : p.parse.ports) ports.emplace_back(port);
-    json::object options{{"ports", std::move(ports)},
-                         {"concurrency", p.net.concurrency},
-                         {"threads", p.net.threads},
-                         {"rate", p.net.rate},
-                         {"retries", p.net.retries},
-                         {"ipv4_only", p.net.ipv4_only},
-                         {"ipv6_only", p.net.ipv6_only},
-                         {"resolver", p.net.resolver.empty() ? json::value(nullptr) : json::value(p.net.resolver)},
-                         {"dns_timeout_ms", p.net.dns_timeout.count()},
-                         {"connect_timeout_ms", p.net.connect_timeout.count()},
-                         {"handshake_timeout_ms", p.net.handshake_timeout.count()},
-                         {"fail_on", r.fail_on},
-                         {"fail_on_new", r.fail_on_new},
-                         {"baseline", r.baseline.empty() ? json::value(nullptr) : json::value(r.baseline)}};
-    // The trust store as configured (validation itself is the audit's).
-    std::string trust = p.audit.system_trust ? "system" : "";
-    auto add = [&trust](const std::string& part) { trust += (trust.empty() ? "" : " + ") + part; };
-    for (const auto& f : p.audit.ca_files) add("ca-file " + f.string());
-    for (const auto& d : p.audit.ca_dirs) add("ca-dir " + d.string());
-    if (!p.audit.extra_roots.empty()) add(std::to_string(p.audit.extra_roots.size()) + " lab roots");
-    options["rules"] = p.audit.rules ? json::value(p.audit.rules->string()) : json::value(nullptr);
-    options["at"] = p.audit.at.empty() ? json::value(nullptr) : json::value(p.audit.at);
-    options["expiry_warn_days"] = p.audit.expiry_warn_days;
-    return json::object{{"schema_version", report::ndjson_schema_version},
-                        {"type", "scan-start"},
-                        {"tool", "tlsaudit"},
-                        {"version", tool_version},
-                        {"started_at", now_iso()},
-                        {"input", report::valid_utf8(input)},
-                        {"trust_store", report::valid_utf8(trust)},
-                        {"options", std::move(options)}};
+report::scan_start describe_scan_start(const std::string& tool_version, const std::string& input,
+                                       const pipeline_options& p, const report_output_options& r,
+                                       time_point started_at) {
+    report::scan_start start;
+    start.tool_version = tool_version;
+    start.started_at = started_at;
+    start.input = input;
+    start.trust.system = p.audit.system_trust;
+    for (const auto& f : p.audit.ca_files) start.trust.ca_files.push_back(f.string());
+    for (const auto& d : p.audit.ca_dirs) start.trust.ca_dirs.push_back(d.string());
+    start.trust.lab_roots = p.audit.extra_roots.size();
+    auto& s = start.settings;
+    s.ports = p.parse.ports;
+    s.concurrency = p.net.concurrency;
+    s.threads = p.net.threads;
+    s.rate = p.net.rate;
+    s.retries = p.net.retries;
+    s.ipv4_only = p.net.ipv4_only;
+    s.ipv6_only = p.net.ipv6_only;
+    s.resolver = p.net.resolver;
+    s.dns_timeout = p.net.dns_timeout;
+    s.connect_timeout = p.net.connect_timeout;
+    s.handshake_timeout = p.net.handshake_timeout;
+    s.fail_on = r.fail_on;
+    s.fail_on_new = r.fail_on_new;
+    s.baseline = r.baseline;
+    if (p.audit.rules) s.rules = p.audit.rules->string();
+    s.at = p.audit.at;
+    s.expiry_warn_days = p.audit.expiry_warn_days;
+    return start;
+}
+
+report::scan_end describe_scan_end(const scan_summary& summary, time_point finished_at) {
+    report::scan_end end;
+    end.finished_at = finished_at;
+    end.targets = summary.targets;
+    end.endpoints = summary.endpoints;
+    end.input_errors = summary.input_errors;
+    end.complete = !summary.interrupted;
+    end.resumed_targets = summary.resumed_targets;
+    return end;
 }
 
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
@@ -238,10 +222,10 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     } else {
         readback_ = ndjson_;
     }
-    pipeline.start_record = scan_start_record(tool_version, input, pipeline, options);
+    pipeline.start_record = report::to_json(describe_scan_start(tool_version, input, pipeline, options, now()));
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     progress_ = std::make_unique<report::progress_line>(stderr, tty && !options.quiet,
-                                                        tty && !options.quiet ? count_target_lines(input) : std::nullopt);
+                                                        tty && !options.quiet ? progress_total(input) : std::nullopt);
     pipeline.progress = progress_.get();
 }
 
@@ -253,15 +237,7 @@ scan_reports::~scan_reports() {
 }
 
 void append_scan_end(const std::string& ndjson, const scan_summary& summary) {
-    append_line(ndjson, json::object{{"schema_version", report::ndjson_schema_version},
-                                     {"type", "scan-end"},
-                                     {"finished_at", now_iso()},
-                                     {"targets", summary.targets},
-                                     {"endpoints", summary.endpoints},
-                                     {"input_errors", summary.input_errors},
-                                     // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
-                                     {"complete", !summary.interrupted},
-                                     {"resumed_targets", summary.resumed_targets}});
+    report::append_record(ndjson, report::to_json(describe_scan_end(summary, now())));
 }
 
 std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::path& dir, const std::string& ndjson) {

@@ -7,12 +7,11 @@
 
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/report/progress.hpp>
+#include <tlsaudit/report/scan_records.hpp>
 
 #include <CLI/App.hpp>
 
 #include <cstdio>
-
-#include <boost/json/object.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -96,8 +95,13 @@ void append_scan_end(const std::string& ndjson, const scan_summary& summary);
 // in `dir`, from `ndjson`, never failing the run (--fail-on none). Returns the paths.
 std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::path& dir, const std::string& ndjson);
 
-// The "scan-start" NDJSON record: tool version, start time, input, options.
-boost::json::object scan_start_record(const std::string& tool_version, const std::string& input,
-                                      const pipeline_options& pipeline, const report_output_options& reports);
+// The "scan-start" record (report/scan_records.hpp) of a run with these options: tool
+// version, start time, input, trust store, the options that shape the results.
+report::scan_start describe_scan_start(const std::string& tool_version, const std::string& input,
+                                       const pipeline_options& pipeline, const report_output_options& reports,
+                                       time_point started_at);
+
+// The "scan-end" record of a run that ended at `finished_at` with `summary`.
+report::scan_end describe_scan_end(const scan_summary& summary, time_point finished_at);
 
 }  // namespace tlsaudit::app

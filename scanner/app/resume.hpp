@@ -5,7 +5,7 @@
 //
 // A target is complete when the file holds all of its endpoint records (each endpoint
 // record carries "addresses": how many its target has; records of writers without that
-// field count as 1). prepare_resume rewrites the file (temporary file + rename) keeping
+// field count as 1). prepare_resume rewrites the file atomically (report::rewrite_ndjson) keeping
 // the first scan-start record and the endpoint records of complete targets; it drops a
 // damaged (truncated) line, the records of incomplete targets, and every input-error,
 // name and scan-end record: the resumed run parses the same target file again, writes

@@ -41,13 +41,4 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
         ->check(CLI::Range(0.01, 600.0));
 }
 
-void apply_revocation(endpoint_result& result, revocation::chain_status status, bool hard,
-                      const audit::catalogue& rules) {
-    result.revocation = std::move(status);
-    auto found = revocation::findings_for(result.revocation, result.certs, hard);
-    for (auto& f : found) f.level = rules.level_of(f.id, f.level);
-    result.findings.insert(result.findings.end(), std::make_move_iterator(found.begin()),
-                           std::make_move_iterator(found.end()));
-}
-
 }  // namespace tlsaudit::app

@@ -80,7 +80,7 @@ struct checker::impl {
             why.push_back("stapled: " + v.status.reason);
         }
         if (stapled.empty() && ocsp_urls.empty() && crl_urls.empty())
-            co_return revocation_status{"unknown", "", std::string(no_source_reason), std::nullopt};
+            co_return revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
         for (const method m : opts.order) {
             // Plain statements around co_await: g++ 12 mishandles temporaries of
             // co_await inside conditional expressions.

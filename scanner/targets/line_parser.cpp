@@ -17,8 +17,6 @@ namespace tlsaudit::targets::detail {
 
 namespace {
 
-constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
-
 std::vector<std::string_view> split_words(std::string_view text)
 {
     std::vector<std::string_view> words;
@@ -98,14 +96,13 @@ void check_options(const parse_options& opts)
 
 parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts)
 {
-    if (line.substr(0, utf8_bom.size()) == utf8_bom) {
-        line.remove_prefix(utf8_bom.size());
-        line_length -= utf8_bom.size();
-    }
+    const std::string_view unmarked = without_bom(line);
+    line_length -= line.size() - unmarked.size();
+    line = unmarked;
     const std::string_view trimmed = trim(line);
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
 
-    const std::string_view content = trim(strip_comment(trimmed));
+    const std::string_view content = content_of(trimmed);
     if (content.empty()) return std::monostate{};
 
     const std::vector<std::string_view> words = split_words(content);

@@ -91,4 +91,16 @@ item reader::next()
 
 std::uint64_t reader::lines_read() const { return impl_->lines; }
 
+bool holds_target(std::string_view line) { return !detail::content_of(detail::without_bom(line)).empty(); }
+
+std::uint64_t count_target_lines(std::istream& in)
+{
+    std::string line;
+    std::uint64_t n = 0;
+    while (read_bounded_line(in, line, detail::max_line_bytes + 1)) {
+        if (holds_target(line)) ++n;
+    }
+    return n;
+}
+
 }  // namespace tlsaudit::targets

@@ -40,6 +40,15 @@ std::string_view strip_comment(std::string_view text)
     return text;
 }
 
+std::string_view without_bom(std::string_view line)
+{
+    constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
+    if (line.substr(0, utf8_bom.size()) == utf8_bom) line.remove_prefix(utf8_bom.size());
+    return line;
+}
+
+std::string_view content_of(std::string_view line) { return trim(strip_comment(trim(line))); }
+
 namespace {
 
 std::string render(std::string_view text, std::size_t max_bytes, bool& complete)

@@ -20,6 +20,13 @@ std::string_view trim(std::string_view text);
 // to other characters (a URL fragment) is left alone.
 std::string_view strip_comment(std::string_view text);
 
+// `line` without a UTF-8 byte order mark at its start.
+std::string_view without_bom(std::string_view line);
+
+// What a line (BOM already removed) asks for: trimmed, without its comment. Empty for a
+// blank or comment-only line. The one rule for both the parser and the line count.
+std::string_view content_of(std::string_view line);
+
 // `text` made safe to print and to embed in reports: valid UTF-8 kept, C0/C1 control
 // characters other than tab and invalid bytes escaped as \xNN (\u00NN for C1), cut at a
 // character boundary so the result holds at most `max_bytes` bytes.

@@ -3,6 +3,7 @@
 
 #include "revocation_support.hpp"
 
+#include <tlsaudit/audit.hpp>
 #include <tlsaudit/lab/tls_server.hpp>
 
 #include <fmt/format.h>
@@ -60,7 +61,7 @@ TEST(revocation_checker, revoked_key_compromise_via_ocsp) {
     EXPECT_EQ(lab.crl_server.request_count(), 0u);  // OCSP answered: no CRL download
 
     std::vector<parsed_cert> certs(2);
-    const auto findings = revocation::findings_for(status, certs, false);
+    const auto findings = audit::audit_revocation(status, certs, false, audit::catalogue{});
     ASSERT_EQ(findings.size(), 1u);
     EXPECT_EQ(findings[0].id, "leaf-revoked");
     EXPECT_EQ(findings[0].level, severity::critical);
@@ -268,7 +269,7 @@ TEST(revocation_checker, depth_all_checks_served_intermediates) {
     EXPECT_FALSE(status[2]);  // self-signed root: nothing to ask
 
     std::vector<parsed_cert> certs(3);
-    const auto findings = revocation::findings_for(status, certs, true);
+    const auto findings = audit::audit_revocation(status, certs, true, audit::catalogue{});
     ASSERT_EQ(findings.size(), 2u);
     EXPECT_EQ(findings[0].id, "revocation-unknown");
     EXPECT_EQ(findings[0].level, severity::high);

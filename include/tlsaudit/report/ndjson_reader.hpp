@@ -5,11 +5,17 @@
 // metadata combined (earliest start, latest end). Reading one file of shards or many
 // gives the same report.
 
+#include <tlsaudit/model.hpp>
 #include <tlsaudit/report/report_data.hpp>
 
+#include <boost/json/object.hpp>
+
+#include <cstddef>
 #include <filesystem>
 #include <istream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tlsaudit::report {
@@ -28,5 +34,56 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
 // Sorts endpoints, names and input errors into report order and removes duplicate
 // endpoints (same host, port, SNI and address: the one read last wins).
 void finish_merge(report_data& data);
+
+// --- Records one at a time (e.g. --resume reading back an interrupted stream) ---------
+
+// One non-blank line of an NDJSON stream.
+struct ndjson_line {
+    std::size_t number = 0;  // 1-based; blank lines count
+    std::string_view text;   // without the line break and a CR before it; valid until the next read
+    std::optional<boost::json::object> record;  // nullopt: not a JSON object (a damaged or cut line)
+    std::string error;       // why there is no record: "invalid JSON: ..." or "expected a JSON object"
+};
+
+// Reads a stream line by line, skipping blank lines (spaces and tabs only). Never throws
+// on content: a line that is not a JSON object comes back without a record, for the
+// caller to refuse or skip. The stream must outlive the reader. Not thread-safe.
+class ndjson_lines {
+public:
+    explicit ndjson_lines(std::istream& in) : in_(in) {}
+
+    // The next non-blank line; nullopt at the end of the stream or when reading fails
+    // (then bad() is true).
+    std::optional<ndjson_line> next();
+    bool bad() const { return in_.bad(); }
+
+private:
+    std::istream& in_;
+    std::string buffer_;
+    std::size_t number_ = 0;
+};
+
+// The record's "type" ("endpoint", "scan-start", ...); empty when it has none.
+std::string_view record_type(const boost::json::object& record);
+
+// The target of an endpoint or name record as the writer wrote it (host, port, sni,
+// starttls, input, line); nullopt without a string host and an integer port.
+std::optional<target> target_of(const boost::json::object& record);
+
+// How many endpoint records the record's target yields ("addresses"; 1 when absent, as
+// in records of older writers).
+std::size_t address_count_of(const boost::json::object& record);
+
+// An endpoint record that served a chain, read back: the endpoint (target, address,
+// address count) and the served chain's DER, leaf first, up to the first certificate
+// whose "der" does not decode.
+struct served_chain {
+    endpoint ep;
+    std::vector<bytes> chain;
+};
+
+// nullopt for other record types, failed endpoints, and records without a target, an
+// address or a first certificate that decodes.
+std::optional<served_chain> served_chain_of(const boost::json::object& record);
 
 }  // namespace tlsaudit::report

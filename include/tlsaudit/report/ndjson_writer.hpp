@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -56,5 +57,18 @@ private:
     std::atomic<bool> dirty_{false};
     std::atomic<int> sync_errno_{0};  // a failed sync: the next write throws
 };
+
+// Appends `record` as one line to `path` ("-": stdout) and syncs it to disk before
+// returning: for a record written after the stream's writer closed (the "scan-end"
+// record). Throws std::runtime_error naming the path when it cannot be written or synced.
+void append_record(const std::string& path, const boost::json::object& record);
+
+// Rewrites the NDJSON file `path` in place through write_file_atomically (output_file.hpp),
+// so a crash leaves the old file or the new one, never half of it: keeps, in order and as
+// written (without a CR), the lines whose record `keep` accepts; drops blank lines and
+// lines that are not a JSON object. `keep` sees every record once, in file order. Throws
+// std::system_error ("cannot read PATH" / "cannot write PATH", the errno as its code)
+// when the file cannot be read or replaced; the file is then left as it was.
+void rewrite_ndjson(const std::filesystem::path& path, const std::function<bool(const boost::json::object&)>& keep);
 
 }  // namespace tlsaudit::report

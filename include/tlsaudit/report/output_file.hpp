@@ -14,8 +14,10 @@ namespace tlsaudit::report {
 
 // Calls `write` with a stream to a temporary file in the same directory, then renames
 // it to `path`. "-" writes to stdout instead; an existing path that is not a regular
-// file (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced. Throws std::runtime_error naming the path
-// when the file cannot be created, written or renamed (the temporary file is removed).
+// file (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced. Throws
+// std::system_error ("cannot write PATH: REASON", the errno as its code) when the file
+// cannot be created, written or renamed (the temporary file is removed); an exception
+// thrown by `write` goes through, after the same clean-up.
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
 // True when `path` exists and is not a regular file (a device, a FIFO, a socket, a

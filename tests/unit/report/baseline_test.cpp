@@ -17,14 +17,6 @@ namespace {
 
 using namespace tlsaudit::report::testing;
 
-report_data read_text(const std::string& text) {
-    report_data data;
-    std::istringstream in(text);
-    read_ndjson_stream(in, "test", data);
-    finish_merge(data);
-    return data;
-}
-
 std::filesystem::path write_report(const report_data& data, const std::string& name) {
     const auto path = std::filesystem::temp_directory_path() / ("tlsaudit-baseline-" + name + ".json");
     std::ofstream out(path);

@@ -4,13 +4,13 @@
 
 #include "report_fixture.hpp"
 
+#include "../../support/scratch_dir.hpp"
+
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/output_file.hpp>
 
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -24,24 +24,7 @@ namespace {
 
 using namespace tlsaudit::report::testing;
 
-class crash_safety : public ::testing::Test {
-protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-crash-{}-{}", ::getpid(),
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    void SetUp() override { std::filesystem::create_directories(dir_); }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
-
-    static std::string read(const std::filesystem::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-    std::size_t entries() const {
-        return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir_), {}));
-    }
-};
+using crash_safety = tlsaudit::testing::scratch_dir;
 
 TEST_F(crash_safety, report_replaced_whole_with_mode_0644_under_umask_022) {
     const auto old_mask = ::umask(022);
@@ -120,12 +103,23 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
 }
 
-report_data read_text(const std::string& text) {
-    report_data data;
-    std::istringstream in(text);
-    read_ndjson_stream(in, "s", data);
-    finish_merge(data);
-    return data;
+TEST_F(crash_safety, append_record_adds_one_durable_line) {
+    const auto path = dir_ / "s.ndjson";
+    std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
+    append_record(path.string(), boost::json::object{{"type", "scan-end"}, {"complete", true}});
+    EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\",\"complete\":true}\n");
+    append_record("/dev/null", boost::json::object{{"type", "scan-end"}});  // nothing to sync: not a failure
+    EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(crash_safety, append_record_names_the_path_it_cannot_write) {
+    const auto path = dir_ / "missing" / "s.ndjson";
+    try {
+        append_record(path.string(), boost::json::object{{"type", "scan-end"}});
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot write " + path.string());
+    }
 }
 
 TEST(report_complete, from_the_scan_records) {

@@ -1,9 +1,13 @@
 #include "report_fixture.hpp"
 
+#include <tlsaudit/report/ndjson_reader.hpp>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
 #include <fmt/format.h>
+
+#include <sstream>
 
 namespace tlsaudit::report::testing {
 namespace {
@@ -13,6 +17,14 @@ std::string quoted(const std::string& s) { return boost::json::serialize(boost::
 }  // namespace
 
 std::string sha(char c) { return std::string(64, c); }
+
+report_data read_text(const std::string& text) {
+    report_data data;
+    std::istringstream in(text);
+    read_ndjson_stream(in, "test", data);
+    finish_merge(data);
+    return data;
+}
 
 std::string finding(const std::string& id, const std::string& severity, const std::string& sha256,
                     const std::string& message) {

@@ -2,6 +2,8 @@
 // NDJSON records for the report unit tests, built as text so the reader is tested on
 // exactly what a scan writes.
 
+#include <tlsaudit/report/report_data.hpp>
+
 #include <string>
 
 namespace tlsaudit::report::testing {
@@ -21,6 +23,9 @@ std::string finding(const std::string& id, const std::string& severity, const st
 std::string scan_start_line(const std::string& started_at);
 std::string scan_end_line(const std::string& finished_at);
 std::string name_line(const std::string& host, int port, const std::string& findings_json);
+
+// The report of one NDJSON text (read_ndjson_stream + finish_merge).
+report_data read_text(const std::string& text);
 
 // 64 hex digits made of `c`.
 std::string sha(char c);

@@ -217,6 +217,37 @@ TEST(reader, nul_and_invalid_utf8_lines)
     EXPECT_EQ(std::get<target>(items[2]).line_no, 3u);
 }
 
+TEST(line_count, blank_and_comment_lines_do_not_count)
+{
+    EXPECT_FALSE(holds_target(""));
+    EXPECT_FALSE(holds_target(" \t\r"));
+    EXPECT_FALSE(holds_target("# header"));
+    EXPECT_FALSE(holds_target("\xEF\xBB\xBF  # after a byte order mark"));
+    EXPECT_TRUE(holds_target("a.example # trailing comment"));
+    EXPECT_TRUE(holds_target("https://a.example/#fragment"));
+    EXPECT_TRUE(holds_target("\xEF\xBB\xBF" "a.example"));
+    EXPECT_TRUE(holds_target("x:0"));  // an input error is still a line that was meant as a target
+}
+
+TEST(line_count, counts_what_the_reader_would_read)
+{
+    const std::string text = "\xEF\xBB\xBF# list\r\na.example\r\n\n  \t\n192.0.2.0/30 # four\nbad:0\nb.example";
+    std::istringstream in(text);
+    EXPECT_EQ(count_target_lines(in), 4u);
+    // The same lines the reader takes as targets or input errors (the CIDR block is one line).
+    const auto items = read_all(text);
+    EXPECT_EQ(targets_of(items).size(), 6u);
+    EXPECT_EQ(items.size(), 7u);
+    std::istringstream empty("");
+    EXPECT_EQ(count_target_lines(empty), 0u);
+}
+
+TEST(line_count, an_over_long_line_counts_once)
+{
+    std::istringstream in(std::string(10000, 'a') + "\n# c\nb.example\n");
+    EXPECT_EQ(count_target_lines(in), 2u);
+}
+
 TEST(reader, bad_options_throw)
 {
     std::istringstream in("a.example\n");

@@ -1,0 +1,76 @@
+#pragma once
+// The records that open and close a scan's NDJSON stream (report/): "scan-start" (what
+// was scanned, when, by which tool, with which options and trust store) and "scan-end"
+// (when it ended, the counts, whether every target was scanned). The reader
+// (ndjson_reader.hpp) takes a report's metadata from them.
+
+#include <tlsaudit/model.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::report {
+
+// The run's settings as the scan-start record states them ("options"). Empty strings
+// and nullopt are written as null.
+struct scan_settings {
+    std::vector<std::uint16_t> ports;
+    std::size_t concurrency = 0;
+    std::size_t threads = 0;  // 0: one per core
+    double rate = 0;          // new connections per second; 0: no limit
+    int retries = 0;
+    bool ipv4_only = false;
+    bool ipv6_only = false;
+    std::string resolver;     // "": the system's resolver configuration
+    std::chrono::milliseconds dns_timeout{};
+    std::chrono::milliseconds connect_timeout{};
+    std::chrono::milliseconds handshake_timeout{};
+    std::string fail_on;      // a severity, or "none"
+    bool fail_on_new = false;
+    std::string baseline;     // "": no baseline
+    std::optional<std::string> rules;  // nullopt: the built-in catalogue
+    std::string at;           // the evaluation time as given; "": the start of the run
+    int expiry_warn_days = 0;
+};
+
+// Where the trust anchors come from, written as one line ("trust_store"), e.g.
+// "system + ca-file corp.pem + 2 lab roots" (validation itself is the audit's).
+struct trust_sources {
+    bool system = true;
+    std::vector<std::string> ca_files;
+    std::vector<std::string> ca_dirs;
+    std::size_t lab_roots = 0;  // extra roots set by code (the demo lab)
+};
+
+struct scan_start {
+    std::string tool_version;
+    time_point started_at{};
+    std::string input;  // the target file as named, "-" for stdin
+    trust_sources trust;
+    scan_settings settings;
+};
+
+struct scan_end {
+    time_point finished_at{};
+    std::size_t targets = 0;
+    std::size_t endpoints = 0;
+    std::size_t input_errors = 0;
+    bool complete = true;  // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
+    std::size_t resumed_targets = 0;
+};
+
+// {"schema_version", "type": "scan-start", "tool", "version", "started_at", "input",
+// "trust_store", "options": {...}}; text from the command line is made valid UTF-8.
+boost::json::object to_json(const scan_start& start);
+
+// {"schema_version", "type": "scan-end", "finished_at", "targets", "endpoints",
+// "input_errors", "complete", "resumed_targets"}
+boost::json::object to_json(const scan_end& end);
+
+}  // namespace tlsaudit::report

@@ -1,0 +1,99 @@
+#include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+const json::string* string_at(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? &v->get_string() : nullptr;
+}
+
+// An integer of type T (as parsed, or as a writer's unsigned value), nullopt otherwise.
+template <class T>
+std::optional<T> integer_at(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !(v->is_int64() || v->is_uint64())) return std::nullopt;
+    boost::system::error_code ec;
+    const T n = v->to_number<T>(ec);
+    if (ec) return std::nullopt;
+    return n;
+}
+
+}  // namespace
+
+std::optional<ndjson_line> ndjson_lines::next() {
+    while (std::getline(in_, buffer_)) {
+        ++number_;
+        if (!buffer_.empty() && buffer_.back() == '\r') buffer_.pop_back();
+        if (buffer_.find_first_not_of(" \t") == std::string::npos) continue;
+        ndjson_line line;
+        line.number = number_;
+        line.text = buffer_;
+        boost::system::error_code ec;
+        auto value = json::parse(buffer_, ec);
+        if (ec) line.error = "invalid JSON: " + ec.message();
+        else if (!value.is_object()) line.error = "expected a JSON object";
+        else line.record = std::move(value.get_object());
+        return line;
+    }
+    return std::nullopt;
+}
+
+std::string_view record_type(const json::object& record) {
+    const auto* type = string_at(record, "type");
+    return type ? std::string_view(*type) : std::string_view();
+}
+
+std::optional<target> target_of(const json::object& record) {
+    const auto* t = record.if_contains("target");
+    if (!t || !t->is_object()) return std::nullopt;
+    const auto& o = t->get_object();
+    const auto* host = string_at(o, "host");
+    const auto port = integer_at<std::uint16_t>(o, "port");
+    if (!host || !port) return std::nullopt;
+    target out;
+    out.host = std::string(*host);
+    out.port = *port;
+    if (const auto* sni = string_at(o, "sni")) out.sni = std::string(*sni);
+    if (const auto* starttls = string_at(o, "starttls")) out.starttls = std::string(*starttls);
+    if (const auto* input = string_at(o, "input")) out.input = std::string(*input);
+    out.line_no = integer_at<std::uint64_t>(o, "line").value_or(0);
+    return out;
+}
+
+std::size_t address_count_of(const json::object& record) {
+    const auto n = integer_at<std::size_t>(record, "addresses");
+    return n && *n > 0 ? *n : 1;
+}
+
+std::optional<served_chain> served_chain_of(const json::object& record) {
+    if (record_type(record) != "endpoint") return std::nullopt;
+    if (const auto* error = record.if_contains("error"); error && !error->is_null()) return std::nullopt;
+    const auto* chain = record.if_contains("chain");
+    const auto* address = string_at(record, "address");
+    auto tgt = target_of(record);
+    if (!chain || !chain->is_array() || !address || !tgt) return std::nullopt;
+    served_chain out;
+    for (const auto& c : chain->get_array()) {
+        const auto* der = c.is_object() ? string_at(c.get_object(), "der") : nullptr;
+        if (!der) break;
+        auto decoded = x509::base64_decode(*der);
+        if (!decoded) break;
+        out.chain.push_back(std::move(*decoded));
+    }
+    if (out.chain.empty()) return std::nullopt;
+    out.ep.tgt = std::move(*tgt);
+    out.ep.address = std::string(*address);
+    out.ep.address_count = address_count_of(record);
+    return out;
+}
+
+}  // namespace tlsaudit::report

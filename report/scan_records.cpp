@@ -1,0 +1,68 @@
+#include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/scan_records.hpp>
+
+#include <boost/json/array.hpp>
+
+namespace tlsaudit::report {
+namespace {
+
+namespace json = boost::json;
+
+json::value text_or_null(const std::string& text) { return text.empty() ? json::value(nullptr) : json::value(text); }
+
+json::object options_json(const scan_settings& s) {
+    json::array ports;
+    for (auto port : s.ports) ports.emplace_back(port);
+    return json::object{{"ports", std::move(ports)},
+                        {"concurrency", s.concurrency},
+                        {"threads", s.threads},
+                        {"rate", s.rate},
+                        {"retries", s.retries},
+                        {"ipv4_only", s.ipv4_only},
+                        {"ipv6_only", s.ipv6_only},
+                        {"resolver", text_or_null(s.resolver)},
+                        {"dns_timeout_ms", s.dns_timeout.count()},
+                        {"connect_timeout_ms", s.connect_timeout.count()},
+                        {"handshake_timeout_ms", s.handshake_timeout.count()},
+                        {"fail_on", s.fail_on},
+                        {"fail_on_new", s.fail_on_new},
+                        {"baseline", text_or_null(s.baseline)},
+                        {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
+                        {"at", text_or_null(s.at)},
+                        {"expiry_warn_days", s.expiry_warn_days}};
+}
+
+std::string trust_text(const trust_sources& t) {
+    std::string text = t.system ? "system" : "";
+    auto add = [&text](const std::string& part) { text += (text.empty() ? "" : " + ") + part; };
+    for (const auto& f : t.ca_files) add("ca-file " + f);
+    for (const auto& d : t.ca_dirs) add("ca-dir " + d);
+    if (t.lab_roots != 0) add(std::to_string(t.lab_roots) + " lab roots");
+    return text;
+}
+
+}  // namespace
+
+json::object to_json(const scan_start& start) {
+    return json::object{{"schema_version", ndjson_schema_version},
+                        {"type", "scan-start"},
+                        {"tool", "tlsaudit"},
+                        {"version", start.tool_version},
+                        {"started_at", iso8601(start.started_at)},
+                        {"input", valid_utf8(start.input)},
+                        {"trust_store", valid_utf8(trust_text(start.trust))},
+                        {"options", options_json(start.settings)}};
+}
+
+json::object to_json(const scan_end& end) {
+    return json::object{{"schema_version", ndjson_schema_version},
+                        {"type", "scan-end"},
+                        {"finished_at", iso8601(end.finished_at)},
+                        {"targets", end.targets},
+                        {"endpoints", end.endpoints},
+                        {"input_errors", end.input_errors},
+                        {"complete", end.complete},
+                        {"resumed_targets", end.resumed_targets}};
+}
+
+}  // namespace tlsaudit::report

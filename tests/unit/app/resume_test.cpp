@@ -1,0 +1,115 @@
+// --resume planning (scanner/app/resume.hpp): which targets an interrupted stream holds
+// complete, what the rewrite keeps and drops, and what the resumed run feeds back to the
+// deployment check. Records are made by report's own writer (to_json), as a scan
+// writes them.
+
+#include "test_support.hpp"
+
+#include "exit_codes.hpp"
+#include "resume.hpp"
+
+#include <tlsaudit/report/json_records.hpp>
+
+#include <boost/json/serialize.hpp>
+
+namespace tlsaudit::app::testing {
+namespace {
+
+std::string endpoint_record(const std::string& host, const std::string& address, std::size_t addresses,
+                            bool served = true) {
+    endpoint_result r;
+    r.ep.tgt.host = host;
+    r.ep.tgt.port = 443;
+    r.ep.tgt.sni = host;
+    r.ep.tgt.input = host;
+    r.ep.tgt.line_no = 1;
+    r.ep.address = address;
+    r.ep.address_count = addresses;
+    if (served) {
+        r.cap.chain = {bytes{0x30, static_cast<unsigned char>(address.back())}};
+        r.certs.resize(1);
+    } else {
+        r.cap.error = scan_error{"connect", "refused", "refused"};
+    }
+    return boost::json::serialize(report::to_json(r));
+}
+
+std::string scan_start(const std::string& input) {
+    return R"({"schema_version":1,"type":"scan-start","tool":"tlsaudit","input":")" + input + R"("})";
+}
+
+class resume : public scratch_dir {};
+
+TEST_F(resume, keeps_complete_targets_and_the_first_scan_start) {
+    const auto a1 = endpoint_record("a.test", "127.0.0.1", 2);
+    const auto a2 = endpoint_record("a.test", "127.0.0.2", 2, false);
+    const auto b1 = endpoint_record("b.test", "127.0.0.3", 2);  // its second address never came
+    const auto c1 = endpoint_record("c.test", "127.0.0.4", 1);
+    const auto file = write("scan.ndjson",
+                            scan_start("targets.txt") + "\n" + a1 + "\n" + b1 + "\n" +
+                                R"({"schema_version":1,"type":"input-error","line":3,"input":"x:0","error":"bad port"})" +
+                                "\n\n" + a2 + "\r\n" + c1 + "\n" + scan_start("other.txt") + "\n" +
+                                R"({"schema_version":1,"type":"scan-end","complete":false})" + "\n" +
+                                R"({"schema_version":1,"type":"name","target":{"host":"a.test","port":443}})" + "\n" +
+                                R"({"schema_version":1,"type":"endpoint","target":{"host":"d.te)");
+    const auto state = prepare_resume(file);
+    EXPECT_EQ(state.file, file);
+    EXPECT_EQ(state.done, (std::unordered_set<std::string>{"a.test|443|a.test|", "c.test|443|c.test|"}));
+    EXPECT_EQ(state.kept_endpoints, 3u);
+    EXPECT_EQ(state.dropped_records, 5u) << "b's endpoint, input-error, second scan-start, scan-end, name";
+    EXPECT_EQ(state.damaged_lines, 1u);
+    EXPECT_TRUE(state.has_scan_start);
+    EXPECT_EQ(state.recorded_input, "targets.txt");
+    EXPECT_EQ(read(file), scan_start("targets.txt") + "\n" + a1 + "\n" + a2 + "\n" + c1 + "\n");
+}
+
+TEST_F(resume, records_of_older_writers_count_as_one_address_each) {
+    auto record = endpoint_record("a.test", "127.0.0.1", 1);
+    record.erase(record.find(R"("addresses":1,)"), std::string(R"("addresses":1,)").size());
+    ASSERT_EQ(record.find("addresses"), std::string::npos);
+    const auto state = prepare_resume(write("scan.ndjson", record + "\n"));
+    EXPECT_EQ(state.done.size(), 1u);
+    EXPECT_FALSE(state.has_scan_start);
+}
+
+TEST_F(resume, the_kept_endpoints_that_served_a_chain_are_fed_back) {
+    const auto file = write("scan.ndjson", endpoint_record("a.test", "127.0.0.1", 2) + "\n" +
+                                               endpoint_record("a.test", "127.0.0.2", 2, false) + "\n");
+    const auto state = prepare_resume(file);
+    std::vector<std::pair<endpoint, std::vector<bytes>>> fed;
+    for_each_kept_endpoint(state.file,
+                           [&fed](endpoint&& ep, std::vector<bytes>&& chain) { fed.emplace_back(std::move(ep), chain); });
+    ASSERT_EQ(fed.size(), 1u) << "the failed endpoint served nothing";
+    EXPECT_EQ(fed[0].first.tgt.key(), "a.test|443|a.test|");
+    EXPECT_EQ(fed[0].first.address, "127.0.0.1");
+    EXPECT_EQ(fed[0].first.address_count, 2u);
+    EXPECT_EQ(fed[0].second, (std::vector<bytes>{bytes{0x30, '1'}}));
+}
+
+TEST_F(resume, unusable_files_are_configuration_errors) {
+    const auto missing = (dir_ / "none.ndjson").string();
+    try {
+        prepare_resume(missing);
+        FAIL() << "accepted";
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()), "--resume: cannot read " + missing + ": No such file or directory");
+    }
+    const auto garbage = write("garbage.ndjson", "not json\n{\"cut\n");
+    try {
+        prepare_resume(garbage);
+        FAIL() << "accepted";
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()), "--resume: " + garbage + " holds no tlsaudit record");
+    }
+    EXPECT_EQ(read(garbage), "not json\n{\"cut\n") << "left as it was";
+}
+
+TEST_F(resume, an_empty_file_resumes_nothing) {
+    const auto state = prepare_resume(write("scan.ndjson", ""));
+    EXPECT_TRUE(state.done.empty());
+    EXPECT_EQ(state.dropped_records, 0u);
+    EXPECT_EQ(read(state.file), "");
+}
+
+}  // namespace
+}  // namespace tlsaudit::app::testing

@@ -1,0 +1,113 @@
+// The records that open and close a scan (report/scan_records.hpp): their exact text,
+// and that the reader takes the report's metadata from them.
+
+#include "report_fixture.hpp"
+
+#include <tlsaudit/report/scan_records.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <gtest/gtest.h>
+
+namespace tlsaudit::report {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::read_text;
+
+time_point at(std::chrono::sys_days day, std::chrono::seconds time) { return day + time; }
+
+scan_start sample_start() {
+    scan_start s;
+    s.tool_version = "1.2.3";
+    s.started_at = at(std::chrono::year{2026} / 11 / 24, 4h);
+    s.input = "targets.txt";
+    s.trust.ca_files = {"corp.pem"};
+    s.trust.ca_dirs = {"/etc/corp-ca"};
+    s.trust.lab_roots = 2;
+    auto& o = s.settings;
+    o.ports = {443, 8443};
+    o.concurrency = 200;
+    o.threads = 4;
+    o.rate = 2.5;
+    o.retries = 1;
+    o.ipv4_only = true;
+    o.dns_timeout = 5000ms;
+    o.connect_timeout = 2500ms;
+    o.handshake_timeout = 10000ms;
+    o.fail_on = "high";
+    o.baseline = "last.json";
+    o.expiry_warn_days = 30;
+    return s;
+}
+
+TEST(scan_records, scan_start_text) {
+    EXPECT_EQ(boost::json::serialize(to_json(sample_start())),
+              R"({"schema_version":1,"type":"scan-start","tool":"tlsaudit","version":"1.2.3",)"
+              R"("started_at":"2026-11-24T04:00:00Z","input":"targets.txt",)"
+              R"("trust_store":"system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots",)"
+              R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
+              R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
+              R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"fail_on":"high","fail_on_new":false,)"
+              R"("baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30}})");
+}
+
+TEST(scan_records, scan_start_optional_settings_and_trust) {
+    auto s = sample_start();
+    s.trust = trust_sources{false, {}, {"/ca"}, 0};
+    s.settings.resolver = "127.0.0.1:5353";
+    s.settings.rules = "rules.json";
+    s.settings.at = "2021-01-20";
+    s.settings.baseline.clear();
+    const auto record = to_json(s);
+    EXPECT_EQ(record.at("trust_store").as_string(), "ca-dir /ca");
+    const auto& o = record.at("options").as_object();
+    EXPECT_EQ(o.at("resolver").as_string(), "127.0.0.1:5353");
+    EXPECT_EQ(o.at("rules").as_string(), "rules.json");
+    EXPECT_EQ(o.at("at").as_string(), "2021-01-20");
+    EXPECT_TRUE(o.at("baseline").is_null());
+}
+
+TEST(scan_records, scan_start_text_from_the_command_line_is_valid_utf8) {
+    auto s = sample_start();
+    s.input = "targets-\xff.txt";
+    s.trust.ca_files = {"bad-\xc3.pem"};
+    const auto record = to_json(s);
+    EXPECT_EQ(record.at("input").as_string(), "targets-\xEF\xBF\xBD.txt");
+    EXPECT_NE(std::string(record.at("trust_store").as_string()).find("bad-\xEF\xBF\xBD.pem"), std::string::npos);
+}
+
+TEST(scan_records, scan_end_text) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    e.targets = 10;
+    e.endpoints = 12;
+    e.input_errors = 1;
+    e.complete = false;
+    e.resumed_targets = 3;
+    EXPECT_EQ(boost::json::serialize(to_json(e)),
+              R"({"schema_version":1,"type":"scan-end","finished_at":"2026-11-24T04:01:00Z","targets":10,)"
+              R"("endpoints":12,"input_errors":1,"complete":false,"resumed_targets":3})");
+}
+
+TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    const auto text = boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n";
+    const auto data = read_text(text);
+    EXPECT_EQ(data.meta.tool_version, "1.2.3");
+    EXPECT_EQ(data.meta.started_at, "2026-11-24T04:00:00Z");
+    EXPECT_EQ(data.meta.finished_at, "2026-11-24T04:01:00Z");
+    EXPECT_EQ(data.meta.input, "targets.txt");
+    EXPECT_EQ(data.meta.trust_store, "system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots");
+    EXPECT_EQ(data.meta.options.at("concurrency").to_number<int>(), 200);
+    EXPECT_TRUE(data.meta.complete());
+
+    e.complete = false;
+    EXPECT_FALSE(read_text(boost::json::serialize(to_json(sample_start())) + "\n" +
+                           boost::json::serialize(to_json(e)) + "\n")
+                     .meta.complete());
+}
+
+}  // namespace
+}  // namespace tlsaudit::report
