@@ -1,5 +1,5 @@
 #include <tlsaudit/report/ndjson_reader.hpp>
-#include <tlsaudit/x509.hpp>
+#include "ossl/encoding.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -74,18 +74,18 @@ std::size_t address_count_of(const json::object& record) {
     return n && *n > 0 ? *n : 1;
 }
 
-std::optional<served_chain> served_chain_of(const json::object& record) {
+std::optional<recorded_chain> served_chain_of(const json::object& record) {
     if (record_type(record) != "endpoint") return std::nullopt;
     if (const auto* error = record.if_contains("error"); error && !error->is_null()) return std::nullopt;
     const auto* chain = record.if_contains("chain");
     const auto* address = string_at(record, "address");
     auto tgt = target_of(record);
     if (!chain || !chain->is_array() || !address || !tgt) return std::nullopt;
-    served_chain out;
+    recorded_chain out;
     for (const auto& c : chain->get_array()) {
         const auto* der = c.is_object() ? string_at(c.get_object(), "der") : nullptr;
         if (!der) break;
-        auto decoded = x509::base64_decode(*der);
+        auto decoded = ossl::base64_decode(*der);
         if (!decoded) break;
         out.chain.push_back(std::move(*decoded));
     }

@@ -77,13 +77,13 @@ std::size_t address_count_of(const boost::json::object& record);
 // An endpoint record that served a chain, read back: the endpoint (target, address,
 // address count) and the served chain's DER, leaf first, up to the first certificate
 // whose "der" does not decode.
-struct served_chain {
+struct recorded_chain {
     endpoint ep;
     std::vector<bytes> chain;
 };
 
 // nullopt for other record types, failed endpoints, and records without a target, an
 // address or a first certificate that decodes.
-std::optional<served_chain> served_chain_of(const boost::json::object& record);
+std::optional<recorded_chain> served_chain_of(const boost::json::object& record);
 
 }  // namespace tlsaudit::report
