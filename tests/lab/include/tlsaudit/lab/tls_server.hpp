@@ -62,6 +62,14 @@ struct server_config {
     // Required (with leaf_key) for behaviour::tls, ignored otherwise.
     std::vector<bytes> chain{};
     key leaf_key{};  // must match chain.front()
+    // Further certificates, each with its own chain and key of another key type (an RSA and
+    // an ECDSA certificate on one server, as nginx's two ssl_certificate lines): OpenSSL
+    // serves the one whose key type the client's signature algorithms and suites accept.
+    struct extra_chain {
+        std::vector<bytes> chain{};
+        key leaf_key{};
+    };
+    std::vector<extra_chain> extra_chains{};
     int min_version = TLS1_VERSION;
     int max_version = TLS1_3_VERSION;
     // Sent (TLS 1.2 CertificateStatus or TLS 1.3 Certificate extension) when the client
