@@ -32,7 +32,7 @@ scan_error socket_error(const boost::system::error_code& ec) {
 
 // Sends what the client has to send, then reads until it is done, failed or gives up.
 // Returns a socket error, if one ended the exchange.
-asio::awaitable<std::optional<scan_error>> exchange(capture::client& client, asio::ip::tcp::socket& socket) {
+asio::awaitable<std::optional<scan_error>> exchange(capture_engine::client& client, asio::ip::tcp::socket& socket) {
     // One read buffer per connection, in the coroutine frame: the client copies what it
     // keeps, so a server's flight is never held twice.
     std::array<unsigned char, 8192> buffer;
@@ -42,10 +42,10 @@ asio::awaitable<std::optional<scan_error>> exchange(capture::client& client, asi
             if (ec) co_return socket_error(ec);
             client.consumed_output(n);
         }
-        if (client.current() != capture::status::want_io) co_return std::nullopt;
+        if (client.current() != capture_engine::status::want_io) co_return std::nullopt;
         auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
         if (ec == asio::error::eof) {
-            if (client.receive_eof() == capture::status::want_io) co_return socket_error(ec);
+            if (client.receive_eof() == capture_engine::status::want_io) co_return socket_error(ec);
             continue;  // the client may still have something to send
         }
         if (ec) co_return socket_error(ec);
@@ -59,16 +59,16 @@ asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio:
                                                 const std::string& sni, bool verify_handshake,
                                                 std::chrono::milliseconds timeout) {
     probe_result out;
-    capture::options options;
+    capture_engine::options options;
     options.sni = sni;
     options.verify_handshake = verify_handshake;
-    capture::client client(probe.hello, options);
+    capture_engine::client client(probe.hello, options);
 
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(timeout);
     auto outcome = co_await (exchange(client, socket) || timer.async_wait(use_tuple));
 
-    const capture::flight& flight = client.result();
+    const capture_engine::flight& flight = client.result();
     out.served.chain = flight.chain;
     out.served.stapled_ocsp = flight.stapled_ocsp;
     out.served.protocol = flight.protocol;
@@ -79,13 +79,18 @@ asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio:
         out.error = timeout_error("handshake", timeout);
     } else if (auto& failed = std::get<0>(outcome); failed) {
         out.error = std::move(*failed);
-    } else if (state == capture::status::failed) {
+    } else if (state == capture_engine::status::failed) {
         out.error = client.error().value_or(scan_error{"handshake", error_codes::protocol_error, "capture failed"});
-    } else if (state == capture::status::fallback) {
+    } else if (state == capture_engine::status::fallback) {
         out.fallback = client.fallback_reason();
     }
+    // libssl decodes each certificate as it arrives and fails the handshake on one that is
+    // not DER; the capture engine only carries the bytes, so the same verdict is made here.
+    if (!out.served.chain.empty() && out.fallback.empty()) {
+        if (auto bad = invalid_certificate_error(out.served.chain, out.error.has_value())) out.error = std::move(bad);
+    }
     boost::system::error_code ignored;
-    if (state == capture::status::done) {
+    if (state == capture_engine::status::done) {
         // The flight is read and the closing alert is out: reset instead of a FIN
         // handshake, so the scanner keeps no TIME_WAIT socket per endpoint.
         socket.set_option(asio::socket_base::linger(true, 0), ignored);

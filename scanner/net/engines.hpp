@@ -26,7 +26,7 @@ struct probe_result {
 // libssl handshake for `probe` on `socket`. Throws std::runtime_error only when OpenSSL
 // cannot make an SSL object (environment).
 asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, capture::probe probe,
+                                                const std::string& sni, capture_engine::probe probe,
                                                 std::chrono::milliseconds timeout);
 
 // The capture engine for `probe` on `socket`. When the result's `fallback` is set the

@@ -63,7 +63,7 @@ std::vector<bytes> peer_chain(SSL* ssl) {
 }  // namespace
 
 asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, capture::probe probe,
+                                                const std::string& sni, capture_engine::probe probe,
                                                 std::chrono::milliseconds timeout) {
     probe_result out;
     const std::unique_ptr<SSL, decltype(&SSL_free)> owned(SSL_new(ctx.native_handle()), &SSL_free);

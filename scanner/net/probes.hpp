@@ -16,9 +16,9 @@
 namespace tlsaudit::net::detail {
 
 struct probe_client {
-    capture::probe kind;
+    capture_engine::probe kind;
     std::string name;                 // as in reports: "modern", "rsa", ...
-    capture::hello_template hello;    // the capture engine's ClientHello for this probe
+    capture_engine::hello_template hello;    // the capture engine's ClientHello for this probe
 };
 
 struct client_set {
@@ -36,6 +36,6 @@ std::vector<probe_client> make_probe_clients(const std::vector<std::string>& nam
 // Makes the openssl engine send what probe `kind` sends, as far as libssl allows:
 // versions, signature algorithms and cipher suites (the extensions are libssl's own).
 // Returns false when OpenSSL refuses a setting.
-bool apply_probe(SSL* ssl, capture::probe kind);
+bool apply_probe(SSL* ssl, capture_engine::probe kind);
 
 }  // namespace tlsaudit::net::detail

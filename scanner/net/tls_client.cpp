@@ -106,7 +106,7 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
         result.error = std::move(c.error);
         co_return result;
     }
-    const std::string sni = probe.kind == capture::probe::no_sni ? std::string() : t.sni;
+    const std::string sni = probe.kind == capture_engine::probe::no_sni ? std::string() : t.sni;
     const auto started = clock::now();
     std::string fallback;
     engine = "openssl";

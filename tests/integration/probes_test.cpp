@@ -127,20 +127,20 @@ TEST(probe_list, parses_names_and_all_and_refuses_unknown_ones) {
     EXPECT_THROW(net::parse_probe_list(","), std::invalid_argument);
 }
 
-// What both engines must agree on, byte for byte.
+// What both engines must agree on, byte for byte. Not the cipher suite: the server takes
+// the first suite of the client's list it supports, and the capture engine lists
+// AES-128-GCM first, as browsers do, where libssl lists AES-256-GCM first.
 void expect_same_capture(const capture& a, const capture& b, const std::string& what) {
     EXPECT_EQ(a.error.has_value(), b.error.has_value()) << what;
     if (a.error && b.error) EXPECT_EQ(a.error->code, b.error->code) << what << ": " << a.error->detail << " / " << b.error->detail;
     EXPECT_EQ(a.chain, b.chain) << what;
     EXPECT_EQ(a.stapled_ocsp, b.stapled_ocsp) << what;
     EXPECT_EQ(a.protocol, b.protocol) << what;
-    EXPECT_EQ(a.cipher, b.cipher) << what;
     EXPECT_EQ(a.alpn, b.alpn) << what;
     ASSERT_EQ(a.other_chains.size(), b.other_chains.size()) << what;
     for (std::size_t i = 0; i < a.other_chains.size(); ++i) {
         EXPECT_EQ(a.other_chains[i].chain, b.other_chains[i].chain) << what;
         EXPECT_EQ(a.other_chains[i].protocol, b.other_chains[i].protocol) << what;
-        EXPECT_EQ(a.other_chains[i].cipher, b.other_chains[i].cipher) << what;
     }
 }
 
@@ -185,6 +185,10 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         ASSERT_EQ(a->ep.tgt.sni, name + ".lab.test");
         ASSERT_EQ(b->ep.tgt.sni, name + ".lab.test");
         expect_same_capture(a->cap, b->cap, name);
+        if (name == "chacha" || name == "aes256") {  // a server with one suite: both engines name it alike
+            EXPECT_EQ(a->cap.cipher, b->cap.cipher) << name;
+            EXPECT_EQ(a->cap.cipher, name == "chacha" ? "TLS_CHACHA20_POLY1305_SHA256" : "TLS_AES_256_GCM_SHA384");
+        }
         if (!a->cap.probes.empty()) {
             EXPECT_EQ(a->cap.probes[0].engine, "capture") << name << ": fell back (" << a->cap.probes[0].fallback << ")";
         }
