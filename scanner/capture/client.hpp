@@ -120,8 +120,8 @@ public:
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
-    // Bytes to send now: the ClientHello; after a HelloRetryRequest a ChangeCipherSpec and
-    // the second ClientHello; once done, the closing alerts (a user_canceled warning, then
+    // Bytes to send now: the ClientHello; after a HelloRetryRequest the second ClientHello
+    // (no ChangeCipherSpec: OpenSSL's stateless servers refuse one there); once done, the closing alerts (a user_canceled warning, then
     // close_notify, in plaintext: the client holds no write keys, and both versions'
     // servers read plaintext alerts at this point). Empty when there is nothing to send.
     // The span is valid until the next call of a non-const member.
