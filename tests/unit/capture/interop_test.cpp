@@ -4,17 +4,11 @@
 
 #include "capture/client.hpp"
 #include "loopback.hpp"
+#include "server_setup.hpp"
 
-#include <tlsaudit/lab/key.hpp>
-#include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/revocation_data.hpp>
 
-#include <openssl/evp.h>
-
 #include <gtest/gtest.h>
-
-#include <fstream>
-#include <unistd.h>
 
 namespace tlsaudit::capture_engine {
 namespace {
@@ -22,86 +16,13 @@ namespace {
 namespace fs = std::filesystem;
 using testing::drive;
 using testing::drive_result;
+using testing::gnutls_serv;
+using testing::make_ed25519_pki;
+using testing::make_pki;
+using testing::s_server;
 using testing::server_process;
-
-// A temporary directory for one test's files, removed afterwards.
-class scratch_dir {
-public:
-    scratch_dir() {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = fs::temp_directory_path() /
-                ("tlsaudit-capture-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~scratch_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    scratch_dir(const scratch_dir&) = delete;
-    scratch_dir& operator=(const scratch_dir&) = delete;
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
-
-void write_file(const fs::path& p, std::string_view text) {
-    std::ofstream out(p, std::ios::binary);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-}
-
-// A chain and key in PEM files, as a server is configured with them.
-struct identity {
-    std::string leaf, key, chain, fullchain;  // file paths
-    std::vector<bytes> served;                // what the server must send, leaf first
-    lab::credential issuer;                   // signs the leaf's OCSP responses
-};
-
-identity write_identity(const fs::path& dir, const std::string& name, const lab::hierarchy& h) {
-    identity id;
-    id.leaf = (dir / (name + "-leaf.pem")).string();
-    id.key = (dir / (name + "-key.pem")).string();
-    id.chain = (dir / (name + "-chain.pem")).string();
-    id.fullchain = (dir / (name + "-fullchain.pem")).string();
-    std::string chain_pem;
-    for (auto it = h.intermediates.rbegin(); it != h.intermediates.rend(); ++it) chain_pem += it->pem();
-    write_file(id.leaf, h.leaf.pem());
-    write_file(id.key, h.leaf.k.to_pem());
-    write_file(id.chain, chain_pem);
-    write_file(id.fullchain, h.leaf.pem() + chain_pem);
-    id.served = h.served_chain();
-    id.issuer = h.intermediates.empty() ? h.root : h.intermediates.back();
-    return id;
-}
-
-lab::hierarchy make_pki(lab::key_kind kind, std::size_t key_index = 0, int intermediates = 1,
-                        std::string name = "tlsaudit capture") {
-    return lab::make_hierarchy({.kind = kind, .intermediates = intermediates, .leaf_dns_names = {"localhost"},
-                                .name = std::move(name), .key_index = key_index});
-}
-
-// An Ed25519 leaf under an EC intermediate.
-lab::hierarchy make_ed25519_pki() {
-    auto h = make_pki(lab::key_kind::ec_p256, 40);
-    lab::key ed(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
-    h.leaf = lab::issue(h.intermediates.back(), lab::leaf_spec("localhost"), ed);
-    return h;
-}
-
-std::vector<std::string> s_server(const identity& id, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"openssl", "s_server", "-accept", "127.0.0.1:{port}", "-cert", id.leaf,
-                                  "-key", id.key, "-cert_chain", id.chain};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-}
-
-std::vector<std::string> gnutls_serv(const identity& id, const std::string& priority, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"gnutls-serv", "-p", "{port}", "--x509certfile", id.fullchain,
-                                  "--x509keyfile", id.key, "-a", "--priority", priority};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-}
+using testing::write_file;
+using testing::write_identity;
 
 const hello_template& hello(probe p) {
     static const std::array<hello_template, 5> templates{
@@ -124,7 +45,7 @@ drive_result capture_from(const std::vector<std::string>& server_args, const fs:
 
 class capture_interop : public ::testing::Test {
 protected:
-    scratch_dir dir_;
+    testing::scratch_dir dir_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
 };
 
 TEST_F(capture_interop, openssl_tls13_and_tls12_rsa_2048) {
@@ -221,7 +142,7 @@ TEST_F(capture_interop, openssl_stapled_ocsp_in_both_versions) {
     const auto id = write_identity(dir_.path(), "ec", pki);
     const bytes ocsp = lab::make_ocsp_response_for(id.issuer, pki.leaf.der, {});
     const auto ocsp_file = (dir_.path() / "ocsp.der").string();
-    write_file(ocsp_file, std::string(ocsp.begin(), ocsp.end()));
+    write_file(ocsp_file, ocsp);
     const auto r13 = capture_from(s_server(id, {"-status_file", ocsp_file}), dir_.path());
     EXPECT_EQ(r13.f.stapled_ocsp, ocsp);
     EXPECT_EQ(r13.f.protocol, "TLSv1.3");
@@ -259,7 +180,7 @@ TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
     const auto id = write_identity(dir_.path(), "ec", pki);
     const bytes ocsp = lab::make_ocsp_response_for(id.issuer, pki.leaf.der, {});
     const auto ocsp_file = (dir_.path() / "ocsp.der").string();
-    write_file(ocsp_file, std::string(ocsp.begin(), ocsp.end()));
+    write_file(ocsp_file, ocsp);
 
     const auto r13 = capture_from(gnutls_serv(id, "NORMAL", {"--ocsp-response", ocsp_file}), dir_.path(), probe::modern,
                              {.sni = "localhost", .verify_handshake = true});
