@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -59,14 +60,24 @@ bool key_matches(EVP_PKEY* key, const scheme_info& s) {
 }
 
 // The signed content: 64 spaces, the context string, a zero byte, the transcript hash.
-bytes signed_content(std::span<const unsigned char> transcript_hash) {
-    constexpr std::string_view context = "TLS 1.3, server CertificateVerify";
-    bytes content(64, 0x20);
-    content.insert(content.end(), context.begin(), context.end());
-    content.push_back(0);
-    content.insert(content.end(), transcript_hash.begin(), transcript_hash.end());
-    return content;
-}
+class signed_content {
+public:
+    explicit signed_content(std::span<const unsigned char> transcript_hash) noexcept {
+        constexpr std::string_view context = "TLS 1.3, server CertificateVerify";
+        std::fill_n(buf_.begin(), 64, 0x20);
+        std::copy(context.begin(), context.end(), buf_.begin() + 64);
+        size_ = 64 + context.size() + 1;  // the zero byte is already there
+        const auto n = std::min(transcript_hash.size(), buf_.size() - size_);
+        std::copy_n(transcript_hash.begin(), n, buf_.begin() + static_cast<std::ptrdiff_t>(size_));
+        size_ += n;
+    }
+    const unsigned char* data() const noexcept { return buf_.data(); }
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    std::array<unsigned char, 64 + 33 + 1 + 64> buf_{};
+    std::size_t size_ = 0;
+};
 
 }  // namespace
 
@@ -98,7 +109,7 @@ std::optional<scan_error> check_certificate_verify(std::span<const unsigned char
         (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
         throw_openssl("CertificateVerify RSA-PSS set-up");
-    const bytes content = signed_content(transcript_hash);
+    const signed_content content(transcript_hash);
     if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), content.data(), content.size()) != 1) {
         ERR_clear_error();
         return protocol_error(fmt::format(

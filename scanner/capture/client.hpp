@@ -83,7 +83,8 @@ struct options {
     // Host name for server_name; empty: none (IP literals, the no_sni probe). An IP
     // literal given here anyway is not sent; nor is a name longer than 1024 bytes.
     std::string sni;
-    // TLS 1.3: check CertificateVerify's signature over the transcript with the leaf's key.
+    // TLS 1.3: check CertificateVerify's signature over the transcript with the leaf's key
+    // (a TLS 1.2 flight carries no signature before the key exchange: nothing to check).
     bool verify_handshake = false;
 };
 
@@ -115,16 +116,18 @@ public:
     // outlive the client. The shipped path uses the constructor above.
     client(const hello_template& hello, const options& opts, detail::entropy_source& entropy);
     ~client();
+    // A moved-from client may only be destroyed or assigned to.
     client(client&&) noexcept;
     client& operator=(client&&) noexcept;
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
-    // Bytes to send now: the ClientHello; after a HelloRetryRequest a ChangeCipherSpec and
-    // the second ClientHello; once done, the closing alerts (a user_canceled warning, then
+    // Bytes to send now: the ClientHello; after a HelloRetryRequest the second ClientHello
+    // (no ChangeCipherSpec: OpenSSL's stateless servers refuse one there); once done, the closing alerts (a user_canceled warning, then
     // close_notify, in plaintext: the client holds no write keys, and both versions'
     // servers read plaintext alerts at this point). Empty when there is nothing to send.
-    // The span is valid until the next call of a non-const member.
+    // The span is valid until the next call of a non-const member. After failed or
+    // fallback there is nothing worth sending: close the connection.
     std::span<const unsigned char> pending_output() const noexcept;
     // Marks the first n bytes of pending_output() as sent (n <= its size).
     void consumed_output(std::size_t n) noexcept;

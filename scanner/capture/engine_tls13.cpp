@@ -59,9 +59,9 @@ void engine::on_hello_retry(const server_hello& sh, const handshake_message& m) 
     transcript_.start_with_message_hash(suite->md, client_hello_);
     transcript_.add(m.whole);
     if (wanted != 0) share_ = key_share::generate(wanted, entropy_);
-    // Middlebox compatibility (RFC 8446 D.4): a ChangeCipherSpec before the second hello.
-    constexpr std::array<unsigned char, 6> change_cipher_spec{content_type::change_cipher_spec, 3, 3, 0, 1, 1};
-    out_.insert(out_.end(), change_cipher_spec.begin(), change_cipher_spec.end());
+    // No middlebox ChangeCipherSpec before the second hello: RFC 8446 D.4 also allows it
+    // before the client's second flight, which never comes, and OpenSSL's stateless
+    // (cookie) servers fail on one sent here.
     send_client_hello(sh.cookie);
 }
 

@@ -1,6 +1,7 @@
 #include "handshake_reassembler.hpp"
 
 #include "tls_constants.hpp"
+#include "wire.hpp"
 
 #include <algorithm>
 
@@ -33,21 +34,15 @@ handshake_reassembler::result handshake_reassembler::next(handshake_message& out
         }
     }
     if (whole.empty()) {
-        auto take = [&](std::size_t want) {
-            const auto n = std::min(want - partial_.size(), input_.size());
-            partial_.insert(partial_.end(), input_.begin(), input_.begin() + static_cast<std::ptrdiff_t>(n));
-            input_ = input_.subspan(n);
-            return partial_.size() == want;
-        };
         if (partial_.size() < handshake_header_size) {
-            if (!take(handshake_header_size)) return result::need_more;
+            if (!fill_to(partial_, input_, handshake_header_size)) return result::need_more;
             pending_type_ = partial_[0];
             if (body_length(partial_) > max_body_) {
                 too_large_ = true;
                 return result::too_large;
             }
         }
-        if (!take(handshake_header_size + body_length(partial_))) return result::need_more;
+        if (!fill_to(partial_, input_, handshake_header_size + body_length(partial_))) return result::need_more;
         whole = partial_;
         partial_returned_ = true;
     }

@@ -1,6 +1,7 @@
 #include "record_reader.hpp"
 
 #include "tls_constants.hpp"
+#include "wire.hpp"
 
 #include <algorithm>
 
@@ -57,18 +58,12 @@ record_reader::result record_reader::next(record& out) {
     }
     if (whole.empty()) {
         // Assemble in partial_: first the header, then (once it is checked) the payload.
-        auto take = [&](std::size_t want) {
-            const auto n = std::min(want - partial_.size(), input_.size());
-            partial_.insert(partial_.end(), input_.begin(), input_.begin() + static_cast<std::ptrdiff_t>(n));
-            input_ = input_.subspan(n);
-            return partial_.size() == want;
-        };
         const bool header_was_complete = partial_.size() >= record_header_size;
-        if (!take(std::max(partial_.size(), record_header_size)) && !header_was_complete) return result::need_more;
+        if (!fill_to(partial_, input_, record_header_size)) return result::need_more;
         if (!header_was_complete) {
             if (const auto r = check_header(partial_); r != result::record) return r;
         }
-        if (!take(record_header_size + payload_length(partial_))) return result::need_more;
+        if (!fill_to(partial_, input_, record_header_size + payload_length(partial_))) return result::need_more;
         whole = partial_;
         partial_returned_ = true;
     }

@@ -3,6 +3,7 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -64,6 +65,16 @@ inline void put_u24(bytes& out, std::size_t v) {
     out.push_back(static_cast<unsigned char>(v));
 }
 inline void put(bytes& out, std::span<const unsigned char> data) { out.insert(out.end(), data.begin(), data.end()); }
+
+// Moves bytes from the front of `input` to the end of `buffer` until the buffer holds
+// `want` bytes or the input runs out; true when it holds `want`. For units (records,
+// handshake messages) that arrive split across reads.
+inline bool fill_to(bytes& buffer, std::span<const unsigned char>& input, std::size_t want) {
+    const std::size_t n = std::min(want > buffer.size() ? want - buffer.size() : 0, input.size());
+    buffer.insert(buffer.end(), input.begin(), input.begin() + static_cast<std::ptrdiff_t>(n));
+    input = input.subspan(n);
+    return buffer.size() >= want;
+}
 
 // A length prefix written before its content is known: open() reserves it, close()
 // fills in the size of everything appended since.

@@ -103,15 +103,20 @@ TEST(capture_key_schedule, fixed_entropy_repeats_its_ec_keys) {
     ASSERT_TRUE(a.derive(b.public_key()));
 }
 
-// The protected flight opened with the RFC's key: EncryptedExtensions to Finished.
-bytes open_rfc_flight() {
+// The server's handshake key and IV of the RFC.
+detail::record_decrypter rfc_decrypter() {
     detail::traffic_keys keys;
     const auto key = from_hex(rfc::server_handshake_key);
     std::copy(key.begin(), key.end(), keys.key.begin());
     keys.key_size = 16;
     const auto iv = from_hex(rfc::server_handshake_iv);
     std::copy(iv.begin(), iv.end(), keys.iv.begin());
-    detail::record_decrypter decrypter(detail::find_tls13_suite(0x1301)->cipher, keys);
+    return detail::record_decrypter(detail::find_tls13_suite(0x1301)->cipher, keys);
+}
+
+// The protected flight opened with the RFC's key: EncryptedExtensions to Finished.
+bytes open_rfc_flight() {
+    auto decrypter = rfc_decrypter();
     const bytes record = from_hex(rfc::protected_flight);
     bytes plain;
     EXPECT_TRUE(decrypter.open(std::span(record).first(5), std::span(record).subspan(5), plain));
@@ -128,21 +133,15 @@ TEST(capture_key_schedule, rfc8448_protected_flight_opens) {
 }
 
 TEST(capture_key_schedule, tampered_or_replayed_record_does_not_open) {
-    detail::traffic_keys keys;
-    const auto key = from_hex(rfc::server_handshake_key);
-    std::copy(key.begin(), key.end(), keys.key.begin());
-    keys.key_size = 16;
-    const auto iv = from_hex(rfc::server_handshake_iv);
-    std::copy(iv.begin(), iv.end(), keys.iv.begin());
     bytes record = from_hex(rfc::protected_flight);
     bytes plain;
     {
-        detail::record_decrypter d(detail::find_tls13_suite(0x1301)->cipher, keys);
+        auto d = rfc_decrypter();
         record[100] ^= 0x01;
         EXPECT_FALSE(d.open(std::span(record).first(5), std::span(record).subspan(5), plain));
     }
     record[100] ^= 0x01;
-    detail::record_decrypter d(detail::find_tls13_suite(0x1301)->cipher, keys);
+    auto d = rfc_decrypter();
     EXPECT_TRUE(d.open(std::span(record).first(5), std::span(record).subspan(5), plain));
     EXPECT_FALSE(d.open(std::span(record).first(5), std::span(record).subspan(5), plain)) << "sequence 1";
     EXPECT_FALSE(d.open(std::span(record).first(5), std::span(record).first(10), plain)) << "shorter than a tag";

@@ -26,23 +26,32 @@ struct seen_record {
     bool operator==(const seen_record&) const = default;
 };
 
-// Feeds `stream` in the given pieces; returns the records and the last result.
-std::pair<std::vector<seen_record>, record_reader::result> read_records(std::span<const unsigned char> stream,
-                                                                        std::vector<std::size_t> cuts) {
-    record_reader reader;
-    std::vector<seen_record> out;
-    record_reader::result last = record_reader::result::need_more;
+// Feeds `stream` to `reader` in pieces ending at `cuts`, keeping what `keep` makes of
+// each unit (record or message) next() hands out as `ready`; returns them and the last result.
+template <typename Reader, typename Unit, typename Seen, typename Result>
+std::pair<std::vector<Seen>, Result> read_in_pieces(Reader& reader, std::span<const unsigned char> stream,
+                                                    std::vector<std::size_t> cuts, Seen (*keep)(const Unit&),
+                                                    Result ready) {
+    std::vector<Seen> out;
+    Result last = Result::need_more;
     std::size_t at = 0;
     cuts.push_back(stream.size());
     for (const auto cut : cuts) {
         reader.feed(stream.subspan(at, cut - at));
         at = cut;
-        detail::record r;
-        while ((last = reader.next(r)) == record_reader::result::record)
-            out.push_back({r.type, r.version, bytes(r.payload.begin(), r.payload.end())});
-        if (last != record_reader::result::need_more) break;
+        Unit unit;
+        while ((last = reader.next(unit)) == ready) out.push_back(keep(unit));
+        if (last != Result::need_more) break;
     }
     return {out, last};
+}
+
+seen_record keep_record(const detail::record& r) { return {r.type, r.version, bytes(r.payload.begin(), r.payload.end())}; }
+
+std::pair<std::vector<seen_record>, record_reader::result> read_records(std::span<const unsigned char> stream,
+                                                                        std::vector<std::size_t> cuts) {
+    record_reader reader;
+    return read_in_pieces(reader, stream, std::move(cuts), &keep_record, record_reader::result::record);
 }
 
 const bytes three_records = concat({record(22, from_hex("0102030405")), record(20, from_hex("01")),
@@ -136,24 +145,15 @@ struct seen_message {
     bool operator==(const seen_message&) const = default;
 };
 
+seen_message keep_message(const handshake_message& m) {
+    EXPECT_EQ(m.whole.size(), m.body.size() + 4);
+    return {m.type, bytes(m.body.begin(), m.body.end())};
+}
+
 std::pair<std::vector<seen_message>, handshake_reassembler::result> reassemble(
     std::span<const unsigned char> stream, std::vector<std::size_t> cuts, std::size_t limit = 1 << 20) {
     handshake_reassembler r(limit);
-    std::vector<seen_message> out;
-    handshake_reassembler::result last = handshake_reassembler::result::need_more;
-    std::size_t at = 0;
-    cuts.push_back(stream.size());
-    for (const auto cut : cuts) {
-        r.feed(stream.subspan(at, cut - at));
-        at = cut;
-        handshake_message m;
-        while ((last = r.next(m)) == handshake_reassembler::result::message) {
-            EXPECT_EQ(m.whole.size(), m.body.size() + 4);
-            out.push_back({m.type, bytes(m.body.begin(), m.body.end())});
-        }
-        if (last != handshake_reassembler::result::need_more) break;
-    }
-    return {out, last};
+    return read_in_pieces(r, stream, std::move(cuts), &keep_message, handshake_reassembler::result::message);
 }
 
 const bytes three_messages = concat({handshake(2, bytes(70, 2)), handshake(11, bytes(900, 11)), handshake(14, {})});
