@@ -36,7 +36,7 @@ namespace tlsaudit::capture_engine {
 // 32-byte legacy_session_id, the renegotiation SCSV, and a padding extension whenever the
 // hello would otherwise be 251-511 bytes long (some servers hang on 256-511). It never
 // offers compress_certificate, pre_shared_key, early_data or a group it cannot compute.
-//  modern: TLS 1.3 and 1.2 (supported_versions 0304, 0303; key_share x25519);
+//  modern: TLS 1.3 to 1.0 (supported_versions 0304, 0303, 0302, 0301; key_share x25519);
 //          signature_algorithms in a browser's order, ECDSA and RSA first, then Ed25519,
 //          Ed448, RSA-PSS with PSS keys, SHA-1 last; TLS 1.3 suites 1301, 1302, 1303, then
 //          TLS 1.2 ECDHE-ECDSA and ECDHE-RSA with AES-GCM, ChaCha20 and AES-CBC, then RSA key

@@ -68,7 +68,9 @@ constexpr std::array<std::uint16_t, 10> rsa_sigalgs{
 };
 constexpr std::array<std::uint16_t, 4> ecdsa_sigalgs{0x0403, 0x0503, 0x0603, 0x0203};
 
-constexpr std::array<std::uint16_t, 2> versions13{0x0304, 0x0303};
+// The modern probe also lists TLS 1.1 and 1.0: old servers answer it with their chain, as
+// they answer libssl (their flights are plaintext like TLS 1.2's).
+constexpr std::array<std::uint16_t, 4> versions13{0x0304, 0x0303, 0x0302, 0x0301};
 constexpr std::array<std::uint16_t, 3> versions12{0x0303, 0x0302, 0x0301};
 
 constexpr std::array<std::uint16_t, 4> groups{0x001d, 0x0017, 0x0018, 0x0019};

@@ -127,7 +127,7 @@ TEST(capture_client_hello, offers_what_the_table_says_and_nothing_forbidden) {
         const bool tls13 = p == probe::modern || p == probe::no_sni;
         EXPECT_EQ(h.find(0x0033) != nullptr, tls13) << probe_name(p);
         EXPECT_EQ(h.find(0x002d) != nullptr, tls13);
-        EXPECT_EQ(*h.find(0x002b), tls13 ? testing::from_hex("04 0304 0303") : testing::from_hex("06 0303 0302 0301"));
+        EXPECT_EQ(*h.find(0x002b), tls13 ? testing::from_hex("08 0304 0303 0302 0301") : testing::from_hex("06 0303 0302 0301"));
         if (tls13) {
             const bytes& ks = *h.find(0x0033);
             ASSERT_EQ(ks.size(), 2u + 4 + 32);
