@@ -88,9 +88,18 @@ record() {  # NAME SUCCESSES
   rss[$name]=$m
 }
 
-measure tlsaudit "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" \
-  --handshake-timeout 30 --fail-on none --ndjson "$work/tlsaudit.ndjson"
-record tlsaudit "$(grep -c '"error":null' "$work/tlsaudit.ndjson" || true)"  # a chain captured (audit findings aside)
+# tlsaudit three ways: the capture engine with one (modern) probe, as the peers make one
+# handshake; the default probes (modern + the RSA-only TLS 1.2 probe); libssl (--tls-engine
+# openssl) with one probe. "handshakes ok" counts endpoints with a chain captured.
+variants=(tlsaudit tlsaudit-default tlsaudit-openssl)
+declare -A variant_args=([tlsaudit]="--probes modern" [tlsaudit-default]=""
+                         [tlsaudit-openssl]="--tls-engine openssl --probes modern")
+for v in "${variants[@]}"; do
+  # shellcheck disable=SC2086
+  measure "$v" "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" ${variant_args[$v]} \
+    --handshake-timeout 30 --fail-on none --ndjson "$work/$v.ndjson"
+  record "$v" "$(grep -c '"error":null' "$work/$v.ndjson" || true)"
+done
 
 peers=()
 if [ "$skip_peers" = 0 ]; then
@@ -134,18 +143,22 @@ echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurr
 echo
 echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | peak RSS MiB | tlsaudit is N× faster |"
 echo "|---|---|---|---|---|---|---|"
-for name in tlsaudit "${peers[@]}"; do
+for name in "${variants[@]}" "${peers[@]}"; do
   done_count=${ok[$name]}
   [ "$done_count" -gt 0 ] || done_count=1
   r=$(rate "${ok[$name]}" "${wall[$name]}")
   per=$(echo "1000 * ${cpu[$name]} / $done_count" | bc -l)
-  ratio=$( [ "$name" = tlsaudit ] && echo "-" || echo "scale=1; $ta_rate / $r" | bc -l 2>/dev/null || echo "n/a")
+  ratio=$( [ "$name" = tlsaudit ] && echo "-" || echo "scale=2; $ta_rate / $r" | bc -l 2>/dev/null || echo "n/a")
   echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(echo "${rss[$name]} / 1024" | bc) | $ratio |"
 done
 ta_per=$(echo "1000 * ${cpu[tlsaudit]} / ${ok[tlsaudit]}" | bc -l)
 echo
 echo "Crypto floor (openssl speed): X25519 $x25519_ops op/s, ECDSA P-256 verify $p256_verify/s, RSA-2048 verify $rsa_verify/s"
-echo "=> $(fmt "$floor_ms") ms per handshake; tlsaudit uses $(fmt "$ta_per") ms = $(printf '%.2f' "$(echo "$ta_per / $floor_ms" | bc -l)")× the floor."
+echo "=> $(fmt "$floor_ms") ms per handshake; tlsaudit (capture engine, --probes modern) uses $(fmt "$ta_per") ms = $(printf '%.2f' "$(echo "$ta_per / $floor_ms" | bc -l)")× the floor."
+ssl_per=$(echo "1000 * ${cpu[tlsaudit-openssl]} / ${ok[tlsaudit-openssl]}" | bc -l)
+echo "   the openssl engine uses $(fmt "$ssl_per") ms = $(printf '%.2f' "$(echo "$ssl_per / $floor_ms" | bc -l)")× the floor."
+rsa_extra=$(echo "1000 * (${cpu[tlsaudit-default]} - ${cpu[tlsaudit]}) / $n" | bc -l)
+echo "   the RSA-only probe (default --probes modern,rsa) adds $(fmt "$rsa_extra") ms of CPU per endpoint."
 
 if [ "$memory" = 1 ]; then
   echo

@@ -81,7 +81,62 @@ json::array findings_json(const std::vector<finding>& findings) {
         o["message"] = str(f.message);
         o["remediation"] = str(f.remediation);
         o["rule"] = f.rule.empty() ? json::value(nullptr) : json::value(str(f.rule));
+        o["chain"] = f.chain;
         out.emplace_back(std::move(o));
+    }
+    return out;
+}
+
+json::value tls_json(const capture& cap) {
+    if (cap.protocol.empty()) return nullptr;
+    return json::object{{"protocol", str(cap.protocol)},
+                        {"cipher", str(cap.cipher)},
+                        {"alpn", cap.alpn.empty() ? json::value(nullptr) : json::value(str(cap.alpn))}};
+}
+
+json::value staple_json(const capture& cap) {
+    return cap.stapled_ocsp.empty() ? json::value(nullptr) : json::value(ossl::base64_encode(cap.stapled_ocsp));
+}
+
+// The served chain, each certificate with its revocation status.
+json::array chain_json(const endpoint_result& r) {
+    json::array chain;
+    for (std::size_t i = 0; i < r.cap.chain.size(); ++i) {
+        json::object entry = chain_entry(r.cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{});
+        entry["revocation"] = i < r.revocation.size() ? revocation_json(r.revocation[i]) : json::value(nullptr);
+        chain.emplace_back(std::move(entry));
+    }
+    return chain;
+}
+
+// Every probe made: {probe, chain (index or null), engine, fallback, error}.
+json::array probes_json(const capture& cap) {
+    json::array out;
+    for (const auto& p : cap.probes) {
+        out.emplace_back(json::object{
+            {"probe", str(p.probe)},
+            {"chain", p.chain >= 0 ? json::value(p.chain) : json::value(nullptr)},
+            {"engine", str(p.engine)},
+            {"fallback", p.fallback.empty() ? json::value(nullptr) : json::value(str(p.fallback))},
+            {"error", p.error ? to_json_value(*p.error) : json::value(nullptr)}});
+    }
+    return out;
+}
+
+// The chains other probes received: {chain_index, probes, tls, stapled_ocsp, chain}.
+json::array other_chains_json(const endpoint_result& r) {
+    json::array out;
+    for (std::size_t k = 0; k < r.other_chains.size(); ++k) {
+        const int index = static_cast<int>(k) + 1;
+        json::array probes;
+        for (const auto& p : r.cap.probes)
+            if (p.chain == index) probes.emplace_back(str(p.probe));
+        const auto& other = r.other_chains[k];
+        out.emplace_back(json::object{{"chain_index", index},
+                                      {"probes", std::move(probes)},
+                                      {"tls", tls_json(other.cap)},
+                                      {"stapled_ocsp", staple_json(other.cap)},
+                                      {"chain", chain_json(other)}});
     }
     return out;
 }
@@ -134,27 +189,16 @@ json::object to_json(const endpoint_result& r) {
     const auto worst = r.worst();
     o["status"] = cap.error ? "error" : worst ? std::string(to_string(*worst)) : "ok";
     o["error"] = cap.error ? to_json_value(*cap.error) : json::value(nullptr);
-    if (cap.protocol.empty()) {
-        o["tls"] = nullptr;
-    } else {
-        o["tls"] = json::object{{"protocol", str(cap.protocol)},
-                                {"cipher", str(cap.cipher)},
-                                {"alpn", cap.alpn.empty() ? json::value(nullptr) : json::value(str(cap.alpn))}};
-    }
+    o["tls"] = tls_json(cap);
     o["timings_ms"] = json::object{{"dns", optional_ms(cap.timings.dns_ms)},
                                    {"connect", optional_ms(cap.timings.connect_ms)},
                                    {"handshake", optional_ms(cap.timings.handshake_ms)},
                                    {"starttls", optional_ms(cap.timings.starttls_ms)}};
     o["attempts"] = cap.attempts;
-    o["stapled_ocsp"] = cap.stapled_ocsp.empty() ? json::value(nullptr)
-                                                 : json::value(ossl::base64_encode(cap.stapled_ocsp));
-    json::array chain;
-    for (std::size_t i = 0; i < cap.chain.size(); ++i) {
-        json::object entry = chain_entry(cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{});
-        entry["revocation"] = i < r.revocation.size() ? revocation_json(r.revocation[i]) : json::value(nullptr);
-        chain.emplace_back(std::move(entry));
-    }
-    o["chain"] = std::move(chain);
+    o["stapled_ocsp"] = staple_json(cap);
+    o["chain"] = chain_json(r);
+    o["probes"] = probes_json(cap);
+    o["other_chains"] = other_chains_json(r);
     o["findings"] = findings_json(r.findings);
     o["rules_version"] = r.rules_version.empty() ? json::value(nullptr) : json::value(str(r.rules_version));
     return o;

@@ -32,6 +32,7 @@ json::array findings_json(const std::vector<finding_row>& findings) {
         o["rule"] = opt_string(f.rule);
         o["baseline"] = f.baseline == baseline_state::none ? json::value(nullptr)
                                                            : json::value(std::string(to_string(f.baseline)));
+        o["chain"] = f.chain;
         out.emplace_back(std::move(o));
     }
     return out;
@@ -56,6 +57,18 @@ json::object cert_json(const cert_row& c) {
     o["parse_error"] = opt_string(c.parse_error);
     o["revocation"] = opt_string(c.revocation);
     return o;
+}
+
+json::array certs_json(const std::vector<cert_row>& chain) {
+    json::array out;
+    for (const auto& c : chain) out.emplace_back(cert_json(c));
+    return out;
+}
+
+json::array strings_json(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& s : items) out.emplace_back(s);
+    return out;
 }
 
 json::object counts_by_severity(const report_counts& c) {
@@ -111,9 +124,18 @@ json::object endpoint_json(const endpoint_row& e) {
                                                     {"organisation", opt_string(e.organisation)},
                                                     {"class", opt_string(e.address_class)}})
                          : json::value(nullptr);
-    json::array chain;
-    for (const auto& c : e.chain) chain.emplace_back(cert_json(c));
-    o["chain"] = std::move(chain);
+    o["chain"] = certs_json(e.chain);
+    o["probes"] = strings_json(e.probes);
+    json::array others;
+    for (const auto& c : e.other_chains) {
+        others.emplace_back(json::object{
+            {"chain_index", c.index},
+            {"probes", strings_json(c.probes)},
+            {"tls", c.protocol.empty() ? json::value(nullptr)
+                                       : json::value(json::object{{"protocol", c.protocol}, {"cipher", c.cipher}})},
+            {"chain", certs_json(c.chain)}});
+    }
+    o["other_chains"] = std::move(others);
     o["findings"] = findings_json(e.findings);
     return o;
 }

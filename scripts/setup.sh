@@ -13,6 +13,8 @@ packages=(
   chromium nodejs python3 python3-junitparser
   # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
   python3-yaml
+  # TLS interop servers for the capture engine's tests (started by the tests themselves)
+  nginx-light gnutls-bin libnss3-tools
   # sanitizers and fuzzing (the asan preset): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
 )

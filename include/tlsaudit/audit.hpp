@@ -60,6 +60,25 @@ std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at
 std::vector<finding> audit_revocation(std::span<const std::optional<revocation_status>> statuses,
                                       std::span<const parsed_cert> certs, bool hard, const catalogue& rules);
 
+// --- chains served to different probes (capture::other_chains) --------------------
+
+// Who receives what probe `name` receives, for people: "RSA-only clients", ...
+std::string_view clients_of_probe(std::string_view name);
+
+// The clients that receive chain `chain` of `cap` (0: cap.chain), from cap.probes:
+// "modern clients and clients that send no SNI".
+std::string clients_of_chain(const capture& cap, int chain);
+
+// A result for one of the capture's other chains: `served` as the capture of `parent`'s
+// endpoint, to be parsed, checked and audited like any endpoint.
+endpoint_result other_chain_result(const endpoint_result& parent, const served_chain& served);
+
+// Copies each of result.other_chains' findings into result.findings (finding::chain set,
+// the message naming the clients that receive it) and adds multiple-chains when the
+// endpoint served more than one chain: low, or medium when the chains differ in findings.
+// Call once, after every chain was audited and checked for revocation.
+void merge_other_chains(endpoint_result& result, const catalogue& rules);
+
 // "error" when the capture failed, else the highest severity among the findings, else "ok".
 std::string status_of(const endpoint_result& result);
 

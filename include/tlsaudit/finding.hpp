@@ -45,6 +45,9 @@ struct finding {
     std::string message;   // for people; may quote server-controlled text (escape when rendering)
     std::string remediation;
     std::string rule;      // id of the catalogue rule that raised it ("" for built-in checks)
+    // The chain it is about: 0 the endpoint's chain (capture::chain), k its
+    // capture::other_chains[k-1] (served to other probes' clients).
+    int chain = 0;
 };
 
 // The revocation verdict on one certificate: a fact found by scanner/revocation, which

@@ -54,6 +54,9 @@ inline constexpr std::array finding_kinds{
                  "SHA-1, MD5 or MD2 signature on a leaf or intermediate."},
     finding_kind{"inconsistent-deployment", severity::high, "Inconsistent deployment",
                  "The addresses behind one name serve different leaves or chains."},
+    finding_kind{"multiple-chains", severity::low, "Several chains served",
+                 "The endpoint serves different chains to different clients (e.g. RSA-only ones); medium when the "
+                 "chains differ in findings."},
 };
 
 // The entry for `id`, or nullptr.

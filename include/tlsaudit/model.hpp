@@ -78,6 +78,24 @@ struct phase_timings {
     std::optional<double> starttls_ms;  // the STARTTLS exchange, when there was one
 };
 
+// One probe's handshake with an endpoint (see net.hpp, scan_config::probes).
+struct probe_outcome {
+    std::string probe;          // "modern", "rsa", "ecdsa", "tls12", "no-sni"
+    int chain = -1;             // what it received: 0 the capture's chain, k its other_chains[k-1]; -1 none
+    std::string engine;         // "capture" or "openssl": which client captured it
+    std::string fallback;       // why the openssl engine took over from the capture engine; "" if it did not
+    std::optional<scan_error> error;  // why this probe received no chain
+};
+
+// A further distinct chain the endpoint served to some probes but not to the first one.
+struct served_chain {
+    std::vector<bytes> chain;
+    bytes stapled_ocsp;
+    std::string protocol;
+    std::string cipher;
+    std::string alpn;
+};
+
 // What one TLS endpoint served, byte for byte, or why it served nothing.
 struct capture {
     std::vector<bytes> chain;   // DER certificates in served order, leaf first
@@ -85,6 +103,10 @@ struct capture {
     std::string protocol;       // "TLSv1.3", ...
     std::string cipher;
     std::string alpn;
+    // Every probe made, in order. `chain` is what the first successful probe received;
+    // other probes that received a different chain add it to other_chains.
+    std::vector<probe_outcome> probes;
+    std::vector<served_chain> other_chains;
     phase_timings timings;
     int attempts = 0;           // connection attempts made (retries included)
     time_point scanned_at{};    // when the scan of this endpoint started (UTC)

@@ -28,6 +28,16 @@ struct scan_config {
     bool ipv6_only = false;
     std::string resolver;                  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
     std::vector<std::string> alpn{"h2", "http/1.1"};
+    // Probe profiles, in order (README, "Engines and probes"): "modern", "rsa", "ecdsa",
+    // "tls12", "no-sni". Each is one connection; the probes after the first run only when
+    // the first received a chain, and each distinct chain is kept with the probes that
+    // received it (capture::probes, capture::other_chains).
+    std::vector<std::string> probes{"modern", "rsa"};
+    // "capture": tlsaudit's own client, which reads the server's flight and stops, and hands
+    // what it cannot read to OpenSSL's; "openssl": OpenSSL's libssl for every probe.
+    std::string engine = "capture";
+    // Capture engine: check the TLS 1.3 CertificateVerify signature against the leaf's key.
+    bool verify_handshake = false;
     // Interruption: once *stop is true no new target is taken; endpoints still in flight
     // after `stop_grace` are cancelled and not delivered to the sink (a DNS query in
     // flight is awaited up to dns_timeout). nullptr: runs to the end.
@@ -50,6 +60,13 @@ using result_sink = std::function<void(scan_result&&)>;
 // std::runtime_error when the environment fails (c-ares or OpenSSL initialisation);
 // per-target failures are never thrown, they are results.
 void run_scan(const scan_config& config, const target_source& next, const result_sink& sink);
+
+// Every probe name, in the order "all" expands to.
+const std::vector<std::string>& probe_names();
+
+// Parses a --probes list ("modern,rsa", "all"): the probes in order, without repeats.
+// Throws std::invalid_argument naming an unknown probe or for an empty list.
+std::vector<std::string> parse_probe_list(const std::string& list);
 
 // Validates a resolver address ("IP", "IP:port", "[v6]:port"); returns an error message or "".
 std::string check_resolver_address(const std::string& resolver);

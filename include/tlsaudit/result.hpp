@@ -20,6 +20,10 @@ struct endpoint_result {
     std::vector<finding> findings{};
     std::string rules_version{};  // version of the rules catalogue behind the findings; "": not audited
     std::optional<geo_info> geo{};  // country / ASN / address class (scanner/geo); nullopt: not enriched
+    // One result per capture::other_chains entry, in order: that chain alone as its cap
+    // (chain, staple, protocol; no probes), parsed, checked and audited like this one.
+    // Their findings are also in `findings`, with finding::chain set (audit::merge_other_chains).
+    std::vector<endpoint_result> other_chains{};
 
     // The highest severity among the findings; nullopt when there are none.
     std::optional<severity> worst() const {

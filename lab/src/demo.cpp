@@ -33,10 +33,11 @@ std::string sni_line(std::uint16_t port, const std::string& name) {
 }
 
 // A lab leaf that names a real public intermediate as its issuer, served with it.
-std::vector<bytes> chain_under_real(const std::string& stem, const std::string& name, std::size_t key_index) {
+std::vector<bytes> chain_under_real(const std::string& stem, const std::string& name, std::size_t key_index,
+                                    key_kind leaf_kind = key_kind::ec_p256) {
     const bytes intermediate = real_cert(stem).front();
     const credential leaf = issue_under_name(intermediate, lab_key(key_kind::rsa_2048, key_index),
-                                             leaf_spec(name), lab_key(key_kind::ec_p256, key_index));
+                                             leaf_spec(name), lab_key(leaf_kind, key_index));
     return {leaf.der, intermediate};
 }
 
@@ -157,6 +158,18 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
                   "globalsign-gcc-r3-dv-tls-ca-2020", "new.demo.test", 23);
     real_endpoint("entrust-l1k", "leaf under the real Entrust Certification Authority - L1K", "entrust-ca-l1k",
                   "entrust.demo.test", 24);
+
+    // The half-finished migration: a new ECDSA certificate under the 2020 intermediate was
+    // added, the RSA one under the retired 2018 intermediate was left configured beside it.
+    // Modern clients get the first; RSA-only clients still get the 2018 chain.
+    server_config dual;
+    dual.chain = chain_under_real("globalsign-gcc-r3-dv-tls-ca-2020", "dual.demo.test", 27);
+    dual.leaf_key = lab_key(key_kind::ec_p256, 27);
+    dual.extra_chains.push_back({chain_under_real("globalsign-rsa-dv-ssl-ca-2018", "dual.demo.test", 28,
+                                                  key_kind::rsa_2048),
+                                 lab_key(key_kind::rsa_2048, 28)});
+    b.tls("dual-cert", "ECDSA chain under the 2020 intermediate; RSA chain under the retired 2018 one",
+          "dual.demo.test", dual);
 
     auto expired_spec = leaf_spec("expired.demo.test");
     expired_spec.not_before = now - days(400);

@@ -83,6 +83,16 @@ asio::awaitable<void> send_then_close(tcp::socket& socket, asio::const_buffer da
     if (!ec) co_await close_cleanly(socket);
 }
 
+// Set by the message callback once the server wrote its Certificate message: a
+// certificates-only client (tlsaudit's capture engine) stops there, so the handshake never
+// completes but the server did serve its chain.
+void note_certificate_sent(int write_p, int, int content_type, const void* buf, std::size_t len, SSL*, void* arg) {
+    constexpr int handshake_certificate = 11;
+    if (write_p == 1 && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+        static_cast<const unsigned char*>(buf)[0] == handshake_certificate)
+        *static_cast<bool*>(arg) = true;
+}
+
 asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
     if (!ep.config.starttls.protocol.empty()) {
         const bool go_on = co_await serve_starttls(socket, ep.config.starttls);
@@ -96,8 +106,12 @@ asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
         co_await delay.async_wait(use_tuple);
     }
     asio::ssl::stream<tcp::socket> stream(std::move(socket), ep.tls->ctx);
+    bool certificate_sent = false;
+    SSL_set_msg_callback(stream.native_handle(), &note_certificate_sent);
+    SSL_set_msg_callback_arg(stream.native_handle(), &certificate_sent);
     auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
-    if (ec) {
+    SSL_set_msg_callback(stream.native_handle(), nullptr);
+    if (ec && !certificate_sent) {
         ep.bump(ep.failed);
         co_return;
     }
@@ -106,6 +120,7 @@ asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
         ep.last_sni = sni;
     }
     ep.bump(ep.handshakes);
+    if (ec) co_return;  // the client stopped after the server's flight
     std::array<unsigned char, 4096> buf{};
     for (;;) {
         auto [rec, n] = co_await stream.async_read_some(asio::buffer(buf), use_tuple);

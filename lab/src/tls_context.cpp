@@ -62,13 +62,16 @@ void ctrl(SSL_CTX* ctx, int cmd, long larg, void* parg, std::string_view what) {
     if (SSL_CTX_ctrl(ctx, cmd, larg, parg) <= 0) ossl::throw_failure(what);
 }
 
-void use_chain(SSL_CTX* ctx, const server_config& config) {
-    ossl::x509_ptr leaf = ossl::decode_certificate(config.chain.front());
+// Installs a leaf, its key and its chain; OpenSSL keeps one per key type, and the chain
+// certificates go to the leaf installed last.
+void use_chain(SSL_CTX* ctx, const std::vector<bytes>& chain, const key& leaf_key) {
+    if (chain.empty() || !leaf_key) throw std::invalid_argument("a served chain needs a leaf and its key");
+    ossl::x509_ptr leaf = ossl::decode_certificate(chain.front());
     ossl::check(SSL_CTX_use_certificate(ctx, leaf.get()), "SSL_CTX_use_certificate");
-    ossl::check(SSL_CTX_use_PrivateKey(ctx, config.leaf_key.get()), "SSL_CTX_use_PrivateKey");
+    ossl::check(SSL_CTX_use_PrivateKey(ctx, leaf_key.get()), "SSL_CTX_use_PrivateKey");
     ossl::check(SSL_CTX_check_private_key(ctx), "leaf key does not match chain[0]");
-    for (std::size_t i = 1; i < config.chain.size(); ++i) {
-        ossl::x509_ptr cert = ossl::decode_certificate(config.chain[i]);
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+        ossl::x509_ptr cert = ossl::decode_certificate(chain[i]);
         // SSL_CTX_add1_chain_cert: takes its own reference.
         ctrl(ctx, SSL_CTRL_CHAIN_CERT, 1, cert.get(), fmt::format("chain certificate {}", i));
     }
@@ -101,7 +104,8 @@ tls_context make_tls_context(const server_config& config) {
     if (!config.ciphersuites.empty()) {
         ossl::check(SSL_CTX_set_ciphersuites(ctx, config.ciphersuites.c_str()), "ciphersuites");
     }
-    use_chain(ctx, config);
+    for (const auto& extra : config.extra_chains) use_chain(ctx, extra.chain, extra.leaf_key);
+    use_chain(ctx, config.chain, config.leaf_key);
 
     if (!out.data->staple.empty()) {
         ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG, 0, out.data.get(), "status arg");

@@ -229,15 +229,23 @@
       ['error', e.error ? e.error.code + ': ' + e.error.detail : '']]));
     if (e.findings.length) body.appendChild(el('h3', null, 'Findings'));
     e.findings.forEach(function (f) { body.appendChild(findingView(f)); });
-    if (e.chain.length) body.appendChild(el('h3', null, 'Served chain'));
-    e.chain.forEach(function (c) {
-      var box = el('div', 'cert');
-      box.appendChild(el('strong', null, '#' + c.position + ' ' + (c.subject || '(unparsed)')));
-      box.appendChild(kv([['issuer', c.issuer], ['serial', c.serial, 'mono'], ['valid', c.not_before + ' \u2013 ' + c.not_after],
-        ['SHA-256', c.sha256, 'mono'], ['SPKI SHA-256', c.spki_sha256, 'mono'], ['key', c.key],
-        ['signature', c.signature_algorithm], ['DNS names', c.san_dns.join(', ')], ['revocation', c.revocation],
-        ['parse error', c.parse_error]]));
-      body.appendChild(box);
+    var chainView = function (title, certs) {
+      if (certs.length) body.appendChild(el('h3', null, title));
+      certs.forEach(function (c) {
+        var box = el('div', 'cert');
+        box.appendChild(el('strong', null, '#' + c.position + ' ' + (c.subject || '(unparsed)')));
+        box.appendChild(kv([['issuer', c.issuer], ['serial', c.serial, 'mono'], ['valid', c.not_before + ' \u2013 ' + c.not_after],
+          ['SHA-256', c.sha256, 'mono'], ['SPKI SHA-256', c.spki_sha256, 'mono'], ['key', c.key],
+          ['signature', c.signature_algorithm], ['DNS names', c.san_dns.join(', ')], ['revocation', c.revocation],
+          ['parse error', c.parse_error]]));
+        body.appendChild(box);
+      });
+    };
+    var probes = e.probes || [];
+    chainView('Served chain' + (probes.length ? ' (probes: ' + probes.join(', ') + ')' : ''), e.chain);
+    (e.other_chains || []).forEach(function (o) {
+      chainView('Chain ' + o.chain_index + ', served to probes: ' + o.probes.join(', ') +
+        (o.tls ? ' (' + o.tls.protocol + ' ' + o.tls.cipher + ')' : ''), o.chain);
     });
     section.scrollIntoView();
   }

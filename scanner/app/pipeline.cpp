@@ -8,6 +8,7 @@
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,13 @@ std::vector<name_result> seed_deployments(const resume_state& resume, x509::cert
     });
     return names;
 }
+
+// An endpoint whose chains are out for revocation checking.
+struct pending_endpoint {
+    explicit pending_endpoint(endpoint_result&& r) : result(std::move(r)), remaining(1 + result.other_chains.size()) {}
+    endpoint_result result;
+    std::atomic<std::size_t> remaining;  // chains still waiting for their answer
+};
 
 }  // namespace
 
@@ -114,7 +122,14 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
         result.certs = parse_chain(parsed_certs, result.cap.chain);
         geo_enricher.enrich(result);
         if (saver) saver->save(result.cap.chain);
-        const auto verdict = auditor.audit(result);  // findings before the record is written
+        for (const auto& served : result.cap.other_chains) {
+            auto& other = result.other_chains.emplace_back(audit::other_chain_result(result, served));
+            other.certs = parse_chain(parsed_certs, other.cap.chain);
+            if (saver) saver->save(other.cap.chain);
+        }
+        // Findings before the record is written; each chain is validated and audited alone.
+        std::vector<std::shared_ptr<const chain_verdict>> verdicts{auditor.audit(result)};
+        for (auto& other : result.other_chains) verdicts.push_back(auditor.audit(other));
         if (auto name = auditor.track(result)) {
             // The target's last address is in: its name record is written now, so nothing
             // is held per name until the end of the scan.
@@ -123,16 +138,24 @@ scan_summary run_pipeline(std::istream& input, const pipeline_options& options) 
             ++summary.inconsistent_names;
         }
         if (!revocation_checker || result.cap.error || result.cap.chain.empty()) {
+            audit::merge_other_chains(result, auditor.rules());
             write(result);
             return;
         }
-        revocation::request request{result.cap.chain, result.cap.stapled_ocsp, std::nullopt};
-        if (verdict && verdict->path.size() > 1) request.leaf_issuer = verdict->path[1].der;  // built path
-        auto held = std::make_shared<endpoint_result>(std::move(result));
-        revocation_checker->check(std::move(request), [held, hard, &write, &auditor](revocation::chain_status status) {
-            auditor.add_revocation(*held, std::move(status), hard);
-            write(*held);
-        });
+        // Every chain is checked; the record is written when the last answer is in.
+        auto held = std::make_shared<pending_endpoint>(std::move(result));
+        for (std::size_t i = 0; i < verdicts.size(); ++i) {
+            endpoint_result& chain = i == 0 ? held->result : held->result.other_chains[i - 1];
+            revocation::request request{chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt};
+            if (verdicts[i] && verdicts[i]->path.size() > 1) request.leaf_issuer = verdicts[i]->path[1].der;
+            revocation_checker->check(std::move(request), [held, &chain, hard, &write, &auditor](
+                                                              revocation::chain_status status) {
+                auditor.add_revocation(chain, std::move(status), hard);
+                if (held->remaining.fetch_sub(1) != 1) return;
+                audit::merge_other_chains(held->result, auditor.rules());
+                write(held->result);
+            });
+        }
     };
     net::run_scan(options.net, next, sink);
     summary.interrupted = options.net.stop && options.net.stop->load();

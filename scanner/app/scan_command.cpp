@@ -69,6 +69,26 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_option("--handshake-timeout", o.handshake_timeout_s, "Seconds for the TLS handshake")
         ->capture_default_str()
         ->check(CLI::Range(0.01, 600.0));
+    cmd.add_option_function<std::string>(
+           "--probes", [&p](const std::string& list) { p.net.probes = net::parse_probe_list(list); },
+           "Probe profiles per endpoint, comma-separated: modern, rsa, ecdsa, tls12, no-sni, all "
+           "(default modern,rsa: every chain the server holds for modern and for RSA-only clients)")
+        ->check([](const std::string& list) {
+            try {
+                net::parse_probe_list(list);
+                return std::string();
+            } catch (const std::invalid_argument& e) {
+                return std::string(e.what());
+            }
+        });
+    cmd.add_option("--tls-engine", p.net.engine,
+                   "TLS client: capture (tlsaudit's own: reads the server's flight and stops; falls back to "
+                   "openssl for what it cannot read) or openssl (libssl's full handshake)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"capture", "openssl"}));
+    cmd.add_flag("--verify-handshake", p.net.verify_handshake,
+                 "Capture engine: check the TLS 1.3 CertificateVerify signature against the leaf's key "
+                 "(proof the server holds the key; off by default, as in certificates-only scanners)");
     cmd.add_option("--ndjson", p.ndjson, "Write one JSON record per endpoint here ('-': stdout)")
         ->capture_default_str();
     cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR");

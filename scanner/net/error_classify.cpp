@@ -44,7 +44,36 @@ int first_invalid_certificate(const std::vector<bytes>& chain) {
     return -1;
 }
 
+// A certificate's outer header: SEQUENCE, then a DER length that covers exactly the rest.
+bool outer_header_fits(const bytes& der) {
+    if (der.size() < 2 || der[0] != 0x30) return false;
+    std::size_t length = der[1];
+    std::size_t header = 2;
+    if (length & 0x80) {
+        const std::size_t n = length & 0x7F;
+        if (n == 0 || n > 4 || der.size() < 2 + n) return false;
+        length = 0;
+        for (std::size_t i = 0; i < n; ++i) length = (length << 8) | der[2 + i];
+        header += n;
+    }
+    return header + length == der.size();
+}
+
 }  // namespace
+
+std::optional<scan_error> invalid_certificate_error(const std::vector<bytes>& chain, bool full) {
+    int bad = -1;
+    for (std::size_t i = 0; i < chain.size() && bad < 0; ++i)
+        if (!outer_header_fits(chain[i])) bad = static_cast<int>(i);
+    if (bad < 0 && full) {
+        bad = first_invalid_certificate(chain);
+        ERR_clear_error();  // d2i_X509's complaints are not this connection's error queue
+    }
+    if (bad < 0) return std::nullopt;
+    return scan_error{"handshake", error_codes::bad_certificate,
+                      fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad,
+                                  chain.size())};
+}
 
 scan_error timeout_error(const char* stage, std::chrono::milliseconds limit) {
     const bool connect = std::string_view(stage) == "connect";
@@ -70,11 +99,7 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
                 "the server's first bytes are not a TLS record: " + text::to_hex(obs.first_bytes, false)};
     }
     if (obs.chain) {
-        if (const int bad = first_invalid_certificate(*obs.chain); bad >= 0) {
-            return {"handshake", error_codes::bad_certificate,
-                    fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad,
-                                obs.chain->size())};
-        }
+        if (auto bad = invalid_certificate_error(*obs.chain, true)) return std::move(*bad);
     }
     if (ec == aerr::connection_reset || ec == aerr::broken_pipe)
         return {"handshake", error_codes::reset, ec.message()};

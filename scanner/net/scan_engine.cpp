@@ -33,7 +33,7 @@ struct shared_state {
     const scan_config& config;
     const target_source& next;
     const result_sink& sink;
-    asio::ssl::context tls;
+    detail::client_set clients;
     detail::rate_limiter limiter;
     detail::endpoint_limits limits;
     detail::host_slots hosts;  // --per-host-concurrency
@@ -99,7 +99,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         capture cap;
         try {
             const auto slot = co_await s.hosts.acquire(address);
-            cap = co_await detail::scan_endpoint(s.tls, address, t, s.limits, s.limiter);
+            cap = co_await detail::scan_endpoint(s.clients, address, t, s.limits, s.limiter);
         } catch (const std::exception& e) {
             // Ends this address only: the target's other addresses are still scanned, so
             // every one of its address_count endpoints is delivered.
@@ -190,7 +190,11 @@ void run_scan(const scan_config& config, const target_source& next, const result
     if (auto problem = check_resolver_address(config.resolver); !problem.empty())
         throw std::invalid_argument("--resolver: " + problem);
     if (config.concurrency == 0) throw std::invalid_argument("concurrency must be at least 1");
-    shared_state s{config, next, sink, detail::make_client_context(config.alpn),
+    if (config.engine != "capture" && config.engine != "openssl")
+        throw std::invalid_argument("unknown TLS engine '" + config.engine + "' (capture, openssl)");
+    shared_state s{config, next, sink,
+                   detail::client_set{detail::make_client_context(config.alpn), detail::make_probe_clients(config.probes, config.alpn),
+                                      config.engine == "capture", config.verify_handshake},
                    detail::rate_limiter(config.rate),
                    detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
                                            config.starttls_timeout},

@@ -1,12 +1,10 @@
 #include "tls_client.hpp"
 
+#include "engines.hpp"
 #include "error_classify.hpp"
-#include "handshake_observer.hpp"
 #include "starttls.hpp"
-#include "tls_handshake.hpp"
 
 #include "ossl/error.hpp"
-#include "ossl/ssl_ptr.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -18,7 +16,7 @@
 
 #include <openssl/ssl.h>
 
-#include <memory>
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -45,33 +43,103 @@ std::vector<unsigned char> alpn_wire(const std::vector<std::string>& protocols) 
     return wire;
 }
 
-void fill_session_details(SSL* ssl, capture& cap) {
-    cap.protocol = SSL_get_version(ssl);
-    if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl)) cap.cipher = SSL_CIPHER_get_name(cipher);
-    const unsigned char* alpn = nullptr;
-    unsigned int alpn_len = 0;
-    SSL_get0_alpn_selected(ssl, &alpn, &alpn_len);
-    if (alpn) cap.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_len);
-    const unsigned char* ocsp = nullptr;
-    long ocsp_len = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp);
-    if (ocsp && ocsp_len > 0) cap.stapled_ocsp.assign(ocsp, ocsp + ocsp_len);
+// A TCP connection to the endpoint, STARTTLS done when the target asks for it.
+struct connection {
+    std::optional<tcp::socket> socket;
+    std::optional<scan_error> error;
+    int attempts = 0;
+    double connect_ms = 0;
+    std::optional<double> starttls_ms;
+};
+
+asio::awaitable<connection> open_connection(const tcp::endpoint& peer, const target& t, const endpoint_limits& limits,
+                                            rate_limiter& limiter) {
+    connection c;
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor);
+    for (int attempt = 0; attempt <= limits.retries; ++attempt) {
+        if (auto wait = limiter.reserve(); wait.count() > 0) {
+            timer.expires_after(wait);
+            co_await timer.async_wait(use_tuple);
+        }
+        c.socket.emplace(executor);
+        ++c.attempts;
+        const auto started = clock::now();
+        timer.expires_after(limits.connect_timeout);
+        auto outcome = co_await (c.socket->async_connect(peer, use_tuple) || timer.async_wait(use_tuple));
+        c.connect_ms = elapsed_ms(started);
+        if (outcome.index() == 1) {
+            c.error = timeout_error("connect", limits.connect_timeout);
+        } else if (auto [ec] = std::get<0>(outcome); ec) {
+            c.error = classify_connect_error(ec);
+        } else {
+            c.error.reset();
+            break;
+        }
+        if (c.error->code == error_codes::refused) break;  // a definite answer
+    }
+    if (c.error || t.starttls.empty()) co_return c;
+    const auto started = clock::now();
+    c.error = co_await run_starttls(*c.socket, t.starttls, t.sni.empty() ? t.host : t.sni, limits.starttls_timeout);
+    c.starttls_ms = elapsed_ms(started);
+    co_return c;
 }
 
-// The served chain as OpenSSL parsed it: used only when the message callback saw no
-// Certificate message (it always should).
-std::vector<bytes> peer_chain(SSL* ssl) {
-    std::vector<bytes> chain;
-    STACK_OF(X509)* stack = SSL_get_peer_cert_chain(ssl);
-    for (int i = 0; stack && i < sk_X509_num(stack); ++i) {
-        X509* cert = sk_X509_value(stack, i);
-        int len = i2d_X509(cert, nullptr);
-        if (len <= 0) continue;
-        bytes der(static_cast<std::size_t>(len));
-        unsigned char* out = der.data();
-        i2d_X509(cert, &out);
-        chain.push_back(std::move(der));
+// One probe: a connection, the capture engine (or openssl), and on a fallback a second
+// connection for openssl. The first probe's connection details go into `cap`.
+asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client& probe, const tcp::endpoint& peer,
+                                        const target& t, const endpoint_limits& limits, rate_limiter& limiter,
+                                        capture& cap, bool first, std::string& engine) {
+    auto c = co_await open_connection(peer, t, limits, limiter);
+    if (first) {
+        cap.attempts += c.attempts;
+        cap.timings.connect_ms = c.connect_ms;
+        cap.timings.starttls_ms = c.starttls_ms;
     }
-    return chain;
+    probe_result result;
+    if (c.error) {
+        result.error = std::move(c.error);
+        co_return result;
+    }
+    const std::string sni = probe.kind == capture_engine::probe::no_sni ? std::string() : t.sni;
+    const auto started = clock::now();
+    std::string fallback;
+    engine = "openssl";
+    if (clients.capture_engine) {
+        engine = "capture";
+        result = co_await capture_handshake(probe, *c.socket, sni, clients.verify_handshake, limits.handshake_timeout);
+        if (!result.fallback.empty()) {
+            fallback = std::move(result.fallback);
+            engine = "openssl";
+            c = co_await open_connection(peer, t, limits, limiter);
+            if (c.error) {
+                result = probe_result{};
+                result.error = std::move(c.error);
+            }
+        }
+    }
+    if (engine == "openssl" && !result.error) {
+        result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, limits.handshake_timeout);
+    }
+    boost::system::error_code ignored;
+    if (c.socket) c.socket->close(ignored);
+    if (first) cap.timings.handshake_ms = elapsed_ms(started);
+    result.fallback = std::move(fallback);
+    if (result.error) {
+        // Only the chain (as far as it came) is kept from a failed handshake, whichever
+        // engine made it, so records do not depend on the engine.
+        result.served = served_chain{std::move(result.served.chain), {}, {}, {}, {}};
+    }
+    co_return result;
+}
+
+// Index of `chain` among what `cap` already holds: 0 its chain, k its other_chains[k-1].
+int chain_index(capture& cap, served_chain&& served) {
+    if (served.chain == cap.chain) return 0;
+    for (std::size_t i = 0; i < cap.other_chains.size(); ++i)
+        if (cap.other_chains[i].chain == served.chain) return static_cast<int>(i) + 1;
+    cap.other_chains.push_back(std::move(served));
+    return static_cast<int>(cap.other_chains.size());
 }
 
 }  // namespace
@@ -114,85 +182,29 @@ std::chrono::nanoseconds rate_limiter::reserve() {
     return std::chrono::nanoseconds(slot - now);
 }
 
-asio::awaitable<capture> scan_endpoint(asio::ssl::context& ctx, const std::string& address, const target& t,
+asio::awaitable<capture> scan_endpoint(client_set& clients, const std::string& address, const target& t,
                                        const endpoint_limits& limits, rate_limiter& limiter) {
-    const std::uint16_t port = t.port;
-    const std::string& sni = t.sni;
     capture cap;
-    auto executor = co_await asio::this_coro::executor;
-    const tcp::endpoint peer(asio::ip::make_address(address), port);
-    asio::steady_timer timer(executor);
-    // The SSL object (and OpenSSL's record buffer) is made only once the TCP connection
-    // stands: a scan waiting on slow or dead hosts holds sockets, not buffers.
-    std::optional<tcp::socket> socket;
-
-    for (int attempt = 0; attempt <= limits.retries; ++attempt) {
-        if (auto wait = limiter.reserve(); wait.count() > 0) {
-            timer.expires_after(wait);
-            co_await timer.async_wait(use_tuple);
+    const tcp::endpoint peer(asio::ip::make_address(address), t.port);
+    for (std::size_t i = 0; i < clients.probes.size(); ++i) {
+        const bool first = i == 0;
+        if (!first && (cap.error || cap.chain.empty())) break;  // the endpoint gave nothing to compare
+        std::string engine;
+        auto result = co_await run_probe(clients, clients.probes[i], peer, t, limits, limiter, cap, first, engine);
+        probe_outcome outcome{clients.probes[i].name, -1, std::move(engine), std::move(result.fallback), std::move(result.error)};
+        if (first) {
+            cap.error = outcome.error;
+            cap.chain = std::move(result.served.chain);
+            cap.stapled_ocsp = std::move(result.served.stapled_ocsp);
+            cap.protocol = std::move(result.served.protocol);
+            cap.cipher = std::move(result.served.cipher);
+            cap.alpn = std::move(result.served.alpn);
+            if (!cap.error && !cap.chain.empty()) outcome.chain = 0;
+        } else if (!outcome.error && !result.served.chain.empty()) {
+            outcome.chain = chain_index(cap, std::move(result.served));
         }
-        socket.emplace(executor);
-        ++cap.attempts;
-        const auto started = clock::now();
-        timer.expires_after(limits.connect_timeout);
-        auto outcome = co_await (socket->async_connect(peer, use_tuple) ||
-                                 timer.async_wait(use_tuple));
-        cap.timings.connect_ms = elapsed_ms(started);
-        if (outcome.index() == 1) {
-            cap.error = timeout_error("connect", limits.connect_timeout);
-        } else if (auto [ec] = std::get<0>(outcome); ec) {
-            cap.error = classify_connect_error(ec);
-        } else {
-            cap.error.reset();
-            break;
-        }
-        if (cap.error->code == error_codes::refused) co_return cap;  // a definite answer
+        cap.probes.push_back(std::move(outcome));
     }
-    if (cap.error) co_return cap;
-
-    if (!t.starttls.empty()) {
-        const auto started = clock::now();
-        auto failed = co_await run_starttls(*socket, t.starttls, sni.empty() ? t.host : sni,
-                                            limits.starttls_timeout);
-        cap.timings.starttls_ms = elapsed_ms(started);
-        if (failed) {
-            cap.error = std::move(*failed);
-            boost::system::error_code ignored;
-            socket->close(ignored);
-            co_return cap;
-        }
-    }
-
-    const ossl::ssl_ptr owned(SSL_new(ctx.native_handle()));
-    if (!owned) ossl::throw_failure("SSL_new failed");
-    SSL* ssl = owned.get();
-    bind_to_socket(ssl, *socket);
-    handshake_observer observer;
-    observer.attach(ssl);
-    // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
-    if (!sni.empty() && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                 const_cast<char*>(sni.c_str())) != 1) {
-        cap.error = scan_error{"handshake", error_codes::protocol_error, "SNI name refused by OpenSSL"};
-        co_return cap;
-    }
-    SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
-
-    const auto started = clock::now();
-    timer.expires_after(limits.handshake_timeout);
-    auto outcome = co_await (client_handshake(ssl, *socket) || timer.async_wait(use_tuple));
-    cap.timings.handshake_ms = elapsed_ms(started);
-    if (outcome.index() == 1) {
-        cap.error = timeout_error("handshake", limits.handshake_timeout);
-    } else if (const auto& ec = std::get<0>(outcome); ec) {
-        cap.error = classify_handshake_error(ec, observer);  // reads observer.chain
-    }
-    if (observer.chain) cap.chain = std::move(*observer.chain);
-    if (!cap.error) {
-        fill_session_details(ssl, cap);
-        if (cap.chain.empty()) cap.chain = peer_chain(ssl);
-    }
-    boost::system::error_code ignored;
-    socket->close(ignored);
     co_return cap;
 }
 

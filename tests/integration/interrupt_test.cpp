@@ -72,9 +72,10 @@ protected:
         return c;
     }
 
+    // One probe per endpoint: these tests count the lab's accepted connections as endpoints.
     std::vector<std::string> base_args(const std::filesystem::path& targets) const {
         return {"scan", targets.string(), "--no-revocation", "--no-geoip", "--fail-on", "none", "-q",
-                "--connect-timeout", "2", "--threads", "2"};
+                "--connect-timeout", "2", "--threads", "2", "--probes", "modern"};
     }
 };
 

@@ -25,9 +25,15 @@ namespace tlsaudit::testing {
 
 class child_process {
 public:
+    // Runs the tlsaudit binary with `args`.
     child_process(const std::vector<std::string>& args, const std::filesystem::path& out,
+                  const std::filesystem::path& err)
+        : child_process(TLSAUDIT_BINARY, args, out, err) {}
+
+    // Runs `program` (an absolute path) with `args`.
+    child_process(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& out,
                   const std::filesystem::path& err) {
-        std::vector<std::string> argv_storage{TLSAUDIT_BINARY};
+        std::vector<std::string> argv_storage{program};
         argv_storage.insert(argv_storage.end(), args.begin(), args.end());
         std::vector<char*> argv;
         for (auto& a : argv_storage) argv.push_back(a.data());

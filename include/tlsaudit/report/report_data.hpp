@@ -44,6 +44,16 @@ struct finding_row {
     std::string cert_subject, cert_sha256;
     std::string message, remediation, rule;
     baseline_state baseline = baseline_state::none;
+    int chain = 0;                   // 0: the endpoint's chain; k: its other_chains[k-1]
+};
+
+// A further chain an endpoint served to other probes than the first (README, "Engines
+// and probes").
+struct other_chain_row {
+    int index = 0;                   // as in finding_row::chain
+    std::vector<std::string> probes; // the probes that received it
+    std::string protocol, cipher;
+    std::vector<cert_row> chain;
 };
 
 // Where a finding belongs: an endpoint (address set) or a whole name (address empty).
@@ -70,6 +80,8 @@ struct endpoint_row {
     std::string country, organisation, address_class;
     std::optional<long long> asn;
     std::vector<cert_row> chain;
+    std::vector<std::string> probes;           // the probes that received `chain`
+    std::vector<other_chain_row> other_chains;
     std::vector<finding_row> findings;
 };
 

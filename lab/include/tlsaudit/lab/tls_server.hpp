@@ -62,6 +62,14 @@ struct server_config {
     // Required (with leaf_key) for behaviour::tls, ignored otherwise.
     std::vector<bytes> chain{};
     key leaf_key{};  // must match chain.front()
+    // Further certificates, each with its own chain and key of another key type (an RSA and
+    // an ECDSA certificate on one server, as nginx's two ssl_certificate lines): OpenSSL
+    // serves the one whose key type the client's signature algorithms and suites accept.
+    struct extra_chain {
+        std::vector<bytes> chain{};
+        key leaf_key{};
+    };
+    std::vector<extra_chain> extra_chains{};
     int min_version = TLS1_VERSION;
     int max_version = TLS1_3_VERSION;
     // Sent (TLS 1.2 CertificateStatus or TLS 1.3 Certificate extension) when the client
@@ -88,10 +96,12 @@ struct server_config {
 // Counters of one endpoint (or the sum over the addresses of a port).
 struct endpoint_stats {
     std::uint64_t accepted = 0;    // TCP connections accepted
-    std::uint64_t handshakes = 0;  // TLS handshakes completed (behaviour::tls only)
+    // TLS handshakes in which the server sent its certificate (behaviour::tls only): completed
+    // ones, and those a certificates-only client ended after the server's flight.
+    std::uint64_t handshakes = 0;
     std::uint64_t failed = 0;      // connections that ended in an error (failed handshake, ...)
     std::uint64_t active = 0;      // connections open right now
-    std::string last_sni{};        // SNI of the latest completed handshake ("" if none)
+    std::string last_sni{};        // SNI of the latest handshake counted in `handshakes` ("" if none)
     // behaviour::record: the bytes the latest connection that has ended received (at
     // most 64 KiB); empty otherwise. For a port, the last non-empty one of its addresses.
     bytes received{};

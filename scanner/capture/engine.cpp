@@ -1,0 +1,247 @@
+#include "engine.hpp"
+
+#include "client_hello.hpp"
+#include "errors.hpp"
+#include "probes.hpp"
+#include "testing.hpp"
+
+#include <openssl/rand.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace tlsaudit::capture_engine::detail {
+
+engine::engine(const hello_template& hello, const options& opts, entropy_source* entropy)
+    : hello_(&hello), entropy_(entropy), verify_handshake_(opts.verify_handshake) {
+    if (profile_of(hello.kind()).server_name) sni_ = server_name_to_send(opts.sni);
+    std::array<unsigned char, 64> random{};
+    if (entropy_ != nullptr) entropy_->fill(random);
+    else if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) throw_openssl("RAND_bytes");
+    std::copy_n(random.begin(), 32, random_.begin());
+    std::copy_n(random.begin() + 32, 32, session_id_.begin());
+    if (hello.offers_tls13()) share_ = key_share::generate(group::x25519, entropy_);
+    send_client_hello({});
+}
+
+void engine::send_client_hello(std::span<const unsigned char> cookie) {
+    hello_fields fields;
+    fields.sni = sni_;
+    fields.random = random_;
+    fields.session_id = session_id_;
+    if (share_) {
+        fields.key_share_group = share_->group();
+        fields.key_share = share_->public_key();
+    }
+    fields.cookie = cookie;
+    client_hello_ = build_client_hello(*hello_, fields);
+    // RFC 8446 5.1: 0x0301 on the first hello for old middleboxes, 0x0303 afterwards.
+    const bool first = cookie.empty() && hello_retry_suite_ == nullptr;
+    append_records(out_, content_type::handshake, first ? version::tls10 : version::tls12, client_hello_);
+    // TLS 1.2 needs no transcript: the first hello is not kept.
+    if (!share_) client_hello_ = {};
+}
+
+void engine::consumed_output(std::size_t n) noexcept {
+    out_sent_ = std::min(out_.size(), out_sent_ + n);
+    if (out_sent_ == out_.size()) {
+        out_.clear();
+        out_sent_ = 0;
+    }
+}
+
+status engine::receive(std::span<const unsigned char> data) {
+    if (status_ != status::want_io) return status_;
+    records_.feed(data);
+    record r;
+    while (status_ == status::want_io) {
+        switch (records_.next(r)) {
+        case record_reader::result::record:
+            on_record(r);
+            continue;
+        case record_reader::result::need_more:
+            return status_;
+        case record_reader::result::not_tls:
+            fail(not_tls_error(records_.first_bytes()));
+            break;
+        case record_reader::result::sslv2:
+            fall_back("the server answered in SSL 2.0");
+            break;
+        case record_reader::result::malformed:
+            fail(protocol_error("a record header is not TLS or announces more than any record may hold"));
+            break;
+        }
+    }
+    return status_;
+}
+
+status engine::receive_eof() {
+    if (status_ != status::want_io) return status_;
+    const auto first = records_.first_bytes();
+    // Fewer than five bytes and then a close: judge by the first byte, as libssl does.
+    if (!first.empty() && first.size() < record_header_size &&
+        (first[0] < content_type::change_cipher_spec || first[0] > content_type::heartbeat))
+        fail(not_tls_error(first));
+    else
+        fail(closed_error());
+    return status_;
+}
+
+void engine::on_record(const record& r) {
+    switch (r.type) {
+    case content_type::alert:
+        on_alert(r.payload);
+        return;
+    case content_type::change_cipher_spec:
+        on_change_cipher_spec(r.payload);
+        return;
+    case content_type::handshake:
+        if (decrypter_) fail(protocol_error("a plaintext handshake record after the server's keys changed"));
+        else if (r.payload.size() > max_plaintext) fail(protocol_error("a handshake record longer than 16 KiB"));
+        else on_handshake_fragment(r.payload);
+        return;
+    case content_type::application_data:
+        if (decrypter_) on_protected_record(r);
+        else fall_back("application data before the server's certificate");
+        return;
+    default:
+        fall_back(fmt::format("a record of content type {} before the server's certificate", r.type));
+        return;
+    }
+}
+
+void engine::on_alert(std::span<const unsigned char> payload) {
+    if (payload.size() != 2) {
+        fail(protocol_error("a malformed alert record"));
+        return;
+    }
+    const auto level = payload[0];
+    const auto description = payload[1];
+    if (description == alert_description::close_notify) {
+        fail(closed_error());
+        return;
+    }
+    // Warnings are skipped (a bounded number) except in TLS 1.3, where only user_canceled
+    // is not an error (RFC 8446 6.1).
+    const bool tls13 = version_ == version::tls13;
+    const bool skip = level == alert_level_warning && (!tls13 || description == alert_description::user_canceled);
+    if (!skip) fail(alert_error(description));
+    else if (++warning_alerts_ > max_warning_alerts) fail(protocol_error("too many warning alerts"));
+}
+
+void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
+    if (payload.size() != 1 || payload[0] != 1) {
+        fail(protocol_error("a malformed ChangeCipherSpec record"));
+        return;
+    }
+    // TLS 1.2: the server is resuming a session or skipping its certificate.
+    if (stage_ == stage::tls12_certificate || stage_ == stage::tls12_after_certificate) {
+        fall_back("ChangeCipherSpec before the server's certificate (an abbreviated handshake)");
+        return;
+    }
+    if (++change_cipher_specs_ > max_change_cipher_spec)
+        fail(protocol_error(fmt::format("more than {} ChangeCipherSpec records", max_change_cipher_spec)));
+}
+
+void engine::on_handshake_fragment(std::span<const unsigned char> fragment) {
+    if (fragment.empty()) {
+        fail(protocol_error("an empty handshake record"));
+        return;
+    }
+    messages_.feed(fragment);
+    handshake_message m;
+    while (status_ == status::want_io) {
+        switch (messages_.next(m)) {
+        case handshake_reassembler::result::message:
+            on_message(m);
+            break;
+        case handshake_reassembler::result::need_more:
+            return;
+        case handshake_reassembler::result::too_large:
+            if (messages_.pending_type() == handshake_type::certificate ||
+                messages_.pending_type() == handshake_type::certificate_request)
+                fail(chain_too_large_error());
+            else
+                fail(protocol_error(fmt::format("handshake message {} exceeds the {} KiB limit",
+                                                messages_.pending_type(), max_handshake_message / 1024)));
+            return;
+        }
+    }
+}
+
+void engine::on_message(const handshake_message& m) {
+    switch (stage_) {
+    case stage::server_hello:
+        if (m.type == handshake_type::server_hello) on_server_hello(m);
+        else unexpected(m);
+        return;
+    case stage::tls13_extensions:
+    case stage::tls13_certificate:
+    case stage::tls13_verify:
+        on_tls13_message(m);
+        return;
+    case stage::tls12_certificate:
+    case stage::tls12_after_certificate:
+        on_tls12_message(m);
+        return;
+    }
+}
+
+void engine::on_server_hello(const handshake_message& m) {
+    const auto sh = parse_server_hello(m.body);
+    if (!sh) {
+        fail(protocol_error("a malformed ServerHello"));
+        return;
+    }
+    if (sh->compression != 0) {
+        fail(protocol_error("the ServerHello selects compression, which the hello did not offer"));
+        return;
+    }
+    const std::uint16_t chosen = sh->selected_version != 0 ? sh->selected_version : sh->legacy_version;
+    if (chosen == version::tls13) {
+        if (!hello_->offers_tls13()) fail(protocol_error("the server chose TLS 1.3, which the hello did not offer"));
+        else if (sh->hello_retry) on_hello_retry(*sh, m);
+        else start_tls13(*sh, m);
+    } else if (sh->hello_retry) {
+        fail(protocol_error("a HelloRetryRequest that does not select TLS 1.3"));
+    } else if (chosen >= version::tls10 && chosen <= version::tls12) {
+        start_tls12(*sh, chosen);
+    } else if (chosen == version::ssl3) {
+        fall_back("the server chose SSL 3.0");
+    } else {
+        fail(protocol_error(fmt::format("the server chose an unknown protocol version 0x{:04x}", chosen)));
+    }
+}
+
+bool engine::session_id_echoed(const server_hello& sh) const noexcept {
+    return std::equal(sh.session_id.begin(), sh.session_id.end(), session_id_.begin(), session_id_.end());
+}
+
+void engine::unexpected(const handshake_message& m) {
+    fall_back(fmt::format("unexpected handshake message type {} in the server's flight", m.type));
+}
+
+void engine::finish() {
+    status_ = status::done;
+    // user_canceled then close_notify: the way to abandon a handshake without blaming the
+    // peer (RFC 8446 6.1). Plaintext: no write keys exist, and servers read plaintext
+    // alerts here (OpenSSL's TLS 1.3 server allows them once its flight is sent).
+    const std::uint16_t record_version = version_ == version::tls13 ? version::tls12 : version_;
+    for (const auto description : {alert_description::user_canceled, alert_description::close_notify}) {
+        const std::array<unsigned char, 2> alert{alert_level_warning, description};
+        append_records(out_, content_type::alert, record_version, alert);
+    }
+}
+
+void engine::fail(scan_error e) {
+    status_ = status::failed;
+    error_ = std::move(e);
+}
+
+void engine::fall_back(std::string reason) {
+    status_ = status::fallback;
+    fallback_reason_ = std::move(reason);
+}
+
+}  // namespace tlsaudit::capture_engine::detail

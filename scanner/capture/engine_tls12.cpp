@@ -1,0 +1,85 @@
+// The TLS 1.2 (and 1.0, 1.1) part of the capture client: the plaintext flight from
+// Certificate to ServerHelloDone. No key exchange is computed.
+
+#include "engine.hpp"
+#include "errors.hpp"
+#include "probes.hpp"
+
+#include <fmt/format.h>
+
+namespace tlsaudit::capture_engine::detail {
+namespace {
+
+const char* protocol_name(std::uint16_t v) noexcept {
+    switch (v) {
+    case version::tls12: return "TLSv1.2";
+    case version::tls11: return "TLSv1.1";
+    default: return "TLSv1";
+    }
+}
+
+// The order of the messages after Certificate (RFC 5246 7.3, RFC 6066 8); 0 for any
+// other message.
+int rank_after_certificate(std::uint8_t type) noexcept {
+    switch (type) {
+    case handshake_type::certificate_status: return 1;
+    case handshake_type::server_key_exchange: return 2;
+    case handshake_type::certificate_request: return 3;
+    case handshake_type::server_hello_done: return 4;
+    default: return 0;
+    }
+}
+
+bool is_tls13_suite(std::uint16_t suite) noexcept { return (suite >> 8) == 0x13; }
+
+}  // namespace
+
+void engine::start_tls12(const server_hello& sh, std::uint16_t version) {
+    const auto name = cipher_name(sh.cipher_suite);
+    if (name.empty() || is_tls13_suite(sh.cipher_suite) || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
+        fail(protocol_error(fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
+        return;
+    }
+    version_ = version;
+    flight_.protocol = protocol_name(version);
+    flight_.cipher = name;
+    flight_.alpn.assign(sh.alpn.begin(), sh.alpn.end());
+    status_expected_ = sh.status_request;
+    client_hello_ = {};
+    share_.reset();
+    stage_ = stage::tls12_certificate;
+}
+
+void engine::on_tls12_message(const handshake_message& m) {
+    if (stage_ == stage::tls12_certificate) {
+        if (m.type != handshake_type::certificate) {
+            unexpected(m);
+            return;
+        }
+        auto list = parse_certificate(m.body, false);
+        if (!list) fail(protocol_error("a malformed Certificate message"));
+        else if (list->chain.empty()) fail(protocol_error("the server sent an empty certificate list"));
+        else {
+            flight_.chain = std::move(list->chain);
+            stage_ = stage::tls12_after_certificate;
+        }
+        return;
+    }
+    const int rank = rank_after_certificate(m.type);
+    const bool status_allowed = m.type != handshake_type::certificate_status || status_expected_;
+    if (rank <= last_tls12_rank_ || !status_allowed) {
+        unexpected(m);
+        return;
+    }
+    last_tls12_rank_ = rank;
+    if (m.type == handshake_type::certificate_status) {
+        const auto response = parse_certificate_status(m.body);
+        if (!response) fail(protocol_error("a malformed CertificateStatus message"));
+        else flight_.stapled_ocsp.assign(response->begin(), response->end());
+    } else if (m.type == handshake_type::server_hello_done) {
+        if (!m.body.empty()) fail(protocol_error("a malformed ServerHelloDone"));
+        else finish();
+    }
+}
+
+}  // namespace tlsaudit::capture_engine::detail

@@ -1,0 +1,46 @@
+#pragma once
+// The client's (EC)DHE key shares: X25519 for the first hello, and the NIST curves a
+// HelloRetryRequest may ask for.
+
+#include "key_schedule.hpp"
+#include "openssl_ptr.hpp"
+
+#include <tlsaudit/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace tlsaudit::capture_engine::detail {
+
+class entropy_source;
+
+namespace group {
+inline constexpr std::uint16_t secp256r1 = 0x0017;
+inline constexpr std::uint16_t secp384r1 = 0x0018;
+inline constexpr std::uint16_t secp521r1 = 0x0019;
+inline constexpr std::uint16_t x25519 = 0x001d;
+}  // namespace group
+
+class key_share {
+public:
+    // True for the groups generate() computes (those of offered_groups()).
+    static bool supported(std::uint16_t group) noexcept;
+    // A fresh key pair; randomness from `entropy` when given (tests), else libcrypto's.
+    // Throws std::runtime_error when libcrypto fails or the group is not supported.
+    static key_share generate(std::uint16_t group, entropy_source* entropy);
+
+    std::uint16_t group() const noexcept { return group_; }
+    // As sent in key_share: 32 raw bytes (X25519) or an uncompressed point.
+    std::span<const unsigned char> public_key() const noexcept { return public_; }
+    // The shared secret with the server's share; nullopt when the share is not a valid
+    // public key of the group (the peer's fault).
+    std::optional<secret> derive(std::span<const unsigned char> peer) const;
+
+private:
+    std::uint16_t group_ = 0;
+    evp_pkey_ptr key_;
+    bytes public_;
+};
+
+}  // namespace tlsaudit::capture_engine::detail

@@ -1,0 +1,134 @@
+#include "probes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace tlsaudit::capture_engine {
+namespace detail {
+namespace {
+
+// Suites with OpenSSL's names. TLS 1.2 suites need not be implementable here: the
+// certificate arrives before any key exchange.
+constexpr std::array<std::pair<std::uint16_t, std::string_view>, 30> suite_names{{
+    {0x1301, "TLS_AES_128_GCM_SHA256"},
+    {0x1302, "TLS_AES_256_GCM_SHA384"},
+    {0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
+    {0xc02b, "ECDHE-ECDSA-AES128-GCM-SHA256"},
+    {0xc02c, "ECDHE-ECDSA-AES256-GCM-SHA384"},
+    {0xcca9, "ECDHE-ECDSA-CHACHA20-POLY1305"},
+    {0xc023, "ECDHE-ECDSA-AES128-SHA256"},
+    {0xc024, "ECDHE-ECDSA-AES256-SHA384"},
+    {0xc009, "ECDHE-ECDSA-AES128-SHA"},
+    {0xc00a, "ECDHE-ECDSA-AES256-SHA"},
+    {0xc02f, "ECDHE-RSA-AES128-GCM-SHA256"},
+    {0xc030, "ECDHE-RSA-AES256-GCM-SHA384"},
+    {0xcca8, "ECDHE-RSA-CHACHA20-POLY1305"},
+    {0xc027, "ECDHE-RSA-AES128-SHA256"},
+    {0xc028, "ECDHE-RSA-AES256-SHA384"},
+    {0xc013, "ECDHE-RSA-AES128-SHA"},
+    {0xc014, "ECDHE-RSA-AES256-SHA"},
+    {0x009e, "DHE-RSA-AES128-GCM-SHA256"},
+    {0x009f, "DHE-RSA-AES256-GCM-SHA384"},
+    {0xccaa, "DHE-RSA-CHACHA20-POLY1305"},
+    {0x0067, "DHE-RSA-AES128-SHA256"},
+    {0x006b, "DHE-RSA-AES256-SHA256"},
+    {0x0033, "DHE-RSA-AES128-SHA"},
+    {0x0039, "DHE-RSA-AES256-SHA"},
+    {0x009c, "AES128-GCM-SHA256"},
+    {0x009d, "AES256-GCM-SHA384"},
+    {0x003c, "AES128-SHA256"},
+    {0x003d, "AES256-SHA256"},
+    {0x002f, "AES128-SHA"},
+    {0x0035, "AES256-SHA"},
+}};
+
+constexpr std::array<std::uint16_t, 17> modern_suites{
+    0x1301, 0x1302, 0x1303,                                  // TLS 1.3
+    0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,          // ECDHE AEAD
+    0xc009, 0xc013, 0xc00a, 0xc014,                          // ECDHE CBC
+    0x009c, 0x009d, 0x002f, 0x0035,                          // RSA key exchange
+};
+constexpr auto tls12_suites = std::span(modern_suites).subspan(3);
+constexpr std::array<std::uint16_t, 20> rsa_suites{
+    0xc02f, 0xc030, 0xcca8, 0xc027, 0xc028, 0xc013, 0xc014,  // ECDHE_RSA
+    0x009e, 0x009f, 0xccaa, 0x0067, 0x006b, 0x0033, 0x0039,  // DHE_RSA
+    0x009c, 0x009d, 0x003c, 0x003d, 0x002f, 0x0035,          // RSA key exchange
+};
+constexpr std::array<std::uint16_t, 7> ecdsa_suites{0xc02b, 0xc02c, 0xcca9, 0xc023, 0xc024, 0xc009, 0xc00a};
+
+// A browser's order (ECDSA and RSA interleaved by hash), then what browsers leave out
+// but servers may hold (EdDSA, RSA-PSS keys), SHA-1 last.
+constexpr std::array<std::uint16_t, 16> modern_sigalgs{
+    0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601,
+    0x0603, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b, 0x0203, 0x0201,
+};
+constexpr std::array<std::uint16_t, 10> rsa_sigalgs{
+    0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601, 0x0201,
+};
+constexpr std::array<std::uint16_t, 4> ecdsa_sigalgs{0x0403, 0x0503, 0x0603, 0x0203};
+
+// The modern probe also lists TLS 1.1 and 1.0: old servers answer it with their chain, as
+// they answer libssl (their flights are plaintext like TLS 1.2's).
+constexpr std::array<std::uint16_t, 4> versions13{0x0304, 0x0303, 0x0302, 0x0301};
+constexpr std::array<std::uint16_t, 3> versions12{0x0303, 0x0302, 0x0301};
+
+constexpr std::array<std::uint16_t, 4> groups{0x001d, 0x0017, 0x0018, 0x0019};
+
+constexpr probe_profile modern{true, true, modern_suites, modern_sigalgs, versions13};
+constexpr probe_profile rsa{false, true, rsa_suites, rsa_sigalgs, versions12};
+constexpr probe_profile ecdsa{false, true, ecdsa_suites, ecdsa_sigalgs, versions12};
+constexpr probe_profile tls12{false, true, tls12_suites, modern_sigalgs, versions12};
+constexpr probe_profile no_sni{true, false, modern_suites, modern_sigalgs, versions13};
+
+}  // namespace
+
+const probe_profile& profile_of(probe p) noexcept {
+    switch (p) {
+    case probe::rsa: return rsa;
+    case probe::ecdsa: return ecdsa;
+    case probe::tls12: return tls12;
+    case probe::no_sni: return no_sni;
+    case probe::modern: break;
+    }
+    return modern;
+}
+
+bool offers_suite(const probe_profile& profile, std::uint16_t suite) noexcept {
+    return std::find(profile.cipher_suites.begin(), profile.cipher_suites.end(), suite) !=
+           profile.cipher_suites.end();
+}
+
+std::string_view cipher_name(std::uint16_t suite) noexcept {
+    for (const auto& [id, name] : suite_names)
+        if (id == suite) return name;
+    return {};
+}
+
+std::span<const std::uint16_t> offered_groups() noexcept { return groups; }
+
+}  // namespace detail
+
+namespace {
+constexpr std::array<std::pair<probe, std::string_view>, 5> probe_names{{
+    {probe::modern, "modern"},
+    {probe::rsa, "rsa"},
+    {probe::ecdsa, "ecdsa"},
+    {probe::tls12, "tls12"},
+    {probe::no_sni, "no-sni"},
+}};
+}  // namespace
+
+std::string_view probe_name(probe p) noexcept {
+    for (const auto& [value, name] : probe_names)
+        if (value == p) return name;
+    return "modern";
+}
+
+std::optional<probe> parse_probe(std::string_view name) noexcept {
+    for (const auto& [value, name_of] : probe_names)
+        if (name_of == name) return value;
+    return std::nullopt;
+}
+
+}  // namespace tlsaudit::capture_engine

@@ -1,0 +1,33 @@
+#pragma once
+// What each probe offers (client.hpp documents it for users): one table per probe, the
+// single source the ClientHello builder and the ServerHello checks read.
+
+#include "client.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace tlsaudit::capture_engine::detail {
+
+struct probe_profile {
+    bool tls13;                                       // offers TLS 1.3 (key_share, psk modes)
+    bool server_name;                                 // sends SNI when the caller gives a name
+    std::span<const std::uint16_t> cipher_suites;     // in preference order, without the SCSV
+    std::span<const std::uint16_t> signature_algorithms;
+    std::span<const std::uint16_t> versions;          // supported_versions
+};
+
+const probe_profile& profile_of(probe p) noexcept;
+
+// True when the probe offered `suite` (a server choosing anything else breaks the protocol).
+bool offers_suite(const probe_profile& profile, std::uint16_t suite) noexcept;
+
+// OpenSSL's name of a suite any probe offers ("ECDHE-RSA-AES128-GCM-SHA256"), so captures
+// read the same as the libssl engine's; empty for any other suite.
+std::string_view cipher_name(std::uint16_t suite) noexcept;
+
+// The groups of supported_groups, in order; the client computes each of them.
+std::span<const std::uint16_t> offered_groups() noexcept;
+
+}  // namespace tlsaudit::capture_engine::detail

@@ -1,0 +1,42 @@
+#pragma once
+// TLS 1.3 record protection, read side (RFC 8446 5.2-5.4): AEAD open with the
+// per-record nonce, then the inner plaintext's padding stripped.
+
+#include "key_schedule.hpp"
+#include "openssl_ptr.hpp"
+
+#include <tlsaudit/model.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace tlsaudit::capture_engine::detail {
+
+inline constexpr std::size_t aead_tag_size = 16;
+
+class record_decrypter {
+public:
+    // Throws std::runtime_error when libcrypto refuses the cipher or key (the environment).
+    record_decrypter(const EVP_CIPHER* cipher, const traffic_keys& keys);
+
+    // Opens one protected record (`header` is the additional data, `payload` the
+    // ciphertext and tag) into `out`, which is resized to the plaintext. False when the
+    // record does not authenticate or is shorter than a tag. Each call uses the next
+    // sequence number.
+    bool open(std::span<const unsigned char> header, std::span<const unsigned char> payload, bytes& out);
+
+private:
+    evp_cipher_ctx_ptr ctx_;
+    std::array<unsigned char, 12> iv_{};
+    std::uint64_t sequence_ = 0;
+};
+
+struct inner_plaintext {
+    std::uint8_t type = 0;
+    std::span<const unsigned char> content;
+};
+// Splits TLSInnerPlaintext (content, type, zero padding); nullopt when it is all zeros.
+std::optional<inner_plaintext> split_inner_plaintext(std::span<const unsigned char> plaintext) noexcept;
+
+}  // namespace tlsaudit::capture_engine::detail

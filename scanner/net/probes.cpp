@@ -1,0 +1,74 @@
+#include "probes.hpp"
+
+#include <tlsaudit/net.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tlsaudit::net {
+
+const std::vector<std::string>& probe_names() {
+    static const std::vector<std::string> names{"modern", "rsa", "ecdsa", "tls12", "no-sni"};
+    return names;
+}
+
+std::vector<std::string> parse_probe_list(const std::string& list) {
+    std::vector<std::string> probes;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', start), list.size());
+        const std::string name = list.substr(start, comma - start);
+        start = comma + 1;
+        if (name.empty()) continue;
+        if (name == "all") {
+            for (const auto& p : probe_names())
+                if (std::find(probes.begin(), probes.end(), p) == probes.end()) probes.push_back(p);
+            continue;
+        }
+        if (!capture_engine::parse_probe(name))
+            throw std::invalid_argument("unknown probe '" + name + "' (modern, rsa, ecdsa, tls12, no-sni, all)");
+        if (std::find(probes.begin(), probes.end(), name) == probes.end()) probes.push_back(name);
+    }
+    if (probes.empty()) throw std::invalid_argument("no probe named");
+    return probes;
+}
+
+}  // namespace tlsaudit::net
+
+namespace tlsaudit::net::detail {
+
+std::vector<probe_client> make_probe_clients(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& alpn) {
+    std::vector<probe_client> clients;
+    for (const auto& name : names) {
+        const auto kind = capture_engine::parse_probe(name);
+        if (!kind) throw std::invalid_argument("unknown probe '" + name + "'");
+        clients.push_back(probe_client{*kind, name, capture_engine::hello_template::make(*kind, alpn)});
+    }
+    return clients;
+}
+
+bool apply_probe(SSL* ssl, capture_engine::probe kind) {
+    // RSA certificates are chosen by RSA signature algorithms (TLS 1.3 and 1.2) and by
+    // RSA-authenticated suites, ECDHE_RSA and plain RSA key exchange both (a server whose
+    // only RSA suites are ECDHE_RSA must still be reached).
+    static constexpr const char* rsa_sigalgs =
+        "RSA-PSS+SHA256:RSA-PSS+SHA384:RSA-PSS+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA1";
+    static constexpr const char* ecdsa_sigalgs = "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA1";
+    switch (kind) {
+    case capture_engine::probe::modern:
+    case capture_engine::probe::no_sni:
+        return true;
+    case capture_engine::probe::tls12:
+        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1;
+    case capture_engine::probe::rsa:
+        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1 && SSL_set1_sigalgs_list(ssl, rsa_sigalgs) == 1 &&
+               SSL_set_cipher_list(ssl, "aRSA:@SECLEVEL=0") == 1;
+    case capture_engine::probe::ecdsa:
+        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1 &&
+               SSL_set1_sigalgs_list(ssl, ecdsa_sigalgs) == 1 && SSL_set_cipher_list(ssl, "aECDSA:@SECLEVEL=0") == 1;
+    }
+    return false;
+}
+
+}  // namespace tlsaudit::net::detail

@@ -1,0 +1,203 @@
+// The capture client against real servers on loopback: openssl s_server and gnutls-serv,
+// started per test with lab certificates written to a temporary directory. Every captured
+// chain is compared byte for byte with the one the server was given.
+
+#include "capture/client.hpp"
+#include "loopback.hpp"
+#include "server_setup.hpp"
+
+#include <tlsaudit/lab/revocation_data.hpp>
+
+#include <gtest/gtest.h>
+
+namespace tlsaudit::capture_engine {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::drive;
+using testing::drive_result;
+using testing::gnutls_serv;
+using testing::make_ed25519_pki;
+using testing::make_pki;
+using testing::s_server;
+using testing::server_process;
+using testing::write_file;
+using testing::write_identity;
+
+const hello_template& hello(probe p) {
+    static const std::array<hello_template, 5> templates{
+        hello_template::make(probe::modern, {"h2", "http/1.1"}), hello_template::make(probe::rsa, {"h2", "http/1.1"}),
+        hello_template::make(probe::ecdsa, {"h2", "http/1.1"}), hello_template::make(probe::tls12, {"h2", "http/1.1"}),
+        hello_template::make(probe::no_sni, {"h2", "http/1.1"})};
+    return templates[static_cast<std::size_t>(p)];
+}
+
+// One capture against a fresh server; the server's output is attached to failures.
+drive_result capture_from(const std::vector<std::string>& server_args, const fs::path& dir, probe p = probe::modern,
+                     options opts = {.sni = "localhost"}) {
+    server_process server(server_args, dir);
+    auto r = drive(hello(p), opts, server.port());
+    if (r.st != status::done)
+        ADD_FAILURE() << "capture did not finish: " << (r.error ? r.error->code + ": " + r.error->detail : r.fallback)
+                      << r.transport_error << "\nserver output:\n" << server.output();
+    return r;
+}
+
+class capture_interop : public ::testing::Test {
+protected:
+    testing::scratch_dir dir_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+};
+
+TEST_F(capture_interop, openssl_tls13_and_tls12_rsa_2048) {
+    const auto id = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048));
+    const auto r13 = capture_from(s_server(id), dir_.path());
+    EXPECT_EQ(r13.f.chain, id.served);
+    EXPECT_EQ(r13.f.protocol, "TLSv1.3");
+    EXPECT_FALSE(r13.f.hello_retry);
+    EXPECT_NE(r13.f.signature_scheme, 0);
+    const auto r12 = capture_from(s_server(id, {"-tls1_2"}), dir_.path());
+    EXPECT_EQ(r12.f.chain, id.served);
+    EXPECT_EQ(r12.f.protocol, "TLSv1.2");
+    EXPECT_EQ(r12.f.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+    for (const auto p : {probe::rsa, probe::tls12}) {
+        const auto r = capture_from(s_server(id, {"-tls1_2"}), dir_.path(), p);
+        EXPECT_EQ(r.f.chain, id.served) << probe_name(p);
+    }
+}
+
+TEST_F(capture_interop, openssl_each_tls13_suite) {
+    const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
+    for (const char* suite : {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+        const auto r = capture_from(s_server(id, {"-ciphersuites", suite}), dir_.path());
+        EXPECT_EQ(r.f.cipher, suite);
+        EXPECT_EQ(r.f.chain, id.served) << suite;
+    }
+}
+
+TEST_F(capture_interop, openssl_hello_retry_for_p256_and_p384_and_with_a_cookie) {
+    const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{"-groups", "P-256"}, {"-groups", "P-384"}, {"-stateless"}}) {
+        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        EXPECT_TRUE(r.f.hello_retry) << extra[0];
+        EXPECT_EQ(r.f.chain, id.served);
+        EXPECT_EQ(r.f.protocol, "TLSv1.3");
+    }
+}
+
+TEST_F(capture_interop, openssl_leaf_key_types_with_verified_handshakes) {
+    const std::vector<std::pair<std::string, lab::hierarchy>> pkis = [] {
+        std::vector<std::pair<std::string, lab::hierarchy>> v;
+        v.emplace_back("rsa2048", make_pki(lab::key_kind::rsa_2048));
+        v.emplace_back("rsa4096", make_pki(lab::key_kind::rsa_4096));
+        v.emplace_back("p256", make_pki(lab::key_kind::ec_p256));
+        v.emplace_back("p384", make_pki(lab::key_kind::ec_p384));
+        v.emplace_back("ed25519", make_ed25519_pki());
+        return v;
+    }();
+    for (const auto& [name, pki] : pkis) {
+        const auto id = write_identity(dir_.path(), name, pki);
+        const auto r = capture_from(s_server(id), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        EXPECT_EQ(r.f.chain, id.served) << name;
+        EXPECT_EQ(r.f.protocol, "TLSv1.3") << name;
+        if (name == "ed25519") EXPECT_EQ(r.f.signature_scheme, 0x0807);
+        if (name == "p384") EXPECT_EQ(r.f.signature_scheme, 0x0503);
+    }
+}
+
+TEST_F(capture_interop, openssl_dual_certificates_by_probe) {
+    const auto rsa = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048, 0, 1, "dual rsa"));
+    const auto ec = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256, 10, 1, "dual ec"));
+    const auto args = s_server(rsa, {"-dcert", ec.leaf, "-dkey", ec.key, "-dcert_chain", ec.chain});
+    EXPECT_EQ(capture_from(args, dir_.path(), probe::modern).f.chain, ec.served) << "modern: ECDSA first";
+    EXPECT_EQ(capture_from(args, dir_.path(), probe::rsa).f.chain, rsa.served);
+    EXPECT_EQ(capture_from(args, dir_.path(), probe::ecdsa).f.chain, ec.served);
+}
+
+TEST_F(capture_interop, openssl_sni_selected_certificate) {
+    const auto main_id = write_identity(dir_.path(), "main", make_pki(lab::key_kind::ec_p256, 0, 1, "sni main"));
+    const auto other = write_identity(dir_.path(), "other", make_pki(lab::key_kind::ec_p256, 20, 1, "sni other"));
+    const auto args = s_server(main_id, {"-servername", "other.test", "-cert2", other.leaf, "-key2", other.key});
+    const auto selected = capture_from(args, dir_.path(), probe::modern, {.sni = "other.test"});
+    ASSERT_FALSE(selected.f.chain.empty());
+    EXPECT_EQ(selected.f.chain.front(), other.served.front());
+    EXPECT_EQ(capture_from(args, dir_.path(), probe::modern, {.sni = "main.test"}).f.chain, main_id.served);
+    EXPECT_EQ(capture_from(args, dir_.path(), probe::no_sni, {.sni = "other.test"}).f.chain, main_id.served)
+        << "no-sni sends no name";
+}
+
+TEST_F(capture_interop, openssl_unrecognized_name_alert) {
+    const auto main_id = write_identity(dir_.path(), "main", make_pki(lab::key_kind::ec_p256));
+    server_process server(s_server(main_id, {"-servername", "only.test", "-cert2", main_id.leaf, "-key2", main_id.key,
+                                             "-servername_fatal", "-tls1_2"}),
+                          dir_.path());
+    const auto r = drive(hello(probe::tls12), {.sni = "other.test"}, server.port());
+    ASSERT_EQ(r.st, status::failed) << server.output();
+    EXPECT_EQ(r.error->code, error_codes::tls_alert);
+    EXPECT_EQ(r.error->detail, "unrecognized name (112)");
+}
+
+TEST_F(capture_interop, openssl_stapled_ocsp_in_both_versions) {
+    const auto pki = make_pki(lab::key_kind::ec_p256);
+    const auto id = write_identity(dir_.path(), "ec", pki);
+    const bytes ocsp = lab::make_ocsp_response_for(id.issuer, pki.leaf.der, {});
+    const auto ocsp_file = (dir_.path() / "ocsp.der").string();
+    write_file(ocsp_file, ocsp);
+    const auto r13 = capture_from(s_server(id, {"-status_file", ocsp_file}), dir_.path());
+    EXPECT_EQ(r13.f.stapled_ocsp, ocsp);
+    EXPECT_EQ(r13.f.protocol, "TLSv1.3");
+    const auto r12 = capture_from(s_server(id, {"-status_file", ocsp_file, "-tls1_2"}), dir_.path());
+    EXPECT_EQ(r12.f.stapled_ocsp, ocsp);
+    EXPECT_EQ(r12.f.protocol, "TLSv1.2");
+    EXPECT_TRUE(capture_from(s_server(id), dir_.path()).f.stapled_ocsp.empty());
+}
+
+TEST_F(capture_interop, openssl_record_shapes) {
+    const auto id = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048));
+    for (const std::vector<std::string>& extra : {std::vector<std::string>{"-max_send_frag", "512"},
+                                                  {"-max_send_frag", "512", "-tls1_2"},
+                                                  {"-record_padding", "512"},
+                                                  {"-no_middlebox"},
+                                                  {"-verify", "1"},
+                                                  {"-verify", "1", "-tls1_2"}}) {
+        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        EXPECT_EQ(r.f.chain, id.served) << extra.front() << " " << extra.back();
+    }
+}
+
+TEST_F(capture_interop, openssl_chain_over_16_kib) {
+    const auto pki = make_pki(lab::key_kind::ec_p256, 100, 40, "long chain");
+    const auto id = write_identity(dir_.path(), "long", pki);
+    std::size_t total = 0;
+    for (const auto& c : id.served) total += c.size();
+    ASSERT_GT(total, 16u * 1024);
+    EXPECT_EQ(capture_from(s_server(id), dir_.path()).f.chain, id.served);
+    EXPECT_EQ(capture_from(s_server(id, {"-tls1_2"}), dir_.path()).f.chain, id.served);
+}
+
+TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
+    const auto pki = make_pki(lab::key_kind::ec_p256);
+    const auto id = write_identity(dir_.path(), "ec", pki);
+    const bytes ocsp = lab::make_ocsp_response_for(id.issuer, pki.leaf.der, {});
+    const auto ocsp_file = (dir_.path() / "ocsp.der").string();
+    write_file(ocsp_file, ocsp);
+
+    const auto r13 = capture_from(gnutls_serv(id, "NORMAL", {"--ocsp-response", ocsp_file}), dir_.path(), probe::modern,
+                             {.sni = "localhost", .verify_handshake = true});
+    EXPECT_EQ(r13.f.chain, id.served);
+    EXPECT_EQ(r13.f.protocol, "TLSv1.3");
+    EXPECT_EQ(r13.f.stapled_ocsp, ocsp);
+
+    const auto r12 = capture_from(gnutls_serv(id, "NORMAL:-VERS-TLS1.3", {"--ocsp-response", ocsp_file}), dir_.path());
+    EXPECT_EQ(r12.f.chain, id.served);
+    EXPECT_EQ(r12.f.protocol, "TLSv1.2");
+    EXPECT_EQ(r12.f.stapled_ocsp, ocsp);
+
+    const auto hrr = capture_from(gnutls_serv(id, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1"), dir_.path(), probe::modern,
+                             {.sni = "localhost", .verify_handshake = true});
+    EXPECT_TRUE(hrr.f.hello_retry);
+    EXPECT_EQ(hrr.f.chain, id.served);
+}
+
+}  // namespace
+}  // namespace tlsaudit::capture_engine
