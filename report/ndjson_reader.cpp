@@ -54,11 +54,12 @@ std::vector<finding_row> read_findings(const json::object& record) {
         row.message = get_string(f, "message");
         row.remediation = get_string(f, "remediation");
         row.rule = get_string(f, "rule");
+        row.chain = get_int(f, "chain");
         out.push_back(std::move(row));
     }
     // Worst first, then by id: a stable order whatever order the audit produced.
     std::stable_sort(out.begin(), out.end(), [](const finding_row& a, const finding_row& b) {
-        return std::tie(b.level, a.id, a.cert_position) < std::tie(a.level, b.id, b.cert_position);
+        return std::tie(b.level, a.id, a.chain, a.cert_position) < std::tie(a.level, b.id, b.chain, b.cert_position);
     });
     return out;
 }
@@ -116,6 +117,40 @@ void read_target(const json::object& record, std::string& input, int& line, std:
     sni = get_string(*t, "sni");
 }
 
+std::vector<std::string> strings_in(const json::array* items) {
+    std::vector<std::string> out;
+    if (!items) return out;
+    for (const auto& s : *items)
+        if (s.is_string()) out.emplace_back(s.get_string());
+    return out;
+}
+
+// The probes that received the record's chain, and the chains other probes received.
+void read_probes(const json::object& record, endpoint_row& row) {
+    if (const auto* probes = get_array(record, "probes")) {
+        for (const auto& p : *probes) {
+            const auto* chain = p.is_object() ? p.get_object().if_contains("chain") : nullptr;
+            if (chain && chain->is_number() && chain->to_number<int>() == 0)
+                row.probes.push_back(get_string(p.get_object(), "probe"));
+        }
+    }
+    const auto* others = get_array(record, "other_chains");
+    if (!others) return;
+    for (const auto& item : *others) {
+        if (!item.is_object()) continue;
+        const auto& o = item.get_object();
+        other_chain_row chain;
+        chain.index = get_int(o, "chain_index");
+        chain.probes = strings_in(get_array(o, "probes"));
+        if (const auto* tls = get_object(o, "tls")) {
+            chain.protocol = get_string(*tls, "protocol");
+            chain.cipher = get_string(*tls, "cipher");
+        }
+        chain.chain = read_chain(o);
+        row.other_chains.push_back(std::move(chain));
+    }
+}
+
 void read_endpoint(const json::object& record, report_data& data) {
     endpoint_row row;
     read_target(record, row.input, row.line, row.host, row.port, row.sni);
@@ -138,6 +173,7 @@ void read_endpoint(const json::object& record, report_data& data) {
         if (const auto* asn = geo->if_contains("asn"); asn && asn->is_number()) row.asn = asn->to_number<long long>();
     }
     row.chain = read_chain(record);
+    read_probes(record, row);
     row.findings = read_findings(record);
     row.status = row.error_code.empty() ? status_of(row.findings) : "error";
     if (data.meta.rules_version.empty()) data.meta.rules_version = get_string(record, "rules_version");
