@@ -1,6 +1,7 @@
 #include "algorithms.hpp"
 
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -29,7 +30,7 @@ struct fetched {
 
     fetched() {
         if (!sha256 || !sha384 || !sha512 || !aes128_gcm || !aes256_gcm || !chacha20_poly1305 || !hkdf)
-            throw_openssl("fetching the capture client's algorithms");
+            ossl::throw_failure("fetching the capture client's algorithms");
     }
     // Held for the life of the process: freeing at exit would race threads still scanning.
     ~fetched() = default;
@@ -43,19 +44,6 @@ const fetched& algorithms() {
 }
 
 }  // namespace
-
-void throw_openssl(const char* what) {
-    const unsigned long code = ERR_get_error();
-    ERR_clear_error();
-    std::string text = what;
-    if (code != 0) {
-        std::array<char, 256> buf{};
-        ERR_error_string_n(code, buf.data(), buf.size());
-        text += ": ";
-        text += buf.data();
-    }
-    throw std::runtime_error(text);
-}
 
 const EVP_MD* sha256() { return algorithms().sha256; }
 const EVP_MD* sha384() { return algorithms().sha384; }

@@ -2,7 +2,8 @@
 
 #include "algorithms.hpp"
 #include "errors.hpp"
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -91,7 +92,7 @@ std::optional<scan_error> check_certificate_verify(std::span<const unsigned char
         return protocol_error(fmt::format("CertificateVerify uses signature scheme 0x{:04x}, not allowed in TLS 1.3", scheme));
 
     const unsigned char* p = leaf_der.data();
-    const x509_ptr leaf(d2i_X509(nullptr, &p, static_cast<long>(leaf_der.size())));
+    const ossl::x509_ptr leaf(d2i_X509(nullptr, &p, static_cast<long>(leaf_der.size())));
     EVP_PKEY* key = leaf && p == leaf_der.data() + leaf_der.size() ? X509_get0_pubkey(leaf.get()) : nullptr;
     if (key == nullptr) {
         ERR_clear_error();
@@ -101,14 +102,14 @@ std::optional<scan_error> check_certificate_verify(std::span<const unsigned char
     if (!key_matches(key, *info))
         return protocol_error(fmt::format("CertificateVerify scheme 0x{:04x} does not match the leaf's key", scheme));
 
-    const evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    const ossl::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, info->md ? info->md() : nullptr, nullptr, key) != 1)
-        throw_openssl("CertificateVerify set-up");
+        ossl::throw_failure("CertificateVerify set-up");
     if ((info->kind == key_kind::rsa_pss_rsae || info->kind == key_kind::rsa_pss_pss) &&
         (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
-        throw_openssl("CertificateVerify RSA-PSS set-up");
+        ossl::throw_failure("CertificateVerify RSA-PSS set-up");
     const signed_content content(transcript_hash);
     if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), content.data(), content.size()) != 1) {
         ERR_clear_error();

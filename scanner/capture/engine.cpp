@@ -18,7 +18,7 @@ engine::engine(const hello_template& hello, const options& opts, entropy_source*
     if (profile_of(hello.kind()).server_name) sni_ = server_name_to_send(opts.sni);
     std::array<unsigned char, 64> random{};
     if (entropy_ != nullptr) entropy_->fill(random);
-    else if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) throw_openssl("RAND_bytes");
+    else if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) ossl::throw_failure("RAND_bytes");
     std::copy_n(random.begin(), 32, random_.begin());
     std::copy_n(random.begin() + 32, 32, session_id_.begin());
     if (hello.offers_tls13()) share_ = key_share::generate(group::x25519, entropy_);

@@ -1,7 +1,8 @@
 #include "key_schedule.hpp"
 
 #include "algorithms.hpp"
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -27,7 +28,7 @@ secret::~secret() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
 
 key_schedule::key_schedule(const EVP_MD* md)
     : md_(md), hash_size_(static_cast<std::size_t>(EVP_MD_get_size(md))), ctx_(EVP_KDF_CTX_new(hkdf_kdf())) {
-    if (ctx_ == nullptr) throw_openssl("EVP_KDF_CTX_new(HKDF)");
+    if (ctx_ == nullptr) ossl::throw_failure("EVP_KDF_CTX_new(HKDF)");
     // The digest is named once per connection; the provider resolves it here, not per derive.
     const OSSL_PARAM params[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, const_cast<char*>(EVP_MD_get0_name(md)), 0),
@@ -35,7 +36,7 @@ key_schedule::key_schedule(const EVP_MD* md)
     };
     if (EVP_KDF_CTX_set_params(ctx_, params) != 1) {
         EVP_KDF_CTX_free(ctx_);
-        throw_openssl("HKDF digest");
+        ossl::throw_failure("HKDF digest");
     }
 }
 
@@ -55,7 +56,7 @@ void key_schedule::derive(int mode, std::span<const unsigned char> key, std::spa
         extract ? octets(OSSL_KDF_PARAM_SALT, salt) : octets(OSSL_KDF_PARAM_INFO, info),
         OSSL_PARAM_construct_end(),
     };
-    if (EVP_KDF_derive(ctx_, out.data(), out.size(), params) != 1) throw_openssl("HKDF");
+    if (EVP_KDF_derive(ctx_, out.data(), out.size(), params) != 1) ossl::throw_failure("HKDF");
 }
 
 secret key_schedule::extract(std::span<const unsigned char> salt, std::span<const unsigned char> ikm) {
@@ -106,7 +107,7 @@ secret key_schedule::early_derived() {
             key_schedule ks(md);
             std::array<unsigned char, 64> empty_hash{};
             unsigned int len = 0;
-            if (EVP_Digest(nullptr, 0, empty_hash.data(), &len, md, nullptr) != 1) throw_openssl("EVP_Digest");
+            if (EVP_Digest(nullptr, 0, empty_hash.data(), &len, md, nullptr) != 1) ossl::throw_failure("EVP_Digest");
             const std::array<unsigned char, 64> zeros{};
             const secret early = ks.extract({}, std::span(zeros).first(ks.hash_size()));
             *out = ks.derive_secret(early.view(), "derived", std::span(empty_hash).first(len));

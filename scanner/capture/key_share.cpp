@@ -31,14 +31,14 @@ std::size_t point_size(std::uint16_t g) noexcept {
     }
 }
 
-evp_pkey_ptr peer_key(std::uint16_t g, const EVP_PKEY* ours, std::span<const unsigned char> data) {
+ossl::evp_pkey_ptr peer_key(std::uint16_t g, const EVP_PKEY* ours, std::span<const unsigned char> data) {
     if (g == group::x25519) {
         if (data.size() != 32) return nullptr;
-        return evp_pkey_ptr(EVP_PKEY_new_raw_public_key_ex(nullptr, "X25519", nullptr, data.data(), data.size()));
+        return ossl::evp_pkey_ptr(EVP_PKEY_new_raw_public_key_ex(nullptr, "X25519", nullptr, data.data(), data.size()));
     }
     // TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2).
     if (data.size() != point_size(g) || data[0] != 0x04) return nullptr;
-    evp_pkey_ptr peer(EVP_PKEY_new());
+    ossl::evp_pkey_ptr peer(EVP_PKEY_new());
     if (!peer || EVP_PKEY_copy_parameters(peer.get(), ours) != 1 ||
         EVP_PKEY_set1_encoded_public_key(peer.get(), data.data(), data.size()) != 1)
         return nullptr;
@@ -55,24 +55,24 @@ key_share key_share::generate(std::uint16_t g, entropy_source* entropy) {
     if (g == group::x25519) {
         std::array<unsigned char, 32> raw{};
         if (entropy != nullptr) entropy->fill(raw);
-        else if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) throw_openssl("RAND_bytes");
+        else if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) ossl::throw_failure("RAND_bytes");
         share.key_.reset(EVP_PKEY_new_raw_private_key_ex(nullptr, "X25519", nullptr, raw.data(), raw.size()));
         OPENSSL_cleanse(raw.data(), raw.size());
         share.public_.resize(32);
         std::size_t n = share.public_.size();
         if (!share.key_ || EVP_PKEY_get_raw_public_key(share.key_.get(), share.public_.data(), &n) != 1)
-            throw_openssl("X25519 key generation");
+            ossl::throw_failure("X25519 key generation");
         return share;
     }
     const char* curve = curve_name(g);
     if (curve == nullptr) throw std::runtime_error("key_share: unsupported group");
     share.key_ = entropy != nullptr ? entropy->ec_key(g)
-                                    : evp_pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+                                    : ossl::evp_pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
     unsigned char* encoded = nullptr;
     const std::size_t n = share.key_ ? EVP_PKEY_get1_encoded_public_key(share.key_.get(), &encoded) : 0;
     if (n != point_size(g)) {
         OPENSSL_free(encoded);
-        throw_openssl("EC key generation");
+        ossl::throw_failure("EC key generation");
     }
     share.public_.assign(encoded, encoded + n);
     OPENSSL_free(encoded);
@@ -80,13 +80,13 @@ key_share key_share::generate(std::uint16_t g, entropy_source* entropy) {
 }
 
 std::optional<secret> key_share::derive(std::span<const unsigned char> peer_bytes) const {
-    const evp_pkey_ptr peer = peer_key(group_, key_.get(), peer_bytes);
+    const ossl::evp_pkey_ptr peer = peer_key(group_, key_.get(), peer_bytes);
     if (!peer) {
         ERR_clear_error();
         return std::nullopt;
     }
-    const evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) throw_openssl("key exchange set-up");
+    const ossl::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) ossl::throw_failure("key exchange set-up");
     secret out;
     std::size_t n = out.resize(96).size();
     // set_peer checks the peer's key; derive refuses X25519's all-zero result.

@@ -3,7 +3,8 @@
 // HelloRetryRequest may ask for.
 
 #include "key_schedule.hpp"
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <tlsaudit/model.hpp>
 
@@ -39,7 +40,7 @@ public:
 
 private:
     std::uint16_t group_ = 0;
-    evp_pkey_ptr key_;
+    ossl::evp_pkey_ptr key_;
     bytes public_;
 };
 

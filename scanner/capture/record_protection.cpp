@@ -8,7 +8,7 @@ namespace tlsaudit::capture_engine::detail {
 record_decrypter::record_decrypter(const EVP_CIPHER* cipher, const traffic_keys& keys)
     : ctx_(EVP_CIPHER_CTX_new()), iv_(keys.iv) {
     if (!ctx_ || EVP_DecryptInit_ex2(ctx_.get(), cipher, keys.key.data(), nullptr, nullptr) != 1)
-        throw_openssl("AEAD key set-up");
+        ossl::throw_failure("AEAD key set-up");
 }
 
 bool record_decrypter::open(std::span<const unsigned char> header, std::span<const unsigned char> payload,

@@ -3,7 +3,8 @@
 // per-record nonce, then the inner plaintext's padding stripped.
 
 #include "key_schedule.hpp"
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <tlsaudit/model.hpp>
 
@@ -27,7 +28,7 @@ public:
     bool open(std::span<const unsigned char> header, std::span<const unsigned char> payload, bytes& out);
 
 private:
-    evp_cipher_ctx_ptr ctx_;
+    ossl::evp_cipher_ctx_ptr ctx_;
     std::array<unsigned char, 12> iv_{};
     std::uint64_t sequence_ = 0;
 };

@@ -53,7 +53,7 @@ void fixed_entropy::fill(std::span<unsigned char> out) {
 
 // The private scalar comes from fill(); the public point is computed from it, so the
 // same seed gives the same key pair on every run.
-evp_pkey_ptr fixed_entropy::ec_key(std::uint16_t group) {
+ossl::evp_pkey_ptr fixed_entropy::ec_key(std::uint16_t group) {
     const curve c = curve_of(group);
     const ec_group_ptr g(EC_GROUP_new_by_curve_name(c.nid));
     const bn_ctx_ptr ctx(BN_CTX_new());
@@ -66,21 +66,21 @@ evp_pkey_ptr fixed_entropy::ec_key(std::uint16_t group) {
     const ec_point_ptr pub(EC_POINT_new(g.get()));
     std::array<unsigned char, 133> pub_bytes{};
     if (!priv || !pub || EC_POINT_mul(g.get(), pub.get(), priv.get(), nullptr, nullptr, ctx.get()) != 1)
-        throw_openssl("fixed_entropy: EC point");
+        ossl::throw_failure("fixed_entropy: EC point");
     const std::size_t n = EC_POINT_point2oct(g.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, pub_bytes.data(),
                                              pub_bytes.size(), ctx.get());
     const param_bld_ptr bld(OSSL_PARAM_BLD_new());
     if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, c.name, 0) != 1 ||
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv.get()) != 1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub_bytes.data(), n) != 1)
-        throw_openssl("fixed_entropy: parameters");
+        ossl::throw_failure("fixed_entropy: parameters");
     const param_ptr params(OSSL_PARAM_BLD_to_param(bld.get()));
-    const evp_pkey_ctx_ptr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    const ossl::evp_pkey_ctx_ptr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     EVP_PKEY* key = nullptr;
     if (!params || !pctx || EVP_PKEY_fromdata_init(pctx.get()) != 1 ||
         EVP_PKEY_fromdata(pctx.get(), &key, EVP_PKEY_KEYPAIR, params.get()) != 1)
-        throw_openssl("fixed_entropy: EC key");
-    return evp_pkey_ptr(key);
+        ossl::throw_failure("fixed_entropy: EC key");
+    return ossl::evp_pkey_ptr(key);
 }
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -5,7 +5,8 @@
 // source, so that a recorded encrypted flight decrypts again (tlsaudit_capture_testing
 // provides one, fixed_entropy).
 
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <cstdint>
 #include <span>
@@ -18,7 +19,7 @@ public:
     // Random bytes: the hello's random and session id, X25519 private keys.
     virtual void fill(std::span<unsigned char> out) = 0;
     // A key pair on an EC group (secp256r1 0x0017, secp384r1 0x0018, secp521r1 0x0019).
-    virtual evp_pkey_ptr ec_key(std::uint16_t group) = 0;
+    virtual ossl::evp_pkey_ptr ec_key(std::uint16_t group) = 0;
 };
 
 // Deterministic entropy from a seed: the same seed gives the same bytes and keys, in
@@ -27,7 +28,7 @@ class fixed_entropy final : public entropy_source {
 public:
     explicit fixed_entropy(std::uint64_t seed) noexcept : seed_(seed) {}
     void fill(std::span<unsigned char> out) override;
-    evp_pkey_ptr ec_key(std::uint16_t group) override;
+    ossl::evp_pkey_ptr ec_key(std::uint16_t group) override;
 
 private:
     std::uint64_t seed_;

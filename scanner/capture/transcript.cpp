@@ -10,20 +10,20 @@ namespace tlsaudit::capture_engine::detail {
 
 void transcript::start(const EVP_MD* md) {
     if (!ctx_) ctx_.reset(EVP_MD_CTX_new());
-    if (!ctx_ || EVP_DigestInit_ex2(ctx_.get(), md, nullptr) != 1) throw_openssl("transcript hash");
+    if (!ctx_ || EVP_DigestInit_ex2(ctx_.get(), md, nullptr) != 1) ossl::throw_failure("transcript hash");
 }
 
 void transcript::add(std::span<const unsigned char> message) {
-    if (EVP_DigestUpdate(ctx_.get(), message.data(), message.size()) != 1) throw_openssl("transcript hash");
+    if (EVP_DigestUpdate(ctx_.get(), message.data(), message.size()) != 1) ossl::throw_failure("transcript hash");
 }
 
 secret transcript::hash() const {
-    const evp_md_ctx_ptr copy(EVP_MD_CTX_new());
+    const ossl::evp_md_ctx_ptr copy(EVP_MD_CTX_new());
     secret out;
     unsigned int n = 0;
     if (!copy || EVP_MD_CTX_copy_ex(copy.get(), ctx_.get()) != 1 ||
         EVP_DigestFinal_ex(copy.get(), out.resize(EVP_MAX_MD_SIZE).data(), &n) != 1)
-        throw_openssl("transcript hash");
+        ossl::throw_failure("transcript hash");
     out.resize(n);
     return out;
 }

@@ -3,7 +3,8 @@
 // messages, read at several points without ending it.
 
 #include "key_schedule.hpp"
-#include "openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 
 #include <span>
 
@@ -22,7 +23,7 @@ public:
     void start_with_message_hash(const EVP_MD* md, std::span<const unsigned char> client_hello1);
 
 private:
-    evp_md_ctx_ptr ctx_;
+    ossl::evp_md_ctx_ptr ctx_;
 };
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -16,6 +16,7 @@
 #include <openssl/bn.h>
 #include <openssl/ct.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -55,6 +56,8 @@ using evp_pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
 using evp_pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, deleter<EVP_PKEY_CTX_free>>;
 using evp_md_ptr = std::unique_ptr<EVP_MD, deleter<EVP_MD_free>>;
 using evp_md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, deleter<EVP_MD_CTX_free>>;
+using evp_cipher_ctx_ptr = std::unique_ptr<EVP_CIPHER_CTX, deleter<EVP_CIPHER_CTX_free>>;
+using evp_kdf_ctx_ptr = std::unique_ptr<EVP_KDF_CTX, deleter<EVP_KDF_CTX_free>>;
 
 // Verification.
 using x509_store_ptr = std::unique_ptr<X509_STORE, deleter<X509_STORE_free>>;

@@ -164,7 +164,7 @@ bytes tls13_server::certificate_verify(EVP_PKEY* key, std::uint16_t scheme) {
     content.insert(content.end(), context.begin(), context.end());
     content.push_back(0);
     append(content, hash.view());
-    const detail::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    const ossl::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
     const bool pss = (scheme >> 8) == 0x08 && scheme != 0x0807 && scheme != 0x0808;
     const bool eddsa = scheme == 0x0807 || scheme == 0x0808;

@@ -5,7 +5,8 @@
 // against RFC 8448 in key_schedule_test.cpp; sealing with EVP here).
 
 #include "capture/key_share.hpp"
-#include "capture/openssl_ptr.hpp"
+#include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "capture/transcript.hpp"
 
 #include <tlsaudit/model.hpp>
@@ -53,7 +54,7 @@ private:
     std::uint16_t suite_;
     detail::transcript transcript_;
     std::optional<detail::key_share> share_;
-    detail::evp_cipher_ctx_ptr ctx_;
+    ossl::evp_cipher_ctx_ptr ctx_;
     std::array<unsigned char, 12> iv_{};
     std::uint64_t sequence_ = 0;
 };

@@ -28,7 +28,7 @@ class given_entropy final : public detail::entropy_source {
 public:
     explicit given_entropy(bytes b) : bytes_(std::move(b)) {}
     void fill(std::span<unsigned char> out) override { std::copy_n(bytes_.begin(), out.size(), out.begin()); }
-    detail::evp_pkey_ptr ec_key(std::uint16_t) override { return nullptr; }
+    ossl::evp_pkey_ptr ec_key(std::uint16_t) override { return nullptr; }
 
 private:
     bytes bytes_;
