@@ -135,6 +135,14 @@ std::optional<certificate_list> parse_certificate(std::span<const unsigned char>
     return out;
 }
 
+std::optional<certificate_list> parse_certificate_message(std::span<const unsigned char> message, bool tls13) {
+    constexpr unsigned char certificate_type = 11;
+    if (message.size() < 4 || message[0] != certificate_type) return std::nullopt;
+    const std::size_t length = std::size_t{message[1]} << 16 | std::size_t{message[2]} << 8 | message[3];
+    if (length != message.size() - 4) return std::nullopt;
+    return parse_certificate(message.subspan(4), tls13);
+}
+
 std::optional<std::span<const unsigned char>> parse_certificate_status(std::span<const unsigned char> body) {
     return parse_status(body);
 }

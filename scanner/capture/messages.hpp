@@ -40,6 +40,10 @@ struct certificate_list {
 // `tls13` selects the TLS 1.3 layout (request context, per-entry extensions).
 std::optional<certificate_list> parse_certificate(std::span<const unsigned char> body, bool tls13);
 
+// A whole Certificate handshake message (type 11, its 3-byte length, the body), as
+// libssl's message callback hands it to the openssl engine: the same parser for both.
+std::optional<certificate_list> parse_certificate_message(std::span<const unsigned char> message, bool tls13);
+
 // TLS 1.2 CertificateStatus: the OCSP response.
 std::optional<std::span<const unsigned char>> parse_certificate_status(std::span<const unsigned char> body);
 

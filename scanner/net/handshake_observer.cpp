@@ -1,6 +1,6 @@
 #include "handshake_observer.hpp"
 
-#include "handshake_messages.hpp"
+#include "capture/messages.hpp"
 
 #include <algorithm>
 #include <span>
@@ -35,8 +35,9 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
     case SSL3_RT_HANDSHAKE:
         if (!data.empty() && data[0] == handshake_server_hello) obs.server_hello_seen = true;
         if (!obs.chain && !obs.chain_malformed && !data.empty() && data[0] == handshake_certificate) {
-            obs.chain = parse_certificate_message(data, version == TLS1_3_VERSION);
-            obs.chain_malformed = !obs.chain;
+            auto list = capture_engine::detail::parse_certificate_message(data, version == TLS1_3_VERSION);
+            if (list) obs.chain = std::move(list->chain);
+            obs.chain_malformed = !list;
         }
         break;
     default:

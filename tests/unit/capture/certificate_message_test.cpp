@@ -1,8 +1,11 @@
-#include "handshake_messages.hpp"
+// The Certificate message parser both engines use (capture/messages.hpp), on whole
+// messages as libssl's message callback hands them over.
+
+#include "capture/messages.hpp"
 
 #include <gtest/gtest.h>
 
-namespace tlsaudit::net::detail {
+namespace tlsaudit::capture_engine::detail {
 namespace {
 
 void put24(bytes& out, std::size_t n) {
@@ -37,14 +40,15 @@ const std::vector<bytes> sample_chain{{0x30, 0x03, 0x02, 0x01, 0x01}, {0x30, 0x0
 TEST(certificate_message, tls12_chain_in_served_order) {
     auto parsed = parse_certificate_message(certificate_message(sample_chain, false), false);
     ASSERT_TRUE(parsed);
-    EXPECT_EQ(*parsed, sample_chain);
+    EXPECT_EQ(parsed->chain, sample_chain);
 }
 
-TEST(certificate_message, tls13_chain_skips_context_and_extensions) {
-    auto msg = certificate_message(sample_chain, true, {0xAA, 0xBB});
-    auto parsed = parse_certificate_message(msg, true);
+TEST(certificate_message, tls13_chain_skips_extensions_and_refuses_a_request_context) {
+    auto parsed = parse_certificate_message(certificate_message(sample_chain, true), true);
     ASSERT_TRUE(parsed);
-    EXPECT_EQ(*parsed, sample_chain);
+    EXPECT_EQ(parsed->chain, sample_chain);
+    // A server's certificate_request_context is empty (RFC 8446 4.4.2); libssl refuses it too.
+    EXPECT_FALSE(parse_certificate_message(certificate_message(sample_chain, true, {0xAA, 0xBB}), true));
 }
 
 TEST(certificate_message, tls13_entry_with_extensions) {
@@ -56,13 +60,13 @@ TEST(certificate_message, tls13_entry_with_extensions) {
     msg[7] = static_cast<unsigned char>(msg.size() - 8);
     auto parsed = parse_certificate_message(msg, true);
     ASSERT_TRUE(parsed);
-    EXPECT_EQ(*parsed, (std::vector<bytes>{{0x01, 0x02}}));
+    EXPECT_EQ(parsed->chain, (std::vector<bytes>{{0x01, 0x02}}));
 }
 
 TEST(certificate_message, empty_list_is_an_empty_chain) {
     auto parsed = parse_certificate_message(certificate_message({}, false), false);
     ASSERT_TRUE(parsed);
-    EXPECT_TRUE(parsed->empty());
+    EXPECT_TRUE(parsed->chain.empty());
 }
 
 TEST(certificate_message, malformed_messages_are_refused) {
@@ -87,4 +91,4 @@ TEST(certificate_message, zero_length_certificate_is_refused) {
 }
 
 }  // namespace
-}  // namespace tlsaudit::net::detail
+}  // namespace tlsaudit::capture_engine::detail
