@@ -1,6 +1,6 @@
 #pragma once
-// RAII owners for libcrypto objects: with ssl_ptr.hpp, the one place where OpenSSL
-// free functions are named. Private to the build (scanner/ modules, report/, the lab
+// RAII owners for libcrypto objects: with ssl_ptr.hpp, the one set of aliases every
+// module holds OpenSSL objects with. Private to the build (scanner/ modules, the lab
 // and their tests include it as "ossl/ptr.hpp"); never included from include/tlsaudit/.
 //
 // Contract: every alias is a std::unique_ptr whose deleter calls the matching
