@@ -21,12 +21,6 @@ std::uint64_t next(std::uint64_t& state) noexcept {
     return z ^ (z >> 31);
 }
 
-using bn_ptr = std::unique_ptr<BIGNUM, free_with<BN_free>>;
-using bn_ctx_ptr = std::unique_ptr<BN_CTX, free_with<BN_CTX_free>>;
-using ec_group_ptr = std::unique_ptr<EC_GROUP, free_with<EC_GROUP_free>>;
-using ec_point_ptr = std::unique_ptr<EC_POINT, free_with<EC_POINT_free>>;
-using param_bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, free_with<OSSL_PARAM_BLD_free>>;
-using param_ptr = std::unique_ptr<OSSL_PARAM, free_with<OSSL_PARAM_free>>;
 
 struct curve {
     int nid;
@@ -55,26 +49,26 @@ void fixed_entropy::fill(std::span<unsigned char> out) {
 // same seed gives the same key pair on every run.
 ossl::evp_pkey_ptr fixed_entropy::ec_key(std::uint16_t group) {
     const curve c = curve_of(group);
-    const ec_group_ptr g(EC_GROUP_new_by_curve_name(c.nid));
-    const bn_ctx_ptr ctx(BN_CTX_new());
+    const ossl::ec_group_ptr g(EC_GROUP_new_by_curve_name(c.nid));
+    const ossl::bn_ctx_ptr ctx(BN_CTX_new());
     std::array<unsigned char, 66> raw{};
     const auto order_bytes = static_cast<std::size_t>(EC_GROUP_order_bits(g.get()) + 7) / 8;
     fill(std::span(raw).first(order_bytes));
     raw[0] &= 0x7f;  // below the order for every curve used here (their orders start with 0xff or 0x01)
     if (group == 0x0019) raw[0] &= 0x01;
-    const bn_ptr priv(BN_bin2bn(raw.data(), static_cast<int>(order_bytes), nullptr));
-    const ec_point_ptr pub(EC_POINT_new(g.get()));
+    const ossl::bignum_ptr priv(BN_bin2bn(raw.data(), static_cast<int>(order_bytes), nullptr));
+    const ossl::ec_point_ptr pub(EC_POINT_new(g.get()));
     std::array<unsigned char, 133> pub_bytes{};
     if (!priv || !pub || EC_POINT_mul(g.get(), pub.get(), priv.get(), nullptr, nullptr, ctx.get()) != 1)
         ossl::throw_failure("fixed_entropy: EC point");
     const std::size_t n = EC_POINT_point2oct(g.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, pub_bytes.data(),
                                              pub_bytes.size(), ctx.get());
-    const param_bld_ptr bld(OSSL_PARAM_BLD_new());
+    const ossl::param_bld_ptr bld(OSSL_PARAM_BLD_new());
     if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, c.name, 0) != 1 ||
         OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv.get()) != 1 ||
         OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub_bytes.data(), n) != 1)
         ossl::throw_failure("fixed_entropy: parameters");
-    const param_ptr params(OSSL_PARAM_BLD_to_param(bld.get()));
+    const ossl::param_ptr params(OSSL_PARAM_BLD_to_param(bld.get()));
     const ossl::evp_pkey_ctx_ptr pctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
     EVP_PKEY* key = nullptr;
     if (!params || !pctx || EVP_PKEY_fromdata_init(pctx.get()) != 1 ||

@@ -15,9 +15,11 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ct.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/ocsp.h>
+#include <openssl/param_build.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -95,6 +97,11 @@ using asn1_enumerated_ptr = std::unique_ptr<ASN1_ENUMERATED, deleter<ASN1_ENUMER
 using asn1_time_ptr = std::unique_ptr<ASN1_TIME, deleter<ASN1_TIME_free>>;
 using asn1_string_ptr = std::unique_ptr<ASN1_STRING, deleter<ASN1_STRING_free>>;
 using bignum_ptr = std::unique_ptr<BIGNUM, deleter<BN_free>>;
+using bn_ctx_ptr = std::unique_ptr<BN_CTX, deleter<BN_CTX_free>>;
+using ec_group_ptr = std::unique_ptr<EC_GROUP, deleter<EC_GROUP_free>>;
+using ec_point_ptr = std::unique_ptr<EC_POINT, deleter<EC_POINT_free>>;
+using param_bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, deleter<OSSL_PARAM_BLD_free>>;
+using param_ptr = std::unique_ptr<OSSL_PARAM, deleter<OSSL_PARAM_free>>;
 using bio_ptr = std::unique_ptr<BIO, deleter<BIO_free_all>>;
 // Memory allocated by OpenSSL (OPENSSL_malloc), e.g. the output of i2d_* with a
 // null buffer or BN_bn2hex.
