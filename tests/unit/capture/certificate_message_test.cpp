@@ -53,9 +53,10 @@ TEST(certificate_message, tls13_chain_skips_extensions_and_refuses_a_request_con
 
 TEST(certificate_message, tls13_entry_with_extensions) {
     bytes msg = certificate_message({{0x01, 0x02}}, true);
-    // Replace the empty extension block with a 3-byte one and fix up the lengths.
+    // Replace the empty extension block with one extension (signed_certificate_timestamp,
+    // one byte) and fix up the lengths.
     msg.resize(msg.size() - 2);
-    msg.insert(msg.end(), {0x00, 0x03, 0x00, 0x05, 0x00});
+    msg.insert(msg.end(), {0x00, 0x05, 0x00, 0x12, 0x00, 0x01, 0x00});
     msg[3] = static_cast<unsigned char>(msg.size() - 4);
     msg[7] = static_cast<unsigned char>(msg.size() - 8);
     auto parsed = parse_certificate_message(msg, true);
