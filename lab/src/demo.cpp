@@ -2,6 +2,7 @@
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/real_certs.hpp>
+#include <tlsaudit/lab/revocation_data.hpp>
 
 #include <openssl/ocsp.h>
 
@@ -15,19 +16,6 @@ namespace {
 
 using std::chrono::days;
 
-// A minimal, well-formed OCSP response ("tryLater") to staple: capture does not judge it.
-bytes try_later_ocsp_response() {
-    OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_TRYLATER, nullptr);
-    if (!response) throw std::runtime_error("OCSP_response_create failed");
-    unsigned char* der = nullptr;
-    const int len = i2d_OCSP_RESPONSE(response, &der);
-    OCSP_RESPONSE_free(response);
-    if (len <= 0) throw std::runtime_error("i2d_OCSP_RESPONSE failed");
-    bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
-}
-
 std::string sni_line(std::uint16_t port, const std::string& name) {
     return fmt::format("127.0.0.1:{} sni={}", port, name);
 }
@@ -35,10 +23,7 @@ std::string sni_line(std::uint16_t port, const std::string& name) {
 // A lab leaf that names a real public intermediate as its issuer, served with it.
 std::vector<bytes> chain_under_real(const std::string& stem, const std::string& name, std::size_t key_index,
                                     key_kind leaf_kind = key_kind::ec_p256) {
-    const bytes intermediate = real_cert(stem).front();
-    const credential leaf = issue_under_name(intermediate, lab_key(key_kind::rsa_2048, key_index),
-                                             leaf_spec(name), lab_key(leaf_kind, key_index));
-    return {leaf.der, intermediate};
+    return {leaf_under_real(stem, name, key_index, leaf_kind).der, real_cert(stem).front()};
 }
 
 class builder {
@@ -142,7 +127,8 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     b.hierarchy_endpoint("five-cert-chain", "leaf, three intermediates and the root", "deep.demo.test", deep, five);
 
     server_config stapled;
-    stapled.stapled_ocsp = try_later_ocsp_response();
+    // A well-formed "tryLater" response: capture does not judge what is stapled.
+    stapled.stapled_ocsp = make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER);
     b.hierarchy_endpoint("stapled-ocsp", "staples an OCSP response", "ecdsa.demo.test", ec, ec.served_chain(), stapled);
 
     auto real_endpoint = [&](std::string id, std::string description, const std::string& stem,

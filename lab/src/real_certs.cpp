@@ -55,4 +55,10 @@ std::vector<std::string> real_cert_names() {
     return names;
 }
 
+credential leaf_under_real(std::string_view file_stem, const std::string& name, std::size_t key_index,
+                           key_kind leaf_kind) {
+    return issue_under_name(real_cert(file_stem).front(), lab_key(key_kind::rsa_2048, key_index), leaf_spec(name),
+                            lab_key(leaf_kind, key_index));
+}
+
 }  // namespace tlsaudit::lab

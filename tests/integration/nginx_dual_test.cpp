@@ -34,9 +34,7 @@ constexpr const char* nginx_binary = "/usr/sbin/nginx";
 
 // Leaf PEM + the real intermediate's PEM, and the leaf key's PEM.
 std::pair<std::string, std::string> chain_files(const std::string& stem, std::size_t index, key_kind kind) {
-    const bytes intermediate = lab::real_cert(stem).front();
-    const auto leaf = lab::issue_under_name(intermediate, lab::lab_key(key_kind::rsa_2048, index),
-                                            lab::leaf_spec("dual.lab.test"), lab::lab_key(kind, index));
+    const auto leaf = lab::leaf_under_real(stem, "dual.lab.test", index, kind);
     return {leaf.pem() + std::string(lab::real_cert_pem(stem)), leaf.k.to_pem()};
 }
 

@@ -8,6 +8,7 @@
 #include <tlsaudit/lab/key.hpp>
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/real_certs.hpp>
+#include <tlsaudit/lab/revocation_data.hpp>
 #include <tlsaudit/lab/tls_server.hpp>
 
 #include <boost/json/parse.hpp>
@@ -28,10 +29,7 @@ using lab::lab_key;
 
 std::vector<bytes> chain_under_real(const std::string& stem, const std::string& name, std::size_t index,
                                     key_kind leaf_kind) {
-    const bytes intermediate = lab::real_cert(stem).front();
-    const auto leaf = lab::issue_under_name(intermediate, lab_key(key_kind::rsa_2048, index), lab::leaf_spec(name),
-                                            lab_key(leaf_kind, index));
-    return {leaf.der, intermediate};
+    return {lab::leaf_under_real(stem, name, index, leaf_kind).der, lab::real_cert(stem).front()};
 }
 
 // ECDSA leaf under the 2020 intermediate, RSA leaf under the retired 2018 one: the
@@ -46,15 +44,7 @@ lab::server_config dual_config() {
     return c;
 }
 
-bytes try_later_response() {
-    OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_TRYLATER, nullptr);
-    unsigned char* der = nullptr;
-    const int len = i2d_OCSP_RESPONSE(response, &der);
-    OCSP_RESPONSE_free(response);
-    bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
-}
+bytes try_later_response() { return lab::make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER); }
 
 class probes : public ::testing::Test {
 protected:

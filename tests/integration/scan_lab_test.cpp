@@ -4,6 +4,7 @@
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/real_certs.hpp>
+#include <tlsaudit/lab/revocation_data.hpp>
 #include <tlsaudit/lab/tls_server.hpp>
 
 #include <openssl/ocsp.h>
@@ -106,15 +107,7 @@ protected:
                                std::move(alpn)});
     }
 
-    static bytes try_later() {
-        OCSP_RESPONSE* response = OCSP_response_create(OCSP_RESPONSE_STATUS_TRYLATER, nullptr);
-        unsigned char* der = nullptr;
-        const int len = i2d_OCSP_RESPONSE(response, &der);
-        bytes out(der, der + len);
-        OPENSSL_free(der);
-        OCSP_RESPONSE_free(response);
-        return out;
-    }
+    static bytes try_later() { return lab::make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER); }
 
     // Scans every endpoint under `names_per_endpoint` SNI names and checks every capture.
     void scan_and_check(std::size_t concurrency, int names_per_endpoint) {

@@ -2,6 +2,7 @@
 // The real public CA certificates of tests/data/real/*.pem, compiled into the library
 // so that `tlsaudit demo` and the tests need no file at run time.
 
+#include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/model.hpp>
 
 #include <string>
@@ -20,5 +21,11 @@ std::string_view real_cert_pem(std::string_view file_stem);
 
 // Every embedded stem, sorted.
 std::vector<std::string> real_cert_names();
+
+// A lab leaf for `name` that names the real intermediate `file_stem` as its issuer (signed
+// by the lab's rsa_2048 key `key_index`, so it does not verify under the real key), with
+// the lab key of `leaf_kind` and `key_index`. Serve it as {leaf.der, real_cert(stem)[0]}.
+credential leaf_under_real(std::string_view file_stem, const std::string& name, std::size_t key_index,
+                           key_kind leaf_kind = key_kind::ec_p256);
 
 }  // namespace tlsaudit::lab
