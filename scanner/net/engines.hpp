@@ -21,6 +21,7 @@ struct probe_result {
     served_chain served;              // what the server sent (a partial chain on some failures)
     std::optional<scan_error> error;  // why no chain was received
     std::string fallback;             // capture engine: why libssl must take over ("" otherwise)
+    std::string engine;               // which engine's answer this is: "capture" or "openssl"
 };
 
 // libssl handshake for `probe` on `socket`. Throws std::runtime_error only when OpenSSL

@@ -89,7 +89,7 @@ asio::awaitable<connection> open_connection(const tcp::endpoint& peer, const tar
 // connection for openssl. The first probe's connection details go into `cap`.
 asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client& probe, const tcp::endpoint& peer,
                                         const target& t, const endpoint_limits& limits, rate_limiter& limiter,
-                                        capture& cap, bool first, std::string& engine) {
+                                        capture& cap, bool first) {
     auto c = co_await open_connection(peer, t, limits, limiter);
     if (first) {
         cap.attempts += c.attempts;
@@ -104,27 +104,26 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
     const std::string sni = probe.kind == capture_engine::probe::no_sni ? std::string() : t.sni;
     const auto started = clock::now();
     std::string fallback;
-    engine = "openssl";
+    bool with_openssl = !clients.capture_engine;
     if (clients.capture_engine) {
-        engine = "capture";
         result = co_await capture_handshake(probe, *c.socket, sni, clients.verify_handshake, limits.handshake_timeout);
         if (!result.fallback.empty()) {
+            // The capture engine spent the connection: libssl gets a new one.
             fallback = std::move(result.fallback);
-            engine = "openssl";
+            with_openssl = true;
             c = co_await open_connection(peer, t, limits, limiter);
-            if (c.error) {
-                result = probe_result{};
-                result.error = std::move(c.error);
-            }
+            result = probe_result{};
+            result.error = std::move(c.error);
         }
     }
-    if (engine == "openssl" && !result.error) {
+    if (with_openssl && !result.error) {
         result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, limits.handshake_timeout);
     }
     boost::system::error_code ignored;
     if (c.socket) c.socket->close(ignored);
     if (first) cap.timings.handshake_ms = elapsed_ms(started);
     result.fallback = std::move(fallback);
+    result.engine = with_openssl ? "openssl" : "capture";
     if (result.error) {
         // Only the chain (as far as it came) is kept from a failed handshake, whichever
         // engine made it, so records do not depend on the engine.
@@ -189,9 +188,9 @@ asio::awaitable<capture> scan_endpoint(client_set& clients, const std::string& a
     for (std::size_t i = 0; i < clients.probes.size(); ++i) {
         const bool first = i == 0;
         if (!first && (cap.error || cap.chain.empty())) break;  // the endpoint gave nothing to compare
-        std::string engine;
-        auto result = co_await run_probe(clients, clients.probes[i], peer, t, limits, limiter, cap, first, engine);
-        probe_outcome outcome{clients.probes[i].name, -1, std::move(engine), std::move(result.fallback), std::move(result.error)};
+        auto result = co_await run_probe(clients, clients.probes[i], peer, t, limits, limiter, cap, first);
+        probe_outcome outcome{clients.probes[i].name, -1, std::move(result.engine), std::move(result.fallback),
+                              std::move(result.error)};
         if (first) {
             cap.error = outcome.error;
             cap.chain = std::move(result.served.chain);
