@@ -20,6 +20,7 @@ status client::receive(std::span<const unsigned char> data) { return engine_->re
 status client::receive_eof() { return engine_->receive_eof(); }
 status client::current() const noexcept { return engine_->current(); }
 const flight& client::result() const noexcept { return engine_->result(); }
+flight client::take_result() noexcept { return engine_->take_result(); }
 const std::optional<scan_error>& client::error() const noexcept { return engine_->error(); }
 const std::string& client::fallback_reason() const noexcept { return engine_->fallback_reason(); }
 

@@ -142,6 +142,9 @@ public:
 
     // What was captured; partial when the handshake failed (e.g. a chain, then an alert).
     const flight& result() const noexcept;
+    // Moves what was captured out of the client (for the caller that keeps it: no copy of
+    // the chain per connection); result() is empty afterwards.
+    flight take_result() noexcept;
     // Why it failed (status::failed only): stage "handshake", codes of error_codes.
     const std::optional<scan_error>& error() const noexcept;
     // Why libssl must take over (status::fallback only).

@@ -16,6 +16,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace tlsaudit::capture_engine::detail {
 
@@ -34,6 +35,7 @@ public:
 
     status current() const noexcept { return status_; }
     const flight& result() const noexcept { return flight_; }
+    flight take_result() noexcept { return std::move(flight_); }
     const std::optional<scan_error>& error() const noexcept { return error_; }
     const std::string& fallback_reason() const noexcept { return fallback_reason_; }
 

@@ -68,12 +68,12 @@ asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio:
     timer.expires_after(timeout);
     auto outcome = co_await (exchange(client, socket) || timer.async_wait(use_tuple));
 
-    const capture_engine::flight& flight = client.result();
-    out.served.chain = flight.chain;
-    out.served.stapled_ocsp = flight.stapled_ocsp;
-    out.served.protocol = flight.protocol;
-    out.served.cipher = flight.cipher;
-    out.served.alpn = flight.alpn;
+    capture_engine::flight flight = client.take_result();
+    out.served.chain = std::move(flight.chain);
+    out.served.stapled_ocsp = std::move(flight.stapled_ocsp);
+    out.served.protocol = std::move(flight.protocol);
+    out.served.cipher = std::move(flight.cipher);
+    out.served.alpn = std::move(flight.alpn);
     const auto state = client.current();
     if (outcome.index() == 1) {
         out.error = timeout_error("handshake", timeout);
