@@ -1,7 +1,7 @@
 #include <tlsaudit/report/json_records.hpp>
 
-#include <tlsaudit/time_text.hpp>
-#include <tlsaudit/utf8.hpp>
+#include "text/time_text.hpp"
+#include "text/utf8.hpp"
 
 #include "ossl/encoding.hpp"
 
@@ -20,7 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-json::string str(std::string_view text) { return json::string(valid_utf8(text)); }
+json::string str(std::string_view text) { return json::string(text::sanitize_utf8(text)); }
 
 json::array strings(const std::vector<std::string>& items) {
     json::array out;
@@ -64,7 +64,7 @@ json::value revocation_json(const std::optional<revocation_status>& s) {
     json::object o{{"state", str(s->state)},
                    {"source", s->source.empty() ? json::value(nullptr) : json::value(str(s->source))},
                    {"reason", s->reason.empty() ? json::value(nullptr) : json::value(str(s->reason))}};
-    o["revoked_at"] = s->revoked_at ? json::value(iso8601(*s->revoked_at)) : json::value(nullptr);
+    o["revoked_at"] = s->revoked_at ? json::value(text::rfc3339(*s->revoked_at)) : json::value(nullptr);
     return o;
 }
 
@@ -143,10 +143,6 @@ json::array other_chains_json(const endpoint_result& r) {
 
 }  // namespace
 
-std::string valid_utf8(std::string_view text) { return utf8::sanitize(text); }
-
-std::string iso8601(time_point t) { return text::rfc3339(t); }
-
 json::object to_json(const geo_info& g) {
     const auto text = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(str(s)); };
     return json::object{{"country", text(g.country)},
@@ -160,8 +156,8 @@ json::object to_json(const cert_info& c) {
     o["subject"] = str(c.subject);
     o["issuer"] = str(c.issuer);
     o["serial"] = str(c.serial_hex);
-    o["not_before"] = iso8601(c.not_before);
-    o["not_after"] = iso8601(c.not_after);
+    o["not_before"] = text::rfc3339(c.not_before);
+    o["not_after"] = text::rfc3339(c.not_after);
     o["sha256"] = str(c.sha256);
     o["spki_sha256"] = str(c.spki_sha256);
     o["san_dns"] = strings(c.dns_names);
@@ -179,7 +175,7 @@ json::object to_json(const endpoint_result& r) {
     json::object o;
     o["schema_version"] = ndjson_schema_version;
     o["type"] = "endpoint";
-    o["scanned_at"] = iso8601(cap.scanned_at);
+    o["scanned_at"] = text::rfc3339(cap.scanned_at);
     o["target"] = target_json(r.ep.tgt);
     o["address"] = r.ep.address.empty() ? json::value(nullptr) : json::value(str(r.ep.address));
     // How many endpoint records the target has: --resume knows a target is complete.

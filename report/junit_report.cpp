@@ -1,5 +1,5 @@
 #include <tlsaudit/report/junit_report.hpp>
-#include <tlsaudit/xml_text.hpp>
+#include "text/xml_text.hpp"
 
 #include <fmt/format.h>
 
@@ -27,21 +27,21 @@ std::string finding_line(const finding_row& f) {
 // Writes one testcase; returns the number of failures in it.
 std::size_t testcase(std::ostream& out, const report_data& data, const std::string& classname,
                      const std::string& name, const std::vector<finding_row>& findings, const std::string& skipped) {
-    out << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name) << "\">\n";
+    out << "    <testcase classname=\"" << text::xml_escape(classname) << "\" name=\"" << text::xml_escape(name) << "\">\n";
     std::size_t failures = 0;
     std::string other;
     for (const auto& f : findings) {
         if (counts_against(data, f)) {
             ++failures;
-            out << "      <failure type=\"" << xml_escape(f.id) << "\" message=\""
-                << xml_escape(fmt::format("{} ({})", f.id, to_string(f.level))) << "\">"
-                << xml_escape(finding_line(f)) << "</failure>\n";
+            out << "      <failure type=\"" << text::xml_escape(f.id) << "\" message=\""
+                << text::xml_escape(fmt::format("{} ({})", f.id, to_string(f.level))) << "\">"
+                << text::xml_escape(finding_line(f)) << "</failure>\n";
         } else {
             other += finding_line(f) + "\n";
         }
     }
-    if (!skipped.empty()) out << "      <skipped message=\"" << xml_escape(skipped) << "\"/>\n";
-    if (!other.empty()) out << "      <system-out>" << xml_escape(other) << "</system-out>\n";
+    if (!skipped.empty()) out << "      <skipped message=\"" << text::xml_escape(skipped) << "\"/>\n";
+    if (!other.empty()) out << "      <system-out>" << text::xml_escape(other) << "</system-out>\n";
     out << "    </testcase>\n";
     return failures;
 }
@@ -71,7 +71,7 @@ void write_junit_report(const report_data& data, std::ostream& out) {
         if (s.name) suite_failures += testcase(cases, data, suite_name, "deployment", s.name->findings, "");
         const std::size_t suite_tests = s.endpoints.size() + (s.name ? 1 : 0);
         body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-                            xml_escape(suite_name), suite_tests, suite_failures, suite_skipped);
+                            text::xml_escape(suite_name), suite_tests, suite_failures, suite_skipped);
         body += cases.str();
         body += "  </testsuite>\n";
         tests += suite_tests;

@@ -1,5 +1,7 @@
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/scan_records.hpp>
+#include "text/utf8.hpp"
+#include "text/time_text.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -48,16 +50,16 @@ json::object to_json(const scan_start& start) {
                         {"type", "scan-start"},
                         {"tool", "tlsaudit"},
                         {"version", start.tool_version},
-                        {"started_at", iso8601(start.started_at)},
-                        {"input", valid_utf8(start.input)},
-                        {"trust_store", valid_utf8(trust_text(start.trust))},
+                        {"started_at", text::rfc3339(start.started_at)},
+                        {"input", text::sanitize_utf8(start.input)},
+                        {"trust_store", text::sanitize_utf8(trust_text(start.trust))},
                         {"options", options_json(start.settings)}};
 }
 
 json::object to_json(const scan_end& end) {
     return json::object{{"schema_version", ndjson_schema_version},
                         {"type", "scan-end"},
-                        {"finished_at", iso8601(end.finished_at)},
+                        {"finished_at", text::rfc3339(end.finished_at)},
                         {"targets", end.targets},
                         {"endpoints", end.endpoints},
                         {"input_errors", end.input_errors},

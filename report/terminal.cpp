@@ -1,5 +1,6 @@
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
+#include "text/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -44,7 +45,7 @@ struct listed {
 }  // namespace
 
 std::string terminal_safe(std::string_view raw) {
-    const std::string text = valid_utf8(raw);
+    const std::string text = text::sanitize_utf8(raw);
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {

@@ -2,6 +2,7 @@
 
 #include "aia_fetch.hpp"
 #include "exit_codes.hpp"
+#include "text/time_text.hpp"
 
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
@@ -33,10 +34,10 @@ std::string_view origin_name(cert_origin o) {
 void print_report(const check_command_options& o, const endpoint_result& r, const chain_verdict* v,
                   const audit_runtime& runtime) {
     using report::terminal_safe;
-    // report::iso8601, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
+    // text::rfc3339, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
     fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n",
                terminal_safe(o.file), r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s",
-               o.host.empty() ? "-" : terminal_safe(o.host), report::iso8601(runtime.at()),
+               o.host.empty() ? "-" : terminal_safe(o.host), text::rfc3339(runtime.at()),
                terminal_safe(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)

@@ -2,7 +2,7 @@
 // hostname.
 
 #include <tlsaudit/audit.hpp>
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include "audit/checks.hpp"
 

@@ -7,7 +7,7 @@
 // rule's name (same subject CN, different key) is reported apart, at a low severity.
 
 #include "audit/checks.hpp"
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include <fmt/format.h>
 

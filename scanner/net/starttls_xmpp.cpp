@@ -2,7 +2,7 @@
 
 #include "starttls_replies.hpp"
 
-#include <tlsaudit/xml_text.hpp>
+#include "text/xml_text.hpp"
 
 namespace tlsaudit::net::detail::starttls {
 namespace {
@@ -117,7 +117,7 @@ xmpp_answer parse_xmpp_answer(std::string_view in) {
 }
 
 std::string xmpp_stream_header(std::string_view domain) {
-    return "<?xml version='1.0'?><stream:stream to='" + xml_escape(domain) +
+    return "<?xml version='1.0'?><stream:stream to='" + text::xml_escape(domain) +
            "' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
 }
 

@@ -4,7 +4,7 @@
 #include "ossl/error.hpp"
 #include "ossl/time.hpp"
 
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include <openssl/pem.h>
 

@@ -5,8 +5,7 @@
 #include "ossl/ptr.hpp"
 #include "ossl/time.hpp"
 #include "text/hex.hpp"
-
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include <openssl/ocsp.h>
 

@@ -1,6 +1,6 @@
 #include "line_parser.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include "hostname.hpp"
 #include "target_token.hpp"
@@ -40,7 +40,7 @@ std::optional<std::string> unreadable(std::string_view line, std::size_t line_le
     if (const std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
         return "line contains a NUL byte at offset " + std::to_string(nul) + " (binary input?)";
     }
-    if (const std::size_t bad = utf8::find_invalid(line); bad != std::string_view::npos) {
+    if (const std::size_t bad = text::find_invalid_utf8(line); bad != std::string_view::npos) {
         return "line is not valid UTF-8 (byte " + printable(line.substr(bad, 1), 8) + " at offset " +
                std::to_string(bad) + ")";
     }

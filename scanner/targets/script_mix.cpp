@@ -1,6 +1,6 @@
 #include "script_mix.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <array>
 
@@ -24,7 +24,7 @@ script script_of(char32_t c) {
 std::optional<std::string> mixed_scripts(std::string_view label) {
     std::array<bool, 3> seen{};
     for (std::size_t pos = 0; pos < label.size();) {
-        const auto d = utf8::decode(label, pos);
+        const auto d = text::decode_utf8(label, pos);
         if (d.length == 0) return std::nullopt;
         pos += d.length;
         if (const auto s = script_of(d.code_point); s != other) seen[s] = true;

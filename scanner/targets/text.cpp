@@ -1,6 +1,6 @@
 #include "text.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <cstdint>
 
@@ -57,7 +57,7 @@ std::string render(std::string_view text, std::size_t max_bytes, bool& complete)
     std::string out;
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const utf8::decoded d = utf8::decode(text, pos);
+        const text::utf8_sequence d = text::decode_utf8(text, pos);
         std::string escaped;
         std::size_t consumed = d.length;
         if (d.length == 0) {

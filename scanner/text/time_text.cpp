@@ -1,4 +1,4 @@
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include <chrono>
 #include <cstdio>

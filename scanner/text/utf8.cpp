@@ -1,13 +1,13 @@
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
-namespace tlsaudit::utf8 {
+namespace tlsaudit::text {
 namespace {
 
 bool in_range(unsigned char byte, unsigned char lo, unsigned char hi) { return byte >= lo && byte <= hi; }
 
 }  // namespace
 
-decoded decode(std::string_view text, std::size_t pos) {
+utf8_sequence decode_utf8(std::string_view text, std::size_t pos) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
     const unsigned char lead = byte(0);
     if (lead < 0x80) return {lead, 1, 1};
@@ -38,16 +38,16 @@ decoded decode(std::string_view text, std::size_t pos) {
     return {cp, length, length};
 }
 
-std::size_t find_invalid(std::string_view text) {
+std::size_t find_invalid_utf8(std::string_view text) {
     for (std::size_t pos = 0; pos < text.size();) {
-        const decoded d = decode(text, pos);
+        const utf8_sequence d = decode_utf8(text, pos);
         if (d.length == 0) return pos;
         pos += d.length;
     }
     return std::string_view::npos;
 }
 
-std::string sanitize(std::string_view text) {
+std::string sanitize_utf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     std::size_t copied = 0;  // text[copied, pos) is valid and not yet in `out`
@@ -56,19 +56,19 @@ std::string sanitize(std::string_view text) {
             ++pos;
             continue;
         }
-        const decoded d = decode(text, pos);
+        const utf8_sequence d = decode_utf8(text, pos);
         if (d.length > 0) {
             pos += d.length;
             continue;
         }
-        out.append(text.substr(copied, pos - copied)).append(replacement);
+        out.append(text.substr(copied, pos - copied)).append(utf8_replacement);
         pos += d.skip;
         copied = pos;
     }
     return out.append(text.substr(copied));
 }
 
-void append(std::string& out, char32_t cp) {
+void append_utf8(std::string& out, char32_t cp) {
     const auto put = [&out](char32_t value) { out += static_cast<char>(static_cast<unsigned char>(value)); };
     if (cp < 0x80) {
         put(cp);
@@ -76,7 +76,7 @@ void append(std::string& out, char32_t cp) {
         put(0xC0 | (cp >> 6));
         put(0x80 | (cp & 0x3F));
     } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-        out.append(replacement);
+        out.append(utf8_replacement);
     } else if (cp < 0x10000) {
         put(0xE0 | (cp >> 12));
         put(0x80 | ((cp >> 6) & 0x3F));
@@ -87,8 +87,8 @@ void append(std::string& out, char32_t cp) {
         put(0x80 | ((cp >> 6) & 0x3F));
         put(0x80 | (cp & 0x3F));
     } else {
-        out.append(replacement);
+        out.append(utf8_replacement);
     }
 }
 
-}  // namespace tlsaudit::utf8
+}  // namespace tlsaudit::text

@@ -1,6 +1,6 @@
-#include <tlsaudit/xml_text.hpp>
+#include "text/xml_text.hpp"
 
-namespace tlsaudit {
+namespace tlsaudit::text {
 
 std::string xml_escape(std::string_view text) {
     std::string out;
@@ -28,4 +28,4 @@ std::string xml_escape(std::string_view text) {
     return out;
 }
 
-}  // namespace tlsaudit
+}  // namespace tlsaudit::text

@@ -2,8 +2,7 @@
 
 #include "ossl/ptr.hpp"
 #include "text/hex.hpp"
-
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <openssl/objects.h>
 
@@ -38,15 +37,15 @@ std::string decode_wide(std::span<const unsigned char> bytes, std::size_t width)
             // UTF-16 surrogate pair (BMPString is formally UCS-2, but senders use UTF-16).
             const char32_t low = static_cast<char32_t>((bytes[pos + 2] << 8) | bytes[pos + 3]);
             if (low >= 0xDC00 && low <= 0xDFFF) {
-                utf8::append(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                text::append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
                 pos += width;
                 continue;
             }
         }
-        utf8::append(out, unit);  // lone surrogates and out-of-range values -> U+FFFD
+        text::append_utf8(out, unit);  // lone surrogates and out-of-range values -> U+FFFD
     }
     if (pos != bytes.size()) {
-        out.append(utf8::replacement);
+        out.append(text::utf8_replacement);
     }
     return out;
 }
@@ -83,12 +82,12 @@ std::string asn1_string_to_utf8(const ASN1_STRING* value) {
     case V_ASN1_T61STRING: {
         std::string out;
         for (const unsigned char byte : bytes) {
-            utf8::append(out, byte);
+            text::append_utf8(out, byte);
         }
         return out;
     }
     default:
-        return utf8::sanitize(
+        return text::sanitize_utf8(
             std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     }
 }
@@ -105,7 +104,7 @@ std::string name_to_rfc2253(const X509_NAME* name) {
         printed = print_name(name, text_flags | ASN1_STRFLGS_DUMP_ALL);
     }
     // UTF8String values are copied as they are, so they may hold invalid UTF-8.
-    return utf8::sanitize(printed);
+    return text::sanitize_utf8(printed);
 }
 
 std::string last_common_name(const X509_NAME* name) {

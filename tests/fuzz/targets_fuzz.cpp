@@ -6,7 +6,7 @@
 #include "fuzz_support.hpp"
 
 #include <tlsaudit/targets.hpp>
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +31,7 @@ void check(const targets::item& it) {
         require(t->line_no >= 1, "target line_no is 1-based");
         require(printable(t->host) && printable(t->sni), "control character in host or sni");
         require(printable(t->input, true), "target input not escaped");
-        require(utf8::find_invalid(t->input) == std::string_view::npos, "target input not valid UTF-8");
+        require(text::find_invalid_utf8(t->input) == std::string_view::npos, "target input not valid UTF-8");
         require(t->host_is_ip || !t->sni.empty(), "host name target without SNI");
         require(t->host.size() <= 253 || t->host_is_ip, "host name longer than 253 bytes");
         for (const char c : t->host) require(!(c >= 'A' && c <= 'Z'), "host not lower-cased");
@@ -39,7 +39,7 @@ void check(const targets::item& it) {
         require(e->line_no >= 1, "input_error line_no is 1-based");
         require(!e->message.empty(), "input_error without a message");
         require(printable(e->input, true), "input_error input not escaped");
-        require(utf8::find_invalid(e->input) == std::string_view::npos, "input_error input not valid UTF-8");
+        require(text::find_invalid_utf8(e->input) == std::string_view::npos, "input_error input not valid UTF-8");
         // 256 bytes of the line, each possibly escaped to 4 bytes.
         require(e->input.size() <= 4 * 256, "input_error input not cut");
     }

@@ -24,10 +24,4 @@ boost::json::object to_json(const cert_info& cert);
 // (README, "GeoIP and ASN enrichment"); the endpoint record's "geo", null when not enriched.
 boost::json::object to_json(const geo_info& geo);
 
-// `text` with every invalid UTF-8 sequence replaced by U+FFFD.
-std::string valid_utf8(std::string_view text);
-
-// "2026-11-24T03:38:56Z"
-std::string iso8601(time_point t);
-
 }  // namespace tlsaudit::report

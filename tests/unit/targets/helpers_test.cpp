@@ -3,7 +3,7 @@
 #include "seen_set.hpp"
 #include "text.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,14 +22,14 @@ TEST(text, strip_comment_needs_start_or_whitespace)
 
 TEST(text, utf8_validation)
 {
-    EXPECT_EQ(utf8::find_invalid("plain ascii"), std::string_view::npos);
-    EXPECT_EQ(utf8::find_invalid("b\u00fccher \u2603 \U0001F600"), std::string_view::npos);
-    EXPECT_EQ(utf8::find_invalid("ab\x80"), 2u);           // lone continuation byte
-    EXPECT_EQ(utf8::find_invalid("\xc1\xbf"), 0u);         // overlong 2-byte
-    EXPECT_EQ(utf8::find_invalid("\xe0\x80\xaf"), 0u);     // overlong 3-byte
-    EXPECT_EQ(utf8::find_invalid("\xed\xa0\x80"), 0u);     // surrogate
-    EXPECT_EQ(utf8::find_invalid("\xf4\x90\x80\x80"), 0u); // above U+10FFFF
-    EXPECT_EQ(utf8::find_invalid("x\xf0\x9f\x98"), 1u);    // truncated 4-byte
+    EXPECT_EQ(text::find_invalid_utf8("plain ascii"), std::string_view::npos);
+    EXPECT_EQ(text::find_invalid_utf8("b\u00fccher \u2603 \U0001F600"), std::string_view::npos);
+    EXPECT_EQ(text::find_invalid_utf8("ab\x80"), 2u);           // lone continuation byte
+    EXPECT_EQ(text::find_invalid_utf8("\xc1\xbf"), 0u);         // overlong 2-byte
+    EXPECT_EQ(text::find_invalid_utf8("\xe0\x80\xaf"), 0u);     // overlong 3-byte
+    EXPECT_EQ(text::find_invalid_utf8("\xed\xa0\x80"), 0u);     // surrogate
+    EXPECT_EQ(text::find_invalid_utf8("\xf4\x90\x80\x80"), 0u); // above U+10FFFF
+    EXPECT_EQ(text::find_invalid_utf8("x\xf0\x9f\x98"), 1u);    // truncated 4-byte
 }
 
 TEST(text, printable_escapes_and_cuts_at_character_boundary)

@@ -1,6 +1,6 @@
 // text::rfc3339: every instant a certificate can name, written by civil date.
 
-#include <tlsaudit/time_text.hpp>
+#include "text/time_text.hpp"
 
 #include <gtest/gtest.h>
 

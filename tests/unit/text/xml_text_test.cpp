@@ -1,10 +1,10 @@
-#include <tlsaudit/xml_text.hpp>
+#include "text/xml_text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace tlsaudit {
+namespace tlsaudit::text {
 namespace {
 
 const std::string fffd = "\xEF\xBF\xBD";
@@ -23,4 +23,4 @@ TEST(xml_escape, replaces_what_xml_1_0_forbids) {
 }
 
 }  // namespace
-}  // namespace tlsaudit
+}  // namespace tlsaudit::text

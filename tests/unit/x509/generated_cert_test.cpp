@@ -6,7 +6,7 @@
 
 #include "ossl/encoding.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/obj_mac.h>
@@ -90,7 +90,7 @@ TEST(generated_certificate, all_reported_extensions) {
     EXPECT_TRUE(info.is_ca);
     EXPECT_EQ(info.subject_key_id.size(), 40U);  // SHA-1 of the key
     EXPECT_EQ(info.authority_key_id, info.subject_key_id);
-    EXPECT_EQ(info.subject_key_id, utf8::sanitize(info.subject_key_id));
+    EXPECT_EQ(info.subject_key_id, text::sanitize_utf8(info.subject_key_id));
     EXPECT_EQ(info.ocsp_urls, (std::vector<std::string>{"http://ocsp.test/", "http://ocsp2.test/"}));
     EXPECT_EQ(info.ca_issuer_urls, std::vector<std::string>{"http://ca.test/ca.crt"});
     EXPECT_EQ(info.crl_urls, (std::vector<std::string>{"http://crl.test/a.crl", "ldap://crl.test/b"}));

@@ -6,7 +6,7 @@
 
 #include "ossl/encoding.hpp"
 
-#include <tlsaudit/utf8.hpp>
+#include "text/utf8.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
@@ -27,7 +27,7 @@ void expect_rejected(const bytes& input) {
     EXPECT_EQ(ERR_peek_error(), 0UL);
 }
 
-bool is_valid_utf8(const std::string& text) { return utf8::sanitize(text) == text; }
+bool is_valid_utf8(const std::string& text) { return text::sanitize_utf8(text) == text; }
 
 void expect_valid_utf8(const cert_info& info) {
     for (const std::string* text : {&info.subject, &info.issuer, &info.subject_cn, &info.issuer_cn,

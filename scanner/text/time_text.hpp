@@ -1,5 +1,6 @@
 #pragma once
-// One way to write an instant (scanner/text): RFC 3339 in UTC, "2024-11-11T23:59:59Z".
+// One way to write an instant: RFC 3339 in UTC, "2024-11-11T23:59:59Z". Private to the
+// build (included as "text/time_text.hpp").
 
 #include <tlsaudit/model.hpp>
 
