@@ -1,4 +1,5 @@
 #include <tlsaudit/report/baseline.hpp>
+#include "text/ascii.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -30,7 +31,7 @@ void add_findings(baseline& b, const json::object& owner) {
         key.id = str(f, "id");
         key.cert_sha256.clear();
         if (const auto* cert = f.if_contains("cert"); cert && cert->is_object())
-            key.cert_sha256 = str(cert->get_object(), "sha256");
+            key.cert_sha256 = text::ascii_lower(str(cert->get_object(), "sha256"));  // upper case in report_schema_version 1
         b.findings.emplace(key, baseline_finding{str(f, "severity"), str(f, "message")});
     }
 }

@@ -1,5 +1,6 @@
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/json_records.hpp>
+#include "text/ascii.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -49,7 +50,7 @@ std::vector<finding_row> read_findings(const json::object& record) {
         if (const auto* cert = get_object(f, "cert")) {
             row.cert_position = get_int(*cert, "position");
             row.cert_subject = get_string(*cert, "subject");
-            row.cert_sha256 = get_string(*cert, "sha256");
+            row.cert_sha256 = text::ascii_lower(get_string(*cert, "sha256"));
         }
         row.message = get_string(f, "message");
         row.remediation = get_string(f, "remediation");
@@ -85,11 +86,11 @@ std::vector<cert_row> read_chain(const json::object& record) {
         row.position = static_cast<int>(i);
         row.subject = get_string(c, "subject");
         row.issuer = get_string(c, "issuer");
-        row.serial = get_string(c, "serial");
+        row.serial = text::ascii_lower(get_string(c, "serial"));
         row.not_before = get_string(c, "not_before");
         row.not_after = get_string(c, "not_after");
-        row.sha256 = get_string(c, "sha256");
-        row.spki_sha256 = get_string(c, "spki_sha256");
+        row.sha256 = text::ascii_lower(get_string(c, "sha256"));  // upper case in schema_version 1
+        row.spki_sha256 = text::ascii_lower(get_string(c, "spki_sha256"));
         row.key = key_text(c);
         row.signature_algorithm = get_string(c, "signature_algorithm");
         if (const auto* sans = get_array(c, "san_dns"))

@@ -135,11 +135,11 @@ struct cert_info {
     std::string issuer;
     std::string subject_cn;
     std::string issuer_cn;
-    std::string serial_hex;     // upper-case hex, no leading zeros beyond one byte
+    std::string serial_hex;     // lower-case hex, no leading zeros beyond one byte
     time_point not_before{};
     time_point not_after{};
-    std::string sha256;         // hex, upper case, of the DER
-    std::string spki_sha256;    // hex, lower case, of the DER SubjectPublicKeyInfo
+    std::string sha256;         // lower-case hex, of the DER
+    std::string spki_sha256;    // lower-case hex, of the DER SubjectPublicKeyInfo
     std::vector<std::string> dns_names;
     std::vector<std::string> ip_addresses;
     std::string key_type;       // "RSA", "EC", "Ed25519", ...
@@ -148,7 +148,7 @@ struct cert_info {
     std::string signature_algorithm;  // e.g. "sha256WithRSAEncryption"
     bool is_ca = false;
     bool self_issued = false;   // subject == issuer
-    std::string subject_key_id; // hex
+    std::string subject_key_id; // lower-case hex
     std::string authority_key_id;
     std::vector<std::string> ocsp_urls;
     std::vector<std::string> ca_issuer_urls;

@@ -22,7 +22,7 @@ namespace tlsaudit::audit {
 // are strong matches; subject_cn alone is a name-only match, reported apart and at a
 // lower severity because anyone can put any name in a certificate.
 struct cert_match {
-    std::vector<std::string> sha256;       // upper-case hex (normalised on load)
+    std::vector<std::string> sha256;       // lower-case hex (normalised on load)
     std::vector<std::string> spki_sha256;  // lower-case hex (normalised on load)
     std::vector<std::string> subject_cn;   // exact commonName
 

@@ -3,6 +3,7 @@
 #include <tlsaudit/rules.hpp>
 
 #include "audit/default_rules.hpp"
+#include "text/ascii.hpp"
 
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
@@ -91,7 +92,7 @@ private:
 };
 
 std::vector<std::string> hex_list(const reader& r, const json::object& o, std::string_view key,
-                                  const std::string& path, bool upper) {
+                                  const std::string& path) {
     auto values = r.strings(o, key, path);
     for (std::size_t i = 0; i < values.size(); ++i) {
         std::string& v = values[i];
@@ -100,9 +101,7 @@ std::vector<std::string> hex_list(const reader& r, const json::object& o, std::s
                              return std::isxdigit(c) != 0;
                          });
         if (!hex) r.fail(reader::join(path, key) + "[" + std::to_string(i) + "]", "expected 64 hex digits (SHA-256)");
-        for (auto& c : v)
-            c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
-                                        : std::tolower(static_cast<unsigned char>(c)));
+        v = text::ascii_lower(v);
     }
     return values;
 }
@@ -144,8 +143,8 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
     const std::string match_path = reader::join(path, "match");
     if (match == nullptr) r.fail(match_path, "missing");
     const auto& m = r.object(*match, match_path, {"sha256", "spki_sha256", "subject_cn"});
-    out.match.sha256 = hex_list(r, m, "sha256", match_path, true);
-    out.match.spki_sha256 = hex_list(r, m, "spki_sha256", match_path, false);
+    out.match.sha256 = hex_list(r, m, "sha256", match_path);
+    out.match.spki_sha256 = hex_list(r, m, "spki_sha256", match_path);
     out.match.subject_cn = r.strings(m, "subject_cn", match_path);
     if (out.match.sha256.empty() && out.match.spki_sha256.empty())
         r.fail(match_path, "needs at least one sha256 or spki_sha256 (a name alone identifies nothing)");

@@ -1,6 +1,7 @@
 // hostname_matches: RFC 6125 reference identity checks, as browsers apply them.
 
 #include <tlsaudit/audit.hpp>
+#include "text/ascii.hpp"
 
 #include <arpa/inet.h>
 
@@ -13,11 +14,8 @@ namespace tlsaudit::audit {
 namespace {
 
 std::string lower_without_trailing_dot(std::string_view name) {
-    std::string out(name);
-    if (!out.empty() && out.back() == '.') out.pop_back();
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    if (name.ends_with('.')) name.remove_suffix(1);
+    return text::ascii_lower(name);
 }
 
 // The 4 or 16 bytes of an IP literal; nullopt when `text` is not one.

@@ -1,5 +1,6 @@
 #include "address.hpp"
 #include "mmdb.hpp"
+#include "text/ascii.hpp"
 
 #include <tlsaudit/geo.hpp>
 
@@ -11,13 +12,6 @@
 
 namespace tlsaudit::geo {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool serves(database_kind have, database_kind want) {
     return have == want || have == database_kind::country_and_asn;
@@ -60,7 +54,7 @@ std::string_view to_string(database_kind kind) noexcept {
 }
 
 std::optional<database_kind> kind_of_type(std::string_view database_type) {
-    const auto t = lower(database_type);
+    const auto t = text::ascii_lower(database_type);
     const auto has = [&](std::string_view word) { return t.find(word) != std::string::npos; };
     if (has("enterprise")) return database_kind::country_and_asn;
     if (has("country") || has("city")) return database_kind::country;

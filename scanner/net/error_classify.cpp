@@ -96,7 +96,7 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
     }
     if (obs.not_tls) {
         return {"handshake", error_codes::not_tls,
-                "the server's first bytes are not a TLS record: " + text::to_hex(obs.first_bytes, false)};
+                "the server's first bytes are not a TLS record: " + text::to_hex(obs.first_bytes)};
     }
     if (obs.chain) {
         if (auto bad = invalid_certificate_error(*obs.chain, true)) return std::move(*bad);

@@ -17,13 +17,13 @@ constexpr std::size_t pem_line_length = 64;
 
 }  // namespace
 
-std::string sha256_hex(std::span<const unsigned char> data, bool upper) {
+std::string sha256_hex(std::span<const unsigned char> data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
         throw_failure("SHA-256 failed");
     }
-    return text::to_hex(std::span(digest.data(), length), upper);
+    return text::to_hex(std::span(digest.data(), length));
 }
 
 std::string base64_encode(std::span<const unsigned char> data) {

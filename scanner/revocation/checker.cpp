@@ -111,7 +111,7 @@ struct checker::impl {
 
     // A stapled response is judged once per (response, certificate) while it is fresh.
     verdict judge_stapled(const bytes& stapled, X509* cert, X509* issuer, const freshness& f) {
-        const std::string key = ossl::sha256_hex(stapled, false) + detail::ocsp_key(cert, issuer);
+        const std::string key = ossl::sha256_hex(stapled) + detail::ocsp_key(cert, issuer);
         if (auto it = stapled_memo.find(key); it != stapled_memo.end()) {
             const verdict& v = it->second;
             if (v.definitive() && v.next_update && *v.next_update + f.skew >= f.now) return v;

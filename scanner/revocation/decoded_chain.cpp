@@ -59,7 +59,7 @@ std::string chain_key(const request& req) {
     bytes all;
     for (const auto& der : req.chain) append(all, der);
     if (req.leaf_issuer) append(all, *req.leaf_issuer);
-    return ossl::sha256_hex(all, false);
+    return ossl::sha256_hex(all);
 }
 
 }  // namespace tlsaudit::revocation::detail

@@ -26,7 +26,7 @@ disk_cache::disk_cache(std::filesystem::path dir) : dir_(std::move(dir)) {
 }
 
 std::filesystem::path disk_cache::file_for(std::string_view kind, std::string_view key) const {
-    return dir_ / std::string(kind) / (ossl::sha256_hex(as_bytes(key), false) + ".der");
+    return dir_ / std::string(kind) / (ossl::sha256_hex(as_bytes(key)) + ".der");
 }
 
 std::optional<bytes> disk_cache::load(std::string_view kind, std::string_view key) const {

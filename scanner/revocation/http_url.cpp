@@ -1,27 +1,19 @@
 #include "http_url.hpp"
+#include "text/ascii.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 
 namespace tlsaudit::revocation::detail {
 namespace {
 
 namespace urls = boost::urls;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 std::optional<http_url> from_view(const urls::url_view_base& u, std::string& error) {
-    if (!u.has_scheme() || lower(u.scheme()) != "http") {
+    if (!u.has_scheme() || text::ascii_lower(u.scheme()) != "http") {
         error = fmt::format("refused: only http:// URLs are fetched, not '{}:'", std::string(u.scheme()));
         return std::nullopt;
     }

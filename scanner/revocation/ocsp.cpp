@@ -200,8 +200,8 @@ std::string ocsp_key(X509* cert, X509* issuer) {
         return {};
     }
     ossl::openssl_memory_ptr owned(serial);
-    return text::to_hex(std::span(digest.data(), length), true) + ":" +
-           text::to_hex(std::span(serial, static_cast<std::size_t>(serial_length)), true);
+    return text::to_hex(std::span(digest.data(), length)) + ":" +
+           text::to_hex(std::span(serial, static_cast<std::size_t>(serial_length)));
 }
 
 }  // namespace tlsaudit::revocation::detail

@@ -2,8 +2,8 @@
 
 namespace tlsaudit::text {
 
-std::string to_hex(std::span<const unsigned char> data, bool upper) {
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+std::string to_hex(std::span<const unsigned char> data) {
+    const char* digits = "0123456789abcdef";
     std::string out;
     out.reserve(data.size() * 2);
     for (const unsigned char byte : data) {

@@ -7,8 +7,9 @@
 
 namespace tlsaudit::text {
 
-// Two digits per byte, no separators, upper or lower case. Never throws except
+// Two lower-case digits per byte, no separators: the one case of every fingerprint,
+// serial and key id tlsaudit writes. Never throws except
 // std::bad_alloc.
-std::string to_hex(std::span<const unsigned char> data, bool upper);
+std::string to_hex(std::span<const unsigned char> data);
 
 }  // namespace tlsaudit::text

@@ -132,7 +132,7 @@ std::string asn1_integer_to_hex(const ASN1_INTEGER* value) {
         magnitude = magnitude.subspan(1);
     }
     std::string out = ASN1_STRING_type(value) == V_ASN1_NEG_INTEGER ? "-" : "";
-    out += magnitude.empty() ? std::string{"00"} : text::to_hex(magnitude, true);
+    out += magnitude.empty() ? std::string{"00"} : text::to_hex(magnitude);
     return out;
 }
 

@@ -79,7 +79,7 @@ std::optional<cert_info> read_decoded(const X509* cert, std::span<const unsigned
     if (!ok) {
         return std::nullopt;
     }
-    info.sha256 = ossl::sha256_hex(der, true);
+    info.sha256 = ossl::sha256_hex(der);
     return info;
 }
 

@@ -98,11 +98,11 @@ void read_basic_constraints(const X509* cert, cert_info& info) {
 
 void read_key_identifiers(const X509* cert, cert_info& info) {
     if (const auto ski = decode_extension<ossl::asn1_octet_string_ptr>(cert, NID_subject_key_identifier)) {
-        info.subject_key_id = text::to_hex(octets(ski.get()), true);
+        info.subject_key_id = text::to_hex(octets(ski.get()));
     }
     if (const auto aki = decode_extension<ossl::authority_keyid_ptr>(cert, NID_authority_key_identifier)) {
         if (aki->keyid != nullptr) {
-            info.authority_key_id = text::to_hex(octets(aki->keyid), true);
+            info.authority_key_id = text::to_hex(octets(aki->keyid));
         }
     }
 }

@@ -19,7 +19,7 @@ void read_subject_alt_names(const X509* cert, cert_info& info);
 // basicConstraints cA -> is_ca.
 void read_basic_constraints(const X509* cert, cert_info& info);
 
-// subjectKeyIdentifier and authorityKeyIdentifier keyIdentifier, upper-case hex.
+// subjectKeyIdentifier and authorityKeyIdentifier keyIdentifier, lower-case hex.
 void read_key_identifiers(const X509* cert, cert_info& info);
 
 // authorityInfoAccess URIs -> ocsp_urls / ca_issuer_urls; CRL distribution

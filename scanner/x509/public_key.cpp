@@ -83,7 +83,7 @@ bool read_public_key(const X509* cert, cert_info& info, std::string& error) {
         error = ossl::describe_failure("cannot encode SubjectPublicKeyInfo");
         return false;
     }
-    info.spki_sha256 = ossl::sha256_hex(der, false);
+    info.spki_sha256 = ossl::sha256_hex(der);
 
     // Not owned: X509_get0_pubkey returns the certificate's cached key.
     const EVP_PKEY* key = X509_get0_pubkey(cert);

@@ -111,7 +111,7 @@ TEST_F(cli, scan_from_stdin_writes_only_json_to_stdout) {
     ASSERT_EQ(count["input-error"], 1) << r.out;
     EXPECT_EQ(by_type["input-error"]->at("line").to_number<int>(), 3);
     const auto& endpoint = *by_type["endpoint"];
-    EXPECT_EQ(endpoint.at("schema_version").to_number<int>(), 1);
+    EXPECT_EQ(endpoint.at("schema_version").to_number<int>(), 2);
     EXPECT_NE(endpoint.at("status").as_string(), "error");
     EXPECT_EQ(endpoint.at("chain").as_array().size(), 2u);
     EXPECT_EQ(endpoint.at("chain").at(0).at("san_dns").at(0).as_string(), "cli.lab.test");

@@ -36,7 +36,7 @@ std::string bulk_ndjson() {
             R"("not_after":"2027-{:02}-01T00:00:00Z","sha256":"{}","spki_sha256":"","san_dns":["{}"],)"
             R"("key":{{"type":"RSA","bits":2048}},"signature_algorithm":"sha256WithRSAEncryption","is_ca":false}}],)"
             R"("findings":[{}]}})" "\n",
-            target, i % 250, host, i % 4, i, 1 + i % 12, std::string(64, "0123456789ABCDEF"[i % 16]), host,
+            target, i % 250, host, i % 4, i, 1 + i % 12, std::string(64, "0123456789abcdef"[i % 16]), host,
             i % 5 == 0 ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"expires soon","remediation":"Renew.","rule":null})"
                        : "");
     }

@@ -13,7 +13,7 @@
 namespace tlsaudit::report {
 
 // Version of the NDJSON record layout; bumped on any incompatible change.
-inline constexpr int ndjson_schema_version = 1;
+inline constexpr int ndjson_schema_version = 2;
 
 boost::json::object to_json(const endpoint_result& result);
 boost::json::object to_json(const input_error& error);

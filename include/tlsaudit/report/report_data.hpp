@@ -22,7 +22,7 @@
 namespace tlsaudit::report {
 
 // Version of the JSON report layout (report/schema/tlsaudit-report.schema.json).
-inline constexpr int report_schema_version = 1;
+inline constexpr int report_schema_version = 2;
 
 // Baseline state of a finding (baseline.hpp); `none` when no baseline was given.
 enum class baseline_state { none, new_finding, unchanged };

@@ -148,7 +148,7 @@ TEST(check_real, globalsign_2018_served_raises_deprecated_intermediate) {
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->level, severity::high);
     EXPECT_EQ(f->cert->position, 1);
-    EXPECT_EQ(f->cert->sha256, "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185");
+    EXPECT_EQ(f->cert->sha256, "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
     EXPECT_THAT(f->remediation, HasSubstr("GlobalSign GCC R3 DV TLS CA 2020"));
     // The lab leaf's signature is forged, so the chain is also untrusted; nothing else.
     EXPECT_THAT(ids(r.result.findings), ElementsAre("chain-untrusted", "deprecated-intermediate"));

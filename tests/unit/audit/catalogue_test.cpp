@@ -34,7 +34,7 @@ TEST(default_catalogue, parses_and_has_a_version) {
     EXPECT_EQ(gs.id, "globalsign-rsa-dv-ssl-ca-2018");
     EXPECT_EQ(gs.kind, rule_kind::retired_intermediate);
     EXPECT_EQ(gs.level, severity::high);
-    EXPECT_EQ(gs.match.sha256.front(), "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185");
+    EXPECT_EQ(gs.match.sha256.front(), "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
     EXPECT_NE(gs.remediation.find("GlobalSign GCC R3 DV TLS CA 2020"), std::string::npos);
     EXPECT_NE(gs.remediation.find("new key pair"), std::string::npos);
 }

@@ -14,7 +14,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::HasSubstr;
 
-constexpr const char* gs2018_sha256 = "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185";
+constexpr const char* gs2018_sha256 = "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185";
 constexpr const char* gs2018_spki = "cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb";
 constexpr const char* l1k_spki = "f7cd08a27aa9df0918b4df5265580ccee590cc9b5ad677f134fc137a6d57d2e7";
 constexpr const char* g2_spki = "76ee8590374c715437bbca6bba6028eadde2dc6dbbb8c3f610e851f11d1ab7f5";

@@ -68,7 +68,7 @@ TEST(trust, real_globalsign_2018_chain_against_the_system_store) {
     EXPECT_EQ(v.path[0].origin, cert_origin::served);
     EXPECT_EQ(v.path[1].served_position, 1);
     EXPECT_EQ(v.path[2].origin, cert_origin::store);
-    EXPECT_EQ(v.path[2].info.sha256, "CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B");
+    EXPECT_EQ(v.path[2].info.sha256, "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b");
     EXPECT_THAT(audit_ids(chain, v, "www.analysys.cn", at("2020-06-01")), ElementsAre("deprecated-intermediate"));
 
     // --at moves the verdict: the leaf expired on 2020-11-15.

@@ -46,6 +46,10 @@ TEST(ndjson_reader, reads_every_record_type) {
     EXPECT_EQ(data.endpoints[0].status, "critical");
     ASSERT_EQ(data.endpoints[0].chain.size(), 1u);
     EXPECT_EQ(data.endpoints[0].chain[0].key, "EC 256 prime256v1");
+    // schema_version 1 wrote certificate fingerprints in upper case: read back in lower case.
+    EXPECT_EQ(data.endpoints[0].chain[0].sha256, sha('a'));
+    ASSERT_EQ(data.endpoints[0].findings.size(), 1u);
+    EXPECT_EQ(data.endpoints[0].findings[0].cert_sha256, sha('a'));
     EXPECT_EQ(data.endpoints[1].status, "error");
     EXPECT_EQ(data.endpoints[1].error_code, "refused");
     ASSERT_EQ(data.names.size(), 1u);

@@ -43,7 +43,7 @@ scan_start sample_start() {
 
 TEST(scan_records, scan_start_text) {
     EXPECT_EQ(boost::json::serialize(to_json(sample_start())),
-              R"({"schema_version":1,"type":"scan-start","tool":"tlsaudit","version":"1.2.3",)"
+              R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit","version":"1.2.3",)"
               R"("started_at":"2026-11-24T04:00:00Z","input":"targets.txt",)"
               R"("trust_store":"system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots",)"
               R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
@@ -86,7 +86,7 @@ TEST(scan_records, scan_end_text) {
     e.complete = false;
     e.resumed_targets = 3;
     EXPECT_EQ(boost::json::serialize(to_json(e)),
-              R"({"schema_version":1,"type":"scan-end","finished_at":"2026-11-24T04:01:00Z","targets":10,)"
+              R"({"schema_version":2,"type":"scan-end","finished_at":"2026-11-24T04:01:00Z","targets":10,)"
               R"("endpoints":12,"input_errors":1,"complete":false,"resumed_targets":3})");
 }
 

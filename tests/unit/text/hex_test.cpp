@@ -9,11 +9,10 @@
 namespace tlsaudit::text {
 namespace {
 
-TEST(to_hex, cases) {
+TEST(to_hex, lower_case_digits) {
     const unsigned char data[] = {0x00, 0xAB, 0x0F};
-    EXPECT_EQ(to_hex(data, true), "00AB0F");
-    EXPECT_EQ(to_hex(data, false), "00ab0f");
-    EXPECT_EQ(to_hex({}, true), "");
+    EXPECT_EQ(to_hex(data), "00ab0f");
+    EXPECT_EQ(to_hex({}), "");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ TEST(cert_cache, second_parse_is_a_hit_with_the_same_result) {
     const parsed_cert first = cache.parse(der);
     const parsed_cert second = cache.parse(der);
     ASSERT_TRUE(first.info && second.info);
-    EXPECT_EQ(first.info->sha256, "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185");
+    EXPECT_EQ(first.info->sha256, "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
     EXPECT_EQ(second.info->sha256, first.info->sha256);
     EXPECT_EQ(second.info->subject, first.info->subject);
     EXPECT_EQ(cache.misses(), 1u);

@@ -63,7 +63,7 @@ TEST(generated_certificate, ip_sans_non_ascii_and_script_subject) {
     EXPECT_EQ(info.key_bits, 256);
     EXPECT_EQ(info.signature_algorithm, "ED25519");
     EXPECT_EQ(info.curve, "");
-    EXPECT_EQ(info.serial_hex, "1A2B");
+    EXPECT_EQ(info.serial_hex, "1a2b");
     EXPECT_EQ(info.sha256, ossl::sha256_hex(der));
     EXPECT_FALSE(info.is_ca);
     EXPECT_FALSE(info.earliest_sct.has_value());

@@ -45,7 +45,7 @@ std::string exception_text(Fn&& fn) {
 TEST(pem, real_file_to_der) {
     const std::vector<bytes> certs = read_pem_file(real_cert_path("globalsign-root-ca-r3.pem"));
     ASSERT_EQ(certs.size(), 1U);
-    EXPECT_EQ(sha256_hex(certs[0]), "CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B");
+    EXPECT_EQ(sha256_hex(certs[0]), "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b");
 }
 
 TEST(pem, multi_certificate_file_with_text_between_blocks) {
@@ -62,9 +62,9 @@ TEST(pem, multi_certificate_file_with_text_between_blocks) {
     const std::filesystem::path path = write_temp("x509_bundle.pem", bundle);
     const std::vector<bytes> certs = read_pem_file(path);
     ASSERT_EQ(certs.size(), 3U);
-    EXPECT_EQ(sha256_hex(certs[0]), "9496B3E1FDC17E990460AA279104074C6D46DCD0B3898F5515D55F77DF841E9F");
-    EXPECT_EQ(sha256_hex(certs[1]), "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185");
-    EXPECT_EQ(sha256_hex(certs[2]), "CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B");
+    EXPECT_EQ(sha256_hex(certs[0]), "9496b3e1fdc17e990460aa279104074c6d46dcd0b3898f5515d55f77df841e9f");
+    EXPECT_EQ(sha256_hex(certs[1]), "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
+    EXPECT_EQ(sha256_hex(certs[2]), "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b");
     EXPECT_EQ(pem_to_der(bundle), certs);
 }
 

@@ -30,47 +30,47 @@ struct expected_cert {
 // Rows copied from SOURCES.md.
 const std::vector<expected_cert>& source_table() {
     static const std::vector<expected_cert> table = {
-        {"globalsign-root-ca-r3.pem", "GlobalSign", "GlobalSign", "04000000000121585308A2",
+        {"globalsign-root-ca-r3.pem", "GlobalSign", "GlobalSign", "04000000000121585308a2",
          utc(2009, 3, 18, 10, 0, 0), utc(2029, 3, 18, 10, 0, 0),
-         "CBB522D7B7F127AD6A0113865BDF1CD4102E7D0759AF635A7CF4720DC963C53B",
+         "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b",
          "706bb1017c855c59169bad5c1781cf597f12d2cad2f63d1a4aa37493800ffb80",
-         "8FF04B7FA82E4524AE4D50FA639A8BDEE2DD1BBC"},
+         "8ff04b7fa82e4524ae4d50fa639a8bdee2dd1bbc"},
         {"globalsign-rsa-dv-ssl-ca-2018.pem", "GlobalSign RSA DV SSL CA 2018", "GlobalSign",
-         "01EE5F222DE71B43A5D4669F9E", utc(2018, 11, 21), utc(2028, 11, 21),
-         "9E898ED03FA46969690DAD73C7296675045FF9B5A0100A399BEB8435A98F5185",
+         "01ee5f222de71b43a5d4669f9e", utc(2018, 11, 21), utc(2028, 11, 21),
+         "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185",
          "cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb",
-         "8180D62879354A5B793589398F12176E117B2C11"},
+         "8180d62879354a5b793589398f12176e117b2c11"},
         {"globalsign-gcc-r3-dv-tls-ca-2020.pem", "GlobalSign GCC R3 DV TLS CA 2020", "GlobalSign",
-         "77BD0E0742D5D9E9D049D774D02A6F9A", utc(2020, 7, 28), utc(2029, 3, 18),
-         "762538439509C411C437D3C567563E1378671281FC4A1464ADD031870843676E",
+         "77bd0e0742d5d9e9d049d774d02a6f9a", utc(2020, 7, 28), utc(2029, 3, 18),
+         "762538439509c411c437d3c567563e1378671281fc4a1464add031870843676e",
          "49cef02f815f3b0f2e79de70dc9392ceee4ccc1e3bd4f7ea7723788673186d7e",
-         "0D98C0737FABBDBDD9474B49AD0A4A0CAC3EC77C"},
+         "0d98c0737fabbdbdd9474b49ad0a4a0cac3ec77c"},
         {"leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem", "*.analysys.cn", "GlobalSign RSA DV SSL CA 2018",
-         "24DDB0D1DB4419FB2F03B80E", utc(2019, 9, 19, 6, 40, 23), utc(2020, 11, 15, 9, 17, 9),
-         "9496B3E1FDC17E990460AA279104074C6D46DCD0B3898F5515D55F77DF841E9F",
+         "24ddb0d1db4419fb2f03b80e", utc(2019, 9, 19, 6, 40, 23), utc(2020, 11, 15, 9, 17, 9),
+         "9496b3e1fdc17e990460aa279104074c6d46dcd0b3898f5515d55f77df841e9f",
          "607b7af3115062dc66e6197226eff02588d82407c19579b0a4db3a4500a192ab",
-         "CE88843065F095BBF9819E8DF3028ACCC3C0D673"},
+         "ce88843065f095bbf9819e8df3028accc3c0d673"},
         {"entrust-ca-l1k.pem", "Entrust Certification Authority - L1K", "Entrust Root Certification Authority - G2",
-         "0EE94CC30000000051D37785", utc(2015, 10, 5, 19, 13, 56), utc(2030, 12, 5, 19, 43, 56),
-         "13EFB39A2F6654E8C67BD04F4C6D4C90CD6CAB5091BCEDC73787F6B77D3D3FE7",
+         "0ee94cc30000000051d37785", utc(2015, 10, 5, 19, 13, 56), utc(2030, 12, 5, 19, 43, 56),
+         "13efb39a2f6654e8c67bd04f4c6d4c90cd6cab5091bcedc73787f6b77d3d3fe7",
          "f7cd08a27aa9df0918b4df5265580ccee590cc9b5ad677f134fc137a6d57d2e7",
-         "82A27074DDBC533FCF7BD4F7CD7FA760C60A4CBF"},
+         "82a27074ddbc533fcf7bd4f7cd7fa760c60a4cbf"},
         {"entrust-root-ca-ec1.pem", "Entrust Root Certification Authority - EC1",
-         "Entrust Root Certification Authority - EC1", "A68B79290000000050D091F9", utc(2012, 12, 18, 15, 25, 36),
-         utc(2037, 12, 18, 15, 55, 36), "02ED0EB28C14DA45165C566791700D6451D7FB56F0B2AB1D3B8EB070E56EDFF5",
+         "Entrust Root Certification Authority - EC1", "a68b79290000000050d091f9", utc(2012, 12, 18, 15, 25, 36),
+         utc(2037, 12, 18, 15, 55, 36), "02ed0eb28c14da45165c566791700d6451d7fb56f0b2ab1d3b8eb070e56edff5",
          "fea2b7d645fba73d753c1ec9a7870c40e1f7b0c561e927b985bf711866e36f22",
-         "B763E71ADD8DE908A65583A4E06A504165114249"},
+         "b763e71add8de908a65583a4e06a504165114249"},
         {"entrust-root-ca-g4.pem", "Entrust Root Certification Authority - G4",
-         "Entrust Root Certification Authority - G4", "D9B5437FAFA9390F000000005565AD58",
+         "Entrust Root Certification Authority - G4", "d9b5437fafa9390f000000005565ad58",
          utc(2015, 5, 27, 11, 11, 16), utc(2037, 12, 27, 11, 41, 16),
-         "DB3517D1F6732A2D5AB97C533EC70779EE3270A62FB4AC4238372460E6F01E88",
+         "db3517d1f6732a2d5ab97c533ec70779ee3270a62fb4ac4238372460e6f01e88",
          "36d7c79f3d089a0ff79972d90923dea5ca76b4ccbaf7c2751cb152e9494f52d0",
-         "9F38C45623C339E8A0716CE8544CE4E83AB1BF67"},
+         "9f38c45623c339e8a0716ce8544ce4e83ab1bf67"},
         {"entrust-net-ca-2048.pem", "Entrust.net Certification Authority (2048)",
-         "Entrust.net Certification Authority (2048)", "3863DEF8", utc(1999, 12, 24, 17, 50, 51),
-         utc(2029, 7, 24, 14, 15, 12), "6DC47172E01CBCB0BF62580D895FE2B8AC9AD4F873801E0C10B9C837D21EB177",
+         "Entrust.net Certification Authority (2048)", "3863def8", utc(1999, 12, 24, 17, 50, 51),
+         utc(2029, 7, 24, 14, 15, 12), "6dc47172e01cbcb0bf62580d895fe2b8ac9ad4f873801e0c10b9c837d21eb177",
          "1ea3c5e43ed66c2da2983a42a4a79b1e906786ce9f1b58621419a00463a87d38",
-         "55E481D11180BED889B908A331F9A1240916B970"},
+         "55e481d11180bed889b908a331f9a1240916b970"},
     };
     return table;
 }
@@ -111,7 +111,7 @@ TEST(real_certificates, globalsign_dv_2018) {
     EXPECT_EQ(info.key_bits, 2048);
     EXPECT_EQ(info.curve, "");
     EXPECT_EQ(info.signature_algorithm, "sha256WithRSAEncryption");
-    EXPECT_EQ(info.authority_key_id, "8FF04B7FA82E4524AE4D50FA639A8BDEE2DD1BBC");  // the R3 root's SKI
+    EXPECT_EQ(info.authority_key_id, "8ff04b7fa82e4524ae4d50fa639a8bdee2dd1bbc");  // the R3 root's SKI
     EXPECT_EQ(info.ocsp_urls, std::vector<std::string>{"http://ocsp2.globalsign.com/rootr3"});
     EXPECT_TRUE(info.ca_issuer_urls.empty());
     EXPECT_EQ(info.crl_urls, std::vector<std::string>{"http://crl.globalsign.com/root-r3.crl"});
@@ -125,7 +125,7 @@ TEST(real_certificates, globalsign_gcc_r3_dv_2020) {
     EXPECT_EQ(info.subject, "CN=GlobalSign GCC R3 DV TLS CA 2020,O=GlobalSign nv-sa,C=BE");
     EXPECT_TRUE(info.is_ca);
     EXPECT_FALSE(info.self_issued);
-    EXPECT_EQ(info.authority_key_id, "8FF04B7FA82E4524AE4D50FA639A8BDEE2DD1BBC");
+    EXPECT_EQ(info.authority_key_id, "8ff04b7fa82e4524ae4d50fa639a8bdee2dd1bbc");
     EXPECT_EQ(info.ocsp_urls, std::vector<std::string>{"http://ocsp2.globalsign.com/rootr3"});
     EXPECT_EQ(info.ca_issuer_urls, std::vector<std::string>{"http://secure.globalsign.com/cacert/root-r3.crt"});
     EXPECT_EQ(info.crl_urls, std::vector<std::string>{"http://crl.globalsign.com/root-r3.crl"});
@@ -154,7 +154,7 @@ TEST(real_certificates, analysys_leaf) {
     EXPECT_EQ(info.key_bits, 2048);
     EXPECT_EQ(info.signature_algorithm, "sha256WithRSAEncryption");
     // AKI = the SKI of GlobalSign RSA DV SSL CA 2018 (SOURCES.md).
-    EXPECT_EQ(info.authority_key_id, "8180D62879354A5B793589398F12176E117B2C11");
+    EXPECT_EQ(info.authority_key_id, "8180d62879354a5b793589398f12176e117b2c11");
     EXPECT_EQ(info.ocsp_urls, std::vector<std::string>{"http://ocsp.globalsign.com/gsrsadvsslca2018"});
     EXPECT_EQ(info.ca_issuer_urls,
               std::vector<std::string>{"http://secure.globalsign.com/cacert/gsrsadvsslca2018.crt"});
@@ -171,7 +171,7 @@ TEST(real_certificates, entrust_l1k) {
               "OU=(c) 2012 Entrust\\, Inc. - for authorized use only,"
               "OU=See www.entrust.net/legal-terms,O=Entrust\\, Inc.,C=US");
     EXPECT_TRUE(info.is_ca);
-    EXPECT_EQ(info.authority_key_id, "6A72267AD01EEF7DE73B6951D46C8D9F901266AB");  // G2 root's SKI
+    EXPECT_EQ(info.authority_key_id, "6a72267ad01eef7de73b6951d46c8d9f901266ab");  // G2 root's SKI
     EXPECT_EQ(info.ocsp_urls, std::vector<std::string>{"http://ocsp.entrust.net"});
     EXPECT_EQ(info.crl_urls, std::vector<std::string>{"http://crl.entrust.net/g2ca.crl"});
     EXPECT_EQ(info.key_type, "RSA");
