@@ -28,8 +28,8 @@ std::vector<bytes> chain_under_real(const std::string& stem, const std::string& 
 
 class builder {
 public:
-    builder(server_pool& servers, dns_server& dns, std::vector<demo_endpoint>& out)
-        : servers_(servers), dns_(dns), out_(out) {}
+    builder(server_pool& servers, dns_server& dns, std::vector<closed_port>& closed, std::vector<demo_endpoint>& out)
+        : servers_(servers), dns_(dns), closed_(closed), out_(out) {}
 
     // A TLS endpoint on 127.0.0.1 whose leaf key is `leaf_key`.
     void tls(std::string id, std::string description, const std::string& name, server_config config) {
@@ -55,7 +55,7 @@ public:
     }
 
     void refused() {
-        const std::uint16_t port = unused_port();
+        const std::uint16_t port = closed_.emplace_back().port();
         out_.push_back({"refused", "nothing listens on this port", sni_line(port, "refused.demo.test"),
                         {{"127.0.0.1", {}}}, "refused"});
     }
@@ -99,13 +99,14 @@ private:
 
     server_pool& servers_;
     dns_server& dns_;
+    std::vector<closed_port>& closed_;
     std::vector<demo_endpoint>& out_;
 };
 
 }  // namespace
 
 demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::make_unique<dns_server>()) {
-    builder b(*servers_, *dns_, endpoints_);
+    builder b(*servers_, *dns_, closed_, endpoints_);
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 
     const auto rsa = make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"rsa.demo.test"}});

@@ -14,6 +14,9 @@
 
 #include <fmt/format.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <condition_variable>
 #include <map>
@@ -253,10 +256,36 @@ bool server_pool::wait_for(std::uint16_t port,
 
 void server_pool::stop() { impl_->stop(); }
 
-std::uint16_t unused_port(const std::string& address) {
-    asio::io_context io;
-    const tcp::acceptor acceptor = open_acceptor(io, loopback_address(address), 0);
-    return acceptor.local_endpoint().port();
+closed_port::closed_port(const std::string& address) {
+    const tcp::endpoint where(loopback_address(address), 0);
+    fd_ = ::socket(where.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) throw std::system_error(errno, std::system_category(), "socket");
+    tcp::endpoint bound = where;
+    socklen_t length = static_cast<socklen_t>(bound.capacity());
+    if (::bind(fd_, where.data(), static_cast<socklen_t>(where.size())) != 0 ||
+        ::getsockname(fd_, bound.data(), &length) != 0) {
+        const int error = errno;
+        ::close(fd_);
+        throw std::system_error(error, std::system_category(), fmt::format("bind {}:0", address));
+    }
+    bound.resize(length);
+    port_ = bound.port();
+}
+
+closed_port::closed_port(closed_port&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), port_(std::exchange(other.port_, 0)) {}
+
+closed_port& closed_port::operator=(closed_port&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+        port_ = std::exchange(other.port_, 0);
+    }
+    return *this;
+}
+
+closed_port::~closed_port() {
+    if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace tlsaudit::lab

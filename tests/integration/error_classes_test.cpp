@@ -31,7 +31,8 @@ protected:
 };
 
 TEST_F(error_classes, refused_port) {
-    const auto r = scan_one(lab::unused_port());
+    const lab::closed_port closed;
+    const auto r = scan_one(closed.port());
     ASSERT_TRUE(r.cap.error);
     EXPECT_EQ(r.cap.error->code, "refused");
     EXPECT_EQ(r.cap.error->stage, "connect");
@@ -106,7 +107,8 @@ TEST_F(error_classes, failures_do_not_stop_the_scan) {
     for (auto b : {lab::behaviour::silent, lab::behaviour::http, lab::behaviour::alert,
                    lab::behaviour::reset_after_hello, lab::behaviour::garbage})
         text += fmt::format("127.0.0.1:{}\n", start(b));
-    text += fmt::format("127.0.0.1:{}\n", lab::unused_port());
+    const lab::closed_port closed;
+    text += fmt::format("127.0.0.1:{}\n", closed.port());
     const auto out = scan_text(text, config);
     ASSERT_EQ(out.results.size(), 6u);
     for (const auto& r : out.results) EXPECT_TRUE(r.cap.error) << r.ep.tgt.input;

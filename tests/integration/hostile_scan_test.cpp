@@ -69,7 +69,8 @@ TEST(hostile_scan, a_thousand_normal_endpoints_and_every_hostile_one) {
         hostile[{"127.0.0.1", port}] = hc.code;
         targets += fmt::format("127.0.0.1:{} sni=hostile.lab.test\n", port);
     }
-    const std::uint16_t refused = lab::unused_port();
+    const lab::closed_port closed;
+    const std::uint16_t refused = closed.port();
     hostile[{"127.0.0.1", refused}] = "refused";
     targets += fmt::format("127.0.0.1:{}\n", refused);
     {

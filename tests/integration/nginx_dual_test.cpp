@@ -63,7 +63,7 @@ protected:
         std::ofstream(dir_ / "rsa.key") << rsa_key;
         // A port nobody holds may be taken between our check and nginx's bind: a few tries.
         for (int attempt = 0; attempt < 5 && !server_; ++attempt) {
-            port_ = lab::unused_port();
+            port_ = lab::closed_port().port();  // released at once, for nginx to bind
             write_config();
             server_.emplace(nginx_binary, std::vector<std::string>{"-p", dir_.string(), "-c", (dir_ / "nginx.conf").string()},
                             dir_ / "stdout", dir_ / "stderr");

@@ -2,6 +2,8 @@
 
 #include "ops_support.hpp"
 
+#include <tlsaudit/lab/tls_server.hpp>
+
 #include <boost/json/parse.hpp>
 
 #include <netinet/in.h>
@@ -176,11 +178,13 @@ TEST_F(ops_dir, dry_run_connects_nowhere_and_loads_nothing) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "no"));
 }
 
-// The pipeline scans exactly what the dry run lists: closed loopback ports give one
-// refused endpoint record per target of the shard, and the input error only in shard 0.
+// The pipeline scans exactly what the dry run lists: closed loopback ports (held by the
+// test, so nothing else can listen there) give one refused endpoint record per target of
+// the shard, and the input error only in shard 0.
 TEST_F(ops_dir, a_sharded_scan_scans_what_its_dry_run_lists) {
+    std::vector<lab::closed_port> closed(30);
     std::string list = "127.0.0.1:0\n";
-    for (int port = 1; port <= 30; ++port) list += fmt::format("127.0.0.1:{}\n", port);
+    for (const auto& c : closed) list += fmt::format("127.0.0.1:{}\n", c.port());
     const auto file = write("targets.txt", list);
     std::set<std::string> scanned_all;
     for (int i = 0; i < 3; ++i) {
@@ -196,6 +200,7 @@ TEST_F(ops_dir, a_sharded_scan_scans_what_its_dry_run_lists) {
             const auto record = json::parse(line).as_object();
             if (record.at("type") == "input-error") ++input_errors;
             if (record.at("type") != "endpoint") continue;
+            EXPECT_EQ(record.at("error").at("code"), "refused") << line;
             const auto& t = record.at("target").as_object();
             scanned.insert(fmt::format("{}:{}", std::string(t.at("host").as_string()), t.at("port").as_int64()));
         }

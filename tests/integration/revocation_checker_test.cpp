@@ -140,7 +140,8 @@ TEST(revocation_checker, expired_ocsp_response_is_stale) {
 TEST(revocation_checker, responder_down_is_unknown_and_the_scan_goes_on) {
     revocation_lab lab;
     lab::cert_spec spec = lab::leaf_spec("down.lab.test");
-    spec.ocsp_url = fmt::format("http://127.0.0.1:{}/ocsp", lab::unused_port());
+    const lab::closed_port closed;
+    spec.ocsp_url = fmt::format("http://127.0.0.1:{}/ocsp", closed.port());
     const auto down = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
     const auto fine = lab.leaf(true, false);
 

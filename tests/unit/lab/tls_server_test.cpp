@@ -199,10 +199,9 @@ TEST(lab_tls_server, fleet_binds_one_port_on_several_loopback_addresses) {
 
 TEST(lab_tls_server, fixed_ports_and_port_conflicts) {
     server_pool pool;
-    const std::uint16_t wanted = unused_port();
     server_config config = tls_config();
+    const std::uint16_t wanted = pool.start(config);  // a port the test holds from here on
     config.port = wanted;
-    EXPECT_EQ(pool.start(config), wanted);
     EXPECT_THROW(pool.start(config), std::system_error);
     config.bind_address = "127.0.0.9";
     EXPECT_EQ(pool.start(config), wanted);  // same port, another loopback address
@@ -229,15 +228,25 @@ TEST(lab_tls_server, refuses_bad_configurations) {
     EXPECT_THROW(pool.start(tls_config()), std::logic_error);
 }
 
-TEST(lab_tls_server, unused_port_refuses_connections) {
-    const std::uint16_t port = unused_port();
-    try {
-        test::connect_tcp("127.0.0.1", port);
-        ADD_FAILURE() << "connected to an unused port";
-    } catch (const std::system_error& e) {
-        EXPECT_EQ(e.code().value(), ECONNREFUSED);
+TEST(lab_tls_server, closed_port_refuses_connections_while_held) {
+    closed_port held;
+    EXPECT_NE(held.port(), 0);
+    for (int i = 0; i < 3; ++i) {  // every time, not once
+        try {
+            test::connect_tcp("127.0.0.1", held.port());
+            ADD_FAILURE() << "connected to a closed port";
+        } catch (const std::system_error& e) {
+            EXPECT_EQ(e.code().value(), ECONNREFUSED);
+        }
     }
-    EXPECT_THROW(unused_port("8.8.8.8"), std::invalid_argument);
+    server_config config = tls_config();
+    config.port = held.port();
+    EXPECT_THROW(server_pool().start(config), std::system_error) << "the port is held";
+    closed_port moved = std::move(held);
+    EXPECT_EQ(held.port(), 0);
+    EXPECT_NE(moved.port(), 0);
+    EXPECT_THROW(closed_port("8.8.8.8"), std::invalid_argument);
+    EXPECT_NE(closed_port("::1").port(), 0);
 }
 
 TEST(lab_tls_server, ipv6_loopback_when_available) {

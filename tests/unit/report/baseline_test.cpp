@@ -63,6 +63,21 @@ TEST(baseline, a_reissued_certificate_is_a_new_finding) {
     std::filesystem::remove(old_path);
 }
 
+// report_schema_version 1 wrote fingerprints in upper case: such a baseline still
+// matches today's lower-case findings (none is "new", none "resolved").
+TEST(baseline, a_version_1_baseline_with_upper_case_fingerprints_still_matches) {
+    const auto old_path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-v1.json";
+    std::ofstream(old_path) << R"({"format":"tlsaudit-report","report_schema_version":1,"endpoints":[)"
+                               R"({"target":{"host":"a.test","port":443},"findings":[)"
+                               R"({"id":"weak-key","severity":"medium","message":"m","cert":{"position":0,"sha256":")"
+                            << sha('A') << R"("}}]}],"names":[]})";
+    auto now = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('a')) + "]") + "\n");
+    apply_baseline(now, load_baseline(old_path));
+    EXPECT_EQ(now.endpoints[0].findings[0].baseline, baseline_state::unchanged);
+    EXPECT_TRUE(now.resolved.empty());
+    std::filesystem::remove(old_path);
+}
+
 TEST(baseline, refuses_what_is_not_a_json_report) {
     const auto path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-bad.json";
     std::ofstream(path) << R"({"schema_version":1,"type":"endpoint"})";

@@ -52,6 +52,7 @@ public:
 private:
     std::unique_ptr<server_pool> servers_;
     std::unique_ptr<dns_server> dns_;
+    std::vector<closed_port> closed_;  // held for the lab's life: they refuse connections
     std::vector<demo_endpoint> endpoints_;
     std::vector<bytes> roots_;
 };

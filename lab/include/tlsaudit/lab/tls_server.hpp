@@ -151,8 +151,24 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// A port on `address` (loopback) with nothing listening: binds port 0, reads the port,
-// closes. Connecting to it is refused (unless something else grabs it meanwhile).
-std::uint16_t unused_port(const std::string& address = "127.0.0.1");
+// A loopback TCP port that refuses every connection for as long as this object lives:
+// a socket bound to it (so no other process can take it) that never listens, which the
+// kernel answers with a reset. Throws std::invalid_argument for a non-loopback address
+// and std::system_error when the socket cannot be bound. Move-only.
+class closed_port {
+public:
+    explicit closed_port(const std::string& address = "127.0.0.1");
+    closed_port(closed_port&& other) noexcept;
+    closed_port& operator=(closed_port&& other) noexcept;
+    closed_port(const closed_port&) = delete;
+    closed_port& operator=(const closed_port&) = delete;
+    ~closed_port();
+
+    std::uint16_t port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
 
 }  // namespace tlsaudit::lab
