@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
-  libssl-dev openssl libcli11-dev libfmt-dev libmaxminddb-dev libc-ares-dev libidn2-dev
+  libssl-dev openssl libcli11-dev libfmt-dev libmaxminddb-dev libc-ares-dev libidn2-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
   # report tests: headless Chromium for the HTML report, node for the validators
   # (scripts/report-test-tools.sh installs them from npm at test time), junitparser

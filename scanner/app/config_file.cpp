@@ -4,13 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
+
 #include <algorithm>
-#include <cctype>
+#include <cmath>
 #include <istream>
-#include <iterator>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tlsaudit::app {
@@ -18,185 +21,88 @@ namespace {
 
 constexpr std::size_t max_config_bytes = 1 << 20;
 
-// A strict reader of the TOML subset described in config_file.hpp. Throws
-// CLI::ConfigError("FILE:LINE: ...").
-class toml_reader {
+// The text of one file, for refusals in the form "FILE:LINE: what is wrong".
+class config_source {
 public:
-    toml_reader(std::string text, std::string file) : text_(std::move(text)), file_(std::move(file)) {}
+    config_source(std::string text, std::string file) : text_(std::move(text)), file_(std::move(file)) {}
 
-    struct entry {
-        std::string key;
-        std::vector<std::string> values;
-        std::size_t line = 0;
-    };
+    const std::string& text() const { return text_; }
 
-    std::vector<entry> read() {
-        std::vector<entry> entries;
-        if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
-        for (;;) {
-            skip_blank_lines();
-            if (at_end()) return entries;
-            if (peek() == '[') fail("tables ([section]) are not supported: write the scan options as top-level keys");
-            entry e;
-            e.line = line_;
-            e.key = read_key();
-            skip_spaces();
-            if (at_end() || peek() != '=') fail("expected `" + e.key + " = VALUE`");
-            ++pos_;
-            skip_spaces();
-            read_value(e.key, e.values);
-            skip_spaces();
-            skip_comment();
-            if (!at_end() && peek() != '\n')
-                fail(fmt::format("unexpected '{}' after the value of {}", printable(peek()), e.key));
-            entries.push_back(std::move(e));
-        }
+    [[noreturn]] void fail(std::size_t line, const std::string& message) const {
+        throw CLI::ConfigError(fmt::format("{}:{}: {}", file_, line, message));
     }
 
-    [[noreturn]] void fail(const std::string& message, std::size_t line = 0) const {
-        throw CLI::ConfigError(fmt::format("{}:{}: {}", file_, line == 0 ? line_ : line, message));
+    // The byte at a position toml++ reports. toml++ keeps no record of how a key was
+    // written ("port", 'port' or port) or whether a table came from a [header] or a
+    // dotted key, but keys and headers follow ASCII blanks only on their line, so their
+    // column is a byte offset into it.
+    char at(const toml::source_position& where) const {
+        std::size_t offset = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+        for (std::size_t line = 1; line < where.line && offset != std::string::npos; ++line) {
+            offset = text_.find('\n', offset);
+            if (offset != std::string::npos) ++offset;
+        }
+        if (offset == std::string::npos) return '\0';
+        offset += where.column - 1;
+        return offset < text_.size() ? text_[offset] : '\0';
     }
 
 private:
-    bool at_end() const { return pos_ >= text_.size(); }
-    char peek() const { return text_[pos_]; }
-
-    static std::string printable(char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u < 0x20 || u >= 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
-    }
-
-    void skip_spaces() {
-        while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\r')) ++pos_;
-    }
-    void skip_comment() {
-        if (!at_end() && peek() == '#')
-            while (!at_end() && peek() != '\n') ++pos_;
-    }
-    void newline() {
-        ++pos_;
-        ++line_;
-    }
-    void skip_blank_lines() {
-        for (;;) {
-            skip_spaces();
-            skip_comment();
-            if (at_end() || peek() != '\n') return;
-            newline();
-        }
-    }
-    // Inside arrays: spaces, comments and line breaks.
-    void skip_whitespace() { skip_blank_lines(); }
-
-    std::string read_key() {
-        const std::size_t start = pos_;
-        while (!at_end() && (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '-' || peek() == '_')) ++pos_;
-        std::string key = text_.substr(start, pos_ - start);
-        if (!at_end() && peek() == '.' && !key.empty()) fail("dotted keys are not supported: `" + key + ".` ...");
-        if (key.empty()) {
-            if (peek() == '"' || peek() == '\'') fail("quoted keys are not supported: write the option name bare");
-            fail("expected `KEY = VALUE`, found '" + printable(peek()) + "'");
-        }
-        return key;
-    }
-
-    void read_value(const std::string& key, std::vector<std::string>& out) {
-        if (at_end() || peek() == '\n' || peek() == '#') fail("missing value for " + key);
-        if (peek() != '[') {
-            out.push_back(read_scalar(key));
-            return;
-        }
-        const std::size_t opened = line_;
-        ++pos_;
-        for (;;) {
-            skip_whitespace();
-            if (at_end()) fail("the array of " + key + " opened on line " + std::to_string(opened) + " is not closed", opened);
-            if (peek() == ']') break;
-            if (peek() == '[') fail("nested arrays are not supported (" + key + ")");
-            out.push_back(read_scalar(key));
-            skip_whitespace();
-            if (at_end()) fail("the array of " + key + " opened on line " + std::to_string(opened) + " is not closed", opened);
-            if (peek() == ',') {
-                ++pos_;
-                continue;
-            }
-            if (peek() != ']') fail(fmt::format("expected ',' or ']' in the array of {}, found '{}'", key, printable(peek())));
-        }
-        ++pos_;
-        if (out.empty()) fail("the array of " + key + " is empty");
-    }
-
-    std::string read_scalar(const std::string& key) {
-        const char c = peek();
-        if (c == '"') return read_basic_string(key);
-        if (c == '\'') return read_literal_string(key);
-        const std::size_t start = pos_;
-        while (!at_end() && (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '.' || peek() == '+' ||
-                             peek() == '-' || peek() == '_'))
-            ++pos_;
-        const std::string word = text_.substr(start, pos_ - start);
-        if (word == "true" || word == "false") return word;
-        if (is_number(word)) {
-            std::string digits;
-            std::copy_if(word.begin(), word.end(), std::back_inserter(digits), [](char d) { return d != '_'; });
-            return digits;
-        }
-        fail("the value of " + key + " must be a \"quoted string\", a number, true/false or an [array]" +
-             (word.empty() ? std::string() : ", not " + word));
-    }
-
-    static bool is_number(const std::string& w) {
-        std::size_t i = (!w.empty() && (w[0] == '+' || w[0] == '-')) ? 1 : 0;
-        bool digits = false, dot = false, exponent = false;
-        for (; i < w.size(); ++i) {
-            const char c = w[i];
-            if (std::isdigit(static_cast<unsigned char>(c))) digits = true;
-            else if (c == '_' && digits) continue;
-            else if (c == '.' && digits && !dot && !exponent) dot = true;
-            else if ((c == 'e' || c == 'E') && digits && !exponent) {
-                exponent = true;
-                digits = false;
-                if (i + 1 < w.size() && (w[i + 1] == '+' || w[i + 1] == '-')) ++i;
-            } else return false;
-        }
-        return digits;
-    }
-
-    std::string read_literal_string(const std::string& key) {
-        const std::size_t start = ++pos_;
-        while (!at_end() && peek() != '\'' && peek() != '\n') ++pos_;
-        if (at_end() || peek() != '\'') fail("unterminated string in the value of " + key);
-        return text_.substr(start, pos_++ - start);
-    }
-
-    std::string read_basic_string(const std::string& key) {
-        std::string out;
-        ++pos_;
-        for (;;) {
-            if (at_end() || peek() == '\n') fail("unterminated string in the value of " + key);
-            const char c = text_[pos_++];
-            if (c == '"') return out;
-            if (c != '\\') {
-                out.push_back(c);
-                continue;
-            }
-            if (at_end()) fail("unterminated string in the value of " + key);
-            switch (const char e = text_[pos_++]) {
-            case '"': out.push_back('"'); break;
-            case '\\': out.push_back('\\'); break;
-            case 'n': out.push_back('\n'); break;
-            case 't': out.push_back('\t'); break;
-            case 'r': out.push_back('\r'); break;
-            default: fail(fmt::format("unsupported escape \\{} in the value of {}", printable(e), key));
-            }
-        }
-    }
-
     std::string text_;
     std::string file_;
-    std::size_t pos_ = 0;
-    std::size_t line_ = 1;
 };
+
+// A scalar as CLI11 reads it from the command line; nullopt for a type no option takes.
+std::optional<std::string> option_text(const toml::node& value) {
+    if (const auto* s = value.as_string()) return s->get();
+    if (const auto* b = value.as_boolean()) return b->get() ? "true" : "false";
+    if (const auto* i = value.as_integer()) return std::to_string(i->get());
+    if (const auto* f = value.as_floating_point(); f != nullptr && std::isfinite(f->get())) {
+        // Still a float ("2.0", not "2"), so that an integer option refuses it as it
+        // would on the command line.
+        auto text = fmt::format("{}", f->get());
+        if (text.find_first_of(".e") == std::string::npos) text += ".0";
+        return text;
+    }
+    return std::nullopt;
+}
+
+std::string refused_type(const toml::node& value) {
+    if (const auto* f = value.as_floating_point()) return fmt::format("{}", f->get());  // inf, nan
+    if (value.is_table()) return "an inline table";
+    if (value.is_date()) return "a date";
+    if (value.is_time()) return "a time";
+    return "a date-time";
+}
+
+std::string scalar(const config_source& source, const std::string& key, const toml::node& value) {
+    if (auto text = option_text(value)) return std::move(*text);
+    source.fail(value.source().begin.line,
+                fmt::format("the value of {} must be a \"quoted string\", a number, true/false or an [array], not {}",
+                            key, refused_type(value)));
+}
+
+// The command-line inputs of one top-level `key = value`.
+std::vector<std::string> inputs_of(const config_source& source, const toml::key& key, const toml::node& value) {
+    const std::size_t line = key.source().begin.line;
+    const std::string name(key.str());
+    if (const char c = source.at(key.source().begin); c == '"' || c == '\'')
+        source.fail(line, "quoted keys are not supported: write the option name bare");
+    const auto* table = value.as_table();
+    const auto* array = value.as_array();
+    if ((table != nullptr && !table->is_inline() && source.at(value.source().begin) == '[') ||
+        (array != nullptr && array->is_array_of_tables() && !array->front().as_table()->is_inline()))
+        source.fail(line, "tables ([section]) are not supported: write the scan options as top-level keys");
+    if (table != nullptr && !table->is_inline()) source.fail(line, "dotted keys are not supported: `" + name + ".` ...");
+    if (array == nullptr) return {scalar(source, name, value)};
+    if (array->empty()) source.fail(line, "the array of " + name + " is empty");
+    std::vector<std::string> inputs;
+    for (const auto& element : *array) {
+        if (element.is_array()) source.fail(element.source().begin.line, "nested arrays are not supported (" + name + ")");
+        inputs.push_back(scalar(source, name, element));
+    }
+    return inputs;
+}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -230,29 +136,42 @@ public:
         in.read(text.data(), static_cast<std::streamsize>(text.size()));
         text.resize(static_cast<std::size_t>(in.gcount()));
         if (text.size() > max_config_bytes) throw CLI::ConfigError(file + ": larger than 1 MiB, not a config file");
-        toml_reader reader(std::move(text), file);
-        std::map<std::string, std::size_t> seen;
+        const config_source source(std::move(text), file);
+        toml::table document;
+        try {
+            document = toml::parse(std::string_view(source.text()), std::string_view(file));
+        } catch (const toml::parse_error& e) {
+            source.fail(e.source().begin.line, std::string(e.description()));
+        }
+        // toml++ sorts keys by name; refusals and CLI11 go in the order of the file.
+        std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+        for (const auto& [key, value] : document) entries.emplace_back(&key, &value);
+        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+            const auto& x = a.first->source().begin;
+            const auto& y = b.first->source().begin;
+            return std::pair(x.line, x.column) < std::pair(y.line, y.column);
+        });
+        // Every value is checked before any key, as the syntax comes before the meaning.
         std::vector<CLI::ConfigItem> result;
-        for (auto& e : reader.read()) {
-            if (const auto [it, fresh] = seen.emplace(e.key, e.line); !fresh)
-                reader.fail(e.key + " is already set on line " + std::to_string(it->second), e.line);
-            check_key(reader, e.key, e.line);
+        for (const auto& [key, value] : entries) {
             CLI::ConfigItem item;
             item.parents = {scan_.get_name()};
-            item.name = e.key;
-            item.inputs = std::move(e.values);
+            item.name = std::string(key->str());
+            item.inputs = inputs_of(source, *key, *value);
             result.push_back(std::move(item));
         }
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            check_key(source, result[i].name, entries[i].first->source().begin.line);
         return result;
     }
 
 private:
-    void check_key(const toml_reader& reader, const std::string& key, std::size_t line) const {
+    void check_key(const config_source& source, const std::string& key, std::size_t line) const {
         const CLI::Option* option = key == "targets" ? scan_.get_option_no_throw("targets")
                                     : key == "help"  ? nullptr
                                                      : scan_.get_option_no_throw("--" + key);
         if (option != nullptr && option->get_configurable()) return;
-        if (option != nullptr) reader.fail(key + " cannot be set in a config file", line);
+        if (option != nullptr) source.fail(line, key + " cannot be set in a config file");
         std::string best;
         std::size_t best_distance = 3;  // suggest only close names
         for (const CLI::Option* o : scan_.get_options()) {
@@ -264,10 +183,9 @@ private:
                 }
             }
         }
-        reader.fail("unknown key " + key + ": not an option of tlsaudit scan" +
-                        (best.empty() ? std::string(" (keys are long option names without --; see tlsaudit scan --help)")
-                                      : " (did you mean " + best + "?)"),
-                    line);
+        source.fail(line, "unknown key " + key + ": not an option of tlsaudit scan" +
+                              (best.empty() ? std::string(" (keys are long option names without --; see tlsaudit scan --help)")
+                                            : " (did you mean " + best + "?)"));
     }
 
     const CLI::App& scan_;

@@ -61,7 +61,8 @@ struct scan_summary {
 // With net.stop set by a signal it ends early (README, "Interrupted and resumed scans").
 // Throws config_error (bad rules file, trust options, --at) before any connection,
 // std::runtime_error for environment failures (unwritable output) and
-// std::invalid_argument for bad options.
+// std::invalid_argument for bad options. A scan_session (scan_session.hpp) driven by
+// net::run_scan.
 scan_summary run_pipeline(std::istream& input, const pipeline_options& options);
 
 }  // namespace tlsaudit::app

@@ -48,8 +48,9 @@ void find_complete_targets(resume_state& state) {
         if (p.records == p.expected) state.done.insert(key);
 }
 
-// The rewrite pass: the first scan-start record and the endpoint records of complete
-// targets stay; everything else goes.
+// Whether the rewrite pass keeps `record`, counting what stays and goes: the first
+// scan-start record and the endpoint records of complete targets stay; everything else
+// goes.
 bool keep_record(resume_state& state, const boost::json::object& record) {
     const auto type = report::record_type(record);
     bool keep = false;
@@ -68,17 +69,23 @@ bool keep_record(resume_state& state, const boost::json::object& record) {
     return keep;
 }
 
+// The rewrite pass; atomic, so a failure leaves the file as it was.
+void rewrite_with_complete_targets(resume_state& state) {
+    try {
+        report::rewrite_ndjson(state.file,
+                               [&state](const boost::json::object& record) { return keep_record(state, record); });
+    } catch (const std::system_error& e) {
+        throw config_error("--resume: cannot rewrite " + state.file.string() + ": " + e.code().message());
+    }
+}
+
 }  // namespace
 
 resume_state prepare_resume(const std::filesystem::path& file) {
     resume_state state;
     state.file = file;
     find_complete_targets(state);
-    try {
-        report::rewrite_ndjson(file, [&state](const boost::json::object& record) { return keep_record(state, record); });
-    } catch (const std::system_error& e) {
-        throw config_error("--resume: cannot rewrite " + file.string() + ": " + e.code().message());
-    }
+    rewrite_with_complete_targets(state);
     return state;
 }
 

@@ -53,6 +53,59 @@ bool weak_signature(const cert_info& c) {
            alg.find("md2") != std::string::npos;
 }
 
+constexpr const char* misordered_remediation = "Serve the leaf first, then each intermediate followed by its own issuer.";
+
+// Without a built path, order is judged by names: each certificate after the leaf
+// should be the issuer of the one before it.
+void check_order_by_names(context& ctx, const std::vector<const examined_cert*>& served) {
+    for (std::size_t i = 1; i < served.size(); ++i) {
+        const cert_info& child = *served[i - 1]->info;
+        if (served[i]->info->subject == child.issuer) continue;
+        const bool later = std::any_of(served.begin() + static_cast<long>(i) + 1, served.end(),
+                                       [&](const examined_cert* c) { return c->info->subject == child.issuer; });
+        if (later) {
+            ctx.add("chain-misordered", served[i],
+                    fmt::format("the issuer of {} is served later in the chain, not right after it",
+                                describe(*served[i - 1])),
+                    misordered_remediation);
+            return;
+        }
+    }
+}
+
+// Served certificates that made it into the built path must appear in path order.
+void check_order_along_path(context& ctx) {
+    int last_position = -1;
+    for (int depth = 0;; ++depth) {
+        const examined_cert* c = at_depth(ctx, depth);
+        if (c == nullptr) return;
+        if (c->position < 0) continue;
+        if (c->position < last_position) {
+            ctx.add("chain-misordered", c,
+                    fmt::format("{} is served before the certificate it issued; the served order is not leaf, "
+                                "issuer, issuer's issuer",
+                                describe(*c)),
+                    misordered_remediation);
+            return;
+        }
+        last_position = c->position;
+    }
+}
+
+// Served certificates outside the built path: unrelated, unless they share a key with a
+// path certificate (cross-signed versions of the same CA are legitimate extras).
+void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& served) {
+    for (const examined_cert* c : served) {
+        if (c->depth >= 0 || c->position == 0) continue;
+        const bool same_key = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
+            return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;
+        });
+        if (same_key) continue;
+        ctx.add("chain-extra-certs", c, fmt::format("{} is served but is not part of the leaf's chain", describe(*c)),
+                "Remove certificates that do not belong to this leaf's chain from the server's chain file.");
+    }
+}
+
 }  // namespace
 
 void check_trust(context& ctx) {
@@ -91,58 +144,15 @@ void check_trust(context& ctx) {
 }
 
 void check_order(context& ctx) {
-    const chain_verdict* v = ctx.in.verdict;
     std::vector<const examined_cert*> served;
     for (const auto& c : ctx.certs)
         if (c.position >= 0) served.push_back(&c);
-
-    if (v == nullptr) {
-        // Without a built path, order is judged by names: each certificate after the
-        // leaf should be the issuer of the one before it.
-        for (std::size_t i = 1; i < served.size(); ++i) {
-            const cert_info& child = *served[i - 1]->info;
-            if (served[i]->info->subject == child.issuer) continue;
-            const bool later = std::any_of(served.begin() + static_cast<long>(i) + 1, served.end(),
-                                           [&](const examined_cert* c) { return c->info->subject == child.issuer; });
-            if (later) {
-                ctx.add("chain-misordered", served[i],
-                        fmt::format("the issuer of {} is served later in the chain, not right after it",
-                                    describe(*served[i - 1])),
-                        "Serve the leaf first, then each intermediate followed by its own issuer.");
-                return;
-            }
-        }
+    if (ctx.in.verdict == nullptr) {
+        check_order_by_names(ctx, served);
         return;
     }
-
-    // Served certificates that made it into the path must appear in path order.
-    int last_position = -1;
-    for (int depth = 0;; ++depth) {
-        const examined_cert* c = at_depth(ctx, depth);
-        if (c == nullptr) break;
-        if (c->position < 0) continue;
-        if (c->position < last_position) {
-            ctx.add("chain-misordered", c,
-                    fmt::format("{} is served before the certificate it issued; the served order is not leaf, "
-                                "issuer, issuer's issuer",
-                                describe(*c)),
-                    "Serve the leaf first, then each intermediate followed by its own issuer.");
-            break;
-        }
-        last_position = c->position;
-    }
-    // Served certificates outside the path: unrelated, unless they share a key with a
-    // path certificate (cross-signed versions of the same CA are legitimate extras).
-    for (const examined_cert* c : served) {
-        if (c->depth >= 0 || c->position == 0) continue;
-        const bool same_key = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
-            return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;
-        });
-        if (same_key) continue;
-        ctx.add("chain-extra-certs", c,
-                fmt::format("{} is served but is not part of the leaf's chain", describe(*c)),
-                "Remove certificates that do not belong to this leaf's chain from the server's chain file.");
-    }
+    check_order_along_path(ctx);
+    check_extra_certs(ctx, served);
 }
 
 void check_strength(context& ctx) {

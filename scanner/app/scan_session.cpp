@@ -1,0 +1,172 @@
+#include "scan_session.hpp"
+
+#include "aia_fetch.hpp"
+
+#include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <variant>
+
+namespace tlsaudit::app {
+namespace {
+
+std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<bytes>& chain) {
+    std::vector<parsed_cert> certs;
+    certs.reserve(chain.size());
+    for (const auto& der : chain) certs.push_back(cache.parse(der));
+    return certs;
+}
+
+// One evaluation time for the whole run: identical chains share one validation.
+time_point run_start() {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+}  // namespace
+
+// An endpoint whose chains are out for revocation checking.
+struct scan_session::pending_endpoint {
+    explicit pending_endpoint(endpoint_result&& r) : result(std::move(r)), remaining(1 + result.other_chains.size()) {}
+    endpoint_result result;
+    std::atomic<std::size_t> remaining;  // chains still waiting for their answer
+};
+
+scan_session::scan_session(std::istream& input, const pipeline_options& options)
+    : options_(options),
+      auditor_(options.audit, run_start(), options.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{}),
+      reader_(input, options.parse) {
+    const resume_state* resume = options.resume;
+    ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr);
+    if (options.start_record && !(resume && resume->has_scan_start)) ndjson_->write(*options.start_record);
+    if (resume) seed_deployments();
+    if (options.save_chains) saver_.emplace(*options.save_chains);
+    geo_.emplace(options.geo, print_geo_notice);
+    // Revocation needs network I/O: the checker runs it on its own thread and writes the
+    // record from its callback, so scan threads never wait on OCSP/CRL servers.
+    if (!options.revocation.disabled) revocation_.emplace(options.revocation.checker);
+}
+
+scan_session::~scan_session() = default;
+
+// The deployment check needs every endpoint of a name: the ones recorded before the
+// resume go in first, parsed again from their DER. Their targets are complete, so their
+// names are judged here (the resume dropped the old name records).
+void scan_session::seed_deployments() {
+    for_each_kept_endpoint(options_.resume->file, [this](endpoint&& ep, std::vector<bytes>&& chain) {
+        endpoint_result result;
+        result.ep = std::move(ep);
+        result.cap.chain = std::move(chain);
+        result.certs = parse_chain(parsed_certs_, result.cap.chain);
+        if (auto name = auditor_.track(result)) {
+            ndjson_->write(report::to_json(*name));
+            ++summary_.inconsistent_names;
+        }
+    });
+}
+
+std::optional<target> scan_session::next_target() {
+    for (;;) {
+        auto item = reader_.next();
+        if (auto* t = std::get_if<target>(&item)) {
+            if (!targets::in_shard(*t, options_.shard)) continue;
+            ++summary_.targets;
+            if (options_.resume && options_.resume->done.contains(t->key())) {
+                ++summary_.resumed_targets;
+                continue;
+            }
+            if (options_.progress) options_.progress->target_started();
+            return std::move(*t);
+        }
+        if (auto* e = std::get_if<input_error>(&item)) {
+            if (!targets::in_shard(*e, options_.shard)) continue;  // shard 0 reports them
+            ndjson_->write(*e);
+            ++summary_.input_errors;
+            continue;
+        }
+        return std::nullopt;
+    }
+}
+
+void scan_session::add_result(scan_result&& r) {
+    endpoint_result result = examine(std::move(r));
+    // Findings before the record is written; each chain is validated and audited alone.
+    std::vector<std::shared_ptr<const chain_verdict>> verdicts{auditor_.audit(result)};
+    for (auto& other : result.other_chains) verdicts.push_back(auditor_.audit(other));
+    if (auto name = auditor_.track(result)) {
+        // The target's last address is in: its name record is written now, so nothing
+        // is held per name until the end of the scan.
+        ndjson_->write(report::to_json(*name));
+        std::lock_guard lock(summary_mutex_);
+        ++summary_.inconsistent_names;
+    }
+    if (!revocation_ || result.cap.error || result.cap.chain.empty()) {
+        audit::merge_other_chains(result, auditor_.rules());
+        write(result);
+        return;
+    }
+    check_revocation(std::move(result), verdicts);
+}
+
+// Parsed certificates, GeoIP data and the other chains the probes were served.
+endpoint_result scan_session::examine(scan_result&& r) {
+    endpoint_result result;
+    result.ep = std::move(r.ep);
+    result.cap = std::move(r.cap);
+    result.certs = parse_chain(parsed_certs_, result.cap.chain);
+    geo_->enrich(result);
+    if (saver_) saver_->save(result.cap.chain);
+    for (const auto& served : result.cap.other_chains) {
+        auto& other = result.other_chains.emplace_back(audit::other_chain_result(result, served));
+        other.certs = parse_chain(parsed_certs_, other.cap.chain);
+        if (saver_) saver_->save(other.cap.chain);
+    }
+    return result;
+}
+
+// Every chain is checked; the record is written when the last answer is in.
+void scan_session::check_revocation(endpoint_result&& result,
+                                    const std::vector<std::shared_ptr<const chain_verdict>>& verdicts) {
+    auto held = std::make_shared<pending_endpoint>(std::move(result));
+    for (std::size_t i = 0; i < verdicts.size(); ++i) {
+        endpoint_result& chain = i == 0 ? held->result : held->result.other_chains[i - 1];
+        revocation::request request{chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt};
+        if (verdicts[i] && verdicts[i]->path.size() > 1) request.leaf_issuer = verdicts[i]->path[1].der;
+        revocation_->check(std::move(request), [this, held, &chain](revocation::chain_status status) {
+            auditor_.add_revocation(chain, std::move(status), options_.revocation.hard);
+            if (held->remaining.fetch_sub(1) != 1) return;
+            audit::merge_other_chains(held->result, auditor_.rules());
+            write(held->result);
+        });
+    }
+}
+
+void scan_session::write(const endpoint_result& result) {
+    ndjson_->write(result);
+    if (options_.progress) options_.progress->endpoint_done(result.cap.error.has_value());
+    std::lock_guard lock(summary_mutex_);
+    ++summary_.statuses[audit::status_of(result)];
+    ++summary_.endpoints;
+    if (result.cap.error) ++summary_.errors[result.cap.error->code];
+    else ++summary_.handshakes_ok;
+}
+
+scan_summary scan_session::finish() {
+    {
+        std::lock_guard lock(summary_mutex_);
+        summary_.interrupted = options_.net.stop && options_.net.stop->load();
+        if (options_.resume) summary_.endpoints += options_.resume->kept_endpoints;
+    }
+    if (revocation_) revocation_->drain();
+    // Names whose endpoints did not all arrive (none in a finished scan).
+    const auto names = auditor_.finish();
+    for (const auto& name : names) ndjson_->write(report::to_json(name));
+    ndjson_.reset();
+    summary_.inconsistent_names += names.size();
+    summary_.validations = auditor_.validations();
+    summary_.rules_version = auditor_.rules().version;
+    return summary_;
+}
+
+}  // namespace tlsaudit::app
