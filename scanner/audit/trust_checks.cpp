@@ -1,11 +1,11 @@
 // Checks on the chain as a whole: trust, completeness, order, key and signature strength.
 
 #include "audit/checks.hpp"
+#include "text/ascii.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace tlsaudit::audit::detail {
 namespace {
@@ -14,11 +14,6 @@ const examined_cert* at_depth(const context& ctx, int depth) {
     for (const auto& c : ctx.certs)
         if (c.depth == depth) return &c;
     return nullptr;
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 std::string untrusted_message(const verify_error& e, const examined_cert* about) {
@@ -48,7 +43,7 @@ bool weak_key(const cert_info& c) {
 }
 
 bool weak_signature(const cert_info& c) {
-    const std::string alg = lower(c.signature_algorithm);
+    const std::string alg = text::ascii_lower(c.signature_algorithm);
     return alg.find("sha1") != std::string::npos || alg.find("md5") != std::string::npos ||
            alg.find("md2") != std::string::npos;
 }
