@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs tlsaudit's default GeoIP databases (README, "GeoIP and ASN enrichment"):
+# Installs tlsaudit's default GeoIP databases (docs/geoip.md):
 #   DIR/country.mmdb  npm @ip-location-db/geo-whois-asn-country-mmdb (IP -> country, IPv4+IPv6;
 #                     package licence CC0-1.0, data from the five RIRs via NRO, CC BY 4.0)
 #   DIR/asn.mmdb      built here from npm @ip-location-db/asn (CSV: IP range -> ASN, organisation;

@@ -1,6 +1,7 @@
 #pragma once
 // Findings: what the audit stage concludes about an endpoint or a name (see the finding
-// catalogue in DESIGN.md). Plain data shared by audit, revocation and report.
+// catalogue, finding_catalogue.hpp, and docs/findings.md). Plain data shared by audit,
+// revocation and report.
 
 #include <tlsaudit/model.hpp>
 

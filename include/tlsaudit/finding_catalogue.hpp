@@ -1,5 +1,5 @@
 #pragma once
-// The finding catalogue (DESIGN.md, README "Findings"): every finding id the audit can
+// The finding catalogue (docs/findings.md): every finding id the audit can
 // raise, with its default severity, a title and a one-line meaning. The one table of
 // ids and default levels: the checks take their level from it (overridable per id by
 // the rules' "severities"), and the reports describe the catalogue from it (SARIF

@@ -4,7 +4,7 @@
 // the RFC 6890 special-purpose class of the address. libmaxminddb stays inside the
 // module: this header names only standard and model types.
 //
-// Error rule (README, "GeoIP and ASN enrichment"): a database that cannot be used
+// Error rule (docs/geoip.md): a database that cannot be used
 // (missing, unreadable, corrupt, truncated, or of the wrong type) is an environment
 // failure: `database` throws `database_error`. The `enricher`, which is what a scan
 // uses, turns each such failure into one clear error line through its notice sink,

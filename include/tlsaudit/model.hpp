@@ -1,5 +1,5 @@
 #pragma once
-// Plain data passed between the stages of a scan (see DESIGN.md, "Data flow").
+// Plain data passed between the stages of a scan (see docs/architecture.md).
 // No stage includes another stage's headers: they share only these types.
 
 #include <chrono>

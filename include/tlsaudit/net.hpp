@@ -28,7 +28,7 @@ struct scan_config {
     bool ipv6_only = false;
     std::string resolver;                  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
     std::vector<std::string> alpn{"h2", "http/1.1"};
-    // Probe profiles, in order (README, "Engines and probes"): "modern", "rsa", "ecdsa",
+    // Probe profiles, in order (docs/engines.md): "modern", "rsa", "ecdsa",
     // "tls12", "no-sni". Each is one connection; the probes after the first run only when
     // the first received a chain, and each distinct chain is kept with the probes that
     // received it (capture::probes, capture::other_chains).

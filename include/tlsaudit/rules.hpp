@@ -2,8 +2,7 @@
 // The rules catalogue (scanner/audit): retired intermediates, distrusted and
 // discontinued CAs, severity overrides. Data, not code: a JSON document compiled into
 // the binary as the default (scanner/audit/rules/default.json) and replaceable or
-// extendable with `--rules FILE`. The format is described in README.md, "Auditing
-// chains".
+// extendable with `--rules FILE`. The format is described in docs/rules.md.
 
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/model.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// Process exit codes (also in README and --help).
+// Process exit codes (also in docs/exit-codes.md, held equal by a test, and in --help).
 
 #include <stdexcept>
 

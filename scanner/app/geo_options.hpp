@@ -1,6 +1,6 @@
 #pragma once
 // GeoIP and ASN enrichment for scanning subcommands: --geoip-db, --asn-db, --no-geoip
-// (README, "GeoIP and ASN enrichment").
+// (docs/geoip.md).
 
 #include <tlsaudit/geo.hpp>
 

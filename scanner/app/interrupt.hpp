@@ -1,5 +1,5 @@
 #pragma once
-// SIGINT / SIGTERM during `tlsaudit scan` (README, "Interrupted and resumed scans").
+// SIGINT / SIGTERM during `tlsaudit scan` (docs/operations.md).
 // The first signal only sets an atomic flag (the scan engine polls it: no new targets,
 // in-flight ones get a grace period, then the reports are written marked incomplete);
 // a second signal exits at once with 128 + the signal number. The handler does nothing

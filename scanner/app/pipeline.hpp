@@ -57,8 +57,8 @@ struct scan_summary {
 
 // Reads `input` lazily and scans every target in it, auditing each endpoint and writing
 // its record as it comes; then writes one "name" record per name whose addresses serve
-// different chains (inconsistent-deployment; see README, "Auditing chains").
-// With net.stop set by a signal it ends early (README, "Interrupted and resumed scans").
+// different chains (inconsistent-deployment; see docs/findings.md.
+// With net.stop set by a signal it ends early (docs/operations.md).
 // Throws config_error (bad rules file, trust options, --at) before any connection,
 // std::runtime_error for environment failures (unwritable output) and
 // std::invalid_argument for bad options. A scan_session (scan_session.hpp) driven by

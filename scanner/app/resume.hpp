@@ -1,5 +1,5 @@
 #pragma once
-// --resume FILE.ndjson (README, "Interrupted and resumed scans"): carry on a scan whose
+// --resume FILE.ndjson (docs/operations.md): carry on a scan whose
 // NDJSON stream was cut short (SIGINT/SIGTERM, kill -9, a crash), so that in the end
 // every target appears exactly once.
 //

@@ -1,8 +1,8 @@
 #pragma once
 // Revocation as the scanning commands use it: the options (--no-revocation,
 // --revocation soft|hard, --revocation-order, --revocation-depth, --revocation-cache,
-// --crl-max-bytes, --revocation-timeout; see README, "Revocation (OCSP and CRL)"). The
-// findings are the audit's (audit_runtime::add_revocation).
+// --crl-max-bytes, --revocation-timeout; see docs/revocation.md). The findings are the
+// audit's (audit_runtime::add_revocation).
 
 #include <tlsaudit/revocation.hpp>
 

@@ -1,6 +1,6 @@
 #pragma once
 // STARTTLS for scanning subcommands: --starttls PROTO|auto, --starttls-timeout S
-// (README, "STARTTLS").
+// (docs/starttls.md).
 
 #include <tlsaudit/net.hpp>
 #include <tlsaudit/targets.hpp>

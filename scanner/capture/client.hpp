@@ -2,10 +2,9 @@
 // The capture client: a certificates-only TLS client written on libcrypto, sans-I/O.
 // It sends one ClientHello, reads the server's flight until the certificate chain (and
 // its stapled OCSP response) is in, and stops: no client Finished, no key exchange in
-// TLS 1.2, no application data. The caller moves the bytes (see DESIGN.md, "Capture
-// engine and probes"): write pending_output(), feed what the socket reads to receive(),
-// call receive_eof() when the peer closes, and stop when the status is no longer
-// want_io.
+// TLS 1.2, no application data. The caller moves the bytes (see docs/engines.md): write
+// pending_output(), feed what the socket reads to receive(), call receive_eof() when the
+// peer closes, and stop when the status is no longer want_io.
 //
 // What the client cannot read (a compressed certificate, an unexpected message, a group
 // or suite it cannot compute, SSLv3 or SSLv2) ends in status::fallback with a reason:

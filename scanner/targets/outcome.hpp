@@ -1,6 +1,6 @@
 #pragma once
 // Result of a parsing step: the value, or a message saying precisely what is wrong.
-// Input-dependent failures are data (STYLE.md, "Errors"); nothing in this module throws
+// Input-dependent failures are data (CONTRIBUTING.md); nothing in this module throws
 // on bad input.
 
 #include <string>

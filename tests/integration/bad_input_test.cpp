@@ -1,4 +1,4 @@
-// Bad input, table-driven, through the real binary (README, "Target lines"): each case
+// Bad input, table-driven, through the real binary (docs/cli/scan.md, target lines): each case
 // gets a precise message; a bad target line is an input-error record and the scan goes
 // on; a bad rules file, an unusable --resume file or an unwritable output stops the run
 // before any connection. "Before any connection" is proved by a loopback listener that

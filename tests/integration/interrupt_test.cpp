@@ -1,4 +1,4 @@
-// Interrupted scans through the real binary (README, "Interrupted and resumed scans"):
+// Interrupted scans through the real binary (docs/operations.md):
 // kill -9 mid-scan then --resume, SIGINT and SIGTERM with the grace period, a second
 // signal. Readiness is what the scanner wrote (records in the NDJSON) or what the lab
 // servers saw (connections accepted), never a sleep.

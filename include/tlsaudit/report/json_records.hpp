@@ -21,7 +21,7 @@ boost::json::object to_json(const input_error& error);
 boost::json::object to_json(const name_result& name);
 boost::json::object to_json(const cert_info& cert);
 // {"country": "DE"|null, "asn": 64496|null, "organisation": "..."|null, "class": "loopback"|null}
-// (README, "GeoIP and ASN enrichment"); the endpoint record's "geo", null when not enriched.
+// (docs/geoip.md); the endpoint record's "geo", null when not enriched.
 boost::json::object to_json(const geo_info& geo);
 
 }  // namespace tlsaudit::report

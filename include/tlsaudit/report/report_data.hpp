@@ -47,8 +47,7 @@ struct finding_row {
     int chain = 0;                   // 0: the endpoint's chain; k: its other_chains[k-1]
 };
 
-// A further chain an endpoint served to other probes than the first (README, "Engines
-// and probes").
+// A further chain an endpoint served to other probes than the first (docs/engines.md).
 struct other_chain_row {
     int index = 0;                   // as in finding_row::chain
     std::vector<std::string> probes; // the probes that received it

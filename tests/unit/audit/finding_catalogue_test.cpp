@@ -1,6 +1,6 @@
-// The finding catalogue (include/tlsaudit/finding_catalogue.hpp) agrees with the README's
-// table of findings and with the default rules, so the severity a user reads is the one the
-// scanner gives.
+// The finding catalogue (include/tlsaudit/finding_catalogue.hpp) agrees with the table of
+// findings in docs/findings.md and with the default rules, so the severity a user reads is
+// the one the scanner gives.
 
 #include <tlsaudit/finding_catalogue.hpp>
 #include <tlsaudit/rules.hpp>
@@ -31,14 +31,16 @@ std::string trim(std::string s) {
     return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
 }
 
-// id -> severity text, from the rows of README.md's "### Findings" table.
-std::map<std::string, std::string> readme_table() {
-    std::ifstream in(TLSAUDIT_README);
+// id -> severity text, from the rows of the docs' table of findings: the table whose
+// header is "| id | severity | raised when |", up to its first non-table line.
+std::map<std::string, std::string> docs_table() {
+    std::ifstream in(TLSAUDIT_FINDINGS_DOC);
     std::map<std::string, std::string> out;
-    bool in_section = false;
+    bool in_table = false;
     for (std::string line; std::getline(in, line);) {
-        if (line.rfind("### ", 0) == 0) in_section = line == "### Findings";
-        if (!in_section || line.rfind("| `", 0) != 0) continue;
+        if (line.rfind("| id | severity |", 0) == 0) in_table = true;
+        if (line.rfind("|", 0) != 0) in_table = false;
+        if (!in_table || line.rfind("| `", 0) != 0) continue;
         const auto cells = split(line.substr(1), " | ");
         if (cells.size() < 2) continue;
         const auto ids = split(cells[0], " / ");
@@ -60,18 +62,18 @@ TEST(finding_catalogue, ids_are_unique_and_described) {
     EXPECT_EQ(find_finding_kind("no-such-finding"), nullptr);
 }
 
-TEST(finding_catalogue, matches_the_readme_table) {
-    const auto table = readme_table();
-    ASSERT_GE(table.size(), 10u) << "README.md's \"### Findings\" table was not found";
+TEST(finding_catalogue, matches_the_docs_table) {
+    const auto table = docs_table();
+    ASSERT_GE(table.size(), 10u) << "the table of findings was not found in " << TLSAUDIT_FINDINGS_DOC;
     for (const auto& [id, level] : table) {
         const finding_kind* k = find_finding_kind(id);
-        ASSERT_NE(k, nullptr) << id << " is in the README but not in the catalogue";
+        ASSERT_NE(k, nullptr) << id << " is in docs/findings.md but not in the catalogue";
         EXPECT_EQ(level, to_string(k->default_level)) << id;
     }
     // The revocation stage's two ids are described below the table, not in it.
     for (const auto& k : finding_kinds)
         if (k.id != "leaf-revoked" && k.id != "revocation-unknown")
-            EXPECT_TRUE(table.count(std::string(k.id))) << k.id << " is missing from README.md's table";
+            EXPECT_TRUE(table.count(std::string(k.id))) << k.id << " is missing from docs/findings.md's table";
 }
 
 TEST(finding_catalogue, default_rules_raise_at_the_catalogue_level) {

@@ -1,4 +1,4 @@
-// Crash safety of the report files (README, "Interrupted and resumed scans"): atomic
+// Crash safety of the report files (docs/operations.md): atomic
 // replacement with safe permissions, no following of a planted symlink, the NDJSON
 // writer's append mode, and the "complete" flag of a report.
 
