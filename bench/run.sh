@@ -71,14 +71,22 @@ done
 read -r _ n first_port last_port hosts <"$work/lab.out"
 sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 
+# The lab's own CPU seconds so far (utime + stime of /proc/PID/stat): it shares the cores
+# with the tool measured, and is reported apart from the tool's.
+ticks=$(getconf CLK_TCK)
+lab_seconds() { awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$lab_pid/stat"; }
+
 # measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
-# and everything it waited for.
+# and everything it waited for; the lab's CPU during the run.
+declare -A lab_before lab_after
 measure() {
   local name=$1; shift
+  lab_before[$name]=$(lab_seconds)
   /usr/bin/time -f '%e %U %S %M' -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+  lab_after[$name]=$(lab_seconds)
 }
 
-declare -A ok wall cpu rss
+declare -A ok wall cpu rss lab_cpu
 record() {  # NAME SUCCESSES
   local name=$1
   read -r w u s m < <(tail -n 1 "$work/$name.time")  # after "Command exited with ..." if any
@@ -86,7 +94,14 @@ record() {  # NAME SUCCESSES
   wall[$name]=$w
   cpu[$name]=$(echo "$u + $s" | bc -l)
   rss[$name]=$m
+  lab_cpu[$name]=$(printf "%.2f" "$(echo "${lab_after[$name]} - ${lab_before[$name]}" | bc -l)")
 }
+
+# tlsaudit's fixed cost, paid once per run whatever the number of targets: an empty target
+# list (the GeoIP databases are opened and checked, the trust store loaded, the threads started).
+: >"$work/empty.txt"
+measure tlsaudit-startup "$tlsaudit" scan "$work/empty.txt" --fail-on none --ndjson /dev/null
+record tlsaudit-startup 0
 
 # tlsaudit three ways: the capture engine with one (modern) probe, as the peers make one
 # handshake; the default probes (modern + the RSA-only TLS 1.2 probe); libssl (--tls-engine
@@ -141,20 +156,24 @@ ta_rate=$(rate "${ok[tlsaudit]}" "${wall[tlsaudit]}")
 
 echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurrency $concurrency, delay ${delay_ms} ms"
 echo
-echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | peak RSS MiB | tlsaudit is N× faster |"
-echo "|---|---|---|---|---|---|---|"
+echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | peak RSS MiB | tlsaudit is N× faster | lab CPU s |"
+echo "|---|---|---|---|---|---|---|---|"
 for name in "${variants[@]}" "${peers[@]}"; do
   done_count=${ok[$name]}
   [ "$done_count" -gt 0 ] || done_count=1
   r=$(rate "${ok[$name]}" "${wall[$name]}")
   per=$(echo "1000 * ${cpu[$name]} / $done_count" | bc -l)
   ratio=$( [ "$name" = tlsaudit ] && echo "-" || echo "scale=2; $ta_rate / $r" | bc -l 2>/dev/null || echo "n/a")
-  echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(echo "${rss[$name]} / 1024" | bc) | $ratio |"
+  echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(echo "${rss[$name]} / 1024" | bc) | $ratio | ${lab_cpu[$name]} |"
 done
 ta_per=$(echo "1000 * ${cpu[tlsaudit]} / ${ok[tlsaudit]}" | bc -l)
 echo
 echo "Crypto floor (openssl speed): X25519 $x25519_ops op/s, ECDSA P-256 verify $p256_verify/s, RSA-2048 verify $rsa_verify/s"
 echo "=> $(fmt "$floor_ms") ms per handshake; tlsaudit (capture engine, --probes modern) uses $(fmt "$ta_per") ms = $(printf '%.2f' "$(echo "$ta_per / $floor_ms" | bc -l)")× the floor."
+startup=${cpu[tlsaudit-startup]}
+ta_marginal=$(echo "1000 * (${cpu[tlsaudit]} - $startup) / ${ok[tlsaudit]}" | bc -l)
+echo "   of which $(fmt "$(echo "1000 * $startup" | bc -l)") ms of CPU once per run (an empty target list: GeoIP check, trust store,"
+echo "   threads); each handshake beyond it costs $(fmt "$ta_marginal") ms = $(printf '%.2f' "$(echo "$ta_marginal / $floor_ms" | bc -l)")× the floor."
 ssl_per=$(echo "1000 * ${cpu[tlsaudit-openssl]} / ${ok[tlsaudit-openssl]}" | bc -l)
 echo "   the openssl engine uses $(fmt "$ssl_per") ms = $(printf '%.2f' "$(echo "$ssl_per / $floor_ms" | bc -l)")× the floor."
 rsa_extra=$(echo "1000 * (${cpu[tlsaudit-default]} - ${cpu[tlsaudit]}) / $n" | bc -l)

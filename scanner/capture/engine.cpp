@@ -21,7 +21,10 @@ engine::engine(const hello_template& hello, const options& opts, entropy_source*
     else if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) ossl::throw_failure("RAND_bytes");
     std::copy_n(random.begin(), 32, random_.begin());
     std::copy_n(random.begin() + 32, 32, session_id_.begin());
-    if (hello.offers_tls13()) share_ = key_share::generate(group::x25519, entropy_);
+    if (hello.offers_tls13()) {
+        share_ = entropy_ != nullptr ? std::make_shared<const key_share>(key_share::generate(group::x25519, entropy_))
+                                     : key_share::reused_x25519();
+    }
     send_client_hello({});
 }
 

@@ -14,6 +14,7 @@
 #include "transcript.hpp"
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -96,7 +97,9 @@ private:
     std::array<unsigned char, 32> random_{};
     std::array<unsigned char, 32> session_id_{};
     bytes client_hello_;                  // the last ClientHello, until it enters the transcript
-    std::optional<key_share> share_;      // TLS 1.3 probes
+    // TLS 1.3 probes: the thread's reused X25519 share, or one of this connection's own
+    // (tests' fixed entropy, a HelloRetryRequest's group).
+    std::shared_ptr<const key_share> share_;
 
     // TLS 1.3
     const tls13_suite* hello_retry_suite_ = nullptr;

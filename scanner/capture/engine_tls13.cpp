@@ -58,7 +58,7 @@ void engine::on_hello_retry(const server_hello& sh, const handshake_message& m) 
     version_ = version::tls13;
     transcript_.start_with_message_hash(suite->md, client_hello_);
     transcript_.add(m.whole);
-    if (wanted != 0) share_ = key_share::generate(wanted, entropy_);
+    if (wanted != 0) share_ = std::make_shared<const key_share>(key_share::generate(wanted, entropy_));
     // No middlebox ChangeCipherSpec before the second hello: RFC 8446 D.4 also allows it
     // before the client's second flight, which never comes, and OpenSSL's stateless
     // (cookie) servers fail on one sent here.

@@ -79,6 +79,26 @@ key_share key_share::generate(std::uint16_t g, entropy_source* entropy) {
     return share;
 }
 
+// A certificates-only client may send one X25519 share on many connections, as scanners
+// that only capture the server's flight do: the shared secret protects nothing of ours
+// (the client never sends a Finished or application data, and the flight it decrypts
+// carries public certificates), so a fresh key per connection buys no secrecy, while its
+// generation (a base-point multiplication) costs as much as the key agreement itself.
+// What reuse does give away is linkability: a server can tell that connections share a
+// share, as it can tell by the source address. The share is replaced every
+// x25519_reuse_limit connections, so a long scan still does not present one key for
+// ever, and each thread keeps its own so that no lock is taken per connection.
+std::shared_ptr<const key_share> key_share::reused_x25519() {
+    thread_local std::shared_ptr<const key_share> share;
+    thread_local int uses = 0;
+    if (!share || uses >= x25519_reuse_limit) {
+        share = std::make_shared<const key_share>(generate(group::x25519, nullptr));
+        uses = 0;
+    }
+    ++uses;
+    return share;
+}
+
 std::optional<secret> key_share::derive(std::span<const unsigned char> peer_bytes) const {
     const ossl::evp_pkey_ptr peer = peer_key(group_, key_.get(), peer_bytes);
     if (!peer) {

@@ -9,6 +9,7 @@
 #include <tlsaudit/model.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -30,6 +31,11 @@ public:
     // A fresh key pair; randomness from `entropy` when given (tests), else libcrypto's.
     // Throws std::runtime_error when libcrypto fails or the group is not supported.
     static key_share generate(std::uint16_t group, entropy_source* entropy);
+    // The X25519 share of the calling thread, reused by up to x25519_reuse_limit
+    // connections before a fresh one replaces it (see key_share.cpp for why reuse is
+    // sound for a capture client). Throws as generate() does.
+    static std::shared_ptr<const key_share> reused_x25519();
+    static constexpr int x25519_reuse_limit = 256;
 
     std::uint16_t group() const noexcept { return group_; }
     // As sent in key_share: 32 raw bytes (X25519) or an uncompressed point.

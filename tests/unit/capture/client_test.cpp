@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace tlsaudit::capture_engine {
 namespace {
 
@@ -313,6 +315,29 @@ TEST(capture_client, tls13_flight_for_each_suite) {
         const auto out = r.c.pending_output();
         EXPECT_EQ(bytes(out.begin(), out.end()), from_hex("15 0303 0002 015a 15 0303 0002 0100"));
     }
+}
+
+TEST(capture_client, x25519_share_is_reused_by_a_thread_then_renewed) {
+    const auto hello = [] {
+        client c(modern(), {.sni = "example.com"});
+        return testing::read_client_hello(c.pending_output());
+    };
+    const auto first = hello();
+    const auto second = hello();
+    ASSERT_EQ(first.key_share.size(), 32u);
+    EXPECT_EQ(second.key_share, first.key_share) << "one thread's connections share the X25519 share";
+    EXPECT_NE(second.random, first.random) << "but never the random";
+    EXPECT_NE(second.session_id, first.session_id);
+    bytes elsewhere;
+    std::thread([&] { elsewhere = hello().key_share; }).join();
+    EXPECT_NE(elsewhere, first.key_share) << "another thread draws its own";
+    int renewed_after = -1;
+    for (int i = 0; i <= detail::key_share::x25519_reuse_limit && renewed_after < 0; ++i)
+        if (hello().key_share != first.key_share) renewed_after = i;
+    EXPECT_GE(renewed_after, 0) << "a share is not used for ever";
+    // The renewed share decrypts a flight as the first did.
+    auto r = start13();
+    EXPECT_EQ(r.c.receive(tls13_flight(r)), status::done);
 }
 
 TEST(capture_client, tls13_flight_at_every_split_point_with_padding) {
