@@ -45,8 +45,8 @@ const executablePath = process.env.TLSAUDIT_CHROMIUM || '/usr/bin/chromium';
     await page.click('#endpoint-table th[data-key="host"]');
     out.hosts_desc = await col(0);
     await page.click('#endpoint-table th[data-key="port"]');
-    out.port_cells_asc = await col(1);
-    out.ports_asc = out.port_cells_asc.map((text) => parseInt(text, 10));
+    out.ports_asc = (await col(1)).map((text) => parseInt(text, 10));
+    out.starttls_cells_asc = await col(2);
 
     await page.fill('#filter', filterText);
     await page.waitForFunction((t) => {
@@ -58,6 +58,7 @@ const executablePath = process.env.TLSAUDIT_CHROMIUM || '/usr/bin/chromium';
     // Open the detail of the first endpoint the filter left.
     const first = await page.$('#endpoint-table tbody tr');
     if (first) await first.click();
+    await page.waitForSelector('#detail:not([hidden])', { timeout: 5000 }).catch(() => {});
     out.detail_visible = await page.isVisible('#detail');
     out.detail_text = await page.textContent('#detail');
     // The text filter is debounced: wait until clearing it shows every endpoint again.
@@ -68,12 +69,12 @@ const executablePath = process.env.TLSAUDIT_CHROMIUM || '/usr/bin/chromium';
     };
     await page.waitForFunction(allShown, null, { timeout: 5000 });
     await page.selectOption('#status-filter', 'error');
-    out.error_statuses = await col(3);
+    out.error_statuses = await col(4);
     await page.selectOption('#status-filter', '');
     await page.waitForFunction(allShown, null, { timeout: 5000 });
 
     out.names_text = await page.textContent('#names-section');
-    out.svg_count = await page.$$eval('svg', (s) => s.length);
+    out.chart_count = await page.$$eval('.charts .bars', (s) => s.length);
     // Anything a payload could have created: elements outside the template's own.
     out.img_count = await page.$$eval('img', (s) => s.length);
     out.script_count = await page.$$eval('script', (s) => s.length);
