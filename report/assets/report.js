@@ -5,6 +5,7 @@
   var data = t.data, el = t.el, badge = t.badge, findingView = t.findingView;
   var SEVERITIES = t.SEVERITIES, RANK = t.RANK;
   var PAGE = 100;
+  var PRINT_ROWS = 1000;  // the printed endpoint list (see PRINT_PLACES in report_findings.js)
 
   // --- headline -------------------------------------------------------------
   var s = data.summary;
@@ -77,7 +78,7 @@
   function render() {
     var frag = document.createDocumentFragment();
     var start = state.page * PAGE;
-    (state.printAll ? state.view : state.view.slice(start, start + PAGE)).forEach(function (r) {
+    (state.printAll ? state.view.slice(0, PRINT_ROWS) : state.view.slice(start, start + PAGE)).forEach(function (r) {
       var tr = el('tr');
       tr.setAttribute('data-index', r.i);
       var host = el('td');
@@ -102,6 +103,8 @@
     var pages = Math.max(1, Math.ceil(state.view.length / PAGE));
     document.getElementById('page-info').textContent = 'page ' + (state.page + 1) + ' of ' + pages;
     document.getElementById('match-count').textContent = state.view.length + ' of ' + rows.length + ' endpoints';
+    document.getElementById('print-more').textContent = state.printAll && state.view.length > PRINT_ROWS ?
+      'The first ' + PRINT_ROWS + ' of ' + state.view.length + ' endpoints, the worst first; every endpoint is in the HTML, CSV and JSON reports.' : '';
     document.getElementById('prev').disabled = state.page === 0;
     document.getElementById('next').disabled = state.page >= pages - 1;
     document.querySelectorAll('#endpoint-table th[data-key]').forEach(function (th) {
@@ -169,10 +172,21 @@
   // --- print: the whole endpoint list and the appendix --------------------------
   function beforePrint() {
     t.preparePrint();
-    if (!state.printAll) { state.printAll = true; render(); }
+    if (state.printAll) return;
+    state.printAll = true;
+    // Printed worst first, whatever the screen's order, so a bounded list keeps what matters.
+    state.saved = { key: state.key, dir: state.dir };
+    state.key = 'status';
+    state.dir = -1;
+    state.view.sort(compare);
+    render();
   }
   window.addEventListener('beforeprint', beforePrint);
-  window.addEventListener('afterprint', function () { state.printAll = false; render(); });
+  window.addEventListener('afterprint', function () {
+    state.printAll = false;
+    if (state.saved) { state.key = state.saved.key; state.dir = state.saved.dir; }
+    apply();
+  });
 
   apply();
   if (t.printMode) beforePrint();

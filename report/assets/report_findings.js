@@ -66,17 +66,19 @@
     host.appendChild(box);
     // The rows are made when the block is first opened (or printed): ten thousand
     // endpoints sharing one finding cost nothing until someone looks.
-    var filled = false;
-    function fill() {
-      if (filled) return;
-      filled = true;
+    var filled = 0, more = el('p', 'note');
+    body.appendChild(more);
+    function fill(limit) {
+      var upto = Math.min(it.findings.length, limit || it.findings.length);
       var frag = document.createDocumentFragment();
-      it.findings.forEach(function (ref) { frag.appendChild(placeRow(ref)); });
+      for (; filled < upto; filled++) frag.appendChild(placeRow(it.findings[filled]));
       places.tBodies[0].appendChild(frag);
+      more.textContent = filled < it.findings.length ? 'and ' + (it.findings.length - filled) +
+        ' more, listed on screen in the HTML report and in full in the CSV and JSON reports.' : '';
     }
     fills.push(fill);
     head.addEventListener('click', function () {
-      fill();
+      fill(0);
       var folded = box.classList.toggle('folded');
       head.setAttribute('aria-expanded', folded ? 'false' : 'true');
     });
@@ -146,15 +148,28 @@
   }
   window.addEventListener('hashchange', followHash);
 
-  // --- print: every block open (CSS), every row and the appendix in the DOM ------
+  // --- print: every block open (CSS), its rows and the appendix in the DOM ---------
+  // A fleet's print is bounded (a page takes Chromium about a tenth of a second, and ten
+  // thousand endpoints in full run to thousands of pages): each block lists its first
+  // PRINT_PLACES places, the appendix details the APPENDIX_MAX worst endpoints, each
+  // saying how many it leaves to the HTML, CSV and JSON reports. Smaller reports print whole.
+  var PRINT_PLACES = 250, APPENDIX_MAX = 100;
   var printed = false;
   function preparePrint() {
     if (printed) return;
     printed = true;
-    fills.forEach(function (fill) { fill(); });
+    fills.forEach(function (fill) { fill(PRINT_PLACES); });
     var appendix = document.getElementById('appendix');
     var frag = document.createDocumentFragment();
-    data.endpoints.forEach(function (e, i) {
+    var chosen = data.endpoints.map(function (e, i) { return i; });
+    if (chosen.length > APPENDIX_MAX) {
+      chosen.sort(function (a, b) { return t.RANK[data.endpoints[b].status] - t.RANK[data.endpoints[a].status] || a - b; });
+      chosen = chosen.slice(0, APPENDIX_MAX).sort(function (a, b) { return a - b; });
+      frag.appendChild(el('p', 'note', 'The ' + APPENDIX_MAX + ' endpoints with the worst status are detailed here; the other ' +
+        (data.endpoints.length - APPENDIX_MAX) + ' are detailed in the HTML and JSON reports.'));
+    }
+    chosen.forEach(function (i) {
+      var e = data.endpoints[i];
       var entry = el('article', 'appendix-entry');
       entry.id = 'appendix-endpoint-' + i;
       entry.appendChild(el('h3', null, endpointTitle(e)));

@@ -39,6 +39,6 @@ std::filesystem::path require_chromium();
 // exit status and the last lines it printed; std::system_error when `pdf` cannot be
 // written.
 void write_pdf_report(const report_data& data, const std::filesystem::path& pdf,
-                      std::chrono::seconds timeout = std::chrono::seconds(600));
+                      std::chrono::seconds timeout = std::chrono::seconds(1800));
 
 }  // namespace tlsaudit::report

@@ -7,13 +7,10 @@
 // (print media at the width of an A4 page's printable area, everything the print holds
 // rendered). The C++ test judges the result.
 'use strict';
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { withPage } = require('./chromium_session');
 
 const [file, prefix, ...widths] = process.argv.slice(2);
-const executablePath = process.env.TLSAUDIT_CHROMIUM || '/usr/bin/chromium';
 const A4_PRINTABLE_PX = 700;  // 210 mm less the print stylesheet's margins, at 96 px per inch
 
 // Runs in the page: the elements whose border box leaves their container's (or the
@@ -48,41 +45,24 @@ function measure() {
   };
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsaudit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--hide-scrollbars'],
-    viewport: { width: 1280, height: 900 },
-  });
-  const out = { widths: {}, page_errors: [] };
-  try {
-    const page = context.pages()[0] || await context.newPage();
-    page.on('pageerror', (e) => out.page_errors.push(String(e)));
-    for (const w of widths) {
-      const print = w === 'print';
-      await page.setViewportSize({ width: print ? A4_PRINTABLE_PX : parseInt(w, 10), height: 900 });
-      await page.emulateMedia({ media: print ? 'print' : 'screen' });
-      const started = Date.now();
-      await page.goto('file://' + path.resolve(file) + (print ? '#print' : ''));
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
-      const seen = await page.evaluate(measure);
-      seen.load_ms = Date.now() - started;
-      await page.screenshot({ path: prefix + '-' + w + '.png', fullPage: !print });
-      if (!print) {
-        // Open the first block of findings: its table of endpoints must fit too.
-        await page.click('.action-head');
-        seen.opened = await page.evaluate(measure);
-      }
-      out.widths[w] = seen;
-      await page.goto('about:blank');
+withPage({ width: 1280, height: 900 }, { widths: {}, page_errors: [] }, async (page, out) => {
+  page.on('pageerror', (e) => out.page_errors.push(String(e)));
+  for (const w of widths) {
+    const print = w === 'print';
+    await page.setViewportSize({ width: print ? A4_PRINTABLE_PX : parseInt(w, 10), height: 900 });
+    await page.emulateMedia({ media: print ? 'print' : 'screen' });
+    const started = Date.now();
+    await page.goto('file://' + path.resolve(file) + (print ? '#print' : ''));
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    const seen = await page.evaluate(measure);
+    seen.load_ms = Date.now() - started;
+    await page.screenshot({ path: prefix + '-' + w + '.png', fullPage: !print });
+    if (!print) {
+      // Open the first block of findings: its table of endpoints must fit too.
+      await page.click('.action-head');
+      seen.opened = await page.evaluate(measure);
     }
-  } catch (e) {
-    out.error = String(e && e.stack || e);
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    out.widths[w] = seen;
+    await page.goto('about:blank');
   }
-  process.stdout.write(JSON.stringify(out) + '\n');
-})();
+});
