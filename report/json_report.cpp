@@ -1,3 +1,4 @@
+#include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/json_records.hpp>
 
@@ -96,6 +97,27 @@ json::object scan_json(const scan_meta& m) {
     return o;
 }
 
+json::object summary_item_json(const summary_item& s) {
+    json::object o;
+    o["rule"] = s.rule;
+    o["id"] = opt_string(s.id);
+    o["severity"] = s.level ? json::value(std::string(to_string(*s.level))) : json::value(nullptr);
+    o["title"] = opt_string(s.title);
+    o["meaning"] = opt_string(s.meaning);
+    o["count"] = s.count;
+    o["endpoints"] = s.endpoints;
+    o["names"] = s.names;
+    o["earliest_deadline"] = s.earliest_deadline ? json::value(*s.earliest_deadline) : json::value(nullptr);
+    o["headline"] = s.headline;
+    o["text"] = s.text;
+    o["remediations"] = strings_json(s.remediations);
+    json::array refs;
+    for (const auto& r : s.findings)
+        refs.emplace_back(json::object{{r.name ? "name" : "endpoint", r.row}, {"finding", r.finding}});
+    o["findings"] = std::move(refs);
+    return o;
+}
+
 void write_array_items(std::ostream& out, const char* key, std::size_t n, auto&& item) {
     out << ",\"" << key << "\":[";
     for (std::size_t i = 0; i < n; ++i) {
@@ -155,6 +177,7 @@ json::object summary_json(const report_data& data) {
     const auto c = count(data);
     json::object o;
     o["verdict"] = fails(data) ? "fail" : "pass";
+    o["verdict_text"] = verdict_sentence(data);
     o["endpoints"] = c.endpoints;
     o["endpoints_ok"] = c.endpoints_ok;
     o["endpoints_error"] = c.endpoints_error;
@@ -187,6 +210,8 @@ void write_json_report(const report_data& data, std::ostream& out) {
                         {"fail_on_new", data.fail_on_new}};
     out << ",\"policy\":" << json::serialize(policy);
     out << ",\"summary\":" << json::serialize(summary_json(data));
+    const auto items = executive_summary(data);
+    write_array_items(out, "executive_summary", items.size(), [&](std::size_t i) { return summary_item_json(items[i]); });
     if (data.has_baseline) {
         json::array resolved;
         for (const auto& r : data.resolved)

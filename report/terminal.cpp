@@ -1,3 +1,4 @@
+#include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
 #include "text/utf8.hpp"
@@ -37,10 +38,18 @@ bool invisible_control(char32_t cp) {
            (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-struct listed {
-    const finding_row* f;
-    std::string where;
-};
+const finding_row& finding_at(const report_data& data, const finding_ref& ref) {
+    return ref.name ? data.names[ref.row].findings[ref.finding] : data.endpoints[ref.row].findings[ref.finding];
+}
+
+// "host:port (smtp) sni=name [address]" for an endpoint, "host:port (name)" for a whole name.
+std::string place_of(const report_data& data, const finding_ref& ref) {
+    if (ref.name) return fmt::format("{}:{} (name)", data.names[ref.row].host, data.names[ref.row].port);
+    const auto& e = data.endpoints[ref.row];
+    return fmt::format("{}:{}{}{}{}", e.host, e.port, e.starttls.empty() ? "" : " (" + e.starttls + ")",
+                       e.sni.empty() || e.sni == e.host ? "" : " sni=" + e.sni,
+                       e.address.empty() || e.address == e.host ? "" : " [" + e.address + "]");
+}
 
 }  // namespace
 
@@ -88,32 +97,46 @@ std::string format_summary(const report_data& data, const summary_options& optio
         out += fmt::format("  baseline: {} new, {} unchanged, {} resolved\n", c.new_findings,
                            c.findings - c.new_findings, c.resolved);
 
-    std::vector<listed> all;
-    for (const auto& e : data.endpoints)
-        for (const auto& f : e.findings)
-            all.push_back({&f, fmt::format("{}:{}{}{}", e.host, e.port, e.starttls.empty() ? "" : " (" + e.starttls + ")",
-                                            e.address.empty() ? "" : " [" + e.address + "]")});
-    for (const auto& n : data.names)
-        for (const auto& f : n.findings) all.push_back({&f, fmt::format("{}:{} (name)", n.host, n.port)});
-    std::stable_sort(all.begin(), all.end(), [](const listed& a, const listed& b) { return a.f->level > b.f->level; });
-    if (!all.empty()) out += "worst findings:\n";
-    for (std::size_t i = 0; i < all.size() && i < options.max_findings; ++i) {
-        const auto& f = *all[i].f;
-        out += fmt::format("  {:<8} {:<26} {}{}\n", paint(f.level, to_string(f.level)), f.id, terminal_safe(all[i].where),
-                           f.baseline == baseline_state::new_finding ? "  NEW" : "");
-        out += fmt::format("           {}\n", terminal_safe(f.message));
-        if (!f.remediation.empty()) out += fmt::format("           fix: {}\n", terminal_safe(f.remediation));
+    const auto items = executive_summary(data);
+    if (!items.empty()) out += "summary:\n";
+    for (const auto& it : items)
+        out += fmt::format("  - {}{}\n", terminal_safe(it.headline),
+                           it.earliest_deadline ? fmt::format(" (earliest {})", it.earliest_deadline->substr(0, 10)) : "");
+
+    // Each finding once, with its fix, its count and the first few places: a thousand
+    // endpoints sharing one problem make one entry, not a thousand.
+    std::size_t listed = 0, groups = 0;
+    for (const auto& it : items) {
+        if (!it.level) continue;
+        ++groups;
+        if (listed == options.max_findings) continue;
+        if (listed++ == 0) out += "worst findings:\n";
+        const auto& first = finding_at(data, it.findings.front());
+        out += fmt::format("  {:<8} {:<26} {} on {}\n", paint(*it.level, to_string(*it.level)), it.id,
+                           it.count == 1 ? std::string("1 finding") : fmt::format("{} findings", it.count),
+                           it.endpoints ? fmt::format("{} endpoint{}", it.endpoints, it.endpoints == 1 ? "" : "s")
+                                        : fmt::format("{} name{}", it.names, it.names == 1 ? "" : "s"));
+        out += fmt::format("           {}{}\n", it.count > 1 ? "e.g. " : "", terminal_safe(first.message));
+        if (!it.remediations.empty())
+            out += fmt::format("           fix: {}{}\n", terminal_safe(it.remediations.front()),
+                               it.remediations.size() > 1 ? fmt::format(" (and {} variants)", it.remediations.size() - 1) : "");
+        std::string places;
+        std::size_t shown = 0, fresh = 0, total = 0;
+        const finding_ref* last = nullptr;
+        for (const auto& ref : it.findings) {
+            if (finding_at(data, ref).baseline == baseline_state::new_finding) ++fresh;
+            if (last && last->name == ref.name && last->row == ref.row) continue;  // one place, several certificates
+            last = &ref;
+            ++total;
+            if (shown == options.places) continue;
+            places += fmt::format("{}{}", shown++ ? ", " : "", terminal_safe(place_of(data, ref)));
+        }
+        if (total > shown) places += fmt::format(" and {} more", total - shown);
+        out += fmt::format("           at {}{}\n", places, fresh ? fmt::format("  ({} NEW)", fresh) : "");
     }
-    if (all.size() > options.max_findings)
-        out += fmt::format("  ... and {} more (see the reports)\n", all.size() - options.max_findings);
-    if (!c.by_error.empty()) {
-        out += "scan errors:";
-        for (const auto& [code, n] : c.by_error) out += fmt::format(" {} {}", n, terminal_safe(code));
-        out += "\n";
-    }
+    if (groups > listed) out += fmt::format("  ... and {} more kinds of finding (see the reports)\n", groups - listed);
     for (const auto& r : data.resolved)
         out += fmt::format("  resolved {:<26} {}:{}\n", terminal_safe(r.id), terminal_safe(r.host), r.port);
-    if (c.input_errors) out += fmt::format("input errors: {} (lines tlsaudit could not read)\n", c.input_errors);
     return out;
 }
 

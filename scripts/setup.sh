@@ -11,6 +11,8 @@ packages=(
   # report tests: headless Chromium for the HTML report, node for the validators
   # (scripts/report-test-tools.sh installs them from npm at test time), junitparser
   chromium nodejs python3 python3-junitparser
+  # PDF report tests: pdftotext reads back what Chromium printed
+  poppler-utils
   # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
   python3-yaml
   # TLS interop servers for the capture engine's tests (started by the tests themselves)

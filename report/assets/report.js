@@ -1,34 +1,11 @@
-// tlsaudit HTML report. Data comes from the JSON block above; every string from it is
-// inserted with textContent, never parsed as markup, so certificate fields cannot inject any.
-(function () {
+// The report's page: headline, names, the endpoint list (filter, sort, page), baseline,
+// input errors, scan metadata, and the print hooks. Runs last (see report_util.js).
+(function (t) {
   'use strict';
-  var data = JSON.parse(document.getElementById('tlsaudit-data').textContent);
-  var SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
-  var RANK = { critical: 6, high: 5, medium: 4, low: 3, info: 2, error: 1, ok: 0 };
+  var data = t.data, el = t.el, badge = t.badge, findingView = t.findingView;
+  var SEVERITIES = t.SEVERITIES, RANK = t.RANK;
   var PAGE = 100;
-  var SVGNS = 'http://www.w3.org/2000/svg';
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
-  function svg(tag, attrs) {
-    var e = document.createElementNS(SVGNS, tag);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    return e;
-  }
-  function badge(status) { return el('span', 'sev ' + (RANK[status] !== undefined ? status : 'info'), status); }
-  function kv(pairs) {
-    var dl = el('dl', 'kv');
-    pairs.forEach(function (p) {
-      if (p[1] === null || p[1] === undefined || p[1] === '') return;
-      dl.appendChild(el('dt', null, p[0]));
-      dl.appendChild(el('dd', p[2] || null, p[1]));
-    });
-    return dl;
-  }
+  var PRINT_ROWS = 1000;  // the printed endpoint list (see PRINT_PLACES in report_findings.js)
 
   // --- headline -------------------------------------------------------------
   var s = data.summary;
@@ -52,63 +29,6 @@
   if (data.baseline) {
     var b = el('div', 'card'); b.appendChild(el('span', 'n', data.baseline['new'])); b.appendChild(el('span', 'new', 'new since baseline')); cards.appendChild(b);
   }
-
-  // --- charts (inline SVG) --------------------------------------------------
-  function barChart(target, items, colorOf) {
-    var host = document.getElementById(target);
-    if (!items.length) { host.appendChild(el('p', null, 'nothing to show')); return; }
-    var max = Math.max.apply(null, items.map(function (i) { return i[1]; })) || 1;
-    var rowH = 20, labelW = 170, width = 420;
-    var valueW = items.some(function (i) { return i.length > 2; }) ? 110 : 50;  // room for "(N findings)"
-    var g = svg('svg', { width: width, height: items.length * rowH + 4, role: 'img', viewBox: '0 0 ' + width + ' ' + (items.length * rowH + 4) });
-    items.forEach(function (item, i) {
-      var w = Math.max(1, (width - labelW - valueW) * item[1] / max);
-      var label = svg('text', { x: 0, y: i * rowH + 14 });
-      label.textContent = item[0].length > 28 ? item[0].slice(0, 27) + '\u2026' : item[0];
-      var title = svg('title', {}); title.textContent = item[0] + ': ' + item[1];
-      var rect = svg('rect', { x: labelW, y: i * rowH + 3, width: w, height: rowH - 6, fill: colorOf(item[0]) });
-      rect.appendChild(title);
-      var value = svg('text', { x: labelW + w + 4, y: i * rowH + 14 });
-      value.textContent = String(item[1]) + (item.length > 2 ? ' (' + item[2] + ' findings)' : '');
-      g.appendChild(label); g.appendChild(rect); g.appendChild(value);
-    });
-    host.appendChild(g);
-  }
-  var sevColor = { critical: '#8b0000', high: '#d03030', medium: '#d08a00', low: '#2f7fb5', info: '#777' };
-  barChart('chart-severity', SEVERITIES.map(function (k) { return [k, s.by_severity[k]]; }), function (k) { return sevColor[k]; });
-  barChart('chart-ids', Object.keys(s.by_id).map(function (k) { return [k, s.by_id[k]]; })
-    .sort(function (a, b) { return b[1] - a[1]; }), function () { return '#5a6fb5'; });
-  var countries = {}, networks = {}, findingsIn = {}, geo = false;  // findingsIn: per "c:" / "n:" group
-  data.endpoints.forEach(function (e) {
-    if (!e.geo) return;
-    if (e.geo.country || e.geo.asn !== null) geo = true;  // charts only when a database answered
-    var c = e.geo.country || '(unknown)';
-    countries[c] = (countries[c] || 0) + 1;
-    findingsIn['c:' + c] = (findingsIn['c:' + c] || 0) + e.findings.length;
-    var n = e.geo.asn === null ? '(unknown)' : 'AS' + e.geo.asn + (e.geo.organisation ? ' ' + e.geo.organisation : '');
-    networks[n] = (networks[n] || 0) + 1;
-    findingsIn['n:' + n] = (findingsIn['n:' + n] || 0) + e.findings.length;
-  });
-  if (geo) {
-    document.getElementById('fig-countries').hidden = false;
-    document.getElementById('fig-networks').hidden = false;
-    // Endpoints per group, with the group's findings beside each bar.
-    var top = function (m, p) { return Object.keys(m).map(function (k) { return [k, m[k], findingsIn[p + k]]; }).sort(function (a, b) { return b[1] - a[1]; }).slice(0, 10); };
-    barChart('chart-countries', top(countries, 'c:'), function () { return '#7a5fa0'; });
-    barChart('chart-networks', top(networks, 'n:'), function () { return '#4f8f8f'; });
-  }
-  var expiry = {}, issuers = {};
-  var now = new Date().toISOString().slice(0, 7);
-  data.endpoints.forEach(function (e) {
-    if (!e.chain.length) return;
-    var leaf = e.chain[0];
-    if (leaf.not_after) { var m = leaf.not_after.slice(0, 7); expiry[m] = (expiry[m] || 0) + 1; }
-    issuers[leaf.issuer || '(unknown)'] = (issuers[leaf.issuer || '(unknown)'] || 0) + 1;
-  });
-  barChart('chart-expiry', Object.keys(expiry).sort().slice(0, 24).map(function (k) { return [k, expiry[k]]; }),
-    function (k) { return k < now ? '#8b0000' : '#2e8b57'; });
-  barChart('chart-issuers', Object.keys(issuers).map(function (k) { return [k, issuers[k]]; })
-    .sort(function (a, b) { return b[1] - a[1]; }).slice(0, 10), function () { return '#6b7b8c'; });
 
   // --- names ----------------------------------------------------------------
   var nameBody = document.querySelector('#name-table tbody');
@@ -158,18 +78,24 @@
   function render() {
     var frag = document.createDocumentFragment();
     var start = state.page * PAGE;
-    state.view.slice(start, start + PAGE).forEach(function (r) {
+    (state.printAll ? state.view.slice(0, PRINT_ROWS) : state.view.slice(start, start + PAGE)).forEach(function (r) {
       var tr = el('tr');
       tr.setAttribute('data-index', r.i);
-      tr.appendChild(el('td', null, r.host));
-      tr.appendChild(el('td', null, r.starttls ? r.port + ' (' + r.starttls + ')' : r.port));
+      var host = el('td');
+      host.appendChild(t.endpointLink(r.i, r.host));
+      tr.appendChild(host);
+      tr.appendChild(el('td', null, r.port));
+      tr.appendChild(el('td', null, r.starttls));
       tr.appendChild(el('td', 'mono', r.address));
       var st = el('td'); st.appendChild(badge(r.status)); tr.appendChild(st);
       tr.appendChild(el('td', null, r.protocol));
       tr.appendChild(el('td', null, r.e.error ? r.e.error.code + ': ' + r.e.error.detail : r.subject));
       tr.appendChild(el('td', null, r.not_after ? r.not_after.slice(0, 10) : ''));
       tr.appendChild(el('td', null, r.findings));
-      tr.addEventListener('click', function () { showDetail(r.e); });
+      tr.addEventListener('click', function (ev) {
+        if (ev.target.tagName === 'A') return;  // the link moves the hash; hashchange shows it
+        if (location.hash === '#endpoint-' + r.i) t.showDetail(r.i); else location.hash = '#endpoint-' + r.i;
+      });
       frag.appendChild(tr);
     });
     tbody.textContent = '';
@@ -177,6 +103,8 @@
     var pages = Math.max(1, Math.ceil(state.view.length / PAGE));
     document.getElementById('page-info').textContent = 'page ' + (state.page + 1) + ' of ' + pages;
     document.getElementById('match-count').textContent = state.view.length + ' of ' + rows.length + ' endpoints';
+    document.getElementById('print-more').textContent = state.printAll && state.view.length > PRINT_ROWS ?
+      'The first ' + PRINT_ROWS + ' of ' + state.view.length + ' endpoints, the worst first; every endpoint is in the HTML, CSV and JSON reports.' : '';
     document.getElementById('prev').disabled = state.page === 0;
     document.getElementById('next').disabled = state.page >= pages - 1;
     document.querySelectorAll('#endpoint-table th[data-key]').forEach(function (th) {
@@ -203,53 +131,6 @@
   document.getElementById('prev').addEventListener('click', function () { if (state.page > 0) { state.page--; render(); } });
   document.getElementById('next').addEventListener('click', function () { state.page++; render(); });
 
-  // --- detail view ---------------------------------------------------------
-  function findingView(f) {
-    var d = el('div', 'finding ' + f.severity);
-    var head = el('div');
-    head.appendChild(badge(f.severity));
-    head.appendChild(document.createTextNode(' '));
-    head.appendChild(el('strong', null, f.id));
-    if (f.baseline) head.appendChild(el('span', f.baseline === 'new' ? 'new' : null, ' (' + f.baseline + ')'));
-    d.appendChild(head);
-    d.appendChild(el('div', null, f.message));
-    if (f.remediation) d.appendChild(el('div', null, 'Fix: ' + f.remediation));
-    if (f.cert) d.appendChild(el('div', 'mono', 'certificate #' + f.cert.position + ' ' + f.cert.subject + ' ' + f.cert.sha256));
-    return d;
-  }
-  function showDetail(e) {
-    var section = document.getElementById('detail');
-    section.hidden = false;
-    document.getElementById('detail-title').textContent = e.target.host + ':' + e.target.port + (e.address ? ' (' + e.address + ')' : '');
-    var body = document.getElementById('detail-body');
-    body.textContent = '';
-    body.appendChild(kv([['target line', e.target.input], ['SNI', e.target.sni], ['STARTTLS', e.target.starttls],
-      ['status', e.status],
-      ['scanned at', e.scanned_at], ['TLS', e.tls ? e.tls.protocol + ' ' + e.tls.cipher : ''],
-      ['error', e.error ? e.error.code + ': ' + e.error.detail : '']]));
-    if (e.findings.length) body.appendChild(el('h3', null, 'Findings'));
-    e.findings.forEach(function (f) { body.appendChild(findingView(f)); });
-    var chainView = function (title, certs) {
-      if (certs.length) body.appendChild(el('h3', null, title));
-      certs.forEach(function (c) {
-        var box = el('div', 'cert');
-        box.appendChild(el('strong', null, '#' + c.position + ' ' + (c.subject || '(unparsed)')));
-        box.appendChild(kv([['issuer', c.issuer], ['serial', c.serial, 'mono'], ['valid', c.not_before + ' \u2013 ' + c.not_after],
-          ['SHA-256', c.sha256, 'mono'], ['SPKI SHA-256', c.spki_sha256, 'mono'], ['key', c.key],
-          ['signature', c.signature_algorithm], ['DNS names', c.san_dns.join(', ')], ['revocation', c.revocation],
-          ['parse error', c.parse_error]]));
-        body.appendChild(box);
-      });
-    };
-    var probes = e.probes || [];
-    chainView('Served chain' + (probes.length ? ' (probes: ' + probes.join(', ') + ')' : ''), e.chain);
-    (e.other_chains || []).forEach(function (o) {
-      chainView('Chain ' + o.chain_index + ', served to probes: ' + o.probes.join(', ') +
-        (o.tls ? ' (' + o.tls.protocol + ' ' + o.tls.cipher + ')' : ''), o.chain);
-    });
-    section.scrollIntoView();
-  }
-
   // --- baseline, input errors, metadata -------------------------------------
   if (data.baseline) {
     document.getElementById('baseline-section').hidden = false;
@@ -271,11 +152,44 @@
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
    ['rules catalogue', m.rules_version], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
-   ['complete', m.complete === false ? 'no (interrupted)' : 'yes'],
-   ['options', JSON.stringify(m.options)]].forEach(function (p) {
+   ['complete', m.complete === false ? 'no (interrupted)' : 'yes']].forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);
+  });
+  // The options as a definition list (nested objects as nested lists), so they wrap on paper.
+  function optionList(dl, obj) {
+    Object.keys(obj).forEach(function (k) {
+      var v = obj[k];
+      dl.appendChild(el('dt', null, k));
+      var dd = el('dd', 'mono');
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) dd.appendChild(optionList(el('dl', 'kv'), v));
+      else dd.textContent = Array.isArray(v) ? v.join(', ') : String(v);
+      dl.appendChild(dd);
+    });
+    return dl;
+  }
+  optionList(document.getElementById('scan-options'), m.options || {});
+
+  // --- print: the whole endpoint list and the appendix --------------------------
+  function beforePrint() {
+    t.preparePrint();
+    if (state.printAll) return;
+    state.printAll = true;
+    // Printed worst first, whatever the screen's order, so a bounded list keeps what matters.
+    state.saved = { key: state.key, dir: state.dir };
+    state.key = 'status';
+    state.dir = -1;
+    state.view.sort(compare);
+    render();
+  }
+  window.addEventListener('beforeprint', beforePrint);
+  window.addEventListener('afterprint', function () {
+    state.printAll = false;
+    if (state.saved) { state.key = state.saved.key; state.dir = state.saved.dir; }
+    apply();
   });
 
   apply();
+  if (t.printMode) beforePrint();
+  else t.followHash();
   document.body.setAttribute('data-ready', 'true');
-})();
+})(tlsaudit);

@@ -12,6 +12,7 @@
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/output_file.hpp>
+#include <tlsaudit/report/pdf_report.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/scan_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
@@ -41,7 +42,7 @@ std::optional<severity> fail_threshold(const report_output_options& o) {
 time_point now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 bool writes_stdout(const report_output_options& o) {
-    for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif})
+    for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif, &o.pdf})
         if (*p == "-") return true;
     return false;
 }
@@ -53,6 +54,13 @@ void check_report_files(const report_output_options& o) {
     check_output_file("--csv", o.csv);
     check_output_file("--junit", o.junit);
     check_output_file("--sarif", o.sarif);
+    check_output_file("--pdf", o.pdf);
+    if (o.pdf.empty()) return;
+    try {
+        report::require_chromium();
+    } catch (const report::pdf_unavailable& e) {
+        throw config_error(e.what());
+    }
 }
 
 }  // namespace
@@ -87,6 +95,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     emit(o.csv, report::write_csv_report);
     emit(o.junit, report::write_junit_report);
     emit(o.sarif, report::write_sarif_report);
+    if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
 
     if (summary_out && !o.quiet) {
         report::summary_options options;
@@ -126,6 +135,9 @@ std::optional<std::size_t> progress_total(const std::string& input) {
 void add_report_output_options(CLI::App& cmd, report_output_options& o) {
     cmd.add_option("--json", o.json, "Write the JSON report (schema: report/schema) to FILE ('-': stdout)");
     cmd.add_option("--html", o.html, "Write the self-contained HTML report to FILE");
+    cmd.add_option("--pdf", o.pdf,
+                   "Print the HTML report to FILE as PDF with headless Chromium (Debian package 'chromium'; "
+                   "TLSAUDIT_CHROMIUM names another binary)");
     cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE");
     cmd.add_option("--junit", o.junit, "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
     cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE");

@@ -19,12 +19,14 @@ namespace tlsaudit::report {
 std::string terminal_safe(std::string_view text);
 
 struct summary_options {
-    std::size_t max_findings = 20;  // listed worst first; the rest are counted
+    std::size_t max_findings = 20;  // kinds of finding listed, worst first; the rest are counted
+    std::size_t places = 3;         // endpoints or names named per kind; the rest are counted
     bool color = false;             // ANSI colours for severities (only on a TTY)
 };
 
-// The readable end-of-scan summary: verdict, counts by severity, the worst findings
-// with their fix, scan errors by code, baseline changes. Every server-controlled string
+// The readable end-of-scan summary: verdict, counts by severity, the executive summary's
+// headlines (executive_summary.hpp), the worst findings grouped by rule (each once, with
+// its fix, its count and the first few places), scan errors by code, baseline changes. Every server-controlled string
 // passes through terminal_safe.
 std::string format_summary(const report_data& data, const summary_options& options = {});
 

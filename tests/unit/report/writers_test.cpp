@@ -13,7 +13,11 @@
 
 #include <boost/json/parse.hpp>
 
+#include <fmt/format.h>
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <sstream>
 
@@ -52,8 +56,8 @@ TEST(json_report, stable_key_order_and_counts) {
     const auto doc = json::parse(text).as_object();
     std::vector<std::string> keys;
     for (const auto& kv : doc) keys.emplace_back(kv.key());
-    EXPECT_EQ(keys, (std::vector<std::string>{"format", "report_schema_version", "scan", "policy", "summary", "baseline",
-                                              "names", "endpoints", "input_errors"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{"format", "report_schema_version", "scan", "policy", "summary",
+                                              "executive_summary", "baseline", "names", "endpoints", "input_errors"}));
     EXPECT_EQ(doc.at("summary").at("verdict"), "fail");
     EXPECT_EQ(doc.at("summary").at("findings").to_number<int>(), 3);
     EXPECT_EQ(doc.at("summary").at("by_severity").at("high").to_number<int>(), 2);
@@ -137,6 +141,24 @@ TEST(report_writers, a_starttls_endpoint_names_its_protocol) {
     EXPECT_NE(format_summary(data).find("a.test:443 (smtp) [127.0.0.2]"), std::string::npos) << format_summary(data);
 }
 
+TEST(json_report, executive_summary_items_point_at_their_findings) {
+    const auto doc = json::parse(render(sample(), write_json_report)).as_object();
+    EXPECT_EQ(doc.at("summary").at("verdict_text"), "FAIL: 2 findings at or above high (the policy: fail on high).");
+    const auto& items = doc.at("executive_summary").as_array();
+    ASSERT_EQ(items.size(), 4u);  // hostname-mismatch, inconsistent-deployment, chain-misordered, scan-error
+    const auto& first = items.at(0).as_object();
+    EXPECT_EQ(first.at("rule"), "hostname-mismatch");
+    EXPECT_EQ(first.at("severity"), "high");
+    EXPECT_EQ(first.at("count").to_number<int>(), 1);
+    EXPECT_TRUE(first.at("earliest_deadline").is_null());
+    EXPECT_EQ(first.at("remediations").at(0), "Replace it.");
+    EXPECT_EQ(first.at("findings"), json::parse(R"([{"endpoint":0,"finding":0}])"));
+    EXPECT_EQ(items.at(1).at("findings"), json::parse(R"([{"name":0,"finding":0}])"));
+    EXPECT_EQ(items.at(3).at("rule"), "scan-error");
+    EXPECT_TRUE(items.at(3).at("severity").is_null());
+    EXPECT_EQ(items.at(3).at("text").as_string().find("1 endpoint (1 name) could not be scanned: 1 refused."), 0u);
+}
+
 TEST(junit_report, failures_follow_the_policy) {
     auto data = sample();
     const auto xml = render(data, write_junit_report);
@@ -185,6 +207,29 @@ TEST(terminal, server_strings_cannot_drive_the_terminal) {
     // worst first: the high findings are listed before the low one
     EXPECT_LT(summary.find("hostname-mismatch"), summary.find("chain-misordered"));
     EXPECT_NE(summary.find("1 refused"), std::string::npos);
+}
+
+// A thousand endpoints sharing one problem: the finding and its fix once, with the count
+// and the first few places, not a thousand copies.
+TEST(terminal, worst_findings_are_grouped_by_rule) {
+    std::string text;
+    for (int i = 0; i < 1000; ++i)
+        text += endpoint_line(fmt::format("h{:04}.test", i), 443, "127.0.0.2",
+                              "[" + finding("deprecated-intermediate", "high", sha('E'), "retired intermediate") + "]") +
+                "\n";
+    const auto summary = format_summary(read_text(text));
+    EXPECT_NE(summary.find("summary:\n  - 1000 endpoints (1000 names) still serve the retired intermediate leaf.test."),
+              std::string::npos)
+        << summary;
+    EXPECT_NE(summary.find("deprecated-intermediate    1000 findings on 1000 endpoints\n"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("at h0000.test:443 [127.0.0.2], h0001.test:443 [127.0.0.2], h0002.test:443 [127.0.0.2] and 997 more"),
+              std::string::npos)
+        << summary;
+    std::size_t fixes = 0;
+    for (auto at = summary.find("fix: Replace it."); at != std::string::npos; at = summary.find("fix: Replace it.", at + 1))
+        ++fixes;
+    EXPECT_EQ(fixes, 1u) << summary;
+    EXPECT_LT(std::count(summary.begin(), summary.end(), '\n'), 12) << summary;
 }
 
 TEST(progress, renders_counts_rate_and_eta) {

@@ -1,0 +1,186 @@
+// The executive summary, the findings grouped by action, and the endpoint detail (on
+// screen for the endpoint picked, in print for every endpoint, as the appendix). The
+// grouping is the JSON report's executive_summary: made once, in report/, never here.
+(function (t) {
+  'use strict';
+  var el = t.el, data = t.data;
+  var items = data.executive_summary || [];
+
+  // --- executive summary ------------------------------------------------------
+  var list = document.getElementById('exec-summary');
+  var groups = items.filter(function (it) { return it.id; });
+  items.forEach(function (it) {
+    var li = el('li', 'summary-item');
+    li.appendChild(t.badge(it.severity || 'error'));
+    li.appendChild(document.createTextNode(' '));
+    var gi = groups.indexOf(it);
+    if (gi >= 0) {
+      var a = el('a', 'rule', it.id);
+      a.href = '#action-' + gi;
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(' '));
+    }
+    li.appendChild(el('span', null, it.text));
+    list.appendChild(li);
+  });
+  if (!items.length) list.appendChild(el('li', 'summary-item', 'No findings, and every endpoint was scanned.'));
+  document.getElementById('verdict-text').textContent = data.summary.verdict_text || '';
+
+  // --- findings by action: one folding block per group ---------------------------
+  var host = document.getElementById('actions');
+  if (!groups.length) host.appendChild(el('p', null, 'No findings.'));
+  var fills = [];
+  function placeRow(ref) {
+    if (ref.name !== undefined) {
+      var n = data.names[ref.name], nf = n.findings[ref.finding];
+      return t.row([n.target.host + ' (name)', n.target.port, '', n.addresses.join(', '), '', '', '', nf.message]);
+    }
+    var e = data.endpoints[ref.endpoint], f = e.findings[ref.finding];
+    var served = t.chainOf(e, f), leaf = served.chain.length ? served.chain[0] : null;
+    var several = (e.other_chains || []).length > 0;
+    return t.row([t.endpointLink(ref.endpoint, t.hostText(e.target)), e.target.port, e.target.starttls || '', e.address || '',
+      several ? served.probes.join(', ') : '', leaf ? leaf.subject : '', leaf ? leaf.not_after.slice(0, 10) : '', f.message]);
+  }
+  groups.forEach(function (it, gi) {
+    var box = el('div', 'action folded');
+    box.id = 'action-' + gi;
+    var head = el('button', 'action-head');
+    head.type = 'button';
+    head.setAttribute('aria-expanded', 'false');
+    head.appendChild(t.badge(it.severity));
+    head.appendChild(document.createTextNode(' '));
+    head.appendChild(el('strong', null, it.id));
+    if (it.title) head.appendChild(el('span', null, ' \u2014 ' + it.title));
+    head.appendChild(el('span', 'count', ' ' + it.count + (it.count === 1 ? ' finding' : ' findings') + ' on ' +
+      (it.endpoints ? it.endpoints + (it.endpoints === 1 ? ' endpoint' : ' endpoints') + ', ' : '') +
+      it.names + (it.names === 1 ? ' name' : ' names')));
+    box.appendChild(head);
+    var body = el('div', 'action-body');
+    if (it.meaning) body.appendChild(el('p', null, it.meaning));
+    body.appendChild(t.kv([['rule', it.rule !== it.id ? it.rule : ''],
+      ['deadline', it.earliest_deadline ? it.earliest_deadline.slice(0, 10) : '']]));
+    it.remediations.forEach(function (r) { body.appendChild(el('p', 'fix', 'Fix: ' + r)); });
+    var places = t.table('places', ['host', 'port', 'STARTTLS', 'address', 'served to', 'leaf subject', 'expires', 'finding']);
+    body.appendChild(places);
+    box.appendChild(body);
+    host.appendChild(box);
+    // The rows are made when the block is first opened (or printed): ten thousand
+    // endpoints sharing one finding cost nothing until someone looks.
+    var filled = 0, more = el('p', 'note');
+    body.appendChild(more);
+    function fill(limit) {
+      var upto = Math.min(it.findings.length, limit || it.findings.length);
+      var frag = document.createDocumentFragment();
+      for (; filled < upto; filled++) frag.appendChild(placeRow(it.findings[filled]));
+      places.tBodies[0].appendChild(frag);
+      more.textContent = filled < it.findings.length ? 'and ' + (it.findings.length - filled) +
+        ' more, listed on screen in the HTML report and in full in the CSV and JSON reports.' : '';
+    }
+    fills.push(fill);
+    head.addEventListener('click', function () {
+      fill(0);
+      var folded = box.classList.toggle('folded');
+      head.setAttribute('aria-expanded', folded ? 'false' : 'true');
+    });
+  });
+
+  // --- endpoint detail ----------------------------------------------------------
+  function findingView(f) {
+    var d = el('div', 'finding ' + f.severity);
+    var head = el('div');
+    head.appendChild(t.badge(f.severity));
+    head.appendChild(document.createTextNode(' '));
+    head.appendChild(el('strong', null, f.id));
+    if (f.baseline) head.appendChild(el('span', f.baseline === 'new' ? 'new' : null, ' (' + f.baseline + ')'));
+    d.appendChild(head);
+    d.appendChild(el('div', null, f.message));
+    if (f.remediation) d.appendChild(el('div', 'fix', 'Fix: ' + f.remediation));
+    if (f.cert) d.appendChild(el('div', 'mono', 'certificate #' + f.cert.position + ' ' + f.cert.subject + ' ' + f.cert.sha256));
+    return d;
+  }
+  function chainView(box, title, certs) {
+    if (!certs.length) return;
+    box.appendChild(el('h4', null, title));
+    certs.forEach(function (c) {
+      var cert = el('div', 'cert');
+      cert.appendChild(el('strong', null, '#' + c.position + ' ' + (c.subject || '(unparsed)')));
+      cert.appendChild(t.kv([['issuer', c.issuer], ['key', c.key], ['signature', c.signature_algorithm],
+        ['valid', c.not_before + ' \u2013 ' + c.not_after], ['SHA-256', c.sha256, 'mono'], ['serial', c.serial, 'mono'],
+        ['SPKI SHA-256', c.spki_sha256, 'mono'], ['DNS names', c.san_dns.join(', ')], ['revocation', c.revocation],
+        ['parse error', c.parse_error]]));
+      box.appendChild(cert);
+    });
+  }
+  function endpointTitle(e) {
+    return t.hostText(e.target) + ' port ' + e.target.port + (e.target.starttls ? ' (' + e.target.starttls + ')' : '') +
+      (e.address && e.address !== e.target.host ? ' [' + e.address + ']' : '');
+  }
+  // The detail of one endpoint: its target, findings with their fix, and every chain.
+  function endpointDetail(e) {
+    var box = el('div', 'endpoint-detail');
+    box.appendChild(t.kv([['target line', e.target.input], ['SNI', e.target.sni], ['STARTTLS', e.target.starttls],
+      ['status', e.status], ['scanned at', e.scanned_at], ['TLS', e.tls ? e.tls.protocol + ' ' + e.tls.cipher : ''],
+      ['error', e.error ? e.error.code + ': ' + e.error.detail : '']]));
+    if (e.findings.length) box.appendChild(el('h4', null, 'Findings'));
+    e.findings.forEach(function (f) { box.appendChild(findingView(f)); });
+    var probes = e.probes || [];
+    chainView(box, 'Served chain' + (probes.length ? ' (probes: ' + probes.join(', ') + ')' : ''), e.chain);
+    (e.other_chains || []).forEach(function (o) {
+      chainView(box, 'Chain ' + o.chain_index + ', served to probes: ' + o.probes.join(', ') +
+        (o.tls ? ' (' + o.tls.protocol + ' ' + o.tls.cipher + ')' : ''), o.chain);
+    });
+    return box;
+  }
+  function showDetail(index) {
+    var e = data.endpoints[index];
+    if (!e) return;
+    var section = document.getElementById('detail');
+    section.hidden = false;
+    document.getElementById('detail-title').textContent = endpointTitle(e);
+    var body = document.getElementById('detail-body');
+    body.textContent = '';
+    body.appendChild(endpointDetail(e));
+    section.scrollIntoView();
+  }
+  function followHash() {
+    var m = /^#endpoint-([0-9]+)$/.exec(location.hash);
+    if (m) showDetail(parseInt(m[1], 10));
+  }
+  window.addEventListener('hashchange', followHash);
+
+  // --- print: every block open (CSS), its rows and the appendix in the DOM ---------
+  // A fleet's print is bounded (a page takes Chromium about a tenth of a second, and ten
+  // thousand endpoints in full run to thousands of pages): each block lists its first
+  // PRINT_PLACES places, the appendix details the APPENDIX_MAX worst endpoints, each
+  // saying how many it leaves to the HTML, CSV and JSON reports. Smaller reports print whole.
+  var PRINT_PLACES = 250, APPENDIX_MAX = 100;
+  var printed = false;
+  function preparePrint() {
+    if (printed) return;
+    printed = true;
+    fills.forEach(function (fill) { fill(PRINT_PLACES); });
+    var appendix = document.getElementById('appendix');
+    var frag = document.createDocumentFragment();
+    var chosen = data.endpoints.map(function (e, i) { return i; });
+    if (chosen.length > APPENDIX_MAX) {
+      chosen.sort(function (a, b) { return t.RANK[data.endpoints[b].status] - t.RANK[data.endpoints[a].status] || a - b; });
+      chosen = chosen.slice(0, APPENDIX_MAX).sort(function (a, b) { return a - b; });
+      frag.appendChild(el('p', 'note', 'The ' + APPENDIX_MAX + ' endpoints with the worst status are detailed here; the other ' +
+        (data.endpoints.length - APPENDIX_MAX) + ' are detailed in the HTML and JSON reports.'));
+    }
+    chosen.forEach(function (i) {
+      var e = data.endpoints[i];
+      var entry = el('article', 'appendix-entry');
+      entry.id = 'appendix-endpoint-' + i;
+      entry.appendChild(el('h3', null, endpointTitle(e)));
+      entry.appendChild(endpointDetail(e));
+      frag.appendChild(entry);
+    });
+    appendix.appendChild(frag);
+  }
+
+  t.findingView = findingView;
+  t.showDetail = showDetail;
+  t.followHash = followHash;
+  t.preparePrint = preparePrint;
+})(tlsaudit);

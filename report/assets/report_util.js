@@ -1,0 +1,69 @@
+// tlsaudit HTML report, shared helpers. The report's scripts are concatenated in this
+// order: report_util.js, report_charts.js, report_findings.js, report.js. Data comes from
+// the JSON block of the page; every string from it is inserted with textContent, never
+// parsed as markup, so certificate fields cannot inject any.
+var tlsaudit = (function () {
+  'use strict';
+  var RANK = { critical: 6, high: 5, medium: 4, low: 3, info: 2, error: 1, ok: 0 };
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function badge(status) { return el('span', 'sev ' + (RANK[status] !== undefined ? status : 'info'), status); }
+  function kv(pairs, cls) {
+    var dl = el('dl', 'kv' + (cls ? ' ' + cls : ''));
+    pairs.forEach(function (p) {
+      if (p[1] === null || p[1] === undefined || p[1] === '') return;
+      dl.appendChild(el('dt', null, p[0]));
+      dl.appendChild(el('dd', p[2] || null, p[1]));
+    });
+    return dl;
+  }
+  function table(cls, headers) {
+    var t = el('table', cls);
+    var tr = el('tr');
+    headers.forEach(function (h) { tr.appendChild(el('th', null, h)); });
+    t.appendChild(el('thead')).appendChild(tr);
+    t.appendChild(el('tbody'));
+    return t;
+  }
+  function row(cells) {
+    var tr = el('tr');
+    cells.forEach(function (c) {
+      if (c instanceof Node) { var td = el('td'); td.appendChild(c); tr.appendChild(td); }
+      else tr.appendChild(el('td', null, c));
+    });
+    return tr;
+  }
+  // A link to an endpoint's detail (screen) and its appendix entry (print).
+  function endpointLink(index, text) {
+    var a = el('a', null, text);
+    a.href = '#endpoint-' + index;
+    return a;
+  }
+  // A target's host, with the name asked for when the SNI differs (a target given by address).
+  function hostText(target) {
+    return target.sni && target.sni !== target.host ? target.host + ' (SNI ' + target.sni + ')' : target.host;
+  }
+  // The chain an endpoint's finding is about, and the probes that received it.
+  function chainOf(e, f) {
+    if (!f || !f.chain) return { chain: e.chain, probes: e.probes || [] };
+    var others = e.other_chains || [];
+    for (var i = 0; i < others.length; i++)
+      if (others[i].chain_index === f.chain) return { chain: others[i].chain, probes: others[i].probes };
+    return { chain: [], probes: [] };
+  }
+
+  return {
+    data: JSON.parse(document.getElementById('tlsaudit-data').textContent),
+    SEVERITIES: ['critical', 'high', 'medium', 'low', 'info'],
+    RANK: RANK,
+    // The page was opened to be printed (tlsaudit --pdf opens it at #print): render
+    // everything the printed report holds at once instead of waiting for beforeprint.
+    printMode: location.hash === '#print',
+    el: el, badge: badge, kv: kv, table: table, row: row, endpointLink: endpointLink, hostText: hostText, chainOf: chainOf
+  };
+})();
