@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Instruction profile of one scan over a loopback lab (bench/RESULTS.md section 10):
+#   bash bench/callgrind.sh BUILD OUT [N] [extra scan args...]
+# BUILD is a build tree with the bench tools (the ci preset), OUT the callgrind output file,
+# N the number of lab endpoints (default 200). callgrind counts instructions, so the result
+# does not depend on what else the machine is doing. Read it with `callgrind_annotate OUT`.
+set -euo pipefail
+build=$1 out=$2 n=${3:-200}
+shift $(( $# < 3 ? $# : 3 ))
+work=$(mktemp -d)
+lab=
+cleanup() { exec 9>&- 2>/dev/null || true; [ -n "$lab" ] && wait "$lab" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+mkfifo "$work/in"
+"$build/bench/tlsaudit-bench-lab" --endpoints "$n" --threads 1 --targets "$work/targets.txt" \
+  <"$work/in" >"$work/out" 2>"$work/err" &
+lab=$!
+exec 9>"$work/in"  # the lab runs until its stdin closes
+for _ in $(seq 1 600); do grep -q '^ready' "$work/out" 2>/dev/null && break; sleep 0.1; done
+grep -q '^ready' "$work/out" || { echo "the lab did not start: $(cat "$work/err")" >&2; exit 1; }
+valgrind --tool=callgrind --callgrind-out-file="$out" --separate-threads=no \
+  "$build/scanner/app/tlsaudit" scan "$work/targets.txt" --concurrency 20 --handshake-timeout 60 \
+  --connect-timeout 60 --fail-on none --ndjson "$work/r.ndjson" "$@" >"$work/scan.out" 2>"$work/scan.err" || true
+echo "endpoints without error: $(grep -c '"error":null' "$work/r.ndjson"), records: $(wc -l <"$work/r.ndjson")"
