@@ -49,8 +49,7 @@ struct group {
     std::set<std::tuple<std::string, int, std::string, std::string>> endpoints;
     std::set<std::string> hosts;       // names asked for (SNI, else host)
     std::set<std::string> certs;       // distinct certificates (SHA-256, or a stand-in)
-    std::set<std::string> programs;    // issuer-distrusted: the root programs named
-    std::vector<std::string> program_order;
+    std::vector<std::string> programs;  // issuer-distrusted: the root programs named, first seen first
     std::map<std::string, std::size_t> expiry_months;  // "2027-01" -> certificates
     std::set<std::string> cert_dates;  // not-after of each counted certificate
     std::string subject;               // the first certificate subject named
@@ -67,7 +66,8 @@ void collect_programs(group& g, const std::string& message) {
     auto flush = [&] {
         while (!name.empty() && name.back() == ' ') name.pop_back();
         if (name.starts_with("and ")) name.erase(0, 4);
-        if (!name.empty() && g.programs.insert(name).second) g.program_order.push_back(name);
+        if (!name.empty() && std::find(g.programs.begin(), g.programs.end(), name) == g.programs.end())
+            g.programs.push_back(name);
         name.clear();
     };
     for (auto i = at + marker.size(); i < message.size(); ++i) {
@@ -101,7 +101,7 @@ std::string headline_of(const group& g) {
     if (it.id == "leaf-revoked") return fmt::format("{} on {} {} revoked.", certs, w, c == 1 ? "is" : "are");
     if (it.id == "issuer-distrusted")
         return fmt::format("{} on {} {} distrusted by {}.", certs, w, c == 1 ? "is" : "are",
-                           g.program_order.empty() ? "root programs" : list_text(g.program_order));
+                           g.programs.empty() ? "root programs" : list_text(g.programs));
     if (it.id == "issuer-discontinued")
         return fmt::format("{} on {} come{} from an issuer that can no longer sell or renew them.", certs, w,
                            c == 1 ? "s" : "");
@@ -250,13 +250,8 @@ std::vector<summary_item> executive_summary(const report_data& data) {
 }
 
 std::string verdict_sentence(const report_data& data) {
-    if (!data.fail_on) return fmt::format("{}: the policy fails on nothing.", fails(data) ? "FAIL" : "PASS");
-    std::size_t against = 0;
-    auto tally = [&](const std::vector<finding_row>& findings) {
-        for (const auto& f : findings) against += counts_against(data, f) ? 1 : 0;
-    };
-    for (const auto& e : data.endpoints) tally(e.findings);
-    for (const auto& n : data.names) tally(n.findings);
+    if (!data.fail_on) return "PASS: the policy fails on nothing.";  // nothing counts against it
+    const std::size_t against = failing_findings(data);
     const auto level = to_string(*data.fail_on);
     const std::string scope = data.fail_on_new ? "new " : "";
     if (against == 0) return fmt::format("PASS: no {}finding at or above {}.", scope, level);

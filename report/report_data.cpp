@@ -62,17 +62,16 @@ bool counts_against(const report_data& data, const finding_row& f) {
     return !data.fail_on_new || f.baseline == baseline_state::new_finding;
 }
 
-bool fails(const report_data& data) {
-    auto any = [&](const std::vector<finding_row>& findings) {
-        for (const auto& f : findings)
-            if (counts_against(data, f)) return true;
-        return false;
+std::size_t failing_findings(const report_data& data) {
+    std::size_t n = 0;
+    auto tally = [&](const std::vector<finding_row>& findings) {
+        for (const auto& f : findings) n += counts_against(data, f) ? 1 : 0;
     };
-    for (const auto& e : data.endpoints)
-        if (any(e.findings)) return true;
-    for (const auto& n : data.names)
-        if (any(n.findings)) return true;
-    return false;
+    for (const auto& e : data.endpoints) tally(e.findings);
+    for (const auto& name : data.names) tally(name.findings);
+    return n;
 }
+
+bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
 }  // namespace tlsaudit::report

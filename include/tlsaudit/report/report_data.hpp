@@ -161,6 +161,9 @@ report_counts count(const report_data& data);
 // at or above fail_on exists (only findings marked new by a baseline, with fail_on_new).
 bool fails(const report_data& data);
 
+// How many findings count towards the verdict: fails(data) is failing_findings(data) > 0.
+std::size_t failing_findings(const report_data& data);
+
 // Whether one finding counts towards the verdict (and is a JUnit failure).
 bool counts_against(const report_data& data, const finding_row& f);
 
