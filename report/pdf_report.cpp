@@ -165,6 +165,9 @@ void write_pdf_report(const report_data& data, const fs::path& pdf, std::chrono:
                                   "--disable-component-update",
                                   "--disable-sync",
                                   "--disable-extensions",
+                                  // No name resolves: whatever Chromium itself wants to fetch
+                                  // stays on this machine (the page is a local file).
+                                  "--host-resolver-rules=MAP * ~NOTFOUND",
                                   "--user-data-dir=" + (scratch.path() / "profile").string(),
                                   "--no-pdf-header-footer",
                                   "--print-to-pdf=" + printed.string()};
