@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     app.add_option("--threads", threads)->check(CLI::Range(1, 64));
     app.add_option("--targets", targets_file)->required();
     app.add_option("--hosts-file", hosts_file);
-    app.add_option("--delay-ms", delay_ms, "Hold each ClientHello this long (RTT emulation)")->check(CLI::Range(0, 10000));
+    app.add_option("--delay-ms", delay_ms, "Hold each ClientHello this long (RTT emulation)")
+        ->check(CLI::Range(0, 10000));
     CLI11_PARSE(app, argc, argv);
 
     const auto ec = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"bench.lab.test"});
@@ -70,8 +71,7 @@ int main(int argc, char** argv) {
             fmt::print("ready {} {} {} {}\n", endpoints, base, base + std::min(endpoints, ports_per_host) - 1, hosts);
             std::fflush(stdout);
             std::string ignored;
-            while (std::getline(std::cin, ignored)) {
-            }
+            while (std::getline(std::cin, ignored)) {}
             return 0;
         } catch (const std::system_error& e) {
             if (attempt >= 20) throw;  // a port of the block was taken: try another block

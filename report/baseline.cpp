@@ -1,5 +1,5 @@
-#include <tlsaudit/report/baseline.hpp>
 #include "text/ascii.hpp"
+#include <tlsaudit/report/baseline.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -31,7 +31,8 @@ void add_findings(baseline& b, const json::object& owner) {
         key.id = str(f, "id");
         key.cert_sha256.clear();
         if (const auto* cert = f.if_contains("cert"); cert && cert->is_object())
-            key.cert_sha256 = text::ascii_lower(str(cert->get_object(), "sha256"));  // upper case in report_schema_version 1
+            key.cert_sha256 =
+                text::ascii_lower(str(cert->get_object(), "sha256"));  // upper case in report_schema_version 1
         b.findings.emplace(key, baseline_finding{str(f, "severity"), str(f, "message")});
     }
 }
@@ -77,7 +78,8 @@ void apply_baseline(report_data& data, const baseline& old) {
     for (auto& n : data.names) mark(n.host, n.port, n.findings);
     data.resolved.clear();
     for (const auto& [key, f] : old.findings)
-        if (!seen.count(key)) data.resolved.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
+        if (!seen.count(key))
+            data.resolved.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
 }
 
 }  // namespace tlsaudit::report

@@ -31,9 +31,9 @@ std::string csv_cell(std::string_view text) {
 }
 
 void write_csv_report(const report_data& data, std::ostream& out) {
-    row(out, {"kind", "host", "port", "starttls", "sni", "address", "status", "error", "protocol", "leaf_subject", "leaf_issuer",
-              "leaf_not_after", "leaf_sha256", "finding", "severity", "baseline", "cert_sha256", "message",
-              "remediation"});
+    row(out, {"kind", "host", "port", "starttls", "sni", "address", "status", "error", "protocol", "leaf_subject",
+              "leaf_issuer", "leaf_not_after", "leaf_sha256", "finding", "severity", "baseline", "cert_sha256",
+              "message", "remediation"});
     for (const auto& e : data.endpoints) {
         const cert_row* leaf = e.chain.empty() ? nullptr : &e.chain.front();
         const auto port = std::to_string(e.port);
@@ -51,8 +51,8 @@ void write_csv_report(const report_data& data, std::ostream& out) {
     for (const auto& n : data.names) {
         const auto port = std::to_string(n.port);
         for (const auto& f : n.findings)
-            row(out, {"name", n.host, port, "", n.sni, "", n.status, "", "", "", "", "", "", f.id,
-                      to_string(f.level), to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
+            row(out, {"name", n.host, port, "", n.sni, "", n.status, "", "", "", "", "", "", f.id, to_string(f.level),
+                      to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
     }
 }
 

@@ -47,12 +47,12 @@ bool has_deadline(std::string_view id) {
 struct group {
     summary_item item;
     std::set<std::tuple<std::string, int, std::string, std::string>> endpoints;
-    std::set<std::string> hosts;       // names asked for (SNI, else host)
-    std::set<std::string> certs;       // distinct certificates (SHA-256, or a stand-in)
-    std::vector<std::string> programs;  // issuer-distrusted: the root programs named, first seen first
+    std::set<std::string> hosts;                       // names asked for (SNI, else host)
+    std::set<std::string> certs;                       // distinct certificates (SHA-256, or a stand-in)
+    std::vector<std::string> programs;                 // issuer-distrusted: the root programs named, first seen first
     std::map<std::string, std::size_t> expiry_months;  // "2027-01" -> certificates
-    std::set<std::string> cert_dates;  // not-after of each counted certificate
-    std::string subject;               // the first certificate subject named
+    std::set<std::string> cert_dates;                  // not-after of each counted certificate
+    std::string subject;                               // the first certificate subject named
 };
 
 // The root programs a distrust message names: "... distrusted by Chrome 131+ (notBefore
@@ -204,8 +204,8 @@ std::vector<summary_item> executive_summary(const report_data& data) {
     }
     for (std::size_t i = 0; i < data.names.size(); ++i) {
         const auto& n = data.names[i];
-        for (std::size_t k = 0; k < n.findings.size(); ++k) add(group_of(n.findings[k]), n.findings[k], nullptr, {true, i, k},
-                                                         name_of(n.host, n.sni));
+        for (std::size_t k = 0; k < n.findings.size(); ++k)
+            add(group_of(n.findings[k]), n.findings[k], nullptr, {true, i, k}, name_of(n.host, n.sni));
     }
 
     std::vector<summary_item> items;
@@ -230,9 +230,10 @@ std::vector<summary_item> executive_summary(const report_data& data) {
         summary_item it;
         it.rule = "scan-error";
         it.count = it.endpoints = c.endpoints_error;
-        std::set<std::string> hosts;       // names asked for (SNI, else host)
+        std::set<std::string> hosts;  // names asked for (SNI, else host)
         for (std::size_t i = 0; i < data.endpoints.size(); ++i)
-            if (!data.endpoints[i].error_code.empty()) hosts.insert(name_of(data.endpoints[i].host, data.endpoints[i].sni));
+            if (!data.endpoints[i].error_code.empty())
+                hosts.insert(name_of(data.endpoints[i].host, data.endpoints[i].sni));
         it.names = hosts.size();
         it.headline = fmt::format("{} could not be scanned: {}.", where(it.endpoints, it.names), errors_text(data));
         it.text = it.headline + " Their certificates were not audited; see the endpoint list for each error.";

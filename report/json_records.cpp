@@ -75,8 +75,8 @@ json::array findings_json(const std::vector<finding>& findings) {
     for (const auto& f : findings) {
         json::object o{{"id", str(f.id)}, {"severity", std::string(to_string(f.level))}};
         o["cert"] = f.cert ? json::value(json::object{{"position", f.cert->position},
-                                                       {"subject", str(f.cert->subject)},
-                                                       {"sha256", str(f.cert->sha256)}})
+                                                      {"subject", str(f.cert->subject)},
+                                                      {"sha256", str(f.cert->sha256)}})
                            : json::value(nullptr);
         o["message"] = str(f.message);
         o["remediation"] = str(f.remediation);
@@ -113,12 +113,12 @@ json::array chain_json(const endpoint_result& r) {
 json::array probes_json(const capture& cap) {
     json::array out;
     for (const auto& p : cap.probes) {
-        out.emplace_back(json::object{
-            {"probe", str(p.probe)},
-            {"chain", p.chain >= 0 ? json::value(p.chain) : json::value(nullptr)},
-            {"engine", str(p.engine)},
-            {"fallback", p.fallback.empty() ? json::value(nullptr) : json::value(str(p.fallback))},
-            {"error", p.error ? to_json_value(*p.error) : json::value(nullptr)}});
+        out.emplace_back(
+            json::object{{"probe", str(p.probe)},
+                         {"chain", p.chain >= 0 ? json::value(p.chain) : json::value(nullptr)},
+                         {"engine", str(p.engine)},
+                         {"fallback", p.fallback.empty() ? json::value(nullptr) : json::value(str(p.fallback))},
+                         {"error", p.error ? to_json_value(*p.error) : json::value(nullptr)}});
     }
     return out;
 }

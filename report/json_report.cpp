@@ -1,6 +1,6 @@
 #include <tlsaudit/report/executive_summary.hpp>
-#include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/json_report.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -25,14 +25,14 @@ json::array findings_json(const std::vector<finding_row>& findings) {
         o["id"] = f.id;
         o["severity"] = std::string(to_string(f.level));
         if (f.cert_position)
-            o["cert"] = json::object{{"position", *f.cert_position}, {"subject", f.cert_subject}, {"sha256", f.cert_sha256}};
-        else
-            o["cert"] = nullptr;
+            o["cert"] =
+                json::object{{"position", *f.cert_position}, {"subject", f.cert_subject}, {"sha256", f.cert_sha256}};
+        else o["cert"] = nullptr;
         o["message"] = f.message;
         o["remediation"] = f.remediation;
         o["rule"] = opt_string(f.rule);
-        o["baseline"] = f.baseline == baseline_state::none ? json::value(nullptr)
-                                                           : json::value(std::string(to_string(f.baseline)));
+        o["baseline"] =
+            f.baseline == baseline_state::none ? json::value(nullptr) : json::value(std::string(to_string(f.baseline)));
         o["chain"] = f.chain;
         out.emplace_back(std::move(o));
     }
@@ -205,13 +205,14 @@ json::object summary_json(const report_data& data) {
 void write_json_report(const report_data& data, std::ostream& out) {
     out << "{\"format\":\"tlsaudit-report\",\"report_schema_version\":" << report_schema_version;
     out << ",\"scan\":" << json::serialize(scan_json(data.meta));
-    json::object policy{{"fail_on", data.fail_on ? json::value(std::string(to_string(*data.fail_on)))
-                                                 : json::value("none")},
-                        {"fail_on_new", data.fail_on_new}};
+    json::object policy{
+        {"fail_on", data.fail_on ? json::value(std::string(to_string(*data.fail_on))) : json::value("none")},
+        {"fail_on_new", data.fail_on_new}};
     out << ",\"policy\":" << json::serialize(policy);
     out << ",\"summary\":" << json::serialize(summary_json(data));
     const auto items = executive_summary(data);
-    write_array_items(out, "executive_summary", items.size(), [&](std::size_t i) { return summary_item_json(items[i]); });
+    write_array_items(out, "executive_summary", items.size(),
+                      [&](std::size_t i) { return summary_item_json(items[i]); });
     if (data.has_baseline) {
         json::array resolved;
         for (const auto& r : data.resolved)

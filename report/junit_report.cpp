@@ -1,5 +1,5 @@
-#include <tlsaudit/report/junit_report.hpp>
 #include "text/xml_text.hpp"
+#include <tlsaudit/report/junit_report.hpp>
 
 #include <fmt/format.h>
 
@@ -25,9 +25,10 @@ std::string finding_line(const finding_row& f) {
 }
 
 // Writes one testcase; returns the number of failures in it.
-std::size_t testcase(std::ostream& out, const report_data& data, const std::string& classname,
-                     const std::string& name, const std::vector<finding_row>& findings, const std::string& skipped) {
-    out << "    <testcase classname=\"" << text::xml_escape(classname) << "\" name=\"" << text::xml_escape(name) << "\">\n";
+std::size_t testcase(std::ostream& out, const report_data& data, const std::string& classname, const std::string& name,
+                     const std::vector<finding_row>& findings, const std::string& skipped) {
+    out << "    <testcase classname=\"" << text::xml_escape(classname) << "\" name=\"" << text::xml_escape(name)
+        << "\">\n";
     std::size_t failures = 0;
     std::string other;
     for (const auto& f : findings) {
@@ -63,10 +64,11 @@ void write_junit_report(const report_data& data, std::ostream& out) {
         std::ostringstream cases;
         std::size_t suite_failures = 0, suite_skipped = 0;
         for (const auto* e : s.endpoints) {
-            const std::string skip = e->error_code.empty() ? "" : "scan error " + e->error_code + ": " + e->error_detail;
+            const std::string skip =
+                e->error_code.empty() ? "" : "scan error " + e->error_code + ": " + e->error_detail;
             suite_skipped += skip.empty() ? 0 : 1;
-            suite_failures += testcase(cases, data, suite_name, e->address.empty() ? "(unresolved)" : e->address,
-                                       e->findings, skip);
+            suite_failures +=
+                testcase(cases, data, suite_name, e->address.empty() ? "(unresolved)" : e->address, e->findings, skip);
         }
         if (s.name) suite_failures += testcase(cases, data, suite_name, "deployment", s.name->findings, "");
         const std::size_t suite_tests = s.endpoints.size() + (s.name ? 1 : 0);

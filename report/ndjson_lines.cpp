@@ -1,5 +1,5 @@
-#include <tlsaudit/report/ndjson_reader.hpp>
 #include "ossl/encoding.hpp"
+#include <tlsaudit/report/ndjson_reader.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>

@@ -1,6 +1,6 @@
-#include <tlsaudit/report/ndjson_reader.hpp>
-#include <tlsaudit/report/json_records.hpp>
 #include "text/ascii.hpp"
+#include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -98,8 +98,7 @@ std::vector<cert_row> read_chain(const json::object& record) {
                 if (s.is_string()) row.san_dns.emplace_back(s.get_string());
         if (const auto* ca = c.if_contains("is_ca"); ca && ca->is_bool()) row.is_ca = ca->get_bool();
         row.parse_error = get_string(c, "parse_error");
-        if (const auto* r = get_object(c, "revocation"))
-            row.revocation = get_string(*r, "state");
+        if (const auto* r = get_object(c, "revocation")) row.revocation = get_string(*r, "state");
         else if (revocation && i < revocation->size() && (*revocation)[i].is_object())
             row.revocation = get_string((*revocation)[i].get_object(), "state");
         out.push_back(std::move(row));
@@ -211,7 +210,8 @@ void read_record(const json::object& record, report_data& data) {
     } else if (type == "name") {
         read_name(record, data);
     } else if (type == "input-error") {
-        data.input_errors.push_back({get_int(record, "line"), get_string(record, "input"), get_string(record, "error")});
+        data.input_errors.push_back(
+            {get_int(record, "line"), get_string(record, "input"), get_string(record, "error")});
     } else if (type == "scan-start") {
         read_scan_start(record, data);
     } else if (type == "scan-end") {
@@ -233,8 +233,8 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
         const auto& record = *line->record;
         if (get_int(record, "schema_version") > ndjson_schema_version)
             throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
-                                     " is newer than this tlsaudit reads (" +
-                                     std::to_string(ndjson_schema_version) + ")");
+                                     " is newer than this tlsaudit reads (" + std::to_string(ndjson_schema_version) +
+                                     ")");
         read_record(record, data);
     }
     if (lines.bad()) throw std::runtime_error("cannot read " + name);

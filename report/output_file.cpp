@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <iostream>
 #include <random>
+#include <stdexcept>
 #include <streambuf>
 #include <string_view>
-#include <stdexcept>
 #include <system_error>
 
 namespace tlsaudit::report {

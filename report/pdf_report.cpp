@@ -107,8 +107,8 @@ int run(const std::vector<std::string>& args, const fs::path& log, std::chrono::
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(-pid, SIGKILL);
             ::waitpid(pid, &status, 0);
-            throw std::runtime_error(fmt::format("{} did not print the report within {} s{}", args[0], timeout.count(),
-                                                 tail_of(log, 5)));
+            throw std::runtime_error(
+                fmt::format("{} did not print the report within {} s{}", args[0], timeout.count(), tail_of(log, 5)));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -156,21 +156,13 @@ void write_pdf_report(const report_data& data, const fs::path& pdf, std::chrono:
     }
     const auto printed = scratch.path() / "report.pdf";
     const auto log = scratch.path() / "chromium.log";
-    std::vector<std::string> args{chromium.string(),
-                                  "--headless",
-                                  "--disable-gpu",
-                                  "--no-first-run",
-                                  "--no-default-browser-check",
-                                  "--disable-background-networking",
-                                  "--disable-component-update",
-                                  "--disable-sync",
-                                  "--disable-extensions",
-                                  // No name resolves: whatever Chromium itself wants to fetch
-                                  // stays on this machine (the page is a local file).
-                                  "--host-resolver-rules=MAP * ~NOTFOUND",
-                                  "--user-data-dir=" + (scratch.path() / "profile").string(),
-                                  "--no-pdf-header-footer",
-                                  "--print-to-pdf=" + printed.string()};
+    std::vector<std::string> args{
+        chromium.string(), "--headless", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+        // No name resolves: whatever Chromium itself wants to fetch
+        // stays on this machine (the page is a local file).
+        "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=" + (scratch.path() / "profile").string(),
+        "--no-pdf-header-footer", "--print-to-pdf=" + printed.string()};
     if (::geteuid() == 0) args.emplace_back("--no-sandbox");
     args.push_back(file_url(html) + "#print");
     const int status = run(args, log, timeout);

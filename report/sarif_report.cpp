@@ -56,8 +56,7 @@ std::string path_uri(std::string_view path) {
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
             c == '_' || c == '~' || c == '/')
             out += static_cast<char>(c);
-        else
-            out += fmt::format("%{:02X}", c);
+        else out += fmt::format("%{:02X}", c);
     }
     return out;
 }
@@ -81,8 +80,8 @@ void add_result(context& ctx, const std::string& host, int port, const std::stri
     json::object location;
     const auto& input = ctx.data.meta.input;
     if (!input.empty() && input != "-" && line > 0)
-        location["physicalLocation"] =
-            json::object{{"artifactLocation", json::object{{"uri", path_uri(input)}}}, {"region", json::object{{"startLine", line}}}};
+        location["physicalLocation"] = json::object{{"artifactLocation", json::object{{"uri", path_uri(input)}}},
+                                                    {"region", json::object{{"startLine", line}}}};
     location["logicalLocations"] =
         json::array{json::object{{"name", endpoint}, {"fullyQualifiedName", endpoint}, {"kind", "resource"}}};
     r["locations"] = json::array{std::move(location)};

@@ -1,7 +1,7 @@
+#include "text/time_text.hpp"
+#include "text/utf8.hpp"
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/scan_records.hpp>
-#include "text/utf8.hpp"
-#include "text/time_text.hpp"
 
 #include <boost/json/array.hpp>
 

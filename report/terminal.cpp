@@ -1,7 +1,7 @@
+#include "text/utf8.hpp"
 #include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
-#include "text/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -15,7 +15,8 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (std::size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    for (std::size_t k = 1; k < n && i + k < s.size(); ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     return n;
 }
 
@@ -92,7 +93,8 @@ std::string format_summary(const report_data& data, const summary_options& optio
     }
     if (!counts.empty()) out += "  by severity: " + counts + "\n";
     if (data.fail_on)
-        out += fmt::format("  policy: fail on {}{}\n", to_string(*data.fail_on), data.fail_on_new ? " (new findings only)" : "");
+        out += fmt::format("  policy: fail on {}{}\n", to_string(*data.fail_on),
+                           data.fail_on_new ? " (new findings only)" : "");
     if (data.has_baseline)
         out += fmt::format("  baseline: {} new, {} unchanged, {} resolved\n", c.new_findings,
                            c.findings - c.new_findings, c.resolved);
@@ -100,8 +102,9 @@ std::string format_summary(const report_data& data, const summary_options& optio
     const auto items = executive_summary(data);
     if (!items.empty()) out += "summary:\n";
     for (const auto& it : items)
-        out += fmt::format("  - {}{}\n", terminal_safe(it.headline),
-                           it.earliest_deadline ? fmt::format(" (earliest {})", it.earliest_deadline->substr(0, 10)) : "");
+        out +=
+            fmt::format("  - {}{}\n", terminal_safe(it.headline),
+                        it.earliest_deadline ? fmt::format(" (earliest {})", it.earliest_deadline->substr(0, 10)) : "");
 
     // Each finding once, with its fix, its count and the first few places: a thousand
     // endpoints sharing one problem make one entry, not a thousand.
@@ -118,8 +121,9 @@ std::string format_summary(const report_data& data, const summary_options& optio
                                         : fmt::format("{} name{}", it.names, it.names == 1 ? "" : "s"));
         out += fmt::format("           {}{}\n", it.count > 1 ? "e.g. " : "", terminal_safe(first.message));
         if (!it.remediations.empty())
-            out += fmt::format("           fix: {}{}\n", terminal_safe(it.remediations.front()),
-                               it.remediations.size() > 1 ? fmt::format(" (and {} variants)", it.remediations.size() - 1) : "");
+            out += fmt::format(
+                "           fix: {}{}\n", terminal_safe(it.remediations.front()),
+                it.remediations.size() > 1 ? fmt::format(" (and {} variants)", it.remediations.size() - 1) : "");
         std::string places;
         std::size_t shown = 0, fresh = 0, total = 0;
         const finding_ref* last = nullptr;

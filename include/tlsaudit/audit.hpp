@@ -33,10 +33,10 @@ struct options {
 };
 
 struct chain_input {
-    std::span<const bytes> served;         // DER in served order, leaf first
-    std::span<const parsed_cert> certs;    // parsed `served`, parallel to it
-    std::string_view name;                 // SNI / --host; empty: no hostname check
-    time_point at{};                       // evaluation time
+    std::span<const bytes> served;           // DER in served order, leaf first
+    std::span<const parsed_cert> certs;      // parsed `served`, parallel to it
+    std::string_view name;                   // SNI / --host; empty: no hostname check
+    time_point at{};                         // evaluation time
     const chain_verdict* verdict = nullptr;  // null: not validated (trust findings skipped)
 };
 
@@ -119,8 +119,8 @@ public:
 private:
     struct entry {
         target tgt;
-        std::size_t expected = 0;  // the target's address_count
-        std::size_t seen = 0;      // endpoints added so far, failed ones included
+        std::size_t expected = 0;       // the target's address_count
+        std::size_t seen = 0;           // endpoints added so far, failed ones included
         std::vector<node_chain> nodes;  // the successful ones
     };
     static std::optional<name_result> judge(entry& e, const catalogue& rules);

@@ -34,18 +34,18 @@ inline std::optional<severity> parse_severity(std::string_view text) {
 
 // The certificate a finding is about.
 struct cert_ref {
-    int position = -1;     // index in the served chain; -1: not served (found in the trust store / via AIA)
+    int position = -1;  // index in the served chain; -1: not served (found in the trust store / via AIA)
     std::string subject;
     std::string sha256;
 };
 
 struct finding {
-    std::string id;        // stable id from the catalogue, e.g. "deprecated-intermediate"
+    std::string id;  // stable id from the catalogue, e.g. "deprecated-intermediate"
     severity level = severity::info;
     std::optional<cert_ref> cert;
-    std::string message;   // for people; may quote server-controlled text (escape when rendering)
+    std::string message;  // for people; may quote server-controlled text (escape when rendering)
     std::string remediation;
-    std::string rule;      // id of the catalogue rule that raised it ("" for built-in checks)
+    std::string rule;  // id of the catalogue rule that raised it ("" for built-in checks)
     // The chain it is about: 0 the endpoint's chain (capture::chain), k its
     // capture::other_chains[k-1] (served to other probes' clients).
     int chain = 0;
@@ -54,9 +54,9 @@ struct finding {
 // The revocation verdict on one certificate: a fact found by scanner/revocation, which
 // the audit (audit::audit_revocation) turns into findings.
 struct revocation_status {
-    std::string state;     // "good", "revoked", "unknown"
-    std::string source;    // "stapled", "ocsp", "crl", "" when nothing answered
-    std::string reason;    // revoked: CRL reason ("keyCompromise", ...); unknown: why
+    std::string state;   // "good", "revoked", "unknown"
+    std::string source;  // "stapled", "ocsp", "crl", "" when nothing answered
+    std::string reason;  // revoked: CRL reason ("keyCompromise", ...); unknown: why
     std::optional<time_point> revoked_at;
 };
 

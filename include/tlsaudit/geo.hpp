@@ -116,12 +116,12 @@ std::optional<std::string_view> special_purpose_class(std::string_view address);
 inline constexpr const char* default_database_dir = "/usr/local/share/tlsaudit/geoip";
 
 struct options {
-    bool enabled = true;                              // false: --no-geoip
-    std::optional<std::filesystem::path> country_db{};  // --geoip-db
-    std::optional<std::filesystem::path> asn_db{};      // --asn-db
-    bool use_environment = true;                      // read the TLSAUDIT_GEOIP_* variables
+    bool enabled = true;                                 // false: --no-geoip
+    std::optional<std::filesystem::path> country_db{};   // --geoip-db
+    std::optional<std::filesystem::path> asn_db{};       // --asn-db
+    bool use_environment = true;                         // read the TLSAUDIT_GEOIP_* variables
     std::optional<std::filesystem::path> default_dir{};  // nullopt: see above
-    std::size_t cache_capacity = 65536;               // addresses remembered (LRU); 0: no cache
+    std::size_t cache_capacity = 65536;                  // addresses remembered (LRU); 0: no cache
 };
 
 // One line of text for the user (the app prints it on stderr, prefixed "tlsaudit: ").

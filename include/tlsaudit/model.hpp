@@ -19,7 +19,7 @@ using time_point = std::chrono::sys_seconds;
 struct target {
     std::string host;
     std::uint16_t port = 443;
-    std::string sni;            // name sent in the SNI extension; empty: none (IP literals)
+    std::string sni;  // name sent in the SNI extension; empty: none (IP literals)
     bool host_is_ip = false;
     std::uint64_t line_no = 0;  // 1-based line of the input this target came from
     std::string input;          // the input line, trimmed (for reports)
@@ -42,7 +42,7 @@ struct input_error {
 // Why a target or endpoint produced no chain. `code` is one of the stable strings
 // listed in error_codes below; `detail` is free text (may hold server-controlled text).
 struct scan_error {
-    std::string stage;   // "dns", "connect", "starttls", "handshake"
+    std::string stage;  // "dns", "connect", "starttls", "handshake"
     std::string code;
     std::string detail;
 };
@@ -80,10 +80,10 @@ struct phase_timings {
 
 // One probe's handshake with an endpoint (see net.hpp, scan_config::probes).
 struct probe_outcome {
-    std::string probe;          // "modern", "rsa", "ecdsa", "tls12", "no-sni"
-    int chain = -1;             // what it received: 0 the capture's chain, k its other_chains[k-1]; -1 none
-    std::string engine;         // "capture" or "openssl": which client captured it
-    std::string fallback;       // why the openssl engine took over from the capture engine; "" if it did not
+    std::string probe;                // "modern", "rsa", "ecdsa", "tls12", "no-sni"
+    int chain = -1;                   // what it received: 0 the capture's chain, k its other_chains[k-1]; -1 none
+    std::string engine;               // "capture" or "openssl": which client captured it
+    std::string fallback;             // why the openssl engine took over from the capture engine; "" if it did not
     std::optional<scan_error> error;  // why this probe received no chain
 };
 
@@ -98,9 +98,9 @@ struct served_chain {
 
 // What one TLS endpoint served, byte for byte, or why it served nothing.
 struct capture {
-    std::vector<bytes> chain;   // DER certificates in served order, leaf first
-    bytes stapled_ocsp;         // empty when nothing was stapled
-    std::string protocol;       // "TLSv1.3", ...
+    std::vector<bytes> chain;  // DER certificates in served order, leaf first
+    bytes stapled_ocsp;        // empty when nothing was stapled
+    std::string protocol;      // "TLSv1.3", ...
     std::string cipher;
     std::string alpn;
     // Every probe made, in order. `chain` is what the first successful probe received;
@@ -108,15 +108,15 @@ struct capture {
     std::vector<probe_outcome> probes;
     std::vector<served_chain> other_chains;
     phase_timings timings;
-    int attempts = 0;           // connection attempts made (retries included)
-    time_point scanned_at{};    // when the scan of this endpoint started (UTC)
+    int attempts = 0;         // connection attempts made (retries included)
+    time_point scanned_at{};  // when the scan of this endpoint started (UTC)
     std::optional<scan_error> error;
 };
 
 // One address behind a target.
 struct endpoint {
     target tgt;
-    std::string address;        // textual IP; empty when resolution failed
+    std::string address;  // textual IP; empty when resolution failed
     // How many endpoints the target produced in all (its resolved addresses; 1 when it
     // failed before any address). Every endpoint of a target carries the same count, so a
     // consumer knows when it has seen all of them.
@@ -131,24 +131,24 @@ struct scan_result {
 // Parsed basics of one certificate (scanner/x509). Never trusted: every string
 // here comes from the server.
 struct cert_info {
-    std::string subject;        // RFC 2253 one-line form
+    std::string subject;  // RFC 2253 one-line form
     std::string issuer;
     std::string subject_cn;
     std::string issuer_cn;
-    std::string serial_hex;     // lower-case hex, no leading zeros beyond one byte
+    std::string serial_hex;  // lower-case hex, no leading zeros beyond one byte
     time_point not_before{};
     time_point not_after{};
-    std::string sha256;         // lower-case hex, of the DER
-    std::string spki_sha256;    // lower-case hex, of the DER SubjectPublicKeyInfo
+    std::string sha256;       // lower-case hex, of the DER
+    std::string spki_sha256;  // lower-case hex, of the DER SubjectPublicKeyInfo
     std::vector<std::string> dns_names;
     std::vector<std::string> ip_addresses;
-    std::string key_type;       // "RSA", "EC", "Ed25519", ...
+    std::string key_type;  // "RSA", "EC", "Ed25519", ...
     int key_bits = 0;
-    std::string curve;          // EC only
+    std::string curve;                // EC only
     std::string signature_algorithm;  // e.g. "sha256WithRSAEncryption"
     bool is_ca = false;
-    bool self_issued = false;   // subject == issuer
-    std::string subject_key_id; // lower-case hex
+    bool self_issued = false;    // subject == issuer
+    std::string subject_key_id;  // lower-case hex
     std::string authority_key_id;
     std::vector<std::string> ocsp_urls;
     std::vector<std::string> ca_issuer_urls;

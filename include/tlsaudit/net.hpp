@@ -15,18 +15,18 @@
 namespace tlsaudit::net {
 
 struct scan_config {
-    std::size_t concurrency = 1000;        // handshakes in flight, all threads together
-    std::size_t threads = 0;               // 0: one per core
+    std::size_t concurrency = 1000;  // handshakes in flight, all threads together
+    std::size_t threads = 0;         // 0: one per core
     std::chrono::milliseconds dns_timeout{5000};
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds starttls_timeout{10000};  // the whole STARTTLS exchange (targets with starttls)
-    double rate = 0;                       // new connections per second, all threads; 0: unlimited
-    std::size_t per_host_concurrency = 0;  // connections in flight to one IP address; 0: unlimited
-    int retries = 1;                       // extra connection attempts after a failed connect
+    double rate = 0;                                    // new connections per second, all threads; 0: unlimited
+    std::size_t per_host_concurrency = 0;               // connections in flight to one IP address; 0: unlimited
+    int retries = 1;                                    // extra connection attempts after a failed connect
     bool ipv4_only = false;
     bool ipv6_only = false;
-    std::string resolver;                  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
+    std::string resolver;  // "IP", "IP:port" or "[v6]:port"; empty: system resolver config
     std::vector<std::string> alpn{"h2", "http/1.1"};
     // Probe profiles, in order (docs/engines.md): "modern", "rsa", "ecdsa",
     // "tls12", "no-sni". Each is one connection; the probes after the first run only when

@@ -18,7 +18,7 @@ struct endpoint_result {
     std::vector<parsed_cert> certs{};                            // parallel to cap.chain
     std::vector<std::optional<revocation_status>> revocation{};  // parallel to cap.chain; empty: not checked
     std::vector<finding> findings{};
-    std::string rules_version{};  // version of the rules catalogue behind the findings; "": not audited
+    std::string rules_version{};    // version of the rules catalogue behind the findings; "": not audited
     std::optional<geo_info> geo{};  // country / ASN / address class (scanner/geo); nullopt: not enriched
     // One result per capture::other_chains entry, in order: that chain alone as its cap
     // (chain, staple, protocol; no probes), parsed, checked and audited like this one.

@@ -44,11 +44,11 @@ struct options {
     revocation::depth depth = depth::leaf;
     // Whole exchange with one server (connect, send, read the full body), per request.
     std::chrono::milliseconds request_timeout{5000};
-    std::uint64_t crl_max_bytes = 20ull << 20;   // larger CRLs are refused unread
+    std::uint64_t crl_max_bytes = 20ull << 20;  // larger CRLs are refused unread
     std::uint64_t ocsp_max_bytes = 1ull << 20;
-    std::size_t per_host_concurrency = 4;        // requests in flight to one host:port
+    std::size_t per_host_concurrency = 4;  // requests in flight to one host:port
     int max_redirects = 3;
-    bool ocsp_get = true;                        // RFC 5019 GET when the request is short
+    bool ocsp_get = true;  // RFC 5019 GET when the request is short
     // Tolerated clock difference when judging thisUpdate/nextUpdate.
     std::chrono::seconds clock_skew{300};
     // OCSP responses without nextUpdate are accepted for this long after thisUpdate.
@@ -66,8 +66,8 @@ struct options {
 
 // What one endpoint needs checked.
 struct request {
-    std::vector<bytes> chain;   // served chain, DER, leaf first
-    bytes stapled_ocsp;         // empty: nothing stapled
+    std::vector<bytes> chain;  // served chain, DER, leaf first
+    bytes stapled_ocsp;        // empty: nothing stapled
     // The leaf's issuer when the served chain lacks it (e.g. from a built path).
     std::optional<bytes> leaf_issuer;
 };
@@ -79,13 +79,13 @@ using completion = std::function<void(chain_status)>;
 
 // Counters since construction, for tests, benchmarks and the summary.
 struct statistics {
-    std::uint64_t checks = 0;           // check() calls completed
-    std::uint64_t ocsp_requests = 0;    // HTTP exchanges with OCSP responders (redirects included)
-    std::uint64_t crl_downloads = 0;    // HTTP exchanges with CRL servers (redirects included)
-    std::uint64_t memory_hits = 0;      // answers reused from memory (in flight or done)
-    std::uint64_t disk_hits = 0;        // answers read from cache_dir
-    std::uint64_t stapled_used = 0;     // stapled responses that gave the answer
-    std::uint64_t stapled_rejected = 0; // stapled responses present but not usable
+    std::uint64_t checks = 0;            // check() calls completed
+    std::uint64_t ocsp_requests = 0;     // HTTP exchanges with OCSP responders (redirects included)
+    std::uint64_t crl_downloads = 0;     // HTTP exchanges with CRL servers (redirects included)
+    std::uint64_t memory_hits = 0;       // answers reused from memory (in flight or done)
+    std::uint64_t disk_hits = 0;         // answers read from cache_dir
+    std::uint64_t stapled_used = 0;      // stapled responses that gave the answer
+    std::uint64_t stapled_rejected = 0;  // stapled responses present but not usable
 };
 
 // Runs the checks on its own io_context thread, so callers (the scan's worker

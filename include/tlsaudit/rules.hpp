@@ -31,9 +31,9 @@ struct cert_match {
 
 // One root program's cut-off: certificates issued after `after` are distrusted.
 struct distrust_program {
-    std::string name;       // e.g. "Chrome 131+"
+    std::string name;  // e.g. "Chrome 131+"
     time_point after{};
-    bool use_sct = false;   // compare the earliest embedded SCT (notBefore when there is none)
+    bool use_sct = false;  // compare the earliest embedded SCT (notBefore when there is none)
 };
 
 enum class rule_kind {
@@ -48,7 +48,7 @@ struct rule {
     severity level = severity::high;
     severity name_only_level = severity::low;  // retired_intermediate: name-only matches
     cert_match match;
-    std::vector<distrust_program> programs;    // distrusted_ca only
+    std::vector<distrust_program> programs;  // distrusted_ca only
     // Message and remediation may use {subject}, {sha256}, {not_before}, {not_after},
     // {programs} and {leaf_not_after}; unknown placeholders are left as written.
     std::string message;

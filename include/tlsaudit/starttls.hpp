@@ -10,8 +10,8 @@
 namespace tlsaudit::starttls {
 
 struct protocol_info {
-    std::string_view name;      // as written in target::starttls and after --starttls
-    std::uint16_t port;         // well-known port (the URL scheme's default)
+    std::string_view name;  // as written in target::starttls and after --starttls
+    std::uint16_t port;     // well-known port (the URL scheme's default)
 };
 
 inline constexpr std::array<protocol_info, 7> protocols{{

@@ -77,10 +77,10 @@
 namespace tlsaudit::targets {
 
 struct parse_options {
-    std::vector<std::uint16_t> ports{443};   // non-empty, no 0 (else std::invalid_argument)
-    bool allow_large_cidr = false;   // allow blocks larger than a /16 (IPv4) or 65536 addresses (IPv6)
-    bool dedupe = true;              // false: every target as listed, and no memory per target
-    std::string starttls;            // "", "auto" or a protocol name (see "STARTTLS" above)
+    std::vector<std::uint16_t> ports{443};  // non-empty, no 0 (else std::invalid_argument)
+    bool allow_large_cidr = false;          // allow blocks larger than a /16 (IPv4) or 65536 addresses (IPv6)
+    bool dedupe = true;                     // false: every target as listed, and no memory per target
+    std::string starttls;                   // "", "auto" or a protocol name (see "STARTTLS" above)
 };
 
 // What a line, or the next step of a reader, yields.

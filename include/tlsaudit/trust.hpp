@@ -23,20 +23,20 @@ enum class cert_origin {
 
 // Why a path is not trusted, classified from OpenSSL's verify error codes.
 enum class verify_problem {
-    missing_issuer,     // no issuer found for a certificate (chain cannot be completed)
-    untrusted_root,     // the path ends at a self-signed certificate that is not trusted
-    self_signed_leaf,   // the leaf itself is self-signed and not trusted
-    bad_signature,      // a signature in the path does not verify
-    expired,            // a certificate of the path is past notAfter at the evaluation time
-    not_yet_valid,      // a certificate of the path is before notBefore
-    other,              // anything else (purpose, constraints, ...)
+    missing_issuer,    // no issuer found for a certificate (chain cannot be completed)
+    untrusted_root,    // the path ends at a self-signed certificate that is not trusted
+    self_signed_leaf,  // the leaf itself is self-signed and not trusted
+    bad_signature,     // a signature in the path does not verify
+    expired,           // a certificate of the path is past notAfter at the evaluation time
+    not_yet_valid,     // a certificate of the path is before notBefore
+    other,             // anything else (purpose, constraints, ...)
 };
 
 struct verify_error {
     verify_problem problem = verify_problem::other;
-    int depth = 0;           // index in `path` (0: leaf)
-    int code = 0;            // OpenSSL X509_V_ERR_* value
-    std::string text;        // OpenSSL's text for `code`
+    int depth = 0;     // index in `path` (0: leaf)
+    int code = 0;      // OpenSSL X509_V_ERR_* value
+    std::string text;  // OpenSSL's text for `code`
 };
 
 // One certificate of the built path, leaf first, anchor last.
@@ -69,10 +69,10 @@ struct chain_verdict {
 namespace x509 {
 
 struct trust_options {
-    bool system_default = true;                      // X509_STORE_set_default_paths
-    std::vector<std::filesystem::path> ca_files;     // PEM bundles (--ca-file)
-    std::vector<std::filesystem::path> ca_dirs;      // hashed directories (--ca-dir, c_rehash layout)
-    std::vector<bytes> extra_roots;                  // DER certificates trusted in addition (e.g. the demo lab)
+    bool system_default = true;                   // X509_STORE_set_default_paths
+    std::vector<std::filesystem::path> ca_files;  // PEM bundles (--ca-file)
+    std::vector<std::filesystem::path> ca_dirs;   // hashed directories (--ca-dir, c_rehash layout)
+    std::vector<bytes> extra_roots;               // DER certificates trusted in addition (e.g. the demo lab)
 };
 
 // A loaded trust store. Immutable after construction; verify() is thread-safe.

@@ -38,8 +38,8 @@ public:
         out_.push_back({std::move(id), std::move(description), sni_line(port, name), {{"127.0.0.1", chain}}, ""});
     }
 
-    void hierarchy_endpoint(std::string id, std::string description, const std::string& name,
-                            const hierarchy& h, std::vector<bytes> chain, server_config config = {}) {
+    void hierarchy_endpoint(std::string id, std::string description, const std::string& name, const hierarchy& h,
+                            std::vector<bytes> chain, server_config config = {}) {
         config.chain = std::move(chain);
         config.leaf_key = h.leaf.k;
         tls(std::move(id), std::move(description), name, std::move(config));
@@ -50,14 +50,17 @@ public:
         config.b = b;
         const std::uint16_t port = servers_.start(std::move(config));
         std::string line = sni_line(port, id + ".demo.test");
-        out_.push_back({std::move(id), std::move(description), std::move(line), {{"127.0.0.1", {}}},
-                        std::move(expected_error)});
+        out_.push_back(
+            {std::move(id), std::move(description), std::move(line), {{"127.0.0.1", {}}}, std::move(expected_error)});
     }
 
     void refused() {
         const std::uint16_t port = closed_.emplace_back().port();
-        out_.push_back({"refused", "nothing listens on this port", sni_line(port, "refused.demo.test"),
-                        {{"127.0.0.1", {}}}, "refused"});
+        out_.push_back({"refused",
+                        "nothing listens on this port",
+                        sni_line(port, "refused.demo.test"),
+                        {{"127.0.0.1", {}}},
+                        "refused"});
     }
 
     // One name, three addresses: two nodes were redeployed with the 2020 intermediate,
@@ -78,11 +81,12 @@ public:
                 servers_.start(with_bind(new_node, addresses[1], port));
                 servers_.start(with_bind(old_node, addresses[2], port));
                 dns_.add(name, addresses);
-                out_.push_back({"fleet", "one name, three addresses; one node still serves the 2018 chain",
-                                fmt::format("{}:{}", name, port),
-                                {{addresses[0], new_node.chain}, {addresses[1], new_node.chain},
-                                 {addresses[2], old_node.chain}},
-                                ""});
+                out_.push_back(
+                    {"fleet",
+                     "one name, three addresses; one node still serves the 2018 chain",
+                     fmt::format("{}:{}", name, port),
+                     {{addresses[0], new_node.chain}, {addresses[1], new_node.chain}, {addresses[2], old_node.chain}},
+                     ""});
                 return;
             } catch (const std::system_error&) {
                 if (attempt >= 20) throw;  // the port was taken on another address: pick a new one
@@ -121,8 +125,8 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     tls13.min_version = TLS1_3_VERSION;
     b.hierarchy_endpoint("tls13-only", "TLS 1.3 only", "ecdsa.demo.test", ec, ec.served_chain(), tls13);
 
-    const auto deep = make_hierarchy({.kind = key_kind::ec_p256, .intermediates = 3,
-                                      .leaf_dns_names = {"deep.demo.test"}, .key_index = 10});
+    const auto deep = make_hierarchy(
+        {.kind = key_kind::ec_p256, .intermediates = 3, .leaf_dns_names = {"deep.demo.test"}, .key_index = 10});
     auto five = deep.served_chain();
     five.push_back(deep.root.der);
     b.hierarchy_endpoint("five-cert-chain", "leaf, three intermediates and the root", "deep.demo.test", deep, five);
@@ -132,8 +136,8 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     stapled.stapled_ocsp = make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER);
     b.hierarchy_endpoint("stapled-ocsp", "staples an OCSP response", "ecdsa.demo.test", ec, ec.served_chain(), stapled);
 
-    auto real_endpoint = [&](std::string id, std::string description, const std::string& stem,
-                             const std::string& name, std::size_t key_index) {
+    auto real_endpoint = [&](std::string id, std::string description, const std::string& stem, const std::string& name,
+                             std::size_t key_index) {
         server_config c;
         c.chain = chain_under_real(stem, name, key_index);
         c.leaf_key = lab_key(key_kind::ec_p256, key_index);
@@ -152,9 +156,9 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     server_config dual;
     dual.chain = chain_under_real("globalsign-gcc-r3-dv-tls-ca-2020", "dual.demo.test", 27);
     dual.leaf_key = lab_key(key_kind::ec_p256, 27);
-    dual.extra_chains.push_back({chain_under_real("globalsign-rsa-dv-ssl-ca-2018", "dual.demo.test", 28,
-                                                  key_kind::rsa_2048),
-                                 lab_key(key_kind::rsa_2048, 28)});
+    dual.extra_chains.push_back(
+        {chain_under_real("globalsign-rsa-dv-ssl-ca-2018", "dual.demo.test", 28, key_kind::rsa_2048),
+         lab_key(key_kind::rsa_2048, 28)});
     b.tls("dual-cert", "ECDSA chain under the 2020 intermediate; RSA chain under the retired 2018 one",
           "dual.demo.test", dual);
 
@@ -173,12 +177,12 @@ demo_lab::demo_lab() : servers_(std::make_unique<server_pool>(1)), dns_(std::mak
     b.tls("wrong-host", "serves rsa.demo.test's certificate to www.demo.test", "www.demo.test",
           server_config{.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k});
 
-    b.hierarchy_endpoint("misordered", "intermediates served in the wrong order", "deep.demo.test", deep,
-                         {deep.leaf.der, deep.intermediates[0].der, deep.intermediates[2].der,
-                          deep.intermediates[1].der});
+    b.hierarchy_endpoint(
+        "misordered", "intermediates served in the wrong order", "deep.demo.test", deep,
+        {deep.leaf.der, deep.intermediates[0].der, deep.intermediates[2].der, deep.intermediates[1].der});
 
-    const auto weak = make_hierarchy({.kind = key_kind::rsa_1024, .leaf_dns_names = {"weak.demo.test"},
-                                      .key_index = 30, .digest = "sha1"});
+    const auto weak = make_hierarchy(
+        {.kind = key_kind::rsa_1024, .leaf_dns_names = {"weak.demo.test"}, .key_index = 30, .digest = "sha1"});
     b.hierarchy_endpoint("weak", "RSA-1024 keys signed with SHA-1", "weak.demo.test", weak, weak.served_chain());
     roots_ = {rsa.root.der, ec.root.der, deep.root.der, weak.root.der};
 

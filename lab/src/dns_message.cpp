@@ -135,8 +135,7 @@ std::optional<bytes> answer_dns_query(std::span<const unsigned char> datagram, c
     put16(out, 0);  // ANCOUNT, set below
     put16(out, 0);  // NSCOUNT
     put16(out, 0);  // ARCOUNT
-    out.insert(out.end(), datagram.begin() + header_size,
-               datagram.begin() + static_cast<std::ptrdiff_t>(q->end));
+    out.insert(out.end(), datagram.begin() + header_size, datagram.begin() + static_cast<std::ptrdiff_t>(q->end));
     if (out.size() > udp_limit) return std::nullopt;  // cannot happen: names are <= 255
 
     std::uint16_t answers = 0;
@@ -144,19 +143,25 @@ std::optional<bytes> answer_dns_query(std::span<const unsigned char> datagram, c
     if (records != nullptr) {
         if (q->qtype == dns_type::a) {
             for (const auto& a : records->a) {
-                if (!append_answer(out, dns_type::a, a)) { truncated = true; break; }
+                if (!append_answer(out, dns_type::a, a)) {
+                    truncated = true;
+                    break;
+                }
                 ++answers;
             }
         } else if (q->qtype == dns_type::aaaa) {
             for (const auto& aaaa : records->aaaa) {
-                if (!append_answer(out, dns_type::aaaa, aaaa)) { truncated = true; break; }
+                if (!append_answer(out, dns_type::aaaa, aaaa)) {
+                    truncated = true;
+                    break;
+                }
                 ++answers;
             }
         }
     }
 
-    std::uint16_t flags = static_cast<std::uint16_t>(flag_qr | (q->flags & opcode_mask) | flag_aa |
-                                                     (q->flags & flag_rd) | flag_ra);
+    std::uint16_t flags =
+        static_cast<std::uint16_t>(flag_qr | (q->flags & opcode_mask) | flag_aa | (q->flags & flag_rd) | flag_ra);
     if (truncated) flags = static_cast<std::uint16_t>(flags | flag_tc);
     flags = static_cast<std::uint16_t>(flags | static_cast<std::uint16_t>(rcode));
     set16(out, 2, flags);

@@ -63,15 +63,13 @@ dns_server::dns_server(const std::string& bind_address) : impl_(std::make_unique
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(bind_address, ec);
     if (ec || !address.is_loopback()) {
-        throw std::invalid_argument(
-            fmt::format("the lab DNS server binds to loopback only, not '{}'", bind_address));
+        throw std::invalid_argument(fmt::format("the lab DNS server binds to loopback only, not '{}'", bind_address));
     }
     udp::socket socket(*impl_->io);
     socket.open(address.is_v4() ? udp::v4() : udp::v6(), ec);
     if (!ec) socket.bind(udp::endpoint(address, 0), ec);
     if (ec) {
-        throw std::system_error(ec.value(), std::system_category(),
-                                fmt::format("DNS bind {}", bind_address));
+        throw std::system_error(ec.value(), std::system_category(), fmt::format("DNS bind {}", bind_address));
     }
     impl_->local = socket.local_endpoint();
     asio::co_spawn(*impl_->io, impl_->serve(std::move(socket)), asio::detached);

@@ -34,14 +34,12 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t chunk = 64 * 1024;
 
-std::string path_of(std::string_view target) {
-    return std::string(target.substr(0, target.find('?')));
-}
+std::string path_of(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
 
 std::string header_text(const http_reply& reply) {
     const auto reason = http::obsolete_reason(static_cast<http::status>(reply.status));
-    std::string text = fmt::format("HTTP/1.1 {} {}\r\nConnection: close\r\nContent-Type: {}\r\n",
-                                   reply.status, std::string(reason), reply.content_type);
+    std::string text = fmt::format("HTTP/1.1 {} {}\r\nConnection: close\r\nContent-Type: {}\r\n", reply.status,
+                                   std::string(reason), reply.content_type);
     if (reply.send_content_length)
         text += fmt::format("Content-Length: {}\r\n", reply.body.size() + reply.filler_bytes);
     for (const auto& [name, value] : reply.headers) text += fmt::format("{}: {}\r\n", name, value);
@@ -128,8 +126,7 @@ struct http_server::impl {
     }
 };
 
-http_server::http_server(http_handler fallback, const std::string& bind_address)
-    : impl_(std::make_unique<impl>()) {
+http_server::http_server(http_handler fallback, const std::string& bind_address) : impl_(std::make_unique<impl>()) {
     impl_->fallback = std::move(fallback);
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(bind_address, ec);

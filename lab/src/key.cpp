@@ -43,22 +43,18 @@ key& key::operator=(const key& other) noexcept {
 }
 
 key key::make_rsa(int bits) {
-    ossl::evp_pkey_ctx_ptr ctx(
-        ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
+    ossl::evp_pkey_ctx_ptr ctx(ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr), "RSA context"));
     ossl::check(EVP_PKEY_keygen_init(ctx.get()), "RSA keygen init");
-    ossl::check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits),
-                  fmt::format("RSA key size {}", bits));
+    ossl::check(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits), fmt::format("RSA key size {}", bits));
     EVP_PKEY* raw = nullptr;
     ossl::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("RSA-{} keygen", bits));
     return key(raw);
 }
 
 key key::make_ec(std::string curve) {
-    ossl::evp_pkey_ctx_ptr ctx(
-        ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), "EC context"));
+    ossl::evp_pkey_ctx_ptr ctx(ossl::check_ptr(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), "EC context"));
     ossl::check(EVP_PKEY_keygen_init(ctx.get()), "EC keygen init");
-    ossl::check(EVP_PKEY_CTX_set_group_name(ctx.get(), curve.c_str()),
-                  fmt::format("EC curve {}", curve));
+    ossl::check(EVP_PKEY_CTX_set_group_name(ctx.get(), curve.c_str()), fmt::format("EC curve {}", curve));
     EVP_PKEY* raw = nullptr;
     ossl::check(EVP_PKEY_generate(ctx.get(), &raw), fmt::format("EC {} keygen", curve));
     return key(raw);
@@ -80,8 +76,7 @@ key key::from_pem(std::string_view pem) {
     if (pem.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         throw std::invalid_argument("PEM too large");
     }
-    ossl::bio_ptr bio(ossl::check_ptr(
-        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
+    ossl::bio_ptr bio(ossl::check_ptr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     EVP_PKEY* raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
     if (raw == nullptr) ossl::throw_failure("PEM_read_bio_PrivateKey");
     return key(raw);
@@ -90,9 +85,8 @@ key key::from_pem(std::string_view pem) {
 std::string key::to_pem() const {
     if (!pkey_) throw std::logic_error("key::to_pem on an empty key");
     ossl::bio_ptr bio(ossl::check_ptr(BIO_new(BIO_s_mem()), "BIO_new"));
-    ossl::check(
-        PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr),
-        "PEM_write_bio_PKCS8PrivateKey");
+    ossl::check(PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0, nullptr, nullptr),
+                "PEM_write_bio_PKCS8PrivateKey");
     char* data = nullptr;
     long len = BIO_get_mem_data(bio.get(), &data);
     if (len <= 0 || data == nullptr) ossl::throw_failure("BIO_get_mem_data");

@@ -118,8 +118,8 @@ struct ocsp_responder::impl {
             // Same issuer (name and key hash, with the client's hash algorithm)?
             const EVP_MD* md = EVP_get_digestbyobj(md_oid);
             ossl::ocsp_certid_ptr ours(md ? OCSP_cert_id_new(md, X509_get_subject_name(issuer_cert.get()),
-                                                       X509_get0_pubkey_bitstr(issuer_cert.get()), serial)
-                                    : nullptr);
+                                                             X509_get0_pubkey_bitstr(issuer_cert.get()), serial)
+                                          : nullptr);
             if (!ours || OCSP_id_issuer_cmp(ours.get(), id) != 0) entry = revocation_entry{cert_state::unknown, -1, {}};
             answers.emplace_back(id, entry);
         }

@@ -28,8 +28,7 @@ void add_name_entry(X509_NAME* name, const std::string& field, const std::string
     }
     const int type = field == "C" ? V_ASN1_PRINTABLESTRING : V_ASN1_UTF8STRING;
     const auto* data = reinterpret_cast<const unsigned char*>(value.data());
-    if (X509_NAME_add_entry_by_txt(name, field.c_str(), type, data, static_cast<int>(value.size()),
-                                   -1, 0) != 1) {
+    if (X509_NAME_add_entry_by_txt(name, field.c_str(), type, data, static_cast<int>(value.size()), -1, 0) != 1) {
         ossl::throw_failure(fmt::format("subject field '{}'", field));
     }
 }
@@ -37,8 +36,7 @@ void add_name_entry(X509_NAME* name, const std::string& field, const std::string
 ossl::x509_name_ptr make_subject(const cert_spec& spec) {
     if (!spec.raw_subject_der.empty()) {
         const unsigned char* p = spec.raw_subject_der.data();
-        ossl::x509_name_ptr name(
-            d2i_X509_NAME(nullptr, &p, static_cast<long>(spec.raw_subject_der.size())));
+        ossl::x509_name_ptr name(d2i_X509_NAME(nullptr, &p, static_cast<long>(spec.raw_subject_der.size())));
         if (!name) ossl::throw_failure("raw_subject_der is not a Name");
         return name;
     }
@@ -61,35 +59,29 @@ bytes random_serial() {
 void set_serial(X509* cert, const cert_spec& spec) {
     const bytes serial = spec.serial.empty() ? random_serial() : spec.serial;
     if (serial.size() > 1024) throw std::invalid_argument("serial too long");
-    ossl::bignum_ptr bn(ossl::check_ptr(
-        BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr), "BN_bin2bn"));
-    ossl::check_ptr(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)),
-                      "BN_to_ASN1_INTEGER");
+    ossl::bignum_ptr bn(
+        ossl::check_ptr(BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr), "BN_bin2bn"));
+    ossl::check_ptr(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)), "BN_to_ASN1_INTEGER");
 }
 
 void set_validity(X509* cert, const cert_spec& spec) {
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     const time_point not_before = spec.not_before.value_or(now - 24h);
     const time_point not_after = spec.not_after.value_or(now + 90 * 24h);
-    ossl::check_ptr(ASN1_TIME_set(X509_getm_notBefore(cert),
-                                    std::chrono::system_clock::to_time_t(not_before)),
-                      "notBefore");
-    ossl::check_ptr(ASN1_TIME_set(X509_getm_notAfter(cert),
-                                    std::chrono::system_clock::to_time_t(not_after)),
-                      "notAfter");
+    ossl::check_ptr(ASN1_TIME_set(X509_getm_notBefore(cert), std::chrono::system_clock::to_time_t(not_before)),
+                    "notBefore");
+    ossl::check_ptr(ASN1_TIME_set(X509_getm_notAfter(cert), std::chrono::system_clock::to_time_t(not_after)),
+                    "notAfter");
 }
 
 void sign(X509* cert, const key& signing_key, const std::string& digest) {
     if (!signing_key) throw std::invalid_argument("empty signing key");
-    if (EVP_PKEY_get_base_id(signing_key.get()) != EVP_PKEY_RSA &&
-        (digest == "md5" || digest == "MD5")) {
+    if (EVP_PKEY_get_base_id(signing_key.get()) != EVP_PKEY_RSA && (digest == "md5" || digest == "MD5")) {
         throw std::invalid_argument("md5 signatures need an RSA signing key");
     }
     ossl::evp_md_ptr md(EVP_MD_fetch(nullptr, digest.c_str(), nullptr));
     if (!md) ossl::throw_failure(fmt::format("unknown digest '{}'", digest));
-    ossl::check(X509_sign(cert, signing_key.get(), md.get()),
-                  fmt::format("X509_sign with {}", digest));
+    ossl::check(X509_sign(cert, signing_key.get(), md.get()), fmt::format("X509_sign with {}", digest));
 }
 
 // The common path of every certificate: `issuer` null means self-signed.
@@ -142,8 +134,8 @@ credential issue(const credential& issuer, const cert_spec& spec, key subject_ke
     return issue_under_name(issuer.der, issuer.k, spec, std::move(subject_key));
 }
 
-credential issue_under_name(std::span<const unsigned char> issuer_der, const key& signing_key,
-                            const cert_spec& spec, key subject_key) {
+credential issue_under_name(std::span<const unsigned char> issuer_der, const key& signing_key, const cert_spec& spec,
+                            key subject_key) {
     ossl::x509_ptr issuer = ossl::decode_certificate(issuer_der);
     return build(issuer.get(), signing_key, spec, std::move(subject_key));
 }
@@ -175,15 +167,14 @@ hierarchy make_hierarchy(const hierarchy_options& options) {
     const credential* signer = &h.root;
     for (std::size_t i = 0; i < n; ++i) {
         const int below = static_cast<int>(n - i - 1);  // CAs still to come under this one
-        h.intermediates.push_back(issue(
-            *signer, ca(fmt::format("{} Intermediate CA {}", options.name, i + 1), below),
-            key_at(i + 1)));
+        h.intermediates.push_back(
+            issue(*signer, ca(fmt::format("{} Intermediate CA {}", options.name, i + 1), below), key_at(i + 1)));
         signer = &h.intermediates.back();
     }
 
     cert_spec leaf;
-    leaf.common_name = options.leaf_dns_names.empty() ? options.leaf_ip_addresses.front()
-                                                      : options.leaf_dns_names.front();
+    leaf.common_name =
+        options.leaf_dns_names.empty() ? options.leaf_ip_addresses.front() : options.leaf_dns_names.front();
     leaf.dns_names = options.leaf_dns_names;
     leaf.ip_addresses = options.leaf_ip_addresses;
     leaf.ocsp_url = options.leaf_ocsp_url;

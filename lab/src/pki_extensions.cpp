@@ -34,8 +34,7 @@ void add_ext_i2d(X509* cert, int nid, T* value, bool critical, std::string_view 
 
 ossl::asn1_ia5string_ptr make_ia5(const std::string& text) {
     ossl::asn1_ia5string_ptr s(ossl::check_ptr(ASN1_IA5STRING_new(), "ASN1_IA5STRING_new"));
-    ossl::check(ASN1_STRING_set(s.get(), text.data(), checked_int(text.size(), "name")),
-          "ASN1_STRING_set");
+    ossl::check(ASN1_STRING_set(s.get(), text.data(), checked_int(text.size(), "name")), "ASN1_STRING_set");
     return s;
 }
 
@@ -130,7 +129,8 @@ void add_subject_alt_names(X509* cert, const cert_spec& spec) {
 
 void add_authority_info_access(X509* cert, const cert_spec& spec) {
     if (spec.ocsp_url.empty() && spec.ca_issuers_url.empty()) return;
-    ossl::authority_info_access_ptr aia(ossl::check_ptr(sk_ACCESS_DESCRIPTION_new_null(), "sk_ACCESS_DESCRIPTION_new_null"));
+    ossl::authority_info_access_ptr aia(
+        ossl::check_ptr(sk_ACCESS_DESCRIPTION_new_null(), "sk_ACCESS_DESCRIPTION_new_null"));
     auto add = [&](int method, const std::string& url) {
         if (url.empty()) return;
         ossl::access_description_ptr ad(ossl::check_ptr(ACCESS_DESCRIPTION_new(), "ACCESS_DESCRIPTION_new"));
@@ -169,12 +169,11 @@ void add_raw_extension(X509* cert, const raw_extension& raw) {
         throw std::invalid_argument(fmt::format("not an OID: '{}'", raw.oid));
     }
     ossl::asn1_octet_string_ptr value(ossl::check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
-    ossl::check(ASN1_OCTET_STRING_set(value.get(), raw.value.data(),
-                                checked_int(raw.value.size(), "extension value")),
-          "ASN1_OCTET_STRING_set");
-    ossl::x509_extension_ptr ext(ossl::check_ptr(
-        X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), raw.critical ? 1 : 0, value.get()),
-        "X509_EXTENSION_create_by_OBJ"));
+    ossl::check(ASN1_OCTET_STRING_set(value.get(), raw.value.data(), checked_int(raw.value.size(), "extension value")),
+                "ASN1_OCTET_STRING_set");
+    ossl::x509_extension_ptr ext(
+        ossl::check_ptr(X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), raw.critical ? 1 : 0, value.get()),
+                        "X509_EXTENSION_create_by_OBJ"));
     ossl::check(X509_add_ext(cert, ext.get(), -1), "X509_add_ext");
 }
 

@@ -28,10 +28,10 @@ bytes message(unsigned char type, const bytes& body) {
 bytes server_hello_message() {
     bytes body{0x03, 0x03};  // TLS 1.2
     for (unsigned char i = 0; i < 32; ++i) body.push_back(static_cast<unsigned char>(0xA0 + i));
-    body.push_back(0x00);                             // session id: empty
-    body.insert(body.end(), {0xC0, 0x2F});            // ECDHE-RSA-AES128-GCM-SHA256
-    body.push_back(0x00);                             // compression: null
-    body.insert(body.end(), {0x00, 0x05,              // extensions length
+    body.push_back(0x00);                                     // session id: empty
+    body.insert(body.end(), {0xC0, 0x2F});                    // ECDHE-RSA-AES128-GCM-SHA256
+    body.push_back(0x00);                                     // compression: null
+    body.insert(body.end(), {0x00, 0x05,                      // extensions length
                              0xFF, 0x01, 0x00, 0x01, 0x00});  // renegotiation_info, empty
     return message(server_hello_type, body);
 }

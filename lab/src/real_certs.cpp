@@ -28,8 +28,7 @@ std::vector<bytes> real_cert(std::string_view file_stem) {
     if (pem.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
         throw std::length_error("embedded PEM too large");
     }
-    ossl::bio_ptr bio(ossl::check_ptr(
-        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
+    ossl::bio_ptr bio(ossl::check_ptr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), "BIO_new_mem_buf"));
     std::vector<bytes> certs;
     while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
         ossl::x509_ptr cert(raw);

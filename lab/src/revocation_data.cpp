@@ -29,8 +29,8 @@ int ocsp_status(cert_state s) {
 
 // Big-endian magnitude -> INTEGER (leading zero bytes do not change the value).
 ossl::asn1_integer_ptr to_asn1_integer(std::span<const unsigned char> magnitude) {
-    ossl::bignum_ptr bn(ossl::check_ptr(BN_bin2bn(magnitude.data(), static_cast<int>(magnitude.size()), nullptr),
-                                        "BN_bin2bn"));
+    ossl::bignum_ptr bn(
+        ossl::check_ptr(BN_bin2bn(magnitude.data(), static_cast<int>(magnitude.size()), nullptr), "BN_bin2bn"));
     return ossl::asn1_integer_ptr(ossl::check_ptr(BN_to_ASN1_INTEGER(bn.get(), nullptr), "BN_to_ASN1_INTEGER"));
 }
 
@@ -46,13 +46,15 @@ bytes response_der(OCSP_RESPONSE* response) {
 
 bytes serial_of(std::span<const unsigned char> cert_der) {
     ossl::x509_ptr cert = ossl::decode_certificate(cert_der);
-    ossl::bignum_ptr bn(ossl::check_ptr(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr), "ASN1_INTEGER_to_BN"));
+    ossl::bignum_ptr bn(
+        ossl::check_ptr(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert.get()), nullptr), "ASN1_INTEGER_to_BN"));
     bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
     if (BN_bn2bin(bn.get(), out.data()) != static_cast<int>(out.size())) ossl::throw_failure("BN_bn2bin");
     return out;
 }
 
-bytes sign_ocsp_response(const credential& issuer, const std::vector<std::pair<const OCSP_CERTID*, revocation_entry>>& answers,
+bytes sign_ocsp_response(const credential& issuer,
+                         const std::vector<std::pair<const OCSP_CERTID*, revocation_entry>>& answers,
                          const ocsp_response_options& options) {
     ossl::ocsp_basicresp_ptr basic(ossl::check_ptr(OCSP_BASICRESP_new(), "OCSP_BASICRESP_new"));
     const time_point t = now();
@@ -64,30 +66,30 @@ bytes sign_ocsp_response(const credential& issuer, const std::vector<std::pair<c
         const bool revoked = entry.state == cert_state::revoked;
         // add1 copies the CertID.
         ossl::check_ptr(OCSP_basic_add1_status(basic.get(), const_cast<OCSP_CERTID*>(id), ocsp_status(entry.state),
-                                         revoked ? entry.reason : OCSP_REVOKED_STATUS_NOSTATUS,
-                                         revoked ? revoked_at.get() : nullptr, this_update.get(),
-                                         options.omit_next_update ? nullptr : next_update.get()),
-                  "OCSP_basic_add1_status");
+                                               revoked ? entry.reason : OCSP_REVOKED_STATUS_NOSTATUS,
+                                               revoked ? revoked_at.get() : nullptr, this_update.get(),
+                                               options.omit_next_update ? nullptr : next_update.get()),
+                        "OCSP_basic_add1_status");
     }
     const credential& signer = options.signer ? *options.signer : issuer;
     ossl::x509_ptr signer_cert = ossl::decode_certificate(signer.der);
     unsigned long flags = options.include_signer_cert ? 0 : OCSP_NOCERTS;
     if (options.responder_id_by_key) flags |= OCSP_RESPID_KEY;
     ossl::check(OCSP_basic_sign(basic.get(), signer_cert.get(), signer.k.get(), EVP_sha256(), nullptr, flags),
-          "OCSP_basic_sign");
+                "OCSP_basic_sign");
     ossl::ocsp_response_ptr response(
         ossl::check_ptr(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()), "OCSP_response_create"));
     return response_der(response.get());
 }
 
-bytes make_ocsp_response(const credential& issuer, std::span<const unsigned char> serial,
-                         const revocation_entry& entry, const ocsp_response_options& options) {
+bytes make_ocsp_response(const credential& issuer, std::span<const unsigned char> serial, const revocation_entry& entry,
+                         const ocsp_response_options& options) {
     ossl::x509_ptr issuer_cert = ossl::decode_certificate(issuer.der);
     ossl::asn1_integer_ptr number = to_asn1_integer(serial);
     const ASN1_BIT_STRING* issuer_key = X509_get0_pubkey_bitstr(issuer_cert.get());
-    ossl::ocsp_certid_ptr id(ossl::check_ptr(OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(issuer_cert.get()),
-                                                  issuer_key, number.get()),
-                                 "OCSP_cert_id_new"));
+    ossl::ocsp_certid_ptr id(ossl::check_ptr(
+        OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(issuer_cert.get()), issuer_key, number.get()),
+        "OCSP_cert_id_new"));
     return sign_ocsp_response(issuer, {{id.get(), entry}}, options);
 }
 
@@ -97,7 +99,8 @@ bytes make_ocsp_response_for(const credential& issuer, std::span<const unsigned 
 }
 
 bytes make_ocsp_error_response(int response_status) {
-    ossl::ocsp_response_ptr response(ossl::check_ptr(OCSP_response_create(response_status, nullptr), "OCSP_response_create"));
+    ossl::ocsp_response_ptr response(
+        ossl::check_ptr(OCSP_response_create(response_status, nullptr), "OCSP_response_create"));
     return response_der(response.get());
 }
 
@@ -126,7 +129,8 @@ bytes make_crl(const credential& issuer, const crl_options& options) {
     ossl::x509_ptr issuer_cert = ossl::decode_certificate(issuer.der);
     ossl::x509_crl_ptr crl(ossl::check_ptr(X509_CRL_new(), "X509_CRL_new"));
     ossl::check(X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2), "X509_CRL_set_version");
-    ossl::check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer_cert.get())), "X509_CRL_set_issuer_name");
+    ossl::check(X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer_cert.get())),
+                "X509_CRL_set_issuer_name");
     const time_point t = now();
     ossl::asn1_time_ptr last = ossl::to_asn1_time(options.this_update.value_or(t - 1h));
     ossl::check(X509_CRL_set1_lastUpdate(crl.get(), last.get()), "X509_CRL_set1_lastUpdate");
@@ -144,7 +148,7 @@ bytes make_crl(const credential& issuer, const crl_options& options) {
             ossl::asn1_enumerated_ptr reason(ossl::check_ptr(ASN1_ENUMERATED_new(), "ASN1_ENUMERATED_new"));
             ossl::check(ASN1_ENUMERATED_set(reason.get(), entry.reason), "ASN1_ENUMERATED_set");
             ossl::check(X509_REVOKED_add1_ext_i2d(revoked.get(), NID_crl_reason, reason.get(), 0, 0),
-                  "X509_REVOKED_add1_ext_i2d");
+                        "X509_REVOKED_add1_ext_i2d");
         }
         ossl::check(X509_CRL_add0_revoked(crl.get(), revoked.get()), "X509_CRL_add0_revoked");
         revoked.release();

@@ -40,15 +40,13 @@ asio::ip::address loopback_address(const std::string& text) {
     const auto address = asio::ip::make_address(text, ec);
     if (ec) throw std::invalid_argument(fmt::format("not an IP address: '{}'", text));
     if (!address.is_loopback()) {
-        throw std::invalid_argument(
-            fmt::format("lab servers bind to loopback only, not '{}'", text));
+        throw std::invalid_argument(fmt::format("lab servers bind to loopback only, not '{}'", text));
     }
     return address;
 }
 
 // Throws std::system_error (errno values) so that callers need no Boost header.
-tcp::acceptor open_acceptor(asio::io_context& io, const asio::ip::address& address,
-                            std::uint16_t port) {
+tcp::acceptor open_acceptor(asio::io_context& io, const asio::ip::address& address, std::uint16_t port) {
     const tcp::endpoint where(address, port);
     tcp::acceptor acceptor(io);
     boost::system::error_code ec;
@@ -69,8 +67,7 @@ tcp::acceptor open_acceptor(asio::io_context& io, const asio::ip::address& addre
     return acceptor;
 }
 
-asio::awaitable<void> accept_loop(std::shared_ptr<detail::endpoint_state> ep,
-                                  tcp::acceptor acceptor) {
+asio::awaitable<void> accept_loop(std::shared_ptr<detail::endpoint_state> ep, tcp::acceptor acceptor) {
     const auto executor = co_await asio::this_coro::executor;
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
@@ -82,10 +79,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<detail::endpoint_state> ep,
             continue;
         }
         ep->bump(ep->accepted);
-        asio::co_spawn(executor, detail::serve_connection(ep, std::move(socket)),
-                       [ep](std::exception_ptr error) {
-                           if (error) ep->bump(ep->failed);
-                       });
+        asio::co_spawn(executor, detail::serve_connection(ep, std::move(socket)), [ep](std::exception_ptr error) {
+            if (error) ep->bump(ep->failed);
+        });
     }
 }
 
@@ -119,8 +115,7 @@ struct server_pool::impl {
     bool stopped = false;
 
     std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{
-        io->get_executor()};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work{io->get_executor()};
     std::vector<std::thread> threads;
 
     void notify() {
@@ -144,8 +139,7 @@ struct server_pool::impl {
     }
 
     // Opens one acceptor per address on a common port (see start_fleet).
-    std::vector<tcp::acceptor> bind_all(const std::vector<asio::ip::address>& addresses,
-                                        std::uint16_t requested) {
+    std::vector<tcp::acceptor> bind_all(const std::vector<asio::ip::address>& addresses, std::uint16_t requested) {
         for (int attempt = 1;; ++attempt) {
             std::vector<tcp::acceptor> acceptors;
             std::uint16_t port = requested;
@@ -156,9 +150,8 @@ struct server_pool::impl {
                 }
                 return acceptors;
             } catch (const std::system_error& e) {
-                const bool retry = requested == 0 && !acceptors.empty() &&
-                                   e.code().value() == EADDRINUSE &&
-                                   attempt < fleet_attempts;
+                const bool retry =
+                    requested == 0 && !acceptors.empty() && e.code().value() == EADDRINUSE && attempt < fleet_attempts;
                 if (!retry) throw;
             }
         }
@@ -222,8 +215,7 @@ std::uint16_t server_pool::start(server_config config) {
     return impl_->start(std::move(config), addresses);
 }
 
-std::uint16_t server_pool::start_fleet(server_config config,
-                                       const std::vector<std::string>& addresses) {
+std::uint16_t server_pool::start_fleet(server_config config, const std::vector<std::string>& addresses) {
     return impl_->start(std::move(config), addresses);
 }
 
@@ -241,8 +233,7 @@ endpoint_stats server_pool::stats(std::uint16_t port, std::string_view address) 
     return it == impl_->endpoints.end() ? endpoint_stats{} : it->second->snapshot();
 }
 
-bool server_pool::wait_for(std::uint16_t port,
-                           const std::function<bool(const endpoint_stats&)>& pred,
+bool server_pool::wait_for(std::uint16_t port, const std::function<bool(const endpoint_stats&)>& pred,
                            std::chrono::milliseconds timeout) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::unique_lock lock(impl_->mutex);

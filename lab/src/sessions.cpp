@@ -58,8 +58,7 @@ asio::awaitable<bool> read_client_hello(tcp::socket& socket) {
     std::vector<unsigned char> buf(max_record);
     std::size_t have = 0;
     for (;;) {
-        auto [ec, n] = co_await socket.async_read_some(
-            asio::buffer(buf.data() + have, buf.size() - have), use_tuple);
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buf.data() + have, buf.size() - have), use_tuple);
         if (ec) co_return false;
         have += n;
         if (buf[0] != tls_handshake) co_return true;
@@ -186,11 +185,10 @@ asio::awaitable<void> serve_drip(tcp::socket socket, std::chrono::milliseconds i
     const bool got_hello = co_await read_client_hello(socket);
     if (!got_hello) co_return;
     // A handshake record of 16384 bytes that starts like a ServerHello, then zeros.
-    static constexpr std::array<unsigned char, 11> start{0x16, 0x03, 0x03, 0x40, 0x00,
-                                                         0x02, 0x00, 0x3f, 0xfc, 0x03, 0x03};
+    static constexpr std::array<unsigned char, 11> start{0x16, 0x03, 0x03, 0x40, 0x00, 0x02,
+                                                         0x00, 0x3f, 0xfc, 0x03, 0x03};
     constexpr std::size_t total = record_header + 0x4000;
-    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(start.data(), record_header),
-                                              use_tuple);
+    auto [ec, n] = co_await asio::async_write(socket, asio::buffer(start.data(), record_header), use_tuple);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (std::size_t sent = record_header; !ec && sent < total; ++sent) {
         timer.expires_after(interval);

@@ -64,7 +64,6 @@ asio::awaitable<void> serve_raw(endpoint_state& ep, asio::ip::tcp::socket socket
 // Runs one accepted connection according to ep->config.b until it ends. Expected
 // network errors end it quietly (counted in `failed` where they mean a failed
 // handshake); it never throws for peer behaviour.
-asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep,
-                                       asio::ip::tcp::socket socket);
+asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep, asio::ip::tcp::socket socket);
 
 }  // namespace tlsaudit::lab::detail

@@ -86,14 +86,15 @@ asio::awaitable<bool> serve_smtp(tcp::socket& socket, const starttls_config& c) 
     const bool greeted = co_await send(socket, "220-mail.lab.test ESMTP tlsaudit lab\r\n220 ready\r\n");
     if (!greeted) co_return false;
     auto ehlo = co_await in.line();
-    if (!ehlo || command_of(*ehlo).substr(0, 5) != "EHLO ") co_return co_await send_and_close(socket, "500 5.5.1 EHLO first\r\n");
-    const std::string_view capabilities = proceed(c) ? "250-mail.lab.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
-                                                     : "250-mail.lab.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
+    if (!ehlo || command_of(*ehlo).substr(0, 5) != "EHLO ")
+        co_return co_await send_and_close(socket, "500 5.5.1 EHLO first\r\n");
+    const std::string_view capabilities =
+        proceed(c) ? "250-mail.lab.test\r\n250-PIPELINING\r\n250-STARTTLS\r\n250 8BITMIME\r\n"
+                   : "250-mail.lab.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
     const bool sent = co_await send(socket, capabilities);
     if (!sent) co_return false;
     auto command = co_await in.line();
-    if (!command || command_of(*command) != "STARTTLS")
-        co_return co_await send_and_close(socket, "221 2.0.0 bye\r\n");
+    if (!command || command_of(*command) != "STARTTLS") co_return co_await send_and_close(socket, "221 2.0.0 bye\r\n");
     co_return co_await send(socket, "220 2.0.0 Ready to start TLS\r\n");
 }
 
@@ -125,7 +126,8 @@ asio::awaitable<bool> serve_ftp(tcp::socket& socket, const starttls_config& c) {
     const bool greeted = co_await send(socket, "220-lab FTP server\r\n no anonymous access\r\n220 ready\r\n");
     if (!greeted) co_return false;
     auto line = co_await in.line();
-    if (!line || command_of(*line) != "AUTH TLS") co_return co_await send_and_close(socket, "500 unexpected command\r\n");
+    if (!line || command_of(*line) != "AUTH TLS")
+        co_return co_await send_and_close(socket, "500 unexpected command\r\n");
     if (!proceed(c)) co_return co_await send_and_close(socket, "502 Command not implemented\r\n");
     co_return co_await send(socket, "234 AUTH TLS successful\r\n");
 }
@@ -140,16 +142,19 @@ asio::awaitable<bool> serve_xmpp(tcp::socket& socket, const starttls_config& c) 
     if (!header) co_return false;
     if (header->find(" to='") == std::string::npos && header->find(" to=\"") == std::string::npos) {
         co_return co_await send_and_close(
-            socket, "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
-                    "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
-                    "</stream:stream>");
+            socket,
+            "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>"
+            "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"
+            "</stream:stream>");
     }
     const std::string opening =
         "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
         "id='lab-1' from='xmpp.lab.test' version='1.0'><stream:features>";
     const std::string features =
-        proceed(c) ? "<starttls xmlns='" + std::string(tls_ns) + "'><required/></starttls>"
-                   : std::string("<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>");
+        proceed(c)
+            ? "<starttls xmlns='" + std::string(tls_ns) + "'><required/></starttls>"
+            : std::string(
+                  "<mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms>");
     const bool sent = co_await send(socket, opening + features + "</stream:features>");
     if (!sent) co_return false;
     auto request = co_await in.next([](std::string_view b) {
@@ -174,7 +179,7 @@ asio::awaitable<bool> serve_postgres(tcp::socket& socket, const starttls_config&
 std::string ldap_extended_response(unsigned char id, unsigned char result, std::string_view diagnostic) {
     std::string op;
     op += std::string("\x0a\x01", 2) + static_cast<char>(result);  // resultCode
-    op += std::string("\x04\x00", 2);                               // matchedDN ""
+    op += std::string("\x04\x00", 2);                              // matchedDN ""
     op += std::string(1, '\x04') + static_cast<char>(diagnostic.size()) + std::string(diagnostic);
     std::string body = std::string("\x02\x01", 2) + static_cast<char>(id);
     body += std::string(1, '\x78') + static_cast<char>(op.size()) + op;

@@ -20,8 +20,7 @@ int staple_ocsp(SSL* ssl, void* arg) {
     // OpenSSL takes ownership of an OPENSSL_malloc'd copy.
     void* copy = OPENSSL_memdup(data->staple.data(), data->staple.size());
     if (copy == nullptr) return SSL_TLSEXT_ERR_ALERT_FATAL;
-    if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP,
-                 static_cast<long>(data->staple.size()), copy) != 1) {
+    if (SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_STATUS_REQ_OCSP_RESP, static_cast<long>(data->staple.size()), copy) != 1) {
         OPENSSL_free(copy);
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
@@ -29,14 +28,13 @@ int staple_ocsp(SSL* ssl, void* arg) {
 }
 
 // Server preference: the first protocol of ours the client also offers.
-int select_alpn(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in,
-                unsigned int in_len, void* arg) {
+int select_alpn(SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned int in_len,
+                void* arg) {
     const auto& ours = static_cast<const tls_callback_data*>(arg)->alpn_wire;
     for (std::size_t i = 0; i < ours.size(); i += 1u + ours[i]) {
         const unsigned char len = ours[i];
         for (unsigned int j = 0; j < in_len; j += 1u + in[j]) {
-            if (in[j] == len && j + 1u + len <= in_len &&
-                std::memcmp(in + j + 1, ours.data() + i + 1, len) == 0) {
+            if (in[j] == len && j + 1u + len <= in_len && std::memcmp(in + j + 1, ours.data() + i + 1, len) == 0) {
                 *out = in + j + 1;
                 *out_len = len;
                 return SSL_TLSEXT_ERR_OK;
@@ -109,8 +107,8 @@ tls_context make_tls_context(const server_config& config) {
 
     if (!out.data->staple.empty()) {
         ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB_ARG, 0, out.data.get(), "status arg");
-        if (SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB,
-                                  reinterpret_cast<void (*)()>(&staple_ocsp)) <= 0) {
+        if (SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_STATUS_REQ_CB, reinterpret_cast<void (*)()>(&staple_ocsp)) <=
+            0) {
             ossl::throw_failure("status callback");
         }
     }

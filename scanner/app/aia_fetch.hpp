@@ -14,7 +14,7 @@ namespace tlsaudit::app {
 
 struct aia_fetch_limits {
     std::chrono::milliseconds timeout{5000};  // per exchange: resolve, connect, write, read
-    std::uint64_t max_body = 64 * 1024;        // an issuer certificate is a few KiB
+    std::uint64_t max_body = 64 * 1024;       // an issuer certificate is a few KiB
 };
 
 // GETs `url` (http:// only, at most three redirects). Returns the body of a 200 answer, nullopt

@@ -25,12 +25,12 @@ namespace tlsaudit::app {
 struct audit_settings {
     std::vector<std::filesystem::path> ca_files;
     std::vector<std::filesystem::path> ca_dirs;
-    bool system_trust = true;                     // --no-system-trust turns it off
-    std::string at;                               // --at; empty: the start of the run
-    std::optional<std::filesystem::path> rules;   // --rules
+    bool system_trust = true;                    // --no-system-trust turns it off
+    std::string at;                              // --at; empty: the start of the run
+    std::optional<std::filesystem::path> rules;  // --rules
     int expiry_warn_days = 30;
     bool fetch_missing = false;
-    std::vector<bytes> extra_roots;               // set by code (the demo lab's roots)
+    std::vector<bytes> extra_roots;  // set by code (the demo lab's roots)
 };
 
 // Adds the audit options to a subcommand; --at is validated at parse time.

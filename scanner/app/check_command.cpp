@@ -35,21 +35,22 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
                   const audit_runtime& runtime) {
     using report::terminal_safe;
     // text::rfc3339, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
-    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n",
-               terminal_safe(o.file), r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s",
-               o.host.empty() ? "-" : terminal_safe(o.host), text::rfc3339(runtime.at()),
-               terminal_safe(runtime.rules().version));
+    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", terminal_safe(o.file),
+               r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : terminal_safe(o.host),
+               text::rfc3339(runtime.at()), terminal_safe(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
             fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
                        terminal_safe(v->path[i].info.subject));
         fmt::print(stderr, "  trust: {}\n",
                    v->trusted ? "trusted"
-                              : "not trusted (" + terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+                              : "not trusted (" +
+                                    terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
     fmt::print(stderr, "  status: {}\n", audit::status_of(r));
     for (const auto& f : r.findings) {
-        const std::string where = f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
+        const std::string where =
+            f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
         fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,
                    terminal_safe(f.message), terminal_safe(f.remediation));
     }

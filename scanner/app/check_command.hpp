@@ -14,11 +14,11 @@
 namespace tlsaudit::app {
 
 struct check_command_options {
-    std::string file;             // PEM: leaf first, then what the server would send
-    std::string host;             // name to check the leaf against; empty: no hostname check
-    std::string ndjson = "-";     // the endpoint record ('-': stdout)
-    std::string fail_on = "high"; // exit 1 when a finding is at least this severe; "none": never
-    bool quiet = false;           // no human-readable report on stderr
+    std::string file;              // PEM: leaf first, then what the server would send
+    std::string host;              // name to check the leaf against; empty: no hostname check
+    std::string ndjson = "-";      // the endpoint record ('-': stdout)
+    std::string fail_on = "high";  // exit 1 when a finding is at least this severe; "none": never
+    bool quiet = false;            // no human-readable report on stderr
     audit_settings audit;
 };
 

@@ -93,12 +93,14 @@ std::vector<std::string> inputs_of(const config_source& source, const toml::key&
     if ((table != nullptr && !table->is_inline() && source.at(value.source().begin) == '[') ||
         (array != nullptr && array->is_array_of_tables() && !array->front().as_table()->is_inline()))
         source.fail(line, "tables ([section]) are not supported: write the scan options as top-level keys");
-    if (table != nullptr && !table->is_inline()) source.fail(line, "dotted keys are not supported: `" + name + ".` ...");
+    if (table != nullptr && !table->is_inline())
+        source.fail(line, "dotted keys are not supported: `" + name + ".` ...");
     if (array == nullptr) return {scalar(source, name, value)};
     if (array->empty()) source.fail(line, "the array of " + name + " is empty");
     std::vector<std::string> inputs;
     for (const auto& element : *array) {
-        if (element.is_array()) source.fail(element.source().begin.line, "nested arrays are not supported (" + name + ")");
+        if (element.is_array())
+            source.fail(element.source().begin.line, "nested arrays are not supported (" + name + ")");
         inputs.push_back(scalar(source, name, element));
     }
     return inputs;
@@ -130,7 +132,9 @@ public:
 
     std::vector<CLI::ConfigItem> from_config(std::istream& in) const override {
         const std::string file = config_.results().empty() ? std::string("config file") : config_.results().front();
-        if (!scan_.parsed()) throw CLI::ConfigError("--config " + file + ": a config file holds scan options; use it with tlsaudit scan");
+        if (!scan_.parsed())
+            throw CLI::ConfigError("--config " + file +
+                                   ": a config file holds scan options; use it with tlsaudit scan");
         std::string text;
         text.resize(max_config_bytes + 1);
         in.read(text.data(), static_cast<std::streamsize>(text.size()));
@@ -183,9 +187,10 @@ private:
                 }
             }
         }
-        source.fail(line, "unknown key " + key + ": not an option of tlsaudit scan" +
-                              (best.empty() ? std::string(" (keys are long option names without --; see tlsaudit scan --help)")
-                                            : " (did you mean " + best + "?)"));
+        source.fail(
+            line, "unknown key " + key + ": not an option of tlsaudit scan" +
+                      (best.empty() ? std::string(" (keys are long option names without --; see tlsaudit scan --help)")
+                                    : " (did you mean " + best + "?)"));
     }
 
     const CLI::App& scan_;

@@ -96,8 +96,7 @@ int run_demo_command(demo_command_options& options) {
     fmt::print(")\naudit (rules {}):", summary.rules_version);
     for (const auto& [status, count] : summary.statuses) fmt::print(" {} {}", count, status);
     fmt::print("; {} name(s) with an inconsistent deployment\n", summary.inconsistent_names);
-    for (const auto& e : lab.endpoints())
-        fmt::print("  {:<20} {:<44} {}\n", e.id, e.target_line, e.description);
+    for (const auto& e : lab.endpoints()) fmt::print("  {:<20} {:<44} {}\n", e.id, e.target_line, e.description);
     fmt::print("wrote {}\n      {}\n      {}\n      {}\n", (options.out / "targets.txt").string(),
                (options.out / "lab.json").string(), scan.pipeline.ndjson, scan.pipeline.save_chains->string());
     for (const auto& report : reports) fmt::print("      {}\n", report.string());

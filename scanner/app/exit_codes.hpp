@@ -6,10 +6,10 @@
 namespace tlsaudit::app {
 
 namespace exit_code {
-inline constexpr int ok = 0;          // scan ran (per-target failures are data, not exit codes)
-inline constexpr int findings = 1;    // findings at or above --fail-on
-inline constexpr int usage = 2;       // usage, configuration or unwritable output, before any connection
-inline constexpr int failed = 3;      // an environment failure while running
+inline constexpr int ok = 0;        // scan ran (per-target failures are data, not exit codes)
+inline constexpr int findings = 1;  // findings at or above --fail-on
+inline constexpr int usage = 2;     // usage, configuration or unwritable output, before any connection
+inline constexpr int failed = 3;    // an environment failure while running
 // 128 + signal (130 SIGINT, 143 SIGTERM): the scan was interrupted (interrupt.hpp)
 }  // namespace exit_code
 

@@ -15,8 +15,9 @@ void add_geo_options(CLI::App& cmd, geo::options& options) {
     auto* asn = cmd.add_option("--asn-db", options.asn_db,
                                "ASN/organisation database (.mmdb: GeoLite2-ASN, DB-IP ASN); "
                                "default: $TLSAUDIT_ASN_DB, then the installed default");
-    cmd.add_flag_callback("--no-geoip", [&options] { options.enabled = false; },
-                          "Do not add country, ASN and organisation to the records")
+    cmd.add_flag_callback(
+           "--no-geoip", [&options] { options.enabled = false; },
+           "Do not add country, ASN and organisation to the records")
         ->excludes(country)
         ->excludes(asn);
 }

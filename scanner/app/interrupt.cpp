@@ -8,7 +8,8 @@ namespace {
 
 std::atomic<bool> stop_flag{false};
 std::atomic<int> first_signal{0};
-struct sigaction previous_int{}, previous_term{};
+struct sigaction previous_int {
+}, previous_term{};
 
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
               "the signal handler needs lock-free atomics");

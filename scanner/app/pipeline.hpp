@@ -24,13 +24,13 @@ namespace tlsaudit::app {
 
 struct pipeline_options {
     targets::parse_options parse;
-    targets::shard shard;                             // --shard / --shards (shard_options.hpp)
+    targets::shard shard;  // --shard / --shards (shard_options.hpp)
     net::scan_config net;
-    std::string ndjson = "-";                         // "-": stdout
+    std::string ndjson = "-";  // "-": stdout
     std::optional<std::filesystem::path> save_chains;
-    audit_settings audit;                             // trust store, --at, rules, ...
-    revocation_settings revocation;                   // --no-revocation, --revocation-*, ...
-    geo::options geo;                                 // --geoip-db, --asn-db, --no-geoip
+    audit_settings audit;            // trust store, --at, rules, ...
+    revocation_settings revocation;  // --no-revocation, --revocation-*, ...
+    geo::options geo;                // --geoip-db, --asn-db, --no-geoip
     // Reports (report_command.hpp): the first record, a copy of the stream to read back
     // when it goes to stdout (""), and the progress line (nullptr: none).
     std::optional<boost::json::object> start_record;
@@ -44,15 +44,15 @@ struct pipeline_options {
 struct scan_summary {
     std::size_t targets = 0;
     std::size_t input_errors = 0;
-    std::size_t endpoints = 0;                 // results written, failures included
+    std::size_t endpoints = 0;  // results written, failures included
     std::size_t handshakes_ok = 0;
-    std::map<std::string, std::size_t> errors; // by error code
+    std::map<std::string, std::size_t> errors;    // by error code
     std::map<std::string, std::size_t> statuses;  // endpoint records by status ("ok", "high", ...)
-    std::size_t inconsistent_names = 0;        // names whose addresses serve different chains
-    std::size_t validations = 0;               // distinct chains validated
+    std::size_t inconsistent_names = 0;           // names whose addresses serve different chains
+    std::size_t validations = 0;                  // distinct chains validated
     std::string rules_version;
-    std::size_t resumed_targets = 0;           // --resume: targets already complete, not rescanned
-    bool interrupted = false;                  // net.stop was set: targets are missing
+    std::size_t resumed_targets = 0;  // --resume: targets already complete, not rescanned
+    bool interrupted = false;         // net.stop was set: targets are missing
 };
 
 // Reads `input` lazily and scans every target in it, auditing each endpoint and writing

@@ -24,9 +24,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -102,9 +102,10 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
         options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
         std::fputs(report::format_summary(data, options).c_str(), summary_out);
         if (!data.meta.complete())
-            std::fputs("INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
-                       "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
-                       summary_out);
+            std::fputs(
+                "INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
+                "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
+                summary_out);
         std::fflush(summary_out);
     }
     return report::fails(data) ? exit_code::findings : exit_code::ok;
@@ -139,19 +140,23 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
                    "Print the HTML report to FILE as PDF with headless Chromium (Debian package 'chromium'; "
                    "TLSAUDIT_CHROMIUM names another binary)");
     cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE");
-    cmd.add_option("--junit", o.junit, "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
+    cmd.add_option("--junit", o.junit,
+                   "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
     cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE");
-    cmd.add_option("--fail-on", o.fail_on, "Exit 1 when a finding is at or above SEVERITY (info|low|medium|high|critical|none)")
+    cmd.add_option("--fail-on", o.fail_on,
+                   "Exit 1 when a finding is at or above SEVERITY (info|low|medium|high|critical|none)")
         ->capture_default_str()
         ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}));
     cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on");
-    cmd.add_option("--baseline", o.baseline, "An earlier --json report: mark findings new/unchanged, list resolved ones")
+    cmd.add_option("--baseline", o.baseline,
+                   "An earlier --json report: mark findings new/unchanged, list resolved ones")
         ->check(CLI::ExistingFile);
     cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary");
 }
 
 CLI::App* setup_report(CLI::App& app, report_command_options& options) {
-    auto* cmd = app.add_subcommand("report", "Render reports from saved NDJSON (several files: shards of one scan, merged)");
+    auto* cmd =
+        app.add_subcommand("report", "Render reports from saved NDJSON (several files: shards of one scan, merged)");
     cmd->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
     add_report_output_options(*cmd, options.out);
     cmd->footer(R"(Examples:

@@ -29,9 +29,9 @@ struct report_output_options {
     std::string pdf;                            // the HTML report printed by headless Chromium
     std::string fail_on = "high";               // a severity, or "none"
     bool fail_on_new = false;
-    std::string baseline;                       // an earlier --json report
-    bool quiet = false;                         // no progress line, no summary
-    bool ndjson_given = false;                  // scan: --ndjson was on the command line
+    std::string baseline;       // an earlier --json report
+    bool quiet = false;         // no progress line, no summary
+    bool ndjson_given = false;  // scan: --ndjson was on the command line
 
     bool any_file() const {
         return !json.empty() || !html.empty() || !csv.empty() || !junit.empty() || !sarif.empty() || !pdf.empty();
@@ -77,9 +77,9 @@ public:
 
 private:
     const report_output_options& options_;
-    std::string ndjson_;                            // where the records went ("-": stdout)
-    std::optional<std::filesystem::path> readback_; // the file to read them back from
-    std::optional<std::filesystem::path> temp_;     // ours to delete
+    std::string ndjson_;                             // where the records went ("-": stdout)
+    std::optional<std::filesystem::path> readback_;  // the file to read them back from
+    std::optional<std::filesystem::path> temp_;      // ours to delete
     std::unique_ptr<report::progress_line> progress_;
     bool records_on_stdout_ = false;
 };

@@ -94,7 +94,8 @@ void for_each_kept_endpoint(const std::filesystem::path& file, const kept_endpoi
     report::ndjson_lines lines(in);
     while (auto line = lines.next()) {
         if (!line->record) continue;
-        if (auto served = report::served_chain_of(*line->record)) visit(std::move(served->ep), std::move(served->chain));
+        if (auto served = report::served_chain_of(*line->record))
+            visit(std::move(served->ep), std::move(served->chain));
     }
 }
 

@@ -30,7 +30,7 @@ struct resume_state {
     std::size_t dropped_records = 0;       // records of incomplete targets, plus input-error/name/scan-end
     std::size_t damaged_lines = 0;         // lines that were not a JSON object (a truncated tail)
     bool has_scan_start = false;
-    std::string recorded_input;            // the target file named by the kept scan-start record
+    std::string recorded_input;  // the target file named by the kept scan-start record
 };
 
 // Reads and rewrites `file`. Throws config_error when it cannot be read, holds no

@@ -12,8 +12,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 namespace tlsaudit::app {
 namespace {
@@ -23,8 +23,8 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 }
 
 void print_summary(const scan_summary& s) {
-    fmt::print(stderr, "tlsaudit: {} targets, {} endpoints, {} handshakes, {} input errors", s.targets,
-               s.endpoints, s.handshakes_ok, s.input_errors);
+    fmt::print(stderr, "tlsaudit: {} targets, {} endpoints, {} handshakes, {} input errors", s.targets, s.endpoints,
+               s.handshakes_ok, s.input_errors);
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
     fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);
@@ -141,7 +141,8 @@ int run_scan_command(scan_command_options& options) {
     std::optional<resume_state> resume;
     if (!options.resume.empty()) {
         if (options.reports.ndjson_given && options.pipeline.ndjson != options.resume)
-            throw config_error("--resume " + options.resume + " appends to that file: --ndjson must name it or be left out");
+            throw config_error("--resume " + options.resume +
+                               " appends to that file: --ndjson must name it or be left out");
         options.pipeline.ndjson = options.resume;
         options.reports.ndjson_given = true;
         resume = prepare_resume(options.resume);

@@ -3,8 +3,8 @@
 
 #include "pipeline.hpp"
 #include "report_command.hpp"
-#include "starttls_options.hpp"
 #include "shard_options.hpp"
+#include "starttls_options.hpp"
 
 #include <CLI/App.hpp>
 

@@ -20,9 +20,7 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
 }
 
 // One evaluation time for the whole run: identical chains share one validation.
-time_point run_start() {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
+time_point run_start() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 }  // namespace
 

@@ -11,8 +11,8 @@
 namespace tlsaudit::app {
 
 struct selection_options {
-    std::string shard;          // "I/N" as given ("" when not)
-    std::uint64_t shards = 0;   // --shards N (0 when not given)
+    std::string shard;         // "I/N" as given ("" when not)
+    std::uint64_t shards = 0;  // --shards N (0 when not given)
     bool dry_run = false;
 };
 

@@ -24,8 +24,7 @@ void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls
     settings.port_option = cmd.get_option("--port");
 }
 
-void apply_starttls_options(const starttls_settings& settings, targets::parse_options& parse,
-                            net::scan_config& net) {
+void apply_starttls_options(const starttls_settings& settings, targets::parse_options& parse, net::scan_config& net) {
     net.starttls_timeout = std::chrono::milliseconds(static_cast<long long>(settings.timeout_s * 1000.0));
     const auto protocol = starttls::find_protocol(parse.starttls);
     if (protocol && settings.port_option && settings.port_option->count() == 0) parse.ports = {protocol->port};

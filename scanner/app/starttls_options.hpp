@@ -20,7 +20,6 @@ void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls
 
 // After parsing: the timeout into `net`; with --starttls PROTO and no --port, lines
 // without a port are scanned on PROTO's well-known port instead of 443.
-void apply_starttls_options(const starttls_settings& settings, targets::parse_options& parse,
-                            net::scan_config& net);
+void apply_starttls_options(const starttls_settings& settings, targets::parse_options& parse, net::scan_config& net);
 
 }  // namespace tlsaudit::app

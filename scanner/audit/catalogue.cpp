@@ -97,9 +97,8 @@ std::vector<std::string> hex_list(const reader& r, const json::object& o, std::s
     for (std::size_t i = 0; i < values.size(); ++i) {
         std::string& v = values[i];
         v.erase(std::remove(v.begin(), v.end(), ':'), v.end());  // "AB:CD:..." is accepted too
-        const bool hex = v.size() == 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
-                             return std::isxdigit(c) != 0;
-                         });
+        const bool hex =
+            v.size() == 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
         if (!hex) r.fail(reader::join(path, key) + "[" + std::to_string(i) + "]", "expected 64 hex digits (SHA-256)");
         v = text::ascii_lower(v);
     }
@@ -128,8 +127,8 @@ distrust_program parse_program(const reader& r, const json::value& v, const std:
 }
 
 rule parse_rule(const reader& r, const json::value& v, const std::string& path) {
-    const auto& o = r.object(v, path, {"id", "kind", "severity", "name_only_severity", "match", "distrust",
-                                       "message", "remediation"});
+    const auto& o = r.object(
+        v, path, {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message", "remediation"});
     rule out;
     out.id = r.required_string(o, "id", path);
     out.kind = parse_kind(r, r.required_string(o, "kind", path), reader::join(path, "kind"));
@@ -188,7 +187,8 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
     json::stream_parser parser({}, parse_opts);
     const std::size_t used = parser.write_some(json_text.data(), json_text.size(), ec);
     if (!ec) parser.finish(ec);
-    if (ec) throw rules_error(std::string(source) + ":" + line_column(json_text, used) + ": invalid JSON: " + ec.message());
+    if (ec)
+        throw rules_error(std::string(source) + ":" + line_column(json_text, used) + ": invalid JSON: " + ec.message());
     const json::value doc = parser.release();
 
     const auto& o = r.object(doc, "", {"version", "extends", "severities", "rules"});
@@ -216,7 +216,8 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
             if (std::find(seen.begin(), seen.end(), parsed.id) != seen.end())
                 r.fail(path + ".id", "duplicate rule id '" + parsed.id + "'");
             seen.push_back(parsed.id);
-            auto same = std::find_if(out.rules.begin(), out.rules.end(), [&](const rule& x) { return x.id == parsed.id; });
+            auto same =
+                std::find_if(out.rules.begin(), out.rules.end(), [&](const rule& x) { return x.id == parsed.id; });
             if (same != out.rules.end()) *same = std::move(parsed);
             else out.rules.push_back(std::move(parsed));
         }

@@ -1,8 +1,8 @@
 // audit_chain and the checks that look at single certificates: validity window and
 // hostname.
 
-#include <tlsaudit/audit.hpp>
 #include "text/time_text.hpp"
+#include <tlsaudit/audit.hpp>
 
 #include "audit/checks.hpp"
 
@@ -60,11 +60,13 @@ void check_validity(context& ctx) {
         const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
         if (at > info.not_after) {
             const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
-            ctx.add("cert-expired", &c,
-                    fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
-                                text::rfc3339(info.not_after), ago, text::rfc3339(at)),
-                    leaf ? "Renew the certificate and deploy it with its full chain."
-                         : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
+            ctx.add(
+                "cert-expired", &c,
+                fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
+                            text::rfc3339(info.not_after), ago, text::rfc3339(at)),
+                leaf
+                    ? "Renew the certificate and deploy it with its full chain."
+                    : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
         } else if (at < info.not_before) {
             ctx.add("cert-not-yet-valid", &c,
                     fmt::format("{} is not valid before {} (evaluation time {})", what, text::rfc3339(info.not_before),

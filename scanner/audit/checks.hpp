@@ -15,8 +15,8 @@ namespace tlsaudit::audit::detail {
 // the built path that the server did not send (trust store / AIA).
 struct examined_cert {
     const cert_info* info = nullptr;
-    int position = -1;         // served position; -1 when not served
-    int depth = -1;            // index in the built path; -1 when not in it (or no verdict)
+    int position = -1;  // served position; -1 when not served
+    int depth = -1;     // index in the built path; -1 when not in it (or no verdict)
     cert_origin origin = cert_origin::served;
 };
 
@@ -24,8 +24,8 @@ struct context {
     const chain_input& in;
     const catalogue& rules;
     const options& opts;
-    const cert_info* leaf = nullptr;     // null when the served leaf did not parse
-    std::vector<examined_cert> certs;    // served (parsed) in served order, then unserved path certs
+    const cert_info* leaf = nullptr;   // null when the served leaf did not parse
+    std::vector<examined_cert> certs;  // served (parsed) in served order, then unserved path certs
     std::vector<finding>& out;
 
     // Certificates that matter for validity and strength: the built path, or every
@@ -38,8 +38,8 @@ struct context {
     }
     // A finding at `level` (a catalogue rule's own level); the rules' "severities" override
     // either by id.
-    void add(std::string id, severity level, const examined_cert* about, std::string message,
-             std::string remediation, std::string rule = {});
+    void add(std::string id, severity level, const examined_cert* about, std::string message, std::string remediation,
+             std::string rule = {});
 };
 
 cert_ref make_ref(const examined_cert& c);

@@ -106,7 +106,8 @@ std::vector<name_result> deployment_tracker::finish(const catalogue& rules) {
     }
     open_.clear();
     // Unordered map: give the leftovers a stable order.
-    std::sort(out.begin(), out.end(), [](const name_result& a, const name_result& b) { return a.tgt.key() < b.tgt.key(); });
+    std::sort(out.begin(), out.end(),
+              [](const name_result& a, const name_result& b) { return a.tgt.key() < b.tgt.key(); });
     return out;
 }
 

@@ -1,7 +1,7 @@
 // hostname_matches: RFC 6125 reference identity checks, as browsers apply them.
 
-#include <tlsaudit/audit.hpp>
 #include "text/ascii.hpp"
+#include <tlsaudit/audit.hpp>
 
 #include <arpa/inet.h>
 
@@ -23,8 +23,10 @@ std::optional<std::vector<unsigned char>> ip_bytes(std::string_view text) {
     std::string s(text);
     if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
     std::array<unsigned char, 16> buffer{};
-    if (inet_pton(AF_INET, s.c_str(), buffer.data()) == 1) return std::vector<unsigned char>(buffer.begin(), buffer.begin() + 4);
-    if (inet_pton(AF_INET6, s.c_str(), buffer.data()) == 1) return std::vector<unsigned char>(buffer.begin(), buffer.end());
+    if (inet_pton(AF_INET, s.c_str(), buffer.data()) == 1)
+        return std::vector<unsigned char>(buffer.begin(), buffer.begin() + 4);
+    if (inet_pton(AF_INET6, s.c_str(), buffer.data()) == 1)
+        return std::vector<unsigned char>(buffer.begin(), buffer.end());
     return std::nullopt;
 }
 

@@ -13,8 +13,8 @@ std::string date_text(const std::optional<time_point>& t) {
     if (!t) return "";
     const auto day = std::chrono::floor<std::chrono::days>(*t);
     const std::chrono::year_month_day ymd{day};
-    return fmt::format(" on {:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return fmt::format(" on {:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day()));
 }
 
 std::string source_text(const std::string& source) {

@@ -66,7 +66,8 @@ void retired_intermediate(context& ctx, const rule& r) {
                             "served nor found, so the match cannot be confirmed by key",
                             leaf.issuer_cn, r.id),
                 "Run again with the issuer available (--ca-file with the intermediate, or --fetch-missing); if it is "
-                "the retired intermediate: " + expand(r.remediation, placeholders(nullptr, leaf)),
+                "the retired intermediate: " +
+                    expand(r.remediation, placeholders(nullptr, leaf)),
                 r.id);
     }
 }
@@ -89,8 +90,8 @@ void distrusted_ca(context& ctx, const rule& r) {
     auto values = placeholders(anchor, leaf);
     values.emplace_back("programs", programs);
     ctx.add("issuer-distrusted", r.level, &ctx.certs.front(),
-            expand(r.message, values) + "; the chain contains " + describe(*anchor),
-            expand(r.remediation, values), r.id);
+            expand(r.message, values) + "; the chain contains " + describe(*anchor), expand(r.remediation, values),
+            r.id);
 }
 
 void discontinued_issuer(context& ctx, const rule& r) {

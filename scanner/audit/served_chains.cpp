@@ -24,8 +24,8 @@ std::string describe_chain(const endpoint_result& r) {
     if (r.certs.empty() || !r.certs.front().info) return "an unparsable leaf";
     const auto& leaf = *r.certs.front().info;
     const std::string issuer = leaf.issuer_cn.empty() ? leaf.issuer : leaf.issuer_cn;
-    return fmt::format("leaf {}… ({}, {} {}) issued by {}", leaf.sha256.substr(0, 16), leaf.subject_cn,
-                       leaf.key_type, leaf.key_bits, issuer);
+    return fmt::format("leaf {}… ({}, {} {}) issued by {}", leaf.sha256.substr(0, 16), leaf.subject_cn, leaf.key_type,
+                       leaf.key_bits, issuer);
 }
 
 }  // namespace
@@ -89,9 +89,9 @@ void merge_other_chains(endpoint_result& result, const catalogue& rules) {
     f.id = kind.id();
     f.level = rules.level_of(f.id, differing.empty() ? kind.default_level() : severity::medium);
     f.message = fmt::format("the endpoint serves {} different chains: {}{}", result.other_chains.size() + 1, chains,
-                            differing.empty() ? std::string()
-                                              : fmt::format(". The chains differ in findings ({})",
-                                                            fmt::join(differing, "; ")));
+                            differing.empty()
+                                ? std::string()
+                                : fmt::format(". The chains differ in findings ({})", fmt::join(differing, "; ")));
     f.remediation =
         "Every certificate configured on the server reaches some clients (nginx: each ssl_certificate line; load "
         "balancers: each certificate of the list). Replace or remove the ones with findings, so that every client "

@@ -20,17 +20,18 @@ std::string untrusted_message(const verify_error& e, const examined_cert* about)
     const std::string subject = about != nullptr ? describe(*about) : "a certificate";
     switch (e.problem) {
     case verify_problem::missing_issuer:
-        return fmt::format("no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
-                           "trust store",
-                           subject, about != nullptr ? about->info->issuer : "?");
+        return fmt::format(
+            "no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
+            "trust store",
+            subject, about != nullptr ? about->info->issuer : "?");
     case verify_problem::untrusted_root:
-        return fmt::format("no path to a trusted root: the chain ends at {}, a self-signed root the trust store "
-                           "does not hold",
-                           subject);
+        return fmt::format(
+            "no path to a trusted root: the chain ends at {}, a self-signed root the trust store "
+            "does not hold",
+            subject);
     case verify_problem::bad_signature:
         return fmt::format("the signature on {} does not verify with its issuer's key", subject);
-    default:
-        break;
+    default: break;
     }
     return fmt::format("the chain does not verify at depth {}: {}", e.depth, e.text);
 }
@@ -48,7 +49,8 @@ bool weak_signature(const cert_info& c) {
            alg.find("md2") != std::string::npos;
 }
 
-constexpr const char* misordered_remediation = "Serve the leaf first, then each intermediate followed by its own issuer.";
+constexpr const char* misordered_remediation =
+    "Serve the leaf first, then each intermediate followed by its own issuer.";
 
 // Without a built path, order is judged by names: each certificate after the leaf
 // should be the issuer of the one before it.
@@ -107,8 +109,8 @@ void check_trust(context& ctx) {
     const chain_verdict* v = ctx.in.verdict;
     if (v == nullptr) return;
     if (!v->leaf_error.empty()) {
-        ctx.add("chain-untrusted", &ctx.certs.front(),
-                "the leaf could not be validated: " + v->leaf_error, "Serve a well-formed X.509 certificate.");
+        ctx.add("chain-untrusted", &ctx.certs.front(), "the leaf could not be validated: " + v->leaf_error,
+                "Serve a well-formed X.509 certificate.");
         return;
     }
     if (v->has(verify_problem::self_signed_leaf)) {

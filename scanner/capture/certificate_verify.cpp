@@ -48,8 +48,7 @@ bool key_matches(EVP_PKEY* key, const scheme_info& s) {
     case key_kind::ec: {
         std::array<char, 64> name{};
         std::size_t n = 0;
-        return EVP_PKEY_is_a(key, "EC") == 1 &&
-               EVP_PKEY_get_group_name(key, name.data(), name.size(), &n) == 1 &&
+        return EVP_PKEY_is_a(key, "EC") == 1 && EVP_PKEY_get_group_name(key, name.data(), name.size(), &n) == 1 &&
                std::string_view(name.data(), n) == s.curve;
     }
     case key_kind::rsa_pss_rsae: return EVP_PKEY_is_a(key, "RSA") == 1;
@@ -89,7 +88,8 @@ std::optional<scan_error> check_certificate_verify(std::span<const unsigned char
     for (const auto& s : schemes)
         if (s.id == scheme) info = &s;
     if (info == nullptr)
-        return protocol_error(fmt::format("CertificateVerify uses signature scheme 0x{:04x}, not allowed in TLS 1.3", scheme));
+        return protocol_error(
+            fmt::format("CertificateVerify uses signature scheme 0x{:04x}, not allowed in TLS 1.3", scheme));
 
     const unsigned char* p = leaf_der.data();
     const ossl::x509_ptr leaf(d2i_X509(nullptr, &p, static_cast<long>(leaf_der.size())));

@@ -67,7 +67,7 @@ public:
 
     // The serialised pieces; read by the hello builder (client_hello.cpp) only.
     struct parts {
-        bytes cipher_suites;  // with its 2-byte length
+        bytes cipher_suites;     // with its 2-byte length
         bytes before_key_share;  // extensions after server_name, up to the key share
         bytes after_key_share;   // extensions after key_share (and cookie), before padding
     };
@@ -89,10 +89,10 @@ struct options {
 
 // What the server sent.
 struct flight {
-    std::vector<bytes> chain;        // DER certificates as served, byte for byte, leaf first
-    bytes stapled_ocsp;              // TLS 1.3 leaf entry's status_request, or TLS 1.2 CertificateStatus
-    std::string protocol;            // OpenSSL's names: "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"
-    std::string cipher;              // OpenSSL's name of the suite ("TLS_AES_128_GCM_SHA256", ...)
+    std::vector<bytes> chain;  // DER certificates as served, byte for byte, leaf first
+    bytes stapled_ocsp;        // TLS 1.3 leaf entry's status_request, or TLS 1.2 CertificateStatus
+    std::string protocol;      // OpenSSL's names: "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"
+    std::string cipher;        // OpenSSL's name of the suite ("TLS_AES_128_GCM_SHA256", ...)
     std::string alpn;
     std::uint16_t signature_scheme = 0;  // TLS 1.3 CertificateVerify's algorithm; 0 if none
     bool hello_retry = false;

@@ -58,8 +58,7 @@ bytes before_key_share(const probe_profile& profile, const std::vector<std::stri
         put_u16(out, 0);  // no responder ids
         put_u16(out, 0);  // no request extensions
     });
-    put_extension(out, extension::signature_algorithms,
-                  [&] { put_u16_list(out, profile.signature_algorithms, 2); });
+    put_extension(out, extension::signature_algorithms, [&] { put_u16_list(out, profile.signature_algorithms, 2); });
     put_extension(out, extension::signed_certificate_timestamp, [] {});
     return out;
 }
@@ -78,7 +77,7 @@ bytes after_key_share(const probe_profile& profile) {
 }
 
 bool is_ip_literal(std::string_view name) noexcept {
-    if (name.find_first_of(":[") != std::string_view::npos) return true;  // IPv6, bracketed or not
+    if (name.find_first_of(":[") != std::string_view::npos) return true;     // IPv6, bracketed or not
     return name.find_first_not_of("0123456789.") == std::string_view::npos;  // IPv4 forms
 }
 

@@ -13,12 +13,12 @@ namespace tlsaudit::capture_engine::detail {
 
 // What changes from one connection to the next.
 struct hello_fields {
-    std::string_view sni;                      // sent as given when not empty (see server_name_to_send)
-    std::span<const unsigned char> random;     // 32 bytes
-    std::span<const unsigned char> session_id; // 32 bytes (middlebox compatibility)
-    std::uint16_t key_share_group = 0;         // 0: no key_share extension
-    std::span<const unsigned char> key_share;  // the public key, encoded for the group
-    std::span<const unsigned char> cookie;     // HelloRetryRequest's cookie; empty: none
+    std::string_view sni;                       // sent as given when not empty (see server_name_to_send)
+    std::span<const unsigned char> random;      // 32 bytes
+    std::span<const unsigned char> session_id;  // 32 bytes (middlebox compatibility)
+    std::uint16_t key_share_group = 0;          // 0: no key_share extension
+    std::span<const unsigned char> key_share;   // the public key, encoded for the group
+    std::span<const unsigned char> cookie;      // HelloRetryRequest's cookie; empty: none
 };
 
 inline constexpr std::size_t max_server_name = 1024;

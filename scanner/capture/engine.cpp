@@ -60,17 +60,10 @@ status engine::receive(std::span<const unsigned char> data) {
     record r;
     while (status_ == status::want_io) {
         switch (records_.next(r)) {
-        case record_reader::result::record:
-            on_record(r);
-            continue;
-        case record_reader::result::need_more:
-            return status_;
-        case record_reader::result::not_tls:
-            fail(not_tls_error(records_.first_bytes()));
-            break;
-        case record_reader::result::sslv2:
-            fall_back("the server answered in SSL 2.0");
-            break;
+        case record_reader::result::record: on_record(r); continue;
+        case record_reader::result::need_more: return status_;
+        case record_reader::result::not_tls: fail(not_tls_error(records_.first_bytes())); break;
+        case record_reader::result::sslv2: fall_back("the server answered in SSL 2.0"); break;
         case record_reader::result::malformed:
             fail(protocol_error("a record header is not TLS or announces more than any record may hold"));
             break;
@@ -86,19 +79,14 @@ status engine::receive_eof() {
     if (!first.empty() && first.size() < record_header_size &&
         (first[0] < content_type::change_cipher_spec || first[0] > content_type::heartbeat))
         fail(not_tls_error(first));
-    else
-        fail(closed_error());
+    else fail(closed_error());
     return status_;
 }
 
 void engine::on_record(const record& r) {
     switch (r.type) {
-    case content_type::alert:
-        on_alert(r.payload);
-        return;
-    case content_type::change_cipher_spec:
-        on_change_cipher_spec(r.payload);
-        return;
+    case content_type::alert: on_alert(r.payload); return;
+    case content_type::change_cipher_spec: on_change_cipher_spec(r.payload); return;
     case content_type::handshake:
         if (decrypter_) fail(protocol_error("a plaintext handshake record after the server's keys changed"));
         else if (r.payload.size() > max_plaintext) fail(protocol_error("a handshake record longer than 16 KiB"));
@@ -108,9 +96,7 @@ void engine::on_record(const record& r) {
         if (decrypter_) on_protected_record(r);
         else fall_back("application data before the server's certificate");
         return;
-    default:
-        fall_back(fmt::format("a record of content type {} before the server's certificate", r.type));
-        return;
+    default: fall_back(fmt::format("a record of content type {} before the server's certificate", r.type)); return;
     }
 }
 
@@ -156,11 +142,8 @@ void engine::on_handshake_fragment(std::span<const unsigned char> fragment) {
     handshake_message m;
     while (status_ == status::want_io) {
         switch (messages_.next(m)) {
-        case handshake_reassembler::result::message:
-            on_message(m);
-            break;
-        case handshake_reassembler::result::need_more:
-            return;
+        case handshake_reassembler::result::message: on_message(m); break;
+        case handshake_reassembler::result::need_more: return;
         case handshake_reassembler::result::too_large:
             if (messages_.pending_type() == handshake_type::certificate ||
                 messages_.pending_type() == handshake_type::certificate_request)
@@ -181,13 +164,9 @@ void engine::on_message(const handshake_message& m) {
         return;
     case stage::tls13_extensions:
     case stage::tls13_certificate:
-    case stage::tls13_verify:
-        on_tls13_message(m);
-        return;
+    case stage::tls13_verify: on_tls13_message(m); return;
     case stage::tls12_certificate:
-    case stage::tls12_after_certificate:
-        on_tls12_message(m);
-        return;
+    case stage::tls12_after_certificate: on_tls12_message(m); return;
     }
 }
 

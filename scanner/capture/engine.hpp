@@ -27,9 +27,7 @@ class engine {
 public:
     engine(const hello_template& hello, const options& opts, entropy_source* entropy);
 
-    std::span<const unsigned char> pending_output() const noexcept {
-        return std::span(out_).subspan(out_sent_);
-    }
+    std::span<const unsigned char> pending_output() const noexcept { return std::span(out_).subspan(out_sent_); }
     void consumed_output(std::size_t n) noexcept;
     status receive(std::span<const unsigned char> data);
     status receive_eof();
@@ -42,11 +40,11 @@ public:
 
 private:
     enum class stage {
-        server_hello,          // waiting for ServerHello or HelloRetryRequest
-        tls13_extensions,      // EncryptedExtensions
-        tls13_certificate,     // CertificateRequest, Certificate
-        tls13_verify,          // CertificateVerify
-        tls12_certificate,     // Certificate
+        server_hello,             // waiting for ServerHello or HelloRetryRequest
+        tls13_extensions,         // EncryptedExtensions
+        tls13_certificate,        // CertificateRequest, Certificate
+        tls13_verify,             // CertificateVerify
+        tls12_certificate,        // Certificate
         tls12_after_certificate,  // CertificateStatus, ServerKeyExchange, CertificateRequest, ServerHelloDone
     };
 
@@ -96,7 +94,7 @@ private:
 
     std::array<unsigned char, 32> random_{};
     std::array<unsigned char, 32> session_id_{};
-    bytes client_hello_;                  // the last ClientHello, until it enters the transcript
+    bytes client_hello_;  // the last ClientHello, until it enters the transcript
     // TLS 1.3 probes: the thread's reused X25519 share, or one of this connection's own
     // (tests' fixed entropy, a HelloRetryRequest's group).
     std::shared_ptr<const key_share> share_;

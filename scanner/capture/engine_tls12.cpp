@@ -37,7 +37,8 @@ bool is_tls13_suite(std::uint16_t suite) noexcept { return (suite >> 8) == 0x13;
 void engine::start_tls12(const server_hello& sh, std::uint16_t version) {
     const auto name = cipher_name(sh.cipher_suite);
     if (name.empty() || is_tls13_suite(sh.cipher_suite) || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
-        fail(protocol_error(fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
+        fail(protocol_error(
+            fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
         return;
     }
     version_ = version;

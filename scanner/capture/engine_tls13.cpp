@@ -33,12 +33,14 @@ void engine::on_hello_retry(const server_hello& sh, const handshake_message& m) 
         return;
     }
     if (suite == nullptr || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
-        fail(protocol_error(fmt::format("the HelloRetryRequest selects cipher suite 0x{:04x}, not offered", sh.cipher_suite)));
+        fail(protocol_error(
+            fmt::format("the HelloRetryRequest selects cipher suite 0x{:04x}, not offered", sh.cipher_suite)));
         return;
     }
     const std::uint16_t wanted = sh.key_share_group;
     if (wanted != 0 && !offered_group(wanted)) {
-        fall_back(fmt::format("the server asks for key share group 0x{:04x}, which the capture client cannot compute", wanted));
+        fall_back(fmt::format("the server asks for key share group 0x{:04x}, which the capture client cannot compute",
+                              wanted));
         return;
     }
     if (wanted == share_->group()) {
@@ -70,7 +72,8 @@ void engine::start_tls13(const server_hello& sh, const handshake_message& m) {
     if (!session_id_echoed(sh)) {
         fail(protocol_error("the ServerHello does not echo the session id"));
     } else if (suite == nullptr || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
-        fail(protocol_error(fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
+        fail(protocol_error(
+            fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
     } else if (hello_retry_suite_ != nullptr && suite != hello_retry_suite_) {
         fail(protocol_error("the ServerHello's cipher suite differs from the HelloRetryRequest's"));
     } else if (sh.key_share_group != share_->group() || sh.key_share.empty()) {

@@ -71,8 +71,6 @@ scan_error chain_too_large_error() {
             fmt::format("the server's certificate message exceeds the {} KiB limit", max_handshake_message / 1024)};
 }
 
-scan_error protocol_error(std::string detail) {
-    return {"handshake", error_codes::protocol_error, std::move(detail)};
-}
+scan_error protocol_error(std::string detail) { return {"handshake", error_codes::protocol_error, std::move(detail)}; }
 
 }  // namespace tlsaudit::capture_engine::detail

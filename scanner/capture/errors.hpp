@@ -15,10 +15,10 @@ namespace tlsaudit::capture_engine::detail {
 // failure"; "unknown" for codes OpenSSL 3.0 does not name). libssl is not linked here.
 std::string_view alert_text(std::uint8_t description) noexcept;
 
-scan_error alert_error(std::uint8_t description);                  // tls-alert "handshake failure (40)"
+scan_error alert_error(std::uint8_t description);                      // tls-alert "handshake failure (40)"
 scan_error not_tls_error(std::span<const unsigned char> first_bytes);  // not-tls, hex of the first bytes
-scan_error closed_error();                                         // closed
-scan_error chain_too_large_error();                                // chain-too-large
-scan_error protocol_error(std::string detail);                     // protocol-error
+scan_error closed_error();                                             // closed
+scan_error chain_too_large_error();                                    // chain-too-large
+scan_error protocol_error(std::string detail);                         // protocol-error
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -78,7 +78,9 @@ void key_schedule::expand_label(std::span<const unsigned char> from, std::string
         std::copy(s.begin(), s.end(), info.begin() + static_cast<std::ptrdiff_t>(n));
         n += s.size();
     };
-    auto text = [](std::string_view t) { return std::span(reinterpret_cast<const unsigned char*>(t.data()), t.size()); };
+    auto text = [](std::string_view t) {
+        return std::span(reinterpret_cast<const unsigned char*>(t.data()), t.size());
+    };
     constexpr std::string_view prefix = "tls13 ";
     append_byte(out.size() >> 8);
     append_byte(out.size());

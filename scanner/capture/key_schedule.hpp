@@ -19,7 +19,7 @@ public:
     explicit secret(std::span<const unsigned char> data) noexcept;
     std::span<const unsigned char> view() const noexcept { return {bytes_.data(), size_}; }
     std::span<unsigned char> resize(std::size_t n) noexcept;  // clamped to 96
-    ~secret();  // wipes the bytes
+    ~secret();                                                // wipes the bytes
     secret(const secret&) = default;
     secret& operator=(const secret&) = default;
 

@@ -66,8 +66,8 @@ key_share key_share::generate(std::uint16_t g, entropy_source* entropy) {
     }
     const char* curve = curve_name(g);
     if (curve == nullptr) throw std::runtime_error("key_share: unsupported group");
-    share.key_ = entropy != nullptr ? entropy->ec_key(g)
-                                    : ossl::evp_pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+    share.key_ =
+        entropy != nullptr ? entropy->ec_key(g) : ossl::evp_pkey_ptr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
     unsigned char* encoded = nullptr;
     const std::size_t n = share.key_ ? EVP_PKEY_get1_encoded_public_key(share.key_.get(), &encoded) : 0;
     if (n != point_size(g)) {
@@ -110,7 +110,8 @@ std::optional<secret> key_share::derive(std::span<const unsigned char> peer_byte
     secret out;
     std::size_t n = out.resize(96).size();
     // set_peer checks the peer's key; derive refuses X25519's all-zero result.
-    if (EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 || EVP_PKEY_derive(ctx.get(), out.resize(n).data(), &n) != 1) {
+    if (EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
+        EVP_PKEY_derive(ctx.get(), out.resize(n).data(), &n) != 1) {
         ERR_clear_error();
         return std::nullopt;
     }

@@ -36,27 +36,20 @@ std::optional<std::span<const unsigned char>> parse_status(std::span<const unsig
 bool parse_server_hello_extension(std::uint16_t type, std::span<const unsigned char> data, server_hello& sh) {
     reader in(data);
     switch (type) {
-    case extension::supported_versions:
-        sh.selected_version = in.u16();
-        return in.done();
+    case extension::supported_versions: sh.selected_version = in.u16(); return in.done();
     case extension::key_share:
         sh.key_share_group = in.u16();
         if (!sh.hello_retry) sh.key_share = in.vec16();
         return in.done() && sh.key_share_group != 0;
-    case extension::cookie:
-        sh.cookie = in.vec16();
-        return in.done() && !sh.cookie.empty();
-    case extension::status_request:
-        sh.status_request = true;
-        return data.empty();
+    case extension::cookie: sh.cookie = in.vec16(); return in.done() && !sh.cookie.empty();
+    case extension::status_request: sh.status_request = true; return data.empty();
     case extension::alpn:
         if (const auto name = parse_alpn(data)) {
             sh.alpn = *name;
             return true;
         }
         return false;
-    default:
-        return true;  // not ours to judge
+    default: return true;  // not ours to judge
     }
 }
 

@@ -23,8 +23,8 @@ struct server_hello {
     std::uint16_t key_share_group = 0;   // key_share (a HelloRetryRequest names the group only)
     std::span<const unsigned char> key_share;
     std::span<const unsigned char> cookie;
-    bool status_request = false;         // TLS 1.2: the server will send CertificateStatus
-    std::span<const unsigned char> alpn; // TLS 1.2: the protocol selected
+    bool status_request = false;          // TLS 1.2: the server will send CertificateStatus
+    std::span<const unsigned char> alpn;  // TLS 1.2: the protocol selected
 };
 std::optional<server_hello> parse_server_hello(std::span<const unsigned char> body);
 

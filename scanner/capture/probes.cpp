@@ -44,10 +44,10 @@ constexpr std::array<std::pair<std::uint16_t, std::string_view>, 30> suite_names
 }};
 
 constexpr std::array<std::uint16_t, 17> modern_suites{
-    0x1301, 0x1302, 0x1303,                                  // TLS 1.3
-    0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,          // ECDHE AEAD
-    0xc009, 0xc013, 0xc00a, 0xc014,                          // ECDHE CBC
-    0x009c, 0x009d, 0x002f, 0x0035,                          // RSA key exchange
+    0x1301, 0x1302, 0x1303,                          // TLS 1.3
+    0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8,  // ECDHE AEAD
+    0xc009, 0xc013, 0xc00a, 0xc014,                  // ECDHE CBC
+    0x009c, 0x009d, 0x002f, 0x0035,                  // RSA key exchange
 };
 constexpr auto tls12_suites = std::span(modern_suites).subspan(3);
 constexpr std::array<std::uint16_t, 20> rsa_suites{
@@ -95,8 +95,7 @@ const probe_profile& profile_of(probe p) noexcept {
 }
 
 bool offers_suite(const probe_profile& profile, std::uint16_t suite) noexcept {
-    return std::find(profile.cipher_suites.begin(), profile.cipher_suites.end(), suite) !=
-           profile.cipher_suites.end();
+    return std::find(profile.cipher_suites.begin(), profile.cipher_suites.end(), suite) != profile.cipher_suites.end();
 }
 
 std::string_view cipher_name(std::uint16_t suite) noexcept {

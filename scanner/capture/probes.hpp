@@ -11,11 +11,11 @@
 namespace tlsaudit::capture_engine::detail {
 
 struct probe_profile {
-    bool tls13;                                       // offers TLS 1.3 (key_share, psk modes)
-    bool server_name;                                 // sends SNI when the caller gives a name
-    std::span<const std::uint16_t> cipher_suites;     // in preference order, without the SCSV
+    bool tls13;                                    // offers TLS 1.3 (key_share, psk modes)
+    bool server_name;                              // sends SNI when the caller gives a name
+    std::span<const std::uint16_t> cipher_suites;  // in preference order, without the SCSV
     std::span<const std::uint16_t> signature_algorithms;
-    std::span<const std::uint16_t> versions;          // supported_versions
+    std::span<const std::uint16_t> versions;  // supported_versions
 };
 
 const probe_profile& profile_of(probe p) noexcept;

@@ -11,13 +11,11 @@ record_decrypter::record_decrypter(const EVP_CIPHER* cipher, const traffic_keys&
         ossl::throw_failure("AEAD key set-up");
 }
 
-bool record_decrypter::open(std::span<const unsigned char> header, std::span<const unsigned char> payload,
-                            bytes& out) {
+bool record_decrypter::open(std::span<const unsigned char> header, std::span<const unsigned char> payload, bytes& out) {
     if (payload.size() < aead_tag_size) return false;
     // The nonce is the IV XOR the 64-bit sequence number, right-aligned.
     std::array<unsigned char, 12> nonce = iv_;
-    for (std::size_t i = 0; i < 8; ++i)
-        nonce[nonce.size() - 1 - i] ^= static_cast<unsigned char>(sequence_ >> (8 * i));
+    for (std::size_t i = 0; i < 8; ++i) nonce[nonce.size() - 1 - i] ^= static_cast<unsigned char>(sequence_ >> (8 * i));
     ++sequence_;
 
     const auto ciphertext = payload.first(payload.size() - aead_tag_size);
@@ -29,14 +27,13 @@ bool record_decrypter::open(std::span<const unsigned char> header, std::span<con
     EVP_CIPHER_CTX* ctx = ctx_.get();
     // A failure here means the record does not authenticate (or libcrypto cannot say
     // otherwise): the peer's fault either way, so it is data, not an exception.
-    const bool ok =
-        EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) == 1 &&
-        EVP_DecryptUpdate(ctx, nullptr, &aad_n, header.data(), static_cast<int>(header.size())) == 1 &&
-        (ciphertext.empty() ||
-         EVP_DecryptUpdate(ctx, out.data(), &n, ciphertext.data(), static_cast<int>(ciphertext.size())) == 1) &&
-        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(aead_tag_size),
-                            const_cast<unsigned char*>(tag.data())) == 1 &&
-        EVP_DecryptFinal_ex(ctx, out.data() + n, &final_n) == 1;
+    const bool ok = EVP_DecryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) == 1 &&
+                    EVP_DecryptUpdate(ctx, nullptr, &aad_n, header.data(), static_cast<int>(header.size())) == 1 &&
+                    (ciphertext.empty() || EVP_DecryptUpdate(ctx, out.data(), &n, ciphertext.data(),
+                                                             static_cast<int>(ciphertext.size())) == 1) &&
+                    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(aead_tag_size),
+                                        const_cast<unsigned char*>(tag.data())) == 1 &&
+                    EVP_DecryptFinal_ex(ctx, out.data() + n, &final_n) == 1;
     if (!ok) {
         ERR_clear_error();
         return false;

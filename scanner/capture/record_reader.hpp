@@ -15,7 +15,7 @@ namespace tlsaudit::capture_engine::detail {
 struct record {
     std::uint8_t type = 0;
     std::uint16_t version = 0;
-    std::span<const unsigned char> header;   // the 5 bytes (AEAD additional data)
+    std::span<const unsigned char> header;  // the 5 bytes (AEAD additional data)
     std::span<const unsigned char> payload;
 };
 

@@ -21,7 +21,6 @@ std::uint64_t next(std::uint64_t& state) noexcept {
     return z ^ (z >> 31);
 }
 
-
 struct curve {
     int nid;
     const char* name;

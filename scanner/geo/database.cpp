@@ -13,9 +13,7 @@
 namespace tlsaudit::geo {
 namespace {
 
-bool serves(database_kind have, database_kind want) {
-    return have == want || have == database_kind::country_and_asn;
-}
+bool serves(database_kind have, database_kind want) { return have == want || have == database_kind::country_and_asn; }
 
 // "de" -> "DE"; anything but two ASCII letters -> "".
 std::string country_code(const std::optional<std::string>& code) {
@@ -112,7 +110,8 @@ std::optional<record> database::lookup(std::string_view address) const {
     record r;
     if (serves(impl_->kind, database_kind::country)) {
         r.country = country_code(detail::get_string(entry, {"country", "iso_code"}, file));
-        if (r.country.empty()) r.country = country_code(detail::get_string(entry, {"registered_country", "iso_code"}, file));
+        if (r.country.empty())
+            r.country = country_code(detail::get_string(entry, {"registered_country", "iso_code"}, file));
         if (r.country.empty()) r.country = country_code(detail::get_string(entry, {"country_code"}, file));
     }
     if (serves(impl_->kind, database_kind::asn)) {
@@ -122,8 +121,7 @@ std::optional<record> database::lookup(std::string_view address) const {
         else if (const auto a = detail::get_unsigned(entry, {"asn"}, file);
                  a && *a <= std::numeric_limits<std::uint32_t>::max())
             r.asn = static_cast<std::uint32_t>(*a);
-        else if (const auto s = detail::get_string(entry, {"asn"}, file))
-            r.asn = parse_asn(*s);
+        else if (const auto s = detail::get_string(entry, {"asn"}, file)) r.asn = parse_asn(*s);
         for (const char* key : {"autonomous_system_organization", "as_name", "organization", "isp"}) {
             if (auto org = detail::get_string(entry, {key}, file); org && !org->empty()) {
                 r.organisation = std::move(*org);

@@ -75,9 +75,10 @@ struct enricher::impl {
         try {
             return std::make_shared<const database>(src.path, kind);
         } catch (const database_error& e) {
-            notice(fmt::format("error: cannot use the GeoIP {} database {} (from {}); the scan goes on without "
-                               "{} data",
-                               to_string(kind), e.what(), src.origin, names.data));
+            notice(
+                fmt::format("error: cannot use the GeoIP {} database {} (from {}); the scan goes on without "
+                            "{} data",
+                            to_string(kind), e.what(), src.origin, names.data));
         }
         return nullptr;
     }
@@ -97,18 +98,18 @@ enricher::enricher(const options& opts, notice_sink notices)
     const auto country_src = locate(opts.country_db, country_names, opts);
     const auto asn_src = locate(opts.asn_db, asn_names, opts);
     if (!country_src && !asn_src) {
-        impl_->notice(fmt::format("no GeoIP database found ({} or ${} or {}; {} or ${} or {}): the scan goes on "
-                                  "without country and ASN data (scripts/install-geoip.sh installs the defaults)",
-                                  country_names.flag, country_names.env, (installed_dir(opts) / country_names.file).string(),
-                                  asn_names.flag, asn_names.env, (installed_dir(opts) / asn_names.file).string()));
+        impl_->notice(
+            fmt::format("no GeoIP database found ({} or ${} or {}; {} or ${} or {}): the scan goes on "
+                        "without country and ASN data (scripts/install-geoip.sh installs the defaults)",
+                        country_names.flag, country_names.env, (installed_dir(opts) / country_names.file).string(),
+                        asn_names.flag, asn_names.env, (installed_dir(opts) / asn_names.file).string()));
         return;
     }
     if (country_src) impl_->country = impl_->open(*country_src, database_kind::country, country_names);
     const bool country_serves_asn = impl_->country && impl_->country->kind() == database_kind::country_and_asn;
     if (asn_src && (asn_src->named || !country_serves_asn))
         impl_->asn = impl_->open(*asn_src, database_kind::asn, asn_names);
-    else if (country_serves_asn)
-        impl_->asn = impl_->country;
+    else if (country_serves_asn) impl_->asn = impl_->country;
     if (!country_src)
         impl_->notice(fmt::format("no GeoIP country database found ({} or ${} or {}): records carry no country",
                                   country_names.flag, country_names.env,

@@ -10,18 +10,12 @@ namespace {
 
 std::string open_failure(int status, int saved_errno) {
     switch (status) {
-    case MMDB_FILE_OPEN_ERROR:
-        return "cannot open it: " + std::generic_category().message(saved_errno);
-    case MMDB_IO_ERROR:
-        return "cannot read it: " + std::generic_category().message(saved_errno);
-    case MMDB_INVALID_METADATA_ERROR:
-        return "not a MaxMind DB file, or truncated (no valid metadata section)";
-    case MMDB_UNKNOWN_DATABASE_FORMAT_ERROR:
-        return "unsupported MaxMind DB format version";
-    case MMDB_OUT_OF_MEMORY_ERROR:
-        return "out of memory while opening it";
-    default:
-        return std::string("corrupt: ") + MMDB_strerror(status);
+    case MMDB_FILE_OPEN_ERROR: return "cannot open it: " + std::generic_category().message(saved_errno);
+    case MMDB_IO_ERROR: return "cannot read it: " + std::generic_category().message(saved_errno);
+    case MMDB_INVALID_METADATA_ERROR: return "not a MaxMind DB file, or truncated (no valid metadata section)";
+    case MMDB_UNKNOWN_DATABASE_FORMAT_ERROR: return "unsupported MaxMind DB format version";
+    case MMDB_OUT_OF_MEMORY_ERROR: return "out of memory while opening it";
+    default: return std::string("corrupt: ") + MMDB_strerror(status);
     }
 }
 

@@ -20,9 +20,8 @@ void verify_mmdb(const MMDB_s& db, const std::filesystem::path& file) {
         MMDB_search_node_s node{};
         if (const int rc = MMDB_read_node(&db, n, &node); rc != MMDB_SUCCESS)
             fail(file, fmt::format("corrupt search tree at node {}: {}", n, MMDB_strerror(rc)));
-        for (const auto& [type, entry] :
-             {std::pair{node.left_record_type, node.left_record_entry},
-              std::pair{node.right_record_type, node.right_record_entry}}) {
+        for (const auto& [type, entry] : {std::pair{node.left_record_type, node.left_record_entry},
+                                          std::pair{node.right_record_type, node.right_record_entry}}) {
             if (type == MMDB_RECORD_TYPE_INVALID)
                 fail(file, fmt::format("corrupt search tree: node {} points outside the file", n));
             if (type != MMDB_RECORD_TYPE_DATA) continue;

@@ -24,7 +24,8 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 scan_error socket_error(const boost::system::error_code& ec) {
-    if (ec == asio::error::eof) return {"handshake", error_codes::closed, "connection closed by the server during the handshake"};
+    if (ec == asio::error::eof)
+        return {"handshake", error_codes::closed, "connection closed by the server during the handshake"};
     if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe)
         return {"handshake", error_codes::reset, ec.message()};
     return {"handshake", error_codes::protocol_error, ec.message()};

@@ -7,8 +7,8 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -100,8 +100,7 @@ struct dns_resolver::impl {
             std::string csv = to_ares_server(options.server);
             if (int rc = ares_set_servers_ports_csv(channel, csv.c_str()); rc != ARES_SUCCESS) {
                 ares_destroy(channel);
-                throw std::invalid_argument("bad resolver address '" + options.server +
-                                            "': " + ares_strerror(rc));
+                throw std::invalid_argument("bad resolver address '" + options.server + "': " + ares_strerror(rc));
             }
         }
     }
@@ -136,23 +135,21 @@ struct dns_resolver::impl {
     void arm(const std::shared_ptr<watched>& w) {
         if (w->want_read && !w->reading) {
             w->reading = true;
-            w->desc.async_wait(asio::posix::stream_descriptor::wait_read,
-                               [this, w](boost::system::error_code ec) {
-                                   w->reading = false;
-                                   if (w->closed || ec) return;
-                                   process(w->fd_, ARES_SOCKET_BAD);
-                                   if (!w->closed) arm(w);
-                               });
+            w->desc.async_wait(asio::posix::stream_descriptor::wait_read, [this, w](boost::system::error_code ec) {
+                w->reading = false;
+                if (w->closed || ec) return;
+                process(w->fd_, ARES_SOCKET_BAD);
+                if (!w->closed) arm(w);
+            });
         }
         if (w->want_write && !w->writing) {
             w->writing = true;
-            w->desc.async_wait(asio::posix::stream_descriptor::wait_write,
-                               [this, w](boost::system::error_code ec) {
-                                   w->writing = false;
-                                   if (w->closed || ec) return;
-                                   process(ARES_SOCKET_BAD, w->fd_);
-                                   if (!w->closed) arm(w);
-                               });
+            w->desc.async_wait(asio::posix::stream_descriptor::wait_write, [this, w](boost::system::error_code ec) {
+                w->writing = false;
+                if (w->closed || ec) return;
+                process(ARES_SOCKET_BAD, w->fd_);
+                if (!w->closed) arm(w);
+            });
         }
     }
 
@@ -184,8 +181,7 @@ struct dns_resolver::impl {
             for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
                 std::string text = address_text(node->ai_addr);
                 if (!text.empty() &&
-                    std::find(answer.addresses.begin(), answer.addresses.end(), text) ==
-                        answer.addresses.end())
+                    std::find(answer.addresses.begin(), answer.addresses.end(), text) == answer.addresses.end())
                     answer.addresses.push_back(std::move(text));
             }
             if (answer.addresses.empty()) answer.error = "no address of the requested family";

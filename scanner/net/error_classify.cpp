@@ -26,10 +26,8 @@ bool is_not_tls_reason(int reason) {
     case SSL_R_PACKET_LENGTH_TOO_LONG:
     case SSL_R_UNKNOWN_PROTOCOL:
     case SSL_R_HTTP_REQUEST:
-    case SSL_R_HTTPS_PROXY_REQUEST:
-        return true;
-    default:
-        return false;
+    case SSL_R_HTTPS_PROXY_REQUEST: return true;
+    default: return false;
     }
 }
 
@@ -70,9 +68,9 @@ std::optional<scan_error> invalid_certificate_error(const std::vector<bytes>& ch
         ERR_clear_error();  // d2i_X509's complaints are not this connection's error queue
     }
     if (bad < 0) return std::nullopt;
-    return scan_error{"handshake", error_codes::bad_certificate,
-                      fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad,
-                                  chain.size())};
+    return scan_error{
+        "handshake", error_codes::bad_certificate,
+        fmt::format("certificate [{}] of the {} served is not valid DER (kept as sent)", bad, chain.size())};
 }
 
 scan_error timeout_error(const char* stage, std::chrono::milliseconds limit) {
@@ -91,8 +89,7 @@ scan_error classify_connect_error(const boost::system::error_code& ec) {
 scan_error classify_handshake_error(const boost::system::error_code& ec, const handshake_observer& obs) {
     if (obs.alert_level == SSL3_AL_FATAL) {
         return {"handshake", error_codes::tls_alert,
-                fmt::format("{} ({})", SSL_alert_desc_string_long(obs.alert_description),
-                            obs.alert_description)};
+                fmt::format("{} ({})", SSL_alert_desc_string_long(obs.alert_description), obs.alert_description)};
     }
     if (obs.not_tls) {
         return {"handshake", error_codes::not_tls,
@@ -101,8 +98,7 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
     if (obs.chain) {
         if (auto bad = invalid_certificate_error(*obs.chain, true)) return std::move(*bad);
     }
-    if (ec == aerr::connection_reset || ec == aerr::broken_pipe)
-        return {"handshake", error_codes::reset, ec.message()};
+    if (ec == aerr::connection_reset || ec == aerr::broken_pipe) return {"handshake", error_codes::reset, ec.message()};
     if (ec == aerr::eof || ec == boost::asio::ssl::error::stream_truncated)
         return {"handshake", error_codes::closed, "connection closed by the server during the handshake"};
     if (ec.category() == aerr::get_ssl_category()) {
@@ -115,7 +111,8 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
         // length was refused from the header, before OpenSSL buffered the body.
         if (reason == SSL_R_EXCESSIVE_MESSAGE_SIZE && obs.server_hello_seen && !obs.chain)
             return {"handshake", error_codes::chain_too_large,
-                    fmt::format("the server's certificate message exceeds the {} KiB limit", max_certificate_message / 1024)};
+                    fmt::format("the server's certificate message exceeds the {} KiB limit",
+                                max_certificate_message / 1024)};
         return {"handshake", error_codes::protocol_error, ec.message()};
     }
     return {"handshake", error_codes::protocol_error, ec.message()};

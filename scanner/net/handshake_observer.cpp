@@ -11,8 +11,7 @@ namespace {
 constexpr unsigned char handshake_server_hello = 2;
 constexpr unsigned char handshake_certificate = 11;
 
-void on_message(int write_p, int version, int content_type, const void* buf, std::size_t len,
-                SSL* /*ssl*/, void* arg) {
+void on_message(int write_p, int version, int content_type, const void* buf, std::size_t len, SSL* /*ssl*/, void* arg) {
     if (write_p != 0 || arg == nullptr) return;  // only what the server sends
     auto& obs = *static_cast<handshake_observer*>(arg);
     std::span<const unsigned char> data(static_cast<const unsigned char*>(buf), len);
@@ -20,8 +19,7 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
     case SSL3_RT_HEADER:
         if (!obs.header_seen && !data.empty()) {
             obs.header_seen = true;
-            std::copy_n(data.begin(), std::min<std::size_t>(data.size(), sizeof obs.first_bytes),
-                        obs.first_bytes);
+            std::copy_n(data.begin(), std::min<std::size_t>(data.size(), sizeof obs.first_bytes), obs.first_bytes);
             // Record types 20-24: change_cipher_spec, alert, handshake, application_data, heartbeat.
             obs.not_tls = data[0] < 20 || data[0] > 24;
         }
@@ -40,8 +38,7 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
             obs.chain_malformed = !list;
         }
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -14,11 +14,11 @@ namespace tlsaudit::net::detail {
 struct handshake_observer {
     std::optional<std::vector<bytes>> chain;  // from the first Certificate message received
     bool chain_malformed = false;
-    bool server_hello_seen = false;           // a ServerHello message arrived whole
-    int alert_level = 0;                      // of the first alert received (2: fatal)
+    bool server_hello_seen = false;  // a ServerHello message arrived whole
+    int alert_level = 0;             // of the first alert received (2: fatal)
     int alert_description = -1;
     bool header_seen = false;
-    bool not_tls = false;                     // the first record received was no TLS record
+    bool not_tls = false;  // the first record received was no TLS record
     unsigned char first_bytes[5] = {};
 
     // Installs the callback on `ssl`; the observer must outlive the handshake.

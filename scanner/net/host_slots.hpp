@@ -27,7 +27,9 @@ public:
     public:
         lease() = default;
         lease(host_slots* owner, std::string address) : owner_(owner), address_(std::move(address)) {}
-        lease(lease&& other) noexcept : owner_(other.owner_), address_(std::move(other.address_)) { other.owner_ = nullptr; }
+        lease(lease&& other) noexcept : owner_(other.owner_), address_(std::move(other.address_)) {
+            other.owner_ = nullptr;
+        }
         lease& operator=(lease&&) = delete;
         ~lease();
 

@@ -68,13 +68,14 @@ asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::i
     handshake_observer observer;
     observer.attach(ssl);
     // SSL_set_tlsext_host_name is a macro with a C cast; this is the same call.
-    if (!sni.empty() && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                 const_cast<char*>(sni.c_str())) != 1) {
+    if (!sni.empty() &&
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(sni.c_str())) != 1) {
         out.error = scan_error{"handshake", error_codes::protocol_error, "SNI name refused by OpenSSL"};
         co_return out;
     }
     if (!apply_probe(ssl, probe)) {
-        out.error = scan_error{"handshake", error_codes::internal, ossl::describe_failure("OpenSSL refused the probe's settings")};
+        out.error = scan_error{"handshake", error_codes::internal,
+                               ossl::describe_failure("OpenSSL refused the probe's settings")};
         co_return out;
     }
     SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);

@@ -57,16 +57,14 @@ bool apply_probe(SSL* ssl, capture_engine::probe kind) {
     static constexpr const char* ecdsa_sigalgs = "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA1";
     switch (kind) {
     case capture_engine::probe::modern:
-    case capture_engine::probe::no_sni:
-        return true;
-    case capture_engine::probe::tls12:
-        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1;
+    case capture_engine::probe::no_sni: return true;
+    case capture_engine::probe::tls12: return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1;
     case capture_engine::probe::rsa:
         return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1 && SSL_set1_sigalgs_list(ssl, rsa_sigalgs) == 1 &&
                SSL_set_cipher_list(ssl, "aRSA:@SECLEVEL=0") == 1;
     case capture_engine::probe::ecdsa:
-        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1 &&
-               SSL_set1_sigalgs_list(ssl, ecdsa_sigalgs) == 1 && SSL_set_cipher_list(ssl, "aECDSA:@SECLEVEL=0") == 1;
+        return SSL_set_max_proto_version(ssl, TLS1_2_VERSION) == 1 && SSL_set1_sigalgs_list(ssl, ecdsa_sigalgs) == 1 &&
+               SSL_set_cipher_list(ssl, "aECDSA:@SECLEVEL=0") == 1;
     }
     return false;
 }

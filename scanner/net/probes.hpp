@@ -17,14 +17,14 @@ namespace tlsaudit::net::detail {
 
 struct probe_client {
     capture_engine::probe kind;
-    std::string name;                 // as in reports: "modern", "rsa", ...
-    capture_engine::hello_template hello;    // the capture engine's ClientHello for this probe
+    std::string name;                      // as in reports: "modern", "rsa", ...
+    capture_engine::hello_template hello;  // the capture engine's ClientHello for this probe
 };
 
 struct client_set {
-    asio::ssl::context tls;           // the openssl engine's context
-    std::vector<probe_client> probes; // in the order the scan makes them
-    bool capture_engine = true;       // false: --tls-engine openssl
+    asio::ssl::context tls;            // the openssl engine's context
+    std::vector<probe_client> probes;  // in the order the scan makes them
+    bool capture_engine = true;        // false: --tls-engine openssl
     bool verify_handshake = false;
 };
 

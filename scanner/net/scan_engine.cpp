@@ -37,7 +37,7 @@ struct shared_state {
     detail::rate_limiter limiter;
     detail::endpoint_limits limits;
     detail::host_slots hosts;  // --per-host-concurrency
-    std::mutex next_mutex;  // serialises the source: taken once per target, not per handshake
+    std::mutex next_mutex;     // serialises the source: taken once per target, not per handshake
     detail::stop_state stop;
 
     std::optional<target> take() {
@@ -74,8 +74,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         if (!family_allowed(s.config, t.host)) {
             capture cap;
             cap.scanned_at = started_at;
-            cap.error = scan_error{"dns", error_codes::excluded,
-                                   "address family excluded by --ipv4-only/--ipv6-only"};
+            cap.error = scan_error{"dns", error_codes::excluded, "address family excluded by --ipv4-only/--ipv6-only"};
             s.deliver(t, t.host, 1, std::move(cap));
             co_return;
         }
@@ -142,8 +141,7 @@ asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, de
 
 void run_thread(shared_state& s, std::size_t workers) {
     asio::io_context io(1);
-    detail::dns_resolver resolver(io.get_executor(),
-                                  detail::resolver_options{s.config.dns_timeout, s.config.resolver});
+    detail::dns_resolver resolver(io.get_executor(), detail::resolver_options{s.config.dns_timeout, s.config.resolver});
     std::optional<detail::stop_watch> watch;
     auto rethrow = [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
@@ -192,14 +190,18 @@ void run_scan(const scan_config& config, const target_source& next, const result
     if (config.concurrency == 0) throw std::invalid_argument("concurrency must be at least 1");
     if (config.engine != "capture" && config.engine != "openssl")
         throw std::invalid_argument("unknown TLS engine '" + config.engine + "' (capture, openssl)");
-    shared_state s{config, next, sink,
-                   detail::client_set{detail::make_client_context(config.alpn), detail::make_probe_clients(config.probes, config.alpn),
+    shared_state s{config,
+                   next,
+                   sink,
+                   detail::client_set{detail::make_client_context(config.alpn),
+                                      detail::make_probe_clients(config.probes, config.alpn),
                                       config.engine == "capture", config.verify_handshake},
                    detail::rate_limiter(config.rate),
                    detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
                                            config.starttls_timeout},
                    detail::host_slots(config.per_host_concurrency),
-                   {}, {}};
+                   {},
+                   {}};
     s.stop.stop = config.stop;
     s.stop.grace = config.stop_grace;
     std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());

@@ -54,8 +54,7 @@ asio::awaitable<std::optional<scan_error>> exchange(tcp::socket& socket, starttl
 }  // namespace
 
 asio::awaitable<std::optional<scan_error>> run_starttls(tcp::socket& socket, const std::string& protocol,
-                                                        const std::string& domain,
-                                                        std::chrono::milliseconds timeout) {
+                                                        const std::string& domain, std::chrono::milliseconds timeout) {
     const auto p = starttls::parse_protocol(protocol);
     if (!p) co_return scan_error{"starttls", error_codes::starttls_protocol, "unknown STARTTLS protocol"};
     starttls::dialogue d(*p, domain);

@@ -20,7 +20,6 @@ namespace tlsaudit::net::detail {
 // "starttls"). `domain` is the name an XMPP stream is opened to. Never throws for network
 // failures; an unknown protocol name is a starttls-protocol error.
 asio::awaitable<std::optional<scan_error>> run_starttls(asio::ip::tcp::socket& socket, const std::string& protocol,
-                                                        const std::string& domain,
-                                                        std::chrono::milliseconds timeout);
+                                                        const std::string& domain, std::chrono::milliseconds timeout);
 
 }  // namespace tlsaudit::net::detail

@@ -33,7 +33,9 @@ std::string_view name_of(protocol p) {
 }
 
 std::string first_line(const coded_reply& r) {
-    return fmt::format("{} {}", r.code, printable_excerpt(r.lines.empty() ? std::string_view{} : std::string_view(r.lines.front()), 160));
+    return fmt::format(
+        "{} {}", r.code,
+        printable_excerpt(r.lines.empty() ? std::string_view{} : std::string_view(r.lines.front()), 160));
 }
 
 bool is_failure_code(int code) { return code >= 400 && code <= 599; }
@@ -56,12 +58,8 @@ dialogue::dialogue(protocol p, std::string domain) : protocol_(p), domain_(std::
 step dialogue::start() {
     switch (protocol_) {
     case protocol::xmpp: return write(xmpp_stream_header(domain_));
-    case protocol::postgres:
-        phase_ = phase::answer;
-        return write(postgres_ssl_request());
-    case protocol::ldap:
-        phase_ = phase::answer;
-        return write(ldap_starttls_request());
+    case protocol::postgres: phase_ = phase::answer; return write(postgres_ssl_request());
+    case protocol::ldap: phase_ = phase::answer; return write(ldap_starttls_request());
     default: return read();
     }
 }
@@ -69,16 +67,18 @@ step dialogue::start() {
 step dialogue::received(std::string_view data) {
     received_ += data.size();
     if (received_ > max_exchange_bytes) {
-        return not_protocol(fmt::format("the server sent more than {} bytes without completing the {} STARTTLS exchange",
-                                        max_exchange_bytes, name_of(protocol_)));
+        return not_protocol(
+            fmt::format("the server sent more than {} bytes without completing the {} STARTTLS exchange",
+                        max_exchange_bytes, name_of(protocol_)));
     }
     buffer_.append(data);
     return advance();
 }
 
 scan_error dialogue::closed() const {
-    return scan_error{std::string(stage), error_codes::closed,
-                      fmt::format("connection closed by the server during the {} STARTTLS exchange", name_of(protocol_))};
+    return scan_error{
+        std::string(stage), error_codes::closed,
+        fmt::format("connection closed by the server during the {} STARTTLS exchange", name_of(protocol_))};
 }
 
 step dialogue::advance() {
@@ -138,8 +138,8 @@ step dialogue::smtp_like() {
             const int proceed = smtp ? 220 : 234;
             if (code == proceed) return finish(0);
             if (is_failure_code(code)) return refused((smtp ? "STARTTLS: " : "AUTH TLS: ") + first_line(reply));
-            return not_protocol(fmt::format("expected {} to {}, got {}", proceed, smtp ? "STARTTLS" : "AUTH TLS",
-                                            first_line(reply)));
+            return not_protocol(
+                fmt::format("expected {} to {}, got {}", proceed, smtp ? "STARTTLS" : "AUTH TLS", first_line(reply)));
         }
         case phase::done: break;
         }
@@ -193,7 +193,8 @@ step dialogue::xmpp() {
         if (features.status == parse_status::incomplete) return read();
         if (features.status == parse_status::malformed) return not_protocol(features.problem);
         buffer_.erase(0, features.consumed);
-        if (!features.stream_error.empty()) return refused("stream error: " + printable_excerpt(features.stream_error, 80));
+        if (!features.stream_error.empty())
+            return refused("stream error: " + printable_excerpt(features.stream_error, 80));
         if (!features.offers_starttls) return refused("the stream features do not offer <starttls/>");
         phase_ = phase::answer;
         return write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");

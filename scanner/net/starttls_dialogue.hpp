@@ -21,10 +21,10 @@ std::optional<protocol> parse_protocol(std::string_view name);
 
 struct step {
     enum class kind {
-        read,    // wait for more bytes from the server
-        write,   // send `output`, then read
+        read,       // wait for more bytes from the server
+        write,      // send `output`, then read
         start_tls,  // the server agreed: the TLS handshake comes next
-        fail,    // `error` (stage "starttls") says why
+        fail,       // `error` (stage "starttls") says why
     };
     kind what = kind::read;
     std::string output;

@@ -60,7 +60,7 @@ std::string ldap_starttls_request() {
     name += '\x80';
     name += static_cast<char>(oid.size());
     name += oid;
-    std::string op;    // [APPLICATION 23] ExtendedRequest, constructed
+    std::string op;  // [APPLICATION 23] ExtendedRequest, constructed
     op += '\x77';
     op += static_cast<char>(name.size());
     op += name;

@@ -31,7 +31,8 @@ bool line_code(std::string_view line, int& code, bool& more) {
 }  // namespace
 
 bool could_become(std::string_view in, std::string_view expected) {
-    return expected.substr(0, std::min(in.size(), expected.size())) == in.substr(0, std::min(in.size(), expected.size()));
+    return expected.substr(0, std::min(in.size(), expected.size())) ==
+           in.substr(0, std::min(in.size(), expected.size()));
 }
 
 line_result take_line(std::string_view in) {
@@ -70,7 +71,8 @@ coded_reply parse_coded_reply(std::string_view in, bool every_line_coded) {
         const bool coded = line_code(l.line, code, more);
         if (first && !coded) {
             reply.status = parse_status::malformed;
-            reply.problem = "expected a reply starting with a 3-digit code, got '" + printable_excerpt(l.line, 80) + "'";
+            reply.problem =
+                "expected a reply starting with a 3-digit code, got '" + printable_excerpt(l.line, 80) + "'";
             return reply;
         }
         if (first) reply.code = code;
@@ -79,7 +81,8 @@ coded_reply parse_coded_reply(std::string_view in, bool every_line_coded) {
             if (!more) break;
         } else if (every_line_coded) {
             reply.status = parse_status::malformed;
-            reply.problem = "a continuation line does not carry the reply's code: '" + printable_excerpt(l.line, 80) + "'";
+            reply.problem =
+                "a continuation line does not carry the reply's code: '" + printable_excerpt(l.line, 80) + "'";
             return reply;
         } else {
             reply.lines.emplace_back(l.line);  // FTP: free text inside a multi-line reply

@@ -36,7 +36,7 @@ struct coded_reply {
     int code = 0;
     std::vector<std::string> lines;  // the text of each line after "ddd-" / "ddd "
     std::size_t consumed = 0;
-    std::string problem;             // why it is malformed
+    std::string problem;  // why it is malformed
 };
 coded_reply parse_coded_reply(std::string_view in, bool every_line_coded);
 
@@ -96,7 +96,7 @@ struct ldap_response {
     parse_status status = parse_status::incomplete;
     std::int64_t message_id = 0;
     int result_code = -1;
-    std::string diagnostic;   // diagnosticMessage
+    std::string diagnostic;  // diagnosticMessage
     std::size_t consumed = 0;
     std::string problem;
 };

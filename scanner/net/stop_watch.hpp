@@ -19,8 +19,8 @@ namespace tlsaudit::net::detail {
 struct stop_state {
     const std::atomic<bool>* stop = nullptr;  // null: the scan cannot be interrupted
     std::chrono::milliseconds grace{2000};
-    std::atomic<std::int64_t> seen_ns{0};     // steady_clock time the stop was first seen; 0: not yet
-    std::atomic<bool> cut{false};             // the grace is over: deliver nothing more
+    std::atomic<std::int64_t> seen_ns{0};  // steady_clock time the stop was first seen; 0: not yet
+    std::atomic<bool> cut{false};          // the grace is over: deliver nothing more
 
     bool stopping() const { return stop && stop->load(std::memory_order_relaxed); }
 };

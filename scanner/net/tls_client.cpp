@@ -151,10 +151,8 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
     if (SSL_CTX_set_min_proto_version(native, TLS1_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
         ossl::throw_failure("OpenSSL refused TLS 1.0-1.3");
-    if (SSL_CTX_set_cipher_list(native, "ALL:@SECLEVEL=0") != 1)
-        ossl::throw_failure("OpenSSL refused the cipher list");
-    SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT |
-                                    SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (SSL_CTX_set_cipher_list(native, "ALL:@SECLEVEL=0") != 1) ossl::throw_failure("OpenSSL refused the cipher list");
+    SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
     // Give OpenSSL's record buffers back while a connection waits for its peer.
     SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);

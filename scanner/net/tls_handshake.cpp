@@ -116,7 +116,8 @@ asio::awaitable<boost::system::error_code> client_handshake(SSL* ssl, asio::ip::
         if (rc == 1) co_return boost::system::error_code{};
         const int kind = SSL_get_error(ssl, rc);
         if (kind != SSL_ERROR_WANT_READ && kind != SSL_ERROR_WANT_WRITE) co_return failure(ssl, kind);
-        const auto wait = kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read : asio::ip::tcp::socket::wait_write;
+        const auto wait =
+            kind == SSL_ERROR_WANT_READ ? asio::ip::tcp::socket::wait_read : asio::ip::tcp::socket::wait_write;
         if (auto [ec] = co_await socket.async_wait(wait, use_tuple); ec) co_return ec;
     }
 }

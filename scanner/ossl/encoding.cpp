@@ -11,8 +11,7 @@ namespace tlsaudit::ossl {
 
 namespace {
 
-constexpr std::string_view base64_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr std::size_t pem_line_length = 64;
 
 }  // namespace
@@ -29,8 +28,8 @@ std::string sha256_hex(std::span<const unsigned char> data) {
 std::string base64_encode(std::span<const unsigned char> data) {
     if (data.empty()) return {};
     std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock adds a NUL
-    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
-                                       static_cast<int>(data.size()));
+    const int length =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(length));
     return out;
 }
@@ -43,8 +42,8 @@ std::optional<bytes> base64_decode(std::string_view text) {
     const std::size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
     if (text.find_first_not_of(base64_alphabet) < text.size() - padding) return std::nullopt;
     bytes out(text.size() / 4 * 3);
-    const int length = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                       static_cast<int>(text.size()));
+    const int length =
+        EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     if (length < 0 || static_cast<std::size_t>(length) < padding) return std::nullopt;
     out.resize(static_cast<std::size_t>(length) - padding);
     if (base64_encode(out) != text) return std::nullopt;

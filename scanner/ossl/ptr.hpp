@@ -41,9 +41,9 @@ struct deleter {
 
 namespace detail {
 // Stacks of owned objects free their elements too.
-inline void free_x509_stack(STACK_OF(X509)* s) noexcept { sk_X509_pop_free(s, X509_free); }
-inline void free_x509_crl_stack(STACK_OF(X509_CRL)* s) noexcept { sk_X509_CRL_pop_free(s, X509_CRL_free); }
-inline void free_sct_list(STACK_OF(SCT)* s) noexcept { SCT_LIST_free(s); }
+inline void free_x509_stack(STACK_OF(X509) * s) noexcept { sk_X509_pop_free(s, X509_free); }
+inline void free_x509_crl_stack(STACK_OF(X509_CRL) * s) noexcept { sk_X509_CRL_pop_free(s, X509_CRL_free); }
+inline void free_sct_list(STACK_OF(SCT) * s) noexcept { SCT_LIST_free(s); }
 // OPENSSL_free is a macro (it passes __FILE__/__LINE__).
 inline void free_openssl_memory(void* p) noexcept { OPENSSL_free(p); }
 }  // namespace detail

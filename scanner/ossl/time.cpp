@@ -31,8 +31,8 @@ asn1_time_ptr to_asn1_time(time_point t) {
 }
 
 asn1_time_ptr to_asn1_generalized_time(time_point t) {
-    return asn1_time_ptr(check_ptr(ASN1_GENERALIZEDTIME_set(nullptr, t.time_since_epoch().count()),
-                                   "ASN1_GENERALIZEDTIME_set"));
+    return asn1_time_ptr(
+        check_ptr(ASN1_GENERALIZEDTIME_set(nullptr, t.time_since_epoch().count()), "ASN1_GENERALIZEDTIME_set"));
 }
 
 }  // namespace tlsaudit::ossl

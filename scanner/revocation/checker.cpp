@@ -13,8 +13,8 @@
 #include <boost/asio/post.hpp>
 
 #include <condition_variable>
-#include <map>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -219,8 +219,8 @@ void checker::drain() {
 
 statistics checker::stats() const {
     const auto& c = impl_->stats;
-    return {c.checks.load(), c.ocsp_requests.load(), c.crl_downloads.load(), c.memory_hits.load(),
-            c.disk_hits.load(), c.stapled_used.load(), c.stapled_rejected.load()};
+    return {c.checks.load(),    c.ocsp_requests.load(), c.crl_downloads.load(),   c.memory_hits.load(),
+            c.disk_hits.load(), c.stapled_used.load(),  c.stapled_rejected.load()};
 }
 
 }  // namespace tlsaudit::revocation

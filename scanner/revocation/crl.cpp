@@ -18,8 +18,7 @@ namespace {
 
 bool looks_like_pem(std::span<const unsigned char> data) {
     constexpr std::string_view marker = "-----BEGIN";
-    const std::string_view head(reinterpret_cast<const char*>(data.data()),
-                                std::min<std::size_t>(data.size(), 4096));
+    const std::string_view head(reinterpret_cast<const char*>(data.data()), std::min<std::size_t>(data.size(), 4096));
     return head.find(marker) != std::string_view::npos;
 }
 
@@ -62,8 +61,7 @@ std::optional<time_point> crl_next_update(const X509_CRL* crl) {
 }
 
 std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
-    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0)
-        return "CRL issued by another CA";
+    if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(issuer)) != 0) return "CRL issued by another CA";
     EVP_PKEY* key = X509_get0_pubkey(issuer);
     if (key == nullptr || X509_CRL_verify(crl, key) != 1) {
         ossl::take_errors();
@@ -91,8 +89,8 @@ verdict lookup_crl(X509_CRL* crl, X509* cert) {
         return v;
     }
     int critical = 0;
-    ossl::asn1_enumerated_ptr reason(static_cast<ASN1_ENUMERATED*>(
-        X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
+    ossl::asn1_enumerated_ptr reason(
+        static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
     if (reason) {
         const long code = ASN1_ENUMERATED_get(reason.get());
         if (code == 8) {  // removeFromCRL (delta CRLs): no longer revoked

@@ -37,8 +37,7 @@ std::optional<bytes> disk_cache::load(std::string_view kind, std::string_view ke
     return data;
 }
 
-bool disk_cache::store(std::string_view kind, std::string_view key,
-                       std::span<const unsigned char> data) const {
+bool disk_cache::store(std::string_view kind, std::string_view key, std::span<const unsigned char> data) const {
     const auto target = file_for(kind, key);
     auto temp = target;
     temp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++temp_counter);

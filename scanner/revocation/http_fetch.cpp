@@ -58,8 +58,8 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     auto [connect_ec, peer] = co_await asio::async_connect(socket, endpoints, use_tuple);
     if (connect_ec) co_return network_failure(fmt::format("cannot connect to {}", url.host_key()), connect_ec);
 
-    http::request<http::vector_body<unsigned char>> request{
-        spec.method == "POST" ? http::verb::post : http::verb::get, url.target, 11};
+    http::request<http::vector_body<unsigned char>> request{spec.method == "POST" ? http::verb::post : http::verb::get,
+                                                            url.target, 11};
     request.set(http::field::host, url.host_header);
     request.set(http::field::user_agent, "tlsaudit");
     request.set(http::field::connection, "close");
@@ -143,8 +143,8 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
     for (int redirects = 0;; ++redirects) {
         auto& gate = gates.at(url.host_key());
         if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
-            result.error = fmt::format("{} skipped after {} consecutive failures", url.host_key(),
-                                       gate.consecutive_failures);
+            result.error =
+                fmt::format("{} skipped after {} consecutive failures", url.host_key(), gate.consecutive_failures);
             co_return result;
         }
         // A slot is a message in the channel's buffer: send blocks while all are taken.
@@ -155,8 +155,8 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
         }
         if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
             gate.slots.try_receive([](boost::system::error_code) {});
-            result.error = fmt::format("{} skipped after {} consecutive failures", url.host_key(),
-                                       gate.consecutive_failures);
+            result.error =
+                fmt::format("{} skipped after {} consecutive failures", url.host_key(), gate.consecutive_failures);
             co_return result;
         }
         if (on_exchange) on_exchange();
@@ -189,9 +189,7 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
             }
             continue;
         }
-        default:
-            result.error = std::move(r.error);
-            co_return result;
+        default: result.error = std::move(r.error); co_return result;
         }
     }
 }

@@ -24,19 +24,19 @@ namespace tlsaudit::revocation::detail {
 namespace asio = boost::asio;
 
 struct fetch_spec {
-    std::string method = "GET";         // "GET" or "POST"
-    bytes body;                         // POST only
-    std::string content_type;           // POST only
+    std::string method = "GET";  // "GET" or "POST"
+    bytes body;                  // POST only
+    std::string content_type;    // POST only
     std::string accept;
-    std::uint64_t max_body = 1u << 20;  // larger bodies are refused (Content-Length first)
+    std::uint64_t max_body = 1u << 20;        // larger bodies are refused (Content-Length first)
     std::chrono::milliseconds timeout{5000};  // per exchange: resolve, connect, write, read
     int max_redirects = 3;
 };
 
 struct fetch_result {
-    bool ok = false;     // status 200 and the whole body read
+    bool ok = false;  // status 200 and the whole body read
     bytes body;
-    std::string error;   // when !ok: why ("timeout after 5000 ms", "HTTP 404", ...)
+    std::string error;  // when !ok: why ("timeout after 5000 ms", "HTTP 404", ...)
 };
 
 // Per host:port concurrency slots and consecutive-failure counts. Not thread-safe:

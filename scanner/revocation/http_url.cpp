@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-
 namespace tlsaudit::revocation::detail {
 namespace {
 
@@ -26,9 +25,7 @@ std::optional<http_url> from_view(const urls::url_view_base& u, std::string& err
     case urls::host_type::name:
     case urls::host_type::ipv4: out.host = u.host_address(); break;
     case urls::host_type::ipv6: out.host = u.host_ipv6_address().to_string(); break;
-    default:
-        error = "refused: URL without a usable host";
-        return std::nullopt;
+    default: error = "refused: URL without a usable host"; return std::nullopt;
     }
     if (out.host.empty()) {
         error = "refused: URL without a host";
@@ -63,8 +60,7 @@ std::optional<http_url> parse_http_url(std::string_view text, std::string& error
     return from_view(*parsed, error);
 }
 
-std::optional<http_url> resolve_location(const http_url& base, std::string_view location,
-                                         std::string& error) {
+std::optional<http_url> resolve_location(const http_url& base, std::string_view location, std::string& error) {
     auto base_view = urls::parse_uri(base.text);
     auto ref = urls::parse_uri_reference(location);
     if (!base_view || !ref) {

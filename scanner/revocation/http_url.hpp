@@ -10,7 +10,7 @@
 namespace tlsaudit::revocation::detail {
 
 struct http_url {
-    std::string host;         // name or IP literal, without brackets
+    std::string host;  // name or IP literal, without brackets
     std::uint16_t port = 80;
     std::string host_header;  // "host[:port]", IPv6 literals in brackets
     std::string target;       // path and query, "/" when empty; the fragment is dropped
@@ -28,8 +28,7 @@ std::optional<http_url> parse_http_url(std::string_view text, std::string& error
 
 // Resolves a Location header value against `base` (absolute or relative reference)
 // and parses the result with parse_http_url's rules.
-std::optional<http_url> resolve_location(const http_url& base, std::string_view location,
-                                         std::string& error);
+std::optional<http_url> resolve_location(const http_url& base, std::string_view location, std::string& error);
 
 // RFC 5019 GET URL: `base` with "/" (unless its path already ends with one) and the
 // percent-encoded base64 of the DER request appended.

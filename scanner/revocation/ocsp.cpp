@@ -51,8 +51,7 @@ std::string check_delegate(X509* signer, X509* issuer, time_point now) {
     // Seconds as they are: to_time_t would go through system_clock (nanoseconds), which
     // overflows outside 1678-2262.
     std::time_t t = static_cast<std::time_t>(now.time_since_epoch().count());
-    if (X509_cmp_time(X509_get0_notBefore(signer), &t) > 0 ||
-        X509_cmp_time(X509_get0_notAfter(signer), &t) < 0)
+    if (X509_cmp_time(X509_get0_notBefore(signer), &t) > 0 || X509_cmp_time(X509_get0_notAfter(signer), &t) < 0)
         return "unauthorised responder: its certificate is outside its validity period";
     return {};
 }
@@ -114,8 +113,7 @@ std::optional<bytes> make_ocsp_request(X509* cert, X509* issuer, std::string& er
     return bytes(out, out + length);
 }
 
-verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509* issuer,
-                            const freshness& f) {
+verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509* issuer, const freshness& f) {
     const unsigned char* p = der.data();
     ossl::ocsp_response_ptr response(d2i_OCSP_RESPONSE(nullptr, &p, static_cast<long>(der.size())));
     if (!response || p != der.data() + der.size()) {
@@ -124,8 +122,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     }
     const int response_status = OCSP_response_status(response.get());
     if (response_status != OCSP_RESPONSE_STATUS_SUCCESSFUL)
-        return unknown_verdict(fmt::format("responder answered {}",
-                                           OCSP_response_status_str(response_status)));
+        return unknown_verdict(fmt::format("responder answered {}", OCSP_response_status_str(response_status)));
     ossl::ocsp_basicresp_ptr basic(OCSP_response_get1_basic(response.get()));
     if (!basic) {
         ossl::take_errors();
@@ -143,8 +140,7 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
         if (std::string why = check_delegate(signer, issuer, f.now); !why.empty())
             return unknown_verdict(std::move(why));
     }
-    if (!signature_verifies(basic.get(), signer))
-        return unknown_verdict("bad OCSP response signature");
+    if (!signature_verifies(basic.get(), signer)) return unknown_verdict("bad OCSP response signature");
 
     OCSP_SINGLERESP* single = find_single(basic.get(), cert, issuer);
     if (single == nullptr) return unknown_verdict("OCSP response does not cover the certificate");
@@ -172,16 +168,13 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     verdict v;
     v.next_update = valid_until;
     switch (cert_status) {
-    case V_OCSP_CERTSTATUS_GOOD:
-        v.status.state = "good";
-        break;
+    case V_OCSP_CERTSTATUS_GOOD: v.status.state = "good"; break;
     case V_OCSP_CERTSTATUS_REVOKED:
         v.status.state = "revoked";
         v.status.reason = reason >= 0 ? reason_name(reason) : "";
         v.status.revoked_at = ossl::to_time_point(revoked_at);
         break;
-    default:
-        return unknown_verdict("responder does not know the certificate (status unknown)");
+    default: return unknown_verdict("responder does not know the certificate (status unknown)");
     }
     return v;
 }

@@ -30,8 +30,7 @@ std::optional<bytes> make_ocsp_request(X509* cert, X509* issuer, std::string& er
 //   thisUpdate + max_age >= now).
 // Anything else gives an "unknown" verdict whose reason says which check failed.
 // `source` is left empty. Never throws except std::bad_alloc; thread-safe.
-verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509* issuer,
-                            const freshness& f);
+verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509* issuer, const freshness& f);
 
 // Hex of SHA-1(issuer public key) + ":" + hex of the DER serial of `cert`: the
 // identity that in-flight requests and cached answers are keyed by. "" on failure.

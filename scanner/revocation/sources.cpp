@@ -60,16 +60,16 @@ void make_room(Map& map) {
 }  // namespace
 
 template <typename T>
-sources::pending<T>::pending(asio::any_io_executor ex)
-    : ready(std::move(ex), asio::steady_timer::time_point::max()) {}
+sources::pending<T>::pending(asio::any_io_executor ex) : ready(std::move(ex), asio::steady_timer::time_point::max()) {}
 
-sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache,
-                 counters& stats)
-    : executor_(executor), opts_(opts), cache_(cache), stats_(stats),
+sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats)
+    : executor_(executor),
+      opts_(opts),
+      cache_(cache),
+      stats_(stats),
       gates_(executor, opts.per_host_concurrency, opts.host_failure_limit) {}
 
-asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls,
-                                       freshness f) {
+asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no OCSP responder in the certificate");
     const std::string key = ocsp_key(cert, issuer);
     if (key.empty()) co_return unknown_verdict("cannot compute the OCSP CertID");
@@ -150,8 +150,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
     co_return unknown_verdict(join(why));
 }
 
-asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std::string> urls,
-                                      freshness f) {
+asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no CRL distribution point in the certificate");
     const std::string id = issuer_id(issuer);
     std::vector<std::string> why;
@@ -174,15 +173,14 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
     co_return unknown_verdict(join(why));
 }
 
-asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const std::string& url,
-                                                                          const freshness& f) {
+asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const std::string& url, const freshness& f) {
     if (auto it = crls_.find(url); it != crls_.end()) {
         auto entry = it->second;
         if (!entry->value) co_await entry->ready.async_wait(use_tuple);
         if (entry->value) {
             const auto& state = *entry->value;
-            const bool usable = state->crl ? still_fresh(crl_next_update(state->crl.get()), f)
-                                           : !failure_expired(entry->done_at);
+            const bool usable =
+                state->crl ? still_fresh(crl_next_update(state->crl.get()), f) : !failure_expired(entry->done_at);
             if (usable) {
                 ++stats_.memory_hits;
                 co_return state;

@@ -32,8 +32,8 @@ namespace tlsaudit::revocation::detail {
 
 // statistics as atomics: written on the checker thread, read from any.
 struct counters {
-    std::atomic<std::uint64_t> checks{0}, ocsp_requests{0}, crl_downloads{0}, memory_hits{0},
-        disk_hits{0}, stapled_used{0}, stapled_rejected{0};
+    std::atomic<std::uint64_t> checks{0}, ocsp_requests{0}, crl_downloads{0}, memory_hits{0}, disk_hits{0},
+        stapled_used{0}, stapled_rejected{0};
 };
 
 // How long a failed answer (responder down, bad data) is reused before asking again.
@@ -56,14 +56,14 @@ public:
 
 private:
     struct crl_state {
-        ossl::x509_crl_ptr crl;                 // null when `error` says why
+        ossl::x509_crl_ptr crl;  // null when `error` says why
         std::string error;
         std::map<std::string, std::string> checks;  // issuer SHA-256 -> check_crl() result
     };
     template <typename T>
     struct pending {
         explicit pending(asio::any_io_executor ex);
-        asio::steady_timer ready;               // cancelled when `value` is set
+        asio::steady_timer ready;  // cancelled when `value` is set
         std::optional<T> value;
         std::chrono::steady_clock::time_point done_at{};
     };

@@ -18,7 +18,7 @@ struct freshness {
 };
 
 struct verdict {
-    revocation_status status;             // state "good", "revoked" or "unknown"
+    revocation_status status;               // state "good", "revoked" or "unknown"
     std::optional<time_point> next_update;  // definitive answers: valid until then
 
     bool definitive() const { return status.state == "good" || status.state == "revoked"; }

@@ -12,8 +12,7 @@ namespace {
 
 // Applies `fn(byte, host_mask_of_byte)` to every byte of the address.
 template <class Fn>
-void for_each_byte(ip_address& address, unsigned prefix, Fn fn)
-{
+void for_each_byte(ip_address& address, unsigned prefix, Fn fn) {
     for (std::size_t i = 0; i < address.size(); ++i) {
         const std::size_t bit0 = i * 8;
         unsigned host_mask = 0xFFu;
@@ -26,23 +25,20 @@ void for_each_byte(ip_address& address, unsigned prefix, Fn fn)
     }
 }
 
-std::string describe_count(unsigned host_bits)
-{
+std::string describe_count(unsigned host_bits) {
     if (host_bits < 64) return std::to_string(std::uint64_t{1} << host_bits);
     return "2^" + std::to_string(host_bits);
 }
 
 }  // namespace
 
-ip_address cidr_block::last() const
-{
+ip_address cidr_block::last() const {
     ip_address address = network;
     for_each_byte(address, prefix, [](unsigned char& byte, unsigned char host_mask) { byte |= host_mask; });
     return address;
 }
 
-outcome<cidr_block> make_cidr(const ip_address& network, std::string_view prefix_text, bool allow_large)
-{
+outcome<cidr_block> make_cidr(const ip_address& network, std::string_view prefix_text, bool allow_large) {
     const unsigned family_bits = network.v6 ? 128 : 32;
     if (prefix_text.empty()) return failure{"missing prefix length after '/'"};
     unsigned prefix = 0;
@@ -55,8 +51,9 @@ outcome<cidr_block> make_cidr(const ip_address& network, std::string_view prefix
 
     cidr_block block{network, prefix};
     ip_address masked = network;
-    for_each_byte(masked, prefix,
-                  [](unsigned char& byte, unsigned char host_mask) { byte = static_cast<unsigned char>(byte & ~host_mask); });
+    for_each_byte(masked, prefix, [](unsigned char& byte, unsigned char host_mask) {
+        byte = static_cast<unsigned char>(byte & ~host_mask);
+    });
     if (masked != network) {
         return failure{format_ip(network) + "/" + std::to_string(prefix) + " has host bits set; the network is " +
                        format_ip(masked) + "/" + std::to_string(prefix)};
@@ -72,8 +69,7 @@ outcome<cidr_block> make_cidr(const ip_address& network, std::string_view prefix
     return block;
 }
 
-bool increment(ip_address& address)
-{
+bool increment(ip_address& address) {
     for (std::size_t i = address.size(); i-- > 0;) {
         if (++address.bytes[i] != 0) return true;
     }

@@ -6,16 +6,14 @@
 
 namespace tlsaudit::targets::detail {
 
-expansion::expansion(line_plan plan) : plan_(std::move(plan)), done_(plan_.ports.empty())
-{
+expansion::expansion(line_plan plan) : plan_(std::move(plan)), done_(plan_.ports.empty()) {
     if (plan_.cidr) {
         current_ = plan_.cidr->first();
         last_ = plan_.cidr->last();
     }
 }
 
-target expansion::next()
-{
+target expansion::next() {
     target result = plan_.proto;
     result.port = plan_.ports[port_index_];
     if (plan_.starttls_by_port) result.starttls = starttls::protocol_for_port(result.port);

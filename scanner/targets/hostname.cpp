@@ -21,8 +21,7 @@ struct idn2_deleter {
     void operator()(char* p) const { idn2_free(p); }
 };
 
-outcome<std::string> to_a_label(std::string_view label)
-{
+outcome<std::string> to_a_label(std::string_view label) {
     if (auto scripts = mixed_scripts(label)) {
         return failure{"label " + quote(label) + " mixes " + *scripts +
                        " letters: a look-alike (confusable) name; write its A-label (xn--...) to scan it anyway"};
@@ -37,13 +36,9 @@ outcome<std::string> to_a_label(std::string_view label)
     return to_lower_ascii(converted.get());
 }
 
-bool is_label_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+bool is_label_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; }
 
-std::optional<failure> check_label(std::string_view label, std::string_view name)
-{
+std::optional<failure> check_label(std::string_view label, std::string_view name) {
     if (label.empty()) return failure{"empty label in host name " + quote(name)};
     if (label.size() > max_label_bytes) {
         return failure{"label " + quote(label) + " is " + std::to_string(label.size()) +
@@ -60,8 +55,7 @@ std::optional<failure> check_label(std::string_view label, std::string_view name
     return std::nullopt;
 }
 
-std::optional<failure> validate(std::string_view name)
-{
+std::optional<failure> validate(std::string_view name) {
     if (name.empty()) return failure{"empty host name"};
     if (name.size() > max_name_bytes) {
         return failure{"host name is " + std::to_string(name.size()) + " bytes long; the limit is 253"};
@@ -83,8 +77,7 @@ std::optional<failure> validate(std::string_view name)
 
 }  // namespace
 
-outcome<std::string> normalise_hostname(std::string_view name)
-{
+outcome<std::string> normalise_hostname(std::string_view name) {
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     if (name.empty()) return failure{"empty host name"};
 

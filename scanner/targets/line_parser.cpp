@@ -17,8 +17,7 @@ namespace tlsaudit::targets::detail {
 
 namespace {
 
-std::vector<std::string_view> split_words(std::string_view text)
-{
+std::vector<std::string_view> split_words(std::string_view text) {
     std::vector<std::string_view> words;
     std::size_t pos = 0;
     while (pos < text.size()) {
@@ -31,8 +30,7 @@ std::vector<std::string_view> split_words(std::string_view text)
 }
 
 // Checks that make a line unreadable as text, before any parsing.
-std::optional<std::string> unreadable(std::string_view line, std::size_t line_length)
-{
+std::optional<std::string> unreadable(std::string_view line, std::size_t line_length) {
     if (line_length > max_line_bytes) {
         return "line is " + std::to_string(line_length) + " bytes long; the limit is " +
                std::to_string(max_line_bytes) + " bytes";
@@ -51,8 +49,7 @@ struct line_options {
     std::optional<std::string> sni;
 };
 
-outcome<line_options> parse_options_words(const std::vector<std::string_view>& words)
-{
+outcome<line_options> parse_options_words(const std::vector<std::string_view>& words) {
     line_options result;
     for (std::size_t i = 1; i < words.size(); ++i) {
         const std::string_view word = words[i];
@@ -76,15 +73,13 @@ outcome<line_options> parse_options_words(const std::vector<std::string_view>& w
     return result;
 }
 
-input_error make_error(std::uint64_t line_no, std::string_view trimmed, std::string message)
-{
+input_error make_error(std::uint64_t line_no, std::string_view trimmed, std::string message) {
     return input_error{line_no, printable(trimmed, max_echo_bytes), std::move(message)};
 }
 
 }  // namespace
 
-void check_options(const parse_options& opts)
-{
+void check_options(const parse_options& opts) {
     if (opts.ports.empty()) throw std::invalid_argument("parse_options::ports is empty");
     if (std::find(opts.ports.begin(), opts.ports.end(), std::uint16_t{0}) != opts.ports.end()) {
         throw std::invalid_argument("parse_options::ports holds port 0");
@@ -94,8 +89,7 @@ void check_options(const parse_options& opts)
     }
 }
 
-parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts)
-{
+parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t line_no, const parse_options& opts) {
     const std::string_view unmarked = without_bom(line);
     line_length -= line.size() - unmarked.size();
     line = unmarked;
@@ -107,7 +101,8 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
 
     const std::vector<std::string_view> words = split_words(content);
     if (words.front().find('=') != std::string_view::npos && words.front().find('/') == std::string_view::npos) {
-        return make_error(line_no, trimmed, "line starts with option " + quote(words.front()) + "; the target comes first");
+        return make_error(line_no, trimmed,
+                          "line starts with option " + quote(words.front()) + "; the target comes first");
     }
     auto spec = parse_target_token(words.front(), opts.allow_large_cidr);
     if (auto* f = std::get_if<failure>(&spec)) return make_error(line_no, trimmed, std::move(f->message));

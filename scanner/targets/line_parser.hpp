@@ -18,7 +18,7 @@ namespace tlsaudit::targets::detail {
 // The targets of one line: `proto` with each port of `ports`, for each address of `cidr`
 // when set (then proto.host is the network address).
 struct line_plan {
-    target proto;                      // host, sni, host_is_ip, line_no, input filled in
+    target proto;  // host, sni, host_is_ip, line_no, input filled in
     std::optional<cidr_block> cidr;
     std::vector<std::uint16_t> ports;  // the port written on the line, else options.ports
     bool starttls_by_port = false;     // --starttls auto: proto.starttls chosen per port

@@ -5,8 +5,7 @@
 
 namespace tlsaudit::targets {
 
-std::vector<item> parse_line(std::string_view line, std::uint64_t line_no, const parse_options& opts)
-{
+std::vector<item> parse_line(std::string_view line, std::uint64_t line_no, const parse_options& opts) {
     detail::check_options(opts);
     std::size_t length = line.size();
     if (!line.empty() && line.back() == '\r') --length;

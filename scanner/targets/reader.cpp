@@ -17,8 +17,7 @@ namespace {
 // a line of any length costs at most `keep` bytes. Returns the full length of the line
 // without its '\n' and without a CR just before it (dropped from `out` too), or nullopt
 // when the stream has no more lines.
-std::optional<std::size_t> read_bounded_line(std::istream& in, std::string& out, std::size_t keep)
-{
+std::optional<std::size_t> read_bounded_line(std::istream& in, std::string& out, std::size_t keep) {
     out.clear();
     const std::istream::sentry ok(in, /*noskipws=*/true);
     if (!ok) return std::nullopt;
@@ -59,16 +58,14 @@ struct reader::impl {
     detail::seen_set seen;
 };
 
-reader::reader(std::istream& in, parse_options opts)
-{
+reader::reader(std::istream& in, parse_options opts) {
     detail::check_options(opts);
     impl_ = std::make_unique<impl>(impl{in, std::move(opts), 0, false, {}, {}, {}});
 }
 
 reader::~reader() = default;
 
-item reader::next()
-{
+item reader::next() {
     impl& self = *impl_;
     for (;;) {
         while (!self.pending.done()) {
@@ -93,8 +90,7 @@ std::uint64_t reader::lines_read() const { return impl_->lines; }
 
 bool holds_target(std::string_view line) { return !detail::content_of(detail::without_bom(line)).empty(); }
 
-std::uint64_t count_target_lines(std::istream& in)
-{
+std::uint64_t count_target_lines(std::istream& in) {
     std::string line;
     std::uint64_t n = 0;
     while (read_bounded_line(in, line, detail::max_line_bytes + 1)) {

@@ -8,8 +8,7 @@ namespace {
 
 constexpr std::size_t initial_slots = 1024;
 
-bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t hash)
-{
+bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t hash) {
     const std::size_t mask = slots.size() - 1;
     for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
         if (slots[i] == hash) return false;
@@ -25,8 +24,7 @@ bool insert_into(std::vector<std::uint64_t>& slots, std::uint64_t hash)
 // The shard hash (FNV-1a then fmix64) is well mixed in its low bits, which pick the slot.
 std::uint64_t hash_key(std::string_view key) { return shard_hash(key); }
 
-bool seen_set::insert(std::string_view key)
-{
+bool seen_set::insert(std::string_view key) {
     std::uint64_t hash = hash_key(key);
     if (hash == 0) hash = 1;  // 0 is the empty marker
     if (slots_.empty()) slots_.assign(initial_slots, 0);
@@ -36,8 +34,7 @@ bool seen_set::insert(std::string_view key)
     return true;
 }
 
-void seen_set::grow()
-{
+void seen_set::grow() {
     std::vector<std::uint64_t> bigger(slots_.size() * 2, 0);
     for (const std::uint64_t hash : slots_) {
         if (hash != 0) insert_into(bigger, hash);

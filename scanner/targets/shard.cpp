@@ -9,8 +9,7 @@ namespace {
 constexpr const char* index_variable = "JOB_COMPLETION_INDEX";
 
 // Decimal digits only (no sign, no spaces), at most 19 of them so the value fits.
-std::optional<std::uint64_t> parse_decimal(std::string_view text)
-{
+std::optional<std::uint64_t> parse_decimal(std::string_view text) {
     if (text.empty() || text.size() > 19) return std::nullopt;
     std::uint64_t value = 0;
     for (const char c : text) {
@@ -22,15 +21,13 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text)
 
 shard_parse failure(std::string message) { return {std::nullopt, std::move(message)}; }
 
-std::string range_text(std::uint64_t count)
-{
+std::string range_text(std::uint64_t count) {
     return count == 1 ? std::string("the only shard is 0") : "shards are numbered 0 to " + std::to_string(count - 1);
 }
 
 }  // namespace
 
-std::uint64_t fnv1a_64(std::string_view data)
-{
+std::uint64_t fnv1a_64(std::string_view data) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     for (const char c : data) {
         h ^= static_cast<unsigned char>(c);
@@ -39,8 +36,7 @@ std::uint64_t fnv1a_64(std::string_view data)
     return h;
 }
 
-std::uint64_t shard_hash(std::string_view key)
-{
+std::uint64_t shard_hash(std::string_view key) {
     std::uint64_t h = fnv1a_64(key);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
@@ -56,8 +52,7 @@ bool in_shard(const target& t, const shard& s) { return s.count <= 1 || shard_of
 
 bool in_shard(const input_error&, const shard& s) { return s.index == 0; }
 
-shard_parse parse_shard(std::string_view text)
-{
+shard_parse parse_shard(std::string_view text) {
     const auto slash = text.find('/');
     if (slash == std::string_view::npos)
         return failure("'" + std::string(text) + "' is not I/N (shard index I of N shards, e.g. 0/4)");
@@ -74,8 +69,7 @@ shard_parse parse_shard(std::string_view text)
     return {shard{*index, *count}, {}};
 }
 
-shard_parse shard_from_index(std::uint64_t count, const char* index_value)
-{
+shard_parse shard_from_index(std::uint64_t count, const char* index_value) {
     const std::string prefix = "--shards " + std::to_string(count) + ": ";
     if (count == 0 || count > max_shards)
         return failure(prefix + "shard count is out of range (1 to " + std::to_string(max_shards) + ")");
@@ -88,13 +82,12 @@ shard_parse shard_from_index(std::uint64_t count, const char* index_value)
         return failure(prefix + index_variable + "='" + std::string(text.substr(0, 40)) +
                        "' is not a shard index (a whole decimal number)");
     if (*index >= count)
-        return failure(prefix + index_variable + "=" + std::to_string(*index) +
-                       " is not below the shard count (" + range_text(count) + ")");
+        return failure(prefix + index_variable + "=" + std::to_string(*index) + " is not below the shard count (" +
+                       range_text(count) + ")");
     return {shard{*index, count}, {}};
 }
 
-std::string target_line(const target& t)
-{
+std::string target_line(const target& t) {
     const bool v6 = t.host_is_ip && t.host.find(':') != std::string::npos;
     std::string line = t.starttls.empty() ? "" : t.starttls + "://";  // the scheme picks STARTTLS
     line += v6 ? "[" + t.host + "]" : t.host;

@@ -16,22 +16,19 @@ constexpr std::string_view scheme_separator = "://";
 
 enum class context { line, url };
 
-outcome<target_spec> with_port(target_spec spec, std::string_view port_text)
-{
+outcome<target_spec> with_port(target_spec spec, std::string_view port_text) {
     auto port = parse_port(port_text);
     if (auto* f = std::get_if<failure>(&port)) return std::move(*f);
     spec.port = std::get<std::uint16_t>(port);
     return spec;
 }
 
-target_spec ip_spec(const ip_address& address)
-{
+target_spec ip_spec(const ip_address& address) {
     return target_spec{format_ip(address), true, std::nullopt, std::nullopt, std::nullopt};
 }
 
 // "LEN" or "LEN:PORT" after the '/' of a CIDR block.
-outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after_slash, bool allow_large)
-{
+outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after_slash, bool allow_large) {
     const std::size_t colon = after_slash.find(':');
     auto block = make_cidr(network, after_slash.substr(0, colon), allow_large);
     if (auto* f = std::get_if<failure>(&block)) return std::move(*f);
@@ -40,8 +37,7 @@ outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after
     return with_port(std::move(spec), after_slash.substr(colon + 1));
 }
 
-outcome<target_spec> bracketed(std::string_view text, context where, bool allow_large)
-{
+outcome<target_spec> bracketed(std::string_view text, context where, bool allow_large) {
     const std::size_t close = text.find(']');
     if (close == std::string_view::npos) return failure{"missing ']' after bracketed IPv6 address " + quote(text)};
     const std::string_view inside = text.substr(1, close - 1);
@@ -58,8 +54,7 @@ outcome<target_spec> bracketed(std::string_view text, context where, bool allow_
     return failure{"unexpected " + quote(after) + " after ']'"};
 }
 
-outcome<target_spec> host_spec(std::string_view host)
-{
+outcome<target_spec> host_spec(std::string_view host) {
     if (host.empty()) return failure{"missing host"};
     if (const auto v4 = parse_ipv4(host)) return ip_spec(*v4);
     auto name = normalise_hostname(host);
@@ -67,8 +62,7 @@ outcome<target_spec> host_spec(std::string_view host)
     return target_spec{std::move(std::get<std::string>(name)), false, std::nullopt, std::nullopt, std::nullopt};
 }
 
-outcome<target_spec> authority(std::string_view text, context where, bool allow_large)
-{
+outcome<target_spec> authority(std::string_view text, context where, bool allow_large) {
     if (text.empty()) return failure{"missing host"};
     if (text.front() == '[') return bracketed(text, where, allow_large);
 
@@ -103,17 +97,14 @@ outcome<target_spec> authority(std::string_view text, context where, bool allow_
     return host_spec(text);
 }
 
-bool is_scheme(std::string_view scheme)
-{
+bool is_scheme(std::string_view scheme) {
     const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
     if (scheme.empty() || !alpha(scheme.front())) return false;
-    return std::all_of(scheme.begin(), scheme.end(), [&](char c) {
-        return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-    });
+    return std::all_of(scheme.begin(), scheme.end(),
+                       [&](char c) { return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'; });
 }
 
-outcome<target_spec> url(std::string_view token, std::size_t separator)
-{
+outcome<target_spec> url(std::string_view token, std::size_t separator) {
     const std::string_view scheme = token.substr(0, separator);
     if (!is_scheme(scheme)) return failure{"invalid URL scheme " + quote(scheme)};
     const std::string lower = to_lower_ascii(scheme);
@@ -138,8 +129,7 @@ outcome<target_spec> url(std::string_view token, std::size_t separator)
 
 }  // namespace
 
-outcome<std::uint16_t> parse_port(std::string_view text)
-{
+outcome<std::uint16_t> parse_port(std::string_view text) {
     if (text.empty()) return failure{"missing port after ':'"};
     if (text.find_first_not_of("0123456789") != std::string_view::npos) {
         return failure{"port " + quote(text) + " is not a number"};
@@ -153,8 +143,7 @@ outcome<std::uint16_t> parse_port(std::string_view text)
     return static_cast<std::uint16_t>(value);
 }
 
-outcome<target_spec> parse_target_token(std::string_view token, bool allow_large_cidr)
-{
+outcome<target_spec> parse_target_token(std::string_view token, bool allow_large_cidr) {
     if (const std::size_t separator = token.find(scheme_separator); separator != std::string_view::npos) {
         return url(token, separator);
     }

@@ -13,10 +13,10 @@
 namespace tlsaudit::targets::detail {
 
 struct target_spec {
-    std::string host;                  // normalised host name, or canonical IP literal
+    std::string host;  // normalised host name, or canonical IP literal
     bool host_is_ip = false;
     std::optional<std::uint16_t> port;
-    std::optional<cidr_block> cidr;    // set for ADDR/LEN; host is then the network
+    std::optional<cidr_block> cidr;  // set for ADDR/LEN; host is then the network
     // Set by a URL: "" for https://, the protocol for a STARTTLS scheme (whose
     // well-known port is then in `port` when the URL names none).
     std::optional<std::string> starttls;

@@ -8,8 +8,8 @@
 
 namespace tlsaudit::targets::detail {
 
-inline constexpr std::size_t max_line_bytes = 4096;   // longer lines are an input_error
-inline constexpr std::size_t max_echo_bytes = 256;    // input_error::input is cut to this
+inline constexpr std::size_t max_line_bytes = 4096;  // longer lines are an input_error
+inline constexpr std::size_t max_echo_bytes = 256;   // input_error::input is cut to this
 
 // ASCII whitespace: space, \t, \n, \v, \f, \r (so CRLF files trim cleanly).
 bool is_space(char c);

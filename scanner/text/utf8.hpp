@@ -14,8 +14,8 @@ inline constexpr std::string_view utf8_replacement = "\xEF\xBF\xBD";
 
 struct utf8_sequence {
     char32_t code_point = 0;
-    std::size_t length = 0;   // bytes of the well-formed sequence; 0 when ill-formed
-    std::size_t skip = 1;     // ill-formed: bytes of its maximal subpart (Unicode ch. 3)
+    std::size_t length = 0;  // bytes of the well-formed sequence; 0 when ill-formed
+    std::size_t skip = 1;    // ill-formed: bytes of its maximal subpart (Unicode ch. 3)
 };
 
 // Decodes the sequence starting at text[pos] (pos < text.size()). Well-formed means

@@ -18,7 +18,8 @@ std::string xml_escape(std::string_view text) {
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             out += "\xEF\xBF\xBD";
         } else if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-                   (static_cast<unsigned char>(text[i + 2]) == 0xBE || static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+                   (static_cast<unsigned char>(text[i + 2]) == 0xBE ||
+                    static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
             out += "\xEF\xBF\xBD";  // U+FFFE, U+FFFF
             i += 2;
         } else {

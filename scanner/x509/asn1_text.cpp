@@ -75,10 +75,8 @@ std::string asn1_string_to_utf8(const ASN1_STRING* value) {
     }
     const std::span<const unsigned char> bytes = string_bytes(value);
     switch (ASN1_STRING_type(value)) {
-    case V_ASN1_BMPSTRING:
-        return decode_wide(bytes, 2);
-    case V_ASN1_UNIVERSALSTRING:
-        return decode_wide(bytes, 4);
+    case V_ASN1_BMPSTRING: return decode_wide(bytes, 2);
+    case V_ASN1_UNIVERSALSTRING: return decode_wide(bytes, 4);
     case V_ASN1_T61STRING: {
         std::string out;
         for (const unsigned char byte : bytes) {
@@ -86,9 +84,7 @@ std::string asn1_string_to_utf8(const ASN1_STRING* value) {
         }
         return out;
     }
-    default:
-        return text::sanitize_utf8(
-            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+    default: return text::sanitize_utf8(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     }
 }
 

@@ -12,8 +12,8 @@ namespace {
 std::string sha256_raw(std::span<const unsigned char> der) {
     std::string digest(32, '\0');
     unsigned int length = 0;
-    if (EVP_Digest(der.data(), der.size(), reinterpret_cast<unsigned char*>(digest.data()), &length,
-                   EVP_sha256(), nullptr) != 1)
+    if (EVP_Digest(der.data(), der.size(), reinterpret_cast<unsigned char*>(digest.data()), &length, EVP_sha256(),
+                   nullptr) != 1)
         throw std::runtime_error("SHA-256 failed");
     return digest;
 }

@@ -111,8 +111,7 @@ void read_access_urls(const X509* cert, cert_info& info) {
     if (const auto access = decode_extension<ossl::authority_info_access_ptr>(cert, NID_info_access)) {
         for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(access.get()); ++i) {
             const ACCESS_DESCRIPTION* description = sk_ACCESS_DESCRIPTION_value(access.get(), i);
-            if (description == nullptr || description->location == nullptr ||
-                description->location->type != GEN_URI) {
+            if (description == nullptr || description->location == nullptr || description->location->type != GEN_URI) {
                 continue;
             }
             const std::string uri = asn1_string_to_utf8(description->location->d.uniformResourceIdentifier);

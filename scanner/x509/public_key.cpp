@@ -20,20 +20,13 @@ namespace {
 
 std::string key_type_name(const EVP_PKEY* key) {
     switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_RSA:
-        return "RSA";
-    case EVP_PKEY_RSA_PSS:
-        return "RSA-PSS";
-    case EVP_PKEY_EC:
-        return "EC";
-    case EVP_PKEY_ED25519:
-        return "Ed25519";
-    case EVP_PKEY_ED448:
-        return "Ed448";
-    case EVP_PKEY_DSA:
-        return "DSA";
-    default:
-        break;
+    case EVP_PKEY_RSA: return "RSA";
+    case EVP_PKEY_RSA_PSS: return "RSA-PSS";
+    case EVP_PKEY_EC: return "EC";
+    case EVP_PKEY_ED25519: return "Ed25519";
+    case EVP_PKEY_ED448: return "Ed448";
+    case EVP_PKEY_DSA: return "DSA";
+    default: break;
     }
     const char* name = EVP_PKEY_get0_type_name(key);
     return name == nullptr ? std::string{"unknown"} : std::string{name};

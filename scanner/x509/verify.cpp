@@ -23,22 +23,15 @@ verify_problem classify(int code) {
     switch (code) {
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        return verify_problem::missing_issuer;
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-        return verify_problem::untrusted_root;
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-        return verify_problem::self_signed_leaf;
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return verify_problem::missing_issuer;
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return verify_problem::untrusted_root;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: return verify_problem::self_signed_leaf;
     case X509_V_ERR_CERT_SIGNATURE_FAILURE:
     case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
-    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY:
-        return verify_problem::bad_signature;
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-        return verify_problem::expired;
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-        return verify_problem::not_yet_valid;
-    default:
-        return verify_problem::other;
+    case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: return verify_problem::bad_signature;
+    case X509_V_ERR_CERT_HAS_EXPIRED: return verify_problem::expired;
+    case X509_V_ERR_CERT_NOT_YET_VALID: return verify_problem::not_yet_valid;
+    default: return verify_problem::other;
     }
 }
 
@@ -69,8 +62,7 @@ void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
         std::string ignored;
         ossl::x509_ptr cert = ossl::decode_certificate(der, ignored);
         if (!cert) continue;
-        if (sk_X509_push(stack, cert.get()) <= 0)
-            ossl::throw_failure("sk_X509_push failed");
+        if (sk_X509_push(stack, cert.get()) <= 0) ossl::throw_failure("sk_X509_push failed");
         static_cast<void>(cert.release());  // owned by the stack now
     }
 }

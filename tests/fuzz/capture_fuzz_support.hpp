@@ -21,8 +21,8 @@ struct capture_outcome {
 };
 
 // Feeds `stream` to `c` in pieces of `chunk` bytes (0: whole), then EOF when `eof`.
-inline capture_outcome run_capture(capture_engine::client& c, std::span<const std::uint8_t> stream,
-                                   std::size_t chunk, bool eof) {
+inline capture_outcome run_capture(capture_engine::client& c, std::span<const std::uint8_t> stream, std::size_t chunk,
+                                   bool eof) {
     c.consumed_output(c.pending_output().size());
     if (chunk == 0) chunk = stream.size() + 1;
     for (std::size_t at = 0; at < stream.size(); at += chunk) {

@@ -23,14 +23,12 @@
 namespace tlsaudit::fuzz {
 
 // 2024-12-01T00:00:00Z: after the Entrust distrust dates, before most notAfters.
-inline time_point fixed_time() {
-    return std::chrono::sys_days{std::chrono::year{2024} / 12 / 1};
-}
+inline time_point fixed_time() { return std::chrono::sys_days{std::chrono::year{2024} / 12 / 1}; }
 
 inline const std::vector<const char*>& real_roots() {
-    static const std::vector<const char*> names = {
-        "globalsign-root-ca-r3.pem", "entrust-root-ca-g2.pem",   "entrust-root-ca-2006.pem",
-        "entrust-root-ca-ec1.pem",   "entrust-net-ca-2048.pem", "entrust-root-ca-g4.pem"};
+    static const std::vector<const char*> names = {"globalsign-root-ca-r3.pem", "entrust-root-ca-g2.pem",
+                                                   "entrust-root-ca-2006.pem",  "entrust-root-ca-ec1.pem",
+                                                   "entrust-net-ca-2048.pem",   "entrust-root-ca-g4.pem"};
     return names;
 }
 

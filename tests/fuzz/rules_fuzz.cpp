@@ -18,7 +18,8 @@ using namespace tlsaudit;
 const std::vector<bytes>& fixed_chain() {
     static const std::vector<bytes> chain = [] {
         std::vector<bytes> out;
-        for (const char* name : {"leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem", "globalsign-rsa-dv-ssl-ca-2018.pem"}) {
+        for (const char* name :
+             {"leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem", "globalsign-rsa-dv-ssl-ca-2018.pem"}) {
             const bytes pem = fuzz::read_fixture(std::string("../data/real/") + name);
             for (auto& der : x509::pem_to_der(std::string_view(reinterpret_cast<const char*>(pem.data()), pem.size())))
                 out.push_back(std::move(der));

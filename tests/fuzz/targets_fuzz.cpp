@@ -5,8 +5,8 @@
 
 #include "fuzz_support.hpp"
 
-#include <tlsaudit/targets.hpp>
 #include "text/utf8.hpp"
+#include <tlsaudit/targets.hpp>
 
 #include <cstddef>
 #include <cstdint>

@@ -59,19 +59,19 @@ private:
 
 struct bad_input_case {
     std::string name;
-    std::string lines;       // before the good line; "{good}" is replaced by the listener target
-    std::string args;        // extra arguments; "{dir}" is the test directory
+    std::string lines;  // before the good line; "{good}" is replaced by the listener target
+    std::string args;   // extra arguments; "{dir}" is the test directory
     int exit_code = 0;
-    std::string message;     // in an input-error record (exit 0) or on stderr
-    bool good_line = true;   // the file also names the listener
+    std::string message;    // in an input-error record (exit 0) or on stderr
+    bool good_line = true;  // the file also names the listener
 };
 
 std::ostream& operator<<(std::ostream& os, const bad_input_case& c) { return os << c.name; }
 
 class bad_input : public ::testing::TestWithParam<bad_input_case> {
 protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-bad-{}-{}", ::getpid(), GetParam().name);
+    std::filesystem::path dir_ =
+        std::filesystem::temp_directory_path() / fmt::format("tlsaudit-bad-{}-{}", ::getpid(), GetParam().name);
     void SetUp() override {
         std::filesystem::create_directories(dir_);
         std::ofstream(dir_ / "bad-rules.json") << "{\"version\": \"x\", \"retired_intermediates\": [";
@@ -96,11 +96,11 @@ TEST_P(bad_input, precise_message_and_the_right_outcome) {
     if (c.good_line) text += good + "\n";
     std::ofstream(dir_ / "targets.txt", std::ios::binary) << text;
     const bool resume = c.args.find("--resume") != std::string::npos;
-    const auto r = run_tlsaudit(fmt::format("scan '{}' {} --no-revocation --no-geoip --fail-on none "
-                                            "--handshake-timeout 0.2 --retries 0 {}",
-                                            (dir_ / "targets.txt").string(),
-                                            resume ? "" : "--ndjson '" + (dir_ / "out.ndjson").string() + "'",
-                                            replace_all(c.args, "{dir}", dir_.string())));
+    const auto r = run_tlsaudit(
+        fmt::format("scan '{}' {} --no-revocation --no-geoip --fail-on none "
+                    "--handshake-timeout 0.2 --retries 0 {}",
+                    (dir_ / "targets.txt").string(), resume ? "" : "--ndjson '" + (dir_ / "out.ndjson").string() + "'",
+                    replace_all(c.args, "{dir}", dir_.string())));
     EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
     const int connections = listener.connections();
     if (c.exit_code != 0) {
@@ -162,9 +162,10 @@ INSTANTIATE_TEST_SUITE_P(
 // /dev/null as every output: written in place (a root run must not replace the device
 // with a regular file), the records' end marker included; exit 0.
 TEST(bad_output, device_outputs_are_written_in_place) {
-    const auto r = run_tlsaudit("scan - --ndjson /dev/null --json /dev/null --html /dev/null --csv /dev/null "
-                                "--no-revocation --no-geoip --fail-on none -q",
-                                "127.0.0.1:1\n");
+    const auto r = run_tlsaudit(
+        "scan - --ndjson /dev/null --json /dev/null --html /dev/null --csv /dev/null "
+        "--no-revocation --no-geoip --fail-on none -q",
+        "127.0.0.1:1\n");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     struct stat st {};
     ASSERT_EQ(::stat("/dev/null", &st), 0);

@@ -35,9 +35,9 @@ std::vector<json::value> parse_lines(const std::string& text) {
 
 class cli : public ::testing::Test {
 protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-cli-{}-{}", ::getpid(),
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::path dir_ =
+        std::filesystem::temp_directory_path() /
+        fmt::format("tlsaudit-cli-{}-{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
     void SetUp() override { std::filesystem::create_directories(dir_); }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 };
@@ -126,8 +126,9 @@ TEST_F(cli, ndjson_file_and_saved_chains) {
     const auto port = servers.start(config);
     std::ofstream(dir_ / "targets.txt") << fmt::format("127.0.0.1:{}\n127.0.0.1:{} sni=files.lab.test\n", port, port);
 
-    const auto r = run_tlsaudit(fmt::format("scan '{}' --ndjson '{}' --save-chains '{}' --fail-on none -q", (dir_ / "targets.txt").string(),
-                                            (dir_ / "out.ndjson").string(), (dir_ / "chains").string()));
+    const auto r = run_tlsaudit(fmt::format("scan '{}' --ndjson '{}' --save-chains '{}' --fail-on none -q",
+                                            (dir_ / "targets.txt").string(), (dir_ / "out.ndjson").string(),
+                                            (dir_ / "chains").string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(r.out.empty()) << "stdout is not the output: it stays empty";
     const auto records = parse_lines(read_file(dir_ / "out.ndjson"));

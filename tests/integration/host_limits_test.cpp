@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -81,7 +81,8 @@ private:
             std::vector<socket_entry> still_open;
             for (std::size_t i = listeners_.size(); i < fds.size(); ++i) {
                 auto& c = open_[i - listeners_.size()];
-                if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) && ::read(c.fd, buffer.data(), buffer.size()) <= 0) {
+                if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+                    ::read(c.fd, buffer.data(), buffer.size()) <= 0) {
                     ::close(c.fd);
                     std::lock_guard lock(mutex_);
                     --active_[c.address];
@@ -95,7 +96,8 @@ private:
                 for (int fd; (fd = ::accept4(listeners_[i].fd, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
                     open_.push_back({fd, listeners_[i].address});
                     std::lock_guard lock(mutex_);
-                    peak_[listeners_[i].address] = std::max(peak_[listeners_[i].address], ++active_[listeners_[i].address]);
+                    peak_[listeners_[i].address] =
+                        std::max(peak_[listeners_[i].address], ++active_[listeners_[i].address]);
                 }
             }
         }

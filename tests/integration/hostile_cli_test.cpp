@@ -25,15 +25,16 @@ namespace json = boost::json;
 
 std::string base64(const bytes& data) {
     std::string out(4 * ((data.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(), static_cast<int>(data.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
 
 class hostile_cli : public ::testing::Test {
 protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 ("tlsaudit-hostile-cli-" + std::to_string(::getpid()));
+    std::filesystem::path dir_ =
+        std::filesystem::temp_directory_path() / ("tlsaudit-hostile-cli-" + std::to_string(::getpid()));
     void SetUp() override { std::filesystem::create_directories(dir_); }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 };
@@ -47,10 +48,11 @@ TEST_F(hostile_cli, long_chain_and_invalid_der_through_every_report) {
     const std::string input =
         fmt::format("127.0.0.1:{} sni=long.lab.test\n127.0.0.1:{} sni=bad.lab.test\n", long_port, bad_port);
 
-    const auto r = run_tlsaudit(fmt::format("scan - --no-revocation --handshake-timeout 10 --fail-on none -q "
-                                            "--ndjson '{0}/out.ndjson' --json '{0}/report.json' --html '{0}/report.html'",
-                                            dir_.string()),
-                                input);
+    const auto r =
+        run_tlsaudit(fmt::format("scan - --no-revocation --handshake-timeout 10 --fail-on none -q "
+                                 "--ndjson '{0}/out.ndjson' --json '{0}/report.json' --html '{0}/report.html'",
+                                 dir_.string()),
+                     input);
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
     std::map<std::uint16_t, json::object> endpoints;
@@ -92,7 +94,8 @@ TEST_F(hostile_cli, certificate_text_never_reaches_the_terminal_raw) {
     const lab::credential self = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::ec_p256, 1200));
     std::ofstream(dir_ / "evil.pem") << self.pem();
 
-    const auto check = run_tlsaudit(fmt::format("check '{}' --host other.lab.test --fail-on none", (dir_ / "evil.pem").string()));
+    const auto check =
+        run_tlsaudit(fmt::format("check '{}' --host other.lab.test --fail-on none", (dir_ / "evil.pem").string()));
     ASSERT_EQ(check.exit_code, 0) << check.err;
     EXPECT_NE(check.err.find("\\x1b]0;pwned"), std::string::npos) << check.err;
     EXPECT_EQ(check.err.find('\x1b'), std::string::npos) << check.err;
@@ -105,8 +108,9 @@ TEST_F(hostile_cli, certificate_text_never_reaches_the_terminal_raw) {
     config.chain = {self.der};
     config.leaf_key = self.k;
     const std::uint16_t port = servers.start(config);
-    const auto scan = run_tlsaudit(fmt::format("scan - --no-revocation --fail-on none --json '{}'", (dir_ / "r.json").string()),
-                                   fmt::format("127.0.0.1:{} sni=other.lab.test\n", port));
+    const auto scan =
+        run_tlsaudit(fmt::format("scan - --no-revocation --fail-on none --json '{}'", (dir_ / "r.json").string()),
+                     fmt::format("127.0.0.1:{} sni=other.lab.test\n", port));
     ASSERT_EQ(scan.exit_code, 0) << scan.err;
     EXPECT_NE((scan.out + scan.err).find("worst findings"), std::string::npos) << scan.out << scan.err;
     for (const auto* text : {&scan.out, &scan.err}) {

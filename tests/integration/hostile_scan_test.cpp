@@ -32,7 +32,7 @@ long peak_rss_kib() {
 }
 
 constexpr std::size_t chains = 4;
-constexpr std::size_t addresses_per_chain = 250;  // 4 x 250 = 1,000 normal endpoints
+constexpr std::size_t addresses_per_chain = 250;     // 4 x 250 = 1,000 normal endpoints
 constexpr std::chrono::milliseconds deadline{4000};  // connect and handshake
 
 TEST(hostile_scan, a_thousand_normal_endpoints_and_every_hostile_one) {

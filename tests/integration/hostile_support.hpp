@@ -47,18 +47,12 @@ struct hostile_case {
 // Every hostile behaviour of the lab and its classification.
 inline const std::vector<hostile_case>& hostile_cases() {
     static const std::vector<hostile_case> cases{
-        {lab::behaviour::silent, "timeout-handshake"},
-        {lab::behaviour::accept_no_read, "timeout-handshake"},
-        {lab::behaviour::drip, "timeout-handshake"},
-        {lab::behaviour::record, "timeout-handshake"},
-        {lab::behaviour::reset_after_hello, "reset"},
-        {lab::behaviour::reset_mid_handshake, "reset"},
-        {lab::behaviour::close_after_hello, "closed"},
-        {lab::behaviour::http, "not-tls"},
-        {lab::behaviour::garbage, "not-tls"},
-        {lab::behaviour::alert, "tls-alert"},
-        {lab::behaviour::bad_der, "bad-certificate"},
-        {lab::behaviour::huge_certificate, "chain-too-large"},
+        {lab::behaviour::silent, "timeout-handshake"}, {lab::behaviour::accept_no_read, "timeout-handshake"},
+        {lab::behaviour::drip, "timeout-handshake"},   {lab::behaviour::record, "timeout-handshake"},
+        {lab::behaviour::reset_after_hello, "reset"},  {lab::behaviour::reset_mid_handshake, "reset"},
+        {lab::behaviour::close_after_hello, "closed"}, {lab::behaviour::http, "not-tls"},
+        {lab::behaviour::garbage, "not-tls"},          {lab::behaviour::alert, "tls-alert"},
+        {lab::behaviour::bad_der, "bad-certificate"},  {lab::behaviour::huge_certificate, "chain-too-large"},
     };
     return cases;
 }

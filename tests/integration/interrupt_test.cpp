@@ -74,8 +74,19 @@ protected:
 
     // One probe per endpoint: these tests count the lab's accepted connections as endpoints.
     std::vector<std::string> base_args(const std::filesystem::path& targets) const {
-        return {"scan", targets.string(), "--no-revocation", "--no-geoip", "--fail-on", "none", "-q",
-                "--connect-timeout", "2", "--threads", "2", "--probes", "modern"};
+        return {"scan",
+                targets.string(),
+                "--no-revocation",
+                "--no-geoip",
+                "--fail-on",
+                "none",
+                "-q",
+                "--connect-timeout",
+                "2",
+                "--threads",
+                "2",
+                "--probes",
+                "modern"};
     }
 };
 
@@ -204,7 +215,8 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
     auto first = args;
     first.insert(first.end(), {"--ndjson", ndjson.string()});
     ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
-    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& st) { return st.accepted >= 5; }, 10s));
+    ASSERT_TRUE(servers.wait_for(
+        port, [](const lab::endpoint_stats& st) { return st.accepted >= 5; }, 10s));
     auto again = args;
     again.insert(again.end(), {"--resume", ndjson.string()});
     const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
@@ -228,7 +240,8 @@ TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_repo
     const auto stuck_port = servers.start_fleet(tls_config(a, 30s), addresses(6, 1, 12));
     std::string text;
     for (const auto& address : addresses(5, 1, 4)) text += fmt::format("{}:{} sni=int.lab.test\n", address, fast_port);
-    for (const auto& address : addresses(6, 1, 12)) text += fmt::format("{}:{} sni=int.lab.test\n", address, stuck_port);
+    for (const auto& address : addresses(6, 1, 12))
+        text += fmt::format("{}:{} sni=int.lab.test\n", address, stuck_port);
     const auto targets = dir_ / "targets.txt";
     std::ofstream(targets) << text;
     const auto ndjson = dir_ / "scan.ndjson";
@@ -236,7 +249,8 @@ TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_repo
     args.insert(args.end(), {"-c", "4", "--handshake-timeout", "10", "--ndjson", ndjson.string(), "--json",
                              (dir_ / "r.json").string(), "--html", (dir_ / "r.html").string()});
     child_process scan(args, dir_ / "out", dir_ / "err");
-    ASSERT_TRUE(servers.wait_for(stuck_port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
+    ASSERT_TRUE(servers.wait_for(
+        stuck_port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
     const auto signalled = std::chrono::steady_clock::now();
     scan.signal(SIGINT);
     EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
@@ -294,7 +308,8 @@ TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
     auto args = base_args(targets);
     args.insert(args.end(), {"-c", "3", "--handshake-timeout", "10", "--ndjson", ndjson.string()});
     child_process scan(args, dir_ / "out", dir_ / "err");
-    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& s) { return s.accepted >= 6; }, 60s));
+    ASSERT_TRUE(servers.wait_for(
+        port, [](const lab::endpoint_stats& s) { return s.accepted >= 6; }, 60s));
     scan.signal(SIGTERM);
     EXPECT_EQ(scan.wait(), 143) << read_file(dir_ / "err");
     const auto accepted = servers.stats(port).accepted;
@@ -317,7 +332,8 @@ TEST_F(interrupt, second_signal_exits_at_once) {
     auto args = base_args(targets);
     args.insert(args.end(), {"-c", "4", "--handshake-timeout", "10", "--ndjson", (dir_ / "scan.ndjson").string()});
     child_process scan(args, dir_ / "out", dir_ / "err");
-    ASSERT_TRUE(servers.wait_for(port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
+    ASSERT_TRUE(servers.wait_for(
+        port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
     scan.signal(SIGTERM);
     ASSERT_TRUE(poll_until([&] { return read_file(dir_ / "err").find("interrupted") != std::string::npos; }, 10s));
     // Measured from the second signal, the event under test: the poll above may take long

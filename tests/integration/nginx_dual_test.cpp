@@ -17,9 +17,9 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <sstream>
@@ -65,7 +65,8 @@ protected:
         for (int attempt = 0; attempt < 5 && !server_; ++attempt) {
             port_ = lab::closed_port().port();  // released at once, for nginx to bind
             write_config();
-            server_.emplace(nginx_binary, std::vector<std::string>{"-p", dir_.string(), "-c", (dir_ / "nginx.conf").string()},
+            server_.emplace(nginx_binary,
+                            std::vector<std::string>{"-p", dir_.string(), "-c", (dir_ / "nginx.conf").string()},
                             dir_ / "stdout", dir_ / "stderr");
             if (!poll_until([&] { return accepts(port_) || !server_->running(); }, std::chrono::seconds(10)) ||
                 !server_->running())
@@ -123,8 +124,9 @@ boost::json::object endpoint_record(const std::string& ndjson) {
 
 TEST_F(nginx_dual, default_scan_reports_the_2018_chain_served_to_rsa_only_clients) {
     for (const std::string engine : {"capture", "openssl"}) {
-        const auto r = run_tlsaudit(fmt::format("scan - --no-revocation --no-geoip --tls-engine {} --ndjson - -q", engine),
-                                    fmt::format("127.0.0.1:{} sni=dual.lab.test\n", port_));
+        const auto r =
+            run_tlsaudit(fmt::format("scan - --no-revocation --no-geoip --tls-engine {} --ndjson - -q", engine),
+                         fmt::format("127.0.0.1:{} sni=dual.lab.test\n", port_));
         const auto record = endpoint_record(r.out);
         ASSERT_FALSE(record.empty()) << r.err;
         ASSERT_EQ(record.at("error"), nullptr) << r.out;

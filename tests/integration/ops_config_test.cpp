@@ -38,14 +38,14 @@ TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) 
                               "dns-timeout = 2.5\n"
                               "fail-on = 'medium'\n");
     auto o = effective_options(fmt::format("scan --config '{}' '{}' --concurrency 9", config, empty_));
-    EXPECT_EQ(o.at("concurrency"), 9);                     // command line
-    EXPECT_EQ(o.at("retries"), 3);                         // file
+    EXPECT_EQ(o.at("concurrency"), 9);  // command line
+    EXPECT_EQ(o.at("retries"), 3);      // file
     EXPECT_EQ(json::serialize(o.at("ports")), "[8443,9443]");
     EXPECT_EQ(o.at("ipv4_only"), true);
     EXPECT_EQ(o.at("dns_timeout_ms"), 2500);
     EXPECT_EQ(o.at("fail_on"), "medium");
-    EXPECT_EQ(o.at("threads"), 0);                         // default
-    EXPECT_EQ(o.at("handshake_timeout_ms"), 10000);        // default
+    EXPECT_EQ(o.at("threads"), 0);                   // default
+    EXPECT_EQ(o.at("handshake_timeout_ms"), 10000);  // default
 
     // A list on the command line replaces the file's list; --config may precede `scan`.
     o = effective_options(fmt::format("--config '{}' scan '{}' --port 1 --retries 0", config, empty_));
@@ -82,9 +82,10 @@ TEST_F(config_file, the_committed_sample_loads) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "www.example.com:443\nwww.example.com:8443\n");  // the sample's ports
     // The sample's report paths are for a real host: point them here.
-    const auto o = effective_options(fmt::format("scan --config '{0}' '{1}' --json '{2}/r.json' --html '{2}/r.html' "
-                                                 "--sarif '{2}/r.sarif'",
-                                                 sample, empty_, dir_.string()));
+    const auto o =
+        effective_options(fmt::format("scan --config '{0}' '{1}' --json '{2}/r.json' --html '{2}/r.html' "
+                                      "--sarif '{2}/r.sarif'",
+                                      sample, empty_, dir_.string()));
     EXPECT_EQ(o.at("concurrency"), 500);
     EXPECT_EQ(o.at("fail_on"), "high");
 }
@@ -95,15 +96,18 @@ TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {
         const char* message;
     };
     const bad_case cases[] = {
-        {"concurency = 5\n", "f.toml:1: unknown key concurency: not an option of tlsaudit scan (did you mean concurrency?)"},
+        {"concurency = 5\n",
+         "f.toml:1: unknown key concurency: not an option of tlsaudit scan (did you mean concurrency?)"},
         {"# c\n\nport = [443,\n  8443\n", "f.toml:4: Error while parsing array: encountered end-of-file"},
         {"retries = 1\nndjson = \"x.ndjson\n", "f.toml:2: Error while parsing string: unescaped control characters"},
         {"[scan]\nconcurrency = 5\n", "f.toml:1: tables ([section]) are not supported"},
         {"\nconcurrency 5\n", "f.toml:2: Error while parsing key-value pair: expected '=', saw '5'"},
-        {"retries = 1\nretries = 2\n", "f.toml:2: Error while parsing key-value pair: cannot redefine existing integer 'retries'"},
+        {"retries = 1\nretries = 2\n",
+         "f.toml:2: Error while parsing key-value pair: cannot redefine existing integer 'retries'"},
         {"ndjson = out.ndjson\n", "f.toml:1: Error while parsing value: could not determine value type"},
         {"scan.concurrency = 5\n", "f.toml:1: dotted keys are not supported"},
-        {"concurrency = 5 6\n", "f.toml:1: Error while parsing key-value pair: expected a comment or whitespace, saw '6'"},
+        {"concurrency = 5 6\n",
+         "f.toml:1: Error while parsing key-value pair: expected a comment or whitespace, saw '6'"},
         {"port = [[443]]\n", "f.toml:1: nested arrays are not supported"},
         {"config = \"other.toml\"\n", "f.toml:1: unknown key config"},
         {"xyzzy = 1\n", "f.toml:1: unknown key xyzzy: not an option of tlsaudit scan (keys are long option names"},

@@ -32,7 +32,8 @@ std::string ten_thousand_lines() {
         case 4: text += fmt::format("https://www{}.example.org/login\n", i); break;
         case 5: text += fmt::format("198.51.100.{}:8443 sni=svc{}.example.com\n", i % 256, i); break;
         case 6: text += fmt::format("2001:db8:1::{:x}\n", i); break;
-        default: text += i % 800 == 7 ? fmt::format("bad{}.example.com:0\n", i) : fmt::format("mail{}.example.com:993\n", i);
+        default:
+            text += i % 800 == 7 ? fmt::format("bad{}.example.com:0\n", i) : fmt::format("mail{}.example.com:993\n", i);
         }
     }
     return text;
@@ -117,7 +118,8 @@ TEST_F(ops_dir, dry_run_prints_round_tripping_lines_and_errors_with_line_numbers
     EXPECT_EQ(r.out,
               "example.com:443\n192.0.2.0:8443\n192.0.2.1:8443\n[2001:db8::1]:443\n192.0.2.9:443 sni=www.example.com\n"
               "xn--bcher-kva.example:443\n");
-    EXPECT_NE(r.err.find("tlsaudit: line 6: port '0' is out of range (1-65535): example.com:0\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("tlsaudit: line 6: port '0' is out of range (1-65535): example.com:0\n"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("dry run: 6 targets, 1 input errors"), std::string::npos) << r.err;
     // The output is itself a target list that gives the same targets.
     const auto again = run_tlsaudit("scan - --dry-run -q", r.out);
@@ -189,9 +191,10 @@ TEST_F(ops_dir, a_sharded_scan_scans_what_its_dry_run_lists) {
     std::set<std::string> scanned_all;
     for (int i = 0; i < 3; ++i) {
         const auto out = (dir_ / fmt::format("shard-{}.ndjson", i)).string();
-        const auto r = run_tlsaudit(fmt::format("scan '{}' --shard {}/3 --ndjson '{}' -q --no-revocation --no-geoip "
-                                                "--connect-timeout 2 --handshake-timeout 2 --retries 0 --fail-on none",
-                                                file, i, out));
+        const auto r =
+            run_tlsaudit(fmt::format("scan '{}' --shard {}/3 --ndjson '{}' -q --no-revocation --no-geoip "
+                                     "--connect-timeout 2 --handshake-timeout 2 --retries 0 --fail-on none",
+                                     file, i, out));
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const auto dry = lines_of(run_tlsaudit(fmt::format("scan '{}' --shard {}/3 --dry-run -q", file, i)).out);
         std::set<std::string> scanned;

@@ -23,9 +23,9 @@ namespace tlsaudit::testing {
 // A fresh directory per test, removed afterwards.
 class ops_dir : public ::testing::Test {
 protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 fmt::format("tlsaudit-ops-{}-{}", ::getpid(),
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::path dir_ =
+        std::filesystem::temp_directory_path() /
+        fmt::format("tlsaudit-ops-{}-{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
     ops_dir() { std::filesystem::create_directories(dir_); }  // members may write files
     void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -42,6 +42,5 @@ inline std::vector<std::string> lines_of(const std::string& text) {
     for (std::string line; std::getline(in, line);) out.push_back(line);
     return out;
 }
-
 
 }  // namespace tlsaudit::testing

@@ -38,9 +38,9 @@ lab::server_config dual_config() {
     lab::server_config c;
     c.chain = chain_under_real("globalsign-gcc-r3-dv-tls-ca-2020", "dual.lab.test", 140, key_kind::ec_p256);
     c.leaf_key = lab_key(key_kind::ec_p256, 140);
-    c.extra_chains.push_back({chain_under_real("globalsign-rsa-dv-ssl-ca-2018", "dual.lab.test", 141,
-                                               key_kind::rsa_2048),
-                              lab_key(key_kind::rsa_2048, 141)});
+    c.extra_chains.push_back(
+        {chain_under_real("globalsign-rsa-dv-ssl-ca-2018", "dual.lab.test", 141, key_kind::rsa_2048),
+         lab_key(key_kind::rsa_2048, 141)});
     return c;
 }
 
@@ -91,7 +91,8 @@ TEST_F(probes, one_probe_sees_one_chain) {
 }
 
 TEST_F(probes, the_same_chain_to_every_probe_is_one_chain) {
-    const auto rsa = lab::make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"rsa.lab.test"}, .key_index = 142});
+    const auto rsa =
+        lab::make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"rsa.lab.test"}, .key_index = 142});
     const auto port = servers_->start({.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k});
     auto config = quick_config();
     config.probes = net::parse_probe_list("all");
@@ -122,7 +123,8 @@ TEST(probe_list, parses_names_and_all_and_refuses_unknown_ones) {
 // AES-128-GCM first, as browsers do, where libssl lists AES-256-GCM first.
 void expect_same_capture(const capture& a, const capture& b, const std::string& what) {
     EXPECT_EQ(a.error.has_value(), b.error.has_value()) << what;
-    if (a.error && b.error) EXPECT_EQ(a.error->code, b.error->code) << what << ": " << a.error->detail << " / " << b.error->detail;
+    if (a.error && b.error)
+        EXPECT_EQ(a.error->code, b.error->code) << what << ": " << a.error->detail << " / " << b.error->detail;
     EXPECT_EQ(a.chain, b.chain) << what;
     EXPECT_EQ(a.stapled_ocsp, b.stapled_ocsp) << what;
     EXPECT_EQ(a.protocol, b.protocol) << what;
@@ -135,9 +137,12 @@ void expect_same_capture(const capture& a, const capture& b, const std::string& 
 }
 
 TEST_F(probes, both_engines_capture_the_same_bytes) {
-    const auto rsa = lab::make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"rsa.lab.test"}, .key_index = 143});
-    const auto ec = lab::make_hierarchy({.kind = key_kind::ec_p256, .leaf_dns_names = {"ec.lab.test"}, .key_index = 144});
-    const auto ec384 = lab::make_hierarchy({.kind = key_kind::ec_p384, .leaf_dns_names = {"p384.lab.test"}, .key_index = 145});
+    const auto rsa =
+        lab::make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"rsa.lab.test"}, .key_index = 143});
+    const auto ec =
+        lab::make_hierarchy({.kind = key_kind::ec_p256, .leaf_dns_names = {"ec.lab.test"}, .key_index = 144});
+    const auto ec384 =
+        lab::make_hierarchy({.kind = key_kind::ec_p384, .leaf_dns_names = {"p384.lab.test"}, .key_index = 145});
     std::vector<std::pair<std::string, lab::server_config>> cases{
         {"rsa", {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k}},
         {"ec", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k}},
@@ -145,8 +150,11 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         {"tls12", {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .max_version = TLS1_2_VERSION}},
         {"tls13", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .min_version = TLS1_3_VERSION}},
         {"staple13", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .stapled_ocsp = try_later_response()}},
-        {"staple12", {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .max_version = TLS1_2_VERSION,
-                      .stapled_ocsp = try_later_response()}},
+        {"staple12",
+         {.chain = rsa.served_chain(),
+          .leaf_key = rsa.leaf.k,
+          .max_version = TLS1_2_VERSION,
+          .stapled_ocsp = try_later_response()}},
         {"alpn", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .alpn = {"http/1.1"}}},
         {"chacha", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .ciphersuites = "TLS_CHACHA20_POLY1305_SHA256"}},
         {"aes256", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .ciphersuites = "TLS_AES_256_GCM_SHA384"}},
@@ -170,8 +178,10 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
     for (const auto& [name, ignored] : cases) {
         const auto* a = &captured.results[0];
         const auto* b = &reference.results[0];
-        for (const auto& r : captured.results) if (r.ep.tgt.sni == name + ".lab.test") a = &r;
-        for (const auto& r : reference.results) if (r.ep.tgt.sni == name + ".lab.test") b = &r;
+        for (const auto& r : captured.results)
+            if (r.ep.tgt.sni == name + ".lab.test") a = &r;
+        for (const auto& r : reference.results)
+            if (r.ep.tgt.sni == name + ".lab.test") b = &r;
         ASSERT_EQ(a->ep.tgt.sni, name + ".lab.test");
         ASSERT_EQ(b->ep.tgt.sni, name + ".lab.test");
         expect_same_capture(a->cap, b->cap, name);
@@ -180,7 +190,8 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
             EXPECT_EQ(a->cap.cipher, name == "chacha" ? "TLS_CHACHA20_POLY1305_SHA256" : "TLS_AES_256_GCM_SHA384");
         }
         if (!a->cap.probes.empty()) {
-            EXPECT_EQ(a->cap.probes[0].engine, "capture") << name << ": fell back (" << a->cap.probes[0].fallback << ")";
+            EXPECT_EQ(a->cap.probes[0].engine, "capture")
+                << name << ": fell back (" << a->cap.probes[0].fallback << ")";
         }
     }
 }
@@ -218,7 +229,8 @@ TEST_F(probes, scan_reports_the_retired_intermediate_served_to_rsa_only_clients)
     EXPECT_TRUE(multiple) << r.out;
 
     // One probe, as before the capture engine: the 2018 chain is not seen.
-    const auto one = run_tlsaudit("scan - --no-revocation --no-geoip --probes modern --ndjson - -q", line(port, "dual.lab.test"));
+    const auto one =
+        run_tlsaudit("scan - --no-revocation --no-geoip --probes modern --ndjson - -q", line(port, "dual.lab.test"));
     EXPECT_EQ(one.out.find("deprecated-intermediate"), std::string::npos) << one.out;
 }
 

@@ -16,10 +16,11 @@ protected:
     static void SetUpTestSuite() {
         lab_ = new report_lab();
         const auto& dir = lab_->dir();
-        full_ = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --json '{}' --sarif '{}' --junit '{}' --csv '{}'",
-                                         (dir / "targets.txt").string(), lab_->scan_args(), (dir / "full.ndjson").string(),
-                                         (dir / "full.json").string(), (dir / "full.sarif").string(),
-                                         (dir / "full.xml").string(), (dir / "full.csv").string()));
+        full_ =
+            run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --json '{}' --sarif '{}' --junit '{}' --csv '{}'",
+                                     (dir / "targets.txt").string(), lab_->scan_args(), (dir / "full.ndjson").string(),
+                                     (dir / "full.json").string(), (dir / "full.sarif").string(),
+                                     (dir / "full.xml").string(), (dir / "full.csv").string()));
     }
     static void TearDownTestSuite() {
         delete lab_;
@@ -102,13 +103,13 @@ TEST_F(report_cli, exit_code_matrix) {
         int code;
     };
     const std::vector<row> matrix{
-        {"", 1},                                       // default --fail-on high, a high finding
+        {"", 1},  // default --fail-on high, a high finding
         {"--fail-on critical", 0},
         {"--fail-on none", 0},
         {"--fail-on info", 1},
-        {"--fail-on severe", 2},                       // not a severity
+        {"--fail-on severe", 2},  // not a severity
         {"--baseline /nonexistent/old.json", 2},
-        {"--json /nonexistent-dir/r.json", 2},         // cannot write the output (found first)
+        {"--json /nonexistent-dir/r.json", 2},  // cannot write the output (found first)
     };
     for (const auto& m : matrix) {
         const auto r = run_tlsaudit(fmt::format("report '{}' -q {}", in, m.args));
@@ -120,8 +121,9 @@ TEST_F(report_cli, exit_code_matrix) {
     EXPECT_NE(garbage.err.find("garbage.ndjson:2"), std::string::npos) << garbage.err;
     EXPECT_EQ(run_tlsaudit("report /nonexistent/scan.ndjson").exit_code, 2);
     // scan itself: --fail-on none turns findings into exit 0; a bad value is a usage error.
-    const auto none = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", path("targets.txt").string(),
-                                               lab_->scan_args(), path("none.ndjson").string()));
+    const auto none =
+        run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", path("targets.txt").string(),
+                                 lab_->scan_args(), path("none.ndjson").string()));
     EXPECT_EQ(none.exit_code, 0) << none.err;
     EXPECT_TRUE(none.out.empty()) << "-q: no summary";
     EXPECT_EQ(run_tlsaudit("scan - --fail-on severe", "").exit_code, 2);
@@ -134,9 +136,9 @@ TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {
                                               lab_->scan_args(), path("old.json").string()));
     ASSERT_EQ(old.exit_code, 0) << old.err;
     // Today: everything. The mismatch on wrong.report.test and the XSS endpoint are new.
-    const auto r = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --json '{}' --fail-on-new",
-                                            path("full.ndjson").string(), path("old.json").string(),
-                                            path("diff.json").string()));
+    const auto r =
+        run_tlsaudit(fmt::format("report '{}' --baseline '{}' --json '{}' --fail-on-new", path("full.ndjson").string(),
+                                 path("old.json").string(), path("diff.json").string()));
     EXPECT_EQ(r.exit_code, 1) << r.err;
     const auto doc = load("diff.json");
     EXPECT_EQ(validate_json(path("diff.json")).exit_code, 0);
@@ -146,9 +148,9 @@ TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {
     EXPECT_NE(r.out.find("baseline:"), std::string::npos) << r.out;
 
     // The same scan as its own baseline: nothing new, so --fail-on-new passes.
-    const auto same = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new --json '{}'",
-                                               path("full.ndjson").string(), path("full.json").string(),
-                                               path("same.json").string()));
+    const auto same =
+        run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new --json '{}'", path("full.ndjson").string(),
+                                 path("full.json").string(), path("same.json").string()));
     EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
     EXPECT_EQ(load("same.json").at("baseline").at("new").to_number<int>(), 0);
     EXPECT_TRUE(load("same.json").at("baseline").at("resolved").as_array().empty());
@@ -184,8 +186,8 @@ TEST_F(report_cli, merging_two_shards_equals_the_unsharded_report) {
     }
     const auto merged = run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' -q", path("b.ndjson").string(),
                                                  path("a.ndjson").string(), path("merged.json").string()));
-    const auto single = run_tlsaudit(fmt::format("report '{}' --json '{}' -q", path("full.ndjson").string(),
-                                                 path("single.json").string()));
+    const auto single = run_tlsaudit(
+        fmt::format("report '{}' --json '{}' -q", path("full.ndjson").string(), path("single.json").string()));
     EXPECT_EQ(merged.exit_code, single.exit_code);
     auto m = load("merged.json");
     auto s = load("single.json");
@@ -199,9 +201,9 @@ TEST_F(report_cli, stdout_carries_data_only) {
     // Records to stdout (no --ndjson file): every stdout line is a JSON record, the
     // summary goes to stderr, and the reports still see every record.
     const auto input = read_file(path("targets.txt"));
-    const auto r = run_tlsaudit(fmt::format("scan - {} --ndjson - --json '{}' --fail-on none", lab_->scan_args(),
-                                            path("stdout.json").string()),
-                                input);
+    const auto r = run_tlsaudit(
+        fmt::format("scan - {} --ndjson - --json '{}' --fail-on none", lab_->scan_args(), path("stdout.json").string()),
+        input);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::istringstream lines(r.out);
     std::string line;
@@ -215,9 +217,8 @@ TEST_F(report_cli, stdout_carries_data_only) {
     EXPECT_EQ(load("stdout.json").at("summary").at("endpoints").to_number<int>(), 4);
     // Reports requested without --ndjson: the records go to a temporary file, stdout
     // carries the summary only.
-    const auto s = run_tlsaudit(fmt::format("scan - {} --json '{}' --fail-on none", lab_->scan_args(),
-                                            path("stdout2.json").string()),
-                                input);
+    const auto s = run_tlsaudit(
+        fmt::format("scan - {} --json '{}' --fail-on none", lab_->scan_args(), path("stdout2.json").string()), input);
     EXPECT_EQ(s.exit_code, 0) << s.err;
     EXPECT_EQ(s.out.rfind("tlsaudit: PASS", 0), 0u) << s.out;
     EXPECT_EQ(load("stdout2.json").at("summary").at("endpoints").to_number<int>(), 4);

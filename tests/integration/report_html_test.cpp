@@ -20,14 +20,18 @@ std::string bulk_ndjson() {
     for (int i = 0; i < 250; ++i) {
         const auto host = fmt::format("bulk-{:03}.report.test", i);
         const auto target =
-            i == 1 ? fmt::format(R"({{"input":"smtp://{0}","line":2,"host":"{0}","port":25,"sni":"{0}","starttls":"smtp"}})", host)
-                   : fmt::format(R"({{"input":"{0}","line":{1},"host":"{0}","port":{2},"sni":"{0}"}})", host, i + 1,
-                                 443 + i % 3);
+            i == 1
+                ? fmt::format(
+                      R"({{"input":"smtp://{0}","line":2,"host":"{0}","port":25,"sni":"{0}","starttls":"smtp"}})", host)
+                : fmt::format(R"({{"input":"{0}","line":{1},"host":"{0}","port":{2},"sni":"{0}"}})", host, i + 1,
+                              443 + i % 3);
         if (i % 7 == 0) {
-            out += fmt::format(R"({{"schema_version":1,"type":"endpoint","scanned_at":"2026-11-24T04:00:00Z","target":{},)"
-                               R"("address":"127.0.1.{}","status":"error","error":{{"stage":"connect","code":"refused","detail":"refused"}},)"
-                               R"("tls":null,"chain":[]}})" "\n",
-                               target, i % 250);
+            out += fmt::format(
+                R"({{"schema_version":1,"type":"endpoint","scanned_at":"2026-11-24T04:00:00Z","target":{},)"
+                R"("address":"127.0.1.{}","status":"error","error":{{"stage":"connect","code":"refused","detail":"refused"}},)"
+                R"("tls":null,"chain":[]}})"
+                "\n",
+                target, i % 250);
             continue;
         }
         out += fmt::format(
@@ -36,10 +40,12 @@ std::string bulk_ndjson() {
             R"("chain":[{{"subject":"CN={}","issuer":"CN=Bulk CA {}","serial":"0{}","not_before":"2026-01-01T00:00:00Z",)"
             R"("not_after":"2027-{:02}-01T00:00:00Z","sha256":"{}","spki_sha256":"","san_dns":["{}"],)"
             R"("key":{{"type":"RSA","bits":2048}},"signature_algorithm":"sha256WithRSAEncryption","is_ca":false}}],)"
-            R"("findings":[{}]}})" "\n",
+            R"("findings":[{}]}})"
+            "\n",
             target, i % 250, host, i % 4, i, 1 + i % 12, std::string(64, "0123456789abcdef"[i % 16]), host,
-            i % 5 == 0 ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"expires soon","remediation":"Renew.","rule":null})"
-                       : "");
+            i % 5 == 0
+                ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"expires soon","remediation":"Renew.","rule":null})"
+                : "");
     }
     return out;
 }
@@ -47,8 +53,9 @@ std::string bulk_ndjson() {
 TEST(report_html, renders_sorts_filters_and_executes_nothing) {
     report_lab lab;
     const auto& dir = lab.dir();
-    const auto scan = run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", (dir / "targets.txt").string(),
-                                               lab.scan_args(), (dir / "scan.ndjson").string()));
+    const auto scan =
+        run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", (dir / "targets.txt").string(),
+                                 lab.scan_args(), (dir / "scan.ndjson").string()));
     ASSERT_EQ(scan.exit_code, 0) << scan.err;
     std::ofstream(dir / "bulk.ndjson") << bulk_ndjson();
     const std::filesystem::path artifacts = REPORT_ARTIFACTS_DIR;
@@ -60,8 +67,8 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
                                             (dir / "bulk.ndjson").string(), html.string()));
     ASSERT_EQ(r.exit_code, 1) << r.err;  // the lab's hostname-mismatch is high
 
-    const auto run = run_shell(fmt::format("node '{}/browser_check.js' '{}' '{}' onerror", tools_dir(), html.string(),
-                                           shot.string()));
+    const auto run = run_shell(
+        fmt::format("node '{}/browser_check.js' '{}' '{}' onerror", tools_dir(), html.string(), shot.string()));
     ASSERT_EQ(run.exit_code, 0) << run.out;
     const auto seen = json::parse(run.out).as_object();
     ASSERT_FALSE(seen.contains("error")) << seen.at("error");
@@ -149,17 +156,19 @@ TEST(report_html, fifty_thousand_endpoints_stay_responsive) {
                 R"("key":{{"type":"EC","bits":256}},"signature_algorithm":"ecdsa-with-SHA256","is_ca":false}}],"findings":[{8}]}})"
                 "\n",
                 host, i + 1, i / 65536, (i / 256) % 256, i % 256, i % 7, 1 + i % 12, std::string(64, 'C'),
-                i % 3 == 0 ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"soon","remediation":"Renew.","rule":null})"
-                           : "");
+                i % 3 == 0
+                    ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"soon","remediation":"Renew.","rule":null})"
+                    : "");
         }
     }
     const std::filesystem::path artifacts = REPORT_ARTIFACTS_DIR;
     std::filesystem::create_directories(artifacts);
     const auto html = dir / "big.html";
-    const auto r = run_tlsaudit(fmt::format("report '{}' --html '{}' -q", (dir / "big.ndjson").string(), html.string()));
+    const auto r =
+        run_tlsaudit(fmt::format("report '{}' --html '{}' -q", (dir / "big.ndjson").string(), html.string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto run = run_shell(fmt::format("node '{}/browser_check.js' '{}' '{}' host-04999", tools_dir(), html.string(),
-                                           (artifacts / "report-50k.png").string()));
+    const auto run = run_shell(fmt::format("node '{}/browser_check.js' '{}' '{}' host-04999", tools_dir(),
+                                           html.string(), (artifacts / "report-50k.png").string()));
     ASSERT_EQ(run.exit_code, 0) << run.out;
     const auto seen = json::parse(run.out).as_object();
     ASSERT_FALSE(seen.contains("error")) << seen.at("error");

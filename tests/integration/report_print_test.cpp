@@ -96,12 +96,15 @@ std::string squeezed(std::string_view text) {
 TEST_F(demo_report, pdf_holds_every_finding_fix_and_endpoint) {
     const auto pdf = artifacts() / "demo.pdf";
     fs::remove(pdf);
-    const auto r = run_tlsaudit(fmt::format("report '{}' --pdf '{}' --json '{}' --fail-on none -q", path("scan.ndjson").string(),
-                                            pdf.string(), path("printed.json").string()));
+    const auto r = run_tlsaudit(fmt::format("report '{}' --pdf '{}' --json '{}' --fail-on none -q",
+                                            path("scan.ndjson").string(), pdf.string(), path("printed.json").string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(read_file(pdf).rfind("%PDF-", 0), 0u);
-    ASSERT_EQ(run_shell(fmt::format("pdftotext -enc UTF-8 '{}' '{}'", pdf.string(), path("printed.txt").string())).exit_code, 0);
-    ASSERT_EQ(run_shell(fmt::format("pdftoppm -f 1 -l 3 -r 60 -png '{}' '{}'", pdf.string(), (artifacts() / "demo-pdf").string()))
+    ASSERT_EQ(
+        run_shell(fmt::format("pdftotext -enc UTF-8 '{}' '{}'", pdf.string(), path("printed.txt").string())).exit_code,
+        0);
+    ASSERT_EQ(run_shell(fmt::format("pdftoppm -f 1 -l 3 -r 60 -png '{}' '{}'", pdf.string(),
+                                    (artifacts() / "demo-pdf").string()))
                   .exit_code,
               0);
     const auto text = squeezed(read_file(path("printed.txt")));
@@ -124,10 +127,11 @@ TEST_F(demo_report, pdf_holds_every_finding_fix_and_endpoint) {
             ids.emplace(f.at("id").as_string());
             fixes.emplace(f.at("remediation").as_string());
             // As the appendix heads it: host (SNI name) port N [address]
-            endpoints.insert(fmt::format("{}{} port {}{}{}", host, sni.empty() || sni == host ? "" : " (SNI " + sni + ")",
-                                         t.at("port").to_number<int>(),
-                                         t.at("starttls").is_null() ? "" : fmt::format(" ({})", t.at("starttls").as_string()),
-                                         address.empty() || address == host ? "" : " [" + address + "]"));
+            endpoints.insert(
+                fmt::format("{}{} port {}{}{}", host, sni.empty() || sni == host ? "" : " (SNI " + sni + ")",
+                            t.at("port").to_number<int>(),
+                            t.at("starttls").is_null() ? "" : fmt::format(" ({})", t.at("starttls").as_string()),
+                            address.empty() || address == host ? "" : " [" + address + "]"));
             EXPECT_NE(grouped.find(squeezed(sni.empty() ? host : sni)), std::string::npos)
                 << (sni.empty() ? host : sni) << " is missing from the findings by action";
         }
@@ -158,10 +162,12 @@ TEST(report_pdf, without_chromium_the_error_names_the_package) {
     EXPECT_NE(r.out.find("--html"), std::string::npos) << "says how to do without: " << r.out;
     EXPECT_FALSE(fs::exists(out));
     // A scan stops before its first connection, not after an hour of scanning.
-    const auto scan = run_shell(fmt::format("(env PATH=/nonexistent TLSAUDIT_CHROMIUM=/nonexistent/chrome '{}' scan '{}' --pdf '{}' 2>&1)",
-                                            TLSAUDIT_BINARY, (dir / "one-target.txt").string(), out.string()));
+    const auto scan = run_shell(
+        fmt::format("(env PATH=/nonexistent TLSAUDIT_CHROMIUM=/nonexistent/chrome '{}' scan '{}' --pdf '{}' 2>&1)",
+                    TLSAUDIT_BINARY, (dir / "one-target.txt").string(), out.string()));
     EXPECT_EQ(scan.exit_code, 2) << scan.out;
-    EXPECT_NE(scan.out.find("TLSAUDIT_CHROMIUM=/nonexistent/chrome is not an executable file"), std::string::npos) << scan.out;
+    EXPECT_NE(scan.out.find("TLSAUDIT_CHROMIUM=/nonexistent/chrome is not an executable file"), std::string::npos)
+        << scan.out;
     EXPECT_EQ(scan.out.find("refused"), std::string::npos) << scan.out;
     fs::remove_all(dir);
 }
@@ -171,11 +177,13 @@ TEST(report_pdf, without_chromium_the_error_names_the_package) {
 TEST(report_layout, ten_thousand_endpoints_fit_at_1280_and_800_px) {
     const auto dir = fs::temp_directory_path() / fmt::format("tlsaudit-report-10k-{}", ::getpid());
     fs::create_directories(dir);
-    ASSERT_EQ(run_shell(fmt::format("python3 '{}/make_ndjson.py' 10000 '{}'", tools_dir(), (dir / "big.ndjson").string()))
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        run_shell(fmt::format("python3 '{}/make_ndjson.py' 10000 '{}'", tools_dir(), (dir / "big.ndjson").string()))
+            .exit_code,
+        0);
     const auto html = dir / "big.html";
-    const auto r = run_tlsaudit(fmt::format("report '{}' --html '{}' --fail-on none -q", (dir / "big.ndjson").string(), html.string()));
+    const auto r = run_tlsaudit(
+        fmt::format("report '{}' --html '{}' --fail-on none -q", (dir / "big.ndjson").string(), html.string()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::size_t files = 0;
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++files;

@@ -31,7 +31,8 @@ inline const std::string xss_subject_cn = "<script>alert(1)</script><img src=x o
 
 // Runs a shell command; returns its exit code and stdout (stderr goes to the test log).
 inline run_result run_shell(const std::string& command) {
-    const auto out = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-shell-{}-{}", ::getpid(), std::rand());
+    const auto out =
+        std::filesystem::temp_directory_path() / fmt::format("tlsaudit-shell-{}-{}", ::getpid(), std::rand());
     const int status = std::system((command + " >'" + out.string() + "'").c_str());
     run_result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -36,9 +36,7 @@ std::map<std::int64_t, json::object> endpoints_by_port(const std::string& ndjson
     return out;
 }
 
-json::value leaf_revocation(json::object& record) {
-    return record["chain"].as_array().at(0).as_object()["revocation"];
-}
+json::value leaf_revocation(json::object& record) { return record["chain"].as_array().at(0).as_object()["revocation"]; }
 
 TEST(revocation_cli, scan_records_revocation_per_certificate) {
     revocation_lab lab;
@@ -48,7 +46,8 @@ TEST(revocation_cli, scan_records_revocation_per_certificate) {
     lab::server_pool servers(1);
     const auto key = lab::lab_key(lab::key_kind::ec_p256, 79);
     const auto p1 = servers.start({.chain = {revoked.der, lab.ca().der}, .leaf_key = key});
-    const auto p2 = servers.start({.chain = {stapled.der, lab.ca().der}, .leaf_key = key,
+    const auto p2 = servers.start({.chain = {stapled.der, lab.ca().der},
+                                   .leaf_key = key,
                                    .stapled_ocsp = lab::make_ocsp_response_for(lab.ca(), stapled.der, {})});
     const std::string input = fmt::format("127.0.0.1:{}\n127.0.0.1:{}\n", p1, p2);
 
@@ -90,8 +89,8 @@ TEST(revocation_cli, rules_severities_reach_revocation_findings) {
     const auto revoked = lab.leaf(true, false, {}, "revoked.lab.test");
     lab.responder.set(lab::serial_of(revoked.der), {lab::cert_state::revoked, 1, {}});
     lab::server_pool servers(1);
-    const auto port = servers.start({.chain = {revoked.der, lab.ca().der},
-                                     .leaf_key = lab::lab_key(lab::key_kind::ec_p256, 79)});
+    const auto port =
+        servers.start({.chain = {revoked.der, lab.ca().der}, .leaf_key = lab::lab_key(lab::key_kind::ec_p256, 79)});
     const auto rules = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-rules-{}.json", ::getpid());
     std::ofstream(rules) << R"({"version": "test-1", "extends": "default", "severities": {"leaf-revoked": "low"}})";
     const std::string input = fmt::format("127.0.0.1:{}\n", port);

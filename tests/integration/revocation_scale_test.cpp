@@ -40,8 +40,7 @@ TEST(revocation_scale, two_hundred_endpoints_cost_one_crl_and_one_ocsp_request_p
     lab.publish_crl({});
     // 40 distinct leaves, each behind 5 endpoints: 20 with OCSP only, 20 with a CRL only.
     std::vector<lab::credential> leaves;
-    for (int i = 0; i < 40; ++i)
-        leaves.push_back(lab.leaf(i < 20, i >= 20, {}, fmt::format("host{}.lab.test", i)));
+    for (int i = 0; i < 40; ++i) leaves.push_back(lab.leaf(i < 20, i >= 20, {}, fmt::format("host{}.lab.test", i)));
     lab.responder.set(lab::serial_of(leaves[3].der), {lab::cert_state::revoked, 1, {}});
     lab.publish_crl(crl_listing(lab::serial_of(leaves[33].der)));
 
@@ -198,7 +197,8 @@ TEST(revocation_scale, scan_sink_hands_stapled_and_live_checks_to_the_checker) {
     lab.responder.set(lab::serial_of(plain.der), {lab::cert_state::revoked, 1, {}});
     lab::server_pool servers(1);
     const auto key = lab::lab_key(lab::key_kind::ec_p256, 79);
-    const auto p1 = servers.start({.chain = {stapling.der, lab.ca().der}, .leaf_key = key,
+    const auto p1 = servers.start({.chain = {stapling.der, lab.ca().der},
+                                   .leaf_key = key,
                                    .stapled_ocsp = lab::make_ocsp_response_for(lab.ca(), stapling.der, {})});
     const auto p2 = servers.start({.chain = {plain.der, lab.ca().der}, .leaf_key = key});
 
@@ -219,7 +219,8 @@ TEST(revocation_scale, scan_sink_hands_stapled_and_live_checks_to_the_checker) {
     std::mutex mutex;
     std::map<std::uint16_t, revocation_status> by_port;
     net::run_scan(
-        config, [&]() -> std::optional<target> {
+        config,
+        [&]() -> std::optional<target> {
             if (next_index == targets.size()) return std::nullopt;
             return targets[next_index++];
         },

@@ -19,8 +19,8 @@
 namespace tlsaudit::testing {
 
 struct revocation_lab {
-    lab::hierarchy h = lab::make_hierarchy({.kind = lab::key_kind::ec_p256, .leaf_dns_names = {"ca.lab.test"},
-                                            .key_index = 70});
+    lab::hierarchy h =
+        lab::make_hierarchy({.kind = lab::key_kind::ec_p256, .leaf_dns_names = {"ca.lab.test"}, .key_index = 70});
     const lab::credential& ca() const { return h.intermediates.back(); }
     lab::ocsp_responder responder{ca()};
     lab::http_server crl_server;

@@ -40,22 +40,22 @@ protected:
         const std::vector<std::pair<key_kind, std::string>> kinds{
             {key_kind::rsa_2048, "rsa2048"}, {key_kind::ec_p256, "p256"}, {key_kind::ec_p384, "p384"}};
         for (const auto& [kind, label] : kinds) {
-            const auto h = lab::make_hierarchy({.kind = kind, .leaf_dns_names = {label + ".lab.test"},
-                                                .key_index = key_index});
+            const auto h =
+                lab::make_hierarchy({.kind = kind, .leaf_dns_names = {label + ".lab.test"}, .key_index = key_index});
             add(label + "-any", h.served_chain(), h.leaf.k, {}, "TLSv1.3");
             add(label + "-tls12", h.served_chain(), h.leaf.k, {.max_version = TLS1_2_VERSION}, "TLSv1.2");
             add(label + "-tls13", h.served_chain(), h.leaf.k, {.min_version = TLS1_3_VERSION}, "TLSv1.3");
         }
-        const auto rsa = lab::make_hierarchy({.kind = key_kind::rsa_2048, .leaf_dns_names = {"legacy.lab.test"},
-                                              .key_index = key_index});
+        const auto rsa = lab::make_hierarchy(
+            {.kind = key_kind::rsa_2048, .leaf_dns_names = {"legacy.lab.test"}, .key_index = key_index});
         add("tls10", rsa.served_chain(), rsa.leaf.k, {.min_version = TLS1_VERSION, .max_version = TLS1_VERSION},
             "TLSv1");
-        add("tls11", rsa.served_chain(), rsa.leaf.k,
-            {.min_version = TLS1_1_VERSION, .max_version = TLS1_1_VERSION}, "TLSv1.1");
+        add("tls11", rsa.served_chain(), rsa.leaf.k, {.min_version = TLS1_1_VERSION, .max_version = TLS1_1_VERSION},
+            "TLSv1.1");
 
         for (auto kind : {key_kind::ec_p256, key_kind::rsa_2048}) {
-            const auto deep = lab::make_hierarchy({.kind = kind, .intermediates = 3,
-                                                   .leaf_dns_names = {"deep.lab.test"}, .key_index = key_index});
+            const auto deep = lab::make_hierarchy(
+                {.kind = kind, .intermediates = 3, .leaf_dns_names = {"deep.lab.test"}, .key_index = key_index});
             auto five = deep.served_chain();
             five.push_back(deep.root.der);
             add(fmt::format("five-{}", lab::to_string(kind)), five, deep.leaf.k, {}, "");
@@ -71,13 +71,15 @@ protected:
 
         for (const char* stem : {"globalsign-rsa-dv-ssl-ca-2018", "entrust-ca-l1k"}) {
             const bytes real = lab::real_cert(stem).front();
-            const auto leaf = lab::issue_under_name(real, lab::lab_key(key_kind::rsa_2048, key_index),
-                                                    lab::leaf_spec("real.lab.test"),
-                                                    lab::lab_key(key_kind::ec_p256, key_index));
+            const auto leaf =
+                lab::issue_under_name(real, lab::lab_key(key_kind::rsa_2048, key_index),
+                                      lab::leaf_spec("real.lab.test"), lab::lab_key(key_kind::ec_p256, key_index));
             add(stem, {leaf.der, real}, leaf.k, {}, "");
         }
-        const auto weak = lab::make_hierarchy({.kind = key_kind::rsa_1024, .leaf_dns_names = {"weak.lab.test"},
-                                               .key_index = key_index, .digest = "sha1"});
+        const auto weak = lab::make_hierarchy({.kind = key_kind::rsa_1024,
+                                               .leaf_dns_names = {"weak.lab.test"},
+                                               .key_index = key_index,
+                                               .digest = "sha1"});
         add("rsa1024-sha1", weak.served_chain(), weak.leaf.k, {}, "");
     }
 
@@ -103,8 +105,8 @@ protected:
         config.stapled_ocsp = o.stapled_ocsp;
         config.alpn = o.alpn;
         const auto port = servers_->start(std::move(config));
-        endpoints_->push_back({std::move(name), port, std::move(chain), std::move(protocol), std::move(stapled),
-                               std::move(alpn)});
+        endpoints_->push_back(
+            {std::move(name), port, std::move(chain), std::move(protocol), std::move(stapled), std::move(alpn)});
     }
 
     static bytes try_later() { return lab::make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER); }

@@ -24,7 +24,8 @@ namespace json = boost::json;
 
 std::string base64(const bytes& der) {
     std::string out(4 * ((der.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), der.data(), static_cast<int>(der.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), der.data(), static_cast<int>(der.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -40,9 +41,8 @@ TEST(starttls_cli, scans_starttls_targets_and_reports_them) {
     pop3.starttls = {.protocol = "pop3", .answer = lab::starttls_answer::refuse};
     const auto smtp_port = servers.start(smtp);
     const auto pop3_port = servers.start(pop3);
-    const std::string input =
-        fmt::format("127.0.0.1:{} sni=mail.lab.test\npop3://127.0.0.1:{}\nhttps://127.0.0.1:{}\n", smtp_port, pop3_port,
-                    smtp_port);
+    const std::string input = fmt::format("127.0.0.1:{} sni=mail.lab.test\npop3://127.0.0.1:{}\nhttps://127.0.0.1:{}\n",
+                                          smtp_port, pop3_port, smtp_port);
 
     const auto r = run_tlsaudit("scan - --starttls smtp --starttls-timeout 5 --concurrency 2 --fail-on none", input);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -59,7 +59,8 @@ TEST(starttls_cli, scans_starttls_targets_and_reports_them) {
     EXPECT_TRUE(ok.at("error").is_null()) << json::serialize(ok.at("error"));
     const auto& chain = ok.at("chain").as_array();
     ASSERT_EQ(chain.size(), h.served_chain().size());
-    for (std::size_t i = 0; i < chain.size(); ++i) EXPECT_EQ(std::string(chain[i].at("der").as_string()), base64(h.served_chain()[i]));
+    for (std::size_t i = 0; i < chain.size(); ++i)
+        EXPECT_EQ(std::string(chain[i].at("der").as_string()), base64(h.served_chain()[i]));
     EXPECT_TRUE(ok.at("timings_ms").at("starttls").is_number());
 
     const auto& refused = by_line.at(2);

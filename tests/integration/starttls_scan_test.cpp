@@ -22,8 +22,8 @@ const std::vector<std::string> all_protocols{"smtp", "imap", "pop3", "ftp", "xmp
 class starttls_scan : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        hierarchy_ = new lab::hierarchy(lab::make_hierarchy(
-            {.kind = lab::key_kind::ec_p256, .leaf_dns_names = {"mail.lab.test"}, .key_index = 0}));
+        hierarchy_ = new lab::hierarchy(
+            lab::make_hierarchy({.kind = lab::key_kind::ec_p256, .leaf_dns_names = {"mail.lab.test"}, .key_index = 0}));
     }
     static void TearDownTestSuite() {
         delete hierarchy_;
@@ -64,8 +64,8 @@ TEST_F(starttls_scan, every_protocol_serves_its_chain_byte_for_byte) {
         EXPECT_TRUE(r.cap.timings.starttls_ms.has_value());
         EXPECT_TRUE(r.cap.timings.handshake_ms.has_value());
         // The client is done before the server has read its Finished: wait for the count.
-        EXPECT_TRUE(servers_.wait_for(port, [](const lab::endpoint_stats& s) { return s.handshakes == 1; },
-                                      std::chrono::seconds(5)));
+        EXPECT_TRUE(servers_.wait_for(
+            port, [](const lab::endpoint_stats& s) { return s.handshakes == 1; }, std::chrono::seconds(5)));
         const auto stats = servers_.stats(port);
         EXPECT_EQ(stats.handshakes, 1u);
         EXPECT_EQ(stats.last_sni, "mail.lab.test");

@@ -30,17 +30,17 @@ struct summary_item {
     // The catalogue rule's id; a built-in check's finding id; "scan-error" (endpoints that
     // could not be scanned) or "input-error" (target lines that could not be read).
     std::string rule;
-    std::string id;                      // the finding id; "" for scan-error and input-error
-    std::optional<severity> level;       // the worst of the group; nullopt for the two error items
-    std::string title, meaning;          // from the finding catalogue ("" for ids it does not know)
-    std::size_t count = 0;               // findings grouped (one per endpoint or name and certificate); errors
-    std::size_t endpoints = 0;           // distinct endpoints among them
-    std::size_t names = 0;               // distinct names among them (the SNI, else the host)
+    std::string id;                 // the finding id; "" for scan-error and input-error
+    std::optional<severity> level;  // the worst of the group; nullopt for the two error items
+    std::string title, meaning;     // from the finding catalogue ("" for ids it does not know)
+    std::size_t count = 0;          // findings grouped (one per endpoint or name and certificate); errors
+    std::size_t endpoints = 0;      // distinct endpoints among them
+    std::size_t names = 0;          // distinct names among them (the SNI, else the host)
     std::optional<std::string> earliest_deadline;  // ISO 8601: the nearest not-after that bounds the fix
-    std::string headline;                // the first sentence: what, where (the terminal prints this)
-    std::string text;                    // headline, then the dates, then the fix
-    std::vector<std::string> remediations;  // distinct fix texts, in order of first appearance
-    std::vector<finding_ref> findings;   // every finding of the group, endpoints first, in report order
+    std::string headline;                          // the first sentence: what, where (the terminal prints this)
+    std::string text;                              // headline, then the dates, then the fix
+    std::vector<std::string> remediations;         // distinct fix texts, in order of first appearance
+    std::vector<finding_ref> findings;             // every finding of the group, endpoints first, in report order
 };
 
 // The items, most severe first (then the most findings, then the rule id), then

@@ -39,10 +39,10 @@ void finish_merge(report_data& data);
 
 // One non-blank line of an NDJSON stream.
 struct ndjson_line {
-    std::size_t number = 0;  // 1-based; blank lines count
-    std::string_view text;   // without the line break and a CR before it; valid until the next read
+    std::size_t number = 0;                     // 1-based; blank lines count
+    std::string_view text;                      // without the line break and a CR before it; valid until the next read
     std::optional<boost::json::object> record;  // nullopt: not a JSON object (a damaged or cut line)
-    std::string error;       // why there is no record: "invalid JSON: ..." or "expected a JSON object"
+    std::string error;  // why there is no record: "invalid JSON: ..." or "expected a JSON object"
 };
 
 // Reads a stream line by line, skipping blank lines (spaces and tabs only). Never throws

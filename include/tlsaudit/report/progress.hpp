@@ -22,9 +22,9 @@ public:
     progress_line(const progress_line&) = delete;
     progress_line& operator=(const progress_line&) = delete;
 
-    void target_started();               // a target was taken from the input
-    void endpoint_done(bool failed);     // an endpoint's record was written
-    void finish();                       // clears the line; idempotent
+    void target_started();            // a target was taken from the input
+    void endpoint_done(bool failed);  // an endpoint's record was written
+    void finish();                    // clears the line; idempotent
 
     // The text of the line for the current counters (without the leading "\r").
     std::string render(std::chrono::steady_clock::time_point now) const;

@@ -28,13 +28,13 @@ inline constexpr int report_schema_version = 2;
 enum class baseline_state { none, new_finding, unchanged };
 
 struct cert_row {
-    int position = 0;                // in the served chain
+    int position = 0;                                            // in the served chain
     std::string subject, issuer, serial, not_before, not_after;  // ISO 8601 times
     std::string sha256, spki_sha256, key, signature_algorithm;   // key: "RSA 2048", "EC 256 prime256v1"
     std::vector<std::string> san_dns;
     bool is_ca = false;
-    std::string parse_error;         // non-empty: the certificate did not parse
-    std::string revocation;          // "good", "revoked", "unknown", "" (not checked)
+    std::string parse_error;  // non-empty: the certificate did not parse
+    std::string revocation;   // "good", "revoked", "unknown", "" (not checked)
 };
 
 struct finding_row {
@@ -44,13 +44,13 @@ struct finding_row {
     std::string cert_subject, cert_sha256;
     std::string message, remediation, rule;
     baseline_state baseline = baseline_state::none;
-    int chain = 0;                   // 0: the endpoint's chain; k: its other_chains[k-1]
+    int chain = 0;  // 0: the endpoint's chain; k: its other_chains[k-1]
 };
 
 // A further chain an endpoint served to other probes than the first (docs/engines.md).
 struct other_chain_row {
-    int index = 0;                   // as in finding_row::chain
-    std::vector<std::string> probes; // the probes that received it
+    int index = 0;                    // as in finding_row::chain
+    std::vector<std::string> probes;  // the probes that received it
     std::string protocol, cipher;
     std::vector<cert_row> chain;
 };
@@ -64,22 +64,22 @@ struct subject_key {
 };
 
 struct endpoint_row {
-    std::string input;               // the target line as written
+    std::string input;  // the target line as written
     int line = 0;
     std::string host;
     int port = 0;
     std::string sni;
-    std::string starttls;            // "" for direct TLS, else the STARTTLS protocol
-    std::string address;             // "" when resolution failed
+    std::string starttls;  // "" for direct TLS, else the STARTTLS protocol
+    std::string address;   // "" when resolution failed
     std::string scanned_at;
-    std::string status;              // "ok", "error", or the worst severity
+    std::string status;  // "ok", "error", or the worst severity
     std::string error_code, error_detail;
     std::string protocol, cipher;
-    bool has_geo = false;            // GeoIP enrichment ran for this endpoint
+    bool has_geo = false;  // GeoIP enrichment ran for this endpoint
     std::string country, organisation, address_class;
     std::optional<long long> asn;
     std::vector<cert_row> chain;
-    std::vector<std::string> probes;           // the probes that received `chain`
+    std::vector<std::string> probes;  // the probes that received `chain`
     std::vector<other_chain_row> other_chains;
     std::vector<finding_row> findings;
 };
@@ -111,15 +111,15 @@ struct resolved_row {
 // records leave fields empty (an NDJSON written by `check` or an older version).
 struct scan_meta {
     std::string tool_version;
-    std::string started_at, finished_at;      // earliest start / latest end over the inputs
+    std::string started_at, finished_at;  // earliest start / latest end over the inputs
     std::string rules_version;
     std::string trust_store;
-    std::string input;                        // target file ("-": stdin) of the first input
-    boost::json::object options;              // the scan's options, as recorded
-    std::vector<std::string> sources;         // NDJSON files the report was built from
-    std::size_t shards = 0;                   // scan-start records seen
-    std::size_t scan_ends = 0;                // scan-end records seen
-    bool interrupted = false;                 // a scan-end record said "complete": false
+    std::string input;                 // target file ("-": stdin) of the first input
+    boost::json::object options;       // the scan's options, as recorded
+    std::vector<std::string> sources;  // NDJSON files the report was built from
+    std::size_t shards = 0;            // scan-start records seen
+    std::size_t scan_ends = 0;         // scan-end records seen
+    bool interrupted = false;          // a scan-end record said "complete": false
     // Every scan ran to its end: each scan-start has its scan-end and none was interrupted.
     // (Records without scan-start, e.g. hand-made, count as complete.)
     bool complete() const { return !interrupted && scan_ends >= shards; }
@@ -127,8 +127,8 @@ struct scan_meta {
 
 struct report_data {
     scan_meta meta;
-    std::vector<endpoint_row> endpoints;      // sorted by (host, port, sni, address)
-    std::vector<name_row> names;              // sorted by (host, port, sni)
+    std::vector<endpoint_row> endpoints;  // sorted by (host, port, sni, address)
+    std::vector<name_row> names;          // sorted by (host, port, sni)
     std::vector<input_error_row> input_errors;
     bool has_baseline = false;
     std::string baseline_source;

@@ -27,15 +27,15 @@ struct scan_settings {
     int retries = 0;
     bool ipv4_only = false;
     bool ipv6_only = false;
-    std::string resolver;     // "": the system's resolver configuration
+    std::string resolver;  // "": the system's resolver configuration
     std::chrono::milliseconds dns_timeout{};
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds handshake_timeout{};
-    std::string fail_on;      // a severity, or "none"
+    std::string fail_on;  // a severity, or "none"
     bool fail_on_new = false;
-    std::string baseline;     // "": no baseline
+    std::string baseline;              // "": no baseline
     std::optional<std::string> rules;  // nullopt: the built-in catalogue
-    std::string at;           // the evaluation time as given; "": the start of the run
+    std::string at;                    // the evaluation time as given; "": the start of the run
     int expiry_warn_days = 0;
 };
 

@@ -83,8 +83,8 @@ void write_revocation(const fs::path& dir, time_point now) {
     stale.next_update = now - 48h;
     write(ocsp / "stale.der", lab::make_ocsp_response_for(ca, h.leaf.der, good, stale));
     auto delegated = base;
-    delegated.signer = lab::issue(ca, lab::delegated_responder_spec("fuzz OCSP responder"),
-                                  lab::lab_key(lab::key_kind::ec_p256, 91));
+    delegated.signer =
+        lab::issue(ca, lab::delegated_responder_spec("fuzz OCSP responder"), lab::lab_key(lab::key_kind::ec_p256, 91));
     delegated.include_signer_cert = true;
     write(ocsp / "delegated-responder.der", lab::make_ocsp_response_for(ca, h.leaf.der, good, delegated));
     auto impostor = base;
@@ -129,14 +129,14 @@ void write_chains(const fs::path& dir) {
     const fs::path chain = dir / "corpus/chain";
     write(chain / "globalsign-dv-2018-served.der",
           real({"leaf-analysys-cn-globalsign-rsa-dv-2018-expired", "globalsign-rsa-dv-ssl-ca-2018"}));
-    write(chain / "globalsign-dv-2018-with-root.der",
-          real({"leaf-analysys-cn-globalsign-rsa-dv-2018-expired", "globalsign-rsa-dv-ssl-ca-2018",
-                "globalsign-root-ca-r3"}));
+    write(chain / "globalsign-dv-2018-with-root.der", real({"leaf-analysys-cn-globalsign-rsa-dv-2018-expired",
+                                                            "globalsign-rsa-dv-ssl-ca-2018", "globalsign-root-ca-r3"}));
     write(chain / "globalsign-misordered.der",
           real({"globalsign-rsa-dv-ssl-ca-2018", "leaf-analysys-cn-globalsign-rsa-dv-2018-expired",
                 "globalsign-gcc-r3-dv-tls-ca-2020"}));
     write(chain / "entrust-l1k.der", real({"entrust-ca-l1k", "entrust-root-ca-g2"}));
-    write(chain / "entrust-l1k-xsigned.der", real({"entrust-ca-l1k-xsigned-by-entrust-net-2048", "entrust-net-ca-2048"}));
+    write(chain / "entrust-l1k-xsigned.der",
+          real({"entrust-ca-l1k-xsigned-by-entrust-net-2048", "entrust-net-ca-2048"}));
     write(chain / "entrust-l1m-xsigned-expired.der",
           real({"entrust-ca-l1m-xsigned-by-entrust-root-2006-expired", "entrust-root-ca-2006"}));
     write(chain / "entrust-g2-xsigned.der", real({"entrust-root-ca-g2-xsigned-by-entrust-root-2006"}));

@@ -78,8 +78,8 @@ struct recorder {
         detail::fixed_entropy entropy(1);
         const auto r = testing::drive(hello, {.sni = "localhost"}, server.port(), fixed ? &entropy : nullptr);
         if (r.st != status::done || r.f.chain != id.served)
-            throw std::runtime_error("recording failed: " + (r.error ? r.error->detail : r.fallback) + r.transport_error +
-                                     "\n" + server.output());
+            throw std::runtime_error("recording failed: " + (r.error ? r.error->detail : r.fallback) +
+                                     r.transport_error + "\n" + server.output());
         return r.received;
     }
 
@@ -134,8 +134,9 @@ struct recorder {
         write_seed(corpus / "tls_client12", "not-tls", 0x20, from_hex("485454502f312e3120343030"));
         write_seed(corpus / "tls_client12", "sslv2", 0x00, from_hex("8329040001"));
         write_seed(corpus / "tls_client12", "ccs-then-eof", 0x21, from_hex("140303000101140303000101"));
-        write_seed(corpus / "tls_records", "rfc8448-records", 0x00,
-                   testing::concat({testing::record(22, from_hex(rfc::server_hello)), from_hex(rfc::protected_flight)}));
+        write_seed(
+            corpus / "tls_records", "rfc8448-records", 0x00,
+            testing::concat({testing::record(22, from_hex(rfc::server_hello)), from_hex(rfc::protected_flight)}));
     }
 };
 

@@ -2,8 +2,8 @@
 // not raised by a good chain; the real GlobalSign 2018 and Entrust cases; --at; the
 // rules file; --fetch-missing against a loopback HTTP server.
 
-#include "audit_support.hpp"
 #include "aia_fetch.hpp"
+#include "audit_support.hpp"
 #include "exit_codes.hpp"
 
 #include <tlsaudit/lab/http_server.hpp>
@@ -20,10 +20,10 @@
 namespace tlsaudit::testing {
 namespace {
 
+using std::chrono::days;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using std::chrono::days;
 
 const std::filesystem::path real_dir = TLSAUDIT_TEST_DATA "/real";
 bytes real(const char* stem) { return lab::real_cert(stem).front(); }
@@ -244,7 +244,8 @@ TEST(check_command, configuration_errors) {
     o.quiet = true;
     EXPECT_THROW(run(o), app::config_error);
     o.file = dir.write_pem("chain.pem", lab_pki().served_chain()).string();
-    o.audit.rules = dir.write_text("rules.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
+    o.audit.rules =
+        dir.write_text("rules.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
   "match": {"sha256": ["zz"]}, "message": "m", "remediation": "r"}]})");
     try {
         run(o);
@@ -260,7 +261,8 @@ TEST(check_command, configuration_errors) {
 TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     lab::http_server http;
     const auto& pki = lab_pki();
-    http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", pki.intermediates.back().der, {}, 0, true, false});
+    http.route("/int.cer",
+               lab::http_reply{200, "application/pkix-cert", pki.intermediates.back().der, {}, 0, true, false});
     auto spec = lab::leaf_spec("aia.lab.test");
     spec.ca_issuers_url = http.url("/int.cer");
     const auto leaf = lab_leaf(spec, 70);
@@ -269,12 +271,14 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     EXPECT_THAT(ids(without.result.findings), ElementsAre("chain-untrusted"));
     EXPECT_EQ(http.request_count(), 0u);
 
-    app::audit_runtime runtime([&] {
-        app::audit_settings s;
-        s.extra_roots = {pki.root.der};
-        s.fetch_missing = true;
-        return s;
-    }(), now(), app::make_issuer_fetcher());
+    app::audit_runtime runtime(
+        [&] {
+            app::audit_settings s;
+            s.extra_roots = {pki.root.der};
+            s.fetch_missing = true;
+            return s;
+        }(),
+        now(), app::make_issuer_fetcher());
     const auto with = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
     EXPECT_THAT(ids(with.result.findings), ElementsAre("chain-incomplete"));
     EXPECT_TRUE(with.verdict->trusted);
@@ -287,7 +291,8 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
 TEST(check_command, fetch_follows_a_redirect_and_keeps_the_size_limit) {
     lab::http_server http;
     const bytes der = lab_pki().intermediates.back().der;
-    http.route("/moved.cer", lab::http_reply{302, "text/plain", {}, {{"Location", http.url("/int.cer")}}, 0, true, false});
+    http.route("/moved.cer",
+               lab::http_reply{302, "text/plain", {}, {{"Location", http.url("/int.cer")}}, 0, true, false});
     http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", der, {}, 0, true, false});
     http.route("/huge.cer", lab::http_reply{200, "application/pkix-cert", {}, {}, 1u << 20, true, false});
     EXPECT_EQ(app::fetch_issuer(http.url("/moved.cer")), std::optional<bytes>(der));

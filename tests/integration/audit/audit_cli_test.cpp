@@ -68,16 +68,20 @@ TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
     temp_dir dir;
     const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
     const std::string ca = (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string();
-    const auto before = run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2021-01-20 --fail-on none", dir);
+    const auto before =
+        run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2021-01-20 --fail-on none", dir);
     ASSERT_EQ(before.exit_code, 0) << before.err;
     const auto r1 = records(before.out);
     ASSERT_EQ(r1.size(), 1u);
-    EXPECT_THAT(finding_ids(r1[0]), ::testing::ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
+    EXPECT_THAT(finding_ids(r1[0]),
+                ::testing::ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
     EXPECT_EQ(r1[0].at("status"), "critical");
     EXPECT_THAT(before.err, HasSubstr("path[1] store"));
 
-    const auto earlier = run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2020-06-01T00:00:00Z"
-                             " --fail-on high", dir);
+    const auto earlier = run("check " + leaf + " --host www.analysys.cn --ca-file " + ca +
+                                 " --at 2020-06-01T00:00:00Z"
+                                 " --fail-on high",
+                             dir);
     EXPECT_EQ(earlier.exit_code, 1);
     const auto r2 = records(earlier.out);
     ASSERT_EQ(r2.size(), 1u);
@@ -88,15 +92,18 @@ TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
 
 TEST(cli_check, malformed_rules_file_exits_2_naming_the_field) {
     temp_dir dir;
-    const auto rules = dir.write_text("bad.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
+    const auto rules =
+        dir.write_text("bad.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
   "severity": "severe", "match": {"sha256": []}, "message": "m", "remediation": "r"}]})");
-    const auto r = run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + rules.string(), dir);
+    const auto r =
+        run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + rules.string(), dir);
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_THAT(r.err, HasSubstr("bad.json: rules[0].severity: expected one of info, low, medium, high, critical"));
     EXPECT_TRUE(r.out.empty());
 
     const auto syntax = dir.write_text("syntax.json", "{\n  \"version\": \"x\"\n  \"rules\": []\n}\n");
-    const auto s = run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + syntax.string(), dir);
+    const auto s =
+        run("check " + (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string() + " --rules " + syntax.string(), dir);
     EXPECT_EQ(s.exit_code, 2);
     EXPECT_THAT(s.err, HasSubstr("syntax.json:3:3: invalid JSON"));
 
@@ -121,7 +128,8 @@ TEST(cli_demo, records_carry_findings_status_and_the_fleet_name) {
         if (!sni.is_string() || !rec.at("error").is_null()) continue;
         // Revocation findings depend on the revocation stage's lab setup: only the audit's here.
         auto ids = finding_ids(rec);
-        std::erase_if(ids, [](const std::string& id) { return id.rfind("revocation-", 0) == 0 || id == "leaf-revoked"; });
+        std::erase_if(ids,
+                      [](const std::string& id) { return id.rfind("revocation-", 0) == 0 || id == "leaf-revoked"; });
         by_sni[std::string(sni.as_string())] = ids;
     }
     EXPECT_THAT(by_sni.at("old.demo.test"), ::testing::Contains("deprecated-intermediate"));

@@ -3,8 +3,8 @@
 // distinct chain.
 
 #include "audit_support.hpp"
-#include <tlsaudit/report/json_records.hpp>
 #include "scan_support.hpp"
+#include <tlsaudit/report/json_records.hpp>
 
 #include <tlsaudit/lab/dns_server.hpp>
 #include <tlsaudit/lab/real_certs.hpp>
@@ -21,9 +21,9 @@
 namespace tlsaudit::testing {
 namespace {
 
+using std::chrono::days;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using std::chrono::days;
 
 struct lab_case {
     std::string id;
@@ -53,14 +53,18 @@ protected:
         expiring.not_after = t0 + days(7);
         leaf_case("expiring", expiring, 81, {inter.der});
         cases_.push_back({"wrong-host", "www.lab.test", pki.served_chain(), pki.leaf.k});
-        leaf_case("extra", lab::leaf_spec("extra.lab.test"), 82, {inter.der, lab::real_cert("entrust-root-ca-g4").front()});
-        const auto self = lab::make_self_signed(lab::leaf_spec("self.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 83));
+        leaf_case("extra", lab::leaf_spec("extra.lab.test"), 82,
+                  {inter.der, lab::real_cert("entrust-root-ca-g4").front()});
+        const auto self =
+            lab::make_self_signed(lab::leaf_spec("self.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 83));
         cases_.push_back({"self-signed", "self.lab.test", {self.der}, self.k});
-        const auto gs_leaf = lab::issue_under_name(lab::real_cert("globalsign-rsa-dv-ssl-ca-2018").front(),
-                                                   lab::lab_key(lab::key_kind::rsa_2048, 84),
-                                                   lab::leaf_spec("old.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 84));
-        cases_.push_back({"globalsign-2018", "old.lab.test",
-                          {gs_leaf.der, lab::real_cert("globalsign-rsa-dv-ssl-ca-2018").front()}, gs_leaf.k});
+        const auto gs_leaf = lab::issue_under_name(
+            lab::real_cert("globalsign-rsa-dv-ssl-ca-2018").front(), lab::lab_key(lab::key_kind::rsa_2048, 84),
+            lab::leaf_spec("old.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 84));
+        cases_.push_back({"globalsign-2018",
+                          "old.lab.test",
+                          {gs_leaf.der, lab::real_cert("globalsign-rsa-dv-ssl-ca-2018").front()},
+                          gs_leaf.k});
 
         auto future = lab::leaf_spec("future.lab.test");
         future.not_before = t0 + days(5);
@@ -75,7 +79,8 @@ protected:
         deep_options.key_index = 90;
         const auto deep = lab::make_hierarchy(deep_options);
         const auto& di = deep.intermediates;
-        cases_.push_back({"misordered", "deep.lab.test", {deep.leaf.der, di[0].der, di[2].der, di[1].der}, deep.leaf.k});
+        cases_.push_back(
+            {"misordered", "deep.lab.test", {deep.leaf.der, di[0].der, di[2].der, di[1].der}, deep.leaf.k});
         lab::hierarchy_options weak_options;
         weak_options.kind = lab::key_kind::rsa_1024;
         weak_options.leaf_dns_names = {"weak.lab.test"};
@@ -100,7 +105,8 @@ protected:
         auto fake_spec = lab::ca_spec("GlobalSign RSA DV SSL CA 2018");
         fake_spec.organization = "GlobalSign nv-sa";
         const auto fake = lab::issue(pki.root, fake_spec, lab::lab_key(lab::key_kind::rsa_2048, 99));
-        const auto fake_leaf = lab::issue(fake, lab::leaf_spec("lookalike.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 99));
+        const auto fake_leaf =
+            lab::issue(fake, lab::leaf_spec("lookalike.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 99));
         cases_.push_back({"look-alike", "lookalike.lab.test", {fake_leaf.der, fake.der}, fake_leaf.k});
 
         servers_ = std::make_unique<lab::server_pool>(1);

@@ -69,8 +69,8 @@ protected:
     // `scan` of the lab's three endpoints (no revocation: no network beyond them; the lab
     // chain is untrusted, so --fail-on none keeps the exit code about the scan itself).
     run_output scan(const std::string& geo_args, const std::string& env = "") const {
-        return run(fmt::format("scan '{}' --ndjson '{}' --no-revocation --fail-on none {}", (dir_ / "targets.txt").string(),
-                               (dir_ / "out.ndjson").string(), geo_args),
+        return run(fmt::format("scan '{}' --ndjson '{}' --no-revocation --fail-on none {}",
+                               (dir_ / "targets.txt").string(), (dir_ / "out.ndjson").string(), geo_args),
                    env);
     }
 
@@ -110,8 +110,8 @@ TEST_F(geo_cli, corrupt_databases_give_a_clear_error_and_an_unenriched_scan) {
     const auto bad = truncated();
     const auto r = scan("--geoip-db " + bad + " --asn-db " + bad);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find("tlsaudit: error: cannot use the GeoIP country database " + (dir_ / "truncated.mmdb").string() +
-                         ": not a MaxMind DB file, or truncated"),
+    EXPECT_NE(r.err.find("tlsaudit: error: cannot use the GeoIP country database " +
+                         (dir_ / "truncated.mmdb").string() + ": not a MaxMind DB file, or truncated"),
               std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("tlsaudit: error: cannot use the GeoIP ASN database"), std::string::npos) << r.err;
@@ -147,8 +147,8 @@ TEST_F(geo_cli, no_database_is_one_notice) {
 }
 
 TEST_F(geo_cli, environment_names_the_databases) {
-    const auto r = scan("", fmt::format("TLSAUDIT_GEOIP_DB={} TLSAUDIT_ASN_DB={}", db("test-country-flat.mmdb"),
-                                        db("test-asn.mmdb")));
+    const auto r = scan(
+        "", fmt::format("TLSAUDIT_GEOIP_DB={} TLSAUDIT_ASN_DB={}", db("test-country-flat.mmdb"), db("test-asn.mmdb")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(r.endpoints.size(), 3u);
     for (const auto& e : r.endpoints) {

@@ -29,8 +29,9 @@ public:
 
     // Target lines: three endpoints (two IPv4, one IPv6), IP literals with SNI.
     std::string targets() const {
-        return fmt::format("127.0.0.1:{0} sni=geo.lab.test\n127.0.0.2:{0} sni=geo.lab.test\n[::1]:{1} sni=geo.lab.test\n",
-                           v4_port_, v6_port_);
+        return fmt::format(
+            "127.0.0.1:{0} sni=geo.lab.test\n127.0.0.2:{0} sni=geo.lab.test\n[::1]:{1} sni=geo.lab.test\n", v4_port_,
+            v6_port_);
     }
 
 private:

@@ -32,14 +32,15 @@ protected:
 };
 
 TEST_F(config_file, values_of_every_kind) {
-    const auto& o = scan_with("\xEF\xBB\xBF# a comment\n"
-                              "concurrency = 1_000     # digits may be grouped\n"
-                              "port = [ 443 , # a list over lines\n  8_443, ]\n"
-                              "ipv4-only = true\n"
-                              "dns-timeout = 2.5\n"
-                              "resolver = '127.0.0.1:53'\n"
-                              "fail-on = \"medium\"\n"
-                              "starttls = \"smtp\"\n");
+    const auto& o = scan_with(
+        "\xEF\xBB\xBF# a comment\n"
+        "concurrency = 1_000     # digits may be grouped\n"
+        "port = [ 443 , # a list over lines\n  8_443, ]\n"
+        "ipv4-only = true\n"
+        "dns-timeout = 2.5\n"
+        "resolver = '127.0.0.1:53'\n"
+        "fail-on = \"medium\"\n"
+        "starttls = \"smtp\"\n");
     EXPECT_EQ(o.pipeline.net.concurrency, 1000u);
     EXPECT_EQ(o.pipeline.parse.ports, (std::vector<std::uint16_t>{443, 8443}));
     EXPECT_TRUE(o.pipeline.net.ipv4_only);
@@ -74,8 +75,9 @@ TEST_F(config_file, the_target_list_comes_from_the_file_unless_given) {
 }
 
 TEST_F(config_file, refusals_name_file_and_line) {
-    EXPECT_EQ(refusal("\n\n[scan]\n"), where(3) + "tables ([section]) are not supported: write the scan options as "
-                                                   "top-level keys");
+    EXPECT_EQ(refusal("\n\n[scan]\n"), where(3) +
+                                           "tables ([section]) are not supported: write the scan options as "
+                                           "top-level keys");
     EXPECT_EQ(refusal("retries = 1\nretries = 2\n"),
               where(2) + "Error while parsing key-value pair: cannot redefine existing integer 'retries'");
     EXPECT_EQ(refusal("# c\nport = [443,\n  8443\n"), where(3) + "Error while parsing array: encountered end-of-file");
@@ -88,21 +90,24 @@ TEST_F(config_file, refusals_name_file_and_line) {
     EXPECT_EQ(refusal("retries = 1 \x01\n"),
               where(1) + "Error while parsing key-value pair: expected a comment or whitespace, saw '\\u0001'");
     EXPECT_EQ(refusal("help = true\n"),
-              where(1) + "unknown key help: not an option of tlsaudit scan (keys are long option names without --; "
-                         "see tlsaudit scan --help)");
+              where(1) +
+                  "unknown key help: not an option of tlsaudit scan (keys are long option names without --; "
+                  "see tlsaudit scan --help)");
 }
 
 TEST_F(config_file, numbers_are_checked_before_they_reach_the_options) {
-    EXPECT_EQ(refusal("retries = 1e\n"), where(1) + "Error while parsing floating-point: expected decimal digit, saw '\\n'");
+    EXPECT_EQ(refusal("retries = 1e\n"),
+              where(1) + "Error while parsing floating-point: expected decimal digit, saw '\\n'");
     EXPECT_EQ(refusal("retries = _1\n"), where(1) + "Error while parsing value: values may not begin with underscores");
     EXPECT_NE(refusal("concurrency = 0\n").find("--concurrency"), std::string::npos) << "CLI11 validates the value";
 }
 
 TEST_F(config_file, toml_syntax_the_old_reader_lacked) {
-    const auto& o = scan_with("concurrency = 0x10\r\n"
-                              "ndjson = \"\"\"\nout\\u002Endjson\"\"\"\n"
-                              "json = \'\'\'r.json\'\'\'\n"
-                              "dns-timeout = 25e-1\n");
+    const auto& o = scan_with(
+        "concurrency = 0x10\r\n"
+        "ndjson = \"\"\"\nout\\u002Endjson\"\"\"\n"
+        "json = \'\'\'r.json\'\'\'\n"
+        "dns-timeout = 25e-1\n");
     EXPECT_EQ(o.pipeline.net.concurrency, 16u);
     EXPECT_EQ(o.pipeline.ndjson, "out.ndjson") << "a multi-line string drops its first line break";
     EXPECT_EQ(o.reports.json, "r.json");
@@ -116,7 +121,8 @@ TEST_F(config_file, a_float_stays_a_float) {
 }
 
 TEST_F(config_file, values_no_option_takes) {
-    const std::string must = "the value of retries must be a \"quoted string\", a number, true/false or an [array], not ";
+    const std::string must =
+        "the value of retries must be a \"quoted string\", a number, true/false or an [array], not ";
     EXPECT_EQ(refusal("\nretries = 1979-05-27\n"), where(2) + must + "a date");
     EXPECT_EQ(refusal("retries = 07:32:00\n"), where(1) + must + "a time");
     EXPECT_EQ(refusal("retries = 1979-05-27T07:32:00Z\n"), where(1) + must + "a date-time");
@@ -130,12 +136,14 @@ TEST_F(config_file, values_no_option_takes) {
 TEST_F(config_file, tables_dotted_and_quoted_keys) {
     const std::string tables = "tables ([section]) are not supported: write the scan options as top-level keys";
     EXPECT_EQ(refusal("retries = 1\n  [[scan]]\n"), where(2) + tables);
-    EXPECT_EQ(refusal("\n\xEF\xBB\xBF"), where(2) + "Error while parsing root table: expected space or tab, saw '\\uFEFF'")
+    EXPECT_EQ(refusal("\n\xEF\xBB\xBF"),
+              where(2) + "Error while parsing root table: expected space or tab, saw '\\uFEFF'")
         << "a byte order mark only at the start";
     EXPECT_EQ(refusal("\xEF\xBB\xBF[scan]\n"), where(1) + tables);
     EXPECT_EQ(refusal("retries = 1\n\tscan.retries = 2\n"), where(2) + "dotted keys are not supported: `scan.` ...");
     EXPECT_EQ(refusal("\xEF\xBB\xBFscan . retries = 2\n"), where(1) + "dotted keys are not supported: `scan.` ...");
-    EXPECT_EQ(refusal("retries = 1\n  'port' = 1\n"), where(2) + "quoted keys are not supported: write the option name bare");
+    EXPECT_EQ(refusal("retries = 1\n  'port' = 1\n"),
+              where(2) + "quoted keys are not supported: write the option name bare");
 }
 
 TEST_F(config_file, refusals_go_in_file_order_values_before_keys) {
@@ -145,7 +153,8 @@ TEST_F(config_file, refusals_go_in_file_order_values_before_keys) {
 }
 
 TEST_F(config_file, larger_than_a_mebibyte_is_not_a_config_file) {
-    EXPECT_EQ(refusal(std::string((1 << 20) + 1, '#')), (dir_ / "f.toml").string() + ": larger than 1 MiB, not a config file");
+    EXPECT_EQ(refusal(std::string((1 << 20) + 1, '#')),
+              (dir_ / "f.toml").string() + ": larger than 1 MiB, not a config file");
 }
 
 TEST_F(config_file, only_with_scan) {

@@ -42,8 +42,8 @@ TEST(scan_options, defaults) {
 }
 
 TEST(scan_options, seconds_become_milliseconds) {
-    const auto o = parsed_scan(
-        {"--dns-timeout", "0.25", "--connect-timeout", "2.5", "--handshake-timeout", "30", "--starttls-timeout", "1.5"});
+    const auto o = parsed_scan({"--dns-timeout", "0.25", "--connect-timeout", "2.5", "--handshake-timeout", "30",
+                                "--starttls-timeout", "1.5"});
     EXPECT_EQ(o.pipeline.net.dns_timeout, 250ms);
     EXPECT_EQ(o.pipeline.net.connect_timeout, 2500ms);
     EXPECT_EQ(o.pipeline.net.handshake_timeout, 30000ms);
@@ -59,8 +59,8 @@ TEST(scan_options, starttls_takes_its_port_unless_one_is_given) {
 }
 
 TEST(scan_options, audit_revocation_and_outputs) {
-    const auto o = parsed_scan({"--no-system-trust", "--no-dedupe", "--revocation", "hard", "--revocation-order",
-                                "crl", "--revocation-depth", "all", "--crl-max-bytes", "1MiB", "--ndjson", "s.ndjson",
+    const auto o = parsed_scan({"--no-system-trust", "--no-dedupe", "--revocation", "hard", "--revocation-order", "crl",
+                                "--revocation-depth", "all", "--crl-max-bytes", "1MiB", "--ndjson", "s.ndjson",
                                 "--expiry-warn-days", "14", "--at", "2021-01-20", "--fail-on", "none"});
     const auto& p = o.pipeline;
     EXPECT_FALSE(p.audit.system_trust);
@@ -77,9 +77,9 @@ TEST(scan_options, audit_revocation_and_outputs) {
 }
 
 TEST(scan_options, values_are_checked_at_parse_time) {
-    const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"}, {"--revocation", "strict"},
-                                                      {"--at", "yesterday"},      {"--shard", "8/8"},
-                                                      {"--starttls", "gopher"},   {"-4", "-6"}};
+    const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"},   {"--revocation", "strict"},
+                                                      {"--at", "yesterday"},    {"--shard", "8/8"},
+                                                      {"--starttls", "gopher"}, {"-4", "-6"}};
     for (const auto& bad : cases) {
         command_line cli;
         std::vector<std::string> args{"scan", "targets.txt"};
@@ -89,9 +89,26 @@ TEST(scan_options, values_are_checked_at_parse_time) {
 }
 
 TEST(scan_start, states_the_options_that_shape_the_results) {
-    auto o = parsed_scan({"-p", "443,8443", "-c", "50", "--threads", "2", "--rate", "10", "--retries", "0", "-4",
-                          "--resolver", "127.0.0.1:5353", "--connect-timeout", "2", "--rules", "r.json",
-                          "--fail-on-new", "--ca-file", "/dev/null"});
+    auto o = parsed_scan({"-p",
+                          "443,8443",
+                          "-c",
+                          "50",
+                          "--threads",
+                          "2",
+                          "--rate",
+                          "10",
+                          "--retries",
+                          "0",
+                          "-4",
+                          "--resolver",
+                          "127.0.0.1:5353",
+                          "--connect-timeout",
+                          "2",
+                          "--rules",
+                          "r.json",
+                          "--fail-on-new",
+                          "--ca-file",
+                          "/dev/null"});
     o.pipeline.audit.extra_roots = {bytes{1}, bytes{2}};
     o.reports.baseline = "last.json";
     const time_point started = std::chrono::sys_days{std::chrono::year{2026} / 1 / 2} + 3h;

@@ -45,13 +45,13 @@ TEST_F(resume, keeps_complete_targets_and_the_first_scan_start) {
     const auto a2 = endpoint_record("a.test", "127.0.0.2", 2, false);
     const auto b1 = endpoint_record("b.test", "127.0.0.3", 2);  // its second address never came
     const auto c1 = endpoint_record("c.test", "127.0.0.4", 1);
-    const auto file = write("scan.ndjson",
-                            scan_start("targets.txt") + "\n" + a1 + "\n" + b1 + "\n" +
-                                R"({"schema_version":1,"type":"input-error","line":3,"input":"x:0","error":"bad port"})" +
-                                "\n\n" + a2 + "\r\n" + c1 + "\n" + scan_start("other.txt") + "\n" +
-                                R"({"schema_version":1,"type":"scan-end","complete":false})" + "\n" +
-                                R"({"schema_version":1,"type":"name","target":{"host":"a.test","port":443}})" + "\n" +
-                                R"({"schema_version":1,"type":"endpoint","target":{"host":"d.te)");
+    const auto file = write(
+        "scan.ndjson", scan_start("targets.txt") + "\n" + a1 + "\n" + b1 + "\n" +
+                           R"({"schema_version":1,"type":"input-error","line":3,"input":"x:0","error":"bad port"})" +
+                           "\n\n" + a2 + "\r\n" + c1 + "\n" + scan_start("other.txt") + "\n" +
+                           R"({"schema_version":1,"type":"scan-end","complete":false})" + "\n" +
+                           R"({"schema_version":1,"type":"name","target":{"host":"a.test","port":443}})" + "\n" +
+                           R"({"schema_version":1,"type":"endpoint","target":{"host":"d.te)");
     const auto state = prepare_resume(file);
     EXPECT_EQ(state.file, file);
     EXPECT_EQ(state.done, (std::unordered_set<std::string>{"a.test|443|a.test|", "c.test|443|c.test|"}));
@@ -77,8 +77,8 @@ TEST_F(resume, the_kept_endpoints_that_served_a_chain_are_fed_back) {
                                                endpoint_record("a.test", "127.0.0.2", 2, false) + "\n");
     const auto state = prepare_resume(file);
     std::vector<std::pair<endpoint, std::vector<bytes>>> fed;
-    for_each_kept_endpoint(state.file,
-                           [&fed](endpoint&& ep, std::vector<bytes>&& chain) { fed.emplace_back(std::move(ep), chain); });
+    for_each_kept_endpoint(
+        state.file, [&fed](endpoint&& ep, std::vector<bytes>&& chain) { fed.emplace_back(std::move(ep), chain); });
     ASSERT_EQ(fed.size(), 1u) << "the failed endpoint served nothing";
     EXPECT_EQ(fed[0].first.tgt.key(), "a.test|443|a.test|");
     EXPECT_EQ(fed[0].first.address, "127.0.0.1");

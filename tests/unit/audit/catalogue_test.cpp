@@ -41,7 +41,8 @@ TEST(default_catalogue, parses_and_has_a_version) {
 
 TEST(default_catalogue, entrust_cut_offs_per_program) {
     const auto& rules = default_catalogue().rules;
-    auto it = std::find_if(rules.begin(), rules.end(), [](const rule& r) { return r.id == "entrust-tls-distrust-2024"; });
+    auto it =
+        std::find_if(rules.begin(), rules.end(), [](const rule& r) { return r.id == "entrust-tls-distrust-2024"; });
     ASSERT_NE(it, rules.end());
     ASSERT_EQ(it->programs.size(), 3u);
     EXPECT_EQ(it->programs[0].name, "Chrome 131+");
@@ -51,12 +52,15 @@ TEST(default_catalogue, entrust_cut_offs_per_program) {
 }
 
 TEST(parse_catalogue, replaces_the_default_unless_extending) {
-    const auto replaced = parse_catalogue(std::string(R"({"version": "mine-1", "rules": [)") + minimal_rule + "]}", "x");
+    const auto replaced =
+        parse_catalogue(std::string(R"({"version": "mine-1", "rules": [)") + minimal_rule + "]}", "x");
     EXPECT_EQ(replaced.version, "mine-1");
     ASSERT_EQ(replaced.rules.size(), 1u);
 
     const auto extended = parse_catalogue(std::string(R"({"version": "mine-2", "extends": "default",
-        "severities": {"cert-expiring": "low"}, "rules": [)") + minimal_rule + "]}", "x");
+        "severities": {"cert-expiring": "low"}, "rules": [)") +
+                                              minimal_rule + "]}",
+                                          "x");
     EXPECT_EQ(extended.version, "mine-2");
     EXPECT_EQ(extended.rules.size(), default_catalogue().rules.size() + 1);
     EXPECT_EQ(extended.level_of("cert-expiring", severity::medium), severity::low);
@@ -68,7 +72,7 @@ TEST(parse_catalogue, a_rule_with_a_default_id_replaces_it) {
         {"id": "globalsign-rsa-dv-ssl-ca-2018", "kind": "retired-intermediate", "severity": "critical",
          "match": {"spki_sha256": ["CD:FF:A2:FD:F6:AC:5B:80:0B:7B:A3:CC:F5:71:66:46:D2:8D:FC:71:42:A5:A9:A5:AB:61:4A:F3:3F:D5:BA:FB"]},
          "message": "m", "remediation": "r"}]})",
-                                  "x");
+                                   "x");
     EXPECT_EQ(c.rules.size(), default_catalogue().rules.size());
     EXPECT_EQ(c.rules.front().level, severity::critical);
     // Colons removed, case normalised.
@@ -77,8 +81,7 @@ TEST(parse_catalogue, a_rule_with_a_default_id_replaces_it) {
 }
 
 TEST(parse_catalogue, syntax_errors_give_line_and_column) {
-    EXPECT_EQ(error_of("{\n  \"version\": \"v\",\n  \"rules\": [,]\n}"),
-              "rules.json:3:13: invalid JSON: syntax error");
+    EXPECT_EQ(error_of("{\n  \"version\": \"v\",\n  \"rules\": [,]\n}"), "rules.json:3:13: invalid JSON: syntax error");
 }
 
 TEST(parse_catalogue, errors_name_the_field) {
@@ -128,8 +131,9 @@ TEST(parse_time, accepts_rfc3339_and_dates) {
     EXPECT_EQ(parse_time("2021-01-20 12:00:00.250z"), sys_seconds(sys_days(year{2021} / 1 / 20)) + hours(12));
     EXPECT_EQ(parse_time("2021-01-20T12:00:00+08:00"), sys_seconds(sys_days(year{2021} / 1 / 20)) + hours(4));
     EXPECT_EQ(parse_time("2021-01-20T00:30:00-01:00"), sys_seconds(sys_days(year{2021} / 1 / 20)) + minutes(90));
-    for (const char* bad : {"", "2021", "2021-1-20", "2021-02-30", "2021-01-20T12:00", "2021-01-20T12:00:00",
-                            "2021-01-20T25:00:00Z", "2021-01-20T12:00:00Zjunk", "yesterday", "2021-01-20T12:00:00+0800"})
+    for (const char* bad :
+         {"", "2021", "2021-1-20", "2021-02-30", "2021-01-20T12:00", "2021-01-20T12:00:00", "2021-01-20T25:00:00Z",
+          "2021-01-20T12:00:00Zjunk", "yesterday", "2021-01-20T12:00:00+0800"})
         EXPECT_FALSE(parse_time(bad).has_value()) << bad;
 }
 

@@ -95,7 +95,10 @@ TEST(checks, self_signed_leaf) {
 TEST(checks, incomplete_chain_names_the_missing_intermediate) {
     chain_case c;
     c.name = "www.example.com";
-    c.serve(leaf("www.example.com", "Int"), 0).unserved(ca("Int", "Root", "2"), 1).unserved(ca("Root", "Root", "3"), 2).trusted();
+    c.serve(leaf("www.example.com", "Int"), 0)
+        .unserved(ca("Int", "Root", "2"), 1)
+        .unserved(ca("Root", "Root", "3"), 2)
+        .trusted();
     const auto f = c.run();
     ASSERT_THAT(ids(f), ElementsAre("chain-incomplete"));
     EXPECT_EQ(f[0].cert->subject, "CN=Int");

@@ -70,9 +70,9 @@ TEST(issuer_chase, nothing_to_chase_without_a_missing_issuer) {
 
 TEST(issuer_chase, plain_http_only_each_url_once_next_url_on_failure) {
     const auto mid = ca("Mid", "Root", "M");
-    const auto leaf_cert = with_aia(leaf("a.test", "Mid"), {"https://aia.test/mid.cer", "ldap://aia.test/mid",
-                                                            "http://down.test/mid.cer", "http://down.test/mid.cer",
-                                                            "http://aia.test/mid.cer", "http://never.test/mid.cer"});
+    const auto leaf_cert = with_aia(
+        leaf("a.test", "Mid"), {"https://aia.test/mid.cer", "ldap://aia.test/mid", "http://down.test/mid.cer",
+                                "http://down.test/mid.cer", "http://aia.test/mid.cer", "http://never.test/mid.cer"});
     issuer_chase c(missing_issuer_after(leaf_cert));
     const auto asked = chase(c, {{"http://aia.test/mid.cer", mid}});
     EXPECT_EQ(asked, (std::vector<std::string>{"http://down.test/mid.cer", "http://aia.test/mid.cer"}))

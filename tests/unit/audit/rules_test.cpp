@@ -3,16 +3,16 @@
 
 #include "test_support.hpp"
 
-#include <gtest/gtest.h>
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace tlsaudit::audit {
 namespace {
 
 using namespace tlsaudit::testing;
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 constexpr const char* gs2018_sha256 = "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185";
 constexpr const char* gs2018_spki = "cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb";
@@ -95,7 +95,8 @@ chain_case entrust_chain(time_point not_before, std::optional<time_point> sct = 
 // dates outside 1678-2262 overflowed (UB) in fmt's chrono formatter when written into messages.
 TEST(entrust, dates_far_from_now_are_written_out) {
     const auto rules = parse_catalogue(std::string(R"({"version": "old", "rules": [{"id": "d", "kind": "distrusted-ca",
-        "match": {"spki_sha256": [")") + g2_spki + R"("]},
+        "match": {"spki_sha256": [")") + g2_spki +
+                                           R"("]},
         "distrust": [{"program": "P", "after": "1029-01-01T00:00:00Z", "basis": "not-before"}],
         "message": "distrusted by {programs} until {leaf_not_after}", "remediation": "r"}]})",
                                        "test");

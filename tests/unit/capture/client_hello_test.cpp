@@ -1,7 +1,7 @@
 // The ClientHello's layout, read back with a parser of the test's own.
 
-#include "capture/client.hpp"
 #include "capture/client_hello.hpp"
+#include "capture/client.hpp"
 #include "wire_support.hpp"
 
 #include <gtest/gtest.h>
@@ -49,7 +49,8 @@ parsed_hello parse(std::span<const unsigned char> rec) {
     at += sid;
     const std::size_t suites = be(msg.subspan(at, 2));
     at += 2;
-    for (std::size_t i = 0; i < suites; i += 2) h.suites.push_back(static_cast<std::uint16_t>(be(msg.subspan(at + i, 2))));
+    for (std::size_t i = 0; i < suites; i += 2)
+        h.suites.push_back(static_cast<std::uint16_t>(be(msg.subspan(at + i, 2))));
     at += suites;
     EXPECT_EQ(be(msg.subspan(at, 2)), 0x0100u) << "null compression only";
     at += 2;
@@ -103,7 +104,8 @@ TEST(capture_client_hello, server_name_only_for_host_names) {
     const auto with = first_hello(probe::modern, "Example.com.");
     const bytes* sni = with.find(0x0000);
     ASSERT_TRUE(sni);
-    EXPECT_EQ(*sni, testing::concat({testing::from_hex("000e 00 000b"), bytes{'E', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'}}))
+    EXPECT_EQ(*sni, testing::concat({testing::from_hex("000e 00 000b"),
+                                     bytes{'E', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'c', 'o', 'm'}}))
         << "sent without the trailing dot";
     for (const char* ip : {"192.0.2.1", "2001:db8::1", "::1", "[::1]", "10.1"})
         EXPECT_FALSE(first_hello(probe::modern, ip).find(0x0000)) << ip;
@@ -116,7 +118,7 @@ TEST(capture_client_hello, offers_what_the_table_says_and_nothing_forbidden) {
     for (const auto p : all_probes) {
         const auto h = first_hello(p, "example.com");
         for (const int forbidden : {0x001b /* compress_certificate */, 0x0029 /* pre_shared_key */,
-                                              0x002a /* early_data */, 0x001c /* record_size_limit */})
+                                    0x002a /* early_data */, 0x001c /* record_size_limit */})
             EXPECT_FALSE(h.find(static_cast<std::uint16_t>(forbidden))) << probe_name(p) << " offers " << forbidden;
         for (const int wanted : {0x0005, 0x0012, 0x0017, 0x000a, 0x000b, 0x0023, 0x0010, 0x000d, 0x002b})
             EXPECT_TRUE(h.find(static_cast<std::uint16_t>(wanted))) << probe_name(p) << " lacks " << wanted;
@@ -127,7 +129,8 @@ TEST(capture_client_hello, offers_what_the_table_says_and_nothing_forbidden) {
         const bool tls13 = p == probe::modern || p == probe::no_sni;
         EXPECT_EQ(h.find(0x0033) != nullptr, tls13) << probe_name(p);
         EXPECT_EQ(h.find(0x002d) != nullptr, tls13);
-        EXPECT_EQ(*h.find(0x002b), tls13 ? testing::from_hex("08 0304 0303 0302 0301") : testing::from_hex("06 0303 0302 0301"));
+        EXPECT_EQ(*h.find(0x002b),
+                  tls13 ? testing::from_hex("08 0304 0303 0302 0301") : testing::from_hex("06 0303 0302 0301"));
         if (tls13) {
             const bytes& ks = *h.find(0x0033);
             ASSERT_EQ(ks.size(), 2u + 4 + 32);

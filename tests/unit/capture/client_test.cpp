@@ -60,7 +60,8 @@ bytes tls12_flight(std::uint16_t version = 0x0303) {
     testing::put24(status, fake_ocsp.size());
     append(status, fake_ocsp);
     return concat({record(22, sh, version), record(22, handshake(11, certificate_body(fake_chain, false)), version),
-                   record(22, handshake(22, status), version), record(22, handshake(12, from_hex("03001741 04")), version),
+                   record(22, handshake(22, status), version),
+                   record(22, handshake(12, from_hex("03001741 04")), version),
                    record(22, handshake(14, {}), version)});
 }
 
@@ -151,8 +152,8 @@ TEST(capture_client, tls10_server) {
 
 TEST(capture_client, fatal_alert_keeps_the_chain_seen) {
     const bytes sh = server_hello12(0x0303, 0xc02f, {});
-    const bytes flight = concat({record(22, sh), record(22, handshake(11, certificate_body(fake_chain, false))),
-                                 record(21, from_hex("0228"))});
+    const bytes flight = concat(
+        {record(22, sh), record(22, handshake(11, certificate_body(fake_chain, false))), record(21, from_hex("0228"))});
     const auto o = run(tls12_only(), flight);
     ASSERT_EQ(o.st, status::failed);
     EXPECT_EQ(o.error->stage, "handshake");
@@ -238,11 +239,13 @@ TEST(capture_client, tls12_protocol_violations) {
     EXPECT_EQ(suite.error->detail, "the server chose cipher suite 0x0005, which the hello did not offer");
     const auto tls13_suite = run(tls12_only(), record(22, server_hello12(0x0303, 0x1301, {})));
     EXPECT_EQ(tls13_suite.st, status::failed);
-    const auto tls13_in_tls12_probe = run(tls12_only(), record(22, server_hello12(0x0303, 0x1301, from_hex("002b 0002 0304"))));
+    const auto tls13_in_tls12_probe =
+        run(tls12_only(), record(22, server_hello12(0x0303, 0x1301, from_hex("002b 0002 0304"))));
     ASSERT_EQ(tls13_in_tls12_probe.st, status::failed);
     EXPECT_EQ(tls13_in_tls12_probe.error->detail, "the server chose TLS 1.3, which the hello did not offer");
-    const auto empty_chain = run(tls12_only(), concat({record(22, server_hello12(0x0303, 0xc02f, {})),
-                                                       record(22, handshake(11, from_hex("000000")))}));
+    const auto empty_chain =
+        run(tls12_only(),
+            concat({record(22, server_hello12(0x0303, 0xc02f, {})), record(22, handshake(11, from_hex("000000")))}));
     EXPECT_EQ(empty_chain.error->detail, "the server sent an empty certificate list");
     const auto truncated = run(tls12_only(), record(22, handshake(2, from_hex("0303 0102"))));
     EXPECT_EQ(truncated.error->detail, "a malformed ServerHello");
@@ -301,10 +304,11 @@ bytes tls13_flight(tls13_run& r, std::size_t padding = 0) { return tls13_flight(
 
 TEST(capture_client, tls13_flight_for_each_suite) {
     for (const auto& [suite, name] : {std::pair<std::uint16_t, const char*>{0x1301, "TLS_AES_128_GCM_SHA256"},
-                                     {0x1302, "TLS_AES_256_GCM_SHA384"},
-                                     {0x1303, "TLS_CHACHA20_POLY1305_SHA256"}}) {
+                                      {0x1302, "TLS_AES_256_GCM_SHA384"},
+                                      {0x1303, "TLS_CHACHA20_POLY1305_SHA256"}}) {
         auto r = start13(suite);
-        ASSERT_EQ(r.c.receive(tls13_flight(r)), status::done) << name << " " << (r.c.error() ? r.c.error()->detail : "");
+        ASSERT_EQ(r.c.receive(tls13_flight(r)), status::done)
+            << name << " " << (r.c.error() ? r.c.error()->detail : "");
         EXPECT_EQ(r.c.result().chain, fake_chain);
         EXPECT_EQ(r.c.result().stapled_ocsp, fake_ocsp);
         EXPECT_EQ(r.c.result().protocol, "TLSv1.3");
@@ -356,12 +360,13 @@ TEST(capture_client, tls13_flight_at_every_split_point_with_padding) {
 TEST(capture_client, tls13_messages_split_across_protected_records) {
     auto r = start13();
     bytes out = r.server.server_hello(r.hello);
-    const bytes messages = concat({encrypted_extensions(""), handshake(13, from_hex("00 0000")),
-                                   handshake(11, certificate_body(fake_chain, true)),
-                                   handshake(15, from_hex("0403 0002 0102"))});
+    const bytes messages =
+        concat({encrypted_extensions(""), handshake(13, from_hex("00 0000")),
+                handshake(11, certificate_body(fake_chain, true)), handshake(15, from_hex("0403 0002 0102"))});
     r.server.hash(std::span(messages).first(messages.size() - 10));
     for (std::size_t at = 0; at < messages.size(); at += 5)
-        append(out, r.server.protect(22, std::span(messages).subspan(at, std::min<std::size_t>(5, messages.size() - at))));
+        append(out,
+               r.server.protect(22, std::span(messages).subspan(at, std::min<std::size_t>(5, messages.size() - at))));
     ASSERT_EQ(r.c.receive(out), status::done) << (r.c.error() ? r.c.error()->detail : r.c.fallback_reason());
     EXPECT_EQ(r.c.result().alpn, "");
     EXPECT_EQ(r.c.result().signature_scheme, 0x0403);
@@ -465,7 +470,8 @@ TEST(capture_client, hello_retry_request_problems) {
     {
         auto r = start13();
         ASSERT_EQ(r.c.receive(r.server.hello_retry_request(r.hello, 0x0100, {})), status::fallback);
-        EXPECT_EQ(r.c.fallback_reason(), "the server asks for key share group 0x0100, which the capture client cannot compute");
+        EXPECT_EQ(r.c.fallback_reason(),
+                  "the server asks for key share group 0x0100, which the capture client cannot compute");
     }
     {
         auto r = start13();

@@ -37,7 +37,8 @@ client_hello_view read_client_hello(std::span<const unsigned char> out) {
     while (out.size() >= 5) {
         const std::size_t n = be(out.subspan(3, 2));
         require(out.size() >= 5 + n, "truncated record");
-        if (out[0] == 22) payload.insert(payload.end(), out.begin() + 5, out.begin() + 5 + static_cast<std::ptrdiff_t>(n));
+        if (out[0] == 22)
+            payload.insert(payload.end(), out.begin() + 5, out.begin() + 5 + static_cast<std::ptrdiff_t>(n));
         else require(out[0] == 20, "not a handshake record");
         out = out.subspan(5 + n);
         if (payload.size() >= 4 && payload.size() >= 4 + be(std::span(payload).subspan(1, 3))) break;

@@ -5,9 +5,9 @@
 // against RFC 8448 in key_schedule_test.cpp; sealing with EVP here).
 
 #include "capture/key_share.hpp"
+#include "capture/transcript.hpp"
 #include "ossl/error.hpp"
 #include "ossl/ptr.hpp"
-#include "capture/transcript.hpp"
 
 #include <tlsaudit/model.hpp>
 

@@ -34,12 +34,13 @@ const hello_template& hello(probe p) {
 
 // One capture against a fresh server; the server's output is attached to failures.
 drive_result capture_from(const std::vector<std::string>& server_args, const fs::path& dir, probe p = probe::modern,
-                     options opts = {.sni = "localhost"}) {
+                          options opts = {.sni = "localhost"}) {
     server_process server(server_args, dir);
     auto r = drive(hello(p), opts, server.port());
     if (r.st != status::done)
         ADD_FAILURE() << "capture did not finish: " << (r.error ? r.error->code + ": " + r.error->detail : r.fallback)
-                      << r.transport_error << "\nserver output:\n" << server.output();
+                      << r.transport_error << "\nserver output:\n"
+                      << server.output();
     return r;
 }
 
@@ -78,7 +79,8 @@ TEST_F(capture_interop, openssl_hello_retry_for_p256_and_p384_and_with_a_cookie)
     const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
     for (const std::vector<std::string>& extra :
          {std::vector<std::string>{"-groups", "P-256"}, {"-groups", "P-384"}, {"-stateless"}}) {
-        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern,
+                                    {.sni = "localhost", .verify_handshake = true});
         EXPECT_TRUE(r.f.hello_retry) << extra[0];
         EXPECT_EQ(r.f.chain, id.served);
         EXPECT_EQ(r.f.protocol, "TLSv1.3");
@@ -97,7 +99,8 @@ TEST_F(capture_interop, openssl_leaf_key_types_with_verified_handshakes) {
     }();
     for (const auto& [name, pki] : pkis) {
         const auto id = write_identity(dir_.path(), name, pki);
-        const auto r = capture_from(s_server(id), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        const auto r =
+            capture_from(s_server(id), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
         EXPECT_EQ(r.f.chain, id.served) << name;
         EXPECT_EQ(r.f.protocol, "TLSv1.3") << name;
         if (name == "ed25519") EXPECT_EQ(r.f.signature_scheme, 0x0807);
@@ -160,7 +163,8 @@ TEST_F(capture_interop, openssl_record_shapes) {
                                                   {"-no_middlebox"},
                                                   {"-verify", "1"},
                                                   {"-verify", "1", "-tls1_2"}}) {
-        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern, {.sni = "localhost", .verify_handshake = true});
+        const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern,
+                                    {.sni = "localhost", .verify_handshake = true});
         EXPECT_EQ(r.f.chain, id.served) << extra.front() << " " << extra.back();
     }
 }
@@ -183,7 +187,7 @@ TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
     write_file(ocsp_file, ocsp);
 
     const auto r13 = capture_from(gnutls_serv(id, "NORMAL", {"--ocsp-response", ocsp_file}), dir_.path(), probe::modern,
-                             {.sni = "localhost", .verify_handshake = true});
+                                  {.sni = "localhost", .verify_handshake = true});
     EXPECT_EQ(r13.f.chain, id.served);
     EXPECT_EQ(r13.f.protocol, "TLSv1.3");
     EXPECT_EQ(r13.f.stapled_ocsp, ocsp);
@@ -194,7 +198,7 @@ TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
     EXPECT_EQ(r12.f.stapled_ocsp, ocsp);
 
     const auto hrr = capture_from(gnutls_serv(id, "NORMAL:-GROUP-ALL:+GROUP-SECP384R1"), dir_.path(), probe::modern,
-                             {.sni = "localhost", .verify_handshake = true});
+                                  {.sni = "localhost", .verify_handshake = true});
     EXPECT_TRUE(hrr.f.hello_retry);
     EXPECT_EQ(hrr.f.chain, id.served);
 }

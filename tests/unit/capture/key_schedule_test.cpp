@@ -1,9 +1,9 @@
 // The TLS 1.3 key schedule, key share, record protection, message parsers and
 // CertificateVerify check against RFC 8448's "Simple 1-RTT Handshake".
 
+#include "capture/key_schedule.hpp"
 #include "capture/algorithms.hpp"
 #include "capture/certificate_verify.hpp"
-#include "capture/key_schedule.hpp"
 #include "capture/key_share.hpp"
 #include "capture/messages.hpp"
 #include "capture/record_protection.hpp"

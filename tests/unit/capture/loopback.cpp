@@ -147,8 +147,7 @@ void server_process::stop() noexcept {
     if (pid_ > 0) {
         ::kill(pid_, SIGKILL);
         int wstatus = 0;
-        while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid_, &wstatus, 0) < 0 && errno == EINTR) {}
         pid_ = -1;
     }
     if (stdin_ >= 0) ::close(stdin_);
@@ -163,8 +162,8 @@ std::string server_process::output() const {
 drive_result drive(const hello_template& hello, const options& opts, std::uint16_t port,
                    detail::entropy_source* entropy, std::chrono::milliseconds deadline) {
     drive_result r;
-    std::unique_ptr<client> c = entropy != nullptr ? std::make_unique<client>(hello, opts, *entropy)
-                                                   : std::make_unique<client>(hello, opts);
+    std::unique_ptr<client> c =
+        entropy != nullptr ? std::make_unique<client>(hello, opts, *entropy) : std::make_unique<client>(hello, opts);
     const fd_owner s(::socket(AF_INET, SOCK_STREAM, 0));
     const sockaddr_in a = loopback(port);
     if (s.get() < 0 || ::connect(s.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) {

@@ -51,7 +51,7 @@ struct drive_result {
     flight f;
     std::optional<scan_error> error;
     std::string fallback;
-    bytes received;  // every byte the server sent (recorded flights for the fuzz seeds)
+    bytes received;               // every byte the server sent (recorded flights for the fuzz seeds)
     std::string transport_error;  // connect/send/recv failure or the deadline; empty when none
 };
 

@@ -46,7 +46,9 @@ std::pair<std::vector<Seen>, Result> read_in_pieces(Reader& reader, std::span<co
     return {out, last};
 }
 
-seen_record keep_record(const detail::record& r) { return {r.type, r.version, bytes(r.payload.begin(), r.payload.end())}; }
+seen_record keep_record(const detail::record& r) {
+    return {r.type, r.version, bytes(r.payload.begin(), r.payload.end())};
+}
 
 std::pair<std::vector<seen_record>, record_reader::result> read_records(std::span<const unsigned char> stream,
                                                                         std::vector<std::size_t> cuts) {
@@ -54,8 +56,8 @@ std::pair<std::vector<seen_record>, record_reader::result> read_records(std::spa
     return read_in_pieces(reader, stream, std::move(cuts), &keep_record, record_reader::result::record);
 }
 
-const bytes three_records = concat({record(22, from_hex("0102030405")), record(20, from_hex("01")),
-                                    record(23, bytes(300, 0xab))});
+const bytes three_records =
+    concat({record(22, from_hex("0102030405")), record(20, from_hex("01")), record(23, bytes(300, 0xab))});
 const std::vector<seen_record> three_expected{
     {22, 0x0303, from_hex("0102030405")}, {20, 0x0303, from_hex("01")}, {23, 0x0303, bytes(300, 0xab)}};
 
@@ -150,8 +152,9 @@ seen_message keep_message(const handshake_message& m) {
     return {m.type, bytes(m.body.begin(), m.body.end())};
 }
 
-std::pair<std::vector<seen_message>, handshake_reassembler::result> reassemble(
-    std::span<const unsigned char> stream, std::vector<std::size_t> cuts, std::size_t limit = 1 << 20) {
+std::pair<std::vector<seen_message>, handshake_reassembler::result> reassemble(std::span<const unsigned char> stream,
+                                                                               std::vector<std::size_t> cuts,
+                                                                               std::size_t limit = 1 << 20) {
     handshake_reassembler r(limit);
     return read_in_pieces(r, stream, std::move(cuts), &keep_message, handshake_reassembler::result::message);
 }

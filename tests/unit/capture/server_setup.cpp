@@ -49,8 +49,11 @@ identity write_identity(const fs::path& dir, const std::string& name, const lab:
 }
 
 lab::hierarchy make_pki(lab::key_kind kind, std::size_t key_index, int intermediates, std::string name) {
-    return lab::make_hierarchy({.kind = kind, .intermediates = intermediates, .leaf_dns_names = {"localhost"},
-                                .name = std::move(name), .key_index = key_index});
+    return lab::make_hierarchy({.kind = kind,
+                                .intermediates = intermediates,
+                                .leaf_dns_names = {"localhost"},
+                                .name = std::move(name),
+                                .key_index = key_index});
 }
 
 lab::hierarchy make_ed25519_pki() {
@@ -61,15 +64,15 @@ lab::hierarchy make_ed25519_pki() {
 }
 
 std::vector<std::string> s_server(const identity& id, std::vector<std::string> extra) {
-    std::vector<std::string> args{"openssl", "s_server", "-accept", "127.0.0.1:{port}", "-cert", id.leaf,
-                                  "-key", id.key, "-cert_chain", id.chain};
+    std::vector<std::string> args{"openssl", "s_server", "-accept", "127.0.0.1:{port}", "-cert",
+                                  id.leaf,   "-key",     id.key,    "-cert_chain",      id.chain};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
 
 std::vector<std::string> gnutls_serv(const identity& id, const std::string& priority, std::vector<std::string> extra) {
-    std::vector<std::string> args{"gnutls-serv", "-p", "{port}", "--x509certfile", id.fullchain,
-                                  "--x509keyfile", id.key, "-a", "--priority", priority};
+    std::vector<std::string> args{"gnutls-serv",   "-p",   "{port}", "--x509certfile", id.fullchain,
+                                  "--x509keyfile", id.key, "-a",     "--priority",     priority};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }

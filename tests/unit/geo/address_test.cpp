@@ -45,25 +45,22 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
     ipv6, special_purpose,
-    ::testing::Values(class_case{"::", "unspecified"}, class_case{"::1", "loopback"},
-                      class_case{"::ffff:127.0.0.1", "loopback"}, class_case{"::ffff:10.1.1.1", "private"},
-                      class_case{"::ffff:8.8.8.8", ""}, class_case{"64:ff9b::808:808", "nat64"},
-                      class_case{"64:ff9b:1::1", "nat64"}, class_case{"100::1", "discard"},
-                      class_case{"100:0:0:1::1", ""}, class_case{"2001::1", "teredo"},
-                      class_case{"2001:2::1", "benchmarking"}, class_case{"2001:20::1", "orchid"},
-                      class_case{"2001:1ff::1", "ietf-protocol"}, class_case{"2001:200::1", ""},
-                      class_case{"2001:db8::1", "documentation"}, class_case{"2001:DB8:ffff::1", "documentation"},
-                      class_case{"3fff::1", "documentation"}, class_case{"3fff:fff::1", "documentation"},
-                      class_case{"3fff:1000::1", ""}, class_case{"2002:c000:201::1", "6to4"},
-                      class_case{"fc00::1", "unique-local"}, class_case{"fdff:ffff::1", "unique-local"},
-                      class_case{"fe80::1", "link-local"}, class_case{"fe80::1%eth0", "link-local"},
-                      class_case{"febf::1", "link-local"}, class_case{"fec0::1", ""},
-                      class_case{"ff02::1", "multicast"}, class_case{"2a00:1450:4001::1", ""},
-                      class_case{"2606:4700::1111", ""}));
+    ::testing::Values(
+        class_case{"::", "unspecified"}, class_case{"::1", "loopback"}, class_case{"::ffff:127.0.0.1", "loopback"},
+        class_case{"::ffff:10.1.1.1", "private"}, class_case{"::ffff:8.8.8.8", ""},
+        class_case{"64:ff9b::808:808", "nat64"}, class_case{"64:ff9b:1::1", "nat64"}, class_case{"100::1", "discard"},
+        class_case{"100:0:0:1::1", ""}, class_case{"2001::1", "teredo"}, class_case{"2001:2::1", "benchmarking"},
+        class_case{"2001:20::1", "orchid"}, class_case{"2001:1ff::1", "ietf-protocol"}, class_case{"2001:200::1", ""},
+        class_case{"2001:db8::1", "documentation"}, class_case{"2001:DB8:ffff::1", "documentation"},
+        class_case{"3fff::1", "documentation"}, class_case{"3fff:fff::1", "documentation"},
+        class_case{"3fff:1000::1", ""}, class_case{"2002:c000:201::1", "6to4"}, class_case{"fc00::1", "unique-local"},
+        class_case{"fdff:ffff::1", "unique-local"}, class_case{"fe80::1", "link-local"},
+        class_case{"fe80::1%eth0", "link-local"}, class_case{"febf::1", "link-local"}, class_case{"fec0::1", ""},
+        class_case{"ff02::1", "multicast"}, class_case{"2a00:1450:4001::1", ""}, class_case{"2606:4700::1111", ""}));
 
 TEST(special_purpose_class, not_an_address) {
-    for (const char* text : {"", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1", "::g", "[::1]", "1.2.3.4:443",
-                             " 1.2.3.4", "01.2.3.4x"})
+    for (const char* text :
+         {"", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1", "::g", "[::1]", "1.2.3.4:443", " 1.2.3.4", "01.2.3.4x"})
         EXPECT_FALSE(special_purpose_class(text).has_value()) << text;
 }
 

@@ -12,9 +12,7 @@
 namespace tlsaudit::geo::detail {
 namespace {
 
-ip_address v4(unsigned n) {
-    return *parse_ip(fmt::format("10.{}.{}.{}", (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF));
-}
+ip_address v4(unsigned n) { return *parse_ip(fmt::format("10.{}.{}.{}", (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF)); }
 
 TEST(lookup_cache, finds_what_was_inserted) {
     lookup_cache cache(100);

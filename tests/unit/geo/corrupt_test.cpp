@@ -124,8 +124,7 @@ TEST(corrupt, single_byte_damage_never_crashes) {
             for (const char* a : {"127.0.0.1", "192.0.2.1", "2001:db8::1", "198.51.100.1", "8.8.8.8", "::1"}) {
                 try {
                     (void)db.lookup(a);
-                } catch (const database_error&) {
-                }
+                } catch (const database_error&) {}
             }
         } catch (const database_error&) {
             ++refused;

@@ -19,8 +19,7 @@ using namespace std::chrono_literals;
 
 // A query built by hand: ID 0xBEEF, RD set, one question, optional EDNS OPT record.
 bytes make_query(std::string_view name, std::uint16_t qtype, bool edns = false) {
-    bytes q{0xBE, 0xEF, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
-            static_cast<unsigned char>(edns ? 1 : 0)};
+    bytes q{0xBE, 0xEF, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, static_cast<unsigned char>(edns ? 1 : 0)};
     std::size_t start = 0;
     while (start <= name.size()) {
         std::size_t dot = name.find('.', start);
@@ -36,9 +35,7 @@ bytes make_query(std::string_view name, std::uint16_t qtype, bool edns = false) 
     return q;
 }
 
-std::uint16_t u16(const bytes& b, std::size_t at) {
-    return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]);
-}
+std::uint16_t u16(const bytes& b, std::size_t at) { return static_cast<std::uint16_t>(b[at] << 8 | b[at + 1]); }
 
 int rcode(const bytes& r) { return r[3] & 0x0F; }
 
@@ -79,8 +76,7 @@ TEST(lab_dns_message, answers_a_with_every_address_and_echoes_the_question) {
     EXPECT_EQ(u16(*r, 6), 3);
     EXPECT_EQ(bytes(r->begin() + 12, r->begin() + static_cast<std::ptrdiff_t>(q.size())),
               bytes(q.begin() + 12, q.end()));
-    EXPECT_EQ(answers(*r, q.size(), dns_type::a),
-              (std::vector<bytes>{{127, 0, 0, 1}, {127, 0, 0, 2}, {127, 0, 0, 3}}));
+    EXPECT_EQ(answers(*r, q.size(), dns_type::a), (std::vector<bytes>{{127, 0, 0, 1}, {127, 0, 0, 2}, {127, 0, 0, 3}}));
 }
 
 TEST(lab_dns_message, answers_aaaa_and_empty_noerror_and_nxdomain) {
@@ -94,8 +90,8 @@ TEST(lab_dns_message, answers_aaaa_and_empty_noerror_and_nxdomain) {
     // The EDNS OPT record is not part of the question: answers follow the question.
     EXPECT_EQ(answers(*r6, q6.size() - 11, dns_type::aaaa), std::vector<bytes>{loopback6});
 
-    for (auto [name, type] : {std::pair{"v4only.test", dns_type::aaaa}, {"empty.test", dns_type::a},
-                              {"v4only.test", std::uint16_t{16}}}) {
+    for (auto [name, type] :
+         {std::pair{"v4only.test", dns_type::aaaa}, {"empty.test", dns_type::a}, {"v4only.test", std::uint16_t{16}}}) {
         const std::optional<bytes> r = answer_dns_query(make_query(name, type), zone);
         ASSERT_TRUE(r) << name;
         EXPECT_EQ(rcode(*r), dns_rcode::no_error) << name;
@@ -144,8 +140,7 @@ TEST(lab_dns_message, failures_and_truncation) {
     std::vector<std::string> many;
     for (int i = 1; i <= 60; ++i) many.push_back("127.0.1." + std::to_string(i));
     add_records(zone, "many.test", many);
-    EXPECT_EQ(rcode(*answer_dns_query(make_query("servfail.test", dns_type::a), zone)),
-              dns_rcode::server_failure);
+    EXPECT_EQ(rcode(*answer_dns_query(make_query("servfail.test", dns_type::a), zone)), dns_rcode::server_failure);
     EXPECT_FALSE(answer_dns_query(make_query("drop.test", dns_type::a), zone));
     const std::optional<bytes> big = answer_dns_query(make_query("many.test", dns_type::a), zone);
     ASSERT_TRUE(big);
@@ -156,16 +151,14 @@ TEST(lab_dns_message, failures_and_truncation) {
 }
 
 // One UDP exchange with the server; nullopt when no reply came within `timeout`.
-std::optional<bytes> exchange(std::uint16_t port, const bytes& query,
-                              std::chrono::milliseconds timeout = 5s) {
+std::optional<bytes> exchange(std::uint16_t port, const bytes& query, std::chrono::milliseconds timeout = 5s) {
     test::socket_fd s(::socket(AF_INET, SOCK_DGRAM, 0));
     EXPECT_GE(s.get(), 0);
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(port);
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::sendto(s.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                       sizeof to),
+    EXPECT_EQ(::sendto(s.get(), query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
               static_cast<ssize_t>(query.size()));
     pollfd p{s.get(), POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
@@ -186,8 +179,7 @@ TEST(lab_dns_server, answers_a_hand_built_query_over_udp) {
     ASSERT_TRUE(r);
     EXPECT_EQ(u16(*r, 0), 0xBEEF);
     EXPECT_EQ(rcode(*r), dns_rcode::no_error);
-    EXPECT_EQ(answers(*r, q.size(), dns_type::a),
-              (std::vector<bytes>{{127, 0, 0, 1}, {127, 0, 0, 2}, {127, 0, 0, 3}}));
+    EXPECT_EQ(answers(*r, q.size(), dns_type::a), (std::vector<bytes>{{127, 0, 0, 1}, {127, 0, 0, 2}, {127, 0, 0, 3}}));
     EXPECT_EQ(dns.query_count(), 1u);
     EXPECT_EQ(dns.query_count("FLEET.lab.test."), 1u);
 

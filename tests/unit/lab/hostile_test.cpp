@@ -41,8 +41,8 @@ TEST(lab_hostile, accept_no_read_accepts_and_stays_quiet) {
     server_pool pool;
     const std::uint16_t port = start(pool, behaviour::accept_no_read);
     const test::socket_fd s = hello(port);
-    EXPECT_TRUE(pool.wait_for(port, [](const endpoint_stats& st) { return st.accepted == 1; },
-                              wait_limit));
+    EXPECT_TRUE(pool.wait_for(
+        port, [](const endpoint_stats& st) { return st.accepted == 1; }, wait_limit));
     const test::read_result r = test::read_until(s, 1, quiet_period);
     EXPECT_TRUE(r.timed_out);
     EXPECT_TRUE(r.data.empty());
@@ -104,8 +104,8 @@ TEST(lab_hostile, drip_sends_a_record_header_then_one_byte_at_a_time) {
 
 TEST(lab_hostile, an_openssl_client_fails_against_every_hostile_endpoint) {
     server_pool pool;
-    for (behaviour b : {behaviour::reset_after_hello, behaviour::close_after_hello, behaviour::http,
-                        behaviour::alert, behaviour::garbage}) {
+    for (behaviour b : {behaviour::reset_after_hello, behaviour::close_after_hello, behaviour::http, behaviour::alert,
+                        behaviour::garbage}) {
         const test::tls_result r = test::tls_handshake("127.0.0.1", start(pool, b));
         EXPECT_FALSE(r.ok) << to_string(b);
     }
@@ -120,8 +120,8 @@ TEST(lab_hostile, stop_cancels_stalled_connections_promptly) {
         clients.push_back(hello(ports.back()));
     }
     for (std::uint16_t port : ports) {
-        ASSERT_TRUE(pool.wait_for(port, [](const endpoint_stats& s) { return s.active == 1; },
-                                  wait_limit));
+        ASSERT_TRUE(pool.wait_for(
+            port, [](const endpoint_stats& s) { return s.active == 1; }, wait_limit));
     }
     const auto t0 = std::chrono::steady_clock::now();
     pool.stop();

@@ -20,7 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 struct free_stack {
-    void operator()(STACK_OF(X509)* s) const noexcept { sk_X509_free(s); }
+    void operator()(STACK_OF(X509) * s) const noexcept { sk_X509_free(s); }
 };
 using stack_ptr = std::unique_ptr<STACK_OF(X509), free_stack>;
 
@@ -90,8 +90,7 @@ TEST(lab_pki, self_signed_ca_has_ca_extensions_and_verifies) {
     EXPECT_EQ(X509_get_pathlen(cert.get()), 1);
     EXPECT_EQ(X509_verify(cert.get(), X509_get0_pubkey(cert.get())), 1);
     EXPECT_EQ(X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(cert.get())), 0);
-    EXPECT_EQ(octets(X509_get0_subject_key_id(cert.get())),
-              octets(X509_get0_authority_key_id(cert.get())));
+    EXPECT_EQ(octets(X509_get0_subject_key_id(cert.get())), octets(X509_get0_authority_key_id(cert.get())));
     EXPECT_TRUE(X509_get_key_usage(cert.get()) & KU_KEY_CERT_SIGN);
     EXPECT_EQ(root.pem().rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
 }
@@ -123,14 +122,11 @@ TEST(lab_pki, issued_leaf_carries_every_requested_field) {
     EXPECT_EQ(X509_check_ip_asc(cert.get(), "::1", 0), 1);
     EXPECT_TRUE(X509_get_extended_key_usage(cert.get()) & XKU_SSL_SERVER);
     EXPECT_TRUE(X509_get_key_usage(cert.get()) & KU_KEY_ENCIPHERMENT);
-    EXPECT_EQ(octets(X509_get0_authority_key_id(cert.get())),
-              octets(X509_get0_subject_key_id(issuer.get())));
+    EXPECT_EQ(octets(X509_get0_authority_key_id(cert.get())), octets(X509_get0_subject_key_id(issuer.get())));
 
     const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.get());
     EXPECT_EQ(ASN1_INTEGER_get(serial), 0x010203);
-    EXPECT_EQ(ASN1_TIME_cmp_time_t(X509_get0_notBefore(cert.get()),
-                                   std::chrono::system_clock::to_time_t(t0)),
-              0);
+    EXPECT_EQ(ASN1_TIME_cmp_time_t(X509_get0_notBefore(cert.get()), std::chrono::system_clock::to_time_t(t0)), 0);
 
     using ocsp_list = std::unique_ptr<STACK_OF(OPENSSL_STRING), ossl::deleter<X509_email_free>>;
     ocsp_list ocsp(X509_get1_ocsp(cert.get()));
@@ -197,8 +193,8 @@ TEST(lab_pki, bad_specs_throw) {
     spec.ip_addresses = {"not-an-ip"};
     EXPECT_THROW(make_self_signed(spec, lab_key(key_kind::ec_p256, 0)), std::invalid_argument);
     EXPECT_THROW(make_self_signed(leaf_spec("x.test"), key{}), std::invalid_argument);
-    EXPECT_THROW(issue_under_name(bytes{0x30, 0x00}, lab_key(key_kind::ec_p256, 0),
-                                  leaf_spec("x.test"), lab_key(key_kind::ec_p256, 1)),
+    EXPECT_THROW(issue_under_name(bytes{0x30, 0x00}, lab_key(key_kind::ec_p256, 0), leaf_spec("x.test"),
+                                  lab_key(key_kind::ec_p256, 1)),
                  std::runtime_error);
 }
 
@@ -209,20 +205,17 @@ TEST(lab_pki, raw_extensions_are_added_verbatim) {
     ossl::asn1_object_ptr oid(OBJ_txt2obj("1.3.6.1.4.1.11129.2.4.2", 1));
     const int at = X509_get_ext_by_OBJ(cert.get(), oid.get(), -1);
     ASSERT_GE(at, 0);
-    EXPECT_EQ(octets(X509_EXTENSION_get_data(X509_get_ext(cert.get(), at))),
-              (bytes{0x04, 0x02, 0x00, 0x00}));
+    EXPECT_EQ(octets(X509_EXTENSION_get_data(X509_get_ext(cert.get(), at))), (bytes{0x04, 0x02, 0x00, 0x00}));
 }
 
 TEST(lab_pki, issue_under_name_copies_a_real_issuer_name_and_key_id) {
     const bytes gs = real_cert("globalsign-rsa-dv-ssl-ca-2018").front();
-    const credential leaf = issue_under_name(gs, lab_key(key_kind::rsa_2048, 1),
-                                             leaf_spec("lab.test"), lab_key(key_kind::rsa_2048, 2));
+    const credential leaf =
+        issue_under_name(gs, lab_key(key_kind::rsa_2048, 1), leaf_spec("lab.test"), lab_key(key_kind::rsa_2048, 2));
     ossl::x509_ptr real = ossl::decode_certificate(gs);
     ossl::x509_ptr cert = ossl::decode_certificate(leaf.der);
-    EXPECT_EQ(test::name_der(X509_get_issuer_name(cert.get())),
-              test::name_der(X509_get_subject_name(real.get())));
-    EXPECT_EQ(octets(X509_get0_authority_key_id(cert.get())),
-              octets(X509_get0_subject_key_id(real.get())));
+    EXPECT_EQ(test::name_der(X509_get_issuer_name(cert.get())), test::name_der(X509_get_subject_name(real.get())));
+    EXPECT_EQ(octets(X509_get0_authority_key_id(cert.get())), octets(X509_get0_subject_key_id(real.get())));
     EXPECT_FALSE(octets(X509_get0_subject_key_id(real.get())).empty());
     EXPECT_EQ(X509_check_issued(real.get(), cert.get()), X509_V_OK);
     EXPECT_NE(X509_verify(cert.get(), X509_get0_pubkey(real.get())), 1);
@@ -246,10 +239,8 @@ TEST_P(lab_hierarchy, verifies_with_x509_verify_cert) {
 }
 
 INSTANTIATE_TEST_SUITE_P(kinds_and_depths, lab_hierarchy,
-                         ::testing::Values(std::tuple{key_kind::ec_p256, 0},
-                                           std::tuple{key_kind::ec_p256, 1},
-                                           std::tuple{key_kind::ec_p384, 3},
-                                           std::tuple{key_kind::rsa_2048, 2}));
+                         ::testing::Values(std::tuple{key_kind::ec_p256, 0}, std::tuple{key_kind::ec_p256, 1},
+                                           std::tuple{key_kind::ec_p384, 3}, std::tuple{key_kind::rsa_2048, 2}));
 
 TEST(lab_pki, misordered_or_incomplete_chains_fail_verification) {
     const hierarchy h = make_hierarchy(key_kind::ec_p256, 2, {"localhost"});

@@ -111,8 +111,8 @@ TEST(lab_raw_handshake, record_keeps_what_the_client_sent) {
         const bytes more{1, 2, 3};
         test::send_all(s, more);
     }  // closed
-    ASSERT_TRUE(pool.wait_for(port, [](const endpoint_stats& st) { return !st.received.empty() && st.active == 0; },
-                              wait_limit));
+    ASSERT_TRUE(pool.wait_for(
+        port, [](const endpoint_stats& st) { return !st.received.empty() && st.active == 0; }, wait_limit));
     bytes expected = hello;
     expected.insert(expected.end(), {1, 2, 3});
     EXPECT_EQ(pool.stats(port).received, expected);

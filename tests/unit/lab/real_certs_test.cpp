@@ -15,8 +15,7 @@ namespace {
 TEST(lab_real_certs, globalsign_2018_intermediate_has_its_known_fingerprint) {
     const std::vector<bytes> certs = real_cert("globalsign-rsa-dv-ssl-ca-2018");
     ASSERT_EQ(certs.size(), 1u);
-    EXPECT_EQ(ossl::sha256_hex(certs.front()),
-              "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
+    EXPECT_EQ(ossl::sha256_hex(certs.front()), "9e898ed03fa46969690dad73c7296675045ff9b5a0100a399beb8435a98f5185");
 }
 
 TEST(lab_real_certs, every_embedded_file_parses) {

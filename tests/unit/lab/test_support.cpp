@@ -24,9 +24,7 @@ namespace {
 using ossl::ssl_ctx_ptr;
 using ossl::ssl_ptr;
 
-[[noreturn]] void throw_errno(const char* what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
+[[noreturn]] void throw_errno(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
 
 std::string openssl_errors() {
     std::string text = ossl::take_errors();
@@ -56,9 +54,8 @@ ssl_ctx_ptr client_context(const client_options& options) {
 }
 
 void configure(SSL* ssl, const client_options& options) {
-    if (!options.sni.empty() &&
-        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(options.sni.c_str())) != 1) {
+    if (!options.sni.empty() && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                                         const_cast<char*>(options.sni.c_str())) != 1) {
         throw std::runtime_error("SNI");
     }
     if (options.request_status &&
@@ -158,8 +155,8 @@ read_result read_until(const socket_fd& s, std::size_t max, std::chrono::millise
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     unsigned char buf[8192];
     while (r.data.size() < max) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             r.timed_out = true;
             break;
@@ -224,8 +221,7 @@ tls_result tls_handshake(const socket_fd& s, const client_options& options) {
     return r;
 }
 
-tls_result tls_handshake(const std::string& address, std::uint16_t port,
-                         const client_options& options) {
+tls_result tls_handshake(const std::string& address, std::uint16_t port, const client_options& options) {
     const socket_fd s = connect_tcp(address, port);
     return tls_handshake(s, options);
 }

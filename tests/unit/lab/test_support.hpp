@@ -58,12 +58,30 @@ struct client_options {
     long max_cert_list = 0;  // 0: OpenSSL default (100 KiB)
 
     // Fluent setters (g++ 12 warns on designated initializers that skip fields).
-    client_options& with_sni(std::string v) { sni = std::move(v); return *this; }
-    client_options& with_min(int v) { min_version = v; return *this; }
-    client_options& with_max(int v) { max_version = v; return *this; }
-    client_options& with_status() { request_status = true; return *this; }
-    client_options& with_alpn(std::vector<std::string> v) { alpn = std::move(v); return *this; }
-    client_options& with_max_cert_list(long v) { max_cert_list = v; return *this; }
+    client_options& with_sni(std::string v) {
+        sni = std::move(v);
+        return *this;
+    }
+    client_options& with_min(int v) {
+        min_version = v;
+        return *this;
+    }
+    client_options& with_max(int v) {
+        max_version = v;
+        return *this;
+    }
+    client_options& with_status() {
+        request_status = true;
+        return *this;
+    }
+    client_options& with_alpn(std::vector<std::string> v) {
+        alpn = std::move(v);
+        return *this;
+    }
+    client_options& with_max_cert_list(long v) {
+        max_cert_list = v;
+        return *this;
+    }
 };
 
 struct tls_result {
@@ -76,8 +94,7 @@ struct tls_result {
 };
 
 // Connects, handshakes with verification off and security level 0, captures, closes.
-tls_result tls_handshake(const std::string& address, std::uint16_t port,
-                         const client_options& options = {});
+tls_result tls_handshake(const std::string& address, std::uint16_t port, const client_options& options = {});
 
 // Same, over an already connected socket (left open).
 tls_result tls_handshake(const socket_fd& s, const client_options& options = {});

@@ -49,8 +49,8 @@ TEST(lab_tls_server, serves_the_configured_chain_byte_for_byte) {
 TEST(lab_tls_server, serves_odd_orders_duplicates_and_real_intermediates_as_given) {
     const hierarchy h = make_hierarchy(key_kind::ec_p256, 2, {"localhost"});
     const bytes gs2018 = real_cert("globalsign-rsa-dv-ssl-ca-2018").front();
-    const credential impostor = issue_under_name(gs2018, lab_key(key_kind::rsa_2048, 1),
-                                                 leaf_spec("localhost"), lab_key(key_kind::rsa_2048, 2));
+    const credential impostor = issue_under_name(gs2018, lab_key(key_kind::rsa_2048, 1), leaf_spec("localhost"),
+                                                 lab_key(key_kind::rsa_2048, 2));
     const std::vector<std::pair<std::vector<bytes>, key>> cases = {
         {{h.leaf.der, h.root.der, h.intermediates[0].der, h.intermediates[1].der}, h.leaf.k},
         {{h.leaf.der, h.intermediates[1].der, h.intermediates[1].der}, h.leaf.k},
@@ -100,8 +100,8 @@ TEST(lab_tls_server, respects_min_and_max_versions) {
     const test::tls_result refused =
         test::tls_handshake("127.0.0.1", port13, test::client_options{}.with_max(TLS1_2_VERSION));
     EXPECT_FALSE(refused.ok);
-    EXPECT_TRUE(pool.wait_for(port13, [](const endpoint_stats& s) { return s.failed == 1; },
-                              wait_limit));
+    EXPECT_TRUE(pool.wait_for(
+        port13, [](const endpoint_stats& s) { return s.failed == 1; }, wait_limit));
     EXPECT_EQ(pool.stats(port13).handshakes, 0u);
 }
 
@@ -129,8 +129,8 @@ TEST(lab_tls_server, staples_only_when_the_client_asks) {
     server_pool pool;
     const std::uint16_t port = pool.start(config);
     for (int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
-        const test::tls_result asked = test::tls_handshake(
-            "127.0.0.1", port, test::client_options{}.with_max(version).with_status());
+        const test::tls_result asked =
+            test::tls_handshake("127.0.0.1", port, test::client_options{}.with_max(version).with_status());
         ASSERT_TRUE(asked.ok) << asked.error;
         EXPECT_EQ(asked.staple, config.stapled_ocsp) << version;
         const test::tls_result not_asked =
@@ -145,7 +145,8 @@ TEST(lab_tls_server, selects_alpn_by_server_preference) {
     config.alpn = {"h2", "http/1.1"};
     server_pool pool;
     const std::uint16_t port = pool.start(config);
-    const test::tls_result both = test::tls_handshake("127.0.0.1", port, test::client_options{}.with_alpn({"http/1.1", "h2"}));
+    const test::tls_result both =
+        test::tls_handshake("127.0.0.1", port, test::client_options{}.with_alpn({"http/1.1", "h2"}));
     ASSERT_TRUE(both.ok) << both.error;
     EXPECT_EQ(both.alpn, "h2");
     const test::tls_result none = test::tls_handshake("127.0.0.1", port, test::client_options{}.with_alpn({"imap"}));
@@ -158,9 +159,11 @@ TEST(lab_tls_server, serves_a_200_certificate_chain) {
     while (config.chain.size() < 200) config.chain.push_back(lab_chain().intermediates[0].der);
     server_pool pool;
     const std::uint16_t port = pool.start(config);
-    const test::tls_result small_limit = test::tls_handshake("127.0.0.1", port, test::client_options{}.with_max_cert_list(16384));
+    const test::tls_result small_limit =
+        test::tls_handshake("127.0.0.1", port, test::client_options{}.with_max_cert_list(16384));
     EXPECT_FALSE(small_limit.ok);
-    const test::tls_result r = test::tls_handshake("127.0.0.1", port, test::client_options{}.with_max_cert_list(1 << 20));
+    const test::tls_result r =
+        test::tls_handshake("127.0.0.1", port, test::client_options{}.with_max_cert_list(1 << 20));
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.chain, config.chain);
 }
@@ -176,10 +179,10 @@ TEST(lab_tls_server, holds_500_concurrent_connections) {
         ASSERT_EQ(r.chain.size(), 2u);
     }
     EXPECT_TRUE(pool.wait_for(
-        port, [](const endpoint_stats& s) { return s.handshakes == 500 && s.active == 500; },
-        wait_limit));
+        port, [](const endpoint_stats& s) { return s.handshakes == 500 && s.active == 500; }, wait_limit));
     sockets.clear();
-    EXPECT_TRUE(pool.wait_for(port, [](const endpoint_stats& s) { return s.active == 0; }, wait_limit));
+    EXPECT_TRUE(pool.wait_for(
+        port, [](const endpoint_stats& s) { return s.active == 0; }, wait_limit));
     EXPECT_EQ(pool.stats(port).accepted, 500u);
 }
 

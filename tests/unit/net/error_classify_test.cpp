@@ -16,7 +16,8 @@ namespace {
 
 boost::system::error_code openssl(int lib, int reason) {
     // ERR_PACK without its C casts: library above ERR_LIB_OFFSET, reason below.
-    const unsigned long packed = (static_cast<unsigned long>(lib) << ERR_LIB_OFFSET) | static_cast<unsigned long>(reason);
+    const unsigned long packed =
+        (static_cast<unsigned long>(lib) << ERR_LIB_OFFSET) | static_cast<unsigned long>(reason);
     return {static_cast<int>(packed), boost::asio::error::get_ssl_category()};
 }
 

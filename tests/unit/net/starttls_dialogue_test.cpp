@@ -66,7 +66,8 @@ TEST(starttls_dialogue, smtp_refusals) {
     EXPECT_EQ(no_offer.last.error.stage, "starttls");
     EXPECT_NE(no_offer.last.error.detail.find("does not offer STARTTLS"), std::string::npos);
 
-    const script_run declined = run(protocol::smtp, {"220 hi\r\n", "250-x\r\n250 STARTTLS\r\n", "454 4.7.0 TLS not available\r\n"});
+    const script_run declined =
+        run(protocol::smtp, {"220 hi\r\n", "250-x\r\n250 STARTTLS\r\n", "454 4.7.0 TLS not available\r\n"});
     EXPECT_EQ(declined.last.error.code, "starttls-refused");
     EXPECT_NE(declined.last.error.detail.find("454 4.7.0 TLS not available"), std::string::npos);
 
@@ -105,9 +106,9 @@ TEST(starttls_dialogue, total_bytes_are_bounded) {
 }
 
 TEST(starttls_dialogue, imap) {
-    const script_run ok = run(protocol::imap, {"* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n",
-                                               "* CAPABILITY IMAP4rev1\r\na001 OK begin\r\n"},
-                              true);
+    const script_run ok =
+        run(protocol::imap,
+            {"* OK [CAPABILITY IMAP4rev1 STARTTLS] hi\r\n", "* CAPABILITY IMAP4rev1\r\na001 OK begin\r\n"}, true);
     EXPECT_EQ(ok.last.what, kind::start_tls) << ok.last.error.detail;
     ASSERT_EQ(ok.written.size(), 1u);
     EXPECT_EQ(ok.written[0], "a001 STARTTLS\r\n");

@@ -21,8 +21,13 @@ TEST(sha256, known_vectors) {
 
 TEST(base64, rfc4648_vectors) {
     const std::vector<std::pair<std::string, std::string>> vectors = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     for (const auto& [plain, encoded] : vectors) {
         EXPECT_EQ(base64_encode(to_bytes(plain)), encoded);
@@ -53,8 +58,8 @@ TEST(base64, round_trip_all_byte_values_and_short_inputs) {
 }
 
 TEST(base64, rejects_invalid_input) {
-    for (const char* text : {"Z", "Zg", "Zg=", "Zm9vY", "====", "Z===", "=Zm9", "Zg==Zg==", "Zm=v", "Zm9*",
-                             "Zm9v\n", " Zm9v", "Zh==", "Zm9=", "Zm-_"}) {
+    for (const char* text : {"Z", "Zg", "Zg=", "Zm9vY", "====", "Z===", "=Zm9", "Zg==Zg==", "Zm=v", "Zm9*", "Zm9v\n",
+                             " Zm9v", "Zh==", "Zm9=", "Zm-_"}) {
         EXPECT_FALSE(base64_decode(text).has_value()) << text;
     }
 }

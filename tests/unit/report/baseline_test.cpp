@@ -55,8 +55,11 @@ TEST(baseline, marks_new_unchanged_and_resolved) {
 
 TEST(baseline, a_reissued_certificate_is_a_new_finding) {
     const auto old_path = write_report(
-        read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n"), "reissued");
-    auto now = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('4')) + "]") + "\n");
+        read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") +
+                  "\n"),
+        "reissued");
+    auto now = read_text(
+        endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('4')) + "]") + "\n");
     apply_baseline(now, load_baseline(old_path));
     EXPECT_EQ(now.endpoints[0].findings[0].baseline, baseline_state::new_finding);
     EXPECT_EQ(now.resolved.size(), 1u);
@@ -71,7 +74,8 @@ TEST(baseline, a_version_1_baseline_with_upper_case_fingerprints_still_matches) 
                                R"({"target":{"host":"a.test","port":443},"findings":[)"
                                R"({"id":"weak-key","severity":"medium","message":"m","cert":{"position":0,"sha256":")"
                             << sha('A') << R"("}}]}],"names":[]})";
-    auto now = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('a')) + "]") + "\n");
+    auto now = read_text(
+        endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('a')) + "]") + "\n");
     apply_baseline(now, load_baseline(old_path));
     EXPECT_EQ(now.endpoints[0].findings[0].baseline, baseline_state::unchanged);
     EXPECT_TRUE(now.resolved.empty());
@@ -87,7 +91,8 @@ TEST(baseline, refuses_what_is_not_a_json_report) {
 }
 
 TEST(policy, fail_on_threshold_and_new_only) {
-    auto data = read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n");
+    auto data = read_text(
+        endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n");
     data.fail_on = severity::high;
     EXPECT_FALSE(fails(data));
     data.fail_on = severity::medium;

@@ -42,10 +42,11 @@ TEST_F(crash_safety, report_replaced_whole_with_mode_0644_under_umask_022) {
 TEST_F(crash_safety, a_failing_writer_leaves_the_old_report_and_no_temporary) {
     const auto path = dir_ / "r.json";
     std::ofstream(path) << "old";
-    EXPECT_THROW(write_file_atomically(path, [](std::ostream& out) {
-                     out << "half";
-                     throw std::runtime_error("boom");
-                 }),
+    EXPECT_THROW(write_file_atomically(path,
+                                       [](std::ostream& out) {
+                                           out << "half";
+                                           throw std::runtime_error("boom");
+                                       }),
                  std::runtime_error);
     EXPECT_EQ(read(path), "old");
     EXPECT_EQ(entries(), 1u);
@@ -126,7 +127,8 @@ TEST(report_complete, from_the_scan_records) {
     const auto start = scan_start_line("2026-11-24T04:00:00Z") + "\n";
     EXPECT_TRUE(read_text(start + scan_end_line("2026-11-24T04:01:00Z") + "\n").meta.complete());
     EXPECT_FALSE(read_text(start).meta.complete()) << "killed: no scan-end";
-    EXPECT_FALSE(read_text(start + R"({"schema_version":1,"type":"scan-end","finished_at":"x","complete":false})" "\n")
+    EXPECT_FALSE(read_text(start + R"({"schema_version":1,"type":"scan-end","finished_at":"x","complete":false})"
+                                   "\n")
                      .meta.complete())
         << "interrupted";
     EXPECT_TRUE(read_text(endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n").meta.complete())

@@ -42,7 +42,8 @@ const std::string retired_fix =
     "Reissue the certificate with a new key pair under GlobalSign GCC R3 DV TLS CA 2020 and deploy the new full chain.";
 
 finding_row retired() {
-    auto f = make_finding("deprecated-intermediate", severity::high, "globalsign-rsa-dv-ssl-ca-2018", "retired", retired_fix);
+    auto f = make_finding("deprecated-intermediate", severity::high, "globalsign-rsa-dv-ssl-ca-2018", "retired",
+                          retired_fix);
     f.cert_position = 1;
     f.cert_subject = "CN=GlobalSign RSA DV SSL CA 2018,O=GlobalSign nv-sa,C=BE";
     f.cert_sha256 = std::string(64, 'E');
@@ -52,7 +53,8 @@ finding_row retired() {
 TEST(executive_summary, one_item_per_rule_most_severe_first) {
     report_data data;
     for (int i = 0; i < 1000; ++i)
-        data.endpoints.push_back(make_endpoint(fmt::format("host-{:04}.test", i), "10.0.0.1", "2027-06-01T00:00:00Z", {retired()}));
+        data.endpoints.push_back(
+            make_endpoint(fmt::format("host-{:04}.test", i), "10.0.0.1", "2027-06-01T00:00:00Z", {retired()}));
     data.endpoints.push_back(make_endpoint("revoked-a.test", "10.0.0.2", "2027-01-01T00:00:00Z",
                                            {make_finding("leaf-revoked", severity::critical)}));
     data.endpoints.push_back(make_endpoint("revoked-b.test", "10.0.0.3", "2027-01-01T00:00:00Z",
@@ -60,7 +62,8 @@ TEST(executive_summary, one_item_per_rule_most_severe_first) {
     name_row shop;
     shop.host = shop.sni = "shop.test";
     shop.port = 443;
-    shop.findings.push_back(make_finding("inconsistent-deployment", severity::high, "", "two chains", "Redeploy everywhere."));
+    shop.findings.push_back(
+        make_finding("inconsistent-deployment", severity::high, "", "two chains", "Redeploy everywhere."));
     data.names.push_back(shop);
 
     const auto items = executive_summary(data);
@@ -80,7 +83,8 @@ TEST(executive_summary, one_item_per_rule_most_severe_first) {
     EXPECT_EQ(gs.names, 1000u);
     EXPECT_EQ(gs.findings.size(), 1000u);
     EXPECT_EQ(gs.remediations, std::vector<std::string>{retired_fix});
-    EXPECT_EQ(gs.headline, "1000 endpoints (1000 names) still serve the retired intermediate GlobalSign RSA DV SSL CA 2018.");
+    EXPECT_EQ(gs.headline,
+              "1000 endpoints (1000 names) still serve the retired intermediate GlobalSign RSA DV SSL CA 2018.");
     EXPECT_EQ(gs.text, gs.headline + " Fix: " + retired_fix);
     EXPECT_FALSE(gs.earliest_deadline) << "a retired intermediate is fixed now, not by a date";
 
@@ -102,16 +106,17 @@ TEST(executive_summary, replace_by_dates_for_a_discontinued_issuer) {
                             "Plan the replacement before the certificate expires (" + expiry + ").");
     };
     for (const auto* expiry : {"2027-05-01T00:00:00Z", "2027-01-15T00:00:00Z", "2027-01-20T00:00:00Z"})
-        data.endpoints.push_back(make_endpoint(fmt::format("e{}.test", data.endpoints.size()), "10.0.0.9", expiry,
-                                               {discontinued(expiry)}));
+        data.endpoints.push_back(
+            make_endpoint(fmt::format("e{}.test", data.endpoints.size()), "10.0.0.9", expiry, {discontinued(expiry)}));
     const auto items = executive_summary(data);
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0].earliest_deadline, "2027-01-15T00:00:00Z");
     EXPECT_EQ(items[0].remediations.size(), 3u) << "each distinct fix text is kept";
-    EXPECT_NE(items[0].text.find("3 certificates on 3 endpoints (3 names) come from an issuer that can no longer sell or "
-                                 "renew them. They expire between 2027-01-15 and 2027-05-01 (2 in 2027-01, 1 in 2027-05): "
-                                 "replace the first by 2027-01-15."),
-              std::string::npos)
+    EXPECT_NE(
+        items[0].text.find("3 certificates on 3 endpoints (3 names) come from an issuer that can no longer sell or "
+                           "renew them. They expire between 2027-01-15 and 2027-05-01 (2 in 2027-01, 1 in 2027-05): "
+                           "replace the first by 2027-01-15."),
+        std::string::npos)
         << items[0].text;
     EXPECT_NE(items[0].text.find("(and 2 more fixes"), std::string::npos) << items[0].text;
 }
@@ -120,14 +125,17 @@ TEST(executive_summary, names_the_root_programs_that_distrust) {
     report_data data;
     const std::string message =
         "the leaf chains to an Entrust root and was issued after the root programs' cut-off: distrusted by Chrome 131+ "
-        "(notBefore 2026-12-04T20:00:12Z is after 2024-11-11T23:59:59Z), Apple (notBefore 2026-12-04T20:00:12Z is after "
+        "(notBefore 2026-12-04T20:00:12Z is after 2024-11-11T23:59:59Z), Apple (notBefore 2026-12-04T20:00:12Z is "
+        "after "
         "2024-11-15T23:59:59Z), Mozilla (notBefore 2026-12-04T20:00:12Z is after 2024-11-30T23:59:59Z); the chain "
         "contains CN=Entrust Certification Authority - L1K,O=Entrust\\, Inc.,C=US (served at position 1)";
-    data.endpoints.push_back(make_endpoint("entrust.test", "10.0.0.1", "2027-03-05T20:00:12Z",
-                                           {make_finding("issuer-distrusted", severity::high, "entrust-tls-distrust-2024", message)}));
+    data.endpoints.push_back(
+        make_endpoint("entrust.test", "10.0.0.1", "2027-03-05T20:00:12Z",
+                      {make_finding("issuer-distrusted", severity::high, "entrust-tls-distrust-2024", message)}));
     const auto items = executive_summary(data);
     ASSERT_EQ(items.size(), 1u);
-    EXPECT_EQ(items[0].headline, "1 certificate on 1 endpoint (1 name) is distrusted by Chrome 131+, Apple and Mozilla.");
+    EXPECT_EQ(items[0].headline,
+              "1 certificate on 1 endpoint (1 name) is distrusted by Chrome 131+, Apple and Mozilla.");
     EXPECT_EQ(items[0].earliest_deadline, "2027-03-05T20:00:12Z");
     EXPECT_NE(items[0].text.find("It expires on 2027-03-05: replace it by then."), std::string::npos) << items[0].text;
 }
@@ -192,9 +200,9 @@ TEST(executive_summary, nothing_to_say_for_a_clean_scan) {
 
 TEST(verdict_sentence, states_the_policy) {
     report_data data;
-    data.endpoints.push_back(make_endpoint("a.test", "10.0.0.1", "2027-01-01T00:00:00Z",
-                                           {make_finding("hostname-mismatch", severity::high),
-                                            make_finding("chain-misordered", severity::low)}));
+    data.endpoints.push_back(make_endpoint(
+        "a.test", "10.0.0.1", "2027-01-01T00:00:00Z",
+        {make_finding("hostname-mismatch", severity::high), make_finding("chain-misordered", severity::low)}));
     data.fail_on = severity::high;
     EXPECT_EQ(verdict_sentence(data), "FAIL: 1 finding at or above high (the policy: fail on high).");
     data.fail_on = severity::critical;
@@ -204,7 +212,8 @@ TEST(verdict_sentence, states_the_policy) {
     data.fail_on = severity::low;
     data.fail_on_new = true;
     data.endpoints[0].findings[1].baseline = baseline_state::new_finding;
-    EXPECT_EQ(verdict_sentence(data), "FAIL: 1 new finding at or above low (the policy: fail on low, new findings only).");
+    EXPECT_EQ(verdict_sentence(data),
+              "FAIL: 1 new finding at or above low (the policy: fail on low, new findings only).");
 }
 
 }  // namespace

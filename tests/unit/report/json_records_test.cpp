@@ -80,8 +80,7 @@ TEST(json_records, invalid_utf8_from_servers_and_input_stays_valid_json) {
     r.cap.error = scan_error{"handshake", "tls-alert", "\xC3"};
     const std::string line = json::serialize(to_json(r));
     const auto parsed = json::parse(line);  // throws on invalid UTF-8 or syntax
-    EXPECT_EQ(parsed.at("chain").at(0).at("subject").as_string(),
-              "CN=\xEF\xBF\xBD\xEF\xBF\xBD\x01\"quoted\"\n");
+    EXPECT_EQ(parsed.at("chain").at(0).at("subject").as_string(), "CN=\xEF\xBF\xBD\xEF\xBF\xBD\x01\"quoted\"\n");
     EXPECT_EQ(line.find('\n'), std::string::npos) << "one record per line";
 
     input_error e{3, "bad\xFFline", "port out of range"};
@@ -93,9 +92,10 @@ TEST(json_records, invalid_utf8_from_servers_and_input_stays_valid_json) {
 
 class temp_dir : public ::testing::Test {
 protected:
-    std::filesystem::path dir_ = std::filesystem::temp_directory_path() /
-                                 ("tlsaudit-report-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::path dir_ =
+        std::filesystem::temp_directory_path() /
+        ("tlsaudit-report-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     void SetUp() override { std::filesystem::create_directories(dir_); }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 };

@@ -34,13 +34,16 @@ std::string json_of(const report_data& data) {
 }
 
 TEST(ndjson_reader, reads_every_record_type) {
-    const auto data = read_streams({scan_start_line("2026-11-24T04:00:00Z") + "\n" +
-                                    endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("cert-expired", "critical", sha('A')) + "]") +
-                                    "\n" + error_line("b.test", 443, "127.0.0.3", "refused") + "\n" +
-                                    R"({"schema_version":1,"type":"input-error","line":7,"input":"x:0","error":"bad port"})" "\n" +
-                                    name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n" +
-                                    R"({"schema_version":1,"type":"from-the-future","x":1})" "\n\n" +
-                                    scan_end_line("2026-11-24T04:05:00Z") + "\n"});
+    const auto data = read_streams(
+        {scan_start_line("2026-11-24T04:00:00Z") + "\n" +
+         endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("cert-expired", "critical", sha('A')) + "]") + "\n" +
+         error_line("b.test", 443, "127.0.0.3", "refused") + "\n" +
+         R"({"schema_version":1,"type":"input-error","line":7,"input":"x:0","error":"bad port"})"
+         "\n" +
+         name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n" +
+         R"({"schema_version":1,"type":"from-the-future","x":1})"
+         "\n\n" +
+         scan_end_line("2026-11-24T04:05:00Z") + "\n"});
     ASSERT_EQ(data.endpoints.size(), 2u);
     EXPECT_EQ(data.endpoints[0].host, "a.test");
     EXPECT_EQ(data.endpoints[0].status, "critical");
@@ -76,8 +79,8 @@ TEST(ndjson_reader, shards_merge_to_the_unsharded_report) {
     };
     std::string all = scan_start_line("2026-11-24T04:00:00Z") + "\n";
     for (const auto& l : lines) all += l + "\n";
-    const std::string shard1 = scan_start_line("2026-11-24T04:01:00Z") + "\n" + lines[1] + "\n" + lines[3] + "\n" + lines[4] + "\n" +
-                               scan_end_line("2026-11-24T04:09:00Z") + "\n";
+    const std::string shard1 = scan_start_line("2026-11-24T04:01:00Z") + "\n" + lines[1] + "\n" + lines[3] + "\n" +
+                               lines[4] + "\n" + scan_end_line("2026-11-24T04:09:00Z") + "\n";
     const std::string shard2 = scan_start_line("2026-11-24T04:00:30Z") + "\n" + lines[2] + "\n" + lines[0] + "\n";
     const auto one = read_streams({all});
     const auto merged = read_streams({shard2, shard1});
@@ -113,7 +116,9 @@ TEST(ndjson_reader, malformed_input_names_file_and_line) {
         EXPECT_NE(std::string(e.what()).find("shard0:2:"), std::string::npos) << e.what();
     }
     EXPECT_THROW(read_streams({"[1,2]\n"}), std::runtime_error);
-    EXPECT_THROW(read_streams({R"({"schema_version":99,"type":"endpoint"})" "\n"}), std::runtime_error);
+    EXPECT_THROW(read_streams({R"({"schema_version":99,"type":"endpoint"})"
+                               "\n"}),
+                 std::runtime_error);
     EXPECT_THROW(read_ndjson({"/nonexistent/tlsaudit.ndjson"}), std::runtime_error);
 }
 
@@ -121,7 +126,8 @@ TEST(ndjson_reader, geo_and_per_certificate_revocation_are_kept) {
     auto line = endpoint_line("a.test", 443, "127.0.0.2", "[]");
     line.replace(line.find("\"status\""), 0,
                  R"("geo":{"country":"DE","asn":64496,"organisation":"Lab Net","class":"loopback"},)");
-    line.replace(line.find("\"der\""), 0, R"("revocation":{"state":"revoked","source":"ocsp","reason":"keyCompromise"},)");
+    line.replace(line.find("\"der\""), 0,
+                 R"("revocation":{"state":"revoked","source":"ocsp","reason":"keyCompromise"},)");
     const auto data = read_streams({line + "\n"});
     ASSERT_EQ(data.endpoints.size(), 1u);
     const auto& e = data.endpoints[0];
@@ -131,15 +137,17 @@ TEST(ndjson_reader, geo_and_per_certificate_revocation_are_kept) {
     EXPECT_EQ(e.organisation, "Lab Net");
     EXPECT_EQ(e.chain.at(0).revocation, "revoked");
     const auto text = json_of(data);
-    EXPECT_NE(text.find(R"("geo":{"country":"DE","asn":64496,"organisation":"Lab Net","class":"loopback"})"), std::string::npos)
+    EXPECT_NE(text.find(R"("geo":{"country":"DE","asn":64496,"organisation":"Lab Net","class":"loopback"})"),
+              std::string::npos)
         << text;
 }
 
 TEST(ndjson_reader, findings_are_ordered_worst_first) {
-    const auto data = read_streams({endpoint_line("a.test", 443, "127.0.0.2",
-                                                  "[" + finding("chain-misordered", "low") + "," + finding("cert-expired", "critical") +
-                                                      "," + finding("weak-key", "medium") + "]") +
-                                    "\n"});
+    const auto data = read_streams(
+        {endpoint_line("a.test", 443, "127.0.0.2",
+                       "[" + finding("chain-misordered", "low") + "," + finding("cert-expired", "critical") + "," +
+                           finding("weak-key", "medium") + "]") +
+         "\n"});
     ASSERT_EQ(data.endpoints[0].findings.size(), 3u);
     EXPECT_EQ(data.endpoints[0].findings[0].id, "cert-expired");
     EXPECT_EQ(data.endpoints[0].findings[2].id, "chain-misordered");

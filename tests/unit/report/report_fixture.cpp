@@ -28,10 +28,11 @@ report_data read_text(const std::string& text) {
 
 std::string finding(const std::string& id, const std::string& severity, const std::string& sha256,
                     const std::string& message) {
-    const std::string cert = sha256.empty() ? "null"
-                                            : fmt::format(R"({{"position":0,"subject":"CN=leaf.test","sha256":"{}"}})", sha256);
-    return fmt::format(R"({{"id":"{}","severity":"{}","cert":{},"message":{},"remediation":"Replace it.","rule":null}})",
-                       id, severity, cert, quoted(message));
+    const std::string cert =
+        sha256.empty() ? "null" : fmt::format(R"({{"position":0,"subject":"CN=leaf.test","sha256":"{}"}})", sha256);
+    return fmt::format(
+        R"({{"id":"{}","severity":"{}","cert":{},"message":{},"remediation":"Replace it.","rule":null}})", id, severity,
+        cert, quoted(message));
 }
 
 std::string endpoint_line(const std::string& host, int port, const std::string& address,
@@ -57,9 +58,10 @@ std::string error_line(const std::string& host, int port, const std::string& add
 }
 
 std::string scan_start_line(const std::string& started_at) {
-    return fmt::format(R"({{"schema_version":1,"type":"scan-start","tool":"tlsaudit","version":"9.9.9","started_at":"{}",)"
-                       R"("input":"targets.txt","options":{{"concurrency":10}}}})",
-                       started_at);
+    return fmt::format(
+        R"({{"schema_version":1,"type":"scan-start","tool":"tlsaudit","version":"9.9.9","started_at":"{}",)"
+        R"("input":"targets.txt","options":{{"concurrency":10}}}})",
+        started_at);
 }
 
 std::string scan_end_line(const std::string& finished_at) {
@@ -67,9 +69,10 @@ std::string scan_end_line(const std::string& finished_at) {
 }
 
 std::string name_line(const std::string& host, int port, const std::string& findings_json) {
-    return fmt::format(R"({{"schema_version":1,"type":"name","target":{{"input":"{0}","line":3,"host":"{0}","port":{1},"sni":"{0}"}},)"
-                       R"("addresses":["127.0.0.2","127.0.0.3"],"status":"high","findings":{2},"rules_version":"test-1"}})",
-                       host, port, findings_json);
+    return fmt::format(
+        R"({{"schema_version":1,"type":"name","target":{{"input":"{0}","line":3,"host":"{0}","port":{1},"sni":"{0}"}},)"
+        R"("addresses":["127.0.0.2","127.0.0.3"],"status":"high","findings":{2},"rules_version":"test-1"}})",
+        host, port, findings_json);
 }
 
 }  // namespace tlsaudit::report::testing

@@ -93,7 +93,8 @@ TEST(scan_records, scan_end_text) {
 TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
     scan_end e;
     e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
-    const auto text = boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n";
+    const auto text =
+        boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n";
     const auto data = read_text(text);
     EXPECT_EQ(data.meta.tool_version, "1.2.3");
     EXPECT_EQ(data.meta.started_at, "2026-11-24T04:00:00Z");
@@ -104,9 +105,9 @@ TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
     EXPECT_TRUE(data.meta.complete());
 
     e.complete = false;
-    EXPECT_FALSE(read_text(boost::json::serialize(to_json(sample_start())) + "\n" +
-                           boost::json::serialize(to_json(e)) + "\n")
-                     .meta.complete());
+    EXPECT_FALSE(
+        read_text(boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n")
+            .meta.complete());
 }
 
 }  // namespace

@@ -9,11 +9,13 @@ namespace tlsaudit::report {
 namespace {
 
 TEST(terminal_safe, neutralises_escape_sequences) {
-    EXPECT_EQ(terminal_safe("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");        // OSC: window title
+    EXPECT_EQ(terminal_safe("\x1b]0;owned\x07"), "\\x1b]0;owned\\x07");                          // OSC: window title
     EXPECT_EQ(terminal_safe("\x1b]8;;file:///x\x1b\\link"), "\\x1b]8;;file:///x\\x1b\\\\link");  // OSC 8 link
-    EXPECT_EQ(terminal_safe("\x1bP+q\x1b\\"), "\\x1bP+q\\x1b\\\\");            // DCS query
-    EXPECT_EQ(terminal_safe("x\x1b[2J\x1b[H"), "x\\x1b[2J\\x1b[H");          // clear screen
-    EXPECT_EQ(terminal_safe("\xc2\x9d" "0;t\xc2\x9c"), "\\u{9d}0;t\\u{9c}");  // C1 OSC ... ST
+    EXPECT_EQ(terminal_safe("\x1bP+q\x1b\\"), "\\x1bP+q\\x1b\\\\");                              // DCS query
+    EXPECT_EQ(terminal_safe("x\x1b[2J\x1b[H"), "x\\x1b[2J\\x1b[H");                              // clear screen
+    EXPECT_EQ(terminal_safe("\xc2\x9d"
+                            "0;t\xc2\x9c"),
+              "\\u{9d}0;t\\u{9c}");  // C1 OSC ... ST
 }
 
 TEST(terminal_safe, no_fake_lines_or_overwrites) {
@@ -21,21 +23,31 @@ TEST(terminal_safe, no_fake_lines_or_overwrites) {
     EXPECT_EQ(terminal_safe("a\rPASS"), "a\\x0dPASS");  // would overwrite the progress line
     EXPECT_EQ(terminal_safe("a\bb"), "a\\x08b");
     EXPECT_EQ(terminal_safe("a\x7f"), "a\\x7f");
-    EXPECT_EQ(terminal_safe("a\xe2\x80\xa8" "b"), "a\\u{2028}b");  // LINE SEPARATOR
-    EXPECT_EQ(terminal_safe("a\xe2\x80\xa9" "b"), "a\\u{2029}b");  // PARAGRAPH SEPARATOR
+    EXPECT_EQ(terminal_safe("a\xe2\x80\xa8"
+                            "b"),
+              "a\\u{2028}b");  // LINE SEPARATOR
+    EXPECT_EQ(terminal_safe("a\xe2\x80\xa9"
+                            "b"),
+              "a\\u{2029}b");  // PARAGRAPH SEPARATOR
     EXPECT_EQ(terminal_safe(std::string_view("nul\0x", 5)), "nul\\x00x");
 }
 
 TEST(terminal_safe, no_reordered_text) {
-    EXPECT_EQ(terminal_safe("\xe2\x80\x8f" "a"), "\\u{200f}a");  // RLM
-    EXPECT_EQ(terminal_safe("\xd8\x9c" "a"), "\\u{61c}a");       // ARABIC LETTER MARK
-    EXPECT_EQ(terminal_safe("\xe2\x81\xa7" "a"), "\\u{2067}a");  // RLI
+    EXPECT_EQ(terminal_safe("\xe2\x80\x8f"
+                            "a"),
+              "\\u{200f}a");  // RLM
+    EXPECT_EQ(terminal_safe("\xd8\x9c"
+                            "a"),
+              "\\u{61c}a");  // ARABIC LETTER MARK
+    EXPECT_EQ(terminal_safe("\xe2\x81\xa7"
+                            "a"),
+              "\\u{2067}a");  // RLI
 }
 
 TEST(terminal_safe, escapes_cannot_be_forged_and_text_survives) {
     EXPECT_EQ(terminal_safe("\\x1b"), "\\\\x1b");
     EXPECT_EQ(terminal_safe("Grüße, 東京 — ok"), "Grüße, 東京 — ok");
-    EXPECT_EQ(terminal_safe("\xe1\x80"), "\xEF\xBF\xBD");  // truncated sequence
+    EXPECT_EQ(terminal_safe("\xe1\x80"), "\xEF\xBF\xBD");                              // truncated sequence
     EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
@@ -49,7 +61,9 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     f.id = "hostname-mismatch";
     f.level = severity::high;
     f.message = "leaf CN=\x1b]0;pwned\x07 covers\nPASS: 0 findings\r";
-    f.remediation = "\xe2\x80\xae" "txt.exe";
+    f.remediation =
+        "\xe2\x80\xae"
+        "txt.exe";
     e.findings.push_back(f);
     data.endpoints.push_back(e);
     const std::string out = format_summary(data);

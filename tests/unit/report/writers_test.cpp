@@ -27,18 +27,21 @@ namespace {
 using namespace tlsaudit::report::testing;
 namespace json = boost::json;
 
-const std::string hostile = "<script>alert(1)</script><!--<img src=x onerror=alert(1)>\x1b]0;pwn\x07\xe2\x80\xae=cmd|' /C calc'!A0";
+const std::string hostile =
+    "<script>alert(1)</script><!--<img src=x onerror=alert(1)>\x1b]0;pwn\x07\xe2\x80\xae=cmd|' /C calc'!A0";
 
 report_data sample() {
     report_data data;
-    std::istringstream in(scan_start_line("2026-11-24T04:00:00Z") + "\n" +
-                          endpoint_line("a.test", 443, "127.0.0.2",
-                                        "[" + finding("hostname-mismatch", "high", sha('A'), "names " + std::string("\xe2\x80\xae") + hostile) +
-                                            "," + finding("chain-misordered", "low") + "]",
-                                        hostile) +
-                          "\n" + endpoint_line("z.test", 443, "127.0.0.3", "[]") + "\n" +
-                          error_line("e.test", 443, "127.0.0.4", "refused") + "\n" +
-                          name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n");
+    std::istringstream in(
+        scan_start_line("2026-11-24T04:00:00Z") + "\n" +
+        endpoint_line(
+            "a.test", 443, "127.0.0.2",
+            "[" + finding("hostname-mismatch", "high", sha('A'), "names " + std::string("\xe2\x80\xae") + hostile) +
+                "," + finding("chain-misordered", "low") + "]",
+            hostile) +
+        "\n" + endpoint_line("z.test", 443, "127.0.0.3", "[]") + "\n" +
+        error_line("e.test", 443, "127.0.0.4", "refused") + "\n" +
+        name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n");
     read_ndjson_stream(in, "sample", data);
     finish_merge(data);
     return data;
@@ -195,8 +198,12 @@ TEST(terminal, server_strings_cannot_drive_the_terminal) {
     EXPECT_EQ(terminal_safe("ok.test"), "ok.test");
     EXPECT_EQ(terminal_safe("a\x1b[31mred"), "a\\x1b[31mred");
     EXPECT_EQ(terminal_safe("bell\x07"), "bell\\x07");
-    EXPECT_EQ(terminal_safe("\xc2\x9b" "2J"), "\\u{9b}2J");          // C1 CSI
-    EXPECT_EQ(terminal_safe("\xe2\x80\xae" "gpj.exe"), "\\u{202e}gpj.exe");  // RLO
+    EXPECT_EQ(terminal_safe("\xc2\x9b"
+                            "2J"),
+              "\\u{9b}2J");  // C1 CSI
+    EXPECT_EQ(terminal_safe("\xe2\x80\xae"
+                            "gpj.exe"),
+              "\\u{202e}gpj.exe");  // RLO
     EXPECT_EQ(terminal_safe("bad\xff"), "bad\xEF\xBF\xBD");
     EXPECT_EQ(terminal_safe("back\\slash"), "back\\\\slash");
     const auto summary = format_summary(sample());
@@ -214,19 +221,23 @@ TEST(terminal, server_strings_cannot_drive_the_terminal) {
 TEST(terminal, worst_findings_are_grouped_by_rule) {
     std::string text;
     for (int i = 0; i < 1000; ++i)
-        text += endpoint_line(fmt::format("h{:04}.test", i), 443, "127.0.0.2",
-                              "[" + finding("deprecated-intermediate", "high", sha('E'), "retired intermediate") + "]") +
-                "\n";
+        text +=
+            endpoint_line(fmt::format("h{:04}.test", i), 443, "127.0.0.2",
+                          "[" + finding("deprecated-intermediate", "high", sha('E'), "retired intermediate") + "]") +
+            "\n";
     const auto summary = format_summary(read_text(text));
     EXPECT_NE(summary.find("summary:\n  - 1000 endpoints (1000 names) still serve the retired intermediate leaf.test."),
               std::string::npos)
         << summary;
-    EXPECT_NE(summary.find("deprecated-intermediate    1000 findings on 1000 endpoints\n"), std::string::npos) << summary;
-    EXPECT_NE(summary.find("at h0000.test:443 [127.0.0.2], h0001.test:443 [127.0.0.2], h0002.test:443 [127.0.0.2] and 997 more"),
+    EXPECT_NE(summary.find("deprecated-intermediate    1000 findings on 1000 endpoints\n"), std::string::npos)
+        << summary;
+    EXPECT_NE(summary.find(
+                  "at h0000.test:443 [127.0.0.2], h0001.test:443 [127.0.0.2], h0002.test:443 [127.0.0.2] and 997 more"),
               std::string::npos)
         << summary;
     std::size_t fixes = 0;
-    for (auto at = summary.find("fix: Replace it."); at != std::string::npos; at = summary.find("fix: Replace it.", at + 1))
+    for (auto at = summary.find("fix: Replace it."); at != std::string::npos;
+         at = summary.find("fix: Replace it.", at + 1))
         ++fixes;
     EXPECT_EQ(fixes, 1u) << summary;
     EXPECT_LT(std::count(summary.begin(), summary.end(), '\n'), 12) << summary;

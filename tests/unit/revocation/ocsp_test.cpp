@@ -11,8 +11,8 @@ namespace tlsaudit::revocation {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::lab_ca;
 using testing::fresh_now;
+using testing::lab_ca;
 
 detail::verdict judge(const lab_ca& ca, const bytes& response) {
     return detail::judge_ocsp_response(response, ca.leaf.get(), ca.issuer.get(), fresh_now());

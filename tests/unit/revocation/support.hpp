@@ -2,8 +2,8 @@
 // Shared fixtures of the revocation unit tests: a lab CA with a leaf, decoded for the
 // module's OpenSSL-level functions.
 
-#include "verdict.hpp"
 #include "ossl/der.hpp"
+#include "verdict.hpp"
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/revocation_data.hpp>
@@ -22,9 +22,7 @@ inline ossl::x509_ptr decode(const bytes& der) {
     return cert;
 }
 
-inline time_point now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
+inline time_point now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 inline detail::freshness fresh_now() {
     detail::freshness f;

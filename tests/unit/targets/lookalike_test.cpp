@@ -29,13 +29,15 @@ TEST(lookalike, greek_omicron_in_a_latin_label_is_refused) {
 }
 
 TEST(lookalike, single_script_and_cjk_labels_are_accepted) {
-    for (const char* name : {"b\xC3\xBC" "cher.example",                    // Latin with ü
+    for (const char* name : {"b\xC3\xBC"
+                             "cher.example",                                              // Latin with ü
                              "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xBC\xD0\xB5\xD1\x80.example",  // all Cyrillic
-                             "\xE4\xBE\x8B" "abc.example"}) {               // Han + Latin
+                             "\xE4\xBE\x8B"
+                             "abc.example"}) {  // Han + Latin
         const auto items = parse_line(name, 1, {});
         ASSERT_EQ(items.size(), 1u) << name;
-        EXPECT_TRUE(std::holds_alternative<target>(items[0])) << name << ": "
-                                                              << std::get<input_error>(items[0]).message;
+        EXPECT_TRUE(std::holds_alternative<target>(items[0]))
+            << name << ": " << std::get<input_error>(items[0]).message;
     }
 }
 

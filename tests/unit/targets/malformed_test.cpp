@@ -18,8 +18,7 @@ std::ostream& operator<<(std::ostream& os, const malformed_case& c) { return os 
 
 class malformed : public ::testing::TestWithParam<malformed_case> {};
 
-TEST_P(malformed, yields_one_precise_error)
-{
+TEST_P(malformed, yields_one_precise_error) {
     const malformed_case& c = GetParam();
     const std::vector<item> items = parse_line(c.line, 12, {});
     ASSERT_EQ(items.size(), 1u);
@@ -66,8 +65,9 @@ INSTANTIATE_TEST_SUITE_P(
         malformed_case{"leading_dot", ".example.com", "empty label"},
         malformed_case{"two_trailing_dots", "example.com..", "empty label"},
         malformed_case{"label_64", long_label + ".example", "is 64 bytes long; the limit is 63"},
-        malformed_case{"name_254", std::string(50, 'a') + "." + std::string(50, 'b') + "." + std::string(50, 'c') + "." +
-                                     std::string(50, 'd') + "." + std::string(51, 'e'),
+        malformed_case{"name_254",
+                       std::string(50, 'a') + "." + std::string(50, 'b') + "." + std::string(50, 'c') + "." +
+                           std::string(50, 'd') + "." + std::string(51, 'e'),
                        "is 255 bytes long; the limit is 253"},
         malformed_case{"leading_hyphen", "-a.example", "hyphen"},
         malformed_case{"trailing_hyphen", "a-.example", "hyphen"},
@@ -77,7 +77,10 @@ INSTANTIATE_TEST_SUITE_P(
         malformed_case{"idn_contextj", "a\u200db\u00fc.example", "IDNA"},
         malformed_case{"nul_byte", std::string("example.com\0x", 13), "NUL byte at offset 11"},
         malformed_case{"long_line", std::string(100 * 1024, 'a'), "line is 102400 bytes long; the limit is 4096"},
-        malformed_case{"invalid_utf8", "\xff" "bad.example", "not valid UTF-8 (byte \\xff at offset 0)"},
+        malformed_case{"invalid_utf8",
+                       "\xff"
+                       "bad.example",
+                       "not valid UTF-8 (byte \\xff at offset 0)"},
         malformed_case{"overlong_utf8", "ex\xc0\xafmple.com", "not valid UTF-8"},
         malformed_case{"surrogate_utf8", "ex\xed\xa0\x80.com", "not valid UTF-8"},
         malformed_case{"truncated_utf8", "example.com \xc3", "not valid UTF-8"},
@@ -104,23 +107,20 @@ INSTANTIATE_TEST_SUITE_P(
         malformed_case{"cidr_v6_64", "2001:db8::/64", "holds 2^64 addresses"}),
     [](const ::testing::TestParamInfo<malformed_case>& case_info) { return case_info.param.name; });
 
-TEST(malformed_fields, input_is_trimmed_line)
-{
+TEST(malformed_fields, input_is_trimmed_line) {
     const auto items = parse_line("  host.example:0  # c\r", 4, {});
     const auto& e = std::get<input_error>(items.at(0));
     EXPECT_EQ(e.input, "host.example:0  # c");
     EXPECT_EQ(e.line_no, 4u);
 }
 
-TEST(malformed_fields, long_line_input_is_cut_to_256_bytes)
-{
+TEST(malformed_fields, long_line_input_is_cut_to_256_bytes) {
     const auto items = parse_line(std::string(100 * 1024, 'a'), 1, {});
     const auto& e = std::get<input_error>(items.at(0));
     EXPECT_EQ(e.input, std::string(256, 'a'));
 }
 
-TEST(malformed_fields, long_line_cut_keeps_utf8_whole)
-{
+TEST(malformed_fields, long_line_cut_keeps_utf8_whole) {
     std::string line;
     while (line.size() < 5000) line += "\u00fc";  // two bytes each
     const auto items = parse_line(line, 1, {});
@@ -129,23 +129,20 @@ TEST(malformed_fields, long_line_cut_keeps_utf8_whole)
     EXPECT_EQ(e.input.substr(0, 4), "\u00fc\u00fc");
 }
 
-TEST(malformed_fields, input_escapes_control_and_invalid_bytes)
-{
+TEST(malformed_fields, input_escapes_control_and_invalid_bytes) {
     const auto items = parse_line(std::string("\x1b[31mx\0\xff", 8), 1, {});
     const auto& e = std::get<input_error>(items.at(0));
     EXPECT_EQ(e.input, "\\x1b[31mx\\x00\\xff");
 }
 
-TEST(malformed_fields, url_with_cidr_like_path_is_a_host)
-{
+TEST(malformed_fields, url_with_cidr_like_path_is_a_host) {
     // The authority ends at '/', so "/64" is a path: the URL names the address itself.
     const auto items = parse_line("https://[2001:db8::]/64", 1, {});
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(std::get<target>(items[0]).host, "2001:db8::");
 }
 
-TEST(malformed_fields, bad_parse_options_throw)
-{
+TEST(malformed_fields, bad_parse_options_throw) {
     parse_options no_ports;
     no_ports.ports.clear();
     EXPECT_THROW(parse_line("example.com", 1, no_ports), std::invalid_argument);

@@ -10,8 +10,7 @@ namespace {
 using test::read_all;
 using test::targets_of;
 
-TEST(reader, empty_stream_ends_at_once)
-{
+TEST(reader, empty_stream_ends_at_once) {
     std::istringstream in("");
     reader r(in, {});
     EXPECT_TRUE(std::holds_alternative<end_of_input>(r.next()));
@@ -19,16 +18,14 @@ TEST(reader, empty_stream_ends_at_once)
     EXPECT_EQ(r.lines_read(), 0u);
 }
 
-TEST(reader, comments_and_blank_lines_yield_nothing)
-{
+TEST(reader, comments_and_blank_lines_yield_nothing) {
     std::istringstream in("# header\n\n   \n\t# indented\n");
     reader r(in, {});
     EXPECT_TRUE(std::holds_alternative<end_of_input>(r.next()));
     EXPECT_EQ(r.lines_read(), 4u);
 }
 
-TEST(reader, line_numbers_are_one_based_and_count_skipped_lines)
-{
+TEST(reader, line_numbers_are_one_based_and_count_skipped_lines) {
     const auto items = read_all("# c\na.example\n\nb.example:8443\n");
     const auto t = targets_of(items);
     ASSERT_EQ(t.size(), 2u);
@@ -39,8 +36,7 @@ TEST(reader, line_numbers_are_one_based_and_count_skipped_lines)
     EXPECT_EQ(t[1].line_no, 4u);
 }
 
-TEST(reader, crlf_lines)
-{
+TEST(reader, crlf_lines) {
     const auto t = targets_of(read_all("a.example\r\n192.0.2.1:8443 # x\r\nb.example"));
     ASSERT_EQ(t.size(), 3u);
     EXPECT_EQ(t[0].input, "a.example");
@@ -50,18 +46,17 @@ TEST(reader, crlf_lines)
     EXPECT_EQ(t[2].line_no, 3u);
 }
 
-TEST(reader, duplicates_yield_once)
-{
-    const auto t = targets_of(read_all("a.example\nA.EXAMPLE.\nhttps://a.example:443/x\na.example:443\n"
-                                       "a.example sni=other.example\n"));
+TEST(reader, duplicates_yield_once) {
+    const auto t =
+        targets_of(read_all("a.example\nA.EXAMPLE.\nhttps://a.example:443/x\na.example:443\n"
+                            "a.example sni=other.example\n"));
     ASSERT_EQ(t.size(), 2u);
     EXPECT_EQ(t[0].line_no, 1u);
     EXPECT_EQ(t[1].sni, "other.example");
     EXPECT_EQ(t[1].line_no, 5u);
 }
 
-TEST(reader, without_dedupe_every_listed_target_is_returned)
-{
+TEST(reader, without_dedupe_every_listed_target_is_returned) {
     parse_options opts;
     opts.dedupe = false;
     const auto t = targets_of(read_all("a.example\nA.EXAMPLE.\na.example:443\n", opts));
@@ -70,8 +65,7 @@ TEST(reader, without_dedupe_every_listed_target_is_returned)
     EXPECT_EQ(t[2].line_no, 3u);
 }
 
-TEST(reader, duplicates_across_cidr_and_ports)
-{
+TEST(reader, duplicates_across_cidr_and_ports) {
     parse_options opts;
     opts.ports = {443, 8443, 443};
     const auto t = targets_of(read_all("192.0.2.1\n192.0.2.0/30\n", opts));
@@ -85,8 +79,7 @@ TEST(reader, duplicates_across_cidr_and_ports)
     EXPECT_EQ(t[7].port, 8443);
 }
 
-TEST(reader, errors_do_not_stop_reading)
-{
+TEST(reader, errors_do_not_stop_reading) {
     const auto items = read_all("host:0\nok.example\nhttp://x\n");
     ASSERT_EQ(items.size(), 3u);
     EXPECT_EQ(std::get<input_error>(items[0]).line_no, 1u);
@@ -95,8 +88,7 @@ TEST(reader, errors_do_not_stop_reading)
     EXPECT_EQ(std::get<input_error>(items[2]).input, "http://x");
 }
 
-TEST(reader, cidr_30_in_order)
-{
+TEST(reader, cidr_30_in_order) {
     const auto t = targets_of(read_all("192.0.2.0/30\n"));
     ASSERT_EQ(t.size(), 4u);
     for (std::size_t i = 0; i < 4; ++i) {
@@ -109,16 +101,14 @@ TEST(reader, cidr_30_in_order)
     }
 }
 
-TEST(reader, large_cidr_refused_by_default)
-{
+TEST(reader, large_cidr_refused_by_default) {
     const auto items = read_all("10.0.0.0/15\nb.example\n");
     ASSERT_EQ(items.size(), 2u);
     EXPECT_NE(std::get<input_error>(items[0]).message.find("131072"), std::string::npos);
     EXPECT_EQ(std::get<target>(items[1]).host, "b.example");
 }
 
-TEST(reader, large_cidr_expands_lazily_when_allowed)
-{
+TEST(reader, large_cidr_expands_lazily_when_allowed) {
     std::istringstream in("10.0.0.0/15\n");
     parse_options opts;
     opts.allow_large_cidr = true;
@@ -129,8 +119,7 @@ TEST(reader, large_cidr_expands_lazily_when_allowed)
     EXPECT_EQ(r.lines_read(), 1u);
 }
 
-TEST(reader, whole_ipv6_space_starts_lazily_when_allowed)
-{
+TEST(reader, whole_ipv6_space_starts_lazily_when_allowed) {
     std::istringstream in("::/0\n");
     parse_options opts;
     opts.allow_large_cidr = true;
@@ -139,24 +128,21 @@ TEST(reader, whole_ipv6_space_starts_lazily_when_allowed)
     EXPECT_EQ(std::get<target>(r.next()).host, "::1");
 }
 
-TEST(reader, ipv6_126)
-{
+TEST(reader, ipv6_126) {
     const auto t = targets_of(read_all("2001:db8::/126\n"));
     ASSERT_EQ(t.size(), 4u);
     EXPECT_EQ(t[0].host, "2001:db8::");
     EXPECT_EQ(t[3].host, "2001:db8::3");
 }
 
-TEST(reader, last_block_of_the_address_space_ends)
-{
+TEST(reader, last_block_of_the_address_space_ends) {
     const auto t = targets_of(read_all("255.255.255.252/30\nffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127\n"));
     ASSERT_EQ(t.size(), 6u);
     EXPECT_EQ(t[3].host, "255.255.255.255");
     EXPECT_EQ(t[5].host, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 }
 
-TEST(reader, ports_list_expansion)
-{
+TEST(reader, ports_list_expansion) {
     parse_options opts;
     opts.ports = {443, 8443, 993};
     const auto t = targets_of(read_all("a.example\nb.example:25\n", opts));
@@ -168,8 +154,7 @@ TEST(reader, ports_list_expansion)
     EXPECT_EQ(t[3].port, 25);
 }
 
-TEST(reader, huge_line_is_an_error_and_reading_goes_on)
-{
+TEST(reader, huge_line_is_an_error_and_reading_goes_on) {
     std::string text(100 * 1024, 'x');
     text += "\r\nnext.example\n";
     const auto items = read_all(text);
@@ -181,8 +166,7 @@ TEST(reader, huge_line_is_an_error_and_reading_goes_on)
     EXPECT_EQ(std::get<target>(items[1]).line_no, 2u);
 }
 
-TEST(reader, line_of_exactly_the_limit_is_read)
-{
+TEST(reader, line_of_exactly_the_limit_is_read) {
     // 4096 bytes of target text plus CRLF: at the limit, not over it.
     std::string line = "example.com #";
     line += std::string(4096 - line.size(), 'c');
@@ -195,8 +179,7 @@ TEST(reader, line_of_exactly_the_limit_is_read)
     EXPECT_NE(std::get<input_error>(over[0]).message.find("4097 bytes"), std::string::npos);
 }
 
-TEST(reader, binary_garbage_never_crashes)
-{
+TEST(reader, binary_garbage_never_crashes) {
     std::string text;
     for (int i = 0; i < 4096; ++i) text += static_cast<char>((i * 131 + 7) % 256);
     const auto items = read_all(text);
@@ -207,8 +190,7 @@ TEST(reader, binary_garbage_never_crashes)
     }
 }
 
-TEST(reader, nul_and_invalid_utf8_lines)
-{
+TEST(reader, nul_and_invalid_utf8_lines) {
     const auto items = read_all(std::string("a\0b\n\xfe\xff\nok.example\n", 18));
     ASSERT_EQ(items.size(), 3u);
     EXPECT_NE(std::get<input_error>(items[0]).message.find("NUL"), std::string::npos);
@@ -217,20 +199,20 @@ TEST(reader, nul_and_invalid_utf8_lines)
     EXPECT_EQ(std::get<target>(items[2]).line_no, 3u);
 }
 
-TEST(line_count, blank_and_comment_lines_do_not_count)
-{
+TEST(line_count, blank_and_comment_lines_do_not_count) {
     EXPECT_FALSE(holds_target(""));
     EXPECT_FALSE(holds_target(" \t\r"));
     EXPECT_FALSE(holds_target("# header"));
     EXPECT_FALSE(holds_target("\xEF\xBB\xBF  # after a byte order mark"));
     EXPECT_TRUE(holds_target("a.example # trailing comment"));
     EXPECT_TRUE(holds_target("https://a.example/#fragment"));
-    EXPECT_TRUE(holds_target("\xEF\xBB\xBF" "a.example"));
+    EXPECT_TRUE(
+        holds_target("\xEF\xBB\xBF"
+                     "a.example"));
     EXPECT_TRUE(holds_target("x:0"));  // an input error is still a line that was meant as a target
 }
 
-TEST(line_count, counts_what_the_reader_would_read)
-{
+TEST(line_count, counts_what_the_reader_would_read) {
     const std::string text = "\xEF\xBB\xBF# list\r\na.example\r\n\n  \t\n192.0.2.0/30 # four\nbad:0\nb.example";
     std::istringstream in(text);
     EXPECT_EQ(count_target_lines(in), 4u);
@@ -242,14 +224,12 @@ TEST(line_count, counts_what_the_reader_would_read)
     EXPECT_EQ(count_target_lines(empty), 0u);
 }
 
-TEST(line_count, an_over_long_line_counts_once)
-{
+TEST(line_count, an_over_long_line_counts_once) {
     std::istringstream in(std::string(10000, 'a') + "\n# c\nb.example\n");
     EXPECT_EQ(count_target_lines(in), 2u);
 }
 
-TEST(reader, bad_options_throw)
-{
+TEST(reader, bad_options_throw) {
     std::istringstream in("a.example\n");
     parse_options opts;
     opts.ports.clear();

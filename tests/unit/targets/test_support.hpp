@@ -11,8 +11,7 @@
 
 namespace tlsaudit::targets::test {
 
-inline std::vector<target> targets_of(const std::vector<item>& items)
-{
+inline std::vector<target> targets_of(const std::vector<item>& items) {
     std::vector<target> out;
     for (const item& i : items) {
         if (const auto* t = std::get_if<target>(&i)) out.push_back(*t);
@@ -21,8 +20,7 @@ inline std::vector<target> targets_of(const std::vector<item>& items)
 }
 
 // Everything a reader yields for `text`, up to (not including) end_of_input.
-inline std::vector<item> read_all(const std::string& text, parse_options opts = {})
-{
+inline std::vector<item> read_all(const std::string& text, parse_options opts = {}) {
     std::istringstream in(text);
     reader r(in, std::move(opts));
     std::vector<item> out;

@@ -13,8 +13,8 @@ const std::string fffd{text::utf8_replacement};
 
 TEST(sanitize_utf8, keeps_valid_text) {
     for (const std::string& text : {std::string{""}, std::string{"plain ASCII <script>"}, std::string{"Z\xC3\xBCrich"},
-                                   std::string{"\xE6\x9D\xB1\xE4\xBA\xAC"}, std::string{"\xF0\x9F\x98\x80"},
-                                   std::string{"\xF4\x8F\xBF\xBF"}, std::string{"tab\tnew\nline\x7F"}}) {
+                                    std::string{"\xE6\x9D\xB1\xE4\xBA\xAC"}, std::string{"\xF0\x9F\x98\x80"},
+                                    std::string{"\xF4\x8F\xBF\xBF"}, std::string{"tab\tnew\nline\x7F"}}) {
         EXPECT_EQ(text::sanitize_utf8(text), text);
     }
 }
@@ -27,19 +27,22 @@ TEST(sanitize_utf8, keeps_nul_without_truncating) {
 
 TEST(sanitize_utf8, replaces_maximal_ill_formed_subparts) {
     EXPECT_EQ(text::sanitize_utf8("\xFF"), fffd);
-    EXPECT_EQ(text::sanitize_utf8("a\xC3"), "a" + fffd);                          // truncated
-    EXPECT_EQ(text::sanitize_utf8("\xE2\x82" "A"), fffd + "A");                   // one U+FFFD for E2 82
-    EXPECT_EQ(text::sanitize_utf8("\xC0\xAF"), fffd + fffd);                      // overlong
-    EXPECT_EQ(text::sanitize_utf8("\xE0\x80\xAF"), fffd + fffd + fffd);           // overlong
-    EXPECT_EQ(text::sanitize_utf8("\xED\xA0\x80"), fffd + fffd + fffd);           // surrogate
+    EXPECT_EQ(text::sanitize_utf8("a\xC3"), "a" + fffd);  // truncated
+    EXPECT_EQ(text::sanitize_utf8("\xE2\x82"
+                                  "A"),
+              fffd + "A");                                                          // one U+FFFD for E2 82
+    EXPECT_EQ(text::sanitize_utf8("\xC0\xAF"), fffd + fffd);                        // overlong
+    EXPECT_EQ(text::sanitize_utf8("\xE0\x80\xAF"), fffd + fffd + fffd);             // overlong
+    EXPECT_EQ(text::sanitize_utf8("\xED\xA0\x80"), fffd + fffd + fffd);             // surrogate
     EXPECT_EQ(text::sanitize_utf8("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // > U+10FFFF
-    EXPECT_EQ(text::sanitize_utf8("caf\xE9!"), "caf" + fffd + "!");              // Latin-1 byte
-    EXPECT_EQ(text::sanitize_utf8("\x80\x80"), fffd + fffd);                      // stray continuations
+    EXPECT_EQ(text::sanitize_utf8("caf\xE9!"), "caf" + fffd + "!");                 // Latin-1 byte
+    EXPECT_EQ(text::sanitize_utf8("\x80\x80"), fffd + fffd);                        // stray continuations
 }
 
 TEST(sanitize_utf8, keeps_valid_runs_around_each_replacement) {
     const std::string e_acute = "\xC3\xA9", euro = "\xE2\x82\xAC", emoji = "\xF0\x9F\x94\x92";
-    EXPECT_EQ(text::sanitize_utf8(e_acute + "\xFF" + euro + "x\xC3" + emoji), e_acute + fffd + euro + "x" + fffd + emoji);
+    EXPECT_EQ(text::sanitize_utf8(e_acute + "\xFF" + euro + "x\xC3" + emoji),
+              e_acute + fffd + euro + "x" + fffd + emoji);
     EXPECT_EQ(text::sanitize_utf8("\xFF" + emoji + "\xFF"), fffd + emoji + fffd);
     EXPECT_EQ(text::sanitize_utf8(""), "");
 }

@@ -42,7 +42,10 @@ TEST(asn1_string, decodes_by_type) {
     EXPECT_EQ(string_as_utf8(V_ASN1_T61STRING, "Caf\xE9"), "Caf\xC3\xA9");  // Latin-1
     EXPECT_EQ(string_as_utf8(V_ASN1_BMPSTRING, std::string_view{"\x67\x71\x4E\xAC", 4}), "\xE6\x9D\xB1\xE4\xBA\xAC");
     EXPECT_EQ(string_as_utf8(V_ASN1_BMPSTRING, std::string_view{"\xD8\x3D\xDE\x00", 4}), "\xF0\x9F\x98\x80");
-    EXPECT_EQ(string_as_utf8(V_ASN1_BMPSTRING, std::string_view{"\x00" "A\x00", 3}), "A\xEF\xBF\xBD");  // odd length
+    EXPECT_EQ(string_as_utf8(V_ASN1_BMPSTRING, std::string_view{"\x00"
+                                                                "A\x00",
+                                                                3}),
+              "A\xEF\xBF\xBD");                                                                    // odd length
     EXPECT_EQ(string_as_utf8(V_ASN1_BMPSTRING, std::string_view{"\xDC\x00", 2}), "\xEF\xBF\xBD");  // lone surrogate
     EXPECT_EQ(string_as_utf8(V_ASN1_UNIVERSALSTRING, std::string_view{"\x00\x01\xF6\x00", 4}), "\xF0\x9F\x98\x80");
     EXPECT_EQ(string_as_utf8(V_ASN1_UNIVERSALSTRING, std::string_view{"\x7F\x00\x00\x00", 4}), "\xEF\xBF\xBD");

@@ -16,9 +16,7 @@ void check(bool ok, std::string_view what) {
     }
 }
 
-const unsigned char* as_uchar(std::string_view text) {
-    return reinterpret_cast<const unsigned char*>(text.data());
-}
+const unsigned char* as_uchar(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
 
 ossl::evp_pkey_ptr make_ed25519_key() {
     ossl::evp_pkey_ptr key{EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")};
@@ -46,8 +44,7 @@ void add_raw_dns_names(X509* cert, const std::vector<std::string>& names) {
         check(sk_GENERAL_NAME_push(list.get(), entry.get()) > 0, "sk_GENERAL_NAME_push");
         static_cast<void>(entry.release());  // owned by `list` now
     }
-    check(X509_add1_ext_i2d(cert, NID_subject_alt_name, list.get(), 0, X509V3_ADD_DEFAULT) == 1,
-          "X509_add1_ext_i2d");
+    check(X509_add1_ext_i2d(cert, NID_subject_alt_name, list.get(), 0, X509V3_ADD_DEFAULT) == 1, "X509_add1_ext_i2d");
 }
 
 }  // namespace

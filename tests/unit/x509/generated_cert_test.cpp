@@ -9,8 +9,8 @@
 #include "text/utf8.hpp"
 
 #include <gtest/gtest.h>
-#include <openssl/obj_mac.h>
 #include <openssl/asn1.h>
+#include <openssl/obj_mac.h>
 
 #include <algorithm>
 #include <string>
@@ -43,13 +43,13 @@ cert_info parse_or_fail(const bytes& der) {
 }
 
 TEST(generated_certificate, ip_sans_non_ascii_and_script_subject) {
-    const bytes der = cert_builder{}
-                          .subject_text("C", "CH")
-                          .subject_text("O", script)
-                          .subject_text("CN", zurich_tokyo)
-                          .extension(NID_subject_alt_name,
-                                     "DNS:example.test,IP:192.0.2.1,IP:2001:db8:0:0:0:0:0:1,IP:::ffff:10.0.0.1")
-                          .build();
+    const bytes der =
+        cert_builder{}
+            .subject_text("C", "CH")
+            .subject_text("O", script)
+            .subject_text("CN", zurich_tokyo)
+            .extension(NID_subject_alt_name, "DNS:example.test,IP:192.0.2.1,IP:2001:db8:0:0:0:0:0:1,IP:::ffff:10.0.0.1")
+            .build();
     const cert_info info = parse_or_fail(der);
     EXPECT_EQ(info.subject_cn, zurich_tokyo);
     // RFC 2253 escapes < and > with a backslash; non-ASCII stays UTF-8.
@@ -97,8 +97,8 @@ TEST(generated_certificate, all_reported_extensions) {
 }
 
 TEST(generated_certificate, dates_outside_utc_time_range) {
-    const cert_info info =
-        parse_or_fail(cert_builder{}.subject_text("CN", "old and new").validity("19400101000000Z", "21000615123456Z").build());
+    const cert_info info = parse_or_fail(
+        cert_builder{}.subject_text("CN", "old and new").validity("19400101000000Z", "21000615123456Z").build());
     EXPECT_EQ(info.not_before, utc(1940, 1, 1));
     EXPECT_EQ(info.not_after, utc(2100, 6, 15, 12, 34, 56));
 }
@@ -111,8 +111,8 @@ TEST(generated_certificate, utc_time_dates) {
 }
 
 TEST(generated_certificate, string_types_in_common_name) {
-    const cert_info bmp =
-        parse_or_fail(cert_builder{}.subject_raw("CN", V_ASN1_BMPSTRING, std::string_view{"\x67\x71\x4E\xAC", 4}).build());
+    const cert_info bmp = parse_or_fail(
+        cert_builder{}.subject_raw("CN", V_ASN1_BMPSTRING, std::string_view{"\x67\x71\x4E\xAC", 4}).build());
     EXPECT_EQ(bmp.subject_cn, "\xE6\x9D\xB1\xE4\xBA\xAC");
     EXPECT_EQ(bmp.subject, "CN=\xE6\x9D\xB1\xE4\xBA\xAC");
 
@@ -138,8 +138,8 @@ TEST(generated_certificate, control_characters_and_nul_are_kept) {
 
 TEST(generated_certificate, invalid_utf8_in_dns_names_is_replaced) {
     const std::string nul_name{"nul\0.test", 9};
-    const cert_info info =
-        parse_or_fail(cert_builder{}.subject_text("CN", "raw").raw_dns_names({"ok.test", "bad\xFF.test", nul_name}).build());
+    const cert_info info = parse_or_fail(
+        cert_builder{}.subject_text("CN", "raw").raw_dns_names({"ok.test", "bad\xFF.test", nul_name}).build());
     EXPECT_EQ(info.dns_names, (std::vector<std::string>{"ok.test", "bad\xEF\xBF\xBD.test", nul_name}));
 }
 

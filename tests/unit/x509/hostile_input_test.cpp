@@ -30,21 +30,19 @@ void expect_rejected(const bytes& input) {
 bool is_valid_utf8(const std::string& text) { return text::sanitize_utf8(text) == text; }
 
 void expect_valid_utf8(const cert_info& info) {
-    for (const std::string* text : {&info.subject, &info.issuer, &info.subject_cn, &info.issuer_cn,
-                                    &info.key_type, &info.curve, &info.signature_algorithm}) {
+    for (const std::string* text : {&info.subject, &info.issuer, &info.subject_cn, &info.issuer_cn, &info.key_type,
+                                    &info.curve, &info.signature_algorithm}) {
         EXPECT_TRUE(is_valid_utf8(*text)) << *text;
     }
-    for (const auto* list : {&info.dns_names, &info.ip_addresses, &info.ocsp_urls, &info.ca_issuer_urls,
-                             &info.crl_urls}) {
+    for (const auto* list :
+         {&info.dns_names, &info.ip_addresses, &info.ocsp_urls, &info.ca_issuer_urls, &info.crl_urls}) {
         for (const std::string& text : *list) {
             EXPECT_TRUE(is_valid_utf8(text)) << text;
         }
     }
 }
 
-TEST(hostile_input, empty) {
-    expect_rejected({});
-}
+TEST(hostile_input, empty) { expect_rejected({}); }
 
 TEST(hostile_input, garbage_text) {
     const std::string text = "this is not a certificate";

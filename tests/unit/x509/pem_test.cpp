@@ -57,8 +57,10 @@ TEST(pem, multi_certificate_file_with_text_between_blocks) {
         crlf_root += c == '\n' ? std::string{"\r\n"} : std::string(1, c);
     }
     const std::string bundle = "subject=CN = *.analysys.cn\nissuer=...\n" + leaf + "\n\n# the intermediate\n" +
-                               intermediate + "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n"
-                               "-----END PRIVATE KEY-----\n" + crlf_root + "trailing words";
+                               intermediate +
+                               "-----BEGIN PRIVATE KEY-----\nnot base64 at all\n"
+                               "-----END PRIVATE KEY-----\n" +
+                               crlf_root + "trailing words";
     const std::filesystem::path path = write_temp("x509_bundle.pem", bundle);
     const std::vector<bytes> certs = read_pem_file(path);
     ASSERT_EQ(certs.size(), 3U);

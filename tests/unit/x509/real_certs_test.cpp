@@ -30,9 +30,8 @@ struct expected_cert {
 // Rows copied from SOURCES.md.
 const std::vector<expected_cert>& source_table() {
     static const std::vector<expected_cert> table = {
-        {"globalsign-root-ca-r3.pem", "GlobalSign", "GlobalSign", "04000000000121585308a2",
-         utc(2009, 3, 18, 10, 0, 0), utc(2029, 3, 18, 10, 0, 0),
-         "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b",
+        {"globalsign-root-ca-r3.pem", "GlobalSign", "GlobalSign", "04000000000121585308a2", utc(2009, 3, 18, 10, 0, 0),
+         utc(2029, 3, 18, 10, 0, 0), "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b",
          "706bb1017c855c59169bad5c1781cf597f12d2cad2f63d1a4aa37493800ffb80",
          "8ff04b7fa82e4524ae4d50fa639a8bdee2dd1bbc"},
         {"globalsign-rsa-dv-ssl-ca-2018.pem", "GlobalSign RSA DV SSL CA 2018", "GlobalSign",
@@ -61,9 +60,8 @@ const std::vector<expected_cert>& source_table() {
          "fea2b7d645fba73d753c1ec9a7870c40e1f7b0c561e927b985bf711866e36f22",
          "b763e71add8de908a65583a4e06a504165114249"},
         {"entrust-root-ca-g4.pem", "Entrust Root Certification Authority - G4",
-         "Entrust Root Certification Authority - G4", "d9b5437fafa9390f000000005565ad58",
-         utc(2015, 5, 27, 11, 11, 16), utc(2037, 12, 27, 11, 41, 16),
-         "db3517d1f6732a2d5ab97c533ec70779ee3270a62fb4ac4238372460e6f01e88",
+         "Entrust Root Certification Authority - G4", "d9b5437fafa9390f000000005565ad58", utc(2015, 5, 27, 11, 11, 16),
+         utc(2037, 12, 27, 11, 41, 16), "db3517d1f6732a2d5ab97c533ec70779ee3270a62fb4ac4238372460e6f01e88",
          "36d7c79f3d089a0ff79972d90923dea5ca76b4ccbaf7c2751cb152e9494f52d0",
          "9f38c45623c339e8a0716ce8544ce4e83ab1bf67"},
         {"entrust-net-ca-2048.pem", "Entrust.net Certification Authority (2048)",

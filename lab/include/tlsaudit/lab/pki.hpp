@@ -94,8 +94,8 @@ credential issue(const credential& issuer, const cert_spec& spec, key subject_ke
 // Same as issue() with an arbitrary issuer certificate (e.g. a real public
 // intermediate from real_cert()) and a lab signing key: the result names the real CA
 // as its issuer (name and AKI identical) but its signature will not verify against it.
-credential issue_under_name(std::span<const unsigned char> issuer_der, const key& signing_key,
-                            const cert_spec& spec, key subject_key);
+credential issue_under_name(std::span<const unsigned char> issuer_der, const key& signing_key, const cert_spec& spec,
+                            key subject_key);
 
 // Root -> intermediates -> leaf.
 struct hierarchy {

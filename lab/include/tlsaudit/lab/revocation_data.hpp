@@ -27,8 +27,8 @@ struct ocsp_response_options {
     // Signs the response. Empty der: the issuer itself. A delegated responder needs
     // the id-kp-OCSPSigning EKU (see delegated_responder_spec).
     std::optional<credential> signer;
-    bool include_signer_cert = false;  // put the signer's certificate in the response
-    bool responder_id_by_key = false;  // ResponderID byKey instead of byName
+    bool include_signer_cert = false;       // put the signer's certificate in the response
+    bool responder_id_by_key = false;       // ResponderID byKey instead of byName
     std::optional<time_point> this_update;  // default: now - 1 hour
     std::optional<time_point> next_update;  // default: now + 1 day
     bool omit_next_update = false;
@@ -36,8 +36,8 @@ struct ocsp_response_options {
 
 // A successful OCSPResponse for the certificate with `serial` issued by `issuer`
 // (SHA-1 CertID, as a client builds it).
-bytes make_ocsp_response(const credential& issuer, std::span<const unsigned char> serial,
-                         const revocation_entry& entry, const ocsp_response_options& options = {});
+bytes make_ocsp_response(const credential& issuer, std::span<const unsigned char> serial, const revocation_entry& entry,
+                         const ocsp_response_options& options = {});
 // Same, for the serial of a DER certificate.
 bytes make_ocsp_response_for(const credential& issuer, std::span<const unsigned char> cert_der,
                              const revocation_entry& entry, const ocsp_response_options& options = {});
@@ -53,8 +53,8 @@ cert_spec delegated_responder_spec(std::string common_name);
 
 struct crl_options {
     std::vector<std::pair<bytes, revocation_entry>> revoked;  // serial (big-endian) -> entry
-    std::optional<time_point> this_update;  // default: now - 1 hour
-    std::optional<time_point> next_update;  // default: now + 7 days
+    std::optional<time_point> this_update;                    // default: now - 1 hour
+    std::optional<time_point> next_update;                    // default: now + 7 days
     bool omit_next_update = false;
     std::size_t filler_entries = 0;  // extra entries with random 16-byte serials
     bool pem = false;                // "-----BEGIN X509 CRL-----" instead of DER

@@ -44,15 +44,15 @@ enum class behaviour {
                         // one byte every drip_interval until stop() or the peer goes away
                         // (16 KiB at drip_interval: far past any handshake deadline)
     // Hand-built TLS 1.2 flights (raw_handshake.hpp), never completed:
-    bad_der,            // reads the ClientHello, sends ServerHello + a Certificate message
-                        // holding invalid_der_certificate(), waits for the peer to close
-    huge_certificate,   // same with huge_certificate() (1 MiB): a Certificate message just
-                        // over 1 MiB
+    bad_der,              // reads the ClientHello, sends ServerHello + a Certificate message
+                          // holding invalid_der_certificate(), waits for the peer to close
+    huge_certificate,     // same with huge_certificate() (1 MiB): a Certificate message just
+                          // over 1 MiB
     reset_mid_handshake,  // reads the ClientHello, sends ServerHello and the first half of a
                           // Certificate message, waits until the peer has it all (send queue
                           // empty), then resets (TCP RST)
-    record,             // reads and keeps everything received (the first 64 KiB), never
-                        // writes, until the peer closes; see endpoint_stats::received
+    record,               // reads and keeps everything received (the first 64 KiB), never
+                          // writes, until the peer closes; see endpoint_stats::received
 };
 
 std::string_view to_string(behaviour b) noexcept;
@@ -95,13 +95,13 @@ struct server_config {
 
 // Counters of one endpoint (or the sum over the addresses of a port).
 struct endpoint_stats {
-    std::uint64_t accepted = 0;    // TCP connections accepted
+    std::uint64_t accepted = 0;  // TCP connections accepted
     // TLS handshakes in which the server sent its certificate (behaviour::tls only): completed
     // ones, and those a certificates-only client ended after the server's flight.
     std::uint64_t handshakes = 0;
-    std::uint64_t failed = 0;      // connections that ended in an error (failed handshake, ...)
-    std::uint64_t active = 0;      // connections open right now
-    std::string last_sni{};        // SNI of the latest handshake counted in `handshakes` ("" if none)
+    std::uint64_t failed = 0;  // connections that ended in an error (failed handshake, ...)
+    std::uint64_t active = 0;  // connections open right now
+    std::string last_sni{};    // SNI of the latest handshake counted in `handshakes` ("" if none)
     // behaviour::record: the bytes the latest connection that has ended received (at
     // most 64 KiB); empty otherwise. For a port, the last non-empty one of its addresses.
     bytes received{};
