@@ -19,6 +19,8 @@ packages=(
   nginx-light gnutls-bin libnss3-tools
   # sanitizers and fuzzing (the asan preset): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
+  # the layout check (.clang-format; CI stage 2)
+  clang-format-14
 )
 # npm ships inside some nodejs builds (NodeSource); Debian's nodejs needs the npm package.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
