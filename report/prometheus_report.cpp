@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -16,10 +15,11 @@
 namespace tlsaudit::report {
 namespace {
 
+// Name and value, viewed: the strings must outlive the labels_text call that reads them.
 using label = std::pair<std::string_view, std::string_view>;
 
-std::string labels_text(std::initializer_list<label> labels) {
-    if (labels.size() == 0) return {};
+std::string labels_text(const std::vector<label>& labels) {
+    if (labels.empty()) return {};
     std::string out = "{";
     for (const auto& [name, value] : labels) {
         if (out.size() > 1) out += ',';
@@ -118,72 +118,79 @@ void write_counts(const report_data& data, std::ostream& out) {
     for (const auto& [labels, n] : by_rule) rules.add(labels, n);
 }
 
+// Adds one to `counts` per finding, keyed by `where` plus the finding's id, rule and severity.
+void tally_findings(std::map<std::string, long long>& counts, std::vector<label> where,
+                    const std::vector<finding_row>& findings) {
+    const auto place = where.size();
+    for (const auto& f : findings) {
+        where.resize(place);
+        where.insert(where.end(), {{"finding", f.id}, {"rule", f.rule}, {"severity", to_string(f.level)}});
+        ++counts[labels_text(where)];
+    }
+}
+
 void write_findings(const report_data& data, std::ostream& out) {
-    std::map<std::string, long long> per_endpoint;
+    std::map<std::string, long long> per_endpoint, per_name;
     for (const auto& e : data.endpoints) {
         const auto port = std::to_string(e.port);
-        for (const auto& f : e.findings)
-            ++per_endpoint[labels_text({{"host", e.host},
-                                        {"port", port},
-                                        {"sni", e.sni},
-                                        {"address", e.address},
-                                        {"finding", f.id},
-                                        {"rule", f.rule},
-                                        {"severity", to_string(f.level)}})];
+        tally_findings(per_endpoint, {{"host", e.host}, {"port", port}, {"sni", e.sni}, {"address", e.address}},
+                       e.findings);
+    }
+    for (const auto& n : data.names) {
+        const auto port = std::to_string(n.port);
+        tally_findings(per_name, {{"host", n.host}, {"port", port}, {"sni", n.sni}}, n.findings);
     }
     gauge endpoint_findings(out, "tlsaudit_endpoint_findings", "Findings of this scan per endpoint, finding and rule");
     for (const auto& [labels, n] : per_endpoint) endpoint_findings.add(labels, n);
     endpoint_findings.flush();
-
-    std::map<std::string, long long> per_name;
-    for (const auto& n : data.names) {
-        const auto port = std::to_string(n.port);
-        for (const auto& f : n.findings)
-            ++per_name[labels_text({{"host", n.host},
-                                    {"port", port},
-                                    {"sni", n.sni},
-                                    {"finding", f.id},
-                                    {"rule", f.rule},
-                                    {"severity", to_string(f.level)}})];
-    }
     gauge name_findings(out, "tlsaudit_name_findings",
                         "Findings about a name as a whole (all its addresses), per finding and rule");
     for (const auto& [labels, n] : per_name) name_findings.add(labels, n);
 }
 
-// The leaf of every chain an endpoint served (chain 0, then each other probe's chain).
-void write_leaves(const report_data& data, std::ostream& out) {
-    gauge not_after(out, "tlsaudit_leaf_not_after_timestamp_seconds", "When the served leaf certificate expires");
-    gauge time_left(out, "tlsaudit_leaf_time_to_expiry_seconds",
-                    "Seconds from the endpoint's scan to the leaf's expiry (negative: expired)");
-    gauge info(out, "tlsaudit_leaf_info", "The served leaf certificate (always 1)");
-    auto leaf = [&](const endpoint_row& e, int chain, const std::vector<cert_row>& certs) {
+// The three leaf families, filled one served chain at a time.
+class leaf_families {
+public:
+    explicit leaf_families(std::ostream& out)
+        : not_after_(out, "tlsaudit_leaf_not_after_timestamp_seconds", "When the served leaf certificate expires"),
+          time_left_(out, "tlsaudit_leaf_time_to_expiry_seconds",
+                     "Seconds from the endpoint's scan to the leaf's expiry (negative: expired)"),
+          info_(out, "tlsaudit_leaf_info", "The served leaf certificate (always 1)") {}
+
+    // `chain` as in finding_row::chain; `scanned_at` the time the expiry is counted from.
+    void add(const endpoint_row& e, int chain, const std::vector<cert_row>& certs, const std::string& scanned_at) {
         if (certs.empty() || certs.front().position != 0 || !certs.front().parse_error.empty()) return;
         const auto& c = certs.front();
         const auto port = std::to_string(e.port);
         const auto index = std::to_string(chain);
-        const auto key =
-            labels_text({{"host", e.host}, {"port", port}, {"sni", e.sni}, {"address", e.address}, {"chain", index}});
-        info.add(labels_text({{"host", e.host},
-                              {"port", port},
-                              {"sni", e.sni},
-                              {"address", e.address},
-                              {"chain", index},
-                              {"subject", c.subject},
-                              {"issuer", c.issuer},
-                              {"sha256", c.sha256}}),
-                 1);
+        std::vector<label> labels{
+            {"host", e.host}, {"port", port}, {"sni", e.sni}, {"address", e.address}, {"chain", index}};
+        const auto key = labels_text(labels);
+        labels.insert(labels.end(), {{"subject", c.subject}, {"issuer", c.issuer}, {"sha256", c.sha256}});
+        info_.add(labels_text(labels), 1);
         const auto expiry = unix_seconds(c.not_after);
         if (!expiry) return;
-        not_after.add(key, *expiry);
-        if (auto scanned = unix_seconds(e.scanned_at.empty() ? data.meta.finished_at : e.scanned_at))
-            time_left.add(key, *expiry - *scanned);
-    };
-    for (const auto& e : data.endpoints) {
-        leaf(e, 0, e.chain);
-        for (const auto& o : e.other_chains) leaf(e, o.index, o.chain);
+        not_after_.add(key, *expiry);
+        if (const auto scanned = unix_seconds(scanned_at)) time_left_.add(key, *expiry - *scanned);
     }
-    for (auto* family : {&not_after, &time_left, &info}) family->flush();
+
+    void flush() {
+        for (auto* family : {&not_after_, &time_left_, &info_}) family->flush();
+    }
+
+private:
+    gauge not_after_, time_left_, info_;
+};
+
+// The leaf of every chain an endpoint served (chain 0, then each other probe's chain).
+void write_leaves(const report_data& data, std::ostream& out) {
+    leaf_families leaves(out);
+    for (const auto& e : data.endpoints) {
+        const auto& scanned_at = e.scanned_at.empty() ? data.meta.finished_at : e.scanned_at;
+        leaves.add(e, 0, e.chain, scanned_at);
+        for (const auto& o : e.other_chains) leaves.add(e, o.index, o.chain, scanned_at);
+    }
+    leaves.flush();
 }
 
 }  // namespace
