@@ -15,6 +15,8 @@ packages=(
   poppler-utils
   # recipe tests (tests/integration/check_recipes.py): parse samples/deploy as YAML
   python3-yaml
+  # metrics and alerting rule tests: promtool checks --prometheus output and samples/deploy/prometheus
+  prometheus
   # TLS interop servers for the capture engine's tests (started by the tests themselves)
   nginx-light gnutls-bin libnss3-tools
   # sanitizers and fuzzing (the asan preset): clang with libFuzzer and the sanitizer runtimes

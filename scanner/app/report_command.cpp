@@ -13,6 +13,7 @@
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/pdf_report.hpp>
+#include <tlsaudit/report/prometheus_report.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/scan_records.hpp>
 #include <tlsaudit/report/terminal.hpp>
@@ -42,7 +43,7 @@ std::optional<severity> fail_threshold(const report_output_options& o) {
 time_point now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 bool writes_stdout(const report_output_options& o) {
-    for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif, &o.pdf})
+    for (const auto* p : {&o.json, &o.html, &o.csv, &o.junit, &o.sarif, &o.pdf, &o.prometheus})
         if (*p == "-") return true;
     return false;
 }
@@ -55,6 +56,7 @@ void check_report_files(const report_output_options& o) {
     check_output_file("--junit", o.junit);
     check_output_file("--sarif", o.sarif);
     check_output_file("--pdf", o.pdf);
+    check_output_file("--prometheus", o.prometheus);
     if (o.pdf.empty()) return;
     try {
         report::require_chromium();
@@ -95,6 +97,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     emit(o.csv, report::write_csv_report);
     emit(o.junit, report::write_junit_report);
     emit(o.sarif, report::write_sarif_report);
+    emit(o.prometheus, report::write_prometheus_report);
     if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
 
     if (summary_out && !o.quiet) {
@@ -143,6 +146,9 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
     cmd.add_option("--junit", o.junit,
                    "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
     cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE");
+    cmd.add_option("--prometheus", o.prometheus,
+                   "Write Prometheus metrics (text format, for node_exporter's textfile collector) to FILE")
+        ->group("Outputs");
     cmd.add_option("--fail-on", o.fail_on,
                    "Exit 1 when a finding is at or above SEVERITY (info|low|medium|high|critical|none)")
         ->capture_default_str()

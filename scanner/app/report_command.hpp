@@ -1,6 +1,6 @@
 #pragma once
 // Final reports on the command line: the output options shared by `scan` and
-// `report` (--json, --html, --pdf, --csv, --junit, --sarif, --fail-on, --fail-on-new,
+// `report` (--json, --html, --pdf, --csv, --junit, --sarif, --prometheus, --fail-on, --fail-on-new,
 // --baseline, --quiet), the `tlsaudit report IN.ndjson...` subcommand, and the end of a
 // scan (scan_reports), which renders the reports with the same code from the NDJSON
 // the scan wrote.
@@ -27,6 +27,7 @@ struct scan_summary;
 struct report_output_options {
     std::string json, html, csv, junit, sarif;  // "": not written; "-": stdout
     std::string pdf;                            // the HTML report printed by headless Chromium
+    std::string prometheus;                     // metrics for node_exporter's textfile collector
     std::string fail_on = "high";               // a severity, or "none"
     bool fail_on_new = false;
     std::string baseline;       // an earlier --json report
@@ -34,7 +35,8 @@ struct report_output_options {
     bool ndjson_given = false;  // scan: --ndjson was on the command line
 
     bool any_file() const {
-        return !json.empty() || !html.empty() || !csv.empty() || !junit.empty() || !sarif.empty() || !pdf.empty();
+        return !json.empty() || !html.empty() || !csv.empty() || !junit.empty() || !sarif.empty() || !pdf.empty() ||
+               !prometheus.empty();
     }
 };
 

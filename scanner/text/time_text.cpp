@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 namespace tlsaudit::text {
 
@@ -16,6 +17,77 @@ std::string rfc3339(time_point t) {
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
                   static_cast<long>(hms.seconds().count()));
     return out;
+}
+
+namespace {
+
+// Reads exactly `n` digits at `pos`.
+std::optional<int> digits(std::string_view text, std::size_t& pos, std::size_t n) {
+    if (pos + n > text.size()) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = text[pos + i];
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    pos += n;
+    return value;
+}
+
+bool expect(std::string_view text, std::size_t& pos, char c) {
+    if (pos >= text.size() || text[pos] != c) return false;
+    ++pos;
+    return true;
+}
+
+}  // namespace
+
+std::optional<time_point> parse_rfc3339(std::string_view text) {
+    using namespace std::chrono;
+    std::size_t pos = 0;
+    const auto y = digits(text, pos, 4);
+    if (!y || !expect(text, pos, '-')) return std::nullopt;
+    const auto mo = digits(text, pos, 2);
+    if (!mo || !expect(text, pos, '-')) return std::nullopt;
+    const auto d = digits(text, pos, 2);
+    if (!d) return std::nullopt;
+    const year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)}, day{static_cast<unsigned>(*d)}};
+    if (!date.ok()) return std::nullopt;
+    sys_seconds t = sys_days(date);
+    if (pos == text.size()) return t;  // a date alone: midnight UTC
+
+    if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return std::nullopt;
+    ++pos;
+    const auto h = digits(text, pos, 2);
+    if (!h || !expect(text, pos, ':')) return std::nullopt;
+    const auto mi = digits(text, pos, 2);
+    if (!mi || !expect(text, pos, ':')) return std::nullopt;
+    const auto s = digits(text, pos, 2);
+    // 60 allows a leap second, which counts as the next second.
+    if (!s || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
+    t += hours(*h) + minutes(*mi) + seconds(*s);
+    if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        const std::size_t start = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+        if (pos == start) return std::nullopt;
+    }
+    if (pos == text.size()) return std::nullopt;  // RFC 3339 requires an offset
+    if (text[pos] == 'Z' || text[pos] == 'z') {
+        ++pos;
+    } else if (text[pos] == '+' || text[pos] == '-') {
+        const int sign = text[pos] == '+' ? 1 : -1;
+        ++pos;
+        const auto oh = digits(text, pos, 2);
+        if (!oh || !expect(text, pos, ':')) return std::nullopt;
+        const auto om = digits(text, pos, 2);
+        if (!om || *oh > 23 || *om > 59) return std::nullopt;
+        t -= sign * (hours(*oh) + minutes(*om));  // local time minus offset = UTC
+    } else {
+        return std::nullopt;
+    }
+    if (pos != text.size()) return std::nullopt;
+    return t;
 }
 
 }  // namespace tlsaudit::text

@@ -26,22 +26,27 @@ inline std::string read_file(const std::filesystem::path& path) {
     return s.str();
 }
 
-// Runs `TLSAUDIT_BINARY args` through /bin/sh with stdin from `stdin_text`. The
-// arguments are the test's own constants, never input from a server.
-inline run_result run_tlsaudit(const std::string& args, const std::string& stdin_text = "") {
+// Runs `command` through /bin/sh with stdin from `stdin_text`, capturing stdout and
+// stderr. The command is the test's own constant, never input from a server.
+inline run_result run_command(const std::string& command, const std::string& stdin_text = "") {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("tlsaudit-cli-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "stdin") << stdin_text;
-    const std::string command = std::string("'") + TLSAUDIT_BINARY + "' " + args + " <'" + (dir / "stdin").string() +
-                                "' >'" + (dir / "stdout").string() + "' 2>'" + (dir / "stderr").string() + "'";
-    const int status = std::system(command.c_str());
+    const std::string line = command + " <'" + (dir / "stdin").string() + "' >'" + (dir / "stdout").string() + "' 2>'" +
+                             (dir / "stderr").string() + "'";
+    const int status = std::system(line.c_str());
     run_result r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = read_file(dir / "stdout");
     r.err = read_file(dir / "stderr");
     std::filesystem::remove_all(dir);
     return r;
+}
+
+// Runs `TLSAUDIT_BINARY args` (run_command).
+inline run_result run_tlsaudit(const std::string& args, const std::string& stdin_text = "") {
+    return run_command(std::string("'") + TLSAUDIT_BINARY + "' " + args, stdin_text);
 }
 
 }  // namespace tlsaudit::testing

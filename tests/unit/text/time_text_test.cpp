@@ -1,4 +1,5 @@
-// text::rfc3339: every instant a certificate can name, written by civil date.
+// text::rfc3339 and parse_rfc3339: every instant a certificate can name, written by civil
+// date and read back.
 
 #include "text/time_text.hpp"
 
@@ -23,6 +24,19 @@ TEST(rfc3339, years_beyond_the_nanosecond_clock) {
     EXPECT_EQ(rfc3339(at(9999, 12, 31, 23, 59, 59)), "9999-12-31T23:59:59Z");  // RFC 5280 "no expiry"
     EXPECT_EQ(rfc3339(at(1, 1, 1)), "0001-01-01T00:00:00Z");
     EXPECT_EQ(rfc3339(at(1029, 6, 1, 12)), "1029-06-01T12:00:00Z");
+}
+
+TEST(parse_rfc3339, reads_back_what_rfc3339_writes) {
+    for (const auto t : {at(2024, 11, 11, 23, 59, 59), at(9999, 12, 31, 23, 59, 59), at(1, 1, 1), at(1970, 1, 1)})
+        EXPECT_EQ(parse_rfc3339(rfc3339(t)), t) << rfc3339(t);
+    EXPECT_EQ(parse_rfc3339("2021-01-20T12:00:00+08:00"), at(2021, 1, 20, 4));
+    EXPECT_EQ(parse_rfc3339("2021-01-20"), at(2021, 1, 20));
+}
+
+TEST(parse_rfc3339, refuses_what_is_not_an_instant) {
+    for (const char* text : {"", "2021-02-30T00:00:00Z", "2021-01-20T12:00:00", "2021-01-20T24:00:00Z", "not a date",
+                             "2021-01-20T12:00:00Zjunk"})
+        EXPECT_FALSE(parse_rfc3339(text)) << text;
 }
 
 }  // namespace
