@@ -199,6 +199,10 @@ json::object summary_json(const report_data& data) {
     };
     if (!c.by_country.empty()) o["by_country"] = groups(c.by_country);
     if (!c.by_network.empty()) o["by_network"] = groups(c.by_network);
+    if (data.meta.has_fetches)
+        o["fetches"] = json::object{{"destinations", data.meta.fetch_destinations},
+                                    {"bytes", data.meta.fetch_bytes},
+                                    {"refused", data.meta.fetch_refused}};
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -25,6 +26,15 @@ int get_int(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_number()) return 0;
     return v->to_number<int>();
+}
+
+// A non-negative count that may exceed int (bytes); 0 when absent or not one.
+std::uint64_t get_count(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_number()) return 0;
+    boost::system::error_code ec;
+    const auto n = v->to_number<std::uint64_t>(ec);
+    return ec ? 0 : n;
 }
 
 const json::object* get_object(const json::object& o, std::string_view key) {
@@ -220,6 +230,12 @@ void read_record(const json::object& record, report_data& data) {
         ++data.meta.scan_ends;
         if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool())
             data.meta.interrupted = true;
+        if (const auto* f = get_object(record, "fetches")) {
+            data.meta.has_fetches = true;
+            data.meta.fetch_destinations += get_count(*f, "destinations");
+            data.meta.fetch_bytes += get_count(*f, "bytes");
+            data.meta.fetch_refused += get_count(*f, "refused");
+        }
     }
 }
 

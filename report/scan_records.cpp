@@ -15,6 +15,8 @@ json::value text_or_null(const std::string& text) { return text.empty() ? json::
 json::object options_json(const scan_settings& s) {
     json::array ports;
     for (auto port : s.ports) ports.emplace_back(port);
+    json::array allow;
+    for (const auto& entry : s.fetch_allow) allow.emplace_back(text::sanitize_utf8(entry));
     return json::object{{"ports", std::move(ports)},
                         {"concurrency", s.concurrency},
                         {"threads", s.threads},
@@ -31,7 +33,10 @@ json::object options_json(const scan_settings& s) {
                         {"baseline", text_or_null(s.baseline)},
                         {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
                         {"at", text_or_null(s.at)},
-                        {"expiry_warn_days", s.expiry_warn_days}};
+                        {"expiry_warn_days", s.expiry_warn_days},
+                        {"fetch_allow", std::move(allow)},
+                        {"fetch_allow_private", s.fetch_allow_private},
+                        {"fetch_max_destinations", s.fetch_max_destinations}};
 }
 
 std::string trust_text(const trust_sources& t) {
@@ -64,7 +69,10 @@ json::object to_json(const scan_end& end) {
                         {"endpoints", end.endpoints},
                         {"input_errors", end.input_errors},
                         {"complete", end.complete},
-                        {"resumed_targets", end.resumed_targets}};
+                        {"resumed_targets", end.resumed_targets},
+                        {"fetches", json::object{{"destinations", end.fetch_destinations},
+                                                 {"bytes", end.fetch_bytes},
+                                                 {"refused", end.fetch_refused}}}};
 }
 
 }  // namespace tlsaudit::report

@@ -13,6 +13,7 @@
 // Failures of a responder, a CRL server or the data they send are never thrown: they
 // are "unknown" statuses. Only environment failures throw (see each function).
 
+#include <tlsaudit/fetch_policy.hpp>
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/model.hpp>
 
@@ -22,7 +23,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +33,34 @@
 namespace tlsaudit::revocation {
 
 enum class method { ocsp, crl };
+
+// What one scan may fetch from the destinations certificates name (OCSP, CRL, AIA
+// caIssuers): each distinct destination (host:port) is counted, and past the cap new ones
+// are refused; the bytes received and the refusals are counted for the summary. Shared
+// by the revocation checker and the AIA downloads of one scan. Thread-safe.
+class fetch_budget {
+public:
+    // Throws std::invalid_argument when max_destinations is 0.
+    explicit fetch_budget(std::size_t max_destinations);
+
+    // Counts `destination` ("host:port"); false (and nothing counted) when it is new and
+    // the cap is already reached.
+    bool admit(const std::string& destination);
+    void add_bytes(std::uint64_t n);
+    void add_refusal();
+
+    std::size_t max_destinations() const noexcept { return max_; }
+    std::size_t destinations() const;
+    std::uint64_t bytes() const;
+    std::uint64_t refusals() const;
+
+private:
+    const std::size_t max_;
+    mutable std::mutex mutex_;
+    std::set<std::string> seen_;
+    std::uint64_t bytes_ = 0;
+    std::uint64_t refusals_ = 0;
+};
 
 // Which certificates of the served chain are checked.
 enum class depth {
@@ -62,6 +93,13 @@ struct options {
     std::size_t max_pending = 4096;
     // Time used to judge freshness; nullopt: the system clock at each check.
     std::optional<time_point> now;
+    // Where certificate-chosen URLs may lead (fetch_policy.hpp), judged on each resolved
+    // address before connecting, redirects included. A refused destination is a source
+    // that could not be used: the status is "unknown" and its reason names the rule.
+    ip::fetch_policy fetch;
+    // The scan's destination count, shared with other fetchers; null: the checker makes
+    // its own with fetch.max_destinations.
+    std::shared_ptr<fetch_budget> budget;
 };
 
 // What one endpoint needs checked.
@@ -86,6 +124,9 @@ struct statistics {
     std::uint64_t disk_hits = 0;         // answers read from cache_dir
     std::uint64_t stapled_used = 0;      // stapled responses that gave the answer
     std::uint64_t stapled_rejected = 0;  // stapled responses present but not usable
+    std::uint64_t bytes_fetched = 0;     // received from every destination (the budget's)
+    std::size_t destinations = 0;        // distinct host:port asked (the budget's)
+    std::uint64_t refused = 0;           // fetches refused by the policy or the cap (the budget's)
 };
 
 // Runs the checks on its own io_context thread, so callers (the scan's worker
@@ -134,15 +175,17 @@ std::optional<std::vector<method>> parse_order(std::string_view text);
 std::string_view to_string(method m) noexcept;
 
 // One blocking HTTP GET through the module's HTTP client (http:// only; at most three
-// redirects; `timeout` per exchange; bodies over `max_body` refused), for downloads
-// that are not revocation data: AIA caIssuers certificates (--fetch-missing). Returns
-// the body of a 200 answer, nullopt for anything else (bad URL, DNS, refused, timeout,
-// other status, too large). Never throws except std::bad_alloc; thread-safe (each call
-// runs its own io_context).
+// redirects; `timeout` per exchange; bodies over `max_body` refused; destinations judged
+// by `policy` and counted in `budget`), for downloads that are not revocation data: AIA
+// caIssuers certificates (--fetch-missing). Returns the body of a 200 answer, nullopt
+// for anything else (bad URL, DNS, refused, timeout, other status, too large). Never
+// throws except std::bad_alloc; thread-safe (each call runs its own io_context).
 struct get_limits {
     std::chrono::milliseconds timeout{5000};
     std::uint64_t max_body = 64 * 1024;
     std::string accept = "*/*";
+    ip::fetch_policy policy;
+    std::shared_ptr<fetch_budget> budget;  // null: a budget for this call alone
 };
 std::optional<bytes> http_get(const std::string& url, const get_limits& limits);
 

@@ -5,6 +5,7 @@
 // cache, deployment tracker).
 
 #include <tlsaudit/audit.hpp>
+#include <tlsaudit/fetch_policy.hpp>
 #include <tlsaudit/result.hpp>
 #include <tlsaudit/rules.hpp>
 #include <tlsaudit/trust.hpp>
@@ -30,6 +31,8 @@ struct audit_settings {
     std::optional<std::filesystem::path> rules;  // --rules
     int expiry_warn_days = 30;
     bool fetch_missing = false;
+    // Where AIA (and, in a scan, OCSP and CRL) fetches may go: fetch_options.hpp.
+    ip::fetch_policy fetch;
     std::vector<bytes> extra_roots;  // set by code (the demo lab's roots)
 };
 

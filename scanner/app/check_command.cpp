@@ -2,6 +2,7 @@
 
 #include "aia_fetch.hpp"
 #include "exit_codes.hpp"
+#include "fetch_options.hpp"
 #include "text/time_text.hpp"
 
 #include <tlsaudit/report/json_records.hpp>
@@ -88,6 +89,7 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
         ->check(CLI::IsMember({"none", "info", "low", "medium", "high", "critical"}));
     cmd->add_flag("-q,--quiet", o.quiet, "No human-readable report on stderr");
     add_audit_options(*cmd, o.audit);
+    add_fetch_options(*cmd, o.audit.fetch);
     cmd->footer(R"(Examples:
   tlsaudit check chain.pem --host www.example.com
   tlsaudit check leaf.pem --ca-file intermediate.pem --at 2021-01-20
@@ -105,7 +107,9 @@ int run_check_command(const check_command_options& o) {
     if (chain.empty()) throw config_error(o.file + ": no PEM certificate in this file");
 
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    audit_runtime runtime(o.audit, now, o.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{});
+    aia_fetch_limits aia;
+    aia.policy = o.audit.fetch;
+    audit_runtime runtime(o.audit, now, o.audit.fetch_missing ? make_issuer_fetcher(aia) : issuer_fetcher{});
 
     const auto [result, verdict] = audit_saved_chain(std::move(chain), o.host, o.file, runtime);
     report::ndjson_writer out(o.ndjson);

@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <map>
@@ -53,6 +54,11 @@ struct scan_summary {
     std::string rules_version;
     std::size_t resumed_targets = 0;  // --resume: targets already complete, not rescanned
     bool interrupted = false;         // net.stop was set: targets are missing
+    // Certificate-chosen fetches (OCSP, CRL, AIA caIssuers): distinct host:port asked,
+    // bytes received, fetches refused by the destination policy or its cap.
+    std::size_t fetch_destinations = 0;
+    std::uint64_t fetch_bytes = 0;
+    std::uint64_t fetch_refused = 0;
 };
 
 // Reads `input` lazily and scans every target in it, auditing each endpoint and writing

@@ -207,6 +207,9 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
     if (p.audit.rules) s.rules = p.audit.rules->string();
     s.at = p.audit.at;
     s.expiry_warn_days = p.audit.expiry_warn_days;
+    s.fetch_allow = p.audit.fetch.allow;
+    s.fetch_allow_private = p.audit.fetch.allow_private;
+    s.fetch_max_destinations = p.audit.fetch.max_destinations;
     return start;
 }
 
@@ -218,6 +221,9 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
     end.input_errors = summary.input_errors;
     end.complete = !summary.interrupted;
     end.resumed_targets = summary.resumed_targets;
+    end.fetch_destinations = summary.fetch_destinations;
+    end.fetch_bytes = summary.fetch_bytes;
+    end.fetch_refused = summary.fetch_refused;
     return end;
 }
 

@@ -2,6 +2,7 @@
 
 #include "dry_run.hpp"
 #include "exit_codes.hpp"
+#include "fetch_options.hpp"
 #include "interrupt.hpp"
 #include "limits.hpp"
 #include "resume.hpp"
@@ -30,6 +31,9 @@ void print_summary(const scan_summary& s) {
     fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);
     for (const auto& [status, count] : s.statuses) fmt::print(stderr, " {} {}", count, status);
     fmt::print(stderr, "; {} names with inconsistent deployments\n", s.inconsistent_names);
+    if (s.fetch_destinations > 0 || s.fetch_refused > 0)
+        fmt::print(stderr, "tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
+                   s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
 }
 
 }  // namespace
@@ -94,6 +98,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR");
     add_audit_options(cmd, p.audit);
     add_revocation_options(cmd, p.revocation);
+    add_fetch_options(cmd, p.audit.fetch);
     add_geo_options(cmd, p.geo);
 }
 

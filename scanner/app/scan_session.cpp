@@ -22,6 +22,14 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
 // One evaluation time for the whole run: identical chains share one validation.
 time_point run_start() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
+issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocation::fetch_budget> budget) {
+    if (!audit.fetch_missing) return {};
+    aia_fetch_limits limits;
+    limits.policy = audit.fetch;
+    limits.budget = std::move(budget);
+    return make_issuer_fetcher(limits);
+}
+
 }  // namespace
 
 // An endpoint whose chains are out for revocation checking.
@@ -33,7 +41,8 @@ struct scan_session::pending_endpoint {
 
 scan_session::scan_session(std::istream& input, const pipeline_options& options)
     : options_(options),
-      auditor_(options.audit, run_start(), options.audit.fetch_missing ? make_issuer_fetcher() : issuer_fetcher{}),
+      fetches_(std::make_shared<revocation::fetch_budget>(options.audit.fetch.max_destinations)),
+      auditor_(options.audit, run_start(), aia_fetcher(options.audit, fetches_)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
     ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr);
@@ -43,7 +52,12 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
     geo_.emplace(options.geo, print_geo_notice);
     // Revocation needs network I/O: the checker runs it on its own thread and writes the
     // record from its callback, so scan threads never wait on OCSP/CRL servers.
-    if (!options.revocation.disabled) revocation_.emplace(options.revocation.checker);
+    if (!options.revocation.disabled) {
+        revocation::options checker = options.revocation.checker;
+        checker.fetch = options.audit.fetch;
+        checker.budget = fetches_;
+        revocation_.emplace(std::move(checker));
+    }
 }
 
 scan_session::~scan_session() = default;
@@ -164,6 +178,9 @@ scan_summary scan_session::finish() {
     summary_.inconsistent_names += names.size();
     summary_.validations = auditor_.validations();
     summary_.rules_version = auditor_.rules().version;
+    summary_.fetch_destinations = fetches_->destinations();
+    summary_.fetch_bytes = fetches_->bytes();
+    summary_.fetch_refused = fetches_->refusals();
     return summary_;
 }
 

@@ -66,6 +66,8 @@ private:
     // own counts need none (run_scan serialises it).
     std::mutex summary_mutex_;
     x509::cert_cache parsed_certs_;  // each distinct certificate parsed once
+    // Destinations and bytes of every certificate-chosen fetch (revocation and AIA).
+    std::shared_ptr<revocation::fetch_budget> fetches_;
     audit_runtime auditor_;
     std::optional<report::ndjson_writer> ndjson_;
     std::optional<report::chain_saver> saver_;

@@ -36,6 +36,11 @@ void validate(const options& o) {
     if (o.crl_max_bytes == 0 || o.ocsp_max_bytes == 0)
         throw std::invalid_argument("revocation: size limits must be > 0");
     if (o.max_redirects < 0) throw std::invalid_argument("revocation: max_redirects must be >= 0");
+    if (!o.budget && o.fetch.max_destinations == 0)
+        throw std::invalid_argument("revocation: the fetch destination cap must be > 0");
+    for (const auto& entry : o.fetch.allow)
+        if (const auto why = ip::check_fetch_allow(entry); !why.empty())
+            throw std::invalid_argument("revocation: --fetch-allow " + entry + ": " + why);
 }
 
 // Decoded chains kept for reuse (a few KiB each): endpoints serving one chain tend to
@@ -47,8 +52,9 @@ constexpr std::size_t max_decoded_chains = 4096;
 struct checker::impl {
     explicit impl(options o)
         : opts(std::move(o)),
+          budget(opts.budget ? opts.budget : std::make_shared<fetch_budget>(opts.fetch.max_destinations)),
           cache(opts.cache_dir ? std::make_unique<detail::disk_cache>(*opts.cache_dir) : nullptr),
-          src(io.get_executor(), opts, cache.get(), stats),
+          src(io.get_executor(), opts, cache.get(), stats, *budget),
           guard(io.get_executor()),
           thread([this] { io.run(); }) {}
 
@@ -159,6 +165,7 @@ struct checker::impl {
     // object holding its timers and sockets; the thread is joined in ~impl().
     asio::io_context io{1};
     options opts;
+    std::shared_ptr<fetch_budget> budget;
     detail::counters stats;
     std::unique_ptr<detail::disk_cache> cache;
     detail::sources src;
@@ -219,8 +226,12 @@ void checker::drain() {
 
 statistics checker::stats() const {
     const auto& c = impl_->stats;
-    return {c.checks.load(),    c.ocsp_requests.load(), c.crl_downloads.load(),   c.memory_hits.load(),
-            c.disk_hits.load(), c.stapled_used.load(),  c.stapled_rejected.load()};
+    const auto& b = *impl_->budget;
+    return {c.checks.load(),           c.ocsp_requests.load(),
+            c.crl_downloads.load(),    c.memory_hits.load(),
+            c.disk_hits.load(),        c.stapled_used.load(),
+            c.stapled_rejected.load(), b.bytes(),
+            b.destinations(),          b.refusals()};
 }
 
 }  // namespace tlsaudit::revocation

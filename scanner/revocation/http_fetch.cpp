@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include <variant>
+#include <vector>
 
 namespace tlsaudit::revocation::detail {
 namespace {
@@ -48,12 +49,47 @@ bool is_redirect(unsigned status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec) {
+exchange_result refused(std::string why) {
+    exchange_result r;
+    r.what = exchange_result::kind::refused;
+    r.error = std::move(why);
+    return r;
+}
+
+// The resolved addresses the policy lets us connect to; `refusal` says why the first
+// refused one was refused. Judged here, after resolution, so a name that resolves
+// inside is caught whatever the URL said.
+std::vector<tcp::endpoint> allowed_endpoints(const http_url& url, const tcp::resolver::results_type& resolved,
+                                             const ip::fetch_policy& policy, std::string& refusal) {
+    std::vector<tcp::endpoint> allowed;
+    for (const auto& entry : resolved) {
+        const tcp::endpoint endpoint = entry.endpoint();
+        const std::string address = endpoint.address().to_string();
+        const auto decision = ip::judge_fetch({url.host, address, url.port, "http"}, policy);
+        if (decision.allowed) {
+            allowed.push_back(endpoint);
+        } else if (refusal.empty()) {
+            const bool v6 = endpoint.address().is_v6();
+            refusal = fmt::format("destination {}{}{}:{} refused: {}", v6 ? "[" : "", address, v6 ? "]" : "", url.port,
+                                  decision.rule);
+            if (!decision.lifted_by.empty()) refusal += fmt::format(" ({})", decision.lifted_by);
+        }
+    }
+    return allowed;
+}
+
+asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec, fetch_guard guard) {
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
     const std::string service = std::to_string(url.port);
-    auto [resolve_ec, endpoints] = co_await resolver.async_resolve(url.host, service, use_tuple);
+    auto [resolve_ec, resolved] = co_await resolver.async_resolve(url.host, service, use_tuple);
     if (resolve_ec) co_return network_failure(fmt::format("cannot resolve {}", url.host), resolve_ec);
+    std::string refusal;
+    const auto endpoints = allowed_endpoints(url, resolved, guard.policy, refusal);
+    if (endpoints.empty()) {
+        guard.budget.add_refusal();
+        co_return refused(refusal.empty() ? fmt::format("{} resolved to no address", url.host) : refusal);
+    }
     tcp::socket socket(executor);
     auto [connect_ec, peer] = co_await asio::async_connect(socket, endpoints, use_tuple);
     if (connect_ec) co_return network_failure(fmt::format("cannot connect to {}", url.host_key()), connect_ec);
@@ -77,6 +113,7 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     parser.header_limit(header_limit);
     parser.body_limit(spec.max_body);
     auto [header_ec, header_bytes] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
+    guard.budget.add_bytes(header_bytes);
     exchange_result r;
     if (header_ec == http::error::body_limit) {
         r.what = exchange_result::kind::refused;
@@ -101,6 +138,7 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
         co_return r;
     }
     auto [body_ec, body_bytes] = co_await http::async_read(socket, buffer, parser, use_tuple);
+    guard.budget.add_bytes(body_bytes);
     if (body_ec == http::error::body_limit) {
         r.what = exchange_result::kind::refused;
         r.error = fmt::format("refused: body exceeds the limit of {} bytes", spec.max_body);
@@ -115,10 +153,11 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
 }
 
 // The exchange raced against its deadline: the loser is cancelled (closing the socket).
-asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec) {
+asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec,
+                                                        fetch_guard guard) {
     const auto executor = co_await asio::this_coro::executor;
     asio::steady_timer deadline(executor, spec.timeout);
-    auto outcome = co_await (exchange(url, spec) || deadline.async_wait(use_tuple));
+    auto outcome = co_await (exchange(url, spec, guard) || deadline.async_wait(use_tuple));
     if (auto* done = std::get_if<0>(&outcome)) co_return std::move(*done);
     exchange_result r;
     r.what = exchange_result::kind::network;
@@ -137,10 +176,18 @@ host_gates::gate& host_gates::at(const std::string& host_key) {
     return *slot;
 }
 
-asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates,
+asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates, fetch_guard guard,
                                     std::function<void()> on_exchange) {
     fetch_result result;
     for (int redirects = 0;; ++redirects) {
+        if (!guard.budget.admit(url.host_key())) {
+            guard.budget.add_refusal();
+            result.error = fmt::format(
+                "destination {} refused: more than {} fetch destinations in this scan "
+                "(--fetch-max-destinations)",
+                url.host_key(), guard.budget.max_destinations());
+            co_return result;
+        }
         auto& gate = gates.at(url.host_key());
         if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
             result.error =
@@ -160,7 +207,7 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
             co_return result;
         }
         if (on_exchange) on_exchange();
-        exchange_result r = co_await exchange_with_deadline(url, spec);
+        exchange_result r = co_await exchange_with_deadline(url, spec, guard);
         gate.slots.try_receive([](boost::system::error_code) {});
         const bool host_failed = r.what == exchange_result::kind::network ||
                                  (r.what == exchange_result::kind::http_error && r.status >= 500);

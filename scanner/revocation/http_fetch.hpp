@@ -2,11 +2,16 @@
 // A small HTTP/1.1 client for OCSP and CRL fetches (Boost.Beast over Asio), with the
 // limits a scanner needs against hostile or broken servers: a deadline per exchange,
 // a body size limit enforced while reading, at most N redirects (http:// only), and a
-// per-host concurrency limit with a failure breaker. Private to scanner/revocation.
+// per-host concurrency limit with a failure breaker; and the destination policy of
+// fetch_policy.hpp, judged on every resolved address right before connecting, so that
+// neither a name resolving inside nor a redirect gets around it. Private to
+// scanner/revocation.
 
 #include "http_url.hpp"
 
+#include <tlsaudit/fetch_policy.hpp>
 #include <tlsaudit/model.hpp>
+#include <tlsaudit/revocation.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -31,6 +36,12 @@ struct fetch_spec {
     std::uint64_t max_body = 1u << 20;        // larger bodies are refused (Content-Length first)
     std::chrono::milliseconds timeout{5000};  // per exchange: resolve, connect, write, read
     int max_redirects = 3;
+};
+
+// Where a fetch may go, and the scan's count of destinations and bytes.
+struct fetch_guard {
+    const ip::fetch_policy& policy;
+    fetch_budget& budget;
 };
 
 struct fetch_result {
@@ -61,11 +72,13 @@ private:
 };
 
 // Fetches `url`, following up to spec.max_redirects redirects (301, 302, 303, 307,
-// 308; same method and body, except 303 which becomes GET). Calls `on_exchange` before
-// each HTTP exchange. Never throws for network or server failures (they are
-// fetch_result::error); throws std::bad_alloc only. Must run on the thread that owns
-// `gates`.
-asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates,
+// 308; same method and body, except 303 which becomes GET). Each hop is a destination
+// for `guard`: admitted by its budget (or refused past the cap), and connected only to
+// resolved addresses its policy allows (a refusal names the rule in the error). Calls
+// `on_exchange` before each HTTP exchange. Never throws for network or server failures
+// or refusals (they are fetch_result::error); throws std::bad_alloc only. Must run on
+// the thread that owns `gates`.
+asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates, fetch_guard guard,
                                     std::function<void()> on_exchange);
 
 }  // namespace tlsaudit::revocation::detail

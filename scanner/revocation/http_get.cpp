@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <new>
 
@@ -22,10 +23,13 @@ std::optional<bytes> http_get(const std::string& url, const get_limits& limits) 
     spec.timeout = limits.timeout;
     std::optional<bytes> out;
     try {
+        const auto budget =
+            limits.budget ? limits.budget
+                          : std::make_shared<fetch_budget>(std::max<std::size_t>(limits.policy.max_destinations, 1));
         boost::asio::io_context io(1);
         detail::host_gates gates(io.get_executor(), 1, 0);  // one request: no limit to keep
         auto get = [&]() -> boost::asio::awaitable<void> {
-            auto result = co_await detail::fetch(*parsed, spec, gates, [] {});
+            auto result = co_await detail::fetch(*parsed, spec, gates, {limits.policy, *budget}, [] {});
             if (result.ok) out = std::move(result.body);
         };
         boost::asio::co_spawn(io, get, boost::asio::detached);

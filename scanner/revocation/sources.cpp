@@ -62,11 +62,13 @@ void make_room(Map& map) {
 template <typename T>
 sources::pending<T>::pending(asio::any_io_executor ex) : ready(std::move(ex), asio::steady_timer::time_point::max()) {}
 
-sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats)
+sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats,
+                 fetch_budget& budget)
     : executor_(executor),
       opts_(opts),
       cache_(cache),
       stats_(stats),
+      budget_(budget),
       gates_(executor, opts.per_host_concurrency, opts.host_failure_limit) {}
 
 asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
@@ -134,7 +136,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
             spec.body = *request;
         }
         std::function<void()> count = [this] { ++stats_.ocsp_requests; };
-        fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, std::move(count));
+        fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, {opts_.fetch, budget_}, std::move(count));
         if (!fetched.ok) {
             why.push_back(fmt::format("{}: {}", url->text, fetched.error));
             continue;
@@ -222,7 +224,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
     spec.timeout = opts_.request_timeout;
     spec.max_redirects = opts_.max_redirects;
     std::function<void()> count = [this] { ++stats_.crl_downloads; };
-    fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, std::move(count));
+    fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, {opts_.fetch, budget_}, std::move(count));
     if (!fetched.ok) {
         state->error = std::move(fetched.error);
         co_return state;

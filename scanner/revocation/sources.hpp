@@ -45,8 +45,9 @@ inline constexpr std::size_t max_memory_entries = 65536;
 
 class sources {
 public:
-    // `cache` may be null; it and `stats` must outlive this object.
-    sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats);
+    // `cache` may be null; it, `stats` and `budget` must outlive this object.
+    sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats,
+            fetch_budget& budget);
 
     // Status of `cert` from the responders in `urls` (AIA order). Never throws for
     // network or data failures: they are unknown verdicts.
@@ -77,6 +78,7 @@ private:
     const options& opts_;
     const disk_cache* cache_;
     counters& stats_;
+    fetch_budget& budget_;
     host_gates gates_;
     std::map<std::string, std::shared_ptr<pending<verdict>>> ocsp_;
     std::map<std::string, std::shared_ptr<pending<std::shared_ptr<crl_state>>>> crls_;

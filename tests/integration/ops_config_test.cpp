@@ -74,6 +74,19 @@ TEST_F(config_file, flags_and_the_target_list_come_from_the_file_unless_given) {
     EXPECT_EQ(o.at("ipv6_only"), true);
 }
 
+TEST_F(config_file, fetch_policy_comes_from_the_file) {
+    const auto config = write("fetch.toml",
+                              "fetch-allow = [\"10.20.0.0/16\", \"ocsp.corp.example:8080\"]\n"
+                              "fetch-allow-private = true\n"
+                              "fetch-max-destinations = 40\n");
+    const auto o = effective_options(fmt::format("scan --config '{}' '{}'", config, empty_));
+    EXPECT_EQ(json::serialize(o.at("fetch_allow")), R"(["10.20.0.0/16","ocsp.corp.example:8080"])");
+    EXPECT_EQ(o.at("fetch_allow_private"), true);
+    EXPECT_EQ(o.at("fetch_max_destinations"), 40);
+    const auto bad = write("bad.toml", "fetch-allow = [\"10.0.0.0/33\"]\n");
+    EXPECT_EQ(run_tlsaudit(fmt::format("scan --config '{}' '{}' -q", bad, empty_)).exit_code, 2);
+}
+
 TEST_F(config_file, the_committed_sample_loads) {
     const std::string sample = TLSAUDIT_SOURCE_DIR "/samples/tlsaudit.toml";
     ASSERT_TRUE(std::filesystem::exists(sample));
@@ -88,6 +101,7 @@ TEST_F(config_file, the_committed_sample_loads) {
                                       sample, empty_, dir_.string()));
     EXPECT_EQ(o.at("concurrency"), 500);
     EXPECT_EQ(o.at("fail_on"), "high");
+    EXPECT_EQ(o.at("fetch_max_destinations"), 256);
 }
 
 TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {

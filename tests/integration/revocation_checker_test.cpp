@@ -22,7 +22,7 @@ revocation_status leaf_status(const revocation::chain_status& s) {
 TEST(revocation_checker, good_via_live_ocsp) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, false);
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto status = check_now(c, lab.request_for(leaf));
     ASSERT_EQ(status.size(), 2u);
     EXPECT_EQ(leaf_status(status).state, "good") << leaf_status(status).reason;
@@ -36,7 +36,7 @@ TEST(revocation_checker, post_is_used_when_get_is_off) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, false);
     lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 4, {}});
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.ocsp_get = false;
     revocation::checker c(o);
     const auto s = leaf_status(check_now(c, lab.request_for(leaf)));
@@ -50,7 +50,7 @@ TEST(revocation_checker, revoked_key_compromise_via_ocsp) {
     const auto leaf = lab.leaf(true, true);
     const time_point when = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 72h;
     lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 1, when});
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto status = check_now(c, lab.request_for(leaf));
     const auto& s = leaf_status(status);
     EXPECT_EQ(s.state, "revoked");
@@ -71,7 +71,7 @@ TEST(revocation_checker, revoked_via_crl_only) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, true);
     lab.publish_crl(crl_listing(lab::serial_of(leaf.der), 1));
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
     EXPECT_EQ(s.state, "revoked") << s.reason;
     EXPECT_EQ(s.source, "crl");
@@ -84,7 +84,7 @@ TEST(revocation_checker, crl_first_order_skips_ocsp) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, true);
     lab.publish_crl({});
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.order = *revocation::parse_order("crl,ocsp");
     revocation::checker c(o);
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
@@ -97,7 +97,7 @@ TEST(revocation_checker, stapled_revoked_needs_no_request) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, true);
     const bytes stapled = lab::make_ocsp_response_for(lab.ca(), leaf.der, {lab::cert_state::revoked, 1, {}});
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
     EXPECT_EQ(s.state, "revoked");
     EXPECT_EQ(s.source, "stapled");
@@ -114,7 +114,7 @@ TEST(revocation_checker, stapled_with_wrong_key_falls_back_to_live_ocsp) {
     // The forgery says "good"; the real responder says revoked.
     const bytes stapled = lab::make_ocsp_response_for(lab.ca(), leaf.der, {}, forged);
     lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 1, {}});
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
     EXPECT_EQ(s.state, "revoked");
     EXPECT_EQ(s.source, "ocsp");
@@ -130,7 +130,7 @@ TEST(revocation_checker, expired_ocsp_response_is_stale) {
     expired.this_update = now - 72h;
     expired.next_update = now - 24h;
     lab.responder.set_options(expired);
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
     EXPECT_EQ(s.state, "unknown");
     EXPECT_NE(s.reason.find("stale OCSP response"), std::string::npos) << s.reason;
@@ -145,7 +145,9 @@ TEST(revocation_checker, responder_down_is_unknown_and_the_scan_goes_on) {
     const auto down = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
     const auto fine = lab.leaf(true, false);
 
-    revocation::checker c(quick_options());
+    auto o = quick_options(lab);
+    o.fetch.allow.push_back(fmt::format("127.0.0.1:{}", closed.port()));  // allowed, but nobody listens
+    revocation::checker c(o);
     std::promise<revocation::chain_status> first, second;
     c.check(lab.request_for(down), [&](revocation::chain_status s) { first.set_value(std::move(s)); });
     c.check(lab.request_for(fine), [&](revocation::chain_status s) { second.set_value(std::move(s)); });
@@ -173,7 +175,7 @@ TEST(revocation_checker, stalling_responder_is_unknown_within_the_deadline) {
     revocation_lab lab;
     lab.responder.set_mode(lab::responder_mode::stall);
     const auto leaf = lab.leaf(true, false);
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.request_timeout = 500ms;
     revocation::checker c(o);
     const auto start = clock_type::now();
@@ -189,7 +191,7 @@ TEST(revocation_checker, stalling_responder_is_unknown_within_the_deadline) {
 TEST(revocation_checker, crl_over_the_limit_is_refused_early) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, true);
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.crl_max_bytes = 64 * 1024;
     o.request_timeout = 10s;
     // 1 GiB announced by Content-Length: refused after the header.
@@ -224,7 +226,7 @@ TEST(revocation_checker, crl_serial_sharing_leading_bytes_is_not_revoked) {
     for (const bytes& s : {bytes{0xA1}, bytes{0xA1, 0x05, 0x00}, bytes{0x0A, 0x10, 0x50}, bytes{0x01, 0xA1, 0x05}})
         options.revoked.push_back({s, lab::revocation_entry{lab::cert_state::revoked, 1, {}}});
     lab.publish_crl(options);
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
     EXPECT_EQ(s.state, "good") << s.reason;
     EXPECT_EQ(s.source, "crl");
@@ -233,7 +235,7 @@ TEST(revocation_checker, crl_serial_sharing_leading_bytes_is_not_revoked) {
 TEST(revocation_checker, issuer_not_served_is_unknown) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, true);
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto status = check_now(c, revocation::request{{leaf.der}, {}, std::nullopt});
     EXPECT_EQ(leaf_status(status).state, "unknown");
     EXPECT_EQ(leaf_status(status).reason, "issuer not served");
@@ -255,7 +257,7 @@ TEST(revocation_checker, depth_all_checks_served_intermediates) {
     crl.body = lab::make_crl(lab.h.root, crl_listing(lab::serial_of(intermediate.der), 2));
     lab.crl_server.route("/root.crl", crl);
 
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.depth = revocation::depth::all;
     revocation::checker c(o);
     const auto status = check_now(c, revocation::request{{leaf.der, intermediate.der, lab.h.root.der}, {}, {}});
@@ -281,7 +283,7 @@ TEST(revocation_checker, depth_all_checks_served_intermediates) {
 TEST(revocation_checker, callback_exception_is_rethrown_by_drain) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, false);  // nothing to ask: completes without I/O
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     c.check(lab.request_for(leaf), [](revocation::chain_status) { throw std::runtime_error("disk full"); });
     EXPECT_THROW(c.drain(), std::runtime_error);
     c.drain();  // reported once

@@ -52,7 +52,7 @@ TEST(revocation_cli, scan_records_revocation_per_certificate) {
     const std::string input = fmt::format("127.0.0.1:{}\n127.0.0.1:{}\n", p1, p2);
 
     // Exit code 1 is the --fail-on policy (the lab chains are untrusted): still a scan.
-    auto r = run_tlsaudit("scan - --ndjson - --revocation hard --revocation-timeout 2", input);
+    auto r = run_tlsaudit("scan - --ndjson - --revocation hard --revocation-timeout 2" + lab.fetch_allow_args(), input);
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
     auto records = endpoints_by_port(r.out);
     ASSERT_EQ(records.size(), 2u) << r.out;
@@ -96,7 +96,8 @@ TEST(revocation_cli, rules_severities_reach_revocation_findings) {
     const std::string input = fmt::format("127.0.0.1:{}\n", port);
 
     auto scan = [&](const std::string& extra) {
-        auto r = run_tlsaudit("scan - --ndjson - --revocation-timeout 2 --fail-on none" + extra, input);
+        auto r = run_tlsaudit(
+            "scan - --ndjson - --revocation-timeout 2 --fail-on none" + lab.fetch_allow_args() + extra, input);
         EXPECT_EQ(r.exit_code, 0) << r.err;
         auto records = endpoints_by_port(r.out);
         return records.count(port) ? severity_of(records[port], "leaf-revoked") : std::string("(no record)");
@@ -107,8 +108,10 @@ TEST(revocation_cli, rules_severities_reach_revocation_findings) {
 }
 
 TEST(revocation_cli, bad_values_are_refused_at_parse_time) {
-    for (const char* args : {"scan - --revocation-order ldap", "scan - --revocation maybe",
-                             "scan - --revocation-depth some", "scan - --crl-max-bytes 0"}) {
+    for (const char* args :
+         {"scan - --revocation-order ldap", "scan - --revocation maybe", "scan - --revocation-depth some",
+          "scan - --crl-max-bytes 0", "scan - --fetch-allow 10.0.0.0/33", "scan - --fetch-allow host:0",
+          "scan - --fetch-max-destinations 0"}) {
         const auto r = run_tlsaudit(args, "");
         EXPECT_NE(r.exit_code, 0) << args;
         EXPECT_NE(r.err.find("--"), std::string::npos) << args << ": " << r.err;

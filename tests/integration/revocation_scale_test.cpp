@@ -44,7 +44,7 @@ TEST(revocation_scale, two_hundred_endpoints_cost_one_crl_and_one_ocsp_request_p
     lab.responder.set(lab::serial_of(leaves[3].der), {lab::cert_state::revoked, 1, {}});
     lab.publish_crl(crl_listing(lab::serial_of(leaves[33].der)));
 
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     std::mutex mutex;
     std::map<std::size_t, std::vector<std::string>> states;  // leaf index -> states seen
     std::vector<std::thread> producers;
@@ -89,7 +89,7 @@ TEST(revocation_scale, ten_thousand_checks_cost_the_producers_little) {
         leaves.push_back(lab.leaf(false, true, {}, fmt::format("bulk{}.lab.test", i)));
         staples.push_back(i % 2 == 0 ? lab::make_ocsp_response_for(lab.ca(), leaves.back().der, {}) : bytes{});
     }
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     std::atomic<std::uint64_t> good{0};
     std::atomic<std::int64_t> producer_ns{0};
     const auto start = std::chrono::steady_clock::now();
@@ -122,7 +122,7 @@ TEST(revocation_scale, disk_cache_avoids_the_second_download) {
     const auto by_crl = lab.leaf(false, true, {}, "crl.lab.test");
     lab.publish_crl(crl_listing(lab::serial_of(by_crl.der)));
     temp_dir dir;
-    auto o = quick_options();
+    auto o = quick_options(lab);
     o.cache_dir = dir.path;
     for (int run = 0; run < 2; ++run) {
         revocation::checker c(o);
@@ -158,7 +158,7 @@ TEST(revocation_scale, redirects_are_followed_up_to_three) {
     redirect("/ca.crl", "/r2");
     redirect("/r2", lab.crl_server.url("/r3"));
     redirect("/r3", "/final.crl");
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto s = *check_now(c, lab.request_for(leaf))[0];
     EXPECT_EQ(s.state, "revoked") << s.reason;
 
@@ -181,7 +181,7 @@ TEST(revocation_scale, non_http_urls_are_refused_with_a_reason) {
     spec.ocsp_url = "https://127.0.0.1:1/ocsp";
     spec.crl_url = "ldap://127.0.0.1:1/cn=ca";
     const auto leaf = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     const auto s = *check_now(c, lab.request_for(leaf))[0];
     EXPECT_EQ(s.state, "unknown");
     EXPECT_NE(s.reason.find("ocsp: https://127.0.0.1:1/ocsp: refused: only http://"), std::string::npos) << s.reason;
@@ -215,7 +215,7 @@ TEST(revocation_scale, scan_sink_hands_stapled_and_live_checks_to_the_checker) {
     net::scan_config config;
     config.concurrency = 4;
     config.threads = 1;
-    revocation::checker c(quick_options());
+    revocation::checker c(quick_options(lab));
     std::mutex mutex;
     std::map<std::uint16_t, revocation_status> by_port;
     net::run_scan(

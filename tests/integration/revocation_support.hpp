@@ -9,12 +9,14 @@
 #include <tlsaudit/lab/revocation_data.hpp>
 #include <tlsaudit/revocation.hpp>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <future>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tlsaudit::testing {
 
@@ -37,6 +39,24 @@ struct revocation_lab {
 
     revocation::request request_for(const lab::credential& leaf, bytes stapled = {}) const {
         return revocation::request{{leaf.der, ca().der}, std::move(stapled), std::nullopt};
+    }
+
+    // The responder and the CRL server listen on loopback at ephemeral ports, which the
+    // default fetch policy refuses (as it should for a certificate's URLs): the tests
+    // allow exactly these two destinations, as a user would with --fetch-allow.
+    std::vector<std::string> fetch_allow() const { return {host_port(responder.url()), host_port(crl_server.url())}; }
+
+    // The same on a tlsaudit command line.
+    std::string fetch_allow_args() const {
+        std::string args;
+        for (const auto& entry : fetch_allow()) args += " --fetch-allow " + entry;
+        return args;
+    }
+
+    // "127.0.0.1:<port>" of an http://127.0.0.1:<port>/... URL.
+    static std::string host_port(const std::string& url) {
+        const auto start = url.find("://") + 3;
+        return url.substr(start, url.find('/', start) - start);
     }
 
     // Serves a CRL listing `revoked` (serial -> entry) at crl_path.
@@ -66,9 +86,11 @@ inline revocation::chain_status check_now(revocation::checker& c, revocation::re
 
 // Tests that are not about timeouts get a deadline no loaded CI machine reaches: under
 // ASan with both cores busy, 2 s was once too short for the one CRL download.
-inline revocation::options quick_options() {
+// Fetches may reach `lab`'s two servers only.
+inline revocation::options quick_options(const revocation_lab& lab) {
     revocation::options o;
     o.request_timeout = std::chrono::seconds(15);
+    o.fetch.allow = lab.fetch_allow();
     return o;
 }
 

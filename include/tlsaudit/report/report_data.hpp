@@ -120,6 +120,10 @@ struct scan_meta {
     std::size_t shards = 0;            // scan-start records seen
     std::size_t scan_ends = 0;         // scan-end records seen
     bool interrupted = false;          // a scan-end record said "complete": false
+    // Certificate-chosen fetches, summed over the scan-end records that state them
+    // (destinations: per scan, so shards that share one count it once each).
+    bool has_fetches = false;
+    std::uint64_t fetch_destinations = 0, fetch_bytes = 0, fetch_refused = 0;
     // Every scan ran to its end: each scan-start has its scan-end and none was interrupted.
     // (Records without scan-start, e.g. hand-made, count as complete.)
     bool complete() const { return !interrupted && scan_ends >= shards; }

@@ -37,6 +37,10 @@ struct scan_settings {
     std::optional<std::string> rules;  // nullopt: the built-in catalogue
     std::string at;                    // the evaluation time as given; "": the start of the run
     int expiry_warn_days = 0;
+    // The destination policy of certificate-chosen fetches (fetch_policy.hpp).
+    std::vector<std::string> fetch_allow;
+    bool fetch_allow_private = false;
+    std::size_t fetch_max_destinations = 0;
 };
 
 // Where the trust anchors come from, written as one line ("trust_store"), e.g.
@@ -63,6 +67,11 @@ struct scan_end {
     std::size_t input_errors = 0;
     bool complete = true;  // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
     std::size_t resumed_targets = 0;
+    // Certificate-chosen fetches (OCSP, CRL, AIA): distinct host:port destinations, bytes
+    // received, fetches refused by the destination policy or its cap.
+    std::size_t fetch_destinations = 0;
+    std::uint64_t fetch_bytes = 0;
+    std::uint64_t fetch_refused = 0;
 };
 
 // {"schema_version", "type": "scan-start", "tool", "version", "started_at", "input",
@@ -70,7 +79,8 @@ struct scan_end {
 boost::json::object to_json(const scan_start& start);
 
 // {"schema_version", "type": "scan-end", "finished_at", "targets", "endpoints",
-// "input_errors", "complete", "resumed_targets"}
+// "input_errors", "complete", "resumed_targets", "fetches": {"destinations", "bytes",
+// "refused"}}
 boost::json::object to_json(const scan_end& end);
 
 }  // namespace tlsaudit::report

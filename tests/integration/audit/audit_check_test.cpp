@@ -12,10 +12,13 @@
 
 #include <boost/json/parse.hpp>
 
+#include <fmt/format.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <memory>
 
 namespace tlsaudit::testing {
 namespace {
@@ -258,6 +261,14 @@ TEST(check_command, configuration_errors) {
     EXPECT_THROW(run(o), app::config_error);
 }
 
+// The lab's HTTP server is loopback on an ephemeral port, which the default fetch policy
+// refuses: these tests allow exactly that destination, as a user would with --fetch-allow.
+app::aia_fetch_limits allowing(const lab::http_server& http) {
+    app::aia_fetch_limits limits;
+    limits.policy.allow = {fmt::format("127.0.0.1:{}", http.port())};
+    return limits;
+}
+
 TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     lab::http_server http;
     const auto& pki = lab_pki();
@@ -278,7 +289,7 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
             s.fetch_missing = true;
             return s;
         }(),
-        now(), app::make_issuer_fetcher());
+        now(), app::make_issuer_fetcher(allowing(http)));
     const auto with = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
     EXPECT_THAT(ids(with.result.findings), ElementsAre("chain-incomplete"));
     EXPECT_TRUE(with.verdict->trusted);
@@ -295,17 +306,43 @@ TEST(check_command, fetch_follows_a_redirect_and_keeps_the_size_limit) {
                lab::http_reply{302, "text/plain", {}, {{"Location", http.url("/int.cer")}}, 0, true, false});
     http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", der, {}, 0, true, false});
     http.route("/huge.cer", lab::http_reply{200, "application/pkix-cert", {}, {}, 1u << 20, true, false});
-    EXPECT_EQ(app::fetch_issuer(http.url("/moved.cer")), std::optional<bytes>(der));
+    EXPECT_EQ(app::fetch_issuer(http.url("/moved.cer"), allowing(http)), std::optional<bytes>(der));
     EXPECT_EQ(http.request_count("/moved.cer"), 1u);
     EXPECT_EQ(http.request_count("/int.cer"), 1u);
-    EXPECT_FALSE(app::fetch_issuer(http.url("/huge.cer")).has_value());  // over 64 KiB
+    EXPECT_FALSE(app::fetch_issuer(http.url("/huge.cer"), allowing(http)).has_value());  // over 64 KiB
 }
 
 TEST(check_command, fetch_failures_are_not_errors) {
     lab::http_server http;  // no route: 404
-    EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer")).has_value());
+    EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer"), allowing(http)).has_value());
+    EXPECT_EQ(http.request_count("/missing.cer"), 1u);
     EXPECT_FALSE(app::fetch_issuer("https://127.0.0.1/x.cer").has_value());
     EXPECT_FALSE(app::fetch_issuer("not a url").has_value());
+}
+
+TEST(check_command, aia_fetch_obeys_the_destination_policy_and_counts_in_the_budget) {
+    lab::http_server http;
+    const bytes der = lab_pki().intermediates.back().der;
+    http.route("/int.cer", lab::http_reply{200, "application/pkix-cert", der, {}, 0, true, false});
+    app::aia_fetch_limits limits;
+    limits.budget = std::make_shared<revocation::fetch_budget>(1);
+    EXPECT_FALSE(app::fetch_issuer(http.url("/int.cer"), limits).has_value());  // loopback: refused
+    EXPECT_EQ(http.request_count(), 0u);
+    EXPECT_EQ(limits.budget->refusals(), 1u);
+
+    limits.policy.allow = {"127.0.0.0/8"};  // the address, but not the ephemeral port
+    EXPECT_FALSE(app::fetch_issuer(http.url("/int.cer"), limits).has_value());
+    EXPECT_EQ(http.request_count(), 0u);
+
+    limits.policy.allow = {fmt::format("127.0.0.1:{}", http.port())};
+    EXPECT_EQ(app::fetch_issuer(http.url("/int.cer"), limits), std::optional<bytes>(der));
+    EXPECT_EQ(http.request_count(), 1u);
+    EXPECT_GT(limits.budget->bytes(), der.size());  // body and headers
+    // One destination is the cap: another host:port is refused before any connection.
+    limits.policy.allow.push_back("127.0.0.2");
+    EXPECT_FALSE(app::fetch_issuer(fmt::format("http://127.0.0.2:{}/int.cer", http.port()), limits).has_value());
+    EXPECT_EQ(limits.budget->destinations(), 1u);
+    EXPECT_EQ(limits.budget->refusals(), 3u);
 }
 
 }  // namespace

@@ -76,6 +76,19 @@ TEST(scan_options, audit_revocation_and_outputs) {
     EXPECT_EQ(o.reports.fail_on, "none");
 }
 
+TEST(scan_options, fetch_policy) {
+    const auto defaults = parsed_scan({});
+    EXPECT_TRUE(defaults.pipeline.audit.fetch.allow.empty());
+    EXPECT_FALSE(defaults.pipeline.audit.fetch.allow_private);
+    EXPECT_EQ(defaults.pipeline.audit.fetch.max_destinations, 256u);
+    const auto o = parsed_scan({"--fetch-allow", "10.20.0.0/16", "--fetch-allow", "[::1]:8080", "--fetch-allow-private",
+                                "--fetch-max-destinations", "9"});
+    const auto& f = o.pipeline.audit.fetch;
+    EXPECT_EQ(f.allow, (std::vector<std::string>{"10.20.0.0/16", "[::1]:8080"}));
+    EXPECT_TRUE(f.allow_private);
+    EXPECT_EQ(f.max_destinations, 9u);
+}
+
 TEST(scan_options, values_are_checked_at_parse_time) {
     const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"},   {"--revocation", "strict"},
                                                       {"--at", "yesterday"},    {"--shard", "8/8"},
@@ -146,6 +159,9 @@ TEST(scan_end, from_the_summary) {
     summary.endpoints = 7;
     summary.input_errors = 1;
     summary.resumed_targets = 2;
+    summary.fetch_destinations = 3;
+    summary.fetch_bytes = 4096;
+    summary.fetch_refused = 1;
     const time_point finished = std::chrono::sys_days{std::chrono::year{2026} / 1 / 2} + 4h;
     auto e = describe_scan_end(summary, finished);
     EXPECT_EQ(e.finished_at, finished);
@@ -153,6 +169,9 @@ TEST(scan_end, from_the_summary) {
     EXPECT_EQ(e.endpoints, 7u);
     EXPECT_EQ(e.input_errors, 1u);
     EXPECT_EQ(e.resumed_targets, 2u);
+    EXPECT_EQ(e.fetch_destinations, 3u);
+    EXPECT_EQ(e.fetch_bytes, 4096u);
+    EXPECT_EQ(e.fetch_refused, 1u);
     EXPECT_TRUE(e.complete);
     summary.interrupted = true;
     EXPECT_FALSE(describe_scan_end(summary, finished).complete) << "stopped by a signal: targets are missing";

@@ -3,11 +3,14 @@
 
 #include "report_fixture.hpp"
 
+#include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/scan_records.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace tlsaudit::report {
 namespace {
@@ -38,6 +41,8 @@ scan_start sample_start() {
     o.fail_on = "high";
     o.baseline = "last.json";
     o.expiry_warn_days = 30;
+    o.fetch_allow = {"10.20.0.0/16", "ocsp.corp.example:8080"};
+    o.fetch_max_destinations = 256;
     return s;
 }
 
@@ -49,7 +54,9 @@ TEST(scan_records, scan_start_text) {
               R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
               R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
               R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"fail_on":"high","fail_on_new":false,)"
-              R"("baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30}})");
+              R"("baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
+              R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
+              R"("fetch_max_destinations":256}})");
 }
 
 TEST(scan_records, scan_start_optional_settings_and_trust) {
@@ -85,9 +92,37 @@ TEST(scan_records, scan_end_text) {
     e.input_errors = 1;
     e.complete = false;
     e.resumed_targets = 3;
+    e.fetch_destinations = 2;
+    e.fetch_bytes = 5'000'000'000;
+    e.fetch_refused = 1;
     EXPECT_EQ(boost::json::serialize(to_json(e)),
               R"({"schema_version":2,"type":"scan-end","finished_at":"2026-11-24T04:01:00Z","targets":10,)"
-              R"("endpoints":12,"input_errors":1,"complete":false,"resumed_targets":3})");
+              R"("endpoints":12,"input_errors":1,"complete":false,"resumed_targets":3,)"
+              R"("fetches":{"destinations":2,"bytes":5000000000,"refused":1}})");
+}
+
+TEST(scan_records, fetch_counts_are_summed_over_scan_ends_and_reach_the_json_summary) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    e.fetch_destinations = 2;
+    e.fetch_bytes = 5'000'000'000;  // beyond int
+    e.fetch_refused = 1;
+    const auto line = boost::json::serialize(to_json(e)) + "\n";
+    const auto data = read_text(line + line);
+    EXPECT_TRUE(data.meta.has_fetches);
+    EXPECT_EQ(data.meta.fetch_destinations, 4u);
+    EXPECT_EQ(data.meta.fetch_bytes, 10'000'000'000u);
+    EXPECT_EQ(data.meta.fetch_refused, 2u);
+    std::ostringstream out;
+    write_json_report(data, out);
+    EXPECT_NE(out.str().find(R"("fetches":{"destinations":4,"bytes":10000000000,"refused":2})"), std::string::npos);
+    // An older scan-end without the counts: no fetches in the summary.
+    const auto old = read_text(R"({"schema_version":1,"type":"scan-end","finished_at":"2026-11-24T04:05:00Z"})"
+                               "\n");
+    EXPECT_FALSE(old.meta.has_fetches);
+    std::ostringstream old_out;
+    write_json_report(old, old_out);
+    EXPECT_EQ(old_out.str().find("\"fetches\""), std::string::npos);
 }
 
 TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {

@@ -1,0 +1,25 @@
+#include "fetch_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace tlsaudit::app {
+
+void add_fetch_options(CLI::App& cmd, ip::fetch_policy& policy) {
+    cmd.add_option("--fetch-allow", policy.allow,
+                   "Let OCSP, CRL and AIA fetches reach CIDR|HOST[:PORT] despite the destination policy "
+                   "(repeatable; without :PORT only ports 80, 443 and 8080)")
+        ->check([](const std::string& entry) { return ip::check_fetch_allow(entry); })
+        ->group("Revocation");
+    cmd.add_flag("--fetch-allow-private", policy.allow_private,
+                 "Let OCSP, CRL and AIA fetches reach RFC 1918, RFC 6598 and unique-local addresses")
+        ->group("Revocation");
+    cmd.add_option("--fetch-max-destinations", policy.max_destinations,
+                   "Distinct host:port destinations one scan may fetch from; the rest are refused")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000))
+        ->group("Revocation");
+}
+
+}  // namespace tlsaudit::app
