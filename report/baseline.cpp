@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace tlsaudit::report {
 namespace {
@@ -74,12 +75,22 @@ void apply_baseline(report_data& data, const baseline& old) {
             seen.insert(std::move(key));
         }
     };
-    for (auto& e : data.endpoints) mark(e.host, e.port, e.findings);
+    // (host, port) -> every endpoint of it was scanned
+    std::map<std::pair<std::string, int>, bool> looked;
+    for (auto& e : data.endpoints) {
+        mark(e.host, e.port, e.findings);
+        bool& all_scanned = looked.try_emplace({e.host, e.port}, true).first->second;
+        all_scanned = all_scanned && e.error_code.empty();
+    }
     for (auto& n : data.names) mark(n.host, n.port, n.findings);
     data.resolved.clear();
-    for (const auto& [key, f] : old.findings)
-        if (!seen.count(key))
-            data.resolved.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
+    data.not_verified.clear();
+    for (const auto& [key, f] : old.findings) {
+        if (seen.count(key)) continue;
+        const auto at = looked.find({key.host, key.port});
+        auto& list = at != looked.end() && at->second ? data.resolved : data.not_verified;
+        list.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
+    }
 }
 
 }  // namespace tlsaudit::report

@@ -251,6 +251,9 @@ std::vector<summary_item> executive_summary(const report_data& data) {
 }
 
 std::string verdict_sentence(const report_data& data) {
+    const bool scanned = std::any_of(data.endpoints.begin(), data.endpoints.end(),
+                                     [](const endpoint_row& e) { return e.error_code.empty(); });
+    if (!scanned) return "NOT VERIFIED: no endpoint was scanned, so no finding could be looked for.";
     if (!data.fail_on) return "PASS: the policy fails on nothing.";  // nothing counts against it
     const std::size_t against = failing_findings(data);
     const auto level = to_string(*data.fail_on);
@@ -258,6 +261,43 @@ std::string verdict_sentence(const report_data& data) {
     if (against == 0) return fmt::format("PASS: no {}finding at or above {}.", scope, level);
     return fmt::format("FAIL: {} {}finding{} at or above {} (the policy: fail on {}{}).", against, scope,
                        against == 1 ? "" : "s", level, level, data.fail_on_new ? ", new findings only" : "");
+}
+
+namespace {
+
+// What the policy fails on (its text, with the classes, comes before this).
+std::string_view policy_rule(const error_policy& p) {
+    switch (p.kind) {
+    case error_policy::mode::none: return "never fails on them";
+    case error_policy::mode::all: return "fails when no endpoint could be scanned";
+    case error_policy::mode::count: return "fails when more could not";
+    case error_policy::mode::share: return "fails when a larger share could not";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string errors_sentence(const report_data& data) {
+    const auto v = judge_errors(data);
+    const std::string verdict = v.fails ? "FAIL" : "PASS";
+    const std::string policy =
+        fmt::format("the policy --fail-on-errors {} {}", to_string(data.on_errors), policy_rule(data.on_errors));
+    if (v.counts.units == 0)
+        return fmt::format("{}: the input held no target, so nothing was scanned; {}.", verdict, policy);
+    if (v.failed == 0) return fmt::format("{}: every endpoint was scanned.", verdict);
+    std::vector<std::string> parts;
+    const std::size_t endpoints_failed = data.endpoints.size() - v.counts.scanned;
+    if (endpoints_failed) {
+        std::string what = fmt::format("{} of {} could not be scanned", endpoints_failed,
+                                       plural(data.endpoints.size(), "endpoint", "endpoints"));
+        what += " (" + errors_text(data) + ")";
+        parts.push_back(std::move(what));
+    }
+    if (!data.input_errors.empty())
+        parts.push_back(
+            fmt::format("{} of the target list could not be read", plural(data.input_errors.size(), "line", "lines")));
+    return fmt::format("{}: {}; {}.", verdict, list_text(parts), policy);
 }
 
 }  // namespace tlsaudit::report

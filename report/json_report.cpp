@@ -173,11 +173,33 @@ json::object name_json(const name_row& n) {
     return o;
 }
 
+json::array baseline_rows(const std::vector<resolved_row>& rows) {
+    json::array out;
+    for (const auto& r : rows)
+        out.emplace_back(json::object{{"host", r.host},
+                                      {"port", r.port},
+                                      {"id", r.id},
+                                      {"cert_sha256", opt_string(r.cert_sha256)},
+                                      {"severity", r.severity},
+                                      {"message", r.message}});
+    return out;
+}
+
+json::object scan_errors_json(const report_data& data) {
+    const auto v = judge_errors(data);
+    json::object by_class;
+    for (const auto& [name, n] : v.by_class) by_class[name] = n;
+    return json::object{{"verdict", v.fails ? "fail" : "pass"}, {"text", errors_sentence(data)},
+                        {"scanned", v.counts.scanned},          {"failed", v.failed},
+                        {"counted", v.counts.counted},          {"by_class", std::move(by_class)}};
+}
+
 json::object summary_json(const report_data& data) {
     const auto c = count(data);
     json::object o;
-    o["verdict"] = fails(data) ? "fail" : "pass";
+    o["verdict"] = fails(data) || judge_errors(data).fails ? "fail" : "pass";
     o["verdict_text"] = verdict_sentence(data);
+    o["scan_errors"] = scan_errors_json(data);
     o["endpoints"] = c.endpoints;
     o["endpoints_ok"] = c.endpoints_ok;
     o["endpoints_error"] = c.endpoints_error;
@@ -211,27 +233,21 @@ void write_json_report(const report_data& data, std::ostream& out) {
     out << ",\"scan\":" << json::serialize(scan_json(data.meta));
     json::object policy{
         {"fail_on", data.fail_on ? json::value(std::string(to_string(*data.fail_on))) : json::value("none")},
-        {"fail_on_new", data.fail_on_new}};
+        {"fail_on_new", data.fail_on_new},
+        {"fail_on_errors", to_string(data.on_errors)}};
     out << ",\"policy\":" << json::serialize(policy);
     out << ",\"summary\":" << json::serialize(summary_json(data));
     const auto items = executive_summary(data);
     write_array_items(out, "executive_summary", items.size(),
                       [&](std::size_t i) { return summary_item_json(items[i]); });
     if (data.has_baseline) {
-        json::array resolved;
-        for (const auto& r : data.resolved)
-            resolved.emplace_back(json::object{{"host", r.host},
-                                               {"port", r.port},
-                                               {"id", r.id},
-                                               {"cert_sha256", opt_string(r.cert_sha256)},
-                                               {"severity", r.severity},
-                                               {"message", r.message}});
         const auto c = count(data);
         out << ",\"baseline\":"
             << json::serialize(json::object{{"source", data.baseline_source},
                                             {"new", c.new_findings},
                                             {"unchanged", c.findings - c.new_findings},
-                                            {"resolved", std::move(resolved)}});
+                                            {"resolved", baseline_rows(data.resolved)},
+                                            {"not_verified", baseline_rows(data.not_verified)}});
     } else {
         out << ",\"baseline\":null";
     }

@@ -47,6 +47,40 @@ std::size_t testcase(std::ostream& out, const report_data& data, const std::stri
     return failures;
 }
 
+// When --fail-on-errors fails the run: one testcase per error class it counted, each an
+// <error> listing where it happened, so CI shows why the run failed apart from findings.
+// Returns the number of testcases (and errors) written.
+std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
+    const auto verdict = judge_errors(data);
+    if (!verdict.fails) return 0;
+    std::map<std::string, std::string> places;  // class -> one line per failure
+    for (const auto& e : data.endpoints)
+        if (!e.error_code.empty() && data.on_errors.counts(e.error_code))
+            places[e.error_code] += fmt::format("{}:{}{}: {}\n", e.host, e.port,
+                                                e.address.empty() ? "" : " [" + e.address + "]", e.error_detail);
+    const std::string input_class(input_error_class);
+    if (data.on_errors.counts(input_class))
+        for (const auto& e : data.input_errors)
+            places[input_class] += fmt::format("line {}: {}: {}\n", e.line, e.input, e.error);
+    // Nothing scanned and nothing failed (an empty target list) still fails: one case says so.
+    if (places.empty()) places["no-targets"] = "the input held no target\n";
+    const std::string suite = "tlsaudit scan errors (--fail-on-errors " + to_string(data.on_errors) + ")";
+    out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">\n",
+                       text::xml_escape(suite), places.size(), places.size());
+    for (const auto& [name, lines] : places) {
+        const auto n = verdict.by_class.count(name) ? verdict.by_class.at(name) : 0;
+        out << "    <testcase classname=\"" << text::xml_escape(suite) << "\" name=\"" << text::xml_escape(name)
+            << "\">\n";
+        out << "      <error type=\"" << text::xml_escape(name) << "\" message=\""
+            << text::xml_escape(name == input_class ? fmt::format("{} target lines could not be read", n)
+                                                    : fmt::format("{} endpoints could not be scanned: {}", n, name))
+            << "\">" << text::xml_escape(lines) << "</error>\n";
+        out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+    return places.size();
+}
+
 }  // namespace
 
 void write_junit_report(const report_data& data, std::ostream& out) {
@@ -80,10 +114,12 @@ void write_junit_report(const report_data& data, std::ostream& out) {
         failures += suite_failures;
         skipped += suite_skipped;
     }
+    std::ostringstream error_suite;
+    const std::size_t errors = scan_error_suite(error_suite, data);
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out << fmt::format("<testsuites name=\"tlsaudit\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
-                       tests, failures, skipped);
-    out << body << "</testsuites>\n";
+    out << fmt::format("<testsuites name=\"tlsaudit\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+                       tests + errors, failures, errors, skipped);
+    out << body << error_suite.str() << "</testsuites>\n";
 }
 
 }  // namespace tlsaudit::report

@@ -74,4 +74,21 @@ std::size_t failing_findings(const report_data& data) {
 
 bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
+error_verdict judge_errors(const report_data& data) {
+    error_verdict v;
+    auto failure = [&](const std::string& error_class) {
+        ++v.failed;
+        ++v.by_class[error_class];
+        if (data.on_errors.counts(error_class)) ++v.counts.counted;
+    };
+    for (const auto& e : data.endpoints) {
+        if (e.error_code.empty()) ++v.counts.scanned;
+        else failure(e.error_code);
+    }
+    for (std::size_t i = 0; i < data.input_errors.size(); ++i) failure(std::string(input_error_class));
+    v.counts.units = data.endpoints.size() + data.input_errors.size();
+    v.fails = exceeds(data.on_errors, v.counts);
+    return v;
+}
+
 }  // namespace tlsaudit::report

@@ -1,6 +1,7 @@
 #include <tlsaudit/report/sarif_report.hpp>
 
 #include <tlsaudit/finding_catalogue.hpp>
+#include <tlsaudit/report/executive_summary.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -100,6 +101,38 @@ void add_result(context& ctx, const std::string& host, int port, const std::stri
     ctx.results.emplace_back(std::move(r));
 }
 
+// Scan errors are about the run, not the code scanned: one notification per error class,
+// level error for the classes that failed the run under --fail-on-errors (which also makes
+// the execution unsuccessful), warning for the others.
+void add_scan_errors(json::object& invocation, const report_data& data) {
+    const auto verdict = judge_errors(data);
+    json::array notes;
+    if (verdict.fails)
+        notes.emplace_back(json::object{{"level", "error"},
+                                        {"message", json::object{{"text", errors_sentence(data)}}},
+                                        {"descriptor", json::object{{"id", "fail-on-errors"}}}});
+    std::map<std::string, std::string> example;  // class -> first place it happened
+    for (const auto& e : data.endpoints)
+        if (!e.error_code.empty())
+            example.try_emplace(e.error_code,
+                                fmt::format("{}:{}{}: {}", e.host, e.port,
+                                            e.address.empty() ? "" : " (" + e.address + ")", e.error_detail));
+    if (!data.input_errors.empty())
+        example.try_emplace(std::string(input_error_class), fmt::format("line {}: {}", data.input_errors.front().line,
+                                                                        data.input_errors.front().error));
+    for (const auto& [name, n] : verdict.by_class) {
+        const bool failing = verdict.fails && data.on_errors.counts(name);
+        const auto what = name == input_error_class ? fmt::format("{} target lines could not be read", n)
+                                                    : fmt::format("{} endpoints could not be scanned: {}", n, name);
+        notes.emplace_back(
+            json::object{{"level", failing ? "error" : "warning"},
+                         {"message", json::object{{"text", fmt::format("{} (e.g. {})", what, example[name])}}},
+                         {"descriptor", json::object{{"id", name}}}});
+    }
+    if (!notes.empty()) invocation["toolExecutionNotifications"] = std::move(notes);
+    invocation["executionSuccessful"] = !verdict.fails;
+}
+
 }  // namespace
 
 void write_sarif_report(const report_data& data, std::ostream& out) {
@@ -140,6 +173,7 @@ void write_sarif_report(const report_data& data, std::ostream& out) {
     if (!data.meta.rules_version.empty())
         driver["properties"] = json::object{{"rules_version", data.meta.rules_version}};
     json::object invocation{{"executionSuccessful", true}};
+    add_scan_errors(invocation, data);
     if (!data.meta.started_at.empty()) invocation["startTimeUtc"] = data.meta.started_at;
     if (!data.meta.finished_at.empty()) invocation["endTimeUtc"] = data.meta.finished_at;
     json::object run{{"tool", json::object{{"driver", std::move(driver)}}},

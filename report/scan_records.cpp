@@ -30,6 +30,7 @@ json::object options_json(const scan_settings& s) {
                         {"handshake_timeout_ms", s.handshake_timeout.count()},
                         {"fail_on", s.fail_on},
                         {"fail_on_new", s.fail_on_new},
+                        {"fail_on_errors", text_or_null(s.fail_on_errors)},
                         {"baseline", text_or_null(s.baseline)},
                         {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
                         {"at", text_or_null(s.at)},

@@ -81,9 +81,11 @@ std::string format_summary(const report_data& data, const summary_options& optio
         return options.color ? fmt::format("{}{}\x1b[0m", color_of(s), text) : std::string(text);
     };
     std::string out;
-    const bool failed = fails(data);
-    out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n",
-                       failed ? "FAIL" : "PASS", c.endpoints, c.endpoints_ok, c.endpoints_error, c.findings);
+    const auto errors = judge_errors(data);
+    // The headline is the run's exit status; a pass that scanned nothing is not a PASS.
+    const char* verdict = fails(data) || errors.fails ? "FAIL" : c.endpoints_ok == 0 ? "NOT VERIFIED" : "PASS";
+    out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n", verdict,
+                       c.endpoints, c.endpoints_ok, c.endpoints_error, c.findings);
     std::string counts;
     for (auto s : {severity::critical, severity::high, severity::medium, severity::low, severity::info}) {
         const auto n = c.by_severity[static_cast<std::size_t>(s)];
@@ -92,12 +94,11 @@ std::string format_summary(const report_data& data, const summary_options& optio
         counts += paint(s, fmt::format("{} {}", n, to_string(s)));
     }
     if (!counts.empty()) out += "  by severity: " + counts + "\n";
-    if (data.fail_on)
-        out += fmt::format("  policy: fail on {}{}\n", to_string(*data.fail_on),
-                           data.fail_on_new ? " (new findings only)" : "");
+    out += fmt::format("  findings: {}\n", verdict_sentence(data));
+    out += fmt::format("  scan errors: {}\n", errors_sentence(data));
     if (data.has_baseline)
-        out += fmt::format("  baseline: {} new, {} unchanged, {} resolved\n", c.new_findings,
-                           c.findings - c.new_findings, c.resolved);
+        out += fmt::format("  baseline: {} new, {} unchanged, {} resolved, {} not verified\n", c.new_findings,
+                           c.findings - c.new_findings, c.resolved, data.not_verified.size());
 
     const auto items = executive_summary(data);
     if (!items.empty()) out += "summary:\n";

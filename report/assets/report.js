@@ -11,10 +11,19 @@
   var s = data.summary;
   if (data.scan.complete === false) document.getElementById('incomplete').hidden = false;
   var verdict = document.getElementById('verdict');
-  verdict.classList.add(s.verdict);
-  verdict.textContent = (s.verdict === 'fail' ? 'FAIL' : 'PASS') + ': ' + s.findings + ' findings on ' +
-    s.endpoints + ' endpoints (' + s.endpoints_error + ' could not be scanned); policy: fail on ' +
-    data.policy.fail_on + (data.policy.fail_on_new ? ', new findings only' : '');
+  // A pass that scanned no endpoint is not a PASS (older reports have no scan_errors).
+  var unverified = s.verdict === 'pass' && s.endpoints_ok === 0;
+  verdict.classList.add(unverified ? 'unverified' : s.verdict);
+  verdict.textContent = (s.verdict === 'fail' ? 'FAIL' : unverified ? 'NOT VERIFIED' : 'PASS') + ': ' + s.findings +
+    ' findings on ' + s.endpoints + ' endpoints (' + s.endpoints_error + ' could not be scanned); policy: fail on ' +
+    data.policy.fail_on + (data.policy.fail_on_new ? ', new findings only' : '') +
+    (data.policy.fail_on_errors ? '; on scan errors: ' + data.policy.fail_on_errors : '');
+  if (s.scan_errors) {
+    var errorsLine = document.getElementById('scan-errors');
+    errorsLine.hidden = false;
+    errorsLine.classList.add(s.scan_errors.verdict);
+    errorsLine.textContent = 'Scan errors: ' + s.scan_errors.text;
+  }
   var cards = document.getElementById('cards');
   SEVERITIES.forEach(function (sev) {
     var c = el('div', 'card');
@@ -136,9 +145,16 @@
     document.getElementById('baseline-section').hidden = false;
     var ul = document.getElementById('resolved');
     if (!data.baseline.resolved.length) ul.appendChild(el('li', null, 'none'));
-    data.baseline.resolved.forEach(function (r) {
-      ul.appendChild(el('li', null, r.id + ' (' + r.severity + ') on ' + r.host + ':' + r.port + (r.message ? ': ' + r.message : '')));
-    });
+    var baselineItem = function (r) {
+      return el('li', null, r.id + ' (' + r.severity + ') on ' + r.host + ':' + r.port + (r.message ? ': ' + r.message : ''));
+    };
+    data.baseline.resolved.forEach(function (r) { ul.appendChild(baselineItem(r)); });
+    var unseen = data.baseline.not_verified || [];
+    if (unseen.length) {
+      document.getElementById('not-verified-section').hidden = false;
+      var nv = document.getElementById('not-verified');
+      unseen.forEach(function (r) { nv.appendChild(baselineItem(r)); });
+    }
   }
   if (data.input_errors.length) {
     document.getElementById('input-errors-section').hidden = false;

@@ -1,6 +1,7 @@
 #include "audit_runtime.hpp"
 
 #include "exit_codes.hpp"
+#include "help_groups.hpp"
 
 #include <tlsaudit/issuer_chase.hpp>
 #include <tlsaudit/x509.hpp>
@@ -24,21 +25,27 @@ std::vector<bytes> certificates_in(const bytes& body) {
 
 void add_audit_options(CLI::App& cmd, audit_settings& s) {
     cmd.add_option("--ca-file", s.ca_files, "Also trust the CA certificates in this PEM file (repeatable)")
-        ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile)
+        ->group(help_group::trust);
     cmd.add_option("--ca-dir", s.ca_dirs, "Also trust this hashed CA directory (c_rehash layout, repeatable)")
-        ->check(CLI::ExistingDirectory);
-    cmd.add_flag("!--no-system-trust", s.system_trust, "Do not load the system trust store");
+        ->check(CLI::ExistingDirectory)
+        ->group(help_group::trust);
+    cmd.add_flag("!--no-system-trust", s.system_trust, "Do not load the system trust store")->group(help_group::trust);
     cmd.add_option("--at", s.at, "Evaluate validity and trust at TIME (2021-01-20 or 2021-01-20T12:00:00Z)")
         ->check([](const std::string& v) {
             return audit::parse_time(v) ? std::string() : "not an RFC 3339 date or date-time: " + v;
-        });
+        })
+        ->group(help_group::trust);
     cmd.add_option("--rules", s.rules,
-                   "Rules catalogue (JSON) replacing the built-in one, or extending it with \"extends\": \"default\"");
+                   "Rules catalogue (JSON) replacing the built-in one, or extending it with \"extends\": \"default\"")
+        ->group(help_group::trust);
     cmd.add_option("--expiry-warn-days", s.expiry_warn_days, "Raise cert-expiring this many days before notAfter")
         ->capture_default_str()
-        ->check(CLI::Range(0, 3650));
+        ->check(CLI::Range(0, 3650))
+        ->group(help_group::trust);
     cmd.add_flag("--fetch-missing", s.fetch_missing,
-                 "Download missing intermediates from the AIA caIssuers URL (plain HTTP) to build the path");
+                 "Download missing intermediates from the AIA caIssuers URL (plain HTTP) to build the path")
+        ->group(help_group::trust);
 }
 
 audit_runtime::audit_runtime(const audit_settings& settings, time_point now, issuer_fetcher fetch)

@@ -3,6 +3,7 @@
 #include "aia_fetch.hpp"
 #include "exit_codes.hpp"
 #include "fetch_options.hpp"
+#include "help_groups.hpp"
 #include "text/time_text.hpp"
 
 #include <tlsaudit/report/json_records.hpp>
@@ -81,15 +82,20 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
     auto* cmd = app.add_subcommand("check", "Audit a saved chain (PEM, leaf first) offline, as `scan` would");
     cmd->add_option("file", o.file, "PEM file: the leaf, then the intermediates the server sends")
         ->required()
-        ->check(CLI::ExistingFile);
-    cmd->add_option("--host", o.host, "Name (or IP) the leaf must cover");
-    cmd->add_option("--ndjson", o.ndjson, "Write the endpoint record here ('-': stdout)")->capture_default_str();
+        ->check(CLI::ExistingFile)
+        ->group(help_group::targets);
+    cmd->add_option("--host", o.host, "Name (or IP) the leaf must cover")->group(help_group::targets);
+    cmd->add_option("--ndjson", o.ndjson, "Write the endpoint record here ('-': stdout)")
+        ->capture_default_str()
+        ->group(help_group::outputs);
     cmd->add_option("--fail-on", o.fail_on, "Exit with 1 when a finding is at least this severe ('none': never)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"none", "info", "low", "medium", "high", "critical"}));
-    cmd->add_flag("-q,--quiet", o.quiet, "No human-readable report on stderr");
+        ->check(CLI::IsMember({"none", "info", "low", "medium", "high", "critical"}))
+        ->group(help_group::ci_policy);
+    cmd->add_flag("-q,--quiet", o.quiet, "No human-readable report on stderr")->group(help_group::outputs);
     add_audit_options(*cmd, o.audit);
     add_fetch_options(*cmd, o.audit.fetch);
+    use_grouped_help(*cmd);
     cmd->footer(R"(Examples:
   tlsaudit check chain.pem --host www.example.com
   tlsaudit check leaf.pem --ca-file intermediate.pem --at 2021-01-20

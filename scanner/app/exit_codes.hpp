@@ -10,6 +10,10 @@ inline constexpr int ok = 0;        // scan ran (per-target failures are data, n
 inline constexpr int findings = 1;  // findings at or above --fail-on
 inline constexpr int usage = 2;     // usage, configuration or unwritable output, before any connection
 inline constexpr int failed = 3;    // an environment failure while running
+// --fail-on-errors: too many endpoints could not be scanned (by default: none could).
+// A run that meets both policies exits `findings`: a finding is certain, the errors
+// only say the audit is incomplete, and every report states both.
+inline constexpr int scan_errors = 4;
 // 128 + signal (130 SIGINT, 143 SIGTERM): the scan was interrupted (interrupt.hpp)
 }  // namespace exit_code
 

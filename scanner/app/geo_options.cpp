@@ -1,5 +1,7 @@
 #include "geo_options.hpp"
 
+#include "help_groups.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -11,15 +13,18 @@ void add_geo_options(CLI::App& cmd, geo::options& options) {
     // without it, the same rule for a missing, corrupt or wrong-type file.
     auto* country = cmd.add_option("--geoip-db", options.country_db,
                                    "Country database (.mmdb: GeoLite2/DB-IP/ip-location-db country or city); "
-                                   "default: $TLSAUDIT_GEOIP_DB, then the installed default");
+                                   "default: $TLSAUDIT_GEOIP_DB, then the installed default")
+                        ->group(help_group::enrichment);
     auto* asn = cmd.add_option("--asn-db", options.asn_db,
                                "ASN/organisation database (.mmdb: GeoLite2-ASN, DB-IP ASN); "
-                               "default: $TLSAUDIT_ASN_DB, then the installed default");
+                               "default: $TLSAUDIT_ASN_DB, then the installed default")
+                    ->group(help_group::enrichment);
     cmd.add_flag_callback(
            "--no-geoip", [&options] { options.enabled = false; },
            "Do not add country, ASN and organisation to the records")
         ->excludes(country)
-        ->excludes(asn);
+        ->excludes(asn)
+        ->group(help_group::enrichment);
 }
 
 void print_geo_notice(const std::string& line) { fmt::print(stderr, "tlsaudit: {}\n", line); }

@@ -21,10 +21,11 @@
 namespace {
 
 constexpr const char* exit_codes_help = R"(Exit codes:
-  0  clean: no finding at or above --fail-on (per-target scan failures are records, not exit codes)
+  0  clean: no finding at or above --fail-on, and the scan errors within --fail-on-errors
   1  a finding at or above --fail-on SEVERITY (default high; with --fail-on-new: a new one)
   2  usage or configuration error, or an output that cannot be written (nothing was scanned)
   3  an environment failure while the scan ran (e.g. the disk filled up)
+  4  too many endpoints could not be scanned (--fail-on-errors, default all: none could); 1 wins over 4
   130/143  stopped by SIGINT/SIGTERM: reports written, marked incomplete (carry on with --resume))";
 
 }  // namespace

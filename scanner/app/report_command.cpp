@@ -1,11 +1,14 @@
 #include "report_command.hpp"
 
 #include "exit_codes.hpp"
+#include "help_groups.hpp"
 #include "output_check.hpp"
+#include "parse_check.hpp"
 #include "pipeline.hpp"
 
 #include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/csv_report.hpp>
+#include <tlsaudit/report/error_policy.hpp>
 #include <tlsaudit/report/html_report.hpp>
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/junit_report.hpp>
@@ -86,6 +89,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     }
     data.fail_on = fail_threshold(o);
     data.fail_on_new = o.fail_on_new;
+    data.on_errors = report::parse_error_policy(o.fail_on_errors);  // checked at parse time
     if (old) report::apply_baseline(data, *old);
 
     auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
@@ -111,7 +115,8 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
                 summary_out);
         std::fflush(summary_out);
     }
-    return report::fails(data) ? exit_code::findings : exit_code::ok;
+    if (report::fails(data)) return exit_code::findings;
+    return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
 }
 
 namespace {
@@ -137,34 +142,49 @@ std::optional<std::size_t> progress_total(const std::string& input) {
 }  // namespace
 
 void add_report_output_options(CLI::App& cmd, report_output_options& o) {
-    cmd.add_option("--json", o.json, "Write the JSON report (schema: report/schema) to FILE ('-': stdout)");
-    cmd.add_option("--html", o.html, "Write the self-contained HTML report to FILE");
+    cmd.add_option("--json", o.json, "Write the JSON report (schema: report/schema) to FILE ('-': stdout)")
+        ->group(help_group::outputs);
+    cmd.add_option("--html", o.html, "Write the self-contained HTML report to FILE")->group(help_group::outputs);
     cmd.add_option("--pdf", o.pdf,
                    "Print the HTML report to FILE as PDF with headless Chromium (Debian package 'chromium'; "
-                   "TLSAUDIT_CHROMIUM names another binary)");
-    cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE");
-    cmd.add_option("--junit", o.junit,
-                   "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE");
-    cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE");
+                   "TLSAUDIT_CHROMIUM names another binary)")
+        ->group(help_group::outputs);
+    cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE")->group(help_group::outputs);
+    cmd.add_option("--junit", o.junit, "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE")
+        ->group(help_group::outputs);
+    cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE")->group(help_group::outputs);
     cmd.add_option("--prometheus", o.prometheus,
                    "Write Prometheus metrics (text format, for node_exporter's textfile collector) to FILE")
-        ->group("Outputs");
+        ->group(help_group::outputs);
     cmd.add_option("--fail-on", o.fail_on,
                    "Exit 1 when a finding is at or above SEVERITY (info|low|medium|high|critical|none)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}));
-    cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on");
+        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}))
+        ->group(help_group::ci_policy);
+    cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on")
+        ->group(help_group::ci_policy);
+    cmd.add_option("--fail-on-errors", o.fail_on_errors,
+                   "Exit 4 when too many endpoints could not be scanned: none, all (none could be scanned), N "
+                   "(more than N failed), P% (more than P percent failed); :class,class counts only those "
+                   "error codes (input-error: unreadable target lines). Exit 1 wins over 4")
+        ->capture_default_str()
+        ->check(parse_check(report::parse_error_policy))
+        ->group(help_group::ci_policy);
     cmd.add_option("--baseline", o.baseline,
                    "An earlier --json report: mark findings new/unchanged, list resolved ones")
-        ->check(CLI::ExistingFile);
-    cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary");
+        ->check(CLI::ExistingFile)
+        ->group(help_group::ci_policy);
+    cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary")->group(help_group::outputs);
 }
 
 CLI::App* setup_report(CLI::App& app, report_command_options& options) {
     auto* cmd =
         app.add_subcommand("report", "Render reports from saved NDJSON (several files: shards of one scan, merged)");
-    cmd->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
+    cmd->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")
+        ->required()
+        ->group(help_group::targets);
     add_report_output_options(*cmd, options.out);
+    use_grouped_help(*cmd);
     cmd->footer(R"(Examples:
   tlsaudit report scan.ndjson --html report.html --json report.json
   tlsaudit report shard-*.ndjson --junit junit.xml --sarif results.sarif --fail-on high
@@ -203,6 +223,7 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
     s.handshake_timeout = p.net.handshake_timeout;
     s.fail_on = r.fail_on;
     s.fail_on_new = r.fail_on_new;
+    s.fail_on_errors = r.fail_on_errors;
     s.baseline = r.baseline;
     if (p.audit.rules) s.rules = p.audit.rules->string();
     s.at = p.audit.at;
@@ -277,6 +298,7 @@ std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::pat
     o.junit = (dir / "junit.xml").string();
     o.sarif = (dir / "report.sarif").string();
     o.fail_on = "none";
+    o.fail_on_errors = "none";
     o.quiet = true;
     render_reports({ndjson}, o, nullptr);
     return {o.json, o.html, o.csv, o.junit, o.sarif};

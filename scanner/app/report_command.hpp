@@ -1,7 +1,7 @@
 #pragma once
 // Final reports on the command line: the output options shared by `scan` and
 // `report` (--json, --html, --pdf, --csv, --junit, --sarif, --prometheus, --fail-on, --fail-on-new,
-// --baseline, --quiet), the `tlsaudit report IN.ndjson...` subcommand, and the end of a
+// --fail-on-errors, --baseline, --quiet), the `tlsaudit report IN.ndjson...` subcommand, and the end of a
 // scan (scan_reports), which renders the reports with the same code from the NDJSON
 // the scan wrote.
 
@@ -30,9 +30,10 @@ struct report_output_options {
     std::string prometheus;                     // metrics for node_exporter's textfile collector
     std::string fail_on = "high";               // a severity, or "none"
     bool fail_on_new = false;
-    std::string baseline;       // an earlier --json report
-    bool quiet = false;         // no progress line, no summary
-    bool ndjson_given = false;  // scan: --ndjson was on the command line
+    std::string fail_on_errors = "all";  // report/error_policy.hpp, checked at parse time
+    std::string baseline;                // an earlier --json report
+    bool quiet = false;                  // no progress line, no summary
+    bool ndjson_given = false;           // scan: --ndjson was on the command line
 
     bool any_file() const {
         return !json.empty() || !html.empty() || !csv.empty() || !junit.empty() || !sarif.empty() || !pdf.empty() ||
@@ -52,7 +53,7 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options);
 
 // Reads and merges the inputs, writes the requested reports, prints the summary on
 // stdout (unless a report goes to stdout, or --quiet), and returns the exit code: 1
-// when the --fail-on policy is met, 0 otherwise. Throws config_error for an unreadable
+// when the --fail-on policy is met, else 4 when --fail-on-errors is, else 0. Throws config_error for an unreadable
 // or malformed input or baseline (exit code 2).
 int run_report_command(const report_command_options& options);
 
@@ -87,7 +88,7 @@ private:
 };
 
 // Reads and merges `inputs`, writes the reports `options` asks for, prints the summary
-// to `summary_out` (nullptr or --quiet: none); returns the exit code (0 or 1). Throws
+// to `summary_out` (nullptr or --quiet: none); returns the exit code (0, 1 or 4). Throws
 // config_error for unreadable or malformed inputs or baseline.
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& options,
                    std::FILE* summary_out);

@@ -1,5 +1,7 @@
 #include "revocation_options.hpp"
 
+#include "help_groups.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -8,37 +10,43 @@
 namespace tlsaudit::app {
 
 void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
-    cmd.add_flag("--no-revocation", s.disabled, "Skip OCSP and CRL checks");
+    cmd.add_flag("--no-revocation", s.disabled, "Skip OCSP and CRL checks")->group(help_group::revocation);
     cmd.add_option_function<std::string>(
            "--revocation", [&s](const std::string& mode) { s.hard = mode == "hard"; },
            "soft: an unknown revocation status is a low finding (default); hard: a high one")
-        ->check(CLI::IsMember({"soft", "hard"}));
+        ->check(CLI::IsMember({"soft", "hard"}))
+        ->group(help_group::revocation);
     cmd.add_option_function<std::string>(
            "--revocation-order", [&s](const std::string& text) { s.checker.order = *revocation::parse_order(text); },
            "Live sources after the stapled response: ocsp,crl (default), crl,ocsp, ocsp or crl")
         ->check([](const std::string& text) {
             return revocation::parse_order(text) ? std::string{} : "expected ocsp,crl, crl,ocsp, ocsp or crl";
-        });
+        })
+        ->group(help_group::revocation);
     cmd.add_option_function<std::string>(
            "--revocation-depth",
            [&s](const std::string& depth) {
                s.checker.depth = depth == "all" ? revocation::depth::all : revocation::depth::leaf;
            },
            "leaf (default) or all: also check every served intermediate")
-        ->check(CLI::IsMember({"leaf", "all"}));
+        ->check(CLI::IsMember({"leaf", "all"}))
+        ->group(help_group::revocation);
     cmd.add_option_function<std::string>(
-        "--revocation-cache", [&s](const std::string& dir) { s.checker.cache_dir = dir; },
-        "Keep OCSP responses and CRLs in DIR until their nextUpdate");
+           "--revocation-cache", [&s](const std::string& dir) { s.checker.cache_dir = dir; },
+           "Keep OCSP responses and CRLs in DIR until their nextUpdate")
+        ->group(help_group::revocation);
     cmd.add_option("--crl-max-bytes", s.checker.crl_max_bytes, "Refuse larger CRLs (suffixes KiB, MiB; default 20MiB)")
         ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::PositiveNumber)
+        ->group(help_group::revocation);
     cmd.add_option_function<double>(
            "--revocation-timeout",
            [&s](double seconds) {
                s.checker.request_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
            },
            "Seconds for each OCSP or CRL exchange (default 5)")
-        ->check(CLI::Range(0.01, 600.0));
+        ->check(CLI::Range(0.01, 600.0))
+        ->group(help_group::revocation);
 }
 
 }  // namespace tlsaudit::app

@@ -3,8 +3,10 @@
 #include "dry_run.hpp"
 #include "exit_codes.hpp"
 #include "fetch_options.hpp"
+#include "help_groups.hpp"
 #include "interrupt.hpp"
 #include "limits.hpp"
+#include "parse_check.hpp"
 #include "resume.hpp"
 
 #include <CLI/CLI.hpp>
@@ -42,60 +44,73 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     auto& p = o.pipeline;
     cmd.add_option("-p,--port", p.parse.ports, "Port(s) for lines that name none (default 443)")
         ->check(CLI::Range(1, 65535))
-        ->delimiter(',');
+        ->delimiter(',')
+        ->group(help_group::targets);
     add_starttls_options(cmd, p.parse, o.starttls);
-    cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16");
+    cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16")
+        ->group(help_group::targets);
     cmd.add_flag("--no-dedupe{false}", p.parse.dedupe,
-                 "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)");
-    cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses");
-    cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses")->excludes("--ipv4-only");
+                 "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)")
+        ->group(help_group::targets);
+    cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses")->group(help_group::targets);
+    cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses")
+        ->excludes("--ipv4-only")
+        ->group(help_group::targets);
     cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port] or [IPv6]:port")
-        ->check([](const std::string& value) { return net::check_resolver_address(value); });
+        ->check([](const std::string& value) { return net::check_resolver_address(value); })
+        ->group(help_group::network);
     cmd.add_option("-c,--concurrency", p.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100000));
+        ->check(CLI::Range(1, 100000))
+        ->group(help_group::network);
     cmd.add_option("--per-host-concurrency", p.net.per_host_concurrency,
                    "At most N connections in flight to one IP address (0: no limit)")
         ->capture_default_str()
-        ->check(CLI::Range(0, 100000));
-    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per core)")->check(CLI::Range(0, 256));
+        ->check(CLI::Range(0, 100000))
+        ->group(help_group::network);
+    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per core)")
+        ->check(CLI::Range(0, 256))
+        ->group(help_group::network);
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::NonNegativeNumber)
+        ->group(help_group::network);
     cmd.add_option("--retries", p.net.retries, "Extra connection attempts after a failed connect")
         ->capture_default_str()
-        ->check(CLI::Range(0, 5));
+        ->check(CLI::Range(0, 5))
+        ->group(help_group::network);
     cmd.add_option("--dns-timeout", o.dns_timeout_s, "Seconds for name resolution")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0));
+        ->check(CLI::Range(0.01, 600.0))
+        ->group(help_group::network);
     cmd.add_option("--connect-timeout", o.connect_timeout_s, "Seconds for the TCP connection")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0));
+        ->check(CLI::Range(0.01, 600.0))
+        ->group(help_group::network);
     cmd.add_option("--handshake-timeout", o.handshake_timeout_s, "Seconds for the TLS handshake")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0));
+        ->check(CLI::Range(0.01, 600.0))
+        ->group(help_group::network);
     cmd.add_option_function<std::string>(
            "--probes", [&p](const std::string& list) { p.net.probes = net::parse_probe_list(list); },
            "Probe profiles per endpoint, comma-separated: modern, rsa, ecdsa, tls12, no-sni, all "
            "(default modern,rsa: every chain the server holds for modern and for RSA-only clients)")
-        ->check([](const std::string& list) {
-            try {
-                net::parse_probe_list(list);
-                return std::string();
-            } catch (const std::invalid_argument& e) {
-                return std::string(e.what());
-            }
-        });
+        ->check(parse_check(net::parse_probe_list))
+        ->group(help_group::tls);
     cmd.add_option("--tls-engine", p.net.engine,
                    "TLS client: capture (tlsaudit's own: reads the server's flight and stops; falls back to "
                    "openssl for what it cannot read) or openssl (libssl's full handshake)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"capture", "openssl"}));
+        ->check(CLI::IsMember({"capture", "openssl"}))
+        ->group(help_group::tls);
     cmd.add_flag("--verify-handshake", p.net.verify_handshake,
                  "Capture engine: check the TLS 1.3 CertificateVerify signature against the leaf's key "
-                 "(proof the server holds the key; off by default, as in certificates-only scanners)");
+                 "(proof the server holds the key; off by default, as in certificates-only scanners)")
+        ->group(help_group::tls);
     cmd.add_option("--ndjson", p.ndjson, "Write one JSON record per endpoint here ('-': stdout)")
-        ->capture_default_str();
-    cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR");
+        ->capture_default_str()
+        ->group(help_group::outputs);
+    cmd.add_option("--save-chains", p.save_chains, "Write each distinct served chain once, as PEM, into DIR")
+        ->group(help_group::outputs);
     add_audit_options(cmd, p.audit);
     add_revocation_options(cmd, p.revocation);
     add_fetch_options(cmd, p.audit.fetch);
@@ -105,13 +120,16 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
 CLI::App* setup_scan(CLI::App& app, scan_command_options& options) {
     auto* cmd = app.add_subcommand("scan", "Scan the targets listed in a file (or '-' for stdin)");
     cmd->add_option("targets", options.input, "Target list: one host, host:port, [v6]:port, IP, URL or CIDR per line")
-        ->required();
+        ->required()
+        ->group(help_group::targets);
     add_scan_options(*cmd, options);
     cmd->add_option("--resume", options.resume,
                     "Carry on the interrupted scan recorded in FILE.ndjson (same target file): skip the targets "
-                    "it holds complete, append the rest");
+                    "it holds complete, append the rest")
+        ->group(help_group::sharding);
     add_report_output_options(*cmd, options.reports);
     add_selection_options(*cmd, options.selection);
+    use_grouped_help(*cmd);
     cmd->get_option("--ndjson")->each([&options](const std::string&) { options.reports.ndjson_given = true; });
     cmd->footer(R"(Examples:
   tlsaudit scan domains.txt --ndjson scan.ndjson

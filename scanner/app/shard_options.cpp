@@ -1,6 +1,7 @@
 #include "shard_options.hpp"
 
 #include "exit_codes.hpp"
+#include "help_groups.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,14 +12,17 @@ void add_selection_options(CLI::App& cmd, selection_options& o) {
                                  "Scan only shard I of N (0 <= I < N): targets whose key hashes to I mod N "
                                  "(input errors are reported by shard 0)")
                       ->type_name("I/N")
-                      ->check([](const std::string& value) { return targets::parse_shard(value).error; });
+                      ->check([](const std::string& value) { return targets::parse_shard(value).error; })
+                      ->group(help_group::sharding);
     cmd.add_option("--shards", o.shards, "Scan shard JOB_COMPLETION_INDEX of N (a Kubernetes Indexed Job's pod index)")
         ->type_name("N")
         ->check(CLI::Range(std::uint64_t{1}, targets::max_shards))
-        ->excludes(shard);
+        ->excludes(shard)
+        ->group(help_group::sharding);
     cmd.add_flag("--dry-run", o.dry_run,
                  "Print the targets this run (or shard) would scan, one per line, and exit: "
-                 "no resolution, no connection");
+                 "no resolution, no connection")
+        ->group(help_group::targets);
 }
 
 targets::shard resolve_shard(const selection_options& o, const char* job_completion_index) {

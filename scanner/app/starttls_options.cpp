@@ -1,5 +1,7 @@
 #include "starttls_options.hpp"
 
+#include "help_groups.hpp"
+
 #include <tlsaudit/starttls.hpp>
 
 #include <CLI/CLI.hpp>
@@ -17,10 +19,12 @@ void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls
                    "Speak PROTO before TLS on lines without a URL scheme (smtp, imap, pop3, ftp, xmpp, postgres, "
                    "ldap), or 'auto' by port")
         ->option_text("PROTO")
-        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case));
+        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+        ->group(help_group::tls);
     cmd.add_option("--starttls-timeout", settings.timeout_s, "Seconds for the STARTTLS exchange")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0));
+        ->check(CLI::Range(0.01, 600.0))
+        ->group(help_group::network);
     settings.port_option = cmd.get_option("--port");
 }
 

@@ -97,7 +97,7 @@ TEST_P(bad_input, precise_message_and_the_right_outcome) {
     std::ofstream(dir_ / "targets.txt", std::ios::binary) << text;
     const bool resume = c.args.find("--resume") != std::string::npos;
     const auto r = run_tlsaudit(
-        fmt::format("scan '{}' {} --no-revocation --no-geoip --fail-on none "
+        fmt::format("scan '{}' {} --no-revocation --no-geoip --fail-on none --fail-on-errors none "
                     "--handshake-timeout 0.2 --retries 0 {}",
                     (dir_ / "targets.txt").string(), resume ? "" : "--ndjson '" + (dir_ / "out.ndjson").string() + "'",
                     replace_all(c.args, "{dir}", dir_.string())));
@@ -164,7 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(bad_output, device_outputs_are_written_in_place) {
     const auto r = run_tlsaudit(
         "scan - --ndjson /dev/null --json /dev/null --html /dev/null --csv /dev/null "
-        "--no-revocation --no-geoip --fail-on none -q",
+        "--no-revocation --no-geoip --fail-on none --fail-on-errors none -q",
         "127.0.0.1:1\n");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     struct stat st {};

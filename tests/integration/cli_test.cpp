@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -164,6 +165,63 @@ TEST_F(cli, version_and_help) {
     EXPECT_NE(help.out.find("--concurrency"), std::string::npos);
     const auto top = run_tlsaudit("--help");
     EXPECT_NE(top.out.find("Exit codes:"), std::string::npos);
+}
+
+// heading -> the option names listed under it, headings in the order printed. A heading
+// is an unindented line ending in ':' (Positionals, the examples and the footer's "Options
+// may also..." line do not end so, or are not options).
+std::vector<std::pair<std::string, std::vector<std::string>>> help_groups(const std::string& help) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+    std::istringstream in(help);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        if (line.front() != ' ' && line.back() == ':') {
+            groups.emplace_back(line.substr(0, line.size() - 1), std::vector<std::string>{});
+        } else if (!groups.empty() && line.rfind("  -", 0) == 0) {
+            groups.back().second.push_back(line.substr(2, line.find(' ', 2) - 2));
+        }
+    }
+    return groups;
+}
+
+TEST_F(cli, help_lists_every_option_under_its_group_in_order) {
+    const std::vector<std::string> order{"Targets",         "Network and pacing", "TLS and probes",
+                                         "Trust and rules", "Revocation",         "Enrichment",
+                                         "Outputs",         "CI policy",          "Sharding and resume"};
+    struct expectation {
+        std::string command;
+        std::vector<std::string> headings;
+    };
+    const std::vector<expectation> commands{
+        {"scan --help", order},
+        {"report --help", {"Outputs", "CI policy"}},
+        {"check --help", {"Targets", "Trust and rules", "Outputs", "CI policy"}},
+    };
+    for (const auto& c : commands) {
+        SCOPED_TRACE(c.command);
+        const auto r = run_tlsaudit(c.command);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        std::vector<std::string> seen;
+        std::size_t options = 0;
+        for (const auto& [heading, names] : help_groups(r.out)) {
+            if (heading == "Examples" || heading == "Positionals" || names.empty()) continue;
+            if (heading == "Options") {
+                // CLI11's default group: only its own -h,--help may be left there.
+                EXPECT_EQ(names, std::vector<std::string>{"-h,--help"}) << r.out;
+                continue;
+            }
+            seen.push_back(heading);
+            options += names.size();
+        }
+        EXPECT_EQ(seen, c.headings) << r.out;
+        EXPECT_GE(options, c.headings.size());
+    }
+    // The options that decide a CI run are where a CI user looks.
+    const auto scan = help_groups(run_tlsaudit("scan --help").out);
+    const auto ci = std::find_if(scan.begin(), scan.end(), [](const auto& g) { return g.first == "CI policy"; });
+    ASSERT_NE(ci, scan.end());
+    for (const auto* name : {"--fail-on", "--fail-on-new", "--fail-on-errors", "--baseline"})
+        EXPECT_NE(std::find(ci->second.begin(), ci->second.end(), name), ci->second.end()) << name;
 }
 
 }  // namespace

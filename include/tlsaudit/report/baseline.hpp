@@ -41,7 +41,10 @@ struct baseline {
 // tlsaudit JSON report.
 baseline load_baseline(const std::filesystem::path& file);
 
-// Marks every finding of `data` new or unchanged and fills data.resolved (sorted).
+// Marks every finding of `data` new or unchanged. A baseline finding the new scan lacks
+// goes to data.resolved only when its host and port were scanned, every endpoint of them
+// without a scan error; otherwise to data.not_verified: a server that refused or timed
+// out, or a target left out of the run, proves nothing fixed. Both lists are sorted.
 void apply_baseline(report_data& data, const baseline& old);
 
 }  // namespace tlsaudit::report

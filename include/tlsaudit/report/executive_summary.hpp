@@ -47,9 +47,16 @@ struct summary_item {
 // scan-error and input-error when there are any.
 std::vector<summary_item> executive_summary(const report_data& data);
 
-// The policy verdict as a sentence: "FAIL: 12 findings at or above high (the policy: fail
-// on high)." / "PASS: no finding at or above high." / "PASS: the policy fails on nothing."
+// The findings policy's verdict as a sentence: "FAIL: 12 findings at or above high (the
+// policy: fail on high)." / "PASS: no finding at or above high." / "PASS: the policy fails
+// on nothing." Never PASS over nothing: with no endpoint scanned it is "NOT VERIFIED: no
+// endpoint was scanned, so no finding could be looked for."
 std::string verdict_sentence(const report_data& data);
+
+// The scan-error policy's verdict (data.on_errors) as a sentence: "FAIL: 2 of 2 endpoints
+// could not be scanned (2 refused); the policy --fail-on-errors all fails when none
+// could." / "PASS: every endpoint was scanned."
+std::string errors_sentence(const report_data& data);
 
 // The certificate a finding is about (its position in the chain it names), or that
 // chain's leaf when it names none; nullptr for name findings or a missing chain.

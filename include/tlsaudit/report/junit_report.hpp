@@ -4,7 +4,9 @@
 // plus a "deployment" testcase for each name with name-level findings. Every finding at
 // or above --fail-on (only new ones with --fail-on-new) is a <failure>; the others are
 // listed in <system-out>. An endpoint that could not be scanned is <skipped> with the
-// error: scan errors do not change the exit code either.
+// error; when --fail-on-errors fails the run, a last suite "tlsaudit scan errors" holds one
+// testcase per error class it counted (input-error for unreadable lines), each an <error>
+// listing where it happened.
 
 #include <tlsaudit/report/report_data.hpp>
 

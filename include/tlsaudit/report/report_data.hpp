@@ -9,6 +9,7 @@
 // what the server or the input sent: every writer escapes for its own format.
 
 #include <tlsaudit/finding.hpp>
+#include <tlsaudit/report/error_policy.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -100,7 +101,8 @@ struct input_error_row {
     std::string input, error;
 };
 
-// A finding of the baseline that the new scan no longer has.
+// A finding of the baseline that the new scan no longer has (resolved), or that it could
+// not look for (not verified: its endpoint failed to scan, or was not in the scan).
 struct resolved_row {
     std::string host;
     int port = 0;
@@ -137,9 +139,11 @@ struct report_data {
     bool has_baseline = false;
     std::string baseline_source;
     std::vector<resolved_row> resolved;
+    std::vector<resolved_row> not_verified;
     // The policy the verdict is computed with (--fail-on, --fail-on-new).
     std::optional<severity> fail_on = severity::high;  // nullopt: never fail ("none")
     bool fail_on_new = false;
+    error_policy on_errors;  // --fail-on-errors, judged apart from the findings
 };
 
 // Counts over a report. `by_severity` is indexed by severity (info..critical).
@@ -170,6 +174,16 @@ std::size_t failing_findings(const report_data& data);
 
 // Whether one finding counts towards the verdict (and is a JUnit failure).
 bool counts_against(const report_data& data, const finding_row& f);
+
+// The scan-error side of the verdict, under data.on_errors (error_policy.hpp).
+struct error_verdict {
+    error_counts counts;
+    std::size_t failed = 0;                       // endpoints and target lines that failed, any class
+    std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
+    bool fails = false;
+};
+
+error_verdict judge_errors(const report_data& data);
 
 // "new", "unchanged", or "" for baseline_state::none.
 std::string_view to_string(baseline_state state);

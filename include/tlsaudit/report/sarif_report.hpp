@@ -7,7 +7,10 @@
 // input file (physicalLocation, when the scan read a file) and names the endpoint as a
 // logical location; partialFingerprints carry the baseline identity, and with a
 // baseline every result has baselineState new/unchanged (resolved ones are listed as
-// results with baselineState "absent").
+// results with baselineState "absent"; those not verified are left out). Scan errors are
+// invocation.toolExecutionNotifications, one per error class (level error for the classes
+// that failed --fail-on-errors, warning otherwise); executionSuccessful is false when the
+// scan-error policy failed the run.
 
 #include <tlsaudit/report/report_data.hpp>
 

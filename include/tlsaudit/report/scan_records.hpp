@@ -33,6 +33,7 @@ struct scan_settings {
     std::chrono::milliseconds handshake_timeout{};
     std::string fail_on;  // a severity, or "none"
     bool fail_on_new = false;
+    std::string fail_on_errors;        // --fail-on-errors as given
     std::string baseline;              // "": no baseline
     std::optional<std::string> rules;  // nullopt: the built-in catalogue
     std::string at;                    // the evaluation time as given; "": the start of the run

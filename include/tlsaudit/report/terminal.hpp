@@ -24,7 +24,9 @@ struct summary_options {
     bool color = false;             // ANSI colours for severities (only on a TTY)
 };
 
-// The readable end-of-scan summary: verdict, counts by severity, the executive summary's
+// The readable end-of-scan summary: the run's verdict (FAIL when either policy fails, NOT
+// VERIFIED for a pass that scanned no endpoint), counts by severity, the findings and the
+// scan-error verdicts as sentences, the executive summary's
 // headlines (executive_summary.hpp), the worst findings grouped by rule (each once, with
 // its fix, its count and the first few places), scan errors by code, baseline changes. Every server-controlled string
 // passes through terminal_safe.

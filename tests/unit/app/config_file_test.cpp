@@ -40,6 +40,7 @@ TEST_F(config_file, values_of_every_kind) {
         "dns-timeout = 2.5\n"
         "resolver = '127.0.0.1:53'\n"
         "fail-on = \"medium\"\n"
+        "fail-on-errors = \"10%:dns\"\n"
         "starttls = \"smtp\"\n");
     EXPECT_EQ(o.pipeline.net.concurrency, 1000u);
     EXPECT_EQ(o.pipeline.parse.ports, (std::vector<std::uint16_t>{443, 8443}));
@@ -47,6 +48,7 @@ TEST_F(config_file, values_of_every_kind) {
     EXPECT_DOUBLE_EQ(o.dns_timeout_s, 2.5);
     EXPECT_EQ(o.pipeline.net.resolver, "127.0.0.1:53");
     EXPECT_EQ(o.reports.fail_on, "medium");
+    EXPECT_EQ(o.reports.fail_on_errors, "10%:dns");
     EXPECT_EQ(o.pipeline.parse.starttls, "smtp");
     EXPECT_EQ(o.input, "targets.txt");
 }

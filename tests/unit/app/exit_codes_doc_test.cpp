@@ -62,11 +62,12 @@ std::vector<std::pair<int, std::string>> doc_rows() {
 
 TEST(exit_codes_doc, the_header_is_read_as_compiled) {
     const auto codes = header_codes();
-    ASSERT_EQ(codes.size(), 4u);
+    ASSERT_EQ(codes.size(), 5u);
     EXPECT_EQ(codes.at("ok"), exit_code::ok);
     EXPECT_EQ(codes.at("findings"), exit_code::findings);
     EXPECT_EQ(codes.at("usage"), exit_code::usage);
     EXPECT_EQ(codes.at("failed"), exit_code::failed);
+    EXPECT_EQ(codes.at("scan_errors"), exit_code::scan_errors);
 }
 
 TEST(exit_codes_doc, every_code_has_exactly_one_row_and_every_row_is_a_code) {

@@ -38,6 +38,7 @@ TEST(scan_options, defaults) {
     EXPECT_FALSE(p.revocation.disabled);
     EXPECT_FALSE(p.revocation.hard);
     EXPECT_EQ(o.reports.fail_on, "high");
+    EXPECT_EQ(o.reports.fail_on_errors, "all");
     EXPECT_FALSE(o.reports.ndjson_given);
 }
 
@@ -59,9 +60,26 @@ TEST(scan_options, starttls_takes_its_port_unless_one_is_given) {
 }
 
 TEST(scan_options, audit_revocation_and_outputs) {
-    const auto o = parsed_scan({"--no-system-trust", "--no-dedupe", "--revocation", "hard", "--revocation-order", "crl",
-                                "--revocation-depth", "all", "--crl-max-bytes", "1MiB", "--ndjson", "s.ndjson",
-                                "--expiry-warn-days", "14", "--at", "2021-01-20", "--fail-on", "none"});
+    const auto o = parsed_scan({"--no-system-trust",
+                                "--no-dedupe",
+                                "--revocation",
+                                "hard",
+                                "--revocation-order",
+                                "crl",
+                                "--revocation-depth",
+                                "all",
+                                "--crl-max-bytes",
+                                "1MiB",
+                                "--ndjson",
+                                "s.ndjson",
+                                "--expiry-warn-days",
+                                "14",
+                                "--at",
+                                "2021-01-20",
+                                "--fail-on",
+                                "none",
+                                "--fail-on-errors",
+                                "10%:dns,refused"});
     const auto& p = o.pipeline;
     EXPECT_FALSE(p.audit.system_trust);
     EXPECT_FALSE(p.parse.dedupe);
@@ -74,6 +92,7 @@ TEST(scan_options, audit_revocation_and_outputs) {
     EXPECT_EQ(p.audit.expiry_warn_days, 14);
     EXPECT_EQ(p.audit.at, "2021-01-20");
     EXPECT_EQ(o.reports.fail_on, "none");
+    EXPECT_EQ(o.reports.fail_on_errors, "10%:dns,refused");
 }
 
 TEST(scan_options, fetch_policy) {
@@ -90,9 +109,10 @@ TEST(scan_options, fetch_policy) {
 }
 
 TEST(scan_options, values_are_checked_at_parse_time) {
-    const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"},   {"--revocation", "strict"},
-                                                      {"--at", "yesterday"},    {"--shard", "8/8"},
-                                                      {"--starttls", "gopher"}, {"-4", "-6"}};
+    const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"},       {"--revocation", "strict"},
+                                                      {"--at", "yesterday"},        {"--shard", "8/8"},
+                                                      {"--starttls", "gopher"},     {"-4", "-6"},
+                                                      {"--fail-on-errors", "some"}, {"--fail-on-errors", "5%:dsn"}};
     for (const auto& bad : cases) {
         command_line cli;
         std::vector<std::string> args{"scan", "targets.txt"};

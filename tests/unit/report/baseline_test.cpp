@@ -36,7 +36,7 @@ TEST(baseline, marks_new_unchanged_and_resolved) {
     auto now = read_text(endpoint_line("a.test", 443, "127.0.0.9",
                                        "[" + finding("deprecated-intermediate", "high", sha('1')) + "," +
                                            finding("hostname-mismatch", "high", sha('3')) + "]") +
-                         "\n");
+                         "\n" + endpoint_line("n.test", 443, "127.0.0.3", "[]") + "\n");
     apply_baseline(now, load_baseline(old_path));
     ASSERT_EQ(now.endpoints[0].findings.size(), 2u);
     for (const auto& f : now.endpoints[0].findings) {
@@ -50,6 +50,33 @@ TEST(baseline, marks_new_unchanged_and_resolved) {
     const auto c = count(now);
     EXPECT_EQ(c.new_findings, 1u);
     EXPECT_EQ(c.resolved, 2u);
+    EXPECT_TRUE(now.not_verified.empty());
+    std::filesystem::remove(old_path);
+}
+
+// A finding is resolved only where the new scan looked: an endpoint that failed to scan,
+// one of two addresses that failed, or a target left out proves nothing fixed.
+TEST(baseline, what_could_not_be_scanned_is_not_verified_not_resolved) {
+    const auto old_path = write_report(
+        read_text(
+            endpoint_line("down.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") + "\n" +
+            endpoint_line("half.test", 443, "127.0.0.3", "[" + finding("cert-expiring", "medium", sha('2')) + "]") +
+            "\n" + endpoint_line("gone.test", 443, "127.0.0.4", "[" + finding("self-signed", "high", sha('3')) + "]") +
+            "\n" + endpoint_line("fixed.test", 443, "127.0.0.5", "[" + finding("weak-key", "medium", sha('5')) + "]") +
+            "\n"),
+        "not-verified");
+    auto now = read_text(error_line("down.test", 443, "127.0.0.2", "refused") + "\n" +
+                         endpoint_line("half.test", 443, "127.0.0.3", "[]") + "\n" +
+                         error_line("half.test", 443, "127.0.0.6", "timeout-connect") + "\n" +
+                         endpoint_line("fixed.test", 443, "127.0.0.5", "[]") + "\n");
+    apply_baseline(now, load_baseline(old_path));
+    ASSERT_EQ(now.resolved.size(), 1u);
+    EXPECT_EQ(now.resolved[0].host, "fixed.test");
+    ASSERT_EQ(now.not_verified.size(), 3u);
+    EXPECT_EQ(now.not_verified[0].host, "down.test");
+    EXPECT_EQ(now.not_verified[1].host, "gone.test");
+    EXPECT_EQ(now.not_verified[2].host, "half.test");
+    EXPECT_EQ(count(now).resolved, 1u);
     std::filesystem::remove(old_path);
 }
 
@@ -105,10 +132,12 @@ TEST(policy, fail_on_threshold_and_new_only) {
     EXPECT_FALSE(fails(data));
     data.endpoints[0].findings[0].baseline = baseline_state::new_finding;
     EXPECT_TRUE(fails(data));
-    // Scan errors never fail the policy: they are data.
+    // Scan errors never fail the findings policy: --fail-on-errors judges them
+    // (error_policy_test.cpp).
     auto errors = read_text(error_line("b.test", 443, "127.0.0.3", "refused") + "\n");
     errors.fail_on = severity::info;
     EXPECT_FALSE(fails(errors));
+    EXPECT_TRUE(judge_errors(errors).fails);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // read back here by a strict reader of the exposition format, so an escaping mistake
 // shows up as a line it refuses; tests/integration/ops_prometheus_test.cpp runs promtool.
 
+#include <tlsaudit/report/error_policy.hpp>
 #include <tlsaudit/report/prometheus_report.hpp>
 
 #include <gtest/gtest.h>
@@ -197,6 +198,7 @@ TEST(prometheus_report, scan_metrics) {
     EXPECT_EQ(find(samples, "tlsaudit_scan_end_timestamp_seconds")->value, unix_time(2026, 12, 1) + 125);
     EXPECT_EQ(find(samples, "tlsaudit_scan_duration_seconds")->value, 125);
     EXPECT_EQ(find(samples, "tlsaudit_scan_failed", {{"policy", "findings"}})->value, 1);  // high >= high
+    EXPECT_EQ(find(samples, "tlsaudit_scan_failed", {{"policy", "errors"}})->value, 0);    // "all": 2 of 3 scanned
     EXPECT_EQ(find(samples, "tlsaudit_endpoints")->value, 3);
     EXPECT_EQ(find(samples, "tlsaudit_endpoints_failed", {{"error", "refused"}})->value, 1);
     EXPECT_EQ(find(samples, "tlsaudit_input_errors")->value, 0);
@@ -209,6 +211,14 @@ TEST(prometheus_report, incomplete_scan_and_policy_none) {
     const auto samples = parse(render(data));
     EXPECT_EQ(find(samples, "tlsaudit_scan_complete")->value, 0);
     EXPECT_EQ(find(samples, "tlsaudit_scan_failed", {{"policy", "findings"}})->value, 0);
+}
+
+TEST(prometheus_report, error_policy_verdict) {
+    auto data = sample_report();
+    data.on_errors = parse_error_policy("0");  // the one refused endpoint is one too many
+    EXPECT_EQ(find(parse(render(data)), "tlsaudit_scan_failed", {{"policy", "errors"}})->value, 1);
+    data.on_errors = parse_error_policy("1");
+    EXPECT_EQ(find(parse(render(data)), "tlsaudit_scan_failed", {{"policy", "errors"}})->value, 0);
 }
 
 TEST(prometheus_report, findings_by_severity_rule_endpoint_and_name) {

@@ -39,6 +39,7 @@ scan_start sample_start() {
     o.connect_timeout = 2500ms;
     o.handshake_timeout = 10000ms;
     o.fail_on = "high";
+    o.fail_on_errors = "10%:dns";
     o.baseline = "last.json";
     o.expiry_warn_days = 30;
     o.fetch_allow = {"10.20.0.0/16", "ocsp.corp.example:8080"};
@@ -54,7 +55,7 @@ TEST(scan_records, scan_start_text) {
               R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
               R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
               R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"fail_on":"high","fail_on_new":false,)"
-              R"("baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
+              R"("fail_on_errors":"10%:dns","baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
               R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
               R"("fetch_max_destinations":256}})");
 }

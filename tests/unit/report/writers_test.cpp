@@ -177,6 +177,43 @@ TEST(junit_report, failures_follow_the_policy) {
     EXPECT_NE(render(data, write_junit_report).find("failures=\"3\""), std::string::npos);
 }
 
+TEST(junit_report, a_failing_error_policy_adds_an_error_per_class) {
+    auto data = sample();
+    data.on_errors = parse_error_policy("0");
+    const auto xml = render(data, write_junit_report);
+    EXPECT_NE(xml.find("<testsuites name=\"tlsaudit\" tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\">"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<testsuite name=\"tlsaudit scan errors (--fail-on-errors 0)\" tests=\"1\" failures=\"0\" "
+                       "errors=\"1\" skipped=\"0\">"),
+              std::string::npos)
+        << xml;
+    EXPECT_NE(xml.find("<error type=\"refused\" message=\"1 endpoints could not be scanned: refused\">"),
+              std::string::npos)
+        << xml;
+    data.on_errors = parse_error_policy("1");
+    EXPECT_EQ(render(data, write_junit_report).find("<error "), std::string::npos) << "within the policy";
+}
+
+TEST(sarif_report, scan_errors_are_notifications_and_can_fail_the_execution) {
+    auto data = sample();
+    auto invocation = [&] {
+        return json::parse(render(data, write_sarif_report)).at("runs").at(0).at("invocations").at(0).as_object();
+    };
+    auto within = invocation();
+    EXPECT_EQ(within.at("executionSuccessful"), true);
+    ASSERT_EQ(within.at("toolExecutionNotifications").as_array().size(), 1u);
+    EXPECT_EQ(within.at("toolExecutionNotifications").at(0).at("level"), "warning");
+    EXPECT_EQ(within.at("toolExecutionNotifications").at(0).at("descriptor").at("id"), "refused");
+    data.on_errors = parse_error_policy("0:refused");
+    auto failed = invocation();
+    EXPECT_EQ(failed.at("executionSuccessful"), false);
+    const auto& notes = failed.at("toolExecutionNotifications").as_array();
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes.at(0).at("descriptor").at("id"), "fail-on-errors");
+    EXPECT_EQ(notes.at(1).at("level"), "error");
+}
+
 TEST(sarif_report, results_reference_catalogue_rules) {
     const auto doc = json::parse(render(sample(), write_sarif_report)).as_object();
     EXPECT_EQ(doc.at("version"), "2.1.0");
