@@ -18,6 +18,11 @@ std::string esc(std::string_view s) { return text::xml_escape(s); }
 
 std::string day_of(const std::string& time) { return time.substr(0, 10); }
 
+// "2026-02-01 06:00" from RFC 3339: short enough for a chart label.
+std::string minute_of(const std::string& time) {
+    return time.size() >= 16 ? time.substr(0, 10) + " " + time.substr(11, 5) : time;
+}
+
 constexpr std::string_view page_head = R"(<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -69,12 +74,13 @@ void write_burn_down(const trend_data& t, std::ostream& out) {
         for (const auto& s : t.scans) {
             const auto it = s.by_id.find(id);
             const std::size_t n = it == s.by_id.end() ? 0 : it->second;
-            fmt::print(out,
-                       "<div class=\"bar-row\"><span class=\"bar-label{}\">{}{}</span><span class=\"bar-track\">"
-                       "<span class=\"bar\" style=\"width:{:.1f}%;background:var(--high)\"></span></span>"
-                       "<span class=\"bar-value\">{}</span></div>\n",
-                       s.complete ? "" : " incomplete-scan", esc(s.started_at), s.complete ? "" : " (incomplete)",
-                       100.0 * static_cast<double>(n) / static_cast<double>(most), n);
+            fmt::print(
+                out,
+                "<div class=\"bar-row\"><span class=\"bar-label{}\" title=\"{}{}\">{}</span><span class=\"bar-track\">"
+                "<span class=\"bar\" style=\"width:{:.1f}%;background:var(--high)\"></span></span>"
+                "<span class=\"bar-value\">{}</span></div>\n",
+                s.complete ? "" : " incomplete-scan", esc(s.started_at), s.complete ? "" : " (incomplete)",
+                esc(minute_of(s.started_at)), 100.0 * static_cast<double>(n) / static_cast<double>(most), n);
         }
         out << "</figure>\n";
     }
