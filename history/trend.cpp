@@ -79,8 +79,10 @@ class finding_fold {
 public:
     finding_fold(sqlite::connection& db, const std::vector<scan_row>& scans)
         : scans_(scans),
-          answered_(db.prepare("SELECT 1 FROM targets t JOIN endpoints e ON e.target_id = t.id AND e.scan_id = ?1 "
-                               "WHERE t.host = ?2 AND t.port = ?3 AND e.error_code IS NULL LIMIT 1")) {
+          // Targets by name first, then the scan's endpoint by its key: never a walk over
+          // every endpoint of the scan.
+          answered_(db.prepare("SELECT 1 FROM targets t WHERE t.host = ?2 AND t.port = ?3 AND EXISTS (SELECT 1 FROM "
+                               "endpoints e WHERE e.scan_id = ?1 AND e.target_id = t.id AND e.error_code IS NULL)")) {
         for (const auto& s : scans_)
             if (s.complete) latest_complete_ = s;
     }
