@@ -62,4 +62,6 @@ void write_html_report(const report_data& data, std::ostream& out) {
     out << t.substr(js + js_marker.size());
 }
 
+std::string_view html_stylesheet() { return detail::html_css; }
+
 }  // namespace tlsaudit::report

@@ -241,17 +241,19 @@ void read_record(const json::object& record, report_data& data) {
 
 }  // namespace
 
+void add_record(const json::object& record, const std::string& where, report_data& data) {
+    if (get_int(record, "schema_version") > ndjson_schema_version)
+        throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
+                                 " is newer than this tlsaudit reads (" + std::to_string(ndjson_schema_version) + ")");
+    read_record(record, data);
+}
+
 void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data) {
     ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         const auto where = name + ":" + std::to_string(line->number) + ": ";
         if (!line->record) throw std::runtime_error(where + line->error);
-        const auto& record = *line->record;
-        if (get_int(record, "schema_version") > ndjson_schema_version)
-            throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
-                                     " is newer than this tlsaudit reads (" + std::to_string(ndjson_schema_version) +
-                                     ")");
-        read_record(record, data);
+        add_record(*line->record, where, data);
     }
     if (lines.bad()) throw std::runtime_error("cannot read " + name);
     data.meta.sources.push_back(name);

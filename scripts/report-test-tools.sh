@@ -7,7 +7,7 @@ src="$(cd "$(dirname "$0")/../tests/integration/report_tools" && pwd)"
 dir="${1:?usage: report-test-tools.sh DIR}"
 mkdir -p "$dir"
 cp "$src/package.json" "$src/validate.js" "$src/chromium_session.js" "$src/browser_check.js" "$src/layout_check.js" \
-   "$src/make_ndjson.py" "$src/junit_check.py" "$src/verdict_check.js" "$dir/"
+   "$src/trend_check.js" "$src/make_ndjson.py" "$src/junit_check.py" "$src/verdict_check.js" "$dir/"
 if [ -f "$dir/node_modules/.tlsaudit-installed" ] && cmp -s "$src/package.json" "$dir/node_modules/.tlsaudit-installed"; then
   exit 0
 fi

@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev openssl libcli11-dev libfmt-dev libmaxminddb-dev libc-ares-dev libidn2-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
+  # the scan history (history/, docs/history.md): SQLite's C API; the sqlite3 shell for backups
+  libsqlite3-dev sqlite3
   # report tests: headless Chromium for the HTML report, node for the validators
   # (scripts/report-test-tools.sh installs them from npm at test time), junitparser
   chromium nodejs python3 python3-junitparser

@@ -4,6 +4,7 @@
 #include "config_file.hpp"
 #include "demo_command.hpp"
 #include "exit_codes.hpp"
+#include "history_command.hpp"
 #include "report_command.hpp"
 #include "scan_command.hpp"
 
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
     auto* check = setup_check(app, check_options);
     report_command_options report_options;
     auto* report = setup_report(app, report_options);
+    history_command_options history_command;
+    auto* history = setup_history(app, history_command);
 
     try {
         app.parse(argc, argv);
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
         if (demo->parsed()) return run_demo_command(demo_options);
         if (check->parsed()) return run_check_command(check_options);
         if (report->parsed()) return run_report_command(report_options);
+        if (history->parsed()) return run_history_command(*history, history_command);
     } catch (const config_error& e) {
         fmt::print(stderr, "tlsaudit: {}\n", e.what());
         return exit_code::usage;

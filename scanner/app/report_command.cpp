@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "help_groups.hpp"
+#include "history_options.hpp"
 #include "output_check.hpp"
 #include "parse_check.hpp"
 #include "pipeline.hpp"
@@ -60,6 +61,7 @@ void check_report_files(const report_output_options& o) {
     check_output_file("--sarif", o.sarif);
     check_output_file("--pdf", o.pdf);
     check_output_file("--prometheus", o.prometheus);
+    check_history(o.history);
     if (o.pdf.empty()) return;
     try {
         report::require_chromium();
@@ -74,13 +76,7 @@ void check_report_files(const report_output_options& o) {
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& o,
                    std::FILE* summary_out) {
     std::optional<report::baseline> old;
-    if (!o.baseline.empty()) {
-        try {
-            old = report::load_baseline(o.baseline);
-        } catch (const std::runtime_error& e) {
-            throw config_error(e.what());
-        }
-    }
+    if (!o.baseline.empty()) old = load_any_baseline(o.baseline, o.history);
     report::report_data data;
     try {
         data = report::read_ndjson(inputs);
@@ -115,6 +111,9 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
                 summary_out);
         std::fflush(summary_out);
     }
+    // After the baseline was read: a --baseline naming the same database compares with
+    // the scan before this one.
+    import_into_history(o.history, inputs, o.quiet ? nullptr : summary_out);
     if (report::fails(data)) return exit_code::findings;
     return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
 }
@@ -171,9 +170,11 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
         ->check(parse_check(report::parse_error_policy))
         ->group(help_group::ci_policy);
     cmd.add_option("--baseline", o.baseline,
-                   "An earlier --json report: mark findings new/unchanged, list resolved ones")
+                   "An earlier --json report, or a history database (its latest complete scan): mark findings "
+                   "new/unchanged, list resolved ones")
         ->check(CLI::ExistingFile)
         ->group(help_group::ci_policy);
+    add_history_options(cmd, o.history);
     cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary")->group(help_group::outputs);
 }
 
@@ -188,7 +189,8 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options) {
     cmd->footer(R"(Examples:
   tlsaudit report scan.ndjson --html report.html --json report.json
   tlsaudit report shard-*.ndjson --junit junit.xml --sarif results.sarif --fail-on high
-  tlsaudit report today.ndjson --baseline yesterday.json --fail-on-new --json today.json)");
+  tlsaudit report today.ndjson --baseline yesterday.json --fail-on-new --json today.json
+  tlsaudit report today.ndjson --baseline audit.db --fail-on-new --db audit.db)");
     return cmd;
 }
 
@@ -254,13 +256,7 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     check_report_files(options);
     if (options.ndjson_given) check_output_file("--ndjson", pipeline.ndjson);
     if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);
-    if (!options.baseline.empty()) {
-        try {
-            report::load_baseline(options.baseline);
-        } catch (const std::runtime_error& e) {
-            throw config_error(e.what());
-        }
-    }
+    if (!options.baseline.empty()) load_any_baseline(options.baseline, options.history);
     if (!options.ndjson_given && options.any_file()) pipeline.ndjson = (temp_ = temp_ndjson_path())->string();
     ndjson_ = pipeline.ndjson;
     records_on_stdout_ = ndjson_ == "-";

@@ -5,6 +5,8 @@
 // scan (scan_reports), which renders the reports with the same code from the NDJSON
 // the scan wrote.
 
+#include "history_options.hpp"
+
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/report/progress.hpp>
 #include <tlsaudit/report/scan_records.hpp>
@@ -31,13 +33,15 @@ struct report_output_options {
     std::string fail_on = "high";               // a severity, or "none"
     bool fail_on_new = false;
     std::string fail_on_errors = "all";  // report/error_policy.hpp, checked at parse time
-    std::string baseline;                // an earlier --json report
+    std::string baseline;                // an earlier --json report, or a history database
+    history_options history;             // --db: import the scan into a history database
     bool quiet = false;                  // no progress line, no summary
     bool ndjson_given = false;           // scan: --ndjson was on the command line
 
+    // A report file or a history database is written: the records must be read back.
     bool any_file() const {
         return !json.empty() || !html.empty() || !csv.empty() || !junit.empty() || !sarif.empty() || !pdf.empty() ||
-               !prometheus.empty();
+               !prometheus.empty() || !history.db.empty();
     }
 };
 
@@ -53,8 +57,9 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options);
 
 // Reads and merges the inputs, writes the requested reports, prints the summary on
 // stdout (unless a report goes to stdout, or --quiet), and returns the exit code: 1
-// when the --fail-on policy is met, else 4 when --fail-on-errors is, else 0. Throws config_error for an unreadable
-// or malformed input or baseline (exit code 2).
+// when the --fail-on policy is met, else 4 when --fail-on-errors is, else 0. Throws config_error for an
+// unreadable or malformed input, baseline or history database (exit code 2); with --db, imports the
+// inputs as one scan after the reports are written.
 int run_report_command(const report_command_options& options);
 
 // The report side of one scan. Construct before run_pipeline (it points the pipeline's

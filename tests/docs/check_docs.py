@@ -29,7 +29,7 @@ README_SECTION = re.compile(r"(?<![\w/])README(?:\.md)?(?:,\s*\"?[A-Z]|\s+\"[A-Z
 TOP_LEVEL_MD = re.compile(r"(?<![\w/.-])([A-Z][A-Z_]*\.md)\b")
 
 SKIP_DIRS = {".git", "build", "node_modules", ".cache"}
-CODE_DIRS = ["scanner", "report", "lab", "include", "tests", "cmake", "scripts", ".ci", "bench", "samples"]
+CODE_DIRS = ["scanner", "report", "history", "lab", "include", "tests", "cmake", "scripts", ".ci", "bench", "samples"]
 CODE_SUFFIXES = (".cpp", ".hpp", ".h", ".in", ".txt", ".cmake", ".sh", ".py", ".pl", ".json", ".yml",
                  ".yaml", ".toml", ".supp", ".dict", ".service", ".timer", "run")
 

@@ -16,9 +16,14 @@
 #include <tlsaudit/report/report_data.hpp>
 
 #include <ostream>
+#include <string_view>
 
 namespace tlsaudit::report {
 
 void write_html_report(const report_data& data, std::ostream& out);
+
+// The report's stylesheet (report/assets/report.css), for other pages in the same style
+// (the history's trend report).
+std::string_view html_stylesheet();
 
 }  // namespace tlsaudit::report

@@ -31,6 +31,12 @@ report_data read_ndjson(const std::vector<std::filesystem::path>& files);
 // finish_merge once after the last stream.
 void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data);
 
+// Adds one record to `data` as read_ndjson_stream does for each line (for a reader that
+// takes the endpoints out as they come, e.g. the history import). Throws
+// std::runtime_error, its message starting with `where`, for a record of a newer
+// schema_version.
+void add_record(const boost::json::object& record, const std::string& where, report_data& data);
+
 // Sorts endpoints, names and input errors into report order and removes duplicate
 // endpoints (same host, port, SNI and address: the one read last wins).
 void finish_merge(report_data& data);

@@ -1,0 +1,263 @@
+// Importing NDJSON scans: records stream through report/'s reader into prepared
+// statements, one transaction per scan.
+
+#include "history/store_impl.hpp"
+#include "ossl/encoding.hpp"
+#include "text/time_text.hpp"
+#include <tlsaudit/report/ndjson_reader.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <unordered_map>
+
+namespace tlsaudit::history {
+namespace {
+
+namespace json = boost::json;
+
+std::string digest_of(std::string_view text) {
+    return ossl::sha256_hex(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size()));
+}
+
+// FNV-1a over every line of a file: part of the scan key, so that shards which share
+// their scan-start and scan-end text still differ (cheap; not a security boundary).
+struct line_hash {
+    std::uint64_t value = 14695981039346656037ull;
+    void add(std::string_view text) {
+        for (const char c : text) {
+            value ^= static_cast<unsigned char>(c);
+            value *= 1099511628211ull;
+        }
+        value ^= '\n';
+        value *= 1099511628211ull;
+    }
+};
+
+std::string chain_json(const std::vector<report::cert_row>& chain) {
+    json::array certs;
+    for (const auto& c : chain)
+        certs.push_back(json::object{{"sha256", c.sha256},
+                                     {"subject", c.subject},
+                                     {"issuer", c.issuer},
+                                     {"serial", c.serial},
+                                     {"not_before", c.not_before},
+                                     {"not_after", c.not_after},
+                                     {"key", c.key}});
+    return json::serialize(certs);
+}
+
+// One scan being imported: the prepared statements and the ids already looked up.
+class scan_import {
+public:
+    explicit scan_import(sqlite::connection& db)
+        : db_(db),
+          insert_scan_(db.prepare("INSERT INTO scans(scan_key, started_at, started_epoch, shards, complete, endpoints, "
+                                  "imported_at) VALUES('importing', '', 0, 0, 0, 0, '')")),
+          find_target_(
+              db.prepare("SELECT id FROM targets WHERE host = ?1 AND port = ?2 AND sni = ?3 AND starttls = ?4")),
+          insert_target_(db.prepare("INSERT INTO targets(host, port, sni, starttls) VALUES(?1, ?2, ?3, ?4)")),
+          find_chain_(db.prepare("SELECT id FROM chains WHERE fingerprint = ?1")),
+          insert_chain_(db.prepare("INSERT INTO chains(fingerprint, leaf_sha256, leaf_subject, leaf_not_after, certs) "
+                                   "VALUES(?1, ?2, ?3, ?4, ?5)")),
+          find_kind_(db.prepare("SELECT id FROM finding_kinds WHERE digest = ?1")),
+          insert_kind_(db.prepare("INSERT INTO finding_kinds(digest, finding_id, severity, rule, cert_sha256, "
+                                  "cert_subject, message, remediation) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
+          insert_endpoint_(db.prepare("INSERT OR REPLACE INTO endpoints(scan_id, target_id, address, chain_id, "
+                                      "error_code) VALUES(?1, ?2, ?3, ?4, ?5)")),
+          insert_finding_(db.prepare("INSERT OR IGNORE INTO findings(scan_id, target_id, address, kind_id, chain) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5)")),
+          forget_findings_(db.prepare("DELETE FROM findings WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")),
+          find_endpoint_(db.prepare("SELECT 1 FROM endpoints WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")) {
+        insert_scan_.run();
+        scan_id_ = db.last_insert_rowid();
+    }
+
+    void add_file(const std::filesystem::path& file) {
+        const bool from_stdin = file == "-";
+        std::ifstream stream;
+        if (!from_stdin) {
+            stream.open(file, std::ios::binary);
+            if (!stream) throw std::runtime_error("cannot read " + file.string());
+        }
+        std::istream& in = from_stdin ? std::cin : stream;
+        const std::string name = from_stdin ? "stdin" : file.string();
+        report::ndjson_lines lines(in);
+        line_hash hash;
+        while (const auto line = lines.next()) {
+            const auto where = name + ":" + std::to_string(line->number) + ": ";
+            if (!line->record) throw std::runtime_error(where + line->error);
+            hash.add(line->text);
+            report::add_record(*line->record, where, data_);
+            store_records();
+        }
+        if (lines.bad()) throw std::runtime_error("cannot read " + name);
+        file_hashes_.push_back(fmt_hex(hash.value));
+        data_.meta.sources.push_back(name);
+    }
+
+    // Fills in the scan row; returns the id of an identical scan imported before, if any.
+    std::optional<std::int64_t> finish(import_result& result) {
+        std::sort(file_hashes_.begin(), file_hashes_.end());
+        std::string joined;
+        for (const auto& h : file_hashes_) joined += h + "\n";
+        const auto key = digest_of(joined);
+        auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
+        if (find.bind(1, key).step()) return find.integer(0);
+
+        const auto& m = data_.meta;
+        const auto now =
+            text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        // Hand-made records without a scan-start have no start time: the import's stands in.
+        const auto started = m.started_at.empty() ? now : m.started_at;
+        result.complete = m.shards > 0 && m.complete();
+        result.started_at = started;
+        std::string sources;
+        for (const auto& s : m.sources) sources += (sources.empty() ? "" : "\n") + s;
+        auto update = db_.prepare(
+            "UPDATE scans SET scan_key = ?2, started_at = ?3, started_epoch = coalesce(unixepoch(?3), 0), "
+            "finished_at = nullif(?4, ''), tool_version = ?5, rules_version = ?6, input = ?7, shards = ?8, "
+            "complete = ?9, endpoints = ?10, imported_at = ?11, trust_store = ?12, sources = ?13 WHERE id = ?1");
+        update.bind(1, scan_id_).bind(2, key).bind(3, started).bind(4, m.finished_at).bind(5, m.tool_version);
+        update.bind(6, m.rules_version).bind(7, m.input).bind(8, static_cast<std::int64_t>(m.shards));
+        update.bind(9, std::int64_t{result.complete}).bind(10, static_cast<std::int64_t>(endpoints_));
+        update.bind(11, now).bind(12, m.trust_store).bind(13, sources);
+        update.run();
+        result.scan_id = scan_id_;
+        result.endpoints = endpoints_;
+        result.findings = findings_;
+        return std::nullopt;
+    }
+
+private:
+    static std::string fmt_hex(std::uint64_t v) {
+        std::string out(16, '0');
+        for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 0xf];
+        return out;
+    }
+
+    // Takes the endpoints and names the reader added out of data_ (memory stays flat).
+    void store_records() {
+        for (const auto& e : data_.endpoints) store_endpoint(e);
+        data_.endpoints.clear();
+        for (const auto& n : data_.names) {
+            const auto target = target_id(n.host, n.port, n.sni, "");
+            for (const auto& f : n.findings) store_finding(target, "", f);
+        }
+        data_.names.clear();
+        data_.input_errors.clear();
+    }
+
+    void store_endpoint(const report::endpoint_row& e) {
+        const auto target = target_id(e.host, e.port, e.sni, e.starttls);
+        // The same endpoint twice in one scan (a shard read twice): the last one read
+        // wins, as in report/'s merge.
+        if (find_endpoint_.bind(1, scan_id_).bind(2, target).bind(3, e.address).step()) {
+            forget_findings_.bind(1, scan_id_).bind(2, target).bind(3, e.address).run();
+        } else {
+            ++endpoints_;
+        }
+        find_endpoint_.reset();
+        insert_endpoint_.bind(1, scan_id_).bind(2, target).bind(3, e.address);
+        if (e.chain.empty()) insert_endpoint_.bind_null(4);
+        else insert_endpoint_.bind(4, chain_id(e.chain));
+        if (e.error_code.empty()) insert_endpoint_.bind_null(5);
+        else insert_endpoint_.bind(5, e.error_code);
+        insert_endpoint_.run();
+        for (const auto& f : e.findings) store_finding(target, e.address, f);
+    }
+
+    void store_finding(std::int64_t target, const std::string& address, const report::finding_row& f) {
+        insert_finding_.bind(1, scan_id_).bind(2, target).bind(3, address).bind(4, kind_id(f)).bind(5, f.chain);
+        insert_finding_.run();
+        ++findings_;
+    }
+
+    std::int64_t target_id(const std::string& host, int port, const std::string& sni, const std::string& starttls) {
+        find_target_.bind(1, host).bind(2, port).bind(3, sni).bind(4, starttls);
+        if (find_target_.step()) {
+            const auto id = find_target_.integer(0);
+            find_target_.reset();
+            return id;
+        }
+        find_target_.reset();
+        insert_target_.bind(1, host).bind(2, port).bind(3, sni).bind(4, starttls).run();
+        return db_.last_insert_rowid();
+    }
+
+    std::int64_t chain_id(const std::vector<report::cert_row>& chain) {
+        std::string joined;
+        for (const auto& c : chain) joined += c.sha256 + ",";
+        const auto fingerprint = digest_of(joined);
+        if (const auto it = chains_.find(fingerprint); it != chains_.end()) return it->second;
+        std::int64_t id = 0;
+        if (find_chain_.bind(1, fingerprint).step()) {
+            id = find_chain_.integer(0);
+        } else {
+            const auto& leaf = chain.front();
+            insert_chain_.bind(1, fingerprint).bind(2, leaf.sha256).bind(3, leaf.subject).bind(4, leaf.not_after);
+            insert_chain_.bind(5, chain_json(chain)).run();
+            id = db_.last_insert_rowid();
+        }
+        find_chain_.reset();
+        chains_.emplace(fingerprint, id);
+        return id;
+    }
+
+    std::int64_t kind_id(const report::finding_row& f) {
+        const auto level = std::to_string(static_cast<int>(f.level));
+        const auto digest = digest_of(f.id + '\0' + level + '\0' + f.rule + '\0' + f.cert_sha256 + '\0' +
+                                      f.cert_subject + '\0' + f.message + '\0' + f.remediation);
+        if (const auto it = kinds_.find(digest); it != kinds_.end()) return it->second;
+        std::int64_t id = 0;
+        if (find_kind_.bind(1, digest).step()) {
+            id = find_kind_.integer(0);
+        } else {
+            insert_kind_.bind(1, digest).bind(2, f.id).bind(3, static_cast<std::int64_t>(f.level)).bind(4, f.rule);
+            insert_kind_.bind(5, f.cert_sha256).bind(6, f.cert_subject).bind(7, f.message).bind(8, f.remediation);
+            insert_kind_.run();
+            id = db_.last_insert_rowid();
+        }
+        find_kind_.reset();
+        kinds_.emplace(digest, id);
+        return id;
+    }
+
+    sqlite::connection& db_;
+    sqlite::statement insert_scan_, find_target_, insert_target_, find_chain_, insert_chain_, find_kind_, insert_kind_,
+        insert_endpoint_, insert_finding_, forget_findings_, find_endpoint_;
+    std::int64_t scan_id_ = 0;
+    report::report_data data_;
+    std::vector<std::string> file_hashes_;
+    std::unordered_map<std::string, std::int64_t> chains_, kinds_;
+    std::size_t endpoints_ = 0, findings_ = 0;
+};
+
+}  // namespace
+
+import_result store::import_scan(const std::vector<std::filesystem::path>& files) {
+    import_result result;
+    try {
+        auto& db = impl_->db;
+        db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the indexes of a large scan stay in memory
+        sqlite::transaction tx(db);
+        scan_import scan(db);
+        for (const auto& file : files) scan.add_file(file);
+        if (const auto existing = scan.finish(result)) {
+            result.scan_id = *existing;
+            result.already_present = true;
+            return result;  // rolled back: the database is as it was
+        }
+        tx.commit();
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, impl_->file, impl_->options, "importing");
+    }
+    return result;
+}
+
+}  // namespace tlsaudit::history

@@ -1,0 +1,89 @@
+// Opening a history database: the file checks, the connection settings, migration.
+
+#include "history/store_impl.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <fstream>
+
+namespace tlsaudit::history {
+namespace detail {
+
+store_error translate(const sqlite::error& e, const std::filesystem::path& file, const store_options& options,
+                      std::string_view doing) {
+    const auto name = file.string();
+    if (e.busy())
+        return store_error(store_error::reason::locked,
+                           fmt::format("{} is locked by another writer (another tlsaudit importing a scan?); gave up "
+                                       "{} after {:g} s (--db-timeout SECONDS waits longer); nothing was written",
+                                       name, doing, static_cast<double>(options.busy_timeout.count()) / 1000.0));
+    if (e.corrupt())
+        return store_error(
+            store_error::reason::damaged,
+            name + " is damaged or not a tlsaudit history database (SQLite: " + e.what() + "); it was left as it is");
+    return store_error(store_error::reason::failed, name + ": " + std::string(doing) + ": " + e.what());
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr std::array<char, 16> sqlite_header = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                                'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+
+sqlite::connection open_connection(const std::filesystem::path& file, const store_options& options) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(file, ec);
+    if (!exists && !options.create)
+        throw store_error(store_error::reason::missing, "no history database " + file.string());
+    if (exists && std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > 0 &&
+        !is_sqlite_file(file))
+        throw store_error(store_error::reason::damaged,
+                          file.string() + " is not an SQLite database (no SQLite header); it was left as it is");
+    return sqlite::connection(file, SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
+}
+
+}  // namespace
+
+bool is_sqlite_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::array<char, 16> head{};
+    if (!in.read(head.data(), head.size())) return false;
+    return head == sqlite_header;
+}
+
+store::store(const std::filesystem::path& file, store_options options) {
+    const char* doing = "opening";
+    try {
+        impl_.reset(new detail::store_impl{file, options, open_connection(file, options)});
+        auto& db = impl_->db;
+        sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+        detail::check_compatible(db, file);
+        // WAL: readers (a trend report, a baseline) never wait for an import, nor it for them.
+        doing = "switching to WAL";
+        db.exec("PRAGMA journal_mode = WAL");
+        doing = "migrating the schema";
+        detail::migrate(db);
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, file, options, doing);
+    }
+}
+
+store::~store() = default;
+store::store(store&&) noexcept = default;
+store& store::operator=(store&&) noexcept = default;
+
+int store::version() const {
+    try {
+        auto st = impl_->db.prepare("PRAGMA user_version");
+        return st.step() ? static_cast<int>(st.integer(0)) : 0;
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, impl_->file, impl_->options, "reading the schema version");
+    }
+}
+
+const std::filesystem::path& store::file() const { return impl_->file; }
+
+}  // namespace tlsaudit::history

@@ -1,0 +1,31 @@
+#pragma once
+// The inside of history::store (history/, private): the connection and the file name,
+// and the translation of SQLite's errors into store_error.
+
+#include "history/sqlite.hpp"
+#include <tlsaudit/history/store.hpp>
+
+#include <filesystem>
+#include <string_view>
+
+namespace tlsaudit::history::detail {
+
+struct store_impl {
+    std::filesystem::path file;
+    store_options options;
+    sqlite::connection db;
+};
+
+// The store_error for an SQLite failure on `file` while `doing` something.
+store_error translate(const sqlite::error& e, const std::filesystem::path& file, const store_options& options,
+                      std::string_view doing);
+
+// Refuses, without writing, a file this build must not touch: a newer schema, another
+// application's database. Throws store_error (too_new, damaged) or sqlite::error.
+void check_compatible(sqlite::connection& db, const std::filesystem::path& file);
+
+// Creates the tables of a new database or migrates an older one to schema_version, in
+// one transaction. Throws sqlite::error.
+void migrate(sqlite::connection& db);
+
+}  // namespace tlsaudit::history::detail

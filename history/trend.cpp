@@ -1,0 +1,194 @@
+// The trend over the history: findings folded over the scans of a window.
+
+#include "history/store_impl.hpp"
+#include "text/time_text.hpp"
+#include <tlsaudit/history/trend.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <tuple>
+
+namespace tlsaudit::history {
+namespace {
+
+constexpr double seconds_per_day = 86400.0;
+
+struct scan_row {
+    std::int64_t id = 0, epoch = 0;
+    std::string started_at;
+    bool complete = false;
+};
+
+// The first second of the window: "Nd" before the latest scan, or a date/time.
+std::int64_t window_start(sqlite::connection& db, const std::string& since, std::int64_t latest) {
+    if (!since.empty() && since.back() == 'd') {
+        int days = -1;
+        const auto* end = since.data() + since.size() - 1;
+        const auto [p, ec] = std::from_chars(since.data(), end, days);
+        if (ec != std::errc() || p != end || days < 0)
+            throw std::invalid_argument("--since '" + since + "': expected N days (90d) or a date (2026-01-01)");
+        return latest - static_cast<std::int64_t>(days) * 86400;
+    }
+    auto st = db.prepare("SELECT unixepoch(?1)");
+    st.bind(1, since);
+    if (!st.step() || st.is_null(0))
+        throw std::invalid_argument("--since '" + since + "': expected N days (90d) or a date (2026-01-01)");
+    return st.integer(0);
+}
+
+std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
+    std::vector<scan_row> out;
+    auto st = db.prepare(
+        "SELECT id, started_epoch, started_at, complete FROM scans WHERE started_epoch >= ?1 "
+        "ORDER BY started_epoch, id");
+    st.bind(1, from);
+    while (st.step()) out.push_back({st.integer(0), st.integer(1), st.text(2), st.integer(3) != 0});
+    return out;
+}
+
+void add_scan_counts(sqlite::connection& db, std::int64_t from, trend_data& trend) {
+    auto st = db.prepare(
+        "SELECT f.scan_id, k.finding_id, count(*) FROM findings f JOIN finding_kinds k ON k.id = f.kind_id "
+        "WHERE f.scan_id IN (SELECT id FROM scans WHERE started_epoch >= ?1) GROUP BY f.scan_id, k.finding_id");
+    st.bind(1, from);
+    while (st.step()) {
+        const auto id = st.integer(0);
+        auto it = std::find_if(trend.scans.begin(), trend.scans.end(), [&](const trend_scan& s) { return s.id == id; });
+        if (it == trend.scans.end()) continue;
+        const auto n = static_cast<std::size_t>(st.integer(2));
+        it->by_id[st.text(1)] = n;
+        it->findings += n;
+    }
+    auto endpoints = db.prepare("SELECT endpoints FROM scans WHERE id = ?1");
+    for (auto& s : trend.scans) {
+        if (endpoints.bind(1, s.id).step()) s.endpoints = static_cast<std::size_t>(endpoints.integer(0));
+        endpoints.reset();
+    }
+}
+
+// The nearest-rank 90th percentile of sorted values.
+double p90(const std::vector<double>& sorted) {
+    const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(sorted.size())));
+    return sorted[std::max<std::size_t>(rank, 1) - 1];
+}
+
+class finding_fold {
+public:
+    finding_fold(sqlite::connection& db, const std::vector<scan_row>& scans)
+        : scans_(scans),
+          // Targets by name first, then the scan's endpoint by its key: never a walk over
+          // every endpoint of the scan.
+          answered_(db.prepare("SELECT 1 FROM targets t WHERE t.host = ?2 AND t.port = ?3 AND EXISTS (SELECT 1 FROM "
+                               "endpoints e WHERE e.scan_id = ?1 AND e.target_id = t.id AND e.error_code IS NULL)")) {
+        for (const auto& s : scans_)
+            if (s.complete) latest_complete_ = s;
+    }
+
+    const std::optional<scan_row>& latest_complete() const { return latest_complete_; }
+
+    // Fills fixed_at and days_open of a finding last seen at `last`, first at `first`.
+    void settle(trend_finding& f, std::int64_t first, std::int64_t last) {
+        std::optional<std::int64_t> end;
+        for (const auto& s : scans_) {
+            if (s.epoch <= last || !s.complete) continue;
+            const bool seen = answered_.bind(1, s.id).bind(2, f.host).bind(3, std::int64_t{f.port}).step();
+            answered_.reset();
+            if (!seen) continue;  // the endpoint failed, or this scan did not cover it
+            f.fixed_at = s.started_at;
+            end = s.epoch;
+            break;
+        }
+        if (!end) end = std::max(last, latest_complete_ ? latest_complete_->epoch : last);
+        f.days_open = static_cast<double>(*end - first) / seconds_per_day;
+    }
+
+private:
+    const std::vector<scan_row>& scans_;
+    sqlite::statement answered_;
+    std::optional<scan_row> latest_complete_;
+};
+
+std::string started_at_of(const std::vector<scan_row>& scans, std::int64_t epoch) {
+    for (const auto& s : scans)
+        if (s.epoch == epoch) return s.started_at;
+    return {};
+}
+
+void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& scans, trend_data& trend) {
+    finding_fold fold(db, scans);
+    if (fold.latest_complete()) trend.latest_complete = fold.latest_complete()->id;
+    // max() for severity, rule and message: deterministic whatever the row order.
+    auto st = db.prepare(
+        "SELECT t.host, t.port, k.finding_id, k.cert_sha256, min(s.started_epoch), max(s.started_epoch), "
+        "max(k.severity), max(k.rule), max(k.message) FROM findings f JOIN scans s ON s.id = f.scan_id "
+        "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id "
+        "WHERE s.started_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256");
+    st.bind(1, from);
+    const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
+    std::array<std::vector<double>, 5> fix_days;
+    while (st.step()) {
+        trend_finding f;
+        f.host = st.text(0);
+        f.port = static_cast<int>(st.integer(1));
+        f.id = st.text(2);
+        f.cert_sha256 = st.text(3);
+        const auto first = st.integer(4), last = st.integer(5);
+        f.level = static_cast<severity>(std::clamp<std::int64_t>(st.integer(6), 0, 4));
+        f.rule = st.text(7);
+        f.message = st.text(8);
+        f.first_seen = started_at_of(scans, first);
+        f.last_seen = started_at_of(scans, last);
+        fold.settle(f, first, last);
+        if (first == latest) ++trend.new_in_latest;
+        if (f.fixed_at) {
+            fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
+            if (*f.fixed_at == fold.latest_complete()->started_at) ++trend.fixed_in_latest;
+        }
+        trend.findings.push_back(std::move(f));
+    }
+    for (std::size_t i = 0; i < fix_days.size(); ++i) {
+        auto& days = fix_days[i];
+        if (days.empty()) continue;
+        std::sort(days.begin(), days.end());
+        double sum = 0;
+        for (const double d : days) sum += d;
+        trend.by_severity[i] = {days.size(), sum / static_cast<double>(days.size()), p90(days)};
+    }
+    // Open first, longest open first; then the latest fixes.
+    std::sort(trend.findings.begin(), trend.findings.end(), [](const trend_finding& a, const trend_finding& b) {
+        const bool a_open = !a.fixed_at, b_open = !b.fixed_at;
+        return std::tie(b_open, b.days_open, a.fixed_at, a.host, a.port, a.id, a.cert_sha256) <
+               std::tie(a_open, a.days_open, b.fixed_at, b.host, b.port, b.id, b.cert_sha256);
+    });
+}
+
+}  // namespace
+
+trend_data build_trend(const store& db, const trend_options& options) {
+    auto& impl = db.impl();
+    trend_data trend;
+    trend.database = impl.file.string();
+    trend.html_rows = options.html_rows;
+    trend.generated_at =
+        text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    try {
+        auto latest = impl.db.prepare("SELECT max(started_epoch) FROM scans");
+        const auto newest = latest.step() && !latest.is_null(0) ? latest.integer(0) : 0;
+        const auto from = window_start(impl.db, options.since, newest);
+        auto text = impl.db.prepare("SELECT datetime(?1, 'unixepoch')");
+        trend.since = text.bind(1, from).step() ? text.text(0) : options.since;
+        if (trend.since.size() == 19) trend.since = trend.since.replace(10, 1, "T") + "Z";
+        const auto scans = window_scans(impl.db, from);
+        for (const auto& s : scans) trend.scans.push_back({s.id, s.started_at, s.complete, 0, 0, {}});
+        add_scan_counts(impl.db, from, trend);
+        add_findings(impl.db, from, scans, trend);
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, impl.file, impl.options, "reading the history");
+    }
+    return trend;
+}
+
+}  // namespace tlsaudit::history

@@ -1,0 +1,77 @@
+// The trend as JSON (history/schema/tlsaudit-trend.schema.json).
+
+#include <tlsaudit/history/trend.hpp>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serializer.hpp>
+
+#include <cmath>
+
+namespace tlsaudit::history {
+namespace {
+
+namespace json = boost::json;
+
+// Days to one decimal: what a reader compares, free of binary fractions.
+double days(double d) { return std::round(d * 10.0) / 10.0; }
+
+json::object to_json(const trend_finding& f) {
+    return {{"host", f.host},
+            {"port", f.port},
+            {"id", f.id},
+            {"cert_sha256", f.cert_sha256},
+            {"severity", to_string(f.level)},
+            {"rule", f.rule},
+            {"message", f.message},
+            {"first_seen", f.first_seen},
+            {"last_seen", f.last_seen},
+            {"fixed_at", f.fixed_at ? json::value(*f.fixed_at) : json::value(nullptr)},
+            {"state", f.fixed_at ? "fixed" : "open"},
+            {"days_open", days(f.days_open)}};
+}
+
+}  // namespace
+
+void write_trend_json(const trend_data& trend, std::ostream& out) {
+    json::array scans;
+    for (const auto& s : trend.scans) {
+        json::object by_id;
+        for (const auto& [id, n] : s.by_id) by_id[id] = n;
+        scans.push_back(json::object{{"id", s.id},
+                                     {"started_at", s.started_at},
+                                     {"complete", s.complete},
+                                     {"endpoints", s.endpoints},
+                                     {"findings", s.findings},
+                                     {"by_id", std::move(by_id)}});
+    }
+    json::object fix;
+    for (auto level : {severity::critical, severity::high, severity::medium, severity::low, severity::info}) {
+        const auto& t = trend.by_severity[static_cast<std::size_t>(level)];
+        fix[to_string(level)] =
+            json::object{{"fixed", t.fixed}, {"mean_days", days(t.mean_days)}, {"p90_days", days(t.p90_days)}};
+    }
+    json::array findings;
+    for (const auto& f : trend.findings) findings.push_back(to_json(f));
+    const json::value doc = json::object{
+        {"format", "tlsaudit-trend"},
+        {"schema_version", trend_schema_version},
+        {"database", trend.database},
+        {"since", trend.since},
+        {"generated_at", trend.generated_at},
+        {"scans", std::move(scans)},
+        {"latest",
+         json::object{{"scan_id", trend.latest_complete ? json::value(*trend.latest_complete) : json::value(nullptr)},
+                      {"new", trend.new_in_latest},
+                      {"fixed", trend.fixed_in_latest}}},
+        {"time_to_fix", std::move(fix)},
+        {"findings", std::move(findings)},
+    };
+    json::serializer sr;
+    sr.reset(&doc);
+    char buf[4096];
+    while (!sr.done()) out << sr.read(buf);
+    out << '\n';
+}
+
+}  // namespace tlsaudit::history

@@ -1,0 +1,97 @@
+#include "history_command.hpp"
+
+#include "exit_codes.hpp"
+#include "output_check.hpp"
+
+#include <tlsaudit/history/trend.hpp>
+#include <tlsaudit/report/output_file.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tlsaudit::app {
+namespace {
+
+history::store open_store(const history_options& o, bool create) {
+    try {
+        return history::store(o.db, o.store_options(create));
+    } catch (const history::store_error& e) {
+        if (e.why() == history::store_error::reason::locked || e.why() == history::store_error::reason::failed) throw;
+        throw config_error(e.what());
+    }
+}
+
+int run_import(const history_command_options& o) {
+    auto db = open_store(o.db, true);
+    for (const auto& input : o.inputs) {
+        history::import_result r;
+        try {
+            r = db.import_scan({input});
+        } catch (const history::store_error&) {
+            throw;
+        } catch (const std::runtime_error& e) {  // the NDJSON: nothing of this file was stored
+            throw config_error(e.what());
+        }
+        if (r.already_present) fmt::print("{}: already imported (scan {}), nothing changed\n", input, r.scan_id);
+        else
+            fmt::print("{}: scan {} started {}: {} endpoints, {} findings{}\n", input, r.scan_id, r.started_at,
+                       r.endpoints, r.findings, r.complete ? "" : " (incomplete: never used to declare a fix)");
+    }
+    return exit_code::ok;
+}
+
+int run_trend(const history_command_options& o) {
+    check_output_file("--html", o.html);
+    check_output_file("--json", o.json);
+    const auto db = open_store(o.db, false);
+    history::trend_options options;
+    options.since = o.since;
+    history::trend_data trend;
+    try {
+        trend = history::build_trend(db, options);
+    } catch (const std::invalid_argument& e) {
+        throw config_error(e.what());
+    }
+    if (!o.json.empty())
+        report::write_file_atomically(o.json, [&](std::ostream& out) { history::write_trend_json(trend, out); });
+    if (!o.html.empty())
+        report::write_file_atomically(o.html, [&](std::ostream& out) { history::write_trend_html(trend, out); });
+    if (o.json != "-" && o.html != "-")
+        fmt::print("{} scans since {}; {} findings tracked, {} open; latest scan: {} new, {} fixed\n",
+                   trend.scans.size(), trend.since, trend.findings.size(),
+                   std::count_if(trend.findings.begin(), trend.findings.end(),
+                                 [](const history::trend_finding& f) { return !f.fixed_at; }),
+                   trend.new_in_latest, trend.fixed_in_latest);
+    return exit_code::ok;
+}
+
+}  // namespace
+
+CLI::App* setup_history(CLI::App& app, history_command_options& options) {
+    auto* history = app.add_subcommand("history", "Keep scans in an SQLite history; trend reports from it");
+    history->require_subcommand(1);
+    auto* import = history->add_subcommand("import", "Import NDJSON scans (each file one scan) into the history");
+    import->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
+    auto* trend = history->add_subcommand("report", "Write a trend report (first seen, fixed at, time to fix)");
+    trend->add_option("--since", options.since, "The window: N days before the latest scan (90d) or a date")
+        ->capture_default_str()
+        ->group("Outputs");
+    trend->add_option("--html", options.html, "Write the self-contained HTML trend report to FILE")->group("Outputs");
+    trend->add_option("--json", options.json, "Write the JSON trend report to FILE ('-': stdout)")->group("Outputs");
+    for (auto* cmd : {import, trend}) add_history_options(*cmd, options.db)->required();
+    history->footer(R"(Examples:
+  tlsaudit history import monday.ndjson tuesday.ndjson --db audit.db
+  tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json)");
+    return history;
+}
+
+int run_history_command(const CLI::App& history, const history_command_options& options) {
+    if (history.get_subcommand("import")->parsed()) return run_import(options);
+    return run_trend(options);
+}
+
+}  // namespace tlsaudit::app

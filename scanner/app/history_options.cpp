@@ -1,0 +1,69 @@
+#include "history_options.hpp"
+
+#include "help_groups.hpp"
+
+#include "exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace tlsaudit::app {
+
+history::store_options history_options::store_options(bool create) const {
+    history::store_options o;
+    o.create = create;
+    o.busy_timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+    return o;
+}
+
+CLI::Option* add_history_options(CLI::App& cmd, history_options& options) {
+    auto* db = cmd.add_option("--db", options.db,
+                              "The history database FILE (SQLite; created if missing): the scan is imported into it "
+                              "(docs/history.md)")
+                   ->group(help_group::outputs);
+    cmd.add_option("--db-timeout", options.timeout_s,
+                   "Wait up to SECONDS for another writer of the history database before giving up")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 86400.0))
+        ->group(help_group::outputs);
+    return db;
+}
+
+void check_history(const history_options& options) {
+    if (options.db.empty()) return;
+    try {
+        history::store db(options.db, options.store_options(true));
+    } catch (const history::store_error& e) {
+        if (e.why() == history::store_error::reason::locked) throw;
+        throw config_error(e.what());
+    }
+}
+
+void import_into_history(const history_options& options, const std::vector<std::filesystem::path>& inputs,
+                         std::FILE* out) {
+    if (options.db.empty()) return;
+    history::store db(options.db, options.store_options(true));
+    const auto r = db.import_scan(inputs);
+    if (!out) return;
+    if (r.already_present) fmt::print(out, "history: this scan was already in {} (scan {})\n", options.db, r.scan_id);
+    else
+        fmt::print(out, "history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id, r.endpoints,
+                   r.findings, r.complete ? "" : ", incomplete", options.db);
+}
+
+report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {
+    try {
+        if (history::is_sqlite_file(file)) return history::store(file, options.store_options(false)).latest_baseline();
+        return report::load_baseline(file);
+    } catch (const history::store_error& e) {
+        if (e.why() == history::store_error::reason::locked) throw;
+        throw config_error(e.what());
+    } catch (const std::runtime_error& e) {
+        throw config_error(e.what());
+    }
+}
+
+}  // namespace tlsaudit::app

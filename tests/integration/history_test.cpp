@@ -1,0 +1,347 @@
+// The history through the binary, on real SQLite files: ten scans of the loopback lab
+// (servers changed between scans so that endpoints break and get fixed) and the exact
+// trend figures; scan --db and --baseline DB; an import killed mid-way; two importers
+// at once; a damaged file refused with exit code 2 and left as it was.
+
+#include "../support/scratch_dir.hpp"
+#include "cli_support.hpp"
+#include "process_support.hpp"
+
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/tls_server.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <fmt/format.h>
+
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tlsaudit::testing {
+namespace {
+
+namespace json = boost::json;
+
+class history_cli : public scratch_dir {};
+
+// SQLite's own view of a database file (not through tlsaudit).
+std::string query(const std::filesystem::path& db_file, const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::string out;
+    if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+            sqlite3_column_text(st, 0))
+            out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        else out = std::string("error: ") + sqlite3_errmsg(db);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close_v2(db);
+    return out;
+}
+
+// Sets the scan's start and end time (the lab runs all ten scans within seconds) and
+// drops the scan-end record of an interrupted one.
+void retime(const std::filesystem::path& file, const std::string& at, bool drop_end) {
+    std::ifstream in(file);
+    std::string line, out;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        auto record = json::parse(line).as_object();
+        const auto type = record.at("type").as_string();
+        if (type == "scan-end" && drop_end) continue;
+        if (type == "scan-start") record["started_at"] = at;
+        if (type == "scan-end") record["finished_at"] = at;
+        out += json::serialize(record) + "\n";
+    }
+    std::ofstream(file, std::ios::trunc) << out;
+}
+
+// A synthetic scan of `endpoints` endpoints (one shared chain, a finding on every third).
+void write_synthetic(const std::filesystem::path& file, int endpoints, const std::string& started_at) {
+    std::ofstream out(file);
+    out << fmt::format(R"({{"schema_version":2,"type":"scan-start","version":"0.1.0","started_at":"{}","input":"t"}})",
+                       started_at)
+        << "\n";
+    for (int i = 0; i < endpoints; ++i) {
+        out << fmt::format(
+                   R"({{"schema_version":2,"type":"endpoint","target":{{"host":"h{}.bulk.test","port":443,"sni":"h{}.bulk.test"}},)"
+                   R"("address":"10.{}.{}.{}","status":"ok","error":null,"chain":[{{"subject":"CN=bulk","sha256":"{}"}},)"
+                   R"({{"subject":"CN=bulk CA","sha256":"{}"}}],"findings":[{}]}})",
+                   i, i, i >> 16, (i >> 8) & 255, i & 255, std::string(64, 'a'), std::string(64, 'b'),
+                   i % 3 ? ""
+                         : R"({"id":"cert-expiring","severity":"medium","cert":{"position":0,"sha256":")" +
+                               std::string(64, 'a') + R"("},"message":"expires soon","remediation":"Renew."})")
+            << "\n";
+    }
+    out << R"({"schema_version":2,"type":"scan-end","finished_at":")" << started_at
+        << R"(","targets":1,"endpoints":1,"complete":true})"
+        << "\n";
+}
+
+// Three lab endpoints on fixed ports; each scan serves a chosen leaf on each (a leaf
+// naming the host, or one naming another host: hostname-mismatch), or nothing.
+class changing_lab {
+public:
+    enum class serve { good, bad, down };
+
+    explicit changing_lab(const std::filesystem::path& dir) : dir_(dir) {
+        hierarchy_ = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"a.history.test"});
+        std::ofstream(dir_ / "root.pem") << hierarchy_.root.pem();
+        for (std::size_t i = 0; i < 3; ++i) {
+            const auto name = std::string(1, static_cast<char>('a' + i)) + ".history.test";
+            good_[i] = lab::issue(hierarchy_.intermediates.back(), lab::leaf_spec(name),
+                                  lab::lab_key(lab::key_kind::ec_p256, 60 + i));
+            bad_[i] = lab::issue(hierarchy_.intermediates.back(), lab::leaf_spec("wrong-" + name),
+                                 lab::lab_key(lab::key_kind::ec_p256, 70 + i));
+        }
+        // Ports chosen once (ephemeral), held by each scan's servers in turn.
+        lab::server_pool first;
+        for (std::size_t i = 0; i < 3; ++i) ports_[i] = first.start(config(good_[i], 0));
+        std::ofstream targets(dir_ / "targets.txt");
+        for (std::size_t i = 0; i < 3; ++i)
+            targets << fmt::format("127.0.0.1:{} sni={}.history.test\n", ports_[i], static_cast<char>('a' + i));
+    }
+
+    // Runs one scan with the servers set as `how`, writing `ndjson`.
+    void scan(const std::array<serve, 3>& how, const std::filesystem::path& ndjson) {
+        lab::server_pool servers;
+        for (std::size_t i = 0; i < 3; ++i)
+            if (how[i] != serve::down) servers.start(config(how[i] == serve::good ? good_[i] : bad_[i], ports_[i]));
+        const auto r = run_tlsaudit(fmt::format(
+            "scan '{}' --ca-file '{}' --no-revocation --concurrency 4 --connect-timeout 3 --handshake-timeout 5 "
+            "--ndjson '{}' --fail-on none -q",
+            (dir_ / "targets.txt").string(), (dir_ / "root.pem").string(), ndjson.string()));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+
+    std::uint16_t port(std::size_t i) const { return ports_[i]; }
+    const std::filesystem::path& dir() const { return dir_; }
+
+private:
+    lab::server_config config(const lab::credential& leaf, std::uint16_t port) const {
+        lab::server_config c;
+        c.chain = {leaf.der, hierarchy_.intermediates.back().der};
+        c.leaf_key = leaf.k;
+        c.port = port;
+        return c;
+    }
+
+    std::filesystem::path dir_;
+    lab::hierarchy hierarchy_;
+    std::array<lab::credential, 3> good_, bad_;
+    std::array<std::uint16_t, 3> ports_{};
+};
+
+TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) {
+    changing_lab lab(dir_);
+    using s = changing_lab::serve;
+    // a: broken in scans 1-4, fixed from 5. b: broken from 6. c: broken 1-6 (down in 3),
+    // fine from 7, but scan 7 is interrupted: the fix counts from scan 8.
+    const std::array<std::array<s, 3>, 10> plan = {{
+        {s::bad, s::good, s::bad},
+        {s::bad, s::good, s::bad},
+        {s::bad, s::good, s::down},
+        {s::bad, s::good, s::bad},
+        {s::good, s::good, s::bad},
+        {s::good, s::bad, s::bad},
+        {s::good, s::bad, s::good},
+        {s::good, s::bad, s::good},
+        {s::good, s::bad, s::good},
+        {s::good, s::bad, s::good},
+    }};
+    std::string files;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const auto ndjson = dir_ / fmt::format("scan-{:02}.ndjson", i + 1);
+        lab.scan(plan[i], ndjson);
+        retime(ndjson, fmt::format("2026-03-{:02}T06:00:00Z", i + 1), i == 6);
+        files += " '" + ndjson.string() + "'";
+    }
+    const auto db = dir_ / "audit.db";
+    const auto imported = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    EXPECT_NE(imported.out.find("incomplete"), std::string::npos) << imported.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "10");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans WHERE complete = 0"), "1");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM chains"), "6");  // three good and three bad chains, each once
+
+    const auto trend_json = dir_ / "trend.json";
+    const auto r = run_tlsaudit(fmt::format("history report --db '{}' --since 90d --json '{}' --html '{}'", db.string(),
+                                            trend_json.string(), (dir_ / "trend.html").string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto doc = json::parse(read_file(trend_json)).as_object();
+    EXPECT_EQ(doc.at("scans").as_array().size(), 10u);
+    std::map<std::uint64_t, json::object> by_port;
+    for (const auto& f : doc.at("findings").as_array()) {
+        const auto& o = f.as_object();
+        ASSERT_EQ(o.at("id").as_string(), "hostname-mismatch") << json::serialize(o);
+        by_port[o.at("port").to_number<std::uint64_t>()] = o;
+    }
+    ASSERT_EQ(by_port.size(), 3u) << json::serialize(doc.at("findings"));
+    const auto& a = by_port.at(lab.port(0));
+    EXPECT_EQ(a.at("first_seen").as_string(), "2026-03-01T06:00:00Z");
+    EXPECT_EQ(a.at("last_seen").as_string(), "2026-03-04T06:00:00Z");
+    EXPECT_EQ(a.at("fixed_at").as_string(), "2026-03-05T06:00:00Z");
+    EXPECT_DOUBLE_EQ(a.at("days_open").to_number<double>(), 4.0);
+    const auto& b = by_port.at(lab.port(1));
+    EXPECT_EQ(b.at("first_seen").as_string(), "2026-03-06T06:00:00Z");
+    EXPECT_EQ(b.at("state").as_string(), "open");
+    EXPECT_TRUE(b.at("fixed_at").is_null());
+    EXPECT_DOUBLE_EQ(b.at("days_open").to_number<double>(), 4.0);
+    const auto& c = by_port.at(lab.port(2));
+    EXPECT_EQ(c.at("first_seen").as_string(), "2026-03-01T06:00:00Z");
+    EXPECT_EQ(c.at("last_seen").as_string(), "2026-03-06T06:00:00Z");
+    EXPECT_EQ(c.at("fixed_at").as_string(), "2026-03-08T06:00:00Z");  // not the interrupted scan 7
+    EXPECT_DOUBLE_EQ(c.at("days_open").to_number<double>(), 7.0);
+    const auto& high = doc.at("time_to_fix").at("high").as_object();
+    EXPECT_EQ(high.at("fixed").to_number<int>(), 2);
+    EXPECT_DOUBLE_EQ(high.at("mean_days").to_number<double>(), 5.5);
+    EXPECT_DOUBLE_EQ(high.at("p90_days").to_number<double>(), 7.0);
+    // Burn-down: endpoints with hostname-mismatch in each scan.
+    std::vector<int> burn;
+    for (const auto& scan : doc.at("scans").as_array()) {
+        const auto* n = scan.at("by_id").as_object().if_contains("hostname-mismatch");
+        burn.push_back(n ? n->to_number<int>() : 0);
+    }
+    EXPECT_EQ(burn, (std::vector<int>{2, 2, 1, 2, 1, 2, 1, 1, 1, 1}));
+
+    // The same history imported again: nothing changes.
+    const auto again = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already imported"), std::string::npos) << again.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "10");
+}
+
+TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
+    changing_lab lab(dir_);
+    using s = changing_lab::serve;
+    const auto db = dir_ / "audit.db";
+    // Scan 1 (a broken) goes into the history as its reports are written.
+    lab.scan({s::bad, s::good, s::good}, dir_ / "one.ndjson");
+    const auto r1 =
+        run_tlsaudit(fmt::format("report '{}' --db '{}' --json '{}' --fail-on none", (dir_ / "one.ndjson").string(),
+                                 db.string(), (dir_ / "one.json").string()));
+    ASSERT_EQ(r1.exit_code, 0) << r1.err;
+    EXPECT_NE(r1.out.find("imported into"), std::string::npos) << r1.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
+
+    // Scan 2 (a and b broken) against the history: b is new, a unchanged; the verdict
+    // fails on the new one; the same as with the file baseline.
+    lab.scan({s::bad, s::bad, s::good}, dir_ / "two.ndjson");
+    const auto from_db = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new --json '{}' --db '{}'",
+                                                  (dir_ / "two.ndjson").string(), db.string(),
+                                                  (dir_ / "two-db.json").string(), db.string()));
+    EXPECT_EQ(from_db.exit_code, 1) << from_db.err;
+    const auto from_file = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new --json '{}'",
+                                                    (dir_ / "two.ndjson").string(), (dir_ / "one.json").string(),
+                                                    (dir_ / "two-file.json").string()));
+    EXPECT_EQ(from_file.exit_code, 1) << from_file.err;
+    auto states = [](const std::filesystem::path& file) {
+        std::map<std::uint64_t, std::string> out;
+        const auto doc = json::parse(read_file(file));
+        for (const auto& e : doc.at("endpoints").as_array())
+            for (const auto& f : e.at("findings").as_array())
+                out[e.at("target").at("port").to_number<std::uint64_t>()] = json::serialize(f.at("baseline"));
+        return out;
+    };
+    const auto db_states = states(dir_ / "two-db.json");
+    EXPECT_EQ(db_states, states(dir_ / "two-file.json"));
+    EXPECT_EQ(db_states.at(lab.port(0)), "\"unchanged\"");
+    EXPECT_EQ(db_states.at(lab.port(1)), "\"new\"");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
+
+    // scan --db imports as it writes, after comparing with the scan before it (no
+    // server runs now: every endpoint is refused).
+    const auto r3 = run_tlsaudit(
+        fmt::format("scan '{}' --ca-file '{}' --no-revocation --connect-timeout 3 --handshake-timeout 5 --db '{}' "
+                    "--baseline '{}' --fail-on-new --json '{}' -q",
+                    (dir_ / "targets.txt").string(), (dir_ / "root.pem").string(), db.string(), db.string(),
+                    (dir_ / "three.json").string()));
+    EXPECT_EQ(r3.exit_code, 0) << r3.err;  // every endpoint refused now: nothing new
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "3");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM endpoints WHERE error_code IS NOT NULL"), "3");
+}
+
+TEST_F(history_cli, an_import_killed_midway_leaves_the_database_as_it_was) {
+    const auto db = dir_ / "audit.db";
+    write_synthetic(dir_ / "small.ndjson", 10, "2026-01-01T00:00:00Z");
+    write_synthetic(dir_ / "big.ndjson", 40000, "2026-01-02T00:00:00Z");
+    ASSERT_EQ(run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "small.ndjson").string(), db.string()))
+                  .exit_code,
+              0);
+    const auto before = query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans");
+    ASSERT_EQ(before, "1/10");
+
+    child_process import({"history", "import", (dir_ / "big.ndjson").string(), "--db", db.string()}, dir_ / "out",
+                         dir_ / "err");
+    // Mid-way = the importer holds the write lock (its transaction is open): a second
+    // writer that does not wait is refused.
+    sqlite3* probe = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db.c_str(), &probe, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    const bool holding = poll_until(
+        [&] {
+            if (sqlite3_exec(probe, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_BUSY) return true;
+            sqlite3_exec(probe, "ROLLBACK", nullptr, nullptr, nullptr);
+            return false;
+        },
+        std::chrono::seconds(60));
+    sqlite3_close_v2(probe);
+    ASSERT_TRUE(holding) << "the importer never took the write lock";
+    ASSERT_TRUE(import.running()) << "the import finished before it could be killed";
+    import.signal(SIGKILL);
+    EXPECT_EQ(import.wait(), 128 + SIGKILL);
+
+    EXPECT_EQ(query(db, "PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), before);
+    // And the import runs to its end when it is not killed.
+    const auto r =
+        run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "big.ndjson").string(), db.string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), "2/40010");
+}
+
+TEST_F(history_cli, two_importers_at_once_both_get_in) {
+    const auto db = dir_ / "audit.db";
+    write_synthetic(dir_ / "one.ndjson", 5000, "2026-01-01T00:00:00Z");
+    write_synthetic(dir_ / "two.ndjson", 5000, "2026-01-02T00:00:00Z");
+    child_process one({"history", "import", (dir_ / "one.ndjson").string(), "--db", db.string()}, dir_ / "out1",
+                      dir_ / "err1");
+    child_process two({"history", "import", (dir_ / "two.ndjson").string(), "--db", db.string()}, dir_ / "out2",
+                      dir_ / "err2");
+    EXPECT_EQ(one.wait(), 0) << read_file(dir_ / "err1");
+    EXPECT_EQ(two.wait(), 0) << read_file(dir_ / "err2");
+    EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), "2/10000");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM targets"), "5000");
+    EXPECT_EQ(query(db, "PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alone) {
+    write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
+    const auto db = dir_ / "audit.db";
+    std::ofstream(db, std::ios::binary) << std::string(8192, '\x5a');
+    for (const auto& args :
+         {fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()),
+          fmt::format("history report --db '{}' --json '{}'", db.string(), (dir_ / "t.json").string()),
+          fmt::format("report '{}' --db '{}' -q", (dir_ / "one.ndjson").string(), db.string())}) {
+        const auto r = run_tlsaudit(args);
+        EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+        EXPECT_NE(r.err.find("is not an SQLite database"), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(read_file(db), std::string(8192, '\x5a'));
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing

@@ -1,0 +1,157 @@
+// The trend over a small history with known dates: first seen, last seen, fixed at, days
+// open, time to fix, the burn-down, the window, and that an interrupted scan or a failed
+// endpoint never counts as a fix.
+
+#include "history_fixture.hpp"
+
+#include <tlsaudit/history/trend.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <sstream>
+
+namespace tlsaudit::testing {
+namespace {
+
+class history_trend : public history_fixture {
+protected:
+    void build_history(history::store& db) const;
+};
+
+namespace json = boost::json;
+
+fake_endpoint ep(const std::string& host, char leaf, std::vector<fake_finding> findings = {}) {
+    return {host, 443, "127.0.0.1", "", {sha(leaf), sha('f')}, std::move(findings)};
+}
+
+fake_endpoint refused(const std::string& host) { return {host, 443, "127.0.0.1", "refused", {}, {}}; }
+
+// a: mismatch on 01-01 and 01-03, gone in the interrupted 01-06 scan, fixed on 01-10.
+// b: expiring from 01-03 to 01-10, fixed on 01-11.
+// c: refused until 01-11, when it first answers with a weak key (new, open).
+// d: expired on 01-01, then refused: never seen fixed, so open.
+void history_trend::build_history(history::store& db) const {
+    const fake_finding mismatch{"hostname-mismatch", "high", sha('a'), "a.test is not named"};
+    const fake_finding expiring{"cert-expiring", "medium", sha('b'), "expires soon"};
+    const fake_finding weak{"weak-key", "medium", sha('c'), "RSA 1024"};
+    const fake_finding expired{"cert-expired", "critical", sha('d'), "expired"};
+    std::vector<fake_scan> scans(5);
+    scans[0].started_at = "2026-01-01T00:00:00Z";
+    scans[0].endpoints = {ep("a.test", 'a', {mismatch}), ep("b.test", 'b'), refused("c.test"),
+                          ep("d.test", 'd', {expired})};
+    scans[1].started_at = "2026-01-03T00:00:00Z";
+    scans[1].endpoints = {ep("a.test", 'a', {mismatch}), ep("b.test", 'b', {expiring}), refused("c.test"),
+                          refused("d.test")};
+    scans[2].started_at = "2026-01-06T00:00:00Z";
+    scans[2].complete = false;
+    scans[2].endpoints = {ep("a.test", 'e'), ep("b.test", 'b', {expiring})};
+    scans[3].started_at = "2026-01-10T00:00:00Z";
+    scans[3].endpoints = {ep("a.test", 'e'), ep("b.test", 'b', {expiring}), refused("c.test"), refused("d.test")};
+    scans[4].started_at = "2026-01-11T00:00:00Z";
+    scans[4].endpoints = {ep("a.test", 'e'), ep("b.test", 'g'), ep("c.test", 'c', {weak}), refused("d.test")};
+    for (std::size_t i = 0; i < scans.size(); ++i) db.import_scan({write_scan(fmt::format("{}.ndjson", i), scans[i])});
+}
+
+const history::trend_finding& find(const history::trend_data& t, const std::string& id) {
+    for (const auto& f : t.findings)
+        if (f.id == id) return f;
+    throw std::runtime_error("no finding " + id);
+}
+
+TEST_F(history_trend, first_seen_fixed_at_and_days_open) {
+    history::store db(dir_ / "audit.db");
+    build_history(db);
+    const auto t = history::build_trend(db, {.since = "90d"});
+    ASSERT_EQ(t.scans.size(), 5u);
+    EXPECT_FALSE(t.scans[2].complete);
+    ASSERT_EQ(t.findings.size(), 4u);
+
+    const auto& a = find(t, "hostname-mismatch");
+    EXPECT_EQ(a.host, "a.test");
+    EXPECT_EQ(a.first_seen, "2026-01-01T00:00:00Z");
+    EXPECT_EQ(a.last_seen, "2026-01-03T00:00:00Z");
+    EXPECT_EQ(a.fixed_at, "2026-01-10T00:00:00Z");  // not the interrupted 01-06 scan
+    EXPECT_DOUBLE_EQ(a.days_open, 9.0);
+    const auto& b = find(t, "cert-expiring");
+    EXPECT_EQ(b.first_seen, "2026-01-03T00:00:00Z");
+    EXPECT_EQ(b.fixed_at, "2026-01-11T00:00:00Z");
+    EXPECT_DOUBLE_EQ(b.days_open, 8.0);
+    const auto& c = find(t, "weak-key");
+    EXPECT_EQ(c.first_seen, "2026-01-11T00:00:00Z");
+    EXPECT_FALSE(c.fixed_at);
+    EXPECT_DOUBLE_EQ(c.days_open, 0.0);
+    const auto& d = find(t, "cert-expired");
+    EXPECT_FALSE(d.fixed_at);  // refused since: nobody saw it fixed
+    EXPECT_EQ(d.last_seen, "2026-01-01T00:00:00Z");
+    EXPECT_DOUBLE_EQ(d.days_open, 10.0);
+    EXPECT_EQ(d.level, severity::critical);
+
+    // Open first, longest open first; then the fixed ones.
+    EXPECT_EQ(t.findings[0].id, "cert-expired");
+    EXPECT_EQ(t.findings[1].id, "weak-key");
+    EXPECT_EQ(t.findings[2].id, "hostname-mismatch");
+    EXPECT_EQ(t.findings[3].id, "cert-expiring");
+
+    EXPECT_EQ(t.new_in_latest, 1u);
+    EXPECT_EQ(t.fixed_in_latest, 1u);
+    const auto& high = t.by_severity[static_cast<std::size_t>(severity::high)];
+    EXPECT_EQ(high.fixed, 1u);
+    EXPECT_DOUBLE_EQ(high.mean_days, 9.0);
+    const auto& medium = t.by_severity[static_cast<std::size_t>(severity::medium)];
+    EXPECT_EQ(medium.fixed, 1u);
+    EXPECT_DOUBLE_EQ(medium.p90_days, 8.0);
+
+    EXPECT_EQ(t.scans[0].by_id.at("hostname-mismatch"), 1u);
+    EXPECT_EQ(t.scans[0].by_id.at("cert-expired"), 1u);
+    EXPECT_EQ(t.scans[3].by_id.size(), 1u);
+    EXPECT_EQ(t.scans[4].by_id.at("weak-key"), 1u);
+    EXPECT_EQ(t.scans[0].endpoints, 4u);
+}
+
+TEST_F(history_trend, the_window_leaves_older_scans_out) {
+    history::store db(dir_ / "audit.db");
+    build_history(db);
+    const auto t = history::build_trend(db, {.since = "9d"});  // from 2026-01-02
+    EXPECT_EQ(t.since, "2026-01-02T00:00:00Z");
+    ASSERT_EQ(t.scans.size(), 4u);
+    EXPECT_EQ(find(t, "hostname-mismatch").first_seen, "2026-01-03T00:00:00Z");
+    EXPECT_DOUBLE_EQ(find(t, "hostname-mismatch").days_open, 7.0);
+    EXPECT_THROW(find(t, "cert-expired"), std::runtime_error);
+    EXPECT_EQ(history::build_trend(db, {.since = "2026-01-10"}).scans.size(), 2u);
+    EXPECT_THROW(history::build_trend(db, {.since = "soon"}), std::invalid_argument);
+    EXPECT_THROW(history::build_trend(db, {.since = "-3d"}), std::invalid_argument);
+}
+
+TEST_F(history_trend, json_states_the_same_figures) {
+    history::store db(dir_ / "audit.db");
+    build_history(db);
+    std::ostringstream out;
+    history::write_trend_json(history::build_trend(db, {}), out);
+    const auto doc = json::parse(out.str()).as_object();
+    EXPECT_EQ(doc.at("format").as_string(), "tlsaudit-trend");
+    EXPECT_EQ(doc.at("scans").as_array().size(), 5u);
+    const auto& first = doc.at("findings").as_array()[0].as_object();
+    EXPECT_EQ(first.at("id").as_string(), "cert-expired");
+    EXPECT_EQ(first.at("state").as_string(), "open");
+    EXPECT_TRUE(first.at("fixed_at").is_null());
+    EXPECT_DOUBLE_EQ(first.at("days_open").to_number<double>(), 10.0);
+    EXPECT_EQ(doc.at("latest").at("new").to_number<int>(), 1);
+    EXPECT_DOUBLE_EQ(doc.at("time_to_fix").at("high").at("mean_days").to_number<double>(), 9.0);
+}
+
+TEST_F(history_trend, html_escapes_what_servers_sent) {
+    history::store db(dir_ / "audit.db");
+    fake_scan s;
+    s.endpoints = {ep("x.test", 'x', {{"hostname-mismatch", "high", sha('x'), "<script>alert(1)</script>"}})};
+    db.import_scan({write_scan("1.ndjson", s)});
+    std::ostringstream out;
+    history::write_trend_html(history::build_trend(db, {}), out);
+    const auto html = out.str();
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);
+    EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing
