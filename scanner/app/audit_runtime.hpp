@@ -1,6 +1,6 @@
 #pragma once
 // The audit as the commands use it: options shared by `scan`, `demo` and `check`
-// (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing), and the
+// (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing, --profile), and the
 // run-time objects built from them once per run (catalogue, trust store, validation
 // cache, deployment tracker).
 
@@ -30,7 +30,8 @@ struct audit_settings {
     std::optional<std::filesystem::path> rules;  // --rules
     int expiry_warn_days = 30;
     bool fetch_missing = false;
-    std::vector<bytes> extra_roots;  // set by code (the demo lab's roots)
+    std::vector<bytes> extra_roots;                            // set by code (the demo lab's roots)
+    validation_profile profile = validation_profile::browser;  // --profile
 };
 
 // Adds the audit options to a subcommand; --at is validated at parse time.
