@@ -30,6 +30,9 @@ namespace tlsaudit::audit {
 
 struct options {
     int expiry_warn_days = 30;  // cert-expiring when notAfter is closer than this
+    // browser: no CN fallback for names, and the Baseline Requirements algorithm and
+    // RFC 5280 profile checks (forbidden-key, forbidden-signature, rfc5280-violation).
+    validation_profile profile = validation_profile::browser;
 };
 
 struct chain_input {
@@ -83,9 +86,12 @@ void merge_other_chains(endpoint_result& result, const catalogue& rules);
 std::string status_of(const endpoint_result& result);
 
 // RFC 6125 name check against the leaf: dNSName SANs with a wildcard only as the whole
-// left-most label (never "*.tld"), iPAddress SANs for IP literals, and the subject CN
-// only when the certificate has no SAN at all. Case-insensitive; a trailing dot is ignored.
-bool hostname_matches(const cert_info& leaf, std::string_view name);
+// left-most label (never "*.tld"), iPAddress SANs for IP literals. The subject CN counts
+// only under the openssl profile and only when the certificate has no SAN at all
+// (browsers dropped that fallback: Chrome 58, Firefox 48). Case-insensitive; a trailing
+// dot is ignored.
+bool hostname_matches(const cert_info& leaf, std::string_view name,
+                      validation_profile profile = validation_profile::browser);
 
 // --- inconsistent-deployment: comparing the endpoints behind one name -------------
 

@@ -57,6 +57,17 @@ inline constexpr std::array finding_kinds{
     finding_kind{"multiple-chains", severity::low, "Several chains served",
                  "The endpoint serves different chains to different clients (e.g. RSA-only ones); medium when the "
                  "chains differ in findings."},
+    // The browser profile (--profile browser, the default).
+    finding_kind{"forbidden-key", severity::high, "Key algorithm browsers refuse",
+                 "A key outside the Baseline Requirements (RSA 2048+ in whole octets, ECDSA P-256/P-384/P-521), "
+                 "e.g. DSA or P-192."},
+    finding_kind{
+        "forbidden-signature", severity::high, "Signature algorithm browsers refuse",
+        "A signature outside the Baseline Requirements (RSA PKCS#1 v1.5 or PSS, or ECDSA, with SHA-256/384/512) "
+        "on a leaf or intermediate."},
+    finding_kind{"rfc5280-violation", severity::high, "Certificate profile violation",
+                 "A certificate breaks an RFC 5280 or Baseline Requirements profile rule browsers enforce (serial "
+                 "number, version, AKI/SKI, basicConstraints, keyUsage, AIA, SAN); the message names each rule."},
 };
 
 // The entry for `id`, or nullptr.

@@ -154,6 +154,13 @@ struct cert_info {
     std::vector<std::string> ca_issuer_urls;
     std::vector<std::string> crl_urls;
     std::optional<time_point> earliest_sct;  // earliest embedded SCT timestamp
+    // What the certificate-profile checks of the browser profile judge (scanner/audit).
+    int version = 3;               // X.509 version: 1, 2 or 3
+    int serial_octets = 0;         // length of the serial number's DER content (RFC 5280: at most 20)
+    std::string signature_key;     // the signing key's type the signature names: "RSA", "RSA-PSS", "EC", "DSA", ...
+    std::string signature_digest;  // its hash: "SHA256", "SHA1", ...; empty when none or unknown (Ed25519)
+    bool aia_malformed = false;    // authorityInfoAccess present but undecodable or without an entry
+    bool san_critical = false;     // subjectAltName marked critical
 };
 
 // One certificate of a served chain after parsing: `info` is empty when the DER could

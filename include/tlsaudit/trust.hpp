@@ -14,6 +14,17 @@
 
 namespace tlsaudit {
 
+// How strictly a chain is judged (--profile).
+enum class validation_profile {
+    // As browsers verify (the default): OpenSSL's X509_V_FLAG_X509_STRICT RFC 5280 checks,
+    // no subject-CN fallback for names, and the audit's Baseline Requirements algorithm
+    // and certificate-profile checks (scanner/audit/profile_checks.cpp).
+    browser,
+    // OpenSSL 3.0's default verification and the legacy CN fallback: tlsaudit before the
+    // browser profile.
+    openssl,
+};
+
 // Where a certificate of a built path came from.
 enum class cert_origin {
     served,   // sent by the server (or present in the checked file)
@@ -29,6 +40,7 @@ enum class verify_problem {
     bad_signature,     // a signature in the path does not verify
     expired,           // a certificate of the path is past notAfter at the evaluation time
     not_yet_valid,     // a certificate of the path is before notBefore
+    profile_rule,      // an RFC 5280 profile rule OpenSSL checks in strict mode only (browser profile)
     other,             // anything else (purpose, constraints, ...)
 };
 
@@ -73,6 +85,7 @@ struct trust_options {
     std::vector<std::filesystem::path> ca_files;  // PEM bundles (--ca-file)
     std::vector<std::filesystem::path> ca_dirs;   // hashed directories (--ca-dir, c_rehash layout)
     std::vector<bytes> extra_roots;               // DER certificates trusted in addition (e.g. the demo lab)
+    validation_profile profile = validation_profile::browser;  // browser: X509_V_FLAG_X509_STRICT
 };
 
 // A loaded trust store. Immutable after construction; verify() is thread-safe.

@@ -8,6 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
+#include <string>
+
 namespace tlsaudit::app {
 namespace {
 
@@ -46,6 +49,14 @@ void add_audit_options(CLI::App& cmd, audit_settings& s) {
     cmd.add_flag("--fetch-missing", s.fetch_missing,
                  "Download missing intermediates from the AIA caIssuers URL (plain HTTP) to build the path")
         ->group(help_group::trust);
+    const std::map<std::string, validation_profile> profiles{{"browser", validation_profile::browser},
+                                                             {"openssl", validation_profile::openssl}};
+    cmd.add_option("--profile", s.profile,
+                   "Judge chains as browsers do (browser: RFC 5280 strict, Baseline Requirements algorithms, no CN "
+                   "fallback) or as OpenSSL's default verification does (openssl)")
+        ->transform(CLI::CheckedTransformer(profiles, CLI::ignore_case).description("{browser,openssl}"))
+        ->default_str("browser")
+        ->group(help_group::trust);
 }
 
 audit_runtime::audit_runtime(const audit_settings& settings, time_point now, issuer_fetcher fetch)
@@ -56,6 +67,7 @@ audit_runtime::audit_runtime(const audit_settings& settings, time_point now, iss
         at_ = *t;
     }
     options_.expiry_warn_days = settings.expiry_warn_days;
+    options_.profile = settings.profile;
     try {
         rules_ = settings.rules ? audit::load_catalogue(*settings.rules) : audit::default_catalogue();
     } catch (const std::exception& e) {
@@ -66,6 +78,7 @@ audit_runtime::audit_runtime(const audit_settings& settings, time_point now, iss
     trust.ca_files = settings.ca_files;
     trust.ca_dirs = settings.ca_dirs;
     trust.extra_roots = settings.extra_roots;
+    trust.profile = settings.profile;
     try {
         store_ = std::make_unique<x509::trust_store>(trust);
     } catch (const std::runtime_error& e) {

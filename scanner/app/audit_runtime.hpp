@@ -1,6 +1,6 @@
 #pragma once
 // The audit as the commands use it: options shared by `scan`, `demo` and `check`
-// (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing), and the
+// (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing, --profile), and the
 // run-time objects built from them once per run (catalogue, trust store, validation
 // cache, deployment tracker).
 
@@ -33,7 +33,8 @@ struct audit_settings {
     bool fetch_missing = false;
     // Where AIA (and, in a scan, OCSP and CRL) fetches may go: fetch_options.hpp.
     ip::fetch_policy fetch;
-    std::vector<bytes> extra_roots;  // set by code (the demo lab's roots)
+    std::vector<bytes> extra_roots;                            // set by code (the demo lab's roots)
+    validation_profile profile = validation_profile::browser;  // --profile
 };
 
 // Adds the audit options to a subcommand; --at is validated at parse time.

@@ -85,11 +85,18 @@ void check_validity(context& ctx) {
 
 void check_hostname(context& ctx) {
     if (ctx.in.name.empty() || ctx.leaf == nullptr) return;
-    if (hostname_matches(*ctx.leaf, ctx.in.name)) return;
+    if (hostname_matches(*ctx.leaf, ctx.in.name, ctx.opts.profile)) return;
     std::string names;
     for (const auto& n : ctx.leaf->dns_names) names += (names.empty() ? "" : ", ") + n;
     for (const auto& n : ctx.leaf->ip_addresses) names += (names.empty() ? "" : ", ") + n;
+    const bool cn_only = names.empty() && ctx.opts.profile == validation_profile::browser &&
+                         hostname_matches(*ctx.leaf, ctx.in.name, validation_profile::openssl);
     if (names.empty()) names = "no SAN; CN " + ctx.leaf->subject_cn;
+    if (cn_only) {
+        names +=
+            "; browsers no longer match the subject CN when there is no subjectAltName: Chrome since 58, "
+            "Firefox since 48 (for every certificate since 101), Safari since iOS 13 / macOS 10.15";
+    }
     ctx.add("hostname-mismatch", &ctx.certs.front(),
             fmt::format("the leaf does not cover '{}' (it covers: {})", ctx.in.name, names),
             "Deploy a certificate whose subjectAltName lists this name (or check that the right certificate is "
@@ -131,6 +138,7 @@ std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, 
     detail::check_trust(ctx);
     detail::check_order(ctx);
     detail::check_strength(ctx);
+    detail::check_profile(ctx);
     detail::check_rules(ctx);
     return out;
 }

@@ -53,6 +53,7 @@ void check_hostname(context& ctx);
 void check_trust(context& ctx);
 void check_order(context& ctx);
 void check_strength(context& ctx);
+void check_profile(context& ctx);  // browser profile only (profile_checks.cpp)
 void check_rules(context& ctx);
 
 }  // namespace tlsaudit::audit::detail

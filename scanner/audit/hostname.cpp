@@ -48,7 +48,7 @@ bool dns_name_matches(std::string_view pattern, std::string_view name) {
 
 }  // namespace
 
-bool hostname_matches(const cert_info& leaf, std::string_view name) {
+bool hostname_matches(const cert_info& leaf, std::string_view name, validation_profile profile) {
     const std::string reference = lower_without_trailing_dot(name);
     if (reference.empty()) return false;
     if (const auto ip = ip_bytes(reference)) {
@@ -61,7 +61,9 @@ bool hostname_matches(const cert_info& leaf, std::string_view name) {
             return dns_name_matches(lower_without_trailing_dot(san), reference);
         });
     }
-    // No SAN at all: the subject CN is the legacy fallback (exact or wildcard).
+    // No SAN at all: the subject CN is the legacy fallback (exact or wildcard), which
+    // browsers no longer apply.
+    if (profile == validation_profile::browser) return false;
     return dns_name_matches(lower_without_trailing_dot(leaf.subject_cn), reference);
 }
 

@@ -120,7 +120,10 @@ void check_trust(context& ctx) {
                 "its intermediates.");
     } else {
         for (const auto& e : v->errors) {
-            if (e.problem == verify_problem::expired || e.problem == verify_problem::not_yet_valid) continue;
+            // Dated certificates have their own findings, and so do profile rules (rfc5280-violation).
+            if (e.problem == verify_problem::expired || e.problem == verify_problem::not_yet_valid ||
+                e.problem == verify_problem::profile_rule)
+                continue;
             const examined_cert* about = at_depth(ctx, e.depth);
             ctx.add("chain-untrusted", about, untrusted_message(e, about),
                     e.problem == verify_problem::missing_issuer

@@ -10,6 +10,7 @@
 #include "x509/asn1_text.hpp"
 #include "x509/decode.hpp"
 #include "x509/extensions.hpp"
+#include "x509/profile_facts.hpp"
 #include "x509/public_key.hpp"
 
 #include <openssl/err.h>
@@ -66,6 +67,7 @@ bool fill_cert_info(const X509* cert, cert_info& info, std::string& error) {
     detail::read_subject_alt_names(cert, info);
     detail::read_access_urls(cert, info);
     detail::read_earliest_sct(cert, info);
+    detail::read_profile_facts(cert, info);
     return true;
 }
 

@@ -36,6 +36,7 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
     impl_->store.reset(X509_STORE_new());
     if (!impl_->store) ossl::throw_failure("X509_STORE_new failed");
     X509_STORE* store = impl_->store.get();
+    impl_->profile = options.profile;
 
     if (options.system_default && X509_STORE_set_default_paths(store) != 1)
         ossl::throw_failure("cannot load the system trust store");

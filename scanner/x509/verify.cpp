@@ -10,6 +10,7 @@
 #include "x509/trust_store_impl.hpp"
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,22 +32,57 @@ verify_problem classify(int code) {
     case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: return verify_problem::bad_signature;
     case X509_V_ERR_CERT_HAS_EXPIRED: return verify_problem::expired;
     case X509_V_ERR_CERT_NOT_YET_VALID: return verify_problem::not_yet_valid;
+    // Raised only under X509_V_FLAG_X509_STRICT (the browser profile).
+    case X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY:
+    case X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA:
+    case X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN:
+    case X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA:
+    case X509_V_ERR_ISSUER_NAME_EMPTY:
+    case X509_V_ERR_SUBJECT_NAME_EMPTY:
+    case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+    case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER:
+    case X509_V_ERR_EMPTY_SUBJECT_ALT_NAME:
+    case X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL:
+    case X509_V_ERR_CA_BCONS_NOT_CRITICAL:
+    case X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL:
+    case X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL:
+    case X509_V_ERR_CA_CERT_MISSING_KEY_USAGE:
+    case X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3:
+    case X509_V_ERR_EC_KEY_EXPLICIT_PARAMS: return verify_problem::profile_rule;
     default: return verify_problem::other;
     }
+}
+
+// What the verify callback needs: where to record, and which profile judges.
+struct verify_state {
+    std::vector<verify_error>* errors = nullptr;
+    validation_profile profile = validation_profile::browser;
+};
+
+// OpenSSL's TLS-server purpose wants digitalSignature, keyEncipherment or keyAgreement
+// in the leaf's keyUsage. A CA certificate used as the leaf (RFC 5280 4.2.1.9 allows it)
+// usually has keyCertSign only; Chrome's verifier and rustls-webpki do not require the
+// TLS bits, so under the browser profile only the extended key usage decides.
+bool browsers_accept_ca_leaf(X509_STORE_CTX* ctx, int code, int depth) {
+    if (code != X509_V_ERR_INVALID_PURPOSE || depth != 0) return false;
+    X509* leaf = X509_STORE_CTX_get_current_cert(ctx);
+    if (leaf == nullptr || X509_check_ca(leaf) == 0) return false;
+    return (X509_get_extended_key_usage(leaf) & XKU_SSL_SERVER) != 0;
 }
 
 // Records every error and lets verification go on, so that the verdict holds the whole
 // path and all its problems rather than the first one only.
 int record_error(int ok, X509_STORE_CTX* ctx) {
     if (ok == 1) return 1;
-    auto* errors = static_cast<std::vector<verify_error>*>(X509_STORE_CTX_get_app_data(ctx));
+    const auto* state = static_cast<const verify_state*>(X509_STORE_CTX_get_app_data(ctx));
     const int code = X509_STORE_CTX_get_error(ctx);
     const int depth = X509_STORE_CTX_get_error_depth(ctx);
-    if (errors != nullptr) {
-        const bool seen = std::any_of(errors->begin(), errors->end(),
-                                      [&](const verify_error& e) { return e.code == code && e.depth == depth; });
-        if (!seen) errors->push_back({classify(code), depth, code, X509_verify_cert_error_string(code)});
-    }
+    if (state == nullptr || state->errors == nullptr) return 1;
+    if (state->profile == validation_profile::browser && browsers_accept_ca_leaf(ctx, code, depth)) return 1;
+    auto& errors = *state->errors;
+    const bool seen = std::any_of(errors.begin(), errors.end(),
+                                  [&](const verify_error& e) { return e.code == code && e.depth == depth; });
+    if (!seen) errors.push_back({classify(code), depth, code, X509_verify_cert_error_string(code)});
     return 1;
 }
 
@@ -111,8 +147,9 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
     if (X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1)
         ossl::throw_failure("X509_STORE_CTX_set_purpose failed");
-    if (X509_STORE_CTX_set_app_data(ctx.get(), &verdict.errors) != 1)
-        ossl::throw_failure("X509_STORE_CTX_set_app_data failed");
+    if (impl_->profile == validation_profile::browser) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+    verify_state state{&verdict.errors, impl_->profile};
+    if (X509_STORE_CTX_set_app_data(ctx.get(), &state) != 1) ossl::throw_failure("X509_STORE_CTX_set_app_data failed");
     X509_STORE_CTX_set_verify_cb(ctx.get(), record_error);
 
     const int rc = X509_verify_cert(ctx.get());

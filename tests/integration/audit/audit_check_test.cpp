@@ -131,8 +131,11 @@ TEST(check_lab, weak_key_and_signature) {
     const auto r = check(weak.served_chain(), "weak.lab.test", now(), {weak.root.der});
     // Leaf and intermediate: RSA-1024 and SHA-1; the root's key is weak too, its
     // self-signature does not count.
+    // The browser profile (the default) adds that browsers refuse both: forbidden-key on
+    // all three, forbidden-signature on the two that are not self-signed.
     EXPECT_THAT(ids(r.result.findings),
-                ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key"));
+                ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key", "forbidden-key",
+                            "forbidden-signature", "forbidden-key", "forbidden-signature", "forbidden-key"));
 }
 
 // --- real certificates ---------------------------------------------------------------

@@ -214,7 +214,9 @@ TEST_F(audited_scan, each_endpoint_gets_the_findings_built_for_it) {
     EXPECT_THAT(a.ids.at("not-yet-valid"), ElementsAre("cert-not-yet-valid"));
     EXPECT_THAT(a.ids.at("incomplete"), ElementsAre("chain-incomplete"));
     EXPECT_THAT(a.ids.at("misordered"), ElementsAre("chain-misordered"));
-    EXPECT_THAT(a.ids.at("weak"), ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key"));
+    EXPECT_THAT(a.ids.at("weak"),
+                ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key", "forbidden-key",
+                            "forbidden-signature", "forbidden-key", "forbidden-signature", "forbidden-key"));
     // Forged lab signatures under the real L1K: chain-untrusted besides the rules.
     EXPECT_THAT(a.ids.at("entrust-before"), ElementsAre("chain-untrusted", "issuer-discontinued"));
     EXPECT_THAT(a.ids.at("entrust-after"), ElementsAre("chain-untrusted", "issuer-distrusted", "issuer-discontinued"));

@@ -144,13 +144,15 @@ TEST(checks, a_cross_signed_copy_of_a_path_key_is_not_extra) {
     EXPECT_THAT(ids(c.run()), IsEmpty());
 }
 
+// weak-* do not depend on the profile; the browser profile's forbidden-* are below.
 TEST(checks, weak_keys_and_signatures) {
+    const audit::options openssl{.profile = validation_profile::openssl};
     auto c = good_chain();
     c.certs[0].info->key_type = "RSA";
     c.certs[0].info->key_bits = 1024;
     c.certs[1].info->signature_algorithm = "sha1WithRSAEncryption";
     c.verdict.path[2].info.signature_algorithm = "sha1WithRSAEncryption";  // a root's self-signature: ignored
-    const auto f = c.run();
+    const auto f = c.run(default_catalogue(), openssl);
     ASSERT_THAT(ids(f), ElementsAre("weak-key", "weak-signature"));
     EXPECT_EQ(f[0].cert->position, 0);
     EXPECT_EQ(f[1].cert->position, 1);
@@ -158,7 +160,7 @@ TEST(checks, weak_keys_and_signatures) {
     auto ec = good_chain();
     ec.certs[0].info->key_bits = 224;
     ec.certs[0].info->signature_algorithm = "md5WithRSAEncryption";
-    EXPECT_THAT(ids(ec.run()), ElementsAre("weak-key", "weak-signature"));
+    EXPECT_THAT(ids(ec.run(default_catalogue(), openssl)), ElementsAre("weak-key", "weak-signature"));
     auto strong = good_chain();
     strong.certs[0].info->key_type = "RSA";
     strong.certs[0].info->key_bits = 2048;

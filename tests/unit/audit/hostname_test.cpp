@@ -49,10 +49,17 @@ TEST(hostname, ip_literals_match_ip_sans_only) {
 }
 
 TEST(hostname, common_name_only_without_any_san) {
-    EXPECT_TRUE(hostname_matches(with_sans({}, {}, "legacy.example"), "legacy.example"));
-    EXPECT_FALSE(hostname_matches(with_sans({"other.example"}, {}, "legacy.example"), "legacy.example"));
-    EXPECT_FALSE(hostname_matches(with_sans({}, {"192.0.2.1"}, "legacy.example"), "legacy.example"));
-    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "192.0.2.1"), "192.0.2.1"));
+    constexpr auto openssl = validation_profile::openssl;
+    EXPECT_TRUE(hostname_matches(with_sans({}, {}, "legacy.example"), "legacy.example", openssl));
+    EXPECT_FALSE(hostname_matches(with_sans({"other.example"}, {}, "legacy.example"), "legacy.example", openssl));
+    EXPECT_FALSE(hostname_matches(with_sans({}, {"192.0.2.1"}, "legacy.example"), "legacy.example", openssl));
+    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "192.0.2.1"), "192.0.2.1", openssl));
+}
+
+TEST(hostname, browsers_never_fall_back_to_the_common_name) {
+    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "legacy.example"), "legacy.example"));
+    EXPECT_FALSE(hostname_matches(with_sans({}, {}, "legacy.example"), "legacy.example", validation_profile::browser));
+    EXPECT_TRUE(hostname_matches(with_sans({"legacy.example"}, {}, "legacy.example"), "legacy.example"));
 }
 
 }  // namespace

@@ -29,9 +29,14 @@ inline cert_info cert(const std::string& cn, const std::string& issuer_cn, const
     c.not_after = at("2030-01-01");
     c.sha256 = std::string(64 - tag.size(), 'A') + tag;
     c.spki_sha256 = std::string(64 - tag.size(), 'b') + tag;
+    c.serial_hex = "0" + tag;  // positive, never zero
+    c.serial_octets = static_cast<int>(c.serial_hex.size() + 1) / 2;
     c.key_type = "EC";
     c.key_bits = 256;
+    c.curve = "prime256v1";
     c.signature_algorithm = "ecdsa-with-SHA256";
+    c.signature_key = "EC";
+    c.signature_digest = "SHA256";
     return c;
 }
 

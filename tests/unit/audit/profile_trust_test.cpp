@@ -1,0 +1,111 @@
+// The browser profile with real certificates: the facts scanner/x509 reads for it, and
+// OpenSSL's strict mode in the verdict, on lab certificates made to break one rule each.
+
+#include <tlsaudit/audit.hpp>
+#include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/trust.hpp>
+#include <tlsaudit/x509.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace tlsaudit {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Not;
+
+time_point now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+cert_info parse(const bytes& der) {
+    std::string error;
+    auto info = x509::parse_certificate(der, error);
+    if (!info) throw std::runtime_error(error);
+    return *info;
+}
+
+const lab::credential& root() {
+    static const lab::credential r =
+        lab::make_self_signed(lab::ca_spec("Profile Root"), lab::lab_key(lab::key_kind::ec_p256, 60));
+    return r;
+}
+
+lab::credential leaf(lab::cert_spec spec) { return lab::issue(root(), spec, lab::lab_key(lab::key_kind::ec_p256, 61)); }
+
+x509::trust_store store(validation_profile profile) {
+    x509::trust_options o;
+    o.system_default = false;
+    o.extra_roots = {root().der};
+    o.profile = profile;
+    return x509::trust_store{o};
+}
+
+TEST(profile_facts, a_lab_leaf_is_what_the_baseline_requirements_ask) {
+    const auto c = parse(leaf(lab::leaf_spec("facts.example")).der);
+    EXPECT_EQ(c.version, 3);
+    EXPECT_EQ(c.serial_octets, 16);
+    EXPECT_EQ(c.signature_key, "EC");
+    EXPECT_EQ(c.signature_digest, "SHA256");
+    EXPECT_FALSE(c.aia_malformed);
+    EXPECT_FALSE(c.san_critical);
+}
+
+TEST(profile_facts, serial_signature_aia_and_san_criticality) {
+    auto zero = lab::leaf_spec("zero.example");
+    zero.serial = {0x00};
+    EXPECT_EQ(parse(leaf(zero).der).serial_hex, "00");
+
+    auto twenty_one = lab::leaf_spec("long.example");
+    twenty_one.serial = bytes(20, 0x80);  // 20 octets of magnitude, a 21st for the sign in DER
+    EXPECT_EQ(parse(leaf(twenty_one).der).serial_octets, 21);
+
+    auto sha1 = lab::leaf_spec("sha1.example");
+    sha1.digest = "sha1";
+    EXPECT_EQ(parse(leaf(sha1).der).signature_digest, "SHA1");
+
+    auto aia = lab::leaf_spec("aia.example");
+    aia.extra_extensions.push_back({"1.3.6.1.5.5.7.1.1", {0x04, 0x03, 'b', 'a', 'd'}, false});
+    EXPECT_TRUE(parse(leaf(aia).der).aia_malformed);
+
+    auto san = lab::leaf_spec("san.example");
+    san.dns_names.clear();
+    // SEQUENCE { [2] "san.example" }, marked critical beside the subject CN=san.example.
+    san.extra_extensions.push_back(
+        {"2.5.29.17", {0x30, 0x0d, 0x82, 0x0b, 's', 'a', 'n', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e'}, true});
+    const auto critical = parse(leaf(san).der);
+    EXPECT_TRUE(critical.san_critical);
+    EXPECT_EQ(critical.dns_names, std::vector<std::string>{"san.example"});
+}
+
+TEST(profile_verify, strict_rules_refuse_under_browser_only) {
+    auto spec = lab::leaf_spec("noaki.example");
+    spec.key_identifiers = false;  // no AKI: RFC 5280 4.2.1.1
+    const std::vector<bytes> chain{leaf(spec).der};
+
+    const auto browser = store(validation_profile::browser).verify(chain, now());
+    EXPECT_FALSE(browser.trusted);
+    ASSERT_FALSE(browser.errors.empty());
+    EXPECT_EQ(browser.errors.front().problem, verify_problem::profile_rule);
+    EXPECT_EQ(browser.errors.front().depth, 0);
+
+    const auto openssl = store(validation_profile::openssl).verify(chain, now());
+    EXPECT_TRUE(openssl.trusted);
+
+    parsed_cert p{parse(chain.front()), {}};
+    audit::chain_input in{chain, std::span(&p, 1), "noaki.example", now(), &browser};
+    std::vector<std::string> ids;
+    for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {})) ids.push_back(f.id);
+    EXPECT_THAT(ids, Contains("rfc5280-violation"));
+    EXPECT_THAT(ids, Not(Contains("chain-untrusted")));
+}
+
+TEST(profile_verify, a_conforming_lab_chain_is_trusted_under_both_profiles) {
+    const std::vector<bytes> chain{leaf(lab::leaf_spec("fine.example")).der};
+    EXPECT_TRUE(store(validation_profile::browser).verify(chain, now()).trusted);
+    EXPECT_TRUE(store(validation_profile::openssl).verify(chain, now()).trusted);
+}
+
+}  // namespace
+}  // namespace tlsaudit
