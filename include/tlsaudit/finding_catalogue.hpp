@@ -57,6 +57,15 @@ inline constexpr std::array finding_kinds{
     finding_kind{"multiple-chains", severity::low, "Several chains served",
                  "The endpoint serves different chains to different clients (e.g. RSA-only ones); medium when the "
                  "chains differ in findings."},
+    // Per-program trust and Baseline Requirements validity limits.
+    finding_kind{"root-program-untrusted", severity::high, "Trusted here, not by a browser root program",
+                 "The system trust store trusts the chain but a root program whose store is in the catalogue "
+                 "(Mozilla) does not: its root lost websites trust or the program's cut-off passed."},
+    finding_kind{"validity-too-long", severity::medium, "Validity longer than the Baseline Requirements allow",
+                 "The leaf's validity exceeds the maximum the CA/Browser Forum allows for its issuance date."},
+    finding_kind{"validity-next-limit", severity::info, "Next certificate must be shorter",
+                 "The leaf will be renewed after the next validity limit takes effect: the next certificate must "
+                 "be shorter."},
 };
 
 // The entry for `id`, or nullptr.

@@ -79,12 +79,10 @@ void distrusted_ca(context& ctx, const rule& r) {
     if (anchor == nullptr) return;
     std::string programs;
     for (const auto& p : r.programs) {
-        const bool by_sct = p.use_sct && leaf.earliest_sct.has_value();
-        const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
-        if (issued <= p.after) continue;
+        const auto outcome = program_applies(p, leaf, ctx.in.at);
+        if (!outcome) continue;
         if (!programs.empty()) programs += ", ";
-        programs += fmt::format("{} ({} {} is after {})", p.name, by_sct ? "earliest SCT" : "notBefore",
-                                text::rfc3339(issued), text::rfc3339(p.after));
+        programs += fmt::format("{} ({})", p.name, outcome->why);
     }
     if (programs.empty()) return;
     auto values = placeholders(anchor, leaf);
@@ -105,12 +103,43 @@ void discontinued_issuer(context& ctx, const rule& r) {
 
 }  // namespace
 
+std::optional<time_point> since_time(const std::string& since) {
+    return since.size() == 7 ? parse_time(since + "-01") : parse_time(since);
+}
+
+std::optional<program_outcome> program_applies(const distrust_program& p, const cert_info& leaf, time_point at) {
+    // A removal or blocklisting dated after the evaluation time (--at) had not happened yet.
+    if (p.basis == distrust_basis::blocklist || p.basis == distrust_basis::removed) {
+        const auto since = since_time(p.since);
+        if (since && at < *since) return std::nullopt;
+    }
+    switch (p.basis) {
+    case distrust_basis::blocklist:
+        return program_outcome{p.since.empty() ? "the root is on its blocklist" : "blocklisted since " + p.since,
+                               p.since};
+    case distrust_basis::removed:
+        return program_outcome{p.since.empty() ? "the root was removed from its store"
+                                               : std::string("the root was removed from its store ") +
+                                                     (p.since.size() == 7 ? "in " : "on ") + p.since,
+                               p.since};
+    case distrust_basis::not_before:
+    case distrust_basis::earliest_sct: break;
+    }
+    const bool by_sct = p.basis == distrust_basis::earliest_sct && leaf.earliest_sct.has_value();
+    const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
+    if (issued <= p.after) return std::nullopt;
+    return program_outcome{fmt::format("{} {} is after {}", by_sct ? "earliest SCT" : "notBefore",
+                                       text::rfc3339(issued), text::rfc3339(p.after)),
+                           text::rfc3339(p.after)};
+}
+
 void check_rules(context& ctx) {
     for (const auto& r : ctx.rules.rules) {
         switch (r.kind) {
         case rule_kind::retired_intermediate: retired_intermediate(ctx, r); break;
         case rule_kind::distrusted_ca: distrusted_ca(ctx, r); break;
         case rule_kind::discontinued_issuer: discontinued_issuer(ctx, r); break;
+        case rule_kind::root_removal: break;  // judged with the per-program verdicts (check_programs)
         }
     }
 }
