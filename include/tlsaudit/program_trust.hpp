@@ -43,4 +43,9 @@ const mozilla_store& default_mozilla_store();
 program_trust judge_programs(const chain_input& input, const catalogue& rules,
                              const mozilla_store& store = default_mozilla_store());
 
+// judge_programs for an endpoint result's chain, as audit_endpoint reads it; nullopt when
+// the capture failed or served nothing.
+std::optional<program_trust> judge_endpoint_programs(const endpoint_result& result, time_point at,
+                                                     const chain_verdict* verdict, const catalogue& rules);
+
 }  // namespace tlsaudit::audit

@@ -77,6 +77,12 @@ struct rule {
     // {programs} and {leaf_not_after}; unknown placeholders are left as written.
     std::string message;
     std::string remediation;
+    // retired_intermediate: the fix when the leaf was issued elsewhere and the retired
+    // intermediate is served beside it, and when it is only on another path (not served);
+    // `remediation` is the fix for a leaf issued under it. Empty: a built-in text. They may
+    // also use {leaf_issuer}.
+    std::string remediation_beside;
+    std::string remediation_alternative;
 };
 
 // The maximum validity of a TLS server certificate issued from `from` (Baseline

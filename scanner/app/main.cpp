@@ -5,6 +5,7 @@
 #include "demo_command.hpp"
 #include "exit_codes.hpp"
 #include "report_command.hpp"
+#include "rules_command.hpp"
 #include "scan_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
     auto* check = setup_check(app, check_options);
     report_command_options report_options;
     auto* report = setup_report(app, report_options);
+    rules_command_options rules_options;
+    auto* rules = setup_rules(app, rules_options);
 
     try {
         app.parse(argc, argv);
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
         if (demo->parsed()) return run_demo_command(demo_options);
         if (check->parsed()) return run_check_command(check_options);
         if (report->parsed()) return run_report_command(report_options);
+        if (rules->parsed()) return run_rules_command(rules_options);
     } catch (const config_error& e) {
         fmt::print(stderr, "tlsaudit: {}\n", e.what());
         return exit_code::usage;

@@ -152,9 +152,10 @@ distrust_program parse_program(const reader& r, const json::value& v, const std:
 }
 
 rule parse_rule(const reader& r, const json::value& v, const std::string& path) {
-    const auto& o = r.object(v, path,
-                             {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message",
-                              "remediation", "sources", "checked"});
+    const auto& o =
+        r.object(v, path,
+                 {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message", "remediation",
+                  "remediation_beside", "remediation_alternative_path", "sources", "checked"});
     rule out;
     out.id = r.required_string(o, "id", path);
     out.kind = parse_kind(r, r.required_string(o, "kind", path), reader::join(path, "kind"));
@@ -163,6 +164,13 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
         out.name_only_level = r.level(*s, reader::join(path, "name_only_severity"));
     out.message = r.required_string(o, "message", path);
     out.remediation = r.required_string(o, "remediation", path);
+    if (const auto* beside = o.if_contains("remediation_beside"))
+        out.remediation_beside = r.string(*beside, reader::join(path, "remediation_beside"));
+    if (const auto* alternative = o.if_contains("remediation_alternative_path"))
+        out.remediation_alternative = r.string(*alternative, reader::join(path, "remediation_alternative_path"));
+    if ((!out.remediation_beside.empty() || !out.remediation_alternative.empty()) &&
+        out.kind != rule_kind::retired_intermediate)
+        r.fail(path, "remediation_beside and remediation_alternative_path belong to retired-intermediate rules");
     out.sources = r.strings(o, "sources", path);
     if (const auto* checked = o.if_contains("checked")) {
         out.checked = r.string(*checked, reader::join(path, "checked"));

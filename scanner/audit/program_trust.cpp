@@ -276,4 +276,15 @@ program_trust judge_programs(const chain_input& input, const catalogue& rules, c
     return out;
 }
 
+std::optional<program_trust> judge_endpoint_programs(const endpoint_result& result, time_point at,
+                                                     const chain_verdict* verdict, const catalogue& rules) {
+    if (result.cap.error || result.cap.chain.empty()) return std::nullopt;
+    chain_input in;
+    in.served = result.cap.chain;
+    in.certs = result.certs;
+    in.at = at;
+    in.verdict = verdict;
+    return judge_programs(in, rules);
+}
+
 }  // namespace tlsaudit::audit

@@ -35,13 +35,55 @@ const examined_cert* anchor_match(const context& ctx, const rule& r) {
     return nullptr;
 }
 
+// Whether `leaf` was signed by (a certificate with the key of) `ca`: by key identifier
+// when both carry one, else by name.
+bool issued_by(const cert_info& leaf, const cert_info& ca) {
+    if (!leaf.authority_key_id.empty() && !ca.subject_key_id.empty()) return leaf.authority_key_id == ca.subject_key_id;
+    return leaf.issuer == ca.subject;
+}
+
+// The fix depends on how the retired intermediate got into the chain: a certificate issued
+// under it needs reissuing; a newer certificate served beside it needs only a new chain
+// file; an intermediate the clients reach only on another path needs the current chain served.
+void retired_intermediate_found(context& ctx, const rule& r, const examined_cert& c) {
+    const cert_info& leaf = *ctx.leaf;
+    auto values = placeholders(&c, leaf);
+    values.emplace_back("leaf_issuer", leaf.issuer_cn.empty() ? leaf.issuer : leaf.issuer_cn);
+    std::string how;
+    std::string fix;
+    if (issued_by(leaf, *c.info)) {
+        how = "the leaf was issued under it";
+        fix = r.remediation;
+    } else if (c.position > 0) {
+        how = "the leaf was issued by {leaf_issuer}, and the retired intermediate is served beside it";
+        fix = !r.remediation_beside.empty()
+                  ? r.remediation_beside
+                  : "The certificate is current; the chain file is old: remove {subject} from the served chain and "
+                    "serve the leaf with its own issuer ({leaf_issuer}). No reissue is needed.";
+    } else {
+        how =
+            "the leaf was issued by {leaf_issuer}; the retired intermediate is only on another path to a root "
+            "(from the trust store or fetched)";
+        fix = !r.remediation_alternative.empty()
+                  ? r.remediation_alternative
+                  : "No reissue is needed: serve the leaf with its current issuer ({leaf_issuer}) and that issuer's "
+                    "chain, so clients do not build the path through {subject}.";
+    }
+    ctx.add("deprecated-intermediate", r.level, &c,
+            expand(r.message, values) + "; " + expand(how, values) + "; matched " + describe(c) + " by fingerprint/key",
+            expand(fix, values), r.id);
+}
+
 void retired_intermediate(context& ctx, const rule& r) {
     const cert_info& leaf = *ctx.leaf;
+    // The leaf's own issuer first: when it is the retired one, that is the case to fix.
+    const examined_cert* found = nullptr;
     for (const auto& c : ctx.certs) {
-        if (!r.match.matches_key(*c.info)) continue;
-        ctx.add("deprecated-intermediate", r.level, &c,
-                expand(r.message, placeholders(&c, leaf)) + "; matched " + describe(c) + " by fingerprint/key",
-                expand(r.remediation, placeholders(&c, leaf)), r.id);
+        if (c.position == 0 || !r.match.matches_key(*c.info)) continue;
+        if (found == nullptr || issued_by(leaf, *c.info)) found = &c;
+    }
+    if (found != nullptr) {
+        retired_intermediate_found(ctx, r, *found);
         return;
     }
     for (const auto& c : ctx.certs) {
