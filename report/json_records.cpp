@@ -87,6 +87,19 @@ json::array findings_json(const std::vector<finding>& findings) {
     return out;
 }
 
+// Per-program verdicts: {mozilla_store, programs: {<program>: {state, reason, date, rule}}}.
+json::value trust_json(const std::optional<program_trust>& t) {
+    if (!t) return nullptr;
+    json::object programs;
+    for (const auto& v : t->verdicts) {
+        programs[v.program] = json::object{{"state", str(v.state)},
+                                           {"reason", str(v.reason)},
+                                           {"date", v.date.empty() ? json::value(nullptr) : json::value(str(v.date))},
+                                           {"rule", v.rule.empty() ? json::value(nullptr) : json::value(str(v.rule))}};
+    }
+    return json::object{{"mozilla_store", str(t->mozilla_store)}, {"programs", std::move(programs)}};
+}
+
 json::value tls_json(const capture& cap) {
     if (cap.protocol.empty()) return nullptr;
     return json::object{{"protocol", str(cap.protocol)},
@@ -196,6 +209,7 @@ json::object to_json(const endpoint_result& r) {
     o["probes"] = probes_json(cap);
     o["other_chains"] = other_chains_json(r);
     o["findings"] = findings_json(r.findings);
+    o["trust"] = trust_json(r.trust);
     o["rules_version"] = r.rules_version.empty() ? json::value(nullptr) : json::value(str(r.rules_version));
     return o;
 }

@@ -87,6 +87,7 @@ json::object scan_json(const scan_meta& m) {
     o["finished_at"] = opt_string(m.finished_at);
     o["input"] = opt_string(m.input);
     o["rules_version"] = opt_string(m.rules_version);
+    o["mozilla_store"] = opt_string(m.mozilla_store);
     o["trust_store"] = opt_string(m.trust_store);
     o["options"] = m.options;
     json::array sources;
@@ -159,6 +160,14 @@ json::object endpoint_json(const endpoint_row& e) {
     }
     o["other_chains"] = std::move(others);
     o["findings"] = findings_json(e.findings);
+    json::array trust;
+    for (const auto& t : e.trust)
+        trust.emplace_back(json::object{{"program", t.program},
+                                        {"state", t.state},
+                                        {"reason", t.reason},
+                                        {"date", opt_string(t.date)},
+                                        {"rule", opt_string(t.rule)}});
+    o["trust"] = std::move(trust);
     return o;
 }
 

@@ -161,6 +161,20 @@ void read_probes(const json::object& record, endpoint_row& row) {
     }
 }
 
+void read_trust(const json::object& record, endpoint_row& row, scan_meta& meta) {
+    const auto* trust = get_object(record, "trust");
+    if (trust == nullptr) return;
+    if (meta.mozilla_store.empty()) meta.mozilla_store = get_string(*trust, "mozilla_store");
+    const auto* programs = get_object(*trust, "programs");
+    if (programs == nullptr) return;
+    for (const auto& [program, value] : *programs) {
+        if (!value.is_object()) continue;
+        const auto& v = value.get_object();
+        row.trust.push_back({std::string(program), get_string(v, "state"), get_string(v, "reason"),
+                             get_string(v, "date"), get_string(v, "rule")});
+    }
+}
+
 void read_endpoint(const json::object& record, report_data& data) {
     endpoint_row row;
     read_target(record, row.input, row.line, row.host, row.port, row.sni);
@@ -185,6 +199,7 @@ void read_endpoint(const json::object& record, report_data& data) {
     row.chain = read_chain(record);
     read_probes(record, row);
     row.findings = read_findings(record);
+    read_trust(record, row, data.meta);
     row.status = row.error_code.empty() ? status_of(row.findings) : "error";
     if (data.meta.rules_version.empty()) data.meta.rules_version = get_string(record, "rules_version");
     data.endpoints.push_back(std::move(row));

@@ -68,6 +68,15 @@ inline constexpr std::array finding_kinds{
     finding_kind{"rfc5280-violation", severity::high, "Certificate profile violation",
                  "A certificate breaks an RFC 5280 or Baseline Requirements profile rule browsers enforce (serial "
                  "number, version, AKI/SKI, basicConstraints, keyUsage, AIA, SAN); the message names each rule."},
+    // Per-program trust and Baseline Requirements validity limits.
+    finding_kind{"root-program-untrusted", severity::high, "Trusted here, not by a browser root program",
+                 "The system trust store trusts the chain but a root program whose store is in the catalogue "
+                 "(Mozilla) does not: its root lost websites trust or the program's cut-off passed."},
+    finding_kind{"validity-too-long", severity::medium, "Validity longer than the Baseline Requirements allow",
+                 "The leaf's validity exceeds the maximum the CA/Browser Forum allows for its issuance date."},
+    finding_kind{"validity-next-limit", severity::info, "Next certificate must be shorter",
+                 "The leaf will be renewed after the next validity limit takes effect: the next certificate must "
+                 "be shorter."},
 };
 
 // The entry for `id`, or nullptr.

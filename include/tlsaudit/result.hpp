@@ -5,6 +5,7 @@
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/geo_info.hpp>
 #include <tlsaudit/model.hpp>
+#include <tlsaudit/program_verdict.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -18,8 +19,9 @@ struct endpoint_result {
     std::vector<parsed_cert> certs{};                            // parallel to cap.chain
     std::vector<std::optional<revocation_status>> revocation{};  // parallel to cap.chain; empty: not checked
     std::vector<finding> findings{};
-    std::string rules_version{};    // version of the rules catalogue behind the findings; "": not audited
-    std::optional<geo_info> geo{};  // country / ASN / address class (scanner/geo); nullopt: not enriched
+    std::string rules_version{};           // version of the rules catalogue behind the findings; "": not audited
+    std::optional<geo_info> geo{};         // country / ASN / address class (scanner/geo); nullopt: not enriched
+    std::optional<program_trust> trust{};  // per root program (audit::judge_programs); nullopt: not audited
     // One result per capture::other_chains entry, in order: that chain alone as its cap
     // (chain, staple, protocol; no probes), parsed, checked and audited like this one.
     // Their findings are also in `findings`, with finding::chain set (audit::merge_other_chains).

@@ -29,18 +29,38 @@ struct cert_match {
     bool matches_name(const cert_info& cert) const;  // subject_cn only
 };
 
+// What a root program compares, or that it no longer trusts the root at all.
+enum class distrust_basis {
+    not_before,    // leaves whose notBefore is after `after`
+    earliest_sct,  // leaves whose earliest embedded SCT (notBefore when none) is after `after`
+    blocklist,     // every leaf: the program blocks the root whatever the date (distrusted)
+    removed,       // every leaf: the program no longer trusts the root for websites (untrusted)
+};
+
 // One root program's cut-off: certificates issued after `after` are distrusted.
 struct distrust_program {
     std::string name;  // e.g. "Chrome 131+"
     time_point after{};
-    bool use_sct = false;  // compare the earliest embedded SCT (notBefore when there is none)
+    bool use_sct = false;  // basis earliest_sct
+    distrust_basis basis = distrust_basis::not_before;
+    // blocklist / removed: since when, as the sources give it ("2023-11-13", "2025-04"); may be empty.
+    std::string since;
+
+    // The root program, for per-program verdicts: the first word of `name`, lower-cased
+    // ("Chrome 131+" -> "chrome", "Mozilla" -> "mozilla").
+    std::string root_program() const;
 };
 
 enum class rule_kind {
     retired_intermediate,  // finding deprecated-intermediate
     distrusted_ca,         // finding issuer-distrusted
     discontinued_issuer,   // finding issuer-discontinued
+    root_removal,          // a program dropped the root's websites trust: per-program verdicts and
+                           // finding root-program-untrusted when the system still trusts it
 };
+
+// "retired-intermediate", "distrusted-ca", "discontinued-issuer", "root-removal".
+std::string_view to_string(rule_kind kind);
 
 struct rule {
     std::string id;
@@ -48,16 +68,35 @@ struct rule {
     severity level = severity::high;
     severity name_only_level = severity::low;  // retired_intermediate: name-only matches
     cert_match match;
-    std::vector<distrust_program> programs;  // distrusted_ca only
+    std::vector<distrust_program> programs;  // distrusted_ca and root_removal
+    // Where the facts come from (URLs or names of published lists) and the date they were
+    // last compared with them (YYYY-MM-DD); a rule with one source says so in `tlsaudit rules`.
+    std::vector<std::string> sources;
+    std::string checked;
     // Message and remediation may use {subject}, {sha256}, {not_before}, {not_after},
     // {programs} and {leaf_not_after}; unknown placeholders are left as written.
     std::string message;
     std::string remediation;
+    // retired_intermediate: the fix when the leaf was issued elsewhere and the retired
+    // intermediate is served beside it, and when it is only on another path (not served);
+    // `remediation` is the fix for a leaf issued under it. Empty: a built-in text. They may
+    // also use {leaf_issuer}.
+    std::string remediation_beside;
+    std::string remediation_alternative;
+};
+
+// The maximum validity of a TLS server certificate issued from `from` (Baseline
+// Requirements 6.3.2), until the next limit's `from`.
+struct validity_limit {
+    time_point from{};
+    int max_days = 0;
+    std::string source;
 };
 
 struct catalogue {
     std::string version;
     std::vector<rule> rules;
+    std::vector<validity_limit> validity_limits;  // by `from`, ascending
     // Severity overrides by finding id ("cert-expiring": "low"): built-in checks, rules and
     // the revocation findings (applied by the scan pipeline) alike.
     std::map<std::string, severity, std::less<>> severities;

@@ -167,7 +167,7 @@
   var meta = document.querySelector('#meta-table tbody');
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
-   ['rules catalogue', m.rules_version], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
+   ['rules catalogue', m.rules_version], ['Mozilla store', m.mozilla_store], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
    ['complete', m.complete === false ? 'no (interrupted)' : 'yes']].forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);
   });

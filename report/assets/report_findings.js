@@ -123,6 +123,13 @@
       ['error', e.error ? e.error.code + ': ' + e.error.detail : '']]));
     if (e.findings.length) box.appendChild(el('h4', null, 'Findings'));
     e.findings.forEach(function (f) { box.appendChild(findingView(f)); });
+    // Per root program: "-constraints" programs are judged on the catalogue only, never "trusted".
+    if ((e.trust || []).length) {
+      box.appendChild(el('h4', null, 'Trust by root program'));
+      box.appendChild(t.kv(e.trust.map(function (v) {
+        return [v.program, v.state + ': ' + v.reason + (v.date ? ' (' + v.date + ')' : '') + (v.rule ? ' [rule ' + v.rule + ']' : '')];
+      })));
+    }
     var probes = e.probes || [];
     chainView(box, 'Served chain' + (probes.length ? ' (probes: ' + probes.join(', ') + ')' : ''), e.chain);
     (e.other_chains || []).forEach(function (o) {

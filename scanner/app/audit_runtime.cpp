@@ -4,6 +4,7 @@
 #include "help_groups.hpp"
 
 #include <tlsaudit/issuer_chase.hpp>
+#include <tlsaudit/program_trust.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <CLI/CLI.hpp>
@@ -125,6 +126,7 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
         if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra);
     }
     auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_);
+    result.trust = audit::judge_endpoint_programs(result, at_, verdict.get(), rules_);
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));
     return verdict;

@@ -6,6 +6,7 @@
 #include "exit_codes.hpp"
 #include "history_command.hpp"
 #include "report_command.hpp"
+#include "rules_command.hpp"
 #include "scan_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
     auto* report = setup_report(app, report_options);
     history_command_options history_command;
     auto* history = setup_history(app, history_command);
+    rules_command_options rules_options;
+    auto* rules = setup_rules(app, rules_options);
 
     try {
         app.parse(argc, argv);
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
         if (check->parsed()) return run_check_command(check_options);
         if (report->parsed()) return run_report_command(report_options);
         if (history->parsed()) return run_history_command(*history, history_command);
+        if (rules->parsed()) return run_rules_command(rules_options);
     } catch (const config_error& e) {
         fmt::print(stderr, "tlsaudit: {}\n", e.what());
         return exit_code::usage;

@@ -106,29 +106,56 @@ std::vector<std::string> hex_list(const reader& r, const json::object& o, std::s
 }
 
 rule_kind parse_kind(const reader& r, const std::string& text, const std::string& path) {
-    if (text == "retired-intermediate") return rule_kind::retired_intermediate;
-    if (text == "distrusted-ca") return rule_kind::distrusted_ca;
-    if (text == "discontinued-issuer") return rule_kind::discontinued_issuer;
-    r.fail(path, "unknown kind '" + text + "' (expected retired-intermediate, distrusted-ca or discontinued-issuer)");
+    for (auto k : {rule_kind::retired_intermediate, rule_kind::distrusted_ca, rule_kind::discontinued_issuer,
+                   rule_kind::root_removal})
+        if (to_string(k) == text) return k;
+    r.fail(path, "unknown kind '" + text +
+                     "' (expected retired-intermediate, distrusted-ca, discontinued-issuer or root-removal)");
+}
+
+// "2023-11-13" or "2025-04": how the sources date a removal.
+bool is_since_date(const std::string& text) {
+    const auto digits = [&](std::size_t from, std::size_t n) {
+        return std::all_of(text.begin() + static_cast<long>(from), text.begin() + static_cast<long>(from + n),
+                           [](unsigned char c) { return std::isdigit(c) != 0; });
+    };
+    if (text.size() != 7 && text.size() != 10) return false;
+    if (!digits(0, 4) || text[4] != '-' || !digits(5, 2)) return false;
+    return text.size() == 7 || (text[7] == '-' && digits(8, 2) && parse_time(text).has_value());
 }
 
 distrust_program parse_program(const reader& r, const json::value& v, const std::string& path) {
-    const auto& o = r.object(v, path, {"program", "after", "basis"});
+    const auto& o = r.object(v, path, {"program", "after", "basis", "since"});
     distrust_program p;
     p.name = r.required_string(o, "program", path);
-    const std::string after = r.required_string(o, "after", path);
-    const auto t = parse_time(after);
-    if (!t) r.fail(reader::join(path, "after"), "'" + after + "' is not an RFC 3339 date or date-time");
-    p.after = *t;
     const std::string basis = r.required_string(o, "basis", path);
-    if (basis == "earliest-sct") p.use_sct = true;
-    else if (basis != "not-before") r.fail(reader::join(path, "basis"), "expected earliest-sct or not-before");
+    if (basis == "earliest-sct") p.basis = distrust_basis::earliest_sct;
+    else if (basis == "not-before") p.basis = distrust_basis::not_before;
+    else if (basis == "blocklist") p.basis = distrust_basis::blocklist;
+    else if (basis == "removed") p.basis = distrust_basis::removed;
+    else r.fail(reader::join(path, "basis"), "expected earliest-sct, not-before, blocklist or removed");
+    p.use_sct = p.basis == distrust_basis::earliest_sct;
+    const bool dated = p.basis == distrust_basis::earliest_sct || p.basis == distrust_basis::not_before;
+    if (dated) {
+        const std::string after = r.required_string(o, "after", path);
+        const auto t = parse_time(after);
+        if (!t) r.fail(reader::join(path, "after"), "'" + after + "' is not an RFC 3339 date or date-time");
+        p.after = *t;
+    } else if (o.if_contains("after") != nullptr) {
+        r.fail(reader::join(path, "after"), "a " + basis + " entry applies whatever the date: use \"since\"");
+    }
+    if (const auto* since = o.if_contains("since")) {
+        p.since = r.string(*since, reader::join(path, "since"));
+        if (!is_since_date(p.since)) r.fail(reader::join(path, "since"), "expected YYYY-MM-DD or YYYY-MM");
+    }
     return p;
 }
 
 rule parse_rule(const reader& r, const json::value& v, const std::string& path) {
-    const auto& o = r.object(
-        v, path, {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message", "remediation"});
+    const auto& o =
+        r.object(v, path,
+                 {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message", "remediation",
+                  "remediation_beside", "remediation_alternative_path", "sources", "checked"});
     rule out;
     out.id = r.required_string(o, "id", path);
     out.kind = parse_kind(r, r.required_string(o, "kind", path), reader::join(path, "kind"));
@@ -137,6 +164,19 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
         out.name_only_level = r.level(*s, reader::join(path, "name_only_severity"));
     out.message = r.required_string(o, "message", path);
     out.remediation = r.required_string(o, "remediation", path);
+    if (const auto* beside = o.if_contains("remediation_beside"))
+        out.remediation_beside = r.string(*beside, reader::join(path, "remediation_beside"));
+    if (const auto* alternative = o.if_contains("remediation_alternative_path"))
+        out.remediation_alternative = r.string(*alternative, reader::join(path, "remediation_alternative_path"));
+    if ((!out.remediation_beside.empty() || !out.remediation_alternative.empty()) &&
+        out.kind != rule_kind::retired_intermediate)
+        r.fail(path, "remediation_beside and remediation_alternative_path belong to retired-intermediate rules");
+    out.sources = r.strings(o, "sources", path);
+    if (const auto* checked = o.if_contains("checked")) {
+        out.checked = r.string(*checked, reader::join(path, "checked"));
+        if (out.checked.size() != 10 || !parse_time(out.checked))
+            r.fail(reader::join(path, "checked"), "expected a date YYYY-MM-DD");
+    }
 
     const auto* match = o.if_contains("match");
     const std::string match_path = reader::join(path, "match");
@@ -149,19 +189,64 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
         r.fail(match_path, "needs at least one sha256 or spki_sha256 (a name alone identifies nothing)");
 
     const auto* distrust = o.if_contains("distrust");
-    if (out.kind == rule_kind::distrusted_ca) {
+    if (out.kind == rule_kind::distrusted_ca || out.kind == rule_kind::root_removal) {
         const std::string here = reader::join(path, "distrust");
         if (distrust == nullptr || !distrust->is_array() || distrust->get_array().empty())
-            r.fail(here, "a distrusted-ca rule needs a non-empty array of {program, after, basis}");
+            r.fail(here, "a " + std::string(to_string(out.kind)) +
+                             " rule needs a non-empty array of {program, basis, after or since}");
         for (std::size_t i = 0; i < distrust->get_array().size(); ++i)
             out.programs.push_back(parse_program(r, distrust->get_array()[i], here + "[" + std::to_string(i) + "]"));
     } else if (distrust != nullptr) {
-        r.fail(reader::join(path, "distrust"), "only distrusted-ca rules have a distrust list");
+        r.fail(reader::join(path, "distrust"), "only distrusted-ca and root-removal rules have a distrust list");
+    }
+    if (out.kind == rule_kind::root_removal) {
+        for (std::size_t i = 0; i < out.programs.size(); ++i)
+            if (out.programs[i].basis != distrust_basis::removed)
+                r.fail(reader::join(path, "distrust") + "[" + std::to_string(i) + "].basis",
+                       "a root-removal rule lists only \"removed\" entries");
+    }
+    return out;
+}
+
+std::vector<validity_limit> parse_limits(const reader& r, const json::value& v) {
+    if (!v.is_array()) r.fail("validity_limits", "expected an array of {from, max_days, source}");
+    std::vector<validity_limit> out;
+    for (std::size_t i = 0; i < v.get_array().size(); ++i) {
+        const std::string path = "validity_limits[" + std::to_string(i) + "]";
+        const auto& o = r.object(v.get_array()[i], path, {"from", "max_days", "source"});
+        validity_limit limit;
+        const std::string from = r.required_string(o, "from", path);
+        const auto t = parse_time(from);
+        if (!t) r.fail(reader::join(path, "from"), "'" + from + "' is not an RFC 3339 date or date-time");
+        limit.from = *t;
+        const auto* days = o.if_contains("max_days");
+        if (days == nullptr || !days->is_int64() || days->get_int64() < 1 || days->get_int64() > 100000)
+            r.fail(reader::join(path, "max_days"), "expected a whole number of days, 1 to 100000");
+        limit.max_days = static_cast<int>(days->get_int64());
+        limit.source = r.required_string(o, "source", path);
+        if (!out.empty() && limit.from <= out.back().from)
+            r.fail(reader::join(path, "from"), "limits must be in ascending order of date");
+        out.push_back(std::move(limit));
     }
     return out;
 }
 
 }  // namespace
+
+std::string_view to_string(rule_kind kind) {
+    switch (kind) {
+    case rule_kind::retired_intermediate: return "retired-intermediate";
+    case rule_kind::distrusted_ca: return "distrusted-ca";
+    case rule_kind::discontinued_issuer: return "discontinued-issuer";
+    case rule_kind::root_removal: return "root-removal";
+    }
+    return "retired-intermediate";
+}
+
+std::string distrust_program::root_program() const {
+    const auto end = name.find(' ');
+    return text::ascii_lower(name.substr(0, end));
+}
 
 bool cert_match::matches_key(const cert_info& cert) const {
     return std::find(sha256.begin(), sha256.end(), cert.sha256) != sha256.end() ||
@@ -191,7 +276,7 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
         throw rules_error(std::string(source) + ":" + line_column(json_text, used) + ": invalid JSON: " + ec.message());
     const json::value doc = parser.release();
 
-    const auto& o = r.object(doc, "", {"version", "extends", "severities", "rules"});
+    const auto& o = r.object(doc, "", {"version", "extends", "severities", "validity_limits", "rules"});
     catalogue out;
     bool extend = false;
     if (const auto* e = o.if_contains("extends")) {
@@ -205,6 +290,7 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
         for (const auto& [id, level] : s->get_object())
             out.severities[std::string(id)] = r.level(level, "severities." + std::string(id));
     }
+    if (const auto* limits = o.if_contains("validity_limits")) out.validity_limits = parse_limits(r, *limits);
     const auto* rules = o.if_contains("rules");
     if (rules == nullptr && !extend) r.fail("rules", "missing");
     if (rules != nullptr) {

@@ -140,6 +140,8 @@ std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, 
     detail::check_strength(ctx);
     detail::check_profile(ctx);
     detail::check_rules(ctx);
+    detail::check_programs(ctx);
+    detail::check_validity_limit(ctx);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <tlsaudit/audit.hpp>
 #include <tlsaudit/finding_catalogue.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +49,17 @@ std::string describe(const examined_cert& c);  // "CN=..., served at position 1"
 // Replaces each {key} in `text` by its value.
 std::string expand(std::string text, const std::vector<std::pair<std::string, std::string>>& values);
 
+// Why root program `p` distrusts `leaf` ("earliest SCT ... is after ...", "blocklisted since
+// ...") and the date that applies; nullopt when the leaf is not caught by it, or when a
+// removal or blocklisting is dated after `at`.
+struct program_outcome {
+    std::string why;
+    std::string date;
+};
+std::optional<program_outcome> program_applies(const distrust_program& p, const cert_info& leaf, time_point at);
+// A distrust_program::since as a time: "2025-04" is 2025-04-01T00:00:00Z. nullopt when empty.
+std::optional<time_point> since_time(const std::string& since);
+
 void check_validity(context& ctx);
 void check_hostname(context& ctx);
 void check_trust(context& ctx);
@@ -55,5 +67,7 @@ void check_order(context& ctx);
 void check_strength(context& ctx);
 void check_profile(context& ctx);  // browser profile only (profile_checks.cpp)
 void check_rules(context& ctx);
+void check_programs(context& ctx);        // program_trust.cpp: root-program-untrusted
+void check_validity_limit(context& ctx);  // validity_limits.cpp: validity-too-long, validity-next-limit
 
 }  // namespace tlsaudit::audit::detail

@@ -35,13 +35,55 @@ const examined_cert* anchor_match(const context& ctx, const rule& r) {
     return nullptr;
 }
 
+// Whether `leaf` was signed by (a certificate with the key of) `ca`: by key identifier
+// when both carry one, else by name.
+bool issued_by(const cert_info& leaf, const cert_info& ca) {
+    if (!leaf.authority_key_id.empty() && !ca.subject_key_id.empty()) return leaf.authority_key_id == ca.subject_key_id;
+    return leaf.issuer == ca.subject;
+}
+
+// The fix depends on how the retired intermediate got into the chain: a certificate issued
+// under it needs reissuing; a newer certificate served beside it needs only a new chain
+// file; an intermediate the clients reach only on another path needs the current chain served.
+void retired_intermediate_found(context& ctx, const rule& r, const examined_cert& c) {
+    const cert_info& leaf = *ctx.leaf;
+    auto values = placeholders(&c, leaf);
+    values.emplace_back("leaf_issuer", leaf.issuer_cn.empty() ? leaf.issuer : leaf.issuer_cn);
+    std::string how;
+    std::string fix;
+    if (issued_by(leaf, *c.info)) {
+        how = "the leaf was issued under it";
+        fix = r.remediation;
+    } else if (c.position > 0) {
+        how = "the leaf was issued by {leaf_issuer}, and the retired intermediate is served beside it";
+        fix = !r.remediation_beside.empty()
+                  ? r.remediation_beside
+                  : "The certificate is current; the chain file is old: remove {subject} from the served chain and "
+                    "serve the leaf with its own issuer ({leaf_issuer}). No reissue is needed.";
+    } else {
+        how =
+            "the leaf was issued by {leaf_issuer}; the retired intermediate is only on another path to a root "
+            "(from the trust store or fetched)";
+        fix = !r.remediation_alternative.empty()
+                  ? r.remediation_alternative
+                  : "No reissue is needed: serve the leaf with its current issuer ({leaf_issuer}) and that issuer's "
+                    "chain, so clients do not build the path through {subject}.";
+    }
+    ctx.add("deprecated-intermediate", r.level, &c,
+            expand(r.message, values) + "; " + expand(how, values) + "; matched " + describe(c) + " by fingerprint/key",
+            expand(fix, values), r.id);
+}
+
 void retired_intermediate(context& ctx, const rule& r) {
     const cert_info& leaf = *ctx.leaf;
+    // The leaf's own issuer first: when it is the retired one, that is the case to fix.
+    const examined_cert* found = nullptr;
     for (const auto& c : ctx.certs) {
-        if (!r.match.matches_key(*c.info)) continue;
-        ctx.add("deprecated-intermediate", r.level, &c,
-                expand(r.message, placeholders(&c, leaf)) + "; matched " + describe(c) + " by fingerprint/key",
-                expand(r.remediation, placeholders(&c, leaf)), r.id);
+        if (c.position == 0 || !r.match.matches_key(*c.info)) continue;
+        if (found == nullptr || issued_by(leaf, *c.info)) found = &c;
+    }
+    if (found != nullptr) {
+        retired_intermediate_found(ctx, r, *found);
         return;
     }
     for (const auto& c : ctx.certs) {
@@ -79,12 +121,10 @@ void distrusted_ca(context& ctx, const rule& r) {
     if (anchor == nullptr) return;
     std::string programs;
     for (const auto& p : r.programs) {
-        const bool by_sct = p.use_sct && leaf.earliest_sct.has_value();
-        const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
-        if (issued <= p.after) continue;
+        const auto outcome = program_applies(p, leaf, ctx.in.at);
+        if (!outcome) continue;
         if (!programs.empty()) programs += ", ";
-        programs += fmt::format("{} ({} {} is after {})", p.name, by_sct ? "earliest SCT" : "notBefore",
-                                text::rfc3339(issued), text::rfc3339(p.after));
+        programs += fmt::format("{} ({})", p.name, outcome->why);
     }
     if (programs.empty()) return;
     auto values = placeholders(anchor, leaf);
@@ -105,12 +145,43 @@ void discontinued_issuer(context& ctx, const rule& r) {
 
 }  // namespace
 
+std::optional<time_point> since_time(const std::string& since) {
+    return since.size() == 7 ? parse_time(since + "-01") : parse_time(since);
+}
+
+std::optional<program_outcome> program_applies(const distrust_program& p, const cert_info& leaf, time_point at) {
+    // A removal or blocklisting dated after the evaluation time (--at) had not happened yet.
+    if (p.basis == distrust_basis::blocklist || p.basis == distrust_basis::removed) {
+        const auto since = since_time(p.since);
+        if (since && at < *since) return std::nullopt;
+    }
+    switch (p.basis) {
+    case distrust_basis::blocklist:
+        return program_outcome{p.since.empty() ? "the root is on its blocklist" : "blocklisted since " + p.since,
+                               p.since};
+    case distrust_basis::removed:
+        return program_outcome{p.since.empty() ? "the root was removed from its store"
+                                               : std::string("the root was removed from its store ") +
+                                                     (p.since.size() == 7 ? "in " : "on ") + p.since,
+                               p.since};
+    case distrust_basis::not_before:
+    case distrust_basis::earliest_sct: break;
+    }
+    const bool by_sct = p.basis == distrust_basis::earliest_sct && leaf.earliest_sct.has_value();
+    const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
+    if (issued <= p.after) return std::nullopt;
+    return program_outcome{fmt::format("{} {} is after {}", by_sct ? "earliest SCT" : "notBefore",
+                                       text::rfc3339(issued), text::rfc3339(p.after)),
+                           text::rfc3339(p.after)};
+}
+
 void check_rules(context& ctx) {
     for (const auto& r : ctx.rules.rules) {
         switch (r.kind) {
         case rule_kind::retired_intermediate: retired_intermediate(ctx, r); break;
         case rule_kind::distrusted_ca: distrusted_ca(ctx, r); break;
         case rule_kind::discontinued_issuer: discontinued_issuer(ctx, r); break;
+        case rule_kind::root_removal: break;  // judged with the per-program verdicts (check_programs)
         }
     }
 }

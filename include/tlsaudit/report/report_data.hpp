@@ -64,6 +64,11 @@ struct subject_key {
     std::string address;
 };
 
+// One root program's verdict on an endpoint's chain (tlsaudit/program_verdict.hpp).
+struct trust_row {
+    std::string program, state, reason, date, rule;
+};
+
 struct endpoint_row {
     std::string input;  // the target line as written
     int line = 0;
@@ -83,6 +88,7 @@ struct endpoint_row {
     std::vector<std::string> probes;  // the probes that received `chain`
     std::vector<other_chain_row> other_chains;
     std::vector<finding_row> findings;
+    std::vector<trust_row> trust;  // empty: not audited (or an older record)
 };
 
 struct name_row {
@@ -115,6 +121,7 @@ struct scan_meta {
     std::string tool_version;
     std::string started_at, finished_at;  // earliest start / latest end over the inputs
     std::string rules_version;
+    std::string mozilla_store;  // date of the Mozilla store data behind the per-program verdicts
     std::string trust_store;
     std::string input;                 // target file ("-": stdin) of the first input
     boost::json::object options;       // the scan's options, as recorded

@@ -59,7 +59,7 @@ TEST(check_lab, validity_findings_and_at) {
     // Before the lab CA certificates too: all three are not yet valid.
     EXPECT_THAT(check_ids(chain, "v.lab.test", t0 - days(31)),
                 ElementsAre("cert-not-yet-valid", "cert-not-yet-valid", "cert-not-yet-valid"));
-    const auto future = lab_leaf(spec_for("f.lab.test", t0 + days(5), t0 + days(400)), 71);
+    const auto future = lab_leaf(spec_for("f.lab.test", t0 + days(5), t0 + days(60)), 71);
     const auto f = check({future.der, lab_pki().intermediates.back().der}, "f.lab.test", t0, {lab_pki().root.der});
     ASSERT_THAT(ids(f.result.findings), ElementsAre("cert-not-yet-valid"));
     EXPECT_EQ(f.result.findings[0].cert->position, 0);
@@ -164,6 +164,28 @@ TEST(check_real, globalsign_2018_served_raises_deprecated_intermediate) {
     EXPECT_THAT(ids(check(replacement, "new.lab.test", now()).result.findings), ElementsAre("chain-untrusted"));
 }
 
+// The certificate is new (under GCC R3 DV TLS CA 2020), the chain file is old: the fix is
+// the chain, not a reissue. Issued under the 2018 intermediate: reissue.
+TEST(check_real, globalsign_fix_depends_on_who_issued_the_leaf) {
+    const auto old_leaf = under_real("globalsign-rsa-dv-ssl-ca-2018", lab::leaf_spec("old.lab.test"), 70);
+    const auto issued_under = check(old_leaf, "old.lab.test", now());
+    const finding* reissue = find(issued_under.result.findings, "deprecated-intermediate");
+    ASSERT_NE(reissue, nullptr);
+    EXPECT_THAT(reissue->message, HasSubstr("the leaf was issued under it"));
+    EXPECT_THAT(reissue->remediation, HasSubstr("Reissue the certificate with a new key pair"));
+
+    auto beside = under_real("globalsign-gcc-r3-dv-tls-ca-2020", lab::leaf_spec("new.lab.test"), 71);
+    beside.push_back(real("globalsign-rsa-dv-ssl-ca-2018"));
+    const auto r = check(beside, "new.lab.test", now());
+    const finding* chain_fix = find(r.result.findings, "deprecated-intermediate");
+    ASSERT_NE(chain_fix, nullptr);
+    EXPECT_EQ(chain_fix->cert->position, 2);
+    EXPECT_THAT(chain_fix->message, HasSubstr("served beside it"));
+    EXPECT_THAT(chain_fix->remediation, HasSubstr("The certificate is new, the chain file is old"));
+    EXPECT_THAT(chain_fix->remediation, HasSubstr("leaf followed by GlobalSign GCC R3 DV TLS CA 2020"));
+    EXPECT_THAT(chain_fix->remediation, ::testing::Not(HasSubstr("new key pair")));
+}
+
 TEST(check_real, look_alike_2018_is_reported_name_only) {
     // Same subject name as the retired intermediate, another key.
     auto ca = lab::ca_spec("GlobalSign RSA DV SSL CA 2018");
@@ -182,13 +204,16 @@ TEST(check_real, real_leaf_alone_completed_from_ca_file_and_at) {
     app::audit_settings s;
     s.ca_files = {real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem"};
     const auto before = check(leaf, "www.analysys.cn", at("2020-06-01"), {}, s);
-    EXPECT_THAT(ids(before.result.findings), ElementsAre("chain-incomplete", "deprecated-intermediate"));
+    // 424 days, issued under the 825-day limit, renewed under the 398-day one: the info says so.
+    EXPECT_THAT(ids(before.result.findings),
+                ElementsAre("chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
     EXPECT_EQ(find(before.result.findings, "deprecated-intermediate")->cert->position, -1);
     const auto after = check(leaf, "www.analysys.cn", at("2021-01-20"), {}, s);
-    EXPECT_THAT(ids(after.result.findings), ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
+    EXPECT_THAT(ids(after.result.findings),
+                ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
     // Without the intermediate: a name-only hint, and untrusted.
     EXPECT_THAT(ids(check(leaf, "www.analysys.cn", at("2020-06-01")).result.findings),
-                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed"));
+                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed", "validity-next-limit"));
 }
 
 TEST(check_real, entrust_before_and_after_the_cut_off) {

@@ -73,8 +73,8 @@ TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
     ASSERT_EQ(before.exit_code, 0) << before.err;
     const auto r1 = records(before.out);
     ASSERT_EQ(r1.size(), 1u);
-    EXPECT_THAT(finding_ids(r1[0]),
-                ::testing::ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate"));
+    EXPECT_THAT(finding_ids(r1[0]), ::testing::ElementsAre("cert-expired", "chain-incomplete",
+                                                           "deprecated-intermediate", "validity-next-limit"));
     EXPECT_EQ(r1[0].at("status"), "critical");
     EXPECT_THAT(before.err, HasSubstr("path[1] store"));
 
@@ -85,9 +85,64 @@ TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
     EXPECT_EQ(earlier.exit_code, 1);
     const auto r2 = records(earlier.out);
     ASSERT_EQ(r2.size(), 1u);
-    EXPECT_THAT(finding_ids(r2[0]), ::testing::ElementsAre("chain-incomplete", "deprecated-intermediate"));
+    EXPECT_THAT(finding_ids(r2[0]),
+                ::testing::ElementsAre("chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
     EXPECT_EQ(r2[0].at("status"), "high");
     EXPECT_EQ(r2[0].at("rules_version").as_string(), audit::default_catalogue().version);
+}
+
+TEST(cli_check, the_record_carries_a_verdict_per_program) {
+    temp_dir dir;
+    const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
+    const std::string ca = (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string();
+    const auto r =
+        run("check " + leaf + " --host www.analysys.cn --ca-file " + ca + " --at 2020-06-01 --fail-on none", dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rec = records(r.out);
+    ASSERT_EQ(rec.size(), 1u);
+    const auto& trust = rec[0].at("trust").as_object();
+    EXPECT_EQ(trust.at("mozilla_store"), "2026-04-09");
+    const auto& programs = trust.at("programs").as_object();
+    EXPECT_EQ(programs.at("system").at("state"), "trusted");
+    EXPECT_EQ(programs.at("mozilla").at("state"), "trusted");
+    EXPECT_THAT(std::string(programs.at("mozilla").at("reason").as_string()), HasSubstr("GlobalSign Root CA - R3"));
+    EXPECT_EQ(programs.at("chrome-constraints").at("state"), "no-constraint");
+    EXPECT_EQ(programs.at("apple-constraints").at("state"), "no-constraint");
+}
+
+TEST(cli_rules, lists_explains_and_refuses_an_unknown_id) {
+    temp_dir dir;
+    const auto table = run("rules", dir);
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_THAT(table.out,
+                HasSubstr("rules catalogue " + audit::default_catalogue().version + " (Mozilla store 2026-04-09)"));
+    EXPECT_THAT(table.out, HasSubstr("Chrome 139+ (not iOS): earliest SCT after 2025-07-31T23:59:59Z"));
+    EXPECT_THAT(table.out, HasSubstr("from 2029-03-15: 47 days"));
+
+    const auto j = run("rules --json", dir);
+    ASSERT_EQ(j.exit_code, 0) << j.err;
+    const auto doc = boost::json::parse(j.out).as_object();
+    EXPECT_EQ(doc.at("mozilla_store"), "2026-04-09");
+    bool single = false;
+    for (const auto& r : doc.at("rules").as_array())
+        if (r.at("id") == "epki-mozilla-sunset-2025") single = r.at("single_source").as_bool();
+    EXPECT_TRUE(single);
+
+    const auto explain = run("rules --explain izenpe-mozilla-2026", dir);
+    ASSERT_EQ(explain.exit_code, 0) << explain.err;
+    EXPECT_THAT(explain.out, HasSubstr("Mozilla: notBefore after 2026-04-15T23:59:59Z"));
+    EXPECT_THAT(explain.out, HasSubstr("952c2039c0243eb515dd73d83fc3643184874feb0862a9837731ed9b4742e17a"));
+    EXPECT_THAT(explain.out, HasSubstr("checked: 2026-12-05"));
+
+    const auto sample = run("rules --rules " + std::string(TLSAUDIT_SOURCE_DIR) +
+                                "/samples/rules-fictional-event.json --explain examplesign-distrust-2027",
+                            dir);
+    ASSERT_EQ(sample.exit_code, 0) << sample.err;
+    EXPECT_THAT(sample.out, HasSubstr("Chrome 150+: earliest SCT after 2027-06-30T23:59:59Z"));
+
+    const auto unknown = run("rules --explain no-such-rule", dir);
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_THAT(unknown.err, HasSubstr("no rule 'no-such-rule'"));
 }
 
 TEST(cli_check, malformed_rules_file_exits_2_naming_the_field) {

@@ -68,7 +68,7 @@ protected:
 
         auto future = lab::leaf_spec("future.lab.test");
         future.not_before = t0 + days(5);
-        future.not_after = t0 + days(300);
+        future.not_after = t0 + days(60);
         leaf_case("not-yet-valid", future, 87, {inter.der});
         leaf_case("incomplete", lab::leaf_spec("incomplete.lab.test"), 88, {});
 
@@ -218,8 +218,11 @@ TEST_F(audited_scan, each_endpoint_gets_the_findings_built_for_it) {
                 ElementsAre("weak-key", "weak-signature", "weak-key", "weak-signature", "weak-key", "forbidden-key",
                             "forbidden-signature", "forbidden-key", "forbidden-signature", "forbidden-key"));
     // Forged lab signatures under the real L1K: chain-untrusted besides the rules.
-    EXPECT_THAT(a.ids.at("entrust-before"), ElementsAre("chain-untrusted", "issuer-discontinued"));
-    EXPECT_THAT(a.ids.at("entrust-after"), ElementsAre("chain-untrusted", "issuer-distrusted", "issuer-discontinued"));
+    // Issued in 2024 and still valid now: longer than the Baseline Requirements allow.
+    EXPECT_THAT(a.ids.at("entrust-before"),
+                ElementsAre("chain-untrusted", "issuer-discontinued", "validity-too-long", "validity-next-limit"));
+    EXPECT_THAT(a.ids.at("entrust-after"), ElementsAre("chain-untrusted", "issuer-distrusted", "issuer-discontinued",
+                                                       "validity-too-long", "validity-next-limit"));
     EXPECT_THAT(a.ids.at("look-alike"), ElementsAre("deprecated-intermediate-unconfirmed"));
     EXPECT_THAT(a.ids.at("fleet@127.0.0.1"), IsEmpty());
     EXPECT_THAT(a.ids.at("fleet@127.0.0.3"), IsEmpty());

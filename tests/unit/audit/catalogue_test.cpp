@@ -107,8 +107,8 @@ TEST(parse_catalogue, errors_name_the_field) {
               "rules.json: severities.weak-key: expected a string");
     EXPECT_EQ(error_of(R"({"version": "v", "rules": [{"id": "r", "kind": "pinned", "match": {}, "message": "m",
         "remediation": "r"}]})"),
-              "rules.json: rules[0].kind: unknown kind 'pinned' (expected retired-intermediate, distrusted-ca or "
-              "discontinued-issuer)");
+              "rules.json: rules[0].kind: unknown kind 'pinned' (expected retired-intermediate, distrusted-ca, "
+              "discontinued-issuer or root-removal)");
 }
 
 TEST(load_catalogue, unreadable_file_is_an_environment_error) {

@@ -81,6 +81,7 @@ TEST(finding_catalogue, default_rules_raise_at_the_catalogue_level) {
     constexpr known_finding name_only = "deprecated-intermediate-unconfirmed";
     constexpr known_finding distrusted = "issuer-distrusted";
     constexpr known_finding discontinued = "issuer-discontinued";
+    constexpr known_finding removed = "root-program-untrusted";
     for (const auto& r : audit::default_catalogue().rules) {
         switch (r.kind) {
         case audit::rule_kind::retired_intermediate:
@@ -89,6 +90,7 @@ TEST(finding_catalogue, default_rules_raise_at_the_catalogue_level) {
             break;
         case audit::rule_kind::distrusted_ca: EXPECT_EQ(r.level, distrusted.default_level()) << r.id; break;
         case audit::rule_kind::discontinued_issuer: EXPECT_EQ(r.level, discontinued.default_level()) << r.id; break;
+        case audit::rule_kind::root_removal: EXPECT_EQ(r.level, removed.default_level()) << r.id; break;
         }
     }
 }

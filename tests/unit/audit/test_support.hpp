@@ -43,6 +43,10 @@ inline cert_info cert(const std::string& cn, const std::string& issuer_cn, const
 inline cert_info leaf(const std::string& name, const std::string& issuer_cn, const std::string& tag = "1") {
     cert_info c = cert(name, issuer_cn, tag);
     c.dns_names = {name};
+    // A leaf as CAs issue them for the default evaluation time: within the Baseline
+    // Requirements' 398 days and renewed before the next limit.
+    c.not_before = at("2025-01-01");
+    c.not_after = at("2025-12-31");
     return c;
 }
 

@@ -69,7 +69,8 @@ TEST(trust, real_globalsign_2018_chain_against_the_system_store) {
     EXPECT_EQ(v.path[1].served_position, 1);
     EXPECT_EQ(v.path[2].origin, cert_origin::store);
     EXPECT_EQ(v.path[2].info.sha256, "cbb522d7b7f127ad6a0113865bdf1cd4102e7d0759af635a7cf4720dc963c53b");
-    EXPECT_THAT(audit_ids(chain, v, "www.analysys.cn", at("2020-06-01")), ElementsAre("deprecated-intermediate"));
+    EXPECT_THAT(audit_ids(chain, v, "www.analysys.cn", at("2020-06-01")),
+                ElementsAre("deprecated-intermediate", "validity-next-limit"));
 
     // --at moves the verdict: the leaf expired on 2020-11-15.
     const auto later = system_store().verify(chain, at("2021-01-20"));
@@ -77,7 +78,7 @@ TEST(trust, real_globalsign_2018_chain_against_the_system_store) {
     EXPECT_TRUE(later.has(verify_problem::expired));
     EXPECT_EQ(later.path.size(), 3u);
     EXPECT_THAT(audit_ids(chain, later, "www.analysys.cn", at("2021-01-20")),
-                ElementsAre("cert-expired", "deprecated-intermediate"));
+                ElementsAre("cert-expired", "deprecated-intermediate", "validity-next-limit"));
 }
 
 TEST(trust, a_leaf_alone_is_completed_from_a_ca_file) {
@@ -86,7 +87,7 @@ TEST(trust, a_leaf_alone_is_completed_from_a_ca_file) {
     EXPECT_FALSE(alone.trusted);
     EXPECT_TRUE(alone.has(verify_problem::missing_issuer));
     EXPECT_THAT(audit_ids(chain, alone, "analysys.cn", at("2020-06-01")),
-                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed"));
+                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed", "validity-next-limit"));
 
     const x509::trust_store with_file{options({real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem"})};
     const auto v = with_file.verify(chain, at("2020-06-01"));
@@ -94,7 +95,7 @@ TEST(trust, a_leaf_alone_is_completed_from_a_ca_file) {
     ASSERT_EQ(v.path.size(), 3u);
     EXPECT_EQ(v.path[1].origin, cert_origin::store);
     EXPECT_THAT(audit_ids(chain, v, "analysys.cn", at("2020-06-01")),
-                ElementsAre("chain-incomplete", "deprecated-intermediate"));
+                ElementsAre("chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
 }
 
 TEST(trust, fetched_helpers_are_marked) {

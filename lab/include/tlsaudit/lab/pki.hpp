@@ -71,6 +71,12 @@ struct cert_spec {
     std::vector<raw_extension> extra_extensions{};
 };
 
+// The embedded SCT list extension (1.3.6.1.4.1.11129.2.4.2) with one SCT per timestamp,
+// for cert_spec::extra_extensions. The log ids and signatures are filler (nothing checks
+// them); the timestamps are what Chrome's SCT-based distrust reads. Throws
+// std::invalid_argument when `timestamps` is empty.
+raw_extension sct_list_extension(std::span<const time_point> timestamps);
+
 // Convenience specs: a leaf for `dns_name` (CN and SAN) and a CA named `common_name`.
 cert_spec leaf_spec(std::string dns_name);
 cert_spec ca_spec(std::string common_name, int path_length = -1);
