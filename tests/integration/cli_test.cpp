@@ -195,7 +195,7 @@ TEST_F(cli, help_lists_every_option_under_its_group_in_order) {
     const std::vector<expectation> commands{
         {"scan --help", order},
         {"report --help", {"Outputs", "CI policy"}},
-        {"check --help", {"Targets", "Trust and rules", "Outputs", "CI policy"}},
+        {"check --help", {"Targets", "Trust and rules", "Revocation", "Outputs", "CI policy"}},
     };
     for (const auto& c : commands) {
         SCOPED_TRACE(c.command);

@@ -269,7 +269,9 @@ TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
                     "--baseline '{}' --fail-on-new --json '{}' -q",
                     (dir_ / "targets.txt").string(), (dir_ / "root.pem").string(), db.string(), db.string(),
                     (dir_ / "three.json").string()));
-    EXPECT_EQ(r3.exit_code, 0) << r3.err;  // every endpoint refused now: nothing new
+    // Every endpoint refused: nothing new, but an audit that scanned nothing does not pass
+    // (--fail-on-errors all, exit 4), and the database still records the scan.
+    EXPECT_EQ(r3.exit_code, 4) << r3.err;
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "3");
     EXPECT_EQ(query(db, "SELECT count(*) FROM endpoints WHERE error_code IS NOT NULL"), "3");
 }
