@@ -68,6 +68,11 @@ private:
     void on_protected_record(const record& r);
     void on_tls13_message(const handshake_message& m);
     void on_certificate_verify(const handshake_message& m);
+    // The messages after ServerHello matter to the transcript only for checking the
+    // CertificateVerify signature: without --verify-handshake they are not hashed.
+    void add_to_transcript(const handshake_message& m) {
+        if (verify_handshake_) transcript_.add(m.whole);
+    }
 
     // engine_tls12.cpp
     void start_tls12(const server_hello& sh, std::uint16_t version);

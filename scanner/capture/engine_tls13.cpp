@@ -129,12 +129,12 @@ void engine::on_tls13_message(const handshake_message& m) {
             return;
         }
         flight_.alpn.assign(ee->alpn.begin(), ee->alpn.end());
-        transcript_.add(m.whole);
+        add_to_transcript(m);
         stage_ = stage::tls13_certificate;
     } else if (stage_ == stage::tls13_certificate && m.type == handshake_type::certificate_request &&
                !certificate_request_seen_) {
         certificate_request_seen_ = true;  // read past: the client never authenticates
-        transcript_.add(m.whole);
+        add_to_transcript(m);
     } else if (stage_ == stage::tls13_certificate && m.type == handshake_type::certificate) {
         auto list = parse_certificate(m.body, true);
         if (!list) {
@@ -147,7 +147,7 @@ void engine::on_tls13_message(const handshake_message& m) {
         }
         flight_.chain = std::move(list->chain);
         flight_.stapled_ocsp = std::move(list->ocsp);
-        transcript_.add(m.whole);
+        add_to_transcript(m);
         stage_ = stage::tls13_verify;
     } else if (stage_ == stage::tls13_certificate && m.type == handshake_type::compressed_certificate) {
         fall_back("the server sent a compressed certificate (RFC 8879)");
