@@ -42,4 +42,9 @@ private:
     std::array<shard, shard_count> shards_;
 };
 
+// The identity of a served chain for the caches keyed on it (verification, revocation):
+// the certificates' SHA-256 (cert_info::sha256, hex) in order, or "" when one of them did
+// not parse (the cache then hashes the DER itself, to the same key).
+std::string chain_identity(std::span<const parsed_cert> certs);
+
 }  // namespace tlsaudit::x509

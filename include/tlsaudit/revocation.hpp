@@ -108,6 +108,9 @@ struct request {
     bytes stapled_ocsp;        // empty: nothing stapled
     // The leaf's issuer when the served chain lacks it (e.g. from a built path).
     std::optional<bytes> leaf_issuer;
+    // x509::chain_identity of `chain` when the caller has it (spares hashing the chain
+    // again for the memo); empty: the checker hashes the DER.
+    std::string chain_identity;
 };
 
 // Parallel to request::chain: a status for each checked certificate, nullopt for the

@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tlsaudit {
@@ -113,24 +114,29 @@ private:
 // Caches verdicts per distinct (served chain, extra helpers, time): ten thousand
 // endpoints serving one chain cost one X509_verify_cert. Thread-safe; concurrent
 // callers asking for the same chain wait for the one validation in progress.
-// The cache grows with the number of distinct chains (not hosts).
+// Holds at most about `max_entries` verdicts and empties itself when full: a scan of
+// many hosts with their own leaves must not keep a verdict per host.
 class verify_cache {
 public:
     // `store` must outlive the cache.
-    explicit verify_cache(const trust_store& store);
+    explicit verify_cache(const trust_store& store, std::size_t max_entries = 1 << 14);
     ~verify_cache();
     verify_cache(const verify_cache&) = delete;
     verify_cache& operator=(const verify_cache&) = delete;
 
     // Same contract as trust_store::verify. The result is shared, never modified.
+    // `served_identity`, when not empty, is x509::chain_identity of `served` (the scan
+    // has hashed each certificate already); otherwise the cache hashes `served`.
     std::shared_ptr<const chain_verdict> verify(std::span<const bytes> served, time_point at,
-                                                std::span<const bytes> extra = {});
+                                                std::span<const bytes> extra = {},
+                                                std::string_view served_identity = {});
     // Number of validations actually run (cache misses).
     std::size_t validations() const;
 
 private:
     struct state;
     const trust_store& store_;
+    std::size_t max_entries_;
     std::unique_ptr<state> state_;
 };
 

@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "help_groups.hpp"
 
+#include <tlsaudit/cert_cache.hpp>
 #include <tlsaudit/issuer_chase.hpp>
 #include <tlsaudit/program_trust.hpp>
 #include <tlsaudit/x509.hpp>
@@ -120,10 +121,12 @@ std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
 std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& result) {
     result.rules_version = rules_.version;
     if (result.cap.error || result.cap.chain.empty()) return nullptr;
-    auto verdict = cache_->verify(result.cap.chain, at_);
+    const std::string identity =
+        result.certs.size() == result.cap.chain.size() ? x509::chain_identity(result.certs) : std::string();
+    auto verdict = cache_->verify(result.cap.chain, at_, {}, identity);
     if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
         const auto extra = fetch_missing(*verdict);
-        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra);
+        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra, identity);
     }
     auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_);
     result.trust = audit::judge_endpoint_programs(result, at_, verdict.get(), rules_);

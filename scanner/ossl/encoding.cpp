@@ -16,13 +16,20 @@ constexpr std::size_t pem_line_length = 64;
 
 }  // namespace
 
-std::string sha256_hex(std::span<const unsigned char> data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+std::string sha256_raw(std::span<const unsigned char> data) {
+    std::string digest(32, '\0');
     unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(digest.data()), &length, EVP_sha256(),
+                   nullptr) != 1 ||
+        length != digest.size()) {
         throw_failure("SHA-256 failed");
     }
-    return text::to_hex(std::span(digest.data(), length));
+    return digest;
+}
+
+std::string sha256_hex(std::span<const unsigned char> data) {
+    const std::string digest = sha256_raw(data);
+    return text::to_hex(std::span(reinterpret_cast<const unsigned char*>(digest.data()), digest.size()));
 }
 
 std::string base64_encode(std::span<const unsigned char> data) {

@@ -15,6 +15,8 @@ namespace tlsaudit::ossl {
 // Lower-case hex of SHA-256 over `data`. Throws std::runtime_error only when
 // libcrypto itself fails (an environment failure, not bad input).
 std::string sha256_hex(std::span<const unsigned char> data);
+// The same digest as 32 raw bytes: a compact key for in-memory caches.
+std::string sha256_raw(std::span<const unsigned char> data);
 
 // Base64 (RFC 4648, with padding, no line breaks) and its inverse. Decoding is
 // strict: no whitespace, and only the one canonical text of each byte string is

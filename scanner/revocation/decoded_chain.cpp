@@ -22,12 +22,6 @@ X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index, X
     return nullptr;
 }
 
-void append(bytes& out, const bytes& part) {
-    const std::size_t n = part.size();
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>(n >> shift));
-    out.insert(out.end(), part.begin(), part.end());
-}
-
 }  // namespace
 
 std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
@@ -56,10 +50,17 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
 }
 
 std::string chain_key(const request& req) {
-    bytes all;
-    for (const auto& der : req.chain) append(all, der);
-    if (req.leaf_issuer) append(all, *req.leaf_issuer);
-    return ossl::sha256_hex(all);
+    std::string key = std::to_string(req.chain.size()) + '|';
+    if (!req.chain_identity.empty()) {
+        key += req.chain_identity;
+    } else {
+        for (const auto& der : req.chain) key += ossl::sha256_hex(der);
+    }
+    // The leaf's issuer is most often the served second certificate: no need to hash it.
+    if (!req.leaf_issuer) key += 'n';
+    else if (req.chain.size() > 1 && *req.leaf_issuer == req.chain[1]) key += 's';
+    else key += 'x' + ossl::sha256_raw(*req.leaf_issuer);
+    return key;
 }
 
 }  // namespace tlsaudit::revocation::detail

@@ -28,7 +28,8 @@ struct decoded_chain {
 // Decodes `req`'s chain. Never throws except std::bad_alloc; bad DER gives null entries.
 std::shared_ptr<const decoded_chain> decode_chain(const request& req);
 
-// SHA-256 over the chain, leaf_issuer and their lengths: equal keys, equal chains.
+// The chain's certificate digests (req.chain_identity or hashed here) and how the leaf's
+// issuer was found: equal keys, equal chains.
 std::string chain_key(const request& req);
 
 }  // namespace tlsaudit::revocation::detail

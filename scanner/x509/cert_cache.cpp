@@ -2,28 +2,14 @@
 
 #include <tlsaudit/x509.hpp>
 
-#include <openssl/evp.h>
-
-#include <stdexcept>
+#include "ossl/encoding.hpp"
 
 namespace tlsaudit::x509 {
-namespace {
-
-std::string sha256_raw(std::span<const unsigned char> der) {
-    std::string digest(32, '\0');
-    unsigned int length = 0;
-    if (EVP_Digest(der.data(), der.size(), reinterpret_cast<unsigned char*>(digest.data()), &length, EVP_sha256(),
-                   nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    return digest;
-}
-
-}  // namespace
 
 cert_cache::cert_cache(std::size_t max_entries) : max_per_shard_(std::max<std::size_t>(1, max_entries / shard_count)) {}
 
 parsed_cert cert_cache::parse(std::span<const unsigned char> der) {
-    std::string key = sha256_raw(der);
+    std::string key = ossl::sha256_raw(der);
     shard& s = shards_[static_cast<unsigned char>(key[0]) % shard_count];
     {
         std::lock_guard lock(s.mutex);
@@ -49,6 +35,16 @@ std::size_t cert_cache::sum(std::size_t shard::*counter) const {
         n += s.*counter;
     }
     return n;
+}
+
+std::string chain_identity(std::span<const parsed_cert> certs) {
+    std::string identity;
+    identity.reserve(certs.size() * 64);
+    for (const auto& c : certs) {
+        if (!c.info || c.info->sha256.size() != 64) return {};
+        identity += c.info->sha256;
+    }
+    return identity;
 }
 
 std::size_t cert_cache::hits() const { return sum(&shard::hits); }

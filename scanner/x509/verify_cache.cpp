@@ -5,6 +5,9 @@
 
 #include "ossl/encoding.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <mutex>
@@ -19,23 +22,30 @@ struct verify_cache::state {
     std::atomic<std::size_t> validations{0};
 };
 
-verify_cache::verify_cache(const trust_store& store) : store_(store), state_(std::make_unique<state>()) {}
+verify_cache::verify_cache(const trust_store& store, std::size_t max_entries)
+    : store_(store), max_entries_(std::max<std::size_t>(1, max_entries)), state_(std::make_unique<state>()) {}
 
 verify_cache::~verify_cache() = default;
 
 std::shared_ptr<const chain_verdict> verify_cache::verify(std::span<const bytes> served, time_point at,
-                                                          std::span<const bytes> extra) {
-    // SHA-256 of each certificate identifies the chain; the time is part of the key
-    // because validity depends on it.
-    std::string key = std::to_string(at.time_since_epoch().count());
-    for (const auto& der : served) key += '|' + ossl::sha256_hex(der);
-    key += '+';
-    for (const auto& der : extra) key += '|' + ossl::sha256_hex(der);
+                                                          std::span<const bytes> extra,
+                                                          std::string_view served_identity) {
+    // The certificates' digests identify the chain; the time is part of the key because
+    // validity depends on it.
+    std::string key = fmt::format("{}|{}|{}|", at.time_since_epoch().count(), served.size(), extra.size());
+    if (!served_identity.empty()) {
+        key += served_identity;
+    } else {
+        for (const auto& der : served) key += ossl::sha256_hex(der);
+    }
+    for (const auto& der : extra) key += ossl::sha256_hex(der);
 
     std::promise<std::shared_ptr<const chain_verdict>> promise;
     std::shared_future<std::shared_ptr<const chain_verdict>> future;
     {
         std::lock_guard lock(state_->mutex);
+        // Emptied when full; callers waiting on an entry keep their own future.
+        if (state_->entries.size() >= max_entries_ && !state_->entries.contains(key)) state_->entries.clear();
         auto [it, inserted] = state_->entries.try_emplace(key);
         if (!inserted) {
             future = it->second;

@@ -236,11 +236,11 @@ TEST(revocation_checker, issuer_not_served_is_unknown) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, true);
     revocation::checker c(quick_options(lab));
-    const auto status = check_now(c, revocation::request{{leaf.der}, {}, std::nullopt});
+    const auto status = check_now(c, revocation::request{{leaf.der}, {}, std::nullopt, {}});
     EXPECT_EQ(leaf_status(status).state, "unknown");
     EXPECT_EQ(leaf_status(status).reason, "issuer not served");
     // A built path can supply it.
-    const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, lab.ca().der});
+    const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, lab.ca().der, {}});
     EXPECT_EQ(leaf_status(supplied).state, "good");
 }
 
@@ -260,7 +260,7 @@ TEST(revocation_checker, depth_all_checks_served_intermediates) {
     auto o = quick_options(lab);
     o.depth = revocation::depth::all;
     revocation::checker c(o);
-    const auto status = check_now(c, revocation::request{{leaf.der, intermediate.der, lab.h.root.der}, {}, {}});
+    const auto status = check_now(c, revocation::request{{leaf.der, intermediate.der, lab.h.root.der}, {}, {}, {}});
     ASSERT_EQ(status.size(), 3u);
     // The lab responder answers for another CA: "unknown" for this leaf.
     ASSERT_TRUE(status[0]);

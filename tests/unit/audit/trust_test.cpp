@@ -2,6 +2,7 @@
 // at pinned times (the real certificates are clock-sensitive), and the audit on top.
 
 #include <tlsaudit/audit.hpp>
+#include <tlsaudit/cert_cache.hpp>
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/real_certs.hpp>
 #include <tlsaudit/trust.hpp>
@@ -195,6 +196,30 @@ TEST(verify_cache, one_validation_per_distinct_chain_across_threads) {
     cache.verify(chain, at("2021-01-20"));  // another time is another question
     cache.verify(std::span(chain).first(1), at("2020-06-01"));
     EXPECT_EQ(cache.validations(), 3u);
+}
+
+TEST(verify_cache, keys_on_the_scans_digests_and_stays_bounded) {
+    x509::cert_cache certs;
+    const std::vector<bytes> chain{real("leaf-analysys-cn-globalsign-rsa-dv-2018-expired"),
+                                   real("globalsign-rsa-dv-ssl-ca-2018")};
+    const std::vector<parsed_cert> parsed{certs.parse(chain[0]), certs.parse(chain[1])};
+    const std::string identity = x509::chain_identity(parsed);
+    ASSERT_EQ(identity.size(), 128u);
+    std::vector<parsed_cert> unparsed = parsed;
+    unparsed[1].info.reset();
+    EXPECT_EQ(x509::chain_identity(unparsed), "");  // a certificate that did not parse: hash the DER
+
+    x509::verify_cache cache(system_store(), 2);
+    // With or without the identity, the same chain is the same entry.
+    EXPECT_TRUE(cache.verify(chain, at("2020-06-01"), {}, identity)->trusted);
+    EXPECT_TRUE(cache.verify(chain, at("2020-06-01"))->trusted);
+    EXPECT_EQ(cache.validations(), 1u);
+    // A third distinct question empties the full cache rather than growing it.
+    cache.verify(chain, at("2020-07-01"), {}, identity);
+    cache.verify(chain, at("2020-08-01"), {}, identity);
+    EXPECT_EQ(cache.validations(), 3u);
+    cache.verify(chain, at("2020-06-01"), {}, identity);
+    EXPECT_EQ(cache.validations(), 4u);
 }
 
 }  // namespace
