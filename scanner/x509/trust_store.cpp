@@ -9,16 +9,37 @@
 
 #include <openssl/err.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <system_error>
 
 namespace tlsaudit::x509 {
 namespace {
 
-void add_certificate(X509_STORE* store, std::span<const unsigned char> der, const std::string& where) {
+// What X509_STORE_set_default_paths does, with the bundle file decoded on demand when it
+// holds only certificates. The hashed directory is on demand in OpenSSL already.
+void load_system_default(X509_STORE* store, std::unique_ptr<detail::lazy_bundle>& bundle) {
+    const char* named = std::getenv(X509_get_default_cert_file_env());
+    bundle = detail::lazy_bundle::open(named != nullptr ? named : X509_get_default_cert_file());
+    if (!bundle) {
+        if (X509_STORE_set_default_paths(store) != 1) ossl::throw_failure("cannot load the system trust store");
+        return;
+    }
+    bundle->attach(store);
+    X509_LOOKUP* dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+    if (dir == nullptr) ossl::throw_failure("cannot load the system trust store");
+    // As OpenSSL's default: a directory that is missing is no error.
+    if (X509_LOOKUP_add_dir(dir, nullptr, X509_FILETYPE_DEFAULT) != 1) ERR_clear_error();
+}
+
+void add_certificate(X509_STORE* store, detail::lazy_bundle* bundle, std::span<const unsigned char> der,
+                     const std::string& where) {
     std::string error;
     const ossl::x509_ptr cert = ossl::decode_certificate(der, error);
     if (!cert) throw std::runtime_error(where + ": not a certificate: " + error);
+    // OpenSSL asks the lookups only about names the store holds nothing under: the
+    // system roots of this name go in first, as they would have been there already.
+    if (bundle) bundle->load(store, X509_get_subject_name(cert.get()));
     if (X509_STORE_add_cert(store, cert.get()) != 1) {
         // Adding a certificate that is already there is not an error worth failing for.
         const unsigned long code = ERR_peek_last_error();
@@ -38,14 +59,14 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
     X509_STORE* store = impl_->store.get();
     impl_->profile = options.profile;
 
-    if (options.system_default && X509_STORE_set_default_paths(store) != 1)
-        ossl::throw_failure("cannot load the system trust store");
+    if (options.system_default) load_system_default(store, impl_->bundle);
 
     for (const auto& file : options.ca_files) {
         const auto certs = read_pem_file(file);  // throws with the path when unreadable
         if (certs.empty()) throw std::runtime_error(file.string() + ": no PEM certificate in this CA file");
         for (std::size_t i = 0; i < certs.size(); ++i)
-            add_certificate(store, certs[i], file.string() + " (certificate " + std::to_string(i + 1) + ")");
+            add_certificate(store, impl_->bundle.get(), certs[i],
+                            file.string() + " (certificate " + std::to_string(i + 1) + ")");
     }
     for (const auto& dir : options.ca_dirs) {
         std::error_code ec;
@@ -55,7 +76,7 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
             ossl::throw_failure(dir.string() + ": cannot use as CA directory");
     }
     for (std::size_t i = 0; i < options.extra_roots.size(); ++i)
-        add_certificate(store, options.extra_roots[i], "extra root " + std::to_string(i + 1));
+        add_certificate(store, impl_->bundle.get(), options.extra_roots[i], "extra root " + std::to_string(i + 1));
 }
 
 trust_store::~trust_store() = default;
