@@ -86,13 +86,15 @@ measure() {
   lab_after[$name]=$(lab_seconds)
 }
 
-declare -A ok wall cpu rss lab_cpu
+declare -A ok wall cpu user sys rss lab_cpu
 record() {  # NAME SUCCESSES
   local name=$1
   read -r w u s m < <(tail -n 1 "$work/$name.time")  # after "Command exited with ..." if any
   ok[$name]=$2
   wall[$name]=$w
   cpu[$name]=$(echo "$u + $s" | bc -l)
+  user[$name]=$u
+  sys[$name]=$s
   rss[$name]=$m
   lab_cpu[$name]=$(printf "%.2f" "$(echo "${lab_after[$name]} - ${lab_before[$name]}" | bc -l)")
 }
@@ -156,15 +158,16 @@ ta_rate=$(rate "${ok[tlsaudit]}" "${wall[tlsaudit]}")
 
 echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurrency $concurrency, delay ${delay_ms} ms"
 echo
-echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | peak RSS MiB | tlsaudit is N× faster | lab CPU s |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | of which kernel | peak RSS MiB | tlsaudit is N× faster | lab CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for name in "${variants[@]}" "${peers[@]}"; do
   done_count=${ok[$name]}
   [ "$done_count" -gt 0 ] || done_count=1
   r=$(rate "${ok[$name]}" "${wall[$name]}")
   per=$(echo "1000 * ${cpu[$name]} / $done_count" | bc -l)
   ratio=$( [ "$name" = tlsaudit ] && echo "-" || echo "scale=2; $ta_rate / $r" | bc -l 2>/dev/null || echo "n/a")
-  echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(echo "${rss[$name]} / 1024" | bc) | $ratio | ${lab_cpu[$name]} |"
+  kper=$(echo "1000 * ${sys[$name]} / $done_count" | bc -l)
+  echo "| $name | ${ok[$name]} | ${wall[$name]} | $r | $(fmt "$per") | $(fmt "$kper") | $(echo "${rss[$name]} / 1024" | bc) | $ratio | ${lab_cpu[$name]} |"
 done
 ta_per=$(echo "1000 * ${cpu[tlsaudit]} / ${ok[tlsaudit]}" | bc -l)
 echo
@@ -174,6 +177,10 @@ startup=${cpu[tlsaudit-startup]}
 ta_marginal=$(echo "1000 * (${cpu[tlsaudit]} - $startup) / ${ok[tlsaudit]}" | bc -l)
 echo "   of which $(fmt "$(echo "1000 * $startup" | bc -l)") ms of CPU once per run (an empty target list: GeoIP check, trust store,"
 echo "   threads); each handshake beyond it costs $(fmt "$ta_marginal") ms = $(printf '%.2f' "$(echo "$ta_marginal / $floor_ms" | bc -l)")× the floor."
+ta_user=$(echo "1000 * (${user[tlsaudit]} - ${user[tlsaudit-startup]}) / ${ok[tlsaudit]}" | bc -l)
+ta_sys=$(echo "1000 * (${sys[tlsaudit]} - ${sys[tlsaudit-startup]}) / ${ok[tlsaudit]}" | bc -l)
+echo "   of that, $(fmt "$ta_user") ms in user space ($(printf '%.2f' "$(echo "$ta_user / $floor_ms" | bc -l)")× the floor) and $(fmt "$ta_sys") ms in the kernel"
+echo "   (the loopback TCP connection: connect, send, receive, close; $(printf '%.2f' "$(echo "$ta_sys / $floor_ms" | bc -l)")× the floor by itself)."
 ssl_per=$(echo "1000 * ${cpu[tlsaudit-openssl]} / ${ok[tlsaudit-openssl]}" | bc -l)
 echo "   the openssl engine uses $(fmt "$ssl_per") ms = $(printf '%.2f' "$(echo "$ssl_per / $floor_ms" | bc -l)")× the floor."
 rsa_extra=$(echo "1000 * (${cpu[tlsaudit-default]} - ${cpu[tlsaudit]}) / $n" | bc -l)
