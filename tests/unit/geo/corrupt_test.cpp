@@ -97,6 +97,40 @@ TEST(corrupt, damaged_search_tree) {
     EXPECT_NE(what.find("corrupt search tree"), std::string::npos) << what;
 }
 
+// The tree walk reads each record size the format allows: the same answers from 24-, 28-
+// and 32-bit trees, and a record pointing past the data section is refused in each,
+// whether it is in the first node, a middle one or the last.
+TEST(corrupt, every_record_size_is_read_and_checked) {
+    temp_dir dir;
+    const database reference(asn_db(), database_kind::asn);
+    for (const char* name : {"test-asn.mmdb", "test-asn-28.mmdb", "test-asn-32.mmdb"}) {
+        const auto file = testing::test_db(name);
+        const database db(file, database_kind::asn);
+        for (const char* a : {"127.0.0.1", "192.0.2.1", "198.51.100.7", "2001:db8::1", "::1", "203.0.113.1"}) {
+            const auto expected = reference.lookup(a);
+            const auto answer = db.lookup(a);
+            ASSERT_EQ(answer.has_value(), expected.has_value()) << name << " " << a;
+            if (answer) EXPECT_EQ(answer->asn, expected->asn) << name << " " << a;
+        }
+        const auto l = layout_of(file);
+        MMDB_s raw{};
+        ASSERT_EQ(MMDB_open(file.c_str(), MMDB_MODE_MMAP, &raw), MMDB_SUCCESS);
+        const std::size_t nodes = raw.metadata.node_count, node_bytes = raw.metadata.record_size / 4u;
+        MMDB_close(&raw);
+        ASSERT_EQ(nodes * node_bytes, l.tree_size);
+        for (const std::size_t node : {std::size_t{0}, nodes / 2, nodes - 1}) {
+            auto data = read_bytes(file);
+            // All ones in the right record: far past the end of the data section.
+            for (std::size_t i = node * node_bytes + node_bytes / 2; i < (node + 1) * node_bytes; ++i) data[i] = 0xFF;
+            write_bytes(dir / "damaged.mmdb", data);
+            const auto what = error_of(dir / "damaged.mmdb");
+            EXPECT_NE(what.find("corrupt search tree: node " + std::to_string(node) + " points outside the file"),
+                      std::string::npos)
+                << name << " node " << node << ": " << what;
+        }
+    }
+}
+
 // The tree is sound, so the file opens; every record it points to is damaged, so each
 // lookup that finds one is refused, the same record every time (the verdict is not
 // remembered as good), and an address the tree maps to no data still answers.
