@@ -251,8 +251,9 @@ std::vector<summary_item> executive_summary(const report_data& data) {
 }
 
 std::string verdict_sentence(const report_data& data) {
-    const bool scanned = std::any_of(data.endpoints.begin(), data.endpoints.end(),
-                                     [](const endpoint_row& e) { return e.error_code.empty(); });
+    const bool scanned =
+        data.unlisted_scanned > 0 || std::any_of(data.endpoints.begin(), data.endpoints.end(),
+                                                 [](const endpoint_row& e) { return e.error_code.empty(); });
     if (!scanned) return "NOT VERIFIED: no endpoint was scanned, so no finding could be looked for.";
     if (!data.fail_on) return "PASS: the policy fails on nothing.";  // nothing counts against it
     const std::size_t against = failing_findings(data);
@@ -287,10 +288,11 @@ std::string errors_sentence(const report_data& data) {
         return fmt::format("{}: the input held no target, so nothing was scanned; {}.", verdict, policy);
     if (v.failed == 0) return fmt::format("{}: every endpoint was scanned.", verdict);
     std::vector<std::string> parts;
-    const std::size_t endpoints_failed = data.endpoints.size() - v.counts.scanned;
+    const std::size_t endpoints = data.endpoints.size() + data.unlisted_scanned;
+    const std::size_t endpoints_failed = endpoints - v.counts.scanned;
     if (endpoints_failed) {
-        std::string what = fmt::format("{} of {} could not be scanned", endpoints_failed,
-                                       plural(data.endpoints.size(), "endpoint", "endpoints"));
+        std::string what =
+            fmt::format("{} of {} could not be scanned", endpoints_failed, plural(endpoints, "endpoint", "endpoints"));
         what += " (" + errors_text(data) + ")";
         parts.push_back(std::move(what));
     }

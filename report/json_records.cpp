@@ -20,7 +20,11 @@ namespace {
 
 namespace json = boost::json;
 
-json::string str(std::string_view text) { return json::string(text::sanitize_utf8(text)); }
+// Nearly every string is valid already: no intermediate copy for those.
+json::string str(std::string_view text) {
+    if (text::find_invalid_utf8(text) == std::string_view::npos) return json::string(text);
+    return json::string(text::sanitize_utf8(text));
+}
 
 json::array strings(const std::vector<std::string>& items) {
     json::array out;
@@ -115,7 +119,8 @@ json::value staple_json(const capture& cap) {
 json::array chain_json(const endpoint_result& r) {
     json::array chain;
     for (std::size_t i = 0; i < r.cap.chain.size(); ++i) {
-        json::object entry = chain_entry(r.cap.chain[i], i < r.certs.size() ? r.certs[i] : parsed_cert{});
+        static const parsed_cert unparsed{};
+        json::object entry = chain_entry(r.cap.chain[i], i < r.certs.size() ? r.certs[i] : unparsed);
         entry["revocation"] = i < r.revocation.size() ? revocation_json(r.revocation[i]) : json::value(nullptr);
         chain.emplace_back(std::move(entry));
     }
@@ -166,6 +171,7 @@ json::object to_json(const geo_info& g) {
 
 json::object to_json(const cert_info& c) {
     json::object o;
+    o.reserve(14);  // the keys below, "revocation" and "der": no rehash while filling
     o["subject"] = str(c.subject);
     o["issuer"] = str(c.issuer);
     o["serial"] = str(c.serial_hex);
@@ -186,6 +192,7 @@ json::object to_json(const cert_info& c) {
 json::object to_json(const endpoint_result& r) {
     const capture& cap = r.cap;
     json::object o;
+    o.reserve(19);  // the keys below: no rehash while filling
     o["schema_version"] = ndjson_schema_version;
     o["type"] = "endpoint";
     o["scanned_at"] = text::rfc3339(cap.scanned_at);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace tlsaudit::report {
 namespace {
@@ -27,8 +28,12 @@ std::string shown(const std::string& path) { return path == "-" ? std::string("s
 
 }  // namespace
 
-ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append)
-    : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")), owned_(path != "-"), path_(path) {
+ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append,
+                             record_observer observer)
+    : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")),
+      owned_(path != "-"),
+      path_(path),
+      observer_(std::move(observer)) {
     if (!out_) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
     if (!copy_path.empty() && !(copy_ = std::fopen(copy_path.c_str(), "w"))) {
         if (owned_) std::fclose(out_);
@@ -68,13 +73,13 @@ void ndjson_writer::sync_loop() {
     }
 }
 
-void ndjson_writer::write(const endpoint_result& result) { write_line(boost::json::serialize(to_json(result))); }
+void ndjson_writer::write(const endpoint_result& result) { write(to_json(result)); }
 
-void ndjson_writer::write(const input_error& error) { write_line(boost::json::serialize(to_json(error))); }
+void ndjson_writer::write(const input_error& error) { write(to_json(error)); }
 
-void ndjson_writer::write(const boost::json::object& record) { write_line(boost::json::serialize(record)); }
+void ndjson_writer::write(const boost::json::object& record) { write_line(boost::json::serialize(record), record); }
 
-void ndjson_writer::write_line(const std::string& line) {
+void ndjson_writer::write_line(const std::string& line, const boost::json::object& record) {
     if (const int error = sync_errno_.load())
         throw std::runtime_error("cannot write " + path_ + ": " + std::strerror(error));
     std::lock_guard lock(mutex_);
@@ -85,6 +90,7 @@ void ndjson_writer::write_line(const std::string& line) {
         std::fflush(out_) != 0)
         throw std::runtime_error("cannot write " + shown(path_) + ": " + std::strerror(errno));
     dirty_.store(true);
+    if (observer_) observer_(record);
 }
 
 void append_record(const std::string& path, const boost::json::object& record) {

@@ -30,7 +30,8 @@ report_counts count(const report_data& data) {
             if (f.baseline == baseline_state::new_finding) ++c.new_findings;
         }
     };
-    c.endpoints = data.endpoints.size();
+    c.endpoints = data.endpoints.size() + data.unlisted_scanned;
+    c.endpoints_ok = data.unlisted_scanned;
     for (const auto& e : data.endpoints) {
         if (!e.error_code.empty()) {
             ++c.endpoints_error;
@@ -86,7 +87,8 @@ error_verdict judge_errors(const report_data& data) {
         else failure(e.error_code);
     }
     for (std::size_t i = 0; i < data.input_errors.size(); ++i) failure(std::string(input_error_class));
-    v.counts.units = data.endpoints.size() + data.input_errors.size();
+    v.counts.scanned += data.unlisted_scanned;
+    v.counts.units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
     v.fails = exceeds(data.on_errors, v.counts);
     return v;
 }

@@ -8,6 +8,7 @@
 #include "revocation_options.hpp"
 
 #include <tlsaudit/net.hpp>
+#include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/progress.hpp>
 #include <tlsaudit/targets.hpp>
 
@@ -33,9 +34,12 @@ struct pipeline_options {
     revocation_settings revocation;  // --no-revocation, --revocation-*, ...
     geo::options geo;                // --geoip-db, --asn-db, --no-geoip
     // Reports (report_command.hpp): the first record, a copy of the stream to read back
-    // when it goes to stdout (""), and the progress line (nullptr: none).
+    // when it goes to stdout (""), what sees each record as it is written (the summary
+    // built without reading the records back; empty: nothing), and the progress line
+    // (nullptr: none).
     std::optional<boost::json::object> start_record;
     std::string ndjson_copy;
+    report::ndjson_writer::record_observer record_observer;
     report::progress_line* progress = nullptr;
     // --resume: the prepared stream (resume.hpp); its complete targets are skipped and the
     // records are appended to it. nullptr: a fresh scan.

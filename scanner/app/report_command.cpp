@@ -20,6 +20,7 @@
 #include <tlsaudit/report/prometheus_report.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/scan_records.hpp>
+#include <tlsaudit/report/summary_accumulator.hpp>
 #include <tlsaudit/report/terminal.hpp>
 #include <tlsaudit/targets.hpp>
 
@@ -72,6 +73,34 @@ void check_report_files(const report_output_options& o) {
 
 }  // namespace
 
+namespace {
+
+void apply_policy(report::report_data& data, const report_output_options& o) {
+    data.fail_on = fail_threshold(o);
+    data.fail_on_new = o.fail_on_new;
+    data.on_errors = report::parse_error_policy(o.fail_on_errors);  // checked at parse time
+}
+
+void print_summary(const report::report_data& data, const report_output_options& o, std::FILE* summary_out) {
+    if (!summary_out || o.quiet) return;
+    report::summary_options options;
+    options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::fputs(report::format_summary(data, options).c_str(), summary_out);
+    if (!data.meta.complete())
+        std::fputs(
+            "INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
+            "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
+            summary_out);
+    std::fflush(summary_out);
+}
+
+int exit_code_of(const report::report_data& data) {
+    if (report::fails(data)) return exit_code::findings;
+    return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
+}
+
+}  // namespace
+
 // Reads, merges, applies the baseline and policy, writes every requested report.
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& o,
                    std::FILE* summary_out) {
@@ -83,9 +112,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     } catch (const std::runtime_error& e) {
         throw config_error(e.what());
     }
-    data.fail_on = fail_threshold(o);
-    data.fail_on_new = o.fail_on_new;
-    data.on_errors = report::parse_error_policy(o.fail_on_errors);  // checked at parse time
+    apply_policy(data, o);
     if (old) report::apply_baseline(data, *old);
 
     auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
@@ -100,22 +127,11 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     emit(o.prometheus, report::write_prometheus_report);
     if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
 
-    if (summary_out && !o.quiet) {
-        report::summary_options options;
-        options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
-        std::fputs(report::format_summary(data, options).c_str(), summary_out);
-        if (!data.meta.complete())
-            std::fputs(
-                "INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
-                "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
-                summary_out);
-        std::fflush(summary_out);
-    }
+    print_summary(data, o, summary_out);
     // After the baseline was read: a --baseline naming the same database compares with
     // the scan before this one.
     import_into_history(o.history, inputs, o.quiet ? nullptr : summary_out);
-    if (report::fails(data)) return exit_code::findings;
-    return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
+    return exit_code_of(data);
 }
 
 namespace {
@@ -260,7 +276,17 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     if (!options.ndjson_given && options.any_file()) pipeline.ndjson = (temp_ = temp_ndjson_path())->string();
     ndjson_ = pipeline.ndjson;
     records_on_stdout_ = ndjson_ == "-";
-    if (records_on_stdout_) {
+    // Only the terminal summary and the exit code: built from the records as they are
+    // written. A report file or a baseline needs every row, and a resumed or undeduplicated
+    // stream can hold duplicates that only the reader's merge settles.
+    const bool read_back =
+        options.any_file() || !options.baseline.empty() || pipeline.resume != nullptr || !pipeline.parse.dedupe;
+    if (!read_back) {
+        summary_ = std::make_unique<report::summary_accumulator>();
+        pipeline.record_observer = [summary = summary_.get()](const boost::json::object& record) {
+            summary->add(record);
+        };
+    } else if (records_on_stdout_) {
         // The records stream to stdout as before; a copy is kept to build the reports.
         temp_ = temp_ndjson_path();
         pipeline.ndjson_copy = temp_->string();
@@ -302,9 +328,17 @@ std::vector<std::filesystem::path> write_demo_reports(const std::filesystem::pat
 
 int scan_reports::finish(const scan_summary& summary) {
     progress_->finish();
-    append_scan_end(ndjson_, summary);
-    if (records_on_stdout_) append_scan_end(readback_->string(), summary);
+    const auto end = report::to_json(describe_scan_end(summary, now()));
+    report::append_record(ndjson_, end);
     std::FILE* summary_out = records_on_stdout_ || writes_stdout(options_) ? stderr : stdout;
+    if (summary_) {
+        summary_->add(end);
+        auto data = summary_->finish();
+        apply_policy(data, options_);
+        print_summary(data, options_, summary_out);
+        return exit_code_of(data);
+    }
+    if (records_on_stdout_) report::append_record(readback_->string(), end);
     return render_reports({*readback_}, options_, summary_out);
 }
 

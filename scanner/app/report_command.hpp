@@ -10,6 +10,7 @@
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/report/progress.hpp>
 #include <tlsaudit/report/scan_records.hpp>
+#include <tlsaudit/report/summary_accumulator.hpp>
 
 #include <CLI/App.hpp>
 
@@ -64,7 +65,9 @@ int run_report_command(const report_command_options& options);
 
 // The report side of one scan. Construct before run_pipeline (it points the pipeline's
 // NDJSON at a temporary file when the records are needed back and do not go to a file,
-// adds the "scan-start" record and the progress line), call finish() after it.
+// or, when only the terminal summary and the exit code are wanted, has the records
+// summarised as they are written; adds the "scan-start" record and the progress line),
+// call finish() after it.
 class scan_reports {
 public:
     // `input` is the target file or "-". Throws config_error for an unreadable baseline
@@ -88,6 +91,8 @@ private:
     std::string ndjson_;                             // where the records went ("-": stdout)
     std::optional<std::filesystem::path> readback_;  // the file to read them back from
     std::optional<std::filesystem::path> temp_;      // ours to delete
+    // Set when nothing needs the records read back: the summary is built as they are written.
+    std::unique_ptr<report::summary_accumulator> summary_;
     std::unique_ptr<report::progress_line> progress_;
     bool records_on_stdout_ = false;
 };

@@ -45,7 +45,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
       auditor_(options.audit, run_start(), aia_fetcher(options.audit, fetches_)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
-    ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr);
+    ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
     if (options.start_record && !(resume && resume->has_scan_start)) ndjson_->write(*options.start_record);
     if (resume) seed_deployments();
     if (options.save_chains) saver_.emplace(*options.save_chains);

@@ -65,6 +65,7 @@ struct database::impl {
     detail::mmdb_ptr db;
     database_kind kind{};
     std::string type;
+    detail::record_check records;
 };
 
 database::database(const std::filesystem::path& file, std::optional<database_kind> expected)
@@ -107,6 +108,7 @@ std::optional<record> database::lookup(std::string_view address) const {
 
     const auto& file = impl_->path;
     const auto entry = found.entry;
+    impl_->records.verify(*impl_->db, entry.offset, file);
     record r;
     if (serves(impl_->kind, database_kind::country)) {
         r.country = country_code(detail::get_string(entry, {"country", "iso_code"}, file));

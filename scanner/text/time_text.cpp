@@ -11,6 +11,22 @@ std::string rfc3339(time_point t) {
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
+    const int year = static_cast<int>(ymd.year());
+    if (year >= 0 && year <= 9999) {
+        // Every record holds several of these: digits by hand, not snprintf's parser.
+        char out[] = "0000-00-00T00:00:00Z";
+        const auto put = [&out](std::size_t end, long value, int width) {
+            for (int i = 0; i < width; ++i, value /= 10)
+                out[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+        };
+        put(3, year, 4);
+        put(6, static_cast<unsigned>(ymd.month()), 2);
+        put(9, static_cast<unsigned>(ymd.day()), 2);
+        put(12, static_cast<long>(hms.hours().count()), 2);
+        put(15, static_cast<long>(hms.minutes().count()), 2);
+        put(18, static_cast<long>(hms.seconds().count()), 2);
+        return std::string(out, sizeof out - 1);
+    }
     char out[40];
     std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),

@@ -40,6 +40,10 @@ utf8_sequence decode_utf8(std::string_view text, std::size_t pos) {
 
 std::size_t find_invalid_utf8(std::string_view text) {
     for (std::size_t pos = 0; pos < text.size();) {
+        if (static_cast<unsigned char>(text[pos]) < 0x80) {
+            ++pos;
+            continue;
+        }
         const utf8_sequence d = decode_utf8(text, pos);
         if (d.length == 0) return pos;
         pos += d.length;

@@ -224,5 +224,43 @@ TEST_F(report_cli, stdout_carries_data_only) {
     EXPECT_EQ(load("stdout2.json").at("summary").at("endpoints").to_number<int>(), 4);
 }
 
+// A scan whose only output is the terminal summary builds it from the records as it
+// writes them; `report` over the same records reads them back. Same text, same exit code,
+// whatever the policy and whether every endpoint, none or some could be scanned.
+TEST_F(report_cli, summary_built_while_scanning_equals_the_report_of_the_records) {
+    struct run {
+        std::string name;
+        std::vector<int> targets;
+        std::string policy;
+        int code;
+    };
+    const std::vector<run> runs{
+        {"mixed", {0, 1, 2, 3, 4}, "", 1},
+        {"errors", {0, 1, 2, 3, 4}, "--fail-on none --fail-on-errors 0", 4},
+        {"share", {0, 1, 2, 3, 4}, "--fail-on critical --fail-on-errors 10%:refused", 4},
+        {"clean", {0}, "", 0},
+        {"unscanned", {3, 4}, "", 4},
+    };
+    for (const auto& r : runs) {
+        const auto targets = lab_->write_targets("summary-" + r.name + ".txt", r.targets);
+        const auto records = path("summary-" + r.name + ".ndjson").string();
+        const auto scan = run_tlsaudit(
+            fmt::format("scan '{}' {} --ndjson '{}' {}", targets.string(), lab_->scan_args(), records, r.policy));
+        const auto report = run_tlsaudit(fmt::format("report '{}' {}", records, r.policy));
+        EXPECT_EQ(scan.exit_code, r.code) << r.name << "\n" << scan.err;
+        EXPECT_EQ(report.exit_code, scan.exit_code) << r.name;
+        ASSERT_FALSE(scan.out.empty()) << r.name;
+        EXPECT_EQ(scan.out, report.out) << r.name;
+    }
+    // Records on stdout: the summary goes to stderr, after everything else there.
+    const auto scan = run_tlsaudit(fmt::format("scan '{}' {}", path("summary-mixed.txt").string(), lab_->scan_args()));
+    std::ofstream(path("summary-stdout.ndjson")) << scan.out;
+    const auto report = run_tlsaudit(fmt::format("report '{}'", path("summary-stdout.ndjson").string()));
+    EXPECT_EQ(scan.exit_code, 1) << scan.err;
+    EXPECT_EQ(report.exit_code, 1);
+    ASSERT_FALSE(report.out.empty());
+    EXPECT_TRUE(scan.err.ends_with(report.out)) << scan.err << "\n---\n" << report.out;
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing

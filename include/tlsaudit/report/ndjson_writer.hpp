@@ -23,12 +23,17 @@ namespace tlsaudit::report {
 
 class ndjson_writer {
 public:
+    // Sees each record once it is written, in file order, under the writer's lock (e.g.
+    // summary_accumulator::add); what it throws, write() throws.
+    using record_observer = std::function<void(const boost::json::object&)>;
+
     // Writes to `path`, or to stdout when path is "-"; with a non-empty `copy_path`,
     // every line also goes to that file (the reports read it back when the records go to
     // stdout). `append`: add to the end of an existing file (--resume) instead of
     // truncating it. Throws std::runtime_error (naming the path) when a file cannot be
     // opened.
-    explicit ndjson_writer(const std::string& path, const std::string& copy_path = {}, bool append = false);
+    explicit ndjson_writer(const std::string& path, const std::string& copy_path = {}, bool append = false,
+                           record_observer observer = {});
     ~ndjson_writer();
     ndjson_writer(const ndjson_writer&) = delete;
     ndjson_writer& operator=(const ndjson_writer&) = delete;
@@ -41,13 +46,14 @@ public:
     static constexpr std::chrono::milliseconds sync_interval{1000};
 
 private:
-    void write_line(const std::string& line);
+    void write_line(const std::string& line, const boost::json::object& record);
     void sync_loop();
 
     std::FILE* out_;
     std::FILE* copy_ = nullptr;
     bool owned_;
     std::string path_;
+    record_observer observer_;
     std::mutex mutex_;
     // Background fdatasync (files only).
     std::thread syncer_;

@@ -141,7 +141,11 @@ struct scan_meta {
 struct report_data {
     scan_meta meta;
     std::vector<endpoint_row> endpoints;  // sorted by (host, port, sni, address)
-    std::vector<name_row> names;          // sorted by (host, port, sni)
+    // Endpoints scanned without a finding that are counted but have no row: only the
+    // end-of-scan summary's data (summary_accumulator.hpp) has any; the counts, the
+    // verdicts and the terminal summary include them, the file writers never see them.
+    std::size_t unlisted_scanned = 0;
+    std::vector<name_row> names;  // sorted by (host, port, sni)
     std::vector<input_error_row> input_errors;
     bool has_baseline = false;
     std::string baseline_source;

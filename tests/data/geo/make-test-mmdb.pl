@@ -15,6 +15,7 @@
 #   test-country-flat.mmdb ip-location-db layout ({country_code}), database_type "country ipvAll"
 #   test-asn-ipv4.mmdb     IPv4-only ASN database (IPv6 lookups cannot be answered)
 #   test-unknown-type.mmdb database_type "tlsaudit-Test-Weather" (neither country nor ASN)
+#   test-asn-28.mmdb, test-asn-32.mmdb  test-asn.mmdb with 28- and 32-bit tree records
 use strict;
 use warnings;
 use utf8;
@@ -25,10 +26,10 @@ use MaxMind::DB::Writer::Tree;
 my $dir = dirname(__FILE__);
 
 sub write_db {
-    my ( $file, $type, $ip_version, $networks ) = @_;
+    my ( $file, $type, $ip_version, $networks, $record_size ) = @_;
     my $tree = MaxMind::DB::Writer::Tree->new(
         ip_version               => $ip_version,
-        record_size              => 24,
+        record_size              => $record_size // 24,
         database_type            => $type,
         languages                => ['en'],
         description              => { en => "tlsaudit test database ($file)" },
@@ -63,15 +64,15 @@ write_db(
         [ '::1/128',         country( 'CH', 'Switzerland' ) ],
     ]
 );
-write_db(
-    'test-asn.mmdb', 'tlsaudit-Test-ASN', 6,
-    [   [ '127.0.0.0/8',     asn( 64496, 'Loopback Lab Networks' ) ],
-        [ '192.0.2.0/24',    asn( 64497, 'TEST-NET-1 Example Org' ) ],
-        [ '198.51.100.0/24', asn( 64499, 'Zürich Näherung GmbH' ) ],
-        [ '2001:db8::/32',   asn( 64498, 'Documentation IPv6 Example' ) ],
-        [ '::1/128',         asn( 64500, 'IPv6 Loopback Lab' ) ],
-    ]
+my @asn_networks = (
+    [ '127.0.0.0/8',     asn( 64496, 'Loopback Lab Networks' ) ],
+    [ '192.0.2.0/24',    asn( 64497, 'TEST-NET-1 Example Org' ) ],
+    [ '198.51.100.0/24', asn( 64499, 'Zürich Näherung GmbH' ) ],
+    [ '2001:db8::/32',   asn( 64498, 'Documentation IPv6 Example' ) ],
+    [ '::1/128',         asn( 64500, 'IPv6 Loopback Lab' ) ],
 );
+write_db( 'test-asn.mmdb', 'tlsaudit-Test-ASN', 6, \@asn_networks );
+write_db( "test-asn-$_.mmdb", 'tlsaudit-Test-ASN', 6, \@asn_networks, $_ ) for ( 28, 32 );
 write_db(
     'test-country-flat.mmdb', 'country ipvAll', 6,
     [   [ '127.0.0.0/8',   { country_code => 'DE' } ],

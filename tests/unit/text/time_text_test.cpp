@@ -26,6 +26,21 @@ TEST(rfc3339, years_beyond_the_nanosecond_clock) {
     EXPECT_EQ(rfc3339(at(1029, 6, 1, 12)), "1029-06-01T12:00:00Z");
 }
 
+TEST(rfc3339, every_digit_in_its_place) {
+    EXPECT_EQ(rfc3339(at(1999, 10, 9, 8, 7, 6)), "1999-10-09T08:07:06Z");
+    EXPECT_EQ(rfc3339(at(2087, 2, 28, 19, 58, 49)), "2087-02-28T19:58:49Z");
+    EXPECT_EQ(rfc3339(at(0, 3, 1)), "0000-03-01T00:00:00Z");
+    // Every day of four years and every second of one day read back as written.
+    for (int d = 0; d < 4 * 366; ++d) {
+        const auto t = at(2024, 1, 1) + std::chrono::days(d) + std::chrono::seconds(d * 59 % 86400);
+        ASSERT_EQ(parse_rfc3339(rfc3339(t)), t) << rfc3339(t);
+    }
+    for (int s = 0; s < 86400; ++s) {
+        const auto t = at(2026, 12, 6) + std::chrono::seconds(s);
+        ASSERT_EQ(parse_rfc3339(rfc3339(t)), t) << rfc3339(t);
+    }
+}
+
 TEST(parse_rfc3339, reads_back_what_rfc3339_writes) {
     for (const auto t : {at(2024, 11, 11, 23, 59, 59), at(9999, 12, 31, 23, 59, 59), at(1, 1, 1), at(1970, 1, 1)})
         EXPECT_EQ(parse_rfc3339(rfc3339(t)), t) << rfc3339(t);
