@@ -44,7 +44,22 @@ json::object endpoint_record(const std::string& ndjson) {
     return found.front();
 }
 
-std::string escape_markup(const std::string& text) {
+// `text` as it appears inside a JSON string (the JSON and SARIF reports).
+std::string in_json(const std::string& text) {
+    const std::string quoted = json::serialize(json::string(text));
+    return quoted.substr(1, quoted.size() - 2);
+}
+
+// `text` as the HTML report holds it: in the JSON document embedded in the page, with '<'
+// written as \u003c so that nothing in it can close the script element.
+std::string in_html(const std::string& text) {
+    std::string out;
+    for (const char c : in_json(text)) out += c == '<' ? std::string("\\u003c") : std::string(1, c);
+    return out;
+}
+
+// `text` as XML character data (JUnit).
+std::string in_xml(const std::string& text) {
     std::string out;
     for (const char c : text) {
         switch (c) {
@@ -166,6 +181,14 @@ TEST(cli_r1, check_trusted_by_the_system_store_untrusted_by_mozilla) {
     expect_r1_verdicts(endpoint_record(r.out));
     EXPECT_THAT(r.err, HasSubstr("root-program-untrusted"));
     EXPECT_THAT(r.err, HasSubstr("Firefox: the root GlobalSign Root CA lost websites trust in April 2025"));
+    // The verdicts as a table, one line per program.
+    EXPECT_THAT(r.err, HasSubstr("  programs (Mozilla store 2026-04-09):\n"
+                                 "    system store         trusted        the trust store of this run anchors the "
+                                 "chain at GlobalSign Root CA\n"
+                                 "    Mozilla              untrusted      Mozilla: the root was removed from its "
+                                 "store in 2025-04 (root GlobalSign Root CA) [2025-04]\n"
+                                 "    Chrome constraints   no-constraint\n"
+                                 "    Apple constraints    no-constraint\n"));
 }
 
 // The real R1 from the system store as the anchor (a leaf "under" it by name and key
@@ -176,8 +199,8 @@ TEST(cli_r1, check_the_real_r1_from_the_system_store) {
     const auto leaf = lab::issue_under_name(lab::real_cert("globalsign-root-ca-r1").front(),
                                             lab::lab_key(lab::key_kind::rsa_2048, 113), lab::leaf_spec("r1.lab.test"),
                                             lab::lab_key(lab::key_kind::ec_p256, 113));
-    const auto r = run("check " + dir.write_pem("leaf.pem", {leaf.der}).string() + " --host r1.lab.test --fail-on none",
-                       dir);
+    const auto r =
+        run("check " + dir.write_pem("leaf.pem", {leaf.der}).string() + " --host r1.lab.test --fail-on none", dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto record = endpoint_record(r.out);
     EXPECT_EQ(program(record, "system").at("state"), "untrusted");
@@ -193,12 +216,14 @@ TEST(cli_r1, scan_trusted_by_the_system_store_untrusted_by_mozilla) {
     const r1_copy r1;
     served server(dir, r1.chain(), r1.leaf.k, "r1.lab.test");
     const auto ndjson = dir.path() / "scan.ndjson";
-    const auto r = run("scan " + server.targets.string() + " --ca-file " +
-                           dir.write_pem("root.pem", {r1.root.der}).string() + " --rules " +
-                           r1.rules_file(dir).string() + " --ndjson " + ndjson.string() + scan_flags,
-                       dir);
+    const auto r =
+        run("scan " + server.targets.string() + " --ca-file " + dir.write_pem("root.pem", {r1.root.der}).string() +
+                " --rules " + r1.rules_file(dir).string() + " --ndjson " + ndjson.string() + scan_flags,
+            dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_r1_verdicts(endpoint_record(slurp(ndjson)));
+    // The summary counts the endpoints each program does not trust.
+    EXPECT_THAT(r.out, HasSubstr("  root programs: Mozilla 1 untrusted (of 1 endpoint judged)\n"));
 }
 
 // --- the three GlobalSign cases, each with its own fix, in every output ------------
@@ -226,8 +251,13 @@ std::vector<globalsign_case> globalsign_cases() {
     };
     std::vector<globalsign_case> out;
     const auto under = leaf_under(retired, "under.gs.lab.test", 120);
-    out.push_back({"under.gs.lab.test", {under.der, retired}, under.k, {}, "the leaf was issued under it",
-                   "Reissue the certificate with a new key pair under GlobalSign GCC R3 DV TLS CA 2020", 1});
+    out.push_back({"under.gs.lab.test",
+                   {under.der, retired},
+                   under.k,
+                   {},
+                   "the leaf was issued under it",
+                   "Reissue the certificate with a new key pair under GlobalSign GCC R3 DV TLS CA 2020",
+                   1});
     const auto beside = leaf_under(current, "beside.gs.lab.test", 121);
     out.push_back({"beside.gs.lab.test",
                    {beside.der, current, retired},
@@ -298,22 +328,23 @@ TEST(cli_globalsign, each_case_has_its_own_fix_in_scan_and_every_report) {
         temp_dir dir;
         served server(dir, c.chain, c.leaf_key, c.name);
         const auto& d = dir.path();
-        const auto r = run(fmt::format("scan {}{} --ndjson {} --json {} --html {} --csv {} --junit {} --sarif {}{}",
-                                       server.targets.string(), ca_flags(dir, c), (d / "scan.ndjson").string(),
-                                       (d / "report.json").string(), (d / "report.html").string(),
-                                       (d / "report.csv").string(), (d / "junit.xml").string(),
-                                       (d / "report.sarif").string(), scan_flags),
-                           dir);
+        const auto r =
+            run(fmt::format("scan {}{} --ndjson {} --json {} --html {} --csv {} --junit {} --sarif {}{}",
+                            server.targets.string(), ca_flags(dir, c), (d / "scan.ndjson").string(),
+                            (d / "report.json").string(), (d / "report.html").string(), (d / "report.csv").string(),
+                            (d / "junit.xml").string(), (d / "report.sarif").string(), scan_flags),
+                dir);
         ASSERT_EQ(r.exit_code, 0) << c.name << ": " << r.err;
         const auto fix = expect_case_finding(endpoint_record(slurp(d / "scan.ndjson")), c);
         ASSERT_FALSE(fix.empty()) << c.name;
         EXPECT_THAT(r.out, HasSubstr("fix: " + fix)) << c.name << " (terminal)";
-        // None of the fixes holds a character JSON escapes, so the text appears as it is.
-        EXPECT_THAT(slurp(d / "report.json"), HasSubstr(fix)) << c.name << " (JSON)";
-        EXPECT_THAT(slurp(d / "report.sarif"), HasSubstr(fix)) << c.name << " (SARIF)";
+        EXPECT_THAT(slurp(d / "report.json"), HasSubstr(in_json(fix))) << c.name << " (JSON)";
+        EXPECT_THAT(slurp(d / "report.sarif"), HasSubstr(in_json(fix))) << c.name << " (SARIF)";
+        // A CSV field doubles its quotes; the fixes have none.
+        ASSERT_EQ(fix.find('"'), std::string::npos);
         EXPECT_THAT(slurp(d / "report.csv"), HasSubstr(fix)) << c.name << " (CSV)";
-        EXPECT_THAT(slurp(d / "report.html"), HasSubstr(escape_markup(fix))) << c.name << " (HTML)";
-        EXPECT_THAT(slurp(d / "junit.xml"), HasSubstr(escape_markup(fix))) << c.name << " (JUnit)";
+        EXPECT_THAT(slurp(d / "report.html"), HasSubstr(in_html(fix))) << c.name << " (HTML)";
+        EXPECT_THAT(slurp(d / "junit.xml"), HasSubstr(in_xml(fix))) << c.name << " (JUnit)";
     }
 }
 
