@@ -165,7 +165,7 @@ TEST(cli_r1, check_trusted_by_the_system_store_untrusted_by_mozilla) {
     const auto chain = dir.write_pem("chain.pem", r1.chain()).string();
     const auto root = dir.write_pem("root.pem", {r1.root.der}).string();
 
-    // The copy alone: a root Mozilla does not hold (same name and key id, another key).
+    // The copy alone: a root Mozilla does not hold (R1's name, another key).
     const auto alone = run("check " + chain + " --host r1.lab.test --ca-file " + root + " --fail-on none", dir);
     ASSERT_EQ(alone.exit_code, 0) << alone.err;
     const auto plain = endpoint_record(alone.out);
