@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
+#include <vector>
 
 namespace tlsaudit::report {
 namespace {
@@ -52,7 +55,66 @@ std::string place_of(const report_data& data, const finding_ref& ref) {
                        e.address.empty() || e.address == e.host ? "" : " [" + e.address + "]");
 }
 
+// "  root programs: Mozilla 2 untrusted, 1 distrusted; ... (of N endpoints judged)\n", or
+// "" when every program trusts (or has no constraint on) every endpoint judged.
+std::string program_counts(const report_data& data) {
+    struct tally {
+        std::string program;
+        std::size_t untrusted = 0, distrusted = 0;
+    };
+    std::vector<tally> tallies;  // in order of first appearance: system, mozilla, constraints
+    std::size_t judged = 0;
+    for (const auto& e : data.endpoints) {
+        if (e.trust.empty()) continue;
+        ++judged;
+        for (const auto& v : e.trust) {
+            auto it =
+                std::find_if(tallies.begin(), tallies.end(), [&](const tally& t) { return t.program == v.program; });
+            if (it == tallies.end()) it = tallies.insert(tallies.end(), tally{v.program});
+            if (v.state == "untrusted") ++it->untrusted;
+            if (v.state == "distrusted") ++it->distrusted;
+        }
+    }
+    std::string line;
+    for (const auto& t : tallies) {
+        if (t.untrusted == 0 && t.distrusted == 0) continue;
+        std::string counts;
+        if (t.untrusted) counts = fmt::format("{} untrusted", t.untrusted);
+        if (t.distrusted) counts += fmt::format("{}{} distrusted", counts.empty() ? "" : ", ", t.distrusted);
+        line += fmt::format("{}{} {}", line.empty() ? "" : "; ", terminal_safe(program_label(t.program)), counts);
+    }
+    if (line.empty()) return {};
+    return fmt::format("  root programs: {} (of {} endpoint{} judged)\n", line, judged, judged == 1 ? "" : "s");
+}
+
 }  // namespace
+
+std::string program_label(std::string_view program) {
+    if (program == "system") return "system store";
+    if (program == "mozilla") return "Mozilla";
+    constexpr std::string_view suffix = "-constraints";
+    std::string name(program);
+    std::string tail;
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+        tail = " constraints";
+    }
+    if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name + tail;
+}
+
+std::string format_program_table(const program_trust& trust) {
+    std::string out = fmt::format("  programs (Mozilla store {}):\n", terminal_safe(trust.mozilla_store));
+    for (const auto& v : trust.verdicts) {
+        std::string detail = v.state == "no-constraint" ? std::string() : terminal_safe(v.reason);
+        if (!v.date.empty()) detail += fmt::format("{}[{}]", detail.empty() ? "" : " ", terminal_safe(v.date));
+        out += fmt::format("    {:<20} {:<14} {}", terminal_safe(program_label(v.program)), terminal_safe(v.state),
+                           detail);
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out += '\n';
+    }
+    return out;
+}
 
 std::string terminal_safe(std::string_view raw) {
     const std::string text = text::sanitize_utf8(raw);
@@ -96,6 +158,7 @@ std::string format_summary(const report_data& data, const summary_options& optio
     if (!counts.empty()) out += "  by severity: " + counts + "\n";
     out += fmt::format("  findings: {}\n", verdict_sentence(data));
     out += fmt::format("  scan errors: {}\n", errors_sentence(data));
+    out += program_counts(data);
     if (data.has_baseline)
         out += fmt::format("  baseline: {} new, {} unchanged, {} resolved, {} not verified\n", c.new_findings,
                            c.findings - c.new_findings, c.resolved, data.not_verified.size());

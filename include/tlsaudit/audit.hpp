@@ -28,6 +28,8 @@
 
 namespace tlsaudit::audit {
 
+struct program_judgement;  // tlsaudit/program_trust.hpp
+
 struct options {
     int expiry_warn_days = 30;  // cert-expiring when notAfter is closer than this
     // browser: no CN fallback for names, and the Baseline Requirements algorithm and
@@ -44,12 +46,17 @@ struct chain_input {
 };
 
 // Findings for one chain, in a stable order (by check, then by position in the chain).
-std::vector<finding> audit_chain(const chain_input& input, const catalogue& rules, const options& opts);
+// `programs`: the chain's per-program judgement made beforehand (judge_chain_programs,
+// program_cache), read for root-program-untrusted; null: audit_chain judges it.
+std::vector<finding> audit_chain(const chain_input& input, const catalogue& rules, const options& opts,
+                                 const program_judgement* programs = nullptr);
 
 // Findings for an endpoint result (its capture and parsed certs); a capture
-// that failed (cap.error) or served nothing yields no findings.
+// that failed (cap.error) or served nothing yields no findings. `programs`: as for
+// audit_chain.
 std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
-                                    const catalogue& rules, const options& opts);
+                                    const catalogue& rules, const options& opts,
+                                    const program_judgement* programs = nullptr);
 
 // Findings from the revocation verdicts of one chain (scanner/revocation; `statuses` is
 // parallel to the served chain, nullopt for certificates not checked, and `certs` names

@@ -128,8 +128,10 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
         const auto extra = fetch_missing(*verdict);
         if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra, identity);
     }
-    auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_);
-    result.trust = audit::judge_endpoint_programs(result, at_, verdict.get(), rules_);
+    // One judgement for the record's verdicts and the audit's root-program-untrusted.
+    const auto programs = programs_.judge(result, at_, verdict, rules_);
+    auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_, programs.get());
+    if (programs) result.trust = programs->trust;
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));
     return verdict;

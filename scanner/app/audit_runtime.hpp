@@ -2,10 +2,11 @@
 // The audit as the commands use it: options shared by `scan`, `demo` and `check`
 // (--ca-file, --ca-dir, --at, --rules, --expiry-warn-days, --fetch-missing, --profile), and the
 // run-time objects built from them once per run (catalogue, trust store, validation
-// cache, deployment tracker).
+// cache, per-program judgements, deployment tracker).
 
 #include <tlsaudit/audit.hpp>
 #include <tlsaudit/fetch_policy.hpp>
+#include <tlsaudit/program_trust.hpp>
 #include <tlsaudit/result.hpp>
 #include <tlsaudit/rules.hpp>
 #include <tlsaudit/trust.hpp>
@@ -54,9 +55,9 @@ public:
     audit_runtime(const audit_runtime&) = delete;
     audit_runtime& operator=(const audit_runtime&) = delete;
 
-    // Validates (once per distinct chain) and audits `result`, appending the findings
-    // and setting rules_version. Thread-safe. Returns the verdict (null when nothing was
-    // served).
+    // Validates and judges per program (once per distinct chain), then audits `result`:
+    // sets its per-program verdicts (trust) and rules_version, appends the findings.
+    // Thread-safe. Returns the verdict (null when nothing was served).
     std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
 
     // Stores the revocation verdicts (parallel to the served chain) on `result` and
@@ -77,6 +78,7 @@ public:
     const audit::catalogue& rules() const { return rules_; }
     time_point at() const { return at_; }
     std::size_t validations() const { return cache_->validations(); }
+    std::size_t program_judgements() const { return programs_.judgements(); }
 
 private:
     std::vector<bytes> fetch_missing(const chain_verdict& verdict);
@@ -91,6 +93,7 @@ private:
     std::mutex fetch_mutex_;
     std::map<std::string, std::optional<bytes>> fetched_;  // AIA URL -> body (nullopt: failed)
     audit::deployment_tracker deployments_;
+    audit::program_cache programs_;  // per distinct chain, as cache_
 };
 
 }  // namespace tlsaudit::app

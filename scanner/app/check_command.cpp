@@ -49,6 +49,7 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
                               : "not trusted (" +
                                     terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
+    if (r.trust) fmt::print(stderr, "{}", report::format_program_table(*r.trust));
     fmt::print(stderr, "  status: {}\n", audit::status_of(r));
     for (const auto& f : r.findings) {
         const std::string where =

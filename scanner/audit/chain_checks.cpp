@@ -105,9 +105,10 @@ void check_hostname(context& ctx) {
 
 }  // namespace detail
 
-std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, const options& opts) {
+std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, const options& opts,
+                                 const program_judgement* programs) {
     std::vector<finding> out;
-    detail::context ctx{in, rules, opts, nullptr, {}, out};
+    detail::context ctx{in, rules, opts, nullptr, {}, out, programs};
     for (std::size_t i = 0; i < in.certs.size() && i < in.served.size(); ++i) {
         if (!in.certs[i].info) continue;
         detail::examined_cert c{&*in.certs[i].info, static_cast<int>(i), -1, cert_origin::served};
@@ -146,7 +147,7 @@ std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, 
 }
 
 std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
-                                    const catalogue& rules, const options& opts) {
+                                    const catalogue& rules, const options& opts, const program_judgement* programs) {
     if (result.cap.error || result.cap.chain.empty()) return {};
     chain_input in;
     in.served = result.cap.chain;
@@ -154,7 +155,7 @@ std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at
     in.name = result.ep.tgt.sni.empty() ? std::string_view(result.ep.tgt.host) : std::string_view(result.ep.tgt.sni);
     in.at = at;
     in.verdict = verdict;
-    return audit_chain(in, rules, opts);
+    return audit_chain(in, rules, opts, programs);
 }
 
 std::string status_of(const endpoint_result& result) {

@@ -28,6 +28,7 @@ struct context {
     const cert_info* leaf = nullptr;   // null when the served leaf did not parse
     std::vector<examined_cert> certs;  // served (parsed) in served order, then unserved path certs
     std::vector<finding>& out;
+    const program_judgement* programs = nullptr;  // judged beforehand; null: check_programs judges
 
     // Certificates that matter for validity and strength: the built path, or every
     // served certificate when there is no verdict.

@@ -195,54 +195,76 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
             {}};
 }
 
+// root-program-untrusted for a chain the store of the run trusts and Mozilla does not.
+std::optional<finding> untrusted_finding(const chain_input& in, const cert_info& leaf, const catalogue& rules,
+                                         const mozilla_judgement& j) {
+    if (!j.report || in.verdict == nullptr || !in.verdict->trusted || leaf.is_ca) return std::nullopt;
+    constexpr known_finding id("root-program-untrusted");
+    finding f;
+    f.id = std::string(id.id());
+    f.level = rules.level_of(f.id, id.default_level());
+    f.cert = cert_ref{0, leaf.subject, leaf.sha256};
+    f.message = fmt::format("{}: {}; the system trust store of this run still trusts the chain ({})", firefox,
+                            j.message, j.verdict.reason);
+    f.remediation = j.remediation.empty()
+                        ? "Serve a chain that leads to a root Mozilla still trusts for websites: most CAs publish a "
+                          "current chain under a newer root (download the CA's current intermediate bundle); if "
+                          "there is none, replace the certificate with one from a CA that Firefox trusts."
+                        : j.remediation;
+    f.rule = j.verdict.rule;
+    return f;
+}
+
 void check_programs(context& ctx) {
     if (ctx.in.verdict == nullptr || !ctx.in.verdict->trusted || ctx.leaf == nullptr || ctx.leaf->is_ca) return;
-    const auto j = judge_mozilla(ctx.in, *ctx.leaf, ctx.rules, default_mozilla_store());
-    if (!j.report) return;
-    constexpr known_finding id("root-program-untrusted");
-    ctx.add(std::string(id.id()), id.default_level(), &ctx.certs.front(),
-            fmt::format("{}: {}; the system trust store of this run still trusts the chain ({})", firefox, j.message,
-                        j.verdict.reason),
-            j.remediation.empty()
-                ? "Serve a chain that leads to a root Mozilla still trusts for websites: most CAs publish a current "
-                  "chain under a newer root (download the CA's current intermediate bundle); if there is none, "
-                  "replace the certificate with one from a CA that Firefox trusts."
-                : j.remediation,
-            j.verdict.rule);
+    std::optional<program_judgement> judged_here;
+    const program_judgement* j = ctx.programs;
+    if (j == nullptr) j = &judged_here.emplace(judge_chain_programs(ctx.in, ctx.rules));
+    if (!j->untrusted) return;
+    const finding& f = *j->untrusted;
+    ctx.add(f.id, f.level, &ctx.certs.front(), f.message, f.remediation, f.rule);
 }
 
 }  // namespace detail
 
-const mozilla_root* mozilla_store::find(const cert_info& cert) const {
-    const mozilla_root* found = nullptr;
-    for (const auto& r : roots) {
-        if (r.sha256 == cert.sha256) return &r;
-        if (!cert.spki_sha256.empty() && r.spki_sha256 == cert.spki_sha256 && (found == nullptr || r.websites))
-            found = &r;
+mozilla_store::mozilla_store(std::string store_date, std::vector<mozilla_root> store_roots)
+    : date(std::move(store_date)), roots(std::move(store_roots)) {
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+        by_sha256_.try_emplace(roots[i].sha256, i);
+        if (roots[i].spki_sha256.empty()) continue;
+        // The first root with the key, replaced by each later one with websites trust.
+        const auto [it, added] = by_spki_.try_emplace(roots[i].spki_sha256, i);
+        if (!added && roots[i].websites) it->second = i;
     }
-    return found;
+}
+
+const mozilla_root* mozilla_store::find(const cert_info& cert) const {
+    if (const auto it = by_sha256_.find(cert.sha256); it != by_sha256_.end()) return &roots[it->second];
+    if (cert.spki_sha256.empty()) return nullptr;
+    const auto it = by_spki_.find(cert.spki_sha256);
+    return it == by_spki_.end() ? nullptr : &roots[it->second];
 }
 
 const mozilla_store& default_mozilla_store() {
     static const mozilla_store store = [] {
-        mozilla_store s;
-        s.date = detail::mozilla_store_date;
-        s.roots.reserve(detail::mozilla_root_count);
+        std::vector<mozilla_root> roots;
+        roots.reserve(detail::mozilla_root_count);
         for (std::size_t i = 0; i < detail::mozilla_root_count; ++i) {
             const auto& row = detail::mozilla_root_rows[i];
             mozilla_root r{row.label, row.sha256, row.spki_sha256, row.websites, std::nullopt};
             if (*row.distrust_after != '\0') r.distrust_after = parse_time(row.distrust_after);
-            s.roots.push_back(std::move(r));
+            roots.push_back(std::move(r));
         }
-        return s;
+        return mozilla_store(detail::mozilla_store_date, std::move(roots));
     }();
     return store;
 }
 
-program_trust judge_programs(const chain_input& input, const catalogue& rules, const mozilla_store& store) {
-    program_trust out;
-    out.mozilla_store = store.date;
-    out.verdicts.push_back(system_verdict(input));
+program_judgement judge_chain_programs(const chain_input& input, const catalogue& rules, const mozilla_store& store) {
+    program_judgement out;
+    program_trust& trust = out.trust;
+    trust.mozilla_store = store.date;
+    trust.verdicts.push_back(system_verdict(input));
     const cert_info* leaf = !input.certs.empty() && input.certs.front().info ? &*input.certs.front().info : nullptr;
 
     std::vector<std::string> programs;  // the catalogue's other programs, in order of appearance
@@ -253,38 +275,33 @@ program_trust judge_programs(const chain_input& input, const catalogue& rules, c
                 programs.push_back(name);
 
     if (leaf == nullptr) {
-        out.verdicts.push_back({"mozilla", "unknown", "the leaf could not be parsed", {}, {}});
+        trust.verdicts.push_back({"mozilla", "unknown", "the leaf could not be parsed", {}, {}});
         for (const auto& p : programs)
-            out.verdicts.push_back({p + "-constraints", "unknown", "the leaf could not be parsed", {}, {}});
+            trust.verdicts.push_back({p + "-constraints", "unknown", "the leaf could not be parsed", {}, {}});
         return out;
     }
-    out.verdicts.push_back(detail::judge_mozilla(input, *leaf, rules, store).verdict);
+    const auto mozilla = detail::judge_mozilla(input, *leaf, rules, store);
+    trust.verdicts.push_back(mozilla.verdict);
+    out.untrusted = detail::untrusted_finding(input, *leaf, rules, mozilla);
     const auto cas = path_cas(input);
     for (const auto& p : programs) {
         const std::string program = p + "-constraints";
         if (const auto hit = find_rule_hit(cas, *leaf, input.at, rules, p)) {
-            out.verdicts.push_back(from_rule(program, *hit));
+            trust.verdicts.push_back(from_rule(program, *hit));
         } else {
-            out.verdicts.push_back({program,
-                                    "no-constraint",
-                                    "no constraint of the catalogue applies (the program's root list is not in the "
-                                    "catalogue: this does not say that it trusts the chain)",
-                                    {},
-                                    {}});
+            trust.verdicts.push_back({program,
+                                      "no-constraint",
+                                      "no constraint of the catalogue applies (the program's root list is not in "
+                                      "the catalogue: this does not say that it trusts the chain)",
+                                      {},
+                                      {}});
         }
     }
     return out;
 }
 
-std::optional<program_trust> judge_endpoint_programs(const endpoint_result& result, time_point at,
-                                                     const chain_verdict* verdict, const catalogue& rules) {
-    if (result.cap.error || result.cap.chain.empty()) return std::nullopt;
-    chain_input in;
-    in.served = result.cap.chain;
-    in.certs = result.certs;
-    in.at = at;
-    in.verdict = verdict;
-    return judge_programs(in, rules);
+program_trust judge_programs(const chain_input& input, const catalogue& rules, const mozilla_store& store) {
+    return judge_chain_programs(input, rules, store).trust;
 }
 
 }  // namespace tlsaudit::audit

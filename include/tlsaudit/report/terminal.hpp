@@ -2,6 +2,7 @@
 // Terminal output (report/): the end-of-scan summary and the escaping that keeps
 // server-controlled strings from driving the terminal.
 
+#include <tlsaudit/program_verdict.hpp>
 #include <tlsaudit/report/report_data.hpp>
 
 #include <cstddef>
@@ -28,8 +29,20 @@ struct summary_options {
 // VERIFIED for a pass that scanned no endpoint), counts by severity, the findings and the
 // scan-error verdicts as sentences, the executive summary's
 // headlines (executive_summary.hpp), the worst findings grouped by rule (each once, with
-// its fix, its count and the first few places), scan errors by code, baseline changes. Every server-controlled string
-// passes through terminal_safe.
+// its fix, its count and the first few places), scan errors by code, baseline changes,
+// and per root program the endpoints it does not trust (only when there are some:
+// "root programs: Mozilla 2 untrusted; Chrome constraints 1 distrusted (of 10 endpoints
+// judged)"). Every server-controlled string passes through terminal_safe.
 std::string format_summary(const report_data& data, const summary_options& options = {});
+
+// How people read a program id of program_verdict: "system store", "Mozilla", and
+// "Chrome constraints" for "chrome-constraints".
+std::string program_label(std::string_view program);
+
+// The per-program verdicts of one chain as a small table (`tlsaudit check`): one line per
+// program, indented by four, with its state, the date that applies and the reason (left
+// out for "no-constraint", whose reason is always the same), headed by "  programs
+// (Mozilla store DATE):". No colour. Reasons pass through terminal_safe.
+std::string format_program_table(const program_trust& trust);
 
 }  // namespace tlsaudit::report

@@ -10,11 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <map>
 
 namespace tlsaudit::testing {
 namespace {
@@ -22,47 +18,6 @@ namespace {
 using ::testing::HasSubstr;
 
 const std::filesystem::path real_dir = TLSAUDIT_TEST_DATA "/real";
-
-struct run_result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-run_result run(const std::string& args, const temp_dir& dir) {
-    const auto err = dir.path() / "stderr.txt";
-    const std::string command = std::string(TLSAUDIT_BIN) + " " + args + " 2>" + err.string();
-    run_result r;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return r;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = slurp(err);
-    return r;
-}
-
-std::vector<boost::json::object> records(const std::string& ndjson) {
-    std::vector<boost::json::object> out;
-    std::istringstream in(ndjson);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) out.push_back(boost::json::parse(line).as_object());
-    return out;
-}
-
-std::vector<std::string> finding_ids(const boost::json::object& record) {
-    std::vector<std::string> out;
-    for (const auto& f : record.at("findings").as_array()) out.emplace_back(f.at("id").as_string());
-    return out;
-}
 
 TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
     temp_dir dir;

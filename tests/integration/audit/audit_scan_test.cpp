@@ -1,6 +1,6 @@
 // Live scans of loopback lab servers, audited as the pipeline does: each finding from a
-// server built for it, inconsistent-deployment once per name, one validation per
-// distinct chain.
+// server built for it, inconsistent-deployment once per name, one validation and one
+// per-program judgement per distinct chain.
 
 #include "audit_support.hpp"
 #include "scan_support.hpp"
@@ -150,6 +150,7 @@ protected:
         std::map<std::string, std::vector<std::string>> ids;
         std::vector<name_result> names;
         std::size_t validations = 0;
+        std::size_t judgements = 0;  // per-program
         std::size_t results = 0;
     };
     static audited scan_and_audit(const std::string& extra_lines = {}) {
@@ -184,6 +185,7 @@ protected:
         }
         for (auto& name : runtime.finish()) a.names.push_back(std::move(name));
         a.validations = runtime.validations();
+        a.judgements = runtime.program_judgements();
         return a;
     }
 
@@ -259,6 +261,8 @@ TEST_F(audited_scan, one_validation_per_distinct_chain) {
     // has two chains behind one line.
     EXPECT_EQ(a.results, lines_.size() + 2 + 20);
     EXPECT_EQ(a.validations, cases_.size() - 1 + 2);
+    // Judged per program once per distinct chain too, for the record and the audit alike.
+    EXPECT_EQ(a.judgements, a.validations);
 }
 
 }  // namespace

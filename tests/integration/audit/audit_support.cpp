@@ -2,8 +2,14 @@
 
 #include "ossl/encoding.hpp"
 
+#include <boost/json/parse.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 namespace tlsaudit::testing {
 
@@ -28,6 +34,41 @@ std::filesystem::path temp_dir::write_text(const std::string& name, const std::s
     const auto p = path_ / name;
     std::ofstream(p, std::ios::binary) << text;
     return p;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+run_result run(const std::string& args, const temp_dir& dir) {
+    const auto err = dir.path() / "stderr.txt";
+    const std::string command = std::string(TLSAUDIT_BIN) + " " + args + " 2>" + err.string();
+    run_result r;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return r;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = slurp(err);
+    return r;
+}
+
+std::vector<boost::json::object> records(const std::string& ndjson) {
+    std::vector<boost::json::object> out;
+    std::istringstream in(ndjson);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(boost::json::parse(line).as_object());
+    return out;
+}
+
+std::vector<std::string> finding_ids(const boost::json::object& record) {
+    std::vector<std::string> out;
+    for (const auto& f : record.at("findings").as_array()) out.emplace_back(f.at("id").as_string());
+    return out;
 }
 
 time_point at(const char* text) {

@@ -1,11 +1,13 @@
 #pragma once
 // Helpers for the end-to-end audit tests: lab chains written as PEM files, `check`
-// run in-process, finding ids.
+// run in-process, the real binary run as a child, finding ids.
 
 #include "audit_runtime.hpp"
 #include "check_command.hpp"
 
 #include <tlsaudit/lab/pki.hpp>
+
+#include <boost/json/object.hpp>
 
 #include <filesystem>
 #include <string>
@@ -27,6 +29,23 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+// What the real binary did: its exit code, stdout and stderr.
+struct run_result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+std::string slurp(const std::filesystem::path& p);
+
+// Runs `TLSAUDIT_BIN args` (a constant of the test, through /bin/sh), stderr kept in `dir`.
+run_result run(const std::string& args, const temp_dir& dir);
+
+// The JSON objects of an NDJSON text, one per non-empty line.
+std::vector<boost::json::object> records(const std::string& ndjson);
+// The finding ids of an endpoint record, in order.
+std::vector<std::string> finding_ids(const boost::json::object& record);
 
 time_point at(const char* text);
 time_point now();

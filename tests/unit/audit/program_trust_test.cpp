@@ -76,6 +76,41 @@ TEST(mozilla_store, distrust_after_dates) {
         6);
 }
 
+// Every root by its fingerprint and by its key alone (a cross-signed copy); no two roots
+// of the real store share a key.
+TEST(mozilla_store, the_index_finds_every_root) {
+    const auto& store = default_mozilla_store();
+    for (const auto& root : store.roots) {
+        cert_info same;
+        same.sha256 = root.sha256;
+        same.spki_sha256 = root.spki_sha256;
+        EXPECT_EQ(store.find(same), &root) << root.label;
+        cert_info cross;
+        cross.sha256 = std::string(64, '0');
+        cross.spki_sha256 = root.spki_sha256;
+        EXPECT_EQ(store.find(cross), &root) << root.label;
+    }
+    cert_info unknown;
+    unknown.sha256 = std::string(64, 'a');
+    unknown.spki_sha256 = std::string(64, 'b');
+    EXPECT_EQ(store.find(unknown), nullptr);
+    unknown.spki_sha256.clear();
+    EXPECT_EQ(store.find(unknown), nullptr);
+}
+
+// A store of its own: fingerprint before key, and the key's websites root preferred.
+TEST(mozilla_store, fingerprint_first_then_the_key_with_websites_trust) {
+    const mozilla_store store("2026-01-01", {{"old", "aa", "k1", false, std::nullopt},
+                                             {"current", "bb", "k1", true, std::nullopt},
+                                             {"later", "cc", "k1", false, std::nullopt}});
+    cert_info c;
+    c.sha256 = "cc";
+    c.spki_sha256 = "k1";
+    EXPECT_EQ(store.find(c)->label, "later");
+    c.sha256 = "dd";
+    EXPECT_EQ(store.find(c)->label, "current");
+}
+
 // A newer certdata.txt with a new distrust-after date needs a rule (with its sources) too.
 TEST(mozilla_store, every_distrust_after_date_has_a_catalogue_rule) {
     for (const auto& root : default_mozilla_store().roots) {

@@ -75,5 +75,58 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     EXPECT_NE(out.find("covers\\x0aPASS"), std::string::npos) << out;
 }
 
+endpoint_row judged(std::vector<std::pair<std::string, std::string>> states) {
+    endpoint_row e;
+    e.host = "a.test";
+    e.port = 443;
+    for (auto& [program, state] : states) e.trust.push_back({program, state, "why", "", ""});
+    return e;
+}
+
+TEST(format_summary, counts_per_program_the_endpoints_it_does_not_trust) {
+    report_data data;
+    data.endpoints.push_back(judged({{"system", "trusted"},
+                                     {"mozilla", "untrusted"},
+                                     {"chrome-constraints", "distrusted"},
+                                     {"apple-constraints", "no-constraint"}}));
+    data.endpoints.push_back(judged({{"system", "trusted"},
+                                     {"mozilla", "distrusted"},
+                                     {"chrome-constraints", "distrusted"},
+                                     {"apple-constraints", "no-constraint"}}));
+    data.endpoints.push_back(judged({{"system", "untrusted"},
+                                     {"mozilla", "untrusted"},
+                                     {"chrome-constraints", "no-constraint"},
+                                     {"apple-constraints", "no-constraint"}}));
+    data.endpoints.push_back(judged({}));  // failed to scan: not judged
+    const std::string out = format_summary(data);
+    EXPECT_NE(out.find("  root programs: system store 1 untrusted; Mozilla 2 untrusted, 1 distrusted; Chrome "
+                       "constraints 2 distrusted (of 3 endpoints judged)\n"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(out.find("Apple"), std::string::npos) << out;
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;  // no colour asked for
+}
+
+TEST(format_summary, no_program_line_when_every_program_trusts) {
+    report_data data;
+    data.endpoints.push_back(
+        judged({{"system", "trusted"}, {"mozilla", "trusted"}, {"apple-constraints", "no-constraint"}}));
+    EXPECT_EQ(format_summary(data).find("root programs"), std::string::npos);
+}
+
+TEST(format_program_table, one_line_per_program) {
+    program_trust t;
+    t.mozilla_store = "2026-04-09";
+    t.verdicts = {{"system", "trusted", "anchored at R", "", ""},
+                  {"mozilla", "untrusted", "removed \x1b[2J", "2025-04", "rule"},
+                  {"chrome-constraints", "no-constraint", "the same long text every time", "", ""}};
+    EXPECT_EQ(format_program_table(t),
+              "  programs (Mozilla store 2026-04-09):\n"
+              "    system store         trusted        anchored at R\n"
+              "    Mozilla              untrusted      removed \\x1b[2J [2025-04]\n"
+              "    Chrome constraints   no-constraint\n");
+    EXPECT_EQ(program_label("apple-constraints"), "Apple constraints");
+}
+
 }  // namespace
 }  // namespace tlsaudit::report
