@@ -86,6 +86,9 @@ public:
     std::size_t judgements() const;
 
 private:
+    // Emptied when full, so that a scan of hosts with their own leaves keeps neither a
+    // judgement nor (through the keys) a verdict per host.
+    static constexpr std::size_t max_entries = 1 << 14;
     mutable std::mutex mutex_;
     std::map<std::shared_ptr<const chain_verdict>, std::shared_ptr<const program_judgement>> judged_;
     std::size_t judgements_ = 0;

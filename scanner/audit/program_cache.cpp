@@ -22,6 +22,8 @@ std::shared_ptr<const program_judgement> program_cache::judge(const endpoint_res
     std::lock_guard lock(mutex_);
     ++judgements_;
     if (!verdict) return judged;
+    // Bounded as the verification cache is: the keys hold their verdicts alive.
+    if (judged_.size() >= max_entries && !judged_.contains(verdict)) judged_.clear();
     return judged_.try_emplace(verdict, std::move(judged)).first->second;
 }
 
