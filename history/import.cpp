@@ -128,6 +128,7 @@ public:
         update.bind(9, std::int64_t{result.complete}).bind(10, static_cast<std::int64_t>(endpoints_));
         update.bind(11, now).bind(12, m.trust_store).bind(13, sources);
         update.run();
+        detail::summarize_scan(db_, scan_id_);
         result.scan_id = scan_id_;
         result.endpoints = endpoints_;
         result.findings = findings_;

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 
@@ -49,18 +50,35 @@ std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
     return out;
 }
 
+// From the aggregates written at import (summary.cpp): a few rows per scan.
 void add_scan_counts(sqlite::connection& db, std::int64_t from, trend_data& trend) {
+    std::map<std::int64_t, trend_scan*> by_scan_id;
+    for (auto& s : trend.scans) by_scan_id[s.id] = &s;
+    auto scan_of = [&](std::int64_t id) {
+        const auto it = by_scan_id.find(id);
+        return it == by_scan_id.end() ? nullptr : it->second;
+    };
     auto st = db.prepare(
-        "SELECT f.scan_id, k.finding_id, count(*) FROM findings f JOIN finding_kinds k ON k.id = f.kind_id "
-        "WHERE f.scan_id IN (SELECT id FROM scans WHERE started_epoch >= ?1) GROUP BY f.scan_id, k.finding_id");
+        "SELECT c.scan_id, c.finding_id, c.findings FROM scan_counts c JOIN scans s ON s.id = c.scan_id "
+        "WHERE s.started_epoch >= ?1");
     st.bind(1, from);
     while (st.step()) {
-        const auto id = st.integer(0);
-        auto it = std::find_if(trend.scans.begin(), trend.scans.end(), [&](const trend_scan& s) { return s.id == id; });
-        if (it == trend.scans.end()) continue;
+        auto* scan = scan_of(st.integer(0));
+        if (!scan) continue;
         const auto n = static_cast<std::size_t>(st.integer(2));
-        it->by_id[st.text(1)] = n;
-        it->findings += n;
+        scan->by_id[st.text(1)] = n;
+        scan->findings += n;
+    }
+    auto expiry = db.prepare(
+        "SELECT x.scan_id, x.rule, x.bucket, x.endpoints FROM scan_expiry x JOIN scans s ON s.id = x.scan_id "
+        "WHERE s.started_epoch >= ?1");
+    expiry.bind(1, from);
+    while (expiry.step()) {
+        auto* scan = scan_of(expiry.integer(0));
+        const auto bucket = expiry.integer(2);
+        if (!scan || bucket < 0 || bucket >= static_cast<std::int64_t>(expiry_buckets)) continue;
+        scan->replace_by_expiry[expiry.text(1)][static_cast<std::size_t>(bucket)] =
+            static_cast<std::size_t>(expiry.integer(3));
     }
     auto endpoints = db.prepare("SELECT endpoints FROM scans WHERE id = ?1");
     for (auto& s : trend.scans) {
@@ -111,21 +129,29 @@ private:
     std::optional<scan_row> latest_complete_;
 };
 
+// `scans` are in time order.
 std::string started_at_of(const std::vector<scan_row>& scans, std::int64_t epoch) {
-    for (const auto& s : scans)
-        if (s.epoch == epoch) return s.started_at;
-    return {};
+    const auto it = std::lower_bound(scans.begin(), scans.end(), epoch,
+                                     [](const scan_row& s, std::int64_t e) { return s.epoch < e; });
+    return it != scans.end() && it->epoch == epoch ? it->started_at : std::string();
 }
 
 void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& scans, trend_data& trend) {
     finding_fold fold(db, scans);
     if (fold.latest_complete()) trend.latest_complete = fold.latest_complete()->id;
-    // max() for severity, rule and message: deterministic whatever the row order.
-    auto st = db.prepare(
-        "SELECT t.host, t.port, k.finding_id, k.cert_sha256, min(s.started_epoch), max(s.started_epoch), "
-        "max(k.severity), max(k.rule), max(k.message) FROM findings f JOIN scans s ON s.id = f.scan_id "
-        "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id "
-        "WHERE s.started_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256");
+    // One row per (target, finding kind) seen in the window, from the sightings kept at
+    // import. Its first scan in the window is the first sighting when that is inside it;
+    // otherwise the scans of the window are tried oldest first, and the first usually has
+    // it. max() for severity, rule and message: deterministic whatever the row order.
+    auto st = db.prepare(R"sql(
+SELECT t.host, t.port, k.finding_id, k.cert_sha256,
+  min(CASE WHEN g.first_epoch >= ?1 THEN g.first_epoch ELSE
+    (SELECT s.started_epoch FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1 FROM findings f
+       WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
+     ORDER BY s.started_epoch LIMIT 1) END),
+  max(g.last_epoch), max(k.severity), max(k.rule), max(k.message)
+FROM sightings g JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
+WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from);
     const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
     std::array<std::vector<double>, 5> fix_days;
@@ -182,7 +208,7 @@ trend_data build_trend(const store& db, const trend_options& options) {
         trend.since = text.bind(1, from).step() ? text.text(0) : options.since;
         if (trend.since.size() == 19) trend.since = trend.since.replace(10, 1, "T") + "Z";
         const auto scans = window_scans(impl.db, from);
-        for (const auto& s : scans) trend.scans.push_back({s.id, s.started_at, s.complete, 0, 0, {}});
+        for (const auto& s : scans) trend.scans.push_back({s.id, s.started_at, s.complete, 0, 0, {}, {}});
         add_scan_counts(impl.db, from, trend);
         add_findings(impl.db, from, scans, trend);
     } catch (const sqlite::error& e) {
