@@ -7,7 +7,6 @@
 #include <tlsaudit/history/trend.hpp>
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <sstream>
@@ -149,33 +148,20 @@ struct replaced {
     bool distrusted = false;
 };
 
-// A scan of the `replaced` endpoints (ndjson() with the leaf expiry, rule and chain set).
-std::string replaced_scan(const std::string& started_at, const std::vector<replaced>& endpoints) {
+fake_scan replaced_scan(const std::string& started_at, const std::vector<replaced>& endpoints) {
     fake_scan scan;
     scan.started_at = started_at;
     for (const auto& r : endpoints) {
-        std::vector<fake_finding> findings = {{"issuer-discontinued", "medium", sha(r.host[1]), "under Entrust"}};
-        if (r.distrusted) findings.push_back({"issuer-distrusted", "high", sha(r.host[1]), "distrusted"});
-        scan.endpoints.push_back(ep(r.host, r.host[1], findings));
+        const auto leaf = sha(r.host[1]);
+        std::vector<fake_finding> findings = {
+            {"issuer-discontinued", "medium", leaf, "under Entrust", "entrust-discontinued", r.chain}};
+        if (r.distrusted)
+            findings.push_back({"issuer-distrusted", "high", leaf, "distrusted", "entrust-tls-distrust-2024", r.chain});
+        auto e = ep(r.host, r.host[1], findings);
+        e.leaf_not_after = r.not_after;
+        scan.endpoints.push_back(e);
     }
-    std::istringstream lines(ndjson(scan));
-    std::string line, out;
-    std::size_t i = 0;
-    while (std::getline(lines, line)) {
-        auto record = json::parse(line).as_object();
-        if (record.at("type") == "endpoint") {
-            const auto& r = endpoints[i++];
-            record["chain"].as_array()[0].as_object()["not_after"] = r.not_after;
-            for (auto& f : record["findings"].as_array()) {
-                auto& finding = f.as_object();
-                finding["rule"] =
-                    finding["id"] == "issuer-distrusted" ? "entrust-tls-distrust-2024" : "entrust-discontinued";
-                finding["chain"] = r.chain;
-            }
-        }
-        out += json::serialize(record) + "\n";
-    }
-    return out;
+    return scan;
 }
 
 TEST_F(history_trend, endpoints_under_a_ca_to_replace_by_days_to_expiry) {
@@ -187,8 +173,8 @@ TEST_F(history_trend, endpoints_under_a_ca_to_replace_by_days_to_expiry) {
         e3{"e3.test", "2026-03-15T00:00:00Z"}, e4{"e4.test", "2026-06-15T00:00:00Z"},
         e4_distrusted{"e4.test", "2026-06-15T00:00:00Z", 0, true}, e5{"e5.test", "2027-01-01T00:00:00Z"},
         e6{"e6.test", "2027-01-01T00:00:00Z", 1};
-    db.import_scan({write("1.ndjson", replaced_scan("2026-01-01T00:00:00Z", {e1, e2, e3, e4, e5, e6}))});
-    db.import_scan({write("2.ndjson", replaced_scan("2026-02-01T00:00:00Z", {e1, e2, e3, e4_distrusted, e6}))});
+    db.import_scan({write_scan("1.ndjson", replaced_scan("2026-01-01T00:00:00Z", {e1, e2, e3, e4, e5, e6}))});
+    db.import_scan({write_scan("2.ndjson", replaced_scan("2026-02-01T00:00:00Z", {e1, e2, e3, e4_distrusted, e6}))});
     const auto t = history::build_trend(db, {});
     ASSERT_EQ(t.scans.size(), 2u);
     using counts = history::expiry_counts;
