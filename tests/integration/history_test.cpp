@@ -388,6 +388,39 @@ TEST_F(history_cli, two_importers_at_once_both_get_in) {
     EXPECT_EQ(query(db, "PRAGMA integrity_check"), "ok");
 }
 
+TEST_F(history_cli, one_import_takes_shards_as_one_scan_and_a_bad_file_does_not_stop_the_others) {
+    // Tuesday's run in two shards (one started a few seconds later), Monday's run, and a
+    // file cut in the middle (a shard of Wednesday's run).
+    write_synthetic(dir_ / "tue-0.ndjson", 300, "2026-01-06T06:00:00Z");
+    write_synthetic(dir_ / "tue-1.ndjson", 500, "2026-01-06T06:00:00Z");
+    write_synthetic(dir_ / "mon.ndjson", 200, "2026-01-05T06:00:00Z");
+    write_synthetic(dir_ / "wed.ndjson", 100, "2026-01-07T06:00:00Z");
+    {
+        const auto text = read_file(dir_ / "wed.ndjson");
+        std::ofstream(dir_ / "wed.ndjson", std::ios::trunc) << text.substr(0, text.size() / 2) << "\n"
+                                                            << text.substr(text.size() / 2 + 40);
+    }
+    const auto db = dir_ / "audit.db";
+    const auto files =
+        fmt::format("'{0}/tue-1.ndjson' '{0}/wed.ndjson' '{0}/tue-0.ndjson' '{0}/mon.ndjson'", dir_.string());
+    const auto r = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("wed.ndjson:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not imported"), std::string::npos) << r.err;
+    // Monday first (scan 1), then Tuesday's shards together (endpoints h0..h499 of one
+    // shard cover the other's 300: 500 distinct).
+    EXPECT_EQ(query(db,
+                    "SELECT group_concat(started_at || ' ' || shards || ' ' || endpoints, ', ') FROM "
+                    "(SELECT * FROM scans ORDER BY id)"),
+              "2026-01-05T06:00:00Z 1 200, 2026-01-06T06:00:00Z 2 500");
+    EXPECT_NE(r.out.find("tue-1.ndjson, " + (dir_ / "tue-0.ndjson").string() + ": scan 2"), std::string::npos) << r.out;
+    // The same call again: the imported scans are no-ops, Wednesday still refused.
+    const auto again = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    EXPECT_EQ(again.exit_code, 2) << again.err;
+    EXPECT_NE(again.out.find("already imported (scan 2)"), std::string::npos) << again.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
+}
+
 TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alone) {
     write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
     const auto db = dir_ / "audit.db";
