@@ -112,9 +112,7 @@ public:
         std::optional<std::int64_t> end;
         for (const auto& s : scans_) {
             if (s.epoch <= last || !s.complete) continue;
-            const bool seen = answered_.bind(1, s.id).bind(2, f.host).bind(3, std::int64_t{f.port}).step();
-            answered_.reset();
-            if (!seen) continue;  // the endpoint failed, or this scan did not cover it
+            if (!answered(s.id, f.host, f.port)) continue;  // the endpoint failed, or the scan did not cover it
             f.fixed_at = s.started_at;
             end = s.epoch;
             break;
@@ -124,9 +122,26 @@ public:
     }
 
 private:
+    // The findings come grouped by name and port: their answers are kept until the next name.
+    bool answered(std::int64_t scan_id, const std::string& host, int port) {
+        if (host != host_ || port != port_) {
+            host_ = host;
+            port_ = port;
+            answers_.clear();
+        }
+        if (const auto it = answers_.find(scan_id); it != answers_.end()) return it->second;
+        const bool seen = answered_.bind(1, scan_id).bind(2, host).bind(3, std::int64_t{port}).step();
+        answered_.reset();
+        answers_.emplace(scan_id, seen);
+        return seen;
+    }
+
     const std::vector<scan_row>& scans_;
     sqlite::statement answered_;
     std::optional<scan_row> latest_complete_;
+    std::string host_;
+    int port_ = -1;
+    std::map<std::int64_t, bool> answers_;
 };
 
 // `scans` are in time order.
@@ -155,6 +170,8 @@ WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sq
     st.bind(1, from);
     const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
     std::array<std::vector<double>, 5> fix_days;
+    auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
+    if (bound.bind(1, from).step()) trend.findings.reserve(static_cast<std::size_t>(bound.integer(0)));
     while (st.step()) {
         trend_finding f;
         f.host = st.text(0);
@@ -183,12 +200,29 @@ WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sq
         for (const double d : days) sum += d;
         trend.by_severity[i] = {days.size(), sum / static_cast<double>(days.size()), p90(days)};
     }
-    // Open first, longest open first; then the latest fixes.
-    std::sort(trend.findings.begin(), trend.findings.end(), [](const trend_finding& a, const trend_finding& b) {
+    // Open first, longest open first; then the latest fixes. Sorted by index, then put in
+    // place by swaps along the permutation's cycles: a finding is a dozen strings, a large
+    // history tracks hundreds of thousands, and neither moves nor a second vector are free.
+    auto& all = trend.findings;
+    std::vector<std::uint32_t> order(all.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::sort(order.begin(), order.end(), [&all](std::uint32_t i, std::uint32_t j) {
+        const auto &a = all[i], &b = all[j];
         const bool a_open = !a.fixed_at, b_open = !b.fixed_at;
         return std::tie(b_open, b.days_open, a.fixed_at, a.host, a.port, a.id, a.cert_sha256) <
                std::tie(a_open, a.days_open, b.fixed_at, b.host, b.port, b.id, b.cert_sha256);
     });
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        // Position j takes the finding at order[j]; the one it held moves on along the
+        // cycle until the cycle closes at i. Visited positions are marked order[j] == j.
+        for (std::size_t j = i;;) {
+            const std::size_t next = order[j];
+            order[j] = static_cast<std::uint32_t>(j);
+            if (next == i || next == j) break;
+            std::swap(all[j], all[next]);
+            j = next;
+        }
+    }
 }
 
 }  // namespace
@@ -201,6 +235,8 @@ trend_data build_trend(const store& db, const trend_options& options) {
     trend.generated_at =
         text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     try {
+        // The grouping of the tracked findings sorts in memory, not in a temporary file.
+        impl.db.exec("PRAGMA temp_store = MEMORY");
         auto latest = impl.db.prepare("SELECT max(started_epoch) FROM scans");
         const auto newest = latest.step() && !latest.is_null(0) ? latest.integer(0) : 0;
         const auto from = window_start(impl.db, options.since, newest);
