@@ -54,32 +54,30 @@ std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
 void add_scan_counts(sqlite::connection& db, std::int64_t from, trend_data& trend) {
     std::map<std::int64_t, trend_scan*> by_scan_id;
     for (auto& s : trend.scans) by_scan_id[s.id] = &s;
-    auto scan_of = [&](std::int64_t id) {
-        const auto it = by_scan_id.find(id);
-        return it == by_scan_id.end() ? nullptr : it->second;
+    // Rows of an aggregate table for the scans of the window: (scan_id, ...).
+    auto each_row = [&](const char* sql, auto&& take) {
+        auto st = db.prepare(sql);
+        st.bind(1, from);
+        while (st.step())
+            if (const auto it = by_scan_id.find(st.integer(0)); it != by_scan_id.end()) take(*it->second, st);
     };
-    auto st = db.prepare(
+    each_row(
         "SELECT c.scan_id, c.finding_id, c.findings FROM scan_counts c JOIN scans s ON s.id = c.scan_id "
-        "WHERE s.started_epoch >= ?1");
-    st.bind(1, from);
-    while (st.step()) {
-        auto* scan = scan_of(st.integer(0));
-        if (!scan) continue;
-        const auto n = static_cast<std::size_t>(st.integer(2));
-        scan->by_id[st.text(1)] = n;
-        scan->findings += n;
-    }
-    auto expiry = db.prepare(
+        "WHERE s.started_epoch >= ?1",
+        [](trend_scan& scan, sqlite::statement& st) {
+            const auto n = static_cast<std::size_t>(st.integer(2));
+            scan.by_id[st.text(1)] = n;
+            scan.findings += n;
+        });
+    each_row(
         "SELECT x.scan_id, x.rule, x.bucket, x.endpoints FROM scan_expiry x JOIN scans s ON s.id = x.scan_id "
-        "WHERE s.started_epoch >= ?1");
-    expiry.bind(1, from);
-    while (expiry.step()) {
-        auto* scan = scan_of(expiry.integer(0));
-        const auto bucket = expiry.integer(2);
-        if (!scan || bucket < 0 || bucket >= static_cast<std::int64_t>(expiry_buckets)) continue;
-        scan->replace_by_expiry[expiry.text(1)][static_cast<std::size_t>(bucket)] =
-            static_cast<std::size_t>(expiry.integer(3));
-    }
+        "WHERE s.started_epoch >= ?1",
+        [](trend_scan& scan, sqlite::statement& st) {
+            const auto bucket = st.integer(2);
+            if (bucket < 0 || bucket >= static_cast<std::int64_t>(expiry_buckets)) return;
+            scan.replace_by_expiry[st.text(1)][static_cast<std::size_t>(bucket)] =
+                static_cast<std::size_t>(st.integer(3));
+        });
     auto endpoints = db.prepare("SELECT endpoints FROM scans WHERE id = ?1");
     for (auto& s : trend.scans) {
         if (endpoints.bind(1, s.id).step()) s.endpoints = static_cast<std::size_t>(endpoints.integer(0));
