@@ -206,7 +206,7 @@ private:
             id = db_.last_insert_rowid();
         }
         find_chain_.reset();
-        chains_.emplace(fingerprint, id);
+        remember(chains_, fingerprint, id);
         return id;
     }
 
@@ -225,8 +225,18 @@ private:
             id = db_.last_insert_rowid();
         }
         find_kind_.reset();
-        kinds_.emplace(digest, id);
+        remember(kinds_, digest, id);
         return id;
+    }
+
+    // The ids of chains and finding texts met lately. Bounded: a fleet of distinct leaves
+    // would otherwise keep every fingerprint of the scan in memory, while what repeats
+    // (shared chains, the same finding on many endpoints) comes back soon; the rest is
+    // found by the UNIQUE index.
+    static void remember(std::unordered_map<std::string, std::int64_t>& ids, const std::string& key, std::int64_t id) {
+        constexpr std::size_t limit = 1 << 16;
+        if (ids.size() >= limit) ids.clear();
+        ids.emplace(key, id);
     }
 
     sqlite::connection& db_;
