@@ -105,6 +105,7 @@ CLI::App* setup_history(CLI::App& app, history_command_options& options) {
     for (auto* cmd : {import, trend}) add_history_options(*cmd, options.db)->required();
     history->footer(R"(Examples:
   tlsaudit history import monday.ndjson tuesday.ndjson --db audit.db
+  tlsaudit history import shard-*.ndjson --db audit.db     (the shards of one run: one scan)
   tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json)");
     return history;
 }
