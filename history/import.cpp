@@ -128,6 +128,7 @@ public:
         update.bind(9, std::int64_t{result.complete}).bind(10, static_cast<std::int64_t>(endpoints_));
         update.bind(11, now).bind(12, m.trust_store).bind(13, sources);
         update.run();
+        detail::summarize_scan(db_, scan_id_);
         result.scan_id = scan_id_;
         result.endpoints = endpoints_;
         result.findings = findings_;
@@ -205,7 +206,7 @@ private:
             id = db_.last_insert_rowid();
         }
         find_chain_.reset();
-        chains_.emplace(fingerprint, id);
+        remember(chains_, fingerprint, id);
         return id;
     }
 
@@ -224,8 +225,18 @@ private:
             id = db_.last_insert_rowid();
         }
         find_kind_.reset();
-        kinds_.emplace(digest, id);
+        remember(kinds_, digest, id);
         return id;
+    }
+
+    // The ids of chains and finding texts met lately. Bounded: a fleet of distinct leaves
+    // would otherwise keep every fingerprint of the scan in memory, while what repeats
+    // (shared chains, the same finding on many endpoints) comes back soon; the rest is
+    // found by the UNIQUE index.
+    static void remember(std::unordered_map<std::string, std::int64_t>& ids, const std::string& key, std::int64_t id) {
+        constexpr std::size_t limit = 1 << 16;
+        if (ids.size() >= limit) ids.clear();
+        ids.emplace(key, id);
     }
 
     sqlite::connection& db_;

@@ -12,10 +12,23 @@ namespace {
 // never taken for an empty history.
 constexpr std::int64_t application_id = 0x746c7361;
 
+// Fills the tables a step adds from the rows already stored (a step may have none).
+using backfill = void (*)(sqlite::connection&);
+
+struct migration {
+    std::string_view sql;
+    backfill then = nullptr;
+};
+
+void summarize_every_scan(sqlite::connection& db) {
+    auto scans = db.prepare("SELECT id FROM scans ORDER BY id");
+    while (scans.step()) summarize_scan(db, scans.integer(0));
+}
+
 // migrations[k] takes schema version k to k + 1. Never edit a released step: add one.
-constexpr std::array<std::string_view, schema_version> migrations = {
+constexpr std::array<migration, schema_version> migrations = {{
     // 1: the first layout.
-    R"sql(
+    {R"sql(
 CREATE TABLE scans(
   id INTEGER PRIMARY KEY,
   scan_key TEXT NOT NULL UNIQUE,          -- digest of the imported files: re-imports are no-ops
@@ -56,13 +69,35 @@ CREATE TABLE findings(
   kind_id INTEGER NOT NULL REFERENCES finding_kinds(id),
   chain INTEGER NOT NULL,                 -- 0: the endpoint's chain, k: its k-th other chain
   PRIMARY KEY(scan_id, target_id, address, kind_id, chain)) WITHOUT ROWID;
-)sql",
+)sql"},
     // 2: where a scan's records came from and what it trusted, for the trend report.
-    R"sql(
+    {R"sql(
 ALTER TABLE scans ADD COLUMN trust_store TEXT;
 ALTER TABLE scans ADD COLUMN sources TEXT;
+)sql"},
+    // 3: per-scan aggregates written at import (summary.cpp), so that a trend report does
+    // not read every finding of every scan in its window.
+    {R"sql(
+CREATE TABLE scan_counts(
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  finding_id TEXT NOT NULL,
+  findings INTEGER NOT NULL,
+  PRIMARY KEY(scan_id, finding_id)) WITHOUT ROWID;
+CREATE TABLE scan_expiry(                 -- endpoints under a CA to replace, by the leaf's days to expiry
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  rule TEXT NOT NULL,                     -- the distrusted-ca or discontinued-issuer rule
+  bucket INTEGER NOT NULL,                -- 0 expired, 1: 0-29 days, 2: 30-89, 3: 90-179, 4: 180+, 5: unknown
+  endpoints INTEGER NOT NULL,
+  PRIMARY KEY(scan_id, rule, bucket)) WITHOUT ROWID;
+CREATE TABLE sightings(                   -- the first and last scan in which a target had a finding kind
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  kind_id INTEGER NOT NULL REFERENCES finding_kinds(id),
+  first_epoch INTEGER NOT NULL,
+  last_epoch INTEGER NOT NULL,
+  PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
 )sql",
-};
+     summarize_every_scan},
+}};
 
 std::int64_t query_integer(sqlite::connection& db, std::string_view sql) {
     auto st = db.prepare(sql);
@@ -96,8 +131,11 @@ void migrate(sqlite::connection& db) {
     if (query_integer(db, "PRAGMA user_version") == schema_version) return;
     sqlite::transaction tx(db);
     // Read again under the write lock: another process may have migrated meanwhile.
-    for (auto v = query_integer(db, "PRAGMA user_version"); v < schema_version; ++v)
-        db.exec(migrations[static_cast<std::size_t>(v)]);
+    for (auto v = query_integer(db, "PRAGMA user_version"); v < schema_version; ++v) {
+        const auto& step = migrations[static_cast<std::size_t>(v)];
+        db.exec(step.sql);
+        if (step.then) step.then(db);
+    }
     db.exec("PRAGMA application_id = " + std::to_string(application_id));
     db.exec("PRAGMA user_version = " + std::to_string(schema_version));
     tx.commit();

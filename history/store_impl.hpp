@@ -5,6 +5,7 @@
 #include "history/sqlite.hpp"
 #include <tlsaudit/history/store.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 
@@ -27,5 +28,10 @@ void check_compatible(sqlite::connection& db, const std::filesystem::path& file)
 // Creates the tables of a new database or migrates an older one to schema_version, in
 // one transaction. Throws sqlite::error.
 void migrate(sqlite::connection& db);
+
+// Writes the aggregates of an imported scan (per finding id, per replaced CA by days to
+// expiry, the first and last sighting of each target's finding kinds), inside the
+// caller's transaction, once the scan row has its start time. Throws sqlite::error.
+void summarize_scan(sqlite::connection& db, std::int64_t scan_id);
 
 }  // namespace tlsaudit::history::detail

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 
@@ -49,19 +50,34 @@ std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
     return out;
 }
 
+// From the aggregates written at import (summary.cpp): a few rows per scan.
 void add_scan_counts(sqlite::connection& db, std::int64_t from, trend_data& trend) {
-    auto st = db.prepare(
-        "SELECT f.scan_id, k.finding_id, count(*) FROM findings f JOIN finding_kinds k ON k.id = f.kind_id "
-        "WHERE f.scan_id IN (SELECT id FROM scans WHERE started_epoch >= ?1) GROUP BY f.scan_id, k.finding_id");
-    st.bind(1, from);
-    while (st.step()) {
-        const auto id = st.integer(0);
-        auto it = std::find_if(trend.scans.begin(), trend.scans.end(), [&](const trend_scan& s) { return s.id == id; });
-        if (it == trend.scans.end()) continue;
-        const auto n = static_cast<std::size_t>(st.integer(2));
-        it->by_id[st.text(1)] = n;
-        it->findings += n;
-    }
+    std::map<std::int64_t, trend_scan*> by_scan_id;
+    for (auto& s : trend.scans) by_scan_id[s.id] = &s;
+    // Rows of an aggregate table for the scans of the window: (scan_id, ...).
+    auto each_row = [&](const char* sql, auto&& take) {
+        auto st = db.prepare(sql);
+        st.bind(1, from);
+        while (st.step())
+            if (const auto it = by_scan_id.find(st.integer(0)); it != by_scan_id.end()) take(*it->second, st);
+    };
+    each_row(
+        "SELECT c.scan_id, c.finding_id, c.findings FROM scan_counts c JOIN scans s ON s.id = c.scan_id "
+        "WHERE s.started_epoch >= ?1",
+        [](trend_scan& scan, sqlite::statement& st) {
+            const auto n = static_cast<std::size_t>(st.integer(2));
+            scan.by_id[st.text(1)] = n;
+            scan.findings += n;
+        });
+    each_row(
+        "SELECT x.scan_id, x.rule, x.bucket, x.endpoints FROM scan_expiry x JOIN scans s ON s.id = x.scan_id "
+        "WHERE s.started_epoch >= ?1",
+        [](trend_scan& scan, sqlite::statement& st) {
+            const auto bucket = st.integer(2);
+            if (bucket < 0 || bucket >= static_cast<std::int64_t>(expiry_buckets)) return;
+            scan.replace_by_expiry[st.text(1)][static_cast<std::size_t>(bucket)] =
+                static_cast<std::size_t>(st.integer(3));
+        });
     auto endpoints = db.prepare("SELECT endpoints FROM scans WHERE id = ?1");
     for (auto& s : trend.scans) {
         if (endpoints.bind(1, s.id).step()) s.endpoints = static_cast<std::size_t>(endpoints.integer(0));
@@ -94,9 +110,7 @@ public:
         std::optional<std::int64_t> end;
         for (const auto& s : scans_) {
             if (s.epoch <= last || !s.complete) continue;
-            const bool seen = answered_.bind(1, s.id).bind(2, f.host).bind(3, std::int64_t{f.port}).step();
-            answered_.reset();
-            if (!seen) continue;  // the endpoint failed, or this scan did not cover it
+            if (!answered(s.id, f.host, f.port)) continue;  // the endpoint failed, or the scan did not cover it
             f.fixed_at = s.started_at;
             end = s.epoch;
             break;
@@ -106,29 +120,56 @@ public:
     }
 
 private:
+    // The findings come grouped by name and port: their answers are kept until the next name.
+    bool answered(std::int64_t scan_id, const std::string& host, int port) {
+        if (host != host_ || port != port_) {
+            host_ = host;
+            port_ = port;
+            answers_.clear();
+        }
+        if (const auto it = answers_.find(scan_id); it != answers_.end()) return it->second;
+        const bool seen = answered_.bind(1, scan_id).bind(2, host).bind(3, std::int64_t{port}).step();
+        answered_.reset();
+        answers_.emplace(scan_id, seen);
+        return seen;
+    }
+
     const std::vector<scan_row>& scans_;
     sqlite::statement answered_;
     std::optional<scan_row> latest_complete_;
+    std::string host_;
+    int port_ = -1;
+    std::map<std::int64_t, bool> answers_;
 };
 
+// `scans` are in time order.
 std::string started_at_of(const std::vector<scan_row>& scans, std::int64_t epoch) {
-    for (const auto& s : scans)
-        if (s.epoch == epoch) return s.started_at;
-    return {};
+    const auto it = std::lower_bound(scans.begin(), scans.end(), epoch,
+                                     [](const scan_row& s, std::int64_t e) { return s.epoch < e; });
+    return it != scans.end() && it->epoch == epoch ? it->started_at : std::string();
 }
 
 void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& scans, trend_data& trend) {
     finding_fold fold(db, scans);
     if (fold.latest_complete()) trend.latest_complete = fold.latest_complete()->id;
-    // max() for severity, rule and message: deterministic whatever the row order.
-    auto st = db.prepare(
-        "SELECT t.host, t.port, k.finding_id, k.cert_sha256, min(s.started_epoch), max(s.started_epoch), "
-        "max(k.severity), max(k.rule), max(k.message) FROM findings f JOIN scans s ON s.id = f.scan_id "
-        "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id "
-        "WHERE s.started_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256");
+    // One row per (target, finding kind) seen in the window, from the sightings kept at
+    // import. Its first scan in the window is the first sighting when that is inside it;
+    // otherwise the scans of the window are tried oldest first, and the first usually has
+    // it. max() for severity, rule and message: deterministic whatever the row order.
+    auto st = db.prepare(R"sql(
+SELECT t.host, t.port, k.finding_id, k.cert_sha256,
+  min(CASE WHEN g.first_epoch >= ?1 THEN g.first_epoch ELSE
+    (SELECT s.started_epoch FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1 FROM findings f
+       WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
+     ORDER BY s.started_epoch LIMIT 1) END),
+  max(g.last_epoch), max(k.severity), max(k.rule), max(k.message)
+FROM sightings g JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
+WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from);
     const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
     std::array<std::vector<double>, 5> fix_days;
+    auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
+    if (bound.bind(1, from).step()) trend.findings.reserve(static_cast<std::size_t>(bound.integer(0)));
     while (st.step()) {
         trend_finding f;
         f.host = st.text(0);
@@ -157,12 +198,29 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
         for (const double d : days) sum += d;
         trend.by_severity[i] = {days.size(), sum / static_cast<double>(days.size()), p90(days)};
     }
-    // Open first, longest open first; then the latest fixes.
-    std::sort(trend.findings.begin(), trend.findings.end(), [](const trend_finding& a, const trend_finding& b) {
+    // Open first, longest open first; then the latest fixes. Sorted by index, then put in
+    // place by swaps along the permutation's cycles: a finding is a dozen strings, a large
+    // history tracks hundreds of thousands, and neither moves nor a second vector are free.
+    auto& all = trend.findings;
+    std::vector<std::uint32_t> order(all.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::sort(order.begin(), order.end(), [&all](std::uint32_t i, std::uint32_t j) {
+        const auto &a = all[i], &b = all[j];
         const bool a_open = !a.fixed_at, b_open = !b.fixed_at;
         return std::tie(b_open, b.days_open, a.fixed_at, a.host, a.port, a.id, a.cert_sha256) <
                std::tie(a_open, a.days_open, b.fixed_at, b.host, b.port, b.id, b.cert_sha256);
     });
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        // Position j takes the finding at order[j]; the one it held moves on along the
+        // cycle until the cycle closes at i. Visited positions are marked order[j] == j.
+        for (std::size_t j = i;;) {
+            const std::size_t next = order[j];
+            order[j] = static_cast<std::uint32_t>(j);
+            if (next == i || next == j) break;
+            std::swap(all[j], all[next]);
+            j = next;
+        }
+    }
 }
 
 }  // namespace
@@ -175,6 +233,8 @@ trend_data build_trend(const store& db, const trend_options& options) {
     trend.generated_at =
         text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     try {
+        // The grouping of the tracked findings sorts in memory, not in a temporary file.
+        impl.db.exec("PRAGMA temp_store = MEMORY");
         auto latest = impl.db.prepare("SELECT max(started_epoch) FROM scans");
         const auto newest = latest.step() && !latest.is_null(0) ? latest.integer(0) : 0;
         const auto from = window_start(impl.db, options.since, newest);
@@ -182,7 +242,7 @@ trend_data build_trend(const store& db, const trend_options& options) {
         trend.since = text.bind(1, from).step() ? text.text(0) : options.since;
         if (trend.since.size() == 19) trend.since = trend.since.replace(10, 1, "T") + "Z";
         const auto scans = window_scans(impl.db, from);
-        for (const auto& s : scans) trend.scans.push_back({s.id, s.started_at, s.complete, 0, 0, {}});
+        for (const auto& s : scans) trend.scans.push_back({s.id, s.started_at, s.complete, 0, 0, {}, {}});
         add_scan_counts(impl.db, from, trend);
         add_findings(impl.db, from, scans, trend);
     } catch (const sqlite::error& e) {

@@ -9,6 +9,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace tlsaudit::history {
@@ -38,7 +39,21 @@ constexpr std::string_view page_head = R"(<!DOCTYPE html>
 constexpr std::string_view page_css = R"(.bar-label.incomplete-scan { color: #8a4b00; }
 .state-open { color: var(--high); font-weight: 600; } .state-fixed { color: var(--ok); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bar-track.stack { display: flex; } .bar-track.stack .bar { min-width: 0; border-radius: 0; }
+.legend { display: flex; flex-wrap: wrap; gap: .2em .8em; font-size: 12px; margin: .2em 0 .4em; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: .3em; }
 )";
+
+struct bucket_style {
+    std::string_view label, colour;
+};
+// In expiry_bucket order: the nearer the expiry, the hotter the colour.
+constexpr std::array<bucket_style, expiry_buckets> bucket_styles = {{{"expired", "var(--critical)"},
+                                                                     {"0-29 days", "var(--high)"},
+                                                                     {"30-89 days", "var(--medium)"},
+                                                                     {"90-179 days", "var(--low)"},
+                                                                     {"180+ days", "var(--ok)"},
+                                                                     {"unknown", "var(--info)"}}};
 
 void write_cards(const trend_data& t, std::ostream& out) {
     const auto open =
@@ -81,6 +96,56 @@ void write_burn_down(const trend_data& t, std::ostream& out) {
                 "<span class=\"bar-value\">{}</span></div>\n",
                 s.complete ? "" : " incomplete-scan", esc(s.started_at), s.complete ? "" : " (incomplete)",
                 esc(minute_of(s.started_at)), 100.0 * static_cast<double>(n) / static_cast<double>(most), n);
+        }
+        out << "</figure>\n";
+    }
+    out << "</div></section>\n";
+}
+
+// One stacked bar chart per rule of a CA to replace: its endpoints in each scan of the
+// window, split by the days left on their leaves.
+void write_replacement(const trend_data& t, std::ostream& out) {
+    std::set<std::string> rules;
+    for (const auto& s : t.scans)
+        for (const auto& [rule, counts] : s.replace_by_expiry) rules.insert(rule);
+    out << "<section id=\"replace-section\"><h2>Certificates to replace, by days to expiry</h2>\n"
+           "<p class=\"hint\">Endpoints under a distrusted or discontinued CA (a rule of issuer-distrusted or "
+           "issuer-discontinued), by the days from each scan to the expiry of their leaf.</p>\n";
+    if (rules.empty()) out << "<p class=\"note\">No certificate under a CA to replace in this window.</p>";
+    out << "<div class=\"charts\">\n";
+    auto total = [](const expiry_counts& c) {
+        std::size_t n = 0;
+        for (const auto v : c) n += v;
+        return n;
+    };
+    for (const auto& rule : rules) {
+        std::size_t most = 1;
+        for (const auto& s : t.scans)
+            if (auto it = s.replace_by_expiry.find(rule); it != s.replace_by_expiry.end())
+                most = std::max(most, total(it->second));
+        fmt::print(
+            out,
+            "<figure class=\"expiry-chart\" data-rule=\"{0}\"><figcaption>{0}</figcaption>\n<div class=\"legend\">",
+            esc(rule));
+        for (const auto& b : bucket_styles)
+            fmt::print(out, "<span><span class=\"swatch\" style=\"background:{}\"></span>{}</span>", b.colour, b.label);
+        out << "</div>\n";
+        for (const auto& s : t.scans) {
+            const auto it = s.replace_by_expiry.find(rule);
+            const expiry_counts counts = it == s.replace_by_expiry.end() ? expiry_counts{} : it->second;
+            fmt::print(out,
+                       "<div class=\"bar-row\"><span class=\"bar-label{}\" title=\"{}\">{}</span>"
+                       "<span class=\"bar-track stack\">",
+                       s.complete ? "" : " incomplete-scan", esc(s.started_at), esc(minute_of(s.started_at)));
+            for (std::size_t b = 0; b < expiry_buckets; ++b) {
+                if (counts[b] == 0) continue;
+                fmt::print(out,
+                           "<span class=\"bar\" data-bucket=\"{}\" title=\"{} {}\" "
+                           "style=\"width:{:.1f}%;background:{}\"></span>",
+                           expiry_bucket_keys[b], counts[b], bucket_styles[b].label,
+                           100.0 * static_cast<double>(counts[b]) / static_cast<double>(most), bucket_styles[b].colour);
+            }
+            fmt::print(out, "</span><span class=\"bar-value\">{}</span></div>\n", total(counts));
         }
         out << "</figure>\n";
     }
@@ -146,6 +211,7 @@ void write_trend_html(const trend_data& t, std::ostream& out) {
     write_cards(t, out);
     out << "</header>\n<main>\n";
     write_burn_down(t, out);
+    write_replacement(t, out);
     write_time_to_fix(t, out);
     write_findings(t, out);
     write_scans(t, out);

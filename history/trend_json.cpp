@@ -4,7 +4,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serializer.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <cmath>
 
@@ -38,12 +38,19 @@ void write_trend_json(const trend_data& trend, std::ostream& out) {
     for (const auto& s : trend.scans) {
         json::object by_id;
         for (const auto& [id, n] : s.by_id) by_id[id] = n;
+        json::object replace;
+        for (const auto& [rule, counts] : s.replace_by_expiry) {
+            json::object buckets;
+            for (std::size_t b = 0; b < expiry_buckets; ++b) buckets[expiry_bucket_keys[b]] = counts[b];
+            replace[rule] = std::move(buckets);
+        }
         scans.push_back(json::object{{"id", s.id},
                                      {"started_at", s.started_at},
                                      {"complete", s.complete},
                                      {"endpoints", s.endpoints},
                                      {"findings", s.findings},
-                                     {"by_id", std::move(by_id)}});
+                                     {"by_id", std::move(by_id)},
+                                     {"replace_by_expiry", std::move(replace)}});
     }
     json::object fix;
     for (auto level : {severity::critical, severity::high, severity::medium, severity::low, severity::info}) {
@@ -51,8 +58,6 @@ void write_trend_json(const trend_data& trend, std::ostream& out) {
         fix[to_string(level)] =
             json::object{{"fixed", t.fixed}, {"mean_days", days(t.mean_days)}, {"p90_days", days(t.p90_days)}};
     }
-    json::array findings;
-    for (const auto& f : trend.findings) findings.push_back(to_json(f));
     const json::value doc = json::object{
         {"format", "tlsaudit-trend"},
         {"schema_version", trend_schema_version},
@@ -65,13 +70,17 @@ void write_trend_json(const trend_data& trend, std::ostream& out) {
                       {"new", trend.new_in_latest},
                       {"fixed", trend.fixed_in_latest}}},
         {"time_to_fix", std::move(fix)},
-        {"findings", std::move(findings)},
     };
-    json::serializer sr;
-    sr.reset(&doc);
-    char buf[4096];
-    while (!sr.done()) out << sr.read(buf);
-    out << '\n';
+    // The findings one by one after the rest (a large history tracks millions): the
+    // document is never held whole in memory. The object's closing brace is written last.
+    const auto head = json::serialize(doc);
+    out.write(head.data(), static_cast<std::streamsize>(head.size() - 1));
+    out << ",\"findings\":[";
+    for (std::size_t i = 0; i < trend.findings.size(); ++i) {
+        if (i) out << ',';
+        out << json::serialize(to_json(trend.findings[i]));
+    }
+    out << "]}\n";
 }
 
 }  // namespace tlsaudit::history

@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "output_check.hpp"
 
+#include <tlsaudit/history/import_plan.hpp>
 #include <tlsaudit/history/trend.hpp>
 #include <tlsaudit/report/output_file.hpp>
 
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 
 namespace tlsaudit::app {
@@ -25,23 +28,39 @@ history::store open_store(const history_options& o, bool create) {
     }
 }
 
+std::string names_of(const std::vector<std::filesystem::path>& files) {
+    std::string out;
+    for (const auto& f : files) out += (out.empty() ? "" : ", ") + f.string();
+    return out;
+}
+
+// Each scan in its own transaction, oldest first; a file that cannot be imported is
+// named on stderr and the others still go in (exit 2 at the end). A database failure
+// stops at once.
 int run_import(const history_command_options& o) {
     auto db = open_store(o.db, true);
-    for (const auto& input : o.inputs) {
+    const auto plan = history::plan_import({o.inputs.begin(), o.inputs.end()});
+    bool failed = !plan.refused.empty();
+    for (const auto& r : plan.refused) fmt::print(stderr, "tlsaudit: {} (not imported)\n", r.error);
+    for (const auto& scan : plan.scans) {
+        const auto names = names_of(scan.files);
         history::import_result r;
         try {
-            r = db.import_scan({input});
+            r = db.import_scan(scan.files);
         } catch (const history::store_error&) {
             throw;
-        } catch (const std::runtime_error& e) {  // the NDJSON: nothing of this file was stored
-            throw config_error(e.what());
+        } catch (const std::runtime_error& e) {  // the NDJSON: nothing of this scan was stored
+            fmt::print(stderr, "tlsaudit: {} ({} not imported)\n", e.what(), names);
+            failed = true;
+            continue;
         }
-        if (r.already_present) fmt::print("{}: already imported (scan {}), nothing changed\n", input, r.scan_id);
+        if (r.already_present) fmt::print("{}: already imported (scan {}), nothing changed\n", names, r.scan_id);
         else
-            fmt::print("{}: scan {} started {}: {} endpoints, {} findings{}\n", input, r.scan_id, r.started_at,
+            fmt::print("{}: scan {} started {}: {} endpoints, {} findings{}\n", names, r.scan_id, r.started_at,
                        r.endpoints, r.findings, r.complete ? "" : " (incomplete: never used to declare a fix)");
     }
-    return exit_code::ok;
+    std::fflush(stdout);
+    return failed ? exit_code::usage : exit_code::ok;
 }
 
 int run_trend(const history_command_options& o) {
@@ -74,7 +93,8 @@ int run_trend(const history_command_options& o) {
 CLI::App* setup_history(CLI::App& app, history_command_options& options) {
     auto* history = app.add_subcommand("history", "Keep scans in an SQLite history; trend reports from it");
     history->require_subcommand(1);
-    auto* import = history->add_subcommand("import", "Import NDJSON scans (each file one scan) into the history");
+    auto* import = history->add_subcommand(
+        "import", "Import NDJSON scans into the history: shards of one run as one scan, runs in time order");
     import->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
     auto* trend = history->add_subcommand("report", "Write a trend report (first seen, fixed at, time to fix)");
     trend->add_option("--since", options.since, "The window: N days before the latest scan (90d) or a date")
@@ -85,6 +105,7 @@ CLI::App* setup_history(CLI::App& app, history_command_options& options) {
     for (auto* cmd : {import, trend}) add_history_options(*cmd, options.db)->required();
     history->footer(R"(Examples:
   tlsaudit history import monday.ndjson tuesday.ndjson --db audit.db
+  tlsaudit history import shard-*.ndjson --db audit.db     (the shards of one run: one scan)
   tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json)");
     return history;
 }

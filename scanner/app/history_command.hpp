@@ -13,7 +13,7 @@ namespace tlsaudit::app {
 
 struct history_command_options {
     history_options db;
-    std::vector<std::string> inputs;  // import: NDJSON files, each one scan
+    std::vector<std::string> inputs;  // import: NDJSON files (history/import_plan.hpp groups them)
     std::string since = "90d";        // report
     std::string html, json;           // report
 };
@@ -21,8 +21,9 @@ struct history_command_options {
 // Adds `history` with its two subcommands.
 CLI::App* setup_history(CLI::App& app, history_command_options& options);
 
-// Runs the subcommand that was parsed. Returns 0; throws config_error (exit 2) for a
-// damaged or newer database, unreadable or malformed NDJSON or a bad --since,
+// Runs the subcommand that was parsed. Returns 0, or 2 when an import file was refused
+// (unreadable or malformed: named on stderr, the other scans imported); throws
+// config_error (exit 2) for a damaged or newer database or a bad --since,
 // history::store_error{locked} or std::runtime_error otherwise (exit 3).
 int run_history_command(const CLI::App& history, const history_command_options& options);
 

@@ -1,6 +1,7 @@
 // The history's trend report in headless Chromium: what it shows (cards, the table, the
 // burn-down bars drawn in proportion, time to fix), that a server's text executes nothing
-// and nothing is fetched; and its JSON against history/schema/tlsaudit-trend.schema.json.
+// and nothing is fetched; the charts of endpoints under a CA to replace, by days to
+// expiry; and its JSON against history/schema/tlsaudit-trend.schema.json.
 // The screenshot is kept in the build tree (REPORT_ARTIFACTS_DIR/trend.png).
 
 #include "../support/fake_scans.hpp"
@@ -44,34 +45,43 @@ std::string build_history(const std::filesystem::path& dir) {
     return files;
 }
 
-TEST_F(history_html, the_trend_page_renders_its_figures_and_executes_nothing) {
-    const auto db = dir_ / "audit.db";
-    const auto imported = run_tlsaudit(fmt::format("history import {} --db '{}'", build_history(dir_), db.string()));
-    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+// Writes the trend of `db` as HTML (in the artifacts directory, `name`.html and .png) and
+// JSON, checks the JSON against the schema and that the page fetched, ran and showed
+// nothing it should not; returns what trend_check.js saw.
+json::object render_trend(const std::filesystem::path& db, const std::filesystem::path& dir, const std::string& name,
+                          const std::string& expect_out) {
     const std::filesystem::path artifacts = REPORT_ARTIFACTS_DIR;
     std::filesystem::create_directories(artifacts);
-    const auto html = artifacts / "trend.html", shot = artifacts / "trend.png", trend_json = dir_ / "trend.json";
+    const auto html = artifacts / (name + ".html"), shot = artifacts / (name + ".png"), trend_json = dir / "trend.json";
     std::filesystem::remove(shot);
     const auto r = run_tlsaudit(fmt::format("history report --db '{}' --html '{}' --json '{}'", db.string(),
                                             html.string(), trend_json.string()));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("3 scans"), std::string::npos) << r.out;
-
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find(expect_out), std::string::npos) << r.out;
     const auto valid =
         run_shell(fmt::format("node '{}/validate.js' json '{}' '{}'", tools_dir(), trend_json.string(), TREND_SCHEMA));
     EXPECT_EQ(valid.exit_code, 0) << valid.out;
-
     const auto run =
         run_shell(fmt::format("node '{}/trend_check.js' '{}' '{}'", tools_dir(), html.string(), shot.string()));
-    ASSERT_EQ(run.exit_code, 0) << run.out;
-    const auto seen = json::parse(run.out).as_object();
-    ASSERT_FALSE(seen.contains("error")) << seen.at("error");
+    EXPECT_EQ(run.exit_code, 0) << run.out;
+    auto seen = json::parse(run.out).as_object();
+    EXPECT_FALSE(seen.contains("error")) << run.out;
+    if (seen.contains("error")) return {};
     EXPECT_TRUE(seen.at("requests").as_array().empty()) << json::serialize(seen.at("requests"));
     EXPECT_TRUE(seen.at("dialogs").as_array().empty()) << json::serialize(seen.at("dialogs"));
     EXPECT_TRUE(seen.at("page_errors").as_array().empty()) << json::serialize(seen.at("page_errors"));
     EXPECT_EQ(seen.at("scripts").to_number<int>(), 0);
     EXPECT_FALSE(seen.at("horizontal_overflow").as_bool());
     EXPECT_TRUE(std::filesystem::exists(shot));
+    return seen;
+}
+
+TEST_F(history_html, the_trend_page_renders_its_figures_and_executes_nothing) {
+    const auto db = dir_ / "audit.db";
+    const auto imported = run_tlsaudit(fmt::format("history import {} --db '{}'", build_history(dir_), db.string()));
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    const auto seen = render_trend(db, dir_, "trend", "3 scans");
+    ASSERT_FALSE(seen.empty());
 
     const auto& cards = seen.at("cards").as_object();
     EXPECT_EQ(cards.at("card-scans").as_string(), "3");
@@ -112,6 +122,51 @@ TEST_F(history_html, the_trend_page_renders_its_figures_and_executes_nothing) {
     const auto& fix = seen.at("fix").as_array();
     ASSERT_EQ(fix.size(), 1u);
     EXPECT_EQ(json::serialize(fix[0]), R"(["high","1","3.0","3.0"])");
+    EXPECT_TRUE(seen.at("expiry_charts").as_array().empty());  // nothing under a CA to replace
+}
+
+TEST_F(history_html, the_replacement_chart_splits_endpoints_by_days_to_expiry) {
+    // Two endpoints under Entrust on 03-01: v's leaf expires in 19 days, w's in 275; by
+    // 03-15 w was replaced and v's leaf has 5 days left.
+    const fake_finding entrust{"issuer-discontinued", "medium", sha('a'), "under Entrust", "entrust-discontinued"};
+    fake_scan one, two;
+    one.started_at = "2026-03-01T00:00:00Z";
+    one.endpoints = {{"v.test", 443, "127.0.0.1", "", {sha('a')}, {entrust}, "2026-03-20T00:00:00Z"},
+                     {"w.test", 443, "127.0.0.2", "", {sha('c')}, {entrust}, "2026-12-01T00:00:00Z"}};
+    two.started_at = "2026-03-15T00:00:00Z";
+    two.endpoints = {{"v.test", 443, "127.0.0.1", "", {sha('a')}, {entrust}, "2026-03-20T00:00:00Z"},
+                     {"w.test", 443, "127.0.0.2", "", {sha('b')}, {}}};
+    std::ofstream(dir_ / "1.ndjson") << ndjson(one);
+    std::ofstream(dir_ / "2.ndjson") << ndjson(two);
+    const auto db = dir_ / "audit.db";
+    const auto imported = run_tlsaudit(fmt::format("history import '{}' '{}' --db '{}'", (dir_ / "1.ndjson").string(),
+                                                   (dir_ / "2.ndjson").string(), db.string()));
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    const auto seen = render_trend(db, dir_, "trend-expiry", "2 scans");
+    ASSERT_FALSE(seen.empty());
+    const auto& charts = seen.at("expiry_charts").as_array();
+    ASSERT_EQ(charts.size(), 1u) << json::serialize(charts);
+    const auto& chart = charts[0].as_object();
+    EXPECT_EQ(chart.at("rule").as_string(), "entrust-discontinued");
+    EXPECT_EQ(json::serialize(chart.at("legend")),
+              R"(["expired","0-29 days","30-89 days","90-179 days","180+ days","unknown"])");
+    const auto& rows = chart.at("rows").as_array();
+    ASSERT_EQ(rows.size(), 2u);
+    const auto& first = rows[0].at("segments").as_array();
+    const auto& second = rows[1].at("segments").as_array();
+    EXPECT_EQ(rows[0].at("total").to_number<int>(), 2);
+    EXPECT_EQ(rows[1].at("total").to_number<int>(), 1);
+    ASSERT_EQ(first.size(), 2u) << json::serialize(first);
+    EXPECT_EQ(first[0].at("bucket").as_string(), "days_0_29");
+    EXPECT_EQ(first[0].at("title").as_string(), "1 0-29 days");
+    EXPECT_EQ(first[1].at("bucket").as_string(), "days_180_plus");
+    ASSERT_EQ(second.size(), 1u) << json::serialize(second);
+    EXPECT_EQ(second[0].at("bucket").as_string(), "days_0_29");
+    // Drawn in proportion: each segment of one endpoint is half the widest bar.
+    const auto w = [](const json::value& v) { return v.at("width").to_number<double>(); };
+    EXPECT_GT(w(first[0]), 20.0);
+    EXPECT_NEAR(w(first[0]), w(first[1]), 1.0);
+    EXPECT_NEAR(w(second[0]), w(first[0]), 1.0);
 }
 
 }  // namespace

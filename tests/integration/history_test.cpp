@@ -8,6 +8,7 @@
 #include "process_support.hpp"
 
 #include <tlsaudit/lab/pki.hpp>
+#include <tlsaudit/lab/real_certs.hpp>
 #include <tlsaudit/lab/tls_server.hpp>
 
 #include <boost/json/parse.hpp>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -91,34 +93,55 @@ void write_synthetic(const std::filesystem::path& file, int endpoints, const std
         << "\n";
 }
 
-// Three lab endpoints on fixed ports; each scan serves a chosen leaf on each (a leaf
-// naming the host, or one naming another host: hostname-mismatch), or nothing.
+// Lab endpoints on fixed ports: three with lab leaves and, optionally, some under
+// Entrust's real L1K intermediate (a lab leaf issued under its name, with a chosen
+// validity). Each scan serves a chosen leaf on each: one naming the host, one naming
+// another host (hostname-mismatch) or the Entrust one, or nothing.
 class changing_lab {
 public:
     enum class serve { good, bad, down };
 
-    explicit changing_lab(const std::filesystem::path& dir) : dir_(dir) {
+    struct entrust_leaf {
+        time_point not_before, not_after;
+    };
+
+    explicit changing_lab(const std::filesystem::path& dir, const std::vector<entrust_leaf>& entrust = {}) : dir_(dir) {
         hierarchy_ = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"a.history.test"});
         std::ofstream(dir_ / "root.pem") << hierarchy_.root.pem();
-        for (std::size_t i = 0; i < 3; ++i) {
+        const auto& ca = hierarchy_.intermediates.back();
+        const auto count = 3 + entrust.size();
+        for (std::size_t i = 0; i < count; ++i) {
             const auto name = std::string(1, static_cast<char>('a' + i)) + ".history.test";
-            good_[i] = lab::issue(hierarchy_.intermediates.back(), lab::leaf_spec(name),
-                                  lab::lab_key(lab::key_kind::ec_p256, 60 + i));
-            bad_[i] = lab::issue(hierarchy_.intermediates.back(), lab::leaf_spec("wrong-" + name),
-                                 lab::lab_key(lab::key_kind::ec_p256, 70 + i));
+            const auto good = lab::issue(ca, lab::leaf_spec(name), lab::lab_key(lab::key_kind::ec_p256, 60 + i));
+            good_.push_back({{good.der, ca.der}, good.k});
+            if (i < 3) {
+                const auto bad =
+                    lab::issue(ca, lab::leaf_spec("wrong-" + name), lab::lab_key(lab::key_kind::ec_p256, 70 + i));
+                bad_.push_back({{bad.der, ca.der}, bad.k});
+                continue;
+            }
+            auto spec = lab::leaf_spec(name);
+            spec.not_before = entrust[i - 3].not_before;
+            spec.not_after = entrust[i - 3].not_after;
+            const auto l1k = lab::real_cert("entrust-ca-l1k").front();
+            const auto leaf = lab::issue_under_name(l1k, lab::lab_key(lab::key_kind::rsa_2048, 90 + i), spec,
+                                                    lab::lab_key(lab::key_kind::ec_p256, 80 + i));
+            bad_.push_back({{leaf.der, l1k}, leaf.k});
         }
         // Ports chosen once (ephemeral), held by each scan's servers in turn.
+        ports_.resize(count);
         lab::server_pool first;
-        for (std::size_t i = 0; i < 3; ++i) ports_[i] = first.start(config(good_[i], 0));
+        for (std::size_t i = 0; i < count; ++i) ports_[i] = first.start(config(good_[i], 0));
         std::ofstream targets(dir_ / "targets.txt");
-        for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t i = 0; i < count; ++i)
             targets << fmt::format("127.0.0.1:{} sni={}.history.test\n", ports_[i], static_cast<char>('a' + i));
     }
 
-    // Runs one scan with the servers set as `how`, writing `ndjson`.
-    void scan(const std::array<serve, 3>& how, const std::filesystem::path& ndjson) {
+    // Runs one scan with the servers set as `how` (one per endpoint), writing `ndjson`.
+    void scan(const std::vector<serve>& how, const std::filesystem::path& ndjson) {
+        ASSERT_EQ(how.size(), ports_.size());
         lab::server_pool servers;
-        for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t i = 0; i < how.size(); ++i)
             if (how[i] != serve::down) servers.start(config(how[i] == serve::good ? good_[i] : bad_[i], ports_[i]));
         const auto r = run_tlsaudit(fmt::format(
             "scan '{}' --ca-file '{}' --no-revocation --concurrency 4 --connect-timeout 3 --handshake-timeout 5 "
@@ -131,9 +154,14 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
 
 private:
-    lab::server_config config(const lab::credential& leaf, std::uint16_t port) const {
+    struct served {
+        std::vector<bytes> chain;
+        lab::key k;
+    };
+
+    static lab::server_config config(const served& leaf, std::uint16_t port) {
         lab::server_config c;
-        c.chain = {leaf.der, hierarchy_.intermediates.back().der};
+        c.chain = leaf.chain;
         c.leaf_key = leaf.k;
         c.port = port;
         return c;
@@ -141,26 +169,33 @@ private:
 
     std::filesystem::path dir_;
     lab::hierarchy hierarchy_;
-    std::array<lab::credential, 3> good_, bad_;
-    std::array<std::uint16_t, 3> ports_{};
+    std::vector<served> good_, bad_;
+    std::vector<std::uint16_t> ports_;
 };
 
 TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) {
-    changing_lab lab(dir_);
+    const auto day = [](int y, unsigned m, unsigned d) {
+        return time_point(std::chrono::sys_days(std::chrono::year(y) / std::chrono::month(m) / std::chrono::day(d)));
+    };
+    // d and e are under Entrust. d's leaf (issued after the distrust cut-off) expires on
+    // 03-05 at midnight, before scan 5 (scans run at 06:00); it is replaced from scan 7.
+    // e's expires on 04-05: 30.75 days after scan 5, 29.75 after scan 6; e is down in 3.
+    changing_lab lab(dir_, {{day(2025, 3, 1), day(2026, 3, 5)}, {day(2024, 10, 1), day(2026, 4, 5)}});
     using s = changing_lab::serve;
     // a: broken in scans 1-4, fixed from 5. b: broken from 6. c: broken 1-6 (down in 3),
-    // fine from 7, but scan 7 is interrupted: the fix counts from scan 8.
-    const std::array<std::array<s, 3>, 10> plan = {{
-        {s::bad, s::good, s::bad},
-        {s::bad, s::good, s::bad},
-        {s::bad, s::good, s::down},
-        {s::bad, s::good, s::bad},
-        {s::good, s::good, s::bad},
-        {s::good, s::bad, s::bad},
-        {s::good, s::bad, s::good},
-        {s::good, s::bad, s::good},
-        {s::good, s::bad, s::good},
-        {s::good, s::bad, s::good},
+    // fine from 7, but scan 7 is interrupted: the fix counts from scan 8. (bad: under
+    // Entrust for d and e.)
+    const std::array<std::vector<s>, 10> plan = {{
+        {s::bad, s::good, s::bad, s::bad, s::bad},
+        {s::bad, s::good, s::bad, s::bad, s::bad},
+        {s::bad, s::good, s::down, s::bad, s::down},
+        {s::bad, s::good, s::bad, s::bad, s::bad},
+        {s::good, s::good, s::bad, s::bad, s::bad},
+        {s::good, s::bad, s::bad, s::bad, s::bad},
+        {s::good, s::bad, s::good, s::good, s::bad},
+        {s::good, s::bad, s::good, s::good, s::bad},
+        {s::good, s::bad, s::good, s::good, s::bad},
+        {s::good, s::bad, s::good, s::good, s::bad},
     }};
     std::string files;
     for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -175,7 +210,8 @@ TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) 
     EXPECT_NE(imported.out.find("incomplete"), std::string::npos) << imported.out;
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "10");
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans WHERE complete = 0"), "1");
-    EXPECT_EQ(query(db, "SELECT count(*) FROM chains"), "6");  // three good and three bad chains, each once
+    // Three good and three bad chains, d's Entrust and replacement chains, e's: each once.
+    EXPECT_EQ(query(db, "SELECT count(*) FROM chains"), "9");
 
     const auto trend_json = dir_ / "trend.json";
     const auto r = run_tlsaudit(fmt::format("history report --db '{}' --since 90d --json '{}' --html '{}'", db.string(),
@@ -186,8 +222,10 @@ TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) 
     std::map<std::uint64_t, json::object> by_port;
     for (const auto& f : doc.at("findings").as_array()) {
         const auto& o = f.as_object();
+        const auto port = o.at("port").to_number<std::uint64_t>();
+        if (port == lab.port(3) || port == lab.port(4)) continue;
         ASSERT_EQ(o.at("id").as_string(), "hostname-mismatch") << json::serialize(o);
-        by_port[o.at("port").to_number<std::uint64_t>()] = o;
+        by_port[port] = o;
     }
     ASSERT_EQ(by_port.size(), 3u) << json::serialize(doc.at("findings"));
     const auto& a = by_port.at(lab.port(0));
@@ -205,9 +243,11 @@ TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) 
     EXPECT_EQ(c.at("last_seen").as_string(), "2026-03-06T06:00:00Z");
     EXPECT_EQ(c.at("fixed_at").as_string(), "2026-03-08T06:00:00Z");  // not the interrupted scan 7
     EXPECT_DOUBLE_EQ(c.at("days_open").to_number<double>(), 7.0);
+    // a (4 days), c (7) and d's two high findings (chain-untrusted, issuer-distrusted),
+    // gone with its Entrust leaf in scan 7 but fixed at scan 8 (7 days): 25 / 4 days.
     const auto& high = doc.at("time_to_fix").at("high").as_object();
-    EXPECT_EQ(high.at("fixed").to_number<int>(), 2);
-    EXPECT_DOUBLE_EQ(high.at("mean_days").to_number<double>(), 5.5);
+    EXPECT_EQ(high.at("fixed").to_number<int>(), 4);
+    EXPECT_DOUBLE_EQ(high.at("mean_days").to_number<double>(), 6.3);
     EXPECT_DOUBLE_EQ(high.at("p90_days").to_number<double>(), 7.0);
     // Burn-down: endpoints with hostname-mismatch in each scan.
     std::vector<int> burn;
@@ -216,6 +256,25 @@ TEST_F(history_cli, ten_lab_scans_give_exact_first_seen_fixed_at_and_days_open) 
         burn.push_back(n ? n->to_number<int>() : 0);
     }
     EXPECT_EQ(burn, (std::vector<int>{2, 2, 1, 2, 1, 2, 1, 1, 1, 1}));
+    // Entrust by days to expiry, scan by scan: [expired, 0-29, 30-89, 90-179, 180+, unknown].
+    auto expiry = [&](const char* rule) {
+        std::vector<std::string> out;
+        for (const auto& scan : doc.at("scans").as_array()) {
+            const auto* counts = scan.at("replace_by_expiry").as_object().if_contains(rule);
+            std::string row;
+            for (const auto* key : {"expired", "days_0_29", "days_30_89", "days_90_179", "days_180_plus", "unknown"})
+                row += std::to_string(counts ? counts->at(key).to_number<int>() : 0);
+            out.push_back(row);
+        }
+        return out;
+    };
+    EXPECT_EQ(expiry("entrust-discontinued"),
+              (std::vector<std::string>{"011000", "011000", "010000", "011000", "101000", "110000", "010000", "010000",
+                                        "010000", "010000"}));
+    // Only d was issued after the cut-off.
+    EXPECT_EQ(expiry("entrust-tls-distrust-2024"),
+              (std::vector<std::string>{"010000", "010000", "010000", "010000", "100000", "100000", "000000", "000000",
+                                        "000000", "000000"}));
 
     // The same history imported again: nothing changes.
     const auto again = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
@@ -327,6 +386,39 @@ TEST_F(history_cli, two_importers_at_once_both_get_in) {
     EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), "2/10000");
     EXPECT_EQ(query(db, "SELECT count(*) FROM targets"), "5000");
     EXPECT_EQ(query(db, "PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(history_cli, one_import_takes_shards_as_one_scan_and_a_bad_file_does_not_stop_the_others) {
+    // Tuesday's run in two shards (one started a few seconds later), Monday's run, and a
+    // file cut in the middle (a shard of Wednesday's run).
+    write_synthetic(dir_ / "tue-0.ndjson", 300, "2026-01-06T06:00:00Z");
+    write_synthetic(dir_ / "tue-1.ndjson", 500, "2026-01-06T06:00:00Z");
+    write_synthetic(dir_ / "mon.ndjson", 200, "2026-01-05T06:00:00Z");
+    write_synthetic(dir_ / "wed.ndjson", 100, "2026-01-07T06:00:00Z");
+    {
+        const auto text = read_file(dir_ / "wed.ndjson");
+        std::ofstream(dir_ / "wed.ndjson", std::ios::trunc) << text.substr(0, text.size() / 2) << "\n"
+                                                            << text.substr(text.size() / 2 + 40);
+    }
+    const auto db = dir_ / "audit.db";
+    const auto files =
+        fmt::format("'{0}/tue-1.ndjson' '{0}/wed.ndjson' '{0}/tue-0.ndjson' '{0}/mon.ndjson'", dir_.string());
+    const auto r = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("wed.ndjson:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not imported"), std::string::npos) << r.err;
+    // Monday first (scan 1), then Tuesday's shards together (endpoints h0..h499 of one
+    // shard cover the other's 300: 500 distinct).
+    EXPECT_EQ(query(db,
+                    "SELECT group_concat(started_at || ' ' || shards || ' ' || endpoints, ', ') FROM "
+                    "(SELECT * FROM scans ORDER BY id)"),
+              "2026-01-05T06:00:00Z 1 200, 2026-01-06T06:00:00Z 2 500");
+    EXPECT_NE(r.out.find("tue-1.ndjson, " + (dir_ / "tue-0.ndjson").string() + ": scan 2"), std::string::npos) << r.out;
+    // The same call again: the imported scans are no-ops, Wednesday still refused.
+    const auto again = run_tlsaudit(fmt::format("history import {} --db '{}'", files, db.string()));
+    EXPECT_EQ(again.exit_code, 2) << again.err;
+    EXPECT_NE(again.out.find("already imported (scan 2)"), std::string::npos) << again.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
 }
 
 TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alone) {

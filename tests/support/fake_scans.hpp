@@ -14,6 +14,8 @@ struct fake_finding {
     std::string severity = "high";
     std::string cert_sha256;  // "": about no certificate
     std::string message = "the certificate does not name the host";
+    std::string rule = "";  // "": null (a default initializer: brace lists may leave it out)
+    int chain = 0;          // which of the endpoint's chains it is about
 };
 
 struct fake_endpoint {
@@ -23,6 +25,7 @@ struct fake_endpoint {
     std::string error;               // non-empty: a failed endpoint (code)
     std::vector<std::string> chain;  // certificate SHA-256s, leaf first
     std::vector<fake_finding> findings;
+    std::string leaf_not_after = "2027-01-01T00:00:00Z";
 };
 
 struct fake_scan {
@@ -48,8 +51,8 @@ inline std::string ndjson(const fake_scan& scan) {
         for (std::size_t i = 0; i < e.chain.size(); ++i)
             chain += fmt::format(
                 R"({}{{"subject":"CN=cert {}","issuer":"CN=issuer","serial":"0{}","not_before":"2025-01-01T00:00:00Z",)"
-                R"("not_after":"2027-01-01T00:00:00Z","sha256":"{}","key":{{"type":"EC","bits":256}}}})",
-                i ? "," : "", i, i, e.chain[i]);
+                R"("not_after":"{}","sha256":"{}","key":{{"type":"EC","bits":256}}}})",
+                i ? "," : "", i, i, i ? "2027-01-01T00:00:00Z" : e.leaf_not_after, e.chain[i]);
         for (std::size_t i = 0; i < e.findings.size(); ++i) {
             const auto& f = e.findings[i];
             const auto cert =
@@ -57,8 +60,9 @@ inline std::string ndjson(const fake_scan& scan) {
                     ? std::string("null")
                     : fmt::format(R"({{"position":0,"subject":"CN=cert 0","sha256":"{}"}})", f.cert_sha256);
             findings += fmt::format(
-                R"({}{{"id":"{}","severity":"{}","cert":{},"message":"{}","remediation":"Fix it.","rule":null}})",
-                i ? "," : "", f.id, f.severity, cert, f.message);
+                R"({}{{"id":"{}","severity":"{}","cert":{},"message":"{}","remediation":"Fix it.","rule":{},"chain":{}}})",
+                i ? "," : "", f.id, f.severity, cert, f.message, f.rule.empty() ? "null" : "\"" + f.rule + "\"",
+                f.chain);
         }
         const auto error = e.error.empty()
                                ? std::string("null")

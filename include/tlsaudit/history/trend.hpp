@@ -19,11 +19,24 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tlsaudit::history {
 
-inline constexpr int trend_schema_version = 1;
+inline constexpr int trend_schema_version = 2;
+
+// Endpoints under a CA to be replaced (a distrusted or discontinued issuer: Entrust's
+// rules, for instance), by the days from a scan's start to the expiry of the endpoint's
+// leaf. The bounds follow the default cert-expiring warning (30 days) and the quarters
+// in which replacements are planned; "unknown" is an endpoint whose finding is about a
+// chain other than the one stored for it.
+enum class expiry_bucket { expired, days_0_29, days_30_89, days_90_179, days_180_plus, unknown };
+inline constexpr std::size_t expiry_buckets = 6;
+// JSON keys, in bucket order: "expired", "days_0_29", ..., "unknown".
+inline constexpr std::array<std::string_view, expiry_buckets> expiry_bucket_keys = {
+    "expired", "days_0_29", "days_30_89", "days_90_179", "days_180_plus", "unknown"};
+using expiry_counts = std::array<std::size_t, expiry_buckets>;
 
 struct trend_options {
     // The window: "90d" (days before the latest scan in the database), or an RFC 3339
@@ -38,6 +51,8 @@ struct trend_scan {
     bool complete = false;
     std::size_t endpoints = 0, findings = 0;
     std::map<std::string, std::size_t> by_id;  // finding id -> findings of this scan (the burn-down)
+    // rule (entrust-discontinued, ...) -> endpoints by expiry_bucket
+    std::map<std::string, expiry_counts> replace_by_expiry;
 };
 
 struct trend_finding {

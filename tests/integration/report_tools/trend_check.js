@@ -1,6 +1,7 @@
 // node trend_check.js TREND.html SCREENSHOT.png
 // Opens the history's trend report in headless Chromium and prints what it saw as JSON
-// on stdout (cards, table rows, the burn-down bars and their drawn widths, requests,
+// on stdout (cards, table rows, the burn-down bars and their drawn widths, the expiry
+// charts' segments and their widths, requests,
 // dialogs, errors): the C++ test judges it.
 'use strict';
 const path = require('path');
@@ -25,6 +26,15 @@ withPage({ width: 1200, height: 900 }, { requests: [], dialogs: [], page_errors:
     id: f.dataset.id,
     values: [...f.querySelectorAll('.bar-value')].map((v) => Number(v.textContent)),
     widths: [...f.querySelectorAll('.bar')].map((b) => b.getBoundingClientRect().width),
+  })));
+  out.expiry_charts = await page.$$eval('figure.expiry-chart', (figures) => figures.map((f) => ({
+    rule: f.dataset.rule,
+    legend: [...f.querySelectorAll('.legend > span')].map((l) => l.textContent),
+    rows: [...f.querySelectorAll('.bar-row')].map((r) => ({
+      total: Number(r.querySelector('.bar-value').textContent),
+      segments: [...r.querySelectorAll('.bar')].map((b) => ({
+        bucket: b.dataset.bucket, title: b.title, width: b.getBoundingClientRect().width })),
+    })),
   })));
   out.incomplete_labels = await page.$$eval('.bar-label.incomplete-scan', (labels) => labels.length);
   out.scripts = await page.$$eval('script', (s) => s.length);

@@ -143,7 +143,7 @@ TEST_F(history_store, a_schema_1_database_is_migrated_and_keeps_its_scans) {
     ASSERT_EQ(raw_db(db_file).exec(schema_1), SQLITE_OK);
     {
         store db(db_file);
-        EXPECT_EQ(db.version(), 2);
+        EXPECT_EQ(db.version(), history::schema_version);
         const auto b = db.latest_baseline();  // the old scan, as stored
         ASSERT_EQ(b.findings.size(), 1u);
         EXPECT_EQ(b.findings.begin()->first.id, "cert-expiring");
@@ -151,8 +151,13 @@ TEST_F(history_store, a_schema_1_database_is_migrated_and_keeps_its_scans) {
         db.import_scan({write_scan("1.ndjson", two_endpoints("2026-01-01T00:00:00Z"))});
     }
     raw_db raw(db_file);
-    EXPECT_EQ(raw.integer("PRAGMA user_version"), 2);
+    EXPECT_EQ(raw.integer("PRAGMA user_version"), 3);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans"), 2);
+    // Schema 3's aggregates were filled in for the old scan as well as written for the new.
+    EXPECT_EQ(raw.integer("SELECT findings FROM scan_counts WHERE scan_id = 1 AND finding_id = 'cert-expiring'"), 1);
+    EXPECT_EQ(raw.text("SELECT first_epoch || '/' || last_epoch FROM sightings WHERE target_id = 1 AND kind_id = 1"),
+              "1764547200/1764547200");
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM scan_counts WHERE scan_id = 2"), 1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans WHERE trust_store IS NULL"), 1);  // the old scan
     EXPECT_EQ(raw.text("SELECT trust_store FROM scans WHERE id = 2"), "system");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM targets"), 3);  // a.test was known already

@@ -140,6 +140,63 @@ TEST_F(history_trend, json_states_the_same_figures) {
     EXPECT_DOUBLE_EQ(doc.at("time_to_fix").at("high").at("mean_days").to_number<double>(), 9.0);
 }
 
+// An endpoint under Entrust: its leaf expires at `not_after`; its issuer-discontinued
+// finding (and issuer-distrusted, when `distrusted`) is about chain `chain` of it.
+struct replaced {
+    std::string host, not_after;
+    int chain = 0;
+    bool distrusted = false;
+};
+
+fake_scan replaced_scan(const std::string& started_at, const std::vector<replaced>& endpoints) {
+    fake_scan scan;
+    scan.started_at = started_at;
+    for (const auto& r : endpoints) {
+        const auto leaf = sha(r.host[1]);
+        std::vector<fake_finding> findings = {
+            {"issuer-discontinued", "medium", leaf, "under Entrust", "entrust-discontinued", r.chain}};
+        if (r.distrusted)
+            findings.push_back({"issuer-distrusted", "high", leaf, "distrusted", "entrust-tls-distrust-2024", r.chain});
+        auto e = ep(r.host, r.host[1], findings);
+        e.leaf_not_after = r.not_after;
+        scan.endpoints.push_back(e);
+    }
+    return scan;
+}
+
+TEST_F(history_trend, endpoints_under_a_ca_to_replace_by_days_to_expiry) {
+    history::store db(dir_ / "audit.db");
+    // e1 expired before both scans; e2 expires 19 days after the first, before the second;
+    // e3 73 and 42 days after; e4 165 and 134 days after, and distrusted too; e5 a year
+    // after the first, replaced by the second; e6's finding is about its second chain.
+    const replaced e1{"e1.test", "2025-12-31T00:00:00Z"}, e2{"e2.test", "2026-01-20T00:00:00Z"},
+        e3{"e3.test", "2026-03-15T00:00:00Z"}, e4{"e4.test", "2026-06-15T00:00:00Z"},
+        e4_distrusted{"e4.test", "2026-06-15T00:00:00Z", 0, true}, e5{"e5.test", "2027-01-01T00:00:00Z"},
+        e6{"e6.test", "2027-01-01T00:00:00Z", 1};
+    db.import_scan({write_scan("1.ndjson", replaced_scan("2026-01-01T00:00:00Z", {e1, e2, e3, e4, e5, e6}))});
+    db.import_scan({write_scan("2.ndjson", replaced_scan("2026-02-01T00:00:00Z", {e1, e2, e3, e4_distrusted, e6}))});
+    const auto t = history::build_trend(db, {});
+    ASSERT_EQ(t.scans.size(), 2u);
+    using counts = history::expiry_counts;
+    //                     expired 0-29 30-89 90-179 180+ unknown
+    EXPECT_EQ(t.scans[0].replace_by_expiry.at("entrust-discontinued"), (counts{1, 1, 1, 1, 1, 1}));
+    EXPECT_EQ(t.scans[1].replace_by_expiry.at("entrust-discontinued"), (counts{2, 0, 1, 1, 0, 1}));
+    EXPECT_EQ(t.scans[0].replace_by_expiry.count("entrust-tls-distrust-2024"), 0u);
+    EXPECT_EQ(t.scans[1].replace_by_expiry.at("entrust-tls-distrust-2024"), (counts{0, 0, 0, 1, 0, 0}));
+
+    std::ostringstream json_out, html_out;
+    history::write_trend_json(t, json_out);
+    const auto doc = json::parse(json_out.str());
+    const auto& second = doc.at("scans").as_array()[1].at("replace_by_expiry").at("entrust-discontinued");
+    EXPECT_EQ(second.at("expired").to_number<int>(), 2);
+    EXPECT_EQ(second.at("days_90_179").to_number<int>(), 1);
+    EXPECT_EQ(second.at("unknown").to_number<int>(), 1);
+    history::write_trend_html(t, html_out);
+    const auto html = html_out.str();
+    EXPECT_NE(html.find("data-rule=\"entrust-discontinued\""), std::string::npos);
+    EXPECT_NE(html.find("title=\"2 expired\""), std::string::npos);
+}
+
 TEST_F(history_trend, html_escapes_what_servers_sent) {
     history::store db(dir_ / "audit.db");
     fake_scan s;

@@ -1,0 +1,111 @@
+// Grouping the files of one import into scans, from their scan-start and scan-end records.
+
+#include <tlsaudit/history/import_plan.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <tuple>
+
+namespace tlsaudit::history {
+namespace {
+
+namespace json = boost::json;
+
+struct file_run {
+    std::filesystem::path file;
+    std::size_t order = 0;   // on the command line
+    std::string identity;    // input, version, trust store, options
+    std::string start, end;  // end: the latest scan-end, else the start
+};
+
+// The file's run, nullopt without a scan-start record. Throws std::runtime_error naming
+// the file and line.
+std::optional<file_run> read_run(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file.string());
+    report::report_data data;
+    std::string line;
+    std::size_t number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        // Only the two record types are parsed: an endpoint line costs a substring search.
+        if (line.find("\"scan-start\"") == std::string::npos && line.find("\"scan-end\"") == std::string::npos)
+            continue;
+        const auto where = file.string() + ":" + std::to_string(number) + ": ";
+        std::error_code ec;
+        auto value = json::parse(line, ec);
+        if (ec || !value.is_object()) throw std::runtime_error(where + "not a JSON object");
+        const auto type = report::record_type(value.get_object());
+        if (type == "scan-start" || type == "scan-end") report::add_record(value.get_object(), where, data);
+    }
+    if (in.bad()) throw std::runtime_error("cannot read " + file.string());
+    const auto& m = data.meta;
+    if (m.shards == 0 || m.started_at.empty()) return std::nullopt;
+    const auto identity = m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(m.options);
+    return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at)};
+}
+
+}  // namespace
+
+import_plan plan_import(const std::vector<std::filesystem::path>& files) {
+    import_plan plan;
+    std::vector<file_run> runs;
+    std::vector<planned_scan> undated;
+    std::optional<planned_scan> from_stdin;
+    std::set<std::filesystem::path> seen;
+    for (const auto& file : files) {
+        if (!seen.insert(file).second) continue;
+        if (file == "-") {
+            from_stdin = planned_scan{{file}, ""};
+            continue;
+        }
+        try {
+            if (auto run = read_run(file)) {
+                run->order = runs.size() + undated.size();
+                runs.push_back(std::move(*run));
+            } else {
+                undated.push_back({{file}, ""});
+            }
+        } catch (const std::runtime_error& e) {
+            plan.refused.push_back({file, e.what()});
+        }
+    }
+    // Runs of one identity by start; a run that starts before the group ends joins it.
+    std::sort(runs.begin(), runs.end(), [](const file_run& a, const file_run& b) {
+        return std::tie(a.identity, a.start, a.order) < std::tie(b.identity, b.start, b.order);
+    });
+    std::vector<std::vector<const file_run*>> groups;
+    std::string group_end;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const auto& r = runs[i];
+        if (i == 0 || r.identity != runs[i - 1].identity || r.start > group_end) {
+            groups.emplace_back();
+            group_end = r.end;
+        }
+        groups.back().push_back(&r);
+        group_end = std::max(group_end, r.end);
+    }
+    for (auto& group : groups) {
+        std::sort(group.begin(), group.end(), [](const file_run* a, const file_run* b) { return a->order < b->order; });
+        planned_scan scan;
+        scan.started_at = group.front()->start;
+        for (const auto* r : group) {
+            scan.files.push_back(r->file);
+            scan.started_at = std::min(scan.started_at, r->start);
+        }
+        plan.scans.push_back(std::move(scan));
+    }
+    std::stable_sort(plan.scans.begin(), plan.scans.end(),
+                     [](const planned_scan& a, const planned_scan& b) { return a.started_at < b.started_at; });
+    for (auto& u : undated) plan.scans.push_back(std::move(u));
+    if (from_stdin) plan.scans.push_back(std::move(*from_stdin));
+    return plan;
+}
+
+}  // namespace tlsaudit::history

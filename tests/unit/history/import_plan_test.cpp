@@ -1,0 +1,82 @@
+// Which files of one import are one scan: shards of a run (same scan-start identity,
+// overlapping times) together, runs apart and in time order, files without a scan-start
+// and stdin on their own, unreadable files refused by name.
+
+#include "history_fixture.hpp"
+
+#include <tlsaudit/history/import_plan.hpp>
+
+namespace tlsaudit::testing {
+namespace {
+
+class import_plan : public history_fixture {
+protected:
+    // A scan of one endpoint `host` started at `start`; its scan-end says `end` ("": none).
+    std::filesystem::path shard(const std::string& name, const std::string& host, const std::string& start,
+                                const std::string& end, const std::string& input = "targets.txt") const {
+        fake_scan s;
+        s.started_at = start;
+        s.input = input;
+        s.has_end = !end.empty();
+        s.endpoints = {{host, 443, "127.0.0.1", "", {sha('a')}, {}}};
+        auto text = ndjson(s);
+        const auto at = text.rfind("\"finished_at\":\"" + start);
+        if (at != std::string::npos) text.replace(at + 15, start.size(), end);
+        return write(name, text);
+    }
+};
+
+std::vector<std::string> names(const history::planned_scan& s) {
+    std::vector<std::string> out;
+    for (const auto& f : s.files) out.push_back(f.filename().string());
+    return out;
+}
+
+TEST_F(import_plan, shards_of_one_run_are_one_scan_and_runs_go_in_time_order) {
+    const auto monday_0 = shard("mon-0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z");
+    const auto monday_1 = shard("mon-1.ndjson", "b.test", "2026-04-06T06:00:07Z", "2026-04-06T06:35:00Z");
+    const auto monday_2 = shard("mon-2.ndjson", "c.test", "2026-04-06T06:39:00Z", "");  // killed, no scan-end
+    const auto sunday = shard("sun.ndjson", "a.test", "2026-04-05T06:00:00Z", "2026-04-05T06:40:00Z");
+    // Same time, another target list: another run.
+    const auto other = shard("other.ndjson", "z.test", "2026-04-06T06:00:00Z", "2026-04-06T06:10:00Z", "other.txt");
+    const auto plan = history::plan_import({monday_2, monday_0, sunday, "-", other, monday_1, monday_0});
+    EXPECT_TRUE(plan.refused.empty());
+    ASSERT_EQ(plan.scans.size(), 4u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"sun.ndjson"}));
+    EXPECT_EQ(plan.scans[0].started_at, "2026-04-05T06:00:00Z");
+    // Both Monday scans start at 06:00:00; the target list tells them apart.
+    std::vector<std::vector<std::string>> monday = {names(plan.scans[1]), names(plan.scans[2])};
+    std::sort(monday.begin(), monday.end());
+    EXPECT_EQ(monday[0], (std::vector<std::string>{"mon-2.ndjson", "mon-0.ndjson", "mon-1.ndjson"}));
+    EXPECT_EQ(monday[1], (std::vector<std::string>{"other.ndjson"}));
+    EXPECT_EQ(plan.scans[3].files, (std::vector<std::filesystem::path>{"-"}));
+}
+
+TEST_F(import_plan, a_later_run_of_the_same_targets_is_another_scan) {
+    const auto first = shard("1.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z");
+    const auto second = shard("2.ndjson", "a.test", "2026-04-06T06:40:01Z", "2026-04-06T07:20:00Z");
+    const auto plan = history::plan_import({second, first});
+    ASSERT_EQ(plan.scans.size(), 2u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"1.ndjson"}));
+    EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"2.ndjson"}));
+}
+
+TEST_F(import_plan, unreadable_files_are_refused_by_name_and_undated_ones_stand_alone) {
+    const auto good = shard("good.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z");
+    const auto undated = write("undated.ndjson", R"({"schema_version":2,"type":"endpoint","target":{"host":"u.test",)"
+                                                 R"("port":443},"address":"127.0.0.1","chain":[],"findings":[]})"
+                                                 "\n");
+    const auto cut = write("cut.ndjson", R"({"schema_version":2,"type":"scan-start","started_at":"2026-)"
+                                         "\n");
+    const auto plan = history::plan_import({undated, dir_ / "missing.ndjson", cut, good});
+    ASSERT_EQ(plan.refused.size(), 2u);
+    EXPECT_EQ(plan.refused[0].file, dir_ / "missing.ndjson");
+    EXPECT_NE(plan.refused[0].error.find("cannot read"), std::string::npos) << plan.refused[0].error;
+    EXPECT_NE(plan.refused[1].error.find("cut.ndjson:1: "), std::string::npos) << plan.refused[1].error;
+    ASSERT_EQ(plan.scans.size(), 2u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"good.ndjson"}));
+    EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"undated.ndjson"}));
+}
+
+}  // namespace
+}  // namespace tlsaudit::testing
