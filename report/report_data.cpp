@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tlsaudit::report {
 
 std::string_view to_string(baseline_state state) {
@@ -91,6 +93,29 @@ error_verdict judge_errors(const report_data& data) {
     v.counts.units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
     v.fails = exceeds(data.on_errors, v.counts);
     return v;
+}
+
+void program_tallies::add(const std::vector<trust_row>& trust) {
+    if (trust.empty()) return;
+    ++judged;
+    for (const auto& v : trust) {
+        auto it =
+            std::find_if(programs.begin(), programs.end(), [&](const tally& t) { return t.program == v.program; });
+        if (it == programs.end()) it = programs.insert(programs.end(), tally{v.program});
+        if (v.state == "untrusted") ++it->untrusted;
+        if (v.state == "distrusted") ++it->distrusted;
+    }
+}
+
+void program_tallies::merge(const program_tallies& other) {
+    judged += other.judged;
+    for (const auto& o : other.programs) {
+        auto it =
+            std::find_if(programs.begin(), programs.end(), [&](const tally& t) { return t.program == o.program; });
+        if (it == programs.end()) it = programs.insert(programs.end(), tally{o.program});
+        it->untrusted += o.untrusted;
+        it->distrusted += o.distrusted;
+    }
 }
 
 }  // namespace tlsaudit::report

@@ -35,6 +35,7 @@ endpoint_row summarised(endpoint_row&& e) {
         kept.chain = certs_summarised(other.chain);
     }
     row.findings = std::move(e.findings);
+    row.trust = std::move(e.trust);
     return row;
 }
 
@@ -47,6 +48,7 @@ void summary_accumulator::add(const boost::json::object& record) {
     if (data_.endpoints.size() == endpoints) return;
     auto& e = data_.endpoints.back();
     if (e.error_code.empty() && e.findings.empty()) {
+        data_.unlisted_trust.add(e.trust);
         data_.endpoints.pop_back();
         ++data_.unlisted_scanned;
         return;

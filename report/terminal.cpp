@@ -58,25 +58,12 @@ std::string place_of(const report_data& data, const finding_ref& ref) {
 // "  root programs: Mozilla 2 untrusted, 1 distrusted; ... (of N endpoints judged)\n", or
 // "" when every program trusts (or has no constraint on) every endpoint judged.
 std::string program_counts(const report_data& data) {
-    struct tally {
-        std::string program;
-        std::size_t untrusted = 0, distrusted = 0;
-    };
-    std::vector<tally> tallies;  // in order of first appearance: system, mozilla, constraints
-    std::size_t judged = 0;
-    for (const auto& e : data.endpoints) {
-        if (e.trust.empty()) continue;
-        ++judged;
-        for (const auto& v : e.trust) {
-            auto it =
-                std::find_if(tallies.begin(), tallies.end(), [&](const tally& t) { return t.program == v.program; });
-            if (it == tallies.end()) it = tallies.insert(tallies.end(), tally{v.program});
-            if (v.state == "untrusted") ++it->untrusted;
-            if (v.state == "distrusted") ++it->distrusted;
-        }
-    }
+    program_tallies all;
+    for (const auto& e : data.endpoints) all.add(e.trust);
+    all.merge(data.unlisted_trust);
+    const std::size_t judged = all.judged;
     std::string line;
-    for (const auto& t : tallies) {
+    for (const auto& t : all.programs) {
         if (t.untrusted == 0 && t.distrusted == 0) continue;
         std::string counts;
         if (t.untrusted) counts = fmt::format("{} untrusted", t.untrusted);

@@ -69,6 +69,20 @@ struct trust_row {
     std::string program, state, reason, date, rule;
 };
 
+// Per root program, the endpoints it does not trust among those judged (the terminal
+// summary's "root programs" line), programs in order of first appearance.
+struct program_tallies {
+    struct tally {
+        std::string program;
+        std::size_t untrusted = 0, distrusted = 0;
+    };
+    std::size_t judged = 0;  // endpoints with verdicts
+    std::vector<tally> programs;
+
+    void add(const std::vector<trust_row>& trust);
+    void merge(const program_tallies& other);
+};
+
 struct endpoint_row {
     std::string input;  // the target line as written
     int line = 0;
@@ -145,7 +159,8 @@ struct report_data {
     // end-of-scan summary's data (summary_accumulator.hpp) has any; the counts, the
     // verdicts and the terminal summary include them, the file writers never see them.
     std::size_t unlisted_scanned = 0;
-    std::vector<name_row> names;  // sorted by (host, port, sni)
+    program_tallies unlisted_trust;  // the root-program verdicts of those endpoints
+    std::vector<name_row> names;     // sorted by (host, port, sni)
     std::vector<input_error_row> input_errors;
     bool has_baseline = false;
     std::string baseline_source;
