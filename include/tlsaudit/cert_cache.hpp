@@ -42,9 +42,10 @@ private:
     std::array<shard, shard_count> shards_;
 };
 
-// The identity of a served chain for the caches keyed on it (verification, revocation):
-// the certificates' SHA-256 (cert_info::sha256, hex) in order, or "" when one of them did
+// The identity of the served `chain` for the caches keyed on it (verification,
+// revocation), from `certs`, its certificates as parsed: their SHA-256 (cert_info::sha256,
+// hex) in order, or "" when `certs` does not match `chain` one for one or one of them did
 // not parse (the cache then hashes the DER itself, to the same key).
-std::string chain_identity(std::span<const parsed_cert> certs);
+std::string chain_identity(std::span<const bytes> chain, std::span<const parsed_cert> certs);
 
 }  // namespace tlsaudit::x509

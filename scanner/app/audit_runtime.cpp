@@ -121,8 +121,7 @@ std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
 std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& result) {
     result.rules_version = rules_.version;
     if (result.cap.error || result.cap.chain.empty()) return nullptr;
-    const std::string identity =
-        result.certs.size() == result.cap.chain.size() ? x509::chain_identity(result.certs) : std::string();
+    const std::string identity = x509::chain_identity(result.cap.chain, result.certs);
     auto verdict = cache_->verify(result.cap.chain, at_, {}, identity);
     if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
         const auto extra = fetch_missing(*verdict);

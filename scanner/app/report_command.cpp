@@ -71,10 +71,6 @@ void check_report_files(const report_output_options& o) {
     }
 }
 
-}  // namespace
-
-namespace {
-
 void apply_policy(report::report_data& data, const report_output_options& o) {
     data.fail_on = fail_threshold(o);
     data.fail_on_new = o.fail_on_new;

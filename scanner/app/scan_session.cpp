@@ -143,9 +143,8 @@ void scan_session::check_revocation(endpoint_result&& result,
     auto held = std::make_shared<pending_endpoint>(std::move(result));
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
         endpoint_result& chain = i == 0 ? held->result : held->result.other_chains[i - 1];
-        revocation::request request{
-            chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt,
-            chain.certs.size() == chain.cap.chain.size() ? x509::chain_identity(chain.certs) : std::string()};
+        revocation::request request{chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt,
+                                    x509::chain_identity(chain.cap.chain, chain.certs)};
         if (verdicts[i] && verdicts[i]->path.size() > 1) request.leaf_issuer = verdicts[i]->path[1].der;
         revocation_->check(std::move(request), [this, held, &chain](revocation::chain_status status) {
             auditor_.add_revocation(chain, std::move(status), options_.revocation.hard);

@@ -37,7 +37,8 @@ std::size_t cert_cache::sum(std::size_t shard::*counter) const {
     return n;
 }
 
-std::string chain_identity(std::span<const parsed_cert> certs) {
+std::string chain_identity(std::span<const bytes> chain, std::span<const parsed_cert> certs) {
+    if (certs.size() != chain.size()) return {};
     std::string identity;
     identity.reserve(certs.size() * 64);
     for (const auto& c : certs) {

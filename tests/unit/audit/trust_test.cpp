@@ -203,11 +203,12 @@ TEST(verify_cache, keys_on_the_scans_digests_and_stays_bounded) {
     const std::vector<bytes> chain{real("leaf-analysys-cn-globalsign-rsa-dv-2018-expired"),
                                    real("globalsign-rsa-dv-ssl-ca-2018")};
     const std::vector<parsed_cert> parsed{certs.parse(chain[0]), certs.parse(chain[1])};
-    const std::string identity = x509::chain_identity(parsed);
+    const std::string identity = x509::chain_identity(chain, parsed);
     ASSERT_EQ(identity.size(), 128u);
     std::vector<parsed_cert> unparsed = parsed;
     unparsed[1].info.reset();
-    EXPECT_EQ(x509::chain_identity(unparsed), "");  // a certificate that did not parse: hash the DER
+    EXPECT_EQ(x509::chain_identity(chain, unparsed), "");  // a certificate that did not parse: hash the DER
+    EXPECT_EQ(x509::chain_identity(std::span(chain).first(1), parsed), "");  // not one for one
 
     x509::verify_cache cache(system_store(), 2);
     // With or without the identity, the same chain is the same entry.
