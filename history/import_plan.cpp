@@ -55,12 +55,20 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
 
 import_plan plan_import(const std::vector<std::filesystem::path>& files) {
     import_plan plan;
+    std::vector<std::filesystem::path> distinct;
+    std::set<std::filesystem::path> seen;
+    for (const auto& file : files)
+        if (seen.insert(file).second) distinct.push_back(file);
+    // One file is one scan: nothing to group or order, and no reason to read a file of
+    // gigabytes once more before its import reads it.
+    if (distinct.size() == 1) {
+        plan.scans.push_back({distinct, ""});
+        return plan;
+    }
     std::vector<file_run> runs;
     std::vector<planned_scan> undated;
     std::optional<planned_scan> from_stdin;
-    std::set<std::filesystem::path> seen;
-    for (const auto& file : files) {
-        if (!seen.insert(file).second) continue;
+    for (const auto& file : distinct) {
         if (file == "-") {
             from_stdin = planned_scan{{file}, ""};
             continue;

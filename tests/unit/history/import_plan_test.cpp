@@ -78,5 +78,14 @@ TEST_F(import_plan, unreadable_files_are_refused_by_name_and_undated_ones_stand_
     EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"undated.ndjson"}));
 }
 
+TEST_F(import_plan, a_single_file_is_one_scan_planned_without_reading_it) {
+    // Even a file that is not there: the import that follows reads it and says why not.
+    const auto plan = history::plan_import({dir_ / "missing.ndjson", dir_ / "missing.ndjson"});
+    EXPECT_TRUE(plan.refused.empty());
+    ASSERT_EQ(plan.scans.size(), 1u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"missing.ndjson"}));
+    EXPECT_EQ(plan.scans[0].started_at, "");
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing
