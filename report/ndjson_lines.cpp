@@ -1,7 +1,6 @@
 #include "ossl/encoding.hpp"
 #include <tlsaudit/report/ndjson_reader.hpp>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -29,6 +28,8 @@ std::optional<T> integer_at(const json::object& o, std::string_view key) {
 
 }  // namespace
 
+ndjson_lines::ndjson_lines(std::istream& in) : in_(in), storage_(first_block_.data(), first_block_.size()) {}
+
 std::optional<ndjson_line> ndjson_lines::next() {
     while (std::getline(in_, buffer_)) {
         ++number_;
@@ -37,11 +38,15 @@ std::optional<ndjson_line> ndjson_lines::next() {
         ndjson_line line;
         line.number = number_;
         line.text = buffer_;
+        value_ = nullptr;  // the last record goes before its memory does
+        storage_.release();
+        parser_.reset(&storage_);
         boost::system::error_code ec;
-        auto value = json::parse(buffer_, ec);
+        parser_.write(buffer_, ec);
+        if (!ec) value_ = parser_.release();
         if (ec) line.error = "invalid JSON: " + ec.message();
-        else if (!value.is_object()) line.error = "expected a JSON object";
-        else line.record = std::move(value.get_object());
+        else if (!value_.is_object()) line.error = "expected a JSON object";
+        else line.record = &value_.get_object();
         return line;
     }
     return std::nullopt;

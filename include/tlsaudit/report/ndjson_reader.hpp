@@ -8,8 +8,12 @@
 #include <tlsaudit/model.hpp>
 #include <tlsaudit/report/report_data.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/json/value.hpp>
 
+#include <array>
 #include <cstddef>
 #include <filesystem>
 #include <istream>
@@ -45,18 +49,21 @@ void finish_merge(report_data& data);
 
 // One non-blank line of an NDJSON stream.
 struct ndjson_line {
-    std::size_t number = 0;                     // 1-based; blank lines count
-    std::string_view text;                      // without the line break and a CR before it; valid until the next read
-    std::optional<boost::json::object> record;  // nullopt: not a JSON object (a damaged or cut line)
-    std::string error;  // why there is no record: "invalid JSON: ..." or "expected a JSON object"
+    std::size_t number = 0;               // 1-based; blank lines count
+    std::string_view text;                // without the line break and a CR before it; valid until the next read
+    const boost::json::object* record{};  // null: not a JSON object (a damaged or cut line); valid until the next read
+    std::string error;                    // why there is no record: "invalid JSON: ..." or "expected a JSON object"
 };
 
 // Reads a stream line by line, skipping blank lines (spaces and tabs only). Never throws
 // on content: a line that is not a JSON object comes back without a record, for the
 // caller to refuse or skip. The stream must outlive the reader. Not thread-safe.
+// Each record is parsed into memory the reader reuses for the next line (a scan file
+// holds millions of records): copy what must outlive the next read with
+// boost::json::value(*record, storage) and a storage of your own.
 class ndjson_lines {
 public:
-    explicit ndjson_lines(std::istream& in) : in_(in) {}
+    explicit ndjson_lines(std::istream& in);
 
     // The next non-blank line; nullopt at the end of the stream or when reading fails
     // (then bad() is true).
@@ -67,6 +74,10 @@ private:
     std::istream& in_;
     std::string buffer_;
     std::size_t number_ = 0;
+    std::array<unsigned char, 16384> first_block_;  // a typical record's parse fits: no allocation
+    boost::json::monotonic_resource storage_;
+    boost::json::parser parser_;
+    boost::json::value value_;
 };
 
 // The record's "type" ("endpoint", "scan-start", ...); empty when it has none.
