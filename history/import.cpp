@@ -1,15 +1,17 @@
-// Importing NDJSON scans: records stream through report/'s reader into prepared
-// statements, one transaction per scan.
+// Importing NDJSON scans: records stream through report/'s reader (on a thread of its
+// own, record_reader.hpp) into prepared statements, one transaction per scan.
 
+#include "history/record_reader.hpp"
 #include "history/store_impl.hpp"
 #include "ossl/encoding.hpp"
 #include "text/time_text.hpp"
-#include <tlsaudit/report/ndjson_reader.hpp>
 
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -25,30 +27,21 @@ std::string digest_of(std::string_view text) {
     return ossl::sha256_hex(std::span(reinterpret_cast<const unsigned char*>(text.data()), text.size()));
 }
 
-// FNV-1a over every line of a file: part of the scan key, so that shards which share
-// their scan-start and scan-end text still differ (cheap; not a security boundary).
-struct line_hash {
-    std::uint64_t value = 14695981039346656037ull;
-    void add(std::string_view text) {
-        for (const char c : text) {
-            value ^= static_cast<unsigned char>(c);
-            value *= 1099511628211ull;
-        }
-        value ^= '\n';
-        value *= 1099511628211ull;
-    }
-};
-
+// Built in memory of its own: one new chain per endpoint in a fleet of distinct leaves.
 std::string chain_json(const std::vector<report::cert_row>& chain) {
-    json::array certs;
+    std::array<unsigned char, 8192> block;
+    json::monotonic_resource storage(block.data(), block.size());
+    json::array certs(&storage);
+    certs.reserve(chain.size());
     for (const auto& c : chain)
-        certs.push_back(json::object{{"sha256", c.sha256},
-                                     {"subject", c.subject},
-                                     {"issuer", c.issuer},
-                                     {"serial", c.serial},
-                                     {"not_before", c.not_before},
-                                     {"not_after", c.not_after},
-                                     {"key", c.key}});
+        certs.push_back(json::object({{"sha256", c.sha256},
+                                      {"subject", c.subject},
+                                      {"issuer", c.issuer},
+                                      {"serial", c.serial},
+                                      {"not_before", c.not_before},
+                                      {"not_after", c.not_after},
+                                      {"key", c.key}},
+                                     &storage));
     return json::serialize(certs);
 }
 
@@ -68,12 +61,13 @@ public:
           find_kind_(db.prepare("SELECT id FROM finding_kinds WHERE digest = ?1")),
           insert_kind_(db.prepare("INSERT INTO finding_kinds(digest, finding_id, severity, rule, cert_sha256, "
                                   "cert_subject, message, remediation) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")),
-          insert_endpoint_(db.prepare("INSERT OR REPLACE INTO endpoints(scan_id, target_id, address, chain_id, "
-                                      "error_code) VALUES(?1, ?2, ?3, ?4, ?5)")),
+          insert_endpoint_(db.prepare("INSERT INTO endpoints(scan_id, target_id, address, chain_id, error_code) "
+                                      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING")),
+          update_endpoint_(db.prepare("UPDATE endpoints SET chain_id = ?4, error_code = ?5 "
+                                      "WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")),
           insert_finding_(db.prepare("INSERT OR IGNORE INTO findings(scan_id, target_id, address, kind_id, chain) "
                                      "VALUES(?1, ?2, ?3, ?4, ?5)")),
-          forget_findings_(db.prepare("DELETE FROM findings WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")),
-          find_endpoint_(db.prepare("SELECT 1 FROM endpoints WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")) {
+          forget_findings_(db.prepare("DELETE FROM findings WHERE scan_id = ?1 AND target_id = ?2 AND address = ?3")) {
         insert_scan_.run();
         scan_id_ = db.last_insert_rowid();
     }
@@ -85,20 +79,18 @@ public:
             stream.open(file, std::ios::binary);
             if (!stream) throw std::runtime_error("cannot read " + file.string());
         }
-        std::istream& in = from_stdin ? std::cin : stream;
         const std::string name = from_stdin ? "stdin" : file.string();
-        report::ndjson_lines lines(in);
-        line_hash hash;
-        while (const auto line = lines.next()) {
-            const auto where = name + ":" + std::to_string(line->number) + ": ";
-            if (!line->record) throw std::runtime_error(where + line->error);
-            hash.add(line->text);
-            report::add_record(*line->record, where, data_);
-            store_records();
+        detail::record_reader reader(from_stdin ? std::cin : stream, name, std::move(meta_));
+        while (const auto batch = reader.next()) {
+            for (const auto& e : batch->endpoints) store_endpoint(e);
+            for (const auto& n : batch->names) {
+                const auto target = target_id(n.host, n.port, n.sni, "");
+                for (const auto& f : n.findings) store_finding(target, "", f);
+            }
         }
-        if (lines.bad()) throw std::runtime_error("cannot read " + name);
-        file_hashes_.push_back(fmt_hex(hash.value));
-        data_.meta.sources.push_back(name);
+        file_hashes_.push_back(fmt_hex(reader.hash()));
+        meta_ = reader.take_meta();
+        meta_.sources.push_back(name);
     }
 
     // Fills in the scan row; returns the id of an identical scan imported before, if any.
@@ -110,7 +102,7 @@ public:
         auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
         if (find.bind(1, key).step()) return find.integer(0);
 
-        const auto& m = data_.meta;
+        const auto& m = meta_;
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         // Hand-made records without a scan-start have no start time: the import's stands in.
@@ -142,34 +134,24 @@ private:
         return out;
     }
 
-    // Takes the endpoints and names the reader added out of data_ (memory stays flat).
-    void store_records() {
-        for (const auto& e : data_.endpoints) store_endpoint(e);
-        data_.endpoints.clear();
-        for (const auto& n : data_.names) {
-            const auto target = target_id(n.host, n.port, n.sni, "");
-            for (const auto& f : n.findings) store_finding(target, "", f);
-        }
-        data_.names.clear();
-        data_.input_errors.clear();
-    }
-
     void store_endpoint(const report::endpoint_row& e) {
         const auto target = target_id(e.host, e.port, e.sni, e.starttls);
-        // The same endpoint twice in one scan (a shard read twice): the last one read
-        // wins, as in report/'s merge.
-        if (find_endpoint_.bind(1, scan_id_).bind(2, target).bind(3, e.address).step()) {
-            forget_findings_.bind(1, scan_id_).bind(2, target).bind(3, e.address).run();
-        } else {
+        const auto chain = e.chain.empty() ? std::nullopt : std::optional(chain_id(e.chain));
+        const auto row = [&](sqlite::statement& st) {
+            st.bind(1, scan_id_).bind(2, target).bind(3, e.address).bind(4, chain);
+            if (e.error_code.empty()) st.bind_null(5);
+            else st.bind(5, e.error_code);
+            st.run();
+        };
+        row(insert_endpoint_);
+        if (db_.changes() > 0) {
             ++endpoints_;
+        } else {
+            // The same endpoint twice in one scan (a shard read twice): the last one read
+            // wins, as in report/'s merge.
+            forget_findings_.bind(1, scan_id_).bind(2, target).bind(3, e.address).run();
+            row(update_endpoint_);
         }
-        find_endpoint_.reset();
-        insert_endpoint_.bind(1, scan_id_).bind(2, target).bind(3, e.address);
-        if (e.chain.empty()) insert_endpoint_.bind_null(4);
-        else insert_endpoint_.bind(4, chain_id(e.chain));
-        if (e.error_code.empty()) insert_endpoint_.bind_null(5);
-        else insert_endpoint_.bind(5, e.error_code);
-        insert_endpoint_.run();
         for (const auto& f : e.findings) store_finding(target, e.address, f);
     }
 
@@ -241,9 +223,9 @@ private:
 
     sqlite::connection& db_;
     sqlite::statement insert_scan_, find_target_, insert_target_, find_chain_, insert_chain_, find_kind_, insert_kind_,
-        insert_endpoint_, insert_finding_, forget_findings_, find_endpoint_;
+        insert_endpoint_, update_endpoint_, insert_finding_, forget_findings_;
     std::int64_t scan_id_ = 0;
-    report::report_data data_;
+    report::scan_meta meta_;
     std::vector<std::string> file_hashes_;
     std::unordered_map<std::string, std::int64_t> chains_, kinds_;
     std::size_t endpoints_ = 0, findings_ = 0;

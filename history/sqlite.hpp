@@ -50,6 +50,8 @@ public:
     // Throws error when the SQL does not compile (a bug) or the file is unreadable.
     statement prepare(std::string_view sql);
     std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+    // Rows the last INSERT, UPDATE or DELETE changed (0: an ON CONFLICT DO NOTHING skipped).
+    std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
     sqlite3* get() const { return db_.get(); }
     // Throws error for `code` with SQLite's message for this connection.
     [[noreturn]] void fail(int code, std::string_view doing) const;
