@@ -1,0 +1,65 @@
+#pragma once
+// Reads one NDJSON scan file ahead of the importer, on a thread of its own (history/,
+// private). Reading a record (its line hash, the JSON parse, the rows) costs about as
+// much as storing it in SQLite; on two cores the two overlap. At most a few batches wait
+// between the threads, so memory stays flat however large the file.
+
+#include <tlsaudit/report/report_data.hpp>
+
+#include <cstdint>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tlsaudit::history::detail {
+
+// FNV-1a over every line of a file: part of the scan key, so that shards which share
+// their scan-start and scan-end text still differ (cheap; not a security boundary).
+struct line_hash {
+    std::uint64_t value = 14695981039346656037ull;
+    void add(std::string_view text) {
+        for (const char c : text) {
+            value ^= static_cast<unsigned char>(c);
+            value *= 1099511628211ull;
+        }
+        value ^= '\n';
+        value *= 1099511628211ull;
+    }
+};
+
+// The rows of consecutive records, in file order.
+struct record_batch {
+    std::vector<report::endpoint_row> endpoints;
+    std::vector<report::name_row> names;
+};
+
+class record_reader {
+public:
+    // Starts reading `in` at once; `name` is the file as error messages call it. `meta`
+    // is the scan's metadata so far (the records of several shards add to one). The
+    // stream must outlive the reader.
+    record_reader(std::istream& in, std::string name, report::scan_meta meta);
+    // Stops reading and waits for the thread: at once, or once a read from a pipe that
+    // is still open returns.
+    ~record_reader();
+    record_reader(const record_reader&) = delete;
+    record_reader& operator=(const record_reader&) = delete;
+
+    // The next batch; nullopt after the last. Throws what reading threw, once the batches
+    // read before it are taken: std::runtime_error naming the file and line of a record
+    // that is not a JSON object or has a newer schema_version, or "cannot read NAME".
+    std::optional<record_batch> next();
+
+    // Once next() has returned nullopt: the FNV-1a hash of every line (line_hash) and
+    // the scan's metadata with this file's records added.
+    std::uint64_t hash() const;
+    report::scan_meta take_meta();
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace tlsaudit::history::detail
