@@ -138,9 +138,9 @@ private:
         const auto target = target_id(e.host, e.port, e.sni, e.starttls);
         const auto chain = e.chain.empty() ? std::nullopt : std::optional(chain_id(e.chain));
         const auto row = [&](sqlite::statement& st) {
-            st.bind(1, scan_id_).bind(2, target).bind(3, e.address).bind(4, chain);
+            st.bind(1, scan_id_).bind(2, target).bind_borrowed(3, e.address).bind(4, chain);
             if (e.error_code.empty()) st.bind_null(5);
-            else st.bind(5, e.error_code);
+            else st.bind_borrowed(5, e.error_code);
             st.run();
         };
         row(insert_endpoint_);
@@ -149,27 +149,31 @@ private:
         } else {
             // The same endpoint twice in one scan (a shard read twice): the last one read
             // wins, as in report/'s merge.
-            forget_findings_.bind(1, scan_id_).bind(2, target).bind(3, e.address).run();
+            forget_findings_.bind(1, scan_id_).bind(2, target).bind_borrowed(3, e.address).run();
             row(update_endpoint_);
         }
         for (const auto& f : e.findings) store_finding(target, e.address, f);
     }
 
     void store_finding(std::int64_t target, const std::string& address, const report::finding_row& f) {
-        insert_finding_.bind(1, scan_id_).bind(2, target).bind(3, address).bind(4, kind_id(f)).bind(5, f.chain);
+        insert_finding_.bind(1, scan_id_)
+            .bind(2, target)
+            .bind_borrowed(3, address)
+            .bind(4, kind_id(f))
+            .bind(5, f.chain);
         insert_finding_.run();
         ++findings_;
     }
 
     std::int64_t target_id(const std::string& host, int port, const std::string& sni, const std::string& starttls) {
-        find_target_.bind(1, host).bind(2, port).bind(3, sni).bind(4, starttls);
+        find_target_.bind_borrowed(1, host).bind(2, port).bind_borrowed(3, sni).bind_borrowed(4, starttls);
         if (find_target_.step()) {
             const auto id = find_target_.integer(0);
             find_target_.reset();
             return id;
         }
         find_target_.reset();
-        insert_target_.bind(1, host).bind(2, port).bind(3, sni).bind(4, starttls).run();
+        insert_target_.bind_borrowed(1, host).bind(2, port).bind_borrowed(3, sni).bind_borrowed(4, starttls).run();
         return db_.last_insert_rowid();
     }
 
@@ -179,12 +183,13 @@ private:
         const auto fingerprint = digest_of(joined);
         if (const auto it = chains_.find(fingerprint); it != chains_.end()) return it->second;
         std::int64_t id = 0;
-        if (find_chain_.bind(1, fingerprint).step()) {
+        if (find_chain_.bind_borrowed(1, fingerprint).step()) {
             id = find_chain_.integer(0);
         } else {
             const auto& leaf = chain.front();
-            insert_chain_.bind(1, fingerprint).bind(2, leaf.sha256).bind(3, leaf.subject).bind(4, leaf.not_after);
-            insert_chain_.bind(5, chain_json(chain)).run();
+            const auto certs = chain_json(chain);
+            insert_chain_.bind_borrowed(1, fingerprint).bind_borrowed(2, leaf.sha256).bind_borrowed(3, leaf.subject);
+            insert_chain_.bind_borrowed(4, leaf.not_after).bind_borrowed(5, certs).run();
             id = db_.last_insert_rowid();
         }
         find_chain_.reset();
@@ -198,11 +203,12 @@ private:
                                       f.cert_subject + '\0' + f.message + '\0' + f.remediation);
         if (const auto it = kinds_.find(digest); it != kinds_.end()) return it->second;
         std::int64_t id = 0;
-        if (find_kind_.bind(1, digest).step()) {
+        if (find_kind_.bind_borrowed(1, digest).step()) {
             id = find_kind_.integer(0);
         } else {
-            insert_kind_.bind(1, digest).bind(2, f.id).bind(3, static_cast<std::int64_t>(f.level)).bind(4, f.rule);
-            insert_kind_.bind(5, f.cert_sha256).bind(6, f.cert_subject).bind(7, f.message).bind(8, f.remediation);
+            insert_kind_.bind_borrowed(1, digest).bind_borrowed(2, f.id).bind(3, static_cast<std::int64_t>(f.level));
+            insert_kind_.bind_borrowed(4, f.rule).bind_borrowed(5, f.cert_sha256).bind_borrowed(6, f.cert_subject);
+            insert_kind_.bind_borrowed(7, f.message).bind_borrowed(8, f.remediation);
             insert_kind_.run();
             id = db_.last_insert_rowid();
         }
