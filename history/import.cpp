@@ -4,6 +4,7 @@
 #include "history/store_impl.hpp"
 #include "ossl/encoding.hpp"
 #include "text/time_text.hpp"
+#include <tlsaudit/history/import_session.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 
 #include <boost/json/array.hpp>
@@ -11,8 +12,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <iostream>
 #include <span>
 #include <unordered_map>
 
@@ -78,31 +77,24 @@ public:
         scan_id_ = db.last_insert_rowid();
     }
 
-    void add_file(const std::filesystem::path& file) {
-        const bool from_stdin = file == "-";
-        std::ifstream stream;
-        if (!from_stdin) {
-            stream.open(file, std::ios::binary);
-            if (!stream) throw std::runtime_error("cannot read " + file.string());
+    // One record line of the current file and the rows report/'s reader made of it.
+    void add_line(std::string_view text, std::span<const report::endpoint_row> endpoints,
+                  std::span<const report::name_row> names) {
+        hash_.add(text);
+        for (const auto& e : endpoints) store_endpoint(e);
+        for (const auto& n : names) {
+            const auto target = target_id(n.host, n.port, n.sni, "");
+            for (const auto& f : n.findings) store_finding(target, "", f);
         }
-        std::istream& in = from_stdin ? std::cin : stream;
-        const std::string name = from_stdin ? "stdin" : file.string();
-        report::ndjson_lines lines(in);
-        line_hash hash;
-        while (const auto line = lines.next()) {
-            const auto where = name + ":" + std::to_string(line->number) + ": ";
-            if (!line->record) throw std::runtime_error(where + line->error);
-            hash.add(line->text);
-            report::add_record(*line->record, where, data_);
-            store_records();
-        }
-        if (lines.bad()) throw std::runtime_error("cannot read " + name);
-        file_hashes_.push_back(fmt_hex(hash.value));
-        data_.meta.sources.push_back(name);
+    }
+
+    void end_file() {
+        file_hashes_.push_back(fmt_hex(hash_.value));
+        hash_ = {};
     }
 
     // Fills in the scan row; returns the id of an identical scan imported before, if any.
-    std::optional<std::int64_t> finish(import_result& result) {
+    std::optional<std::int64_t> finish(const report::scan_meta& m, import_result& result) {
         std::sort(file_hashes_.begin(), file_hashes_.end());
         std::string joined;
         for (const auto& h : file_hashes_) joined += h + "\n";
@@ -110,7 +102,6 @@ public:
         auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
         if (find.bind(1, key).step()) return find.integer(0);
 
-        const auto& m = data_.meta;
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         // Hand-made records without a scan-start have no start time: the import's stands in.
@@ -140,18 +131,6 @@ private:
         std::string out(16, '0');
         for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 0xf];
         return out;
-    }
-
-    // Takes the endpoints and names the reader added out of data_ (memory stays flat).
-    void store_records() {
-        for (const auto& e : data_.endpoints) store_endpoint(e);
-        data_.endpoints.clear();
-        for (const auto& n : data_.names) {
-            const auto target = target_id(n.host, n.port, n.sni, "");
-            for (const auto& f : n.findings) store_finding(target, "", f);
-        }
-        data_.names.clear();
-        data_.input_errors.clear();
     }
 
     void store_endpoint(const report::endpoint_row& e) {
@@ -243,7 +222,7 @@ private:
     sqlite::statement insert_scan_, find_target_, insert_target_, find_chain_, insert_chain_, find_kind_, insert_kind_,
         insert_endpoint_, insert_finding_, forget_findings_, find_endpoint_;
     std::int64_t scan_id_ = 0;
-    report::report_data data_;
+    line_hash hash_;
     std::vector<std::string> file_hashes_;
     std::unordered_map<std::string, std::int64_t> chains_, kinds_;
     std::size_t endpoints_ = 0, findings_ = 0;
@@ -251,24 +230,64 @@ private:
 
 }  // namespace
 
-import_result store::import_scan(const std::vector<std::filesystem::path>& files) {
+struct import_session::impl {
+    detail::store_impl& store;
+    sqlite::transaction tx;
+    scan_import scan;
+    bool finished = false;
+
+    explicit impl(detail::store_impl& s) : store(s), tx(s.db), scan(s.db) {}
+
+    [[noreturn]] void fail(const sqlite::error& e) const {
+        throw detail::translate(e, store.file, store.options, "importing");
+    }
+};
+
+import_session::import_session(store& db) {
+    auto& s = db.impl();
+    try {
+        s.db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the indexes of a large scan stay in memory
+        impl_ = std::make_unique<impl>(s);
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, s.file, s.options, "importing");
+    }
+}
+
+import_session::~import_session() = default;
+
+void import_session::record(std::string_view line, std::span<const report::endpoint_row> endpoints,
+                            std::span<const report::name_row> names) {
+    try {
+        impl_->scan.add_line(line, endpoints, names);
+    } catch (const sqlite::error& e) {
+        impl_->fail(e);
+    }
+}
+
+void import_session::end_file() { impl_->scan.end_file(); }
+
+import_result import_session::finish(const report::scan_meta& meta) {
+    if (impl_->finished) throw std::logic_error("import_session::finish called twice");
+    impl_->finished = true;
     import_result result;
     try {
-        auto& db = impl_->db;
-        db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the indexes of a large scan stay in memory
-        sqlite::transaction tx(db);
-        scan_import scan(db);
-        for (const auto& file : files) scan.add_file(file);
-        if (const auto existing = scan.finish(result)) {
+        if (const auto existing = impl_->scan.finish(meta, result)) {
             result.scan_id = *existing;
             result.already_present = true;
-            return result;  // rolled back: the database is as it was
+            return result;  // rolled back by the destructor: the database is as it was
         }
-        tx.commit();
+        impl_->tx.commit();
     } catch (const sqlite::error& e) {
-        throw detail::translate(e, impl_->file, impl_->options, "importing");
+        impl_->fail(e);
     }
     return result;
+}
+
+import_result store::import_scan(const std::vector<std::filesystem::path>& files) {
+    import_session session(*this);
+    // The rows go to the database as they are read, and out of memory.
+    const auto data = report::read_ndjson(files, &session, report::rows_kept::none);
+    return session.finish(data.meta);
 }
 
 }  // namespace tlsaudit::history

@@ -102,9 +102,11 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
                    std::FILE* summary_out) {
     std::optional<report::baseline> old;
     if (!o.baseline.empty()) old = load_any_baseline(o.baseline, o.history);
+    // The history import sees the records as they are read for the reports.
+    history_import history(o.history);
     report::report_data data;
     try {
-        data = report::read_ndjson(inputs);
+        data = report::read_ndjson(inputs, &history);
     } catch (const std::runtime_error& e) {
         throw config_error(e.what());
     }
@@ -124,9 +126,9 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
 
     print_summary(data, o, summary_out);
-    // After the baseline was read: a --baseline naming the same database compares with
-    // the scan before this one.
-    import_into_history(o.history, inputs, o.quiet ? nullptr : summary_out);
+    // Committed after the baseline was read: a --baseline naming the same database
+    // compares with the scan before this one.
+    history.finish(data.meta, o.quiet ? nullptr : summary_out);
     return exit_code_of(data);
 }
 
