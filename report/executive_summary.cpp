@@ -280,7 +280,7 @@ std::string_view policy_rule(const error_policy& p) {
 }  // namespace
 
 std::string errors_sentence(const report_data& data) {
-    const auto v = judge_errors(data);
+    const auto v = error_verdict_of(data);
     const std::string verdict = v.fails ? "FAIL" : "PASS";
     const std::string policy =
         fmt::format("the policy --fail-on-errors {} {}", to_string(data.on_errors), policy_rule(data.on_errors));

@@ -95,6 +95,10 @@ error_verdict judge_errors(const report_data& data) {
     return v;
 }
 
+void settle_verdicts(report_data& data) { data.errors = judge_errors(data); }
+
+error_verdict error_verdict_of(const report_data& data) { return data.errors ? *data.errors : judge_errors(data); }
+
 void program_tallies::add(const std::vector<trust_row>& trust) {
     if (trust.empty()) return;
     ++judged;

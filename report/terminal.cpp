@@ -130,7 +130,7 @@ std::string format_summary(const report_data& data, const summary_options& optio
         return options.color ? fmt::format("{}{}\x1b[0m", color_of(s), text) : std::string(text);
     };
     std::string out;
-    const auto errors = judge_errors(data);
+    const auto errors = error_verdict_of(data);
     // The headline is the run's exit status; a pass that scanned nothing is not a PASS.
     const char* verdict = fails(data) || errors.fails ? "FAIL" : c.endpoints_ok == 0 ? "NOT VERIFIED" : "PASS";
     out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n", verdict,

@@ -92,7 +92,7 @@ void print_summary(const report::report_data& data, const report_output_options&
 
 int exit_code_of(const report::report_data& data) {
     if (report::fails(data)) return exit_code::findings;
-    return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
+    return report::error_verdict_of(data).fails ? exit_code::scan_errors : exit_code::ok;
 }
 
 }  // namespace
@@ -112,6 +112,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     }
     apply_policy(data, o);
     if (old) report::apply_baseline(data, *old);
+    report::settle_verdicts(data);
 
     auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
         if (path.empty()) return;
@@ -333,6 +334,7 @@ int scan_reports::finish(const scan_summary& summary) {
         summary_->add(end);
         auto data = summary_->finish();
         apply_policy(data, options_);
+        report::settle_verdicts(data);
         print_summary(data, options_, summary_out);
         return exit_code_of(data);
     }
