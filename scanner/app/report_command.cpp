@@ -71,13 +71,16 @@ void check_report_files(const report_output_options& o) {
     }
 }
 
-void apply_policy(report::report_data& data, const report_output_options& o) {
+// Data: report::report_data, or the summary_digest of a scan that reads nothing back.
+template <class Data>
+void apply_policy(Data& data, const report_output_options& o) {
     data.fail_on = fail_threshold(o);
     data.fail_on_new = o.fail_on_new;
     data.on_errors = report::parse_error_policy(o.fail_on_errors);  // checked at parse time
 }
 
-void print_summary(const report::report_data& data, const report_output_options& o, std::FILE* summary_out) {
+template <class Data>
+void print_summary(const Data& data, const report_output_options& o, std::FILE* summary_out) {
     if (!summary_out || o.quiet) return;
     report::summary_options options;
     options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
@@ -90,7 +93,8 @@ void print_summary(const report::report_data& data, const report_output_options&
     std::fflush(summary_out);
 }
 
-int exit_code_of(const report::report_data& data) {
+template <class Data>
+int exit_code_of(const Data& data) {
     if (report::fails(data)) return exit_code::findings;
     return report::error_verdict_of(data).fails ? exit_code::scan_errors : exit_code::ok;
 }

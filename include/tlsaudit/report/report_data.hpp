@@ -217,6 +217,11 @@ bool counts_against(const report_data& data, const finding_row& f);
 // Judges data's scan errors under data.on_errors, from its rows (every time it is called).
 error_verdict judge_errors(const report_data& data);
 
+// Judges failures counted by class (error code, or "input-error") under `policy`;
+// scanned and units as in error_counts.
+error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
+                                const error_policy& policy);
+
 // Stores judge_errors(data) in data.errors. Call once the data is complete: after the
 // policy and the baseline are applied, before any writer runs.
 void settle_verdicts(report_data& data);
