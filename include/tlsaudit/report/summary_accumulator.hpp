@@ -8,10 +8,11 @@
 // What it keeps: a summary_digest (summary_digest.hpp) being built: exact counts, the
 // scan-start and scan-end metadata, and per rule that fired its counts, fixes and first
 // few places in report order. No row is kept. The distinct endpoints, names and
-// certificates a rule is on, and the names of endpoints that failed, are counted exactly,
-// which takes one small id per distinct value against one table of the distinct strings:
-// memory grows with those distinct values (tens of bytes each), never with the size of
-// the records, their chains, findings texts or trust verdicts.
+// certificates a rule is on, and the names of endpoints that failed, are counted exactly:
+// each distinct one is kept once as a string in one table, and each rule holds a 4-byte
+// id per distinct one it counts. Memory grows with those distinct values, not with the
+// records' chains, finding texts or trust verdicts (bench fleet of make_ndjson.py, a third
+// with findings: about 0.3 KB per record, against 1.7 KB when the rows were kept).
 //
 // Exactness: the digest equals, in every field, digest_of(read_ndjson) over the same
 // records, provided no two endpoint records share a key (host, port, SNI, STARTTLS,
