@@ -1,10 +1,13 @@
-// Importing NDJSON scans: records stream through report/'s reader (on a thread of its
-// own, record_reader.hpp) into prepared statements, one transaction per scan.
+// Importing NDJSON scans into prepared statements, one transaction per scan: records come
+// from report/'s reader as it reads them for the reports (import_session), or from a
+// reader of our own that reads ahead on a thread (store::import_scan, record_reader.hpp).
 
 #include "history/record_reader.hpp"
 #include "history/store_impl.hpp"
 #include "ossl/encoding.hpp"
 #include "text/time_text.hpp"
+#include <tlsaudit/history/import_session.hpp>
+#include <tlsaudit/report/ndjson_reader.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -72,29 +75,30 @@ public:
         scan_id_ = db.last_insert_rowid();
     }
 
-    void add_file(const std::filesystem::path& file) {
-        const bool from_stdin = file == "-";
-        std::ifstream stream;
-        if (!from_stdin) {
-            stream.open(file, std::ios::binary);
-            if (!stream) throw std::runtime_error("cannot read " + file.string());
-        }
-        const std::string name = from_stdin ? "stdin" : file.string();
-        detail::record_reader reader(from_stdin ? std::cin : stream, name, std::move(meta_));
-        while (const auto batch = reader.next()) {
-            for (const auto& e : batch->endpoints) store_endpoint(e);
-            for (const auto& n : batch->names) {
-                const auto target = target_id(n.host, n.port, n.sni, "");
-                for (const auto& f : n.findings) store_finding(target, "", f);
-            }
-        }
-        file_hashes_.push_back(fmt_hex(reader.hash()));
-        meta_ = reader.take_meta();
-        meta_.sources.push_back(name);
+    // One record line of the current file and the rows report/'s reader made of it.
+    void add_line(std::string_view text, std::span<const report::endpoint_row> endpoints,
+                  std::span<const report::name_row> names) {
+        hash_.add(text);
+        add_rows(endpoints, names);
     }
 
+    // Rows whose lines were hashed elsewhere (end_file(hash) takes the file's hash).
+    void add_rows(std::span<const report::endpoint_row> endpoints, std::span<const report::name_row> names) {
+        for (const auto& e : endpoints) store_endpoint(e);
+        for (const auto& n : names) {
+            const auto target = target_id(n.host, n.port, n.sni, "");
+            for (const auto& f : n.findings) store_finding(target, "", f);
+        }
+    }
+
+    void end_file() {
+        end_file(hash_.value);
+        hash_ = {};
+    }
+    void end_file(std::uint64_t hash) { file_hashes_.push_back(fmt_hex(hash)); }
+
     // Fills in the scan row; returns the id of an identical scan imported before, if any.
-    std::optional<std::int64_t> finish(import_result& result) {
+    std::optional<std::int64_t> finish(const report::scan_meta& m, import_result& result) {
         std::sort(file_hashes_.begin(), file_hashes_.end());
         std::string joined;
         for (const auto& h : file_hashes_) joined += h + "\n";
@@ -102,7 +106,6 @@ public:
         auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
         if (find.bind(1, key).step()) return find.integer(0);
 
-        const auto& m = meta_;
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         // Hand-made records without a scan-start have no start time: the import's stands in.
@@ -231,7 +234,7 @@ private:
     sqlite::statement insert_scan_, find_target_, insert_target_, find_chain_, insert_chain_, find_kind_, insert_kind_,
         insert_endpoint_, update_endpoint_, insert_finding_, forget_findings_;
     std::int64_t scan_id_ = 0;
-    report::scan_meta meta_;
+    detail::line_hash hash_;
     std::vector<std::string> file_hashes_;
     std::unordered_map<std::string, std::int64_t> chains_, kinds_;
     std::size_t endpoints_ = 0, findings_ = 0;
@@ -239,24 +242,88 @@ private:
 
 }  // namespace
 
-import_result store::import_scan(const std::vector<std::filesystem::path>& files) {
+struct import_session::impl {
+    detail::store_impl& store;
+    sqlite::transaction tx;
+    scan_import scan;
+    bool finished = false;
+
+    explicit impl(detail::store_impl& s) : store(s), tx(s.db), scan(s.db) {}
+
+    [[noreturn]] void fail(const sqlite::error& e) const {
+        throw detail::translate(e, store.file, store.options, "importing");
+    }
+};
+
+import_session::import_session(store& db) {
+    auto& s = db.impl();
+    try {
+        s.db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the indexes of a large scan stay in memory
+        impl_ = std::make_unique<impl>(s);
+    } catch (const sqlite::error& e) {
+        throw detail::translate(e, s.file, s.options, "importing");
+    }
+}
+
+import_session::~import_session() = default;
+
+void import_session::record(std::string_view line, std::span<const report::endpoint_row> endpoints,
+                            std::span<const report::name_row> names) {
+    try {
+        impl_->scan.add_line(line, endpoints, names);
+    } catch (const sqlite::error& e) {
+        impl_->fail(e);
+    }
+}
+
+void import_session::end_file() { impl_->scan.end_file(); }
+
+void import_session::rows(std::span<const report::endpoint_row> endpoints, std::span<const report::name_row> names) {
+    try {
+        impl_->scan.add_rows(endpoints, names);
+    } catch (const sqlite::error& e) {
+        impl_->fail(e);
+    }
+}
+
+void import_session::end_file(std::uint64_t line_hash) { impl_->scan.end_file(line_hash); }
+
+import_result import_session::finish(const report::scan_meta& meta) {
+    if (impl_->finished) throw std::logic_error("import_session::finish called twice");
+    impl_->finished = true;
     import_result result;
     try {
-        auto& db = impl_->db;
-        db.exec("PRAGMA cache_size = -65536");  // 64 MiB: the indexes of a large scan stay in memory
-        sqlite::transaction tx(db);
-        scan_import scan(db);
-        for (const auto& file : files) scan.add_file(file);
-        if (const auto existing = scan.finish(result)) {
+        if (const auto existing = impl_->scan.finish(meta, result)) {
             result.scan_id = *existing;
             result.already_present = true;
-            return result;  // rolled back: the database is as it was
+            return result;  // rolled back by the destructor: the database is as it was
         }
-        tx.commit();
+        impl_->tx.commit();
     } catch (const sqlite::error& e) {
-        throw detail::translate(e, impl_->file, impl_->options, "importing");
+        impl_->fail(e);
     }
     return result;
+}
+
+import_result store::import_scan(const std::vector<std::filesystem::path>& files) {
+    import_session session(*this);
+    report::scan_meta meta;
+    for (const auto& file : files) {
+        const bool from_stdin = file == "-";
+        std::ifstream stream;
+        if (!from_stdin) {
+            stream.open(file, std::ios::binary);
+            if (!stream) throw std::runtime_error("cannot read " + file.string());
+        }
+        const std::string name = from_stdin ? "stdin" : file.string();
+        // Read ahead on a thread of its own; the rows go to the database as they come.
+        detail::record_reader reader(from_stdin ? std::cin : stream, name, std::move(meta));
+        while (const auto batch = reader.next()) session.rows(batch->endpoints, batch->names);
+        session.end_file(reader.hash());
+        meta = reader.take_meta();
+        meta.sources.push_back(name);
+    }
+    return session.finish(meta);
 }
 
 }  // namespace tlsaudit::history

@@ -195,7 +195,7 @@ json::array baseline_rows(const std::vector<resolved_row>& rows) {
 }
 
 json::object scan_errors_json(const report_data& data) {
-    const auto v = judge_errors(data);
+    const auto v = error_verdict_of(data);
     json::object by_class;
     for (const auto& [name, n] : v.by_class) by_class[name] = n;
     return json::object{{"verdict", v.fails ? "fail" : "pass"}, {"text", errors_sentence(data)},
@@ -206,7 +206,7 @@ json::object scan_errors_json(const report_data& data) {
 json::object summary_json(const report_data& data) {
     const auto c = count(data);
     json::object o;
-    o["verdict"] = fails(data) || judge_errors(data).fails ? "fail" : "pass";
+    o["verdict"] = fails(data) || error_verdict_of(data).fails ? "fail" : "pass";
     o["verdict_text"] = verdict_sentence(data);
     o["scan_errors"] = scan_errors_json(data);
     o["endpoints"] = c.endpoints;

@@ -51,7 +51,7 @@ std::size_t testcase(std::ostream& out, const report_data& data, const std::stri
 // <error> listing where it happened, so CI shows why the run failed apart from findings.
 // Returns the number of testcases (and errors) written.
 std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
-    const auto verdict = judge_errors(data);
+    const auto verdict = error_verdict_of(data);
     if (!verdict.fails) return 0;
     std::map<std::string, std::string> places;  // class -> one line per failure
     for (const auto& e : data.endpoints)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 
@@ -263,14 +264,26 @@ void add_record(const json::object& record, const std::string& where, report_dat
     read_record(record, data);
 }
 
-void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data) {
+void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data, ndjson_observer* observer,
+                        rows_kept keep) {
     ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         const auto where = name + ":" + std::to_string(line->number) + ": ";
         if (!line->record) throw std::runtime_error(where + line->error);
+        const auto endpoints = data.endpoints.size();
+        const auto names = data.names.size();
         add_record(*line->record, where, data);
+        if (observer)
+            observer->record(line->text, std::span(data.endpoints).subspan(endpoints),
+                             std::span(data.names).subspan(names));
+        if (keep == rows_kept::none) {
+            data.endpoints.clear();
+            data.names.clear();
+            data.input_errors.clear();
+        }
     }
     if (lines.bad()) throw std::runtime_error("cannot read " + name);
+    if (observer) observer->end_file();
     data.meta.sources.push_back(name);
 }
 
@@ -295,16 +308,16 @@ void finish_merge(report_data& data) {
                      });
 }
 
-report_data read_ndjson(const std::vector<std::filesystem::path>& files) {
+report_data read_ndjson(const std::vector<std::filesystem::path>& files, ndjson_observer* observer, rows_kept keep) {
     report_data data;
     for (const auto& file : files) {
         if (file == "-") {
-            read_ndjson_stream(std::cin, "stdin", data);
+            read_ndjson_stream(std::cin, "stdin", data, observer, keep);
             continue;
         }
         std::ifstream in(file, std::ios::binary);
         if (!in) throw std::runtime_error("cannot read " + file.string());
-        read_ndjson_stream(in, file.string(), data);
+        read_ndjson_stream(in, file.string(), data, observer, keep);
     }
     finish_merge(data);
     return data;

@@ -69,7 +69,7 @@ std::optional<long long> unix_seconds(const std::string& text) {
 // The policies that decide the exit code, each with whether it fails this run.
 // --fail-on-errors (scan errors failing the run) belongs here as {"errors", ...}.
 std::vector<std::pair<std::string_view, bool>> verdicts(const report_data& data) {
-    return {{"findings", fails(data)}, {"errors", judge_errors(data).fails}};
+    return {{"findings", fails(data)}, {"errors", error_verdict_of(data).fails}};
 }
 
 void write_scan(const report_data& data, std::ostream& out) {

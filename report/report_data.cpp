@@ -78,22 +78,34 @@ std::size_t failing_findings(const report_data& data) {
 bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
 error_verdict judge_errors(const report_data& data) {
-    error_verdict v;
-    auto failure = [&](const std::string& error_class) {
-        ++v.failed;
-        ++v.by_class[error_class];
-        if (data.on_errors.counts(error_class)) ++v.counts.counted;
-    };
+    std::map<std::string, std::size_t> by_class;
+    std::size_t scanned = data.unlisted_scanned;
     for (const auto& e : data.endpoints) {
-        if (e.error_code.empty()) ++v.counts.scanned;
-        else failure(e.error_code);
+        if (e.error_code.empty()) ++scanned;
+        else ++by_class[e.error_code];
     }
-    for (std::size_t i = 0; i < data.input_errors.size(); ++i) failure(std::string(input_error_class));
-    v.counts.scanned += data.unlisted_scanned;
-    v.counts.units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
-    v.fails = exceeds(data.on_errors, v.counts);
+    if (!data.input_errors.empty()) by_class[std::string(input_error_class)] = data.input_errors.size();
+    const auto units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
+    return judge_error_tally(std::move(by_class), scanned, units, data.on_errors);
+}
+
+error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
+                                const error_policy& policy) {
+    error_verdict v;
+    for (const auto& [error_class, n] : by_class) {
+        v.failed += n;
+        if (policy.counts(error_class)) v.counts.counted += n;
+    }
+    v.by_class = std::move(by_class);
+    v.counts.scanned = scanned;
+    v.counts.units = units;
+    v.fails = exceeds(policy, v.counts);
     return v;
 }
+
+void settle_verdicts(report_data& data) { data.errors = judge_errors(data); }
+
+error_verdict error_verdict_of(const report_data& data) { return data.errors ? *data.errors : judge_errors(data); }
 
 void program_tallies::add(const std::vector<trust_row>& trust) {
     if (trust.empty()) return;

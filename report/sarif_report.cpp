@@ -105,7 +105,7 @@ void add_result(context& ctx, const std::string& host, int port, const std::stri
 // level error for the classes that failed the run under --fail-on-errors (which also makes
 // the execution unsuccessful), warning for the others.
 void add_scan_errors(json::object& invocation, const report_data& data) {
-    const auto verdict = judge_errors(data);
+    const auto verdict = error_verdict_of(data);
     json::array notes;
     if (verdict.fails)
         notes.emplace_back(json::object{{"level", "error"},

@@ -1,6 +1,7 @@
 #include "text/utf8.hpp"
 #include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_records.hpp>
+#include <tlsaudit/report/summary_digest.hpp>
 #include <tlsaudit/report/terminal.hpp>
 
 #include <fmt/format.h>
@@ -42,25 +43,17 @@ bool invisible_control(char32_t cp) {
            (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-const finding_row& finding_at(const report_data& data, const finding_ref& ref) {
-    return ref.name ? data.names[ref.row].findings[ref.finding] : data.endpoints[ref.row].findings[ref.finding];
-}
-
 // "host:port (smtp) sni=name [address]" for an endpoint, "host:port (name)" for a whole name.
-std::string place_of(const report_data& data, const finding_ref& ref) {
-    if (ref.name) return fmt::format("{}:{} (name)", data.names[ref.row].host, data.names[ref.row].port);
-    const auto& e = data.endpoints[ref.row];
-    return fmt::format("{}:{}{}{}{}", e.host, e.port, e.starttls.empty() ? "" : " (" + e.starttls + ")",
-                       e.sni.empty() || e.sni == e.host ? "" : " sni=" + e.sni,
-                       e.address.empty() || e.address == e.host ? "" : " [" + e.address + "]");
+std::string place_of(const report_position& at) {
+    if (at.name) return fmt::format("{}:{} (name)", at.host, at.port);
+    return fmt::format("{}:{}{}{}{}", at.host, at.port, at.starttls.empty() ? "" : " (" + at.starttls + ")",
+                       at.sni.empty() || at.sni == at.host ? "" : " sni=" + at.sni,
+                       at.address.empty() || at.address == at.host ? "" : " [" + at.address + "]");
 }
 
 // "  root programs: Mozilla 2 untrusted, 1 distrusted; ... (of N endpoints judged)\n", or
 // "" when every program trusts (or has no constraint on) every endpoint judged.
-std::string program_counts(const report_data& data) {
-    program_tallies all;
-    for (const auto& e : data.endpoints) all.add(e.trust);
-    all.merge(data.unlisted_trust);
+std::string program_counts(const program_tallies& all) {
     const std::size_t judged = all.judged;
     std::string line;
     for (const auto& t : all.programs) {
@@ -125,72 +118,67 @@ std::string terminal_safe(std::string_view raw) {
 }
 
 std::string format_summary(const report_data& data, const summary_options& options) {
-    const auto c = count(data);
+    return format_summary(digest_of(data, options.places), options);
+}
+
+std::string format_summary(const summary_digest& d, const summary_options& options) {
     auto paint = [&](severity s, std::string_view text) {
         return options.color ? fmt::format("{}{}\x1b[0m", color_of(s), text) : std::string(text);
     };
     std::string out;
-    const auto errors = judge_errors(data);
+    const auto errors = error_verdict_of(d);
     // The headline is the run's exit status; a pass that scanned nothing is not a PASS.
-    const char* verdict = fails(data) || errors.fails ? "FAIL" : c.endpoints_ok == 0 ? "NOT VERIFIED" : "PASS";
+    const char* verdict = fails(d) || errors.fails ? "FAIL" : d.endpoints_ok == 0 ? "NOT VERIFIED" : "PASS";
     out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n", verdict,
-                       c.endpoints, c.endpoints_ok, c.endpoints_error, c.findings);
+                       d.endpoints, d.endpoints_ok, d.endpoints_error, d.findings);
     std::string counts;
     for (auto s : {severity::critical, severity::high, severity::medium, severity::low, severity::info}) {
-        const auto n = c.by_severity[static_cast<std::size_t>(s)];
+        const auto n = d.by_severity[static_cast<std::size_t>(s)];
         if (n == 0) continue;
         if (!counts.empty()) counts += ", ";
         counts += paint(s, fmt::format("{} {}", n, to_string(s)));
     }
     if (!counts.empty()) out += "  by severity: " + counts + "\n";
-    out += fmt::format("  findings: {}\n", verdict_sentence(data));
-    out += fmt::format("  scan errors: {}\n", errors_sentence(data));
-    out += program_counts(data);
-    if (data.has_baseline)
-        out += fmt::format("  baseline: {} new, {} unchanged, {} resolved, {} not verified\n", c.new_findings,
-                           c.findings - c.new_findings, c.resolved, data.not_verified.size());
+    out += fmt::format("  findings: {}\n", verdict_sentence(d));
+    out += fmt::format("  scan errors: {}\n", errors_sentence(d));
+    out += program_counts(d.programs);
+    if (d.has_baseline)
+        out += fmt::format("  baseline: {} new, {} unchanged, {} resolved, {} not verified\n", d.new_findings,
+                           d.findings - d.new_findings, d.resolved.size(), d.not_verified);
 
-    const auto items = executive_summary(data);
-    if (!items.empty()) out += "summary:\n";
-    for (const auto& it : items)
+    if (!d.headlines.empty()) out += "summary:\n";
+    for (const auto& h : d.headlines)
         out +=
-            fmt::format("  - {}{}\n", terminal_safe(it.headline),
-                        it.earliest_deadline ? fmt::format(" (earliest {})", it.earliest_deadline->substr(0, 10)) : "");
+            fmt::format("  - {}{}\n", terminal_safe(h.text),
+                        h.earliest_deadline ? fmt::format(" (earliest {})", h.earliest_deadline->substr(0, 10)) : "");
 
     // Each finding once, with its fix, its count and the first few places: a thousand
     // endpoints sharing one problem make one entry, not a thousand.
-    std::size_t listed = 0, groups = 0;
-    for (const auto& it : items) {
-        if (!it.level) continue;
-        ++groups;
-        if (listed == options.max_findings) continue;
+    std::size_t listed = 0;
+    for (const auto& g : d.groups) {
+        if (listed == options.max_findings) break;
         if (listed++ == 0) out += "worst findings:\n";
-        const auto& first = finding_at(data, it.findings.front());
-        out += fmt::format("  {:<8} {:<26} {} on {}\n", paint(*it.level, to_string(*it.level)), it.id,
-                           it.count == 1 ? std::string("1 finding") : fmt::format("{} findings", it.count),
-                           it.endpoints ? fmt::format("{} endpoint{}", it.endpoints, it.endpoints == 1 ? "" : "s")
-                                        : fmt::format("{} name{}", it.names, it.names == 1 ? "" : "s"));
-        out += fmt::format("           {}{}\n", it.count > 1 ? "e.g. " : "", terminal_safe(first.message));
-        if (!it.remediations.empty())
-            out += fmt::format(
-                "           fix: {}{}\n", terminal_safe(it.remediations.front()),
-                it.remediations.size() > 1 ? fmt::format(" (and {} variants)", it.remediations.size() - 1) : "");
+        out += fmt::format("  {:<8} {:<26} {} on {}\n", paint(g.level, to_string(g.level)), g.id,
+                           g.count == 1 ? std::string("1 finding") : fmt::format("{} findings", g.count),
+                           g.endpoints ? fmt::format("{} endpoint{}", g.endpoints, g.endpoints == 1 ? "" : "s")
+                                       : fmt::format("{} name{}", g.names, g.names == 1 ? "" : "s"));
+        out += fmt::format("           {}{}\n", g.count > 1 ? "e.g. " : "", terminal_safe(g.places.first_message));
+        if (g.remediations)
+            out += fmt::format("           fix: {}{}\n", terminal_safe(g.first_remediation),
+                               g.remediations > 1 ? fmt::format(" (and {} variants)", g.remediations - 1) : "");
         std::string places;
-        std::size_t shown = 0, fresh = 0, total = 0;
-        const finding_ref* last = nullptr;
-        for (const auto& ref : it.findings) {
-            if (finding_at(data, ref).baseline == baseline_state::new_finding) ++fresh;
-            if (last && last->name == ref.name && last->row == ref.row) continue;  // one place, several certificates
-            last = &ref;
-            ++total;
-            if (shown == options.places) continue;
-            places += fmt::format("{}{}", shown++ ? ", " : "", terminal_safe(place_of(data, ref)));
+        std::size_t shown = 0;
+        for (const auto& at : g.places.places) {
+            if (shown == options.places) break;
+            places += fmt::format("{}{}", shown++ ? ", " : "", terminal_safe(place_of(at)));
         }
-        if (total > shown) places += fmt::format(" and {} more", total - shown);
-        out += fmt::format("           at {}{}\n", places, fresh ? fmt::format("  ({} NEW)", fresh) : "");
+        if (g.places.rows > shown) places += fmt::format(" and {} more", g.places.rows - shown);
+        out += fmt::format("           at {}{}\n", places,
+                           g.places.fresh ? fmt::format("  ({} NEW)", g.places.fresh) : "");
     }
-    if (groups > listed) out += fmt::format("  ... and {} more kinds of finding (see the reports)\n", groups - listed);
-    for (const auto& r : data.resolved)
+    if (d.groups.size() > listed)
+        out += fmt::format("  ... and {} more kinds of finding (see the reports)\n", d.groups.size() - listed);
+    for (const auto& r : d.resolved)
         out += fmt::format("  resolved {:<26} {}:{}\n", terminal_safe(r.id), terminal_safe(r.host), r.port);
     return out;
 }

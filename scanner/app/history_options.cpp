@@ -42,16 +42,47 @@ void check_history(const history_options& options) {
     }
 }
 
-void import_into_history(const history_options& options, const std::vector<std::filesystem::path>& inputs,
-                         std::FILE* out) {
+history_import::history_import(const history_options& options) : options_(options) {
     if (options.db.empty()) return;
-    history::store db(options.db, options.store_options(true));
-    const auto r = db.import_scan(inputs);
+    guarded([&] {
+        db_.emplace(options.db, options.store_options(true));
+        session_.emplace(*db_);
+    });
+}
+
+history_import::~history_import() = default;
+
+// A failed step ends the import (rolled back) and is kept for finish(): the reports
+// are still written from the records.
+template <class Step>
+void history_import::guarded(Step step) {
+    try {
+        step();
+    } catch (...) {
+        failure_ = std::current_exception();
+        session_.reset();
+    }
+}
+
+void history_import::record(std::string_view line, std::span<const report::endpoint_row> endpoints,
+                            std::span<const report::name_row> names) {
+    if (session_) guarded([&] { session_->record(line, endpoints, names); });
+}
+
+void history_import::end_file() {
+    if (session_) guarded([&] { session_->end_file(); });
+}
+
+void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
+    if (failure_) std::rethrow_exception(failure_);
+    if (!session_) return;
+    const auto r = session_->finish(meta);
+    session_.reset();
     if (!out) return;
-    if (r.already_present) fmt::print(out, "history: this scan was already in {} (scan {})\n", options.db, r.scan_id);
+    if (r.already_present) fmt::print(out, "history: this scan was already in {} (scan {})\n", options_.db, r.scan_id);
     else
         fmt::print(out, "history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id, r.endpoints,
-                   r.findings, r.complete ? "" : ", incomplete", options.db);
+                   r.findings, r.complete ? "" : ", incomplete", options_.db);
 }
 
 report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {

@@ -3,14 +3,19 @@
 // `report` (import the scan as the reports are written), --baseline naming a history
 // database, and the mapping of history::store_error to exit codes.
 
+#include <tlsaudit/history/import_session.hpp>
 #include <tlsaudit/history/store.hpp>
 #include <tlsaudit/report/baseline.hpp>
 
 #include <CLI/App.hpp>
 
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tlsaudit::app {
@@ -29,10 +34,34 @@ CLI::Option* add_history_options(CLI::App& cmd, history_options& options);
 // unopenable file; store_error{locked} goes through (exit 3).
 void check_history(const history_options& options);
 
-// Imports `inputs` as one scan and prints one line about it to `out` (nullptr: none).
-// Throws history::store_error or std::runtime_error (exit 3: the reports are written).
-void import_into_history(const history_options& options, const std::vector<std::filesystem::path>& inputs,
-                         std::FILE* out);
+// --db on `report` and `scan`: imports the records as one scan while report/'s reader
+// reads them for the reports (one pass over the NDJSON). The transaction opens when the
+// import is made and commits in finish(), once the reports are written; a failure of the
+// database on the way is held until then, so the reports are written either way.
+// Destroyed unfinished (the reports failed), it rolls back.
+class history_import final : public report::ndjson_observer {
+public:
+    // No database when options.db is empty. Never throws for the database.
+    explicit history_import(const history_options& options);
+    ~history_import() override;
+
+    void record(std::string_view line, std::span<const report::endpoint_row> endpoints,
+                std::span<const report::name_row> names) override;
+    void end_file() override;
+
+    // Commits and prints one line about the scan to `out` (nullptr: none). Throws what
+    // failed (history::store_error; exit 3, the reports are written).
+    void finish(const report::scan_meta& meta, std::FILE* out);
+
+private:
+    template <class Step>
+    void guarded(Step step);
+
+    const history_options& options_;
+    std::optional<history::store> db_;
+    std::optional<history::import_session> session_;
+    std::exception_ptr failure_;
+};
 
 // --baseline FILE: a history database (detected by SQLite's header: its latest complete
 // scan) or a JSON report. Throws config_error when it cannot be used.

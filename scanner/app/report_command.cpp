@@ -71,13 +71,16 @@ void check_report_files(const report_output_options& o) {
     }
 }
 
-void apply_policy(report::report_data& data, const report_output_options& o) {
+// Data: report::report_data, or the summary_digest of a scan that reads nothing back.
+template <class Data>
+void apply_policy(Data& data, const report_output_options& o) {
     data.fail_on = fail_threshold(o);
     data.fail_on_new = o.fail_on_new;
     data.on_errors = report::parse_error_policy(o.fail_on_errors);  // checked at parse time
 }
 
-void print_summary(const report::report_data& data, const report_output_options& o, std::FILE* summary_out) {
+template <class Data>
+void print_summary(const Data& data, const report_output_options& o, std::FILE* summary_out) {
     if (!summary_out || o.quiet) return;
     report::summary_options options;
     options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
@@ -90,9 +93,10 @@ void print_summary(const report::report_data& data, const report_output_options&
     std::fflush(summary_out);
 }
 
-int exit_code_of(const report::report_data& data) {
+template <class Data>
+int exit_code_of(const Data& data) {
     if (report::fails(data)) return exit_code::findings;
-    return report::judge_errors(data).fails ? exit_code::scan_errors : exit_code::ok;
+    return report::error_verdict_of(data).fails ? exit_code::scan_errors : exit_code::ok;
 }
 
 }  // namespace
@@ -102,14 +106,17 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
                    std::FILE* summary_out) {
     std::optional<report::baseline> old;
     if (!o.baseline.empty()) old = load_any_baseline(o.baseline, o.history);
+    // The history import sees the records as they are read for the reports.
+    history_import history(o.history);
     report::report_data data;
     try {
-        data = report::read_ndjson(inputs);
+        data = report::read_ndjson(inputs, &history);
     } catch (const std::runtime_error& e) {
         throw config_error(e.what());
     }
     apply_policy(data, o);
     if (old) report::apply_baseline(data, *old);
+    report::settle_verdicts(data);
 
     auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
         if (path.empty()) return;
@@ -124,9 +131,9 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
 
     print_summary(data, o, summary_out);
-    // After the baseline was read: a --baseline naming the same database compares with
-    // the scan before this one.
-    import_into_history(o.history, inputs, o.quiet ? nullptr : summary_out);
+    // Committed after the baseline was read: a --baseline naming the same database
+    // compares with the scan before this one.
+    history.finish(data.meta, o.quiet ? nullptr : summary_out);
     return exit_code_of(data);
 }
 
@@ -331,6 +338,7 @@ int scan_reports::finish(const scan_summary& summary) {
         summary_->add(end);
         auto data = summary_->finish();
         apply_policy(data, options_);
+        report::settle_verdicts(data);
         print_summary(data, options_, summary_out);
         return exit_code_of(data);
     }

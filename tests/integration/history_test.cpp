@@ -335,6 +335,49 @@ TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
     EXPECT_EQ(query(db, "SELECT count(*) FROM endpoints WHERE error_code IS NOT NULL"), "3");
 }
 
+TEST_F(history_cli, report_db_imports_the_records_it_reads_for_the_reports) {
+    // From stdin, which can be read only once: the import takes the records the reports
+    // were built from, not a second read.
+    write_synthetic(dir_ / "one.ndjson", 30, "2026-01-01T00:00:00Z");
+    const auto db = dir_ / "audit.db";
+    const auto r = run_tlsaudit(
+        fmt::format("report - --db '{}' --json '{}' --fail-on none", db.string(), (dir_ / "one.json").string()),
+        read_file(dir_ / "one.ndjson"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("history: scan 1 (30 endpoints, 10 findings) imported into"), std::string::npos) << r.out;
+    EXPECT_EQ(json::parse(read_file(dir_ / "one.json")).at("endpoints").as_array().size(), 30u);
+    EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), "1/30");
+    // The scan key is the one `history import` gives the same file.
+    const auto again =
+        run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already imported (scan 1)"), std::string::npos) << again.out;
+    const auto third =
+        run_tlsaudit(fmt::format("report '{}' --db '{}' -q", (dir_ / "one.ndjson").string(), db.string()));
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1") << third.err;
+}
+
+TEST_F(history_cli, a_failed_import_still_writes_the_reports_and_exits_3) {
+    write_synthetic(dir_ / "one.ndjson", 30, "2026-01-01T00:00:00Z");
+    const auto db = dir_ / "audit.db";
+    ASSERT_EQ(run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()))
+                  .exit_code,
+              0);
+    write_synthetic(dir_ / "two.ndjson", 30, "2026-01-02T00:00:00Z");
+    // Another writer holds the database for longer than --db-timeout.
+    sqlite3* holder = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(db.c_str(), &holder, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    const auto r = run_tlsaudit(fmt::format("report '{}' --db '{}' --db-timeout 0.2 --json '{}' --fail-on none",
+                                            (dir_ / "two.ndjson").string(), db.string(), (dir_ / "two.json").string()));
+    sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(holder);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("is locked by another writer"), std::string::npos) << r.err;
+    EXPECT_EQ(json::parse(read_file(dir_ / "two.json")).at("endpoints").as_array().size(), 30u);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
+}
+
 TEST_F(history_cli, an_import_killed_midway_leaves_the_database_as_it_was) {
     const auto db = dir_ / "audit.db";
     write_synthetic(dir_ / "small.ndjson", 10, "2026-01-01T00:00:00Z");

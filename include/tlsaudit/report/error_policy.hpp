@@ -43,6 +43,8 @@ struct error_counts {
     std::size_t units = 0;    // endpoints plus target lines that could not be read
     std::size_t scanned = 0;  // endpoints scanned (a chain, or an audit result)
     std::size_t counted = 0;  // failures of the classes the policy counts
+
+    bool operator==(const error_counts&) const = default;
 };
 
 // Whether `counts` fail `policy`: none never; all when nothing was scanned (with classes:

@@ -12,6 +12,7 @@
 #include <tlsaudit/report/report_data.hpp>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,13 @@ std::string verdict_sentence(const report_data& data);
 // could not be scanned (2 refused); the policy --fail-on-errors all fails when none
 // could." / "PASS: every endpoint was scanned."
 std::string errors_sentence(const report_data& data);
+
+// The two sentences over counts: `scanned` whether any endpoint was scanned, `against`
+// the findings that count towards the policy; `endpoints` every endpoint, `by_error`
+// the failed ones by error code, `input_errors` the target lines not read.
+std::string verdict_sentence(bool scanned, std::optional<severity> fail_on, bool fail_on_new, std::size_t against);
+std::string errors_sentence(const error_verdict& verdict, const error_policy& policy, std::size_t endpoints,
+                            const std::map<std::string, std::size_t>& by_error, std::size_t input_errors);
 
 // The certificate a finding is about (its position in the chain it names), or that
 // chain's leaf when it names none; nullptr for name findings or a missing chain.

@@ -18,22 +18,44 @@
 #include <filesystem>
 #include <istream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace tlsaudit::report {
 
+// Sees the records as read_ndjson reads them, so that another consumer (the history
+// import of `report --db`) needs no second pass over the files.
+class ndjson_observer {
+public:
+    virtual ~ndjson_observer() = default;
+    // One record line: its text as read (without the line break and a CR before it) and
+    // the endpoint and name rows made of it (none for other record types), before any
+    // merge. The views are valid during the call only.
+    virtual void record(std::string_view line, std::span<const endpoint_row> endpoints,
+                        std::span<const name_row> names) = 0;
+    // Every line of the current file was seen.
+    virtual void end_file() = 0;
+};
+
+// What read_ndjson keeps of the rows an observer was shown: all of them, or none (the
+// observer consumes them; memory stays flat and only the metadata comes back).
+enum class rows_kept { all, none };
+
 // Reads every file ("-": stdin) and merges them. Record types: "scan-start",
 // "scan-end", "endpoint", "name", "input-error"; unknown types are skipped (newer
 // writers). Blank lines are skipped. Throws std::runtime_error naming file and line for
 // an unreadable file, a line that is not a JSON object, or a record of a newer
-// schema_version.
-report_data read_ndjson(const std::vector<std::filesystem::path>& files);
+// schema_version. An observer is shown each record once it is read; what it throws
+// goes through.
+report_data read_ndjson(const std::vector<std::filesystem::path>& files, ndjson_observer* observer = nullptr,
+                        rows_kept keep = rows_kept::all);
 
 // Adds the records of one stream to `data` (`name` is used in error messages). Call
 // finish_merge once after the last stream.
-void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data);
+void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data,
+                        ndjson_observer* observer = nullptr, rows_kept keep = rows_kept::all);
 
 // Adds one record to `data` as read_ndjson_stream does for each line (for a reader that
 // takes the endpoints out as they come, e.g. the history import). Throws

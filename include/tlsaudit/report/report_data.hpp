@@ -152,6 +152,16 @@ struct scan_meta {
     bool complete() const { return !interrupted && scan_ends >= shards; }
 };
 
+// The scan-error side of the verdict, under data.on_errors (error_policy.hpp).
+struct error_verdict {
+    error_counts counts;
+    std::size_t failed = 0;                       // endpoints and target lines that failed, any class
+    std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
+    bool fails = false;
+
+    bool operator==(const error_verdict&) const = default;
+};
+
 struct report_data {
     scan_meta meta;
     std::vector<endpoint_row> endpoints;  // sorted by (host, port, sni, address)
@@ -170,6 +180,9 @@ struct report_data {
     std::optional<severity> fail_on = severity::high;  // nullopt: never fail ("none")
     bool fail_on_new = false;
     error_policy on_errors;  // --fail-on-errors, judged apart from the findings
+    // The scan-error verdict judged once for all the writers (settle_verdicts); nullopt:
+    // each writer judges on its own. Stale once the rows or the policy change after it.
+    std::optional<error_verdict> errors;
 };
 
 // Counts over a report. `by_severity` is indexed by severity (info..critical).
@@ -201,15 +214,20 @@ std::size_t failing_findings(const report_data& data);
 // Whether one finding counts towards the verdict (and is a JUnit failure).
 bool counts_against(const report_data& data, const finding_row& f);
 
-// The scan-error side of the verdict, under data.on_errors (error_policy.hpp).
-struct error_verdict {
-    error_counts counts;
-    std::size_t failed = 0;                       // endpoints and target lines that failed, any class
-    std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
-    bool fails = false;
-};
-
+// Judges data's scan errors under data.on_errors, from its rows (every time it is called).
 error_verdict judge_errors(const report_data& data);
+
+// Judges failures counted by class (error code, or "input-error") under `policy`;
+// scanned and units as in error_counts.
+error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
+                                const error_policy& policy);
+
+// Stores judge_errors(data) in data.errors. Call once the data is complete: after the
+// policy and the baseline are applied, before any writer runs.
+void settle_verdicts(report_data& data);
+
+// data.errors when settled, else judge_errors(data): what every writer reads.
+error_verdict error_verdict_of(const report_data& data);
 
 // "new", "unchanged", or "" for baseline_state::none.
 std::string_view to_string(baseline_state state);

@@ -4,6 +4,7 @@
 
 #include <tlsaudit/program_verdict.hpp>
 #include <tlsaudit/report/report_data.hpp>
+#include <tlsaudit/report/summary_digest.hpp>
 
 #include <cstddef>
 #include <string>
@@ -34,6 +35,11 @@ struct summary_options {
 // "root programs: Mozilla 2 untrusted; Chrome constraints 1 distrusted (of 10 endpoints
 // judged)"). Every server-controlled string passes through terminal_safe.
 std::string format_summary(const report_data& data, const summary_options& options = {});
+
+// The same summary from a digest (summary_digest.hpp) that keeps at least
+// options.places places per rule: format_summary(data, o) is
+// format_summary(digest_of(data, o.places), o).
+std::string format_summary(const summary_digest& digest, const summary_options& options = {});
 
 // How people read a program id of program_verdict: "system store", "Mozilla", and
 // "Chrome constraints" for "chrome-constraints".

@@ -3,8 +3,15 @@
 
 #include "report_fixture.hpp"
 
+#include <tlsaudit/report/csv_report.hpp>
 #include <tlsaudit/report/error_policy.hpp>
 #include <tlsaudit/report/executive_summary.hpp>
+#include <tlsaudit/report/html_report.hpp>
+#include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/junit_report.hpp>
+#include <tlsaudit/report/prometheus_report.hpp>
+#include <tlsaudit/report/sarif_report.hpp>
+#include <tlsaudit/report/terminal.hpp>
 
 #include <gtest/gtest.h>
 
@@ -138,6 +145,59 @@ TEST(error_policy, sentences_never_pass_over_nothing_scanned) {
     EXPECT_EQ(errors_sentence(report_data{}),
               "FAIL: the input held no target, so nothing was scanned; the policy --fail-on-errors all fails when no "
               "endpoint could be scanned.");
+}
+
+}  // namespace
+}  // namespace tlsaudit::report
+
+namespace tlsaudit::report {
+namespace {
+
+using namespace tlsaudit::report::testing;
+
+// Every writer's text over `data`, in one string.
+std::string every_writer(const report_data& data) {
+    std::ostringstream json, junit, sarif, prometheus, csv, html;
+    write_json_report(data, json);
+    write_junit_report(data, junit);
+    write_sarif_report(data, sarif);
+    write_prometheus_report(data, prometheus);
+    write_csv_report(data, csv);
+    write_html_report(data, html);
+    return json.str() + junit.str() + sarif.str() + prometheus.str() + csv.str() + html.str() + format_summary(data) +
+           errors_sentence(data);
+}
+
+TEST(error_policy, the_verdict_is_judged_once_and_every_writer_reads_it) {
+    auto data =
+        read_text(scan_start_line("2026-01-01T00:00:00Z") + "\n" + error_line("a.test", 443, "127.0.0.2", "refused") +
+                  "\n" + error_line("b.test", 443, "127.0.0.3", "dns") + "\n" +
+                  endpoint_line("c.test", 443, "127.0.0.4", "[" + finding("cert-expiring", "medium") + "]") + "\n" +
+                  scan_end_line("2026-01-01T00:01:00Z") + "\n");
+    data.on_errors = parse_error_policy("1");
+    const auto unsettled = every_writer(data);
+    settle_verdicts(data);
+    ASSERT_TRUE(data.errors);
+    EXPECT_EQ(*data.errors, judge_errors(data)) << "the verdict settled is the one judged from the rows";
+    EXPECT_TRUE(data.errors->fails) << "2 failures, 1 tolerated";
+    EXPECT_EQ(every_writer(data), unsettled) << "settling changes no output";
+
+    // The writers read the settled verdict and judge nothing again: one that says the
+    // opposite of the rows shows up in every output that states it.
+    data.errors->fails = false;
+    data.errors->by_class["timeout-handshake"] = 7;
+    std::ostringstream json, junit, sarif, prometheus;
+    write_json_report(data, json);
+    write_junit_report(data, junit);
+    write_sarif_report(data, sarif);
+    write_prometheus_report(data, prometheus);
+    EXPECT_NE(json.str().find(R"("timeout-handshake":7)"), std::string::npos) << json.str();
+    EXPECT_EQ(junit.str().find("tlsaudit scan errors"), std::string::npos) << junit.str();
+    EXPECT_EQ(sarif.str().find("fail-on-errors"), std::string::npos) << sarif.str();
+    EXPECT_NE(prometheus.str().find("tlsaudit_scan_failed{policy=\"errors\"} 0"), std::string::npos)
+        << prometheus.str();
+    EXPECT_NE(errors_sentence(data).find("PASS"), std::string::npos) << errors_sentence(data);
+    EXPECT_EQ(format_summary(data).find("FAIL"), std::string::npos) << format_summary(data);
 }
 
 }  // namespace

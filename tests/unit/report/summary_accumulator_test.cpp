@@ -8,6 +8,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <fmt/format.h>
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -19,7 +21,7 @@ namespace {
 
 using namespace testing;
 
-report_data accumulate(const std::string& text) {
+summary_digest accumulate(const std::string& text) {
     summary_accumulator summary;
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
@@ -56,13 +58,11 @@ void expect_same_summary(const std::string& text) {
     for (const auto& [fail_on, errors] : policies) {
         auto read = read_text(text);
         auto built = accumulate(text);
-        for (auto* d : {&read, &built}) {
-            d->fail_on = fail_on;
-            d->on_errors = parse_error_policy(errors);
-        }
+        read.fail_on = built.fail_on = fail_on;
+        read.on_errors = built.on_errors = parse_error_policy(errors);
         EXPECT_EQ(format_summary(built), format_summary(read)) << errors;
         EXPECT_EQ(fails(built), fails(read)) << errors;
-        EXPECT_EQ(judge_errors(built).fails, judge_errors(read).fails) << errors;
+        EXPECT_EQ(judge_errors(built), judge_errors(read)) << errors;
         EXPECT_EQ(built.meta.complete(), read.meta.complete());
     }
 }
@@ -71,8 +71,8 @@ TEST(summary_accumulator, equals_the_summary_of_the_records_read_back) {
     const auto text = mixed_records();
     expect_same_summary(text);
     const auto built = accumulate(text);
-    EXPECT_EQ(built.unlisted_scanned, 2u) << "clean endpoints keep no row";
-    EXPECT_EQ(built.endpoints.size(), 5u);
+    EXPECT_EQ(built.endpoints_ok, 5u);
+    EXPECT_EQ(built.groups.size(), 4u);
     const auto summary = format_summary(built);
     EXPECT_NE(summary.find("7 endpoints (5 scanned, 2 failed to scan)"), std::string::npos) << summary;
     EXPECT_NE(summary.find("distrusted by Chrome 131+ and Apple"), std::string::npos) << summary;
@@ -87,6 +87,62 @@ TEST(summary_accumulator, only_clean_or_only_failed_endpoints) {
     expect_same_summary(failed);
     EXPECT_NE(format_summary(accumulate(failed)).find("NOT VERIFIED"), std::string::npos);
     expect_same_summary("");
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+// More than the summary lists: 25 kinds of finding (20 listed), kinds on dozens of
+// endpoints (3 places named each), several fixes and expiry dates per kind, certificates
+// shared by some endpoints, failed endpoints and names, all out of report order.
+std::string beyond_the_bounds() {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 240; ++i) {
+        const auto host = fmt::format("h{:03}.test", (i * 37) % 240);
+        const auto address = fmt::format("127.0.{}.{}", i % 3, 1 + i % 200);
+        if (i % 11 == 0) {
+            lines.push_back(error_line(host, 443, address, i % 2 ? "refused" : "timeout-connect"));
+            continue;
+        }
+        std::string findings;
+        const auto kind = fmt::format("custom-{:02}", i % 25);
+        findings += finding(kind, i % 4 ? "medium" : "high", sha(static_cast<char>('a' + i % 5)),
+                            fmt::format("problem {} of {}", kind, host));
+        if (i % 3 == 0) {
+            // Expiry: a date per certificate, some certificates on several endpoints.
+            auto expiring = finding("cert-expiring", "medium", sha(static_cast<char>('a' + i % 7)), "expires soon");
+            auto line =
+                endpoint_line(host, 8443, address, "[" + expiring + "," + findings + "]", fmt::format("CN={}", host));
+            // The certificate's date goes with its fingerprint (i % 7); some fixes differ.
+            line = replaced(line, "2027-01-01T00:00:00Z", fmt::format("2027-{:02}-15T00:00:00Z", 1 + i % 7));
+            if (i % 4 == 0) line = replaced(line, "Replace it.", "Replace it now.");
+            lines.push_back(line);
+            continue;
+        }
+        if (i % 5 == 0) findings += "," + finding("hostname-mismatch", "high", "", "wrong name " + host);
+        lines.push_back(endpoint_line(host, 443, address, "[" + findings + "]"));
+        if (i % 2 == 0) lines.push_back(endpoint_line(host, 9443, address, "[]"));
+    }
+    for (int i = 0; i < 30; ++i)
+        lines.push_back(name_line(fmt::format("n{:02}.test", (i * 7) % 30), 443,
+                                  "[" + finding("inconsistent-deployment", "high", "", "two chains") + "]"));
+    std::string text = scan_start_line("2026-11-24T04:00:00Z") + "\n";
+    for (const auto& l : lines) text += l + "\n";
+    return text + scan_end_line("2026-11-24T04:01:00Z") + "\n";
+}
+
+TEST(summary_accumulator, beyond_what_the_summary_lists_the_text_is_the_same) {
+    const auto text = beyond_the_bounds();
+    expect_same_summary(text);
+    const auto built = accumulate(text);
+    EXPECT_EQ(built.groups.size(), 28u) << "25 custom kinds, expiring, mismatch, the names' kind";
+    for (const auto& g : built.groups) EXPECT_LE(g.places.places.size(), summary_options{}.places) << g.id;
+    const auto summary = format_summary(built);
+    EXPECT_NE(summary.find("more kinds of finding"), std::string::npos) << summary;
+    EXPECT_NE(summary.find(" more\n"), std::string::npos) << summary;
 }
 
 TEST(summary_accumulator, an_interrupted_scan_is_incomplete) {
