@@ -133,7 +133,10 @@ struct statistics {
 };
 
 // Runs the checks on its own io_context thread, so callers (the scan's worker
-// threads) never wait on the network: check() only queues work.
+// threads) never wait on the network: check() only queues work. A chain with nothing
+// to ask (no checked certificate names an OCSP responder or a CRL, nothing stapled) is
+// answered inside check() instead, on the calling thread, with the statuses the
+// checker's thread would give.
 //
 // Deduplication: one in-flight OCSP exchange per (issuer key hash, serial) and one CRL
 // download per URL for the whole life of the checker; later checks reuse the answer
@@ -141,9 +144,11 @@ struct statistics {
 // endpoint). Requests to one host:port are limited to per_host_concurrency at a time.
 //
 // Thread safety: check(), drain() and stats() may be called from any thread.
-// Callbacks run on the checker's thread, one at a time; they must not call drain()
-// (deadlock) and should not block (they delay every other check). An exception thrown
-// by a callback does not stop the checker: the first one is rethrown by drain().
+// Callbacks run on the checker's thread, one at a time, or, for a chain with nothing to
+// ask, on the thread calling check() before it returns: a callback given from several
+// threads must be thread-safe. They must not call drain() (deadlock) and should not
+// block (they delay every other check). An exception thrown by a callback stops neither
+// the checker nor check(): the first one is rethrown by drain().
 class checker {
 public:
     // Throws std::invalid_argument for bad options (empty order, zero limits) and
@@ -154,9 +159,9 @@ public:
     checker(const checker&) = delete;
     checker& operator=(const checker&) = delete;
 
-    // Queues `req`; `done` is called exactly once with one entry per chain certificate.
-    // Blocks only while max_pending checks are already waiting (so never call it from a
-    // callback). Never throws except std::bad_alloc; an empty or unparsable chain
+    // Queues `req` (or answers it at once, see above); `done` is called exactly once with
+    // one entry per chain certificate. Blocks only while max_pending checks are already
+    // waiting (so never call it from a callback). Never throws except std::bad_alloc; an empty or unparsable chain
     // completes with nullopt entries.
     void check(request req, completion done);
 
