@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +112,10 @@ struct request {
     // x509::chain_identity of `chain` when the caller has it (spares hashing the chain
     // again for the memo); empty: the checker hashes the DER.
     std::string chain_identity;
+    // `chain` as parsed (x509::parse_certificate, e.g. through x509::cert_cache) when the
+    // caller has it: read during check() only, for the URLs, which spares decoding each
+    // certificate a second time. Ignored unless it is parallel to `chain`.
+    std::span<const parsed_cert> parsed{};
 };
 
 // Parallel to request::chain: a status for each checked certificate, nullopt for the

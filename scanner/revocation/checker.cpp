@@ -237,6 +237,7 @@ void checker::check(request req, completion done) {
         self->deliver(done, std::move(local.status));
         return;
     }
+    req.parsed = {};  // the caller's, valid during this call only
     {
         std::unique_lock lock(self->mutex);
         self->changed.wait(lock, [self] { return self->pending < self->opts.max_pending; });

@@ -5,6 +5,7 @@
 #include "support.hpp"
 
 #include <tlsaudit/revocation.hpp>
+#include <tlsaudit/x509.hpp>
 
 #include <gtest/gtest.h>
 
@@ -90,6 +91,41 @@ TEST(checker, missing_issuer_and_bad_der_need_no_source) {
     EXPECT_FALSE(garbage.status[0]);                   // undecodable: not checked
     expect_status(garbage.status[1], issuer_missing);  // the root was not served
     EXPECT_TRUE(check_now(c, request{}).status.empty());
+}
+
+// Each case has its own checker: the decoded chain is remembered by its DER.
+TEST(checker, urls_come_from_the_parsed_chain_when_given) {
+    lab_ca lab;
+    std::string error;
+    const std::vector<bytes> chain{lab.h.leaf.der, lab.ca().der};
+    std::vector<parsed_cert> parsed(2);
+    for (std::size_t i = 0; i < chain.size(); ++i) parsed[i].info = x509::parse_certificate(chain[i], error);
+    ASSERT_TRUE(parsed[0].info && parsed[1].info) << error;
+    {
+        checker c{options{}};
+        const auto got = check_now(c, request{chain, {}, std::nullopt, {}, parsed});
+        EXPECT_EQ(got.thread, std::this_thread::get_id());
+        ASSERT_EQ(got.status.size(), 2u);
+        expect_status(got.status[0], no_source);
+    }
+    // The parsed leaf names a responder (one no fetch can reach): it is asked.
+    parsed[0].info->ocsp_urls = {"ftp://responder.invalid/"};
+    {
+        checker c{options{}};
+        const auto asked = check_now(c, request{chain, {}, std::nullopt, {}, parsed});
+        EXPECT_NE(asked.thread, std::this_thread::get_id());
+        ASSERT_TRUE(asked.status[0]);
+        EXPECT_EQ(asked.status[0]->state, "unknown");
+        EXPECT_EQ(asked.status[0]->reason.rfind("ocsp: ", 0), 0u) << asked.status[0]->reason;
+        EXPECT_EQ(asked.status[0]->reason.find("no OCSP responder"), std::string::npos) << asked.status[0]->reason;
+    }
+    // Not parallel to the chain: ignored, the DER is read instead.
+    {
+        checker c{options{}};
+        const auto ignored = check_now(c, request{chain, {}, std::nullopt, {}, std::span(parsed).first(1)});
+        EXPECT_EQ(ignored.thread, std::this_thread::get_id());
+        expect_status(ignored.status[0], no_source);
+    }
 }
 
 TEST(checker, a_staple_is_still_judged_on_the_checker_thread) {
