@@ -26,6 +26,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +112,10 @@ struct request {
     // x509::chain_identity of `chain` when the caller has it (spares hashing the chain
     // again for the memo); empty: the checker hashes the DER.
     std::string chain_identity;
+    // `chain` as parsed (x509::parse_certificate, e.g. through x509::cert_cache) when the
+    // caller has it: read during check() only, for the URLs, which spares decoding each
+    // certificate a second time. Ignored unless it is parallel to `chain`.
+    std::span<const parsed_cert> parsed{};
 };
 
 // Parallel to request::chain: a status for each checked certificate, nullopt for the
@@ -133,7 +138,10 @@ struct statistics {
 };
 
 // Runs the checks on its own io_context thread, so callers (the scan's worker
-// threads) never wait on the network: check() only queues work.
+// threads) never wait on the network: check() only queues work. A chain with nothing
+// to ask (no checked certificate names an OCSP responder or a CRL, nothing stapled) is
+// answered inside check() instead, on the calling thread, with the statuses the
+// checker's thread would give.
 //
 // Deduplication: one in-flight OCSP exchange per (issuer key hash, serial) and one CRL
 // download per URL for the whole life of the checker; later checks reuse the answer
@@ -141,9 +149,11 @@ struct statistics {
 // endpoint). Requests to one host:port are limited to per_host_concurrency at a time.
 //
 // Thread safety: check(), drain() and stats() may be called from any thread.
-// Callbacks run on the checker's thread, one at a time; they must not call drain()
-// (deadlock) and should not block (they delay every other check). An exception thrown
-// by a callback does not stop the checker: the first one is rethrown by drain().
+// Callbacks run on the checker's thread, one at a time, or, for a chain with nothing to
+// ask, on the thread calling check() before it returns: a callback given from several
+// threads must be thread-safe. They must not call drain() (deadlock) and should not
+// block (they delay every other check). An exception thrown by a callback stops neither
+// the checker nor check(): the first one is rethrown by drain().
 class checker {
 public:
     // Throws std::invalid_argument for bad options (empty order, zero limits) and
@@ -154,9 +164,9 @@ public:
     checker(const checker&) = delete;
     checker& operator=(const checker&) = delete;
 
-    // Queues `req`; `done` is called exactly once with one entry per chain certificate.
-    // Blocks only while max_pending checks are already waiting (so never call it from a
-    // callback). Never throws except std::bad_alloc; an empty or unparsable chain
+    // Queues `req` (or answers it at once, see above); `done` is called exactly once with
+    // one entry per chain certificate. Blocks only while max_pending checks are already
+    // waiting (so never call it from a callback). Never throws except std::bad_alloc; an empty or unparsable chain
     // completes with nullopt entries.
     void check(request req, completion done);
 

@@ -144,7 +144,7 @@ void scan_session::check_revocation(endpoint_result&& result,
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
         endpoint_result& chain = i == 0 ? held->result : held->result.other_chains[i - 1];
         revocation::request request{chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt,
-                                    x509::chain_identity(chain.cap.chain, chain.certs)};
+                                    x509::chain_identity(chain.cap.chain, chain.certs), chain.certs};
         if (verdicts[i] && verdicts[i]->path.size() > 1) request.leaf_issuer = verdicts[i]->path[1].der;
         revocation_->check(std::move(request), [this, held, &chain](revocation::chain_status status) {
             auditor_.add_revocation(chain, std::move(status), options_.revocation.hard);

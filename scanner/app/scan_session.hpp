@@ -41,8 +41,8 @@ public:
     std::optional<target> next_target();
 
     // Parses, enriches and audits one result and writes its record: at once, or, when
-    // revocation is checked, from the checker's thread when the last of its chains has
-    // its answer. Writes the name record when this was its target's last address and
+    // revocation is checked, when the last of its chains has its answer (from the
+    // checker's thread, or at once when no chain has anything to ask). Writes the name record when this was its target's last address and
     // the addresses disagree. Thread-safe. Throws std::runtime_error when the stream
     // cannot be written.
     void add_result(scan_result&& r);

@@ -5,6 +5,7 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,6 +24,10 @@ std::string sha256_raw(std::span<const unsigned char> data);
 // accepted; anything else gives nullopt.
 std::string base64_encode(std::span<const unsigned char> data);
 std::optional<bytes> base64_decode(std::string_view text);
+// The same text written to `out`, which has room for base64_length(data.size()) chars
+// (for writers that own the buffer, e.g. a JSON string).
+std::size_t base64_length(std::size_t size) noexcept;
+void base64_encode_to(std::span<const unsigned char> data, char* out) noexcept;
 
 // The lines that frame a PEM "CERTIFICATE" block (RFC 7468).
 inline constexpr std::string_view pem_certificate_begin = "-----BEGIN CERTIFICATE-----";

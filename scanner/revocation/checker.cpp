@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -19,6 +20,7 @@
 #include <stdexcept>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace tlsaudit::revocation {
 namespace {
@@ -46,6 +48,30 @@ void validate(const options& o) {
 // Decoded chains kept for reuse (a few KiB each): endpoints serving one chain tend to
 // come close together (a name's addresses, a CDN), so a small memo is enough.
 constexpr std::size_t max_decoded_chains = 4096;
+
+// What a chain gets without asking anyone: no entry for a certificate that is not
+// checked, "issuer not served", or, for one that names no source and came with no
+// staple, no_revocation_source_reason. The positions that need a source are in `ask`.
+struct local_answers {
+    chain_status status;
+    std::vector<std::size_t> ask;
+};
+
+local_answers answer_locally(const detail::decoded_chain& chain, const bytes& stapled, depth d) {
+    local_answers out{chain_status(chain.certs.size()), {}};
+    const std::size_t count = d == depth::leaf ? std::min<std::size_t>(1, chain.certs.size()) : chain.certs.size();
+    for (std::size_t i = 0; i < count; ++i) {
+        if (chain.certs[i] == nullptr || chain.self_signed[i]) continue;
+        if (chain.issuers[i] == nullptr) {
+            out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
+        } else if ((i == 0 && !stapled.empty()) || !chain.ocsp_urls[i].empty() || !chain.crl_urls[i].empty()) {
+            out.ask.push_back(i);
+        } else {
+            out.status[i] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
+        }
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -85,8 +111,6 @@ struct checker::impl {
             ++stats.stapled_rejected;
             why.push_back("stapled: " + v.status.reason);
         }
-        if (stapled.empty() && ocsp_urls.empty() && crl_urls.empty())
-            co_return revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
         for (const method m : opts.order) {
             // Plain statements around co_await: g++ 12 mishandles temporaries of
             // co_await inside conditional expressions.
@@ -105,12 +129,17 @@ struct checker::impl {
         co_return s;
     }
 
-    // The decoded chain from the memo, or decoded now (and remembered).
+    // The decoded chain from the memo, or decoded now (and remembered). Called from the
+    // scan threads: two of them may decode one chain at once, and one copy is kept.
     std::shared_ptr<const detail::decoded_chain> decoded(const request& req) {
         const std::string key = detail::chain_key(req);
-        if (auto it = chains.find(key); it != chains.end()) return it->second;
-        if (chains.size() >= max_decoded_chains) chains.clear();
+        {
+            std::lock_guard lock(chains_mutex);
+            if (auto it = chains.find(key); it != chains.end()) return it->second;
+        }
         auto chain = detail::decode_chain(req);
+        std::lock_guard lock(chains_mutex);
+        if (chains.size() >= max_decoded_chains) chains.clear();
         chains.emplace(key, chain);
         return chain;
     }
@@ -128,35 +157,38 @@ struct checker::impl {
         return v;
     }
 
-    asio::awaitable<chain_status> run(request req) {
-        chain_status out(req.chain.size());
-        const auto chain = decoded(req);
+    asio::awaitable<chain_status> run(request req, std::shared_ptr<const detail::decoded_chain> chain,
+                                      local_answers local) {
         const freshness f = now();
         const bytes no_staple;
-        const std::size_t count =
-            opts.depth == depth::leaf ? std::min<std::size_t>(1, chain->certs.size()) : chain->certs.size();
-        for (std::size_t i = 0; i < count; ++i) {
-            X509* cert = chain->certs[i].get();
-            if (cert == nullptr || chain->self_signed[i]) continue;
-            X509* issuer = chain->issuers[i];
-            if (issuer == nullptr) {
-                out[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
-                continue;
-            }
+        for (const std::size_t i : local.ask) {
             const bytes& stapled = i == 0 ? req.stapled_ocsp : no_staple;
-            revocation_status status =
-                co_await check_one(cert, issuer, stapled, chain->ocsp_urls[i], chain->crl_urls[i], f);
-            out[i] = std::move(status);
+            revocation_status status = co_await check_one(chain->certs[i].get(), chain->issuers[i], stapled,
+                                                          chain->ocsp_urls[i], chain->crl_urls[i], f);
+            local.status[i] = std::move(status);
         }
-        co_return out;
+        co_return std::move(local.status);
     }
 
-    void finish(std::exception_ptr failed) {
+    // Calls `done` and counts the check; what it throws is kept for drain(), so that a
+    // throwing callback stops neither the checker's thread nor the caller of check().
+    void deliver(completion& done, chain_status status) {
+        std::exception_ptr failed;
+        try {
+            done(std::move(status));
+        } catch (...) {
+            failed = std::current_exception();
+        }
         ++stats.checks;
+        if (!failed) return;
+        std::lock_guard lock(mutex);
+        if (!callback_error) callback_error = failed;
+    }
+
+    void finish() {
         {
             std::lock_guard lock(mutex);
             --pending;
-            if (failed && !callback_error) callback_error = failed;
         }
         changed.notify_all();
     }
@@ -169,8 +201,9 @@ struct checker::impl {
     detail::counters stats;
     std::unique_ptr<detail::disk_cache> cache;
     detail::sources src;
-    // Used on the io thread only.
+    std::mutex chains_mutex;
     std::map<std::string, std::shared_ptr<const detail::decoded_chain>> chains;
+    // Used on the io thread only.
     std::map<std::string, verdict> stapled_memo;
     asio::executor_work_guard<asio::io_context::executor_type> guard;
     std::mutex mutex;
@@ -195,25 +228,29 @@ checker::~checker() {
 }
 
 void checker::check(request req, completion done) {
-    {
-        std::unique_lock lock(impl_->mutex);
-        impl_->changed.wait(lock, [this] { return impl_->pending < impl_->opts.max_pending; });
-        ++impl_->pending;
-    }
     impl* self = impl_.get();
-    asio::post(self->io, [self, req = std::move(req), done = std::move(done)]() mutable {
+    auto chain = self->decoded(req);
+    local_answers local = answer_locally(*chain, req.stapled_ocsp, self->opts.depth);
+    if (local.ask.empty()) {
+        // Nothing to fetch or judge: most chains on internal networks and in labs. A hop
+        // to the checker's thread would cost more than the whole answer.
+        self->deliver(done, std::move(local.status));
+        return;
+    }
+    req.parsed = {};  // the caller's, valid during this call only
+    {
+        std::unique_lock lock(self->mutex);
+        self->changed.wait(lock, [self] { return self->pending < self->opts.max_pending; });
+        ++self->pending;
+    }
+    asio::post(self->io, [self, req = std::move(req), chain = std::move(chain), local = std::move(local),
+                          done = std::move(done)]() mutable {
         const std::size_t size = req.chain.size();
-        asio::co_spawn(self->io, self->run(std::move(req)),
-                       [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) {
+        asio::co_spawn(self->io, self->run(std::move(req), std::move(chain), std::move(local)),
+                       [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) mutable {
                            if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt});
-                           std::exception_ptr failed;
-                           try {
-                               done(std::move(status));
-                           } catch (...) {
-                               // Kept for drain(): a throwing callback must not kill this thread.
-                               failed = std::current_exception();
-                           }
-                           self->finish(failed);
+                           self->deliver(done, std::move(status));
+                           self->finish();
                        });
     });
 }

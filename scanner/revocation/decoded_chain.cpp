@@ -27,11 +27,18 @@ X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index, X
 std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
     auto out = std::make_shared<decoded_chain>();
     std::string error;
-    for (const auto& der : req.chain) {
+    const bool parsed = req.parsed.size() == req.chain.size();
+    for (std::size_t i = 0; i < req.chain.size(); ++i) {
+        const bytes& der = req.chain[i];
         out->certs.push_back(ossl::decode_certificate(der, error));
         std::vector<std::string> ocsp, crl;
         if (out->certs.back()) {
-            if (auto info = x509::parse_certificate(der, error)) {
+            if (parsed) {
+                if (const auto& info = req.parsed[i].info) {
+                    ocsp = info->ocsp_urls;
+                    crl = info->crl_urls;
+                }
+            } else if (auto info = x509::parse_certificate(der, error)) {
                 ocsp = std::move(info->ocsp_urls);
                 crl = std::move(info->crl_urls);
             }

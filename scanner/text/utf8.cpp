@@ -1,5 +1,8 @@
 #include "text/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace tlsaudit::text {
 namespace {
 
@@ -40,6 +43,14 @@ utf8_sequence decode_utf8(std::string_view text, std::size_t pos) {
 
 std::size_t find_invalid_utf8(std::string_view text) {
     for (std::size_t pos = 0; pos < text.size();) {
+        // Eight ASCII bytes at a time: nearly every string a record holds is ASCII.
+        if (std::uint64_t word = 0; pos + sizeof word <= text.size()) {
+            std::memcpy(&word, text.data() + pos, sizeof word);
+            if ((word & 0x8080808080808080u) == 0) {
+                pos += sizeof word;
+                continue;
+            }
+        }
         if (static_cast<unsigned char>(text[pos]) < 0x80) {
             ++pos;
             continue;

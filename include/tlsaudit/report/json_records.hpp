@@ -6,6 +6,7 @@
 #include <tlsaudit/result.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 #include <string>
 #include <string_view>
@@ -15,13 +16,15 @@ namespace tlsaudit::report {
 // Version of the NDJSON record layout; bumped on any incompatible change.
 inline constexpr int ndjson_schema_version = 2;
 
-boost::json::object to_json(const endpoint_result& result);
+// Every node of the record is allocated from `sp` (e.g. a monotonic_resource that a
+// writer reuses for each record).
+boost::json::object to_json(const endpoint_result& result, boost::json::storage_ptr sp = {});
 boost::json::object to_json(const input_error& error);
 // A name whose addresses disagree ("type":"name", after the endpoint records).
 boost::json::object to_json(const name_result& name);
-boost::json::object to_json(const cert_info& cert);
+boost::json::object to_json(const cert_info& cert, boost::json::storage_ptr sp = {});
 // {"country": "DE"|null, "asn": 64496|null, "organisation": "..."|null, "class": "loopback"|null}
 // (docs/geoip.md); the endpoint record's "geo", null when not enriched.
-boost::json::object to_json(const geo_info& geo);
+boost::json::object to_json(const geo_info& geo, boost::json::storage_ptr sp = {});
 
 }  // namespace tlsaudit::report

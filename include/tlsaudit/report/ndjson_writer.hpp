@@ -17,6 +17,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace tlsaudit::report {
@@ -24,7 +25,8 @@ namespace tlsaudit::report {
 class ndjson_writer {
 public:
     // Sees each record once it is written, in file order, under the writer's lock (e.g.
-    // summary_accumulator::add); what it throws, write() throws.
+    // summary_accumulator::add); what it throws, write() throws. The record, and any
+    // boost::json copy of its parts (copies share its storage), lives only during the call.
     using record_observer = std::function<void(const boost::json::object&)>;
 
     // Writes to `path`, or to stdout when path is "-"; with a non-empty `copy_path`,
@@ -46,7 +48,7 @@ public:
     static constexpr std::chrono::milliseconds sync_interval{1000};
 
 private:
-    void write_line(const std::string& line, const boost::json::object& record);
+    void write_line(std::string_view line, const boost::json::object& record);
     void sync_loop();
 
     std::FILE* out_;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+
 #include <random>
 #include <string>
 #include <utility>
@@ -54,6 +56,21 @@ TEST(base64, round_trip_all_byte_values_and_short_inputs) {
             b = static_cast<unsigned char>(byte(random));
         }
         EXPECT_EQ(base64_decode(base64_encode(data)), data) << length;
+    }
+}
+
+TEST(base64, encoding_matches_libcrypto) {
+    std::mt19937 random{2045};
+    std::uniform_int_distribution<int> byte{0, 255};
+    for (std::size_t length = 0; length < 300; ++length) {
+        bytes data(length);
+        for (unsigned char& b : data) b = static_cast<unsigned char>(byte(random));
+        std::string expected(4 * ((length + 2) / 3) + 1, '\0');
+        const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(expected.data()), data.data(),
+                                            static_cast<int>(data.size()));
+        expected.resize(static_cast<std::size_t>(written));
+        EXPECT_EQ(base64_encode(data), expected) << length;
+        EXPECT_EQ(base64_length(length), expected.size());
     }
 }
 

@@ -77,5 +77,18 @@ TEST(utf8_find_invalid, offsets) {
     EXPECT_EQ(text::find_invalid_utf8(""), std::string_view::npos);
 }
 
+TEST(utf8_find_invalid, at_every_offset_of_a_long_ascii_run) {
+    for (std::size_t at = 0; at < 40; ++at) {
+        std::string text(40, 'a');
+        text[at] = '\xFF';
+        EXPECT_EQ(text::find_invalid_utf8(text), at);
+        text[at] = '\xC3';  // a valid two-byte sequence across any word boundary
+        text.insert(at + 1, 1, '\xBC');
+        EXPECT_EQ(text::find_invalid_utf8(text), std::string_view::npos) << at;
+        text.erase(at + 1, 1);  // a lead byte without its continuation
+        EXPECT_EQ(text::find_invalid_utf8(text), at);
+    }
+}
+
 }  // namespace
 }  // namespace tlsaudit::text
