@@ -18,7 +18,7 @@
 # of the fleet), framed by scan-start and scan-end records with one start time per scan.
 #
 #   bench/history.sh [--endpoints N] [--scans S] [--trend-endpoints M] [--trend-imports]
-#                    [--skip-import] [--build DIR] [--keep DIR]
+#                    [--skip-import] [--skip-trend] [--build DIR] [--keep DIR]
 set -euo pipefail
 
 endpoints=1000000
@@ -26,6 +26,7 @@ scans=30
 trend_endpoints=1000000
 trend_imports=
 skip_import=
+skip_trend=
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/release
 keep=
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --trend-endpoints) trend_endpoints=$2; shift 2 ;;
     --trend-imports) trend_imports=1; shift ;;
     --skip-import) skip_import=1; shift ;;
+    --skip-trend) skip_trend=1; shift ;;
     --build) build=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -88,6 +90,7 @@ if [ -z "$skip_import" ]; then
   rm -f "$work/scan-1.ndjson" "$work/scan-2.ndjson" "$work/big.db"*
 fi
 
+[ -z "$skip_trend" ] || exit 0
 echo "== trend: $scans scans of $trend_endpoints endpoints"
 python3 "$make_ndjson" "$trend_endpoints" "$work/body.ndjson"
 # The last scan: every cert-expiring finding fixed.
