@@ -357,6 +357,20 @@ TEST_F(history_cli, report_db_imports_the_records_it_reads_for_the_reports) {
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1") << third.err;
 }
 
+TEST_F(history_cli, history_import_reads_stdin_ahead_and_keys_it_as_the_file) {
+    // Enough records for the reading thread to run ahead of the inserts by several batches.
+    write_synthetic(dir_ / "big.ndjson", 3000, "2026-01-01T00:00:00Z");
+    const auto db = dir_ / "audit.db";
+    const auto r = run_tlsaudit(fmt::format("history import - --db '{}'", db.string()), read_file(dir_ / "big.ndjson"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(query(db, "SELECT count(*) || '/' || (SELECT count(*) FROM endpoints) FROM scans"), "1/3000");
+    EXPECT_EQ(query(db, "SELECT sources FROM scans"), "stdin");
+    const auto again =
+        run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "big.ndjson").string(), db.string()));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already imported (scan 1)"), std::string::npos) << again.out;
+}
+
 TEST_F(history_cli, a_failed_import_still_writes_the_reports_and_exits_3) {
     write_synthetic(dir_ / "one.ndjson", 30, "2026-01-01T00:00:00Z");
     const auto db = dir_ / "audit.db";
