@@ -51,6 +51,7 @@ TEST_F(history_store, import_stores_scans_endpoints_and_chains_once) {
     EXPECT_EQ(raw.integer("SELECT started_epoch FROM scans ORDER BY id LIMIT 1"), 1767225600);
     EXPECT_EQ(raw.text("PRAGMA journal_mode"), "wal");
     EXPECT_EQ(raw.integer("PRAGMA user_version"), history::schema_version);
+    EXPECT_EQ(raw.integer("PRAGMA page_size"), 16384) << "a new database's pages";
 }
 
 TEST_F(history_store, importing_the_same_file_again_changes_nothing) {
@@ -161,6 +162,7 @@ TEST_F(history_store, a_schema_1_database_is_migrated_and_keeps_its_scans) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans WHERE trust_store IS NULL"), 1);  // the old scan
     EXPECT_EQ(raw.text("SELECT trust_store FROM scans WHERE id = 2"), "system");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM targets"), 3);  // a.test was known already
+    EXPECT_EQ(raw.integer("PRAGMA page_size"), 4096) << "an existing database keeps its pages";
     EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
 }
 
