@@ -13,6 +13,8 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -95,7 +97,7 @@ public:
         end_file(hash_.value);
         hash_ = {};
     }
-    void end_file(std::uint64_t hash) { file_hashes_.push_back(fmt_hex(hash)); }
+    void end_file(std::uint64_t hash) { file_hashes_.push_back(fmt::format("{:016x}", hash)); }
 
     // Fills in the scan row; returns the id of an identical scan imported before, if any.
     std::optional<std::int64_t> finish(const report::scan_meta& m, import_result& result) {
@@ -131,12 +133,6 @@ public:
     }
 
 private:
-    static std::string fmt_hex(std::uint64_t v) {
-        std::string out(16, '0');
-        for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = "0123456789abcdef"[v & 0xf];
-        return out;
-    }
-
     void store_endpoint(const report::endpoint_row& e) {
         const auto target = target_id(e.host, e.port, e.sni, e.starttls);
         const auto chain = e.chain.empty() ? std::nullopt : std::optional(chain_id(e.chain));
@@ -267,8 +263,8 @@ import_session::import_session(store& db) {
 
 import_session::~import_session() = default;
 
-void import_session::record(std::string_view line, std::span<const report::endpoint_row> endpoints,
-                            std::span<const report::name_row> names) {
+void import_session::record(std::string_view line, std::span<report::endpoint_row> endpoints,
+                            std::span<report::name_row> names) {
     try {
         impl_->scan.add_line(line, endpoints, names);
     } catch (const sqlite::error& e) {
@@ -321,7 +317,6 @@ import_result store::import_scan(const std::vector<std::filesystem::path>& files
         while (const auto batch = reader.next()) session.rows(batch->endpoints, batch->names);
         session.end_file(reader.hash());
         meta = reader.take_meta();
-        meta.sources.push_back(name);
     }
     return session.finish(meta);
 }

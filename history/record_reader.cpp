@@ -7,7 +7,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
-#include <stdexcept>
+#include <span>
 #include <thread>
 
 namespace tlsaudit::history::detail {
@@ -17,6 +17,9 @@ namespace {
 // small enough to keep a few megabytes between them.
 constexpr std::size_t batch_rows = 512;
 constexpr std::size_t batches_in_flight = 4;
+
+// Thrown through report/'s reader to stop it when the record_reader is destroyed.
+struct stopped {};
 
 }  // namespace
 
@@ -49,30 +52,37 @@ struct record_reader::state {
         return true;
     }
 
-    void read() {
+    // Sees each record as report/'s reader makes rows of it: hashes its line and takes
+    // its rows (the reader keeps none) into the batch being filled.
+    struct batcher final : report::ndjson_observer {
+        explicit batcher(state& s) : owner(s) {}
+
+        void record(std::string_view line, std::span<report::endpoint_row> endpoints,
+                    std::span<report::name_row> names) override {
+            if (owner.stop) throw stopped{};
+            owner.hash.add(line);
+            for (auto& e : endpoints) batch.endpoints.push_back(std::move(e));
+            for (auto& n : names) batch.names.push_back(std::move(n));
+            if (batch.endpoints.size() + batch.names.size() >= batch_rows && !owner.hand_over(batch)) throw stopped{};
+        }
+        void end_file() override {}
+
+        state& owner;
         record_batch batch;
+    };
+
+    void read() {
+        batcher rows(*this);
         std::exception_ptr failure;
         try {
-            report::ndjson_lines lines(in);
-            while (const auto line = lines.next()) {
-                if (stop) return;
-                const auto where = name + ":" + std::to_string(line->number) + ": ";
-                if (!line->record) throw std::runtime_error(where + line->error);
-                hash.add(line->text);
-                report::add_record(*line->record, where, data);
-                for (auto& e : data.endpoints) batch.endpoints.push_back(std::move(e));
-                for (auto& n : data.names) batch.names.push_back(std::move(n));
-                data.endpoints.clear();
-                data.names.clear();
-                data.input_errors.clear();
-                if (batch.endpoints.size() + batch.names.size() >= batch_rows && !hand_over(batch)) return;
-            }
-            if (lines.bad()) throw std::runtime_error("cannot read " + name);
+            report::read_ndjson_stream(in, name, data, &rows, report::rows_kept::none);
+        } catch (const stopped&) {
+            return;
         } catch (...) {
             failure = std::current_exception();
         }
         // The rows read before a failure go first, as a reader without a thread gives them.
-        if ((!batch.endpoints.empty() || !batch.names.empty()) && !hand_over(batch)) return;
+        if ((!rows.batch.endpoints.empty() || !rows.batch.names.empty()) && !hand_over(rows.batch)) return;
         std::lock_guard lock(mutex);
         error = failure;
         done = true;

@@ -53,7 +53,7 @@ public:
     std::optional<record_batch> next();
 
     // Once next() has returned nullopt: the FNV-1a hash of every line (line_hash) and
-    // the scan's metadata with this file's records added.
+    // the scan's metadata with this file's records and name (meta.sources) added.
     std::uint64_t hash() const;
     report::scan_meta take_meta();
 

@@ -64,8 +64,8 @@ void history_import::guarded(Step step) {
     }
 }
 
-void history_import::record(std::string_view line, std::span<const report::endpoint_row> endpoints,
-                            std::span<const report::name_row> names) {
+void history_import::record(std::string_view line, std::span<report::endpoint_row> endpoints,
+                            std::span<report::name_row> names) {
     if (session_) guarded([&] { session_->record(line, endpoints, names); });
 }
 

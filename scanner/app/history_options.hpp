@@ -45,8 +45,8 @@ public:
     explicit history_import(const history_options& options);
     ~history_import() override;
 
-    void record(std::string_view line, std::span<const report::endpoint_row> endpoints,
-                std::span<const report::name_row> names) override;
+    void record(std::string_view line, std::span<report::endpoint_row> endpoints,
+                std::span<report::name_row> names) override;
     void end_file() override;
 
     // Commits and prints one line about the scan to `out` (nullptr: none). Throws what

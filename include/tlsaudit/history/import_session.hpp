@@ -35,8 +35,8 @@ public:
     // One record line of the current file: its text as read (without the line break and
     // a CR before it) and the endpoint and name rows the reader made of it (none for other
     // record types). Throws store_error.
-    void record(std::string_view line, std::span<const report::endpoint_row> endpoints,
-                std::span<const report::name_row> names) override;
+    void record(std::string_view line, std::span<report::endpoint_row> endpoints,
+                std::span<report::name_row> names) override;
 
     // The current file's lines are all in; the next record() starts another file.
     void end_file() override;

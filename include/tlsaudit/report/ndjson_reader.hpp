@@ -32,9 +32,9 @@ public:
     virtual ~ndjson_observer() = default;
     // One record line: its text as read (without the line break and a CR before it) and
     // the endpoint and name rows made of it (none for other record types), before any
-    // merge. The views are valid during the call only.
-    virtual void record(std::string_view line, std::span<const endpoint_row> endpoints,
-                        std::span<const name_row> names) = 0;
+    // merge. The views are valid during the call only. With rows_kept::none the rows are
+    // dropped after the call, so an observer may move them out.
+    virtual void record(std::string_view line, std::span<endpoint_row> endpoints, std::span<name_row> names) = 0;
     // Every line of the current file was seen.
     virtual void end_file() = 0;
 };
