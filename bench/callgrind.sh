@@ -4,6 +4,7 @@
 # BUILD is a build tree with the bench tools (the ci preset), OUT the callgrind output file,
 # N the number of lab endpoints (default 200). callgrind counts instructions, so the result
 # does not depend on what else the machine is doing. Read it with `callgrind_annotate OUT`.
+# LAB_ARGS (environment) is passed to the lab, e.g. LAB_ARGS=--distinct-leaves.
 set -euo pipefail
 build=$1 out=$2 n=${3:-200}
 shift $(( $# < 3 ? $# : 3 ))
@@ -12,7 +13,8 @@ lab=
 cleanup() { exec 9>&- 2>/dev/null || true; [ -n "$lab" ] && wait "$lab" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkfifo "$work/in"
-"$build/bench/tlsaudit-bench-lab" --endpoints "$n" --threads 1 --targets "$work/targets.txt" \
+# shellcheck disable=SC2086
+"$build/bench/tlsaudit-bench-lab" --endpoints "$n" --threads 1 --targets "$work/targets.txt" ${LAB_ARGS:-} \
   <"$work/in" >"$work/out" 2>"$work/err" &
 lab=$!
 exec 9>"$work/in"  # the lab runs until its stdin closes

@@ -1,11 +1,18 @@
 // tlsaudit-bench-lab: a loopback lab of N TLS endpoints in its own process, for benchmarks.
 //
 //   tlsaudit-bench-lab --endpoints 1000 --targets FILE [--hosts-file FILE] [--threads 1] [--delay-ms 0]
+//                      [--chains dual|mixed] [--distinct-leaves]
 //
 // Endpoints are spread over 127.0.1.1, 127.0.1.2, ... with the same block of 20
-// consecutive ports on each address (so port scanners can be given one port range);
-// even endpoints serve an ECDSA P-256 chain, odd ones an RSA-2048 chain. Writes one
-// target line per endpoint to FILE (`ADDRESS:PORT sni=bench.lab.test`) and the
+// consecutive ports on each address (so port scanners can be given one port range).
+// --chains dual (the default): every endpoint serves an ECDSA P-256 chain to clients that
+// accept ECDSA and an RSA-2048 chain to RSA-only clients, as a server with two certificates
+// does; a modern client costs the lab one ECDSA signature. --chains mixed: even endpoints
+// serve only the ECDSA chain, odd ones only the RSA chain (each modern handshake with an odd
+// one costs the lab an RSA-2048 signature). --distinct-leaves: each endpoint's leaves are
+// certificates of their own (same keys, names and issuer, another serial number), as in a
+// real fleet, so a scanner cannot answer a handshake from what it learnt of the one before.
+// Writes one target line per endpoint to FILE (`ADDRESS:PORT sni=bench.lab.test`) and the
 // addresses to --hosts-file, prints "ready <N> <first-port> <last-port> <hosts>" on
 // stdout, then serves until stdin reaches end of file.
 
@@ -24,6 +31,16 @@ namespace {
 
 constexpr int ports_per_host = 20;
 
+// The chain of `h` with, when `distinct`, a leaf of its own: the same key and names under
+// the same issuer, a fresh random serial number.
+std::vector<tlsaudit::bytes> chain_of(const tlsaudit::lab::hierarchy& h, bool distinct) {
+    auto chain = h.served_chain();
+    if (distinct)
+        chain.front() =
+            tlsaudit::lab::issue(h.intermediates.back(), tlsaudit::lab::leaf_spec("bench.lab.test"), h.leaf.k).der;
+    return chain;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -33,6 +50,8 @@ int main(int argc, char** argv) {
     std::string targets_file;
     std::string hosts_file;
     int delay_ms = 0;
+    std::string chains = "dual";
+    bool distinct_leaves = false;
     CLI::App app("loopback TLS lab for tlsaudit benchmarks");
     app.add_option("--endpoints", endpoints)->check(CLI::Range(1, 20000));
     app.add_option("--threads", threads)->check(CLI::Range(1, 64));
@@ -40,13 +59,25 @@ int main(int argc, char** argv) {
     app.add_option("--hosts-file", hosts_file);
     app.add_option("--delay-ms", delay_ms, "Hold each ClientHello this long (RTT emulation)")
         ->check(CLI::Range(0, 10000));
+    app.add_option("--chains", chains, "dual: ECDSA and RSA chains on every endpoint; mixed: one or the other")
+        ->check(CLI::IsMember({"dual", "mixed"}));
+    app.add_flag("--distinct-leaves", distinct_leaves, "Give every endpoint leaf certificates of its own");
     CLI11_PARSE(app, argc, argv);
 
     const auto ec = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"bench.lab.test"});
     const auto rsa = lab::make_hierarchy({.kind = lab::key_kind::rsa_2048, .leaf_dns_names = {"bench.lab.test"}});
-    lab::server_config ec_config{.chain = ec.served_chain(), .leaf_key = ec.leaf.k};
-    lab::server_config rsa_config{.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k};
-    ec_config.response_delay = rsa_config.response_delay = std::chrono::milliseconds(delay_ms);
+    auto config_of = [&](int i) {
+        const bool ecdsa = chains == "dual" || i % 2 == 0;
+        const auto& first = ecdsa ? ec : rsa;
+        lab::server_config config{.chain = chain_of(first, distinct_leaves), .leaf_key = first.leaf.k};
+        if (chains == "dual") config.extra_chains.push_back({chain_of(rsa, distinct_leaves), rsa.leaf.k});
+        config.response_delay = std::chrono::milliseconds(delay_ms);
+        return config;
+    };
+    // Leaves are issued once, before the first attempt to bind.
+    std::vector<lab::server_config> configs;
+    configs.reserve(static_cast<std::size_t>(endpoints));
+    for (int i = 0; i < endpoints; ++i) configs.push_back(config_of(i));
 
     const int hosts = (endpoints + ports_per_host - 1) / ports_per_host;
     std::mt19937 random(std::random_device{}());
@@ -56,7 +87,7 @@ int main(int argc, char** argv) {
             lab::server_pool servers(threads);
             std::ofstream targets(targets_file);
             for (int i = 0; i < endpoints; ++i) {
-                auto config = i % 2 == 0 ? ec_config : rsa_config;
+                auto config = configs[static_cast<std::size_t>(i)];
                 config.bind_address = fmt::format("127.0.1.{}", 1 + i / ports_per_host);
                 config.port = static_cast<std::uint16_t>(base + i % ports_per_host);
                 servers.start(std::move(config));
