@@ -1,12 +1,17 @@
 #include "ossl/der.hpp"
 
+#include "ossl/encoding.hpp"
 #include "ossl/error.hpp"
 
 #include <openssl/err.h>
 
+#include <array>
 #include <climits>
+#include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 
 namespace tlsaudit::ossl {
 
@@ -42,6 +47,50 @@ x509_ptr decode_certificate(std::span<const unsigned char> der) {
     x509_ptr cert = decode_certificate(der, error);
     if (!cert) throw std::runtime_error("certificate DER: " + error);
     return cert;
+}
+
+namespace {
+
+// Shards so that scan threads seldom wait for each other; a full shard is emptied, which
+// costs the certificates still in use one more decode each.
+class shared_certificates {
+public:
+    x509_ptr find_or_decode(std::span<const unsigned char> der, std::string& error) {
+        std::string key = sha256_raw(der);
+        std::size_t h = 0;
+        std::memcpy(&h, key.data(), sizeof h);
+        shard& s = shards_[h % shards_.size()];
+        {
+            const std::scoped_lock lock(s.mutex);
+            if (auto it = s.certs.find(key); it != s.certs.end()) return up_ref(it->second.get());
+        }
+        x509_ptr cert = decode_certificate(der, error);  // outside the lock: it is the slow part
+        if (!cert) return cert;
+        const std::scoped_lock lock(s.mutex);
+        if (s.certs.size() >= per_shard) s.certs.clear();
+        s.certs.try_emplace(std::move(key), up_ref(cert.get()));
+        return cert;
+    }
+
+private:
+    static x509_ptr up_ref(X509* cert) {
+        if (X509_up_ref(cert) != 1) throw_failure("X509_up_ref failed");
+        return x509_ptr(cert);
+    }
+
+    static constexpr std::size_t per_shard = 64;
+    struct shard {
+        std::mutex mutex;
+        std::unordered_map<std::string, x509_ptr> certs;
+    };
+    std::array<shard, 16> shards_;
+};
+
+}  // namespace
+
+x509_ptr decode_shared_certificate(std::span<const unsigned char> der, std::string& error) {
+    static shared_certificates memo;
+    return memo.find_or_decode(der, error);
 }
 
 bytes encode_certificate(const X509* cert) {

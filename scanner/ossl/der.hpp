@@ -21,6 +21,15 @@ x509_ptr decode_certificate(std::span<const unsigned char> der, std::string& err
 // throws std::runtime_error with that error text instead of returning null.
 x509_ptr decode_certificate(std::span<const unsigned char> der);
 
+// decode_certificate(der, error) through a process-wide memo keyed by the DER's SHA-256:
+// a certificate met again (an intermediate behind thousands of endpoints; a leaf that
+// the audit, the trust check and revocation each read) is decoded once. OpenSSL 3.0
+// decodes each certificate's public key through its decoder framework, which costs more
+// than verifying a signature. The X509 returned may be shared with other callers on other
+// threads: read it (OpenSSL's own caches inside it are locked), never modify it. Bad DER
+// is not remembered. The memo holds at most 1,024 certificates. Thread-safe.
+x509_ptr decode_shared_certificate(std::span<const unsigned char> der, std::string& error);
+
 // The DER encoding of `cert`. Throws std::runtime_error when OpenSSL cannot encode it.
 bytes encode_certificate(const X509* cert);
 

@@ -30,7 +30,7 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
     const bool parsed = req.parsed.size() == req.chain.size();
     for (std::size_t i = 0; i < req.chain.size(); ++i) {
         const bytes& der = req.chain[i];
-        out->certs.push_back(ossl::decode_certificate(der, error));
+        out->certs.push_back(ossl::decode_shared_certificate(der, error));
         std::vector<std::string> ocsp, crl;
         if (out->certs.back()) {
             if (parsed) {
@@ -46,7 +46,7 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
         out->ocsp_urls.push_back(std::move(ocsp));
         out->crl_urls.push_back(std::move(crl));
     }
-    if (req.leaf_issuer) out->leaf_issuer = ossl::decode_certificate(*req.leaf_issuer, error);
+    if (req.leaf_issuer) out->leaf_issuer = ossl::decode_shared_certificate(*req.leaf_issuer, error);
     for (std::size_t i = 0; i < out->certs.size(); ++i) {
         X509* cert = out->certs[i].get();
         const bool self = cert != nullptr && X509_check_issued(cert, cert) == X509_V_OK;

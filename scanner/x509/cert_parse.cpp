@@ -86,7 +86,7 @@ std::optional<cert_info> read_decoded(const X509* cert, std::span<const unsigned
 }
 
 std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, std::string& error) {
-    const ossl::x509_ptr cert = ossl::decode_certificate(der, error);
+    const ossl::x509_ptr cert = ossl::decode_shared_certificate(der, error);
     if (!cert) {
         return std::nullopt;
     }

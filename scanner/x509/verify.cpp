@@ -96,7 +96,7 @@ ossl::x509_stack_ptr make_stack() {
 void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
     for (const auto& der : ders) {
         std::string ignored;
-        ossl::x509_ptr cert = ossl::decode_certificate(der, ignored);
+        ossl::x509_ptr cert = ossl::decode_shared_certificate(der, ignored);
         if (!cert) continue;
         if (sk_X509_push(stack, cert.get()) <= 0) ossl::throw_failure("sk_X509_push failed");
         static_cast<void>(cert.release());  // owned by the stack now
@@ -130,7 +130,7 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
         verdict.leaf_error = "no certificate";
         return verdict;
     }
-    const ossl::x509_ptr leaf = ossl::decode_certificate(served.front(), verdict.leaf_error);
+    const ossl::x509_ptr leaf = ossl::decode_shared_certificate(served.front(), verdict.leaf_error);
     if (!leaf) return verdict;
     verdict.leaf_error.clear();
 

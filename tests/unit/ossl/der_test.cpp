@@ -67,5 +67,54 @@ TEST(der, refuses_empty_garbage_and_trailing_bytes) {
     }
 }
 
+TEST(der, shared_decoding_returns_one_object_per_certificate) {
+    const bytes der = real_root_der();
+    std::string error;
+    const x509_ptr first = decode_shared_certificate(der, error);
+    ASSERT_TRUE(first) << error;
+    const x509_ptr again = decode_shared_certificate(bytes(der), error);
+    EXPECT_EQ(again.get(), first.get()) << "the same DER, even in another buffer, is decoded once";
+    EXPECT_EQ(encode_certificate(again.get()), der);
+
+    bytes other = der;
+    other[other.size() - 1] ^= 0x01;  // the last byte of the signature: still a certificate
+    const x509_ptr different = decode_shared_certificate(other, error);
+    ASSERT_TRUE(different) << error;
+    EXPECT_NE(different.get(), first.get());
+    EXPECT_EQ(encode_certificate(different.get()), other);
+}
+
+TEST(der, shared_decoding_reports_bad_input_every_time) {
+    bytes der = real_root_der();
+    der.push_back(0x00);
+    for (int i = 0; i < 2; ++i) {
+        std::string error;
+        EXPECT_FALSE(decode_shared_certificate(der, error));
+        EXPECT_NE(error.find("trailing data"), std::string::npos) << error;
+    }
+    std::string error;
+    EXPECT_FALSE(decode_shared_certificate({}, error));
+    EXPECT_NE(error, "");
+}
+
+TEST(der, shared_decoding_outlives_the_memo_filling_up) {
+    const bytes der = real_root_der();
+    std::string error;
+    const x509_ptr kept = decode_shared_certificate(der, error);
+    ASSERT_TRUE(kept) << error;
+    // More distinct certificates than the memo holds: whatever it drops, what a caller
+    // holds stays valid, and the certificate still decodes.
+    for (int i = 0; i < 1100; ++i) {
+        bytes other = der;
+        other[other.size() - 1] = static_cast<unsigned char>(i);
+        other[other.size() - 2] = static_cast<unsigned char>(i >> 8);
+        ASSERT_TRUE(decode_shared_certificate(other, error)) << error;
+    }
+    EXPECT_EQ(encode_certificate(kept.get()), der);
+    const x509_ptr again = decode_shared_certificate(der, error);
+    ASSERT_TRUE(again) << error;
+    EXPECT_EQ(encode_certificate(again.get()), der);
+}
+
 }  // namespace
 }  // namespace tlsaudit::ossl
