@@ -18,7 +18,7 @@ class cert_cache {
 public:
     // Holds at most about `max_entries` certificates; when a shard fills up it is
     // emptied (a scan meets far fewer distinct intermediates than that).
-    explicit cert_cache(std::size_t max_entries = 1 << 16);
+    explicit cert_cache(std::size_t max_entries = 4096);
 
     // parse_certificate(der) or a copy of the earlier result for the same DER (keyed by
     // SHA-256, so a server cannot make its certificate stand for another's).

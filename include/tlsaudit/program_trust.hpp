@@ -87,8 +87,9 @@ public:
 
 private:
     // Emptied when full, so that a scan of hosts with their own leaves keeps neither a
-    // judgement nor (through the keys) a verdict per host.
-    static constexpr std::size_t max_entries = 1 << 14;
+    // judgement nor (through the keys) a verdict per host. No larger than the verify
+    // cache (trust.hpp), whose verdicts the keys would otherwise keep alive.
+    static constexpr std::size_t max_entries = 1024;
     mutable std::mutex mutex_;
     std::map<std::shared_ptr<const chain_verdict>, std::shared_ptr<const program_judgement>> judged_;
     std::size_t judgements_ = 0;

@@ -115,11 +115,12 @@ private:
 // endpoints serving one chain cost one X509_verify_cert. Thread-safe; concurrent
 // callers asking for the same chain wait for the one validation in progress.
 // Holds at most about `max_entries` verdicts and empties itself when full: a scan of
-// many hosts with their own leaves must not keep a verdict per host.
+// many hosts with their own leaves must not keep a verdict per host (a verdict with its
+// path is about 7 KiB, so the default bounds the cache near 7 MiB).
 class verify_cache {
 public:
     // `store` must outlive the cache.
-    explicit verify_cache(const trust_store& store, std::size_t max_entries = 1 << 14);
+    explicit verify_cache(const trust_store& store, std::size_t max_entries = 1024);
     ~verify_cache();
     verify_cache(const verify_cache&) = delete;
     verify_cache& operator=(const verify_cache&) = delete;

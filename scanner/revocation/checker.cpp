@@ -47,7 +47,7 @@ void validate(const options& o) {
 
 // Decoded chains kept for reuse (a few KiB each): endpoints serving one chain tend to
 // come close together (a name's addresses, a CDN), so a small memo is enough.
-constexpr std::size_t max_decoded_chains = 4096;
+constexpr std::size_t max_decoded_chains = 512;
 
 // What a chain gets without asking anyone: no entry for a certificate that is not
 // checked, "issuer not served", or, for one that names no source and came with no
