@@ -1,6 +1,7 @@
 #include "ossl/encoding.hpp"
 
 #include "ossl/error.hpp"
+#include "ossl/ptr.hpp"
 #include "text/hex.hpp"
 
 #include <openssl/evp.h>
@@ -18,10 +19,17 @@ constexpr std::size_t pem_line_length = 64;
 }  // namespace
 
 std::string sha256_raw(std::span<const unsigned char> data) {
+    // Fetched once, and one context per thread: EVP_Digest with EVP_sha256() looks the
+    // algorithm up and allocates a context on every call, which cost more than hashing a
+    // certificate (each one is hashed several times per endpoint, as a cache key).
+    static const evp_md_ptr sha256{EVP_MD_fetch(nullptr, "SHA2-256", nullptr)};
+    thread_local const evp_md_ctx_ptr ctx{EVP_MD_CTX_new()};
+    if (!sha256 || !ctx) throw_failure("SHA-256 unavailable");
     std::string digest(32, '\0');
     unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(digest.data()), &length, EVP_sha256(),
-                   nullptr) != 1 ||
+    if (EVP_DigestInit_ex2(ctx.get(), sha256.get(), nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()), &length) != 1 ||
         length != digest.size()) {
         throw_failure("SHA-256 failed");
     }
