@@ -104,7 +104,10 @@ public:
     // fetched issuers) as untrusted helpers, purpose TLS server, at `at`. Bad input
     // (garbage DER, broken chains) is reported in the verdict, never thrown; throws
     // std::runtime_error only when OpenSSL cannot allocate a verification context.
-    chain_verdict verify(std::span<const bytes> served, time_point at, std::span<const bytes> extra = {}) const;
+    // `served_parsed`, when parallel to `served` (x509::parse_certificate of each), gives
+    // the path's served certificates their cert_info without reading them again.
+    chain_verdict verify(std::span<const bytes> served, time_point at, std::span<const bytes> extra = {},
+                         std::span<const parsed_cert> served_parsed = {}) const;
 
 private:
     struct impl;
@@ -128,9 +131,11 @@ public:
     // Same contract as trust_store::verify. The result is shared, never modified.
     // `served_identity`, when not empty, is x509::chain_identity of `served` (the scan
     // has hashed each certificate already); otherwise the cache hashes `served`.
+    // `served_parsed` as for trust_store::verify.
     std::shared_ptr<const chain_verdict> verify(std::span<const bytes> served, time_point at,
                                                 std::span<const bytes> extra = {},
-                                                std::string_view served_identity = {});
+                                                std::string_view served_identity = {},
+                                                std::span<const parsed_cert> served_parsed = {});
     // Number of validations actually run (cache misses).
     std::size_t validations() const;
 

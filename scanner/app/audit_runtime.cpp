@@ -122,10 +122,10 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     result.rules_version = rules_.version;
     if (result.cap.error || result.cap.chain.empty()) return nullptr;
     const std::string identity = x509::chain_identity(result.cap.chain, result.certs);
-    auto verdict = cache_->verify(result.cap.chain, at_, {}, identity);
+    auto verdict = cache_->verify(result.cap.chain, at_, {}, identity, result.certs);
     if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
         const auto extra = fetch_missing(*verdict);
-        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra, identity);
+        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra, identity, result.certs);
     }
     // One judgement for the record's verdicts and the audit's root-program-untrusted.
     const auto programs = programs_.judge(result, at_, verdict, rules_);

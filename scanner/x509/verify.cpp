@@ -103,19 +103,26 @@ void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
     }
 }
 
-path_cert describe(X509* cert, std::span<const bytes> served, std::span<const bytes> extra) {
+path_cert describe(X509* cert, std::span<const bytes> served, std::span<const bytes> extra,
+                   std::span<const parsed_cert> served_parsed) {
     path_cert out;
     out.der = ossl::encode_certificate(cert);
-    std::string error;
-    if (auto info = read_decoded(cert, out.der, error)) out.info = std::move(*info);
-    else out.info.sha256 = ossl::sha256_hex(out.der);
+    auto read = [&] {
+        std::string error;
+        if (auto info = read_decoded(cert, out.der, error)) out.info = std::move(*info);
+        else out.info.sha256 = ossl::sha256_hex(out.der);
+    };
     for (std::size_t i = 0; i < served.size(); ++i) {
         if (served[i] == out.der) {
             out.origin = cert_origin::served;
             out.served_position = static_cast<int>(i);
+            // The same DER gives the same cert_info.
+            if (served_parsed.size() == served.size() && served_parsed[i].info) out.info = *served_parsed[i].info;
+            else read();
             return out;
         }
     }
+    read();
     out.origin = std::any_of(extra.begin(), extra.end(), [&](const bytes& b) { return b == out.der; })
                      ? cert_origin::fetched
                      : cert_origin::store;
@@ -124,7 +131,8 @@ path_cert describe(X509* cert, std::span<const bytes> served, std::span<const by
 
 }  // namespace
 
-chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, std::span<const bytes> extra) const {
+chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, std::span<const bytes> extra,
+                                  std::span<const parsed_cert> served_parsed) const {
     chain_verdict verdict;
     if (served.empty()) {
         verdict.leaf_error = "no certificate";
@@ -164,9 +172,9 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     const ossl::x509_stack_ptr chain(X509_STORE_CTX_get1_chain(ctx.get()));
     if (chain) {
         for (int i = 0; i < sk_X509_num(chain.get()); ++i)
-            verdict.path.push_back(describe(sk_X509_value(chain.get(), i), served, extra));
+            verdict.path.push_back(describe(sk_X509_value(chain.get(), i), served, extra, served_parsed));
     }
-    if (verdict.path.empty()) verdict.path.push_back(describe(leaf.get(), served, extra));
+    if (verdict.path.empty()) verdict.path.push_back(describe(leaf.get(), served, extra, served_parsed));
     return verdict;
 }
 

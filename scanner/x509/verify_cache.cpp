@@ -29,7 +29,8 @@ verify_cache::~verify_cache() = default;
 
 std::shared_ptr<const chain_verdict> verify_cache::verify(std::span<const bytes> served, time_point at,
                                                           std::span<const bytes> extra,
-                                                          std::string_view served_identity) {
+                                                          std::string_view served_identity,
+                                                          std::span<const parsed_cert> served_parsed) {
     // The certificates' digests identify the chain; the time is part of the key because
     // validity depends on it.
     std::string key = fmt::format("{}|{}|{}|", at.time_since_epoch().count(), served.size(), extra.size());
@@ -57,7 +58,7 @@ std::shared_ptr<const chain_verdict> verify_cache::verify(std::span<const bytes>
 
     try {
         ++state_->validations;
-        auto verdict = std::make_shared<const chain_verdict>(store_.verify(served, at, extra));
+        auto verdict = std::make_shared<const chain_verdict>(store_.verify(served, at, extra, served_parsed));
         promise.set_value(verdict);
         return verdict;
     } catch (...) {
