@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 namespace tlsaudit::capture_engine::detail {
@@ -161,7 +162,7 @@ const key_schedule::early_state& key_schedule::early() const {
     // for the life of the process, as the fetched algorithms are: freeing at exit would
     // race threads still scanning.
     static const std::array<early_state, 2>& states = *[] {
-        auto* s = new std::array<early_state, 2>;
+        auto s = std::make_unique<std::array<early_state, 2>>();
         for (auto [md, state] : {std::pair{sha256(), &(*s)[0]}, std::pair{sha384(), &(*s)[1]}}) {
             key_schedule ks(md);
             std::array<unsigned char, EVP_MAX_MD_SIZE> empty_hash{};
@@ -173,7 +174,7 @@ const key_schedule::early_state& key_schedule::early() const {
             state->salt = {new_md_ctx(), new_md_ctx()};
             absorb_key(md, state->derived.view(), state->salt);
         }
-        return s;
+        return s.release();
     }();
     return states[hash_size_ == 48 ? 1 : 0];
 }
