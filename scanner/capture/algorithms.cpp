@@ -5,7 +5,6 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/kdf.h>
 
 #include <array>
 #include <stdexcept>
@@ -21,7 +20,6 @@ struct fetched {
     EVP_CIPHER* aes128_gcm = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
     EVP_CIPHER* aes256_gcm = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
     EVP_CIPHER* chacha20_poly1305 = EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr);
-    EVP_KDF* hkdf = EVP_KDF_fetch(nullptr, "HKDF", nullptr);
     std::array<tls13_suite, 3> suites{{
         {0x1301, sha256, aes128_gcm, 16},
         {0x1302, sha384, aes256_gcm, 32},
@@ -29,7 +27,7 @@ struct fetched {
     }};
 
     fetched() {
-        if (!sha256 || !sha384 || !sha512 || !aes128_gcm || !aes256_gcm || !chacha20_poly1305 || !hkdf)
+        if (!sha256 || !sha384 || !sha512 || !aes128_gcm || !aes256_gcm || !chacha20_poly1305)
             ossl::throw_failure("fetching the capture client's algorithms");
     }
     // Held for the life of the process: freeing at exit would race threads still scanning.
@@ -48,7 +46,6 @@ const fetched& algorithms() {
 const EVP_MD* sha256() { return algorithms().sha256; }
 const EVP_MD* sha384() { return algorithms().sha384; }
 const EVP_MD* sha512() { return algorithms().sha512; }
-EVP_KDF* hkdf_kdf() { return algorithms().hkdf; }
 
 const tls13_suite* find_tls13_suite(std::uint16_t id) {
     for (const auto& s : algorithms().suites)

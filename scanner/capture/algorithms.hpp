@@ -14,7 +14,6 @@ namespace tlsaudit::capture_engine::detail {
 const EVP_MD* sha256();
 const EVP_MD* sha384();
 const EVP_MD* sha512();
-EVP_KDF* hkdf_kdf();
 
 struct tls13_suite {
     std::uint16_t id;

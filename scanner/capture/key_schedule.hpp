@@ -1,7 +1,9 @@
 #pragma once
 // The part of the TLS 1.3 key schedule (RFC 8446 7.1) a client needs to read the
-// server's handshake flight: HKDF-Extract and HKDF-Expand-Label through EVP_KDF "HKDF",
-// up to the server's handshake traffic key and IV.
+// server's handshake flight: HKDF-Extract and HKDF-Expand-Label (RFC 5869) up to the
+// server's handshake traffic key and IV.
+
+#include "ossl/ptr.hpp"
 
 #include <openssl/types.h>
 
@@ -34,18 +36,20 @@ struct traffic_keys {
     std::array<unsigned char, 12> iv{};
 };
 
-// HKDF over one hash. Throws std::runtime_error when libcrypto fails (never for input
-// from the peer: every input here has a fixed size).
+// HKDF over one hash, computed as HMAC (RFC 2104) on the hash itself: EVP_KDF's HKDF
+// costs twice the instructions for the few short derivations a handshake needs. Throws
+// std::runtime_error when libcrypto fails (never for input from the peer: every input
+// here has a fixed size). One object per connection; not shared between threads.
 class key_schedule {
 public:
     explicit key_schedule(const EVP_MD* md);
-    ~key_schedule();
-    key_schedule(const key_schedule&) = delete;
-    key_schedule& operator=(const key_schedule&) = delete;
 
     std::size_t hash_size() const noexcept { return hash_size_; }
 
+    // HKDF-Extract; an empty salt stands for hash-size zeros (RFC 5869 2.2).
     secret extract(std::span<const unsigned char> salt, std::span<const unsigned char> ikm);
+    // HKDF-Expand of `prk` into `out` (at most 255 hash lengths, else std::invalid_argument).
+    void expand(std::span<const unsigned char> prk, std::span<const unsigned char> info, std::span<unsigned char> out);
     void expand_label(std::span<const unsigned char> secret, std::string_view label,
                       std::span<const unsigned char> context, std::span<unsigned char> out);
     // Derive-Secret(secret, label, transcript_hash).
@@ -54,19 +58,39 @@ public:
 
     // Derive-Secret(Early Secret, "derived", "") for a handshake without PSK: the same for
     // every connection of this hash, so computed once per process.
-    secret early_derived();
+    secret early_derived() const;
     // HKDF-Extract(early_derived(), shared_secret).
     secret handshake_secret(std::span<const unsigned char> shared_secret);
     // The "key" and "iv" of a traffic secret.
     traffic_keys traffic(std::span<const unsigned char> traffic_secret, std::size_t key_size);
 
 private:
-    void derive(int mode, std::span<const unsigned char> key, std::span<const unsigned char> salt,
-                std::span<const unsigned char> info, std::span<unsigned char> out);
+    // The inner and outer hash states of HMAC once the padded key is absorbed: every MAC
+    // under the key starts from copies of them.
+    struct hmac_key {
+        ossl::evp_md_ctx_ptr inner;
+        ossl::evp_md_ctx_ptr outer;
+    };
+    static void absorb_key(const EVP_MD* md, std::span<const unsigned char> key, hmac_key& out);
+    // early_derived(), and the same keyed for HMAC: the handshake secret's salt.
+    struct early_state {
+        secret derived;
+        hmac_key salt;
+    };
+    const early_state& early() const;
+
+    // Keys key_ with `key` unless it already holds it: consecutive expansions of one
+    // secret ("key" and "iv") then pay for the two pad blocks once.
+    void set_key(std::span<const unsigned char> key);
+    // HMAC(key, parts...) into out, which has the hash's size.
+    void mac(const hmac_key& key, std::span<const std::span<const unsigned char>> parts, std::span<unsigned char> out);
 
     const EVP_MD* md_;
     std::size_t hash_size_;
-    EVP_KDF_CTX* ctx_;
+    hmac_key key_;
+    secret keyed_with_;
+    bool keyed_ = false;
+    ossl::evp_md_ctx_ptr work_;
 };
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -31,18 +31,35 @@ std::size_t point_size(std::uint16_t g) noexcept {
     }
 }
 
+std::size_t public_key_size(std::uint16_t g) noexcept { return g == group::x25519 ? 32 : point_size(g); }
+
+// The peer's key takes its type and curve from ours: building it by name
+// (EVP_PKEY_new_raw_public_key_ex) would fetch the key manager per connection.
 ossl::evp_pkey_ptr peer_key(std::uint16_t g, const EVP_PKEY* ours, std::span<const unsigned char> data) {
-    if (g == group::x25519) {
-        if (data.size() != 32) return nullptr;
-        return ossl::evp_pkey_ptr(EVP_PKEY_new_raw_public_key_ex(nullptr, "X25519", nullptr, data.data(), data.size()));
-    }
-    // TLS 1.3 allows only the uncompressed form (RFC 8446 4.2.8.2).
-    if (data.size() != point_size(g) || data[0] != 0x04) return nullptr;
+    // TLS 1.3 allows only the uncompressed form of a NIST point (RFC 8446 4.2.8.2).
+    if (data.size() != public_key_size(g) || (g != group::x25519 && data[0] != 0x04)) return nullptr;
     ossl::evp_pkey_ptr peer(EVP_PKEY_new());
     if (!peer || EVP_PKEY_copy_parameters(peer.get(), ours) != 1 ||
         EVP_PKEY_set1_encoded_public_key(peer.get(), data.data(), data.size()) != 1)
         return nullptr;
     return peer;
+}
+
+// The derive context of the key this thread last derived with. A thread's connections
+// share one X25519 key (reused_x25519), so most agreements skip creating and
+// initialising a context; a context per share would need a lock or a share per
+// connection, since setting the peer changes it. The context holds a reference to its
+// key, so no other key can take the cached key's address while it is cached.
+EVP_PKEY_CTX* derive_context(EVP_PKEY* key) {
+    thread_local ossl::evp_pkey_ctx_ptr ctx;
+    if (!ctx || EVP_PKEY_CTX_get0_pkey(ctx.get()) != key) {
+        ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+        if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) {
+            ctx.reset();
+            ossl::throw_failure("key exchange set-up");
+        }
+    }
+    return ctx.get();
 }
 
 }  // namespace
@@ -105,13 +122,14 @@ std::optional<secret> key_share::derive(std::span<const unsigned char> peer_byte
         ERR_clear_error();
         return std::nullopt;
     }
-    const ossl::evp_pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
-    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) ossl::throw_failure("key exchange set-up");
+    EVP_PKEY_CTX* ctx = derive_context(key_.get());
     secret out;
     std::size_t n = out.resize(96).size();
-    // set_peer checks the peer's key; derive refuses X25519's all-zero result.
-    if (EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1 ||
-        EVP_PKEY_derive(ctx.get(), out.resize(n).data(), &n) != 1) {
+    // Every 32-byte string is an X25519 public key (RFC 7748), so only NIST points are
+    // validated (on the curve) when set; derive refuses X25519's all-zero result.
+    const int validate = group_ == group::x25519 ? 0 : 1;
+    if (EVP_PKEY_derive_set_peer_ex(ctx, peer.get(), validate) != 1 ||
+        EVP_PKEY_derive(ctx, out.resize(n).data(), &n) != 1) {
         ERR_clear_error();
         return std::nullopt;
     }

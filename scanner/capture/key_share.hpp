@@ -41,7 +41,9 @@ public:
     // As sent in key_share: 32 raw bytes (X25519) or an uncompressed point.
     std::span<const unsigned char> public_key() const noexcept { return public_; }
     // The shared secret with the server's share; nullopt when the share is not a valid
-    // public key of the group (the peer's fault).
+    // public key of the group (the peer's fault). Throws std::runtime_error when libcrypto
+    // fails. Thread-safe: each thread derives through its own context, kept for the last
+    // share it used.
     std::optional<secret> derive(std::span<const unsigned char> peer) const;
 
 private:

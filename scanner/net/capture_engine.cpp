@@ -4,13 +4,12 @@
 #include "engines.hpp"
 
 #include "error_classify.hpp"
+#include "socket_deadline.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/socket_base.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -20,7 +19,6 @@
 namespace tlsaudit::net::detail {
 namespace {
 
-using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 scan_error socket_error(const boost::system::error_code& ec) {
@@ -65,9 +63,10 @@ asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio:
     options.verify_handshake = verify_handshake;
     capture_engine::client client(probe.hello, options);
 
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(timeout);
-    auto outcome = co_await (exchange(client, socket) || timer.async_wait(use_tuple));
+    socket_deadline deadline(co_await asio::this_coro::executor);
+    deadline.start(socket, timeout);
+    auto failed = co_await exchange(client, socket);
+    const bool expired = deadline.stop();
 
     capture_engine::flight flight = client.take_result();
     out.served.chain = std::move(flight.chain);
@@ -76,9 +75,9 @@ asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio:
     out.served.cipher = std::move(flight.cipher);
     out.served.alpn = std::move(flight.alpn);
     const auto state = client.current();
-    if (outcome.index() == 1) {
+    if (failed && expired) {
         out.error = timeout_error("handshake", timeout);
-    } else if (auto& failed = std::get<0>(outcome); failed) {
+    } else if (failed) {
         out.error = std::move(*failed);
     } else if (state == capture_engine::status::failed) {
         out.error = client.error().value_or(scan_error{"handshake", error_codes::protocol_error, "capture failed"});

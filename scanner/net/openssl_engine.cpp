@@ -5,17 +5,14 @@
 
 #include "error_classify.hpp"
 #include "handshake_observer.hpp"
+#include "socket_deadline.hpp"
 #include "tls_handshake.hpp"
 
 #include "ossl/error.hpp"
 #include "ossl/ssl_ptr.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <openssl/ssl.h>
 
@@ -23,8 +20,6 @@
 
 namespace tlsaudit::net::detail {
 namespace {
-
-using namespace asio::experimental::awaitable_operators;
 
 void fill_session_details(SSL* ssl, served_chain& out) {
     out.protocol = SSL_get_version(ssl);
@@ -80,12 +75,12 @@ asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::i
     }
     SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
 
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(timeout);
-    auto outcome = co_await (client_handshake(ssl, socket) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (outcome.index() == 1) {
+    socket_deadline deadline(co_await asio::this_coro::executor);
+    deadline.start(socket, timeout);
+    const auto ec = co_await client_handshake(ssl, socket);
+    if (deadline.stop() && ec) {
         out.error = timeout_error("handshake", timeout);
-    } else if (const auto& ec = std::get<0>(outcome); ec) {
+    } else if (ec) {
         out.error = classify_handshake_error(ec, observer);  // reads observer.chain
     }
     if (observer.chain) out.served.chain = std::move(*observer.chain);

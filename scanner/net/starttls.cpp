@@ -1,12 +1,11 @@
 #include "starttls.hpp"
 
+#include "socket_deadline.hpp"
 #include "starttls_dialogue.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -18,7 +17,6 @@
 namespace tlsaudit::net::detail {
 namespace {
 
-using namespace asio::experimental::awaitable_operators;
 using asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -58,14 +56,14 @@ asio::awaitable<std::optional<scan_error>> run_starttls(tcp::socket& socket, con
     const auto p = starttls::parse_protocol(protocol);
     if (!p) co_return scan_error{"starttls", error_codes::starttls_protocol, "unknown STARTTLS protocol"};
     starttls::dialogue d(*p, domain);
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    timer.expires_after(timeout);
-    auto outcome = co_await (exchange(socket, d) || timer.async_wait(use_tuple));
-    if (outcome.index() == 1) {
+    socket_deadline deadline(co_await asio::this_coro::executor);
+    deadline.start(socket, timeout);
+    auto failed = co_await exchange(socket, d);
+    if (deadline.stop() && failed) {
         co_return scan_error{"starttls", error_codes::timeout_starttls,
                              fmt::format("no STARTTLS agreement within {} ms", timeout.count())};
     }
-    co_return std::get<0>(std::move(outcome));
+    co_return failed;
 }
 
 }  // namespace tlsaudit::net::detail

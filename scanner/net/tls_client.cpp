@@ -2,12 +2,12 @@
 
 #include "engines.hpp"
 #include "error_classify.hpp"
+#include "socket_deadline.hpp"
 #include "starttls.hpp"
 
 #include "ossl/error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,7 +24,6 @@ namespace tlsaudit::net::detail {
 namespace {
 
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 using clock = std::chrono::steady_clock;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
@@ -56,26 +55,24 @@ asio::awaitable<connection> open_connection(const tcp::endpoint& peer, const tar
                                             rate_limiter& limiter) {
     connection c;
     auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer timer(executor);
+    socket_deadline deadline(executor);
     for (int attempt = 0; attempt <= limits.retries; ++attempt) {
         if (auto wait = limiter.reserve(); wait.count() > 0) {
-            timer.expires_after(wait);
-            co_await timer.async_wait(use_tuple);
+            asio::steady_timer pause(executor, wait);
+            co_await pause.async_wait(use_tuple);
         }
         c.socket.emplace(executor);
         ++c.attempts;
         const auto started = clock::now();
-        timer.expires_after(limits.connect_timeout);
-        auto outcome = co_await (c.socket->async_connect(peer, use_tuple) || timer.async_wait(use_tuple));
+        deadline.start(*c.socket, limits.connect_timeout);
+        const auto [ec] = co_await c.socket->async_connect(peer, use_tuple);
+        const bool expired = deadline.stop();
         c.connect_ms = elapsed_ms(started);
-        if (outcome.index() == 1) {
-            c.error = timeout_error("connect", limits.connect_timeout);
-        } else if (auto [ec] = std::get<0>(outcome); ec) {
-            c.error = classify_connect_error(ec);
-        } else {
+        if (!ec) {
             c.error.reset();
             break;
         }
+        c.error = expired ? timeout_error("connect", limits.connect_timeout) : classify_connect_error(ec);
         if (c.error->code == error_codes::refused) break;  // a definite answer
     }
     if (c.error || t.starttls.empty()) co_return c;

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace tlsaudit::capture_engine {
 namespace {
 
@@ -74,6 +76,37 @@ TEST(capture_key_schedule, rfc8448_x25519_share) {
     EXPECT_EQ(to_bytes(shared->view()), from_hex(rfc::shared_secret));
     EXPECT_FALSE(share.derive(bytes(32, 0))) << "the all-zero result of a low-order point is refused";
     EXPECT_FALSE(share.derive(bytes(31, 9))) << "wrong length";
+    const auto again = share.derive(from_hex(rfc::server_public_key));
+    ASSERT_TRUE(again) << "a refused share leaves the thread's derive context usable";
+    EXPECT_EQ(to_bytes(again->view()), from_hex(rfc::shared_secret));
+}
+
+TEST(capture_key_schedule, shares_used_in_turn_each_derive_their_own_secret) {
+    // The thread keeps one derive context, for the last key it used: shares alternating
+    // on one thread, and the same share on another thread, must not mix up.
+    given_entropy entropy(from_hex(rfc::client_private_key));
+    const auto rfc_client = detail::key_share::generate(detail::group::x25519, &entropy);
+    const auto other = detail::key_share::generate(detail::group::x25519, nullptr);
+    const auto p256 = detail::key_share::generate(detail::group::secp256r1, nullptr);
+    const auto p256_peer = detail::key_share::generate(detail::group::secp256r1, nullptr);
+    const bytes expected_other = to_bytes(other.derive(rfc_client.public_key()).value().view());
+    for (int round = 0; round < 3; ++round) {
+        const auto a = rfc_client.derive(from_hex(rfc::server_public_key));
+        ASSERT_TRUE(a);
+        EXPECT_EQ(to_bytes(a->view()), from_hex(rfc::shared_secret));
+        const auto b = other.derive(rfc_client.public_key());
+        ASSERT_TRUE(b);
+        EXPECT_EQ(to_bytes(b->view()), expected_other);
+        const auto c = p256.derive(p256_peer.public_key());
+        const auto d = p256_peer.derive(p256.public_key());
+        ASSERT_TRUE(c && d);
+        EXPECT_EQ(to_bytes(c->view()), to_bytes(d->view()));
+    }
+    bytes elsewhere;
+    std::thread([&] {
+        elsewhere = to_bytes(rfc_client.derive(from_hex(rfc::server_public_key)).value().view());
+    }).join();
+    EXPECT_EQ(elsewhere, from_hex(rfc::shared_secret));
 }
 
 TEST(capture_key_schedule, nist_shares_agree_with_each_other) {
