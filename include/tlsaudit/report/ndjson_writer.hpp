@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -53,6 +54,9 @@ private:
 
     std::FILE* out_;
     std::FILE* copy_ = nullptr;
+    // stdio buffers of a whole typical record (setvbuf), for the files this writer opens.
+    std::unique_ptr<char[]> out_buffer_;
+    std::unique_ptr<char[]> copy_buffer_;
     bool owned_;
     std::string path_;
     record_observer observer_;
