@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <thread>
 
 namespace tlsaudit::history {
 namespace detail {
@@ -54,6 +56,27 @@ bool is_sqlite_file(const std::filesystem::path& file) {
     return head == sqlite_header;
 }
 
+namespace {
+
+// Switching to WAL takes the write lock while holding a read lock. When two processes open
+// a new database at once, SQLite refuses one of them at once instead of calling its busy
+// handler (waiting would deadlock both), so the switch is retried here until the busy
+// timeout has passed.
+void switch_to_wal(sqlite::connection& db, std::chrono::milliseconds busy_timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+    for (;;) {
+        try {
+            db.exec("PRAGMA journal_mode = WAL");
+            return;
+        } catch (const sqlite::error& e) {
+            if (!e.busy() || std::chrono::steady_clock::now() >= deadline) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+}  // namespace
+
 store::store(const std::filesystem::path& file, store_options options) {
     const char* doing = "opening";
     try {
@@ -72,7 +95,7 @@ store::store(const std::filesystem::path& file, store_options options) {
         if (empty) db.exec("PRAGMA page_size = 16384");
         // WAL: readers (a trend report, a baseline) never wait for an import, nor it for them.
         doing = "switching to WAL";
-        db.exec("PRAGMA journal_mode = WAL");
+        switch_to_wal(db, options.busy_timeout);
         doing = "migrating the schema";
         detail::migrate(db);
     } catch (const sqlite::error& e) {
