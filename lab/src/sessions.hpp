@@ -8,7 +8,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <functional>
@@ -22,9 +21,9 @@ namespace asio = boost::asio;
 
 // The TLS context of one start()/start_fleet() call, shared by its endpoints.
 struct tls_state {
-    explicit tls_state(tls_context c) : data(std::move(c.data)), ctx(c.ctx.release()) {}
+    explicit tls_state(tls_context c) : data(std::move(c.data)), ctx(std::move(c.ctx)) {}
     std::unique_ptr<tls_callback_data> data;  // outlives ctx (declared first)
-    asio::ssl::context ctx;
+    ossl::ssl_ctx_ptr ctx;
 };
 
 // One listening address:port. Holds no I/O object, so it may outlive the io_context
