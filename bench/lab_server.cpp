@@ -1,7 +1,7 @@
 // tlsaudit-bench-lab: a loopback lab of N TLS endpoints in its own process, for benchmarks.
 //
 //   tlsaudit-bench-lab --endpoints 1000 --targets FILE [--hosts-file FILE] [--threads 1] [--delay-ms 0]
-//                      [--chains dual|mixed] [--distinct-leaves]
+//                      [--chains dual|mixed] [--distinct-leaves] [--nginx DIR]
 //
 // Endpoints are spread over 127.0.1.1, 127.0.1.2, ... with the same block of 20
 // consecutive ports on each address (so port scanners can be given one port range).
@@ -12,9 +12,14 @@
 // one costs the lab an RSA-2048 signature). --distinct-leaves: each endpoint's leaves are
 // certificates of their own (same keys, names and issuer, another serial number), as in a
 // real fleet, so a scanner cannot answer a handshake from what it learnt of the one before.
+// --nginx DIR: the same endpoints served by nginx with --threads worker processes (its
+// configuration, certificates and keys written under DIR; nginx_lab.hpp), stopped when this
+// process ends; --delay-ms needs the lab's own server.
 // Writes one target line per endpoint to FILE (`ADDRESS:PORT sni=bench.lab.test`) and the
 // addresses to --hosts-file, prints "ready <N> <first-port> <last-port> <hosts>" on
 // stdout, then serves until stdin reaches end of file.
+
+#include "nginx_lab.hpp"
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/tls_server.hpp>
@@ -24,6 +29,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <system_error>
 
@@ -52,6 +58,7 @@ int main(int argc, char** argv) {
     int delay_ms = 0;
     std::string chains = "dual";
     bool distinct_leaves = false;
+    std::string nginx_dir;
     CLI::App app("loopback TLS lab for tlsaudit benchmarks");
     app.add_option("--endpoints", endpoints)->check(CLI::Range(1, 20000));
     app.add_option("--threads", threads)->check(CLI::Range(1, 64));
@@ -62,7 +69,12 @@ int main(int argc, char** argv) {
     app.add_option("--chains", chains, "dual: ECDSA and RSA chains on every endpoint; mixed: one or the other")
         ->check(CLI::IsMember({"dual", "mixed"}));
     app.add_flag("--distinct-leaves", distinct_leaves, "Give every endpoint leaf certificates of its own");
+    app.add_option("--nginx", nginx_dir, "Serve the endpoints from nginx, its files in this directory");
     CLI11_PARSE(app, argc, argv);
+    if (!nginx_dir.empty() && delay_ms > 0) {
+        std::cerr << "--delay-ms needs the lab's own server (no --nginx)\n";
+        return 2;
+    }
 
     const auto ec = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"bench.lab.test"});
     const auto rsa = lab::make_hierarchy({.kind = lab::key_kind::rsa_2048, .leaf_dns_names = {"bench.lab.test"}});
@@ -83,17 +95,23 @@ int main(int argc, char** argv) {
     std::mt19937 random(std::random_device{}());
     for (int attempt = 0;; ++attempt) {
         const int base = 20000 + static_cast<int>(random() % 30000);
+        for (int i = 0; i < endpoints; ++i) {
+            auto& config = configs[static_cast<std::size_t>(i)];
+            config.bind_address = fmt::format("127.0.1.{}", 1 + i / ports_per_host);
+            config.port = static_cast<std::uint16_t>(base + i % ports_per_host);
+        }
         try {
-            lab::server_pool servers(threads);
-            std::ofstream targets(targets_file);
-            for (int i = 0; i < endpoints; ++i) {
-                auto config = configs[static_cast<std::size_t>(i)];
-                config.bind_address = fmt::format("127.0.1.{}", 1 + i / ports_per_host);
-                config.port = static_cast<std::uint16_t>(base + i % ports_per_host);
-                servers.start(std::move(config));
-                targets << fmt::format("127.0.1.{}:{} sni=bench.lab.test\n", 1 + i / ports_per_host,
-                                       base + i % ports_per_host);
+            std::optional<lab::server_pool> servers;
+            std::optional<bench::nginx_lab> nginx;
+            if (nginx_dir.empty()) {
+                servers.emplace(threads);
+                for (const auto& config : configs) servers->start(config);
+            } else {
+                nginx.emplace(nginx_dir, configs, threads);
             }
+            std::ofstream targets(targets_file);
+            for (const auto& config : configs)
+                targets << fmt::format("{}:{} sni=bench.lab.test\n", config.bind_address, config.port);
             targets.close();
             if (!hosts_file.empty()) {
                 std::ofstream out(hosts_file);
@@ -104,8 +122,11 @@ int main(int argc, char** argv) {
             std::string ignored;
             while (std::getline(std::cin, ignored)) {}
             return 0;
-        } catch (const std::system_error& e) {
+        } catch (const std::system_error&) {
             if (attempt >= 20) throw;  // a port of the block was taken: try another block
+        } catch (const std::runtime_error& e) {
+            if (nginx_dir.empty() || attempt >= 20) throw;
+            std::cerr << e.what() << "\n";  // nginx could not bind: try another block
         }
     }
 }

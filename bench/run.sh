@@ -4,12 +4,14 @@
 #
 #   bench/run.sh [--endpoints N] [--concurrency C] [--delay-ms D] [--skip-peers] [--memory] [--build DIR]
 #                [--testssl-hosts N] [--lab-threads N] [--lab-chains dual|mixed] [--distinct-leaves]
+#                [--lab nginx|own]
 #   (--build: use the binaries already built in DIR instead of building the release preset;
 #    --testssl-hosts: how many endpoints testssl.sh scans, default 5: it takes tens of CPU
-#    seconds per host; --lab-threads: the lab server's threads, default 1; --lab-chains and
+#    seconds per host; --lab-threads: the lab server's threads or nginx workers, default one per core; --lab-chains and
 #    --distinct-leaves: what the lab serves, see bench/lab_server.cpp: by default every
 #    endpoint serves an ECDSA chain and, to RSA-only clients, an RSA chain, with the same
-#    leaves everywhere)
+#    leaves everywhere; --lab: who serves them, nginx with --lab-threads workers (the default)
+#    or the lab library's own server on --lab-threads threads, which --delay-ms needs)
 set -euo pipefail
 
 endpoints=1000
@@ -19,9 +21,10 @@ skip_peers=0
 memory=0
 build=
 testssl_hosts=5
-lab_threads=1
+lab_threads=$(nproc)
 lab_chains=dual
 distinct_leaves=
+lab_server=
 while [ $# -gt 0 ]; do
   case "$1" in
     --endpoints) endpoints=$2; shift 2 ;;
@@ -34,9 +37,20 @@ while [ $# -gt 0 ]; do
     --lab-threads) lab_threads=$2; shift 2 ;;
     --lab-chains) lab_chains=$2; shift 2 ;;
     --distinct-leaves) distinct_leaves=--distinct-leaves; shift ;;
+    --lab) lab_server=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+
+if [ -z "$lab_server" ]; then
+  if [ "$delay_ms" = 0 ]; then lab_server=nginx; else lab_server=own; fi
+fi
+case "$lab_server" in
+  nginx) command -v nginx >/dev/null || { echo "missing nginx: run bench/setup.sh" >&2; exit 2; }
+         [ "$delay_ms" = 0 ] || { echo "--delay-ms needs --lab own" >&2; exit 2; } ;;
+  own) ;;
+  *) echo "--lab is nginx or own" >&2; exit 2 ;;
+esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 prebuilt=$build
@@ -53,7 +67,7 @@ fi
 
 if [ -z "$prebuilt" ]; then
   cmake --preset release >/dev/null
-  cmake --build --preset release -j2 --target tlsaudit tlsaudit-bench-lab >/dev/null
+  cmake --build --preset release -j2 --target tlsaudit tlsaudit-bench-lab tlsaudit-bench-bare >/dev/null
 fi
 
 work=$(mktemp -d /tmp/tlsaudit-bench.XXXXXX)
@@ -68,7 +82,7 @@ trap cleanup EXIT
 mkfifo "$work/lab.in"
 # shellcheck disable=SC2086
 "$labbin" --endpoints "$endpoints" --threads "$lab_threads" --delay-ms "$delay_ms" --targets "$work/targets.txt" \
-  --chains "$lab_chains" $distinct_leaves \
+  --chains "$lab_chains" $distinct_leaves $([ "$lab_server" = nginx ] && echo "--nginx $work/nginx") \
   --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
 lab_pid=$!
 exec 9>"$work/lab.in"
@@ -83,7 +97,17 @@ sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 # The lab's own CPU seconds so far (utime + stime of /proc/PID/stat): it shares the cores
 # with the tool measured, and is reported apart from the tool's.
 ticks=$(getconf CLK_TCK)
-lab_seconds() { awk -v t="$ticks" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$lab_pid/stat"; }
+# With nginx, the lab is the process and its descendants (nginx's master and workers).
+lab_seconds() {
+  local all=$lab_pid level=$lab_pid
+  while [ -n "$level" ]; do
+    level=$(pgrep -d, -P "$level" || true)
+    [ -z "$level" ] || all="$all,$level"
+  done
+  # shellcheck disable=SC2046
+  cat $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null |
+    awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.2f", s / t }'
+}
 
 # measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
 # and everything it waited for; the lab's CPU during the run.
@@ -126,6 +150,14 @@ for v in "${variants[@]}"; do
     --handshake-timeout 30 --fail-on none --ndjson "$work/$v.ndjson"
   record "$v" "$(grep -c '"error":null' "$work/$v.ndjson" || true)"
 done
+
+# The floor of the connection itself: a client that connects, sends tlsaudit's ClientHello,
+# reads the flight up to CertificateVerify, sends the closing alerts and resets, computing and
+# parsing nothing (bench/bare_client.cpp). Its CPU is what any scanner making one TCP
+# connection per endpoint spends on this machine; its hosts/s is the ceiling the lab sets.
+measure bare "$build/bench/tlsaudit-bench-bare" --targets "$work/targets.txt" --concurrency "$concurrency"
+record bare "$(awk '/^ok/ {print $2}' "$work/bare.out")"
+variants+=(bare)
 
 peers=()
 if [ "$skip_peers" = 0 ]; then
@@ -170,7 +202,7 @@ rate() { echo "scale=1; $1 / $2" | bc -l; }
 fmt() { printf '%.3f' "$1"; }
 ta_rate=$(rate "${ok[tlsaudit]}" "${wall[tlsaudit]}")
 
-echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurrency $concurrency, delay ${delay_ms} ms, lab chains $lab_chains${distinct_leaves:+, distinct leaves}"
+echo "## $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: $n endpoints, concurrency $concurrency, delay ${delay_ms} ms, lab chains $lab_chains${distinct_leaves:+, distinct leaves}, served by $([ "$lab_server" = nginx ] && echo "nginx with $lab_threads workers" || echo "the lab's own server on $lab_threads threads")"
 echo
 echo "| tool | handshakes ok | wall s | hosts/s | CPU ms per handshake | of which kernel | peak RSS MiB | tlsaudit is N× faster | lab CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|"
@@ -197,6 +229,12 @@ echo "   of that, $(fmt "$ta_user") ms in user space ($(printf '%.2f' "$(echo "$
 echo "   (the loopback TCP connection: connect, send, receive, close; $(printf '%.2f' "$(echo "$ta_sys / $floor_ms" | bc -l)")× the floor by itself)."
 ssl_per=$(echo "1000 * ${cpu[tlsaudit-openssl]} / ${ok[tlsaudit-openssl]}" | bc -l)
 echo "   the openssl engine uses $(fmt "$ssl_per") ms = $(printf '%.2f' "$(echo "$ssl_per / $floor_ms" | bc -l)")× the floor."
+bare_per=$(echo "1000 * ${cpu[bare]} / ${ok[bare]}" | bc -l)
+bare_sys=$(echo "1000 * ${sys[bare]} / ${ok[bare]}" | bc -l)
+beyond=$(echo "$ta_marginal - $bare_per" | bc -l)
+echo "   a bare connection (tlsaudit-bench-bare: the same ClientHello, the flight, the alerts, the reset;"
+echo "   no crypto, no parsing) costs $(fmt "$bare_per") ms of CPU, $(fmt "$bare_sys") ms of it in the kernel; beyond it,"
+echo "   each tlsaudit handshake costs $(fmt "$beyond") ms = $(printf '%.2f' "$(echo "$beyond / $floor_ms" | bc -l)")× the floor."
 rsa_extra=$(echo "1000 * (${cpu[tlsaudit-default]} - ${cpu[tlsaudit]}) / $n" | bc -l)
 echo "   the RSA-only probe (default --probes modern,rsa) adds $(fmt "$rsa_extra") ms of CPU per endpoint."
 
