@@ -1,7 +1,7 @@
 #pragma once
 // tlsaudit-bench-lab --nginx DIR: the lab's endpoints served by nginx with worker processes
 // instead of the lab library's server (issue 17: a lab that is not the bottleneck; nginx
-// spends about a third less CPU per handshake than lab/'s server, bench/RESULTS.md
+// spends about a quarter less CPU per handshake than lab/'s server, bench/RESULTS.md
 // section 17). The certificates, keys and configuration are written under DIR.
 
 #include <tlsaudit/lab/tls_server.hpp>
