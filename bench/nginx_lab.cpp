@@ -7,11 +7,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -20,8 +21,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-
-extern char** environ;
 
 namespace tlsaudit::bench {
 namespace {
@@ -124,8 +123,15 @@ nginx_lab::nginx_lab(const fs::path& dir, const std::vector<lab::server_config>&
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    if (const int rc = ::posix_spawnp(&pid_, "nginx", nullptr, nullptr, argv.data(), environ); rc != 0)
-        throw std::runtime_error(fmt::format("cannot start nginx: {}", std::strerror(rc)));
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error(fmt::format("cannot start nginx: {}", std::strerror(errno)));
+    if (pid_ == 0) {
+        // nginx ends with this process, however it ends (bench/run.sh may kill it).
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() == 1) ::_exit(127);  // the parent is already gone
+        ::execvp("nginx", argv.data());
+        ::_exit(127);
+    }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!accepts(configs.back())) {
         int status = 0;

@@ -73,7 +73,12 @@ fi
 work=$(mktemp -d /tmp/tlsaudit-bench.XXXXXX)
 lab_pid=
 cleanup() {
-  [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null || true
+  # Closing the lab's stdin ends it (and its nginx); a signal only if it does not go.
+  exec 9>&- 2>/dev/null || true
+  if [ -n "$lab_pid" ]; then
+    for _ in $(seq 1 100); do kill -0 "$lab_pid" 2>/dev/null || break; sleep 0.1; done
+    kill "$lab_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
