@@ -17,7 +17,7 @@ tree_cpu() {
     [ -z "$level" ] || all="$all,$level"
   done
   # shellcheck disable=SC2046
-  cat $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null | awk '{ s += $14 + $15 } END { print s }'
+  awk '{ s += $14 + $15 } END { print s }' $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null
 }
 per() { echo "scale=3; ($1) * 1000 / $ticks / $n" | bc; }
 for _ in $(seq 1 "$rounds"); do

@@ -85,10 +85,11 @@ trap cleanup EXIT
 
 # The lab runs in its own process; its stdin is a FIFO held open until we are done.
 mkfifo "$work/lab.in"
-# shellcheck disable=SC2086
+lab_args=(--chains "$lab_chains")
+[ -z "$distinct_leaves" ] || lab_args+=("$distinct_leaves")
+[ "$lab_server" != nginx ] || lab_args+=(--nginx "$work/nginx")
 "$labbin" --endpoints "$endpoints" --threads "$lab_threads" --delay-ms "$delay_ms" --targets "$work/targets.txt" \
-  --chains "$lab_chains" $distinct_leaves $([ "$lab_server" = nginx ] && echo "--nginx $work/nginx") \
-  --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
+  "${lab_args[@]}" --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
 lab_pid=$!
 exec 9>"$work/lab.in"
 for _ in $(seq 1 600); do
@@ -96,7 +97,7 @@ for _ in $(seq 1 600); do
   kill -0 "$lab_pid" 2>/dev/null || { cat "$work/lab.err" >&2; exit 3; }
   sleep 0.1
 done
-read -r _ n first_port last_port hosts <"$work/lab.out"
+read -r _ n first_port last_port _ <"$work/lab.out"
 sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 
 # The lab's own CPU seconds so far (utime + stime of /proc/PID/stat): it shares the cores
@@ -110,8 +111,8 @@ lab_seconds() {
     [ -z "$level" ] || all="$all,$level"
   done
   # shellcheck disable=SC2046
-  cat $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null |
-    awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.2f", s / t }'
+  awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.2f", s / t }' \
+    $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null
 }
 
 # measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
