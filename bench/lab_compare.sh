@@ -10,15 +10,8 @@
 set -euo pipefail
 build=$1 rounds=${2:-4} n=${3:-5000}
 ticks=$(getconf CLK_TCK)
-tree_cpu() {
-  local all=$1 level=$1
-  while [ -n "$level" ]; do
-    level=$(pgrep -d, -P "$level" || true)
-    [ -z "$level" ] || all="$all,$level"
-  done
-  # shellcheck disable=SC2046
-  awk '{ s += $14 + $15 } END { print s }' $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null
-}
+# shellcheck source=bench/lab_cpu.sh
+. "$(dirname "$0")/lab_cpu.sh"
 per() { echo "scale=3; ($1) * 1000 / $ticks / $n" | bc; }
 for _ in $(seq 1 "$rounds"); do
   for server in own nginx; do
@@ -40,9 +33,9 @@ for _ in $(seq 1 "$rounds"); do
         cmd=("$build/scanner/app/tlsaudit" scan "$work/targets.txt" --concurrency 100 --probes modern
              --fail-on none --ndjson "$work/r.ndjson")
       fi
-      before=$(tree_cpu "$lab")
+      before=$(tree_cpu_ticks "$lab")
       /usr/bin/time -f '%e %U %S' -o "$work/time" "${cmd[@]}" >/dev/null 2>&1 || true
-      after=$(tree_cpu "$lab")
+      after=$(tree_cpu_ticks "$lab")
       read -r wall user sys <"$work/time"
       client_ms=$(echo "scale=3; ($user + $sys) * 1000 / $n" | bc)
       line="$line $client: wall ${wall} s, client ${client_ms} ms, lab $(per "$after - $before") ms per handshake;"

@@ -104,16 +104,9 @@ sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 # with the tool measured, and is reported apart from the tool's.
 ticks=$(getconf CLK_TCK)
 # With nginx, the lab is the process and its descendants (nginx's master and workers).
-lab_seconds() {
-  local all=$lab_pid level=$lab_pid
-  while [ -n "$level" ]; do
-    level=$(pgrep -d, -P "$level" || true)
-    [ -z "$level" ] || all="$all,$level"
-  done
-  # shellcheck disable=SC2046
-  awk -v t="$ticks" '{ s += $14 + $15 } END { printf "%.2f", s / t }' \
-    $(echo "$all" | tr ',' '\n' | sed 's|.*|/proc/&/stat|') 2>/dev/null
-}
+# shellcheck source=bench/lab_cpu.sh
+. "$root/bench/lab_cpu.sh"
+lab_seconds() { awk -v n="$(tree_cpu_ticks "$lab_pid")" -v t="$ticks" 'BEGIN { printf "%.2f", n / t }'; }
 
 # measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
 # and everything it waited for; the lab's CPU during the run.
