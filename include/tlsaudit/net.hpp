@@ -16,7 +16,7 @@ namespace tlsaudit::net {
 
 struct scan_config {
     std::size_t concurrency = 1000;  // handshakes in flight, all threads together
-    std::size_t threads = 0;         // 0: one per core
+    std::size_t threads = 0;         // 0: usable_cpus()
     std::chrono::milliseconds dns_timeout{5000};
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds handshake_timeout{10000};
@@ -60,6 +60,11 @@ using result_sink = std::function<void(scan_result&&)>;
 // std::runtime_error when the environment fails (c-ares or OpenSSL initialisation);
 // per-target failures are never thrown, they are results.
 void run_scan(const scan_config& config, const target_source& next, const result_sink& sink);
+
+// The CPUs this process may use: those of its affinity mask (taskset, cpusets), capped by
+// its cgroup's CPU quota rounded up (cgroup v2 cpu.max or v1 cpu.cfs_quota_us, as
+// `docker --cpus` and CI runners set it); at least 1. The default number of scan threads.
+std::size_t usable_cpus();
 
 // Every probe name, in the order "all" expands to.
 const std::vector<std::string>& probe_names();

@@ -68,7 +68,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
         ->capture_default_str()
         ->check(CLI::Range(0, 100000))
         ->group(help_group::network);
-    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per core)")
+    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per usable CPU)")
         ->check(CLI::Range(0, 256))
         ->group(help_group::network);
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
@@ -183,6 +183,8 @@ int run_scan_command(scan_command_options& options) {
                        resume->damaged_lines);
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
+    // Settled here so that the scan-start record states the count the scan runs with.
+    if (options.pipeline.net.threads == 0) options.pipeline.net.threads = net::usable_cpus();
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();

@@ -1,5 +1,6 @@
-// run_scan: a thread per core, each with its own io_context and c-ares channel, running a
-// fixed number of worker coroutines that pull the next target from the shared source.
+// run_scan: a thread per usable CPU (cpu_limit.hpp), each with its own io_context and c-ares
+// channel, running a fixed number of worker coroutines that pull the next target from the
+// shared source.
 
 #include "dns_resolver.hpp"
 #include "host_slots.hpp"
@@ -204,7 +205,7 @@ void run_scan(const scan_config& config, const target_source& next, const result
                    {}};
     s.stop.stop = config.stop;
     s.stop.grace = config.stop_grace;
-    std::size_t threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::size_t threads = config.threads ? config.threads : usable_cpus();
     threads = std::min(threads, config.concurrency);
 
     std::vector<std::thread> pool;

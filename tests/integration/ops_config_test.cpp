@@ -5,6 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstdint>
+#include <thread>
+
 namespace tlsaudit::testing {
 namespace {
 
@@ -13,12 +16,15 @@ namespace json = boost::json;
 class config_file : public ops_dir {
 protected:
     // The options of the scan-start record of a scan of an empty target list (nothing
-    // is contacted), run with `args` (and --fail-on-errors none: scanning nothing passes).
-    json::object effective_options(const std::string& args) {
+    // is contacted), run with `args` (and --fail-on-errors none: scanning nothing passes),
+    // through `launcher` (e.g. taskset) when one is given.
+    json::object effective_options(const std::string& args, const std::string& launcher = "") {
         const auto out = (dir_ / "scan.ndjson").string();
         std::filesystem::remove(out);
-        const auto r = run_tlsaudit(
-            fmt::format("{} --ndjson '{}' -q --no-revocation --no-geoip --fail-on-errors none", args, out));
+        const auto r =
+            run_command(fmt::format("{} '{}' {} --ndjson '{}' -q --no-revocation --no-geoip "
+                                    "--fail-on-errors none",
+                                    launcher, TLSAUDIT_BINARY, args, out));
         EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
         const auto lines = lines_of(read_file(out));
         if (lines.empty()) return {};
@@ -45,7 +51,7 @@ TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) 
     EXPECT_EQ(o.at("ipv4_only"), true);
     EXPECT_EQ(o.at("dns_timeout_ms"), 2500);
     EXPECT_EQ(o.at("fail_on"), "medium");
-    EXPECT_EQ(o.at("threads"), 0);                   // default
+    EXPECT_GE(o.at("threads").as_int64(), 1);        // default: the usable CPUs
     EXPECT_EQ(o.at("handshake_timeout_ms"), 10000);  // default
 
     // A list on the command line replaces the file's list; --config may precede `scan`.
@@ -59,6 +65,15 @@ TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) 
     EXPECT_EQ(o.at("concurrency"), 1000);
     EXPECT_EQ(o.at("retries"), 1);
     EXPECT_EQ(o.at("ipv4_only"), false);
+}
+
+TEST_F(config_file, the_default_thread_count_is_the_cpus_the_process_may_use) {
+    // One CPU in the affinity mask: one scan thread, and the record says so.
+    EXPECT_EQ(effective_options(fmt::format("scan '{}'", empty_), "taskset -c 0").at("threads"), 1);
+    EXPECT_EQ(effective_options(fmt::format("scan '{}' --threads 3", empty_), "taskset -c 0").at("threads"), 3);
+    const auto all = effective_options(fmt::format("scan '{}'", empty_)).at("threads").as_int64();
+    EXPECT_GE(all, 1);
+    EXPECT_LE(all, static_cast<std::int64_t>(std::thread::hardware_concurrency()));
 }
 
 TEST_F(config_file, flags_and_the_target_list_come_from_the_file_unless_given) {
