@@ -175,6 +175,14 @@ for v in "${variants[@]}"; do
   record "$v" "$(grep -c '"error":null' "$work/$v.ndjson" || true)"
 done
 
+# tlsaudit given one CPU (taskset; its default is then one scan thread, cpu_limit.hpp): on a
+# machine whose other CPU the lab needs, a second scan thread mostly waits for the lab, and
+# each of its waits in epoll_wait is a sleep and a wakeup in the kernel.
+measure tlsaudit-1cpu taskset -c "$(($(nproc) - 1))" "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" \
+  --probes modern --handshake-timeout 30 --fail-on none --ndjson "$work/tlsaudit-1cpu.ndjson"
+record tlsaudit-1cpu "$(grep -c '"error":null' "$work/tlsaudit-1cpu.ndjson" || true)"
+variants+=(tlsaudit-1cpu)
+
 # The floor of the connection itself: a client that connects, sends tlsaudit's ClientHello,
 # reads the flight up to CertificateVerify, sends the closing alerts and resets, computing and
 # parsing nothing (bench/bare_client.cpp). Its CPU is what any scanner making one TCP
@@ -249,6 +257,9 @@ beyond=$(echo "$ta_marginal - $bare_per" | bc -l)
 echo "   a bare connection (tlsaudit-bench-bare: the same ClientHello, the flight, the alerts, the reset;"
 echo "   no crypto, no parsing) costs $(fmt "$bare_per") ms of CPU, $(fmt "$bare_sys") ms of it in the kernel; beyond it,"
 echo "   each tlsaudit handshake costs $(fmt "$beyond") ms = $(printf '%.2f' "$(echo "$beyond / $floor_ms" | bc -l)")× the floor."
+one_cpu=$(echo "1000 * (${cpu[tlsaudit-1cpu]} - $startup) / ${ok[tlsaudit-1cpu]}" | bc -l)
+echo "   given one CPU (tlsaudit-1cpu: one scan thread), each handshake costs $(fmt "$one_cpu") ms = $(printf '%.2f' "$(echo "$one_cpu / $floor_ms" | bc -l)")× the floor;"
+echo "   beyond the bare connection, $(fmt "$(echo "$one_cpu - $bare_per" | bc -l)") ms = $(printf '%.2f' "$(echo "($one_cpu - $bare_per) / $floor_ms" | bc -l)")× the floor."
 rsa_extra=$(echo "1000 * (${cpu[tlsaudit-default]} - ${cpu[tlsaudit]}) / $n" | bc -l)
 echo "   the RSA-only probe (default --probes modern,rsa) adds $(fmt "$rsa_extra") ms of CPU per endpoint."
 
