@@ -178,7 +178,8 @@ done
 # tlsaudit given one CPU (taskset; its default is then one scan thread, cpu_limit.hpp): on a
 # machine whose other CPU the lab needs, a second scan thread mostly waits for the lab, and
 # each of its waits in epoll_wait is a sleep and a wakeup in the kernel.
-measure tlsaudit-1cpu taskset -c "$(($(nproc) - 1))" "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" \
+last_cpu=$(awk '/^Cpus_allowed_list/ { n = split($2, c, /[-,]/); print c[n] }' /proc/self/status)
+measure tlsaudit-1cpu taskset -c "$last_cpu" "$tlsaudit" scan "$work/targets.txt" --concurrency "$concurrency" \
   --probes modern --handshake-timeout 30 --fail-on none --ndjson "$work/tlsaudit-1cpu.ndjson"
 record tlsaudit-1cpu "$(grep -c '"error":null' "$work/tlsaudit-1cpu.ndjson" || true)"
 variants+=(tlsaudit-1cpu)
