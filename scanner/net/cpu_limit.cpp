@@ -35,7 +35,7 @@ std::optional<Int> number(std::string_view s) {
 
 std::optional<std::size_t> rounded_up(long long quota, long long period) {
     if (quota <= 0 || period <= 0) return std::nullopt;
-    return static_cast<std::size_t>((quota + period - 1) / period);
+    return static_cast<std::size_t>(quota / period + (quota % period != 0 ? 1 : 0));
 }
 
 std::vector<std::string_view> split(std::string_view s, char separator) {
@@ -100,6 +100,11 @@ std::optional<fs::path> cgroup_dir(const mount& m, std::string_view path) {
     return dir;
 }
 
+// Keeps in `limit` the tighter of it and `found` (nullopt: no limit).
+void tighten(std::optional<std::size_t>& limit, std::optional<std::size_t> found) {
+    if (found && (!limit || *found < *limit)) limit = found;
+}
+
 // The tightest limit from `dir` up to the mount point: a parent's quota binds its children.
 template <typename Read>
 std::optional<std::size_t> tightest(const mount& m, std::string_view path, Read read_limit) {
@@ -107,7 +112,7 @@ std::optional<std::size_t> tightest(const mount& m, std::string_view path, Read 
     if (!dir) return std::nullopt;
     std::optional<std::size_t> limit;
     for (fs::path d = *dir;; d = d.parent_path()) {
-        if (const auto here = read_limit(d); here && (!limit || *here < *limit)) limit = here;
+        tighten(limit, read_limit(d));
         if (d == m.point || d == d.parent_path()) break;
     }
     return limit;
@@ -151,9 +156,6 @@ std::optional<std::size_t> cgroup_cpu_limit(const fs::path& mountinfo, const fs:
     }
 
     std::optional<std::size_t> limit;
-    const auto take = [&limit](std::optional<std::size_t> found) {
-        if (found && (!limit || *found < *limit)) limit = found;
-    };
     std::istringstream group_lines(*groups);
     for (std::string line; std::getline(group_lines, line);) {
         // HIERARCHY-ID:CONTROLLERS:PATH (v2: 0::PATH)
@@ -164,16 +166,16 @@ std::optional<std::size_t> cgroup_cpu_limit(const fs::path& mountinfo, const fs:
         const std::string_view controllers = std::string_view(line).substr(first + 1, second - first - 1);
         const std::string_view path = std::string_view(line).substr(second + 1);
         if (id == "0" && controllers.empty() && v2) {
-            take(tightest(*v2, path, [](const fs::path& d) -> std::optional<std::size_t> {
-                const auto text = read_text(d / "cpu.max");
-                return text ? quota_cpus_v2(*text) : std::nullopt;
-            }));
+            tighten(limit, tightest(*v2, path, [](const fs::path& d) -> std::optional<std::size_t> {
+                        const auto text = read_text(d / "cpu.max");
+                        return text ? quota_cpus_v2(*text) : std::nullopt;
+                    }));
         } else if (has_token(controllers, "cpu") && v1) {
-            take(tightest(*v1, path, [](const fs::path& d) -> std::optional<std::size_t> {
-                const auto quota = read_text(d / "cpu.cfs_quota_us");
-                const auto period = read_text(d / "cpu.cfs_period_us");
-                return quota && period ? quota_cpus_v1(*quota, *period) : std::nullopt;
-            }));
+            tighten(limit, tightest(*v1, path, [](const fs::path& d) -> std::optional<std::size_t> {
+                        const auto quota = read_text(d / "cpu.cfs_quota_us");
+                        const auto period = read_text(d / "cpu.cfs_period_us");
+                        return quota && period ? quota_cpus_v1(*quota, *period) : std::nullopt;
+                    }));
         }
     }
     return limit;

@@ -23,6 +23,7 @@ TEST(quota_cpus, cgroup_v2_cpu_max_rounds_up_and_max_is_no_limit) {
     EXPECT_EQ(quota_cpus_v2("200000 100000\n"), 2u);
     EXPECT_EQ(quota_cpus_v2("150000 100000"), 2u) << "1.5 CPUs of time: two threads can use it";
     EXPECT_EQ(quota_cpus_v2("50000 100000"), 1u);
+    EXPECT_EQ(quota_cpus_v2("9223372036854775807 100000"), 92233720368548u) << "no overflow near the limit";
     EXPECT_EQ(quota_cpus_v2("max 100000\n"), std::nullopt);
     EXPECT_EQ(quota_cpus_v2(""), std::nullopt);
     EXPECT_EQ(quota_cpus_v2("0 100000"), std::nullopt);
