@@ -6,8 +6,11 @@
 #include <boost/json/serialize.hpp>
 
 #include <sched.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <fstream>
 #include <thread>
 
 namespace tlsaudit::testing {
@@ -84,6 +87,62 @@ TEST_F(config_file, the_default_thread_count_is_the_cpus_the_process_may_use) {
     const auto all = effective_options(fmt::format("scan '{}'", empty_)).at("threads").as_int64();
     EXPECT_GE(all, 1);
     EXPECT_LE(all, static_cast<std::int64_t>(std::thread::hardware_concurrency()));
+}
+
+// A cgroup of the test's own in the kernel's CPU controller: cgroup v1's cpu hierarchy, or
+// cgroup v2 with the cpu controller enabled for the root's children. Only root can make
+// one; none() when this machine does not let the test.
+class cpu_cgroup {
+public:
+    cpu_cgroup() {
+        const auto name = "tlsaudit-test-" + std::to_string(::getpid());
+        std::error_code ec;
+        if (std::filesystem::exists("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", ec)) {
+            dir_ = std::filesystem::path("/sys/fs/cgroup/cpu") / name;
+            v2_ = false;
+        } else if (read_file("/sys/fs/cgroup/cgroup.subtree_control").find("cpu") != std::string::npos) {
+            dir_ = std::filesystem::path("/sys/fs/cgroup") / name;
+            v2_ = true;
+        }
+        if (!dir_.empty() && !std::filesystem::create_directory(dir_, ec)) dir_.clear();
+    }
+    ~cpu_cgroup() {
+        if (!dir_.empty()) ::rmdir(dir_.c_str());
+    }
+    cpu_cgroup(const cpu_cgroup&) = delete;
+    cpu_cgroup& operator=(const cpu_cgroup&) = delete;
+
+    bool none() const { return dir_.empty(); }
+    // Allows `quota` microseconds of CPU time per 100 ms.
+    void set_quota(long quota) const {
+        if (v2_) {
+            std::ofstream(dir_ / "cpu.max") << quota << " 100000\n";
+        } else {
+            std::ofstream(dir_ / "cpu.cfs_period_us") << "100000\n";
+            std::ofstream(dir_ / "cpu.cfs_quota_us") << quota << "\n";
+        }
+    }
+    // A launcher that moves the shell into the cgroup, then runs the command in its place.
+    std::string launcher() const {
+        return fmt::format("sh -c 'echo $$ > \"{}/cgroup.procs\" && exec \"$0\" \"$@\"'", dir_.string());
+    }
+
+private:
+    std::filesystem::path dir_;
+    bool v2_ = false;
+};
+
+TEST_F(config_file, the_default_thread_count_follows_the_cgroup_cpu_quota) {
+    const cpu_cgroup group;
+    if (group.none()) GTEST_SKIP() << "this machine does not let the test make a cgroup with a CPU quota (root only)";
+    group.set_quota(100000);
+    EXPECT_EQ(effective_options(fmt::format("scan '{}'", empty_), group.launcher()).at("threads"), 1);
+    group.set_quota(150000);  // one and a half CPUs: two threads can use them
+    const auto threads = effective_options(fmt::format("scan '{}'", empty_), group.launcher()).at("threads").as_int64();
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    ASSERT_EQ(::sched_getaffinity(0, sizeof set, &set), 0);
+    EXPECT_EQ(threads, std::min<std::int64_t>(2, CPU_COUNT(&set)));
 }
 
 TEST_F(config_file, flags_and_the_target_list_come_from_the_file_unless_given) {
