@@ -183,8 +183,6 @@ int run_scan_command(scan_command_options& options) {
                        resume->damaged_lines);
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
-    // Settled here so that the scan-start record states the count the scan runs with.
-    if (options.pipeline.net.threads == 0) options.pipeline.net.threads = net::usable_cpus();
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -86,6 +87,13 @@ TEST_F(cli, demo_writes_one_correct_record_per_lab_endpoint) {
     }
     EXPECT_EQ(endpoint_records, expected);
     EXPECT_GE(expected, 20u);
+    // The first record states the scan threads the demo ran with.
+    std::istringstream lines(read_file(dir_ / "scan.ndjson"));
+    std::string first;
+    std::getline(lines, first);
+    const auto start = json::parse(first).as_object();
+    EXPECT_EQ(start.at("type"), "scan-start");
+    EXPECT_GE(start.at("options").at("threads").to_number<std::int64_t>(), 1);
     EXPECT_FALSE(std::filesystem::is_empty(dir_ / "chains"));
 }
 
