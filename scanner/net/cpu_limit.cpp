@@ -24,10 +24,9 @@ std::string_view trimmed(std::string_view s) {
     return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-template <typename Int>
-std::optional<Int> number(std::string_view s) {
+std::optional<long long> integer(std::string_view s) {
     s = trimmed(s);
-    Int value{};
+    long long value = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return value;
@@ -123,15 +122,15 @@ std::optional<std::size_t> tightest(const mount& m, std::string_view path, Read 
 std::optional<std::size_t> quota_cpus_v2(std::string_view cpu_max) {
     const auto fields = split(trimmed(cpu_max), ' ');
     if (fields.size() != 2 || fields[0] == "max") return std::nullopt;
-    const auto quota = number<long long>(fields[0]);
-    const auto period = number<long long>(fields[1]);
+    const auto quota = integer(fields[0]);
+    const auto period = integer(fields[1]);
     if (!quota || !period) return std::nullopt;
     return rounded_up(*quota, *period);
 }
 
 std::optional<std::size_t> quota_cpus_v1(std::string_view quota_us, std::string_view period_us) {
-    const auto quota = number<long long>(quota_us);
-    const auto period = number<long long>(period_us);
+    const auto quota = integer(quota_us);
+    const auto period = integer(period_us);
     if (!quota || !period) return std::nullopt;
     return rounded_up(*quota, *period);
 }

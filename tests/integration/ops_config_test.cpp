@@ -107,11 +107,11 @@ public:
         }
         if (!dir_.empty() && !std::filesystem::create_directory(dir_, ec)) dir_.clear();
         // Made, but usable only if it has the quota file and a process may be moved into it
-        // (in a delegated or namespaced hierarchy, even root may not): a shell that tries.
+        // (in a delegated or namespaced hierarchy, even root may not): the launcher runs `true`.
         const auto usable = [this, &ec] {
             const auto quota_file = dir_ / (v2_ ? "cpu.max" : "cpu.cfs_quota_us");
-            const auto move = fmt::format("sh -c 'echo $$ > \"{}/cgroup.procs\"' 2>/dev/null", dir_.string());
-            return std::filesystem::exists(quota_file, ec) && std::system(move.c_str()) == 0;
+            return std::filesystem::exists(quota_file, ec) &&
+                   std::system((launcher() + " true 2>/dev/null").c_str()) == 0;
         };
         if (!dir_.empty() && !usable()) {
             ::rmdir(dir_.c_str());
