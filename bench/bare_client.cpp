@@ -1,7 +1,7 @@
 // tlsaudit-bench-bare: the least a scanner that opens one TCP connection per endpoint can
 // spend, for bench/run.sh to set beside tlsaudit (bench/README.md).
 //
-//   tlsaudit-bench-bare --targets FILE [--concurrency 100] [--sni NAME]
+//   tlsaudit-bench-bare --targets FILE [--concurrency 100] [--sni NAME] [--network A.B.C]
 //
 // For every `ADDRESS:PORT` line of FILE (what tlsaudit-bench-lab writes; anything after the
 // first space is ignored) it connects, sends the ClientHello of tlsaudit's modern probe,
@@ -10,7 +10,8 @@
 // 0, as tlsaudit does. It parses nothing but record headers and computes nothing: one
 // ClientHello (one key share) is built at start and sent to every endpoint, so the lab
 // does its full work while this client does none. On epoll directly, one thread, no Asio.
-// Prints "ok N failed M". Loopback addresses only (IPv4).
+// Prints "ok N failed M". Loopback addresses only (IPv4), and with --network the /24 of a
+// lab in a network namespace of the caller's (bench/netns.sh).
 
 #include "capture/client.hpp"
 
@@ -57,7 +58,8 @@ struct connection {
     clock_type::time_point deadline;
 };
 
-sockaddr_in parse_target(const std::string& line) {
+// `network` is 0 or the /24 (its address with the last octet 0) a target may also be on.
+sockaddr_in parse_target(const std::string& line, std::uint32_t network) {
     const auto end = line.find(' ');
     const std::string hostport = line.substr(0, end);
     const auto colon = hostport.rfind(':');
@@ -66,7 +68,9 @@ sockaddr_in parse_target(const std::string& line) {
     sa.sin_family = AF_INET;
     if (inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &sa.sin_addr) != 1)
         throw std::invalid_argument("not an IPv4 address: " + line);
-    if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127) throw std::invalid_argument("loopback only: " + line);
+    const std::uint32_t address = ntohl(sa.sin_addr.s_addr);
+    if ((address >> 24) != 127 && (network == 0 || (address & 0xffffff00U) != network))
+        throw std::invalid_argument("loopback only: " + line);
     sa.sin_port = htons(static_cast<std::uint16_t>(std::stoi(hostport.substr(colon + 1))));
     return sa;
 }
@@ -97,18 +101,25 @@ int main(int argc, char** argv) {
     int concurrency = 100;
     std::string sni = "bench.lab.test";
     int timeout_s = 30;
+    std::string network;
     CLI::App app("a bare TLS connection per endpoint, the floor tlsaudit is set beside");
     app.add_option("--targets", targets_file)->required();
     app.add_option("--concurrency", concurrency)->check(CLI::Range(1, 10000));
     app.add_option("--sni", sni);
     app.add_option("--timeout", timeout_s, "Seconds per connection")->check(CLI::Range(1, 600));
+    app.add_option("--network", network, "A.B.C: targets may also be on this /24 (a lab's network namespace)");
     CLI11_PARSE(app, argc, argv);
+    in_addr lab_network{};
+    if (!network.empty() && inet_pton(AF_INET, (network + ".0").c_str(), &lab_network) != 1) {
+        fmt::print(stderr, "--network is three octets, e.g. 10.199.1\n");
+        return 2;
+    }
 
     std::vector<sockaddr_in> targets;
     {
         std::ifstream in(targets_file);
         for (std::string line; std::getline(in, line);)
-            if (!line.empty()) targets.push_back(parse_target(line));
+            if (!line.empty()) targets.push_back(parse_target(line, ntohl(lab_network.s_addr)));
     }
     using namespace tlsaudit::capture_engine;
     const auto hello_template = hello_template::make(probe::modern, {});

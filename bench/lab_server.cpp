@@ -1,10 +1,12 @@
 // tlsaudit-bench-lab: a loopback lab of N TLS endpoints in its own process, for benchmarks.
 //
 //   tlsaudit-bench-lab --endpoints 1000 --targets FILE [--hosts-file FILE] [--threads 1] [--delay-ms 0]
-//                      [--chains dual|mixed] [--distinct-leaves] [--nginx DIR]
+//                      [--chains dual|mixed] [--distinct-leaves] [--nginx DIR] [--network 127.0.1]
 //
 // Endpoints are spread over 127.0.1.1, 127.0.1.2, ... with the same block of 20
-// consecutive ports on each address (so port scanners can be given one port range).
+// consecutive ports on each address (so port scanners can be given one port range);
+// --network takes another /24 for them, one that reaches this process's network namespace
+// (bench/netns.sh puts the lab behind a veth pair).
 // --chains dual (the default): every endpoint serves an ECDSA P-256 chain to clients that
 // accept ECDSA and an RSA-2048 chain to RSA-only clients, as a server with two certificates
 // does; a modern client costs the lab one ECDSA signature. --chains mixed: even endpoints
@@ -59,8 +61,10 @@ int main(int argc, char** argv) {
     std::string chains = "dual";
     bool distinct_leaves = false;
     std::string nginx_dir;
+    std::string network = "127.0.1";
     CLI::App app("loopback TLS lab for tlsaudit benchmarks");
-    app.add_option("--endpoints", endpoints)->check(CLI::Range(1, 20000));
+    app.add_option("--endpoints", endpoints, "At most 5080: 20 ports on each address of a /24")
+        ->check(CLI::Range(1, 254 * ports_per_host));
     app.add_option("--threads", threads)->check(CLI::Range(1, 64));
     app.add_option("--targets", targets_file)->required();
     app.add_option("--hosts-file", hosts_file);
@@ -70,6 +74,11 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"dual", "mixed"}));
     app.add_flag("--distinct-leaves", distinct_leaves, "Give every endpoint leaf certificates of its own");
     app.add_option("--nginx", nginx_dir, "Serve the endpoints from nginx, its files in this directory");
+    app.add_option("--network", network, "The first three octets of the endpoints' addresses (default 127.0.1)")
+        ->check([](const std::string& v) {
+            // A.B.C such that A.B.C.1 is an IPv4 address.
+            return CLI::ValidIPV4(v + ".1").empty() ? std::string() : "three octets, e.g. 127.0.1";
+        });
     CLI11_PARSE(app, argc, argv);
     if (!nginx_dir.empty() && delay_ms > 0) {
         std::cerr << "--delay-ms needs the lab's own server (no --nginx)\n";
@@ -97,7 +106,7 @@ int main(int argc, char** argv) {
         const int base = 20000 + static_cast<int>(random() % 30000);
         for (int i = 0; i < endpoints; ++i) {
             auto& config = configs[static_cast<std::size_t>(i)];
-            config.bind_address = fmt::format("127.0.1.{}", 1 + i / ports_per_host);
+            config.bind_address = fmt::format("{}.{}", network, 1 + i / ports_per_host);
             config.port = static_cast<std::uint16_t>(base + i % ports_per_host);
         }
         try {
@@ -115,7 +124,7 @@ int main(int argc, char** argv) {
             targets.close();
             if (!hosts_file.empty()) {
                 std::ofstream out(hosts_file);
-                for (int h = 0; h < hosts; ++h) out << fmt::format("127.0.1.{}\n", 1 + h);
+                for (int h = 0; h < hosts; ++h) out << fmt::format("{}.{}\n", network, 1 + h);
             }
             fmt::print("ready {} {} {} {}\n", endpoints, base, base + std::min(endpoints, ports_per_host) - 1, hosts);
             std::fflush(stdout);
