@@ -58,7 +58,10 @@ using result_sink = std::function<void(scan_result&&)>;
 // Scans until `next` is exhausted and every result was delivered.
 // Throws std::invalid_argument for a bad config (e.g. unparsable resolver) and
 // std::runtime_error when the environment fails (c-ares or OpenSSL initialisation);
-// per-target failures are never thrown, they are results.
+// per-target failures are never thrown, they are results. What `next` or `sink` throws
+// ends the scan: no further target is taken (after `sink` threw, no further result is
+// delivered either), and run_scan rethrows the first such exception once every thread
+// has stopped.
 void run_scan(const scan_config& config, const target_source& next, const result_sink& sink);
 
 // The CPUs this process may use: those of its affinity mask (taskset, cpusets), capped by

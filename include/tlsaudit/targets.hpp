@@ -96,7 +96,9 @@ using item = std::variant<target, input_error, end_of_input>;
 // million). Two distinct keys sharing a hash would make the second be skipped as a
 // duplicate; the probability is about n^2/2^65 (3e-8 for a million targets), negligible.
 // With dedupe off nothing is remembered and memory is flat in the input length.
-// The stream's failure or end ends the input. The stream must outlive the reader.
+// The stream's end ends the input; a read error of its buffer (EIO; a directory opened as
+// a file) throws std::runtime_error ("cannot read the target list: ..."), so that an
+// unreadable list is never taken for a short one. The stream must outlive the reader.
 // Not thread-safe: callers that share a reader serialise calls to next().
 class reader {
 public:

@@ -13,6 +13,9 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -31,11 +34,28 @@ void print_summary(const scan_summary& s) {
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
     fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);
+    if (s.statuses.empty()) fmt::print(stderr, " no endpoints");
     for (const auto& [status, count] : s.statuses) fmt::print(stderr, " {} {}", count, status);
     fmt::print(stderr, "; {} names with inconsistent deployments\n", s.inconsistent_names);
     if (s.fetch_destinations > 0 || s.fetch_refused > 0)
         fmt::print(stderr, "tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
                    s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
+}
+
+// The target list: `path`, or standard input for "-". A directory is refused here: opened
+// as a file it reads as nothing (stdin) or fails only once the scan has begun.
+std::istream* open_target_list(const std::string& path, std::ifstream& file) {
+    struct stat st {};
+    if (path == "-") {
+        if (::fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode))
+            throw config_error("cannot read the target list from standard input: it is a directory");
+        return &std::cin;
+    }
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw config_error("cannot read target file " + path + ": it is a directory");
+    file.open(path, std::ios::binary);
+    if (!file) throw config_error("cannot read target file " + path);
+    return &file;
 }
 
 }  // namespace
@@ -153,12 +173,7 @@ int run_scan_command(scan_command_options& options) {
     options.pipeline.shard = resolve_shard(options.selection, std::getenv("JOB_COMPLETION_INDEX"));
     apply_timeouts(options);
     std::ifstream file;
-    std::istream* input = &std::cin;
-    if (options.input != "-") {
-        file.open(options.input, std::ios::binary);
-        if (!file) throw config_error("cannot read target file " + options.input);
-        input = &file;
-    }
+    std::istream* input = open_target_list(options.input, file);
     if (options.selection.dry_run)
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
     std::optional<resume_state> resume;

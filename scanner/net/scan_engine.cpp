@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -40,17 +41,43 @@ struct shared_state {
     detail::host_slots hosts;  // --per-host-concurrency
     std::mutex next_mutex;     // serialises the source: taken once per target, not per handshake
     detail::stop_state stop;
+    // The first exception of the source (a target list that cannot be read) or the sink
+    // (records that cannot be written): no target is taken after it, and run_scan rethrows
+    // it once the threads are done. Neither may escape a worker: raced against the cut
+    // (worker()), a failed worker would wait for a cut that never comes. After a source
+    // failure the endpoints in flight are still delivered; after a sink failure, not.
+    std::mutex failure_mutex;
+    std::exception_ptr failure;
+    std::atomic<bool> failed{false};
+    std::atomic<bool> sink_failed{false};
+
+    void fail(std::exception_ptr e) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::move(e);
+        failed.store(true);
+    }
 
     std::optional<target> take() {
         std::lock_guard lock(next_mutex);
-        if (stop.stopping()) return std::nullopt;
-        return next();
+        if (stop.stopping() || failed.load()) return std::nullopt;
+        try {
+            return next();
+        } catch (...) {
+            fail(std::current_exception());
+            return std::nullopt;
+        }
     }
 
-    // After the grace of an interrupted scan nothing more is delivered (stop_watch.hpp).
+    // After the grace of an interrupted scan (stop_watch.hpp), or once the sink failed,
+    // nothing more is delivered.
     void deliver(const target& t, std::string address, std::size_t addresses, capture&& cap) {
-        if (stop.cut.load()) return;
-        sink(scan_result{endpoint{t, std::move(address), addresses}, std::move(cap)});
+        if (stop.cut.load() || sink_failed.load()) return;
+        try {
+            sink(scan_result{endpoint{t, std::move(address), addresses}, std::move(cap)});
+        } catch (...) {
+            sink_failed.store(true);
+            fail(std::current_exception());
+        }
     }
 };
 
@@ -202,6 +229,10 @@ void run_scan(const scan_config& config, const target_source& next, const result
                                            config.starttls_timeout},
                    detail::host_slots(config.per_host_concurrency),
                    {},
+                   {},
+                   {},
+                   {},
+                   {},
                    {}};
     s.stop.stop = config.stop;
     s.stop.grace = config.stop_grace;
@@ -224,6 +255,7 @@ void run_scan(const scan_config& config, const target_source& next, const result
     }
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+    if (s.failure) std::rethrow_exception(s.failure);
 }
 
 }  // namespace tlsaudit::net

@@ -5,7 +5,9 @@
 
 #include <tlsaudit/targets.hpp>
 
+#include <ios>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -27,7 +29,14 @@ std::optional<std::size_t> read_bounded_line(std::istream& in, std::string& out,
     bool any = false;
     bool last_was_cr = false;
     for (;;) {
-        const traits::int_type c = buffer.sbumpc();
+        traits::int_type c = traits::eof();
+        try {
+            c = buffer.sbumpc();
+        } catch (const std::ios_base::failure& e) {
+            // libstdc++'s file buffer throws on a read error (EIO, a directory), whatever
+            // the stream's exception mask: an unreadable list is an error, not its end.
+            throw std::runtime_error("cannot read the target list: " + e.code().message());
+        }
         if (traits::eq_int_type(c, traits::eof())) {
             in.setstate(std::ios::eofbit);
             if (!any) return std::nullopt;

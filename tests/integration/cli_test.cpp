@@ -163,6 +163,22 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
     EXPECT_EQ(run_tlsaudit("frobnicate").exit_code, 2);
 }
 
+// A directory opened as a file reads as nothing from stdin and fails only mid-scan from a
+// path (the scan then hung, waiting for a cut that never came): refused before scanning.
+TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
+    const std::string ndjson = (dir_ / "r.ndjson").string();
+    for (const std::string args : {"", " --dry-run"}) {
+        const auto by_path = run_tlsaudit(fmt::format("scan '{}' -q --ndjson '{}'{}", dir_.string(), ndjson, args));
+        EXPECT_EQ(by_path.exit_code, 2) << args << by_path.err;
+        EXPECT_NE(by_path.err.find("is a directory"), std::string::npos) << by_path.err;
+    }
+    // run_command gives the outer shell its own stdin; the inner one reads the directory.
+    const auto from_stdin = run_command(
+        fmt::format("sh -c \"'{}' scan - -q --ndjson '{}' <'{}'\"", TLSAUDIT_BINARY, ndjson, dir_.string()));
+    EXPECT_EQ(from_stdin.exit_code, 2) << from_stdin.err;
+    EXPECT_NE(from_stdin.err.find("standard input: it is a directory"), std::string::npos) << from_stdin.err;
+}
+
 TEST_F(cli, version_and_help) {
     const auto version = run_tlsaudit("--version");
     EXPECT_EQ(version.exit_code, 0);

@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace tlsaudit::targets {
@@ -16,6 +18,20 @@ TEST(reader, empty_stream_ends_at_once) {
     EXPECT_TRUE(std::holds_alternative<end_of_input>(r.next()));
     EXPECT_TRUE(std::holds_alternative<end_of_input>(r.next()));
     EXPECT_EQ(r.lines_read(), 0u);
+}
+
+// A file that cannot be read is an error, not an empty list: a directory opened as a file
+// fails its first read (EISDIR).
+TEST(reader, a_read_error_throws_instead_of_ending_the_input) {
+    std::ifstream in(std::filesystem::temp_directory_path(), std::ios::binary);
+    ASSERT_TRUE(in.is_open());
+    reader r(in, {});
+    try {
+        r.next();
+        FAIL() << "no error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "cannot read the target list: Is a directory");
+    }
 }
 
 TEST(reader, comments_and_blank_lines_yield_nothing) {
