@@ -86,6 +86,10 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
 }
 
 report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {
+    // The database this run is about to create (--db and --baseline naming one file, on
+    // its first run): no complete scan yet, so every finding is new.
+    if (!std::filesystem::exists(file) && file == std::filesystem::path(options.db))
+        return report::baseline{file.string() + " (no complete scan yet)", {}};
     try {
         if (history::is_sqlite_file(file)) return history::store(file, options.store_options(false)).latest_baseline();
         return report::load_baseline(file);

@@ -64,7 +64,9 @@ private:
 };
 
 // --baseline FILE: a history database (detected by SQLite's header: its latest complete
-// scan) or a JSON report. Throws config_error when it cannot be used.
+// scan) or a JSON report; a FILE that does not exist yet and is the --db of this run, an
+// empty baseline (the first run of a scheduled audit). Throws config_error when it cannot
+// be used.
 report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options);
 
 }  // namespace tlsaudit::app

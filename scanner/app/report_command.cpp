@@ -179,8 +179,9 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
         ->capture_default_str()
         ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}))
         ->group(help_group::ci_policy);
-    cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on")
-        ->group(help_group::ci_policy);
+    auto* fail_on_new =
+        cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on")
+            ->group(help_group::ci_policy);
     cmd.add_option("--fail-on-errors", o.fail_on_errors,
                    "Exit 4 when too many endpoints could not be scanned: none, all (none could be scanned), N "
                    "(more than N failed), P% (more than P percent failed); :class,class counts only those "
@@ -188,12 +189,20 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
         ->capture_default_str()
         ->check(parse_check(report::parse_error_policy))
         ->group(help_group::ci_policy);
-    cmd.add_option("--baseline", o.baseline,
-                   "An earlier --json report, or a history database (its latest complete scan): mark findings "
-                   "new/unchanged, list resolved ones")
-        ->check(CLI::ExistingFile)
-        ->group(help_group::ci_policy);
+    auto* baseline =
+        cmd.add_option("--baseline", o.baseline,
+                       "An earlier --json report, or a history database (its latest complete scan): mark findings "
+                       "new/unchanged, list resolved ones")
+            ->group(help_group::ci_policy);
+    // Without a baseline every finding would be new and --fail-on-new would pass them all.
+    fail_on_new->needs(baseline);
     add_history_options(cmd, o.history);
+    // Checked once --db is known: the database this run creates is an empty baseline on
+    // its first run (load_any_baseline), any other missing file a usage error.
+    cmd.callback([&o] {
+        if (!o.baseline.empty() && !std::filesystem::exists(o.baseline) && o.baseline != o.history.db)
+            throw CLI::ValidationError("--baseline", "File does not exist: " + o.baseline);
+    });
     cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary")->group(help_group::outputs);
 }
 

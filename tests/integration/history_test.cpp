@@ -335,6 +335,36 @@ TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
     EXPECT_EQ(query(db, "SELECT count(*) FROM endpoints WHERE error_code IS NOT NULL"), "3");
 }
 
+// The README's scheduled audit (`--db audit.db --baseline audit.db --fail-on-new`) on its
+// first run, before the database exists: an empty baseline, every finding new; then
+// nothing new. A --baseline that is missing and not this run's --db is a usage error, and
+// so is --fail-on-new without a baseline (every finding would pass as not new).
+TEST_F(history_cli, the_scheduled_audit_runs_from_its_first_day) {
+    changing_lab lab(dir_);
+    using s = changing_lab::serve;
+    lab.scan({s::bad, s::good, s::good}, dir_ / "one.ndjson");
+    const auto db = dir_ / "audit.db";
+    const auto audit =
+        fmt::format("report '{}' --db '{}' --baseline '{}' --fail-on-new --json '{}'", (dir_ / "one.ndjson").string(),
+                    db.string(), db.string(), (dir_ / "one.json").string());
+    const auto first = run_tlsaudit(audit);
+    EXPECT_EQ(first.exit_code, 1) << first.err;
+    const auto doc = json::parse(read_file(dir_ / "one.json"));
+    EXPECT_EQ(doc.at("baseline").at("source").as_string(), db.string() + " (no complete scan yet)")
+        << doc.at("baseline");
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
+    const auto second = run_tlsaudit(audit);
+    EXPECT_EQ(second.exit_code, 0) << second.err;
+
+    const auto missing = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new",
+                                                  (dir_ / "one.ndjson").string(), (dir_ / "none.db").string()));
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("File does not exist"), std::string::npos) << missing.err;
+    const auto no_baseline = run_tlsaudit(fmt::format("report '{}' --fail-on-new", (dir_ / "one.ndjson").string()));
+    EXPECT_EQ(no_baseline.exit_code, 2);
+    EXPECT_NE(no_baseline.err.find("--fail-on-new requires --baseline"), std::string::npos) << no_baseline.err;
+}
+
 TEST_F(history_cli, report_db_imports_the_records_it_reads_for_the_reports) {
     // From stdin, which can be read only once: the import takes the records the reports
     // were built from, not a second read.
