@@ -22,7 +22,35 @@ void probe(std::string_view flag, const std::string& shown, const std::filesyste
     ::unlink(created.c_str());
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(a, b, ec)) return true;  // both exist (and may be links)
+    std::error_code ec_a;
+    std::error_code ec_b;
+    // weakly_canonical leaves a relative path whose first part does not exist relative.
+    const auto resolved_a = std::filesystem::weakly_canonical(std::filesystem::absolute(a, ec_a), ec_a);
+    const auto resolved_b = std::filesystem::weakly_canonical(std::filesystem::absolute(b, ec_b), ec_b);
+    return !ec_a && !ec_b && resolved_a == resolved_b;
+}
+
+// Devices and FIFOs (/dev/null as every output) are written in place and may repeat.
+bool is_file(const named_file& f) { return !f.path.empty() && f.path != "-" && !report::exists_not_regular(f.path); }
+
 }  // namespace
+
+void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs) {
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        if (!is_file(outputs[i])) continue;
+        for (const auto& input : inputs)
+            if (is_file(input) && same_file(outputs[i].path, input.path))
+                throw config_error(fmt::format("{} {} would overwrite {} {}", outputs[i].flag, outputs[i].path,
+                                               input.flag, input.path));
+        for (std::size_t j = i + 1; j < outputs.size(); ++j)
+            if (is_file(outputs[j]) && same_file(outputs[i].path, outputs[j].path))
+                throw config_error(fmt::format("{} and {} name one file, {}: each output needs its own",
+                                               outputs[i].flag, outputs[j].flag, outputs[j].path));
+    }
+}
 
 void check_output_file(std::string_view flag, const std::string& path) {
     if (path.empty() || path == "-") return;

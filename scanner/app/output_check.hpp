@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tlsaudit::app {
 
@@ -12,6 +13,19 @@ namespace tlsaudit::app {
 // exit code 2: the scan must stop before it starts) unless a file can be created beside `path` (the report is
 // written to a temporary file there and renamed). "" and "-" (stdout) pass.
 void check_output_file(std::string_view flag, const std::string& path);
+
+// A file named by an option, as (flag, path). "", "-" (stdout) and existing files that are
+// not regular (/dev/null, a FIFO: written in place) are left out of the checks below.
+struct named_file {
+    std::string_view flag;
+    std::string path;
+};
+
+// Throws config_error (exit 2) when two of `outputs` are one file (only the last one
+// written would be left) or an output is one of `inputs` (it would overwrite what the run
+// reads: the records, the target list). One file: the same path once resolved, or the
+// same existing file under two names (a link).
+void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs);
 
 // Same for a directory (--save-chains): an existing one must be a writable directory; a
 // missing one is created later, so its nearest existing ancestor must be one.

@@ -53,6 +53,14 @@ bool writes_stdout(const report_output_options& o) {
     return false;
 }
 
+// The report files and the history database, for check_distinct_files; `ndjson`, the
+// records a scan writes ("" for `report`).
+std::vector<named_file> output_files(const report_output_options& o, const std::string& ndjson) {
+    return {{"--ndjson", ndjson},  {"--json", o.json},   {"--html", o.html}, {"--csv", o.csv},
+            {"--junit", o.junit},  {"--sarif", o.sarif}, {"--pdf", o.pdf},   {"--prometheus", o.prometheus},
+            {"--db", o.history.db}};
+}
+
 // Every report file is probed before the work starts (config_error, exit 2).
 void check_report_files(const report_output_options& o) {
     check_output_file("--json", o.json);
@@ -223,6 +231,9 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options) {
 }
 
 int run_report_command(const report_command_options& options) {
+    std::vector<named_file> records;
+    for (const auto& input : options.inputs) records.push_back({"input", input});
+    check_distinct_files(output_files(options.out, ""), records);
     check_report_files(options.out);
     std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
     return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
@@ -281,6 +292,8 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
                            const std::string& tool_version)
     : options_(options) {
+    check_distinct_files(output_files(options, options.ndjson_given ? pipeline.ndjson : ""),
+                         {{"the target list", input}});
     check_report_files(options);
     if (options.ndjson_given) check_output_file("--ndjson", pipeline.ndjson);
     if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);

@@ -172,6 +172,38 @@ TEST(bad_output, device_outputs_are_written_in_place) {
     EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
+// Two outputs naming one file would keep only the last written; an output naming an input
+// (the target list, the records a report reads) would overwrite it. Refused before any
+// connection, under any spelling of the path, and the input is left as it was.
+TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connection) {
+    silent_listener listener;
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-same-{}", ::getpid());
+    std::filesystem::create_directories(dir / "sub");
+    const auto targets = dir / "targets.txt";
+    const std::string target_line = fmt::format("127.0.0.1:{}\n", listener.port());
+    std::ofstream(targets) << target_line;
+    const std::string scan = fmt::format("scan '{}' --no-revocation --no-geoip -q ", targets.string());
+    const struct {
+        std::string args, message;
+    } cases[] = {
+        {scan + fmt::format("--ndjson '{0}/r.out' --json '{0}/sub/../r.out'", dir.string()),
+         fmt::format("--ndjson and --json name one file, {}/sub/../r.out", dir.string())},
+        {scan + fmt::format("--html '{0}/r.html' --csv '{0}/./r.html'", dir.string()),
+         "--html and --csv name one file"},
+        {scan + fmt::format("--json '{}'", targets.string()),
+         fmt::format("--json {0} would overwrite the target list {0}", targets.string())},
+        {fmt::format("report '{0}' --json '{0}'", targets.string()), "would overwrite input"},
+    };
+    for (const auto& c : cases) {
+        const auto r = run_tlsaudit(c.args);
+        EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    }
+    EXPECT_EQ(listener.connections(), 0);
+    EXPECT_EQ(read_file(targets), target_line);
+    std::filesystem::remove_all(dir);
+}
+
 // --ndjson is opened before the first connection too (the fixture always passes one).
 TEST(bad_output, unwritable_ndjson_stops_before_any_connection) {
     silent_listener listener;
