@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace tlsaudit::report {
@@ -53,6 +54,16 @@ baseline load_baseline(const std::filesystem::path& file) {
     const auto doc = json::parse(text.str(), ec);
     if (ec || !doc.is_object() || str(doc.get_object(), "format") != "tlsaudit-report")
         throw std::runtime_error("baseline " + file.string() + " is not a tlsaudit JSON report (--json output)");
+    // A newer layout could mark findings wrongly; a report without its endpoints would
+    // make every finding new.
+    const auto* version = doc.get_object().if_contains("report_schema_version");
+    if (!version || !(version->is_int64() || version->is_uint64()) || version->to_number<double>() < 1 ||
+        version->to_number<double>() > report_schema_version)
+        throw std::runtime_error("baseline " + file.string() + ": report_schema_version is not 1 to " +
+                                 std::to_string(report_schema_version) + " (a report of a newer tlsaudit?)");
+    const auto* endpoints = doc.get_object().if_contains("endpoints");
+    if (!endpoints || !endpoints->is_array())
+        throw std::runtime_error("baseline " + file.string() + " has no endpoints: a damaged JSON report");
     baseline b;
     b.source = file.string();
     for (const auto* section : {"endpoints", "names"}) {

@@ -255,12 +255,39 @@ void read_record(const json::object& record, report_data& data) {
     }
 }
 
+// What a record needs before it can be read ("" when it has it): a damaged endpoint record
+// read leniently would count as a clean endpoint (host "", port 0, no error, no findings)
+// and pass a CI gate. Fields added since schema_version 1 stay optional.
+std::string record_problem(const json::object& record) {
+    const auto* version = record.if_contains("schema_version");
+    if (!version || !(version->is_int64() || version->is_uint64()) || get_count(record, "schema_version") < 1)
+        return "no schema_version (a whole number)";
+    const auto* type = record.if_contains("type");
+    if (!type || !type->is_string()) return "no type";
+    if (type->get_string() != "endpoint") return {};
+    const auto* target = get_object(record, "target");
+    if (!target || get_string(*target, "host").empty()) return "an endpoint record without target.host";
+    const auto port = get_count(*target, "port");
+    if (port < 1 || port > 65535) return "an endpoint record without a target.port (1-65535)";
+    const auto* address = record.if_contains("address");
+    if (!address || !address->is_string()) return "an endpoint record without an address";
+    const auto* error = record.if_contains("error");
+    if (!error || !(error->is_null() || (error->is_object() && !get_string(error->get_object(), "code").empty())))
+        return "an endpoint record whose error is neither null nor an object with a code";
+    if (!get_array(record, "chain")) return "an endpoint record without a chain (an array)";
+    if (const auto* findings = record.if_contains("findings"); findings && !findings->is_array())
+        return "an endpoint record whose findings are not an array";
+    return {};
+}
+
 }  // namespace
 
 void add_record(const json::object& record, const std::string& where, report_data& data) {
-    if (get_int(record, "schema_version") > ndjson_schema_version)
-        throw std::runtime_error(where + "schema_version " + std::to_string(get_int(record, "schema_version")) +
+    if (const auto version = get_count(record, "schema_version"); version > ndjson_schema_version)
+        throw std::runtime_error(where + "schema_version " + std::to_string(version) +
                                  " is newer than this tlsaudit reads (" + std::to_string(ndjson_schema_version) + ")");
+    if (const auto problem = record_problem(record); !problem.empty())
+        throw std::runtime_error(where + "not a tlsaudit record: " + problem);
     read_record(record, data);
 }
 

@@ -115,10 +115,16 @@ TEST_F(report_cli, exit_code_matrix) {
         const auto r = run_tlsaudit(fmt::format("report '{}' -q {}", in, m.args));
         EXPECT_EQ(r.exit_code, m.code) << m.args << "\n" << r.err;
     }
+    // A damaged record is refused with its file and line, as is a line that is not JSON.
     std::ofstream(path("garbage.ndjson")) << "{\"type\":\"endpoint\"}\nnot json\n";
     const auto garbage = run_tlsaudit(fmt::format("report '{}'", path("garbage.ndjson").string()));
     EXPECT_EQ(garbage.exit_code, 2);
-    EXPECT_NE(garbage.err.find("garbage.ndjson:2"), std::string::npos) << garbage.err;
+    EXPECT_NE(garbage.err.find("garbage.ndjson:1: not a tlsaudit record: no schema_version"), std::string::npos)
+        << garbage.err;
+    std::ofstream(path("garbage.ndjson")) << read_file(in).substr(0, read_file(in).find('\n') + 1) << "not json\n";
+    const auto not_json = run_tlsaudit(fmt::format("report '{}'", path("garbage.ndjson").string()));
+    EXPECT_EQ(not_json.exit_code, 2);
+    EXPECT_NE(not_json.err.find("garbage.ndjson:2"), std::string::npos) << not_json.err;
     EXPECT_EQ(run_tlsaudit("report /nonexistent/scan.ndjson").exit_code, 2);
     // scan itself: --fail-on none turns findings into exit 0; a bad value is a usage error.
     const auto none =

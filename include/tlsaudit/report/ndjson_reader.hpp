@@ -60,7 +60,9 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
 // Adds one record to `data` as read_ndjson_stream does for each line (for a reader that
 // takes the endpoints out as they come, e.g. the history import). Throws
 // std::runtime_error, its message starting with `where`, for a record of a newer
-// schema_version.
+// schema_version, and for one that lacks what every record needs (schema_version, type)
+// or an endpoint record needs (target.host, target.port, address, error, chain): read
+// leniently, a damaged record would count as a clean endpoint.
 void add_record(const boost::json::object& record, const std::string& where, report_data& data);
 
 // Sorts endpoints, names and input errors into report order and removes duplicate

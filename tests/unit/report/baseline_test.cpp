@@ -113,6 +113,15 @@ TEST(baseline, refuses_what_is_not_a_json_report) {
     const auto path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-bad.json";
     std::ofstream(path) << R"({"schema_version":1,"type":"endpoint"})";
     EXPECT_THROW(load_baseline(path), std::runtime_error);
+    // A report of a newer layout, or one without its endpoints (every finding would be new).
+    for (const std::string text : {R"({"format":"tlsaudit-report","report_schema_version":3,"endpoints":[]})",
+                                   R"({"format":"tlsaudit-report","report_schema_version":"2","endpoints":[]})",
+                                   R"({"format":"tlsaudit-report","report_schema_version":2})"}) {
+        std::ofstream(path) << text;
+        EXPECT_THROW(load_baseline(path), std::runtime_error) << text;
+    }
+    std::ofstream(path) << R"({"format":"tlsaudit-report","report_schema_version":2,"endpoints":[]})";
+    EXPECT_TRUE(load_baseline(path).findings.empty());
     EXPECT_THROW(load_baseline("/nonexistent/old.json"), std::runtime_error);
     std::filesystem::remove(path);
 }

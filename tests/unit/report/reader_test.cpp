@@ -122,6 +122,42 @@ TEST(ndjson_reader, malformed_input_names_file_and_line) {
     EXPECT_THROW(read_ndjson({"/nonexistent/tlsaudit.ndjson"}), std::runtime_error);
 }
 
+// A record that lost what every record, or every endpoint record, carries is refused, not
+// read as a clean endpoint (host "", port 0, no error, no findings) that passes a CI gate.
+TEST(ndjson_reader, records_without_what_they_must_carry_are_refused) {
+    const std::string good = endpoint_line("a.test", 443, "127.0.0.2", "[]");
+    auto without = [&](const std::string& part, const std::string& instead = "") {
+        std::string line = good;
+        const auto at = line.find(part);
+        EXPECT_NE(at, std::string::npos) << part;
+        return line.replace(at, part.size(), instead);
+    };
+    const std::pair<std::string, std::string> cases[] = {
+        {R"({"schema_version":2,"type":"endpoint"})", "an endpoint record without target.host"},
+        {R"({"type":"endpoint"})", "no schema_version"},
+        {without(R"("schema_version":1)", R"("schema_version":"1")"), "no schema_version"},
+        {without(R"("type":"endpoint",)"), "no type"},
+        {without(R"("port":443)", R"("port":0)"), "an endpoint record without a target.port (1-65535)"},
+        {without(R"("address":"127.0.0.2",)"), "an endpoint record without an address"},
+        {without(R"("error":null)", R"("error":"refused")"),
+         "an endpoint record whose error is neither null nor an object with a code"},
+        {without(R"("findings":[])", R"("findings":"oops")"), "an endpoint record whose findings are not an array"},
+        {without(R"("chain":[)", R"("chain":5,"x":[)"), "an endpoint record without a chain (an array)"},
+    };
+    for (const auto& [line, why] : cases) {
+        try {
+            read_streams({line + "\n"});
+            ADD_FAILURE() << "read: " << line;
+        } catch (const std::runtime_error& e) {
+            EXPECT_NE(std::string(e.what()).find("shard0:1: not a tlsaudit record: " + why), std::string::npos)
+                << e.what();
+        }
+    }
+    // The good line, and an error record without findings (schema_version 1), still read.
+    EXPECT_EQ(read_streams({good + "\n" + error_line("b.test", 443, "127.0.0.3", "refused") + "\n"}).endpoints.size(),
+              2u);
+}
+
 TEST(ndjson_reader, geo_and_per_certificate_revocation_are_kept) {
     auto line = endpoint_line("a.test", 443, "127.0.0.2", "[]");
     line.replace(line.find("\"status\""), 0,
