@@ -42,7 +42,7 @@ bool known_class(std::string_view name) {
 
 [[noreturn]] void refuse(std::string_view text, std::string_view why) {
     throw std::invalid_argument(
-        fmt::format("--fail-on-errors {}: {} (expected none, all, N or P%, optionally :class,class)", text, why));
+        fmt::format("'{}': {} (expected none, all, N or P%, optionally :class,class)", text, why));
 }
 
 // Digits with at most one '.', as a number; nullopt for anything else.

@@ -4,6 +4,7 @@
 #include "exit_codes.hpp"
 #include "fetch_options.hpp"
 #include "help_groups.hpp"
+#include "output_check.hpp"
 #include "text/time_text.hpp"
 
 #include <tlsaudit/report/json_records.hpp>
@@ -105,6 +106,8 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
 }
 
 int run_check_command(const check_command_options& o) {
+    check_output_file("--ndjson", o.ndjson);  // exit 2, as for scan and report
+    check_distinct_files({{"--ndjson", o.ndjson}}, {{"the chain file", o.file}});
     std::vector<bytes> chain;
     try {
         chain = x509::read_pem_file(o.file);

@@ -37,7 +37,12 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
         ->group(help_group::revocation);
     cmd.add_option("--crl-max-bytes", s.checker.crl_max_bytes, "Refuse larger CRLs (suffixes KiB, MiB; default 20MiB)")
         ->transform(CLI::AsSizeValue(false))
-        ->check(CLI::PositiveNumber)
+        ->check([](const std::string& bytes) {
+            // After the suffix is applied: a whole number of bytes, at least one.
+            const bool ok = !bytes.empty() && bytes.find_first_not_of("0123456789") == std::string::npos &&
+                            bytes.find_first_not_of('0') != std::string::npos;
+            return ok ? std::string() : std::string("a size of at least 1 byte, e.g. 512KiB or 20MiB");
+        })
         ->group(help_group::revocation);
     cmd.add_option_function<double>(
            "--revocation-timeout",

@@ -1,6 +1,7 @@
 #include "starttls_options.hpp"
 
 #include "help_groups.hpp"
+#include "text/ascii.hpp"
 
 #include <tlsaudit/starttls.hpp>
 
@@ -14,12 +15,24 @@ namespace tlsaudit::app {
 
 void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls_settings& settings) {
     std::map<std::string, std::string> names{{"auto", "auto"}, {"postgresql", "postgres"}};
-    for (const auto& p : starttls::protocols) names.emplace(std::string(p.name), std::string(p.name));
+    std::string known = "auto";
+    for (const auto& p : starttls::protocols) {
+        names.emplace(std::string(p.name), std::string(p.name));
+        known += ", " + std::string(p.name);
+    }
     cmd.add_option("--starttls", parse.starttls,
                    "Speak PROTO before TLS on lines without a URL scheme (smtp, imap, pop3, ftp, xmpp, postgres, "
                    "ldap), or 'auto' by port")
         ->option_text("PROTO")
-        ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+        ->transform(CLI::Validator(
+            [names, known](std::string& value) {
+                if (const auto it = names.find(text::ascii_lower(value)); it != names.end()) {
+                    value = it->second;
+                    return std::string();
+                }
+                return "unknown protocol '" + value + "' (" + known + ")";
+            },
+            "PROTO"))
         ->group(help_group::tls);
     cmd.add_option("--starttls-timeout", settings.timeout_s, "Seconds for the STARTTLS exchange")
         ->capture_default_str()

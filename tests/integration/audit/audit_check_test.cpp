@@ -287,6 +287,14 @@ TEST(check_command, configuration_errors) {
     o.audit.rules.reset();
     o.audit.ca_files = {dir.path() / "missing.pem"};
     EXPECT_THROW(run(o), app::config_error);
+    // An output that cannot be written, or that is the chain file, is a usage error (exit
+    // 2) found before the audit, as for scan and report.
+    o.audit.ca_files.clear();
+    for (const auto& out : {(dir.path() / "no" / "out.ndjson").string(), o.file}) {
+        o.ndjson = out;
+        EXPECT_THROW(run(o), app::config_error) << out;
+    }
+    EXPECT_EQ(x509::read_pem_file(o.file), lab_pki().served_chain());  // the chain file is untouched
 }
 
 // The lab's HTTP server is loopback on an ephemeral port, which the default fetch policy

@@ -121,6 +121,33 @@ TEST(scan_options, values_are_checked_at_parse_time) {
     }
 }
 
+// The refusal says what is wrong in words: no CLI11 set notation, no option name twice,
+// no 300-digit range.
+TEST(scan_options, refusals_say_what_is_expected) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
+        {{"--starttls", "gopher"},
+         "--starttls: unknown protocol 'gopher' (auto, smtp, imap, pop3, ftp, xmpp, postgres, ldap)"},
+        {{"--crl-max-bytes", "0"}, "--crl-max-bytes: a size of at least 1 byte, e.g. 512KiB or 20MiB"},
+        {{"--crl-max-bytes", "-5"}, "--crl-max-bytes: a size of at least 1 byte"},
+        {{"--fail-on-errors", "10%:dsn"}, "--fail-on-errors: '10%:dsn': unknown error class 'dsn'"},
+        {{"--fail-on-new"}, "--fail-on-new requires --baseline"},
+    };
+    for (const auto& [bad, expected] : cases) {
+        command_line cli;
+        std::vector<std::string> args{"scan", "targets.txt"};
+        args.insert(args.end(), bad.begin(), bad.end());
+        try {
+            cli.parse(args);
+            ADD_FAILURE() << "accepted " << bad.front();
+        } catch (const CLI::ParseError& e) {
+            EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+        }
+    }
+    // The protocol names are case-insensitive, and postgresql is postgres.
+    EXPECT_EQ(parsed_scan({"--starttls", "SMTP"}).pipeline.parse.starttls, "smtp");
+    EXPECT_EQ(parsed_scan({"--starttls", "postgresql"}).pipeline.parse.starttls, "postgres");
+}
+
 TEST(scan_start, states_the_options_that_shape_the_results) {
     auto o = parsed_scan({"-p",
                           "443,8443",
@@ -140,6 +167,8 @@ TEST(scan_start, states_the_options_that_shape_the_results) {
                           "--rules",
                           "r.json",
                           "--fail-on-new",
+                          "--baseline",
+                          "/dev/null",  // --fail-on-new needs one, and it must exist
                           "--ca-file",
                           "/dev/null"});
     o.pipeline.audit.extra_roots = {bytes{1}, bytes{2}};
