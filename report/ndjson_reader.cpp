@@ -326,13 +326,24 @@ void finish_merge(report_data& data) {
         else unique.push_back(std::move(e));
     }
     data.endpoints = std::move(unique);
-    std::stable_sort(data.names.begin(), data.names.end(), [](const name_row& a, const name_row& b) {
-        return std::tie(a.host, a.port, a.sni) < std::tie(b.host, b.port, b.sni);
-    });
+    auto name_key = [](const name_row& n) { return std::tie(n.host, n.port, n.sni); };
+    std::stable_sort(data.names.begin(), data.names.end(),
+                     [&](const name_row& a, const name_row& b) { return name_key(a) < name_key(b); });
+    std::vector<name_row> names;
+    names.reserve(data.names.size());
+    for (auto& n : data.names) {
+        if (!names.empty() && name_key(names.back()) == name_key(n)) names.back() = std::move(n);
+        else names.push_back(std::move(n));
+    }
+    data.names = std::move(names);
+    // Only shard 0 writes input errors, one per line: the same one twice is a file read twice.
+    auto error_key = [](const input_error_row& e) { return std::tie(e.input, e.error, e.line); };
     std::stable_sort(data.input_errors.begin(), data.input_errors.end(),
-                     [](const input_error_row& a, const input_error_row& b) {
-                         return std::tie(a.input, a.error) < std::tie(b.input, b.error);
-                     });
+                     [&](const input_error_row& a, const input_error_row& b) { return error_key(a) < error_key(b); });
+    data.input_errors.erase(
+        std::unique(data.input_errors.begin(), data.input_errors.end(),
+                    [&](const input_error_row& a, const input_error_row& b) { return error_key(a) == error_key(b); }),
+        data.input_errors.end());
 }
 
 report_data read_ndjson(const std::vector<std::filesystem::path>& files, ndjson_observer* observer, rows_kept keep) {

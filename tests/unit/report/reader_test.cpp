@@ -94,8 +94,17 @@ TEST(ndjson_reader, shards_merge_to_the_unsharded_report) {
 }
 
 TEST(ndjson_reader, a_shard_read_twice_counts_once) {
-    const std::string shard = endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n";
-    EXPECT_EQ(read_streams({shard, shard}).endpoints.size(), 1u);
+    const std::string shard =
+        endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n" +
+        name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n" +
+        R"({"schema_version":2,"type":"input-error","line":3,"input":"a.test:0","error":"port '0' is out of range"})"
+        "\n"
+        R"({"schema_version":2,"type":"input-error","line":4,"input":"a.test:0","error":"port '0' is out of range"})"
+        "\n";
+    const auto twice = read_streams({shard, shard});
+    EXPECT_EQ(twice.endpoints.size(), 1u);
+    EXPECT_EQ(twice.names.size(), 1u);
+    EXPECT_EQ(twice.input_errors.size(), 2u);  // the same text on two lines is two errors
 }
 
 TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_endpoints) {
