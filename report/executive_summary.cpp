@@ -95,7 +95,10 @@ std::string errors_sentence(const error_verdict& v, const error_policy& policy, 
     }
     if (input_errors)
         parts.push_back(fmt::format("{} of the target list could not be read", plural(input_errors, "line", "lines")));
-    return fmt::format("{}: {}; {}.", verdict, list_text(parts), rule);
+    // With classes, the count the policy judged is not the total above: say it.
+    const std::string counted =
+        policy.classes.empty() ? std::string() : fmt::format("; {} in the classes it counts", v.counts.counted);
+    return fmt::format("{}: {}{}; {}.", verdict, list_text(parts), counted, rule);
 }
 
 }  // namespace tlsaudit::report

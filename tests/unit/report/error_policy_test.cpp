@@ -136,6 +136,16 @@ TEST(error_policy, sentences_never_pass_over_nothing_scanned) {
               "on them.");
     EXPECT_EQ(verdict_sentence(data), "NOT VERIFIED: no endpoint was scanned, so no finding could be looked for.");
 
+    // With classes, the sentence says how many of the failures the policy counted.
+    data.on_errors = parse_error_policy("1:refused,dns");
+    EXPECT_EQ(errors_sentence(data),
+              "FAIL: 2 of 2 endpoints could not be scanned (2 refused); 2 in the classes it counts; the policy "
+              "--fail-on-errors 1:dns,refused fails when more could not.");
+    data.on_errors = parse_error_policy("5:dns");
+    EXPECT_EQ(errors_sentence(data),
+              "PASS: 2 of 2 endpoints could not be scanned (2 refused); 0 in the classes it counts; the policy "
+              "--fail-on-errors 5:dns fails when more could not.");
+
     auto clean = read_text(endpoint_line("c.test", 443, "127.0.0.4", "[]") + "\n");
     EXPECT_EQ(errors_sentence(clean), "PASS: every endpoint was scanned.");
     clean.input_errors.push_back({2, "x y", "bad"});
