@@ -1,4 +1,5 @@
 #include "text/xml_text.hpp"
+#include <tlsaudit/report/finding_groups.hpp>
 #include <tlsaudit/report/junit_report.hpp>
 
 #include <fmt/format.h>
@@ -72,8 +73,9 @@ std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
         out << "    <testcase classname=\"" << text::xml_escape(suite) << "\" name=\"" << text::xml_escape(name)
             << "\">\n";
         out << "      <error type=\"" << text::xml_escape(name) << "\" message=\""
-            << text::xml_escape(name == input_class ? fmt::format("{} target lines could not be read", n)
-                                                    : fmt::format("{} endpoints could not be scanned: {}", n, name))
+            << text::xml_escape(name == input_class
+                                    ? plural(n, "target line", "target lines") + " could not be read"
+                                    : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name)
             << "\">" << text::xml_escape(lines) << "</error>\n";
         out << "    </testcase>\n";
     }

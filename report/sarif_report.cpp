@@ -1,3 +1,4 @@
+#include <tlsaudit/report/finding_groups.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 
 #include <tlsaudit/finding_catalogue.hpp>
@@ -122,8 +123,9 @@ void add_scan_errors(json::object& invocation, const report_data& data) {
                                                                         data.input_errors.front().error));
     for (const auto& [name, n] : verdict.by_class) {
         const bool failing = verdict.fails && data.on_errors.counts(name);
-        const auto what = name == input_error_class ? fmt::format("{} target lines could not be read", n)
-                                                    : fmt::format("{} endpoints could not be scanned: {}", n, name);
+        const auto what = name == input_error_class
+                              ? plural(n, "target line", "target lines") + " could not be read"
+                              : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name;
         notes.emplace_back(
             json::object{{"level", failing ? "error" : "warning"},
                          {"message", json::object{{"text", fmt::format("{} (e.g. {})", what, example[name])}}},

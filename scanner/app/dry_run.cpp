@@ -1,5 +1,7 @@
 #include "dry_run.hpp"
 
+#include <tlsaudit/report/finding_groups.hpp>
+
 #include <fmt/format.h>
 
 #include <istream>
@@ -32,8 +34,9 @@ int dry_run_scan(std::istream& input, const targets::parse_options& parse, const
     if (!quiet) {
         const std::string which =
             shard.count > 1 ? fmt::format(" in shard {}/{}", shard.index, shard.count) : std::string();
-        fmt::print(stderr, "tlsaudit: dry run: {} targets{}, {} input errors; nothing was resolved or scanned\n",
-                   counts.targets, which, counts.input_errors);
+        fmt::print(stderr, "tlsaudit: dry run: {}{}, {}; nothing was resolved or scanned\n",
+                   report::plural(counts.targets, "target", "targets"), which,
+                   report::plural(counts.input_errors, "input error", "input errors"));
     }
     return 0;
 }

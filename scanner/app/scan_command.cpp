@@ -9,6 +9,8 @@
 #include "parse_check.hpp"
 #include "resume.hpp"
 
+#include <tlsaudit/report/finding_groups.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -29,8 +31,10 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 }
 
 void print_summary(const scan_summary& s) {
-    fmt::print(stderr, "tlsaudit: {} targets, {} endpoints, {} handshakes, {} input errors", s.targets, s.endpoints,
-               s.handshakes_ok, s.input_errors);
+    using report::plural;
+    fmt::print(stderr, "tlsaudit: {}, {}, {}, {}", plural(s.targets, "target", "targets"),
+               plural(s.endpoints, "endpoint", "endpoints"), plural(s.handshakes_ok, "handshake", "handshakes"),
+               plural(s.input_errors, "input error", "input errors"));
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
     fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);

@@ -188,7 +188,7 @@ TEST(junit_report, a_failing_error_policy_adds_an_error_per_class) {
                        "errors=\"1\" skipped=\"0\">"),
               std::string::npos)
         << xml;
-    EXPECT_NE(xml.find("<error type=\"refused\" message=\"1 endpoints could not be scanned: refused\">"),
+    EXPECT_NE(xml.find("<error type=\"refused\" message=\"1 endpoint could not be scanned: refused\">"),
               std::string::npos)
         << xml;
     data.on_errors = parse_error_policy("1");
