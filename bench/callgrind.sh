@@ -10,7 +10,11 @@ build=$1 out=$2 n=${3:-200}
 shift $(( $# < 3 ? $# : 3 ))
 work=$(mktemp -d)
 lab=
-cleanup() { exec 9>&- 2>/dev/null || true; [ -n "$lab" ] && wait "$lab" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  exec 9>&- 2>/dev/null || true
+  [ -z "$lab" ] || wait "$lab" 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 mkfifo "$work/in"
 # shellcheck disable=SC2086
@@ -18,8 +22,9 @@ mkfifo "$work/in"
   <"$work/in" >"$work/out" 2>"$work/err" &
 lab=$!
 exec 9>"$work/in"  # the lab runs until its stdin closes
-for _ in $(seq 1 600); do grep -q '^ready' "$work/out" 2>/dev/null && break; sleep 0.1; done
-grep -q '^ready' "$work/out" || { echo "the lab did not start: $(cat "$work/err")" >&2; exit 1; }
+# shellcheck source=bench/lab_process.sh
+. "$(dirname "$0")/lab_process.sh"
+wait_for_lab "$lab" "$work/out" "$work/err"
 valgrind --tool=callgrind --callgrind-out-file="$out" --separate-threads=no \
   "$build/scanner/app/tlsaudit" scan "$work/targets.txt" --concurrency 20 --handshake-timeout 60 \
   --connect-timeout 60 --fail-on none --ndjson "$work/r.ndjson" "$@" >"$work/scan.out" 2>"$work/scan.err" || true

@@ -10,8 +10,8 @@
 set -euo pipefail
 build=$1 rounds=${2:-4} n=${3:-5000}
 ticks=$(getconf CLK_TCK)
-# shellcheck source=bench/lab_cpu.sh
-. "$(dirname "$0")/lab_cpu.sh"
+# shellcheck source=bench/lab_process.sh
+. "$(dirname "$0")/lab_process.sh"
 per() { echo "scale=3; ($1) * 1000 / $ticks / $n" | bc; }
 for _ in $(seq 1 "$rounds"); do
   for server in own nginx; do
@@ -23,8 +23,7 @@ for _ in $(seq 1 "$rounds"); do
       <"$work/in" >"$work/out" 2>"$work/err" &
     lab=$!
     exec 9>"$work/in"  # the lab runs until its stdin closes
-    for _ in $(seq 1 1200); do grep -q '^ready' "$work/out" 2>/dev/null && break; sleep 0.1; done
-    grep -q '^ready' "$work/out" || { echo "the lab did not start: $(cat "$work/err")" >&2; exit 1; }
+    wait_for_lab "$lab" "$work/out" "$work/err"
     line="$server:"
     for client in bare tlsaudit; do
       if [ "$client" = bare ]; then

@@ -61,12 +61,9 @@ ip netns exec "$ns" "$build/bench/tlsaudit-bench-lab" --endpoints "$n" --threads
   --nginx "$work/nginx" --targets "$work/targets.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
 lab=$!
 exec 9>"$work/lab.in"
-for _ in $(seq 1 600); do
-  grep -q '^ready' "$work/lab.out" 2>/dev/null && break
-  kill -0 "$lab" 2>/dev/null || { cat "$work/lab.err" >&2; exit 3; }
-  sleep 0.1
-done
-grep -q '^ready' "$work/lab.out" || { echo "the lab did not start" >&2; exit 3; }
+# shellcheck source=bench/lab_process.sh
+. "$(dirname "$0")/lab_process.sh"
+wait_for_lab "$lab" "$work/lab.out" "$work/lab.err"
 sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 
 # The run time (ns, /proc/PID/schedstat) of the kernel thread that receives for device $1.

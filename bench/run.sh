@@ -92,11 +92,9 @@ lab_args=(--chains "$lab_chains")
   "${lab_args[@]}" --hosts-file "$work/hosts.txt" <"$work/lab.in" >"$work/lab.out" 2>"$work/lab.err" &
 lab_pid=$!
 exec 9>"$work/lab.in"
-for _ in $(seq 1 600); do
-  grep -q '^ready' "$work/lab.out" 2>/dev/null && break
-  kill -0 "$lab_pid" 2>/dev/null || { cat "$work/lab.err" >&2; exit 3; }
-  sleep 0.1
-done
+# shellcheck source=bench/lab_process.sh
+. "$root/bench/lab_process.sh"
+wait_for_lab "$lab_pid" "$work/lab.out" "$work/lab.err"
 read -r _ n first_port last_port _ <"$work/lab.out"
 sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 
@@ -104,8 +102,6 @@ sed 's/ sni=.*//' "$work/targets.txt" >"$work/hostports.txt"
 # with the tool measured, and is reported apart from the tool's.
 ticks=$(getconf CLK_TCK)
 # With nginx, the lab is the process and its descendants (nginx's master and workers).
-# shellcheck source=bench/lab_cpu.sh
-. "$root/bench/lab_cpu.sh"
 lab_seconds() { awk -v n="$(tree_cpu_ticks "$lab_pid")" -v t="$ticks" 'BEGIN { printf "%.2f", n / t }'; }
 
 # measure NAME COMMAND...: wall seconds, user+sys CPU seconds, peak RSS (KiB) of the command
