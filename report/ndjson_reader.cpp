@@ -314,36 +314,26 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
     data.meta.sources.push_back(name);
 }
 
+// Sorts `rows` by `key` and keeps, of rows with equal keys (a shard read twice, a re-run),
+// the last one read.
+template <class Row, class Key>
+void sort_keeping_last(std::vector<Row>& rows, Key key) {
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) { return key(a) < key(b); });
+    std::vector<Row> unique;
+    unique.reserve(rows.size());
+    for (auto& row : rows) {
+        if (!unique.empty() && key(unique.back()) == key(row)) unique.back() = std::move(row);
+        else unique.push_back(std::move(row));
+    }
+    rows = std::move(unique);
+}
+
 void finish_merge(report_data& data) {
-    auto endpoint_key = [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.starttls, e.address); };
-    std::stable_sort(data.endpoints.begin(), data.endpoints.end(),
-                     [&](const endpoint_row& a, const endpoint_row& b) { return endpoint_key(a) < endpoint_key(b); });
-    // Duplicates (a shard read twice, a re-run): keep the last one read of each key.
-    std::vector<endpoint_row> unique;
-    unique.reserve(data.endpoints.size());
-    for (auto& e : data.endpoints) {
-        if (!unique.empty() && endpoint_key(unique.back()) == endpoint_key(e)) unique.back() = std::move(e);
-        else unique.push_back(std::move(e));
-    }
-    data.endpoints = std::move(unique);
-    auto name_key = [](const name_row& n) { return std::tie(n.host, n.port, n.sni); };
-    std::stable_sort(data.names.begin(), data.names.end(),
-                     [&](const name_row& a, const name_row& b) { return name_key(a) < name_key(b); });
-    std::vector<name_row> names;
-    names.reserve(data.names.size());
-    for (auto& n : data.names) {
-        if (!names.empty() && name_key(names.back()) == name_key(n)) names.back() = std::move(n);
-        else names.push_back(std::move(n));
-    }
-    data.names = std::move(names);
+    sort_keeping_last(data.endpoints,
+                      [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.starttls, e.address); });
+    sort_keeping_last(data.names, [](const name_row& n) { return std::tie(n.host, n.port, n.sni); });
     // Only shard 0 writes input errors, one per line: the same one twice is a file read twice.
-    auto error_key = [](const input_error_row& e) { return std::tie(e.input, e.error, e.line); };
-    std::stable_sort(data.input_errors.begin(), data.input_errors.end(),
-                     [&](const input_error_row& a, const input_error_row& b) { return error_key(a) < error_key(b); });
-    data.input_errors.erase(
-        std::unique(data.input_errors.begin(), data.input_errors.end(),
-                    [&](const input_error_row& a, const input_error_row& b) { return error_key(a) == error_key(b); }),
-        data.input_errors.end());
+    sort_keeping_last(data.input_errors, [](const input_error_row& e) { return std::tie(e.input, e.error, e.line); });
 }
 
 report_data read_ndjson(const std::vector<std::filesystem::path>& files, ndjson_observer* observer, rows_kept keep) {
