@@ -17,6 +17,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace tlsaudit::app {
@@ -52,7 +53,13 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
     }
     if (r.trust) fmt::print(stderr, "{}", report::format_program_table(*r.trust));
     fmt::print(stderr, "  status: {}\n", audit::status_of(r));
-    for (const auto& f : r.findings) {
+    // Worst first, as the reports and the scan summary list them (the record keeps audit order).
+    std::vector<const finding*> worst_first;
+    for (const auto& f : r.findings) worst_first.push_back(&f);
+    std::stable_sort(worst_first.begin(), worst_first.end(),
+                     [](const finding* a, const finding* b) { return a->level > b->level; });
+    for (const auto* found : worst_first) {
+        const auto& f = *found;
         const std::string where =
             f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
         fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,

@@ -267,6 +267,28 @@ TEST(check_command, writes_the_record_and_honours_fail_on) {
     EXPECT_EQ(run(o), app::exit_code::ok);
 }
 
+// The human report lists findings worst first, as the reports and the scan summary do:
+// a self-signed leaf (high) that also expires soon (medium, found first by the audit).
+TEST(check_command, the_report_on_stderr_lists_the_worst_finding_first) {
+    temp_dir dir;
+    const auto t0 = now();
+    const auto self = lab::make_self_signed(spec_for("self.lab.test", t0 - days(30), t0 + days(10)),
+                                            lab::lab_key(lab::key_kind::ec_p256, 61));
+    app::check_command_options o;
+    o.file = dir.write_pem("self.pem", {self.der}).string();
+    o.host = "self.lab.test";
+    o.ndjson = (dir.path() / "out.ndjson").string();
+    o.fail_on = "none";
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(run(o), app::exit_code::ok);
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    const auto high = err.find("self-signed");
+    const auto medium = err.find("cert-expiring");
+    ASSERT_NE(high, std::string::npos) << err;
+    ASSERT_NE(medium, std::string::npos) << err;
+    EXPECT_LT(high, medium) << err;
+}
+
 TEST(check_command, configuration_errors) {
     temp_dir dir;
     app::check_command_options o;
