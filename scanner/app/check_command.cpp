@@ -121,7 +121,10 @@ int run_check_command(const check_command_options& o) {
     } catch (const std::exception& e) {
         throw config_error(e.what());
     }
-    if (chain.empty()) throw config_error(o.file + ": no PEM certificate in this file");
+    if (chain.empty())
+        throw config_error(o.file +
+                           ": no PEM certificate in this file (DER is not read: convert it with "
+                           "`openssl x509 -inform der -in FILE`)");
 
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     aia_fetch_limits aia;

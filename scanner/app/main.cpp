@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 
@@ -53,6 +54,16 @@ int main(int argc, char** argv) {
     rules_command_options rules_options;
     auto* rules = setup_rules(app, rules_options);
 
+    // CLI11 would only say that a subcommand is required.
+    if (argc > 1 && argv[1][0] != '-') {
+        const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+        if (std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return c->check_name(argv[1]); })) {
+            std::string names;
+            for (const auto* c : commands) names += (names.empty() ? "" : ", ") + c->get_name();
+            fmt::print(stderr, "tlsaudit: unknown command '{}' ({}; see tlsaudit --help)\n", argv[1], names);
+            return exit_code::usage;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -312,6 +312,9 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
 }
 
 catalogue load_catalogue(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw std::runtime_error("cannot read rules file " + path.string() + ": it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read rules file " + path.string());
     std::ostringstream text;

@@ -145,6 +145,7 @@ INSTANTIATE_TEST_SUITE_P(
         // Stop before any connection: exit 2 (configuration, or an output that cannot be written).
         bad_input_case{"malformed_rules", "", "--rules '{dir}/bad-rules.json'", 2, "rules: "},
         bad_input_case{"missing_rules", "", "--rules '{dir}/none.json'", 2, "rules: "},
+        bad_input_case{"rules_is_a_directory", "", "--rules '{dir}'", 2, "it is a directory"},
         bad_input_case{"resume_missing_file", "", "--resume '{dir}/none.ndjson'", 2,
                        "--resume: cannot read {dir}/none.ndjson: No such file or directory"},
         bad_input_case{"resume_other_ndjson", "", "--resume '{dir}/other.ndjson' --ndjson '{dir}/x.ndjson'", 2,

@@ -160,7 +160,11 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
     const auto missing = run_tlsaudit(fmt::format("scan '{}'", (dir_ / "missing.txt").string()));
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("missing.txt"), std::string::npos) << missing.err;
-    EXPECT_EQ(run_tlsaudit("frobnicate").exit_code, 2);
+    const auto unknown = run_tlsaudit("frobnicate");
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.err.find("unknown command 'frobnicate' (scan, demo, check, report, history, rules"),
+              std::string::npos)
+        << unknown.err;
 }
 
 // A directory opened as a file reads as nothing from stdin and fails only mid-scan from a

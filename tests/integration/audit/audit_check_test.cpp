@@ -296,6 +296,15 @@ TEST(check_command, configuration_errors) {
     o.ndjson = (dir.path() / "out.ndjson").string();
     o.quiet = true;
     EXPECT_THROW(run(o), app::config_error);
+    // A DER file is not PEM: the message says how to convert it.
+    const auto der = lab_pki().served_chain().front();
+    o.file = dir.write_text("leaf.der", std::string(der.begin(), der.end())).string();
+    try {
+        run(o);
+        FAIL() << "accepted DER";
+    } catch (const app::config_error& e) {
+        EXPECT_THAT(std::string(e.what()), HasSubstr("DER is not read: convert it with `openssl x509 -inform der"));
+    }
     o.file = dir.write_pem("chain.pem", lab_pki().served_chain()).string();
     o.audit.rules =
         dir.write_text("rules.json", R"({"version": "x", "rules": [{"id": "a", "kind": "retired-intermediate",
