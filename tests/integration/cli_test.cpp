@@ -94,6 +94,9 @@ TEST_F(cli, demo_writes_one_correct_record_per_lab_endpoint) {
     const auto start = json::parse(first).as_object();
     EXPECT_EQ(start.at("type"), "scan-start");
     EXPECT_GE(start.at("options").at("threads").to_number<std::int64_t>(), 1);
+    // ... and the policy its reports apply: no failure on findings or on its hostile servers.
+    EXPECT_EQ(start.at("options").at("fail_on"), "none");
+    EXPECT_EQ(start.at("options").at("fail_on_errors"), "none");
     EXPECT_FALSE(std::filesystem::is_empty(dir_ / "chains"));
 }
 
