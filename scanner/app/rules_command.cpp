@@ -125,6 +125,12 @@ CLI::App* setup_rules(CLI::App& app, rules_command_options& o) {
     cmd->add_option("--rules", o.rules, "Show this rules file (as a scan would load it) instead of the built-in one")
         ->check(CLI::ExistingFile)
         ->group("Trust and rules");
+    // Its own, or CLI11 shows the scan's exit codes of the top-level help.
+    cmd->footer(R"(Examples:
+  tlsaudit rules
+  tlsaudit rules --explain globalsign-rsa-dv-ssl-ca-2018
+  tlsaudit rules --rules my-rules.json --json
+Exit codes: 0 printed; 2 a --rules file that cannot be read or is malformed, or no rule by the --explain id)");
     return cmd;
 }
 

@@ -196,6 +196,10 @@ TEST_F(cli, version_and_help) {
     EXPECT_NE(help.out.find("--concurrency"), std::string::npos);
     const auto top = run_tlsaudit("--help");
     EXPECT_NE(top.out.find("Exit codes:"), std::string::npos);
+    // rules has its own exit codes, not the scan's of the top-level help.
+    const auto rules = run_tlsaudit("rules --help");
+    EXPECT_NE(rules.out.find("Exit codes: 0 printed; 2 a --rules file"), std::string::npos) << rules.out;
+    EXPECT_EQ(rules.out.find("--fail-on SEVERITY"), std::string::npos) << rules.out;
 }
 
 // heading -> the option names listed under it, headings in the order printed. A heading
