@@ -186,6 +186,14 @@ TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
     EXPECT_NE(from_stdin.err.find("standard input: it is a directory"), std::string::npos) << from_stdin.err;
 }
 
+// An empty target list: the summary says so in words (it printed "validated):; 0 names").
+TEST_F(cli, the_summary_of_an_empty_scan_reads_as_a_sentence) {
+    const auto r = run_tlsaudit("scan - --ndjson /dev/null --fail-on-errors none --no-geoip");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("tlsaudit: 0 targets, 0 endpoints, 0 handshakes, 0 input errors"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("distinct chains validated): no endpoints; 0 names"), std::string::npos) << r.err;
+}
+
 TEST_F(cli, version_and_help) {
     const auto version = run_tlsaudit("--version");
     EXPECT_EQ(version.exit_code, 0);
