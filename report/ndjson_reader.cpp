@@ -269,8 +269,8 @@ std::string record_problem(const json::object& record) {
     if (!target || get_string(*target, "host").empty()) return "an endpoint record without target.host";
     const auto port = get_count(*target, "port");
     if (port < 1 || port > 65535) return "an endpoint record without a target.port (1-65535)";
-    const auto* address = record.if_contains("address");
-    if (!address || !address->is_string()) return "an endpoint record without an address";
+    const auto* address = record.if_contains("address");  // null when resolution failed
+    if (!address || !(address->is_string() || address->is_null())) return "an endpoint record without an address";
     const auto* error = record.if_contains("error");
     if (!error || !(error->is_null() || (error->is_object() && !get_string(error->get_object(), "code").empty())))
         return "an endpoint record whose error is neither null nor an object with a code";

@@ -186,6 +186,26 @@ TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
     EXPECT_NE(from_stdin.err.find("standard input: it is a directory"), std::string::npos) << from_stdin.err;
 }
 
+// The records of a name that does not resolve (address null) are read back by the reports
+// and by report: a stricter reader refused them once, and the scan then stopped.
+TEST_F(cli, a_name_that_does_not_resolve_is_reported_like_any_error) {
+    const std::string ndjson = (dir_ / "r.ndjson").string();
+    const std::string json_report = (dir_ / "r.json").string();
+    // A resolver that answers nothing (a closed loopback port): the name times out in DNS.
+    const auto r = run_tlsaudit(fmt::format("scan - --resolver 127.0.0.1:9 --dns-timeout 0.5 --no-geoip --ndjson '{}' "
+                                            "--json '{}' --fail-on-errors none",
+                                            ndjson, json_report),
+                                "nowhere.cli.test:443\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto records = parse_lines(read_file(ndjson));
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_TRUE(records[0].at("address").is_null());
+    EXPECT_EQ(records[0].at("error").at("code"), "dns");
+    EXPECT_EQ(json::parse(read_file(json_report)).at("endpoints").as_array().size(), 1u);
+    const auto again = run_tlsaudit(fmt::format("report '{}' --fail-on-errors none -q", ndjson));
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
 // An empty target list: the summary says so in words (it printed "validated):; 0 names").
 TEST_F(cli, the_summary_of_an_empty_scan_reads_as_a_sentence) {
     const auto r = run_tlsaudit("scan - --ndjson /dev/null --fail-on-errors none --no-geoip");

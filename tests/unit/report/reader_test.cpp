@@ -162,6 +162,10 @@ TEST(ndjson_reader, records_without_what_they_must_carry_are_refused) {
                 << e.what();
         }
     }
+    // A name that did not resolve has no address: null, as the scan writes it.
+    std::string unresolved = error_line("c.test", 443, "", "dns");
+    unresolved.replace(unresolved.find(R"("address":"")"), 12, R"("address":null)");
+    EXPECT_EQ(read_streams({unresolved + "\n"}).endpoints.size(), 1u);
     // The good line, and an error record without findings (schema_version 1), still read.
     EXPECT_EQ(read_streams({good + "\n" + error_line("b.test", 443, "127.0.0.3", "refused") + "\n"}).endpoints.size(),
               2u);
