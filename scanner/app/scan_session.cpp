@@ -80,6 +80,9 @@ void scan_session::seed_deployments() {
 
 std::optional<target> scan_session::next_target() {
     for (;;) {
+        // A stopped scan takes no more targets; without this check a long run of bad lines
+        // would be read to its end first (each one an input-error record).
+        if (options_.net.stop && options_.net.stop->load()) return std::nullopt;
         auto item = reader_.next();
         if (auto* t = std::get_if<target>(&item)) {
             if (!targets::in_shard(*t, options_.shard)) continue;

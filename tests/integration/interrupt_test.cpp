@@ -320,6 +320,36 @@ TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
     EXPECT_FALSE(records.back().at("complete").as_bool());
 }
 
+// The first signal stops the reading of the target list too: a long run of bad lines, each
+// an input-error record, is not read to its end first.
+TEST_F(interrupt, the_first_signal_stops_reading_the_target_list) {
+    constexpr std::size_t lines = 2'000'000;
+    const auto targets = dir_ / "targets.txt";
+    {
+        std::ofstream out(targets);
+        for (std::size_t i = 0; i < lines; ++i) out << "not a target " << i << "\n";
+    }
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.insert(args.end(), {"--ndjson", ndjson.string(), "--fail-on-errors", "none"});
+    child_process scan(args, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(poll_until(
+        [&] {
+            std::error_code ec;
+            return std::filesystem::file_size(ndjson, ec) > 100'000 && !ec;
+        },
+        60s));
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
+    const auto written = count_records(ndjson, "input-error");
+    EXPECT_GT(written, 0u);
+    EXPECT_LT(written, lines / 2) << "the list was read on after the signal";
+    const auto records = records_of(ndjson);
+    ASSERT_FALSE(records.empty());
+    EXPECT_EQ(records.back().at("type"), "scan-end");
+    EXPECT_FALSE(records.back().at("complete").as_bool());
+}
+
 // A second signal exits at once, without waiting for the grace or writing reports.
 TEST_F(interrupt, second_signal_exits_at_once) {
     const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"twice.lab.test"});
