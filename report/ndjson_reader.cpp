@@ -258,13 +258,7 @@ void read_record(const json::object& record, report_data& data) {
 // What a record needs before it can be read ("" when it has it): a damaged endpoint record
 // read leniently would count as a clean endpoint (host "", port 0, no error, no findings)
 // and pass a CI gate. Fields added since schema_version 1 stay optional.
-std::string record_problem(const json::object& record) {
-    const auto* version = record.if_contains("schema_version");
-    if (!version || !(version->is_int64() || version->is_uint64()) || get_count(record, "schema_version") < 1)
-        return "no schema_version (a whole number)";
-    const auto* type = record.if_contains("type");
-    if (!type || !type->is_string()) return "no type";
-    if (type->get_string() != "endpoint") return {};
+std::string endpoint_problem(const json::object& record) {
     const auto* target = get_object(record, "target");
     if (!target || get_string(*target, "host").empty()) return "an endpoint record without target.host";
     const auto port = get_count(*target, "port");
@@ -275,9 +269,34 @@ std::string record_problem(const json::object& record) {
     if (!error || !(error->is_null() || (error->is_object() && !get_string(error->get_object(), "code").empty())))
         return "an endpoint record whose error is neither null nor an object with a code";
     if (!get_array(record, "chain")) return "an endpoint record without a chain (an array)";
-    if (const auto* findings = record.if_contains("findings"); findings && !findings->is_array())
-        return "an endpoint record whose findings are not an array";
     return {};
+}
+
+// Endpoint and name records: findings, when present, each with an id and a severity (one
+// whose severity was lost would count as info and pass --fail-on).
+std::string findings_problem(const json::object& record) {
+    const auto* findings = record.if_contains("findings");
+    if (!findings) return {};
+    if (!findings->is_array()) return "findings that are not an array";
+    for (const auto& f : findings->get_array())
+        if (!f.is_object() || get_string(f.get_object(), "id").empty() ||
+            !parse_severity(get_string(f.get_object(), "severity")))
+            return "a finding without an id and a severity (info, low, medium, high, critical)";
+    return {};
+}
+
+std::string record_problem(const json::object& record) {
+    const auto* version = record.if_contains("schema_version");
+    if (!version || !(version->is_int64() || version->is_uint64()) || get_count(record, "schema_version") < 1)
+        return "no schema_version (a whole number)";
+    const auto* type = record.if_contains("type");
+    if (!type || !type->is_string()) return "no type";
+    if (type->get_string() == "endpoint") {
+        if (auto problem = endpoint_problem(record); !problem.empty()) return problem;
+    } else if (type->get_string() != "name") {
+        return {};
+    }
+    return findings_problem(record);
 }
 
 }  // namespace

@@ -150,7 +150,13 @@ TEST(ndjson_reader, records_without_what_they_must_carry_are_refused) {
         {without(R"("address":"127.0.0.2",)"), "an endpoint record without an address"},
         {without(R"("error":null)", R"("error":"refused")"),
          "an endpoint record whose error is neither null nor an object with a code"},
-        {without(R"("findings":[])", R"("findings":"oops")"), "an endpoint record whose findings are not an array"},
+        {without(R"("findings":[])", R"("findings":"oops")"), "findings that are not an array"},
+        {without(R"("findings":[])", R"("findings":[5])"), "a finding without an id and a severity"},
+        {without(R"("findings":[])", R"("findings":[{"id":"self-signed","severity":"HIGH"}])"),
+         "a finding without an id and a severity"},
+        {without(R"("findings":[])", R"("findings":[{"id":"self-signed"}])"), "a finding without an id and a severity"},
+        {name_line("a.test", 443, R"([{"id":"inconsistent-deployment","severity":"bogus"}])"),
+         "a finding without an id and a severity"},
         {without(R"("chain":[)", R"("chain":5,"x":[)"), "an endpoint record without a chain (an array)"},
     };
     for (const auto& [line, why] : cases) {
