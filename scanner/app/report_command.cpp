@@ -28,6 +28,8 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -311,8 +313,17 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
         pipeline.record_observer = [summary = summary_.get()](const boost::json::object& record) {
             summary->add(record);
         };
-    } else if (records_on_stdout_) {
-        // The records stream to stdout as before; a copy is kept to build the reports.
+    } else if (records_on_stdout_ || report::exists_not_regular(ndjson_)) {
+        // A FIFO is held open for writing until the scan-end record is in: the writer closes
+        // it after the last endpoint, and a reader that saw end of file then would leave
+        // that record nowhere to go (opening a FIFO without a reader blocks).
+        struct stat st {};
+        if (::stat(ndjson_.c_str(), &st) == 0 && S_ISFIFO(st.st_mode))
+            fifo_hold_ = ::open(ndjson_.c_str(), O_WRONLY | O_CLOEXEC);
+        // The records stream to stdout, a device or a FIFO, which cannot be read back (from
+        // /dev/null the reports would say nothing was scanned; a FIFO would block): a copy is
+        // kept to build the reports.
+        copied_ = true;
         temp_ = temp_ndjson_path();
         pipeline.ndjson_copy = temp_->string();
         readback_ = temp_;
@@ -327,6 +338,7 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
 }
 
 scan_reports::~scan_reports() {
+    if (fifo_hold_ >= 0) ::close(fifo_hold_);
     if (temp_) {
         std::error_code ignored;
         std::filesystem::remove(*temp_, ignored);
@@ -355,6 +367,10 @@ int scan_reports::finish(const scan_summary& summary) {
     progress_->finish();
     const auto end = report::to_json(describe_scan_end(summary, now()));
     report::append_record(ndjson_, end);
+    if (fifo_hold_ >= 0) {
+        ::close(fifo_hold_);  // the reader of the FIFO now sees its end
+        fifo_hold_ = -1;
+    }
     std::FILE* summary_out = records_on_stdout_ || writes_stdout(options_) ? stderr : stdout;
     if (summary_) {
         summary_->add(end);
@@ -364,7 +380,7 @@ int scan_reports::finish(const scan_summary& summary) {
         print_summary(data, options_, summary_out);
         return exit_code_of(data);
     }
-    if (records_on_stdout_) report::append_record(readback_->string(), end);
+    if (copied_) report::append_record(readback_->string(), end);
     return render_reports({*readback_}, options_, summary_out);
 }
 

@@ -95,6 +95,8 @@ private:
     std::unique_ptr<report::summary_accumulator> summary_;
     std::unique_ptr<report::progress_line> progress_;
     bool records_on_stdout_ = false;
+    bool copied_ = false;  // the records also go to temp_, to be read back from there
+    int fifo_hold_ = -1;   // a write end of the records' FIFO, until the scan-end record is in
 };
 
 // Reads and merges `inputs`, writes the reports `options` asks for, prints the summary

@@ -22,6 +22,7 @@
 
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 namespace tlsaudit::testing {
 namespace {
@@ -202,6 +203,36 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
     }
     EXPECT_EQ(listener.connections(), 0);
     EXPECT_EQ(read_file(targets), target_line);
+    std::filesystem::remove_all(dir);
+}
+
+// Records to a device or a FIFO, reports to a file: the reports are built from a copy, not
+// read back from where the records went (from /dev/null they said nothing was scanned;
+// a FIFO blocked), and a FIFO's reader gets every record, scan-end last.
+TEST(bad_output, reports_of_records_sent_to_a_device_or_a_fifo_hold_every_endpoint) {
+    const auto dir = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-fifo-{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    const std::string common = " --no-revocation --no-geoip --fail-on-errors none -q";
+    const auto endpoints_in = [](const std::filesystem::path& report) {
+        return boost::json::parse(read_file(report)).at("endpoints").as_array().size();
+    };
+    const auto to_null = run_tlsaudit(
+        fmt::format("scan - --ndjson /dev/null --json '{}'{}", (dir / "null.json").string(), common), "127.0.0.1:1\n");
+    EXPECT_EQ(to_null.exit_code, 0) << to_null.err;
+    EXPECT_EQ(endpoints_in(dir / "null.json"), 1u);
+
+    const auto fifo = dir / "records";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::string received;
+    std::thread reader([&] { received = read_file(fifo); });  // to the writer's last close
+    const auto to_fifo = run_tlsaudit(
+        fmt::format("scan - --ndjson '{}' --json '{}'{}", fifo.string(), (dir / "fifo.json").string(), common),
+        "127.0.0.1:1\n");
+    reader.join();
+    EXPECT_EQ(to_fifo.exit_code, 0) << to_fifo.err;
+    EXPECT_EQ(endpoints_in(dir / "fifo.json"), 1u);
+    EXPECT_NE(received.find("\"type\":\"endpoint\""), std::string::npos) << received;
+    EXPECT_NE(received.rfind("{\"schema_version\":2,\"type\":\"scan-end\""), std::string::npos) << received;
     std::filesystem::remove_all(dir);
 }
 
