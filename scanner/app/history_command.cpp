@@ -64,6 +64,7 @@ int run_import(const history_command_options& o) {
 }
 
 int run_trend(const history_command_options& o) {
+    check_distinct_files({{"--html", o.html}, {"--json", o.json}}, {{"--db", o.db.db}});
     check_output_file("--html", o.html);
     check_output_file("--json", o.json);
     const auto db = open_store(o.db, false);

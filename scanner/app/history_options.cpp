@@ -1,5 +1,7 @@
 #include "history_options.hpp"
 
+#include "output_check.hpp"
+
 #include "help_groups.hpp"
 
 #include "exit_codes.hpp"
@@ -88,7 +90,7 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
 report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {
     // The database this run is about to create (--db and --baseline naming one file, on
     // its first run): no complete scan yet, so every finding is new.
-    if (!std::filesystem::exists(file) && file == std::filesystem::path(options.db))
+    if (!options.db.empty() && !std::filesystem::exists(file) && same_file(file.string(), options.db))
         return report::baseline{file.string() + " (no complete scan yet)", {}};
     try {
         if (history::is_sqlite_file(file)) return history::store(file, options.store_options(false)).latest_baseline();

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,16 @@ void probe(std::string_view flag, const std::string& shown, const std::filesyste
     ::unlink(created.c_str());
 }
 
+// Standard input ("-") as an input: the file it was redirected from, if a regular one.
+bool is_stdin_of(const std::string& output) {
+    struct stat in {};
+    struct stat out {};
+    return ::fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode) && ::stat(output.c_str(), &out) == 0 &&
+           in.st_dev == out.st_dev && in.st_ino == out.st_ino;
+}
+
+}  // namespace
+
 bool same_file(const std::string& a, const std::string& b) {
     std::error_code ec;
     if (std::filesystem::equivalent(a, b, ec)) return true;  // both exist (and may be links)
@@ -33,6 +44,8 @@ bool same_file(const std::string& a, const std::string& b) {
     return !ec_a && !ec_b && resolved_a == resolved_b;
 }
 
+namespace {
+
 // Devices and FIFOs (/dev/null as every output) are written in place and may repeat.
 bool is_file(const named_file& f) { return !f.path.empty() && f.path != "-" && !report::exists_not_regular(f.path); }
 
@@ -42,9 +55,10 @@ void check_distinct_files(const std::vector<named_file>& outputs, const std::vec
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         if (!is_file(outputs[i])) continue;
         for (const auto& input : inputs)
-            if (is_file(input) && same_file(outputs[i].path, input.path))
+            if ((input.path == "-" && is_stdin_of(outputs[i].path)) ||
+                (is_file(input) && same_file(outputs[i].path, input.path)))
                 throw config_error(fmt::format("{} {} would overwrite {} {}", outputs[i].flag, outputs[i].path,
-                                               input.flag, input.path));
+                                               input.flag, input.path == "-" ? "(standard input)" : input.path));
         for (std::size_t j = i + 1; j < outputs.size(); ++j)
             if (is_file(outputs[j]) && same_file(outputs[i].path, outputs[j].path))
                 throw config_error(fmt::format("{} and {} name one file, {}: each output needs its own",

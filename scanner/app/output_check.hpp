@@ -21,10 +21,14 @@ struct named_file {
     std::string path;
 };
 
+// True when `a` and `b` name one file: the same path once resolved (whether or not it
+// exists yet), or the same existing file under two names (a link).
+bool same_file(const std::string& a, const std::string& b);
+
 // Throws config_error (exit 2) when two of `outputs` are one file (only the last one
 // written would be left) or an output is one of `inputs` (it would overwrite what the run
-// reads: the records, the target list). One file: the same path once resolved, or the
-// same existing file under two names (a link).
+// reads: the records, the target list; an input "-" is standard input, matched by the file
+// it was redirected from). One file: same_file.
 void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs);
 
 // Same for a directory (--save-chains): an existing one must be a writable directory; a

@@ -210,7 +210,8 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
     // Checked once --db is known: the database this run creates is an empty baseline on
     // its first run (load_any_baseline), any other missing file a usage error.
     cmd.callback([&o] {
-        if (!o.baseline.empty() && !std::filesystem::exists(o.baseline) && o.baseline != o.history.db)
+        if (!o.baseline.empty() && !std::filesystem::exists(o.baseline) &&
+            (o.history.db.empty() || !same_file(o.baseline, o.history.db)))
             throw CLI::ValidationError("--baseline", "File does not exist: " + o.baseline);
     });
     cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary")->group(help_group::outputs);
@@ -294,8 +295,10 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
                            const std::string& tool_version)
     : options_(options) {
-    check_distinct_files(output_files(options, options.ndjson_given ? pipeline.ndjson : ""),
-                         {{"the target list", input}});
+    std::vector<named_file> inputs{{"the target list", input}};
+    for (const auto& f : pipeline.audit.ca_files) inputs.push_back({"--ca-file", f.string()});
+    if (pipeline.audit.rules) inputs.push_back({"--rules", pipeline.audit.rules->string()});
+    check_distinct_files(output_files(options, options.ndjson_given ? pipeline.ndjson : ""), inputs);
     check_report_files(options);
     if (options.ndjson_given) check_output_file("--ndjson", pipeline.ndjson);
     if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);

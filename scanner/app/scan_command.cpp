@@ -6,6 +6,7 @@
 #include "help_groups.hpp"
 #include "interrupt.hpp"
 #include "limits.hpp"
+#include "output_check.hpp"
 #include "parse_check.hpp"
 #include "resume.hpp"
 
@@ -182,7 +183,7 @@ int run_scan_command(scan_command_options& options) {
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
     std::optional<resume_state> resume;
     if (!options.resume.empty()) {
-        if (options.reports.ndjson_given && options.pipeline.ndjson != options.resume)
+        if (options.reports.ndjson_given && !same_file(options.pipeline.ndjson, options.resume))
             throw config_error("--resume " + options.resume +
                                " appends to that file: --ndjson must name it or be left out");
         options.pipeline.ndjson = options.resume;

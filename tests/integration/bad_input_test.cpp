@@ -201,6 +201,14 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
         EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
         EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     }
+    // The target list on standard input, redirected from the file an output names (the
+    // inner shell's redirection: run_command gives the outer one its own stdin).
+    const auto from_stdin =
+        run_command(fmt::format("sh -c \"'{}' scan - --no-revocation --no-geoip -q --ndjson '{}' <'{}'\"",
+                                TLSAUDIT_BINARY, targets.string(), targets.string()));
+    EXPECT_EQ(from_stdin.exit_code, 2) << from_stdin.err;
+    EXPECT_NE(from_stdin.err.find("would overwrite the target list (standard input)"), std::string::npos)
+        << from_stdin.err;
     EXPECT_EQ(listener.connections(), 0);
     EXPECT_EQ(read_file(targets), target_line);
     std::filesystem::remove_all(dir);

@@ -355,6 +355,16 @@ TEST_F(history_cli, the_scheduled_audit_runs_from_its_first_day) {
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
     const auto second = run_tlsaudit(audit);
     EXPECT_EQ(second.exit_code, 0) << second.err;
+    // The same on a first day with the database spelled two ways.
+    const auto other =
+        run_tlsaudit(fmt::format("report '{}' --db '{}' --baseline '{}/./audit2.db' --fail-on-new -q",
+                                 (dir_ / "one.ndjson").string(), (dir_ / "audit2.db").string(), dir_.string()));
+    EXPECT_EQ(other.exit_code, 1) << other.err;
+    // The trend report may not replace the database it reads.
+    const auto trend = run_tlsaudit(fmt::format("history report --db '{0}' --json '{0}'", db.string()));
+    EXPECT_EQ(trend.exit_code, 2);
+    EXPECT_NE(trend.err.find("would overwrite --db"), std::string::npos) << trend.err;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");  // intact (the second run was the same scan)
 
     const auto missing = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new",
                                                   (dir_ / "one.ndjson").string(), (dir_ / "none.db").string()));
