@@ -52,6 +52,14 @@ bool is_file(const named_file& f) { return !f.path.empty() && f.path != "-" && !
 }  // namespace
 
 void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs) {
+    const named_file* on_stdout = nullptr;  // two documents on one stream would be neither
+    for (const auto& out : outputs) {
+        if (out.path != "-") continue;
+        if (on_stdout)
+            throw config_error(fmt::format("{} and {} both write to standard output ('-'): one of them may",
+                                           on_stdout->flag, out.flag));
+        on_stdout = &out;
+    }
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         if (!is_file(outputs[i])) continue;
         for (const auto& input : inputs)

@@ -28,7 +28,8 @@ bool same_file(const std::string& a, const std::string& b);
 // Throws config_error (exit 2) when two of `outputs` are one file (only the last one
 // written would be left) or an output is one of `inputs` (it would overwrite what the run
 // reads: the records, the target list; an input "-" is standard input, matched by the file
-// it was redirected from). One file: same_file.
+// it was redirected from), or when two outputs are "-" (standard output). One file:
+// same_file.
 void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs);
 
 // Same for a directory (--save-chains): an existing one must be a writable directory; a

@@ -195,6 +195,7 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
         {scan + fmt::format("--json '{}'", targets.string()),
          fmt::format("--json {0} would overwrite the target list {0}", targets.string())},
         {fmt::format("report '{0}' --json '{0}'", targets.string()), "would overwrite input"},
+        {scan + "--ndjson - --json -", "--ndjson and --json both write to standard output"},
     };
     for (const auto& c : cases) {
         const auto r = run_tlsaudit(c.args);
