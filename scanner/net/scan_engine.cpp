@@ -31,6 +31,25 @@ using clock = std::chrono::steady_clock;
 
 time_point utc_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
+// The first exception recorded of several threads', rethrown once they are all done.
+class first_error {
+public:
+    void record(std::exception_ptr e) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::move(e);
+        recorded_.store(true);
+    }
+    bool recorded() const { return recorded_.load(); }
+    void rethrow() const {
+        if (error_) std::rethrow_exception(error_);
+    }
+
+private:
+    std::mutex mutex_;
+    std::exception_ptr error_;
+    std::atomic<bool> recorded_{false};
+};
+
 struct shared_state {
     const scan_config& config;
     const target_source& next;
@@ -46,24 +65,16 @@ struct shared_state {
     // it once the threads are done. Neither may escape a worker: raced against the cut
     // (worker()), a failed worker would wait for a cut that never comes. After a source
     // failure the endpoints in flight are still delivered; after a sink failure, not.
-    std::mutex failure_mutex;
-    std::exception_ptr failure;
-    std::atomic<bool> failed{false};
+    first_error failure;
     std::atomic<bool> sink_failed{false};
-
-    void fail(std::exception_ptr e) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::move(e);
-        failed.store(true);
-    }
 
     std::optional<target> take() {
         std::lock_guard lock(next_mutex);
-        if (stop.stopping() || failed.load()) return std::nullopt;
+        if (stop.stopping() || failure.recorded()) return std::nullopt;
         try {
             return next();
         } catch (...) {
-            fail(std::current_exception());
+            failure.record(std::current_exception());
             return std::nullopt;
         }
     }
@@ -76,7 +87,7 @@ struct shared_state {
             sink(scan_result{endpoint{t, std::move(address), addresses}, std::move(cap)});
         } catch (...) {
             sink_failed.store(true);
-            fail(std::current_exception());
+            failure.record(std::current_exception());
         }
     }
 };
@@ -231,8 +242,6 @@ void run_scan(const scan_config& config, const target_source& next, const result
                    {},
                    {},
                    {},
-                   {},
-                   {},
                    {}};
     s.stop.stop = config.stop;
     s.stop.grace = config.stop_grace;
@@ -240,22 +249,20 @@ void run_scan(const scan_config& config, const target_source& next, const result
     threads = std::min(threads, config.concurrency);
 
     std::vector<std::thread> pool;
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
+    first_error thread_failure;  // a thread that could not run (c-ares, OpenSSL set-up)
     for (std::size_t i = 0; i < threads; ++i) {
         const std::size_t workers = config.concurrency / threads + (i < config.concurrency % threads ? 1 : 0);
         pool.emplace_back([&, workers] {
             try {
                 run_thread(s, workers);
             } catch (...) {
-                std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
+                thread_failure.record(std::current_exception());
             }
         });
     }
     for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
-    if (s.failure) std::rethrow_exception(s.failure);
+    thread_failure.rethrow();
+    s.failure.rethrow();
 }
 
 }  // namespace tlsaudit::net
