@@ -87,10 +87,13 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
                    r.findings, r.complete ? "" : ", incomplete", options_.db);
 }
 
+bool baseline_is_new_db(const std::string& baseline, const std::string& db) {
+    return !db.empty() && !std::filesystem::exists(baseline) && same_file(baseline, db);
+}
+
 report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {
-    // The database this run is about to create (--db and --baseline naming one file, on
-    // its first run): no complete scan yet, so every finding is new.
-    if (!options.db.empty() && !std::filesystem::exists(file) && same_file(file.string(), options.db))
+    // No complete scan yet, so every finding is new.
+    if (baseline_is_new_db(file.string(), options.db))
         return report::baseline{file.string() + " (no complete scan yet)", {}};
     try {
         if (history::is_sqlite_file(file)) return history::store(file, options.store_options(false)).latest_baseline();

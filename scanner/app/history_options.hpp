@@ -63,6 +63,10 @@ private:
     std::exception_ptr failure_;
 };
 
+// True when --baseline FILE is the --db of this run (any spelling) and does not exist yet:
+// the first run of a scheduled audit, an empty baseline.
+bool baseline_is_new_db(const std::string& baseline, const std::string& db);
+
 // --baseline FILE: a history database (detected by SQLite's header: its latest complete
 // scan) or a JSON report; a FILE that does not exist yet and is the --db of this run, an
 // empty baseline (the first run of a scheduled audit). Throws config_error when it cannot

@@ -211,7 +211,7 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
     // its first run (load_any_baseline), any other missing file a usage error.
     cmd.callback([&o] {
         if (!o.baseline.empty() && !std::filesystem::exists(o.baseline) &&
-            (o.history.db.empty() || !same_file(o.baseline, o.history.db)))
+            !baseline_is_new_db(o.baseline, o.history.db))
             throw CLI::ValidationError("--baseline", "File does not exist: " + o.baseline);
     });
     cmd.add_flag("-q,--quiet", o.quiet, "No progress line and no end-of-scan summary")->group(help_group::outputs);
