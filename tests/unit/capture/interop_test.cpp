@@ -1,5 +1,5 @@
-// The capture client against real servers on loopback: openssl s_server and gnutls-serv,
-// started per test with lab certificates written to a temporary directory. Every captured
+// The capture client against real servers on loopback: openssl s_server, gnutls-serv and
+// NSS selfserv, started per test with lab certificates written to a temporary directory. Every captured
 // chain is compared byte for byte with the one the server was given.
 
 #include "capture/client.hpp"
@@ -19,6 +19,7 @@ using testing::drive_result;
 using testing::gnutls_serv;
 using testing::make_ed25519_pki;
 using testing::make_pki;
+using testing::nss_selfserv;
 using testing::s_server;
 using testing::server_process;
 using testing::write_file;
@@ -201,6 +202,58 @@ TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
                                   {.sni = "localhost", .verify_handshake = true});
     EXPECT_TRUE(hrr.f.hello_retry);
     EXPECT_EQ(hrr.f.chain, id.served);
+}
+
+// NSS builds the chain it sends from its database: here a leaf under two intermediates.
+TEST_F(capture_interop, nss_tls13_tls12_and_hello_retry) {
+    const auto rsa = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048, 0, 2, "nss rsa"));
+    const auto ec = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256, 10, 1, "nss ec"));
+    const options verified{.sni = "localhost", .verify_handshake = true};
+
+    const auto r13 =
+        capture_from(nss_selfserv(dir_.path(), {rsa}, "tls1.3:tls1.3"), dir_.path(), probe::modern, verified);
+    EXPECT_EQ(r13.f.chain, rsa.served);
+    EXPECT_EQ(r13.f.protocol, "TLSv1.3");
+    EXPECT_FALSE(r13.f.hello_retry);
+    EXPECT_EQ(r13.f.signature_scheme, 0x0804) << "rsa_pss_rsae_sha256";
+
+    const auto r12 = capture_from(nss_selfserv(dir_.path(), {rsa}, "tls1.2:tls1.2"), dir_.path());
+    EXPECT_EQ(r12.f.chain, rsa.served);
+    EXPECT_EQ(r12.f.protocol, "TLSv1.2");
+
+    const auto hrr = capture_from(nss_selfserv(dir_.path(), {ec}, "tls1.3:tls1.3", {"-I", "P384"}), dir_.path(),
+                                  probe::modern, verified);
+    EXPECT_TRUE(hrr.f.hello_retry);
+    EXPECT_EQ(hrr.f.chain, ec.served);
+    EXPECT_EQ(hrr.f.signature_scheme, 0x0403) << "ecdsa_secp256r1_sha256";
+}
+
+// NSS names a certificate in its database by subject: two leaves of one subject would share
+// a nickname, and selfserv could not be given both. These differ in their organization.
+lab::hierarchy with_leaf_organization(lab::hierarchy h, const std::string& organization) {
+    auto spec = lab::leaf_spec("localhost");
+    spec.organization = organization;
+    h.leaf = lab::issue(h.intermediates.back(), spec, h.leaf.k);
+    return h;
+}
+
+// selfserv picks the first of its certificates the client accepts, in its own order: a client
+// that accepts both gets the one configured first, and the other is found only by the probe
+// that accepts it alone.
+TEST_F(capture_interop, nss_dual_certificates_by_probe) {
+    const auto rsa = write_identity(
+        dir_.path(), "rsa", with_leaf_organization(make_pki(lab::key_kind::rsa_2048, 0, 1, "nss dual rsa"), "rsa"));
+    const auto ec = write_identity(
+        dir_.path(), "ec", with_leaf_organization(make_pki(lab::key_kind::ec_p256, 10, 1, "nss dual ec"), "ec"));
+    const auto ec_first = nss_selfserv(dir_.path(), {ec, rsa}, "tls1.2:tls1.3");
+    EXPECT_EQ(capture_from(ec_first, dir_.path(), probe::modern).f.chain, ec.served);
+    EXPECT_EQ(capture_from(ec_first, dir_.path(), probe::tls12).f.chain, ec.served);
+    EXPECT_EQ(capture_from(ec_first, dir_.path(), probe::rsa).f.chain, rsa.served);
+    EXPECT_EQ(capture_from(ec_first, dir_.path(), probe::ecdsa).f.chain, ec.served);
+    const auto rsa_first = nss_selfserv(dir_.path(), {rsa, ec}, "tls1.2:tls1.3");
+    EXPECT_EQ(capture_from(rsa_first, dir_.path(), probe::modern).f.chain, rsa.served);
+    EXPECT_EQ(capture_from(rsa_first, dir_.path(), probe::rsa).f.chain, rsa.served);
+    EXPECT_EQ(capture_from(rsa_first, dir_.path(), probe::ecdsa).f.chain, ec.served);
 }
 
 }  // namespace

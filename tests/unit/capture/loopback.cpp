@@ -159,6 +159,37 @@ std::string server_process::output() const {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+void run_tool(const std::vector<std::string>& args, const std::filesystem::path& log) {
+    std::vector<std::string> storage(args);
+    std::vector<char*> argv;
+    for (auto& a : storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid = -1;
+    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + args.front() + ": " + std::strerror(rc));
+    const auto limit = clock::now() + std::chrono::seconds(60);
+    int wstatus = 0;
+    while (::waitpid(pid, &wstatus, WNOHANG) == 0) {
+        if (clock::now() > limit) {
+            ::kill(pid, SIGKILL);
+            while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {}
+            throw std::runtime_error(args.front() + " ran longer than 60 s");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll the child's end
+    }
+    if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        std::ifstream in(log, std::ios::binary);
+        throw std::runtime_error(args.front() + " failed; its output:\n" +
+                                 std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    }
+}
+
 drive_result drive(const hello_template& hello, const options& opts, std::uint16_t port,
                    detail::entropy_source* entropy, std::chrono::milliseconds deadline) {
     drive_result r;

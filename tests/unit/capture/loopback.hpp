@@ -1,8 +1,8 @@
 #pragma once
 // Loopback support for the capture client's interop tests: a real TLS server process
-// (openssl s_server, gnutls-serv) on a port the test owns, ready once the process itself
-// listens on it; and a small blocking driver that moves the client's bytes over a POSIX
-// socket with poll() deadlines.
+// (openssl s_server, gnutls-serv, NSS selfserv) on a port the test owns, ready once the
+// process itself listens on it; the tools that prepare its files; and a small blocking
+// driver that moves the client's bytes over a POSIX socket with poll() deadlines.
 
 #include "capture/client.hpp"
 
@@ -19,8 +19,8 @@ class entropy_source;
 
 namespace tlsaudit::capture_engine::testing {
 
-// A server process listening on 127.0.0.1 (gnutls-serv, which cannot be told an address,
-// listens on the wildcard address for its short life). Every "{port}" in the arguments is
+// A server process listening on 127.0.0.1 (gnutls-serv and selfserv, which cannot be told an
+// address, listen on the wildcard address for their short life). Every "{port}" in the arguments is
 // replaced by a free port: one bound and released by the test, retried with another when
 // the server fails to bind it (at most five ports). Ready when /proc shows a listening
 // socket on that port owned by the child. Its stdin is a pipe the test holds open and
@@ -45,6 +45,10 @@ private:
     int stdin_ = -1;  // the write end of the server's stdin, held open: s_server stops at EOF
     std::uint16_t port_ = 0;
 };
+
+// Runs a command to its end, its output appended to `log`; throws std::runtime_error with
+// that output when it cannot start, fails, or runs longer than 60 s.
+void run_tool(const std::vector<std::string>& args, const std::filesystem::path& log);
 
 struct drive_result {
     status st = status::want_io;

@@ -1,5 +1,7 @@
 #include "server_setup.hpp"
 
+#include "loopback.hpp"
+
 #include <tlsaudit/lab/key.hpp>
 
 #include <openssl/evp.h>
@@ -73,6 +75,30 @@ std::vector<std::string> s_server(const identity& id, std::vector<std::string> e
 std::vector<std::string> gnutls_serv(const identity& id, const std::string& priority, std::vector<std::string> extra) {
     std::vector<std::string> args{"gnutls-serv",   "-p",   "{port}", "--x509certfile", id.fullchain,
                                   "--x509keyfile", id.key, "-a",     "--priority",     priority};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+std::vector<std::string> nss_selfserv(const fs::path& dir, const std::vector<identity>& ids,
+                                      const std::string& versions, std::vector<std::string> extra) {
+    std::string db_name = "nssdb";  // one database per list of identities: earlier arguments stay valid
+    for (const auto& id : ids) db_name += "-" + fs::path(id.leaf).stem().string();
+    const fs::path db = dir / db_name;
+    fs::remove_all(db);
+    fs::create_directories(db);
+    const std::string where = "sql:" + db.string();
+    const fs::path log = dir / "nss-tools.log";
+    run_tool({"certutil", "-N", "-d", where, "--empty-password"}, log);
+    std::vector<std::string> args{"selfserv", "-d", where, "-p", "{port}", "-V", versions};
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const std::string nickname = "id" + std::to_string(i);
+        const std::string p12 = (dir / (nickname + ".p12")).string();
+        run_tool({"openssl", "pkcs12", "-export", "-in", ids[i].leaf, "-inkey", ids[i].key, "-certfile", ids[i].chain,
+                  "-name", nickname, "-passout", "pass:", "-out", p12},
+                 log);
+        run_tool({"pk12util", "-i", p12, "-d", where, "-W", ""}, log);
+        args.insert(args.end(), {"-n", nickname});
+    }
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Lab chains as the files a real TLS server is configured with, and the command lines
-// of the servers the capture tests start (openssl s_server, gnutls-serv).
+// of the servers the capture tests start (openssl s_server, gnutls-serv, NSS selfserv).
 
 #include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/model.hpp>
@@ -47,5 +47,12 @@ std::vector<std::string> s_server(const identity& id, std::vector<std::string> e
 // gnutls-serv on {port} serving `id` with `priority`, no client certificate request.
 std::vector<std::string> gnutls_serv(const identity& id, const std::string& priority,
                                      std::vector<std::string> extra = {});
+
+// NSS selfserv on {port} serving every identity of `ids` (one certificate per key type; the
+// client's signature algorithms pick one), TLS `versions` ("tls1.2:tls1.3"). Its database is
+// made in `dir` (certutil, pk12util): each leaf with its key and intermediates, nicknamed
+// "id0", "id1"... in the order given, which is selfserv's order of preference.
+std::vector<std::string> nss_selfserv(const std::filesystem::path& dir, const std::vector<identity>& ids,
+                                      const std::string& versions, std::vector<std::string> extra = {});
 
 }  // namespace tlsaudit::capture_engine::testing
