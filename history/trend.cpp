@@ -23,21 +23,23 @@ struct scan_row {
     bool complete = false;
 };
 
-// The first second of the window: "Nd" before the latest scan, or a date/time.
-std::int64_t window_start(sqlite::connection& db, const std::string& since, std::int64_t latest) {
+// The first second of the window: "Nd" before the latest scan, or a date or RFC 3339 time
+// (a calendar date that exists: SQLite's own parser would read 2026-02-30 as March 2).
+std::int64_t window_start(const std::string& since, std::int64_t latest) {
+    const auto refuse = [&] {
+        return std::invalid_argument("--since '" + since +
+                                     "': expected N days (90d), a date (2026-01-01) or a time (2026-01-01T08:00:00Z)");
+    };
     if (!since.empty() && since.back() == 'd') {
         int days = -1;
         const auto* end = since.data() + since.size() - 1;
         const auto [p, ec] = std::from_chars(since.data(), end, days);
-        if (ec != std::errc() || p != end || days < 0)
-            throw std::invalid_argument("--since '" + since + "': expected N days (90d) or a date (2026-01-01)");
+        if (ec != std::errc() || p != end || days < 0) throw refuse();
         return latest - static_cast<std::int64_t>(days) * 86400;
     }
-    auto st = db.prepare("SELECT unixepoch(?1)");
-    st.bind(1, since);
-    if (!st.step() || st.is_null(0))
-        throw std::invalid_argument("--since '" + since + "': expected N days (90d) or a date (2026-01-01)");
-    return st.integer(0);
+    const auto t = text::parse_rfc3339(since);
+    if (!t) throw refuse();
+    return t->time_since_epoch().count();
 }
 
 std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
@@ -237,7 +239,7 @@ trend_data build_trend(const store& db, const trend_options& options) {
         impl.db.exec("PRAGMA temp_store = MEMORY");
         auto latest = impl.db.prepare("SELECT max(started_epoch) FROM scans");
         const auto newest = latest.step() && !latest.is_null(0) ? latest.integer(0) : 0;
-        const auto from = window_start(impl.db, options.since, newest);
+        const auto from = window_start(options.since, newest);
         auto text = impl.db.prepare("SELECT datetime(?1, 'unixepoch')");
         trend.since = text.bind(1, from).step() ? text.text(0) : options.since;
         if (trend.since.size() == 19) trend.since = trend.since.replace(10, 1, "T") + "Z";

@@ -119,7 +119,10 @@ TEST_F(history_trend, the_window_leaves_older_scans_out) {
     EXPECT_DOUBLE_EQ(find(t, "hostname-mismatch").days_open, 7.0);
     EXPECT_THROW(find(t, "cert-expired"), std::runtime_error);
     EXPECT_EQ(history::build_trend(db, {.since = "2026-01-10"}).scans.size(), 2u);
+    EXPECT_EQ(history::build_trend(db, {.since = "2026-01-10T00:00:00+01:00"}).since, "2026-01-09T23:00:00Z");
     EXPECT_THROW(history::build_trend(db, {.since = "soon"}), std::invalid_argument);
+    EXPECT_THROW(history::build_trend(db, {.since = "2026-02-30"}), std::invalid_argument);  // not March 2
+    EXPECT_THROW(history::build_trend(db, {.since = "2026-01-10 08:00"}), std::invalid_argument);
     EXPECT_THROW(history::build_trend(db, {.since = "-3d"}), std::invalid_argument);
 }
 
