@@ -6,11 +6,14 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <tuple>
+#include <variant>
 
 namespace tlsaudit::history {
 namespace {
@@ -51,14 +54,24 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at)};
 }
 
+// What makes two names one file: its device and inode (demo/scan.ndjson and
+// ./demo/scan.ndjson, or a link), else, for a file that cannot be found, its name.
+using file_identity = std::variant<std::pair<dev_t, ino_t>, std::filesystem::path>;
+
+file_identity identity_of(const std::filesystem::path& file) {
+    struct stat st {};
+    if (file != "-" && ::stat(file.c_str(), &st) == 0) return std::pair{st.st_dev, st.st_ino};
+    return file;
+}
+
 }  // namespace
 
 import_plan plan_import(const std::vector<std::filesystem::path>& files) {
     import_plan plan;
     std::vector<std::filesystem::path> distinct;
-    std::set<std::filesystem::path> seen;
+    std::set<file_identity> seen;
     for (const auto& file : files)
-        if (seen.insert(file).second) distinct.push_back(file);
+        if (seen.insert(identity_of(file)).second) distinct.push_back(file);
     // One file is one scan: nothing to group or order, and no reason to read a file of
     // gigabytes once more before its import reads it.
     if (distinct.size() == 1) {

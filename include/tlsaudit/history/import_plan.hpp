@@ -33,9 +33,10 @@ struct import_plan {
 };
 
 // Reads the scan-start and scan-end records of each file and groups the files into
-// scans. A file listed twice is read once; a single file is one scan, planned without
-// reading it (its started_at ""), and any fault in it is the import's to report. Never
-// throws for a file's content (it goes to `refused`); std::bad_alloc only.
+// scans. A file listed twice, under any of its names (./a.ndjson, a link to it), is read
+// once; a single file is one scan, planned without reading it (its started_at ""), and
+// any fault in it is the import's to report. Never throws for a file's content (it goes
+// to `refused`); std::bad_alloc only.
 import_plan plan_import(const std::vector<std::filesystem::path>& files);
 
 }  // namespace tlsaudit::history

@@ -87,5 +87,20 @@ TEST_F(import_plan, a_single_file_is_one_scan_planned_without_reading_it) {
     EXPECT_EQ(plan.scans[0].started_at, "");
 }
 
+TEST_F(import_plan, one_file_under_two_names_is_read_once) {
+    const auto a = shard("a.ndjson", "a.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z");
+    std::filesystem::create_symlink(a, dir_ / "link.ndjson");
+    const auto dotted = dir_ / "." / "a.ndjson";
+    for (const auto& second : {dotted, dir_ / "link.ndjson"}) {
+        const auto plan = history::plan_import({a, second});
+        ASSERT_EQ(plan.scans.size(), 1u) << second;
+        EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{a})) << second;
+    }
+    const auto b = shard("b.ndjson", "b.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z");
+    const auto plan = history::plan_import({dotted, b, a});  // shards of one run, `a` named twice
+    ASSERT_EQ(plan.scans.size(), 1u);
+    EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{dotted, b}));
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing
