@@ -315,6 +315,8 @@ import_result store::import_scan(const std::vector<std::filesystem::path>& files
         // Read ahead on a thread of its own; the rows go to the database as they come.
         detail::record_reader reader(from_stdin ? std::cin : stream, name, std::move(meta));
         while (const auto batch = reader.next()) session.rows(batch->endpoints, batch->names);
+        // An empty file is no scan: stored, it would be one of nothing, dated by the import.
+        if (reader.records() == 0) throw std::runtime_error(name + " holds no record");
         session.end_file(reader.hash());
         meta = reader.take_meta();
     }

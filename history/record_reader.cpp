@@ -32,6 +32,7 @@ struct record_reader::state {
     std::string name;
     report::report_data data;  // the reading thread's until `done`
     line_hash hash;
+    std::size_t records = 0;
 
     std::mutex mutex;
     std::condition_variable changed;
@@ -61,6 +62,7 @@ struct record_reader::state {
                     std::span<report::name_row> names) override {
             if (owner.stop) throw stopped{};
             owner.hash.add(line);
+            ++owner.records;
             for (auto& e : endpoints) batch.endpoints.push_back(std::move(e));
             for (auto& n : names) batch.names.push_back(std::move(n));
             if (batch.endpoints.size() + batch.names.size() >= batch_rows && !owner.hand_over(batch)) throw stopped{};
@@ -118,6 +120,8 @@ std::optional<record_batch> record_reader::next() {
 }
 
 std::uint64_t record_reader::hash() const { return state_->hash.value; }
+
+std::size_t record_reader::records() const { return state_->records; }
 
 report::scan_meta record_reader::take_meta() { return std::move(state_->data.meta); }
 

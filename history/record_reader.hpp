@@ -55,6 +55,7 @@ public:
     // Once next() has returned nullopt: the FNV-1a hash of every line (line_hash) and
     // the scan's metadata with this file's records and name (meta.sources) added.
     std::uint64_t hash() const;
+    std::size_t records() const;  // how many records (non-blank lines) the file held
     report::scan_meta take_meta();
 
 private:

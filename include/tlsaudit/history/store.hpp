@@ -85,8 +85,8 @@ public:
     // transaction. Files that are shards of one run go together; separate runs are
     // separate calls. A scan without a scan-end record, or whose scan-end says
     // "complete": false, is stored as incomplete. Throws std::runtime_error naming file
-    // and line for unreadable or malformed NDJSON, store_error for the database (both
-    // leave it unchanged).
+    // and line for unreadable or malformed NDJSON or a file without a record, store_error
+    // for the database (both leave it unchanged).
     import_result import_scan(const std::vector<std::filesystem::path>& files);
 
     // The findings of the latest complete scan (by start time) as a baseline

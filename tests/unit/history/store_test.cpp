@@ -241,6 +241,25 @@ TEST_F(history_store, malformed_ndjson_leaves_the_database_as_it_was) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM endpoints"), 3);
 }
 
+TEST_F(history_store, an_empty_file_is_no_scan) {
+    const auto db_file = dir_ / "audit.db";
+    store db(db_file);
+    std::ofstream(dir_ / "empty.ndjson").flush();
+    std::ofstream(dir_ / "blank.ndjson") << "\n\n";
+    for (const char* name : {"empty.ndjson", "blank.ndjson"}) {
+        try {
+            db.import_scan({dir_ / name});
+            ADD_FAILURE() << name << " was imported";
+        } catch (const std::runtime_error& e) {
+            EXPECT_EQ(std::string(e.what()), (dir_ / name).string() + " holds no record");
+        }
+    }
+    // A shard that is empty is refused with the scan it belongs to.
+    EXPECT_THROW(db.import_scan({write_scan("1.ndjson", two_endpoints("2026-01-01T00:00:00Z")), dir_ / "empty.ndjson"}),
+                 std::runtime_error);
+    EXPECT_EQ(raw_db(db_file).integer("SELECT count(*) FROM scans"), 0);
+}
+
 TEST_F(history_store, detects_sqlite_files_by_their_header) {
     { store db(dir_ / "audit.db"); }
     std::ofstream(dir_ / "report.json") << "{\"format\":\"tlsaudit-report\"}";
