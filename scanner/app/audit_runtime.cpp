@@ -8,6 +8,8 @@
 #include <tlsaudit/program_trust.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <map>
@@ -46,7 +48,7 @@ void add_audit_options(CLI::App& cmd, audit_settings& s) {
         ->group(help_group::trust);
     cmd.add_option("--expiry-warn-days", s.expiry_warn_days, "Raise cert-expiring this many days before notAfter")
         ->capture_default_str()
-        ->check(CLI::Range(0, 3650))
+        ->check(whole_number_in(0, 3650))
         ->group(help_group::trust);
     cmd.add_flag("--fetch-missing", s.fetch_missing,
                  "Download missing intermediates from the AIA caIssuers URL (plain HTTP) to build the path")

@@ -10,6 +10,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -53,7 +55,7 @@ CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
     scan.connect_timeout_s = 2;
     cmd->add_option("-c,--concurrency", scan.pipeline.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
-        ->check(CLI::Range(1, 10000));
+        ->check(whole_number_in(1, 10000));
     add_audit_options(*cmd, scan.pipeline.audit);
     add_geo_options(*cmd, scan.pipeline.geo);
     cmd->footer("Example:\n  tlsaudit demo --out /tmp/demo && less /tmp/demo/scan.ndjson");

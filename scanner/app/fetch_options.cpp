@@ -2,6 +2,8 @@
 
 #include "help_groups.hpp"
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -20,7 +22,7 @@ void add_fetch_options(CLI::App& cmd, ip::fetch_policy& policy) {
     cmd.add_option("--fetch-max-destinations", policy.max_destinations,
                    "Distinct host:port destinations one scan may fetch from; the rest are refused")
         ->capture_default_str()
-        ->check(CLI::Range(1, 1000000))
+        ->check(whole_number_in(1, 1000000))
         ->group(help_group::revocation);
 }
 

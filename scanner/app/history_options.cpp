@@ -6,6 +6,8 @@
 
 #include "exit_codes.hpp"
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -29,7 +31,7 @@ CLI::Option* add_history_options(CLI::App& cmd, history_options& options) {
     cmd.add_option("--db-timeout", options.timeout_s,
                    "Wait up to SECONDS for another writer of the history database before giving up")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 86400.0))
+        ->check(number_in(0.0, 86400.0))
         ->group(help_group::outputs);
     return db;
 }

@@ -2,6 +2,8 @@
 
 #include "help_groups.hpp"
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -50,7 +52,7 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
                s.checker.request_timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000.0));
            },
            "Seconds for each OCSP or CRL exchange (default 5)")
-        ->check(CLI::Range(0.01, 600.0))
+        ->check(number_in(0.01, 600.0))
         ->group(help_group::revocation);
 }
 

@@ -12,6 +12,8 @@
 
 #include <tlsaudit/report/finding_groups.hpp>
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -68,7 +70,7 @@ std::istream* open_target_list(const std::string& path, std::ifstream& file) {
 void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     auto& p = o.pipeline;
     cmd.add_option("-p,--port", p.parse.ports, "Port(s) for lines that name none (default 443)")
-        ->check(CLI::Range(1, 65535))
+        ->check(whole_number_in(1, 65535))
         ->delimiter(',')
         ->group(help_group::targets);
     add_starttls_options(cmd, p.parse, o.starttls);
@@ -86,34 +88,34 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
         ->group(help_group::network);
     cmd.add_option("-c,--concurrency", p.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
-        ->check(CLI::Range(1, 100000))
+        ->check(whole_number_in(1, 100000))
         ->group(help_group::network);
     cmd.add_option("--per-host-concurrency", p.net.per_host_concurrency,
                    "At most N connections in flight to one IP address (0: no limit)")
         ->capture_default_str()
-        ->check(CLI::Range(0, 100000))
+        ->check(whole_number_in(0, 100000))
         ->group(help_group::network);
     cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per usable CPU)")
-        ->check(CLI::Range(0, 256))
+        ->check(whole_number_in(0, 256))
         ->group(help_group::network);
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(non_negative_number())
         ->group(help_group::network);
     cmd.add_option("--retries", p.net.retries, "Extra connection attempts after a failed connect")
         ->capture_default_str()
-        ->check(CLI::Range(0, 5))
+        ->check(whole_number_in(0, 5))
         ->group(help_group::network);
     cmd.add_option("--dns-timeout", o.dns_timeout_s, "Seconds for name resolution")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0))
+        ->check(number_in(0.01, 600.0))
         ->group(help_group::network);
     cmd.add_option("--connect-timeout", o.connect_timeout_s, "Seconds for the TCP connection")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0))
+        ->check(number_in(0.01, 600.0))
         ->group(help_group::network);
     cmd.add_option("--handshake-timeout", o.handshake_timeout_s, "Seconds for the TLS handshake")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0))
+        ->check(number_in(0.01, 600.0))
         ->group(help_group::network);
     cmd.add_option_function<std::string>(
            "--probes", [&p](const std::string& list) { p.net.probes = net::parse_probe_list(list); },

@@ -3,6 +3,8 @@
 #include "exit_codes.hpp"
 #include "help_groups.hpp"
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 namespace tlsaudit::app {
@@ -16,7 +18,7 @@ void add_selection_options(CLI::App& cmd, selection_options& o) {
                       ->group(help_group::sharding);
     cmd.add_option("--shards", o.shards, "Scan shard JOB_COMPLETION_INDEX of N (a Kubernetes Indexed Job's pod index)")
         ->type_name("N")
-        ->check(CLI::Range(std::uint64_t{1}, targets::max_shards))
+        ->check(whole_number_in(1, targets::max_shards))
         ->excludes(shard)
         ->group(help_group::sharding);
     cmd.add_flag("--dry-run", o.dry_run,

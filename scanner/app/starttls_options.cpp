@@ -5,6 +5,8 @@
 
 #include <tlsaudit/starttls.hpp>
 
+#include "number_checks.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -36,7 +38,7 @@ void add_starttls_options(CLI::App& cmd, targets::parse_options& parse, starttls
         ->group(help_group::tls);
     cmd.add_option("--starttls-timeout", settings.timeout_s, "Seconds for the STARTTLS exchange")
         ->capture_default_str()
-        ->check(CLI::Range(0.01, 600.0))
+        ->check(number_in(0.01, 600.0))
         ->group(help_group::network);
     settings.port_option = cmd.get_option("--port");
 }

@@ -170,6 +170,26 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
         << unknown.err;
 }
 
+// Numeric options say what they expect; CLI11's own range check printed the largest
+// double in full and let "nan" through as a rate.
+TEST_F(cli, numeric_options_say_what_they_expect) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"scan - --rate nan", "--rate: expected a number, 0 or more, not 'nan'"},
+        {"scan - --rate -1", "--rate: expected a number, 0 or more, not '-1'"},
+        {"scan - --rate 1e400", "--rate: expected a number, 0 or more, not '1e400'"},
+        {"scan - --concurrency abc", "--concurrency: expected a whole number from 1 to 100000, not 'abc'"},
+        {"scan - --concurrency 1.5", "--concurrency: expected a whole number from 1 to 100000, not '1.5'"},
+        {"scan - --connect-timeout inf", "--connect-timeout: expected a number from 0.01 to 600, not 'inf'"},
+        {"history report --db x.db --db-timeout abc", "--db-timeout: expected a number from 0 to 86400, not 'abc'"},
+    };
+    for (const auto& [args, message] : cases) {
+        const auto r = run_tlsaudit(args);
+        EXPECT_EQ(r.exit_code, 2) << args;
+        EXPECT_EQ(r.err.substr(0, r.err.find('\n')), message) << args;
+    }
+    EXPECT_EQ(run_tlsaudit("scan - --rate 0.5 --concurrency +5 --dry-run", "127.0.0.1:1\n").exit_code, 0);
+}
+
 // A directory opened as a file reads as nothing from stdin and fails only mid-scan from a
 // path (the scan then hung, waiting for a cut that never came): refused before scanning.
 TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
