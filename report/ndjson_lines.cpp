@@ -28,7 +28,7 @@ std::optional<T> integer_at(const json::object& o, std::string_view key) {
 
 }  // namespace
 
-ndjson_lines::ndjson_lines(std::istream& in) : in_(in), storage_(first_block_.data(), first_block_.size()) {}
+ndjson_lines::ndjson_lines(std::istream& in) : in_(in) {}
 
 std::optional<ndjson_line> ndjson_lines::next() {
     while (std::getline(in_, buffer_)) {
@@ -39,8 +39,9 @@ std::optional<ndjson_line> ndjson_lines::next() {
         line.number = number_;
         line.text = buffer_;
         value_ = nullptr;  // the last record goes before its memory does
-        storage_.release();
-        parser_.reset(&storage_);
+        storage_.reset();
+        storage_.emplace(first_block_.data(), first_block_.size());
+        parser_.reset(&*storage_);
         boost::system::error_code ec;
         parser_.write(buffer_, ec);
         if (!ec) value_ = parser_.release();

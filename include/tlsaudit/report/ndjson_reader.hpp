@@ -99,7 +99,10 @@ private:
     std::string buffer_;
     std::size_t number_ = 0;
     std::array<unsigned char, 16384> first_block_;  // a typical record's parse fits: no allocation
-    boost::json::monotonic_resource storage_;
+    // Made anew for each line: release() keeps the size of the resource's next block, which
+    // doubles with every record larger than first_block_ (Boost 1.81), until it cannot be
+    // allocated.
+    std::optional<boost::json::monotonic_resource> storage_;
     boost::json::parser parser_;
     boost::json::value value_;
 };

@@ -44,6 +44,26 @@ TEST(ndjson_lines, skips_blank_lines_and_numbers_from_one) {
     EXPECT_FALSE(lines.bad());
 }
 
+// Every record larger than the reader's first block: the memory of each parse was released
+// but the next block requested doubled each time, and the 30th or so could not be had.
+TEST(ndjson_lines, reads_any_number_of_records_larger_than_its_first_block) {
+    std::string record = "{\"type\":\"endpoint\",\"sans\":[";
+    for (int i = 0; i < 2000; ++i) record += (i ? ",\"" : "\"") + std::string(20, 'a') + "\"";
+    record += "]}\n";
+    ASSERT_GT(record.size(), 40'000u);
+    std::string text;
+    for (int i = 0; i < 200; ++i) text += record;
+    std::istringstream in(text);
+    ndjson_lines lines(in);
+    std::size_t read = 0;
+    while (const auto line = lines.next()) {
+        ASSERT_TRUE(line->record) << line->number << ": " << line->error;
+        EXPECT_EQ(line->record->at("sans").as_array().size(), 2000u);
+        ++read;
+    }
+    EXPECT_EQ(read, 200u);
+}
+
 TEST(ndjson_lines, damaged_lines_come_back_without_a_record) {
     std::istringstream in("{\"type\":\"endpoint\",\"tar\n[1,2]\n{\"type\":\"ok\"}\n");
     ndjson_lines lines(in);
