@@ -83,6 +83,14 @@ std::string clients_of_chain(const capture& cap, int chain);
 // endpoint, to be parsed, checked and audited like any endpoint.
 endpoint_result other_chain_result(const endpoint_result& parent, const served_chain& served);
 
+// What libssl's handshake does with a certificate it cannot decode, applied to a parsed
+// endpoint (result.certs and each other chain's certs filled): chain 0 holding one fails
+// the capture with bad-certificate (unless it failed already); another chain holding one
+// is dropped, the probes that received it failing with bad-certificate and the chains
+// after it moving up. The capture engine checks only each certificate's DER framing as it
+// reads; the decode made for the audit settles the rest, so both engines agree.
+void refuse_undecodable_chains(endpoint_result& result);
+
 // Copies each of result.other_chains' findings into result.findings (finding::chain set,
 // the message naming the clients that receive it) and adds multiple-chains when the
 // endpoint served more than one chain: low, or medium when the chains differ in findings.

@@ -9,6 +9,7 @@ namespace {
 constexpr unsigned char handshake_record = 0x16;
 constexpr unsigned char server_hello_type = 2;
 constexpr unsigned char certificate_type = 11;
+constexpr unsigned char server_hello_done_type = 14;
 constexpr std::size_t max_fragment = 16384;
 
 void put(bytes& out, std::size_t value, std::size_t width) {
@@ -20,6 +21,26 @@ bytes message(unsigned char type, const bytes& body) {
     bytes out{type};
     put(out, body.size(), 3);
     out.insert(out.end(), body.begin(), body.end());
+    return out;
+}
+
+// A DER element: tag, definite length, content.
+bytes der(unsigned char tag, const bytes& content) {
+    bytes out{tag};
+    if (content.size() < 0x80) {
+        out.push_back(static_cast<unsigned char>(content.size()));
+    } else {
+        const std::size_t width = content.size() < 0x100 ? 1 : content.size() < 0x10000 ? 2 : 3;
+        out.push_back(static_cast<unsigned char>(0x80 | width));
+        put(out, content.size(), width);
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+bytes concat(std::initializer_list<bytes> parts) {
+    bytes out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
     return out;
 }
 
@@ -47,6 +68,22 @@ bytes certificate_message(const std::vector<bytes>& chain) {
         body.insert(body.end(), cert.begin(), cert.end());
     }
     return message(certificate_type, body);
+}
+
+bytes server_hello_done_message() { return message(server_hello_done_type, {}); }
+
+bytes undecodable_certificate() {
+    const bytes sha256_with_rsa{0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B};
+    const bytes null{0x05, 0x00};
+    const bytes misplaced = der(0x30, concat({der(0x04, sha256_with_rsa), null}));  // OCTET STRING, not OID
+    const bytes algorithm = der(0x30, concat({der(0x06, sha256_with_rsa), null}));
+    const bytes name = der(0x30, der(0x31, der(0x30, concat({der(0x06, {0x55, 0x04, 0x03}), der(0x0C, {'x'})}))));
+    const bytes validity =
+        der(0x30, concat({der(0x17, bytes{'2', '6', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'}),
+                          der(0x17, bytes{'3', '6', '0', '1', '0', '1', '0', '0', '0', '0', '0', '0', 'Z'})}));
+    const bytes tbs = der(0x30, concat({der(0xA0, der(0x02, {0x02})), der(0x02, {0x01}), misplaced, name, validity,
+                                        name, der(0x30, concat({algorithm, der(0x03, {0x00, 0x00})}))}));
+    return der(0x30, concat({tbs, algorithm, der(0x03, bytes(65, 0x00))}));
 }
 
 bytes handshake_records(const bytes& messages) {

@@ -4,6 +4,7 @@
 
 #include "sessions.hpp"
 
+#include <tlsaudit/lab/pki.hpp>
 #include <tlsaudit/lab/raw_handshake.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -37,6 +38,21 @@ bytes flight(const std::vector<bytes>& chain) {
 
 const bytes& bad_der_flight() {
     static const bytes b = flight({invalid_der_certificate()});
+    return b;
+}
+
+// A lab leaf, then a certificate only a full decode refuses, and the end of the flight:
+// a client that checks only DER framing reads it to its end.
+const bytes& undecodable_flight() {
+    static const bytes b = [] {
+        const auto leaf = make_hierarchy(key_kind::ec_p256, 0, {"undecodable.lab.test"}).leaf.der;
+        bytes messages = server_hello_message();
+        const bytes certificate = certificate_message({leaf, undecodable_certificate()});
+        const bytes done = server_hello_done_message();
+        messages.insert(messages.end(), certificate.begin(), certificate.end());
+        messages.insert(messages.end(), done.begin(), done.end());
+        return handshake_records(messages);
+    }();
     return b;
 }
 
@@ -111,6 +127,7 @@ asio::awaitable<void> serve_raw(endpoint_state& ep, tcp::socket socket) {
     switch (ep.config.b) {
     case behaviour::bad_der: co_await send_flight(socket, bad_der_flight()); break;
     case behaviour::huge_certificate: co_await send_flight(socket, huge_flight()); break;
+    case behaviour::undecodable_certificate: co_await send_flight(socket, undecodable_flight()); break;
     case behaviour::reset_mid_handshake: co_await reset_mid_flight(socket); break;
     case behaviour::record: co_await record_input(ep, socket); break;
     default: break;

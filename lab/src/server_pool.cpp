@@ -100,6 +100,7 @@ std::string_view to_string(behaviour b) noexcept {
     case behaviour::drip: return "drip";
     case behaviour::bad_der: return "bad_der";
     case behaviour::huge_certificate: return "huge_certificate";
+    case behaviour::undecodable_certificate: return "undecodable_certificate";
     case behaviour::reset_mid_handshake: return "reset_mid_handshake";
     case behaviour::record: return "record";
     }

@@ -300,6 +300,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<endpoint_state> ep, tcp::
     case behaviour::drip: co_await serve_drip(std::move(socket), ep->config.drip_interval); break;
     case behaviour::bad_der:
     case behaviour::huge_certificate:
+    case behaviour::undecodable_certificate:
     case behaviour::reset_mid_handshake:
     case behaviour::record: co_await serve_raw(*ep, std::move(socket)); break;
     }

@@ -137,6 +137,7 @@ endpoint_result scan_session::examine(scan_result&& r) {
         other.certs = parse_chain(parsed_certs_, other.cap.chain);
         if (saver_) saver_->save(other.cap.chain);
     }
+    audit::refuse_undecodable_chains(result);
     return result;
 }
 

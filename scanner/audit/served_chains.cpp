@@ -28,6 +28,16 @@ std::string describe_chain(const endpoint_result& r) {
                        leaf.key_bits, issuer);
 }
 
+std::optional<scan_error> undecodable(const std::vector<parsed_cert>& certs) {
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+        if (certs[i].info) continue;
+        return scan_error{"handshake", error_codes::bad_certificate,
+                          fmt::format("certificate [{}] of the {} served cannot be decoded: {} (kept as sent)", i,
+                                      certs.size(), certs[i].error)};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view clients_of_probe(std::string_view name) {
@@ -46,6 +56,31 @@ std::string clients_of_chain(const capture& cap, int chain) {
     if (clients.empty()) return "no probe";
     if (clients.size() == 1) return std::string(clients.front());
     return fmt::format("{} and {}", fmt::join(clients.begin(), clients.end() - 1, ", "), clients.back());
+}
+
+void refuse_undecodable_chains(endpoint_result& result) {
+    if (!result.cap.error) result.cap.error = undecodable(result.certs);
+    std::vector<int> index_of(result.other_chains.size() + 1, 0);  // chain index before, after (-1: dropped)
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < result.other_chains.size(); ++k) {
+        const int before = static_cast<int>(k) + 1;
+        if (auto bad = undecodable(result.other_chains[k].certs)) {
+            index_of[k + 1] = -1;
+            for (auto& p : result.cap.probes)
+                if (p.chain == before) p.error = bad;
+            continue;
+        }
+        index_of[k + 1] = static_cast<int>(kept) + 1;
+        if (kept != k) {
+            result.other_chains[kept] = std::move(result.other_chains[k]);
+            result.cap.other_chains[kept] = std::move(result.cap.other_chains[k]);
+        }
+        ++kept;
+    }
+    result.other_chains.resize(kept);
+    result.cap.other_chains.resize(kept);
+    for (auto& p : result.cap.probes)
+        if (p.chain > 0) p.chain = index_of[static_cast<std::size_t>(p.chain)];
 }
 
 endpoint_result other_chain_result(const endpoint_result& parent, const served_chain& served) {

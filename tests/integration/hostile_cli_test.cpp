@@ -84,6 +84,39 @@ TEST_F(hostile_cli, long_chain_and_invalid_der_through_every_report) {
     EXPECT_LT(html.size(), 8u << 20) << "a long chain does not balloon the report";
 }
 
+// A certificate framed as DER that does not decode, behind a good leaf: libssl fails the
+// handshake on it, and the capture engine's scan now fails the same way (it recorded a
+// clean endpoint: the certificate was only checked for framing and left out of the audit).
+TEST_F(hostile_cli, a_certificate_that_does_not_decode_fails_the_endpoint_in_both_engines) {
+    lab::server_pool servers;
+    lab::server_config config;
+    config.b = lab::behaviour::undecodable_certificate;
+    const std::uint16_t port = servers.start(config);
+    for (const char* engine : {"capture", "openssl"}) {
+        const auto out = dir_ / fmt::format("{}.ndjson", engine);
+        const auto r =
+            run_tlsaudit(fmt::format("scan - --tls-engine {} --no-revocation --fail-on-errors 0 --ndjson '{}'", engine,
+                                     out.string()),
+                         fmt::format("127.0.0.1:{} sni=undecodable.lab.test\n", port));
+        EXPECT_EQ(r.exit_code, 4) << engine << ": " << r.err;
+        EXPECT_NE(r.err.find("bad-certificate"), std::string::npos) << engine << ": " << r.err;
+        std::istringstream lines(read_file(out));
+        std::size_t endpoints = 0;
+        for (std::string line; std::getline(lines, line);) {
+            const json::object rec = json::parse(line).as_object();
+            if (rec.at("type").as_string() != "endpoint") continue;
+            ++endpoints;
+            EXPECT_EQ(rec.at("status"), "error") << engine;
+            EXPECT_EQ(rec.at("error").at("code"), "bad-certificate") << engine;
+            const auto& chain = rec.at("chain").as_array();
+            ASSERT_EQ(chain.size(), 2u) << engine;
+            EXPECT_EQ(chain.at(1).at("der"), base64(lab::undecodable_certificate()).c_str()) << engine;
+            EXPECT_FALSE(chain.at(1).at("parse_error").as_string().empty()) << engine;
+        }
+        EXPECT_EQ(endpoints, 1u) << engine;
+    }
+}
+
 TEST_F(hostile_cli, certificate_text_never_reaches_the_terminal_raw) {
     lab::cert_spec spec = lab::leaf_spec("evil.lab.test");
     spec.common_name = "evil\x1b]0;pwned\x07\x1b[2J\r\ntlsaudit: PASS\xe2\x80\xae";

@@ -67,6 +67,57 @@ TEST(served_chains, chains_with_the_same_findings_are_low) {
     EXPECT_EQ(r.findings.size(), 3u);
 }
 
+parsed_cert decoded() {
+    parsed_cert p;
+    p.info.emplace();
+    return p;
+}
+
+parsed_cert undecodable() { return parsed_cert{std::nullopt, "not a certificate"}; }
+
+// Three chains (modern, rsa, ecdsa): the middle one cannot be decoded.
+TEST(served_chains, a_chain_that_cannot_be_decoded_fails_its_probes_and_the_next_moves_up) {
+    auto r = dual_result();
+    r.cap.other_chains.push_back(served_chain{{bytes{3}}, {}, "TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256", ""});
+    r.cap.probes.push_back(probe_outcome{"ecdsa", 2, "capture", "", std::nullopt});
+    r.other_chains.push_back(other_chain_result(r, r.cap.other_chains[1]));
+    r.certs = {decoded()};
+    r.other_chains[0].certs = {decoded(), undecodable()};
+    r.other_chains[1].certs = {decoded()};
+    refuse_undecodable_chains(r);
+    EXPECT_FALSE(r.cap.error);
+    ASSERT_EQ(r.cap.other_chains.size(), 1u);
+    ASSERT_EQ(r.other_chains.size(), 1u);
+    EXPECT_EQ(r.cap.other_chains[0].chain, (std::vector<bytes>{bytes{3}}));
+    EXPECT_EQ(r.other_chains[0].cap.chain, (std::vector<bytes>{bytes{3}}));
+    EXPECT_EQ(r.cap.probes[0].chain, 0);
+    EXPECT_EQ(r.cap.probes[1].chain, -1);
+    ASSERT_TRUE(r.cap.probes[1].error);
+    EXPECT_EQ(r.cap.probes[1].error->code, "bad-certificate");
+    EXPECT_EQ(r.cap.probes[1].error->detail,
+              "certificate [1] of the 2 served cannot be decoded: not a certificate (kept as sent)");
+    EXPECT_EQ(r.cap.probes[3].chain, 1) << "the ECDSA chain moved up";
+}
+
+TEST(served_chains, a_first_chain_that_cannot_be_decoded_fails_the_capture) {
+    auto r = dual_result();
+    r.certs = {decoded(), undecodable(), decoded()};
+    r.other_chains[0].certs = {decoded()};
+    refuse_undecodable_chains(r);
+    ASSERT_TRUE(r.cap.error);
+    EXPECT_EQ(r.cap.error->code, "bad-certificate");
+    EXPECT_EQ(r.cap.error->detail,
+              "certificate [1] of the 3 served cannot be decoded: not a certificate (kept as sent)");
+    EXPECT_EQ(r.cap.chain.size(), 1u) << "kept as sent";
+    EXPECT_EQ(status_of(r), "error");
+
+    auto failed = dual_result();
+    failed.cap.error = scan_error{"handshake", "timeout-handshake", "slow"};
+    failed.certs = {undecodable()};
+    refuse_undecodable_chains(failed);
+    EXPECT_EQ(failed.cap.error->code, "timeout-handshake") << "an earlier failure stands";
+}
+
 TEST(served_chains, one_chain_adds_nothing) {
     endpoint_result r;
     r.cap.chain = {bytes{1}};

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace tlsaudit::lab {
@@ -67,6 +68,31 @@ TEST(lab_raw_handshake, invalid_der_does_not_parse_and_huge_has_its_size) {
     const bytes huge = huge_certificate();
     EXPECT_EQ(huge.size(), huge_certificate_size);
     EXPECT_EQ((bytes{huge[0], huge[1]}), (bytes{0x30, 0x84}));
+}
+
+// Framed like DER all the way down, so only a full decode refuses it.
+TEST(lab_raw_handshake, undecodable_certificate_is_well_framed_but_no_certificate) {
+    const bytes der = undecodable_certificate();
+    ASSERT_GT(der.size(), 4u);
+    EXPECT_EQ(der[0], 0x30);
+    EXPECT_EQ(der[1], 0x81);
+    EXPECT_EQ(std::size_t{der[2]} + 3, der.size()) << "the outer length fits";
+    std::string error;
+    EXPECT_FALSE(ossl::decode_certificate(der, error));
+    EXPECT_FALSE(error.empty());
+}
+
+TEST(lab_raw_handshake, undecodable_certificate_sends_a_whole_flight) {
+    server_pool pool;
+    const test::socket_fd s = test::connect_tcp("127.0.0.1", start(pool, behaviour::undecodable_certificate));
+    test::send_all(s, test::client_hello());
+    const test::read_result r = test::read_until(s, 1 << 16, 2s);
+    const bytes done = server_hello_done_message();
+    ASSERT_GT(r.data.size(), done.size());
+    EXPECT_TRUE(std::equal(done.begin(), done.end(), r.data.end() - static_cast<std::ptrdiff_t>(done.size())))
+        << "ends with ServerHelloDone";
+    const bytes bad = undecodable_certificate();
+    EXPECT_NE(std::search(r.data.begin(), r.data.end(), bad.begin(), bad.end()), r.data.end());
 }
 
 TEST(lab_raw_handshake, bad_der_sends_its_flight_then_closes) {

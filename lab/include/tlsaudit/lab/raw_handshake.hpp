@@ -2,7 +2,9 @@
 // Hand-built TLS 1.2 server flights for the hostile lab behaviours that OpenSSL's server
 // side will not produce (a certificate that is not DER, a 1 MiB certificate). Pure
 // functions on bytes, no I/O; test code only. The flights are never completed: no
-// ServerKeyExchange or Finished follows, so a client fails after the Certificate message.
+// ServerKeyExchange or Finished follows, so a client fails after the Certificate message
+// (or, after behaviour::undecodable_certificate's ServerHelloDone, a certificates-only
+// client stops there).
 
 #include <tlsaudit/model.hpp>
 
@@ -31,6 +33,14 @@ bytes handshake_records(const bytes& messages);
 // The certificate behaviour::bad_der serves: starts like a certificate (SEQUENCE with a
 // long length) but its length runs past its end, so no DER parser accepts it.
 bytes invalid_der_certificate();
+
+// A ServerHelloDone handshake message (header included).
+bytes server_hello_done_message();
+
+// The second certificate behaviour::undecodable_certificate serves: DER shaped like a
+// certificate whose every length is consistent, so only a full decode refuses it (the
+// TBSCertificate's signature AlgorithmIdentifier holds an OCTET STRING where the OID goes).
+bytes undecodable_certificate();
 
 // The certificate behaviour::huge_certificate serves (huge_certificate_size bytes).
 bytes huge_certificate();

@@ -44,15 +44,18 @@ enum class behaviour {
                         // one byte every drip_interval until stop() or the peer goes away
                         // (16 KiB at drip_interval: far past any handshake deadline)
     // Hand-built TLS 1.2 flights (raw_handshake.hpp), never completed:
-    bad_der,              // reads the ClientHello, sends ServerHello + a Certificate message
-                          // holding invalid_der_certificate(), waits for the peer to close
-    huge_certificate,     // same with huge_certificate() (1 MiB): a Certificate message just
-                          // over 1 MiB
-    reset_mid_handshake,  // reads the ClientHello, sends ServerHello and the first half of a
-                          // Certificate message, waits until the peer has it all (send queue
-                          // empty), then resets (TCP RST)
-    record,               // reads and keeps everything received (the first 64 KiB), never
-                          // writes, until the peer closes; see endpoint_stats::received
+    bad_der,                  // reads the ClientHello, sends ServerHello + a Certificate message
+                              // holding invalid_der_certificate(), waits for the peer to close
+    huge_certificate,         // same with huge_certificate() (1 MiB): a Certificate message just
+                              // over 1 MiB
+    undecodable_certificate,  // reads the ClientHello, sends ServerHello, a Certificate message
+                              // holding a lab leaf and undecodable_certificate(), and
+                              // ServerHelloDone; waits for the peer to close
+    reset_mid_handshake,      // reads the ClientHello, sends ServerHello and the first half of a
+                              // Certificate message, waits until the peer has it all (send queue
+                              // empty), then resets (TCP RST)
+    record,                   // reads and keeps everything received (the first 64 KiB), never
+                              // writes, until the peer closes; see endpoint_stats::received
 };
 
 std::string_view to_string(behaviour b) noexcept;
