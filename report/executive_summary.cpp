@@ -82,6 +82,13 @@ std::string errors_sentence(const error_verdict& v, const error_policy& policy, 
                             const std::map<std::string, std::size_t>& by_error, std::size_t input_errors) {
     const std::string verdict = v.fails ? "FAIL" : "PASS";
     const std::string rule = fmt::format("the policy --fail-on-errors {} {}", to_string(policy), policy_rule(policy));
+    if (v.incomplete) {
+        // What was not reached is not counted anywhere: the unfinished scan is the failure.
+        return fmt::format(
+            "{}: the scan did not finish (interrupted or killed before every target was scanned){}; {}.", verdict,
+            v.failed ? fmt::format(", and {} of the {} it reached failed", v.failed, v.counts.units) : std::string(),
+            policy.kind == error_policy::mode::none ? rule : "an unfinished scan fails every policy but none");
+    }
     if (v.counts.units == 0)
         return fmt::format("{}: the input held no target, so nothing was scanned; {}.", verdict, rule);
     if (v.failed == 0) return fmt::format("{}: every endpoint was scanned.", verdict);

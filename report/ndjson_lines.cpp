@@ -38,6 +38,7 @@ std::optional<ndjson_line> ndjson_lines::next() {
         ndjson_line line;
         line.number = number_;
         line.text = buffer_;
+        line.terminated = !in_.eof();
         value_ = nullptr;  // the last record goes before its memory does
         storage_.reset();
         storage_.emplace(first_block_.data(), first_block_.size());

@@ -315,7 +315,15 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
     ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         const auto where = name + ":" + std::to_string(line->number) + ": ";
-        if (!line->record) throw std::runtime_error(where + line->error);
+        if (!line->record) {
+            // A killed scan can leave its last record half-written: the scan is incomplete,
+            // not the file malformed. A damaged line with a line break after it is damage.
+            if (!line->terminated) {
+                ++data.meta.cut_records;
+                continue;
+            }
+            throw std::runtime_error(where + line->error);
+        }
         const auto endpoints = data.endpoints.size();
         const auto names = data.names.size();
         add_record(*line->record, where, data);

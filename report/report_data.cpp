@@ -86,11 +86,11 @@ error_verdict judge_errors(const report_data& data) {
     }
     if (!data.input_errors.empty()) by_class[std::string(input_error_class)] = data.input_errors.size();
     const auto units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
-    return judge_error_tally(std::move(by_class), scanned, units, data.on_errors);
+    return judge_error_tally(std::move(by_class), scanned, units, data.on_errors, data.meta.complete());
 }
 
 error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
-                                const error_policy& policy) {
+                                const error_policy& policy, bool complete) {
     error_verdict v;
     for (const auto& [error_class, n] : by_class) {
         v.failed += n;
@@ -99,7 +99,8 @@ error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std
     v.by_class = std::move(by_class);
     v.counts.scanned = scanned;
     v.counts.units = units;
-    v.fails = exceeds(policy, v.counts);
+    v.incomplete = !complete;
+    v.fails = exceeds(policy, v.counts) || (v.incomplete && policy.kind != error_policy::mode::none);
     return v;
 }
 

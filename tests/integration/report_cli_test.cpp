@@ -135,6 +135,35 @@ TEST_F(report_cli, exit_code_matrix) {
     EXPECT_EQ(run_tlsaudit("scan - --fail-on severe", "").exit_code, 2);
 }
 
+// What a killed scan leaves: records without their scan-end, the last one cut short. The
+// report says INCOMPLETE and fails under every error policy but none (it said PASS, exit 0,
+// for the first; it refused the whole file, exit 2, for the second).
+TEST_F(report_cli, a_scan_that_did_not_finish_is_incomplete_not_a_pass) {
+    const std::string full = read_file(path("full.ndjson"));
+    const std::string without_end = full.substr(0, full.rfind("{\"schema_version\":2,\"type\":\"scan-end\""));
+    ASSERT_LT(without_end.size(), full.size());
+    std::ofstream(path("killed.ndjson")) << without_end;
+    const std::string last_record = without_end.substr(without_end.rfind('\n', without_end.size() - 2) + 1);
+    std::ofstream(path("cut.ndjson")) << without_end << last_record.substr(0, last_record.size() / 2);
+    for (const char* name : {"killed.ndjson", "cut.ndjson"}) {
+        const auto r = run_tlsaudit(fmt::format("report '{}' --fail-on none", path(name).string()));
+        EXPECT_EQ(r.exit_code, 4) << name << "\n" << r.err;
+        EXPECT_EQ(r.out.rfind("tlsaudit: INCOMPLETE — ", 0), 0u) << name << "\n" << r.out;
+        EXPECT_NE(r.out.find("scan errors: FAIL: the scan did not finish"), std::string::npos) << r.out;
+        EXPECT_NE(r.out.find("\nINCOMPLETE: "), std::string::npos) << r.out;
+        const auto lenient =
+            run_tlsaudit(fmt::format("report '{}' --fail-on none --fail-on-errors none --json -", path(name).string()));
+        EXPECT_EQ(lenient.exit_code, 0) << name << "\n" << lenient.err;
+        const auto doc = json::parse(lenient.out).as_object();
+        EXPECT_EQ(doc.at("scan").at("complete"), false) << name;
+    }
+    // Findings still decide first: a high finding fails with 1.
+    EXPECT_EQ(run_tlsaudit(fmt::format("report '{}' -q", path("cut.ndjson").string())).exit_code, 1);
+    // A damaged line that is not the last is damage, as before.
+    std::ofstream(path("middle.ndjson")) << without_end.substr(0, without_end.size() / 2) << "\n" << full;
+    EXPECT_EQ(run_tlsaudit(fmt::format("report '{}' -q", path("middle.ndjson").string())).exit_code, 2);
+}
+
 TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {
     // Yesterday: only the good endpoint and the mismatch were scanned.
     const auto part = lab_->write_targets("part.txt", {0, 3});

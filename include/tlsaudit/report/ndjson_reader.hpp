@@ -77,6 +77,7 @@ struct ndjson_line {
     std::string_view text;                // without the line break and a CR before it; valid until the next read
     const boost::json::object* record{};  // null: not a JSON object (a damaged or cut line); valid until the next read
     std::string error;                    // why there is no record: "invalid JSON: ..." or "expected a JSON object"
+    bool terminated = true;               // false: the stream ended inside this line (no line break after it)
 };
 
 // Reads a stream line by line, skipping blank lines (spaces and tabs only). Never throws

@@ -143,13 +143,15 @@ struct scan_meta {
     std::size_t shards = 0;            // scan-start records seen
     std::size_t scan_ends = 0;         // scan-end records seen
     bool interrupted = false;          // a scan-end record said "complete": false
+    std::size_t cut_records = 0;       // a last line cut short (no line break, not JSON): a killed scan's
     // Certificate-chosen fetches, summed over the scan-end records that state them
     // (destinations: per scan, so shards that share one count it once each).
     bool has_fetches = false;
     std::uint64_t fetch_destinations = 0, fetch_bytes = 0, fetch_refused = 0;
-    // Every scan ran to its end: each scan-start has its scan-end and none was interrupted.
-    // (Records without scan-start, e.g. hand-made, count as complete.)
-    bool complete() const { return !interrupted && scan_ends >= shards; }
+    // Every scan ran to its end: each scan-start has its scan-end, none was interrupted and
+    // no file ends in a cut record. (Records without scan-start, e.g. hand-made, count as
+    // complete.)
+    bool complete() const { return !interrupted && cut_records == 0 && scan_ends >= shards; }
 };
 
 // The scan-error side of the verdict, under data.on_errors (error_policy.hpp).
@@ -157,7 +159,8 @@ struct error_verdict {
     error_counts counts;
     std::size_t failed = 0;                       // endpoints and target lines that failed, any class
     std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
-    bool fails = false;
+    bool incomplete = false;                      // the scan did not finish (scan_meta::complete)
+    bool fails = false;                           // the policy fails: too many failures, or incomplete
 
     bool operator==(const error_verdict&) const = default;
 };
@@ -218,9 +221,10 @@ bool counts_against(const report_data& data, const finding_row& f);
 error_verdict judge_errors(const report_data& data);
 
 // Judges failures counted by class (error code, or "input-error") under `policy`;
-// scanned and units as in error_counts.
+// scanned and units as in error_counts. A scan that did not finish (`complete` false)
+// fails under every policy but none: the targets it never reached were not scanned.
 error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
-                                const error_policy& policy);
+                                const error_policy& policy, bool complete);
 
 // Stores judge_errors(data) in data.errors. Call once the data is complete: after the
 // policy and the baseline are applied, before any writer runs.

@@ -41,7 +41,8 @@ report_data sample() {
             hostile) +
         "\n" + endpoint_line("z.test", 443, "127.0.0.3", "[]") + "\n" +
         error_line("e.test", 443, "127.0.0.4", "refused") + "\n" +
-        name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n");
+        name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n" +
+        scan_end_line("2026-11-24T04:01:00Z") + "\n");
     read_ndjson_stream(in, "sample", data);
     finish_merge(data);
     return data;
