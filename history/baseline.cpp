@@ -1,6 +1,11 @@
-// A baseline from the history: the findings of the latest complete scan.
+// A baseline from the history: the findings of the latest complete scan, and for a target
+// it could not scan, those of the latest complete scan that did.
 
 #include "history/store_impl.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <vector>
 
 namespace tlsaudit::history {
 
@@ -19,14 +24,46 @@ report::baseline store::latest_baseline() const {
         b.source = impl_->file.string() + " (scan started " + latest.text(1) + ")";
         auto findings = db.prepare(
             "SELECT t.host, t.port, k.finding_id, k.cert_sha256, k.severity, k.message FROM findings f "
-            "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id WHERE f.scan_id = ?1");
-        findings.bind(1, scan_id);
-        while (findings.step()) {
-            report::finding_identity key{findings.text(0), static_cast<int>(findings.integer(1)), findings.text(2),
-                                         findings.text(3)};
-            const auto level = static_cast<severity>(std::clamp<std::int64_t>(findings.integer(4), 0, 4));
-            b.findings.emplace(std::move(key),
-                               report::baseline_finding{std::string(to_string(level)), findings.text(5)});
+            "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id "
+            "WHERE f.scan_id = ?1 AND (?2 IS NULL OR f.target_id = ?2)");
+        auto add = [&](std::int64_t scan, std::optional<std::int64_t> target) {
+            findings.reset();
+            findings.bind(1, scan);
+            if (target) findings.bind(2, *target);
+            else findings.bind_null(2);
+            while (findings.step()) {
+                report::finding_identity key{findings.text(0), static_cast<int>(findings.integer(1)), findings.text(2),
+                                             findings.text(3)};
+                const auto level = static_cast<severity>(std::clamp<std::int64_t>(findings.integer(4), 0, 4));
+                b.findings.emplace(std::move(key),
+                                   report::baseline_finding{std::string(to_string(level)), findings.text(5)});
+            }
+        };
+        add(scan_id, std::nullopt);
+        // A target that could not be scanned in that scan proved nothing: its findings are
+        // those of the latest complete scan that scanned every endpoint of it. Otherwise a
+        // server down for one run would bring its known findings back as new.
+        std::vector<std::int64_t> unverified;
+        auto failed =
+            db.prepare("SELECT DISTINCT target_id FROM endpoints WHERE scan_id = ?1 AND error_code IS NOT NULL");
+        failed.bind(1, scan_id);
+        while (failed.step()) unverified.push_back(failed.integer(0));
+        auto earlier = db.prepare(
+            "SELECT id FROM scans WHERE complete = 1 AND id != ?1 AND started_epoch <= "
+            "(SELECT started_epoch FROM scans WHERE id = ?1) ORDER BY started_epoch DESC, id DESC");
+        earlier.bind(1, scan_id);
+        auto verified = db.prepare(
+            "SELECT count(*) > 0 AND count(error_code) = 0 FROM endpoints WHERE scan_id = ?1 AND target_id = ?2");
+        while (!unverified.empty() && earlier.step()) {
+            const auto scan = earlier.integer(0);
+            std::erase_if(unverified, [&](std::int64_t target) {
+                verified.reset();
+                verified.bind(1, scan);
+                verified.bind(2, target);
+                if (!verified.step() || verified.integer(0) == 0) return false;
+                add(scan, target);
+                return true;
+            });
         }
     } catch (const sqlite::error& e) {
         throw detail::translate(e, impl_->file, impl_->options, "reading the latest scan");

@@ -39,6 +39,15 @@ void add_findings(baseline& b, const json::object& owner) {
     }
 }
 
+// One row of a report's baseline.not_verified: {host, port, id, cert_sha256, severity, message}.
+void add_carried(baseline& b, const json::object& row) {
+    const auto* port = row.if_contains("port");
+    finding_identity key{str(row, "host"), port && port->is_number() ? port->to_number<int>() : 0, str(row, "id"),
+                         text::ascii_lower(str(row, "cert_sha256"))};
+    if (key.host.empty() || key.id.empty()) return;
+    b.findings.emplace(std::move(key), baseline_finding{str(row, "severity"), str(row, "message")});
+}
+
 finding_identity identity(const std::string& host, int port, const finding_row& f) {
     return {host, port, f.id, f.cert_sha256};
 }
@@ -72,6 +81,12 @@ baseline load_baseline(const std::filesystem::path& file) {
         for (const auto& item : items->get_array())
             if (item.is_object()) add_findings(b, item.get_object());
     }
+    // The findings that report carried without seeing them (a server down that day) are
+    // still known: a server back up with them is no regression.
+    if (const auto* old = doc.get_object().if_contains("baseline"); old && old->is_object())
+        if (const auto* rows = old->get_object().if_contains("not_verified"); rows && rows->is_array())
+            for (const auto& row : rows->get_array())
+                if (row.is_object()) add_carried(b, row.get_object());
     return b;
 }
 

@@ -90,7 +90,9 @@ public:
     import_result import_scan(const std::vector<std::filesystem::path>& files);
 
     // The findings of the latest complete scan (by start time) as a baseline
-    // (report/baseline.hpp semantics); no finding when there is no complete scan yet.
+    // (report/baseline.hpp semantics); no finding when there is no complete scan yet. For a
+    // target with an endpoint that scan could not scan, the findings of the latest complete
+    // scan that scanned all of its endpoints: known findings are not new after an outage.
     // source: "FILE (scan started AT)". Throws store_error.
     report::baseline latest_baseline() const;
 

@@ -6,6 +6,8 @@
 
 #include <tlsaudit/history/store.hpp>
 
+#include <set>
+
 #include <chrono>
 
 namespace tlsaudit::testing {
@@ -104,6 +106,31 @@ TEST_F(history_store, incomplete_scans_are_stored_but_never_the_baseline) {
     EXPECT_EQ(finding.severity, "high");
     raw_db raw(dir_ / "audit.db");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans WHERE complete = 0"), 2);
+}
+
+// A server down for one scan, then up with the same findings: they are known, not new
+// (the CI gate --fail-on-new failed on them once the server was back).
+TEST_F(history_store, a_target_the_latest_scan_could_not_scan_keeps_its_known_findings) {
+    store db(dir_ / "audit.db");
+    auto first = two_endpoints("2026-01-01T00:00:00Z");
+    first.endpoints[1].findings.push_back({"weak-key", "medium", sha('b')});
+    db.import_scan({write_scan("1.ndjson", first)});
+    auto fixed = two_endpoints("2026-01-02T00:00:00Z");  // b.test fixed its finding
+    db.import_scan({write_scan("2.ndjson", fixed)});
+    auto outage = two_endpoints("2026-01-03T00:00:00Z");  // a.test down, b.test regressed
+    outage.endpoints[0].error = "refused";
+    outage.endpoints[0].chain.clear();
+    outage.endpoints[0].findings.clear();
+    outage.endpoints[1].findings.push_back({"cert-expiring", "low", sha('b')});
+    db.import_scan({write_scan("3.ndjson", outage)});
+
+    const auto b = db.latest_baseline();
+    EXPECT_NE(b.source.find("2026-01-03T00:00:00Z"), std::string::npos) << b.source;
+    std::set<std::pair<std::string, std::string>> got;
+    for (const auto& [key, f] : b.findings) got.emplace(key.host, key.id);
+    EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"a.test", "hostname-mismatch"},
+                                                                  {"b.test", "cert-expiring"}}))
+        << "a.test's from scan 2, b.test's from scan 3; b.test's fixed weak-key is not carried";
 }
 
 TEST_F(history_store, an_empty_history_is_an_empty_baseline) {

@@ -80,6 +80,29 @@ TEST(baseline, what_could_not_be_scanned_is_not_verified_not_resolved) {
     std::filesystem::remove(old_path);
 }
 
+// Run 1 sees weak-key on down.test; run 2 (baseline run 1) cannot reach it and carries the
+// finding as not verified; run 3 (baseline run 2) sees it again: known, not new.
+TEST(baseline, what_a_report_carried_unverified_is_still_known_to_the_next) {
+    const auto run1 = write_report(
+        read_text(endpoint_line("down.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") +
+                  "\n"),
+        "run1");
+    auto second = read_text(error_line("down.test", 443, "127.0.0.2", "refused") + "\n");
+    apply_baseline(second, load_baseline(run1));
+    ASSERT_EQ(second.not_verified.size(), 1u);
+    const auto run2 = write_report(second, "run2");
+    auto third = read_text(endpoint_line("down.test", 443, "127.0.0.2",
+                                         "[" + finding("weak-key", "medium", sha('1')) + "," +
+                                             finding("cert-expiring", "low", sha('1')) + "]") +
+                           "\n");
+    apply_baseline(third, load_baseline(run2));
+    ASSERT_EQ(third.endpoints[0].findings.size(), 2u);
+    for (const auto& f : third.endpoints[0].findings)
+        EXPECT_EQ(f.baseline, f.id == "weak-key" ? baseline_state::unchanged : baseline_state::new_finding) << f.id;
+    std::filesystem::remove(run1);
+    std::filesystem::remove(run2);
+}
+
 TEST(baseline, a_reissued_certificate_is_a_new_finding) {
     const auto old_path = write_report(
         read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") +
