@@ -69,11 +69,12 @@ void run_scan(const scan_config& config, const target_source& next, const result
 // `docker --cpus` and CI runners set it); at least 1. The default number of scan threads.
 std::size_t usable_cpus();
 
-// Every probe name, in the order "all" expands to.
+// Every probe name, in the order probes run.
 const std::vector<std::string>& probe_names();
 
-// Parses a --probes list ("modern,rsa", "all"): the probes in order, without repeats.
-// Throws std::invalid_argument naming an unknown probe or for an empty list.
+// Parses a --probes list ("modern,rsa", "all"): the probes named, once each, in the order
+// of probe_names() whatever the order given. Throws std::invalid_argument naming an
+// unknown probe, or for an empty name ("modern,,rsa", "").
 std::vector<std::string> parse_probe_list(const std::string& list);
 
 // Validates a resolver address ("IP", "IP:port", "[v6]:port"); returns an error message or "".

@@ -13,23 +13,27 @@ const std::vector<std::string>& probe_names() {
 }
 
 std::vector<std::string> parse_probe_list(const std::string& list) {
-    std::vector<std::string> probes;
+    std::vector<bool> named(probe_names().size(), false);
     std::size_t start = 0;
     while (start <= list.size()) {
         const std::size_t comma = std::min(list.find(',', start), list.size());
         const std::string name = list.substr(start, comma - start);
         start = comma + 1;
-        if (name.empty()) continue;
+        if (name.empty()) throw std::invalid_argument("an empty probe name in '" + list + "'");
         if (name == "all") {
-            for (const auto& p : probe_names())
-                if (std::find(probes.begin(), probes.end(), p) == probes.end()) probes.push_back(p);
+            named.assign(named.size(), true);
             continue;
         }
-        if (!capture_engine::parse_probe(name))
+        const auto at = std::find(probe_names().begin(), probe_names().end(), name);
+        if (at == probe_names().end() || !capture_engine::parse_probe(name))
             throw std::invalid_argument("unknown probe '" + name + "' (modern, rsa, ecdsa, tls12, no-sni, all)");
-        if (std::find(probes.begin(), probes.end(), name) == probes.end()) probes.push_back(name);
+        named[static_cast<std::size_t>(at - probe_names().begin())] = true;
     }
-    if (probes.empty()) throw std::invalid_argument("no probe named");
+    // In the fixed order, whatever the order given: the first probe decides whether the
+    // others run, and `rsa,modern` would leave a TLS 1.3-only server unscanned.
+    std::vector<std::string> probes;
+    for (std::size_t i = 0; i < named.size(); ++i)
+        if (named[i]) probes.push_back(probe_names()[i]);
     return probes;
 }
 
