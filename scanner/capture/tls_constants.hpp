@@ -61,6 +61,8 @@ inline constexpr std::uint16_t tls13 = 0x0304;
 
 namespace alert_description {
 inline constexpr std::uint8_t close_notify = 0;
+inline constexpr std::uint8_t handshake_failure = 40;
+inline constexpr std::uint8_t insufficient_security = 71;
 inline constexpr std::uint8_t user_canceled = 90;
 }  // namespace alert_description
 inline constexpr std::uint8_t alert_level_warning = 1;

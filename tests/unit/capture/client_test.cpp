@@ -162,6 +162,22 @@ TEST(capture_client, fatal_alert_keeps_the_chain_seen) {
     EXPECT_EQ(o.f.chain, fake_chain);
 }
 
+// A TLS 1.3 server limited to X448 or finite-field groups refuses the hello outright (the
+// hello lists no group it can take, so no HelloRetryRequest comes): libssl may reach it.
+// A TLS 1.2-only probe refused the same way is refused for its certificate type.
+TEST(capture_client, a_hello_refused_outright_falls_back_only_for_tls13_probes) {
+    for (const char* alert : {"0228", "0247"}) {  // handshake_failure, insufficient_security
+        const auto modern_refused = run(modern(), record(21, from_hex(alert)));
+        ASSERT_EQ(modern_refused.st, status::fallback) << alert;
+        EXPECT_EQ(modern_refused.fallback.rfind("the server refused the hello (", 0), 0u) << modern_refused.fallback;
+        const auto rsa_refused = run(tls12_only(), record(21, from_hex(alert)));
+        ASSERT_EQ(rsa_refused.st, status::failed) << alert;
+        EXPECT_EQ(rsa_refused.error->code, error_codes::tls_alert);
+    }
+    const auto other = run(modern(), record(21, from_hex("0246")));  // protocol_version: no group would help
+    EXPECT_EQ(other.st, status::failed);
+}
+
 TEST(capture_client, warning_alerts_are_skipped_a_few_times) {
     const bytes warning = record(21, from_hex("0170"));  // unrecognized_name
     EXPECT_EQ(run(tls12_only(), concat({warning, tls12_flight()})).st, status::done);

@@ -88,6 +88,18 @@ TEST_F(capture_interop, openssl_hello_retry_for_p256_and_p384_and_with_a_cookie)
     }
 }
 
+// A TLS 1.3 server limited to groups the capture client does not compute refuses its hello
+// outright (it lists none of them, so no HelloRetryRequest comes): the probe falls back.
+TEST_F(capture_interop, openssl_groups_the_client_cannot_compute_fall_back) {
+    const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
+    for (const char* group : {"X448", "ffdhe2048"}) {
+        server_process server(s_server(id, {"-tls1_3", "-groups", group}), dir_.path());
+        const auto r = drive(hello(probe::modern), {.sni = "localhost"}, server.port());
+        ASSERT_EQ(r.st, status::fallback) << group << ": " << (r.error ? r.error->detail : "") << server.output();
+        EXPECT_EQ(r.fallback.rfind("the server refused the hello (handshake failure (40))", 0), 0u) << r.fallback;
+    }
+}
+
 TEST_F(capture_interop, openssl_leaf_key_types_with_verified_handshakes) {
     const std::vector<std::pair<std::string, lab::hierarchy>> pkis = [] {
         std::vector<std::pair<std::string, lab::hierarchy>> v;
