@@ -50,7 +50,9 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     if (in.bad()) throw std::runtime_error("cannot read " + file.string());
     const auto& m = data.meta;
     if (m.shards == 0 || m.started_at.empty()) return std::nullopt;
-    const auto identity = m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(m.options);
+    auto options = m.options;
+    options.erase("shard");  // the one option the shards of a run differ in
+    const auto identity = m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options);
     return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at)};
 }
 

@@ -82,10 +82,10 @@ std::string errors_sentence(const error_verdict& v, const error_policy& policy, 
                             const std::map<std::string, std::size_t>& by_error, std::size_t input_errors) {
     const std::string verdict = v.fails ? "FAIL" : "PASS";
     const std::string rule = fmt::format("the policy --fail-on-errors {} {}", to_string(policy), policy_rule(policy));
-    if (v.incomplete) {
+    if (!v.incomplete.empty()) {
         // What was not reached is not counted anywhere: the unfinished scan is the failure.
         return fmt::format(
-            "{}: the scan did not finish (interrupted or killed before every target was scanned){}; {}.", verdict,
+            "{}: the scan did not finish ({}){}; {}.", verdict, v.incomplete,
             v.failed ? fmt::format(", and {} of the {} it reached failed", v.failed, v.counts.units) : std::string(),
             policy.kind == error_policy::mode::none ? rule : "an unfinished scan fails every policy but none");
     }

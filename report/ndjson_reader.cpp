@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
@@ -226,7 +227,22 @@ void read_scan_start(const json::object& record, report_data& data) {
     if (m.input.empty()) m.input = get_string(record, "input");
     if (auto rules = get_string(record, "rules_version"); !rules.empty()) m.rules_version = rules;
     if (m.trust_store.empty()) m.trust_store = get_string(record, "trust_store");
-    if (const auto* options = get_object(record, "options"); options && m.options.empty()) m.options = *options;
+    const auto* options = get_object(record, "options");
+    if (!options) return;
+    const auto shard = get_string(*options, "shard");
+    if (const auto slash = shard.find('/'); slash != std::string::npos) {
+        std::uint64_t index = 0, count = 0;
+        const auto* text = shard.data();
+        const auto [i_end, i_ec] = std::from_chars(text, text + slash, index);
+        const auto [n_end, n_ec] = std::from_chars(text + slash + 1, text + shard.size(), count);
+        if (i_ec == std::errc() && n_ec == std::errc() && i_end == text + slash && n_end == text + shard.size() &&
+            index < count) {
+            m.shard_count = std::max(m.shard_count, count);
+            m.shard_indexes.insert(index);
+        }
+    }
+    if (m.options.empty()) m.options = *options;
+    else if (get_string(m.options, "shard") != shard) m.options["shard"] = nullptr;  // several shards: no one of them
 }
 
 void read_record(const json::object& record, report_data& data) {

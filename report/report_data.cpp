@@ -1,6 +1,9 @@
 #include <tlsaudit/report/report_data.hpp>
 
+#include <tlsaudit/report/finding_groups.hpp>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -77,6 +80,22 @@ std::size_t failing_findings(const report_data& data) {
 
 bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
+std::string scan_meta::incomplete_reason() const {
+    if (shard_count > 1 && shard_indexes.size() < shard_count) {
+        std::vector<std::string> missing;
+        for (std::uint64_t i = 0; i < shard_count && missing.size() < 8; ++i)
+            if (!shard_indexes.contains(i)) missing.push_back(fmt::format("{}/{}", i, shard_count));
+        const auto absent = shard_count - shard_indexes.size();
+        return fmt::format("{} of the run {} missing ({}{})", plural(absent, "shard", "shards"),
+                           absent == 1 ? "is" : "are", fmt::join(missing, ", "),
+                           absent > missing.size() ? ", ..." : "");
+    }
+    if (interrupted) return "interrupted before every target was scanned";
+    if (cut_records > 0) return "killed: its last record is cut short";
+    if (scan_ends < shards) return "killed before its end: no scan-end record";
+    return "";
+}
+
 error_verdict judge_errors(const report_data& data) {
     std::map<std::string, std::size_t> by_class;
     std::size_t scanned = data.unlisted_scanned;
@@ -86,11 +105,11 @@ error_verdict judge_errors(const report_data& data) {
     }
     if (!data.input_errors.empty()) by_class[std::string(input_error_class)] = data.input_errors.size();
     const auto units = data.endpoints.size() + data.unlisted_scanned + data.input_errors.size();
-    return judge_error_tally(std::move(by_class), scanned, units, data.on_errors, data.meta.complete());
+    return judge_error_tally(std::move(by_class), scanned, units, data.on_errors, data.meta.incomplete_reason());
 }
 
 error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
-                                const error_policy& policy, bool complete) {
+                                const error_policy& policy, std::string incomplete) {
     error_verdict v;
     for (const auto& [error_class, n] : by_class) {
         v.failed += n;
@@ -99,8 +118,8 @@ error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std
     v.by_class = std::move(by_class);
     v.counts.scanned = scanned;
     v.counts.units = units;
-    v.incomplete = !complete;
-    v.fails = exceeds(policy, v.counts) || (v.incomplete && policy.kind != error_policy::mode::none);
+    v.incomplete = std::move(incomplete);
+    v.fails = exceeds(policy, v.counts) || (!v.incomplete.empty() && policy.kind != error_policy::mode::none);
     return v;
 }
 

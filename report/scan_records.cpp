@@ -12,32 +12,52 @@ namespace json = boost::json;
 
 json::value text_or_null(const std::string& text) { return text.empty() ? json::value(nullptr) : json::value(text); }
 
+json::array strings(const std::vector<std::string>& items) {
+    json::array out;
+    for (const auto& item : items) out.emplace_back(text::sanitize_utf8(item));
+    return out;
+}
+
 json::object options_json(const scan_settings& s) {
     json::array ports;
     for (auto port : s.ports) ports.emplace_back(port);
     json::array allow;
     for (const auto& entry : s.fetch_allow) allow.emplace_back(text::sanitize_utf8(entry));
-    return json::object{{"ports", std::move(ports)},
-                        {"concurrency", s.concurrency},
-                        {"threads", s.threads},
-                        {"rate", s.rate},
-                        {"retries", s.retries},
-                        {"ipv4_only", s.ipv4_only},
-                        {"ipv6_only", s.ipv6_only},
-                        {"resolver", text_or_null(s.resolver)},
-                        {"dns_timeout_ms", s.dns_timeout.count()},
-                        {"connect_timeout_ms", s.connect_timeout.count()},
-                        {"handshake_timeout_ms", s.handshake_timeout.count()},
-                        {"fail_on", s.fail_on},
-                        {"fail_on_new", s.fail_on_new},
-                        {"fail_on_errors", text_or_null(s.fail_on_errors)},
-                        {"baseline", text_or_null(s.baseline)},
-                        {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
-                        {"at", text_or_null(s.at)},
-                        {"expiry_warn_days", s.expiry_warn_days},
-                        {"fetch_allow", std::move(allow)},
-                        {"fetch_allow_private", s.fetch_allow_private},
-                        {"fetch_max_destinations", s.fetch_max_destinations}};
+    return json::object{
+        {"ports", std::move(ports)},
+        {"concurrency", s.concurrency},
+        {"threads", s.threads},
+        {"rate", s.rate},
+        {"retries", s.retries},
+        {"ipv4_only", s.ipv4_only},
+        {"ipv6_only", s.ipv6_only},
+        {"resolver", text_or_null(s.resolver)},
+        {"dns_timeout_ms", s.dns_timeout.count()},
+        {"connect_timeout_ms", s.connect_timeout.count()},
+        {"handshake_timeout_ms", s.handshake_timeout.count()},
+        {"fail_on", s.fail_on},
+        {"fail_on_new", s.fail_on_new},
+        {"fail_on_errors", text_or_null(s.fail_on_errors)},
+        {"baseline", text_or_null(s.baseline)},
+        {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
+        {"at", text_or_null(s.at)},
+        {"expiry_warn_days", s.expiry_warn_days},
+        {"fetch_allow", std::move(allow)},
+        {"fetch_allow_private", s.fetch_allow_private},
+        {"fetch_max_destinations", s.fetch_max_destinations},
+        {"probes", strings(s.probes)},
+        {"tls_engine", s.tls_engine},
+        {"verify_handshake", s.verify_handshake},
+        {"profile", s.profile},
+        {"evaluated_at", text::rfc3339(s.evaluated_at)},
+        {"fetch_missing", s.fetch_missing},
+        {"starttls", text_or_null(s.starttls)},
+        {"shard", text_or_null(s.shard)},
+        {"revocation", s.revocation ? json::value(json::object{{"mode", s.revocation->hard ? "hard" : "soft"},
+                                                               {"depth", s.revocation->depth},
+                                                               {"order", strings(s.revocation->order)},
+                                                               {"timeout_ms", s.revocation->timeout.count()}})
+                                    : json::value(nullptr)}};
 }
 
 std::string trust_text(const trust_sources& t) {

@@ -91,7 +91,7 @@ error_verdict judge_errors(const summary_digest& d) {
     auto by_class = d.by_error;
     if (d.input_errors) by_class[std::string(input_error_class)] = d.input_errors;
     return judge_error_tally(std::move(by_class), d.endpoints_ok, d.endpoints + d.input_errors, d.on_errors,
-                             d.meta.complete());
+                             d.meta.incomplete_reason());
 }
 
 void settle_verdicts(summary_digest& d) { d.errors = judge_errors(d); }

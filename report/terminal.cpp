@@ -129,11 +129,11 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
     const auto errors = error_verdict_of(d);
     // The headline is the run's exit status; a pass that scanned nothing is not a PASS, nor
     // is one that did not finish.
-    const char* verdict = fails(d)              ? "FAIL"
-                          : errors.incomplete   ? "INCOMPLETE"
-                          : errors.fails        ? "FAIL"
-                          : d.endpoints_ok == 0 ? "NOT VERIFIED"
-                                                : "PASS";
+    const char* verdict = fails(d)                     ? "FAIL"
+                          : !errors.incomplete.empty() ? "INCOMPLETE"
+                          : errors.fails               ? "FAIL"
+                          : d.endpoints_ok == 0        ? "NOT VERIFIED"
+                                                       : "PASS";
     out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n", verdict,
                        d.endpoints, d.endpoints_ok, d.endpoints_error, d.findings);
     std::string counts;

@@ -57,6 +57,9 @@ bool in_shard(const input_error& e, const shard& s);  // shard 0 only
 // "shard index 4 is not below the shard count 4 (shards are numbered 0 to 3)".
 shard_parse parse_shard(std::string_view text);
 
+// "I/N" as parse_shard reads it; "" for the whole list (a count of 1).
+std::string shard_text(const shard& s);
+
 // The shard for `--shards count` from the value of JOB_COMPLETION_INDEX (nullptr: unset),
 // as a Kubernetes Indexed Job sets it: decimal digits, below `count`.
 shard_parse shard_from_index(std::uint64_t count, const char* index_value);

@@ -63,13 +63,15 @@ void add_audit_options(CLI::App& cmd, audit_settings& s) {
         ->group(help_group::trust);
 }
 
+time_point evaluation_time(const audit_settings& settings, time_point now) {
+    if (settings.at.empty()) return now;
+    const auto t = audit::parse_time(settings.at);
+    if (!t) throw config_error("--at: not an RFC 3339 date or date-time: " + settings.at);
+    return *t;
+}
+
 audit_runtime::audit_runtime(const audit_settings& settings, time_point now, issuer_fetcher fetch)
-    : at_(now), fetch_(std::move(fetch)) {
-    if (!settings.at.empty()) {
-        const auto t = audit::parse_time(settings.at);
-        if (!t) throw config_error("--at: not an RFC 3339 date or date-time: " + settings.at);
-        at_ = *t;
-    }
+    : at_(evaluation_time(settings, now)), fetch_(std::move(fetch)) {
     options_.expiry_warn_days = settings.expiry_warn_days;
     options_.profile = settings.profile;
     try {

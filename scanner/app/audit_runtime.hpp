@@ -45,6 +45,10 @@ void add_audit_options(CLI::App& cmd, audit_settings& settings);
 // thread-safe. Set by the app when --fetch-missing is on.
 using issuer_fetcher = std::function<std::optional<bytes>(const std::string& url)>;
 
+// The evaluation time: --at, else `now` (the start of the run). Throws config_error for a
+// bad --at.
+time_point evaluation_time(const audit_settings& settings, time_point now);
+
 class audit_runtime {
 public:
     // Loads the catalogue and the trust store. Throws config_error (exit code 2) for a

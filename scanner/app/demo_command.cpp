@@ -87,6 +87,7 @@ int run_demo_command(demo_command_options& options) {
     demo_policy.fail_on = "none";         // the demo never fails on findings,
     demo_policy.fail_on_errors = "none";  // nor on its hostile servers (as its reports say)
     const auto started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    scan.pipeline.started_at = started;
     scan.pipeline.start_record =
         report::to_json(describe_scan_start(TLSAUDIT_VERSION, "targets.txt", scan.pipeline, demo_policy, started));
     const auto summary = run_pipeline(input, scan.pipeline);

@@ -31,6 +31,7 @@ struct pipeline_options {
     std::string ndjson = "-";  // "-": stdout
     std::optional<std::filesystem::path> save_chains;
     audit_settings audit;            // trust store, --at, rules, ...
+    time_point started_at{};         // the run's start, as its scan-start states it ({}: when the session starts)
     revocation_settings revocation;  // --no-revocation, --revocation-*, ...
     geo::options geo;                // --geoip-db, --asn-db, --no-geoip
     // Reports (report_command.hpp): the first record, a copy of the stream to read back

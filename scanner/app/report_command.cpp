@@ -95,11 +95,13 @@ void print_summary(const Data& data, const report_output_options& o, std::FILE* 
     report::summary_options options;
     options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::fputs(report::format_summary(data, options).c_str(), summary_out);
-    if (!data.meta.complete())
-        std::fputs(
-            "INCOMPLETE: a scan was interrupted or killed before every target was scanned; the results are "
-            "partial (carry on with tlsaudit scan --resume FILE.ndjson)\n",
-            summary_out);
+    if (!data.meta.complete()) {
+        const bool shards_missing = data.meta.shard_indexes.size() < data.meta.shard_count;
+        fmt::print(summary_out, "INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
+                   data.meta.incomplete_reason(),
+                   shards_missing ? "report every shard's NDJSON together"
+                                  : "carry on with tlsaudit scan --resume FILE.ndjson");
+    }
     std::fflush(summary_out);
 }
 
@@ -275,6 +277,22 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
     s.fetch_allow = p.audit.fetch.allow;
     s.fetch_allow_private = p.audit.fetch.allow_private;
     s.fetch_max_destinations = p.audit.fetch.max_destinations;
+    s.probes = p.net.probes;
+    s.tls_engine = p.net.engine;
+    s.verify_handshake = p.net.verify_handshake;
+    s.profile = p.audit.profile == validation_profile::openssl ? "openssl" : "browser";
+    s.evaluated_at = evaluation_time(p.audit, started_at);
+    s.fetch_missing = p.audit.fetch_missing;
+    s.starttls = p.parse.starttls;
+    s.shard = targets::shard_text(p.shard);
+    if (!p.revocation.disabled) {
+        report::scan_settings::revocation_checks checks;
+        checks.hard = p.revocation.hard;
+        checks.depth = p.revocation.checker.depth == revocation::depth::all ? "all" : "leaf";
+        for (const auto m : p.revocation.checker.order) checks.order.emplace_back(revocation::to_string(m));
+        checks.timeout = p.revocation.checker.request_timeout;
+        s.revocation = std::move(checks);
+    }
     return start;
 }
 
@@ -333,7 +351,9 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     } else {
         readback_ = ndjson_;
     }
-    pipeline.start_record = report::to_json(describe_scan_start(tool_version, input, pipeline, options, now()));
+    pipeline.started_at = now();  // the scan-start's time is the evaluation time without --at
+    pipeline.start_record =
+        report::to_json(describe_scan_start(tool_version, input, pipeline, options, pipeline.started_at));
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     progress_ = std::make_unique<report::progress_line>(stderr, tty && !options.quiet,
                                                         tty && !options.quiet ? progress_total(input) : std::nullopt);

@@ -34,7 +34,14 @@ void find_complete_targets(resume_state& state) {
             continue;
         }
         ++records;
-        if (report::record_type(*line->record) != "endpoint") continue;
+        const auto type = report::record_type(*line->record);
+        if (type == "scan-start" && !state.recorded_shard) {
+            // Which part of the list the file holds: null or absent for the whole list.
+            const auto* options = line->record->if_contains("options");
+            const auto* shard = options && options->is_object() ? options->get_object().if_contains("shard") : nullptr;
+            if (shard) state.recorded_shard = shard->is_string() ? std::string(shard->get_string()) : std::string();
+        }
+        if (type != "endpoint") continue;
         const auto tgt = report::target_of(*line->record);
         if (!tgt) continue;
         auto& p = seen[tgt->key()];
@@ -81,10 +88,19 @@ void rewrite_with_complete_targets(resume_state& state) {
 
 }  // namespace
 
-resume_state prepare_resume(const std::filesystem::path& file) {
+resume_state prepare_resume(const std::filesystem::path& file, const std::string& shard) {
     resume_state state;
     state.file = file;
     find_complete_targets(state);
+    // Carried on as another shard, the file would gain another shard's targets: refused
+    // before the file is rewritten.
+    if (state.recorded_shard && *state.recorded_shard != shard) {
+        const auto what = [](const std::string& s) { return s.empty() ? std::string("the whole list") : "shard " + s; };
+        throw config_error("--resume " + file.string() + " holds " + what(*state.recorded_shard) +
+                           ", and this run would scan " + what(shard) +
+                           (state.recorded_shard->empty() ? std::string(": leave out --shard and --shards")
+                                                          : ": give --shard " + *state.recorded_shard));
+    }
     rewrite_with_complete_targets(state);
     return state;
 }

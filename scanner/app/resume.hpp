@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -31,11 +32,15 @@ struct resume_state {
     std::size_t damaged_lines = 0;         // lines that were not a JSON object (a truncated tail)
     bool has_scan_start = false;
     std::string recorded_input;  // the target file named by the kept scan-start record
+    // The shard ("I/N", "" for the whole list) its first scan-start names; nullopt when it
+    // has none or was written before scan-start recorded the shard.
+    std::optional<std::string> recorded_shard;
 };
 
-// Reads and rewrites `file`. Throws config_error when it cannot be read, holds no
-// tlsaudit record at all, or cannot be rewritten.
-resume_state prepare_resume(const std::filesystem::path& file);
+// Reads and rewrites `file`, the stream of a scan of `shard` ("I/N", or "" for the whole
+// list). Throws config_error when it cannot be read, holds no tlsaudit record at all,
+// records another shard (checked before anything is rewritten), or cannot be rewritten.
+resume_state prepare_resume(const std::filesystem::path& file, const std::string& shard);
 
 // Calls `visit` with each endpoint record of the (rewritten) file that served a chain,
 // rebuilt as an endpoint_result (target, address, DER chain; not parsed): the resumed

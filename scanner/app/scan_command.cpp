@@ -190,7 +190,7 @@ int run_scan_command(scan_command_options& options) {
                                " appends to that file: --ndjson must name it or be left out");
         options.pipeline.ndjson = options.resume;
         options.reports.ndjson_given = true;
-        resume = prepare_resume(options.resume);
+        resume = prepare_resume(options.resume, targets::shard_text(options.pipeline.shard));
         options.pipeline.resume = &*resume;
         if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
             fmt::print(stderr,

@@ -42,7 +42,8 @@ struct scan_session::pending_endpoint {
 scan_session::scan_session(std::istream& input, const pipeline_options& options)
     : options_(options),
       fetches_(std::make_shared<revocation::fetch_budget>(options.audit.fetch.max_destinations)),
-      auditor_(options.audit, run_start(), aia_fetcher(options.audit, fetches_)),
+      auditor_(options.audit, options.started_at == time_point{} ? run_start() : options.started_at,
+               aia_fetcher(options.audit, fetches_)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
     ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);

@@ -69,6 +69,10 @@ shard_parse parse_shard(std::string_view text) {
     return {shard{*index, *count}, {}};
 }
 
+std::string shard_text(const shard& s) {
+    return s.count > 1 ? std::to_string(s.index) + "/" + std::to_string(s.count) : std::string();
+}
+
 shard_parse shard_from_index(std::uint64_t count, const char* index_value) {
     const std::string prefix = "--shards " + std::to_string(count) + ": ";
     if (count == 0 || count > max_shards)

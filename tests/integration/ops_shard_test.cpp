@@ -212,6 +212,27 @@ TEST_F(ops_dir, a_sharded_scan_scans_what_its_dry_run_lists) {
         scanned_all.insert(scanned.begin(), scanned.end());
     }
     EXPECT_EQ(scanned_all.size(), 30u);
+    // Each shard says which it is; a report of two of the three is incomplete (it said
+    // complete and passed), and all three together are complete.
+    const auto shard = [&](int i) { return (dir_ / fmt::format("shard-{}.ndjson", i)).string(); };
+    const auto two =
+        run_tlsaudit(fmt::format("report '{}' '{}' --fail-on none --fail-on-errors 100% --json -", shard(0), shard(2)));
+    EXPECT_EQ(two.exit_code, 4) << two.err;
+    EXPECT_EQ(json::parse(two.out).at("scan").at("complete"), false);
+    EXPECT_NE(two.err.find("INCOMPLETE: the scan did not finish (1 shard of the run is missing (1/3))"),
+              std::string::npos)
+        << two.err;
+    const auto three = run_tlsaudit(fmt::format("report '{}' '{}' '{}' --fail-on none --fail-on-errors 100% --json -",
+                                                shard(2), shard(0), shard(1)));
+    EXPECT_EQ(three.exit_code, 0) << three.err;
+    EXPECT_EQ(json::parse(three.out).at("scan").at("complete"), true);
+    // Carried on as another shard, shard 1's file is refused before it is touched.
+    const auto before = read_file(shard(1));
+    const auto other = run_tlsaudit(fmt::format("scan '{}' --shard 2/3 --resume '{}' -q", file, shard(1)));
+    EXPECT_EQ(other.exit_code, 2) << other.err;
+    EXPECT_NE(other.err.find("holds shard 1/3, and this run would scan shard 2/3: give --shard 1/3"), std::string::npos)
+        << other.err;
+    EXPECT_EQ(read_file(shard(1)), before);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -148,10 +149,15 @@ struct scan_meta {
     // (destinations: per scan, so shards that share one count it once each).
     bool has_fetches = false;
     std::uint64_t fetch_destinations = 0, fetch_bytes = 0, fetch_refused = 0;
-    // Every scan ran to its end: each scan-start has its scan-end, none was interrupted and
-    // no file ends in a cut record. (Records without scan-start, e.g. hand-made, count as
-    // complete.)
-    bool complete() const { return !interrupted && cut_records == 0 && scan_ends >= shards; }
+    // Shards (scan-start options.shard "I/N"): the N of the run, and the I of each shard read.
+    std::uint64_t shard_count = 0;
+    std::set<std::uint64_t> shard_indexes;
+    // Every scan ran to its end: each scan-start has its scan-end, none was interrupted, no
+    // file ends in a cut record and no shard of a sharded run is missing. (Records without
+    // scan-start, e.g. hand-made, count as complete.)
+    bool complete() const { return incomplete_reason().empty(); }
+    // Why the scan is not complete, for people ("" when it is): "shard 2/3 is missing", ...
+    std::string incomplete_reason() const;
 };
 
 // The scan-error side of the verdict, under data.on_errors (error_policy.hpp).
@@ -159,7 +165,7 @@ struct error_verdict {
     error_counts counts;
     std::size_t failed = 0;                       // endpoints and target lines that failed, any class
     std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
-    bool incomplete = false;                      // the scan did not finish (scan_meta::complete)
+    std::string incomplete;                       // why the scan did not finish (scan_meta::incomplete_reason)
     bool fails = false;                           // the policy fails: too many failures, or incomplete
 
     bool operator==(const error_verdict&) const = default;
@@ -221,10 +227,11 @@ bool counts_against(const report_data& data, const finding_row& f);
 error_verdict judge_errors(const report_data& data);
 
 // Judges failures counted by class (error code, or "input-error") under `policy`;
-// scanned and units as in error_counts. A scan that did not finish (`complete` false)
-// fails under every policy but none: the targets it never reached were not scanned.
+// scanned and units as in error_counts. A scan that did not finish (`incomplete`: why, as
+// scan_meta::incomplete_reason says) fails under every policy but none: the targets it
+// never reached were not scanned.
 error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std::size_t scanned, std::size_t units,
-                                const error_policy& policy, bool complete);
+                                const error_policy& policy, std::string incomplete);
 
 // Stores judge_errors(data) in data.errors. Call once the data is complete: after the
 // policy and the baseline are applied, before any writer runs.

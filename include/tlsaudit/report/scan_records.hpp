@@ -42,6 +42,22 @@ struct scan_settings {
     std::vector<std::string> fetch_allow;
     bool fetch_allow_private = false;
     std::size_t fetch_max_destinations = 0;
+    // How chains were captured and judged.
+    std::vector<std::string> probes;  // in the order they ran
+    std::string tls_engine;           // "capture" or "openssl"
+    bool verify_handshake = false;
+    std::string profile;         // "browser" or "openssl"
+    time_point evaluated_at{};   // validity and trust judged at: --at, else the start of the run
+    bool fetch_missing = false;  // --fetch-missing
+    std::string starttls;        // --starttls as given; "": none (a target line may name one)
+    std::string shard;           // "I/N" (--shard, --shards); "": the whole list
+    struct revocation_checks {
+        bool hard = false;                    // --revocation hard
+        std::string depth;                    // "leaf" or "all"
+        std::vector<std::string> order;       // live sources after the staple: "ocsp", "crl"
+        std::chrono::milliseconds timeout{};  // per request
+    };
+    std::optional<revocation_checks> revocation;  // nullopt: --no-revocation
 };
 
 // Where the trust anchors come from, written as one line ("trust_store"), e.g.

@@ -52,7 +52,7 @@ TEST_F(resume, keeps_complete_targets_and_the_first_scan_start) {
                            R"({"schema_version":1,"type":"scan-end","complete":false})" + "\n" +
                            R"({"schema_version":1,"type":"name","target":{"host":"a.test","port":443}})" + "\n" +
                            R"({"schema_version":1,"type":"endpoint","target":{"host":"d.te)");
-    const auto state = prepare_resume(file);
+    const auto state = prepare_resume(file, "");
     EXPECT_EQ(state.file, file);
     EXPECT_EQ(state.done, (std::unordered_set<std::string>{"a.test|443|a.test|", "c.test|443|c.test|"}));
     EXPECT_EQ(state.kept_endpoints, 3u);
@@ -67,7 +67,7 @@ TEST_F(resume, records_of_older_writers_count_as_one_address_each) {
     auto record = endpoint_record("a.test", "127.0.0.1", 1);
     record.erase(record.find(R"("addresses":1,)"), std::string(R"("addresses":1,)").size());
     ASSERT_EQ(record.find("addresses"), std::string::npos);
-    const auto state = prepare_resume(write("scan.ndjson", record + "\n"));
+    const auto state = prepare_resume(write("scan.ndjson", record + "\n"), "");
     EXPECT_EQ(state.done.size(), 1u);
     EXPECT_FALSE(state.has_scan_start);
 }
@@ -75,7 +75,7 @@ TEST_F(resume, records_of_older_writers_count_as_one_address_each) {
 TEST_F(resume, the_kept_endpoints_that_served_a_chain_are_fed_back) {
     const auto file = write("scan.ndjson", endpoint_record("a.test", "127.0.0.1", 2) + "\n" +
                                                endpoint_record("a.test", "127.0.0.2", 2, false) + "\n");
-    const auto state = prepare_resume(file);
+    const auto state = prepare_resume(file, "");
     std::vector<std::pair<endpoint, std::vector<bytes>>> fed;
     for_each_kept_endpoint(
         state.file, [&fed](endpoint&& ep, std::vector<bytes>&& chain) { fed.emplace_back(std::move(ep), chain); });
@@ -89,14 +89,14 @@ TEST_F(resume, the_kept_endpoints_that_served_a_chain_are_fed_back) {
 TEST_F(resume, unusable_files_are_configuration_errors) {
     const auto missing = (dir_ / "none.ndjson").string();
     try {
-        prepare_resume(missing);
+        prepare_resume(missing, "");
         FAIL() << "accepted";
     } catch (const config_error& e) {
         EXPECT_EQ(std::string(e.what()), "--resume: cannot read " + missing + ": No such file or directory");
     }
     const auto garbage = write("garbage.ndjson", "not json\n{\"cut\n");
     try {
-        prepare_resume(garbage);
+        prepare_resume(garbage, "");
         FAIL() << "accepted";
     } catch (const config_error& e) {
         EXPECT_EQ(std::string(e.what()), "--resume: " + garbage + " holds no tlsaudit record");
@@ -104,8 +104,39 @@ TEST_F(resume, unusable_files_are_configuration_errors) {
     EXPECT_EQ(read(garbage), "not json\n{\"cut\n") << "left as it was";
 }
 
+// Carried on as another shard (or as the whole list), a shard's file would gain another
+// shard's targets: refused before the file is touched. A file from before scan-start
+// named its shard is taken as it is.
+TEST_F(resume, a_file_of_another_shard_is_refused_untouched) {
+    const auto a1 = endpoint_record("a.test", "127.0.0.1", 1);
+    const auto start = [](const char* shard) {
+        return std::string(
+                   R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit","input":"t.txt","options":{"shard":)") +
+               shard + "}}";
+    };
+    const auto text = start(R"("1/3")") + "\n" + a1 + "\n";
+    const auto file = write("shard.ndjson", text);
+    for (const char* other : {"2/3", ""}) {
+        try {
+            prepare_resume(file, other);
+            ADD_FAILURE() << "accepted " << other;
+        } catch (const config_error& e) {
+            EXPECT_EQ(std::string(e.what()), "--resume " + file + " holds shard 1/3, and this run would scan " +
+                                                 (*other ? "shard 2/3" : std::string("the whole list")) +
+                                                 ": give --shard 1/3");
+        }
+        EXPECT_EQ(read(file), text) << "left as it was";
+    }
+    EXPECT_EQ(prepare_resume(file, "1/3").done.size(), 1u);
+    const auto whole = write("whole.ndjson", start("null") + "\n" + a1 + "\n");
+    EXPECT_THROW(prepare_resume(whole, "0/2"), config_error);
+    EXPECT_EQ(prepare_resume(whole, "").done.size(), 1u);
+    const auto old = write("old.ndjson", scan_start("t.txt") + "\n" + a1 + "\n");
+    EXPECT_EQ(prepare_resume(old, "0/2").done.size(), 1u);
+}
+
 TEST_F(resume, an_empty_file_resumes_nothing) {
-    const auto state = prepare_resume(write("scan.ndjson", ""));
+    const auto state = prepare_resume(write("scan.ndjson", ""), "");
     EXPECT_TRUE(state.done.empty());
     EXPECT_EQ(state.dropped_records, 0u);
     EXPECT_EQ(read(state.file), "");

@@ -44,6 +44,12 @@ scan_start sample_start() {
     o.expiry_warn_days = 30;
     o.fetch_allow = {"10.20.0.0/16", "ocsp.corp.example:8080"};
     o.fetch_max_destinations = 256;
+    o.probes = {"modern", "rsa"};
+    o.tls_engine = "capture";
+    o.profile = "browser";
+    o.evaluated_at = s.started_at;
+    o.shard = "1/4";
+    o.revocation = scan_settings::revocation_checks{false, "leaf", {"ocsp", "crl"}, 5000ms};
     return s;
 }
 
@@ -57,7 +63,10 @@ TEST(scan_records, scan_start_text) {
               R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"fail_on":"high","fail_on_new":false,)"
               R"("fail_on_errors":"10%:dns","baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
               R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
-              R"("fetch_max_destinations":256}})");
+              R"("fetch_max_destinations":256,"probes":["modern","rsa"],"tls_engine":"capture",)"
+              R"("verify_handshake":false,"profile":"browser","evaluated_at":"2026-11-24T04:00:00Z",)"
+              R"("fetch_missing":false,"starttls":null,"shard":"1/4",)"
+              R"("revocation":{"mode":"soft","depth":"leaf","order":["ocsp","crl"],"timeout_ms":5000}}})");
 }
 
 TEST(scan_records, scan_start_optional_settings_and_trust) {
@@ -74,6 +83,8 @@ TEST(scan_records, scan_start_optional_settings_and_trust) {
     EXPECT_EQ(o.at("rules").as_string(), "rules.json");
     EXPECT_EQ(o.at("at").as_string(), "2021-01-20");
     EXPECT_TRUE(o.at("baseline").is_null());
+    s.settings.revocation.reset();  // --no-revocation
+    EXPECT_TRUE(to_json(s).at("options").at("revocation").is_null());
 }
 
 TEST(scan_records, scan_start_text_from_the_command_line_is_valid_utf8) {
@@ -129,8 +140,9 @@ TEST(scan_records, fetch_counts_are_summed_over_scan_ends_and_reach_the_json_sum
 TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
     scan_end e;
     e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
-    const auto text =
-        boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n";
+    auto whole = sample_start();
+    whole.settings.shard.clear();
+    const auto text = boost::json::serialize(to_json(whole)) + "\n" + boost::json::serialize(to_json(e)) + "\n";
     const auto data = read_text(text);
     EXPECT_EQ(data.meta.tool_version, "1.2.3");
     EXPECT_EQ(data.meta.started_at, "2026-11-24T04:00:00Z");
@@ -142,8 +154,29 @@ TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
 
     e.complete = false;
     EXPECT_FALSE(
-        read_text(boost::json::serialize(to_json(sample_start())) + "\n" + boost::json::serialize(to_json(e)) + "\n")
+        read_text(boost::json::serialize(to_json(whole)) + "\n" + boost::json::serialize(to_json(e)) + "\n")
             .meta.complete());
+}
+
+// A sharded run is complete when every shard is read: `report` of three of four shards
+// said PASS, complete.
+TEST(scan_records, a_missing_shard_makes_the_run_incomplete) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    auto shard = [&](const char* which) {
+        auto s = sample_start();
+        s.settings.shard = which;
+        return boost::json::serialize(to_json(s)) + "\n" + boost::json::serialize(to_json(e)) + "\n";
+    };
+    const auto three = read_text(shard("0/4") + shard("1/4") + shard("3/4") + shard("1/4"));
+    EXPECT_FALSE(three.meta.complete());
+    EXPECT_EQ(three.meta.incomplete_reason(), "1 shard of the run is missing (2/4)");
+    EXPECT_TRUE(three.meta.options.at("shard").is_null()) << "no one shard names the merged report";
+    const auto all = read_text(shard("2/4") + shard("0/4") + shard("1/4") + shard("3/4"));
+    EXPECT_TRUE(all.meta.complete()) << all.meta.incomplete_reason();
+    const auto one = read_text(shard("1/4"));
+    EXPECT_EQ(one.meta.incomplete_reason(), "3 shards of the run are missing (0/4, 2/4, 3/4)");
+    EXPECT_EQ(one.meta.options.at("shard").as_string(), "1/4");
 }
 
 }  // namespace
