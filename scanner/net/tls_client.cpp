@@ -51,14 +51,16 @@ struct connection {
     std::optional<double> starttls_ms;
 };
 
+// `slot`: the start time reserved for the first attempt (retries reserve their own).
 asio::awaitable<connection> open_connection(const tcp::endpoint& peer, const target& t, const endpoint_limits& limits,
-                                            rate_limiter& limiter) {
+                                            rate_limiter& limiter, std::optional<clock::time_point> slot = {}) {
     connection c;
     auto executor = co_await asio::this_coro::executor;
     socket_deadline deadline(executor);
     for (int attempt = 0; attempt <= limits.retries; ++attempt) {
-        if (auto wait = limiter.reserve(); wait.count() > 0) {
-            asio::steady_timer pause(executor, wait);
+        const auto start_at = attempt == 0 && slot ? *slot : limiter.reserve();
+        if (start_at > clock::now()) {
+            asio::steady_timer pause(executor, start_at);
             co_await pause.async_wait(use_tuple);
         }
         c.socket.emplace(executor);
@@ -86,8 +88,8 @@ asio::awaitable<connection> open_connection(const tcp::endpoint& peer, const tar
 // connection for openssl. The first probe's connection details go into `cap`.
 asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client& probe, const tcp::endpoint& peer,
                                         const target& t, const endpoint_limits& limits, rate_limiter& limiter,
-                                        capture& cap, bool first) {
-    auto c = co_await open_connection(peer, t, limits, limiter);
+                                        clock::time_point slot, capture& cap, bool first) {
+    auto c = co_await open_connection(peer, t, limits, limiter, slot);
     if (first) {
         cap.attempts += c.attempts;
         cap.timings.connect_ms = c.connect_ms;
@@ -165,25 +167,31 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
 rate_limiter::rate_limiter(double per_second)
     : interval_ns_(per_second > 0 ? static_cast<std::int64_t>(1e9 / per_second) : 0) {}
 
-std::chrono::nanoseconds rate_limiter::reserve() {
-    if (interval_ns_ == 0) return std::chrono::nanoseconds(0);
-    const std::int64_t now = clock::now().time_since_epoch().count();
+clock::time_point rate_limiter::reserve(std::size_t n) {
+    const auto now = clock::now();
+    if (interval_ns_ == 0) return now;
+    const std::int64_t now_ns = now.time_since_epoch().count();
+    const auto span = interval_ns_ * static_cast<std::int64_t>(std::max<std::size_t>(n, 1));
     std::int64_t next = next_ns_.load(std::memory_order_relaxed);
     std::int64_t slot = 0;
     do {
-        slot = std::max(next, now);
-    } while (!next_ns_.compare_exchange_weak(next, slot + interval_ns_, std::memory_order_relaxed));
-    return std::chrono::nanoseconds(slot - now);
+        slot = std::max(next, now_ns);
+    } while (!next_ns_.compare_exchange_weak(next, slot + span, std::memory_order_relaxed));
+    return now + std::chrono::nanoseconds(slot - now_ns);
 }
 
 asio::awaitable<capture> scan_endpoint(client_set& clients, const std::string& address, const target& t,
                                        const endpoint_limits& limits, rate_limiter& limiter) {
     capture cap;
     const tcp::endpoint peer(asio::ip::make_address(address), t.port);
+    // One start time per probe, reserved together: a probe left out (the first got nothing)
+    // leaves its time unused.
+    const auto slots = limiter.reserve(clients.probes.size());
     for (std::size_t i = 0; i < clients.probes.size(); ++i) {
         const bool first = i == 0;
         if (!first && (cap.error || cap.chain.empty())) break;  // the endpoint gave nothing to compare
-        auto result = co_await run_probe(clients, clients.probes[i], peer, t, limits, limiter, cap, first);
+        const auto slot = slots + limiter.interval() * static_cast<std::int64_t>(i);
+        auto result = co_await run_probe(clients, clients.probes[i], peer, t, limits, limiter, slot, cap, first);
         probe_outcome outcome{clients.probes[i].name, -1, std::move(result.engine), std::move(result.fallback),
                               std::move(result.error)};
         if (first) {

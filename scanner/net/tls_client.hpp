@@ -34,8 +34,12 @@ inline constexpr long max_certificate_message = 1024 * 1024;
 class rate_limiter {
 public:
     explicit rate_limiter(double per_second);
-    // How long the caller must wait before starting its connection (zero when unlimited).
-    std::chrono::nanoseconds reserve();
+    // Reserves `n` consecutive start times and returns the first (now when unlimited); the
+    // k-th is first + k * interval(). An endpoint reserves one per probe when it starts, so
+    // its probes follow one another instead of queueing behind the first probes of every
+    // endpoint in flight (its record would wait for all of them).
+    std::chrono::steady_clock::time_point reserve(std::size_t n = 1);
+    std::chrono::nanoseconds interval() const { return std::chrono::nanoseconds(interval_ns_); }
 
 private:
     std::int64_t interval_ns_;

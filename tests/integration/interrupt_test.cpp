@@ -320,6 +320,31 @@ TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
     EXPECT_FALSE(records.back().at("complete").as_bool());
 }
 
+// With --rate, each endpoint's probes follow one another, so records are written as the
+// scan goes: an endpoint's second probe queued behind the first probes of every endpoint in
+// flight, no record came until those had all started, and a SIGINT lost them all.
+TEST_F(interrupt, with_a_rate_records_are_written_as_the_scan_goes) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"rate.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a), addresses(8, 1, 200));
+    std::string text;
+    for (const auto& address : addresses(8, 1, 200)) text += fmt::format("{}:{} sni=rate.lab.test\n", address, port);
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << text;
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto args = base_args(targets);
+    args.back() = "modern,rsa";  // two probes per endpoint: 400 connections, 10 s at 40 a second
+    args.insert(args.end(), {"-c", "200", "--rate", "40", "--ndjson", ndjson.string()});
+    child_process scan(args, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(servers.wait_for(
+        port, [](const lab::endpoint_stats& s) { return s.accepted >= 60; }, 60s));
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
+    // 60 connections in, about 30 endpoints were done, and the 2 s grace adds about 40.
+    EXPECT_GE(count_records(ndjson, "endpoint"), 20u);
+    EXPECT_LT(count_records(ndjson, "endpoint"), 200u);
+}
+
 // The first signal stops the reading of the target list too: a long run of bad lines, each
 // an input-error record, is not read to its end first.
 TEST_F(interrupt, the_first_signal_stops_reading_the_target_list) {
