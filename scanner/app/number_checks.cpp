@@ -46,14 +46,14 @@ CLI::Validator number_in(double lo, double hi) {
         fmt::format("FLOAT in [{} - {}]", lo, hi));
 }
 
-CLI::Validator non_negative_number() {
+CLI::Validator zero_or_number_in(double lo, double hi) {
     return CLI::Validator(
-        [](std::string& text) {
+        [lo, hi](std::string& text) {
             const auto n = read_number<double>(text);
-            if (n && std::isfinite(*n) && *n >= 0) return std::string();
-            return fmt::format("expected a number, 0 or more, not {}", shown(text));
+            if (n && (*n == 0 || (std::isfinite(*n) && *n >= lo && *n <= hi))) return std::string();
+            return fmt::format("expected 0 or a number from {} to {}, not {}", lo, hi, shown(text));
         },
-        "NONNEGATIVE");
+        fmt::format("0 or [{} - {}]", lo, hi));
 }
 
 }  // namespace tlsaudit::app

@@ -13,7 +13,7 @@ namespace tlsaudit::app {
 CLI::Validator whole_number_in(std::int64_t lo, std::int64_t hi);
 // A finite number from `lo` to `hi` (never "nan" or "inf").
 CLI::Validator number_in(double lo, double hi);
-// A finite number, 0 or more.
-CLI::Validator non_negative_number();
+// 0 (none, no limit), or a finite number from `lo` to `hi`.
+CLI::Validator zero_or_number_in(double lo, double hi);
 
 }  // namespace tlsaudit::app

@@ -99,7 +99,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
         ->check(whole_number_in(0, 256))
         ->group(help_group::network);
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
-        ->check(non_negative_number())
+        ->check(zero_or_number_in(0.001, 1e6))
         ->group(help_group::network);
     cmd.add_option("--retries", p.net.retries, "Extra connection attempts after a failed connect")
         ->capture_default_str()

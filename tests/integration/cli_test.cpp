@@ -174,9 +174,10 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
 // double in full and let "nan" through as a rate.
 TEST_F(cli, numeric_options_say_what_they_expect) {
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"scan - --rate nan", "--rate: expected a number, 0 or more, not 'nan'"},
-        {"scan - --rate -1", "--rate: expected a number, 0 or more, not '-1'"},
-        {"scan - --rate 1e400", "--rate: expected a number, 0 or more, not '1e400'"},
+        {"scan - --rate nan", "--rate: expected 0 or a number from 0.001 to 1000000, not 'nan'"},
+        {"scan - --rate -1", "--rate: expected 0 or a number from 0.001 to 1000000, not '-1'"},
+        {"scan - --rate 1e400", "--rate: expected 0 or a number from 0.001 to 1000000, not '1e400'"},
+        {"scan - --rate 1e-300", "--rate: expected 0 or a number from 0.001 to 1000000, not '1e-300'"},
         {"scan - --concurrency abc", "--concurrency: expected a whole number from 1 to 100000, not 'abc'"},
         {"scan - --concurrency 1.5", "--concurrency: expected a whole number from 1 to 100000, not '1.5'"},
         {"scan - --connect-timeout inf", "--connect-timeout: expected a number from 0.01 to 600, not 'inf'"},
