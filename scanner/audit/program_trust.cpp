@@ -121,6 +121,15 @@ struct mozilla_judgement {
     std::string remediation;  // "" for the generic one
 };
 
+// The first error that breaks the path itself whatever the anchor: a signature that does
+// not verify, or a constraint or purpose it violates. Validity dates are judged apart.
+const verify_error* broken_path_error(const chain_input& in) {
+    if (in.verdict == nullptr) return nullptr;
+    for (const auto& e : in.verdict->errors)
+        if (e.problem == verify_problem::bad_signature || e.problem == verify_problem::other) return &e;
+    return nullptr;
+}
+
 mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, const catalogue& rules,
                                 const mozilla_store& store) {
     const auto cas = path_cas(in);
@@ -157,6 +166,17 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
                                     root->label, date, text::rfc3339(leaf.not_before));
             return j;
         }
+        // The anchor is Mozilla's, but a path that does not verify reaches it only by name:
+        // Firefox rejects it as any client does (the chain-untrusted finding says so).
+        if (const auto* broken = broken_path_error(in))
+            return {{"mozilla",
+                     "untrusted",
+                     fmt::format("the path names the root {}, but it does not verify ({})", root->label, broken->text),
+                     {},
+                     {}},
+                    false,
+                    {},
+                    {}};
         const std::string how =
             root->websites ? ", trusted for websites" : ", trusted for websites at the evaluation time (removed later)";
         return {{"mozilla", "trusted", "anchors at the root " + root->label + how, {}, {}}, false, {}, {}};

@@ -39,7 +39,7 @@ struct judged {
 // A leaf issued at `not_before` under the real root `stem`, with SCTs at `scts`, judged at
 // `when` (the leaf's notBefore + 1 day unless given).
 judged judge_under(const char* stem, time_point not_before, std::vector<time_point> scts = {},
-                   std::optional<time_point> when = std::nullopt) {
+                   std::optional<time_point> when = std::nullopt, bool forged = false) {
     const bytes root = lab::real_cert(stem).front();
     lab::cert_spec spec = lab::leaf_spec("shop.example");
     spec.not_before = not_before;
@@ -58,7 +58,12 @@ judged judge_under(const char* stem, time_point not_before, std::vector<time_poi
     o.extra_roots = {root};
     const x509::trust_store store(o);
     const std::vector<bytes> served{leaf.der};
-    const auto verdict = store.verify(served, t);
+    auto verdict = store.verify(served, t);
+    // The lab cannot sign with the real root's key: the one signature error is left out, so
+    // the path reads as the CA's own leaf would (a path that does not verify is untrusted
+    // by every program, whatever its anchor).
+    if (!forged)
+        std::erase_if(verdict.errors, [](const verify_error& e) { return e.problem == verify_problem::bad_signature; });
     std::vector<parsed_cert> certs(1);
     certs[0].info = x509::parse_certificate(leaf.der, certs[0].error);
     if (!certs[0].info) throw std::runtime_error(certs[0].error);
@@ -116,6 +121,15 @@ TEST(program_events, mozilla_trusts_epki_and_izenpe_before_their_cut_offs) {
     // Chrome's Chunghwa cut-off is later: no constraint yet.
     EXPECT_EQ(judge_under("epki-root-certification-authority", at("2025-04-16")).of("chrome-constraints").state,
               "no-constraint");
+}
+
+// A path that names a Mozilla root but whose signature does not verify reaches it only by
+// name: untrusted (it read "trusted", beside the system store's signature failure).
+TEST(program_events, a_path_that_does_not_verify_is_not_trusted_by_mozilla) {
+    const auto forged = judge_under("izenpe-com", at("2020-01-01"), {}, std::nullopt, true);
+    EXPECT_EQ(forged.of("mozilla").state, "untrusted");
+    EXPECT_THAT(forged.of("mozilla").reason, ::testing::HasSubstr("but it does not verify"));
+    EXPECT_EQ(judge_under("izenpe-com", at("2020-01-01")).of("mozilla").state, "trusted");
 }
 
 TEST(program_events, chrome_reads_the_earliest_sct) {
