@@ -83,6 +83,9 @@ struct rule {
     // also use {leaf_issuer}.
     std::string remediation_beside;
     std::string remediation_alternative;
+    // retired_intermediate: the day the intermediate was retired; a chain judged before it
+    // (--at) is not flagged. nullopt: retired whatever the evaluation time.
+    std::optional<time_point> retired_on;
 };
 
 // The maximum validity of a TLS server certificate issued from `from` (Baseline
@@ -103,6 +106,11 @@ struct catalogue {
 
     severity level_of(std::string_view finding_id, severity built_in) const;
 };
+
+// The level the findings of rule `r` get under `c`: its own, unless `c.severities` sets
+// the level of the finding id the rule raises (root-removal rules raise
+// root-program-untrusted at that finding's level).
+severity effective_level(const catalogue& c, const rule& r);
 
 // A rules document that cannot be used. what() names the source, the field (as a path
 // such as rules[2].match.sha256[0]) or the line:column of a JSON syntax error, and why.

@@ -1,5 +1,7 @@
 #include "config_file.hpp"
 
+#include "text/ascii.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -106,21 +108,6 @@ std::vector<std::string> inputs_of(const config_source& source, const toml::key&
     return inputs;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
-}
-
 // Reads the file into items for the `scan` subcommand, refusing unknown keys.
 class scan_config_format : public CLI::Config {
 public:
@@ -180,7 +167,7 @@ private:
         std::size_t best_distance = 3;  // suggest only close names
         for (const CLI::Option* o : scan_.get_options()) {
             for (const auto& name : o->get_lnames()) {
-                const auto d = edit_distance(key, name);
+                const auto d = text::edit_distance(key, name);
                 if (d < best_distance && name != "help") {
                     best_distance = d;
                     best = name;

@@ -50,7 +50,7 @@ std::string sources_text(const audit::rule& r) {
     return r.sources.size() == 1 ? "one source" : fmt::format("{} sources", r.sources.size());
 }
 
-json::object rule_json(const audit::rule& r) {
+json::object rule_json(const audit::catalogue& c, const audit::rule& r) {
     json::array programs;
     for (const auto& p : r.programs) {
         json::object o{{"program", p.name}, {"root_program", p.root_program()}, {"basis", basis_name(p.basis)}};
@@ -61,18 +61,20 @@ json::object rule_json(const audit::rule& r) {
         programs.emplace_back(std::move(o));
     }
     const auto strings = [](const std::vector<std::string>& v) { return json::array(v.begin(), v.end()); };
-    return json::object{{"id", r.id},
-                        {"kind", to_string(r.kind)},
-                        {"severity", to_string(r.level)},
-                        {"programs", std::move(programs)},
-                        {"sources", strings(r.sources)},
-                        {"single_source", r.sources.size() == 1},
-                        {"checked", r.checked.empty() ? json::value(nullptr) : json::value(r.checked)},
-                        {"match", json::object{{"sha256", strings(r.match.sha256)},
-                                               {"spki_sha256", strings(r.match.spki_sha256)},
-                                               {"subject_cn", strings(r.match.subject_cn)}}},
-                        {"message", r.message},
-                        {"remediation", r.remediation}};
+    return json::object{
+        {"id", r.id},
+        {"kind", to_string(r.kind)},
+        {"severity", to_string(audit::effective_level(c, r))},
+        {"programs", std::move(programs)},
+        {"sources", strings(r.sources)},
+        {"single_source", r.sources.size() == 1},
+        {"checked", r.checked.empty() ? json::value(nullptr) : json::value(r.checked)},
+        {"retired_on", r.retired_on ? json::value(text::rfc3339(*r.retired_on).substr(0, 10)) : json::value(nullptr)},
+        {"match", json::object{{"sha256", strings(r.match.sha256)},
+                               {"spki_sha256", strings(r.match.spki_sha256)},
+                               {"subject_cn", strings(r.match.subject_cn)}}},
+        {"message", r.message},
+        {"remediation", r.remediation}};
 }
 
 json::object catalogue_json(const audit::catalogue& c) {
@@ -81,7 +83,7 @@ json::object catalogue_json(const audit::catalogue& c) {
         limits.emplace_back(json::object{
             {"from", text::rfc3339(l.from).substr(0, 10)}, {"max_days", l.max_days}, {"source", l.source}});
     json::array rules;
-    for (const auto& r : c.rules) rules.emplace_back(rule_json(r));
+    for (const auto& r : c.rules) rules.emplace_back(rule_json(c, r));
     return json::object{{"version", c.version},
                         {"mozilla_store", audit::default_mozilla_store().date},
                         {"validity_limits", std::move(limits)},
@@ -91,7 +93,7 @@ json::object catalogue_json(const audit::catalogue& c) {
 void print_table(const audit::catalogue& c) {
     fmt::print("rules catalogue {} (Mozilla store {})\n\n", c.version, audit::default_mozilla_store().date);
     for (const auto& r : c.rules) {
-        fmt::print("{}  [{}, {}]  checked {}, {}\n", r.id, to_string(r.kind), to_string(r.level),
+        fmt::print("{}  [{}, {}]  checked {}, {}\n", r.id, to_string(r.kind), to_string(audit::effective_level(c, r)),
                    r.checked.empty() ? "?" : r.checked, sources_text(r));
         for (const auto& p : r.programs) fmt::print("    {}\n", program_text(p));
     }
@@ -100,8 +102,9 @@ void print_table(const audit::catalogue& c) {
         fmt::print("    from {}: {} days ({})\n", text::rfc3339(l.from).substr(0, 10), l.max_days, l.source);
 }
 
-void print_explain(const audit::rule& r) {
-    fmt::print("{}\n  kind: {}\n  severity: {}\n", r.id, to_string(r.kind), to_string(r.level));
+void print_explain(const audit::catalogue& c, const audit::rule& r) {
+    fmt::print("{}\n  kind: {}\n  severity: {}\n", r.id, to_string(r.kind), to_string(audit::effective_level(c, r)));
+    if (r.retired_on) fmt::print("  retired on: {}\n", text::rfc3339(*r.retired_on).substr(0, 10));
     for (const auto& p : r.programs) fmt::print("  program: {}\n", program_text(p));
     for (const auto& s : r.match.sha256) fmt::print("  matches certificate SHA-256 {}\n", s);
     for (const auto& s : r.match.spki_sha256) fmt::print("  matches SPKI SHA-256 {}\n", s);
@@ -145,8 +148,8 @@ int run_rules_command(const rules_command_options& o) {
         const auto it =
             std::find_if(c.rules.begin(), c.rules.end(), [&](const audit::rule& r) { return r.id == o.explain; });
         if (it == c.rules.end()) throw std::invalid_argument("--explain: no rule '" + o.explain + "' in " + c.version);
-        if (o.json) fmt::print("{}\n", json::serialize(rule_json(*it)));
-        else print_explain(*it);
+        if (o.json) fmt::print("{}\n", json::serialize(rule_json(c, *it)));
+        else print_explain(c, *it);
         return exit_code::ok;
     }
     if (o.json) fmt::print("{}\n", json::serialize(catalogue_json(c)));

@@ -1,5 +1,6 @@
 // Rules catalogue: JSON -> catalogue, with errors that name the field.
 
+#include <tlsaudit/finding_catalogue.hpp>
 #include <tlsaudit/rules.hpp>
 
 #include "audit/default_rules.hpp"
@@ -105,6 +106,21 @@ std::vector<std::string> hex_list(const reader& r, const json::object& o, std::s
     return values;
 }
 
+// Why `id` is no key of "severities", with the finding id it most likely meant.
+std::string unknown_finding_id(std::string_view id) {
+    std::string_view nearest;
+    std::size_t best = 4;  // suggest only close ids
+    for (const auto& kind : finding_kinds) {
+        if (const auto d = text::edit_distance(id, kind.id); d < best) {
+            best = d;
+            nearest = kind.id;
+        }
+    }
+    return "not a finding id (severities take the ids of docs/findings.md, e.g. deprecated-intermediate; a rule's "
+           "own level is its \"severity\")" +
+           (nearest.empty() ? std::string() : "; did you mean " + std::string(nearest) + "?");
+}
+
 rule_kind parse_kind(const reader& r, const std::string& text, const std::string& path) {
     for (auto k : {rule_kind::retired_intermediate, rule_kind::distrusted_ca, rule_kind::discontinued_issuer,
                    rule_kind::root_removal})
@@ -155,7 +171,7 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
     const auto& o =
         r.object(v, path,
                  {"id", "kind", "severity", "name_only_severity", "match", "distrust", "message", "remediation",
-                  "remediation_beside", "remediation_alternative_path", "sources", "checked"});
+                  "remediation_beside", "remediation_alternative_path", "retired_on", "sources", "checked"});
     rule out;
     out.id = r.required_string(o, "id", path);
     out.kind = parse_kind(r, r.required_string(o, "kind", path), reader::join(path, "kind"));
@@ -171,6 +187,13 @@ rule parse_rule(const reader& r, const json::value& v, const std::string& path) 
     if ((!out.remediation_beside.empty() || !out.remediation_alternative.empty()) &&
         out.kind != rule_kind::retired_intermediate)
         r.fail(path, "remediation_beside and remediation_alternative_path belong to retired-intermediate rules");
+    if (const auto* retired = o.if_contains("retired_on")) {
+        const std::string here = reader::join(path, "retired_on");
+        if (out.kind != rule_kind::retired_intermediate) r.fail(here, "belongs to retired-intermediate rules");
+        const auto text = r.string(*retired, here);
+        out.retired_on = text.size() == 10 ? parse_time(text) : std::nullopt;
+        if (!out.retired_on) r.fail(here, "expected a date YYYY-MM-DD");
+    }
     out.sources = r.strings(o, "sources", path);
     if (const auto* checked = o.if_contains("checked")) {
         out.checked = r.string(*checked, reader::join(path, "checked"));
@@ -243,6 +266,17 @@ std::string_view to_string(rule_kind kind) {
     return "retired-intermediate";
 }
 
+severity effective_level(const catalogue& c, const rule& r) {
+    switch (r.kind) {
+    case rule_kind::retired_intermediate: return c.level_of("deprecated-intermediate", r.level);
+    case rule_kind::distrusted_ca: return c.level_of("issuer-distrusted", r.level);
+    case rule_kind::discontinued_issuer: return c.level_of("issuer-discontinued", r.level);
+    case rule_kind::root_removal: break;
+    }
+    constexpr known_finding untrusted("root-program-untrusted");
+    return c.level_of(untrusted.id(), untrusted.default_level());
+}
+
 std::string distrust_program::root_program() const {
     const auto end = name.find(' ');
     return text::ascii_lower(name.substr(0, end));
@@ -287,8 +321,11 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
     out.version = r.required_string(o, "version", "");
     if (const auto* s = o.if_contains("severities"); s != nullptr) {
         if (!s->is_object()) r.fail("severities", "expected an object");
-        for (const auto& [id, level] : s->get_object())
+        for (const auto& [id, level] : s->get_object()) {
+            // A misspelt id would silently change nothing: refused, with the nearest id.
+            if (find_finding_kind(id) == nullptr) r.fail("severities." + std::string(id), unknown_finding_id(id));
             out.severities[std::string(id)] = r.level(level, "severities." + std::string(id));
+        }
     }
     if (const auto* limits = o.if_contains("validity_limits")) out.validity_limits = parse_limits(r, *limits);
     const auto* rules = o.if_contains("rules");

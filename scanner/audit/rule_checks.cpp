@@ -75,6 +75,7 @@ void retired_intermediate_found(context& ctx, const rule& r, const examined_cert
 }
 
 void retired_intermediate(context& ctx, const rule& r) {
+    if (r.retired_on && ctx.in.at < *r.retired_on) return;  // judged before the retirement (--at)
     const cert_info& leaf = *ctx.leaf;
     // The leaf's own issuer first: when it is the retired one, that is the case to fix.
     const examined_cert* found = nullptr;

@@ -3,6 +3,7 @@
 
 #include "test_support.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -80,6 +81,20 @@ TEST(parse_catalogue, a_rule_with_a_default_id_replaces_it) {
               "cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb");
 }
 
+// What `tlsaudit rules` shows as a rule's level: the severities override of its finding id.
+TEST(parse_catalogue, a_severity_override_is_the_rules_effective_level) {
+    const auto c = parse_catalogue(
+        R"({"version": "v", "extends": "default", "severities": {"deprecated-intermediate": "medium"}})", "r.json");
+    const auto it = std::find_if(c.rules.begin(), c.rules.end(),
+                                 [](const rule& r) { return r.id == "globalsign-rsa-dv-ssl-ca-2018"; });
+    ASSERT_NE(it, c.rules.end());
+    EXPECT_EQ(it->level, severity::high);
+    EXPECT_EQ(effective_level(c, *it), severity::medium);
+    EXPECT_EQ(effective_level(default_catalogue(), *it), severity::high);
+    ASSERT_TRUE(it->retired_on);
+    EXPECT_EQ(*it->retired_on, *parse_time("2021-01-21"));
+}
+
 TEST(parse_catalogue, syntax_errors_give_line_and_column) {
     EXPECT_EQ(error_of("{\n  \"version\": \"v\",\n  \"rules\": [,]\n}"), "rules.json:3:13: invalid JSON: syntax error");
 }
@@ -105,6 +120,20 @@ TEST(parse_catalogue, errors_name_the_field) {
               "rules.json: rules[1].id: duplicate rule id 'r1'");
     EXPECT_EQ(error_of(R"({"version": "v", "severities": {"weak-key": 3}, "rules": []})"),
               "rules.json: severities.weak-key: expected a string");
+    // A misspelt finding id, or a rule id, would change nothing: refused, with the nearest id.
+    EXPECT_EQ(error_of(R"({"version": "v", "severities": {"cert-expird": "low"}, "rules": []})"),
+              "rules.json: severities.cert-expird: not a finding id (severities take the ids of docs/findings.md, "
+              "e.g. deprecated-intermediate; a rule's own level is its \"severity\"); did you mean cert-expired?");
+    EXPECT_THAT(error_of(R"({"version": "v", "severities": {"globalsign-rsa-dv-ssl-ca-2018": "low"}, "rules": []})"),
+                ::testing::HasSubstr("severities.globalsign-rsa-dv-ssl-ca-2018: not a finding id"));
+    EXPECT_EQ(error_of(std::string(R"({"version": "v", "rules": [{"id": "r", "kind": "discontinued-issuer",
+        "retired_on": "2021-01-21", "match": {"spki_sha256":
+        ["cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb"]}, "message": "m", "remediation": "r"}]})")),
+              "rules.json: rules[0].retired_on: belongs to retired-intermediate rules");
+    EXPECT_EQ(error_of(R"({"version": "v", "rules": [{"id": "r", "kind": "retired-intermediate", "retired_on": "2021",
+        "match": {"spki_sha256": ["cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb"]},
+        "message": "m", "remediation": "r"}]})"),
+              "rules.json: rules[0].retired_on: expected a date YYYY-MM-DD");
     EXPECT_EQ(error_of(R"({"version": "v", "rules": [{"id": "r", "kind": "pinned", "match": {}, "message": "m",
         "remediation": "r"}]})"),
               "rules.json: rules[0].kind: unknown kind 'pinned' (expected retired-intermediate, distrusted-ca, "

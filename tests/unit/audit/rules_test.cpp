@@ -59,6 +59,16 @@ TEST(retired_intermediate, also_when_only_in_the_built_path) {
     EXPECT_EQ(f[1].cert->position, -1);
 }
 
+// Judged at a time before the retirement (--at), the intermediate was current.
+TEST(retired_intermediate, not_before_the_day_it_was_retired) {
+    auto before = under(gs2018(true, true));
+    before.when = at("2021-01-20T23:59:59Z");
+    EXPECT_THAT(ids(before.run()), ::testing::Not(::testing::Contains("deprecated-intermediate")));
+    auto on = under(gs2018(true, true));
+    on.when = at("2021-01-21");
+    EXPECT_THAT(ids(on.run()), ::testing::Contains("deprecated-intermediate"));
+}
+
 // The three ways the retired intermediate gets into a chain, each with its own fix.
 TEST(retired_intermediate, leaf_issued_under_it_needs_reissue) {
     const auto f = under(gs2018(true, true)).run();
