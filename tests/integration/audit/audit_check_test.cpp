@@ -205,15 +205,16 @@ TEST(check_real, real_leaf_alone_completed_from_ca_file_and_at) {
     s.ca_files = {real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem"};
     const auto before = check(leaf, "www.analysys.cn", at("2020-06-01"), {}, s);
     // 424 days, issued under the 825-day limit, renewed under the 398-day one: the info says so.
-    EXPECT_THAT(ids(before.result.findings),
-                ElementsAre("chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
-    EXPECT_EQ(find(before.result.findings, "deprecated-intermediate")->cert->position, -1);
-    const auto after = check(leaf, "www.analysys.cn", at("2021-01-20"), {}, s);
+    // The intermediate was retired on 2021-01-21: current at the first date.
+    EXPECT_THAT(ids(before.result.findings), ElementsAre("chain-incomplete", "validity-next-limit"));
+    const auto after = check(leaf, "www.analysys.cn", at("2021-01-21"), {}, s);
     EXPECT_THAT(ids(after.result.findings),
                 ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
+    EXPECT_EQ(find(after.result.findings, "deprecated-intermediate")->cert->position, -1);
     // Without the intermediate: a name-only hint, and untrusted.
-    EXPECT_THAT(ids(check(leaf, "www.analysys.cn", at("2020-06-01")).result.findings),
-                ElementsAre("chain-untrusted", "deprecated-intermediate-unconfirmed", "validity-next-limit"));
+    EXPECT_THAT(ids(check(leaf, "www.analysys.cn", at("2021-01-21")).result.findings),
+                ElementsAre("cert-expired", "chain-untrusted", "deprecated-intermediate-unconfirmed",
+                            "validity-next-limit"));
 }
 
 TEST(check_real, entrust_before_and_after_the_cut_off) {
