@@ -107,8 +107,10 @@ struct options {
 struct request {
     std::vector<bytes> chain;  // served chain, DER, leaf first
     bytes stapled_ocsp;        // empty: nothing stapled
-    // The leaf's issuer when the served chain lacks it (e.g. from a built path).
-    std::optional<bytes> leaf_issuer;
+    // Certificates of the built path the served chain lacks (an intermediate from the store
+    // or fetched, the root from the trust store): issuers for the served certificates. With
+    // depth::all, the root is what the last served intermediate is checked against.
+    std::vector<bytes> path_issuers;
     // x509::chain_identity of `chain` when the caller has it (spares hashing the chain
     // again for the memo); empty: the checker hashes the DER.
     std::string chain_identity;

@@ -19,6 +19,16 @@ std::vector<parsed_cert> parse_chain(x509::cert_cache& cache, const std::vector<
     return certs;
 }
 
+// The issuers the served chain lacks, from the built path: the leaf's (an intermediate
+// from the store or fetched) and, with depth::all, every other one (the root above the
+// last served intermediate).
+void add_path_issuers(const chain_verdict& verdict, revocation::depth depth, revocation::request& request) {
+    for (std::size_t d = 1; d < verdict.path.size(); ++d) {
+        if (depth == revocation::depth::leaf && d > 1) break;
+        if (verdict.path[d].served_position < 0) request.path_issuers.push_back(verdict.path[d].der);
+    }
+}
+
 // One evaluation time for the whole run: identical chains share one validation.
 time_point run_start() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
@@ -148,9 +158,12 @@ void scan_session::check_revocation(endpoint_result&& result,
     auto held = std::make_shared<pending_endpoint>(std::move(result));
     for (std::size_t i = 0; i < verdicts.size(); ++i) {
         endpoint_result& chain = i == 0 ? held->result : held->result.other_chains[i - 1];
-        revocation::request request{chain.cap.chain, chain.cap.stapled_ocsp, std::nullopt,
-                                    x509::chain_identity(chain.cap.chain, chain.certs), chain.certs};
-        if (verdicts[i] && verdicts[i]->path.size() > 1) request.leaf_issuer = verdicts[i]->path[1].der;
+        revocation::request request{chain.cap.chain,
+                                    chain.cap.stapled_ocsp,
+                                    {},
+                                    x509::chain_identity(chain.cap.chain, chain.certs),
+                                    chain.certs};
+        if (verdicts[i]) add_path_issuers(*verdicts[i], options_.revocation.checker.depth, request);
         revocation_->check(std::move(request), [this, held, &chain](revocation::chain_status status) {
             auditor_.add_revocation(chain, std::move(status), options_.revocation.hard);
             if (held->remaining.fetch_sub(1) != 1) return;

@@ -50,8 +50,10 @@ void validate(const options& o) {
 constexpr std::size_t max_decoded_chains = 512;
 
 // What a chain gets without asking anyone: no entry for a certificate that is not
-// checked, "issuer not served", or, for one that names no source and came with no
-// staple, no_revocation_source_reason. The positions that need a source are in `ask`.
+// checked; no_revocation_source_reason for one that names no source and came with no
+// staple (whether or not its issuer is known: nothing could be asked anyway); "issuer not
+// served" for one with a source but no issuer to check it against. The positions that
+// need a source are in `ask`.
 struct local_answers {
     chain_status status;
     std::vector<std::size_t> ask;
@@ -62,12 +64,14 @@ local_answers answer_locally(const detail::decoded_chain& chain, const bytes& st
     const std::size_t count = d == depth::leaf ? std::min<std::size_t>(1, chain.certs.size()) : chain.certs.size();
     for (std::size_t i = 0; i < count; ++i) {
         if (chain.certs[i] == nullptr || chain.self_signed[i]) continue;
-        if (chain.issuers[i] == nullptr) {
-            out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
-        } else if ((i == 0 && !stapled.empty()) || !chain.ocsp_urls[i].empty() || !chain.crl_urls[i].empty()) {
-            out.ask.push_back(i);
-        } else {
+        const bool has_source =
+            (i == 0 && !stapled.empty()) || !chain.ocsp_urls[i].empty() || !chain.crl_urls[i].empty();
+        if (!has_source) {
             out.status[i] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
+        } else if (chain.issuers[i] == nullptr) {
+            out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
+        } else {
+            out.ask.push_back(i);
         }
     }
     return out;

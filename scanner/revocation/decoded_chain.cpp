@@ -8,17 +8,18 @@
 namespace tlsaudit::revocation::detail {
 namespace {
 
-// The certificate in the chain (or the extra one) that issued certs[index]: the next
-// one when the chain is in order, any other otherwise.
-X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index, X509* extra) {
+// The certificate in the chain (or of the path beyond it) that issued certs[index]: the
+// next one when the chain is in order, any other otherwise.
+X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index,
+                  const std::vector<ossl::x509_ptr>& path) {
     X509* subject = certs[index].get();
     auto issued = [subject](X509* candidate) {
         return candidate != nullptr && candidate != subject && X509_check_issued(candidate, subject) == X509_V_OK;
     };
     if (index + 1 < certs.size() && issued(certs[index + 1].get())) return certs[index + 1].get();
-    for (const auto& c : certs)
-        if (issued(c.get())) return c.get();
-    if (index == 0 && issued(extra)) return extra;
+    for (const auto* list : {&certs, &path})
+        for (const auto& c : *list)
+            if (issued(c.get())) return c.get();
     return nullptr;
 }
 
@@ -46,12 +47,12 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
         out->ocsp_urls.push_back(std::move(ocsp));
         out->crl_urls.push_back(std::move(crl));
     }
-    if (req.leaf_issuer) out->leaf_issuer = ossl::decode_shared_certificate(*req.leaf_issuer, error);
+    for (const auto& der : req.path_issuers) out->path_issuers.push_back(ossl::decode_shared_certificate(der, error));
     for (std::size_t i = 0; i < out->certs.size(); ++i) {
         X509* cert = out->certs[i].get();
         const bool self = cert != nullptr && X509_check_issued(cert, cert) == X509_V_OK;
         out->self_signed.push_back(self);
-        out->issuers.push_back(cert == nullptr || self ? nullptr : find_issuer(out->certs, i, out->leaf_issuer.get()));
+        out->issuers.push_back(cert == nullptr || self ? nullptr : find_issuer(out->certs, i, out->path_issuers));
     }
     return out;
 }
@@ -63,10 +64,7 @@ std::string chain_key(const request& req) {
     } else {
         for (const auto& der : req.chain) key += ossl::sha256_hex(der);
     }
-    // The leaf's issuer is most often the served second certificate: no need to hash it.
-    if (!req.leaf_issuer) key += 'n';
-    else if (req.chain.size() > 1 && *req.leaf_issuer == req.chain[1]) key += 's';
-    else key += 'x' + ossl::sha256_raw(*req.leaf_issuer);
+    for (const auto& der : req.path_issuers) key += 'x' + ossl::sha256_raw(der);
     return key;
 }
 

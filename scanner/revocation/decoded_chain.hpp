@@ -15,10 +15,10 @@
 namespace tlsaudit::revocation::detail {
 
 struct decoded_chain {
-    std::vector<ossl::x509_ptr> certs;  // parallel to request::chain; null: undecodable
-    ossl::x509_ptr leaf_issuer;         // request::leaf_issuer, decoded
+    std::vector<ossl::x509_ptr> certs;         // parallel to request::chain; null: undecodable
+    std::vector<ossl::x509_ptr> path_issuers;  // request::path_issuers, decoded
     // Parallel to certs: the certificate that issued it (owned by `certs` or
-    // `leaf_issuer`), null when none was served; self-signed ones are flagged instead.
+    // `path_issuers`), null when none is known; self-signed ones are flagged instead.
     std::vector<X509*> issuers;
     std::vector<bool> self_signed;
     std::vector<std::vector<std::string>> ocsp_urls;

@@ -236,11 +236,11 @@ TEST(revocation_checker, issuer_not_served_is_unknown) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, true);
     revocation::checker c(quick_options(lab));
-    const auto status = check_now(c, revocation::request{{leaf.der}, {}, std::nullopt, {}});
+    const auto status = check_now(c, revocation::request{{leaf.der}, {}, {}, {}});
     EXPECT_EQ(leaf_status(status).state, "unknown");
     EXPECT_EQ(leaf_status(status).reason, "issuer not served");
     // A built path can supply it.
-    const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, lab.ca().der, {}});
+    const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, {lab.ca().der}, {}});
     EXPECT_EQ(leaf_status(supplied).state, "good");
 }
 

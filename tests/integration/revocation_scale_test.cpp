@@ -227,7 +227,7 @@ TEST(revocation_scale, scan_sink_hands_stapled_and_live_checks_to_the_checker) {
         [&](scan_result&& r) {
             ASSERT_FALSE(r.cap.error) << r.cap.error->detail;
             const auto port = r.ep.tgt.port;
-            c.check({r.cap.chain, r.cap.stapled_ocsp, std::nullopt, {}}, [&, port](revocation::chain_status s) {
+            c.check({r.cap.chain, r.cap.stapled_ocsp, {}, {}}, [&, port](revocation::chain_status s) {
                 std::lock_guard lock(mutex);
                 by_port[port] = *s[0];
             });

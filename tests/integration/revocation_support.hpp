@@ -38,7 +38,7 @@ struct revocation_lab {
     }
 
     revocation::request request_for(const lab::credential& leaf, bytes stapled = {}) const {
-        return revocation::request{{leaf.der, ca().der}, std::move(stapled), std::nullopt, {}};
+        return revocation::request{{leaf.der, ca().der}, std::move(stapled), {}, {}};
     }
 
     // The responder and the CRL server listen on loopback at ephemeral ports, which the
