@@ -143,7 +143,7 @@
     if (!e) return;
     var section = document.getElementById('detail');
     section.hidden = false;
-    document.getElementById('detail-title').textContent = endpointTitle(e);
+    document.getElementById('detail-title').textContent = tlsaudit.shown(endpointTitle(e));
     var body = document.getElementById('detail-body');
     body.textContent = '';
     body.appendChild(endpointDetail(e));

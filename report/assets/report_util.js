@@ -6,10 +6,18 @@ var tlsaudit = (function () {
   'use strict';
   var RANK = { critical: 6, high: 5, medium: 4, low: 3, info: 2, error: 1, ok: 0 };
 
+  // Controls that change how text reads without being seen (bidirectional marks,
+  // embeddings, overrides and isolates; C1 controls; line separators) are shown as
+  // \u{...}, as the terminal summary shows them: a subject holding U+202E cannot reverse
+  // itself or the fingerprint printed after it.
+  var INVISIBLE = /[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  function shown(text) {
+    return String(text).replace(INVISIBLE, function (c) { return '\\u{' + c.charCodeAt(0).toString(16) + '}'; });
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (text !== undefined && text !== null) e.textContent = shown(text);
     return e;
   }
   function badge(status) { return el('span', 'sev ' + (RANK[status] !== undefined ? status : 'info'), status); }
@@ -64,6 +72,6 @@ var tlsaudit = (function () {
     // The page was opened to be printed (tlsaudit --pdf opens it at #print): render
     // everything the printed report holds at once instead of waiting for beforeprint.
     printMode: location.hash === '#print',
-    el: el, badge: badge, kv: kv, table: table, row: row, endpointLink: endpointLink, hostText: hostText, chainOf: chainOf
+    el: el, shown: shown, badge: badge, kv: kv, table: table, row: row, endpointLink: endpointLink, hostText: hostText, chainOf: chainOf
   };
 })();

@@ -60,6 +60,14 @@ withPage({ width: 1400, height: 1000 }, { requests: [], dialogs: [], page_errors
   await page.selectOption('#status-filter', '');
   await page.waitForFunction(allShown, null, { timeout: 5000 });
 
+  // A subject holding U+202E shows it as \u{202e}: the control reversed the text after it.
+  await page.fill('#filter', 'gnp.exe');
+  await page.waitForFunction(() => document.querySelectorAll('#endpoint-table tbody tr').length === 1, null,
+    { timeout: 5000 }).catch(() => {});
+  out.bidi_rows = await page.$$eval('#endpoint-table tbody tr', (rows) => rows.map((r) => r.textContent));
+  await page.fill('#filter', '');
+  await page.waitForFunction(allShown, null, { timeout: 5000 });
+
   out.names_text = await page.textContent('#names-section');
   out.chart_count = await page.$$eval('.charts .bars', (s) => s.length);
   // Anything a payload could have created: elements outside the template's own.
