@@ -89,14 +89,15 @@ void write_scan(const report_data& data, std::ostream& out) {
         gauge(out, "tlsaudit_scan_duration_seconds", "From the scan's start to its end (first shard to last)")
             .add({}, *finished - *started);
     gauge failed(out, "tlsaudit_scan_failed",
-                 "1 when this policy fails the run (exit code 1); policy=findings is --fail-on/--fail-on-new");
+                 "1 when this policy fails the run: policy=findings is --fail-on/--fail-on-new (exit code 1), "
+                 "policy=errors is --fail-on-errors or an unfinished scan (exit code 4)");
     for (const auto& [policy, failing] : verdicts(data)) failed.add(labels_text({{"policy", policy}}), failing ? 1 : 0);
     failed.flush();
 }
 
 void write_counts(const report_data& data, std::ostream& out) {
     const auto c = count(data);
-    gauge(out, "tlsaudit_endpoints", "Endpoints (name, port and address) scanned")
+    gauge(out, "tlsaudit_endpoints", "Endpoints (name, port and address) in the scan, those that failed included")
         .add({}, static_cast<long long>(c.endpoints));
     gauge errors(out, "tlsaudit_endpoints_failed", "Endpoints that gave no certificate chain, by error class");
     for (const auto& [code, n] : c.by_error) errors.add(labels_text({{"error", code}}), static_cast<long long>(n));
