@@ -157,12 +157,13 @@ json::array probes_json(const capture& cap, const json::storage_ptr& sp) {
     json::array out(sp);
     out.reserve(cap.probes.size());
     for (const auto& p : cap.probes) {
-        out.emplace_back(json::object({{"probe", str(p.probe, sp)},
-                                       {"chain", p.chain >= 0 ? json::value(p.chain, sp) : json::value(nullptr, sp)},
-                                       {"engine", str(p.engine, sp)},
-                                       {"fallback", str_or_null(p.fallback, sp)},
-                                       {"error", p.error ? to_json_value(*p.error, sp) : json::value(nullptr, sp)}},
-                                      sp));
+        out.emplace_back(
+            json::object({{"probe", str(p.probe, sp)},
+                          {"chain", p.chain >= 0 ? json::value(p.chain, sp) : json::value(nullptr, sp)},
+                          {"engine", str_or_null(p.engine, sp)},  // null: no engine ran (the connection failed)
+                          {"fallback", str_or_null(p.fallback, sp)},
+                          {"error", p.error ? to_json_value(*p.error, sp) : json::value(nullptr, sp)}},
+                         sp));
     }
     return out;
 }

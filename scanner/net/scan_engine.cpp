@@ -144,7 +144,7 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
             cap = capture{};
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
         }
-        cap.scanned_at = endpoint_started_at;
+        if (cap.scanned_at == time_point{}) cap.scanned_at = endpoint_started_at;  // scan_endpoint threw
         cap.timings.dns_ms = dns_ms;
         s.deliver(t, address, addresses.size(), std::move(cap));
     }

@@ -187,6 +187,10 @@ asio::awaitable<capture> scan_endpoint(client_set& clients, const std::string& a
     // One start time per probe, reserved together: a probe left out (the first got nothing)
     // leaves its time unused.
     const auto slots = limiter.reserve(clients.probes.size());
+    // The endpoint's scanned_at: when its first connection may start (its turn under --rate).
+    const auto wait = std::max(slots - clock::now(), clock::duration::zero());
+    cap.scanned_at = std::chrono::floor<std::chrono::seconds>(
+        std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(wait));
     for (std::size_t i = 0; i < clients.probes.size(); ++i) {
         const bool first = i == 0;
         if (!first && (cap.error || cap.chain.empty())) break;  // the endpoint gave nothing to compare

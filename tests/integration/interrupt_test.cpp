@@ -343,6 +343,12 @@ TEST_F(interrupt, with_a_rate_records_are_written_as_the_scan_goes) {
     // 60 connections in, about 30 endpoints were done, and the 2 s grace adds about 40.
     EXPECT_GE(count_records(ndjson, "endpoint"), 20u);
     EXPECT_LT(count_records(ndjson, "endpoint"), 200u);
+    // Each record says when its endpoint's turn came (20 endpoints a second), not when the
+    // scan started.
+    std::set<std::string> seconds;
+    for (const auto& r : records_of(ndjson))
+        if (r.at("type") == "endpoint") seconds.insert(std::string(r.at("scanned_at").as_string()));
+    EXPECT_GE(seconds.size(), 2u);
 }
 
 // The first signal stops the reading of the target list too: a long run of bad lines, each
