@@ -65,7 +65,7 @@ std::string_view policy_rule(const error_policy& p) {
     switch (p.kind) {
     case error_policy::mode::none: return "never fails on them";
     case error_policy::mode::all: return "fails when no endpoint could be scanned";
-    case error_policy::mode::count: return "fails when more could not";
+    case error_policy::mode::count: return "fails when more than that many could not be scanned";
     case error_policy::mode::share: return "fails when a larger share could not";
     }
     return "";

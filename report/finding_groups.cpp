@@ -116,15 +116,15 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
     const auto certs = plural(c, "certificate", "certificates");
     const std::string subject = g.subject ? g.subject->text : "";
     if (it.id == "deprecated-intermediate")
-        return fmt::format("{} still serve the retired intermediate {}.", w,
+        return fmt::format("{} still serve{} the retired intermediate {}.", w, it.endpoints == 1 ? "s" : "",
                            subject.empty() ? std::string("named by rule ") + it.rule : common_name(subject));
     if (it.id == "leaf-revoked") return fmt::format("{} on {} {} revoked.", certs, w, c == 1 ? "is" : "are");
     if (it.id == "issuer-distrusted")
         return fmt::format("{} on {} {} distrusted by {}.", certs, w, c == 1 ? "is" : "are",
                            programs.empty() ? "root programs" : list_text(programs));
     if (it.id == "issuer-discontinued")
-        return fmt::format("{} on {} come{} from an issuer that can no longer sell or renew them.", certs, w,
-                           c == 1 ? "s" : "");
+        return fmt::format("{} on {} come{} from an issuer that can no longer sell or renew {}.", certs, w,
+                           c == 1 ? "s" : "", c == 1 ? "it" : "them");
     if (it.id == "cert-expired") return fmt::format("{} on {} {} expired.", certs, w, c == 1 ? "has" : "have");
     if (it.id == "cert-expiring") return fmt::format("{} on {} expire{} soon.", certs, w, c == 1 ? "s" : "");
     return fmt::format("{}: {}.", it.title.empty() ? it.id : it.title, w);

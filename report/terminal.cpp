@@ -134,8 +134,9 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
                           : errors.fails               ? "FAIL"
                           : d.endpoints_ok == 0        ? "NOT VERIFIED"
                                                        : "PASS";
-    out += fmt::format("tlsaudit: {} — {} endpoints ({} scanned, {} failed to scan), {} findings\n", verdict,
-                       d.endpoints, d.endpoints_ok, d.endpoints_error, d.findings);
+    out += fmt::format("tlsaudit: {} — {} ({} scanned, {} failed to scan), {}\n", verdict,
+                       plural(d.endpoints, "endpoint", "endpoints"), d.endpoints_ok, d.endpoints_error,
+                       plural(d.findings, "finding", "findings"));
     std::string counts;
     for (auto s : {severity::critical, severity::high, severity::medium, severity::low, severity::info}) {
         const auto n = d.by_severity[static_cast<std::size_t>(s)];

@@ -35,8 +35,8 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 
 void print_summary(const scan_summary& s) {
     using report::plural;
-    fmt::print(stderr, "tlsaudit: {}, {}, {}, {}", plural(s.targets, "target", "targets"),
-               plural(s.endpoints, "endpoint", "endpoints"), plural(s.handshakes_ok, "handshake", "handshakes"),
+    fmt::print(stderr, "tlsaudit: {}, {} ({} scanned), {}", plural(s.targets, "target", "targets"),
+               plural(s.endpoints, "endpoint", "endpoints"), s.handshakes_ok,
                plural(s.input_errors, "input error", "input errors"));
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
@@ -199,10 +199,12 @@ int run_scan_command(scan_command_options& options) {
                        options.resume, resume->recorded_input, options.input);
         if (!options.reports.quiet)
             fmt::print(stderr,
-                       "tlsaudit: resuming {}: {} complete targets kept ({} endpoint records); {} records of "
-                       "incomplete targets and other records dropped, {} damaged lines dropped\n",
-                       options.resume, resume->done.size(), resume->kept_endpoints, resume->dropped_records,
-                       resume->damaged_lines);
+                       "tlsaudit: resuming {}: {} kept ({}); {} of incomplete targets and other records "
+                       "dropped, {} dropped\n",
+                       options.resume, report::plural(resume->done.size(), "complete target", "complete targets"),
+                       report::plural(resume->kept_endpoints, "endpoint record", "endpoint records"),
+                       report::plural(resume->dropped_records, "record", "records"),
+                       report::plural(resume->damaged_lines, "damaged line", "damaged lines"));
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
