@@ -30,9 +30,10 @@ std::string common_name(const std::string& subject) {
 // The name a client asks for: the SNI when one was set (a target may be an address).
 const std::string& name_of(const std::string& host, const std::string& sni) { return sni.empty() ? host : sni; }
 
-// The kinds whose fix has a date: the not-after of the certificate concerned.
+// The kinds whose fix has a date: the not-after of the certificate concerned. Not
+// issuer-distrusted: the programs named reject the certificate already, whatever its expiry.
 bool has_deadline(std::string_view id) {
-    return id == "cert-expired" || id == "cert-expiring" || id == "issuer-discontinued" || id == "issuer-distrusted";
+    return id == "cert-expired" || id == "cert-expiring" || id == "issuer-discontinued";
 }
 
 // A text with the report position where it first appears.
@@ -133,6 +134,7 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
 // "They expire between 2027-01-15 and 2027-05-01 (2 in 2027-01, 1 in 2027-05): replace
 // the first by 2027-01-15."
 std::string dates_of(const group& g, const summary_item& it) {
+    if (it.id == "issuer-distrusted") return " The programs named reject it already: replace it now.";
     if (!it.earliest_deadline) return "";
     const auto first = date_of(*it.earliest_deadline);
     if (it.id == "cert-expired") return fmt::format(" The first expired on {}.", first);
