@@ -2,6 +2,9 @@
 
 #include <tlsaudit/report/html_report.hpp>
 #include <tlsaudit/report/json_report.hpp>
+#include <tlsaudit/report/terminal.hpp>
+
+#include "text/xml_text.hpp"
 
 #include <array>
 #include <streambuf>
@@ -44,14 +47,30 @@ private:
 constexpr std::string_view css_marker = "/*@TLSAUDIT_CSS@*/";
 constexpr std::string_view js_marker = "/*@TLSAUDIT_JS@*/";
 constexpr std::string_view data_marker = "/*@TLSAUDIT_DATA@*/";
+constexpr std::string_view summary_marker = "/*@TLSAUDIT_SUMMARY@*/";
+
+// The terminal summary (server strings made visible, then escaped for HTML), for viewers
+// that run no JavaScript: the verdict, every kind of finding with its fix and places.
+std::string static_summary(const report_data& data) {
+    summary_options options;
+    options.max_findings = 200;
+    options.places = 10;
+    std::string text = format_summary(data, options);
+    if (!data.meta.complete())
+        text +=
+            "INCOMPLETE: the scan did not finish (" + data.meta.incomplete_reason() + "); the results are partial\n";
+    return text::xml_escape(text);
+}
 
 }  // namespace
 
 void write_html_report(const report_data& data, std::ostream& out) {
     const std::string_view t = detail::html_template;
-    const auto css = t.find(css_marker), js = t.find(js_marker), json = t.find(data_marker);
+    const auto css = t.find(css_marker), summary = t.find(summary_marker), json = t.find(data_marker),
+               js = t.find(js_marker);
     out << t.substr(0, css) << detail::html_css;
-    out << t.substr(css + css_marker.size(), json - css - css_marker.size());
+    out << t.substr(css + css_marker.size(), summary - css - css_marker.size()) << static_summary(data);
+    out << t.substr(summary + summary_marker.size(), json - summary - summary_marker.size());
     {
         lt_escaping_buf buf(out);
         std::ostream escaped(&buf);

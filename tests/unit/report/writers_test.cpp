@@ -111,6 +111,17 @@ TEST(html_report, embeds_data_without_breaking_out_of_the_script_block) {
     for (auto pos = embedded.find("\\u003c"); pos != std::string::npos; pos = embedded.find("\\u003c"))
         embedded.replace(pos, 6, "<");
     EXPECT_EQ(json::parse(embedded), json::parse(render(sample(), write_json_report)));
+    // Without JavaScript the page shows the terminal summary, escaped: the verdict and every
+    // kind of finding with its fix (the page showed only its headings).
+    const auto noscript = html.find("<noscript><section class=\"static-summary\">");
+    ASSERT_NE(noscript, std::string::npos);
+    const auto fallback = html.substr(noscript, html.find("</noscript>", noscript) - noscript);
+    EXPECT_NE(fallback.find("tlsaudit: FAIL"), std::string::npos) << fallback;
+    EXPECT_NE(fallback.find("hostname-mismatch"), std::string::npos) << fallback;
+    EXPECT_NE(fallback.find("fix: Replace it."), std::string::npos) << fallback;
+    EXPECT_NE(fallback.find("&lt;script&gt;alert(1)"), std::string::npos) << fallback;
+    EXPECT_NE(fallback.find("\\u{202e}"), std::string::npos) << "controls made visible";
+    EXPECT_EQ(fallback.find("<script"), std::string::npos);
 }
 
 TEST(csv_report, quotes_and_defuses_formulas) {
