@@ -303,11 +303,17 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
     json::parse_options parse_opts;
     parse_opts.allow_comments = true;
     parse_opts.allow_trailing_commas = false;
+    // A byte order mark is not JSON, but editors write one (target lists accept it too).
+    const std::string_view text = json_text.starts_with("\xEF\xBB\xBF") ? json_text.substr(3) : json_text;
     json::stream_parser parser({}, parse_opts);
-    const std::size_t used = parser.write_some(json_text.data(), json_text.size(), ec);
+    const std::size_t used = parser.write_some(text.data(), text.size(), ec);
+    // write_some stops after one whole value: what is left must be nothing but blanks.
+    if (const auto rest = text.find_first_not_of(" \t\r\n", used);
+        !ec && parser.done() && rest != std::string_view::npos)
+        throw rules_error(std::string(source) + ":" + line_column(text, rest) +
+                          ": invalid JSON: more after the end of the document");
     if (!ec) parser.finish(ec);
-    if (ec)
-        throw rules_error(std::string(source) + ":" + line_column(json_text, used) + ": invalid JSON: " + ec.message());
+    if (ec) throw rules_error(std::string(source) + ":" + line_column(text, used) + ": invalid JSON: " + ec.message());
     const json::value doc = parser.release();
 
     const auto& o = r.object(doc, "", {"version", "extends", "severities", "validity_limits", "rules"});

@@ -95,6 +95,14 @@ TEST(parse_catalogue, a_severity_override_is_the_rules_effective_level) {
     EXPECT_EQ(*it->retired_on, *parse_time("2021-01-21"));
 }
 
+// A byte order mark is skipped (editors write one); data after the document is refused
+// as such (it was called "incomplete JSON").
+TEST(parse_catalogue, a_byte_order_mark_is_skipped_and_trailing_data_refused) {
+    EXPECT_EQ(parse_catalogue("\xEF\xBB\xBF{\"version\": \"bom\", \"extends\": \"default\"}", "r.json").version, "bom");
+    EXPECT_EQ(error_of(R"({"version": "v", "extends": "default"} {"version": "w"})"),
+              "rules.json:1:40: invalid JSON: more after the end of the document");
+}
+
 TEST(parse_catalogue, syntax_errors_give_line_and_column) {
     EXPECT_EQ(error_of("{\n  \"version\": \"v\",\n  \"rules\": [,]\n}"), "rules.json:3:13: invalid JSON: syntax error");
 }
