@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <istream>
 #include <memory>
@@ -108,6 +109,30 @@ std::vector<std::string> inputs_of(const config_source& source, const toml::key&
     return inputs;
 }
 
+// " (a text value needs quotes: fail-on = \"none\")" when line `line` of `text` gives a
+// key a bare word (TOML reads `none` as a misspelt nan), else "".
+std::string quote_hint(const std::string& text, std::size_t line) {
+    std::size_t start = 0;
+    for (std::size_t n = 1; n < line && start != std::string::npos; ++n) {
+        start = text.find('\n', start);
+        if (start != std::string::npos) ++start;
+    }
+    if (start == std::string::npos) return "";
+    const std::string row = text.substr(start, text.find('\n', start) - start);
+    const auto eq = row.find('=');
+    if (eq == std::string::npos) return "";
+    const auto key_end = row.find_last_not_of(" \t", eq - (eq > 0 ? 1 : 0));
+    const auto value_start = row.find_first_not_of(" \t", eq + 1);
+    if (key_end == std::string::npos || value_start == std::string::npos) return "";
+    auto value = row.substr(value_start);
+    value = value.substr(0, value.find_first_of(" \t#\r"));
+    if (value.empty() || !std::isalpha(static_cast<unsigned char>(value.front())) || value == "true" ||
+        value == "false" || value == "inf" || value == "nan")
+        return "";
+    const auto key = row.substr(0, key_end + 1);
+    return fmt::format(" (a text value needs quotes: {} = \"{}\")", key.substr(key.find_first_not_of(" \t")), value);
+}
+
 // Reads the file into items for the `scan` subcommand, refusing unknown keys.
 class scan_config_format : public CLI::Config {
 public:
@@ -132,7 +157,8 @@ public:
         try {
             document = toml::parse(std::string_view(source.text()), std::string_view(file));
         } catch (const toml::parse_error& e) {
-            source.fail(e.source().begin.line, std::string(e.description()));
+            source.fail(e.source().begin.line,
+                        std::string(e.description()) + quote_hint(source.text(), e.source().begin.line));
         }
         // toml++ sorts keys by name; refusals and CLI11 go in the order of the file.
         std::vector<std::pair<const toml::key*, const toml::node*>> entries;

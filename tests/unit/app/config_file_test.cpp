@@ -91,6 +91,14 @@ TEST_F(config_file, refusals_name_file_and_line) {
     EXPECT_EQ(refusal("retries =\n"), where(1) + "Error while parsing key-value pair: expected value, saw '\\n'");
     EXPECT_EQ(refusal("retries = 1 \x01\n"),
               where(1) + "Error while parsing key-value pair: expected a comment or whitespace, saw '\\u0001'");
+    // A bare word where a string belongs: TOML's own message, and the quotes it needs.
+    EXPECT_EQ(refusal("fail-on = none\n"), where(1) +
+                                               "Error while parsing floating-point: expected 'nan', saw 'no' "
+                                               "(a text value needs quotes: fail-on = \"none\")");
+    EXPECT_EQ(refusal("# c\n  probes = modern # why\n"),
+              where(2) +
+                  "Error while parsing value: could not determine value type (a text value needs quotes: "
+                  "probes = \"modern\")");
     EXPECT_EQ(refusal("help = true\n"),
               where(1) +
                   "unknown key help: not an option of tlsaudit scan (keys are long option names without --; "
