@@ -40,10 +40,11 @@ void print_summary(const scan_summary& s) {
                plural(s.input_errors, "input error", "input errors"));
     for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
     fmt::print(stderr, "\n");
-    fmt::print(stderr, "tlsaudit: audit (rules {}, {} distinct chains validated):", s.rules_version, s.validations);
-    if (s.statuses.empty()) fmt::print(stderr, " no endpoints");
+    fmt::print(stderr, "tlsaudit: audit (rules {}, {} validated): endpoints by status:", s.rules_version,
+               report::plural(s.validations, "distinct chain", "distinct chains"));
+    if (s.statuses.empty()) fmt::print(stderr, " none");
     for (const auto& [status, count] : s.statuses) fmt::print(stderr, " {} {}", count, status);
-    fmt::print(stderr, "; {} names with inconsistent deployments\n", s.inconsistent_names);
+    fmt::print(stderr, "; {} with inconsistent deployments\n", report::plural(s.inconsistent_names, "name", "names"));
     if (s.fetch_destinations > 0 || s.fetch_refused > 0)
         fmt::print(stderr, "tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
                    s.fetch_destinations, s.fetch_bytes, s.fetch_refused);

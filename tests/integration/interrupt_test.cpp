@@ -72,6 +72,20 @@ protected:
         return c;
     }
 
+    // A target file of `count` addresses (127.0.`third`.1 on) of one fleet serving `h` as
+    // `sni`, answering after `delay`; `port` is the fleet's.
+    std::filesystem::path fleet_targets(lab::server_pool& servers, const lab::hierarchy& h, int third, int count,
+                                        const std::string& sni, std::uint16_t& port,
+                                        std::chrono::milliseconds delay = 0ms) const {
+        port = servers.start_fleet(tls_config(h, delay), addresses(third, 1, count));
+        std::string text;
+        for (const auto& address : addresses(third, 1, count))
+            text += fmt::format("{}:{} sni={}\n", address, port, sni);
+        const auto targets = dir_ / "targets.txt";
+        std::ofstream(targets) << text;
+        return targets;
+    }
+
     // One probe per endpoint: these tests count the lab's accepted connections as endpoints.
     std::vector<std::string> base_args(const std::filesystem::path& targets) const {
         return {"scan",
@@ -299,11 +313,8 @@ TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_repo
 TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
     const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"term.lab.test"});
     lab::server_pool servers(1);
-    const auto port = servers.start_fleet(tls_config(a, 700ms), addresses(7, 1, 30));
-    std::string text;
-    for (const auto& address : addresses(7, 1, 30)) text += fmt::format("{}:{} sni=term.lab.test\n", address, port);
-    const auto targets = dir_ / "targets.txt";
-    std::ofstream(targets) << text;
+    std::uint16_t port = 0;
+    const auto targets = fleet_targets(servers, a, 7, 30, "term.lab.test", port, 700ms);
     const auto ndjson = dir_ / "scan.ndjson";
     auto args = base_args(targets);
     args.insert(args.end(), {"-c", "3", "--handshake-timeout", "10", "--ndjson", ndjson.string()});
@@ -326,11 +337,8 @@ TEST_F(interrupt, sigterm_lets_in_flight_endpoints_finish_within_the_grace) {
 TEST_F(interrupt, with_a_rate_records_are_written_as_the_scan_goes) {
     const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"rate.lab.test"});
     lab::server_pool servers(1);
-    const auto port = servers.start_fleet(tls_config(a), addresses(8, 1, 200));
-    std::string text;
-    for (const auto& address : addresses(8, 1, 200)) text += fmt::format("{}:{} sni=rate.lab.test\n", address, port);
-    const auto targets = dir_ / "targets.txt";
-    std::ofstream(targets) << text;
+    std::uint16_t port = 0;
+    const auto targets = fleet_targets(servers, a, 10, 200, "rate.lab.test", port);
     const auto ndjson = dir_ / "scan.ndjson";
     auto args = base_args(targets);
     args.back() = "modern,rsa";  // two probes per endpoint: 400 connections, 10 s at 40 a second

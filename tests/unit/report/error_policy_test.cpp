@@ -140,11 +140,11 @@ TEST(error_policy, sentences_never_pass_over_nothing_scanned) {
     data.on_errors = parse_error_policy("1:refused,dns");
     EXPECT_EQ(errors_sentence(data),
               "FAIL: 2 of 2 endpoints could not be scanned (2 refused); 2 in the classes it counts; the policy "
-              "--fail-on-errors 1:dns,refused fails when more could not.");
+              "--fail-on-errors 1:dns,refused fails when more than that many could not be scanned.");
     data.on_errors = parse_error_policy("5:dns");
     EXPECT_EQ(errors_sentence(data),
               "PASS: 2 of 2 endpoints could not be scanned (2 refused); 0 in the classes it counts; the policy "
-              "--fail-on-errors 5:dns fails when more could not.");
+              "--fail-on-errors 5:dns fails when more than that many could not be scanned.");
 
     auto clean = read_text(endpoint_line("c.test", 443, "127.0.0.4", "[]") + "\n");
     EXPECT_EQ(errors_sentence(clean), "PASS: every endpoint was scanned.");
