@@ -1,6 +1,7 @@
 // The trend as a self-contained HTML page in the scan report's style: rendered here, no
 // script, so it opens anywhere and prints as it shows.
 
+#include "text/utf8.hpp"
 #include "text/xml_text.hpp"
 #include <tlsaudit/history/trend.hpp>
 #include <tlsaudit/report/html_report.hpp>
@@ -15,7 +16,8 @@
 namespace tlsaudit::history {
 namespace {
 
-std::string esc(std::string_view s) { return text::xml_escape(s); }
+// Escaped for HTML, with the invisible controls of certificate strings made visible.
+std::string esc(std::string_view s) { return text::xml_escape(text::show_invisible_controls(s)); }
 
 std::string day_of(const std::string& time) { return time.substr(0, 10); }
 

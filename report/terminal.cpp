@@ -35,14 +35,6 @@ const char* color_of(severity s) {
     return "";
 }
 
-// C1 controls (U+009B is a one-byte CSI), bidirectional marks, embeddings, overrides
-// and isolates (text that reads differently from what it is), and the line/paragraph
-// separators (a fake line break).
-bool invisible_control(char32_t cp) {
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 // "host:port (smtp) sni=name [address]" for an endpoint, "host:port (name)" for a whole name.
 std::string place_of(const report_position& at) {
     if (at.name) return fmt::format("{}:{} (name)", at.host, at.port);
@@ -105,7 +97,7 @@ std::string terminal_safe(std::string_view raw) {
         const std::size_t n = decode(text, i, cp);
         if (cp < 0x20 || cp == 0x7F) {
             out += fmt::format("\\x{:02x}", static_cast<unsigned>(cp));
-        } else if (invisible_control(cp)) {
+        } else if (text::is_invisible_control(cp)) {  // U+009B is a one-byte CSI
             out += fmt::format("\\u{{{:x}}}", static_cast<unsigned>(cp));
         } else if (cp == '\\') {
             out += "\\\\";

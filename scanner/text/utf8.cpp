@@ -106,4 +106,30 @@ void append_utf8(std::string& out, char32_t cp) {
     }
 }
 
+bool is_invisible_control(char32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+std::string show_invisible_controls(std::string_view raw) {
+    const std::string text = sanitize_utf8(raw);
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto seq = decode_utf8(text, i);
+        const std::size_t n = seq.length == 0 ? 1 : seq.length;
+        if (is_invisible_control(seq.code_point)) {
+            static constexpr char hex[] = "0123456789abcdef";
+            std::string code;
+            for (auto v = static_cast<unsigned>(seq.code_point); v != 0; v >>= 4)
+                code.insert(code.begin(), hex[v & 15]);
+            out += "\\u{" + code + "}";
+        } else {
+            out.append(text, i, n);
+        }
+        i += n;
+    }
+    return out;
+}
+
 }  // namespace tlsaudit::text

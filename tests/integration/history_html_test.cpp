@@ -22,7 +22,8 @@ class history_html : public scratch_dir {};
 std::string build_history(const std::filesystem::path& dir) {
     const fake_finding mismatch{"hostname-mismatch", "high", sha('a'), "x.test is not named"};
     const fake_finding expiring{"cert-expiring", "medium", sha('b'), "expires soon"};
-    const fake_finding weak{"weak-key", "medium", sha('c'), "<img src=x onerror=alert(1)><script>alert(2)</script>"};
+    const fake_finding weak{"weak-key", "medium", sha('c'),
+                            "<img src=x onerror=alert(1)><script>alert(2)</script>O=evil\xE2\x80\xAEgnp.exe"};
     fake_scan one, two, three;
     one.started_at = "2026-02-01T00:00:00Z";
     one.endpoints = {{"x.test", 443, "127.0.0.1", "", {sha('a')}, {mismatch}},
@@ -118,6 +119,11 @@ TEST_F(history_html, the_trend_page_renders_its_figures_and_executes_nothing) {
     EXPECT_DOUBLE_EQ(widths[1].to_number<double>(), widths[2].to_number<double>());
     EXPECT_EQ(json::serialize(charts.at("hostname-mismatch").at("values")), "[1,0,0]");
     EXPECT_EQ(seen.at("incomplete_labels").to_number<int>(), 3);  // the interrupted scan, in each chart
+
+    // A bidirectional override in a message is shown, never applied.
+    const auto page = read_file(std::filesystem::path(REPORT_ARTIFACTS_DIR) / "trend.html");
+    EXPECT_NE(page.find("O=evil\\u{202e}gnp.exe"), std::string::npos);
+    EXPECT_EQ(page.find("\xE2\x80\xAE"), std::string::npos);
 
     const auto& fix = seen.at("fix").as_array();
     ASSERT_EQ(fix.size(), 1u);

@@ -47,6 +47,18 @@ TEST(sanitize_utf8, keeps_valid_runs_around_each_replacement) {
     EXPECT_EQ(text::sanitize_utf8(""), "");
 }
 
+TEST(show_invisible_controls, writes_each_control_as_an_escape_and_keeps_the_rest) {
+    EXPECT_EQ(show_invisible_controls("O=evil\xE2\x80\xAEgnp.exe"), "O=evil\\u{202e}gnp.exe");
+    EXPECT_EQ(show_invisible_controls("a\xE2\x81\xA6"
+                                      "b\xE2\x80\x8F"
+                                      "c\xC2\x9B"),
+              "a\\u{2066}b\\u{200f}c\\u{9b}");
+    EXPECT_EQ(show_invisible_controls("caf\xC3\xA9 <b> \\ \xE2\x80\xA8"), "caf\xC3\xA9 <b> \\ \\u{2028}");
+    EXPECT_EQ(show_invisible_controls("bad \xFF"), "bad \xEF\xBF\xBD");
+    EXPECT_TRUE(is_invisible_control(0x202E));
+    EXPECT_FALSE(is_invisible_control(0xE9));
+}
+
 TEST(append_utf8, encodes_and_rejects) {
     std::string out;
     text::append_utf8(out, U'A');
