@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <istream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -179,8 +180,18 @@ public:
         }
         for (std::size_t i = 0; i < entries.size(); ++i)
             check_key(source, result[i].name, entries[i].first->source().begin.line);
+        file_ = file;
+        lines_.clear();
+        for (std::size_t i = 0; i < entries.size(); ++i) lines_[result[i].name] = entries[i].first->source().begin.line;
         return result;
     }
+
+    // The line of `key` in the file last read; 0 when it has none.
+    std::size_t line_of(const std::string& key) const {
+        const auto it = lines_.find(key);
+        return it == lines_.end() ? 0 : it->second;
+    }
+    const std::string& file() const { return file_; }
 
 private:
     void check_key(const config_source& source, const std::string& key, std::size_t line) const {
@@ -208,6 +219,8 @@ private:
 
     const CLI::App& scan_;
     const CLI::Option& config_;
+    mutable std::string file_;                          // from_config is const in CLI11's interface
+    mutable std::map<std::string, std::size_t> lines_;  // key -> line, for config_value_origin
 };
 
 }  // namespace
@@ -219,6 +232,22 @@ void setup_config_file(CLI::App& app, CLI::App& scan) {
     option->type_name("FILE");
     app.config_formatter(std::make_shared<scan_config_format>(scan, *option));
     scan.fallthrough();
+}
+
+std::string config_value_origin(const CLI::App& app, std::string_view message, int argc, const char* const* argv) {
+    const auto format = std::dynamic_pointer_cast<scan_config_format>(app.get_config_formatter());
+    if (!format || !message.starts_with("--")) return "";
+    const auto colon = message.find(':');
+    if (colon == std::string_view::npos) return "";
+    const std::string key(message.substr(2, colon - 2));
+    const auto line = format->line_of(key);
+    if (line == 0) return "";
+    const std::string flag = "--" + key;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) return "";
+    }
+    return fmt::format(" ({}:{})", format->file(), line);
 }
 
 }  // namespace tlsaudit::app

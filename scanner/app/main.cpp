@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        // A value from --config refused by CLI11's checks: say where it came from.
+        if (const auto origin = config_value_origin(app, e.what(), argc, argv); !origin.empty()) {
+            fmt::print(stderr, "{}{}\nRun with --help for more information.\n", e.what(), origin);
+            return exit_code::usage;
+        }
         const int code = app.exit(e);
         return code == 0 ? exit_code::ok : exit_code::usage;
     }

@@ -112,6 +112,25 @@ TEST_F(config_file, numbers_are_checked_before_they_reach_the_options) {
     EXPECT_NE(refusal("concurrency = 0\n").find("--concurrency"), std::string::npos) << "CLI11 validates the value";
 }
 
+// CLI11 checks a value after the file is read, so its message names the option only: main()
+// adds the file and line, unless the command line gave the option itself.
+TEST_F(config_file, a_value_refused_after_reading_is_traced_to_its_line) {
+    const auto file = write("f.toml", "# scan\nretries = 1\nconcurrency = 0\n");
+    const auto origin = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "tlsaudit");
+        std::vector<const char*> argv;
+        for (const auto& a : args) argv.push_back(a.c_str());
+        try {
+            cli_.app.parse(static_cast<int>(argv.size()), argv.data());
+        } catch (const CLI::ParseError& e) {
+            return config_value_origin(cli_.app, e.what(), static_cast<int>(argv.size()), argv.data());
+        }
+        return std::string("(accepted)");
+    };
+    EXPECT_EQ(origin({"scan", "--config", file, "t.txt"}), " (" + file + ":3)");
+    EXPECT_EQ(origin({"scan", "--config", file, "t.txt", "--concurrency=0"}), "") << "the command line's own value";
+}
+
 TEST_F(config_file, toml_syntax_the_old_reader_lacked) {
     const auto& o = scan_with(
         "concurrency = 0x10\r\n"
