@@ -34,7 +34,7 @@ fi
 work=$(mktemp -d /tmp/tlsaudit-dns.XXXXXX)
 dns_pid=
 cleanup() {
-  [ -n "$dns_pid" ] && kill "$dns_pid" 2>/dev/null || true
+  if [ -n "$dns_pid" ]; then kill "$dns_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -46,7 +46,7 @@ trap 'rm -rf "$work"' EXIT
 fetch() {
   local pkg="$1" name="$2" tgz
   tgz="$(cd "$work" && npm pack --silent "$pkg@$version" 2>/dev/null | tail -n 1)"
-  [ -n "$tgz" ] && [ -f "$work/$tgz" ] || { say "npm pack $pkg@$version failed"; return 1; }
+  if [ -z "$tgz" ] || [ ! -f "$work/$tgz" ]; then say "npm pack $pkg@$version failed"; return 1; fi
   mkdir -p "$work/$name"
   tar -xzf "$work/$tgz" -C "$work/$name"
   sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$work/$name/package/package.json" | head -n 1

@@ -212,9 +212,9 @@ TEST(check_real, real_leaf_alone_completed_from_ca_file_and_at) {
                 ElementsAre("cert-expired", "chain-incomplete", "deprecated-intermediate", "validity-next-limit"));
     EXPECT_EQ(find(after.result.findings, "deprecated-intermediate")->cert->position, -1);
     // Without the intermediate: a name-only hint, and untrusted.
-    EXPECT_THAT(ids(check(leaf, "www.analysys.cn", at("2021-01-21")).result.findings),
-                ElementsAre("cert-expired", "chain-untrusted", "deprecated-intermediate-unconfirmed",
-                            "validity-next-limit"));
+    EXPECT_THAT(
+        ids(check(leaf, "www.analysys.cn", at("2021-01-21")).result.findings),
+        ElementsAre("cert-expired", "chain-untrusted", "deprecated-intermediate-unconfirmed", "validity-next-limit"));
 }
 
 TEST(check_real, entrust_before_and_after_the_cut_off) {

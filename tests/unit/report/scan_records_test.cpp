@@ -153,9 +153,8 @@ TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
     EXPECT_TRUE(data.meta.complete());
 
     e.complete = false;
-    EXPECT_FALSE(
-        read_text(boost::json::serialize(to_json(whole)) + "\n" + boost::json::serialize(to_json(e)) + "\n")
-            .meta.complete());
+    EXPECT_FALSE(read_text(boost::json::serialize(to_json(whole)) + "\n" + boost::json::serialize(to_json(e)) + "\n")
+                     .meta.complete());
 }
 
 // A sharded run is complete when every shard is read: `report` of three of four shards
