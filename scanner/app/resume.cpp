@@ -40,6 +40,8 @@ void find_complete_targets(resume_state& state) {
             const auto* options = line->record->if_contains("options");
             const auto* shard = options && options->is_object() ? options->get_object().if_contains("shard") : nullptr;
             if (shard) state.recorded_shard = shard->is_string() ? std::string(shard->get_string()) : std::string();
+            if (options && options->is_object() && state.recorded_options.empty())
+                state.recorded_options = options->get_object();
         }
         if (type != "endpoint") continue;
         const auto tgt = report::target_of(*line->record);
@@ -87,6 +89,17 @@ void rewrite_with_complete_targets(resume_state& state) {
 }
 
 }  // namespace
+
+std::vector<std::string> changed_settings(const boost::json::object& recorded, const boost::json::object& now) {
+    std::vector<std::string> changed;
+    for (const char* key : {"ports", "probes", "tls_engine", "verify_handshake", "starttls", "profile", "at", "rules",
+                            "revocation", "fetch_missing", "ipv4_only", "ipv6_only"}) {
+        const auto* before = recorded.if_contains(key);
+        const auto* after = now.if_contains(key);
+        if (before != nullptr && after != nullptr && *before != *after) changed.emplace_back(key);
+    }
+    return changed;
+}
 
 resume_state prepare_resume(const std::filesystem::path& file, const std::string& shard) {
     resume_state state;

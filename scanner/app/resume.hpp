@@ -14,6 +14,8 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -35,7 +37,13 @@ struct resume_state {
     // The shard ("I/N", "" for the whole list) its first scan-start names; nullopt when it
     // has none or was written before scan-start recorded the shard.
     std::optional<std::string> recorded_shard;
+    boost::json::object recorded_options;  // its first scan-start's "options" (empty without one)
 };
+
+// The settings that decide what a scan sees and how it judges it, on which `recorded` (a
+// resumed file's scan-start options) and `now` (this run's) differ: "probes", "ports", ...
+// Keys the recorded scan-start lacks (an older version) are not compared.
+std::vector<std::string> changed_settings(const boost::json::object& recorded, const boost::json::object& now);
 
 // Reads and rewrites `file`, the stream of a scan of `shard` ("I/N", or "" for the whole
 // list). Throws config_error when it cannot be read, holds no tlsaudit record at all,

@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -209,6 +210,13 @@ int run_scan_command(scan_command_options& options) {
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
+    if (resume && options.pipeline.start_record)
+        if (const auto* now = options.pipeline.start_record->if_contains("options"); now && now->is_object())
+            if (const auto changed = changed_settings(resume->recorded_options, now->get_object()); !changed.empty())
+                fmt::print(stderr,
+                           "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
+                           "complete are kept as they were scanned, the others are scanned with this run's\n",
+                           options.resume, fmt::join(changed, ", "));
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(*input, options.pipeline);

@@ -10,6 +10,7 @@
 
 #include <tlsaudit/report/json_records.hpp>
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace tlsaudit::app::testing {
@@ -133,6 +134,24 @@ TEST_F(resume, a_file_of_another_shard_is_refused_untouched) {
     EXPECT_EQ(prepare_resume(whole, "").done.size(), 1u);
     const auto old = write("old.ndjson", scan_start("t.txt") + "\n" + a1 + "\n");
     EXPECT_EQ(prepare_resume(old, "0/2").done.size(), 1u);
+}
+
+// Carrying a scan on with other settings is allowed, and said: the kept targets were
+// scanned with the old ones. Keys an older scan-start lacks are not compared.
+TEST_F(resume, the_settings_that_changed_are_named) {
+    const auto a1 = endpoint_record("a.test", "127.0.0.1", 1);
+    const auto file =
+        write("scan.ndjson", std::string(R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit",)") +
+                                 R"("options":{"ports":[443],"probes":["modern","rsa"],"profile":"browser",)" +
+                                 R"("shard":null,"concurrency":10}})" + "\n" + a1 + "\n");
+    const auto state = prepare_resume(file, "");
+    const auto now =
+        boost::json::parse(
+            R"({"ports":[443],"probes":["modern"],"profile":"openssl","concurrency":50,"tls_engine":"openssl"})")
+            .as_object();
+    EXPECT_EQ(changed_settings(state.recorded_options, now), (std::vector<std::string>{"probes", "profile"}))
+        << "concurrency does not change what is seen; tls_engine was not recorded";
+    EXPECT_TRUE(changed_settings(state.recorded_options, state.recorded_options).empty());
 }
 
 TEST_F(resume, an_empty_file_resumes_nothing) {
