@@ -55,11 +55,7 @@ std::string static_summary(const report_data& data) {
     summary_options options;
     options.max_findings = 200;
     options.places = 10;
-    std::string text = format_summary(data, options);
-    if (!data.meta.complete())
-        text +=
-            "INCOMPLETE: the scan did not finish (" + data.meta.incomplete_reason() + "); the results are partial\n";
-    return text::xml_escape(text);
+    return text::xml_escape(format_summary(data, options));
 }
 
 }  // namespace

@@ -178,6 +178,13 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         out += fmt::format("  ... and {} more kinds of finding (see the reports)\n", d.groups.size() - listed);
     for (const auto& r : d.resolved)
         out += fmt::format("  resolved {:<26} {}:{}\n", terminal_safe(r.id), terminal_safe(r.host), r.port);
+    if (!d.meta.complete()) {
+        const bool shards_missing = d.meta.shard_indexes.size() < d.meta.shard_count;
+        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
+                           d.meta.incomplete_reason(),
+                           shards_missing ? "report every shard's NDJSON together"
+                                          : "carry on with tlsaudit scan --resume FILE.ndjson");
+    }
     return out;
 }
 

@@ -95,13 +95,6 @@ void print_summary(const Data& data, const report_output_options& o, std::FILE* 
     report::summary_options options;
     options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
     std::fputs(report::format_summary(data, options).c_str(), summary_out);
-    if (!data.meta.complete()) {
-        const bool shards_missing = data.meta.shard_indexes.size() < data.meta.shard_count;
-        fmt::print(summary_out, "INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
-                   data.meta.incomplete_reason(),
-                   shards_missing ? "report every shard's NDJSON together"
-                                  : "carry on with tlsaudit scan --resume FILE.ndjson");
-    }
     std::fflush(summary_out);
 }
 

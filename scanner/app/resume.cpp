@@ -27,6 +27,7 @@ void find_complete_targets(resume_state& state) {
     if (!in) throw config_error("--resume: cannot read " + file.string() + ": " + std::strerror(errno));
     std::unordered_map<std::string, progress_of_target> seen;
     std::size_t records = 0;
+    bool first_start_seen = false;
     report::ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         if (!line->record) {
@@ -35,13 +36,10 @@ void find_complete_targets(resume_state& state) {
         }
         ++records;
         const auto type = report::record_type(*line->record);
-        if (type == "scan-start" && !state.recorded_shard) {
-            // Which part of the list the file holds: null or absent for the whole list.
+        if (type == "scan-start" && !first_start_seen) {  // the one the rewrite keeps
+            first_start_seen = true;
             const auto* options = line->record->if_contains("options");
-            const auto* shard = options && options->is_object() ? options->get_object().if_contains("shard") : nullptr;
-            if (shard) state.recorded_shard = shard->is_string() ? std::string(shard->get_string()) : std::string();
-            if (options && options->is_object() && state.recorded_options.empty())
-                state.recorded_options = options->get_object();
+            if (options && options->is_object()) state.recorded_options = options->get_object();
         }
         if (type != "endpoint") continue;
         const auto tgt = report::target_of(*line->record);
@@ -106,13 +104,18 @@ resume_state prepare_resume(const std::filesystem::path& file, const std::string
     state.file = file;
     find_complete_targets(state);
     // Carried on as another shard, the file would gain another shard's targets: refused
-    // before the file is rewritten.
-    if (state.recorded_shard && *state.recorded_shard != shard) {
-        const auto what = [](const std::string& s) { return s.empty() ? std::string("the whole list") : "shard " + s; };
-        throw config_error("--resume " + file.string() + " holds " + what(*state.recorded_shard) +
-                           ", and this run would scan " + what(shard) +
-                           (state.recorded_shard->empty() ? std::string(": leave out --shard and --shards")
-                                                          : ": give --shard " + *state.recorded_shard));
+    // before the file is rewritten. "shard" null: the whole list; absent (a scan-start
+    // written before it was recorded): not checked.
+    if (const auto* recorded = state.recorded_options.if_contains("shard")) {
+        const std::string held = recorded->is_string() ? std::string(recorded->get_string()) : std::string();
+        if (held != shard) {
+            const auto what = [](const std::string& s) {
+                return s.empty() ? std::string("the whole list") : "shard " + s;
+            };
+            throw config_error(
+                "--resume " + file.string() + " holds " + what(held) + ", and this run would scan " + what(shard) +
+                (held.empty() ? std::string(": leave out --shard and --shards") : ": give --shard " + held));
+        }
     }
     rewrite_with_complete_targets(state);
     return state;

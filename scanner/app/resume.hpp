@@ -33,10 +33,7 @@ struct resume_state {
     std::size_t dropped_records = 0;       // records of incomplete targets, plus input-error/name/scan-end
     std::size_t damaged_lines = 0;         // lines that were not a JSON object (a truncated tail)
     bool has_scan_start = false;
-    std::string recorded_input;  // the target file named by the kept scan-start record
-    // The shard ("I/N", "" for the whole list) its first scan-start names; nullopt when it
-    // has none or was written before scan-start recorded the shard.
-    std::optional<std::string> recorded_shard;
+    std::string recorded_input;            // the target file named by the kept scan-start record
     boost::json::object recorded_options;  // its first scan-start's "options" (empty without one)
 };
 

@@ -33,7 +33,8 @@ struct summary_options {
 // its fix, its count and the first few places), scan errors by code, baseline changes,
 // and per root program the endpoints it does not trust (only when there are some:
 // "root programs: Mozilla 2 untrusted; Chrome constraints 1 distrusted (of 10 endpoints
-// judged)"). Every server-controlled string passes through terminal_safe.
+// judged)"), and a last INCOMPLETE line when the scan did not finish (why, and what to do).
+// Every server-controlled string passes through terminal_safe.
 std::string format_summary(const report_data& data, const summary_options& options = {});
 
 // The same summary from a digest (summary_digest.hpp) that keeps at least
