@@ -91,6 +91,25 @@ bool owns_socket(pid_t pid, const std::vector<std::string>& inodes) {
     return false;
 }
 
+// Starts `args` (looked up on PATH) with `stdin_fd` as its stdin (-1: /dev/null) and its
+// stdout and stderr appended to `log`. Returns the pid, or throws naming the program.
+pid_t spawn_logged(std::vector<std::string> args, int stdin_fd, const std::filesystem::path& log) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (stdin_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
+    else posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid = -1;
+    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + args.front() + ": " + std::strerror(rc));
+    return pid;
+}
+
 }  // namespace
 
 server_process::server_process(std::vector<std::string> args, const std::filesystem::path& log_dir)
@@ -104,29 +123,22 @@ server_process::~server_process() { stop(); }
 
 bool server_process::start(const std::vector<std::string>& args) {
     port_ = free_port();
-    std::vector<std::string> argv_storage;
+    std::vector<std::string> with_port;
     for (auto a : args) {
         if (const auto at = a.find("{port}"); at != std::string::npos) a.replace(at, 6, std::to_string(port_));
-        argv_storage.push_back(a);
+        with_port.push_back(a);
     }
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
     int input[2];
     if (::pipe2(input, O_CLOEXEC) != 0) throw std::runtime_error("pipe2");
     stdin_ = input[1];
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, input[0], 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    const int rc = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(input[0]);
-    if (rc != 0) {
+    try {
+        pid_ = spawn_logged(std::move(with_port), input[0], log_);
+    } catch (...) {
+        ::close(input[0]);
         stop();
-        throw std::runtime_error("cannot start " + argv_storage[0]);
+        throw;
     }
+    ::close(input[0]);
 
     const auto limit = clock::now() + std::chrono::seconds(20);
     while (clock::now() < limit) {
@@ -160,19 +172,7 @@ std::string server_process::output() const {
 }
 
 void run_tool(const std::vector<std::string>& args, const std::filesystem::path& log) {
-    std::vector<std::string> storage(args);
-    std::vector<char*> argv;
-    for (auto& a : storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + args.front() + ": " + std::strerror(rc));
+    const pid_t pid = spawn_logged(args, -1, log);
     const auto limit = clock::now() + std::chrono::seconds(60);
     int wstatus = 0;
     while (::waitpid(pid, &wstatus, WNOHANG) == 0) {
