@@ -28,11 +28,12 @@ using namespace std::chrono_literals;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t record_limit = 64 * 1024;
 
-// ServerHello then a Certificate message with `chain`, as TLS records.
-bytes flight(const std::vector<bytes>& chain) {
+// ServerHello then a Certificate message with `chain` (then the messages `after`), as TLS records.
+bytes flight(const std::vector<bytes>& chain, const bytes& after = {}) {
     bytes messages = server_hello_message();
     const bytes certificate = certificate_message(chain);
     messages.insert(messages.end(), certificate.begin(), certificate.end());
+    messages.insert(messages.end(), after.begin(), after.end());
     return handshake_records(messages);
 }
 
@@ -44,15 +45,9 @@ const bytes& bad_der_flight() {
 // A lab leaf, then a certificate only a full decode refuses, and the end of the flight:
 // a client that checks only DER framing reads it to its end.
 const bytes& undecodable_flight() {
-    static const bytes b = [] {
-        const auto leaf = make_hierarchy(key_kind::ec_p256, 0, {"undecodable.lab.test"}).leaf.der;
-        bytes messages = server_hello_message();
-        const bytes certificate = certificate_message({leaf, undecodable_certificate()});
-        const bytes done = server_hello_done_message();
-        messages.insert(messages.end(), certificate.begin(), certificate.end());
-        messages.insert(messages.end(), done.begin(), done.end());
-        return handshake_records(messages);
-    }();
+    static const bytes b =
+        flight({make_hierarchy(key_kind::ec_p256, 0, {"undecodable.lab.test"}).leaf.der, undecodable_certificate()},
+               server_hello_done_message());
     return b;
 }
 
