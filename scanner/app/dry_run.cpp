@@ -32,8 +32,7 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
 int dry_run_scan(std::istream& input, const targets::parse_options& parse, const targets::shard& shard, bool quiet) {
     const auto counts = run_dry_run(input, parse, shard, stdout, stderr);
     if (!quiet) {
-        const std::string which =
-            shard.count > 1 ? fmt::format(" in shard {}/{}", shard.index, shard.count) : std::string();
+        const std::string which = shard.count > 1 ? " in shard " + targets::shard_text(shard) : std::string();
         fmt::print(stderr, "tlsaudit: dry run: {}{}, {}; nothing was resolved or scanned\n",
                    report::plural(counts.targets, "target", "targets"), which,
                    report::plural(counts.input_errors, "input error", "input errors"));
