@@ -81,7 +81,7 @@ std::size_t failing_findings(const report_data& data) {
 bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
 std::string scan_meta::incomplete_reason() const {
-    if (shard_count > 1 && shard_indexes.size() < shard_count) {
+    if (shards_missing()) {
         std::vector<std::string> missing;
         for (std::uint64_t i = 0; i < shard_count && missing.size() < 8; ++i)
             if (!shard_indexes.contains(i)) missing.push_back(fmt::format("{}/{}", i, shard_count));

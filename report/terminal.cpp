@@ -179,11 +179,10 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
     for (const auto& r : d.resolved)
         out += fmt::format("  resolved {:<26} {}:{}\n", terminal_safe(r.id), terminal_safe(r.host), r.port);
     if (!d.meta.complete()) {
-        const bool shards_missing = d.meta.shard_indexes.size() < d.meta.shard_count;
         out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
                            d.meta.incomplete_reason(),
-                           shards_missing ? "report every shard's NDJSON together"
-                                          : "carry on with tlsaudit scan --resume FILE.ndjson");
+                           d.meta.shards_missing() ? "report every shard's NDJSON together"
+                                                   : "carry on with tlsaudit scan --resume FILE.ndjson");
     }
     return out;
 }

@@ -156,6 +156,7 @@ struct scan_meta {
     // file ends in a cut record and no shard of a sharded run is missing. (Records without
     // scan-start, e.g. hand-made, count as complete.)
     bool complete() const { return incomplete_reason().empty(); }
+    bool shards_missing() const { return shard_count > 1 && shard_indexes.size() < shard_count; }
     // Why the scan is not complete, for people ("" when it is): "shard 2/3 is missing", ...
     std::string incomplete_reason() const;
 };
