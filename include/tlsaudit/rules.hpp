@@ -5,6 +5,7 @@
 // extendable with `--rules FILE`. The format is described in docs/rules.md.
 
 #include <tlsaudit/finding.hpp>
+#include <tlsaudit/finding_catalogue.hpp>
 #include <tlsaudit/model.hpp>
 
 #include <filesystem>
@@ -52,12 +53,24 @@ struct distrust_program {
 };
 
 enum class rule_kind {
-    retired_intermediate,  // finding deprecated-intermediate
-    distrusted_ca,         // finding issuer-distrusted
-    discontinued_issuer,   // finding issuer-discontinued
-    root_removal,          // a program dropped the root's websites trust: per-program verdicts and
-                           // finding root-program-untrusted when the system still trusts it
+    retired_intermediate,  // a retired intermediate
+    distrusted_ca,         // a CA's new certificates distrusted by root programs
+    discontinued_issuer,   // a CA whose certificates are no longer sold or renewed
+    root_removal,          // a program dropped the root's websites trust: per-program verdicts, and a
+                           // finding when the system still trusts it
 };
+
+// The finding a rule of `kind` raises. A root-removal rule's finding keeps that finding's own
+// level; the others take the rule's.
+constexpr known_finding finding_of(rule_kind kind) {
+    switch (kind) {
+    case rule_kind::retired_intermediate: return "deprecated-intermediate";
+    case rule_kind::distrusted_ca: return "issuer-distrusted";
+    case rule_kind::discontinued_issuer: return "issuer-discontinued";
+    case rule_kind::root_removal: break;
+    }
+    return "root-program-untrusted";
+}
 
 // "retired-intermediate", "distrusted-ca", "discontinued-issuer", "root-removal".
 std::string_view to_string(rule_kind kind);

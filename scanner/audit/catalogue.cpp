@@ -267,14 +267,8 @@ std::string_view to_string(rule_kind kind) {
 }
 
 severity effective_level(const catalogue& c, const rule& r) {
-    switch (r.kind) {
-    case rule_kind::retired_intermediate: return c.level_of("deprecated-intermediate", r.level);
-    case rule_kind::distrusted_ca: return c.level_of("issuer-distrusted", r.level);
-    case rule_kind::discontinued_issuer: return c.level_of("issuer-discontinued", r.level);
-    case rule_kind::root_removal: break;
-    }
-    constexpr known_finding untrusted("root-program-untrusted");
-    return c.level_of(untrusted.id(), untrusted.default_level());
+    const known_finding id = finding_of(r.kind);
+    return c.level_of(id.id(), r.kind == rule_kind::root_removal ? id.default_level() : r.level);
 }
 
 std::string distrust_program::root_program() const {

@@ -38,6 +38,10 @@ struct context {
     void add(known_finding id, const examined_cert* about, std::string message, std::string remediation) {
         add(std::string(id.id()), id.default_level(), about, std::move(message), std::move(remediation));
     }
+    // The finding catalogue rule `r` raises (finding_of its kind), at the rule's level.
+    void add(const rule& r, const examined_cert* about, std::string message, std::string remediation) {
+        add(std::string(finding_of(r.kind).id()), r.level, about, std::move(message), std::move(remediation), r.id);
+    }
     // A finding at `level` (a catalogue rule's own level); the rules' "severities" override
     // either by id.
     void add(std::string id, severity level, const examined_cert* about, std::string message, std::string remediation,

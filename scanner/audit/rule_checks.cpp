@@ -69,9 +69,9 @@ void retired_intermediate_found(context& ctx, const rule& r, const examined_cert
                   : "No reissue is needed: serve the leaf with its current issuer ({leaf_issuer}) and that issuer's "
                     "chain, so clients do not build the path through {subject}.";
     }
-    ctx.add("deprecated-intermediate", r.level, &c,
+    ctx.add(r, &c,
             expand(r.message, values) + "; " + expand(how, values) + "; matched " + describe(c) + " by fingerprint/key",
-            expand(fix, values), r.id);
+            expand(fix, values));
 }
 
 void retired_intermediate(context& ctx, const rule& r) {
@@ -130,18 +130,16 @@ void distrusted_ca(context& ctx, const rule& r) {
     if (programs.empty()) return;
     auto values = placeholders(anchor, leaf);
     values.emplace_back("programs", programs);
-    ctx.add("issuer-distrusted", r.level, &ctx.certs.front(),
-            expand(r.message, values) + "; the chain contains " + describe(*anchor), expand(r.remediation, values),
-            r.id);
+    ctx.add(r, &ctx.certs.front(), expand(r.message, values) + "; the chain contains " + describe(*anchor),
+            expand(r.remediation, values));
 }
 
 void discontinued_issuer(context& ctx, const rule& r) {
     const examined_cert* anchor = anchor_match(ctx, r);
     if (anchor == nullptr || ctx.leaf->is_ca) return;
     const auto values = placeholders(anchor, *ctx.leaf);
-    ctx.add("issuer-discontinued", r.level, &ctx.certs.front(),
-            expand(r.message, values) + "; the chain contains " + describe(*anchor), expand(r.remediation, values),
-            r.id);
+    ctx.add(r, &ctx.certs.front(), expand(r.message, values) + "; the chain contains " + describe(*anchor),
+            expand(r.remediation, values));
 }
 
 }  // namespace
