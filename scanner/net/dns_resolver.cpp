@@ -171,12 +171,25 @@ struct dns_resolver::impl {
         });
     }
 
+    // c-ares's words, said for an operator. c-ares 1.18 reports a SERVFAIL or REFUSED from
+    // every server as ARES_ECONNREFUSED, like a server that cannot be reached.
+    static std::string failure_text(int status) {
+        switch (status) {
+        case ARES_ENOTFOUND: return "no such name (NXDOMAIN)";
+        case ARES_ENODATA: return "the name has no address record";
+        case ARES_ECONNREFUSED:
+            return "no DNS server answered: unreachable, or each one failed the query (SERVFAIL or REFUSED)";
+        case ARES_ETIMEOUT: return "no answer from the DNS server in time (--dns-timeout)";
+        default: return ares_strerror(status);
+        }
+    }
+
     static void on_answer(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) {
         std::unique_ptr<query> q(static_cast<query*>(arg));
         --q->owner->pending;
         dns_answer answer;
         if (status != ARES_SUCCESS) {
-            answer.error = ares_strerror(status);
+            answer.error = failure_text(status);
         } else {
             for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
                 std::string text = address_text(node->ai_addr);

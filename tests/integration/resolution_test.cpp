@@ -117,6 +117,23 @@ TEST_F(resolution, an_unanswered_name_times_out_after_two_tries) {
     EXPECT_EQ(out.for_input(fmt::format("fleet.lab.test:{}", port_)).size(), 3u);
 }
 
+// The message says what may have happened: c-ares cannot tell a SERVFAIL or REFUSED from a
+// server that cannot be reached, so the message names all three; an unknown name is NXDOMAIN.
+TEST_F(resolution, the_dns_error_says_what_the_server_answered) {
+    dns_.add_failure("broken.lab.test", lab::dns_failure::servfail);
+    dns_.add_failure("closed.lab.test", lab::dns_failure::refused);
+    const auto out = scan_text(
+        fmt::format("broken.lab.test:{}\nclosed.lab.test:{}\nmissing.lab.test:{}\n", port_, port_, port_), config());
+    const auto detail = [&](const char* name) {
+        const auto records = out.for_input(fmt::format("{}:{}", name, port_));
+        EXPECT_EQ(records.size(), 1u) << name;
+        return records.empty() || !records[0]->cap.error ? std::string() : records[0]->cap.error->detail;
+    };
+    EXPECT_NE(detail("broken.lab.test").find("SERVFAIL or REFUSED"), std::string::npos) << detail("broken.lab.test");
+    EXPECT_NE(detail("closed.lab.test").find("SERVFAIL or REFUSED"), std::string::npos) << detail("closed.lab.test");
+    EXPECT_EQ(detail("missing.lab.test"), "no such name (NXDOMAIN)");
+}
+
 TEST_F(resolution, ipv6_literal_target) {
     const auto out = scan_text(fmt::format("[::1]:{} sni=fleet.lab.test\n", port_), config());
     ASSERT_EQ(out.results.size(), 1u);
