@@ -32,7 +32,7 @@
     c.setAttribute('data-severity', sev);
     cards.appendChild(c);
   });
-  [['endpoints', s.endpoints], ['scan errors', s.endpoints_error], ['names', s.names]].forEach(function (p) {
+  [['endpoints', s.endpoints], ['scan errors', s.endpoints_error], ['inconsistent names', s.names]].forEach(function (p) {
     var c = el('div', 'card'); c.appendChild(el('span', 'n', p[1])); c.appendChild(el('span', null, p[0])); cards.appendChild(c);
   });
   if (data.baseline) {

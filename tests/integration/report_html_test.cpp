@@ -89,6 +89,10 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
     EXPECT_EQ(seen.at("rows").to_number<int>(), 100);
     EXPECT_EQ(seen.at("page_info"), "page 1 of 3");
     EXPECT_EQ(seen.at("match_count"), "254 of 254 endpoints");
+    // The cards say what they count: the names card counts names whose addresses disagree.
+    const auto labels = seen.at("card_labels").as_array();
+    EXPECT_NE(std::find(labels.begin(), labels.end(), json::value("inconsistent names")), labels.end())
+        << json::serialize(labels);
 
     // Sorting by host, both ways, and by port.
     auto strings = [&](const char* key) {

@@ -23,6 +23,7 @@ withPage({ width: 1400, height: 1000 }, { requests: [], dialogs: [], page_errors
   out.rows = (await col(0)).length;
   out.page_info = await page.textContent('#page-info');
   out.match_count = await page.textContent('#match-count');
+  out.card_labels = await page.$$eval('#cards .card span:last-child', (spans) => spans.map((s) => s.textContent));
 
   let t = Date.now();
   await page.click('#endpoint-table th[data-key="host"]');
