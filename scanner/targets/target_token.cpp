@@ -122,7 +122,8 @@ outcome<target_spec> url(std::string_view token, std::size_t separator) {
     auto spec = authority(host_port, context::url, false);
     if (auto* s = std::get_if<target_spec>(&spec)) {
         s->starttls = scheme_protocol ? std::string(scheme_protocol->name) : std::string();
-        if (scheme_protocol && !s->port) s->port = scheme_protocol->port;
+        // A URL without a port names its scheme's: 443, or the STARTTLS protocol's (not --port).
+        if (!s->port) s->port = scheme_protocol ? scheme_protocol->port : std::uint16_t{443};
     }
     return spec;
 }

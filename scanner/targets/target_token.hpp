@@ -17,8 +17,8 @@ struct target_spec {
     bool host_is_ip = false;
     std::optional<std::uint16_t> port;
     std::optional<cidr_block> cidr;  // set for ADDR/LEN; host is then the network
-    // Set by a URL: "" for https://, the protocol for a STARTTLS scheme (whose
-    // well-known port is then in `port` when the URL names none).
+    // Set by a URL: "" for https://, the protocol for a STARTTLS scheme. A URL that names
+    // no port has its scheme's in `port` (443, or the protocol's well-known port).
     std::optional<std::string> starttls;
 };
 

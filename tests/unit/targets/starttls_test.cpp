@@ -86,6 +86,12 @@ TEST(starttls_option, scheme_on_the_line_wins) {
     opts.starttls = "smtp";
     EXPECT_EQ(only_target("https://www.example.com", opts).starttls, "");
     EXPECT_EQ(only_target("imap://mail.example.com", opts).starttls, "imap");
+    // Its port too: an https:// URL without one is port 443, not the STARTTLS protocol's or --port's.
+    opts.ports = {25};
+    EXPECT_EQ(only_target("https://www.example.com", opts).port, 443);
+    opts.ports = {587, 8443};
+    EXPECT_EQ(targets_of(parse_line("https://www.example.com/", 1, opts)).size(), 1u);
+    EXPECT_EQ(only_target("https://www.example.com/", opts).port, 443);
     opts.starttls = "auto";
     EXPECT_EQ(only_target("https://www.example.com:25", opts).starttls, "");
     EXPECT_EQ(only_target("ldap://dir.example.com:8443", opts).starttls, "ldap");
