@@ -108,6 +108,18 @@ int create_exclusive(const std::filesystem::path& dir_and_prefix, std::filesyste
     return -1;
 }
 
+std::filesystem::path write_target(const std::filesystem::path& path) {
+    auto target = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        std::error_code ec;
+        if (!std::filesystem::is_symlink(std::filesystem::symlink_status(target, ec))) break;
+        const auto next = std::filesystem::read_symlink(target, ec);
+        if (ec) break;
+        target = next.is_absolute() ? next : target.parent_path() / next;
+    }
+    return target;
+}
+
 bool exists_not_regular(const std::filesystem::path& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
@@ -130,15 +142,16 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
         write_through(direct.fd, path, write);
         return;
     }
+    const auto target = write_target(path);
     temp_file tmp;
-    tmp.fd = create_exclusive(path, tmp.path);
+    tmp.fd = create_exclusive(target, tmp.path);
     if (tmp.fd < 0) throw write_error(path, errno);
     write_through(tmp.fd, path, write);
     if (::fsync(tmp.fd) != 0) throw write_error(path, errno);
     const int fd = tmp.fd;
     tmp.fd = -1;
     if (::close(fd) != 0) throw write_error(path, errno);
-    if (::rename(tmp.path.c_str(), path.c_str()) != 0) throw write_error(path, errno);
+    if (::rename(tmp.path.c_str(), target.c_str()) != 0) throw write_error(path, errno);
     tmp.path.clear();
 }
 

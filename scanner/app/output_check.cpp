@@ -38,9 +38,12 @@ bool same_file(const std::string& a, const std::string& b) {
     if (std::filesystem::equivalent(a, b, ec)) return true;  // both exist (and may be links)
     std::error_code ec_a;
     std::error_code ec_b;
-    // weakly_canonical leaves a relative path whose first part does not exist relative.
-    const auto resolved_a = std::filesystem::weakly_canonical(std::filesystem::absolute(a, ec_a), ec_a);
-    const auto resolved_b = std::filesystem::weakly_canonical(std::filesystem::absolute(b, ec_b), ec_b);
+    // A link to a file not created yet: the file it will create. weakly_canonical leaves a
+    // relative path whose first part does not exist relative.
+    const auto resolved_a =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(report::write_target(a), ec_a), ec_a);
+    const auto resolved_b =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(report::write_target(b), ec_b), ec_b);
     return !ec_a && !ec_b && resolved_a == resolved_b;
 }
 

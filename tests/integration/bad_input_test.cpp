@@ -181,6 +181,7 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
     silent_listener listener;
     const auto dir = std::filesystem::temp_directory_path() / fmt::format("tlsaudit-same-{}", ::getpid());
     std::filesystem::create_directories(dir / "sub");
+    std::filesystem::create_symlink("new.out", dir / "link.out");
     const auto targets = dir / "targets.txt";
     const std::string target_line = fmt::format("127.0.0.1:{}\n", listener.port());
     std::ofstream(targets) << target_line;
@@ -196,6 +197,9 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
          fmt::format("--json {0} would overwrite the target list {0}", targets.string())},
         {fmt::format("report '{0}' --json '{0}'", targets.string()), "would overwrite input"},
         {scan + "--ndjson - --json -", "--ndjson and --json both write to standard output"},
+        // A link to a file that does not exist yet names that file.
+        {scan + fmt::format("--ndjson '{0}/link.out' --csv '{0}/new.out'", dir.string()),
+         "--ndjson and --csv name one file"},
     };
     for (const auto& c : cases) {
         const auto r = run_tlsaudit(c.args);

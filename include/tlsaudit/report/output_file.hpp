@@ -12,8 +12,12 @@
 
 namespace tlsaudit::report {
 
-// Calls `write` with a stream to a temporary file in the same directory, then renames
-// it to `path`. "-" writes to stdout instead; an existing path that is not a regular
+// The file a write to `path` lands in: a symlink at its last component is followed (up to
+// 40 links), to a file that need not exist yet; `path` itself when it is no symlink.
+std::filesystem::path write_target(const std::filesystem::path& path);
+
+// Calls `write` with a stream to a temporary file in the same directory as write_target(path),
+// then renames it to that file (a symlink at `path` stays, and its file gets the content). "-" writes to stdout instead; an existing path that is not a regular
 // file (/dev/null, /dev/stdout, a FIFO) is written in place, never replaced. Throws
 // std::system_error ("cannot write PATH: REASON", the errno as its code) when the file
 // cannot be created, written or renamed (the temporary file is removed); an exception

@@ -71,6 +71,21 @@ TEST_F(crash_safety, a_planted_symlink_is_never_followed) {
     EXPECT_EQ(read(victim), "keep");
 }
 
+// A report path that is a link (to a file not written yet, then to one that exists): the
+// link stays and its file gets the report.
+TEST_F(crash_safety, a_link_at_the_report_path_is_written_through) {
+    std::filesystem::create_directories(dir_ / "real");
+    const auto link = dir_ / "r.json";
+    std::filesystem::create_symlink("real/report.json", link);
+    EXPECT_EQ(write_target(link), dir_ / "real" / "report.json");
+    for (const std::string content : {"first", "second"}) {
+        write_file_atomically(link, [&](std::ostream& out) { out << content; });
+        EXPECT_TRUE(std::filesystem::is_symlink(link)) << "the link was replaced by a file";
+        EXPECT_EQ(read(dir_ / "real" / "report.json"), content);
+    }
+    EXPECT_EQ(write_target(dir_ / "plain.json"), dir_ / "plain.json");
+}
+
 TEST_F(crash_safety, unwritable_directory_names_the_path) {
     try {
         write_file_atomically(dir_ / "missing" / "r.json", [](std::ostream& out) { out << "x"; });
