@@ -50,9 +50,16 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     if (in.bad()) throw std::runtime_error("cannot read " + file.string());
     const auto& m = data.meta;
     if (m.shards == 0 || m.started_at.empty()) return std::nullopt;
+    // Only shards of one count are one run: they differ in their shard option alone. A whole
+    // run stands alone, even beside another started in the same second.
     auto options = m.options;
-    options.erase("shard");  // the one option the shards of a run differ in
-    const auto identity = m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options);
+    const auto* shard = options.if_contains("shard");
+    const auto slash = shard != nullptr && shard->is_string() ? shard->get_string().find('/') : json::string::npos;
+    const std::string group = slash == json::string::npos ? "whole:" + file.string()
+                                                          : "of " + std::string(shard->get_string().subview(slash + 1));
+    options.erase("shard");
+    const auto identity =
+        m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
     return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at)};
 }
 

@@ -72,10 +72,13 @@ void retime(const std::filesystem::path& file, const std::string& at, bool drop_
 }
 
 // A synthetic scan of `endpoints` endpoints (one shared chain, a finding on every third).
-void write_synthetic(const std::filesystem::path& file, int endpoints, const std::string& started_at) {
+// `shard`: "I/N" for a shard of a run (--shard), "" for a whole run.
+void write_synthetic(const std::filesystem::path& file, int endpoints, const std::string& started_at,
+                     const std::string& shard = "") {
     std::ofstream out(file);
-    out << fmt::format(R"({{"schema_version":2,"type":"scan-start","version":"0.1.0","started_at":"{}","input":"t"}})",
-                       started_at)
+    out << fmt::format(
+               R"({{"schema_version":2,"type":"scan-start","version":"0.1.0","started_at":"{}","input":"t"{}}})",
+               started_at, shard.empty() ? "" : R"(,"options":{"shard":")" + shard + "\"}")
         << "\n";
     for (int i = 0; i < endpoints; ++i) {
         out << fmt::format(
@@ -488,8 +491,8 @@ TEST_F(history_cli, two_importers_at_once_both_get_in) {
 TEST_F(history_cli, one_import_takes_shards_as_one_scan_and_a_bad_file_does_not_stop_the_others) {
     // Tuesday's run in two shards (one started a few seconds later), Monday's run, and a
     // file cut in the middle (a shard of Wednesday's run).
-    write_synthetic(dir_ / "tue-0.ndjson", 300, "2026-01-06T06:00:00Z");
-    write_synthetic(dir_ / "tue-1.ndjson", 500, "2026-01-06T06:00:00Z");
+    write_synthetic(dir_ / "tue-0.ndjson", 300, "2026-01-06T06:00:00Z", "0/2");
+    write_synthetic(dir_ / "tue-1.ndjson", 500, "2026-01-06T06:00:00Z", "1/2");
     write_synthetic(dir_ / "mon.ndjson", 200, "2026-01-05T06:00:00Z");
     write_synthetic(dir_ / "wed.ndjson", 100, "2026-01-07T06:00:00Z");
     {

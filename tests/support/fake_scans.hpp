@@ -33,6 +33,7 @@ struct fake_scan {
     bool has_end = true;
     bool complete = true;
     std::string input = "targets.txt";
+    std::string shard;  // "I/N" (--shard), "" for a whole run
     std::vector<fake_endpoint> endpoints;
 };
 
@@ -42,9 +43,9 @@ inline std::string sha(char c) { return std::string(64, c); }
 inline std::string ndjson(const fake_scan& scan) {
     std::string out =
         fmt::format(R"({{"schema_version":2,"type":"scan-start","tool":"tlsaudit","version":"0.1.0","started_at":"{}",)"
-                    R"("input":"{}","trust_store":"system","options":{{}}}})"
+                    R"("input":"{}","trust_store":"system","options":{{"shard":{}}}}})"
                     "\n",
-                    scan.started_at, scan.input);
+                    scan.started_at, scan.input, scan.shard.empty() ? "null" : "\"" + scan.shard + "\"");
     int line = 0;
     for (const auto& e : scan.endpoints) {
         std::string chain, findings;

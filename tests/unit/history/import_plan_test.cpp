@@ -13,10 +13,12 @@ class import_plan : public history_fixture {
 protected:
     // A scan of one endpoint `host` started at `start`; its scan-end says `end` ("": none).
     std::filesystem::path shard(const std::string& name, const std::string& host, const std::string& start,
-                                const std::string& end, const std::string& input = "targets.txt") const {
+                                const std::string& end, const std::string& input = "targets.txt",
+                                const std::string& shard = "") const {
         fake_scan s;
         s.started_at = start;
         s.input = input;
+        s.shard = shard;
         s.has_end = !end.empty();
         s.endpoints = {{host, 443, "127.0.0.1", "", {sha('a')}, {}}};
         auto text = ndjson(s);
@@ -33,9 +35,12 @@ std::vector<std::string> names(const history::planned_scan& s) {
 }
 
 TEST_F(import_plan, shards_of_one_run_are_one_scan_and_runs_go_in_time_order) {
-    const auto monday_0 = shard("mon-0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z");
-    const auto monday_1 = shard("mon-1.ndjson", "b.test", "2026-04-06T06:00:07Z", "2026-04-06T06:35:00Z");
-    const auto monday_2 = shard("mon-2.ndjson", "c.test", "2026-04-06T06:39:00Z", "");  // killed, no scan-end
+    const auto monday_0 =
+        shard("mon-0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z", "targets.txt", "0/3");
+    const auto monday_1 =
+        shard("mon-1.ndjson", "b.test", "2026-04-06T06:00:07Z", "2026-04-06T06:35:00Z", "targets.txt", "1/3");
+    // Killed, no scan-end.
+    const auto monday_2 = shard("mon-2.ndjson", "c.test", "2026-04-06T06:39:00Z", "", "targets.txt", "2/3");
     const auto sunday = shard("sun.ndjson", "a.test", "2026-04-05T06:00:00Z", "2026-04-05T06:40:00Z");
     // Same time, another target list: another run.
     const auto other = shard("other.ndjson", "z.test", "2026-04-06T06:00:00Z", "2026-04-06T06:10:00Z", "other.txt");
@@ -50,6 +55,18 @@ TEST_F(import_plan, shards_of_one_run_are_one_scan_and_runs_go_in_time_order) {
     EXPECT_EQ(monday[0], (std::vector<std::string>{"mon-2.ndjson", "mon-0.ndjson", "mon-1.ndjson"}));
     EXPECT_EQ(monday[1], (std::vector<std::string>{"other.ndjson"}));
     EXPECT_EQ(plan.scans[3].files, (std::vector<std::filesystem::path>{"-"}));
+}
+
+// Only the shards of a run are merged: two whole runs of one list at the same time (two
+// scheduled jobs, a run and its re-run) are two scans, and so are shards of different counts.
+TEST_F(import_plan, runs_that_are_not_shards_of_one_run_stay_apart_even_at_one_time) {
+    const auto a = shard("a.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:00:01Z");
+    const auto b = shard("b.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:00:01Z");
+    const auto of_two = shard("x-0.ndjson", "a.test", "2026-04-06T06:00:00Z", "", "targets.txt", "0/2");
+    const auto of_three = shard("y-1.ndjson", "b.test", "2026-04-06T06:00:00Z", "", "targets.txt", "1/3");
+    const auto plan = history::plan_import({a, b, of_two, of_three});
+    ASSERT_EQ(plan.scans.size(), 4u);
+    for (const auto& scan : plan.scans) EXPECT_EQ(scan.files.size(), 1u) << names(scan)[0];
 }
 
 TEST_F(import_plan, a_later_run_of_the_same_targets_is_another_scan) {
@@ -88,7 +105,7 @@ TEST_F(import_plan, a_single_file_is_one_scan_planned_without_reading_it) {
 }
 
 TEST_F(import_plan, one_file_under_two_names_is_read_once) {
-    const auto a = shard("a.ndjson", "a.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z");
+    const auto a = shard("a.ndjson", "a.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z", "targets.txt", "0/2");
     std::filesystem::create_symlink(a, dir_ / "link.ndjson");
     const auto dotted = dir_ / "." / "a.ndjson";
     for (const auto& second : {dotted, dir_ / "link.ndjson"}) {
@@ -96,7 +113,7 @@ TEST_F(import_plan, one_file_under_two_names_is_read_once) {
         ASSERT_EQ(plan.scans.size(), 1u) << second;
         EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{a})) << second;
     }
-    const auto b = shard("b.ndjson", "b.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z");
+    const auto b = shard("b.ndjson", "b.test", "2026-01-01T00:00:00Z", "2026-01-01T00:10:00Z", "targets.txt", "1/2");
     const auto plan = history::plan_import({dotted, b, a});  // shards of one run, `a` named twice
     ASSERT_EQ(plan.scans.size(), 1u);
     EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{dotted, b}));
