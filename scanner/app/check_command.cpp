@@ -10,6 +10,7 @@
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/terminal.hpp>
+#include <tlsaudit/targets.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <CLI/CLI.hpp>
@@ -69,12 +70,21 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
 
 }  // namespace
 
+target check_target(const std::string& host) {
+    if (host.empty()) return {};
+    const auto items = targets::parse_line(host, 0, {});
+    if (items.size() == 1) {
+        if (const auto* t = std::get_if<target>(&items.front())) return *t;
+        if (const auto* e = std::get_if<input_error>(&items.front())) throw config_error("--host: " + e->message);
+    }
+    throw config_error("--host " + report::terminal_safe(host) + ": give one name or IP address");
+}
+
 checked_chain audit_saved_chain(std::vector<bytes> chain, const std::string& host, const std::string& input,
                                 audit_runtime& runtime) {
     checked_chain out;
     endpoint_result& r = out.result;
-    r.ep.tgt.host = host;
-    r.ep.tgt.sni = host;
+    r.ep.tgt = check_target(host);
     r.ep.tgt.input = input;
     r.cap.chain = std::move(chain);
     r.cap.scanned_at = runtime.at();
@@ -84,6 +94,9 @@ checked_chain audit_saved_chain(std::vector<bytes> chain, const std::string& hos
         r.certs.push_back(std::move(p));
     }
     out.verdict = runtime.audit(r);
+    // Without --host no name was checked; the file stands in for one in the record, so
+    // that `report` and `history import` take it as they take a scan's.
+    if (r.ep.tgt.host.empty()) r.ep.tgt.host = input;
     return out;
 }
 

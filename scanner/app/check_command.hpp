@@ -27,8 +27,14 @@ struct checked_chain {
     std::shared_ptr<const chain_verdict> verdict;  // the validation behind it
 };
 
+// The record's target for --host, read as a target line ("www.example.com", "192.0.2.1",
+// "host:8443"): an IP literal has no SNI, a name is normalised as `scan` does; an empty
+// target for "". Throws config_error for what is not one target.
+target check_target(const std::string& host);
+
 // The audit `check` runs, on a chain already in memory: parses it, validates and audits
-// it with `runtime`. Thread-safe.
+// it with `runtime`; `input` (the file) is the record's target.input, and its target.host
+// when `host` is empty. Thread-safe.
 checked_chain audit_saved_chain(std::vector<bytes> chain, const std::string& host, const std::string& input,
                                 audit_runtime& runtime);
 

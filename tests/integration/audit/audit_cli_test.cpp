@@ -65,6 +65,38 @@ TEST(cli_check, the_record_carries_a_verdict_per_program) {
     EXPECT_EQ(programs.at("apple-constraints").at("state"), "no-constraint");
 }
 
+// --host is read as `scan` reads a target (an IP literal sends no SNI; a name is
+// normalised); without it the file stands in for the host, and `report` takes the record.
+TEST(cli_check, the_records_target_is_what_scan_would_write_and_report_reads_it) {
+    temp_dir dir;
+    const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
+    const auto target_of = [&](const std::string& host_option) {
+        const auto r = run("check " + leaf + host_option + " --fail-on none -q", dir);
+        EXPECT_EQ(r.exit_code, 0) << host_option << "\n" << r.err;
+        const auto rec = records(r.out);
+        return rec.size() == 1 ? rec[0].at("target").as_object() : boost::json::object{};
+    };
+    const auto ip = target_of(" --host 127.0.0.1");
+    EXPECT_EQ(ip.at("host"), "127.0.0.1");
+    EXPECT_TRUE(ip.at("sni").is_null()) << boost::json::serialize(ip);
+    const auto name = target_of(" --host WWW.Analysys.CN.");
+    EXPECT_EQ(name.at("host"), "www.analysys.cn");
+    EXPECT_EQ(name.at("sni"), "www.analysys.cn");
+    const auto none = target_of("");
+    EXPECT_EQ(none.at("host").as_string(), leaf);
+    EXPECT_EQ(none.at("input").as_string(), leaf);
+
+    const auto saved = dir.path() / "check.ndjson";
+    ASSERT_EQ(run("check " + leaf + " --fail-on none -q --ndjson " + saved.string(), dir).exit_code, 0);
+    const auto report = run("report " + saved.string() + " --fail-on none --json -", dir);
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    EXPECT_THAT(report.out, HasSubstr("cert-expired"));
+
+    const auto bad = run("check " + leaf + " --host 'bad host!'", dir);
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_THAT(bad.err, HasSubstr("--host: "));
+}
+
 TEST(cli_rules, lists_explains_and_refuses_an_unknown_id) {
     temp_dir dir;
     const auto table = run("rules", dir);
