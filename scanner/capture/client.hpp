@@ -64,6 +64,8 @@ public:
 
     probe kind() const noexcept { return probe_; }
     bool offers_tls13() const noexcept;
+    // True when `name` is one of the ALPN protocols the hello offers.
+    bool offers_alpn(std::span<const unsigned char> name) const noexcept;
 
     // The serialised pieces; read by the hello builder (client_hello.cpp) only.
     struct parts {
@@ -76,6 +78,7 @@ public:
 private:
     probe probe_ = probe::modern;
     parts parts_;
+    std::vector<std::string> alpn_;
 };
 
 struct options {

@@ -169,9 +169,17 @@ hello_template hello_template::make(probe p, const std::vector<std::string>& alp
     t.parts_.cipher_suites = detail::cipher_suites(profile);
     t.parts_.before_key_share = detail::before_key_share(profile, alpn);
     t.parts_.after_key_share = detail::after_key_share(profile);
+    t.alpn_ = alpn;
     return t;
 }
 
 bool hello_template::offers_tls13() const noexcept { return detail::profile_of(probe_).tls13; }
+
+bool hello_template::offers_alpn(std::span<const unsigned char> name) const noexcept {
+    return std::any_of(alpn_.begin(), alpn_.end(), [&](const std::string& offered) {
+        return std::equal(offered.begin(), offered.end(), name.begin(), name.end(),
+                          [](char a, unsigned char b) { return static_cast<unsigned char>(a) == b; });
+    });
+}
 
 }  // namespace tlsaudit::capture_engine

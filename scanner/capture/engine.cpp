@@ -140,6 +140,11 @@ void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
         fall_back("ChangeCipherSpec before the server's certificate (an abbreviated handshake)");
         return;
     }
+    // RFC 8446 5.1: handshake messages are not interleaved with other record types.
+    if (!messages_.at_boundary()) {
+        fall_back("a ChangeCipherSpec inside a handshake message");
+        return;
+    }
     if (++change_cipher_specs_ > max_change_cipher_spec)
         fail(protocol_error(fmt::format("more than {} ChangeCipherSpec records", max_change_cipher_spec)));
 }
@@ -194,17 +199,43 @@ void engine::on_server_hello(const handshake_message& m) {
     const std::uint16_t chosen = sh->selected_version != 0 ? sh->selected_version : sh->legacy_version;
     if (chosen == version::tls13) {
         if (!hello_->offers_tls13()) fail(protocol_error("the server chose TLS 1.3, which the hello did not offer"));
+        else if (!answer_allowed(sh->hello_retry ? answered_in::hello_retry_request : answered_in::tls13_server_hello,
+                                 sh->extensions))
+            return;
         else if (sh->hello_retry) on_hello_retry(*sh, m);
         else start_tls13(*sh, m);
     } else if (sh->hello_retry) {
         fail(protocol_error("a HelloRetryRequest that does not select TLS 1.3"));
-    } else if (chosen >= version::tls10 && chosen <= version::tls12) {
-        start_tls12(*sh, chosen);
     } else if (chosen == version::ssl3) {
         fall_back("the server chose SSL 3.0");
-    } else {
+    } else if (chosen < version::tls10 || chosen > version::tls12) {
         fail(protocol_error(fmt::format("the server chose an unknown protocol version 0x{:04x}", chosen)));
+    } else if (sh->selected_version != 0) {  // RFC 8446 4.2.1
+        fall_back(fmt::format("the ServerHello's supported_versions selects 0x{:04x}, below TLS 1.3", chosen));
+    } else if (hello_retry_suite_ != nullptr) {  // RFC 8446 4.1.4
+        fall_back("a ServerHello below TLS 1.3 after a HelloRetryRequest");
+    } else if (carries_downgrade_sentinel(sh->random, chosen, hello_->offers_tls13())) {  // RFC 8446 4.1.3
+        fall_back("the ServerHello carries the downgrade sentinel: the server supports a higher version than it chose");
+    } else if (change_cipher_specs_ > 0) {  // RFC 5246 7.1: it ends the handshake, never starts it
+        fall_back("a ChangeCipherSpec before a ServerHello below TLS 1.3");
+    } else if (sh->renegotiation_info && !sh->renegotiation_info_empty) {  // RFC 5746 3.4
+        fall_back("renegotiation_info is not empty on a first handshake");
+    } else if (answer_allowed(answered_in::tls12_server_hello, sh->extensions, sh->alpn)) {
+        start_tls12(*sh, chosen);
     }
+}
+
+bool engine::answer_allowed(answered_in where, std::span<const std::uint16_t> types,
+                            std::span<const unsigned char> alpn) {
+    if (const auto type = unsolicited_extension(where, types, !sni_.empty())) {
+        fall_back(fmt::format("the server sent extension {} where the hello did not offer it", *type));
+        return false;
+    }
+    if (!alpn.empty() && !hello_->offers_alpn(alpn)) {  // RFC 7301 3.2
+        fall_back("the server selected an ALPN protocol the hello did not offer");
+        return false;
+    }
+    return true;
 }
 
 bool engine::session_id_echoed(const server_hello& sh) const noexcept {

@@ -4,6 +4,7 @@
 // record layer and the ServerHello; engine_tls13.cpp and engine_tls12.cpp the rest of
 // each version's flight.
 
+#include "answer_checks.hpp"
 #include "client.hpp"
 #include "handshake_reassembler.hpp"
 #include "key_share.hpp"
@@ -60,6 +61,10 @@ private:
     void fail(scan_error e);
     void fall_back(std::string reason);
     void unexpected(const handshake_message& m);
+    // Falls back and returns false when `types` holds an extension `where` may not carry,
+    // or `alpn` (the protocol the server selected, if any) is not one the hello offered.
+    bool answer_allowed(answered_in where, std::span<const std::uint16_t> types,
+                        std::span<const unsigned char> alpn = {});
     bool session_id_echoed(const server_hello& sh) const noexcept;
 
     // engine_tls13.cpp
@@ -113,6 +118,8 @@ private:
 
     // TLS 1.2
     bool status_expected_ = false;
+    bool server_key_exchange_expected_ = false;  // an (EC)DHE suite
+    bool server_key_exchange_seen_ = false;
     int last_tls12_rank_ = 0;
 };
 

@@ -41,7 +41,13 @@ void engine::start_tls12(const server_hello& sh, std::uint16_t version) {
             fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
         return;
     }
+    if (version < version::tls12 && tls12_only_suite(sh.cipher_suite)) {
+        fall_back(fmt::format("the server chose cipher suite 0x{:04x}, defined for TLS 1.2 only, with {}",
+                              sh.cipher_suite, protocol_name(version)));
+        return;
+    }
     version_ = version;
+    server_key_exchange_expected_ = ephemeral_key_exchange(sh.cipher_suite);
     flight_.protocol = protocol_name(version);
     flight_.cipher = name;
     flight_.alpn.assign(sh.alpn.begin(), sh.alpn.end());
@@ -73,6 +79,18 @@ void engine::on_tls12_message(const handshake_message& m) {
         return;
     }
     last_tls12_rank_ = rank;
+    // RFC 5246 7.4.3: (EC)DHE suites send a ServerKeyExchange, RSA key exchange none.
+    if (m.type == handshake_type::server_key_exchange) {
+        if (!server_key_exchange_expected_) {
+            fall_back("a ServerKeyExchange under RSA key exchange");
+            return;
+        }
+        server_key_exchange_seen_ = true;
+    }
+    if (m.type == handshake_type::server_hello_done && server_key_exchange_expected_ && !server_key_exchange_seen_) {
+        fall_back("ServerHelloDone without the ServerKeyExchange its (EC)DHE suite needs");
+        return;
+    }
     if (m.type == handshake_type::certificate_status) {
         const auto response = parse_certificate_status(m.body);
         if (!response) fail(protocol_error("a malformed CertificateStatus message"));

@@ -128,6 +128,7 @@ void engine::on_tls13_message(const handshake_message& m) {
             fail(protocol_error("malformed EncryptedExtensions"));
             return;
         }
+        if (!answer_allowed(answered_in::encrypted_extensions, ee->extensions, ee->alpn)) return;
         flight_.alpn.assign(ee->alpn.begin(), ee->alpn.end());
         add_to_transcript(m);
         stage_ = stage::tls13_certificate;
@@ -145,6 +146,7 @@ void engine::on_tls13_message(const handshake_message& m) {
             fail(protocol_error("the server sent an empty certificate list"));
             return;
         }
+        if (!answer_allowed(answered_in::certificate_entry, list->entry_extensions)) return;
         flight_.chain = std::move(list->chain);
         flight_.stapled_ocsp = std::move(list->ocsp);
         add_to_transcript(m);

@@ -33,6 +33,14 @@ std::optional<std::span<const unsigned char>> parse_status(std::span<const unsig
     return response;
 }
 
+// Appends `type` unless `seen` holds it already (an extension type twice in one list is
+// malformed: RFC 8446 4.2, RFC 5246 7.4.1.4).
+bool add_once(std::vector<std::uint16_t>& seen, std::uint16_t type) {
+    if (std::find(seen.begin(), seen.end(), type) != seen.end()) return false;
+    seen.push_back(type);
+    return true;
+}
+
 bool parse_server_hello_extension(std::uint16_t type, std::span<const unsigned char> data, server_hello& sh) {
     reader in(data);
     switch (type) {
@@ -43,13 +51,18 @@ bool parse_server_hello_extension(std::uint16_t type, std::span<const unsigned c
         return in.done() && sh.key_share_group != 0;
     case extension::cookie: sh.cookie = in.vec16(); return in.done() && !sh.cookie.empty();
     case extension::status_request: sh.status_request = true; return data.empty();
+    case extension::server_name: return data.empty();  // the server's acknowledgement
+    case extension::renegotiation_info:
+        sh.renegotiation_info = true;
+        sh.renegotiation_info_empty = data.size() == 1 && data[0] == 0;
+        return true;
     case extension::alpn:
         if (const auto name = parse_alpn(data)) {
             sh.alpn = *name;
             return true;
         }
         return false;
-    default: return true;  // not ours to judge
+    default: return true;  // whether it may be here: the engine judges (answer_checks.hpp)
     }
 }
 
@@ -68,12 +81,10 @@ std::optional<server_hello> parse_server_hello(std::span<const unsigned char> bo
     if (in.empty()) return sh;  // no extensions (older servers)
     reader extensions(in.vec16());
     if (!in.done()) return std::nullopt;
-    std::vector<std::uint16_t> seen;
     while (extensions.ok() && !extensions.empty()) {
         const auto type = extensions.u16();
         const auto data = extensions.vec16();
-        if (!extensions.ok() || std::find(seen.begin(), seen.end(), type) != seen.end()) return std::nullopt;
-        seen.push_back(type);
+        if (!extensions.ok() || !add_once(sh.extensions, type)) return std::nullopt;
         if (!parse_server_hello_extension(type, data, sh)) return std::nullopt;
     }
     if (!extensions.done()) return std::nullopt;
@@ -85,16 +96,15 @@ std::optional<encrypted_extensions> parse_encrypted_extensions(std::span<const u
     reader extensions(in.vec16());
     if (!in.done()) return std::nullopt;
     encrypted_extensions ee;
-    bool alpn_seen = false;
     while (extensions.ok() && !extensions.empty()) {
         const auto type = extensions.u16();
         const auto data = extensions.vec16();
-        if (!extensions.ok()) return std::nullopt;
+        if (!extensions.ok() || !add_once(ee.extensions, type)) return std::nullopt;
+        if (type == extension::server_name && !data.empty()) return std::nullopt;
         if (type != extension::alpn) continue;
         const auto name = parse_alpn(data);
-        if (!name || alpn_seen) return std::nullopt;
+        if (!name) return std::nullopt;
         ee.alpn = *name;
-        alpn_seen = true;
     }
     if (!extensions.done()) return std::nullopt;
     return ee;
@@ -112,10 +122,15 @@ std::optional<certificate_list> parse_certificate(std::span<const unsigned char>
         if (!entries.ok() || der.empty()) return std::nullopt;
         if (tls13) {
             reader extensions(entries.vec16());
+            std::vector<std::uint16_t> in_entry;
             while (extensions.ok() && !extensions.empty()) {
                 const auto type = extensions.u16();
                 const auto data = extensions.vec16();
-                if (type != extension::status_request || !out.chain.empty() || !extensions.ok()) continue;
+                if (!extensions.ok() || !add_once(in_entry, type)) return std::nullopt;
+                if (std::find(out.entry_extensions.begin(), out.entry_extensions.end(), type) ==
+                    out.entry_extensions.end())
+                    out.entry_extensions.push_back(type);
+                if (type != extension::status_request || !out.chain.empty()) continue;
                 const auto response = parse_status(data);
                 if (!response) return std::nullopt;
                 out.ocsp.assign(response->begin(), response->end());

@@ -23,19 +23,26 @@ struct server_hello {
     std::uint16_t key_share_group = 0;   // key_share (a HelloRetryRequest names the group only)
     std::span<const unsigned char> key_share;
     std::span<const unsigned char> cookie;
-    bool status_request = false;          // TLS 1.2: the server will send CertificateStatus
-    std::span<const unsigned char> alpn;  // TLS 1.2: the protocol selected
+    bool status_request = false;            // TLS 1.2: the server will send CertificateStatus
+    std::span<const unsigned char> alpn;    // TLS 1.2: the protocol selected
+    bool renegotiation_info = false;        // RFC 5746: present ...
+    bool renegotiation_info_empty = false;  // ... and empty, as it must be on a first handshake
+    std::vector<std::uint16_t> extensions;  // the types, in order (no type twice: else malformed)
 };
 std::optional<server_hello> parse_server_hello(std::span<const unsigned char> body);
 
 struct encrypted_extensions {
-    std::span<const unsigned char> alpn;  // empty when the server selected none
+    std::span<const unsigned char> alpn;    // empty when the server selected none
+    std::vector<std::uint16_t> extensions;  // the types, in order (no type twice: else malformed)
 };
 std::optional<encrypted_extensions> parse_encrypted_extensions(std::span<const unsigned char> body);
 
 struct certificate_list {
     std::vector<bytes> chain;  // DER as served, leaf first; may be empty
     bytes ocsp;                // TLS 1.3: the leaf entry's status_request response
+    // TLS 1.3: the extension types the entries carry, each once (no entry carries a type twice:
+    // else malformed).
+    std::vector<std::uint16_t> entry_extensions;
 };
 // `tls13` selects the TLS 1.3 layout (request context, per-entry extensions).
 std::optional<certificate_list> parse_certificate(std::span<const unsigned char> body, bool tls13);

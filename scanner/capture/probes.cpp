@@ -104,6 +104,16 @@ std::string_view cipher_name(std::uint16_t suite) noexcept {
     return {};
 }
 
+bool tls12_only_suite(std::uint16_t suite) noexcept {
+    const auto name = cipher_name(suite);
+    return name.ends_with("SHA256") || name.ends_with("SHA384") || name.ends_with("POLY1305");
+}
+
+bool ephemeral_key_exchange(std::uint16_t suite) noexcept {
+    const auto name = cipher_name(suite);
+    return name.starts_with("ECDHE-") || name.starts_with("DHE-");
+}
+
 std::span<const std::uint16_t> offered_groups() noexcept { return groups; }
 
 }  // namespace detail

@@ -27,6 +27,14 @@ bool offers_suite(const probe_profile& profile, std::uint16_t suite) noexcept;
 // read the same as the libssl engine's; empty for any other suite.
 std::string_view cipher_name(std::uint16_t suite) noexcept;
 
+// A TLS 1.2 suite defined for TLS 1.2 only (AEAD, or CBC with a SHA-256/384 MAC): a server
+// choosing it with TLS 1.0 or 1.1 breaks the protocol. False for other suites.
+bool tls12_only_suite(std::uint16_t suite) noexcept;
+
+// An ECDHE or DHE suite, whose ServerKeyExchange follows the certificate (RFC 5246 7.4.3);
+// false for RSA key exchange, which has none.
+bool ephemeral_key_exchange(std::uint16_t suite) noexcept;
+
 // The groups of supported_groups, in order; the client computes each of them.
 std::span<const std::uint16_t> offered_groups() noexcept;
 

@@ -49,6 +49,7 @@ inline constexpr std::uint16_t supported_versions = 0x002b;
 inline constexpr std::uint16_t cookie = 0x002c;
 inline constexpr std::uint16_t psk_key_exchange_modes = 0x002d;
 inline constexpr std::uint16_t key_share = 0x0033;
+inline constexpr std::uint16_t renegotiation_info = 0xff01;
 }  // namespace extension
 
 namespace version {

@@ -87,7 +87,13 @@ scan_error classify_connect_error(const boost::system::error_code& ec) {
 }
 
 scan_error classify_handshake_error(const boost::system::error_code& ec, const handshake_observer& obs) {
-    if (obs.alert_level == SSL3_AL_FATAL) {
+    const auto packed = ec.category() == aerr::get_ssl_category() ? static_cast<unsigned long>(ec.value()) : 0UL;
+    // Reason numbers are per library: ASN1_R_TOO_LONG equals SSL_R_HTTPS_PROXY_REQUEST.
+    const auto reason = ERR_GET_LIB(packed) == ERR_LIB_SSL ? ERR_GET_REASON(packed) : 0;
+    // A fatal alert, or a warning libssl failed on: TLS 1.3 takes every alert but
+    // user_canceled as fatal (RFC 8446 6), as the capture engine does.
+    const bool failed_on_alert = obs.alert_description >= 0 && reason == SSL_AD_REASON_OFFSET + obs.alert_description;
+    if (obs.alert_level == SSL3_AL_FATAL || failed_on_alert) {
         return {"handshake", error_codes::tls_alert,
                 fmt::format("{} ({})", SSL_alert_desc_string_long(obs.alert_description), obs.alert_description)};
     }
@@ -102,9 +108,6 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
     if (ec == aerr::eof || ec == boost::asio::ssl::error::stream_truncated)
         return {"handshake", error_codes::closed, "connection closed by the server during the handshake"};
     if (ec.category() == aerr::get_ssl_category()) {
-        const auto packed = static_cast<unsigned long>(ec.value());
-        // Reason numbers are per library: ASN1_R_TOO_LONG equals SSL_R_HTTPS_PROXY_REQUEST.
-        const auto reason = ERR_GET_LIB(packed) == ERR_LIB_SSL ? ERR_GET_REASON(packed) : 0;
         if (is_not_tls_reason(reason)) return {"handshake", error_codes::not_tls, ec.message()};
         // Oversized message after the ServerHello and before any certificate arrived: the
         // Certificate message (or a TLS 1.3 CertificateRequest, under the same limit). Its

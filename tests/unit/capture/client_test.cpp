@@ -3,6 +3,7 @@
 // back.
 
 #include "capture/client.hpp"
+#include "capture/answer_checks.hpp"
 #include "fake_server.hpp"
 #include "wire_support.hpp"
 
@@ -35,11 +36,15 @@ const hello_template& tls12_only() {
 const std::vector<bytes> fake_chain{from_hex("3003020101"), from_hex("3003020102")};
 const bytes fake_ocsp = from_hex("30030a0100");
 
-// A TLS 1.2 ServerHello body: `version`, `suite`, and extensions as given.
-bytes server_hello12(std::uint16_t version, std::uint16_t suite, std::span<const unsigned char> extensions) {
+// A TLS 1.2 ServerHello body: `version`, `suite`, and extensions as given; the random's
+// last 8 bytes as `random_tail` when it is given.
+bytes server_hello12(std::uint16_t version, std::uint16_t suite, std::span<const unsigned char> extensions,
+                     std::string_view random_tail = {}) {
     bytes body;
     put16(body, version);
-    append(body, bytes(32, 0x11));
+    bytes random(32, 0x11);
+    std::copy(random_tail.begin(), random_tail.end(), random.end() - static_cast<std::ptrdiff_t>(random_tail.size()));
+    append(body, random);
     body.push_back(32);
     append(body, bytes(32, 0x22));
     put16(body, suite);
@@ -52,9 +57,11 @@ bytes server_hello12(std::uint16_t version, std::uint16_t suite, std::span<const
 }
 
 // ServerHello (status_request and ALPN h2 acknowledged), Certificate, CertificateStatus,
-// ServerKeyExchange, ServerHelloDone: each message in its own record.
+// ServerKeyExchange, ServerHelloDone: each message in its own record. An AEAD suite for
+// TLS 1.2, a CBC one (defined for every version) below it.
 bytes tls12_flight(std::uint16_t version = 0x0303) {
-    const bytes sh = server_hello12(version, 0xc02f, from_hex("0005 0000 0010 0005 0003 026832 ff01 0001 00"));
+    const std::uint16_t suite = version == 0x0303 ? 0xc02f : 0xc013;
+    const bytes sh = server_hello12(version, suite, from_hex("0005 0000 0010 0005 0003 026832 ff01 0001 00"));
     bytes status;
     status.push_back(1);
     testing::put24(status, fake_ocsp.size());
@@ -536,6 +543,163 @@ TEST(capture_client, verify_handshake_checks_the_signature) {
             EXPECT_EQ(r.c.result().chain, chain) << "the chain is kept";
         }
     }
+}
+
+// What the server answers must be what the hello asked for (answer_checks.hpp): anything
+// else falls back to libssl, which refuses it as every client does, instead of making a
+// clean capture of a server no client can use.
+
+// Certificate, (CertificateStatus), ServerKeyExchange when `key_exchange`, ServerHelloDone.
+bytes tls12_rest(bool key_exchange = true) {
+    bytes out = record(22, handshake(11, certificate_body(fake_chain, false)));
+    if (key_exchange) append(out, record(22, handshake(12, from_hex("03001741 04"))));
+    append(out, record(22, handshake(14, {})));
+    return out;
+}
+
+TEST(capture_client_answers, a_downgrade_sentinel_falls_back_where_the_probe_offered_more) {
+    using namespace std::string_literals;
+    const std::string tls13_sentinel = "DOWNGRD\x01"s;
+    const std::string tls12_sentinel = "DOWNGRD\x00"s;
+    const auto answer = [&](std::uint16_t version, std::uint16_t suite, const std::string& tail) {
+        return concat({record(22, server_hello12(version, suite, {}, tail)), tls12_rest()});
+    };
+    const auto modern_got = run(modern(), answer(0x0303, 0xc02f, tls13_sentinel));
+    ASSERT_EQ(modern_got.st, status::fallback);
+    EXPECT_EQ(modern_got.fallback,
+              "the ServerHello carries the downgrade sentinel: the server supports a higher version than it chose");
+    EXPECT_EQ(run(tls12_only(), answer(0x0303, 0xc02f, tls13_sentinel)).st, status::done)
+        << "a TLS 1.3 server answering a TLS 1.2-only hello sets it rightly";
+    EXPECT_EQ(run(tls12_only(), answer(0x0302, 0xc013, tls12_sentinel)).st, status::fallback);
+    EXPECT_EQ(run(modern(), answer(0x0301, 0xc013, tls12_sentinel)).st, status::fallback);
+    EXPECT_EQ(run(modern(), answer(0x0303, 0xc02f, "DOWNGRD\x02")).st, status::done);
+}
+
+TEST(capture_client_answers, versions_the_server_may_not_choose_so) {
+    const auto selects12 =
+        run(modern(), concat({record(22, server_hello12(0x0303, 0xc02f, from_hex("002b 0002 0303"))), tls12_rest()}));
+    ASSERT_EQ(selects12.st, status::fallback);
+    EXPECT_EQ(selects12.fallback, "the ServerHello's supported_versions selects 0x0303, below TLS 1.3");
+
+    auto r = start13();
+    ASSERT_EQ(r.c.receive(r.server.hello_retry_request(r.hello, 0x0017, {})), status::want_io);
+    r.c.consumed_output(r.c.pending_output().size());
+    EXPECT_EQ(r.c.receive(concat({record(22, server_hello12(0x0303, 0xc02f, {})), tls12_rest()})), status::fallback);
+    EXPECT_EQ(r.c.fallback_reason(), "a ServerHello below TLS 1.3 after a HelloRetryRequest");
+
+    const auto gcm_in_tls10 = run(tls12_only(), concat({record(22, server_hello12(0x0301, 0xc02f, {})), tls12_rest()}));
+    ASSERT_EQ(gcm_in_tls10.st, status::fallback);
+    EXPECT_EQ(gcm_in_tls10.fallback, "the server chose cipher suite 0xc02f, defined for TLS 1.2 only, with TLSv1");
+}
+
+TEST(capture_client_answers, tls12_extensions_the_hello_did_not_offer) {
+    const auto with = [&](const char* extensions_hex, options opts = {.sni = "example.com"}) {
+        return run(tls12_only(),
+                   concat({record(22, server_hello12(0x0303, 0xc02f, from_hex(extensions_hex))), tls12_rest()}), {},
+                   false, opts);
+    };
+    EXPECT_EQ(with("0000 0000 0017 0000 000b 0002 0100 0023 0000 0012 0000 ff01 0001 00").st, status::done)
+        << "what servers answer with every day";
+    const auto max_fragment = with("0001 0001 01");
+    ASSERT_EQ(max_fragment.st, status::fallback);
+    EXPECT_EQ(max_fragment.fallback, "the server sent extension 1 where the hello did not offer it");
+    EXPECT_EQ(with("0000 0000", {.sni = ""}).st, status::fallback) << "a server_name answer to a hello without one";
+    EXPECT_EQ(with("0033 0006 001d 0002 abcd").st, status::fallback) << "key_share in a TLS 1.2 ServerHello";
+    const auto renegotiation = with("ff01 0002 0100");
+    ASSERT_EQ(renegotiation.st, status::fallback);
+    EXPECT_EQ(renegotiation.fallback, "renegotiation_info is not empty on a first handshake");
+    const auto alpn = with("0010 0009 0007 06737064792f33");
+    ASSERT_EQ(alpn.st, status::fallback);
+    EXPECT_EQ(alpn.fallback, "the server selected an ALPN protocol the hello did not offer");
+    EXPECT_EQ(with("0000 0001 00").st, status::failed) << "a server_name answer with content is malformed";
+}
+
+TEST(capture_client_answers, tls12_key_exchange_messages_follow_the_suite) {
+    const auto ecdhe_without =
+        run(tls12_only(), concat({record(22, server_hello12(0x0303, 0xc02f, {})), tls12_rest(false)}));
+    ASSERT_EQ(ecdhe_without.st, status::fallback);
+    EXPECT_EQ(ecdhe_without.fallback, "ServerHelloDone without the ServerKeyExchange its (EC)DHE suite needs");
+    const auto rsa_with = run(tls12_only(), concat({record(22, server_hello12(0x0303, 0x009c, {})), tls12_rest(true)}));
+    ASSERT_EQ(rsa_with.st, status::fallback);
+    EXPECT_EQ(rsa_with.fallback, "a ServerKeyExchange under RSA key exchange");
+    EXPECT_EQ(run(tls12_only(), concat({record(22, server_hello12(0x0303, 0x009c, {})), tls12_rest(false)})).st,
+              status::done);
+}
+
+TEST(capture_client_answers, change_cipher_spec_where_no_handshake_has_one) {
+    const bytes ccs = record(20, from_hex("01"));
+    const auto before = run(tls12_only(), concat({ccs, record(22, server_hello12(0x0303, 0xc02f, {})), tls12_rest()}));
+    ASSERT_EQ(before.st, status::fallback);
+    EXPECT_EQ(before.fallback, "a ChangeCipherSpec before a ServerHello below TLS 1.3");
+    // The ServerHello split over two records with a ChangeCipherSpec between them.
+    const bytes sh = server_hello12(0x0303, 0xc02f, {});
+    const bytes head(sh.begin(), sh.begin() + 10);
+    const bytes rest(sh.begin() + 10, sh.end());
+    const auto inside = run(modern(), concat({record(22, head), ccs, record(22, rest)}));
+    ASSERT_EQ(inside.st, status::fallback);
+    EXPECT_EQ(inside.fallback, "a ChangeCipherSpec inside a handshake message");
+}
+
+// EncryptedExtensions and Certificate of the TLS 1.3 flight as given, then a CertificateVerify.
+status tls13_answer(tls13_run& r, const bytes& ee, const bytes& cert) {
+    bytes out = r.server.server_hello(r.hello);
+    for (const auto& m : {ee, cert, handshake(15, from_hex("0804 0004 01020304"))}) {
+        r.server.hash(m);
+        append(out, r.server.protect(22, m));
+    }
+    return r.c.receive(out);
+}
+
+TEST(capture_client_answers, tls13_extensions_the_hello_did_not_offer) {
+    const bytes cert = handshake(11, certificate_body(fake_chain, true, fake_ocsp));
+    {
+        auto r = start13();
+        EXPECT_EQ(tls13_answer(r, handshake(8, from_hex("000c 000a 0004 0002 0017 0000 0000")), cert), status::done)
+            << "supported_groups and a server_name answer may be there";
+    }
+    {
+        auto r = start13();
+        ASSERT_EQ(tls13_answer(r, handshake(8, from_hex("0006 0033 0002 001d")), cert), status::fallback);
+        EXPECT_EQ(r.c.fallback_reason(), "the server sent extension 51 where the hello did not offer it");
+    }
+    {
+        auto r = start13();
+        EXPECT_EQ(tls13_answer(r, encrypted_extensions("spdy/3"), cert), status::fallback);
+        EXPECT_EQ(r.c.fallback_reason(), "the server selected an ALPN protocol the hello did not offer");
+    }
+    {
+        auto r = start13();
+        EXPECT_EQ(tls13_answer(r, handshake(8, from_hex("000c 000a 0002 0017 000a 0002 0018")), cert), status::failed)
+            << "one extension twice is malformed";
+    }
+    {
+        auto r = start13();
+        // The leaf's entry carries max_fragment_length.
+        const bytes odd = handshake(11, from_hex("00 00000f 000005 3003020101 0005 0001 0001 00"));
+        EXPECT_EQ(tls13_answer(r, encrypted_extensions(""), odd), status::fallback);
+        EXPECT_EQ(r.c.fallback_reason(), "the server sent extension 1 where the hello did not offer it");
+    }
+    {
+        auto r = start13();
+        const bytes twice = handshake(11, from_hex("00 000024 000005 3003020101 001a 0005 0009 01 000005 30030a0100 "
+                                                   "0005 0009 01 000005 30030a0100"));
+        EXPECT_EQ(tls13_answer(r, encrypted_extensions(""), twice), status::failed) << "status_request twice";
+    }
+}
+
+TEST(capture_client_answers, where_each_extension_may_be) {
+    using detail::answered_in;
+    using detail::unsolicited_extension;
+    const std::vector<std::uint16_t> sh13{0x002b, 0x0033};
+    EXPECT_FALSE(unsolicited_extension(answered_in::tls13_server_hello, sh13, true));
+    const std::vector<std::uint16_t> early_data{0x002b, 0x0033, 0x002a};
+    EXPECT_EQ(unsolicited_extension(answered_in::tls13_server_hello, early_data, true), 0x002a);
+    const std::vector<std::uint16_t> cookie{0x002c};
+    EXPECT_EQ(unsolicited_extension(answered_in::tls13_server_hello, cookie, true), 0x002c);
+    EXPECT_FALSE(unsolicited_extension(answered_in::hello_retry_request, cookie, true));
+    const std::vector<std::uint16_t> status{0x0005};
+    EXPECT_EQ(unsolicited_extension(answered_in::encrypted_extensions, status, true), 0x0005);
+    EXPECT_FALSE(unsolicited_extension(answered_in::certificate_entry, status, true));
 }
 
 }  // namespace

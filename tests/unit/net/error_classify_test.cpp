@@ -48,5 +48,18 @@ TEST(classify_handshake_error, captured_certificate_that_is_not_der) {
     EXPECT_EQ(classify_handshake_error(boost::asio::error::connection_reset, obs).code, "reset");
 }
 
+// TLS 1.3 takes a warning alert as fatal: libssl fails on it (its reason is the alert's),
+// and the record says tls-alert, as the capture engine's does. A warning libssl read past
+// (TLS 1.2) is not the cause of a later failure.
+TEST(classify_handshake_error, a_warning_alert_libssl_failed_on_is_a_tls_alert) {
+    handshake_observer obs;
+    obs.alert_level = SSL3_AL_WARNING;
+    obs.alert_description = SSL_AD_UNRECOGNIZED_NAME;
+    const auto e = classify_handshake_error(openssl(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + SSL_AD_UNRECOGNIZED_NAME), obs);
+    EXPECT_EQ(e.code, "tls-alert");
+    EXPECT_EQ(e.detail, "unrecognized name (112)");
+    EXPECT_EQ(classify_handshake_error(openssl(ERR_LIB_SSL, SSL_R_UNEXPECTED_MESSAGE), obs).code, "protocol-error");
+}
+
 }  // namespace
 }  // namespace tlsaudit::net::detail
