@@ -16,6 +16,8 @@
 
 #include <openssl/ssl.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -116,13 +118,27 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
         }
     }
     if (with_openssl && !result.error) {
-        result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, limits.handshake_timeout);
+        // One deadline for the probe's handshake: after a fallback libssl gets what is left.
+        const auto left =
+            limits.handshake_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
+        if (left > std::chrono::milliseconds::zero())
+            result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, left);
+        if (left <= std::chrono::milliseconds::zero() ||
+            (result.error && result.error->code == error_codes::timeout_handshake))
+            result.error = timeout_error("handshake", limits.handshake_timeout);
     }
     boost::system::error_code ignored;
     if (c.socket) c.socket->close(ignored);
     if (first) cap.timings.handshake_ms = elapsed_ms(started);
     result.fallback = std::move(fallback);
     result.engine = with_openssl ? "openssl" : "capture";
+    if (result.served.chain.size() > max_chain_certificates) {
+        result.error = scan_error{"handshake", error_codes::chain_too_large,
+                                  fmt::format("the server's Certificate message holds {} certificates, over the limit "
+                                              "of {}; none is kept",
+                                              result.served.chain.size(), max_chain_certificates)};
+        result.served = {};
+    }
     if (result.error) {
         // Only the chain (as far as it came) is kept from a failed handshake, whichever
         // engine made it, so records do not depend on the engine.

@@ -4,6 +4,7 @@
 
 #include "cli_support.hpp"
 #include "hostile_support.hpp"
+#include "process_support.hpp"
 
 #include <tlsaudit/lab/raw_handshake.hpp>
 
@@ -151,6 +152,62 @@ TEST_F(hostile_cli, certificate_text_never_reaches_the_terminal_raw) {
         EXPECT_EQ(text->find('\x07'), std::string::npos) << *text;
         EXPECT_EQ(text->find("\xe2\x80\xae"), std::string::npos) << *text;
     }
+}
+
+// A server that makes the capture engine fall back late (a ServerHello, then after 1.5 s a
+// handshake message it does not expect) and then stalls libssl's connection: the probe's
+// one handshake deadline (2 s) covers both connections, not 2 s each.
+constexpr const char* fallback_then_stall = R"py(
+import socket, sys, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(4)
+open(sys.argv[1] + ".tmp", "w").write(str(listener.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+listener.settimeout(20)
+hello = bytes([2, 0, 0, 38, 3, 3]) + bytes(32) + bytes([0, 0xc0, 0x2f, 0])
+held = []
+for n in range(2):
+    conn, _ = listener.accept()
+    conn.recv(4096)
+    held.append(conn)
+    if n == 0:
+        time.sleep(1.5)
+        conn.sendall(bytes([22, 3, 3, 0, len(hello) + 4]) + hello + bytes([99, 0, 0, 0]))
+time.sleep(6)
+)py";
+
+TEST_F(hostile_cli, a_fallback_shares_the_probes_handshake_deadline) {
+    const auto script = dir_ / "fallback_then_stall.py";
+    std::ofstream(script) << fallback_then_stall;
+    const auto port_file = dir_ / "port";
+    child_process server("/usr/bin/python3", {script.string(), port_file.string()}, dir_ / "server.out",
+                         dir_ / "server.err");
+    for (int i = 0; i < 100 && !std::filesystem::exists(port_file); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(std::filesystem::exists(port_file)) << "the server did not start";
+    std::ofstream(dir_ / "t.txt") << "127.0.0.1:" << read_file(port_file) << "\n";
+    const auto records = dir_ / "r.ndjson";
+    const auto r =
+        run_tlsaudit(fmt::format("scan '{}' --probes modern --handshake-timeout 2 --retries 0 "
+                                 "--no-revocation --no-geoip --fail-on none -q --ndjson '{}'",
+                                 (dir_ / "t.txt").string(), records.string()));
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    json::object endpoint;
+    std::istringstream lines(read_file(records));
+    for (std::string line; std::getline(lines, line);) {
+        auto v = json::parse(line).as_object();
+        if (v.at("type") == "endpoint") endpoint = std::move(v);
+    }
+    ASSERT_FALSE(endpoint.empty()) << read_file(records);
+    EXPECT_EQ(endpoint.at("error").at("code"), "timeout-handshake");
+    EXPECT_EQ(endpoint.at("error").at("detail"), "no handshake within 2000 ms");
+    const auto& probe = endpoint.at("probes").as_array().at(0).as_object();
+    EXPECT_EQ(probe.at("engine"), "openssl");
+    EXPECT_NE(std::string(probe.at("fallback").as_string()).find("unexpected handshake message type 99"),
+              std::string::npos);
+    // 1.5 s in the capture engine, then what is left; 2 s more was the bug.
+    EXPECT_LT(endpoint.at("timings_ms").at("handshake").to_number<double>(), 2800.0);
 }
 
 }  // namespace

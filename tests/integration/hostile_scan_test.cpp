@@ -80,6 +80,12 @@ TEST(hostile_scan, a_thousand_normal_endpoints_and_every_hostile_one) {
         normal[{"127.0.0.1", port}] = chain;
         targets += fmt::format("127.0.0.1:{} sni=long.lab.test\n", port);
     }
+    {
+        // One certificate over net::max_chain_certificates (256): refused, none kept.
+        const std::uint16_t port = servers.start(long_chain_config(257, "longer.lab.test"));
+        hostile[{"127.0.0.1", port}] = "chain-too-large";
+        targets += fmt::format("127.0.0.1:{} sni=longer.lab.test\n", port);
+    }
 
     // Deadlines long enough for a loaded 2-core machine to finish every normal handshake,
     // short enough that the stalling endpoints (silent, drip, ...) end the scan soon.
