@@ -167,6 +167,11 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
         SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
         ossl::throw_failure("OpenSSL refused TLS 1.0-1.3");
     if (SSL_CTX_set_cipher_list(native, "ALL:@SECLEVEL=0") != 1) ossl::throw_failure("OpenSSL refused the cipher list");
+    // TLS 1.3 suites in the capture engine's order, so that a server following the client's
+    // order picks the same one from either engine.
+    if (SSL_CTX_set_ciphersuites(native,
+                                 "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256") != 1)
+        ossl::throw_failure("OpenSSL refused the TLS 1.3 suites");
     SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
     // Give OpenSSL's record buffers back while a connection waits for its peer.
