@@ -16,7 +16,7 @@
       var extra = item.length > 2 ? ' (' + item[2] + ' findings)' : '';
       var r = el('div', 'bar-row');
       r.setAttribute('role', 'listitem');
-      r.title = item[0] + ': ' + item[1] + extra;
+      r.title = t.shown(item[0] + ': ' + item[1] + extra);
       r.appendChild(el('span', 'bar-label', item[0]));
       var track = el('span', 'bar-track');
       var bar = el('span', 'bar');

@@ -1,6 +1,7 @@
 #include "dry_run.hpp"
 
 #include <tlsaudit/report/finding_groups.hpp>
+#include <tlsaudit/report/terminal.hpp>
 
 #include <fmt/format.h>
 
@@ -21,7 +22,8 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
             ++counts.targets;
         } else if (const auto* e = std::get_if<input_error>(&item)) {
             if (!targets::in_shard(*e, shard)) continue;
-            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, e->message, e->input);
+            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, report::terminal_safe(e->message),
+                       report::terminal_safe(e->input));
             ++counts.input_errors;
         }
     }

@@ -209,6 +209,20 @@ TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
 
 // The records of a name that does not resolve (address null) are read back by the reports
 // and by report: a stricter reader refused them once, and the scan then stopped.
+// A target list is often put together from untrusted sources: --dry-run's input errors
+// show bidirectional and line-separator characters as escapes, never raw on the terminal.
+TEST_F(cli, dry_run_input_errors_never_reach_the_terminal_raw) {
+    const auto r = run_tlsaudit("scan - --dry-run",
+                                "\xe2\x80\xae"
+                                "evil:99999\n"
+                                "a\xe2\x80\xa8"
+                                "b:443:1\n");
+    EXPECT_EQ(r.err.find("\xe2\x80\xae"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("\xe2\x80\xa8"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("line 1:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("line 2:"), std::string::npos) << r.err;
+}
+
 TEST_F(cli, a_name_that_does_not_resolve_is_reported_like_any_error) {
     const std::string ndjson = (dir_ / "r.ndjson").string();
     const std::string json_report = (dir_ / "r.json").string();

@@ -63,6 +63,14 @@ TEST_F(report_cli, json_report_validates_against_the_schema_and_a_violation_is_c
     std::ofstream(path("broken.json")) << json::serialize(broken);
     EXPECT_EQ(validate_json(path("broken.json")).exit_code, 1) << "the schema must reject a broken report";
 
+    // A negative serial (a hostile or broken certificate) keeps its sign and still validates.
+    auto serials = load("full.json");
+    for (auto& endpoint : serials["endpoints"].as_array())
+        for (auto& cert : endpoint.as_object()["chain"].as_array()) cert.as_object()["serial"] = "-01";
+    std::ofstream(path("negative.json")) << json::serialize(serials);
+    const auto negative = validate_json(path("negative.json"));
+    EXPECT_EQ(negative.exit_code, 0) << negative.out;
+
     auto extra = load("full.json");
     extra["endpoints"].as_array()[0].as_object()["undocumented"] = 1;
     std::ofstream(path("extra.json")) << json::serialize(extra);
