@@ -151,7 +151,24 @@ std::string started_at_of(const std::vector<scan_row>& scans, std::int64_t epoch
     return it != scans.end() && it->epoch == epoch ? it->started_at : std::string();
 }
 
-void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& scans, trend_data& trend) {
+// The complete scan before the one at `epoch`, or nullopt.
+std::optional<std::int64_t> previous_complete_epoch(sqlite::connection& db, std::int64_t epoch) {
+    auto st = db.prepare("SELECT max(started_epoch) FROM scans WHERE complete = 1 AND started_epoch < ?1");
+    if (st.bind(1, epoch).step() && !st.is_null(0)) return st.integer(0);
+    return std::nullopt;
+}
+
+void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& window, trend_data& trend) {
+    // What the latest complete scan found new and fixed is judged against the complete scan
+    // before it, whatever the window (--since 0d holds the latest scan alone): findings last
+    // seen there are read too, and counted, but only those of the window are listed.
+    std::optional<scan_row> latest_in_window;
+    for (const auto& s : window)
+        if (s.complete) latest_in_window = s;
+    const auto previous = latest_in_window ? previous_complete_epoch(db, latest_in_window->epoch) : std::nullopt;
+    const std::int64_t read_from = previous ? std::min(from, *previous) : from;
+    const auto widened = read_from < from ? window_scans(db, read_from) : std::vector<scan_row>{};
+    const auto& scans = read_from < from ? widened : window;
     finding_fold fold(db, scans);
     if (fold.latest_complete()) trend.latest_complete = fold.latest_complete()->id;
     // One row per (target, finding kind) seen in the window, from the sightings kept at
@@ -164,10 +181,10 @@ SELECT t.host, t.port, k.finding_id, k.cert_sha256,
     (SELECT s.started_epoch FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1 FROM findings f
        WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
      ORDER BY s.started_epoch LIMIT 1) END),
-  max(g.last_epoch), max(k.severity), max(k.rule), max(k.message)
+  max(g.last_epoch), max(k.severity), max(k.rule), max(k.message), min(g.first_epoch)
 FROM sightings g JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
-WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sql");
-    st.bind(1, from);
+WHERE g.last_epoch >= ?2 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sql");
+    st.bind(1, from).bind(2, read_from);
     const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
     std::array<std::vector<double>, 5> fix_days;
     auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
@@ -185,11 +202,10 @@ WHERE g.last_epoch >= ?1 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sq
         f.first_seen = started_at_of(scans, first);
         f.last_seen = started_at_of(scans, last);
         fold.settle(f, first, last);
-        if (first == latest) ++trend.new_in_latest;
-        if (f.fixed_at) {
-            fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
-            if (*f.fixed_at == fold.latest_complete()->started_at) ++trend.fixed_in_latest;
-        }
+        if (st.integer(9) == latest) ++trend.new_in_latest;  // first seen ever in it
+        if (f.fixed_at && *f.fixed_at == fold.latest_complete()->started_at) ++trend.fixed_in_latest;
+        if (last < from) continue;  // read for the count only
+        if (f.fixed_at) fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
         trend.findings.push_back(std::move(f));
     }
     for (std::size_t i = 0; i < fix_days.size(); ++i) {

@@ -109,6 +109,23 @@ TEST_F(history_trend, first_seen_fixed_at_and_days_open) {
     EXPECT_EQ(t.scans[0].endpoints, 4u);
 }
 
+// The latest scan's "new" and "fixed" do not depend on the window: --since 0d holds the
+// 01-11 scan alone, and still b's expiring (seen before it) was fixed there and only c's
+// weak key is new. The window lists only what it saw.
+TEST_F(history_trend, the_latest_scans_new_and_fixed_are_the_same_in_any_window) {
+    history::store db(dir_ / "audit.db");
+    build_history(db);
+    for (const char* since : {"90d", "1d", "0d"}) {
+        const auto t = history::build_trend(db, {.since = since});
+        EXPECT_EQ(t.new_in_latest, 1u) << since;
+        EXPECT_EQ(t.fixed_in_latest, 1u) << since;
+    }
+    const auto latest_only = history::build_trend(db, {.since = "0d"});
+    ASSERT_EQ(latest_only.scans.size(), 1u);
+    ASSERT_EQ(latest_only.findings.size(), 1u);
+    EXPECT_EQ(latest_only.findings[0].id, "weak-key");
+}
+
 TEST_F(history_trend, the_window_leaves_older_scans_out) {
     history::store db(dir_ / "audit.db");
     build_history(db);
