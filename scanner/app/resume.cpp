@@ -70,7 +70,14 @@ bool keep_record(resume_state& state, const boost::json::object& record) {
     } else if (type == "endpoint") {
         const auto tgt = report::target_of(record);
         keep = tgt && state.done.contains(tgt->key());
-        if (keep) ++state.kept_endpoints;
+        if (keep) {
+            ++state.kept_endpoints;
+            const auto* error = record.if_contains("error");
+            const auto* code = error && error->is_object() ? error->get_object().if_contains("code") : nullptr;
+            ++state.kept_errors[code && code->is_string() ? std::string(code->get_string()) : std::string()];
+            if (const auto* status = record.if_contains("status"); status && status->is_string())
+                ++state.kept_statuses[std::string(status->get_string())];
+        }
     }
     if (!keep) ++state.dropped_records;
     return keep;

@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -30,8 +31,12 @@ struct resume_state {
     std::filesystem::path file;
     std::unordered_set<std::string> done;  // target::key() of the complete targets
     std::size_t kept_endpoints = 0;        // endpoint records kept
-    std::size_t dropped_records = 0;       // records of incomplete targets, plus input-error/name/scan-end
-    std::size_t damaged_lines = 0;         // lines that were not a JSON object (a truncated tail)
+    // Those kept records by error code (scanned: without one) and by status, for the end-of-scan
+    // summary, which counts them with this run's.
+    std::map<std::string, std::size_t> kept_errors;
+    std::map<std::string, std::size_t> kept_statuses;
+    std::size_t dropped_records = 0;  // records of incomplete targets, plus input-error/name/scan-end
+    std::size_t damaged_lines = 0;    // lines that were not a JSON object (a truncated tail)
     bool has_scan_start = false;
     std::string recorded_input;            // the target file named by the kept scan-start record
     boost::json::object recorded_options;  // its first scan-start's "options" (empty without one)

@@ -187,7 +187,15 @@ scan_summary scan_session::finish() {
     {
         std::lock_guard lock(summary_mutex_);
         summary_.interrupted = options_.net.stop && options_.net.stop->load();
-        if (options_.resume) summary_.endpoints += options_.resume->kept_endpoints;
+        if (const auto* resume = options_.resume) {
+            // The kept records count as this run's do, so that these lines and the report agree.
+            summary_.endpoints += resume->kept_endpoints;
+            for (const auto& [code, n] : resume->kept_errors) {
+                if (code.empty()) summary_.handshakes_ok += n;
+                else summary_.errors[code] += n;
+            }
+            for (const auto& [status, n] : resume->kept_statuses) summary_.statuses[status] += n;
+        }
     }
     if (revocation_) revocation_->drain();
     // Names whose endpoints did not all arrive (none in a finished scan).

@@ -232,10 +232,14 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
     ASSERT_TRUE(servers.wait_for(
         port, [](const lab::endpoint_stats& st) { return st.accepted >= 5; }, 10s));
     auto again = args;
+    again.erase(std::find(again.begin(), again.end(), "-q"));  // the summary lines on stderr
     again.insert(again.end(), {"--resume", ndjson.string()});
     const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(servers.stats(port).accepted, 5u) << "nothing rescanned";
+    // The kept records count in the summary lines, as in the report.
+    EXPECT_NE(r.err.find("5 endpoints (5 scanned)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("endpoints by status: 5 high"), std::string::npos) << r.err;
     std::map<std::string, int> count;
     for (const auto& record : records_of(ndjson)) ++count[std::string(record.at("type").as_string())];
     EXPECT_EQ(count["endpoint"], 5);
