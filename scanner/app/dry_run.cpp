@@ -1,7 +1,8 @@
 #include "dry_run.hpp"
 
+#include "text/utf8.hpp"
+
 #include <tlsaudit/report/finding_groups.hpp>
-#include <tlsaudit/report/terminal.hpp>
 
 #include <fmt/format.h>
 
@@ -22,8 +23,10 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
             ++counts.targets;
         } else if (const auto* e = std::get_if<input_error>(&item)) {
             if (!targets::in_shard(*e, shard)) continue;
-            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, report::terminal_safe(e->message),
-                       report::terminal_safe(e->input));
+            // The parser wrote C0 controls and bad bytes as escapes already; what it left are
+            // the visible-looking ones that reorder or break a terminal line.
+            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, text::show_invisible_controls(e->message),
+                       text::show_invisible_controls(e->input));
             ++counts.input_errors;
         }
     }

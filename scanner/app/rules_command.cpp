@@ -95,6 +95,7 @@ void print_table(const audit::catalogue& c) {
     for (const auto& r : c.rules) {
         fmt::print("{}  [{}, {}]  checked {}, {}\n", r.id, to_string(r.kind), to_string(audit::effective_level(c, r)),
                    r.checked.empty() ? "?" : r.checked, sources_text(r));
+        if (r.retired_on) fmt::print("    retired on {}\n", text::rfc3339(*r.retired_on).substr(0, 10));
         for (const auto& p : r.programs) fmt::print("    {}\n", program_text(p));
     }
     fmt::print("\nmaximum validity (Baseline Requirements), by notBefore:\n");

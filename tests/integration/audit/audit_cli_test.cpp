@@ -105,6 +105,8 @@ TEST(cli_rules, lists_explains_and_refuses_an_unknown_id) {
                 HasSubstr("rules catalogue " + audit::default_catalogue().version + " (Mozilla store 2026-04-09)"));
     EXPECT_THAT(table.out, HasSubstr("Chrome 139+ (not iOS): earliest SCT after 2025-07-31T23:59:59Z"));
     EXPECT_THAT(table.out, HasSubstr("from 2029-03-15: 47 days"));
+    EXPECT_THAT(table.out, HasSubstr("globalsign-rsa-dv-ssl-ca-2018  [retired-intermediate, high]"));
+    EXPECT_THAT(table.out, HasSubstr("    retired on 2021-01-21\n"));
 
     const auto j = run("rules --json", dir);
     ASSERT_EQ(j.exit_code, 0) << j.err;
