@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <iostream>
 #include <random>
 #include <stdexcept>
@@ -21,10 +23,26 @@ std::system_error write_error(const std::filesystem::path& path, int error) {
 }
 
 // Closes the descriptor and removes the temporary file unless released.
+// The temporary file being written, for remove_temporary_file() in a signal handler: a
+// fixed buffer it can read. Reports are written one after another; a second writer at the
+// same time is not tracked.
+char tracked_path[4096];
+std::atomic<bool> tracking{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "read by a signal handler");
+
 struct temp_file {
     int fd = -1;
     std::filesystem::path path;
+    bool tracked = false;
+    void track() {
+        const auto& text = path.native();
+        bool expected = false;
+        if (text.size() >= sizeof tracked_path || tracking.load()) return;
+        std::memcpy(tracked_path, text.c_str(), text.size() + 1);
+        tracked = tracking.compare_exchange_strong(expected, true);
+    }
     ~temp_file() {
+        if (tracked) tracking.store(false);
         if (fd >= 0) ::close(fd);
         if (!path.empty()) ::unlink(path.c_str());
     }
@@ -120,6 +138,10 @@ std::filesystem::path write_target(const std::filesystem::path& path) {
     return target;
 }
 
+void remove_temporary_file() noexcept {
+    if (tracking.load()) ::unlink(tracked_path);
+}
+
 bool exists_not_regular(const std::filesystem::path& path) {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
@@ -146,6 +168,7 @@ void write_file_atomically(const std::filesystem::path& path, const std::functio
     temp_file tmp;
     tmp.fd = create_exclusive(target, tmp.path);
     if (tmp.fd < 0) throw write_error(path, errno);
+    tmp.track();
     write_through(tmp.fd, path, write);
     if (::fsync(tmp.fd) != 0) throw write_error(path, errno);
     const int fd = tmp.fd;

@@ -1,5 +1,7 @@
 #include "interrupt.hpp"
 
+#include <tlsaudit/report/output_file.hpp>
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@ extern "C" void on_signal(int sig) {
     }
     constexpr char message[] = "\ntlsaudit: second signal: exiting now\n";
     [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+    report::remove_temporary_file();  // a report being written: no half of it stays behind
     ::_exit(128 + sig);
 }
 

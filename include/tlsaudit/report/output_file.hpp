@@ -24,6 +24,11 @@ std::filesystem::path write_target(const std::filesystem::path& path);
 // thrown by `write` goes through, after the same clean-up.
 void write_file_atomically(const std::filesystem::path& path, const std::function<void(std::ostream&)>& write);
 
+// Removes the temporary file of a write_file_atomically call in progress, if any; the call
+// then fails. Async-signal-safe: for a signal handler about to _exit, so that no
+// half-written temporary file is left beside the report.
+void remove_temporary_file() noexcept;
+
 // True when `path` exists and is not a regular file (a device, a FIFO, a socket, a
 // directory); symlinks are followed.
 bool exists_not_regular(const std::filesystem::path& path);

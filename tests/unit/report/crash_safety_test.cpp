@@ -86,6 +86,25 @@ TEST_F(crash_safety, a_link_at_the_report_path_is_written_through) {
     EXPECT_EQ(write_target(dir_ / "plain.json"), dir_ / "plain.json");
 }
 
+// A second signal exits at once (interrupt.cpp): its handler removes the temporary file of
+// the report being written, as here from inside the writer; the report is not made.
+TEST_F(crash_safety, the_temporary_file_of_a_report_in_progress_can_be_removed_at_once) {
+    const auto path = dir_ / "r.json";
+    std::size_t during = 0;
+    EXPECT_THROW(write_file_atomically(path,
+                                       [&](std::ostream& out) {
+                                           out << std::string(100000, 'x');
+                                           during = entries();
+                                           remove_temporary_file();
+                                       }),
+                 std::runtime_error);
+    EXPECT_EQ(during, 1u) << "the temporary file existed while it was written";
+    EXPECT_EQ(entries(), 0u) << "nothing left: no temporary file, no report";
+    remove_temporary_file();  // none in progress: nothing happens
+    write_file_atomically(path, [](std::ostream& out) { out << "after"; });
+    EXPECT_EQ(read(path), "after");
+}
+
 TEST_F(crash_safety, unwritable_directory_names_the_path) {
     try {
         write_file_atomically(dir_ / "missing" / "r.json", [](std::ostream& out) { out << "x"; });
