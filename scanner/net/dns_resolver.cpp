@@ -211,7 +211,22 @@ dns_resolver::dns_resolver(asio::any_io_executor executor, const resolver_option
 
 dns_resolver::~dns_resolver() = default;
 
+namespace {
+
+// RFC 6761 6.3: "localhost" and the names under it are the loopback addresses, answered
+// without asking a server (a --resolver knows nothing of them, /etc/hosts is not read then).
+std::optional<dns_answer> localhost_answer(std::string_view host, int family) {
+    if (host != "localhost" && !host.ends_with(".localhost")) return std::nullopt;
+    dns_answer answer;
+    if (family != AF_INET6) answer.addresses.emplace_back("127.0.0.1");
+    if (family != AF_INET) answer.addresses.emplace_back("::1");
+    return answer;
+}
+
+}  // namespace
+
 asio::awaitable<dns_answer> dns_resolver::resolve(const std::string& host, int family) {
+    if (auto local = localhost_answer(host, family)) co_return std::move(*local);
     auto* self = impl_.get();
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(dns_answer)>(
         [self, &host, family](answer_handler handler) {

@@ -134,6 +134,24 @@ TEST_F(resolution, the_dns_error_says_what_the_server_answered) {
     EXPECT_EQ(detail("missing.lab.test"), "no such name (NXDOMAIN)");
 }
 
+// localhost is loopback without asking the resolver, which knows nothing of it (RFC 6761).
+TEST_F(resolution, localhost_is_loopback_without_a_query) {
+    const auto out = scan_text(fmt::format("localhost:{}\n", port_), config());
+    const auto local = out.for_input(fmt::format("localhost:{}", port_));
+    ASSERT_EQ(local.size(), 2u);
+    std::vector<std::string> addresses;
+    for (const auto* r : local) {
+        EXPECT_FALSE(r->cap.error) << r->cap.error->detail;
+        addresses.push_back(r->ep.address);
+    }
+    std::sort(addresses.begin(), addresses.end());
+    EXPECT_EQ(addresses, (std::vector<std::string>{"127.0.0.1", "::1"}));
+    EXPECT_EQ(dns_.query_count("localhost"), 0u);
+    auto v4 = config();
+    v4.ipv4_only = true;
+    EXPECT_EQ(scan_text(fmt::format("localhost:{}\n", port_), v4).results.size(), 1u);
+}
+
 TEST_F(resolution, ipv6_literal_target) {
     const auto out = scan_text(fmt::format("[::1]:{} sni=fleet.lab.test\n", port_), config());
     ASSERT_EQ(out.results.size(), 1u);
