@@ -59,7 +59,11 @@ std::string clients_of_chain(const capture& cap, int chain) {
 }
 
 void refuse_undecodable_chains(endpoint_result& result) {
-    if (!result.cap.error) result.cap.error = undecodable(result.certs);
+    if (auto bad = undecodable(result.certs)) {
+        if (!result.cap.error) result.cap.error = bad;
+        for (auto& p : result.cap.probes)  // the probes that received it failed, as libssl's do
+            if (p.chain == 0 && !p.error) p.error = bad;
+    }
     std::vector<int> index_of(result.other_chains.size() + 1, 0);  // chain index before, after (-1: dropped)
     std::size_t kept = 0;
     for (std::size_t k = 0; k < result.other_chains.size(); ++k) {

@@ -113,6 +113,10 @@ TEST_F(hostile_cli, a_certificate_that_does_not_decode_fails_the_endpoint_in_bot
             ASSERT_EQ(chain.size(), 2u) << engine;
             EXPECT_EQ(chain.at(1).at("der"), base64(lab::undecodable_certificate()).c_str()) << engine;
             EXPECT_FALSE(chain.at(1).at("parse_error").as_string().empty()) << engine;
+            // Its probes failed too, with either engine.
+            for (const auto& probe : rec.at("probes").as_array())
+                if (probe.at("chain") == 0)
+                    EXPECT_EQ(probe.at("error").at("code"), "bad-certificate") << engine << json::serialize(probe);
         }
         EXPECT_EQ(endpoints, 1u) << engine;
     }
