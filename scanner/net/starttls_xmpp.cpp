@@ -42,6 +42,20 @@ std::string stream_error_name(std::string_view in, std::size_t at) {
     return std::string(in.substr(child + 1, name_end == std::string_view::npos ? 64 : name_end - child - 1));
 }
 
+// `xml` without its comments (<!-- ... -->; an unclosed one runs to the end). XMPP forbids
+// comments (RFC 6120 11.1); a <starttls/> inside one is no offer.
+std::string without_comments(std::string_view xml) {
+    std::string out;
+    for (std::size_t at = 0; at < xml.size();) {
+        const std::size_t open = xml.find("<!--", at);
+        out.append(xml.substr(at, open == std::string_view::npos ? std::string_view::npos : open - at));
+        if (open == std::string_view::npos) break;
+        const std::size_t close = xml.find("-->", open + 4);
+        at = close == std::string_view::npos ? xml.size() : close + 3;
+    }
+    return out;
+}
+
 }  // namespace
 
 xmpp_features parse_xmpp_features(std::string_view in) {
@@ -75,7 +89,8 @@ xmpp_features parse_xmpp_features(std::string_view in) {
         const std::size_t close = in.find(closing, open_end);
         if (close == std::string_view::npos) return r;
         end = close + closing.size();
-        const std::string_view features = in.substr(open_end, close - open_end);
+        const std::string uncommented = without_comments(in.substr(open_end, close - open_end));
+        const std::string_view features = uncommented;
         for (std::size_t at = features.find("<starttls"); at != std::string_view::npos;
              at = features.find("<starttls", at + 1)) {
             const std::size_t e = tag_end(features, at);

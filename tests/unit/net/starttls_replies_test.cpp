@@ -108,6 +108,15 @@ TEST(starttls_xmpp, features_with_and_without_starttls) {
     const xmpp_features empty = parse_xmpp_features(xmpp_open + "<stream:features/>");
     ASSERT_EQ(empty.status, parse_status::complete);
     EXPECT_FALSE(empty.offers_starttls);
+    // Nor one inside a comment.
+    EXPECT_FALSE(parse_xmpp_features(xmpp_open +
+                                     "<stream:features><!-- <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/> -->"
+                                     "</stream:features>")
+                     .offers_starttls);
+    EXPECT_TRUE(parse_xmpp_features(xmpp_open +
+                                    "<stream:features><!-- old --><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+                                    "</stream:features>")
+                    .offers_starttls);
     // <starttls> in another namespace does not count.
     EXPECT_FALSE(parse_xmpp_features(xmpp_open + "<stream:features><starttls xmlns='urn:other'/></stream:features>")
                      .offers_starttls);
