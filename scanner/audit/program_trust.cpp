@@ -94,7 +94,8 @@ bool removed_later(const cert_info& ca, time_point at, const catalogue& rules) {
 program_verdict from_rule(const std::string& program, const rule_hit& hit) {
     const bool removed = hit.p->basis == distrust_basis::removed;
     return program_verdict{program, removed ? "untrusted" : "distrusted",
-                           fmt::format("{}: {} (root {})", hit.p->name, hit.outcome.why, name_of(*hit.anchor)),
+                           fmt::format("{}: {} ({} {})", hit.p->name, hit.outcome.why,
+                                       hit.anchor->self_issued ? "root" : "CA", name_of(*hit.anchor)),
                            hit.outcome.date, hit.r->id};
 }
 

@@ -233,6 +233,15 @@ TEST(check_real, entrust_before_and_after_the_cut_off) {
     EXPECT_THAT(f->message, HasSubstr("Chrome 131+"));
     EXPECT_THAT(f->message, HasSubstr("Apple"));
     EXPECT_THAT(f->message, HasSubstr("Mozilla"));
+    // The rule matches the L1K intermediate: the verdicts name it a CA, not a root.
+    ASSERT_TRUE(after.result.trust);
+    bool named = false;
+    for (const auto& v : after.result.trust->verdicts)
+        if (v.program == "chrome-constraints") {
+            EXPECT_THAT(v.reason, HasSubstr("(CA Entrust Certification Authority - L1K)"));
+            named = true;
+        }
+    EXPECT_TRUE(named);
     // Between Chrome's and Mozilla's cut-offs.
     const auto mid = check(under_real("entrust-ca-l1k", spec_at("2024-11-13"), 69), "entrust.lab.test", when);
     const finding* m = find(mid.result.findings, "issuer-distrusted");

@@ -225,6 +225,7 @@ TEST(program_trust, blocklist_and_removal) {
     EXPECT_EQ(chrome.state, "distrusted");
     EXPECT_EQ(chrome.rule, "trustcor-distrust");
     EXPECT_THAT(chrome.reason, HasSubstr("Chrome 111+: the root is on its blocklist"));
+    EXPECT_THAT(chrome.reason, HasSubstr("(root TrustCor RootCert CA-1)"));
     const auto& mozilla = verdict_of(t, "mozilla");
     EXPECT_EQ(mozilla.state, "untrusted");
     EXPECT_EQ(mozilla.date, "2023-11-13");
