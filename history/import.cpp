@@ -107,6 +107,19 @@ public:
         const auto key = digest_of(joined);
         auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
         if (find.bind(1, key).step()) return find.integer(0);
+        // Every file imported before, in other company (one shard of a scan imported whole).
+        auto file_scan = db_.prepare("SELECT min(scan_id) FROM scan_files WHERE file_hash = ?1");
+        std::optional<std::int64_t> first_scan;
+        for (const auto& h : file_hashes_) {
+            if (!file_scan.bind(1, h).step() || file_scan.is_null(0)) {
+                first_scan.reset();
+                break;
+            }
+            const auto id = file_scan.integer(0);
+            first_scan = first_scan ? std::min(*first_scan, id) : id;
+            file_scan.reset();
+        }
+        if (first_scan) return first_scan;
 
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -125,6 +138,10 @@ public:
         update.bind(9, std::int64_t{result.complete}).bind(10, static_cast<std::int64_t>(endpoints_));
         update.bind(11, now).bind(12, m.trust_store).bind(13, sources);
         update.run();
+        auto file_row = db_.prepare("INSERT OR IGNORE INTO scan_files(file_hash, scan_id) VALUES(?1, ?2)");
+        for (const auto& h : file_hashes_) {
+            file_row.bind(1, h).bind(2, scan_id_).run();
+        }
         detail::summarize_scan(db_, scan_id_);
         result.scan_id = scan_id_;
         result.endpoints = endpoints_;

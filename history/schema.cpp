@@ -97,6 +97,14 @@ CREATE TABLE sightings(                   -- the first and last scan in which a 
   PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
 )sql",
      summarize_every_scan},
+    // 4: each imported file's digest, so that a file imported again alone (one shard of a
+    // scan imported whole) is found. Scans imported before have none.
+    {R"sql(
+CREATE TABLE scan_files(
+  file_hash TEXT NOT NULL,                -- the digest of the file's records (import.cpp)
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  PRIMARY KEY(file_hash, scan_id)) WITHOUT ROWID;
+)sql"},
 }};
 
 std::int64_t query_integer(sqlite::connection& db, std::string_view sql) {

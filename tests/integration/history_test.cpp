@@ -519,6 +519,13 @@ TEST_F(history_cli, one_import_takes_shards_as_one_scan_and_a_bad_file_does_not_
     EXPECT_EQ(again.exit_code, 2) << again.err;
     EXPECT_NE(again.out.find("already imported (scan 2)"), std::string::npos) << again.out;
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
+    // One shard of it alone, under another name: imported already, as part of scan 2.
+    std::filesystem::copy_file(dir_ / "tue-0.ndjson", dir_ / "copy.ndjson");
+    const auto shard =
+        run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "copy.ndjson").string(), db.string()));
+    EXPECT_EQ(shard.exit_code, 0) << shard.err;
+    EXPECT_NE(shard.out.find("already imported (scan 2)"), std::string::npos) << shard.out;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
 }
 
 TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alone) {

@@ -179,7 +179,7 @@ TEST_F(history_store, a_schema_1_database_is_migrated_and_keeps_its_scans) {
         db.import_scan({write_scan("1.ndjson", two_endpoints("2026-01-01T00:00:00Z"))});
     }
     raw_db raw(db_file);
-    EXPECT_EQ(raw.integer("PRAGMA user_version"), 3);
+    EXPECT_EQ(raw.integer("PRAGMA user_version"), history::schema_version);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans"), 2);
     // Schema 3's aggregates were filled in for the old scan as well as written for the new.
     EXPECT_EQ(raw.integer("SELECT findings FROM scan_counts WHERE scan_id = 1 AND finding_id = 'cert-expiring'"), 1);
