@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 #include <unordered_map>
 
 namespace tlsaudit::net::detail {
