@@ -9,6 +9,7 @@ namespace tlsaudit::app {
 namespace {
 
 std::atomic<bool> stop_flag{false};
+std::atomic<bool> writing_reports{false};  // the reports of a complete scan are being written
 std::atomic<int> first_signal{0};
 struct sigaction previous_int {
 }, previous_term{};
@@ -20,10 +21,14 @@ extern "C" void on_signal(int sig) {
     int expected = 0;
     if (first_signal.compare_exchange_strong(expected, sig)) {
         stop_flag.store(true);
-        constexpr char message[] =
+        constexpr char scanning[] =
             "\ntlsaudit: interrupted: finishing the endpoints in flight (2 s at most), then writing the reports; "
             "signal again to exit at once\n";
-        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+        constexpr char reporting[] =
+            "\ntlsaudit: interrupted: the scan is complete, finishing its reports; signal again to exit at once\n";
+        [[maybe_unused]] const auto ignored = writing_reports.load()
+                                                  ? ::write(STDERR_FILENO, reporting, sizeof reporting - 1)
+                                                  : ::write(STDERR_FILENO, scanning, sizeof scanning - 1);
         return;
     }
     constexpr char message[] = "\ntlsaudit: second signal: exiting now\n";
@@ -36,6 +41,7 @@ extern "C" void on_signal(int sig) {
 
 interrupt_guard::interrupt_guard() {
     stop_flag.store(false);
+    writing_reports.store(false);
     first_signal.store(0);
     struct sigaction action {};
     action.sa_handler = on_signal;
@@ -53,5 +59,7 @@ interrupt_guard::~interrupt_guard() {
 const std::atomic<bool>& interrupt_guard::flag() const { return stop_flag; }
 
 int interrupt_guard::signal() const { return first_signal.load(); }
+
+void interrupt_guard::scan_complete() { writing_reports.store(true); }
 
 }  // namespace tlsaudit::app

@@ -22,6 +22,9 @@ public:
     const std::atomic<bool>& flag() const;
     // The first signal received (SIGINT, SIGTERM), 0 when none.
     int signal() const;
+    // The scan ran to its end: a first signal from now on interrupts only the writing of
+    // complete reports, which goes on (the handler says so; the exit code is the scan's).
+    void scan_complete();
 };
 
 // The exit code of a scan stopped by `signal`: 130 for SIGINT, 143 for SIGTERM.

@@ -220,6 +220,7 @@ int run_scan_command(scan_command_options& options) {
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(*input, options.pipeline);
+    if (!summary.interrupted) interrupt.scan_complete();
     reports.stop_progress();
     if (!options.reports.quiet) print_summary(summary);
     const int code = reports.finish(summary);
