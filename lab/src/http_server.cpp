@@ -105,6 +105,10 @@ struct http_server::impl {
             if (ec) co_return;  // the client gave up (e.g. a size limit): stop writing
             sent += w;
             left -= piece;
+            if (reply.filler_interval.count() > 0) {
+                asio::steady_timer pause(socket.get_executor(), reply.filler_interval);
+                co_await pause.async_wait(use_tuple);
+            }
         }
         boost::system::error_code ignored;
         socket.shutdown(tcp::socket::shutdown_send, ignored);

@@ -2,7 +2,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,7 +15,8 @@
 
 #include <fmt/format.h>
 
-#include <variant>
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace tlsaudit::revocation::detail {
@@ -25,9 +25,9 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t header_limit = 16 * 1024;
+constexpr std::size_t read_buffer_limit = 1024 * 1024;
 
 // One request/response on a fresh connection.
 struct exchange_result {
@@ -78,11 +78,20 @@ std::vector<tcp::endpoint> allowed_endpoints(const http_url& url, const tcp::res
     return allowed;
 }
 
-asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec, fetch_guard guard) {
-    const auto executor = co_await asio::this_coro::executor;
-    tcp::resolver resolver(executor);
+// What the deadline closes: the exchange's resolver and socket, shared with the timer's
+// handler, which may run after the exchange has returned.
+struct connection {
+    explicit connection(const asio::any_io_executor& executor) : resolver(executor), socket(executor) {}
+    tcp::resolver resolver;
+    tcp::socket socket;
+    bool expired = false;
+    bool done = false;
+};
+
+asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec, fetch_guard guard,
+                                          connection& c) {
     const std::string service = std::to_string(url.port);
-    auto [resolve_ec, resolved] = co_await resolver.async_resolve(url.host, service, use_tuple);
+    auto [resolve_ec, resolved] = co_await c.resolver.async_resolve(url.host, service, use_tuple);
     if (resolve_ec) co_return network_failure(fmt::format("cannot resolve {}", url.host), resolve_ec);
     std::string refusal;
     const auto endpoints = allowed_endpoints(url, resolved, guard.policy, refusal);
@@ -90,7 +99,15 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
         guard.budget.add_refusal();
         co_return refused(refusal.empty() ? fmt::format("{} resolved to no address", url.host) : refusal);
     }
-    tcp::socket socket(executor);
+    // Only destinations the policy lets through count against the scan's cap.
+    if (!guard.budget.admit(url.host_key())) {
+        guard.budget.add_refusal();
+        co_return refused(
+            fmt::format("destination {} refused: more than {} fetch destinations in this scan "
+                        "(--fetch-max-destinations)",
+                        url.host_key(), guard.budget.max_destinations()));
+    }
+    auto& socket = c.socket;
     auto [connect_ec, peer] = co_await asio::async_connect(socket, endpoints, use_tuple);
     if (connect_ec) co_return network_failure(fmt::format("cannot connect to {}", url.host_key()), connect_ec);
 
@@ -108,7 +125,9 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     auto [write_ec, written] = co_await http::async_write(socket, request, use_tuple);
     if (write_ec) co_return network_failure("cannot send the request", write_ec);
 
-    beast::flat_buffer buffer;
+    // Bounded whatever the server sends: a chunk extension that never ends fills it and fails
+    // (the parser's header and body limits do not cover chunk lines).
+    beast::flat_buffer buffer(read_buffer_limit);
     http::response_parser<http::vector_body<unsigned char>> parser;
     parser.header_limit(header_limit);
     parser.body_limit(spec.max_body);
@@ -152,16 +171,28 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     co_return r;
 }
 
-// The exchange raced against its deadline: the loser is cancelled (closing the socket).
-asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec,
-                                                        fetch_guard guard) {
+// The exchange until `until`: then the deadline closes its resolver and socket, which ends
+// every operation in flight however steadily the server sends.
+asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec, fetch_guard guard,
+                                                        asio::steady_timer::time_point until) {
     const auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer deadline(executor, spec.timeout);
-    auto outcome = co_await (exchange(url, spec, guard) || deadline.async_wait(use_tuple));
-    if (auto* done = std::get_if<0>(&outcome)) co_return std::move(*done);
-    exchange_result r;
-    r.what = exchange_result::kind::network;
-    r.error = fmt::format("timeout after {} ms", spec.timeout.count());
+    auto c = std::make_shared<connection>(executor);
+    asio::steady_timer deadline(executor, until);
+    deadline.async_wait([c](boost::system::error_code ec) {
+        if (ec || c->done) return;
+        c->expired = true;
+        boost::system::error_code ignored;
+        c->resolver.cancel();
+        c->socket.close(ignored);
+    });
+    exchange_result r = co_await exchange(url, spec, guard, *c);
+    c->done = true;
+    deadline.cancel();
+    if (c->expired) {
+        r = exchange_result{};
+        r.what = exchange_result::kind::network;
+        r.error = fmt::format("timeout after {} ms", spec.timeout.count());
+    }
     co_return r;
 }
 
@@ -179,15 +210,8 @@ host_gates::gate& host_gates::at(const std::string& host_key) {
 asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& gates, fetch_guard guard,
                                     std::function<void()> on_exchange) {
     fetch_result result;
+    std::optional<asio::steady_timer::time_point> until;  // one deadline for the redirects too
     for (int redirects = 0;; ++redirects) {
-        if (!guard.budget.admit(url.host_key())) {
-            guard.budget.add_refusal();
-            result.error = fmt::format(
-                "destination {} refused: more than {} fetch destinations in this scan "
-                "(--fetch-max-destinations)",
-                url.host_key(), guard.budget.max_destinations());
-            co_return result;
-        }
         auto& gate = gates.at(url.host_key());
         if (gates.failure_limit() > 0 && gate.consecutive_failures >= gates.failure_limit()) {
             result.error =
@@ -207,7 +231,8 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
             co_return result;
         }
         if (on_exchange) on_exchange();
-        exchange_result r = co_await exchange_with_deadline(url, spec, guard);
+        if (!until) until = asio::steady_timer::clock_type::now() + spec.timeout;
+        exchange_result r = co_await exchange_with_deadline(url, spec, guard, *until);
         gate.slots.try_receive([](boost::system::error_code) {});
         const bool host_failed = r.what == exchange_result::kind::network ||
                                  (r.what == exchange_result::kind::http_error && r.status >= 500);

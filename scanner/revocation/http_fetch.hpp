@@ -34,7 +34,7 @@ struct fetch_spec {
     std::string content_type;    // POST only
     std::string accept;
     std::uint64_t max_body = 1u << 20;        // larger bodies are refused (Content-Length first)
-    std::chrono::milliseconds timeout{5000};  // per exchange: resolve, connect, write, read
+    std::chrono::milliseconds timeout{5000};  // the whole fetch, redirects included
     int max_redirects = 3;
 };
 

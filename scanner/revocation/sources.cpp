@@ -73,10 +73,13 @@ sources::sources(asio::any_io_executor executor, const options& opts, const disk
 
 asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no OCSP responder in the certificate");
+    if (urls.size() > max_urls_per_certificate) urls.resize(max_urls_per_certificate);
     const std::string key = ocsp_key(cert, issuer);
     if (key.empty()) co_return unknown_verdict("cannot compute the OCSP CertID");
+    std::string memory_key = key;
+    for (const auto& url : urls) memory_key += '\0' + url;
 
-    if (auto it = ocsp_.find(key); it != ocsp_.end()) {
+    if (auto it = ocsp_.find(memory_key); it != ocsp_.end()) {
         auto entry = it->second;  // keeps it alive while waiting
         if (!entry->value) co_await entry->ready.async_wait(use_tuple);
         if (entry->value) {
@@ -90,7 +93,7 @@ asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std
     }
     make_room(ocsp_);
     auto entry = std::make_shared<pending<verdict>>(executor_);
-    ocsp_[key] = entry;
+    ocsp_[memory_key] = entry;
     verdict v = co_await fetch_ocsp(key, cert, issuer, urls, f);
     entry->value = v;
     entry->done_at = std::chrono::steady_clock::now();
@@ -154,6 +157,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
 
 asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no CRL distribution point in the certificate");
+    if (urls.size() > max_urls_per_certificate) urls.resize(max_urls_per_certificate);
     const std::string id = issuer_id(issuer);
     std::vector<std::string> why;
     for (const auto& url : urls) {

@@ -2,8 +2,10 @@
 // Live OCSP and CRL answers with deduplication and caching. Private to
 // scanner/revocation.
 //
-// One in-flight OCSP exchange per (issuer key hash, serial) and one CRL download per
-// URL: later callers wait for the first one's answer. Definitive answers are reused
+// One in-flight OCSP exchange per (issuer key hash, serial, responder URLs) and one CRL
+// download per URL: later callers wait for the first one's answer. The URLs are part of
+// the OCSP key, so that a certificate naming other responders (a forged copy of another
+// endpoint's leaf) never answers for it, failure included. Definitive answers are reused
 // until their nextUpdate, failures for `negative_ttl`; with a disk_cache, raw answers
 // are also read from and written to disk. Not thread-safe: every member must be used
 // from the one thread running the executor.
@@ -42,6 +44,10 @@ inline constexpr std::chrono::minutes negative_ttl{10};
 // ones stay) so a scan of millions of distinct leaves stays bounded. The disk cache,
 // when enabled, still holds them.
 inline constexpr std::size_t max_memory_entries = 65536;
+// The OCSP responders and the CRL distribution points asked per certificate: the first
+// ones it names. A certificate naming hundreds would hold its endpoint for hundreds of
+// request timeouts.
+inline constexpr std::size_t max_urls_per_certificate = 4;
 
 class sources {
 public:

@@ -188,6 +188,27 @@ TEST(revocation_checker, stalling_responder_is_unknown_within_the_deadline) {
     EXPECT_EQ(lab.responder.request_count(), 1u);
 }
 
+// A body that keeps coming, steadily, is cut at the deadline too (every read completing in
+// time must not keep the exchange alive), and redirects share the one deadline.
+TEST(revocation_checker, a_steady_slow_body_is_cut_at_the_deadline) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true);
+    auto o = quick_options(lab);
+    o.request_timeout = 800ms;
+    o.crl_max_bytes = 1ull << 30;
+    lab::http_reply slow;
+    slow.filler_bytes = 256ull << 20;
+    slow.filler_interval = 20ms;  // 64 KiB every 20 ms: 3.2 MB/s for over a minute
+    lab.crl_server.route(lab.crl_path, slow);
+    revocation::checker c(o);
+    const auto start = clock_type::now();
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    const auto elapsed = clock_type::now() - start;
+    EXPECT_EQ(s.state, "unknown");
+    EXPECT_NE(s.reason.find("timeout after 800 ms"), std::string::npos) << s.reason;
+    EXPECT_LT(elapsed, 3s);
+}
+
 TEST(revocation_checker, crl_over_the_limit_is_refused_early) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, true);

@@ -185,7 +185,8 @@ TEST_F(revocation_policy_cli, refusal_reaches_record_json_and_html_and_the_scan_
     EXPECT_EQ(endpoints, 2u);
     EXPECT_THAT(read(json_report), HasSubstr(refusal));
     EXPECT_THAT(read(html), HasSubstr(refusal));
-    EXPECT_THAT(r.err, HasSubstr("fetches (OCSP, CRL, AIA): 1 destinations, 0 bytes received, 1 refused"));
+    // A refused destination is no destination: it does not count against --fetch-max-destinations.
+    EXPECT_THAT(r.err, HasSubstr("fetches (OCSP, CRL, AIA): 0 destinations, 0 bytes received, 1 refused"));
     EXPECT_EQ(lab.responder.request_count(), 0u);
 
     // Allowed on the command line, the same scan reaches the responder.

@@ -9,6 +9,7 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,8 @@ struct http_reply {
     bool send_content_length = true;
     // Read the request and never answer (the connection stays open until stop()).
     bool stall = false;
+    // > 0: the filler goes out one chunk (64 KiB) per interval, a steady stream.
+    std::chrono::milliseconds filler_interval{0};
 };
 
 // Answers one request; called on the server thread, one request at a time. An
