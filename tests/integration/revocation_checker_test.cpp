@@ -67,6 +67,29 @@ TEST(revocation_checker, revoked_key_compromise_via_ocsp) {
     EXPECT_EQ(findings[0].level, severity::critical);
 }
 
+// A hostile endpoint serves a copy of another endpoint's leaf (its issuer and serial) that
+// names a responder nobody may reach. Its failure must not answer for the real leaf, which
+// is asked at its own responder and found revoked; and a certificate naming many
+// responders asks the first 4 only.
+TEST(revocation_checker, a_forged_copy_naming_other_responders_cannot_hide_a_revocation) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    const auto serial = lab::serial_of(leaf.der);
+    lab.responder.set(serial, {lab::cert_state::revoked, 1,
+                               std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 72h});
+    lab::cert_spec forged_spec = lab::leaf_spec("leaf.lab.test");
+    forged_spec.serial = serial;
+    forged_spec.ocsp_url = "http://10.6.6.6/";
+    const auto forged = lab::issue(lab.ca(), forged_spec, lab::lab_key(lab::key_kind::ec_p256, 80));
+    revocation::checker c(quick_options(lab));
+    const auto& hostile = leaf_status(check_now(c, lab.request_for(forged)));
+    EXPECT_EQ(hostile.state, "unknown");
+    EXPECT_NE(hostile.reason.find("10.6.6.6"), std::string::npos) << hostile.reason;
+    const auto& real = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(real.state, "revoked") << real.reason;
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
 TEST(revocation_checker, revoked_via_crl_only) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, true);
