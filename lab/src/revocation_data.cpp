@@ -8,6 +8,7 @@
 
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509v3.h>
 
 #include <chrono>
 
@@ -161,6 +162,19 @@ bytes make_crl(const credential& issuer, const crl_options& options) {
         add(serial, revocation_entry{cert_state::revoked, 4, {}});
     }
     ossl::check(X509_CRL_sort(crl.get()), "X509_CRL_sort");
+    if (!options.issuing_distribution_point.empty()) {
+        const std::string text = "critical," + options.issuing_distribution_point;
+        X509_EXTENSION* ext = X509V3_EXT_nconf_nid(nullptr, nullptr, NID_issuing_distribution_point, text.c_str());
+        if (ext == nullptr) ossl::throw_failure("X509V3_EXT_nconf_nid");
+        const int added = X509_CRL_add_ext(crl.get(), ext, -1);
+        X509_EXTENSION_free(ext);
+        ossl::check(added, "X509_CRL_add_ext");
+    }
+    if (options.delta) {
+        ossl::asn1_integer_ptr base(ossl::check_ptr(ASN1_INTEGER_new(), "ASN1_INTEGER_new"));
+        ossl::check(ASN1_INTEGER_set(base.get(), 1), "ASN1_INTEGER_set");
+        ossl::check(X509_CRL_add1_ext_i2d(crl.get(), NID_delta_crl, base.get(), 1, 0), "X509_CRL_add1_ext_i2d");
+    }
     const key& signing_key = options.signing_key ? *options.signing_key : issuer.k;
     if (X509_CRL_sign(crl.get(), signing_key.get(), EVP_sha256()) <= 0) ossl::throw_failure("X509_CRL_sign");
 

@@ -7,6 +7,7 @@
 #include "text/time_text.hpp"
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,60 @@ std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
         const auto next = crl_next_update(crl);
         if (!next) return "CRL with a malformed nextUpdate";
         if (*next + f.skew < f.now) return fmt::format("stale CRL (nextUpdate {})", text::rfc3339(*next));
+    }
+    return {};
+}
+
+namespace {
+
+// True when `names` holds the URI `url`.
+bool names_uri(const GENERAL_NAMES* names, std::string_view url) {
+    for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+        if (name->type != GEN_URI) continue;
+        const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+        const std::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                                    static_cast<std::size_t>(ASN1_STRING_length(uri)));
+        if (text == url) return true;
+    }
+    return false;
+}
+
+std::string idp_problem(const ISSUING_DIST_POINT& idp, X509* cert, std::string_view url) {
+    if (idp.indirectCRL) return "an indirect CRL (it lists other issuers' certificates)";
+    if (idp.onlyattr) return "a CRL of attribute certificates only";
+    if (idp.onlysomereasons != nullptr) return "a CRL of some revocation reasons only";
+    const bool is_ca = X509_check_ca(cert) != 0;
+    if (idp.onlyCA && !is_ca) return "a CRL of CA certificates only";
+    if (idp.onlyuser && is_ca) return "a CRL of end-entity certificates only";
+    if (idp.distpoint != nullptr) {
+        if (idp.distpoint->type != 0) return "its issuingDistributionPoint names a relative distribution point";
+        if (!names_uri(idp.distpoint->name.fullname, url))
+            return "its issuingDistributionPoint names another distribution point (a CRL of another scope)";
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string crl_scope_problem(X509_CRL* crl, X509* cert, std::string_view url) {
+    int critical = 0;
+    if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0) return "a delta CRL (the base CRL is needed)";
+    ISSUING_DIST_POINT* idp =
+        static_cast<ISSUING_DIST_POINT*>(X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &critical, nullptr));
+    const bool has_idp = X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) >= 0;
+    std::string problem;
+    if (has_idp && idp == nullptr) problem = "a malformed issuingDistributionPoint";
+    else if (idp != nullptr) problem = idp_problem(*idp, cert, url);
+    ISSUING_DIST_POINT_free(idp);
+    ossl::take_errors();
+    if (!problem.empty()) return problem;
+    for (int i = 0; i < X509_CRL_get_ext_count(crl); ++i) {
+        X509_EXTENSION* ext = X509_CRL_get_ext(crl, i);
+        if (X509_EXTENSION_get_critical(ext) == 0) continue;
+        const int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+        if (nid != NID_issuing_distribution_point && nid != NID_crl_number && nid != NID_authority_key_identifier)
+            return "a critical CRL extension this checker does not know";
     }
     return {};
 }

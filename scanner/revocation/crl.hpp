@@ -8,6 +8,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace tlsaudit::revocation::detail {
 
@@ -20,6 +21,14 @@ ossl::x509_crl_ptr parse_crl(std::span<const unsigned char> data, std::string& e
 // with its key) and fresh at f.now (lastUpdate <= now + skew, nextUpdate absent or
 // >= now - skew); otherwise why not. Never throws except std::bad_alloc.
 std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f);
+
+// "" when `crl` covers `cert` fetched from distribution point `url` (RFC 5280 5.2.4,
+// 5.2.5, 6.3.3): not a delta CRL; an issuingDistributionPoint, if any, names `url` among
+// its full names, covers every reason, is not indirect or limited to attribute
+// certificates, and limits itself to CA or user certificates only as `cert` is one; no
+// other critical extension. Otherwise why not: a CRL of another scope (another shard,
+// CA certificates only) proves nothing about `cert`. Never throws except std::bad_alloc.
+std::string crl_scope_problem(X509_CRL* crl, X509* cert, std::string_view url);
 
 // nextUpdate, nullopt when absent or malformed.
 std::optional<time_point> crl_next_update(const X509_CRL* crl);

@@ -172,6 +172,10 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
             why.push_back(fmt::format("{}: {}", url.substr(0, 200), it->second));
             continue;
         }
+        if (auto scope = crl_scope_problem(state->crl.get(), cert, url); !scope.empty()) {
+            why.push_back(fmt::format("{}: {}", url.substr(0, 200), scope));
+            continue;
+        }
         verdict v = lookup_crl(state->crl.get(), cert);
         v.status.source = "crl";
         co_return v;

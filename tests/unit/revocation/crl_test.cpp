@@ -36,6 +36,30 @@ TEST(crl, der_crl_listing_the_leaf_revokes_it) {
     EXPECT_TRUE(v.next_update);
 }
 
+// A CRL of another scope proves nothing about the leaf (RFC 5280 6.3.3): another shard's
+// distribution point, CA certificates or some reasons only, a delta CRL. One for the URL
+// the leaf names, or with no issuingDistributionPoint, covers it.
+TEST(crl, a_crl_of_another_scope_does_not_cover_the_leaf) {
+    lab_ca ca;
+    const std::string url = "http://crl.lab.test/shard-1.crl";
+    const auto scope_of = [&](const std::string& idp, bool delta = false) {
+        auto options = listing(lab::serial_of(ca.h.intermediates.front().der));
+        options.issuing_distribution_point = idp;
+        options.delta = delta;
+        auto crl = parse(lab::make_crl(ca.ca(), options));
+        EXPECT_EQ(detail::check_crl(crl.get(), ca.issuer.get(), fresh_now()), "") << idp;
+        return detail::crl_scope_problem(crl.get(), ca.leaf.get(), url);
+    };
+    EXPECT_EQ(scope_of(""), "");
+    EXPECT_EQ(scope_of("fullname:URI:" + url), "");
+    EXPECT_EQ(scope_of("fullname:URI:http://crl.lab.test/shard-2.crl"),
+              "its issuingDistributionPoint names another distribution point (a CRL of another scope)");
+    EXPECT_EQ(scope_of("onlyCA:TRUE"), "a CRL of CA certificates only");
+    EXPECT_EQ(scope_of("onlysomereasons:keyCompromise"), "a CRL of some revocation reasons only");
+    EXPECT_EQ(scope_of("", true), "a delta CRL (the base CRL is needed)");
+    EXPECT_EQ(scope_of("fullname:URI:" + url + ",onlyuser:TRUE"), "");
+}
+
 TEST(crl, pem_crl_is_read_too) {
     lab_ca ca;
     auto options = listing(lab::serial_of(ca.h.leaf.der));

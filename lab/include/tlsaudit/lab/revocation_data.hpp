@@ -59,6 +59,12 @@ struct crl_options {
     std::size_t filler_entries = 0;  // extra entries with random 16-byte serials
     bool pem = false;                // "-----BEGIN X509 CRL-----" instead of DER
     std::optional<key> signing_key;  // default: issuer.k (another key: bad signature)
+    // Critical extensions that narrow what the CRL covers (RFC 5280 5.2.4, 5.2.5): an
+    // issuingDistributionPoint in OpenSSL's config syntax ("fullname:URI:http://...",
+    // "onlyCA:TRUE", "onlysomereasons:keyCompromise"; empty: none), and a deltaCRLIndicator
+    // (base CRL number 1) that makes it a delta CRL.
+    std::string issuing_distribution_point;
+    bool delta = false;
 };
 
 // A v2 CRL issued by `issuer` (issuer name copied from its subject).
