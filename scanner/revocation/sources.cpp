@@ -201,6 +201,14 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const 
     auto entry = std::make_shared<pending<std::shared_ptr<crl_state>>>(executor_);
     crls_[url] = entry;
     auto state = co_await download_crl(url, f);
+    if (crl_bytes_ + state->der_bytes > max_crl_memory_bytes) {
+        for (auto it = crls_.begin(); it != crls_.end();) {  // in-flight ones hold no CRL yet
+            if (it->second->value) it = crls_.erase(it);
+            else ++it;
+        }
+        crl_bytes_ = 0;
+    }
+    crl_bytes_ += state->der_bytes;
     entry->value = state;
     entry->done_at = std::chrono::steady_clock::now();
     entry->ready.cancel();
@@ -217,6 +225,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
             if (crl && crl_next_update(crl.get()) && still_fresh(crl_next_update(crl.get()), f)) {
                 ++stats_.disk_hits;
                 state->crl = std::move(crl);
+                state->der_bytes = stored->size();
                 co_return state;
             }
         }
@@ -238,6 +247,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
         co_return state;
     }
     state->crl = parse_crl(fetched.body, error);
+    state->der_bytes = fetched.body.size();
     if (!state->crl) {
         state->error = std::move(error);
         co_return state;

@@ -48,6 +48,9 @@ inline constexpr std::size_t max_memory_entries = 65536;
 // ones it names. A certificate naming hundreds would hold its endpoint for hundreds of
 // request timeouts.
 inline constexpr std::size_t max_urls_per_certificate = 4;
+// DER bytes of parsed CRLs kept in memory (parsed, a CRL takes several times its DER size):
+// past it the completed ones are dropped, as for max_memory_entries.
+inline constexpr std::size_t max_crl_memory_bytes = 32u << 20;
 
 class sources {
 public:
@@ -64,6 +67,7 @@ public:
 private:
     struct crl_state {
         ossl::x509_crl_ptr crl;  // null when `error` says why
+        std::size_t der_bytes = 0;
         std::string error;
         std::map<std::string, std::string> checks;  // issuer SHA-256 -> check_crl() result
     };
@@ -88,6 +92,7 @@ private:
     host_gates gates_;
     std::map<std::string, std::shared_ptr<pending<verdict>>> ocsp_;
     std::map<std::string, std::shared_ptr<pending<std::shared_ptr<crl_state>>>> crls_;
+    std::size_t crl_bytes_ = 0;  // DER bytes of the CRLs crls_ holds
 };
 
 }  // namespace tlsaudit::revocation::detail
