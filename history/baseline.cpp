@@ -23,7 +23,8 @@ report::baseline store::latest_baseline() const {
         const auto scan_id = latest.integer(0);
         b.source = impl_->file.string() + " (scan started " + latest.text(1) + ")";
         auto findings = db.prepare(
-            "SELECT t.host, t.port, k.finding_id, k.cert_sha256, k.severity, k.message FROM findings f "
+            "SELECT t.host, t.port, k.finding_id, k.cert_sha256, k.severity, k.message, t.sni, t.starttls FROM "
+            "findings f "
             "JOIN targets t ON t.id = f.target_id JOIN finding_kinds k ON k.id = f.kind_id "
             "WHERE f.scan_id = ?1 AND (?2 IS NULL OR f.target_id = ?2)");
         auto add = [&](std::int64_t scan, std::optional<std::int64_t> target) {
@@ -32,8 +33,13 @@ report::baseline store::latest_baseline() const {
             if (target) findings.bind(2, *target);
             else findings.bind_null(2);
             while (findings.step()) {
-                report::finding_identity key{findings.text(0), static_cast<int>(findings.integer(1)), findings.text(2),
-                                             findings.text(3)};
+                const auto host = findings.text(0);
+                report::finding_identity key{host,
+                                             static_cast<int>(findings.integer(1)),
+                                             findings.text(2),
+                                             findings.text(3),
+                                             report::identity_sni(host, findings.text(6)),
+                                             findings.text(7)};
                 const auto level = static_cast<severity>(std::clamp<std::int64_t>(findings.integer(4), 0, 4));
                 b.findings.emplace(std::move(key),
                                    report::baseline_finding{std::string(to_string(level)), findings.text(5)});

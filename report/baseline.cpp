@@ -26,7 +26,13 @@ void add_findings(baseline& b, const json::object& owner) {
     if (!target || !target->is_object() || !findings || !findings->is_array()) return;
     const auto& t = target->get_object();
     const auto* port = t.if_contains("port");
-    finding_identity key{str(t, "host"), port && port->is_number() ? port->to_number<int>() : 0, "", ""};
+    const auto host = str(t, "host");
+    finding_identity key{host,
+                         port && port->is_number() ? port->to_number<int>() : 0,
+                         "",
+                         "",
+                         identity_sni(host, str(t, "sni")),
+                         str(t, "starttls")};
     for (const auto& item : findings->get_array()) {
         if (!item.is_object()) continue;
         const auto& f = item.get_object();
@@ -39,17 +45,20 @@ void add_findings(baseline& b, const json::object& owner) {
     }
 }
 
-// One row of a report's baseline.not_verified: {host, port, id, cert_sha256, severity, message}.
+// One row of a report's baseline.not_verified: {host, port, id, cert_sha256, severity, message,
+// sni, starttls} (the last two absent in older reports: the host itself, direct TLS).
 void add_carried(baseline& b, const json::object& row) {
     const auto* port = row.if_contains("port");
-    finding_identity key{str(row, "host"), port && port->is_number() ? port->to_number<int>() : 0, str(row, "id"),
-                         text::ascii_lower(str(row, "cert_sha256"))};
+    finding_identity key{str(row, "host"), port && port->is_number() ? port->to_number<int>() : 0,
+                         str(row, "id"),   text::ascii_lower(str(row, "cert_sha256")),
+                         str(row, "sni"),  str(row, "starttls")};
     if (key.host.empty() || key.id.empty()) return;
     b.findings.emplace(std::move(key), baseline_finding{str(row, "severity"), str(row, "message")});
 }
 
-finding_identity identity(const std::string& host, int port, const finding_row& f) {
-    return {host, port, f.id, f.cert_sha256};
+finding_identity identity(const std::string& host, int port, const std::string& sni, const std::string& starttls,
+                          const finding_row& f) {
+    return {host, port, f.id, f.cert_sha256, identity_sni(host, sni), starttls};
 }
 
 }  // namespace
@@ -94,9 +103,10 @@ void apply_baseline(report_data& data, const baseline& old) {
     data.has_baseline = true;
     data.baseline_source = old.source;
     std::set<finding_identity> seen;
-    auto mark = [&](const std::string& host, int port, std::vector<finding_row>& findings) {
+    auto mark = [&](const std::string& host, int port, const std::string& sni, const std::string& starttls,
+                    std::vector<finding_row>& findings) {
         for (auto& f : findings) {
-            auto key = identity(host, port, f);
+            auto key = identity(host, port, sni, starttls, f);
             f.baseline = old.findings.count(key) ? baseline_state::unchanged : baseline_state::new_finding;
             seen.insert(std::move(key));
         }
@@ -104,18 +114,18 @@ void apply_baseline(report_data& data, const baseline& old) {
     // (host, port) -> every endpoint of it was scanned
     std::map<std::pair<std::string, int>, bool> looked;
     for (auto& e : data.endpoints) {
-        mark(e.host, e.port, e.findings);
+        mark(e.host, e.port, e.sni, e.starttls, e.findings);
         bool& all_scanned = looked.try_emplace({e.host, e.port}, true).first->second;
         all_scanned = all_scanned && e.error_code.empty();
     }
-    for (auto& n : data.names) mark(n.host, n.port, n.findings);
+    for (auto& n : data.names) mark(n.host, n.port, n.sni, "", n.findings);
     data.resolved.clear();
     data.not_verified.clear();
     for (const auto& [key, f] : old.findings) {
         if (seen.count(key)) continue;
         const auto at = looked.find({key.host, key.port});
         auto& list = at != looked.end() && at->second ? data.resolved : data.not_verified;
-        list.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message});
+        list.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message, key.sni, key.starttls});
     }
 }
 

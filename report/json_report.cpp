@@ -190,7 +190,9 @@ json::array baseline_rows(const std::vector<resolved_row>& rows) {
                                       {"id", r.id},
                                       {"cert_sha256", opt_string(r.cert_sha256)},
                                       {"severity", r.severity},
-                                      {"message", r.message}});
+                                      {"message", r.message},
+                                      {"sni", opt_string(r.sni)},
+                                      {"starttls", opt_string(r.starttls)}});
     return out;
 }
 

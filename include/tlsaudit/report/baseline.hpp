@@ -3,10 +3,12 @@
 // OLD.json) and mark each finding new or unchanged; list the baseline's findings that
 // are gone as resolved.
 //
-// Finding identity: (host, port, finding id, certificate SHA-256). The address is left
-// out on purpose: the addresses behind a load-balanced name change between runs, and a
-// finding that moved from one node to another is not new. Name-level findings
-// (inconsistent-deployment) have no certificate and are keyed (host, port, id, "").
+// Finding identity: (host, port, finding id, certificate SHA-256, SNI when it is not the
+// host, STARTTLS protocol). The address is left out on purpose: the addresses behind a
+// load-balanced name change between runs, and a finding that moved from one node to
+// another is not new. The SNI and the protocol are in: `127.0.0.1:443 sni=a.test` and
+// `sni=b.test` are two sites, and so are `host:25` with and without STARTTLS. Name-level
+// findings (inconsistent-deployment) have no certificate and are keyed with "" for it.
 // Several endpoints of one name with the same finding share one identity.
 
 #include <tlsaudit/report/report_data.hpp>
@@ -24,8 +26,13 @@ struct finding_identity {
     int port = 0;
     std::string id;
     std::string cert_sha256;
+    std::string sni;       // "" when it is the host (or none is sent)
+    std::string starttls;  // "" for direct TLS
     auto operator<=>(const finding_identity&) const = default;
 };
+
+// The identity's SNI for a target `host` sending `sni`: "" when they are the same.
+inline std::string identity_sni(const std::string& host, const std::string& sni) { return sni == host ? "" : sni; }
 
 struct baseline_finding {
     std::string severity, message;

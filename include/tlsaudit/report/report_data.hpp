@@ -128,6 +128,7 @@ struct resolved_row {
     std::string host;
     int port = 0;
     std::string id, cert_sha256, severity, message;
+    std::string sni, starttls;  // as in finding_identity: "" for the host itself, direct TLS
 };
 
 // What scanned, when and how. Filled from "scan-start"/"scan-end" records; missing

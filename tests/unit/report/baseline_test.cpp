@@ -103,6 +103,32 @@ TEST(baseline, what_a_report_carried_unverified_is_still_known_to_the_next) {
     std::filesystem::remove(run2);
 }
 
+// Sites told apart by SNI on one address (`127.0.0.1:443 sni=a.test`, `sni=b.test`) are
+// two identities: a.test breaking with the certificate b.test served before is new, and
+// b.test fixed is resolved (they were one identity, so the gate let the regression through).
+TEST(baseline, sites_on_one_address_are_told_apart_by_their_sni) {
+    const auto site = [](const std::string& sni, const std::string& findings) {
+        auto line = endpoint_line("127.0.0.1", 443, "127.0.0.1", findings);
+        const std::string from = R"("sni":"127.0.0.1")";
+        line.replace(line.find(from), from.size(), R"("sni":")" + sni + "\"");
+        return line + "\n";
+    };
+    const auto mismatch = "[" + finding("hostname-mismatch", "high", sha('c')) + "]";
+    const auto old_path = write_report(read_text(site("a.test", "[]") + site("b.test", mismatch)), "sni");
+    auto now = read_text(site("a.test", mismatch) + site("b.test", "[]"));
+    apply_baseline(now, load_baseline(old_path));
+    ASSERT_EQ(now.endpoints.size(), 2u);
+    for (const auto& e : now.endpoints)
+        for (const auto& f : e.findings) EXPECT_EQ(f.baseline, baseline_state::new_finding) << e.sni;
+    ASSERT_EQ(now.resolved.size(), 1u);
+    EXPECT_EQ(now.resolved[0].sni, "b.test");
+    // The resolved row says which site, and a report carrying it reads back the same.
+    std::ostringstream json;
+    write_json_report(now, json);
+    EXPECT_NE(json.str().find(R"("sni":"b.test","starttls":null)"), std::string::npos);
+    std::filesystem::remove(old_path);
+}
+
 TEST(baseline, a_reissued_certificate_is_a_new_finding) {
     const auto old_path = write_report(
         read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") +
