@@ -2,6 +2,7 @@
 #include <tlsaudit/report/sarif_report.hpp>
 
 #include <tlsaudit/finding_catalogue.hpp>
+#include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/executive_summary.hpp>
 
 #include <boost/json/array.hpp>
@@ -10,7 +11,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string_view>
 
 namespace tlsaudit::report {
@@ -36,13 +40,15 @@ std::string_view security_severity(severity s) {
     return "0.0";
 }
 
-json::object rule_json(std::string_view id, const finding_kind* entry) {
+// `level`: the highest level of the rule's results in this report (a rules file may have
+// moved it; GitHub reads an alert's severity from its rule), else the catalogue's.
+json::object rule_json(std::string_view id, const finding_kind* entry, std::optional<severity> reported) {
     json::object r;
     r["id"] = id;
     r["name"] = id;
     r["shortDescription"] = json::object{{"text", entry ? entry->title : id}};
     r["fullDescription"] = json::object{{"text", entry ? entry->description : id}};
-    const auto level = entry ? entry->default_level : severity::medium;
+    const auto level = reported ? *reported : entry ? entry->default_level : severity::medium;
     r["defaultConfiguration"] = json::object{{"level", level_of(level)}};
     r["properties"] = json::object{{"severity", to_string(level)},
                                    {"security-severity", security_severity(level)},
@@ -50,9 +56,14 @@ json::object rule_json(std::string_view id, const finding_kind* entry) {
     return r;
 }
 
-// A file path as a SARIF artifact URI (RFC 3986): absolute paths become file:// URIs,
-// anything outside the unreserved set and '/' is percent-encoded.
+// A file path as a SARIF artifact URI (RFC 3986): a path under the working directory is
+// made relative to it (code scanning ties an alert to a file of the repository only so),
+// other absolute paths become file:// URIs, anything outside the unreserved set and '/'
+// is percent-encoded.
 std::string path_uri(std::string_view path) {
+    std::error_code ec;
+    const auto cwd = std::filesystem::current_path(ec).string() + "/";
+    if (!ec && path.starts_with(cwd) && path.size() > cwd.size()) path.remove_prefix(cwd.size());
     std::string out = path.starts_with('/') ? "file://" : "";
     for (const unsigned char c : path) {
         if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
@@ -69,8 +80,19 @@ struct context {
     json::array results;
 };
 
-void add_result(context& ctx, const std::string& host, int port, const std::string& address, int line,
-                const finding_row& f) {
+// Where a finding is: the target (host:port, its SNI when it is not the host, its STARTTLS
+// protocol) and the endpoint's address.
+struct place {
+    const std::string& host;
+    int port;
+    std::string sni;  // identity_sni: "" for the host itself
+    const std::string& starttls;
+    const std::string& address;
+    int line;
+};
+
+void add_result(context& ctx, const place& at, const finding_row& f) {
+    const auto& [host, port, sni, starttls, address, line] = at;
     json::object r;
     r["ruleId"] = f.id;
     r["ruleIndex"] = ctx.rule_index.at(f.id);
@@ -78,20 +100,29 @@ void add_result(context& ctx, const std::string& host, int port, const std::stri
     std::string text = f.message;
     if (!f.remediation.empty()) text += " Fix: " + f.remediation;
     r["message"] = json::object{{"text", text}};
-    const std::string endpoint = fmt::format("{}:{}{}", host, port, address.empty() ? "" : " (" + address + ")");
-    json::object location;
+    const std::string target = fmt::format("{}{}:{}{}", starttls.empty() ? "" : starttls + "://", host, port,
+                                           sni.empty() ? "" : " sni=" + sni);
+    const std::string endpoint = target + (address.empty() ? "" : " (" + address + ")");
+    // Every result has a physical location (code scanning refuses a file with one without):
+    // the target list and the line, or the list alone (a resolved finding, stdin, records
+    // without metadata: "targets").
     const auto& input = ctx.data.meta.input;
-    if (!input.empty() && input != "-" && line > 0)
-        location["physicalLocation"] = json::object{{"artifactLocation", json::object{{"uri", path_uri(input)}}},
-                                                    {"region", json::object{{"startLine", line}}}};
+    json::object physical{
+        {"artifactLocation", json::object{{"uri", input.empty() || input == "-" ? "targets" : path_uri(input)}}}};
+    if (line > 0) physical["region"] = json::object{{"startLine", line}};
+    json::object location{{"physicalLocation", std::move(physical)}};
     location["logicalLocations"] =
         json::array{json::object{{"name", endpoint}, {"fullyQualifiedName", endpoint}, {"kind", "resource"}}};
     r["locations"] = json::array{std::move(location)};
-    r["partialFingerprints"] =
-        json::object{{"tlsauditFinding/v1", fmt::format("{}:{}|{}|{}", host, port, f.id, f.cert_sha256)}};
+    // v1's text for a target without SNI or STARTTLS, so that existing alerts keep theirs.
+    std::string fingerprint = fmt::format("{}:{}|{}|{}", host, port, f.id, f.cert_sha256);
+    if (!sni.empty() || !starttls.empty()) fingerprint += fmt::format("|{}|{}", sni, starttls);
+    r["partialFingerprints"] = json::object{{"tlsauditFinding/v1", std::move(fingerprint)}};
     if (f.baseline != baseline_state::none)
         r["baselineState"] = f.baseline == baseline_state::new_finding ? "new" : "unchanged";
     json::object props{{"severity", to_string(f.level)}, {"host", host}, {"port", port}};
+    if (!sni.empty()) props["sni"] = sni;
+    if (!starttls.empty()) props["starttls"] = starttls;
     if (!address.empty()) props["address"] = address;
     if (!f.cert_sha256.empty()) {
         props["cert_sha256"] = f.cert_sha256;
@@ -139,25 +170,39 @@ void add_scan_errors(json::object& invocation, const report_data& data) {
 
 void write_sarif_report(const report_data& data, std::ostream& out) {
     context ctx{data, {}, {}};
+    std::map<std::string, severity, std::less<>> reported;  // finding id -> highest level in this report
+    const auto note = [&](const std::string& id, severity level) {
+        auto [it, fresh] = reported.try_emplace(id, level);
+        if (!fresh) it->second = std::max(it->second, level);
+    };
+    for (const auto& e : data.endpoints)
+        for (const auto& f : e.findings) note(f.id, f.level);
+    for (const auto& n : data.names)
+        for (const auto& f : n.findings) note(f.id, f.level);
+    const auto reported_level = [&](std::string_view id) -> std::optional<severity> {
+        const auto it = reported.find(id);
+        return it == reported.end() ? std::nullopt : std::optional(it->second);
+    };
     json::array rules;
     for (const auto& e : finding_kinds) {
         ctx.rule_index[std::string(e.id)] = rules.size();
-        rules.emplace_back(rule_json(e.id, &e));
+        rules.emplace_back(rule_json(e.id, &e, reported_level(e.id)));
     }
     auto ensure_rule = [&](const std::string& id) {
         if (ctx.rule_index.count(id)) return;
         ctx.rule_index[id] = rules.size();
-        rules.emplace_back(rule_json(id, nullptr));
+        rules.emplace_back(rule_json(id, nullptr, reported_level(id)));
     };
+    const std::string direct;
     for (const auto& e : data.endpoints)
         for (const auto& f : e.findings) {
             ensure_rule(f.id);
-            add_result(ctx, e.host, e.port, e.address, e.line, f);
+            add_result(ctx, {e.host, e.port, identity_sni(e.host, e.sni), e.starttls, e.address, e.line}, f);
         }
     for (const auto& n : data.names)
         for (const auto& f : n.findings) {
             ensure_rule(f.id);
-            add_result(ctx, n.host, n.port, "", n.line, f);
+            add_result(ctx, {n.host, n.port, identity_sni(n.host, n.sni), direct, direct, n.line}, f);
         }
     for (const auto& r : data.resolved) {
         ensure_rule(r.id);
@@ -166,7 +211,7 @@ void write_sarif_report(const report_data& data, std::ostream& out) {
         f.level = parse_severity(r.severity).value_or(severity::info);
         f.cert_sha256 = r.cert_sha256;
         f.message = r.message;
-        add_result(ctx, r.host, r.port, "", 0, f);
+        add_result(ctx, {r.host, r.port, r.sni, r.starttls, direct, 0}, f);
         ctx.results.back().as_object()["baselineState"] = "absent";
     }
     json::object driver{{"name", "tlsaudit"},

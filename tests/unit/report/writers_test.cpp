@@ -243,6 +243,36 @@ TEST(sarif_report, results_reference_catalogue_rules) {
     EXPECT_EQ(results[0].at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"), "targets.txt");
 }
 
+// What code scanning needs of each result: a physical location even without a target
+// file (stdin, records without metadata, a resolved finding), the rule's severity as the
+// report has it (a rules file may raise it), and one alert per site on a shared address.
+TEST(sarif_report, every_result_has_a_file_and_rules_carry_the_reported_severity) {
+    report_data data;
+    auto line =
+        endpoint_line("127.0.0.1", 443, "127.0.0.1", "[" + finding("hostname-mismatch", "critical", sha('A')) + "]");
+    const std::string from = R"("sni":"127.0.0.1")";
+    line.replace(line.find(from), from.size(), R"("sni":"b.test")");
+    std::istringstream in(line + "\n");
+    read_ndjson_stream(in, "no metadata", data);
+    finish_merge(data);
+    data.resolved.push_back({"127.0.0.1", 443, "weak-key", sha('B'), "medium", "gone", "a.test", ""});
+    const auto doc = json::parse(render(data, write_sarif_report)).as_object();
+    const auto& run = doc.at("runs").at(0).as_object();
+    const auto& results = run.at("results").as_array();
+    ASSERT_EQ(results.size(), 2u);
+    for (const auto& r : results)
+        EXPECT_EQ(r.at("locations").at(0).at("physicalLocation").at("artifactLocation").at("uri"), "targets");
+    EXPECT_EQ(results[0].at("partialFingerprints").at("tlsauditFinding/v1").as_string(),
+              "127.0.0.1:443|hostname-mismatch|" + std::string(64, 'a') + "|b.test|");
+    EXPECT_EQ(results[0].at("locations").at(0).at("logicalLocations").at(0).at("name"),
+              "127.0.0.1:443 sni=b.test (127.0.0.1)");
+    EXPECT_EQ(results[1].at("baselineState"), "absent");
+    const auto& rules = run.at("tool").at("driver").at("rules").as_array();
+    const auto& rule = rules.at(results[0].at("ruleIndex").to_number<std::size_t>()).as_object();
+    EXPECT_EQ(rule.at("properties").at("security-severity"), "9.5") << "critical here, high by default";
+    EXPECT_EQ(rule.at("defaultConfiguration").at("level"), "error");
+}
+
 TEST(terminal, server_strings_cannot_drive_the_terminal) {
     EXPECT_EQ(terminal_safe("ok.test"), "ok.test");
     EXPECT_EQ(terminal_safe("a\x1b[31mred"), "a\\x1b[31mred");
