@@ -25,36 +25,36 @@ std::string finding_line(const finding_row& f) {
     return line;
 }
 
-// Writes one testcase; returns the number of failures in it.
+// Writes one testcase; returns 1 when it failed, else 0. A testcase holds at most one
+// <failure> (CI tools read one per case and count failed cases): the findings that fail
+// the run, worst first as the report lists them, its type the first one's id.
 std::size_t testcase(std::ostream& out, const report_data& data, const std::string& classname, const std::string& name,
                      const std::vector<finding_row>& findings, const std::string& skipped) {
     out << "    <testcase classname=\"" << text::xml_escape(classname) << "\" name=\"" << text::xml_escape(name)
         << "\">\n";
-    std::size_t failures = 0;
+    std::vector<const finding_row*> failing;
     std::string other;
     for (const auto& f : findings) {
-        if (counts_against(data, f)) {
-            ++failures;
-            out << "      <failure type=\"" << text::xml_escape(f.id) << "\" message=\""
-                << text::xml_escape(fmt::format("{} ({})", f.id, to_string(f.level))) << "\">"
-                << text::xml_escape(finding_line(f)) << "</failure>\n";
-        } else {
-            other += finding_line(f) + "\n";
+        if (counts_against(data, f)) failing.push_back(&f);
+        else other += finding_line(f) + "\n";
+    }
+    if (!failing.empty()) {
+        std::string message, text;
+        for (const auto* f : failing) {
+            message += fmt::format("{}{} ({})", message.empty() ? "" : ", ", f->id, to_string(f->level));
+            text += finding_line(*f) + "\n";
         }
+        out << "      <failure type=\"" << text::xml_escape(failing.front()->id) << "\" message=\""
+            << text::xml_escape(message) << "\">" << text::xml_escape(text) << "</failure>\n";
     }
     if (!skipped.empty()) out << "      <skipped message=\"" << text::xml_escape(skipped) << "\"/>\n";
     if (!other.empty()) out << "      <system-out>" << text::xml_escape(other) << "</system-out>\n";
     out << "    </testcase>\n";
-    return failures;
+    return failing.empty() ? 0 : 1;
 }
 
-// When --fail-on-errors fails the run: one testcase per error class it counted, each an
-// <error> listing where it happened, so CI shows why the run failed apart from findings.
-// Returns the number of testcases (and errors) written.
-std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
-    const auto verdict = error_verdict_of(data);
-    if (!verdict.fails) return 0;
-    std::map<std::string, std::string> places;  // class -> one line per failure
+// Where each error class the policy counts happened: class -> one line per failure.
+void add_error_places(const report_data& data, std::map<std::string, std::string>& places) {
     for (const auto& e : data.endpoints)
         if (!e.error_code.empty() && data.on_errors.counts(e.error_code))
             places[e.error_code] += fmt::format("{}:{}{}: {}\n", e.host, e.port,
@@ -63,20 +63,38 @@ std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
     if (data.on_errors.counts(input_class))
         for (const auto& e : data.input_errors)
             places[input_class] += fmt::format("line {}: {}: {}\n", e.line, e.input, e.error);
-    // Nothing scanned and nothing failed (an empty target list) still fails: one case says so.
-    if (places.empty()) places["no-targets"] = "the input held no target\n";
+}
+
+// When --fail-on-errors fails the run: one testcase per error class it counted, each an
+// <error> listing where it happened, so CI shows why the run failed apart from findings;
+// for a scan that did not finish, one testcase that says so.
+// Returns the number of testcases (and errors) written.
+std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
+    const auto verdict = error_verdict_of(data);
+    if (!verdict.fails) return 0;
+    std::map<std::string, std::string> places;  // class -> one line per failure
+    if (!verdict.incomplete.empty()) {
+        // The run did not finish: that is what fails it, not the classes counted so far.
+        places["incomplete"] = verdict.incomplete + "\n";
+    } else {
+        add_error_places(data, places);
+        // Nothing scanned and nothing failed (an empty target list) still fails: one case says so.
+        if (places.empty()) places["no-targets"] = "the input held no target\n";
+    }
     const std::string suite = "tlsaudit scan errors (--fail-on-errors " + to_string(data.on_errors) + ")";
+
     out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">\n",
                        text::xml_escape(suite), places.size(), places.size());
     for (const auto& [name, lines] : places) {
         const auto n = verdict.by_class.count(name) ? verdict.by_class.at(name) : 0;
         out << "    <testcase classname=\"" << text::xml_escape(suite) << "\" name=\"" << text::xml_escape(name)
             << "\">\n";
-        out << "      <error type=\"" << text::xml_escape(name) << "\" message=\""
-            << text::xml_escape(name == input_class
-                                    ? plural(n, "target line", "target lines") + " could not be read"
-                                    : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name)
-            << "\">" << text::xml_escape(lines) << "</error>\n";
+        const std::string message = name == "incomplete" ? "the scan did not finish: " + verdict.incomplete
+                                    : name == input_error_class
+                                        ? plural(n, "target line", "target lines") + " could not be read"
+                                        : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name;
+        out << "      <error type=\"" << text::xml_escape(name) << "\" message=\"" << text::xml_escape(message) << "\">"
+            << text::xml_escape(lines) << "</error>\n";
         out << "    </testcase>\n";
     }
     out << "  </testsuite>\n";
@@ -86,16 +104,16 @@ std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
 }  // namespace
 
 void write_junit_report(const report_data& data, std::ostream& out) {
-    // Suites keyed by host:port (SNI kept apart), in report order.
-    std::map<std::tuple<std::string, int, std::string>, suite> suites;
-    for (const auto& e : data.endpoints) suites[{e.host, e.port, e.sni}].endpoints.push_back(&e);
-    for (const auto& n : data.names) suites[{n.host, n.port, n.sni}].name = &n;
+    // Suites keyed by host:port (SNI and STARTTLS kept apart), in report order.
+    std::map<std::tuple<std::string, int, std::string, std::string>, suite> suites;
+    for (const auto& e : data.endpoints) suites[{e.host, e.port, e.sni, e.starttls}].endpoints.push_back(&e);
+    for (const auto& n : data.names) suites[{n.host, n.port, n.sni, ""}].name = &n;
 
     std::size_t tests = 0, failures = 0, skipped = 0;
     std::string body;
     for (const auto& [key, s] : suites) {
-        const auto& [host, port, sni] = key;
-        std::string suite_name = fmt::format("{}:{}", host, port);
+        const auto& [host, port, sni, starttls] = key;
+        std::string suite_name = fmt::format("{}{}:{}", starttls.empty() ? "" : starttls + "://", host, port);
         if (!sni.empty() && sni != host) suite_name += " sni=" + sni;
         std::ostringstream cases;
         std::size_t suite_failures = 0, suite_skipped = 0;

@@ -185,8 +185,25 @@ TEST(junit_report, failures_follow_the_policy) {
     EXPECT_EQ(xml.find("<failure type=\"chain-misordered\""), std::string::npos) << "low is below --fail-on high";
     EXPECT_NE(xml.find("<skipped message=\"scan error refused"), std::string::npos);
     EXPECT_EQ(xml.find('\x1b'), std::string::npos);
+    // Failures count failed testcases: one <failure> per case, naming every finding in it.
     data.fail_on = severity::low;
-    EXPECT_NE(render(data, write_junit_report).find("failures=\"3\""), std::string::npos);
+    const auto low = render(data, write_junit_report);
+    EXPECT_NE(low.find("<testsuites name=\"tlsaudit\" tests=\"4\" failures=\"2\""), std::string::npos) << low;
+    EXPECT_NE(low.find("message=\"hostname-mismatch (high), chain-misordered (low)\""), std::string::npos) << low;
+}
+
+// A scan that did not finish says so, instead of an error class or "no targets".
+TEST(junit_report, an_unfinished_scan_is_one_error) {
+    report_data data;
+    std::istringstream in(scan_start_line("2026-11-24T04:00:00Z") + "\n" +
+                          endpoint_line("z.test", 443, "127.0.0.3", "[]") + "\n" +
+                          error_line("e.test", 443, "127.0.0.4", "refused") + "\n");
+    read_ndjson_stream(in, "killed", data);
+    finish_merge(data);
+    const auto xml = render(data, write_junit_report);
+    EXPECT_NE(xml.find("<error type=\"incomplete\" message=\"the scan did not finish: "), std::string::npos) << xml;
+    EXPECT_EQ(xml.find("no-targets"), std::string::npos) << xml;
+    EXPECT_EQ(xml.find("<error type=\"refused\""), std::string::npos) << xml;
 }
 
 TEST(junit_report, a_failing_error_policy_adds_an_error_per_class) {
