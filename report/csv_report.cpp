@@ -1,3 +1,4 @@
+#include "text/utf8.hpp"
 #include <tlsaudit/report/csv_report.hpp>
 
 #include <initializer_list>
@@ -17,7 +18,9 @@ void row(std::ostream& out, std::initializer_list<std::string_view> cells) {
 
 }  // namespace
 
-std::string csv_cell(std::string_view text) {
+std::string csv_cell(std::string_view raw) {
+    // Controls a reader would take for binary, or that hide text, are shown as escapes.
+    const std::string text = text::show_invisible_controls(raw);
     std::string value;
     if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) value = "'";
     value += text;

@@ -6,11 +6,12 @@ var tlsaudit = (function () {
   'use strict';
   var RANK = { critical: 6, high: 5, medium: 4, low: 3, info: 2, error: 1, ok: 0 };
 
-  // Controls that change how text reads without being seen (bidirectional marks,
-  // embeddings, overrides and isolates; C1 controls; line separators) are shown as
-  // \u{...}, as the terminal summary shows them: a subject holding U+202E cannot reverse
-  // itself or the fingerprint printed after it.
-  var INVISIBLE = /[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+  // Controls that change how text reads without being seen (C0 controls but tab and line
+  // feed, DEL and C1 controls; zero-width characters; bidirectional marks, embeddings,
+  // overrides and isolates; line separators) are shown as \u{...}, as the terminal summary
+  // and text::is_invisible_control show them: a subject holding U+202E cannot reverse
+  // itself or the fingerprint printed after it, nor an ESC vanish from the page.
+  var INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
   function shown(text) {
     return String(text).replace(INVISIBLE, function (c) { return '\\u{' + c.charCodeAt(0).toString(16) + '}'; });
   }

@@ -107,8 +107,9 @@ void append_utf8(std::string& out, char32_t cp) {
 }
 
 bool is_invisible_control(char32_t cp) {
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || cp == 0x2060 ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
 std::string show_invisible_controls(std::string_view raw) {
@@ -121,8 +122,11 @@ std::string show_invisible_controls(std::string_view raw) {
         if (is_invisible_control(seq.code_point)) {
             static constexpr char hex[] = "0123456789abcdef";
             std::string code;
-            for (auto v = static_cast<unsigned>(seq.code_point); v != 0; v >>= 4)
+            auto v = static_cast<unsigned>(seq.code_point);
+            do {
                 code.insert(code.begin(), hex[v & 15]);
+                v >>= 4;
+            } while (v != 0);
             out += "\\u{" + code + "}";
         } else {
             out.append(text, i, n);

@@ -29,10 +29,12 @@ std::size_t find_invalid_utf8(std::string_view text);
 // (NUL and control characters included) is returned unchanged.
 std::string sanitize_utf8(std::string_view text);
 
-// True for the code points that change how text reads without being seen: C1 controls
-// (U+0080-U+009F), the bidirectional marks (U+061C, U+200E, U+200F), the line and
-// paragraph separators (U+2028, U+2029) and the bidirectional embeddings, overrides and
-// isolates (U+202A-U+202E, U+2066-U+2069).
+// True for the code points that change how text reads without being seen: C0 controls but
+// tab and line feed (U+0000-U+001F; an ESC, a NUL, a carriage return), DEL and the C1
+// controls (U+007F-U+009F), the zero-width characters (U+200B-U+200D, U+2060, U+FEFF),
+// the bidirectional marks (U+061C, U+200E, U+200F), the line and paragraph separators
+// (U+2028, U+2029) and the bidirectional embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069).
 bool is_invisible_control(char32_t code_point);
 
 // `text` (made valid UTF-8 first) with each invisible control written as \u{202e}, so a

@@ -132,6 +132,10 @@ TEST(csv_report, quotes_and_defuses_formulas) {
     EXPECT_EQ(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     EXPECT_EQ(csv_cell("-2"), "'-2");
     EXPECT_EQ(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    // Controls from a certificate (a NUL some readers stop at, an ESC, a bare CR) are escapes.
+    EXPECT_EQ(csv_cell(std::string("nul\0x", 5)), "nul\\u{0}x");
+    EXPECT_EQ(csv_cell("esc\x1b[2J.test"), "esc\\u{1b}[2J.test");
+    EXPECT_EQ(csv_cell("\rcr"), "\\u{d}cr");
     const auto csv = render(sample(), write_csv_report);
     std::size_t rows = 0;
     for (auto pos = csv.find("\r\n"); pos != std::string::npos; pos = csv.find("\r\n", pos + 2)) ++rows;

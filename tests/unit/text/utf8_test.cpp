@@ -57,6 +57,10 @@ TEST(show_invisible_controls, writes_each_control_as_an_escape_and_keeps_the_res
     EXPECT_EQ(show_invisible_controls("bad \xFF"), "bad \xEF\xBF\xBD");
     EXPECT_TRUE(is_invisible_control(0x202E));
     EXPECT_FALSE(is_invisible_control(0xE9));
+    // C0 controls (not tab or line feed), DEL, zero-width characters.
+    EXPECT_EQ(show_invisible_controls(std::string("n\0ul", 4) + "e\x1b[2J\r\t\n\x7f"),
+              "n\\u{0}ule\\u{1b}[2J\\u{d}\t\n\\u{7f}");
+    EXPECT_EQ(show_invisible_controls("z\xE2\x80\x8Bw\xEF\xBB\xBFj\xE2\x81\xA0"), "z\\u{200b}w\\u{feff}j\\u{2060}");
 }
 
 TEST(append_utf8, encodes_and_rejects) {
