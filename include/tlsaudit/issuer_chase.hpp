@@ -9,7 +9,9 @@
 // is missing, and asks for that certificate's http:// caIssuers URLs in order, never one
 // URL twice. The first download that succeeds ends the round: its certificates are kept,
 // and its last certificate, unless self-issued, starts the next round. The chase ends
-// after max_rounds rounds, when every URL of a round failed, when a download held no
+// after max_rounds rounds, when every URL of a round failed (only the first
+// max_urls_per_round http:// URLs of a certificate are asked: a certificate naming hundreds
+// would hold its scan thread for hundreds of timeouts), when a download held no
 // certificate, or at a self-issued certificate.
 
 #include <tlsaudit/model.hpp>
@@ -24,7 +26,8 @@ namespace tlsaudit::audit {
 
 class issuer_chase {
 public:
-    static constexpr int max_rounds = 4;  // issuers fetched per chain at most
+    static constexpr int max_rounds = 4;                  // issuers fetched per chain at most
+    static constexpr std::size_t max_urls_per_round = 4;  // URLs asked of one certificate at most
 
     // Nothing to chase unless `verdict` has a path and a missing_issuer error.
     explicit issuer_chase(const chain_verdict& verdict);
@@ -44,6 +47,7 @@ public:
 private:
     std::optional<cert_info> current_;  // the certificate whose issuer is sought
     std::size_t next_url_ = 0;          // index into current_->ca_issuer_urls
+    std::size_t asked_this_round_ = 0;
     int rounds_ = 0;
     std::vector<std::string> tried_;
     std::vector<bytes> certificates_;

@@ -86,6 +86,15 @@ TEST(issuer_chase, every_url_failing_ends_it) {
     EXPECT_TRUE(c.take_certificates().empty());
 }
 
+// A certificate naming hundreds of URLs that all fail is asked at its first four: each
+// failure may cost a whole request timeout on the scan thread.
+TEST(issuer_chase, at_most_four_urls_of_a_certificate_are_asked) {
+    std::vector<std::string> urls;
+    for (int i = 0; i < 300; ++i) urls.push_back("http://a.test/" + std::to_string(i));
+    issuer_chase c(missing_issuer_after(with_aia(leaf("a.test", "Mid"), urls)));
+    EXPECT_EQ(chase(c, {}), (std::vector<std::string>(urls.begin(), urls.begin() + 4)));
+}
+
 TEST(issuer_chase, an_answer_without_a_certificate_ends_it) {
     issuer_chase c(missing_issuer_after(with_aia(leaf("a.test", "Mid"), {"http://a.test/p7c", "http://a.test/der"})));
     EXPECT_EQ(chase(c, {{"http://a.test/p7c", std::nullopt}, {"http://a.test/der", ca("Mid", "Root", "M")}}),
