@@ -136,8 +136,10 @@ void write_findings(const report_data& data, std::ostream& out) {
     std::map<std::string, long long> per_endpoint, per_name;
     for (const auto& e : data.endpoints) {
         const auto port = std::to_string(e.port);
-        tally_findings(per_endpoint, {{"host", e.host}, {"port", port}, {"sni", e.sni}, {"address", e.address}},
-                       e.findings);
+        tally_findings(
+            per_endpoint,
+            {{"host", e.host}, {"port", port}, {"sni", e.sni}, {"starttls", e.starttls}, {"address", e.address}},
+            e.findings);
     }
     for (const auto& n : data.names) {
         const auto port = std::to_string(n.port);
@@ -166,8 +168,8 @@ public:
         const auto& c = certs.front();
         const auto port = std::to_string(e.port);
         const auto index = std::to_string(chain);
-        std::vector<label> labels{
-            {"host", e.host}, {"port", port}, {"sni", e.sni}, {"address", e.address}, {"chain", index}};
+        std::vector<label> labels{{"host", e.host},         {"port", port},         {"sni", e.sni},
+                                  {"starttls", e.starttls}, {"address", e.address}, {"chain", index}};
         const auto key = labels_text(labels);
         labels.insert(labels.end(), {{"subject", c.subject}, {"issuer", c.issuer}, {"sha256", c.sha256}});
         info_.add(labels_text(labels), 1);

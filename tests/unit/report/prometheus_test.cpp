@@ -291,14 +291,25 @@ TEST(prometheus_report, hostile_subjects_and_names_stay_inside_their_labels) {
 
 TEST(prometheus_report, a_series_is_written_once_when_endpoints_repeat) {
     auto data = sample_report();
-    data.endpoints.push_back(data.endpoints.front());
-    data.endpoints.back().starttls = "smtp";  // another target, the same labels
+    data.endpoints.push_back(data.endpoints.front());  // the same endpoint twice (a merge)
+    const auto once = parse(render(data));             // parse() fails on a repeated series
+    EXPECT_EQ(find(once, "tlsaudit_endpoint_findings", {{"host", "a.test"}, {"finding", "cert-expiring"}})->value, 2);
+    // The same address and port with STARTTLS is another target: series of its own.
+    data.endpoints.back().starttls = "smtp";
     data.endpoints.back().chain.front().not_after = "2030-01-01T00:00:00Z";
-    const auto samples = parse(render(data));  // parse() fails on a repeated series
-    EXPECT_EQ(find(samples, "tlsaudit_leaf_not_after_timestamp_seconds", {{"host", "a.test"}, {"chain", "0"}})->value,
+    const auto samples = parse(render(data));
+    EXPECT_EQ(find(samples, "tlsaudit_leaf_not_after_timestamp_seconds",
+                   {{"host", "a.test"}, {"starttls", ""}, {"chain", "0"}})
+                  ->value,
               unix_time(2026, 12, 11));
-    EXPECT_EQ(find(samples, "tlsaudit_endpoint_findings", {{"host", "a.test"}, {"finding", "cert-expiring"}})->value,
-              2);
+    EXPECT_EQ(find(samples, "tlsaudit_leaf_not_after_timestamp_seconds",
+                   {{"host", "a.test"}, {"starttls", "smtp"}, {"chain", "0"}})
+                  ->value,
+              unix_time(2030, 1, 1));
+    EXPECT_EQ(find(samples, "tlsaudit_endpoint_findings",
+                   {{"host", "a.test"}, {"starttls", "smtp"}, {"finding", "cert-expiring"}})
+                  ->value,
+              1);
 }
 
 TEST(prometheus_report, empty_report_is_valid_and_only_gauges) {
