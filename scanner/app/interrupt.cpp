@@ -3,6 +3,7 @@
 #include <tlsaudit/report/output_file.hpp>
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace tlsaudit::app {
@@ -11,15 +12,28 @@ namespace {
 std::atomic<bool> stop_flag{false};
 std::atomic<bool> writing_reports{false};  // the reports of a complete scan are being written
 std::atomic<int> first_signal{0};
+std::atomic<long long> first_signal_ns{0};  // CLOCK_MONOTONIC of the first signal
 struct sigaction previous_int {
 }, previous_term{};
 
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free &&
+                  std::atomic<long long>::is_always_lock_free,
               "the signal handler needs lock-free atomics");
+
+// A second signal this soon after the first is the same one delivered twice: GNU timeout
+// (and other wrappers) send it to the child and to their process group.
+constexpr long long same_signal_ns = 500'000'000;
+
+long long monotonic_ns() {  // clock_gettime is async-signal-safe
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 extern "C" void on_signal(int sig) {
     int expected = 0;
     if (first_signal.compare_exchange_strong(expected, sig)) {
+        first_signal_ns.store(monotonic_ns());
         stop_flag.store(true);
         constexpr char scanning[] =
             "\ntlsaudit: interrupted: finishing the endpoints in flight (2 s at most), then writing the reports; "
@@ -29,6 +43,13 @@ extern "C" void on_signal(int sig) {
         [[maybe_unused]] const auto ignored = writing_reports.load()
                                                   ? ::write(STDERR_FILENO, reporting, sizeof reporting - 1)
                                                   : ::write(STDERR_FILENO, scanning, sizeof scanning - 1);
+        return;
+    }
+    if (monotonic_ns() - first_signal_ns.load() < same_signal_ns) {
+        constexpr char repeated[] =
+            "\ntlsaudit: the signal came twice at once (a wrapper such as timeout signals its process group too): "
+            "taken as one; signal again to exit at once\n";
+        [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, repeated, sizeof repeated - 1);
         return;
     }
     constexpr char message[] = "\ntlsaudit: second signal: exiting now\n";
