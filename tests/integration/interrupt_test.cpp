@@ -86,6 +86,26 @@ protected:
         return targets;
     }
 
+    // A scan of `count` endpoints (127.0.8.first and on) whose servers answer after 30 s,
+    // returned once all of them are connected; `extra` are its options (outputs).
+    std::unique_ptr<child_process> stalled_scan(lab::server_pool& servers, int first, int count,
+                                                std::vector<std::string> extra) const {
+        const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"stalled.lab.test"});
+        const auto port = servers.start_fleet(tls_config(a, 30s), addresses(8, first, count));
+        std::string text;
+        for (const auto& address : addresses(8, first, count)) text += fmt::format("{}:{}\n", address, port);
+        const auto targets = dir_ / "targets.txt";
+        std::ofstream(targets) << text;
+        auto args = base_args(targets);
+        args.insert(args.end(), {"-c", std::to_string(count), "--handshake-timeout", "10"});
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto scan = std::make_unique<child_process>(args, dir_ / "out", dir_ / "err");
+        const auto all = static_cast<std::uint64_t>(count);
+        EXPECT_TRUE(servers.wait_for(
+            port, [all](const lab::endpoint_stats& s) { return s.accepted >= all; }, 60s));
+        return scan;
+    }
+
     // One probe per endpoint: these tests count the lab's accepted connections as endpoints.
     std::vector<std::string> base_args(const std::filesystem::path& targets) const {
         return {"scan",
@@ -396,19 +416,10 @@ TEST_F(interrupt, the_first_signal_stops_reading_the_target_list) {
 // One signal delivered twice at once (GNU timeout sends it to its child and to its process
 // group) is one interruption: the reports are written, marked incomplete.
 TEST_F(interrupt, a_signal_delivered_twice_at_once_is_one) {
-    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"double.lab.test"});
     lab::server_pool servers(1);
-    const auto port = servers.start_fleet(tls_config(a, 30s), addresses(8, 5, 2));
-    std::string text;
-    for (const auto& address : addresses(8, 5, 2)) text += fmt::format("{}:{}\n", address, port);
-    const auto targets = dir_ / "targets.txt";
-    std::ofstream(targets) << text;
-    auto args = base_args(targets);
     const auto report = dir_ / "r.json";
-    args.insert(args.end(), {"-c", "2", "--handshake-timeout", "10", "--json", report.string()});
-    child_process scan(args, dir_ / "out", dir_ / "err");
-    ASSERT_TRUE(servers.wait_for(
-        port, [](const lab::endpoint_stats& s) { return s.accepted >= 2; }, 60s));
+    const auto scan_process = stalled_scan(servers, 5, 2, {"--json", report.string()});
+    auto& scan = *scan_process;
     scan.signal(SIGINT);
     // The second as soon as the first was handled (two signals sent before that are one to
     // the kernel), as a wrapper's second delivery lands.
@@ -422,18 +433,9 @@ TEST_F(interrupt, a_signal_delivered_twice_at_once_is_one) {
 
 // A second signal exits at once, without waiting for the grace or writing reports.
 TEST_F(interrupt, second_signal_exits_at_once) {
-    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"twice.lab.test"});
     lab::server_pool servers(1);
-    const auto port = servers.start_fleet(tls_config(a, 30s), addresses(8, 1, 4));
-    std::string text;
-    for (const auto& address : addresses(8, 1, 4)) text += fmt::format("{}:{}\n", address, port);
-    const auto targets = dir_ / "targets.txt";
-    std::ofstream(targets) << text;
-    auto args = base_args(targets);
-    args.insert(args.end(), {"-c", "4", "--handshake-timeout", "10", "--ndjson", (dir_ / "scan.ndjson").string()});
-    child_process scan(args, dir_ / "out", dir_ / "err");
-    ASSERT_TRUE(servers.wait_for(
-        port, [](const lab::endpoint_stats& s) { return s.accepted >= 4; }, 60s));
+    const auto scan_process = stalled_scan(servers, 1, 4, {"--ndjson", (dir_ / "scan.ndjson").string()});
+    auto& scan = *scan_process;
     scan.signal(SIGTERM);
     ASSERT_TRUE(poll_until([&] { return read_file(dir_ / "err").find("interrupted") != std::string::npos; }, 10s));
     std::this_thread::sleep_for(600ms);  // a signal within 500 ms of the first is taken as the same one
