@@ -42,7 +42,7 @@ std::string bulk_ndjson() {
             R"("key":{{"type":"RSA","bits":2048}},"signature_algorithm":"sha256WithRSAEncryption","is_ca":false}}],)"
             R"("findings":[{}]}})"
             "\n",
-            target, i % 250, i == 2 ? std::string(R"(evil\u202egnp.exe)") : host, i % 4, i, 1 + i % 12,
+            target, i % 250, i == 2 ? std::string(R"(e\u001bvil\u202egnp.exe)") : host, i % 4, i, 1 + i % 12,
             std::string(64, "0123456789abcdef"[i % 16]), host,
             i % 5 == 0
                 ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"expires soon","remediation":"Renew.","rule":null})"
@@ -137,8 +137,9 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
     // A subject holding U+202E: the control is shown, never applied.
     const auto bidi = strings("bidi_rows");
     ASSERT_EQ(bidi.size(), 1u);
-    EXPECT_NE(bidi[0].find("CN=evil\\u{202e}gnp.exe"), std::string::npos) << bidi[0];
+    EXPECT_NE(bidi[0].find("CN=e\\u{1b}vil\\u{202e}gnp.exe"), std::string::npos) << bidi[0];
     EXPECT_EQ(bidi[0].find("\xe2\x80\xae"), std::string::npos) << bidi[0];
+    EXPECT_EQ(bidi[0].find('\x1b'), std::string::npos) << "an ESC is shown, never hidden";
 
     EXPECT_GT(std::filesystem::file_size(shot), 10000u) << "screenshot kept at " << shot;
 }
