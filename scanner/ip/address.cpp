@@ -48,6 +48,7 @@ constexpr block v4_blocks[] = {
 constexpr block v6_blocks[] = {
     {{}, 128, "unspecified"},
     {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 128, "loopback"},
+    {{}, 96, "ipv4-compatible"},
     {{0x00, 0x64, 0xff, 0x9b}, 96, "nat64"},
     {{0x01, 0x00}, 64, "discard"},
     {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, "nat64"},

@@ -100,7 +100,7 @@ bool is_metadata(const ip_address& a) {
 std::optional<address_rule> rule_for(const ip_address& a) {
     if (is_metadata(a)) return address_rule{"cloud metadata"};
     const std::string_view kind = classify(a);
-    if (kind.empty() || kind == "6to4" || kind == "6to4-relay" || kind == "teredo") return std::nullopt;
+    if (kind.empty() || kind == "6to4-relay") return std::nullopt;
     if (kind == "loopback") return address_rule{"loopback"};
     if (kind == "link-local") return address_rule{"link-local (metadata)"};
     if (kind == "private") return address_rule{"internal (RFC 1918)", true};
@@ -109,15 +109,25 @@ std::optional<address_rule> rule_for(const ip_address& a) {
     if (kind == "unspecified" || kind == "this-network") return address_rule{"unspecified"};
     if (kind == "multicast") return address_rule{"multicast"};
     if (kind == "broadcast") return address_rule{"broadcast"};
+    // Addresses that carry an IPv4 destination a relay or translator reaches: judge that one
+    // (2002:a9fe:a9fe:: is 169.254.169.254 behind a 6to4 relay).
+    const auto embedded = [&](std::size_t at, std::string_view via) {
+        ip_address v4;
+        std::copy_n(a.bytes.begin() + static_cast<std::ptrdiff_t>(at), 4, v4.bytes.begin());
+        auto rule = rule_for(v4);
+        if (rule) rule->rule += " via " + std::string(via);
+        return rule;
+    };
+    if (kind == "6to4") return embedded(2, "6to4");
+    if (kind == "ipv4-compatible") return embedded(12, "an IPv4-compatible address");
+    // Teredo hides its IPv4 ends (one of them obfuscated): no certificate's responder lives
+    // behind one, and where it leads cannot be judged.
+    if (kind == "teredo") return address_rule{"a Teredo tunnel address"};
     if (kind == "nat64") {
         // 64:ff9b::/96 embeds the IPv4 destination in the last 32 bits: judge that one.
         static const ip_address well_known = *parse_ip("64:ff9b::");
         if (!in_network(a, well_known, 96)) return address_rule{"internal (local-use NAT64)", true};
-        ip_address v4;
-        std::copy(a.bytes.begin() + 12, a.bytes.end(), v4.bytes.begin());
-        auto embedded = rule_for(v4);
-        if (embedded) embedded->rule += " via NAT64";
-        return embedded;
+        return embedded(12, "NAT64");
     }
     // reserved, documentation, benchmarking, discard, ietf-protocol, orchid: no public
     // server lives there, so a certificate naming one points inside some network.

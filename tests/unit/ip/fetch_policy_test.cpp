@@ -71,8 +71,15 @@ INSTANTIATE_TEST_SUITE_P(
         policy_case{"64:ff9b::a9fe:a9fe", 80, "cloud metadata via NAT64"}, policy_case{"64:ff9b::808:808", 80, ""},
         policy_case{"64:ff9b:1::1", 80, "internal (local-use NAT64)"},
         policy_case{"2001:db8::1", 80, "not globally routable (documentation)"},
-        policy_case{"100::1", 80, "not globally routable (discard)"}, policy_case{"2002:c000:201::1", 80, ""},
-        policy_case{"2001::1", 80, ""}));
+        policy_case{"100::1", 80, "not globally routable (discard)"},
+        // 6to4 and IPv4-compatible addresses are judged by the IPv4 address they carry.
+        policy_case{"2002:808:808::1", 80, ""},
+        policy_case{"2002:c000:201::1", 80, "not globally routable (documentation) via 6to4"},
+        policy_case{"2002:a9fe:a9fe::", 80, "cloud metadata via 6to4"},
+        policy_case{"2002:a00:1::", 80, "internal (RFC 1918) via 6to4"},
+        policy_case{"::a00:1", 80, "internal (RFC 1918) via an IPv4-compatible address"},
+        policy_case{"::808:808", 80, ""}, policy_case{"2001::1", 80, "a Teredo tunnel address"},
+        policy_case{"2001:0:4136:e378:8000:63bf:3fff:fdd2", 80, "a Teredo tunnel address"}));
 
 TEST(fetch_policy, not_an_address_is_refused) {
     EXPECT_EQ(judge("responder.example", 80).rule, "not an IP address");
