@@ -218,7 +218,7 @@ void engine::on_server_hello(const handshake_message& m) {
         fall_back("the ServerHello carries the downgrade sentinel: the server supports a higher version than it chose");
     } else if (change_cipher_specs_ > 0) {  // RFC 5246 7.1: it ends the handshake, never starts it
         fall_back("a ChangeCipherSpec before a ServerHello below TLS 1.3");
-    } else if (sh->renegotiation_info && !sh->renegotiation_info_empty) {  // RFC 5746 3.4
+    } else if (sh->renegotiation_info_not_empty) {  // RFC 5746 3.4
         fall_back("renegotiation_info is not empty on a first handshake");
     } else if (answer_allowed(answered_in::tls12_server_hello, sh->extensions, sh->alpn)) {
         start_tls12(*sh, chosen);

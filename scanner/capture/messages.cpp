@@ -53,8 +53,7 @@ bool parse_server_hello_extension(std::uint16_t type, std::span<const unsigned c
     case extension::status_request: sh.status_request = true; return data.empty();
     case extension::server_name: return data.empty();  // the server's acknowledgement
     case extension::renegotiation_info:
-        sh.renegotiation_info = true;
-        sh.renegotiation_info_empty = data.size() == 1 && data[0] == 0;
+        sh.renegotiation_info_not_empty = data.size() != 1 || data[0] != 0;  // not one empty renegotiated_connection
         return true;
     case extension::alpn:
         if (const auto name = parse_alpn(data)) {
@@ -127,9 +126,7 @@ std::optional<certificate_list> parse_certificate(std::span<const unsigned char>
                 const auto type = extensions.u16();
                 const auto data = extensions.vec16();
                 if (!extensions.ok() || !add_once(in_entry, type)) return std::nullopt;
-                if (std::find(out.entry_extensions.begin(), out.entry_extensions.end(), type) ==
-                    out.entry_extensions.end())
-                    out.entry_extensions.push_back(type);
+                add_once(out.entry_extensions, type);  // across entries a type may repeat
                 if (type != extension::status_request || !out.chain.empty()) continue;
                 const auto response = parse_status(data);
                 if (!response) return std::nullopt;

@@ -23,11 +23,10 @@ struct server_hello {
     std::uint16_t key_share_group = 0;   // key_share (a HelloRetryRequest names the group only)
     std::span<const unsigned char> key_share;
     std::span<const unsigned char> cookie;
-    bool status_request = false;            // TLS 1.2: the server will send CertificateStatus
-    std::span<const unsigned char> alpn;    // TLS 1.2: the protocol selected
-    bool renegotiation_info = false;        // RFC 5746: present ...
-    bool renegotiation_info_empty = false;  // ... and empty, as it must be on a first handshake
-    std::vector<std::uint16_t> extensions;  // the types, in order (no type twice: else malformed)
+    bool status_request = false;                // TLS 1.2: the server will send CertificateStatus
+    std::span<const unsigned char> alpn;        // TLS 1.2: the protocol selected
+    bool renegotiation_info_not_empty = false;  // RFC 5746: it must be empty on a first handshake
+    std::vector<std::uint16_t> extensions;      // the types, in order (no type twice: else malformed)
 };
 std::optional<server_hello> parse_server_hello(std::span<const unsigned char> body);
 
