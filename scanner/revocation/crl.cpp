@@ -114,11 +114,11 @@ std::string idp_problem(const ISSUING_DIST_POINT& idp, X509* cert, std::string_v
 std::string crl_scope_problem(X509_CRL* crl, X509* cert, std::string_view url) {
     int critical = 0;
     if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0) return "a delta CRL (the base CRL is needed)";
+    // `critical` is -1 when the CRL has no issuingDistributionPoint, -2 when it has two.
     ISSUING_DIST_POINT* idp =
         static_cast<ISSUING_DIST_POINT*>(X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &critical, nullptr));
-    const bool has_idp = X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) >= 0;
     std::string problem;
-    if (has_idp && idp == nullptr) problem = "a malformed issuingDistributionPoint";
+    if (idp == nullptr && critical != -1) problem = "a malformed issuingDistributionPoint";
     else if (idp != nullptr) problem = idp_problem(*idp, cert, url);
     ISSUING_DIST_POINT_free(idp);
     ossl::take_errors();

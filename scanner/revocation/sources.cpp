@@ -47,14 +47,19 @@ bool failure_expired(std::chrono::steady_clock::time_point done_at) {
     return std::chrono::steady_clock::now() - done_at > negative_ttl;
 }
 
-// Drops completed entries once the map is full; waiters hold their own shared_ptr.
+// Drops the completed entries (in-flight ones stay); waiters hold their own shared_ptr.
 template <typename Map>
-void make_room(Map& map) {
-    if (map.size() < max_memory_entries) return;
+void drop_completed(Map& map) {
     for (auto it = map.begin(); it != map.end();) {
         if (it->second->value) it = map.erase(it);
         else ++it;
     }
+}
+
+// Drops completed entries once the map is full.
+template <typename Map>
+void make_room(Map& map) {
+    if (map.size() >= max_memory_entries) drop_completed(map);
 }
 
 }  // namespace
@@ -202,10 +207,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const 
     crls_[url] = entry;
     auto state = co_await download_crl(url, f);
     if (crl_bytes_ + state->der_bytes > max_crl_memory_bytes) {
-        for (auto it = crls_.begin(); it != crls_.end();) {  // in-flight ones hold no CRL yet
-            if (it->second->value) it = crls_.erase(it);
-            else ++it;
-        }
+        drop_completed(crls_);  // in-flight ones hold no CRL yet
         crl_bytes_ = 0;
     }
     crl_bytes_ += state->der_bytes;
