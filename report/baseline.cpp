@@ -99,6 +99,12 @@ baseline load_baseline(const std::filesystem::path& file) {
     return b;
 }
 
+std::string target_text(const std::string& host, int port, const std::string& sni, const std::string& starttls) {
+    const auto shown_sni = identity_sni(host, sni);
+    return (starttls.empty() ? "" : starttls + "://") + host + ":" + std::to_string(port) +
+           (shown_sni.empty() ? "" : " sni=" + shown_sni);
+}
+
 void apply_baseline(report_data& data, const baseline& old) {
     data.has_baseline = true;
     data.baseline_source = old.source;

@@ -1,4 +1,5 @@
 #include "text/xml_text.hpp"
+#include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/finding_groups.hpp>
 #include <tlsaudit/report/junit_report.hpp>
 
@@ -82,7 +83,6 @@ std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
         if (places.empty()) places["no-targets"] = "the input held no target\n";
     }
     const std::string suite = "tlsaudit scan errors (--fail-on-errors " + to_string(data.on_errors) + ")";
-
     out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">\n",
                        text::xml_escape(suite), places.size(), places.size());
     for (const auto& [name, lines] : places) {
@@ -113,8 +113,7 @@ void write_junit_report(const report_data& data, std::ostream& out) {
     std::string body;
     for (const auto& [key, s] : suites) {
         const auto& [host, port, sni, starttls] = key;
-        std::string suite_name = fmt::format("{}{}:{}", starttls.empty() ? "" : starttls + "://", host, port);
-        if (!sni.empty() && sni != host) suite_name += " sni=" + sni;
+        const std::string suite_name = target_text(host, port, sni, starttls);
         std::ostringstream cases;
         std::size_t suite_failures = 0, suite_skipped = 0;
         for (const auto* e : s.endpoints) {

@@ -22,7 +22,6 @@ std::system_error write_error(const std::filesystem::path& path, int error) {
     return std::system_error(error, std::generic_category(), "cannot write " + path.string());
 }
 
-// Closes the descriptor and removes the temporary file unless released.
 // The temporary file being written, for remove_temporary_file() in a signal handler: a
 // fixed buffer it can read. Reports are written one after another; a second writer at the
 // same time is not tracked.
@@ -30,6 +29,7 @@ char tracked_path[4096];
 std::atomic<bool> tracking{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "read by a signal handler");
 
+// Closes the descriptor and removes the temporary file unless released.
 struct temp_file {
     int fd = -1;
     std::filesystem::path path;

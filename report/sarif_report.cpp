@@ -100,9 +100,7 @@ void add_result(context& ctx, const place& at, const finding_row& f) {
     std::string text = f.message;
     if (!f.remediation.empty()) text += " Fix: " + f.remediation;
     r["message"] = json::object{{"text", text}};
-    const std::string target = fmt::format("{}{}:{}{}", starttls.empty() ? "" : starttls + "://", host, port,
-                                           sni.empty() ? "" : " sni=" + sni);
-    const std::string endpoint = target + (address.empty() ? "" : " (" + address + ")");
+    const std::string endpoint = target_text(host, port, sni, starttls) + (address.empty() ? "" : " (" + address + ")");
     // Every result has a physical location (code scanning refuses a file with one without):
     // the target list and the line, or the list alone (a resolved finding, stdin, records
     // without metadata: "targets").
