@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <future>
 #include <map>
 #include <string>
 
@@ -95,15 +97,25 @@ audit_runtime::audit_runtime(const audit_settings& settings, time_point now, iss
 
 audit_runtime::~audit_runtime() = default;
 
+// The first thread to ask for a URL downloads it; the others wait for its answer.
 std::optional<bytes> audit_runtime::fetch_once(const std::string& url) {
+    std::promise<std::optional<bytes>> mine;
+    std::shared_future<std::optional<bytes>> answer;
     {
         std::lock_guard lock(fetch_mutex_);
-        if (auto it = fetched_.find(url); it != fetched_.end()) return it->second;
+        const auto [it, first] = fetched_.try_emplace(url);
+        if (first) it->second = mine.get_future().share();
+        else answer = it->second;
     }
-    // Two threads may fetch the same URL at once; both answers are the same.
-    auto body = fetch_(url);
-    std::lock_guard lock(fetch_mutex_);
-    fetched_.try_emplace(url, body);
+    if (answer.valid()) return answer.get();
+    std::optional<bytes> body;
+    try {
+        body = fetch_(url);
+    } catch (...) {
+        mine.set_exception(std::current_exception());  // std::bad_alloc: the waiters see it too
+        throw;
+    }
+    mine.set_value(body);
     return body;
 }
 
@@ -122,14 +134,30 @@ std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
     return chase.take_certificates();
 }
 
+std::shared_ptr<const chain_verdict> audit_runtime::verify(const endpoint_result& result) {
+    if (result.cap.error || result.cap.chain.empty()) return nullptr;
+    return cache_->verify(result.cap.chain, at_, {}, x509::chain_identity(result.cap.chain, result.certs),
+                          result.certs);
+}
+
+bool audit_runtime::will_fetch(const endpoint_result& result) {
+    if (!fetch_) return false;
+    const auto lacks = [this](const endpoint_result& chain) {
+        const auto verdict = verify(chain);
+        return verdict && verdict->has(verify_problem::missing_issuer);
+    };
+    return lacks(result) || std::any_of(result.other_chains.begin(), result.other_chains.end(), lacks);
+}
+
 std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& result) {
     result.rules_version = rules_.version;
-    if (result.cap.error || result.cap.chain.empty()) return nullptr;
-    const std::string identity = x509::chain_identity(result.cap.chain, result.certs);
-    auto verdict = cache_->verify(result.cap.chain, at_, {}, identity, result.certs);
+    auto verdict = verify(result);
+    if (!verdict) return nullptr;
     if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
         const auto extra = fetch_missing(*verdict);
-        if (!extra.empty()) verdict = cache_->verify(result.cap.chain, at_, extra, identity, result.certs);
+        if (!extra.empty())
+            verdict = cache_->verify(result.cap.chain, at_, extra, x509::chain_identity(result.cap.chain, result.certs),
+                                     result.certs);
     }
     // One judgement for the record's verdicts and the audit's root-program-untrusted.
     const auto programs = programs_.judge(result, at_, verdict, rules_);

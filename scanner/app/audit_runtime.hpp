@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,11 @@ public:
     // Thread-safe. Returns the verdict (null when nothing was served).
     std::shared_ptr<const chain_verdict> audit(endpoint_result& result);
 
+    // Whether audit() will download issuers for `result` (--fetch-missing, and a chain of
+    // it, served or other, lacks one): the caller may run audit() where waiting on the
+    // network costs nothing. Validates, once per distinct chain as audit() does.
+    bool will_fetch(const endpoint_result& result);
+
     // Stores the revocation verdicts (parallel to the served chain) on `result` and
     // appends their findings (audit::audit_revocation with this run's rules); `hard`:
     // --revocation hard. Thread-safe.
@@ -85,6 +91,7 @@ public:
     std::size_t program_judgements() const { return programs_.judgements(); }
 
 private:
+    std::shared_ptr<const chain_verdict> verify(const endpoint_result& result);
     std::vector<bytes> fetch_missing(const chain_verdict& verdict);
     std::optional<bytes> fetch_once(const std::string& url);
 
@@ -95,7 +102,8 @@ private:
     std::unique_ptr<x509::verify_cache> cache_;
     issuer_fetcher fetch_;
     std::mutex fetch_mutex_;
-    std::map<std::string, std::optional<bytes>> fetched_;  // AIA URL -> body (nullopt: failed)
+    // AIA URL -> body (nullopt: failed), ready once its download is over.
+    std::map<std::string, std::shared_future<std::optional<bytes>>> fetched_;
     audit::deployment_tracker deployments_;
     audit::program_cache programs_;  // per distinct chain, as cache_
 };

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <variant>
 
 namespace tlsaudit::app {
@@ -42,6 +43,11 @@ issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocati
 
 }  // namespace
 
+// --fetch-missing: endpoints whose chains lack an issuer are audited on these threads, as
+// many at once, each download bounded by aia_fetch_limits; a full queue holds up the scan.
+constexpr std::size_t chase_threads = 4;
+constexpr std::size_t max_pending_chases = 256;
+
 // An endpoint whose chains are out for revocation checking.
 struct scan_session::pending_endpoint {
     explicit pending_endpoint(endpoint_result&& r) : result(std::move(r)), remaining(1 + result.other_chains.size()) {}
@@ -69,6 +75,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
         checker.budget = fetches_;
         revocation_.emplace(std::move(checker));
     }
+    if (options.audit.fetch_missing) chases_.emplace(chase_threads, max_pending_chases);
 }
 
 scan_session::~scan_session() = default;
@@ -117,6 +124,15 @@ std::optional<target> scan_session::next_target() {
 
 void scan_session::add_result(scan_result&& r) {
     endpoint_result result = examine(std::move(r));
+    if (chases_ && auditor_.will_fetch(result)) {
+        // Each download may take seconds: the scan thread goes back to its handshakes.
+        chases_->post([this, held = std::make_shared<endpoint_result>(std::move(result))] { judge(std::move(*held)); });
+        return;
+    }
+    judge(std::move(result));
+}
+
+void scan_session::judge(endpoint_result&& result) {
     // Findings before the record is written; each chain is validated and audited alone.
     std::vector<std::shared_ptr<const chain_verdict>> verdicts{auditor_.audit(result)};
     for (auto& other : result.other_chains) verdicts.push_back(auditor_.audit(other));
@@ -197,6 +213,7 @@ scan_summary scan_session::finish() {
             for (const auto& [status, n] : resume->kept_statuses) summary_.statuses[status] += n;
         }
     }
+    if (chases_) chases_->drain();  // before the checker's: a chase hands its chains on to it
     if (revocation_) revocation_->drain();
     // Names whose endpoints did not all arrive (none in a finished scan).
     const auto names = auditor_.finish();

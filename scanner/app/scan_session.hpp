@@ -6,8 +6,9 @@
 //
 // Use: construct, pass next_target and add_result to net::run_scan, then call finish
 // once. Destroying a session that was not finished (run_scan threw) waits for the
-// revocation checks in flight, dropping their errors, and closes the stream.
+// chases and revocation checks in flight, dropping their errors, and closes the stream.
 
+#include "blocking_jobs.hpp"
 #include "pipeline.hpp"
 
 #include <tlsaudit/cert_cache.hpp>
@@ -42,12 +43,15 @@ public:
 
     // Parses, enriches and audits one result and writes its record: at once, or, when
     // revocation is checked, when the last of its chains has its answer (from the
-    // checker's thread, or at once when no chain has anything to ask). Writes the name record when this was its target's last address and
-    // the addresses disagree. Thread-safe. Throws std::runtime_error when the stream
-    // cannot be written.
+    // checker's thread, or at once when no chain has anything to ask). With
+    // --fetch-missing, a result whose chain lacks an issuer is audited on a chase thread
+    // (blocking_jobs.hpp) and goes on from there. Writes the name record when this was its
+    // target's last address and the addresses disagree. Thread-safe. Throws
+    // std::runtime_error when the stream cannot be written (from a chase thread: from
+    // finish()).
     void add_result(scan_result&& r);
 
-    // After run_scan: waits for the revocation answers, writes the name records of
+    // After run_scan: waits for the chases and the revocation answers, writes the name records of
     // targets whose endpoints did not all arrive, closes the stream and returns the
     // counts. Call once.
     scan_summary finish();
@@ -57,6 +61,7 @@ private:
 
     void seed_deployments();
     endpoint_result examine(scan_result&& r);
+    void judge(endpoint_result&& result);
     void check_revocation(endpoint_result&& result, const std::vector<std::shared_ptr<const chain_verdict>>& verdicts);
     void write(const endpoint_result& result);
 
@@ -73,8 +78,10 @@ private:
     std::optional<report::chain_saver> saver_;
     std::optional<geo::enricher> geo_;
     targets::reader reader_;
-    // Declared last: destroyed first, so its callbacks never outlive what they use.
+    // Destroyed before what their callbacks and jobs use; the chases first, as they hand
+    // chains on to the checker.
     std::optional<revocation::checker> revocation_;
+    std::optional<blocking_jobs> chases_;
 };
 
 }  // namespace tlsaudit::app
