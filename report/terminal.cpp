@@ -1,4 +1,5 @@
 #include "text/utf8.hpp"
+#include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/summary_digest.hpp>
@@ -177,7 +178,8 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
     if (d.groups.size() > listed)
         out += fmt::format("  ... and {} more kinds of finding (see the reports)\n", d.groups.size() - listed);
     for (const auto& r : d.resolved)
-        out += fmt::format("  resolved {:<26} {}:{}\n", terminal_safe(r.id), terminal_safe(r.host), r.port);
+        out += fmt::format("  resolved {:<26} {}\n", terminal_safe(r.id),
+                           terminal_safe(target_text(r.host, r.port, r.sni, r.starttls)));
     if (!d.meta.complete()) {
         out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
                            d.meta.incomplete_reason(),

@@ -5,6 +5,7 @@
 #include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
+#include <tlsaudit/report/terminal.hpp>
 
 #include <gtest/gtest.h>
 
@@ -126,6 +127,9 @@ TEST(baseline, sites_on_one_address_are_told_apart_by_their_sni) {
     std::ostringstream json;
     write_json_report(now, json);
     EXPECT_NE(json.str().find(R"("sni":"b.test","starttls":null)"), std::string::npos);
+    // So does the terminal summary.
+    const auto summary = format_summary(now);
+    EXPECT_NE(summary.find("127.0.0.1:443 sni=b.test\n"), std::string::npos) << summary;
     std::filesystem::remove(old_path);
 }
 
