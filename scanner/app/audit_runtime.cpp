@@ -13,24 +13,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <future>
 #include <map>
 #include <string>
 
 namespace tlsaudit::app {
-namespace {
-
-std::vector<bytes> certificates_in(const bytes& body) {
-    std::string ignored;
-    if (x509::parse_certificate(body, ignored)) return {body};
-    try {
-        return x509::pem_to_der(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
-    } catch (const std::exception&) {
-        return {};  // neither DER nor PEM (e.g. PKCS#7 .p7c): nothing usable
-    }
-}
-
-}  // namespace
 
 void add_audit_options(CLI::App& cmd, audit_settings& s) {
     cmd.add_option("--ca-file", s.ca_files, "Also trust the CA certificates in this PEM file (repeatable)")
@@ -97,39 +83,16 @@ audit_runtime::audit_runtime(const audit_settings& settings, time_point now, iss
 
 audit_runtime::~audit_runtime() = default;
 
-// The first thread to ask for a URL downloads it; the others wait for its answer.
-std::optional<bytes> audit_runtime::fetch_once(const std::string& url) {
-    std::promise<std::optional<bytes>> mine;
-    std::shared_future<std::optional<bytes>> answer;
-    {
-        std::lock_guard lock(fetch_mutex_);
-        const auto [it, first] = fetched_.try_emplace(url);
-        if (first) it->second = mine.get_future().share();
-        else answer = it->second;
-    }
-    if (answer.valid()) return answer.get();
-    std::optional<bytes> body;
-    try {
-        body = fetch_(url);
-    } catch (...) {
-        mine.set_exception(std::current_exception());  // std::bad_alloc: the waiters see it too
-        throw;
-    }
-    mine.set_value(body);
-    return body;
-}
-
 // The chase (audit::issuer_chase) decides; this only downloads and parses.
 std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
     audit::issuer_chase chase(verdict);
     while (const auto url = chase.next_url()) {
-        const auto body = fetch_once(*url);
-        if (!body) continue;  // the certificate's next URL
-        auto found = certificates_in(*body);
+        auto found = fetched_.certificates(*url, fetch_);
+        if (!found) continue;  // the certificate's next URL
         std::optional<cert_info> last;
         std::string ignored;
-        if (!found.empty()) last = x509::parse_certificate(found.back(), ignored);
-        chase.downloaded(std::move(found), std::move(last));
+        if (!found->empty()) last = x509::parse_certificate(found->back(), ignored);
+        chase.downloaded(std::move(*found), std::move(last));
     }
     return chase.take_certificates();
 }

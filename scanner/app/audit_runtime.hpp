@@ -4,6 +4,8 @@
 // run-time objects built from them once per run (catalogue, trust store, validation
 // cache, per-program judgements, deployment tracker).
 
+#include "issuer_memo.hpp"
+
 #include <tlsaudit/audit.hpp>
 #include <tlsaudit/fetch_policy.hpp>
 #include <tlsaudit/program_trust.hpp>
@@ -15,10 +17,7 @@
 
 #include <filesystem>
 #include <functional>
-#include <future>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -93,7 +92,6 @@ public:
 private:
     std::shared_ptr<const chain_verdict> verify(const endpoint_result& result);
     std::vector<bytes> fetch_missing(const chain_verdict& verdict);
-    std::optional<bytes> fetch_once(const std::string& url);
 
     audit::catalogue rules_;
     audit::options options_;
@@ -101,9 +99,7 @@ private:
     std::unique_ptr<x509::trust_store> store_;
     std::unique_ptr<x509::verify_cache> cache_;
     issuer_fetcher fetch_;
-    std::mutex fetch_mutex_;
-    // AIA URL -> body (nullopt: failed), ready once its download is over.
-    std::map<std::string, std::shared_future<std::optional<bytes>>> fetched_;
+    issuer_memo fetched_;
     audit::deployment_tracker deployments_;
     audit::program_cache programs_;  // per distinct chain, as cache_
 };

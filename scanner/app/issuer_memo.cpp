@@ -1,0 +1,52 @@
+#include "issuer_memo.hpp"
+
+#include <tlsaudit/x509.hpp>
+
+#include <exception>
+#include <string_view>
+
+namespace tlsaudit::app {
+
+std::vector<bytes> certificates_in(const bytes& body) {
+    std::string ignored;
+    if (x509::parse_certificate(body, ignored)) return {body};
+    try {
+        return x509::pem_to_der(std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
+    } catch (const std::exception&) {
+        return {};  // neither DER nor PEM (e.g. PKCS#7 .p7c): nothing usable
+    }
+}
+
+issuer_memo::answer issuer_memo::certificates(const std::string& url, const download& fetch) {
+    std::promise<answer> mine;
+    std::shared_future<answer> theirs;
+    {
+        std::lock_guard lock(mutex_);
+        const auto [it, first] = answers_.try_emplace(url);
+        if (first) it->second = mine.get_future().share();
+        else theirs = it->second;
+    }
+    if (theirs.valid()) return theirs.get();
+    answer found;
+    try {
+        if (const auto body = fetch(url)) found = certificates_in(*body);
+    } catch (...) {
+        mine.set_exception(std::current_exception());
+        std::lock_guard lock(mutex_);
+        answers_.erase(url);  // not an answer: the next ask tries again
+        throw;
+    }
+    mine.set_value(found);
+    std::size_t size = 0;
+    for (const auto& der : found.value_or(std::vector<bytes>{})) size += der.size();
+    std::lock_guard lock(mutex_);
+    bytes_ += size;
+    if (bytes_ > max_bytes_) {
+        // Threads waiting on a forgotten URL keep their copy of its future.
+        answers_.clear();
+        bytes_ = 0;
+    }
+    return found;
+}
+
+}  // namespace tlsaudit::app
