@@ -43,6 +43,12 @@ struct scan_config {
     // flight is awaited up to dns_timeout). nullptr: runs to the end.
     const std::atomic<bool>* stop = nullptr;
     std::chrono::milliseconds stop_grace{2000};
+    // Back-pressure from the sink (results waiting downstream, e.g. for revocation): while
+    // it returns false no worker takes a new target; each waits on a timer, checking again
+    // every 1 to 50 ms, so the endpoints in flight on its thread go on. A sink that blocked
+    // instead would hold up every handshake of the thread calling it (their timings grow,
+    // their deadlines pass). Called from the scan threads, concurrently. Empty: always ready.
+    std::function<bool()> sink_ready;
 };
 
 // Hands out the next target, or nullopt when there are none left. Called from scan

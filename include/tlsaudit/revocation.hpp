@@ -177,6 +177,10 @@ public:
     // (e.g. the NDJSON writer failing: an environment failure).
     void drain();
 
+    // Checks queued and not yet completed: check() blocks while this is max_pending, so a
+    // caller that must not block asks first (scan_config::sink_ready).
+    std::size_t pending() const;
+
     statistics stats() const;
 
 private:

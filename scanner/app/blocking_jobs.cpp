@@ -43,6 +43,11 @@ void blocking_jobs::wait_idle(std::unique_lock<std::mutex>& lock) {
     changed_.wait(lock, [this] { return pending_ == 0; });
 }
 
+std::size_t blocking_jobs::pending() const {
+    std::lock_guard lock(mutex_);
+    return pending_;
+}
+
 void blocking_jobs::drain() {
     std::unique_lock lock(mutex_);
     wait_idle(lock);

@@ -27,11 +27,14 @@ public:
     void post(std::function<void()> job);
     void drain();
 
+    // Jobs queued or running: post() blocks while this is max_pending.
+    std::size_t pending() const;
+
 private:
     void wait_idle(std::unique_lock<std::mutex>& lock);
 
     const std::size_t max_pending_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::size_t pending_ = 0;
     std::exception_ptr error_;       // the first exception a job threw

@@ -5,6 +5,7 @@
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -44,9 +45,14 @@ issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocati
 }  // namespace
 
 // --fetch-missing: endpoints whose chains lack an issuer are audited on these threads, as
-// many at once, each download bounded by aia_fetch_limits; a full queue holds up the scan.
+// many at once, each download bounded by aia_fetch_limits.
 constexpr std::size_t chase_threads = 4;
-constexpr std::size_t max_pending_chases = 256;
+
+// Room in a queue behind the scan threads (revocation checks, chases). The scan takes no
+// new target while half of it is used (ready()): the endpoints in flight then (at most
+// --concurrency, each with a chain per probe that found one) fill the other half, so a
+// scan thread should never meet a full queue, which would block it with its handshakes.
+std::size_t queue_room(std::size_t at_least, std::size_t concurrency) { return std::max(at_least, 8 * concurrency); }
 
 // An endpoint whose chains are out for revocation checking.
 struct scan_session::pending_endpoint {
@@ -73,9 +79,19 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
         revocation::options checker = options.revocation.checker;
         checker.fetch = options.audit.fetch;
         checker.budget = fetches_;
+        checker.max_pending = queue_room(checker.max_pending, options.net.concurrency);
+        revocation_room_ = checker.max_pending;
         revocation_.emplace(std::move(checker));
     }
-    if (options.audit.fetch_missing) chases_.emplace(chase_threads, max_pending_chases);
+    if (options.audit.fetch_missing) {
+        chase_room_ = queue_room(256, options.net.concurrency);
+        chases_.emplace(chase_threads, chase_room_);
+    }
+}
+
+bool scan_session::ready() const {
+    return (!revocation_ || revocation_->pending() < revocation_room_ / 2) &&
+           (!chases_ || chases_->pending() < chase_room_ / 2);
 }
 
 scan_session::~scan_session() = default;

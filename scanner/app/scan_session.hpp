@@ -51,6 +51,10 @@ public:
     // finish()).
     void add_result(scan_result&& r);
 
+    // Whether the queues behind the scan (revocation checks, chases) have room for the
+    // results of another target: net::scan_config::sink_ready. Thread-safe.
+    bool ready() const;
+
     // After run_scan: waits for the chases and the revocation answers, writes the name records of
     // targets whose endpoints did not all arrive, closes the stream and returns the
     // counts. Call once.
@@ -82,6 +86,7 @@ private:
     // chains on to the checker.
     std::optional<revocation::checker> revocation_;
     std::optional<blocking_jobs> chases_;
+    std::size_t revocation_room_ = 0, chase_room_ = 0;  // their max_pending
 };
 
 }  // namespace tlsaudit::app

@@ -14,6 +14,9 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <sys/socket.h>
 
@@ -150,8 +153,25 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
     }
 }
 
+// Until the sink is ready for another target (scan_config::sink_ready), the scan stops or
+// fails: a timer, polled with a growing pause, so that the thread goes on with the rest.
+asio::awaitable<void> wait_for_sink(shared_state& s) {
+    const auto& ready = s.config.sink_ready;
+    if (!ready || ready()) co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto pause = std::chrono::milliseconds(1);
+    while (!s.stop.stopping() && !s.failure.recorded() && !ready()) {
+        timer.expires_after(pause);
+        co_await timer.async_wait(asio::use_awaitable);
+        pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+}
+
 asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
-    while (auto t = s.take()) {
+    for (;;) {
+        co_await wait_for_sink(s);
+        auto t = s.take();
+        if (!t) break;
         try {
             co_await scan_target(s, resolver, *t);
         } catch (const std::exception& e) {

@@ -265,6 +265,11 @@ void checker::drain() {
     if (auto error = std::exchange(impl_->callback_error, nullptr)) std::rethrow_exception(error);
 }
 
+std::size_t checker::pending() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->pending;
+}
+
 statistics checker::stats() const {
     const auto& c = impl_->stats;
     const auto& b = *impl_->budget;
