@@ -42,8 +42,6 @@ issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocati
     return make_issuer_fetcher(limits);
 }
 
-}  // namespace
-
 // --fetch-missing: endpoints whose chains lack an issuer are audited on these threads, as
 // many at once, each download bounded by aia_fetch_limits.
 constexpr std::size_t chase_threads = 4;
@@ -53,6 +51,8 @@ constexpr std::size_t chase_threads = 4;
 // --concurrency, each with a chain per probe that found one) fill the other half, so a
 // scan thread should never meet a full queue, which would block it with its handshakes.
 std::size_t queue_room(std::size_t at_least, std::size_t concurrency) { return std::max(at_least, 8 * concurrency); }
+
+}  // namespace
 
 // An endpoint whose chains are out for revocation checking.
 struct scan_session::pending_endpoint {
