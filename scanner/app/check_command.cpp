@@ -1,6 +1,7 @@
 #include "check_command.hpp"
 
 #include "aia_fetch.hpp"
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "fetch_options.hpp"
 #include "help_groups.hpp"
@@ -40,20 +41,20 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
                   const audit_runtime& runtime) {
     using report::terminal_safe;
     // text::rfc3339, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
-    fmt::print(stderr, "tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", terminal_safe(o.file),
-               r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : terminal_safe(o.host),
-               text::rfc3339(runtime.at()), terminal_safe(runtime.rules().version));
+    print_stderr("tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", terminal_safe(o.file),
+                 r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : terminal_safe(o.host),
+                 text::rfc3339(runtime.at()), terminal_safe(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
-            fmt::print(stderr, "  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
-                       terminal_safe(v->path[i].info.subject));
-        fmt::print(stderr, "  trust: {}\n",
-                   v->trusted ? "trusted"
-                              : "not trusted (" +
-                                    terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+            print_stderr("  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
+                         terminal_safe(v->path[i].info.subject));
+        print_stderr("  trust: {}\n",
+                     v->trusted ? "trusted"
+                                : "not trusted (" +
+                                      terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
-    if (r.trust) fmt::print(stderr, "{}", report::format_program_table(*r.trust));
-    fmt::print(stderr, "  status: {}\n", audit::status_of(r));
+    if (r.trust) print_stderr("{}", report::format_program_table(*r.trust));
+    print_stderr("  status: {}\n", audit::status_of(r));
     // Worst first, as the reports and the scan summary list them (the record keeps audit order).
     std::vector<const finding*> worst_first;
     for (const auto& f : r.findings) worst_first.push_back(&f);
@@ -63,8 +64,8 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
         const auto& f = *found;
         const std::string where =
             f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
-        fmt::print(stderr, "  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,
-                   terminal_safe(f.message), terminal_safe(f.remediation));
+        print_stderr("  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,
+                     terminal_safe(f.message), terminal_safe(f.remediation));
     }
 }
 

@@ -1,5 +1,6 @@
 #include "dry_run.hpp"
 
+#include "diagnostics.hpp"
 #include "text/utf8.hpp"
 
 #include <tlsaudit/report/finding_groups.hpp>
@@ -38,9 +39,9 @@ int dry_run_scan(std::istream& input, const targets::parse_options& parse, const
     const auto counts = run_dry_run(input, parse, shard, stdout, stderr);
     if (!quiet) {
         const std::string which = shard.count > 1 ? " in shard " + targets::shard_text(shard) : std::string();
-        fmt::print(stderr, "tlsaudit: dry run: {}{}, {}; nothing was resolved or scanned\n",
-                   report::plural(counts.targets, "target", "targets"), which,
-                   report::plural(counts.input_errors, "input error", "input errors"));
+        print_stderr("tlsaudit: dry run: {}{}, {}; nothing was resolved or scanned\n",
+                     report::plural(counts.targets, "target", "targets"), which,
+                     report::plural(counts.input_errors, "input error", "input errors"));
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "geo_options.hpp"
 
+#include "diagnostics.hpp"
 #include "help_groups.hpp"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,6 @@ void add_geo_options(CLI::App& cmd, geo::options& options) {
         ->group(help_group::enrichment);
 }
 
-void print_geo_notice(const std::string& line) { fmt::print(stderr, "tlsaudit: {}\n", line); }
+void print_geo_notice(const std::string& line) { print_stderr("tlsaudit: {}\n", line); }
 
 }  // namespace tlsaudit::app

@@ -1,5 +1,6 @@
 #include "history_command.hpp"
 
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "output_check.hpp"
 
@@ -41,7 +42,7 @@ int run_import(const history_command_options& o) {
     auto db = open_store(o.db, true);
     const auto plan = history::plan_import({o.inputs.begin(), o.inputs.end()});
     bool failed = !plan.refused.empty();
-    for (const auto& r : plan.refused) fmt::print(stderr, "tlsaudit: {} (not imported)\n", r.error);
+    for (const auto& r : plan.refused) print_stderr("tlsaudit: {} (not imported)\n", r.error);
     for (const auto& scan : plan.scans) {
         const auto names = names_of(scan.files);
         history::import_result r;
@@ -50,7 +51,7 @@ int run_import(const history_command_options& o) {
         } catch (const history::store_error&) {
             throw;
         } catch (const std::runtime_error& e) {  // the NDJSON: nothing of this scan was stored
-            fmt::print(stderr, "tlsaudit: {} ({} not imported)\n", e.what(), names);
+            print_stderr("tlsaudit: {} ({} not imported)\n", e.what(), names);
             failed = true;
             continue;
         }

@@ -1,5 +1,7 @@
 #include "limits.hpp"
 
+#include "diagnostics.hpp"
+
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -17,10 +19,10 @@ void ensure_descriptor_limit(std::size_t concurrency) {
     limit.rlim_cur = raised;
     setrlimit(RLIMIT_NOFILE, &limit);
     if (raised < wanted)
-        fmt::print(stderr,
-                   "tlsaudit: warning: open-file limit {} is below what --concurrency {} needs ({}); "
-                   "lower --concurrency or raise the hard limit (ulimit -Hn)\n",
-                   raised, concurrency, wanted);
+        print_stderr(
+            "tlsaudit: warning: open-file limit {} is below what --concurrency {} needs ({}); "
+            "lower --concurrency or raise the hard limit (ulimit -Hn)\n",
+            raised, concurrency, wanted);
 }
 
 }  // namespace tlsaudit::app

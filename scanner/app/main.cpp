@@ -3,6 +3,7 @@
 #include "check_command.hpp"
 #include "config_file.hpp"
 #include "demo_command.hpp"
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "history_command.hpp"
 #include "report_command.hpp"
@@ -60,7 +61,7 @@ int main(int argc, char** argv) {
         if (std::none_of(commands.begin(), commands.end(), [&](CLI::App* c) { return c->check_name(argv[1]); })) {
             std::string names;
             for (const auto* c : commands) names += (names.empty() ? "" : ", ") + c->get_name();
-            fmt::print(stderr, "tlsaudit: unknown command '{}' ({}; see tlsaudit --help)\n", argv[1], names);
+            print_stderr("tlsaudit: unknown command '{}' ({}; see tlsaudit --help)\n", argv[1], names);
             return exit_code::usage;
         }
     }
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // A value from --config refused by CLI11's checks: say where it came from.
         if (const auto origin = config_value_origin(app, e.what(), argc, argv); !origin.empty()) {
-            fmt::print(stderr, "{}{}\nRun with --help for more information.\n", e.what(), origin);
+            print_stderr("{}{}\nRun with --help for more information.\n", e.what(), origin);
             return exit_code::usage;
         }
         const int code = app.exit(e);
@@ -83,13 +84,13 @@ int main(int argc, char** argv) {
         if (history->parsed()) return run_history_command(*history, history_command);
         if (rules->parsed()) return run_rules_command(rules_options);
     } catch (const config_error& e) {
-        fmt::print(stderr, "tlsaudit: {}\n", e.what());
+        print_stderr("tlsaudit: {}\n", e.what());
         return exit_code::usage;
     } catch (const std::invalid_argument& e) {
-        fmt::print(stderr, "tlsaudit: {}\n", e.what());
+        print_stderr("tlsaudit: {}\n", e.what());
         return exit_code::usage;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "tlsaudit: {}\n", e.what());
+        print_stderr("tlsaudit: {}\n", e.what());
         return exit_code::failed;
     }
     return exit_code::usage;

@@ -1,5 +1,6 @@
 #include "scan_command.hpp"
 
+#include "diagnostics.hpp"
 #include "dry_run.hpp"
 #include "exit_codes.hpp"
 #include "fetch_options.hpp"
@@ -36,19 +37,19 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 
 void print_summary(const scan_summary& s) {
     using report::plural;
-    fmt::print(stderr, "tlsaudit: {}, {} ({} scanned), {}", plural(s.targets, "target", "targets"),
-               plural(s.endpoints, "endpoint", "endpoints"), s.handshakes_ok,
-               plural(s.input_errors, "input error", "input errors"));
-    for (const auto& [code, count] : s.errors) fmt::print(stderr, ", {} {}", count, code);
-    fmt::print(stderr, "\n");
-    fmt::print(stderr, "tlsaudit: audit (rules {}, {} validated): endpoints by status:", s.rules_version,
-               report::plural(s.validations, "distinct chain", "distinct chains"));
-    if (s.statuses.empty()) fmt::print(stderr, " none");
-    for (const auto& [status, count] : s.statuses) fmt::print(stderr, " {} {}", count, status);
-    fmt::print(stderr, "; {} with inconsistent deployments\n", report::plural(s.inconsistent_names, "name", "names"));
+    print_stderr("tlsaudit: {}, {} ({} scanned), {}", plural(s.targets, "target", "targets"),
+                 plural(s.endpoints, "endpoint", "endpoints"), s.handshakes_ok,
+                 plural(s.input_errors, "input error", "input errors"));
+    for (const auto& [code, count] : s.errors) print_stderr(", {} {}", count, code);
+    print_stderr("\n");
+    print_stderr("tlsaudit: audit (rules {}, {} validated): endpoints by status:", s.rules_version,
+                 report::plural(s.validations, "distinct chain", "distinct chains"));
+    if (s.statuses.empty()) print_stderr(" none");
+    for (const auto& [status, count] : s.statuses) print_stderr(" {} {}", count, status);
+    print_stderr("; {} with inconsistent deployments\n", report::plural(s.inconsistent_names, "name", "names"));
     if (s.fetch_destinations > 0 || s.fetch_refused > 0)
-        fmt::print(stderr, "tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
-                   s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
+        print_stderr("tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
+                     s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
 }
 
 // The target list: `path`, or standard input for "-". A directory is refused here: opened
@@ -195,28 +196,28 @@ int run_scan_command(scan_command_options& options) {
         resume = prepare_resume(options.resume, targets::shard_text(options.pipeline.shard));
         options.pipeline.resume = &*resume;
         if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
-            fmt::print(stderr,
-                       "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port "
-                       "and SNI, so a different file rescans what differs\n",
-                       options.resume, resume->recorded_input, options.input);
+            print_stderr(
+                "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port "
+                "and SNI, so a different file rescans what differs\n",
+                options.resume, resume->recorded_input, options.input);
         if (!options.reports.quiet)
-            fmt::print(stderr,
-                       "tlsaudit: resuming {}: {} kept ({}); {} of incomplete targets and other records "
-                       "dropped, {} dropped\n",
-                       options.resume, report::plural(resume->done.size(), "complete target", "complete targets"),
-                       report::plural(resume->kept_endpoints, "endpoint record", "endpoint records"),
-                       report::plural(resume->dropped_records, "record", "records"),
-                       report::plural(resume->damaged_lines, "damaged line", "damaged lines"));
+            print_stderr(
+                "tlsaudit: resuming {}: {} kept ({}); {} of incomplete targets and other records "
+                "dropped, {} dropped\n",
+                options.resume, report::plural(resume->done.size(), "complete target", "complete targets"),
+                report::plural(resume->kept_endpoints, "endpoint record", "endpoint records"),
+                report::plural(resume->dropped_records, "record", "records"),
+                report::plural(resume->damaged_lines, "damaged line", "damaged lines"));
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     if (resume && options.pipeline.start_record)
         if (const auto* now = options.pipeline.start_record->if_contains("options"); now && now->is_object())
             if (const auto changed = changed_settings(resume->recorded_options, now->get_object()); !changed.empty())
-                fmt::print(stderr,
-                           "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
-                           "complete are kept as they were scanned, the others are scanned with this run's\n",
-                           options.resume, fmt::join(changed, ", "));
+                print_stderr(
+                    "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
+                    "complete are kept as they were scanned, the others are scanned with this run's\n",
+                    options.resume, fmt::join(changed, ", "));
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(*input, options.pipeline);
@@ -226,9 +227,9 @@ int run_scan_command(scan_command_options& options) {
     const int code = reports.finish(summary);
     if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {
         const bool resumable = options.reports.ndjson_given && options.pipeline.ndjson != "-";
-        fmt::print(stderr, "tlsaudit: scan interrupted: the reports are marked incomplete; {}\n",
-                   resumable ? "carry on with --resume " + options.pipeline.ndjson
-                             : std::string("keep the records with --ndjson FILE to be able to resume"));
+        print_stderr("tlsaudit: scan interrupted: the reports are marked incomplete; {}\n",
+                     resumable ? "carry on with --resume " + options.pipeline.ndjson
+                               : std::string("keep the records with --ndjson FILE to be able to resume"));
         return interrupted_exit_code(signal);
     }
     return code;

@@ -154,6 +154,32 @@ TEST_F(cli, ndjson_file_and_saved_chains) {
     EXPECT_NE(pem.find("BEGIN CERTIFICATE"), std::string::npos);
 }
 
+// A lost message is not a lost scan: with stderr unwritable (a log on a full disk), the
+// scan ends as it would otherwise, with its scan-end record and its reports. The summary
+// on stderr used to throw, and main's handler threw again printing that: abort, exit 134.
+TEST_F(cli, an_unwritable_stderr_loses_messages_not_the_scan) {
+    lab::server_pool servers;
+    const auto h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"stderr.lab.test"});
+    const auto port = servers.start({.chain = h.served_chain(), .leaf_key = h.leaf.k});
+    std::ofstream(dir_ / "targets.txt") << fmt::format("127.0.0.1:{} sni=stderr.lab.test\n", port);
+    const auto args =
+        fmt::format("scan '{}' --ndjson '{}' --json '{}' --no-revocation --no-geoip", (dir_ / "targets.txt").string(),
+                    (dir_ / "out.ndjson").string(), (dir_ / "out.json").string());
+    const auto normal = run_tlsaudit(args);
+    ASSERT_EQ(normal.exit_code, 1) << normal.err;  // the lab's root is not trusted: --fail-on high
+    std::filesystem::remove(dir_ / "out.ndjson");
+    std::filesystem::remove(dir_ / "out.json");
+    for (const auto* redirect : {"2>/dev/full", "2>&-"}) {
+        const auto r = run_command(fmt::format("('{}' {} {})", TLSAUDIT_BINARY, args, redirect));
+        EXPECT_EQ(r.exit_code, 1) << redirect;
+        const auto ndjson = read_file(dir_ / "out.ndjson");
+        EXPECT_NE(ndjson.find(R"("type":"scan-end")"), std::string::npos) << redirect << "\n" << ndjson;
+        EXPECT_TRUE(std::filesystem::exists(dir_ / "out.json")) << redirect;
+        std::filesystem::remove(dir_ / "out.ndjson");
+        std::filesystem::remove(dir_ / "out.json");
+    }
+}
+
 TEST_F(cli, usage_errors_exit_2_before_scanning) {
     EXPECT_EQ(run_tlsaudit("scan").exit_code, 2);
     EXPECT_EQ(run_tlsaudit("scan - --concurrency 0").exit_code, 2);
