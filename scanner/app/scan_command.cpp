@@ -223,6 +223,12 @@ int run_scan_command(scan_command_options& options) {
     const auto summary = run_pipeline(*input, options.pipeline);
     if (!summary.interrupted) interrupt.scan_complete();
     reports.stop_progress();
+    if (resume && !summary.interrupted && summary.resumed_targets < resume->done.size())
+        print_stderr(
+            "tlsaudit: warning: {} in {} {} not in this target list: their records stay in it and in the "
+            "reports (scan without --resume to leave them out)\n",
+            report::plural(resume->done.size() - summary.resumed_targets, "complete target", "complete targets"),
+            options.resume, resume->done.size() - summary.resumed_targets == 1 ? "is" : "are");
     if (!options.reports.quiet) print_summary(summary);
     const int code = reports.finish(summary);
     if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {

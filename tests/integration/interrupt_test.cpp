@@ -266,6 +266,18 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
     EXPECT_EQ(count["input-error"], 1);
     EXPECT_EQ(count["scan-start"], 1);
     EXPECT_EQ(count["scan-end"], 1);
+    EXPECT_EQ(r.err.find("not in this target list"), std::string::npos) << r.err;
+
+    // The list edited since: two targets are gone, yet their records stay in the file and
+    // the reports. The run says so.
+    text = "bad:0\n";
+    for (const auto& address : addresses(9, 1, 3)) text += fmt::format("{}:{} sni=done.lab.test\n", address, port);
+    std::ofstream(targets) << text;
+    const auto edited = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(edited.exit_code, 0) << edited.err;
+    EXPECT_NE(edited.err.find("2 complete targets in " + ndjson.string() + " are not in this target list"),
+              std::string::npos)
+        << edited.err;
 }
 
 // SIGINT: no new targets; the endpoints in flight (servers that answer after 30 s) are

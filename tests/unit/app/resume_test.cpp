@@ -103,6 +103,19 @@ TEST_F(resume, unusable_files_are_configuration_errors) {
         EXPECT_EQ(std::string(e.what()), "--resume: " + garbage + " holds no tlsaudit record");
     }
     EXPECT_EQ(read(garbage), "not json\n{\"cut\n") << "left as it was";
+    // JSON, but not a scan: the JSON report, a SARIF log, a stray object. Each was taken as
+    // a scan of nothing and replaced by one.
+    for (const auto* text : {R"({"report_schema_version":3,"endpoints":[]})", R"({"version":"2.1.0","runs":[]})",
+                             R"({"a":1})", R"({"type":"endpoint"})", R"({"schema_version":2,"type":"report"})"}) {
+        const auto other = write("other.json", std::string(text) + "\n");
+        try {
+            prepare_resume(other, "");
+            ADD_FAILURE() << "accepted " << text;
+        } catch (const config_error& e) {
+            EXPECT_EQ(std::string(e.what()), "--resume: " + other + " holds no tlsaudit record") << text;
+        }
+        EXPECT_EQ(read(other), std::string(text) + "\n") << "left as it was";
+    }
 }
 
 // Carried on as another shard (or as the whole list), a shard's file would gain another
