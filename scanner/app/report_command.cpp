@@ -38,6 +38,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 
 namespace tlsaudit::app {
 namespace {
@@ -123,9 +124,21 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     if (old) report::apply_baseline(data, *old);
     report::settle_verdicts(data);
 
-    auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
+    // A report that cannot be written (a full disk) does not keep the others from being
+    // written, nor the summary and the history import; the run then fails (exit 3).
+    std::vector<std::string> failures;
+    auto attempt = [&](const std::string& path, const std::function<void()>& write) {
         if (path.empty()) return;
-        report::write_file_atomically(path, [&](std::ostream& out) { writer(data, out); });
+        try {
+            write();
+        } catch (const std::bad_alloc&) {
+            throw;
+        } catch (const std::exception& e) {
+            failures.emplace_back(e.what());
+        }
+    };
+    auto emit = [&](const std::string& path, void (*writer)(const report::report_data&, std::ostream&)) {
+        attempt(path, [&] { report::write_file_atomically(path, [&](std::ostream& out) { writer(data, out); }); });
     };
     emit(o.json, report::write_json_report);
     emit(o.html, report::write_html_report);
@@ -133,12 +146,16 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     emit(o.junit, report::write_junit_report);
     emit(o.sarif, report::write_sarif_report);
     emit(o.prometheus, report::write_prometheus_report);
-    if (!o.pdf.empty()) report::write_pdf_report(data, o.pdf);
+    attempt(o.pdf, [&] { report::write_pdf_report(data, o.pdf); });
 
     print_summary(data, o, summary_out);
     // Committed after the baseline was read: a --baseline naming the same database
     // compares with the scan before this one.
     history.finish(data.meta, o.quiet ? nullptr : summary_out);
+    if (!failures.empty())
+        throw std::runtime_error(fmt::format(
+            "{}; {} written (`tlsaudit report` writes {} again from the NDJSON records)", fmt::join(failures, "; "),
+            failures.size() == 1 ? "the other reports were" : "the others were", failures.size() == 1 ? "it" : "them"));
     return exit_code_of(data);
 }
 
