@@ -34,12 +34,20 @@ void add_path_issuers(const chain_verdict& verdict, revocation::depth depth, rev
 // One evaluation time for the whole run: identical chains share one validation.
 time_point run_start() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocation::fetch_budget> budget) {
+// Once the scan is stopped no download starts: the chases still running end without their
+// issuers, and their endpoints are dropped (scan_session::chase).
+issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocation::fetch_budget> budget,
+                           const std::atomic<bool>* stop) {
     if (!audit.fetch_missing) return {};
     aia_fetch_limits limits;
     limits.policy = audit.fetch;
     limits.budget = std::move(budget);
-    return make_issuer_fetcher(limits);
+    auto fetch = make_issuer_fetcher(limits);
+    if (!stop) return fetch;
+    return [fetch = std::move(fetch), stop](const std::string& url) -> std::optional<bytes> {
+        if (stop->load()) return std::nullopt;
+        return fetch(url);
+    };
 }
 
 // --fetch-missing: endpoints whose chains lack an issuer are audited on these threads, as
@@ -65,7 +73,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
     : options_(options),
       fetches_(std::make_shared<revocation::fetch_budget>(options.audit.fetch.max_destinations)),
       auditor_(options.audit, options.started_at == time_point{} ? run_start() : options.started_at,
-               aia_fetcher(options.audit, fetches_)),
+               aia_fetcher(options.audit, fetches_, options.net.stop)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
     ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
@@ -142,16 +150,33 @@ void scan_session::add_result(scan_result&& r) {
     endpoint_result result = examine(std::move(r));
     if (chases_ && auditor_.will_fetch(result)) {
         // Each download may take seconds: the scan thread goes back to its handshakes.
-        chases_->post([this, held = std::make_shared<endpoint_result>(std::move(result))] { judge(std::move(*held)); });
+        chases_->post([this, held = std::make_shared<endpoint_result>(std::move(result))] { chase(std::move(*held)); });
         return;
     }
     judge(std::move(result));
 }
 
-void scan_session::judge(endpoint_result&& result) {
+bool scan_session::stopping() const { return options_.net.stop && options_.net.stop->load(); }
+
+// An endpoint whose chain lacks an issuer, on a chase thread. After a stop it is dropped,
+// as the scan engine drops the endpoints it cuts: its verdict would rest on downloads that
+// were not made, and --resume scans its target again.
+void scan_session::chase(endpoint_result&& result) {
+    if (stopping()) {
+        chases_dropped_.fetch_add(1);
+        return;
+    }
+    judge(std::move(result), true);
+}
+
+void scan_session::judge(endpoint_result&& result, bool chased) {
     // Findings before the record is written; each chain is validated and audited alone.
     std::vector<std::shared_ptr<const chain_verdict>> verdicts{auditor_.audit(result)};
     for (auto& other : result.other_chains) verdicts.push_back(auditor_.audit(other));
+    if (chased && stopping()) {  // its downloads may have been refused by the stop
+        chases_dropped_.fetch_add(1);
+        return;
+    }
     if (auto name = auditor_.track(result)) {
         // The target's last address is in: its name record is written now, so nothing
         // is held per name until the end of the scan.
@@ -218,7 +243,6 @@ void scan_session::write(const endpoint_result& result) {
 scan_summary scan_session::finish() {
     {
         std::lock_guard lock(summary_mutex_);
-        summary_.interrupted = options_.net.stop && options_.net.stop->load();
         if (const auto* resume = options_.resume) {
             // The kept records count as this run's do, so that these lines and the report agree.
             summary_.endpoints += resume->kept_endpoints;
@@ -229,8 +253,12 @@ scan_summary scan_session::finish() {
             for (const auto& [status, n] : resume->kept_statuses) summary_.statuses[status] += n;
         }
     }
+    // The stop as run_scan saw it: a signal that comes later, once every endpoint is in,
+    // interrupts only the chases it drops.
+    summary_.interrupted = stopping();
     if (chases_) chases_->drain();  // before the checker's: a chase hands its chains on to it
     if (revocation_) revocation_->drain();
+    if (chases_dropped_.load() > 0) summary_.interrupted = true;
     // Names whose endpoints did not all arrive (none in a finished scan).
     const auto names = auditor_.finish();
     for (const auto& name : names) ndjson_->write(report::to_json(name));

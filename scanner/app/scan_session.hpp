@@ -15,6 +15,7 @@
 #include <tlsaudit/report/chain_saver.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 
+#include <atomic>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -45,7 +46,8 @@ public:
     // revocation is checked, when the last of its chains has its answer (from the
     // checker's thread, or at once when no chain has anything to ask). With
     // --fetch-missing, a result whose chain lacks an issuer is audited on a chase thread
-    // (blocking_jobs.hpp) and goes on from there. Writes the name record when this was its
+    // (blocking_jobs.hpp) and goes on from there; after a stop, one not finished is dropped
+    // (finish() then reports the scan interrupted). Writes the name record when this was its
     // target's last address and the addresses disagree. Thread-safe. Throws
     // std::runtime_error when the stream cannot be written (from a chase thread: from
     // finish()).
@@ -65,7 +67,9 @@ private:
 
     void seed_deployments();
     endpoint_result examine(scan_result&& r);
-    void judge(endpoint_result&& result);
+    void judge(endpoint_result&& result, bool chased = false);
+    void chase(endpoint_result&& result);
+    bool stopping() const;
     void check_revocation(endpoint_result&& result, const std::vector<std::shared_ptr<const chain_verdict>>& verdicts);
     void write(const endpoint_result& result);
 
@@ -87,6 +91,7 @@ private:
     std::optional<revocation::checker> revocation_;
     std::optional<blocking_jobs> chases_;
     std::size_t revocation_room_ = 0, chase_room_ = 0;  // their max_pending
+    std::atomic<std::size_t> chases_dropped_{0};        // by a stop (chase())
 };
 
 }  // namespace tlsaudit::app

@@ -3,6 +3,7 @@
 // answers holds up only the endpoint that points at it, not the scan thread's others.
 
 #include "cli_support.hpp"
+#include "process_support.hpp"
 
 #include <tlsaudit/lab/http_server.hpp>
 #include <tlsaudit/lab/pki.hpp>
@@ -14,12 +15,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <signal.h>
 #include <unistd.h>
 
 namespace tlsaudit::testing {
@@ -128,6 +131,39 @@ TEST(fetch_missing_cli, a_stalled_ca_issuers_server_holds_up_only_its_own_endpoi
     EXPECT_EQ(records[1].error, "");
     EXPECT_TRUE(has(records[1].findings, "chain-untrusted"));  // the fetch failed: the path stays incomplete
     EXPECT_EQ(lab.http.request_count("/stall.cer"), 1u);
+}
+
+// SIGINT while chases wait on silent caIssuers servers: no download starts after it, the
+// chases not done are dropped as cut endpoints are (their targets rescanned by --resume),
+// and the run ends within one download's 5 s as interrupted. It used to wait for every
+// queued chase (24 x 5 s on four threads here) and exit 0 with the reports complete.
+TEST(fetch_missing_cli, a_stop_drops_the_chases_still_waiting) {
+    using namespace std::chrono_literals;
+    aia_lab lab;
+    std::string targets;
+    for (int i = 0; i < 24; ++i) {
+        const auto path = fmt::format("/stall-{}.cer", i);
+        lab.http.route(path, lab::http_reply{.stall = true});
+        const auto name = fmt::format("s{}.aia.test", i);
+        targets += fmt::format("127.0.0.1:{} sni={}\n", lab.serve(name, path), name);
+    }
+    std::ofstream(lab.dir / "targets.txt") << targets;
+    const auto ndjson = lab.dir / "scan.ndjson";
+    child_process scan(
+        {"scan", (lab.dir / "targets.txt").string(), "--ca-file", (lab.dir / "root.pem").string(), "--no-revocation",
+         "--no-geoip", "--fetch-missing", "--fetch-allow", fmt::format("127.0.0.1:{}", lab.http.port()), "--fail-on",
+         "none", "-c", "24", "--ndjson", ndjson.string()},
+        lab.dir / "out", lab.dir / "err");
+    ASSERT_TRUE(poll_until([&] { return lab.http.request_count() >= 4; }, 60s)) << read_file(lab.dir / "err");
+    const auto signalled = std::chrono::steady_clock::now();
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130) << read_file(lab.dir / "err");
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, 15s);
+    EXPECT_LE(lab.http.request_count(), 8u) << "no download starts after the stop";
+    EXPECT_EQ(count_records(ndjson, "endpoint"), 0u) << "each chase waited on a download: none was finished";
+    const auto text = read_file(ndjson);
+    EXPECT_NE(text.find(R"("type":"scan-end")"), std::string::npos);
+    EXPECT_NE(text.find(R"("complete":false)"), std::string::npos) << text;
 }
 
 }  // namespace
