@@ -2,6 +2,8 @@
 
 #include "ossl/encoding.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -29,9 +31,12 @@ std::filesystem::path chain_saver::save(const std::vector<bytes>& chain) {
         if (content == pem) return {};
         path = dir_ / (leaf_hash + "-" + chain_hash.substr(0, 16) + ".pem");
     }
+    errno = 0;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << pem;
-    if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
+    if (!out.flush())
+        throw std::runtime_error("cannot write " + path.string() + ": " +
+                                 (errno ? std::strerror(errno) : "the file could not be written"));
     return path;
 }
 

@@ -1,6 +1,7 @@
 #include <tlsaudit/report/output_file.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,9 +26,12 @@ std::system_error write_error(const std::filesystem::path& path, int error) {
 // The temporary file being written, for remove_temporary_file() in a signal handler: a
 // fixed buffer it can read. Reports are written one after another; a second writer at the
 // same time is not tracked.
+// `tracking` is claimed before the path is copied and published after, so the handler
+// never reads a path a second writer is copying over.
 char tracked_path[4096];
-std::atomic<bool> tracking{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "read by a signal handler");
+enum tracking_state : int { untracked, claimed, published };
+std::atomic<int> tracking{untracked};
+static_assert(std::atomic<int>::is_always_lock_free, "read by a signal handler");
 
 // Closes the descriptor and removes the temporary file unless released.
 struct temp_file {
@@ -36,13 +40,14 @@ struct temp_file {
     bool tracked = false;
     void track() {
         const auto& text = path.native();
-        bool expected = false;
-        if (text.size() >= sizeof tracked_path || tracking.load()) return;
+        int expected = untracked;
+        if (text.size() >= sizeof tracked_path || !tracking.compare_exchange_strong(expected, claimed)) return;
         std::memcpy(tracked_path, text.c_str(), text.size() + 1);
-        tracked = tracking.compare_exchange_strong(expected, true);
+        tracking.store(published);
+        tracked = true;
     }
     ~temp_file() {
-        if (tracked) tracking.store(false);
+        if (tracked) tracking.store(untracked);
         if (fd >= 0) ::close(fd);
         if (!path.empty()) ::unlink(path.c_str());
     }
@@ -138,8 +143,17 @@ std::filesystem::path write_target(const std::filesystem::path& path) {
     return target;
 }
 
+void lock_output(int fd, const std::filesystem::path& path) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) return;
+    throw output_busy(path.string() +
+                      " is being written by another tlsaudit process (it holds the file's lock): wait for it to "
+                      "end, or write to another file");
+}
+
 void remove_temporary_file() noexcept {
-    if (tracking.load()) ::unlink(tracked_path);
+    if (tracking.load() == published) ::unlink(tracked_path);
 }
 
 bool exists_not_regular(const std::filesystem::path& path) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <ostream>
+#include <stdexcept>
 
 namespace tlsaudit::report {
 
@@ -40,5 +41,15 @@ namespace tlsaudit::report {
 // Creates a new file named `prefix` + ".tmp-PID-RANDOM" exclusively (see above) and
 // returns its descriptor, setting `created`; -1 with errno set when it cannot.
 int create_exclusive(const std::filesystem::path& prefix, std::filesystem::path& created);
+
+// The NDJSON stream's guard against a second tlsaudit process writing the same file (a
+// retried CI job while the first still runs, a --resume started too early): an exclusive
+// flock(2) on the open file `fd`, held until it is closed. Regular files only (two scans
+// may share /dev/null or a FIFO); a file system without locks (ENOLCK) is written
+// unguarded. Throws output_busy when another process holds the lock; `path` names the file.
+struct output_busy : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+void lock_output(int fd, const std::filesystem::path& path);
 
 }  // namespace tlsaudit::report

@@ -138,6 +138,33 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
 }
 
+// A second writer of one NDJSON file (another process in real life; another open file
+// description here, which flock(2) treats the same) is refused before it truncates the file.
+TEST_F(crash_safety, a_second_writer_of_one_ndjson_is_refused_and_truncates_nothing) {
+    const auto path = dir_ / "s.ndjson";
+    ndjson_writer first(path.string(), {}, false);
+    first.write(boost::json::object{{"type", "scan-start"}});
+    try {
+        ndjson_writer second(path.string(), {}, false);
+        FAIL() << "a second writer was let in";
+    } catch (const output_busy& e) {
+        EXPECT_EQ(std::string(e.what()), path.string() +
+                                             " is being written by another tlsaudit process (it holds the file's "
+                                             "lock): wait for it to end, or write to another file");
+    }
+    EXPECT_THROW(ndjson_writer(path.string(), {}, true), output_busy);  // appending too (--resume)
+    EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n");
+    // Not a regular file: two scans may share /dev/null.
+    ndjson_writer null_a("/dev/null", {}, false);
+    ndjson_writer null_b("/dev/null", {}, false);
+}
+
+TEST_F(crash_safety, the_lock_goes_with_the_writer) {
+    const auto path = dir_ / "s.ndjson";
+    { ndjson_writer first(path.string(), {}, false); }
+    EXPECT_NO_THROW(ndjson_writer(path.string(), {}, true));
+}
+
 TEST_F(crash_safety, append_record_adds_one_durable_line) {
     const auto path = dir_ / "s.ndjson";
     std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
@@ -153,7 +180,13 @@ TEST_F(crash_safety, append_record_names_the_path_it_cannot_write) {
         append_record(path.string(), boost::json::object{{"type", "scan-end"}});
         FAIL() << "no exception";
     } catch (const std::runtime_error& e) {
-        EXPECT_EQ(std::string(e.what()), "cannot write " + path.string());
+        EXPECT_EQ(std::string(e.what()), "cannot write " + path.string() + ": No such file or directory");
+    }
+    try {
+        append_record("/dev/full", boost::json::object{{"type", "scan-end"}});
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot write /dev/full: No space left on device");  // with its cause
     }
 }
 
