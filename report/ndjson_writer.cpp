@@ -132,6 +132,10 @@ void ndjson_writer::sync_loop() {
         if (stopping_ || !dirty_.exchange(false)) continue;
         lock.unlock();
         if (const int error = sync_data(out_)) sync_errno_.store(error);
+        // Deleted under the scan (its directory removed, say): every record would go with
+        // it, so the next write fails now rather than at the end of a long scan.
+        struct stat st {};
+        if (::fstat(::fileno(out_), &st) == 0 && st.st_nlink == 0) sync_errno_.store(ENOENT);
         lock.lock();
     }
 }

@@ -17,8 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace tlsaudit::report {
 namespace {
@@ -179,6 +181,25 @@ TEST_F(crash_safety, a_second_writer_of_one_ndjson_is_refused_and_truncates_noth
     // Not a regular file: two scans may share /dev/null.
     ndjson_writer null_a("/dev/null", {}, false);
     ndjson_writer null_b("/dev/null", {}, false);
+}
+
+// The file deleted under the writer: within a sync interval the next write fails, instead
+// of the scan writing every record into a file nobody can open.
+TEST_F(crash_safety, a_deleted_ndjson_fails_the_next_write) {
+    const auto path = dir_ / "s.ndjson";
+    ndjson_writer w(path.string(), {}, false);
+    w.write(boost::json::object{{"type", "scan-start"}});
+    std::filesystem::remove(path);
+    std::string failure;
+    for (int i = 0; i < 100 && failure.empty(); ++i) {  // 10 s at most: the sync thread looks once a second
+        try {
+            w.write(boost::json::object{{"type", "endpoint"}});
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } catch (const std::runtime_error& e) {
+            failure = e.what();
+        }
+    }
+    EXPECT_EQ(failure, "cannot write " + path.string() + ": No such file or directory");
 }
 
 TEST_F(crash_safety, the_lock_goes_with_the_writer) {
