@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 namespace tlsaudit::report {
 
 progress_line::progress_line(std::FILE* out, bool enabled, std::optional<std::size_t> total)
@@ -48,8 +50,10 @@ void progress_line::maybe_draw() {
     std::unique_lock lock(draw_mutex_, std::try_to_lock);
     if (!lock || finished_) return;
     last_draw_ms_ = ms;
-    // \r then "erase line": the line never scrolls.
-    fmt::print(out_, "\r\x1b[2K{}", render(now));
+    // \r then "erase line": the line never scrolls. A terminal gone (an ssh session that
+    // dropped) ends the drawing, never the scan: stdio's fputs and fflush do not throw.
+    const auto line = "\r\x1b[2K" + render(now);
+    std::fputs(line.c_str(), out_);
     std::fflush(out_);
 }
 
@@ -58,7 +62,7 @@ void progress_line::finish() {
     if (finished_) return;
     finished_ = true;
     if (enabled_ && last_draw_ms_ >= 0) {
-        fmt::print(out_, "\r\x1b[2K");
+        std::fputs("\r\x1b[2K", out_);
         std::fflush(out_);
     }
 }

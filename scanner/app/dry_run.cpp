@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <istream>
 #include <stdexcept>
 #include <variant>
@@ -26,8 +27,11 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
             if (!targets::in_shard(*e, shard)) continue;
             // The parser wrote C0 controls and bad bytes as escapes already; what it left are
             // the visible-looking ones that reorder or break a terminal line.
-            fmt::print(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, text::show_invisible_controls(e->message),
-                       text::show_invisible_controls(e->input));
+            // A message, not the output: lost with stderr, never a failure (diagnostics.hpp).
+            std::fputs(fmt::format("tlsaudit: line {}: {}: {}\n", e->line_no, text::show_invisible_controls(e->message),
+                                   text::show_invisible_controls(e->input))
+                           .c_str(),
+                       errors);
             ++counts.input_errors;
         }
     }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 
 namespace tlsaudit::app {
 
@@ -83,10 +84,12 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
     const auto r = session_->finish(meta);
     session_.reset();
     if (!out) return;
-    if (r.already_present) fmt::print(out, "history: this scan was already in {} (scan {})\n", options_.db, r.scan_id);
-    else
-        fmt::print(out, "history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id, r.endpoints,
-                   r.findings, r.complete ? "" : ", incomplete", options_.db);
+    // A message on the summary's stream: lost with it, never a failure of a committed import.
+    const auto line = r.already_present
+                          ? fmt::format("history: this scan was already in {} (scan {})\n", options_.db, r.scan_id)
+                          : fmt::format("history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id,
+                                        r.endpoints, r.findings, r.complete ? "" : ", incomplete", options_.db);
+    std::fputs(line.c_str(), out);
 }
 
 bool baseline_is_new_db(const std::string& baseline, const std::string& db) {

@@ -20,6 +20,7 @@
 #include <algorithm>
 
 #include <sstream>
+#include <thread>
 
 namespace tlsaudit::report {
 namespace {
@@ -355,6 +356,22 @@ TEST(progress, renders_counts_rate_and_eta) {
     EXPECT_NE(line.find("1 failed"), std::string::npos) << line;
     progress_line unknown(stderr, false);
     EXPECT_NE(unknown.render(std::chrono::steady_clock::now()).find("0 targets read"), std::string::npos);
+}
+
+// A terminal that went away (an ssh session dropped) ends the drawing, not the scan: the
+// line was drawn with fmt::print, whose throw from the destructor's finish() aborted the run.
+TEST(progress, a_terminal_that_fails_is_not_an_error) {
+    std::FILE* full = std::fopen("/dev/full", "w");
+    ASSERT_NE(full, nullptr);
+    std::setvbuf(full, nullptr, _IONBF, 0);  // every write reaches the device, and fails
+    {
+        progress_line line(full, true, 3);
+        EXPECT_NO_THROW(line.target_started());
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));  // past the 200 ms between draws
+        EXPECT_NO_THROW(line.endpoint_done(false));
+        EXPECT_NO_THROW(line.finish());
+    }
+    std::fclose(full);
 }
 
 }  // namespace
