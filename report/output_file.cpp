@@ -7,8 +7,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
-#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <random>
@@ -115,36 +113,7 @@ void write_through(int fd, const std::filesystem::path& path, const std::functio
 
 }  // namespace
 
-namespace {
-
-// Temporary files of `dir_and_prefix` (".tmp-PID-RANDOM") whose process no longer runs, left
-// by a tlsaudit killed with SIGKILL while it wrote: removed, so that they do not pile up beside
-// the reports. One whose process still runs (another tlsaudit writing the same report, or a
-// PID reused since) is left alone.
-void remove_stale_temporaries(const std::filesystem::path& dir_and_prefix) {
-    const auto dir = dir_and_prefix.has_parent_path() ? dir_and_prefix.parent_path() : std::filesystem::path(".");
-    const std::string start = dir_and_prefix.filename().string() + ".tmp-";
-    std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.compare(0, start.size(), start) != 0) continue;
-        const char* first = name.data() + start.size();
-        const char* last = name.data() + name.size();
-        long pid = 0;
-        unsigned long long nonce = 0;
-        const auto [after_pid, pid_ec] = std::from_chars(first, last, pid);
-        if (pid_ec != std::errc() || after_pid == last || *after_pid != '-') continue;
-        const auto [after_nonce, nonce_ec] = std::from_chars(after_pid + 1, last, nonce);
-        if (nonce_ec != std::errc() || after_nonce != last) continue;
-        if (pid <= 0 || pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-        ::unlink(it->path().c_str());
-    }
-}
-
-}  // namespace
-
 int create_exclusive(const std::filesystem::path& dir_and_prefix, std::filesystem::path& created) {
-    remove_stale_temporaries(dir_and_prefix);
     std::random_device random;
     for (int attempt = 0; attempt < 16; ++attempt) {
         auto candidate = dir_and_prefix;

@@ -14,7 +14,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -129,27 +128,6 @@ TEST(crash_safety_devices, a_device_is_written_in_place_never_replaced) {
     EXPECT_TRUE(S_ISCHR(after.st_mode)) << "/dev/null was replaced";
     EXPECT_EQ(after.st_ino, before.st_ino);
     EXPECT_EQ(after.st_rdev, before.st_rdev);
-}
-
-// A report's temporary file left by a killed run (SIGKILL: no handler) is removed by the
-// next write of that report; one whose process still runs, or of another report, stays.
-TEST_F(crash_safety, temporary_files_of_dead_processes_are_removed_at_the_next_write) {
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) ::_exit(0);
-    ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // reaped: its PID runs no process now
-    const auto path = dir_ / "r.json";
-    const auto dead = dir_ / ("r.json.tmp-" + std::to_string(child) + "-42");
-    const auto alive = dir_ / ("r.json.tmp-" + std::to_string(::getppid()) + "-43");
-    const auto other = dir_ / ("r.csv.tmp-" + std::to_string(child) + "-44");
-    const auto odd = dir_ / ("r.json.tmp-" + std::to_string(child) + "-x");
-    for (const auto& f : {dead, alive, other, odd}) std::ofstream(f) << "half";
-    write_file_atomically(path, [](std::ostream& out) { out << "whole"; });
-    EXPECT_EQ(read(path), "whole");
-    EXPECT_FALSE(std::filesystem::exists(dead));
-    EXPECT_TRUE(std::filesystem::exists(alive));
-    EXPECT_TRUE(std::filesystem::exists(other));
-    EXPECT_TRUE(std::filesystem::exists(odd)) << "not a name tlsaudit makes";
 }
 
 TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
