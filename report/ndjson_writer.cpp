@@ -7,7 +7,6 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,39 +50,11 @@ std::string_view serialized(const boost::json::object& record) {
     return {line.data(), used};
 }
 
-// `path` opened for the stream, locked (lock_output) before a fresh scan truncates it, so
-// that a second process never empties the file of one still writing it. nullptr with errno
-// set when it cannot be opened.
-std::FILE* open_locked(const std::string& path, bool append) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : 0), 0666);
-    if (fd < 0) return nullptr;
-    try {
-        lock_output(fd, path);
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    struct stat st {};
-    if (!append && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::ftruncate(fd, 0) != 0) {
-        const int error = errno;
-        ::close(fd);
-        errno = error;
-        return nullptr;
-    }
-    std::FILE* file = ::fdopen(fd, append ? "a" : "w");
-    if (!file) {
-        const int error = errno;
-        ::close(fd);
-        errno = error;
-    }
-    return file;
-}
-
 }  // namespace
 
 ndjson_writer::ndjson_writer(const std::string& path, const std::string& copy_path, bool append,
                              record_observer observer)
-    : out_(path == "-" ? stdout : open_locked(path, append)),
+    : out_(path == "-" ? stdout : std::fopen(path.c_str(), append ? "a" : "w")),
       owned_(path != "-"),
       path_(path),
       observer_(std::move(observer)) {

@@ -143,13 +143,44 @@ std::filesystem::path write_target(const std::filesystem::path& path) {
     return target;
 }
 
-void lock_output(int fd, const std::filesystem::path& path) {
+namespace {
+
+// `path` opened for writing and locked, or -1 when there is nothing to lock.
+int open_and_lock(const std::filesystem::path& path, bool create) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
-    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK) return;
+    if (::stat(path.c_str(), &st) == 0 ? !S_ISREG(st.st_mode) : !create) return -1;  // never opens a FIFO
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY | (create ? O_CREAT : 0), 0666);
+    if (fd < 0) return -1;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return fd;
+    const int error = errno;
+    ::close(fd);
+    if (error != EWOULDBLOCK) return -1;  // e.g. ENOLCK: no locks on this file system
     throw output_busy(path.string() +
-                      " is being written by another tlsaudit process (it holds the file's lock): wait for it to "
+                      " is locked by another process, most likely a tlsaudit scan still writing it: wait for it to "
                       "end, or write to another file");
+}
+
+}  // namespace
+
+output_lock::output_lock(const std::filesystem::path& path, bool create)
+    : fd_(open_and_lock(path, create)), path_(path) {}
+
+output_lock::~output_lock() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void output_lock::relock() {
+    const int old = fd_;
+    fd_ = open_and_lock(path_, false);
+    if (old >= 0) ::close(old);
+}
+
+bool output_lock::holds_path() const {
+    if (fd_ < 0) return true;
+    struct stat held {
+    }, named{};
+    if (::fstat(fd_, &held) != 0) return true;
+    return ::stat(path_.c_str(), &named) == 0 && named.st_dev == held.st_dev && named.st_ino == held.st_ino;
 }
 
 void remove_temporary_file() noexcept {

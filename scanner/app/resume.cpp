@@ -4,10 +4,6 @@
 
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
-#include <tlsaudit/report/output_file.hpp>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -128,22 +124,6 @@ std::vector<std::string> changed_settings(const boost::json::object& recorded, c
 resume_state prepare_resume(const std::filesystem::path& file, const std::string& shard) {
     resume_state state;
     state.file = file;
-    // A scan still writing the file holds its lock (report::lock_output): the rewrite below
-    // would replace the file under it. Held until the rewrite is done.
-    const int guard = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    struct closer {
-        int fd;
-        ~closer() {
-            if (fd >= 0) ::close(fd);
-        }
-    } close_guard{guard};
-    if (guard >= 0) {
-        try {
-            report::lock_output(guard, file);
-        } catch (const report::output_busy& e) {
-            throw config_error(std::string("--resume: ") + e.what());
-        }
-    }
     find_complete_targets(state);
     // Carried on as another shard, the file would gain another shard's targets: refused
     // before the file is rewritten. "shard" null: the whole list; absent (a scan-start

@@ -12,6 +12,7 @@
 #include "resume.hpp"
 
 #include <tlsaudit/report/finding_groups.hpp>
+#include <tlsaudit/report/output_file.hpp>
 
 #include "number_checks.hpp"
 
@@ -50,6 +51,16 @@ void print_summary(const scan_summary& s) {
     if (s.fetch_destinations > 0 || s.fetch_refused > 0)
         print_stderr("tlsaudit: fetches (OCSP, CRL, AIA): {} destinations, {} bytes received, {} refused\n",
                      s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
+}
+
+// The NDJSON file locked for this run (report::output_lock); another process holding it is a
+// usage error found before any connection.
+void lock_ndjson(std::optional<report::output_lock>& lock, const char* option, const std::string& path, bool create) {
+    try {
+        lock.emplace(path, create);
+    } catch (const report::output_busy& e) {
+        throw config_error(std::string(option) + ": " + e.what());
+    }
 }
 
 // The target list: `path`, or standard input for "-". A directory is refused here: opened
@@ -187,13 +198,16 @@ int run_scan_command(scan_command_options& options) {
     if (options.selection.dry_run)
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
     std::optional<resume_state> resume;
+    std::optional<report::output_lock> ndjson_lock;  // held to the end: reports and scan-end too
     if (!options.resume.empty()) {
         if (options.reports.ndjson_given && !same_file(options.pipeline.ndjson, options.resume))
             throw config_error("--resume " + options.resume +
                                " appends to that file: --ndjson must name it or be left out");
         options.pipeline.ndjson = options.resume;
         options.reports.ndjson_given = true;
+        lock_ndjson(ndjson_lock, "--resume", options.resume, false);
         resume = prepare_resume(options.resume, targets::shard_text(options.pipeline.shard));
+        ndjson_lock->relock();  // the rewrite put a new file at the path
         options.pipeline.resume = &*resume;
         if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
             print_stderr(
@@ -211,6 +225,8 @@ int run_scan_command(scan_command_options& options) {
     }
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
+    if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
+        lock_ndjson(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
     if (resume && options.pipeline.start_record)
         if (const auto* now = options.pipeline.start_record->if_contains("options"); now && now->is_object())
             if (const auto changed = changed_settings(resume->recorded_options, now->get_object()); !changed.empty())
@@ -221,6 +237,10 @@ int run_scan_command(scan_command_options& options) {
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(*input, options.pipeline);
+    if (ndjson_lock && !ndjson_lock->holds_path())
+        throw std::runtime_error(options.pipeline.ndjson +
+                                 " was deleted, renamed or replaced during the scan: the records written to it are "
+                                 "not at that path");
     if (!summary.interrupted) interrupt.scan_complete();
     reports.stop_progress();
     if (resume && !summary.interrupted && summary.resumed_targets < resume->done.size())

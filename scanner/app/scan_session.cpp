@@ -1,10 +1,8 @@
 #include "scan_session.hpp"
 
 #include "aia_fetch.hpp"
-#include "exit_codes.hpp"
 
 #include <tlsaudit/report/json_records.hpp>
-#include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/x509.hpp>
 
 #include <algorithm>
@@ -78,11 +76,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
                aia_fetcher(options.audit, fetches_, options.net.stop)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
-    try {
-        ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
-    } catch (const report::output_busy& e) {
-        throw config_error(std::string("--ndjson: ") + e.what());  // before any connection: exit 2
-    }
+    ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
     if (options.start_record && !(resume && resume->has_scan_start)) ndjson_->write(*options.start_record);
     if (resume) seed_deployments();
     if (options.save_chains) saver_.emplace(*options.save_chains);

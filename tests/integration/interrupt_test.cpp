@@ -461,5 +461,31 @@ TEST_F(interrupt, second_signal_exits_at_once) {
     EXPECT_EQ(count_records(dir_ / "scan.ndjson", "scan-end"), 0u);
 }
 
+// A second scan, or a --resume, of an NDJSON file a running scan still writes (a retried CI
+// job, a resume started too early) is refused before it touches the file: it used to empty
+// it, or rewrite it under the first scan, and the file ended with two scans interleaved.
+TEST_F(interrupt, a_file_a_running_scan_writes_is_refused_to_a_second_one) {
+    lab::server_pool servers(1);
+    const auto ndjson = dir_ / "scan.ndjson";
+    const auto scan_process = stalled_scan(servers, 1, 2, {"--ndjson", ndjson.string()});
+    auto& first = *scan_process;
+    ASSERT_TRUE(poll_until([&] { return count_records(ndjson, "scan-start") == 1; }, 10s));
+    const auto before = read_file(ndjson);
+    for (const auto* option : {"--ndjson", "--resume"}) {
+        auto args = base_args(dir_ / "targets.txt");
+        args.insert(args.end(), {option, ndjson.string()});
+        const auto second = run_tlsaudit(fmt::format("'{}'", fmt::join(args, "' '")));
+        EXPECT_EQ(second.exit_code, 2) << option << ": " << second.err;
+        EXPECT_NE(second.err.find(fmt::format("{}: {} is locked by another process", option, ndjson.string())),
+                  std::string::npos)
+            << second.err;
+        EXPECT_EQ(read_file(ndjson), before) << option << ": the first scan's file was touched";
+    }
+    first.signal(SIGINT);
+    EXPECT_EQ(first.wait(), 130);
+    EXPECT_EQ(count_records(ndjson, "scan-start"), 1u);
+    EXPECT_EQ(count_records(ndjson, "scan-end"), 1u);
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing

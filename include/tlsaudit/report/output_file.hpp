@@ -42,14 +42,38 @@ namespace tlsaudit::report {
 // returns its descriptor, setting `created`; -1 with errno set when it cannot.
 int create_exclusive(const std::filesystem::path& prefix, std::filesystem::path& created);
 
-// The NDJSON stream's guard against a second tlsaudit process writing the same file (a
-// retried CI job while the first still runs, a --resume started too early): an exclusive
-// flock(2) on the open file `fd`, held until it is closed. Regular files only (two scans
-// may share /dev/null or a FIFO); a file system without locks (ENOLCK) is written
-// unguarded. Throws output_busy when another process holds the lock; `path` names the file.
+// The NDJSON stream's guard against a second process writing the same file (a retried CI
+// job while the first still runs, a --resume started too early): an exclusive flock(2) on
+// the file, taken by `scan` before it writes or rewrites the file and held until the command
+// ends, the reports and the scan-end record included. Regular files only (two scans may
+// share /dev/null or a FIFO, which are not opened); a file system without locks (ENOLCK) is
+// written unguarded.
 struct output_busy : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-void lock_output(int fd, const std::filesystem::path& path);
+
+class output_lock {
+public:
+    // Opens `path` for writing (never truncating it; created when `create`) and locks it.
+    // Throws output_busy when another process holds the lock. Holds nothing when the path
+    // does not exist (and not `create`), is not a regular file, or cannot be opened: the
+    // writer then reports the problem in its own words.
+    output_lock(const std::filesystem::path& path, bool create);
+    ~output_lock();
+    output_lock(const output_lock&) = delete;
+    output_lock& operator=(const output_lock&) = delete;
+
+    // After this process replaced the file at the path (the --resume rewrite renames a new
+    // file over it): locks the new file, then lets go of the old one.
+    void relock();
+
+    // Whether the path still names the locked file (false when it was deleted, renamed or
+    // replaced since); true when nothing is held.
+    bool holds_path() const;
+
+private:
+    int fd_ = -1;
+    std::filesystem::path path_;
+};
 
 }  // namespace tlsaudit::report

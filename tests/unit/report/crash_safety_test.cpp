@@ -140,25 +140,44 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
 }
 
-// A second writer of one NDJSON file (another process in real life; another open file
-// description here, which flock(2) treats the same) is refused before it truncates the file.
-TEST_F(crash_safety, a_second_writer_of_one_ndjson_is_refused_and_truncates_nothing) {
+// A second holder of one NDJSON file's lock (another process in real life; another open
+// file description here, which flock(2) treats the same) is refused, and nothing truncates.
+TEST_F(crash_safety, a_second_lock_on_one_ndjson_is_refused) {
     const auto path = dir_ / "s.ndjson";
-    ndjson_writer first(path.string(), {}, false);
-    first.write(boost::json::object{{"type", "scan-start"}});
+    std::ofstream(path) << "{\"type\":\"scan-start\"}\n";
+    output_lock first(path, false);
     try {
-        ndjson_writer second(path.string(), {}, false);
-        FAIL() << "a second writer was let in";
+        output_lock second(path, true);
+        FAIL() << "a second holder was let in";
     } catch (const output_busy& e) {
         EXPECT_EQ(std::string(e.what()), path.string() +
-                                             " is being written by another tlsaudit process (it holds the file's "
-                                             "lock): wait for it to end, or write to another file");
+                                             " is locked by another process, most likely a tlsaudit scan still "
+                                             "writing it: wait for it to end, or write to another file");
     }
-    EXPECT_THROW(ndjson_writer(path.string(), {}, true), output_busy);  // appending too (--resume)
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n");
     // Not a regular file: two scans may share /dev/null.
-    ndjson_writer null_a("/dev/null", {}, false);
-    ndjson_writer null_b("/dev/null", {}, false);
+    output_lock null_a("/dev/null", true);
+    output_lock null_b("/dev/null", true);
+    // A missing file is created only when asked (a fresh scan), not for --resume.
+    { output_lock none(dir_ / "missing.ndjson", false); }
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "missing.ndjson"));
+}
+
+// The --resume rewrite puts a new file at the path: relock() moves the lock to it, and
+// holds_path() tells when the path no longer names the locked file.
+TEST_F(crash_safety, the_lock_follows_the_rewrite_and_sees_the_file_go) {
+    const auto path = dir_ / "s.ndjson";
+    std::ofstream(path) << "old\n";
+    output_lock lock(path, false);
+    EXPECT_TRUE(lock.holds_path());
+    std::ofstream(dir_ / "new.tmp") << "new\n";
+    std::filesystem::rename(dir_ / "new.tmp", path);
+    EXPECT_FALSE(lock.holds_path());
+    lock.relock();
+    EXPECT_TRUE(lock.holds_path());
+    EXPECT_THROW(output_lock(path, false), output_busy);  // the new file is the locked one
+    std::filesystem::remove(path);
+    EXPECT_FALSE(lock.holds_path());
 }
 
 // The file deleted under the writer: within a sync interval the next write fails, instead
@@ -178,12 +197,6 @@ TEST_F(crash_safety, a_deleted_ndjson_fails_the_next_write) {
         }
     }
     EXPECT_EQ(failure, "cannot write " + path.string() + ": No such file or directory");
-}
-
-TEST_F(crash_safety, the_lock_goes_with_the_writer) {
-    const auto path = dir_ / "s.ndjson";
-    { ndjson_writer first(path.string(), {}, false); }
-    EXPECT_NO_THROW(ndjson_writer(path.string(), {}, true));
 }
 
 TEST_F(crash_safety, append_record_adds_one_durable_line) {
