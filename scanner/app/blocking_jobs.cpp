@@ -48,6 +48,20 @@ std::size_t blocking_jobs::pending() const {
     return pending_;
 }
 
+bool blocking_jobs::failed() const {
+    std::lock_guard lock(mutex_);
+    return error_ != nullptr;
+}
+
+void blocking_jobs::rethrow_failure() const {
+    std::exception_ptr error;
+    {
+        std::lock_guard lock(mutex_);
+        error = error_;
+    }
+    if (error) std::rethrow_exception(error);
+}
+
 void blocking_jobs::drain() {
     std::unique_lock lock(mutex_);
     wait_idle(lock);

@@ -30,6 +30,11 @@ public:
     // Jobs queued or running: post() blocks while this is max_pending.
     std::size_t pending() const;
 
+    // Whether a job threw (drain() has not taken the error yet); rethrow_failure() throws
+    // that error, keeping it for drain(). For a caller that must stop early.
+    bool failed() const;
+    void rethrow_failure() const;
+
 private:
     void wait_idle(std::unique_lock<std::mutex>& lock);
 

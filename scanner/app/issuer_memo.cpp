@@ -37,7 +37,9 @@ issuer_memo::answer issuer_memo::certificates(const std::string& url, const down
         throw;
     }
     mine.set_value(found);
-    std::size_t size = 0;
+    // Every answer counts, a failure too (its URL and the map's node), so that a fleet of
+    // distinct failing URLs is bounded as well.
+    std::size_t size = url.size() + entry_overhead;
     for (const auto& der : found.value_or(std::vector<bytes>{})) size += der.size();
     std::lock_guard lock(mutex_);
     bytes_ += size;

@@ -2,7 +2,8 @@
 // The caIssuers downloads of one run (--fetch-missing), by URL: each URL is downloaded once
 // while it is remembered, and threads asking for a URL that is being downloaded wait for
 // that answer. Kept is what audit_runtime uses, the certificates found in each body (DER or
-// PEM; a PKCS#7 bundle holds none that can be read), at most max_bytes of them in all:
+// PEM; a PKCS#7 bundle holds none that can be read), at most max_bytes in all, counting each
+// answer's URL and bookkeeping (entry_overhead) with its certificates:
 // past that the memo forgets every answer, as the run's other caches empty themselves when
 // full, and a URL asked again is downloaded again. Each body is at most aia_fetch_limits's
 // 64 KiB, so memory stays within max_bytes plus one body per thread downloading.
@@ -28,6 +29,7 @@ public:
     using answer = std::optional<std::vector<bytes>>;
 
     static constexpr std::size_t default_max_bytes = 4 * 1024 * 1024;
+    static constexpr std::size_t entry_overhead = 256;  // a map node, its future and its vector
 
     explicit issuer_memo(std::size_t max_bytes = default_max_bytes) : max_bytes_(max_bytes) {}
 

@@ -127,10 +127,12 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     // A report that cannot be written (a full disk) does not keep the others from being
     // written, nor the summary and the history import; the run then fails (exit 3).
     std::vector<std::string> failures;
+    std::size_t written = 0;
     auto attempt = [&](const std::string& path, const std::function<void()>& write) {
         if (path.empty()) return;
         try {
             write();
+            ++written;
         } catch (const std::bad_alloc&) {
             throw;
         } catch (const std::exception& e) {
@@ -154,8 +156,9 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     history.finish(data.meta, o.quiet ? nullptr : summary_out);
     if (!failures.empty())
         throw std::runtime_error(fmt::format(
-            "{}; {} written (`tlsaudit report` writes {} again from the NDJSON records)", fmt::join(failures, "; "),
-            failures.size() == 1 ? "the other reports were" : "the others were", failures.size() == 1 ? "it" : "them"));
+            "{}{}; the records are intact: `tlsaudit report` writes {} again from them", fmt::join(failures, "; "),
+            written == 0 ? "" : fmt::format(" ({} other report{} written)", written, written == 1 ? " was" : "s were"),
+            failures.size() == 1 ? "it" : "them"));
     return exit_code_of(data);
 }
 

@@ -98,11 +98,14 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
 }
 
 bool scan_session::ready() const {
+    // A chase that failed to write: the next target is taken, and next_target() throws.
+    if (chases_ && chases_->failed()) return true;
     return (!revocation_ || revocation_->pending() < revocation_room_ / 2) &&
            (!chases_ || chases_->pending() < chase_room_ / 2);
 }
 
-scan_session::~scan_session() = default;
+// Chases still queued are dropped, not run: the scan failed or was not finished.
+scan_session::~scan_session() { abandoned_.store(true); }
 
 // The deployment check needs every endpoint of a name: the ones recorded before the
 // resume go in first, parsed again from their DER. Their targets are complete, so their
@@ -121,6 +124,9 @@ void scan_session::seed_deployments() {
 }
 
 std::optional<target> scan_session::next_target() {
+    // A record a chase thread could not write ends the scan now, as one a scan thread
+    // could not write does, not after every queued chase (run_scan rethrows it).
+    if (chases_) chases_->rethrow_failure();
     for (;;) {
         // A stopped scan takes no more targets; without this check a long run of bad lines
         // would be read to its end first (each one an input-error record).
@@ -162,7 +168,7 @@ bool scan_session::stopping() const { return options_.net.stop && options_.net.s
 // as the scan engine drops the endpoints it cuts: its verdict would rest on downloads that
 // were not made, and --resume scans its target again.
 void scan_session::chase(endpoint_result&& result) {
-    if (stopping()) {
+    if (stopping() || abandoned_.load() || chases_->failed()) {
         chases_dropped_.fetch_add(1);
         return;
     }

@@ -86,12 +86,13 @@ private:
     std::optional<report::chain_saver> saver_;
     std::optional<geo::enricher> geo_;
     targets::reader reader_;
+    std::size_t revocation_room_ = 0, chase_room_ = 0;  // the queues' max_pending
+    std::atomic<std::size_t> chases_dropped_{0};        // by a stop (chase())
+    std::atomic<bool> abandoned_{false};                // set by the destructor (chase())
     // Destroyed before what their callbacks and jobs use; the chases first, as they hand
     // chains on to the checker.
     std::optional<revocation::checker> revocation_;
     std::optional<blocking_jobs> chases_;
-    std::size_t revocation_room_ = 0, chase_room_ = 0;  // their max_pending
-    std::atomic<std::size_t> chases_dropped_{0};        // by a stop (chase())
 };
 
 }  // namespace tlsaudit::app

@@ -37,6 +37,26 @@ TEST(blocking_jobs, drain_rethrows_the_first_error_once_and_the_other_jobs_still
     EXPECT_NO_THROW(jobs.drain());
 }
 
+// A caller that must stop early (the scan's next target) sees the failure without waiting,
+// and drain() still reports it.
+TEST(blocking_jobs, a_failure_is_seen_at_once_and_kept_for_drain) {
+    blocking_jobs jobs(1, 8);
+    EXPECT_FALSE(jobs.failed());
+    EXPECT_NO_THROW(jobs.rethrow_failure());
+    std::promise<void> thrown;
+    jobs.post([&] {
+        thrown.set_value();
+        throw std::runtime_error("cannot write scan.ndjson");
+    });
+    thrown.get_future().wait();
+    for (int i = 0; i < 200 && !jobs.failed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_TRUE(jobs.failed());
+    EXPECT_THROW(jobs.rethrow_failure(), std::runtime_error);
+    EXPECT_THROW(jobs.rethrow_failure(), std::runtime_error);  // kept
+    EXPECT_THROW(jobs.drain(), std::runtime_error);
+    EXPECT_FALSE(jobs.failed());  // drain() took it
+}
+
 // With max_pending jobs waiting, post() returns only once one of them ends.
 TEST(blocking_jobs, post_waits_while_the_queue_is_full) {
     std::promise<void> release;

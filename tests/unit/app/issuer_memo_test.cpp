@@ -89,7 +89,8 @@ TEST(issuer_memo, forgets_everything_past_its_byte_bound) {
         ++calls;
         return der;
     };
-    issuer_memo memo(2 * der.size());  // room for two answers
+    // Room for two answers: their certificates, URLs and bookkeeping.
+    issuer_memo memo(2 * (der.size() + std::string("http://a/1").size() + issuer_memo::entry_overhead));
     memo.certificates("http://a/1", fetch);
     memo.certificates("http://a/2", fetch);
     memo.certificates("http://a/1", fetch);
@@ -97,6 +98,22 @@ TEST(issuer_memo, forgets_everything_past_its_byte_bound) {
     memo.certificates("http://a/3", fetch);  // over the bound: all forgotten
     memo.certificates("http://a/1", fetch);
     EXPECT_EQ(calls.load(), 4);
+}
+
+// Failures count too: distinct failing URLs cannot grow the memo without a bound.
+TEST(issuer_memo, failures_count_against_the_bound) {
+    int calls = 0;
+    const issuer_memo::download failing = [&](const std::string&) -> std::optional<bytes> {
+        ++calls;
+        return std::nullopt;
+    };
+    issuer_memo memo(3 * (std::string("http://a/1").size() + issuer_memo::entry_overhead));
+    for (const auto* url : {"http://a/1", "http://a/2", "http://a/3"}) memo.certificates(url, failing);
+    memo.certificates("http://a/1", failing);
+    EXPECT_EQ(calls, 3);                       // remembered
+    memo.certificates("http://a/4", failing);  // over the bound: all forgotten
+    memo.certificates("http://a/1", failing);
+    EXPECT_EQ(calls, 5);
 }
 
 TEST(issuer_memo, a_download_that_throws_is_not_remembered) {
