@@ -3,7 +3,10 @@
 
 #include <boost/json/value.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <string_view>
 
 namespace tlsaudit::report {
 namespace {
@@ -57,6 +60,12 @@ std::optional<ndjson_line> ndjson_lines::next() {
 std::string_view record_type(const json::object& record) {
     const auto* type = string_at(record, "type");
     return type ? std::string_view(*type) : std::string_view();
+}
+
+bool is_tlsaudit_record(const json::object& record) {
+    static constexpr std::string_view types[] = {"scan-start", "endpoint", "name", "input-error", "scan-end"};
+    return record.contains("schema_version") &&
+           std::find(std::begin(types), std::end(types), record_type(record)) != std::end(types);
 }
 
 std::optional<target> target_of(const json::object& record) {

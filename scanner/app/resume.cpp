@@ -5,12 +5,9 @@
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
-#include <string_view>
 #include <system_error>
 #include <unordered_map>
 
@@ -23,15 +20,8 @@ struct progress_of_target {
 };
 
 // The scan pass: which targets have all of their endpoint records, and how many lines
-// are damaged.
-// A record tlsaudit writes: a schema_version and one of its record types. A JSON report, a
-// SARIF log or a stray object is none, so a file of them is refused, not rewritten as a scan.
-bool is_tlsaudit_record(const boost::json::object& record) {
-    static constexpr std::string_view types[] = {"scan-start", "endpoint", "name", "input-error", "scan-end"};
-    return record.contains("schema_version") &&
-           std::find(std::begin(types), std::end(types), report::record_type(record)) != std::end(types);
-}
-
+// are damaged. A line that is JSON but no tlsaudit record counts as damaged, so a file of
+// them (a JSON report, a SARIF log) is refused, not rewritten as a scan.
 void find_complete_targets(resume_state& state) {
     const auto& file = state.file;
     std::ifstream in(file, std::ios::binary);
@@ -45,7 +35,7 @@ void find_complete_targets(resume_state& state) {
             ++state.damaged_lines;
             continue;
         }
-        if (!is_tlsaudit_record(*line->record)) {
+        if (!report::is_tlsaudit_record(*line->record)) {
             ++state.damaged_lines;  // dropped by the rewrite, as damaged lines are
             continue;
         }

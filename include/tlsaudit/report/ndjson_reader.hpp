@@ -111,6 +111,10 @@ private:
 // The record's "type" ("endpoint", "scan-start", ...); empty when it has none.
 std::string_view record_type(const boost::json::object& record);
 
+// Whether `record` is one tlsaudit writes: a schema_version and one of the record types
+// above. A JSON report, a SARIF log or a stray object is none.
+bool is_tlsaudit_record(const boost::json::object& record);
+
 // The target of an endpoint or name record as the writer wrote it (host, port, sni,
 // starttls, input, line); nullopt without a string host and an integer port.
 std::optional<target> target_of(const boost::json::object& record);
