@@ -47,7 +47,9 @@ struct scan_config {
     // it returns false no worker takes a new target; each waits on a timer, checking again
     // every 1 to 50 ms, so the endpoints in flight on its thread go on. A sink that blocked
     // instead would hold up every handshake of the thread calling it (their timings grow,
-    // their deadlines pass). Called from the scan threads, concurrently. Empty: always ready.
+    // their deadlines pass). Called from the scan threads, concurrently; the last call before a
+    // target is taken holds the source's lock, so one "ready" lets in one target. Empty:
+    // always ready.
     std::function<bool()> sink_ready;
 };
 

@@ -71,13 +71,20 @@ struct shared_state {
     first_error failure;
     std::atomic<bool> sink_failed{false};
 
-    std::optional<target> take() {
+    // The next target, or nullopt: then `done` says whether the scan takes no more, or the
+    // sink has no room yet. The sink is asked under the lock that takes the target, so that
+    // two threads never both take on one "ready".
+    std::optional<target> take(bool& done) {
         std::lock_guard lock(next_mutex);
-        if (stop.stopping() || failure.recorded()) return std::nullopt;
+        done = stop.stopping() || failure.recorded();
+        if (done || (config.sink_ready && !config.sink_ready())) return std::nullopt;
         try {
-            return next();
+            auto t = next();
+            done = !t;
+            return t;
         } catch (...) {
             failure.record(std::current_exception());
+            done = true;
             return std::nullopt;
         }
     }
@@ -170,8 +177,10 @@ asio::awaitable<void> wait_for_sink(shared_state& s) {
 asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
     for (;;) {
         co_await wait_for_sink(s);
-        auto t = s.take();
-        if (!t) break;
+        bool done = false;
+        auto t = s.take(done);
+        if (done) break;
+        if (!t) continue;  // another thread took the room first
         try {
             co_await scan_target(s, resolver, *t);
         } catch (const std::exception& e) {
