@@ -19,6 +19,13 @@ struct progress_of_target {
     std::size_t expected = 1;
 };
 
+// A record the writer was stopped in (killed, or the disk full): the stream's last line,
+// with no line break, begun as every tlsaudit record begins. A file holding only that is a
+// scan stopped before its first record was whole, resumed as an empty file is.
+bool cut_short(const report::ndjson_line& line) {
+    return !line.terminated && line.text.starts_with(R"({"schema_version":)");
+}
+
 // The scan pass: which targets have all of their endpoint records, and how many lines
 // are damaged. A line that is JSON but no tlsaudit record counts as damaged, so a file of
 // them (a JSON report, a SARIF log) is refused, not rewritten as a scan.
@@ -28,11 +35,13 @@ void find_complete_targets(resume_state& state) {
     if (!in) throw config_error("--resume: cannot read " + file.string() + ": " + std::strerror(errno));
     std::unordered_map<std::string, progress_of_target> seen;
     std::size_t records = 0;
+    std::size_t cut_records = 0;
     bool first_start_seen = false;
     report::ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         if (!line->record) {
             ++state.damaged_lines;
+            if (cut_short(*line)) ++cut_records;
             continue;
         }
         if (!report::is_tlsaudit_record(*line->record)) {
@@ -54,7 +63,7 @@ void find_complete_targets(resume_state& state) {
         p.expected = report::address_count_of(*line->record);
     }
     if (lines.bad()) throw config_error("--resume: cannot read " + file.string());
-    if (records == 0 && state.damaged_lines > 0)
+    if (records == 0 && state.damaged_lines > cut_records)
         throw config_error("--resume: " + file.string() + " holds no tlsaudit record");
     for (const auto& [key, p] : seen)
         if (p.records == p.expected) state.done.insert(key);

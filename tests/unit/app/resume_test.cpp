@@ -118,6 +118,27 @@ TEST_F(resume, unusable_files_are_configuration_errors) {
     }
 }
 
+// A scan killed while it wrote its first record leaves only that record's beginning: that
+// is a scan with nothing done, resumed as an empty file is. A line cut short that does not
+// begin as a tlsaudit record proves nothing and is still refused.
+TEST_F(resume, a_file_holding_only_a_cut_first_record_starts_over) {
+    const auto cut = scan_start("t.txt").substr(0, 40);
+    ASSERT_TRUE(cut.starts_with(R"({"schema_version":)"));
+    const auto file = write("cut.ndjson", cut);
+    const auto state = prepare_resume(file, "");
+    EXPECT_TRUE(state.done.empty());
+    EXPECT_EQ(state.damaged_lines, 1u);
+    EXPECT_FALSE(state.has_scan_start);
+    EXPECT_EQ(read(file), "") << "the cut record is dropped by the rewrite";
+    for (const auto* text : {R"({"schema_version":2,"type":"scan-start")"
+                             "\n",
+                             "hello", R"({"report_schema_version":3,)"}) {
+        const auto other = write("other.ndjson", text);
+        EXPECT_THROW(prepare_resume(other, ""), config_error) << text;
+        EXPECT_EQ(read(other), text) << "left as it was";
+    }
+}
+
 // Carried on as another shard (or as the whole list), a shard's file would gain another
 // shard's targets: refused before the file is touched. A file from before scan-start
 // named its shard is taken as it is.
