@@ -86,18 +86,20 @@ protected:
         return targets;
     }
 
-    // A scan of `count` endpoints (127.0.8.first and on) whose servers answer after 30 s,
+    // A scan of `count` endpoints (127.0.8.first and on) whose servers answer after 300 s,
     // returned once all of them are connected; `extra` are its options (outputs).
     std::unique_ptr<child_process> stalled_scan(lab::server_pool& servers, int first, int count,
                                                 std::vector<std::string> extra) const {
         const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"stalled.lab.test"});
-        const auto port = servers.start_fleet(tls_config(a, 30s), addresses(8, first, count));
+        // Far past any test's length, however loaded the machine: with 10 s the handshakes
+        // timed out and the scan ended by itself before the test signalled it.
+        const auto port = servers.start_fleet(tls_config(a, 300s), addresses(8, first, count));
         std::string text;
         for (const auto& address : addresses(8, first, count)) text += fmt::format("{}:{}\n", address, port);
         const auto targets = dir_ / "targets.txt";
         std::ofstream(targets) << text;
         auto args = base_args(targets);
-        args.insert(args.end(), {"-c", std::to_string(count), "--handshake-timeout", "10"});
+        args.insert(args.end(), {"-c", std::to_string(count), "--handshake-timeout", "600"});
         args.insert(args.end(), extra.begin(), extra.end());
         auto scan = std::make_unique<child_process>(args, dir_ / "out", dir_ / "err");
         const auto all = static_cast<std::uint64_t>(count);
@@ -377,18 +379,20 @@ TEST_F(interrupt, with_a_rate_records_are_written_as_the_scan_goes) {
     const auto targets = fleet_targets(servers, a, 10, 200, "rate.lab.test", port);
     const auto ndjson = dir_ / "scan.ndjson";
     auto args = base_args(targets);
-    args.back() = "modern,rsa";  // two probes per endpoint: 400 connections, 10 s at 40 a second
-    args.insert(args.end(), {"-c", "200", "--rate", "40", "--ndjson", ndjson.string()});
+    args.back() = "modern,rsa";  // two probes per endpoint: 400 connections, 40 s at 10 a second
+    args.insert(args.end(), {"-c", "200", "--rate", "10", "--ndjson", ndjson.string()});
     child_process scan(args, dir_ / "out", dir_ / "err");
     ASSERT_TRUE(servers.wait_for(
-        port, [](const lab::endpoint_stats& s) { return s.accepted >= 60; }, 60s));
+        port, [](const lab::endpoint_stats& s) { return s.accepted >= 30; }, 60s));
     scan.signal(SIGINT);
     EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
-    // 60 connections in, about 30 endpoints were done, and the 2 s grace adds about 40.
-    EXPECT_GE(count_records(ndjson, "endpoint"), 20u);
-    EXPECT_LT(count_records(ndjson, "endpoint"), 200u);
-    // Each record says when its endpoint's turn came (20 endpoints a second), not when the
-    // scan started.
+    // 30 connections in, about 15 endpoints were done, and the 2 s grace adds about 10. The
+    // bug this guards against wrote none; a starved machine writes fewer than 25.
+    const auto endpoints = count_records(ndjson, "endpoint");
+    EXPECT_GE(endpoints, 8u);
+    EXPECT_LT(endpoints, 200u);
+    // Each record says when its endpoint's turn came (5 endpoints a second, so 8 records span
+    // 1.4 s or more), not when the scan started.
     std::set<std::string> seconds;
     for (const auto& r : records_of(ndjson))
         if (r.at("type") == "endpoint") seconds.insert(std::string(r.at("scanned_at").as_string()));
@@ -451,13 +455,11 @@ TEST_F(interrupt, second_signal_exits_at_once) {
     scan.signal(SIGTERM);
     ASSERT_TRUE(poll_until([&] { return read_file(dir_ / "err").find("interrupted") != std::string::npos; }, 10s));
     std::this_thread::sleep_for(600ms);  // a signal within 500 ms of the first is taken as the same one
-    // Measured from the second signal, the event under test: the poll above may take long
-    // on a loaded machine. The stalled handshakes would hold the scan for 10 s, the grace
-    // for 2 s.
-    const auto second = std::chrono::steady_clock::now();
     scan.signal(SIGINT);
     EXPECT_EQ(scan.wait(), 130);
-    EXPECT_LT(std::chrono::steady_clock::now() - second, 1500ms);
+    // The proof that the second signal ended the process: an interrupted scan that ran to the
+    // end of its 2 s grace writes a scan-end record ("complete": false). (A bound on the time
+    // could not tell: the grace ends about 1.4 s after the second signal anyway.)
     EXPECT_EQ(count_records(dir_ / "scan.ndjson", "scan-end"), 0u);
 }
 
