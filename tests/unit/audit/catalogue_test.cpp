@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -150,7 +152,8 @@ TEST(parse_catalogue, errors_name_the_field) {
 
 TEST(load_catalogue, unreadable_file_is_an_environment_error) {
     EXPECT_THROW(load_catalogue("/nonexistent/rules.json"), std::runtime_error);
-    const auto path = std::filesystem::temp_directory_path() / "tlsaudit_rules_test.json";
+    const auto path =
+        std::filesystem::temp_directory_path() / ("tlsaudit_rules_test-" + std::to_string(::getpid()) + ".json");
     std::ofstream(path) << R"({"version": 1})";
     try {
         load_catalogue(path);

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -19,7 +21,8 @@ namespace {
 using namespace tlsaudit::report::testing;
 
 std::filesystem::path write_report(const report_data& data, const std::string& name) {
-    const auto path = std::filesystem::temp_directory_path() / ("tlsaudit-baseline-" + name + ".json");
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("tlsaudit-baseline-" + name + "-" + std::to_string(::getpid()) + ".json");
     std::ofstream out(path);
     write_json_report(data, out);
     return path;
@@ -149,7 +152,8 @@ TEST(baseline, a_reissued_certificate_is_a_new_finding) {
 // report_schema_version 1 wrote fingerprints in upper case: such a baseline still
 // matches today's lower-case findings (none is "new", none "resolved").
 TEST(baseline, a_version_1_baseline_with_upper_case_fingerprints_still_matches) {
-    const auto old_path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-v1.json";
+    const auto old_path =
+        std::filesystem::temp_directory_path() / ("tlsaudit-baseline-v1-" + std::to_string(::getpid()) + ".json");
     std::ofstream(old_path) << R"({"format":"tlsaudit-report","report_schema_version":1,"endpoints":[)"
                                R"({"target":{"host":"a.test","port":443},"findings":[)"
                                R"({"id":"weak-key","severity":"medium","message":"m","cert":{"position":0,"sha256":")"
@@ -163,7 +167,8 @@ TEST(baseline, a_version_1_baseline_with_upper_case_fingerprints_still_matches) 
 }
 
 TEST(baseline, refuses_what_is_not_a_json_report) {
-    const auto path = std::filesystem::temp_directory_path() / "tlsaudit-baseline-bad.json";
+    const auto path =
+        std::filesystem::temp_directory_path() / ("tlsaudit-baseline-bad-" + std::to_string(::getpid()) + ".json");
     std::ofstream(path) << R"({"schema_version":1,"type":"endpoint"})";
     EXPECT_THROW(load_baseline(path), std::runtime_error);
     // A report of a newer layout, or one without its endpoints (every finding would be new).
