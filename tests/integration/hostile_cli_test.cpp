@@ -210,8 +210,9 @@ TEST_F(hostile_cli, a_fallback_shares_the_probes_handshake_deadline) {
     EXPECT_EQ(probe.at("engine"), "openssl");
     EXPECT_NE(std::string(probe.at("fallback").as_string()).find("unexpected handshake message type 99"),
               std::string::npos);
-    // 1.5 s in the capture engine, then what is left; 2 s more was the bug.
-    EXPECT_LT(endpoint.at("timings_ms").at("handshake").to_number<double>(), 2800.0);
+    // 1.5 s in the capture engine, then what is left of the 2 s; the bug gave the fallback 2 s
+    // of its own (3.5 s in all). The bound leaves a loaded machine 1.2 s past the deadline.
+    EXPECT_LT(endpoint.at("timings_ms").at("handshake").to_number<double>(), 3200.0);
 }
 
 }  // namespace
