@@ -83,17 +83,23 @@ json::object to_json(const scan_start& start) {
 }
 
 json::object to_json(const scan_end& end) {
-    return json::object{{"schema_version", ndjson_schema_version},
-                        {"type", "scan-end"},
-                        {"finished_at", text::rfc3339(end.finished_at)},
-                        {"targets", end.targets},
-                        {"endpoints", end.endpoints},
-                        {"input_errors", end.input_errors},
-                        {"complete", end.complete},
-                        {"resumed_targets", end.resumed_targets},
-                        {"fetches", json::object{{"destinations", end.fetch_destinations},
-                                                 {"bytes", end.fetch_bytes},
-                                                 {"refused", end.fetch_refused}}}};
+    json::object o{{"schema_version", ndjson_schema_version},
+                   {"type", "scan-end"},
+                   {"finished_at", text::rfc3339(end.finished_at)},
+                   {"targets", end.targets},
+                   {"endpoints", end.endpoints},
+                   {"input_errors", end.input_errors},
+                   {"complete", end.complete},
+                   {"resumed_targets", end.resumed_targets},
+                   {"fetches", json::object{{"destinations", end.fetch_destinations},
+                                            {"bytes", end.fetch_bytes},
+                                            {"refused", end.fetch_refused}}}};
+    if (!end.settings_changed_on_resume.empty()) {
+        json::array changed;
+        for (const auto& key : end.settings_changed_on_resume) changed.emplace_back(key);
+        o["settings_changed_on_resume"] = std::move(changed);
+    }
+    return o;
 }
 
 }  // namespace tlsaudit::report

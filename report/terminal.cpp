@@ -6,6 +6,7 @@
 #include <tlsaudit/report/terminal.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -186,6 +187,11 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
                            d.meta.shards_missing() ? "report every shard's NDJSON together"
                                                    : "carry on with tlsaudit scan --resume FILE.ndjson");
     }
+    if (!d.meta.settings_changed_on_resume.empty())
+        out += fmt::format(
+            "MIXED SETTINGS: a resume changed {}; the targets kept from before it were scanned with "
+            "the options the scan-start record names, the others with the resume's\n",
+            terminal_safe(fmt::format("{}", fmt::join(d.meta.settings_changed_on_resume, ", "))));
     return out;
 }
 

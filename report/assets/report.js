@@ -168,7 +168,9 @@
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
    ['rules catalogue', m.rules_version], ['Mozilla store', m.mozilla_store], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
-   ['complete', m.complete === false ? 'no (interrupted)' : 'yes']].forEach(function (p) {
+   ['complete', m.complete === false ? 'no (interrupted)' : 'yes']].concat(
+   (m.settings_changed_on_resume || []).length ? [['settings changed on resume', m.settings_changed_on_resume.join(', ') +
+     ': targets kept from before the resume were scanned with the options below, the others with the resume\'s']] : []).forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);
   });
   // The options as a definition list (nested objects as nested lists), so they wrap on paper.

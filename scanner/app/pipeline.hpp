@@ -21,6 +21,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tlsaudit::app {
 
@@ -58,7 +59,10 @@ struct scan_summary {
     std::size_t validations = 0;                  // distinct chains validated
     std::string rules_version;
     std::size_t resumed_targets = 0;  // --resume: targets already complete, not rescanned
-    bool interrupted = false;         // net.stop was set: targets are missing
+    // --resume: the settings (scan-start option keys) this run changed from the recorded ones;
+    // the kept targets were scanned with the recorded ones. Set by the scan command.
+    std::vector<std::string> settings_changed_on_resume;
+    bool interrupted = false;  // net.stop was set: targets are missing
     // Certificate-chosen fetches (OCSP, CRL, AIA caIssuers): distinct host:port asked,
     // bytes received, fetches refused by the destination policy or its cap.
     std::size_t fetch_destinations = 0;

@@ -317,6 +317,7 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
     end.input_errors = summary.input_errors;
     end.complete = !summary.interrupted;
     end.resumed_targets = summary.resumed_targets;
+    end.settings_changed_on_resume = summary.settings_changed_on_resume;
     end.fetch_destinations = summary.fetch_destinations;
     end.fetch_bytes = summary.fetch_bytes;
     end.fetch_refused = summary.fetch_refused;

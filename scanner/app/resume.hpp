@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -40,6 +41,9 @@ struct resume_state {
     bool has_scan_start = false;
     std::string recorded_input;            // the target file named by the kept scan-start record
     boost::json::object recorded_options;  // its first scan-start's "options" (empty without one)
+    // Settings an earlier resume of the file changed (its scan-end records, which the rewrite
+    // drops): the kept targets may already mix two runs' settings.
+    std::set<std::string> changed_before;
 };
 
 // The settings that decide what a scan sees and how it judges it, on which `recorded` (a

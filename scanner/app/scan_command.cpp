@@ -28,6 +28,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 
 namespace tlsaudit::app {
 namespace {
@@ -227,16 +228,24 @@ int run_scan_command(scan_command_options& options) {
     scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
     if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
         lock_ndjson(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
+    std::vector<std::string> changed;
     if (resume && options.pipeline.start_record)
         if (const auto* now = options.pipeline.start_record->if_contains("options"); now && now->is_object())
-            if (const auto changed = changed_settings(resume->recorded_options, now->get_object()); !changed.empty())
-                print_stderr(
-                    "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
-                    "complete are kept as they were scanned, the others are scanned with this run's\n",
-                    options.resume, fmt::join(changed, ", "));
+            changed = changed_settings(resume->recorded_options, now->get_object());
+    if (!changed.empty())
+        print_stderr(
+            "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
+            "complete are kept as they were scanned, the others are scanned with this run's; "
+            "the scan-end record and the reports say so\n",
+            options.resume, fmt::join(changed, ", "));
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
-    const auto summary = run_pipeline(*input, options.pipeline);
+    auto summary = run_pipeline(*input, options.pipeline);
+    if (resume) {  // this resume's changes and any earlier one's, each named once, sorted
+        std::set<std::string> all(changed.begin(), changed.end());
+        all.insert(resume->changed_before.begin(), resume->changed_before.end());
+        summary.settings_changed_on_resume.assign(all.begin(), all.end());
+    }
     if (ndjson_lock && !ndjson_lock->holds_path())
         throw std::runtime_error(options.pipeline.ndjson +
                                  " was deleted, renamed or replaced during the scan: the records written to it are "

@@ -269,6 +269,8 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
     EXPECT_EQ(count["scan-start"], 1);
     EXPECT_EQ(count["scan-end"], 1);
     EXPECT_EQ(r.err.find("not in this target list"), std::string::npos) << r.err;
+    EXPECT_FALSE(records_of(ndjson).back().contains("settings_changed_on_resume")) << "the same settings";
+    EXPECT_EQ(r.err.find("MIXED SETTINGS"), std::string::npos) << r.err;
 
     // The list edited since: two targets are gone, yet their records stay in the file and
     // the reports. The run says so.
@@ -280,6 +282,44 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
     EXPECT_NE(edited.err.find("2 complete targets in " + ndjson.string() + " are not in this target list"),
               std::string::npos)
         << edited.err;
+}
+
+// A resume with other settings mixes targets scanned two ways in one report: the scan-end
+// record, the JSON report and the summary name the settings that changed (the scan-start
+// record, kept from the first run, names the first run's options).
+TEST_F(interrupt, a_resume_with_other_settings_is_said_in_the_reports) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"mixed.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a), addresses(10, 1, 3));
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << fmt::format("127.0.10.1:{} sni=mixed.lab.test\n", port);
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto first = base_args(targets);
+    first.insert(first.end(), {"--ndjson", ndjson.string()});
+    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    std::ofstream(targets, std::ios::app) << fmt::format("127.0.10.2:{} sni=mixed.lab.test\n", port);
+    auto again = base_args(targets);
+    again.erase(std::find(again.begin(), again.end(), "-q"));  // the summary
+    again.back() = "modern,rsa";
+    const auto report = dir_ / "report.json";
+    again.insert(again.end(), {"--resume", ndjson.string(), "--json", report.string()});
+    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto records = records_of(ndjson);
+    ASSERT_EQ(records.back().at("type"), "scan-end");
+    EXPECT_EQ(records.back().at("settings_changed_on_resume"), json::array{"probes"});
+    EXPECT_EQ(records.front().at("options").at("probes"), json::array{"modern"}) << "the first run's";
+    const auto scan = json::parse(read_file(report)).at("scan");
+    EXPECT_EQ(scan.at("settings_changed_on_resume"), json::array{"probes"});
+    EXPECT_NE((r.out + r.err).find("MIXED SETTINGS: a resume changed probes"), std::string::npos) << r.out << r.err;
+    // Resumed again with the first run's settings: nothing is rescanned, but the file still
+    // holds a target scanned the other way, so the change is carried on.
+    again.at(again.size() - 5) = "modern";
+    ASSERT_EQ(again.at(again.size() - 6), "--probes");
+    const auto back = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(back.exit_code, 0) << back.err;
+    EXPECT_EQ(records_of(ndjson).back().at("settings_changed_on_resume"), json::array{"probes"});
+    EXPECT_EQ(servers.stats(port).accepted, 3u) << "1 + 2 probes; nothing rescanned";
 }
 
 // SIGINT: no new targets; the endpoints in flight (servers that answer after 30 s) are

@@ -58,7 +58,12 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
         run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q", (dir / "targets.txt").string(),
                                  lab.scan_args(), (dir / "scan.ndjson").string()));
     ASSERT_EQ(scan.exit_code, 0) << scan.err;
-    std::ofstream(dir / "bulk.ndjson") << bulk_ndjson();
+    // The bulk file's scan was resumed with other probes: the metadata says so.
+    std::ofstream(dir / "bulk.ndjson")
+        << bulk_ndjson()
+        << R"({"schema_version":2,"type":"scan-end","finished_at":"2026-11-24T04:05:00Z",)"
+           R"("complete":true,"settings_changed_on_resume":["probes"]})"
+           "\n";
     const std::filesystem::path artifacts = REPORT_ARTIFACTS_DIR;
     std::filesystem::create_directories(artifacts);
     const auto html = artifacts / "report.html";
@@ -140,6 +145,15 @@ TEST(report_html, renders_sorts_filters_and_executes_nothing) {
     EXPECT_NE(bidi[0].find("CN=e\\u{1b}vil\\u{202e}gnp.exe"), std::string::npos) << bidi[0];
     EXPECT_EQ(bidi[0].find("\xe2\x80\xae"), std::string::npos) << bidi[0];
     EXPECT_EQ(bidi[0].find('\x1b'), std::string::npos) << "an ESC is shown, never hidden";
+
+    const auto meta = strings("meta_rows");
+    EXPECT_EQ(std::count_if(meta.begin(), meta.end(),
+                            [](const std::string& row) {
+                                return row.starts_with("settings changed on resume") &&
+                                       row.find("probes: targets kept from before the resume") != std::string::npos;
+                            }),
+              1)
+        << json::serialize(seen.at("meta_rows"));
 
     EXPECT_GT(std::filesystem::file_size(shot), 10000u) << "screenshot kept at " << shot;
 }

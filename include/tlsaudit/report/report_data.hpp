@@ -145,7 +145,10 @@ struct scan_meta {
     std::size_t shards = 0;            // scan-start records seen
     std::size_t scan_ends = 0;         // scan-end records seen
     bool interrupted = false;          // a scan-end record said "complete": false
-    std::size_t cut_records = 0;       // a last line cut short (no line break, not JSON): a killed scan's
+    // Settings a --resume changed (scan-end "settings_changed_on_resume", over every input):
+    // the report mixes targets scanned with the recorded options and with other ones.
+    std::set<std::string> settings_changed_on_resume;
+    std::size_t cut_records = 0;  // a last line cut short (no line break, not JSON): a killed scan's
     // Certificate-chosen fetches, summed over the scan-end records that state them
     // (destinations: per scan, so shards that share one count it once each).
     bool has_fetches = false;

@@ -84,6 +84,8 @@ struct scan_end {
     std::size_t input_errors = 0;
     bool complete = true;  // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
     std::size_t resumed_targets = 0;
+    // --resume with other settings: the option keys that changed (written only when some did).
+    std::vector<std::string> settings_changed_on_resume;
     // Certificate-chosen fetches (OCSP, CRL, AIA): distinct host:port destinations, bytes
     // received, fetches refused by the destination policy or its cap.
     std::size_t fetch_destinations = 0;
@@ -97,7 +99,7 @@ boost::json::object to_json(const scan_start& start);
 
 // {"schema_version", "type": "scan-end", "finished_at", "targets", "endpoints",
 // "input_errors", "complete", "resumed_targets", "fetches": {"destinations", "bytes",
-// "refused"}}
+// "refused"}, and "settings_changed_on_resume": [...] when a resume changed settings}
 boost::json::object to_json(const scan_end& end);
 
 }  // namespace tlsaudit::report

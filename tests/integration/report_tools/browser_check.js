@@ -70,6 +70,7 @@ withPage({ width: 1400, height: 1000 }, { requests: [], dialogs: [], page_errors
   await page.waitForFunction(allShown, null, { timeout: 5000 });
 
   out.names_text = await page.textContent('#names-section');
+  out.meta_rows = await page.$$eval('#meta-table tbody tr', (rows) => rows.map((r) => r.textContent));
   out.chart_count = await page.$$eval('.charts .bars', (s) => s.length);
   // Anything a payload could have created: elements outside the template's own.
   out.img_count = await page.$$eval('img', (s) => s.length);

@@ -5,12 +5,15 @@
 
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/scan_records.hpp>
+#include <tlsaudit/report/terminal.hpp>
 
 #include <boost/json/serialize.hpp>
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
+#include <string>
 
 namespace tlsaudit::report {
 namespace {
@@ -135,6 +138,25 @@ TEST(scan_records, fetch_counts_are_summed_over_scan_ends_and_reach_the_json_sum
     std::ostringstream old_out;
     write_json_report(old, old_out);
     EXPECT_EQ(old_out.str().find("\"fetches\""), std::string::npos);
+}
+
+// A resume that changed settings says which in its scan-end record; the reader unites them
+// over every scan-end (shards, or resumes merged), and the JSON report and the terminal
+// summary name them.
+TEST(scan_records, settings_changed_on_resume_reach_the_reports) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    e.settings_changed_on_resume = {"probes", "profile"};
+    const auto first = boost::json::serialize(to_json(e));
+    EXPECT_NE(first.find(R"("settings_changed_on_resume":["probes","profile"])"), std::string::npos) << first;
+    e.settings_changed_on_resume = {"ports", "probes"};
+    const auto data = read_text(first + "\n" + boost::json::serialize(to_json(e)) + "\n");
+    EXPECT_EQ(data.meta.settings_changed_on_resume, (std::set<std::string>{"ports", "probes", "profile"}));
+    std::ostringstream out;
+    write_json_report(data, out);
+    EXPECT_NE(out.str().find(R"("settings_changed_on_resume":["ports","probes","profile"])"), std::string::npos);
+    EXPECT_NE(format_summary(data).find("MIXED SETTINGS: a resume changed ports, probes, profile;"), std::string::npos)
+        << format_summary(data);
 }
 
 TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
