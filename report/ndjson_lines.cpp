@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tlsaudit::report {
 namespace {
@@ -66,6 +67,14 @@ bool is_tlsaudit_record(const json::object& record) {
     static constexpr std::string_view types[] = {"scan-start", "endpoint", "name", "input-error", "scan-end"};
     return record.contains("schema_version") &&
            std::find(std::begin(types), std::end(types), record_type(record)) != std::end(types);
+}
+
+std::vector<std::string> settings_changed_on_resume_of(const json::object& record) {
+    std::vector<std::string> keys;
+    if (const auto* changed = record.if_contains("settings_changed_on_resume"); changed && changed->is_array())
+        for (const auto& key : changed->get_array())
+            if (key.is_string()) keys.emplace_back(key.get_string());
+    return keys;
 }
 
 std::optional<target> target_of(const json::object& record) {

@@ -262,9 +262,8 @@ void read_record(const json::object& record, report_data& data) {
         ++data.meta.scan_ends;
         if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool())
             data.meta.interrupted = true;
-        if (const auto* changed = record.if_contains("settings_changed_on_resume"); changed && changed->is_array())
-            for (const auto& key : changed->get_array())
-                if (key.is_string()) data.meta.settings_changed_on_resume.insert(std::string(key.get_string()));
+        for (auto& key : settings_changed_on_resume_of(record))
+            data.meta.settings_changed_on_resume.insert(std::move(key));
         if (const auto* f = get_object(record, "fetches")) {
             data.meta.has_fetches = true;
             data.meta.fetch_destinations += get_count(*f, "destinations");

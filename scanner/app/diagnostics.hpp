@@ -12,13 +12,19 @@
 
 namespace tlsaudit::app {
 
+// A message on `out` (stderr, or the stream the summary goes to).
+template <typename... T>
+void print_message(std::FILE* out, fmt::format_string<T...> format, T&&... args) noexcept {
+    try {
+        fmt::print(out, format, std::forward<T>(args)...);
+    } catch (...) {
+        // The message is lost with its stream; the run goes on.
+    }
+}
+
 template <typename... T>
 void print_stderr(fmt::format_string<T...> format, T&&... args) noexcept {
-    try {
-        fmt::print(stderr, format, std::forward<T>(args)...);
-    } catch (...) {
-        // The message is lost with stderr; the run goes on.
-    }
+    print_message(stderr, format, std::forward<T>(args)...);
 }
 
 }  // namespace tlsaudit::app

@@ -27,11 +27,9 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
             if (!targets::in_shard(*e, shard)) continue;
             // The parser wrote C0 controls and bad bytes as escapes already; what it left are
             // the visible-looking ones that reorder or break a terminal line.
-            // A message, not the output: lost with stderr, never a failure (diagnostics.hpp).
-            std::fputs(fmt::format("tlsaudit: line {}: {}: {}\n", e->line_no, text::show_invisible_controls(e->message),
-                                   text::show_invisible_controls(e->input))
-                           .c_str(),
-                       errors);
+            // A message, not the output: lost with stderr, never a failure.
+            print_message(errors, "tlsaudit: line {}: {}: {}\n", e->line_no, text::show_invisible_controls(e->message),
+                          text::show_invisible_controls(e->input));
             ++counts.input_errors;
         }
     }

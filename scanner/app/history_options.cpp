@@ -1,5 +1,6 @@
 #include "history_options.hpp"
 
+#include "diagnostics.hpp"
 #include "output_check.hpp"
 
 #include "help_groups.hpp"
@@ -85,11 +86,11 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
     session_.reset();
     if (!out) return;
     // A message on the summary's stream: lost with it, never a failure of a committed import.
-    const auto line = r.already_present
-                          ? fmt::format("history: this scan was already in {} (scan {})\n", options_.db, r.scan_id)
-                          : fmt::format("history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id,
-                                        r.endpoints, r.findings, r.complete ? "" : ", incomplete", options_.db);
-    std::fputs(line.c_str(), out);
+    if (r.already_present)
+        print_message(out, "history: this scan was already in {} (scan {})\n", options_.db, r.scan_id);
+    else
+        print_message(out, "history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id, r.endpoints,
+                      r.findings, r.complete ? "" : ", incomplete", options_.db);
 }
 
 bool baseline_is_new_db(const std::string& baseline, const std::string& db) {

@@ -41,7 +41,7 @@ private:
     const std::size_t max_bytes_;
     std::mutex mutex_;
     std::map<std::string, std::shared_future<answer>> answers_;  // ready once the download is over
-    std::size_t bytes_ = 0;                                      // DER kept in answers_
+    std::size_t bytes_ = 0;  // counted for answers_: URLs, certificates, entry_overhead each
 };
 
 // The certificates in an issuer download: a DER certificate, or every certificate of a PEM

@@ -56,10 +56,8 @@ void find_complete_targets(resume_state& state) {
             if (options && options->is_object()) state.recorded_options = options->get_object();
         }
         if (type == "scan-end")
-            if (const auto* changed = line->record->if_contains("settings_changed_on_resume");
-                changed && changed->is_array())
-                for (const auto& key : changed->get_array())
-                    if (key.is_string()) state.changed_before.insert(std::string(key.get_string()));
+            for (auto& key : report::settings_changed_on_resume_of(*line->record))
+                state.changed_before.insert(std::move(key));
         if (type != "endpoint") continue;
         const auto tgt = report::target_of(*line->record);
         if (!tgt) continue;

@@ -115,6 +115,10 @@ std::string_view record_type(const boost::json::object& record);
 // above. A JSON report, a SARIF log or a stray object is none.
 bool is_tlsaudit_record(const boost::json::object& record);
 
+// The settings a --resume changed, as a scan-end record names them
+// ("settings_changed_on_resume"); none when it names none.
+std::vector<std::string> settings_changed_on_resume_of(const boost::json::object& record);
+
 // The target of an endpoint or name record as the writer wrote it (host, port, sni,
 // starttls, input, line); nullopt without a string host and an integer port.
 std::optional<target> target_of(const boost::json::object& record);
