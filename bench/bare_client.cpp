@@ -12,6 +12,11 @@
 // does its full work while this client does none. On epoll directly, one thread, no Asio.
 // Prints "ok N failed M". Loopback addresses only (IPv4), and with --network the /24 of a
 // lab in a network namespace of the caller's (bench/netns.sh).
+//
+// --reuse-socket: after a completed exchange, the socket is not closed but reset and
+// dissolved with connect(AF_UNSPEC), then connected to the next target: no socket(),
+// setsockopt(), close() or epoll registration per connection, and no search for a local
+// port (bench/RESULTS.md section 22 measures what that saves; tlsaudit does not do it).
 
 #include "capture/client.hpp"
 
@@ -31,6 +36,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -48,6 +54,7 @@ constexpr int protected_records_wanted = 3;
 
 struct connection {
     int fd = -1;
+    int spare = -1;  // --reuse-socket: the dissolved socket the next target gets
     bool sent = false;
     bool server_hello = false;
     int protected_records = 0;
@@ -108,6 +115,8 @@ int main(int argc, char** argv) {
     app.add_option("--sni", sni);
     app.add_option("--timeout", timeout_s, "Seconds per connection")->check(CLI::Range(1, 600));
     app.add_option("--network", network, "A.B.C: targets may also be on this /24 (a lab's network namespace)");
+    bool reuse_socket = false;
+    app.add_flag("--reuse-socket", reuse_socket, "Connect each socket again after a completed exchange (see above)");
     CLI11_PARSE(app, argc, argv);
     in_addr lab_network{};
     if (!network.empty() && inet_pton(AF_INET, (network + ".0").c_str(), &lab_network) != 1) {
@@ -143,16 +152,24 @@ int main(int argc, char** argv) {
         } else {
             ++failed;
         }
-        ::close(c.fd);  // SO_LINGER 0: a reset, no TIME_WAIT
+        int spare = -1;
+        sockaddr unspec{};
+        unspec.sa_family = AF_UNSPEC;
+        // A reset either way: SO_LINGER 0 on close, tcp_disconnect() on an AF_UNSPEC connect.
+        if (reuse_socket && success && ::connect(c.fd, &unspec, sizeof unspec) == 0) spare = c.fd;
+        else ::close(c.fd);
         c = connection{};
+        c.spare = spare;
         --active;
     };
     auto open_next = [&](connection& c) {
         while (next < targets.size()) {
             const auto& target = targets[next++];
-            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            const int spare = std::exchange(c.spare, -1);
+            const bool reused = spare >= 0;
+            const int fd = reused ? spare : ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             const linger no_linger{1, 0};
-            if (fd < 0 || ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_linger, sizeof no_linger) != 0) {
+            if (fd < 0 || (!reused && ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_linger, sizeof no_linger) != 0)) {
                 if (fd >= 0) ::close(fd);
                 ++failed;
                 continue;
@@ -161,7 +178,8 @@ int main(int argc, char** argv) {
             epoll_event ev{};
             ev.events = EPOLLOUT | EPOLLIN;
             ev.data.ptr = &c;
-            if ((rc != 0 && errno != EINPROGRESS) || ::epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            if ((rc != 0 && errno != EINPROGRESS) ||
+                ::epoll_ctl(ep, reused ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
                 ::close(fd);
                 ++failed;
                 continue;
@@ -222,6 +240,8 @@ int main(int argc, char** argv) {
             }
         }
     }
+    for (const auto& c : slots)
+        if (c.spare >= 0) ::close(c.spare);
     ::close(ep);
     fmt::print("ok {} failed {}\n", ok, failed);
     return failed == 0 ? 0 : 1;
