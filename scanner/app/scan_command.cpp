@@ -236,14 +236,14 @@ int run_scan_command(scan_command_options& options) {
         print_stderr(
             "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "
             "complete are kept as they were scanned, the others are scanned with this run's; "
-            "the scan-end record and the reports say so\n",
+            "if any is, the scan-end record and the reports say so\n",
             options.resume, fmt::join(changed, ", "));
     interrupt_guard interrupt;
     options.pipeline.net.stop = &interrupt.flag();
     auto summary = run_pipeline(*input, options.pipeline);
-    if (resume) {  // this resume's changes and any earlier one's, each named once, sorted
-        std::set<std::string> all(changed.begin(), changed.end());
-        all.insert(resume->changed_before.begin(), resume->changed_before.end());
+    if (resume) {  // earlier resumes' changes, and this one's if it scanned a target with them
+        std::set<std::string> all(resume->changed_before.begin(), resume->changed_before.end());
+        if (summary.targets > summary.resumed_targets) all.insert(changed.begin(), changed.end());
         summary.settings_changed_on_resume.assign(all.begin(), all.end());
     }
     if (ndjson_lock && !ndjson_lock->holds_path())

@@ -322,6 +322,34 @@ TEST_F(interrupt, a_resume_with_other_settings_is_said_in_the_reports) {
     EXPECT_EQ(servers.stats(port).accepted, 3u) << "1 + 2 probes; nothing rescanned";
 }
 
+// Other settings, but every target already complete: nothing is scanned with them, so
+// nothing is mixed and the reports do not say so.
+TEST_F(interrupt, a_resume_with_other_settings_that_scans_nothing_mixes_nothing) {
+    const auto a = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"same.lab.test"});
+    lab::server_pool servers(1);
+    const auto port = servers.start_fleet(tls_config(a), addresses(11, 1, 1));
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << fmt::format("127.0.11.1:{} sni=same.lab.test\n", port);
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto first = base_args(targets);
+    first.insert(first.end(), {"--ndjson", ndjson.string()});
+    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    auto again = base_args(targets);
+    again.erase(std::find(again.begin(), again.end(), "-q"));  // the summary
+    again.back() = "modern,rsa";
+    const auto report = dir_ / "report.json";
+    again.insert(again.end(), {"--resume", ndjson.string(), "--json", report.string()});
+    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(servers.stats(port).accepted, 1u) << "nothing rescanned";
+    EXPECT_NE(r.err.find("was scanned with other settings (probes)"), std::string::npos) << r.err;
+    const auto records = records_of(ndjson);
+    ASSERT_EQ(records.back().at("type"), "scan-end");
+    EXPECT_FALSE(records.back().contains("settings_changed_on_resume"));
+    EXPECT_EQ(json::parse(read_file(report)).at("scan").at("settings_changed_on_resume"), json::array{});
+    EXPECT_EQ((r.out + r.err).find("MIXED SETTINGS"), std::string::npos) << r.out << r.err;
+}
+
 // SIGINT: no new targets; the endpoints in flight (servers that answer after 30 s) are
 // cut after the 2 s grace and not recorded; reports written and marked incomplete;
 // exit 130. Then --resume finishes the scan.
