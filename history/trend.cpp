@@ -17,6 +17,9 @@ namespace {
 
 constexpr double seconds_per_day = 86400.0;
 
+// A target's SNI as findings are identified (report::identity_sni): "" when it is the host.
+const std::string sni_identity = "(CASE WHEN t.sni = t.host THEN '' ELSE t.sni END)";
+
 struct scan_row {
     std::int64_t id = 0, epoch = 0;
     std::string started_at;
@@ -99,8 +102,9 @@ public:
         : scans_(scans),
           // Targets by name first, then the scan's endpoint by its key: never a walk over
           // every endpoint of the scan.
-          answered_(db.prepare("SELECT 1 FROM targets t WHERE t.host = ?2 AND t.port = ?3 AND EXISTS (SELECT 1 FROM "
-                               "endpoints e WHERE e.scan_id = ?1 AND e.target_id = t.id AND e.error_code IS NULL)")) {
+          answered_(db.prepare("SELECT 1 FROM targets t WHERE t.host = ?2 AND t.port = ?3 AND " + sni_identity +
+                               " = ?4 AND t.starttls = ?5 AND EXISTS (SELECT 1 FROM endpoints e WHERE e.scan_id = ?1 "
+                               "AND e.target_id = t.id AND e.error_code IS NULL)")) {
         for (const auto& s : scans_)
             if (s.complete) latest_complete_ = s;
     }
@@ -112,7 +116,7 @@ public:
         std::optional<std::int64_t> end;
         for (const auto& s : scans_) {
             if (s.epoch <= last || !s.complete) continue;
-            if (!answered(s.id, f.host, f.port)) continue;  // the endpoint failed, or the scan did not cover it
+            if (!answered(s.id, f)) continue;  // the endpoint failed, or the scan did not cover it
             f.fixed_at = s.started_at;
             end = s.epoch;
             break;
@@ -122,15 +126,22 @@ public:
     }
 
 private:
-    // The findings come grouped by name and port: their answers are kept until the next name.
-    bool answered(std::int64_t scan_id, const std::string& host, int port) {
-        if (host != host_ || port != port_) {
-            host_ = host;
-            port_ = port;
+    // The findings come grouped by target: its answers are kept until the next target.
+    bool answered(std::int64_t scan_id, const trend_finding& f) {
+        if (std::tie(f.host, f.port, f.sni, f.starttls) != std::tie(host_, port_, sni_, starttls_)) {
+            host_ = f.host;
+            port_ = f.port;
+            sni_ = f.sni;
+            starttls_ = f.starttls;
             answers_.clear();
         }
         if (const auto it = answers_.find(scan_id); it != answers_.end()) return it->second;
-        const bool seen = answered_.bind(1, scan_id).bind(2, host).bind(3, std::int64_t{port}).step();
+        const bool seen = answered_.bind(1, scan_id)
+                              .bind(2, f.host)
+                              .bind(3, std::int64_t{f.port})
+                              .bind(4, f.sni)
+                              .bind(5, f.starttls)
+                              .step();
         answered_.reset();
         answers_.emplace(scan_id, seen);
         return seen;
@@ -139,7 +150,7 @@ private:
     const std::vector<scan_row>& scans_;
     sqlite::statement answered_;
     std::optional<scan_row> latest_complete_;
-    std::string host_;
+    std::string host_, sni_, starttls_;
     int port_ = -1;
     std::map<std::int64_t, bool> answers_;
 };
@@ -175,15 +186,14 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     // import. Its first scan in the window is the first sighting when that is inside it;
     // otherwise the scans of the window are tried oldest first, and the first usually has
     // it. max() for severity, rule and message: deterministic whatever the row order.
-    auto st = db.prepare(R"sql(
-SELECT t.host, t.port, k.finding_id, k.cert_sha256,
+    auto st = db.prepare("SELECT t.host, t.port, " + sni_identity + R"sql(, t.starttls, k.finding_id, k.cert_sha256,
   min(CASE WHEN g.first_epoch >= ?1 THEN g.first_epoch ELSE
     (SELECT s.started_epoch FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1 FROM findings f
        WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
      ORDER BY s.started_epoch LIMIT 1) END),
   max(g.last_epoch), max(k.severity), max(k.rule), max(k.message), min(g.first_epoch)
 FROM sightings g JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
-WHERE g.last_epoch >= ?2 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sql");
+WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from).bind(2, read_from);
     const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
     std::array<std::vector<double>, 5> fix_days;
@@ -193,16 +203,18 @@ WHERE g.last_epoch >= ?2 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sq
         trend_finding f;
         f.host = st.text(0);
         f.port = static_cast<int>(st.integer(1));
-        f.id = st.text(2);
-        f.cert_sha256 = st.text(3);
-        const auto first = st.integer(4), last = st.integer(5);
-        f.level = static_cast<severity>(std::clamp<std::int64_t>(st.integer(6), 0, 4));
-        f.rule = st.text(7);
-        f.message = st.text(8);
+        f.sni = st.text(2);
+        f.starttls = st.text(3);
+        f.id = st.text(4);
+        f.cert_sha256 = st.text(5);
+        const auto first = st.integer(6), last = st.integer(7);
+        f.level = static_cast<severity>(std::clamp<std::int64_t>(st.integer(8), 0, 4));
+        f.rule = st.text(9);
+        f.message = st.text(10);
         f.first_seen = started_at_of(scans, first);
         f.last_seen = started_at_of(scans, last);
         fold.settle(f, first, last);
-        if (st.integer(9) == latest) ++trend.new_in_latest;  // first seen ever in it
+        if (st.integer(11) == latest) ++trend.new_in_latest;  // first seen ever in it
         if (f.fixed_at && *f.fixed_at == fold.latest_complete()->started_at) ++trend.fixed_in_latest;
         if (last < from) continue;  // read for the count only
         if (f.fixed_at) fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
@@ -225,8 +237,8 @@ WHERE g.last_epoch >= ?2 GROUP BY t.host, t.port, k.finding_id, k.cert_sha256)sq
     std::sort(order.begin(), order.end(), [&all](std::uint32_t i, std::uint32_t j) {
         const auto &a = all[i], &b = all[j];
         const bool a_open = !a.fixed_at, b_open = !b.fixed_at;
-        return std::tie(b_open, b.days_open, a.fixed_at, a.host, a.port, a.id, a.cert_sha256) <
-               std::tie(a_open, a.days_open, b.fixed_at, b.host, b.port, b.id, b.cert_sha256);
+        return std::tie(b_open, b.days_open, a.fixed_at, a.host, a.port, a.sni, a.starttls, a.id, a.cert_sha256) <
+               std::tie(a_open, a.days_open, b.fixed_at, b.host, b.port, b.sni, b.starttls, b.id, b.cert_sha256);
     });
     for (std::size_t i = 0; i < order.size(); ++i) {
         // Position j takes the finding at order[j]; the one it held moves on along the

@@ -179,10 +179,11 @@ void write_findings(const trend_data& t, std::ostream& out) {
         const auto& f = t.findings[i];
         const auto state = f.fixed_at ? "fixed" : "open";
         fmt::print(out,
-                   "<tr><td>{}:{}</td><td title=\"{}\">{}</td><td><span class=\"sev {}\">{}</span></td><td>{}</td>"
+                   "<tr><td>{}</td><td title=\"{}\">{}</td><td><span class=\"sev {}\">{}</span></td><td>{}</td>"
                    "<td>{}</td><td>{}</td><td class=\"num\">{:.1f}</td><td class=\"state-{}\">{}</td></tr>\n",
-                   esc(f.host), f.port, esc(f.message), esc(f.id), to_string(f.level), to_string(f.level),
-                   esc(f.first_seen), esc(f.last_seen), f.fixed_at ? esc(*f.fixed_at) : "", f.days_open, state, state);
+                   esc(report::target_text(f.host, f.port, f.sni, f.starttls)), esc(f.message), esc(f.id),
+                   to_string(f.level), to_string(f.level), esc(f.first_seen), esc(f.last_seen),
+                   f.fixed_at ? esc(*f.fixed_at) : "", f.days_open, state, state);
     }
     out << "</tbody></table>\n";
     if (rows < t.findings.size())

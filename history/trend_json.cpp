@@ -17,8 +17,11 @@ namespace json = boost::json;
 double days(double d) { return std::round(d * 10.0) / 10.0; }
 
 json::object to_json(const trend_finding& f) {
+    const auto or_null = [](const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); };
     return {{"host", f.host},
             {"port", f.port},
+            {"sni", or_null(f.sni)},
+            {"starttls", or_null(f.starttls)},
             {"id", f.id},
             {"cert_sha256", f.cert_sha256},
             {"severity", to_string(f.level)},

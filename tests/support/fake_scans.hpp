@@ -26,6 +26,8 @@ struct fake_endpoint {
     std::vector<std::string> chain;  // certificate SHA-256s, leaf first
     std::vector<fake_finding> findings;
     std::string leaf_not_after = "2027-01-01T00:00:00Z";
+    std::string sni = "";       // "": the host (default initializers: brace lists may leave them out)
+    std::string starttls = "";  // "": direct TLS
 };
 
 struct fake_scan {
@@ -70,9 +72,11 @@ inline std::string ndjson(const fake_scan& scan) {
                                : fmt::format(R"({{"stage":"connect","code":"{}","detail":"{}"}})", e.error, e.error);
         out += fmt::format(
             R"({{"schema_version":2,"type":"endpoint","scanned_at":"{}","target":{{"input":"{}","line":{},)"
-            R"("host":"{}","port":{},"sni":"{}"}},"address":"{}","status":"{}","error":{},"chain":[{}],"findings":[{}]}})"
+            R"("host":"{}","port":{},"sni":"{}","starttls":{}}},"address":"{}","status":"{}","error":{},"chain":[{}],)"
+            R"("findings":[{}]}})"
             "\n",
-            scan.started_at, e.host, ++line, e.host, e.port, e.host, e.address, e.error.empty() ? "ok" : "error", error,
+            scan.started_at, e.host, ++line, e.host, e.port, e.sni.empty() ? e.host : e.sni,
+            e.starttls.empty() ? "null" : "\"" + e.starttls + "\"", e.address, e.error.empty() ? "ok" : "error", error,
             chain, findings);
     }
     if (scan.has_end)

@@ -58,6 +58,8 @@ struct trend_scan {
 struct trend_finding {
     std::string host;
     int port = 0;
+    std::string sni;       // "" when it is the host (report::identity_sni)
+    std::string starttls;  // "": direct TLS
     std::string id, cert_sha256, rule, message;
     severity level = severity::info;
     std::string first_seen, last_seen;  // start times of the scans

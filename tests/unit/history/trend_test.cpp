@@ -7,8 +7,11 @@
 #include <tlsaudit/history/trend.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <map>
+#include <set>
 #include <sstream>
 
 namespace tlsaudit::testing {
@@ -158,6 +161,49 @@ TEST_F(history_trend, json_states_the_same_figures) {
     EXPECT_DOUBLE_EQ(first.at("days_open").to_number<double>(), 10.0);
     EXPECT_EQ(doc.at("latest").at("new").to_number<int>(), 1);
     EXPECT_DOUBLE_EQ(doc.at("time_to_fix").at("high").at("mean_days").to_number<double>(), 9.0);
+}
+
+// Sites of one address and port told apart by SNI or STARTTLS are findings of their own,
+// as in a baseline: fixing one of them is a fix, while the others stay open.
+TEST_F(history_trend, sni_names_and_starttls_on_one_port_are_tracked_apart) {
+    history::store db(dir_ / "audit.db");
+    const fake_finding expiring{"cert-expiring", "medium", sha('s'), "expires soon"};
+    auto site = [&](const std::string& sni, const std::string& starttls, bool finding) {
+        auto e = ep("127.0.0.9", 's', finding ? std::vector<fake_finding>{expiring} : std::vector<fake_finding>{});
+        e.port = 25;
+        e.sni = sni;
+        e.starttls = starttls;
+        return e;
+    };
+    fake_scan first, second;
+    first.started_at = "2026-01-01T00:00:00Z";
+    first.endpoints = {site("a.test", "", true), site("b.test", "", true), site("", "smtp", true)};
+    second.started_at = "2026-01-05T00:00:00Z";
+    second.endpoints = {site("a.test", "", false), site("b.test", "", true), site("", "smtp", true)};
+    db.import_scan({write_scan("1.ndjson", first)});
+    db.import_scan({write_scan("2.ndjson", second)});
+    const auto t = history::build_trend(db, {});
+    ASSERT_EQ(t.findings.size(), 3u);
+    EXPECT_EQ(t.fixed_in_latest, 1u);
+    EXPECT_EQ(t.new_in_latest, 0u);
+    std::map<std::string, const history::trend_finding*> by_site;
+    for (const auto& f : t.findings) by_site[f.sni + "/" + f.starttls] = &f;
+    ASSERT_EQ(by_site.size(), 3u);
+    ASSERT_TRUE(by_site.contains("a.test/") && by_site.contains("b.test/") && by_site.contains("/smtp"));
+    EXPECT_EQ(by_site["a.test/"]->fixed_at, "2026-01-05T00:00:00Z");
+    EXPECT_FALSE(by_site["b.test/"]->fixed_at);
+    EXPECT_FALSE(by_site["/smtp"]->fixed_at);
+    EXPECT_DOUBLE_EQ(by_site["a.test/"]->days_open, 4.0);
+
+    std::ostringstream json_out, html_out;
+    history::write_trend_json(t, json_out);
+    const auto rows = json::parse(json_out.str()).at("findings").as_array();
+    std::set<std::string> sites;
+    for (const auto& r : rows) sites.insert(json::serialize(r.at("sni")) + " " + json::serialize(r.at("starttls")));
+    EXPECT_EQ(sites, (std::set<std::string>{"\"a.test\" null", "\"b.test\" null", "null \"smtp\""}));
+    history::write_trend_html(t, html_out);
+    EXPECT_NE(html_out.str().find("<td>127.0.0.9:25 sni=b.test</td>"), std::string::npos);
+    EXPECT_NE(html_out.str().find("<td>smtp://127.0.0.9:25</td>"), std::string::npos);
 }
 
 // An endpoint under Entrust: its leaf expires at `not_after`; its issuer-discontinued
