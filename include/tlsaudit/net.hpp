@@ -77,6 +77,10 @@ void run_scan(const scan_config& config, const target_source& next, const result
 // `docker --cpus` and CI runners set it); at least 1. The default number of scan threads.
 std::size_t usable_cpus();
 
+// The scan threads run_scan starts for `config`: config.threads, or usable_cpus() when it is
+// 0, and never more than config.concurrency (a thread without a worker would idle).
+std::size_t scan_threads(const scan_config& config);
+
 // Every probe name, in the order probes run.
 const std::vector<std::string>& probe_names();
 

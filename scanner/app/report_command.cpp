@@ -271,7 +271,7 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
     auto& s = start.settings;
     s.ports = p.parse.ports;
     s.concurrency = p.net.concurrency;
-    s.threads = p.net.threads != 0 ? p.net.threads : net::usable_cpus();  // what run_scan will start
+    s.threads = net::scan_threads(p.net);  // what run_scan will start
     s.rate = p.net.rate;
     s.retries = p.net.retries;
     s.ipv4_only = p.net.ipv4_only;

@@ -252,6 +252,10 @@ std::string check_resolver_address(const std::string& resolver) {
     return {};
 }
 
+std::size_t scan_threads(const scan_config& config) {
+    return std::min(config.threads != 0 ? config.threads : usable_cpus(), config.concurrency);
+}
+
 void run_scan(const scan_config& config, const target_source& next, const result_sink& sink) {
     if (auto problem = check_resolver_address(config.resolver); !problem.empty())
         throw std::invalid_argument("--resolver: " + problem);
@@ -274,8 +278,7 @@ void run_scan(const scan_config& config, const target_source& next, const result
                    {}};
     s.stop.stop = config.stop;
     s.stop.grace = config.stop_grace;
-    std::size_t threads = config.threads ? config.threads : usable_cpus();
-    threads = std::min(threads, config.concurrency);
+    const std::size_t threads = scan_threads(config);
 
     std::vector<std::thread> pool;
     first_error thread_failure;  // a thread that could not run (c-ares, OpenSSL set-up)

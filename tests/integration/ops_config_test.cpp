@@ -85,6 +85,8 @@ TEST_F(config_file, the_default_thread_count_is_the_cpus_the_process_may_use) {
     const auto one_cpu = fmt::format("taskset -c {}", first);
     EXPECT_EQ(effective_options(fmt::format("scan '{}'", empty_), one_cpu).at("threads"), 1);
     EXPECT_EQ(effective_options(fmt::format("scan '{}' --threads 3", empty_), one_cpu).at("threads"), 3);
+    // Never more threads than handshakes in flight: the record says what runs.
+    EXPECT_EQ(effective_options(fmt::format("scan '{}' --threads 3 -c 2", empty_), one_cpu).at("threads"), 2);
     const auto all = effective_options(fmt::format("scan '{}'", empty_)).at("threads").as_int64();
     EXPECT_GE(all, 1);
     EXPECT_LE(all, static_cast<std::int64_t>(std::thread::hardware_concurrency()));

@@ -22,7 +22,7 @@ namespace tlsaudit::report {
 struct scan_settings {
     std::vector<std::uint16_t> ports;
     std::size_t concurrency = 0;
-    std::size_t threads = 0;  // as the scan ran: --threads, or the usable CPUs (net::usable_cpus)
+    std::size_t threads = 0;  // as the scan ran (net::scan_threads)
     double rate = 0;          // new connections per second; 0: no limit
     int retries = 0;
     bool ipv4_only = false;
