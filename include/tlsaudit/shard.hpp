@@ -4,8 +4,8 @@
 //
 // Shard membership: a target belongs to shard I of N (0 <= I < N) when
 //     shard_hash(t.key()) % N == I
-// where key() is the target's identity ("host|port|sni", plus whatever fields later
-// versions add to key()). Each expanded target is hashed on its own: the addresses of a
+// where key() is the target's identity ("host|port|sni|starttls", the protocol empty for
+// direct TLS; model.hpp). Each expanded target is hashed on its own: the addresses of a
 // CIDR block, and the ports of a --port list, spread over the shards independently.
 // Input errors belong to shard 0 only, so the merged report of all shards lists each once.
 //

@@ -212,8 +212,8 @@ int run_scan_command(scan_command_options& options) {
         options.pipeline.resume = &*resume;
         if (!resume->recorded_input.empty() && resume->recorded_input != options.input)
             print_stderr(
-                "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port "
-                "and SNI, so a different file rescans what differs\n",
+                "tlsaudit: warning: {} records a scan of '{}', not '{}': targets are matched by host, port, "
+                "SNI and STARTTLS protocol, so a different file rescans what differs\n",
                 options.resume, resume->recorded_input, options.input);
         if (!options.reports.quiet)
             print_stderr(

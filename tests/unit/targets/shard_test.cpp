@@ -34,7 +34,16 @@ TEST(shard, hash_is_pinned) {
     EXPECT_EQ(shard_hash("example.com|443|example.com"), 0x798d74e2d4de4ed9ULL);
     EXPECT_EQ(shard_hash("192.0.2.1|8443|"), 0xe189e498210bbe75ULL);
     EXPECT_EQ(shard_hash("2001:db8::1|443|www.example.com"), 0xbf9b9db665bdcb9fULL);
-    EXPECT_EQ(shard_of(make_target("example.com", 443, "example.com"), 7), 0x798d74e2d4de4ed9ULL % 7);
+    // The key a target is hashed by, STARTTLS protocol included (empty for direct TLS).
+    EXPECT_EQ(shard_hash("example.com|443|example.com|"), 0xe8ffbfb7c1f0bf81ULL);
+    EXPECT_EQ(shard_hash("mx.example.com|25|mx.example.com|smtp"), 0x962b75670c79cad7ULL);
+    const auto direct = make_target("example.com", 443, "example.com");
+    ASSERT_EQ(direct.key(), "example.com|443|example.com|");
+    EXPECT_EQ(shard_of(direct, 1000), 0xe8ffbfb7c1f0bf81ULL % 1000);
+    auto smtp = make_target("mx.example.com", 25, "mx.example.com");
+    smtp.starttls = "smtp";
+    ASSERT_EQ(smtp.key(), "mx.example.com|25|mx.example.com|smtp");
+    EXPECT_EQ(shard_of(smtp, 1000), 0x962b75670c79cad7ULL % 1000);
 }
 
 TEST(shard, every_target_is_in_exactly_one_shard_and_shards_are_balanced) {
