@@ -74,7 +74,8 @@ struct options {
     // used. Default: OCSP, then the CRL.
     std::vector<method> order{method::ocsp, method::crl};
     revocation::depth depth = depth::leaf;
-    // Whole exchange with one server (connect, send, read the full body), per request.
+    // One deadline per request for all of it: connecting, sending, reading the full body, and
+    // the redirects it follows.
     std::chrono::milliseconds request_timeout{5000};
     std::uint64_t crl_max_bytes = 20ull << 20;  // larger CRLs are refused unread
     std::uint64_t ocsp_max_bytes = 1ull << 20;
@@ -194,11 +195,12 @@ std::optional<std::vector<method>> parse_order(std::string_view text);
 std::string_view to_string(method m) noexcept;
 
 // One blocking HTTP GET through the module's HTTP client (http:// only; at most three
-// redirects; `timeout` per exchange; bodies over `max_body` refused; destinations judged
-// by `policy` and counted in `budget`), for downloads that are not revocation data: AIA
-// caIssuers certificates (--fetch-missing). Returns the body of a 200 answer, nullopt
-// for anything else (bad URL, DNS, refused, timeout, other status, too large). Never
-// throws except std::bad_alloc; thread-safe (each call runs its own io_context).
+// redirects; `timeout` for the whole call, redirects included; bodies over `max_body`
+// refused; destinations judged by `policy` and counted in `budget`), for downloads that
+// are not revocation data: AIA caIssuers certificates (--fetch-missing). Returns the body
+// of a 200 answer, nullopt for anything else (bad URL, DNS, refused, timeout, other
+// status, too large). Never throws except std::bad_alloc; thread-safe (each call runs its
+// own io_context).
 struct get_limits {
     std::chrono::milliseconds timeout{5000};
     std::uint64_t max_body = 64 * 1024;

@@ -50,7 +50,10 @@ std::shared_ptr<const decoded_chain> decode_chain(const request& req) {
     for (const auto& der : req.path_issuers) out->path_issuers.push_back(ossl::decode_shared_certificate(der, error));
     for (std::size_t i = 0; i < out->certs.size(); ++i) {
         X509* cert = out->certs[i].get();
-        const bool self = cert != nullptr && X509_check_issued(cert, cert) == X509_V_OK;
+        // Self-signed as OpenSSL's verification (and the audit's self-signed finding) has it:
+        // names and key identifiers, not keyUsage, so a self-signed leaf without keyCertSign
+        // is one too. No issuer can revoke it.
+        const bool self = cert != nullptr && X509_self_signed(cert, 0) == 1;
         out->self_signed.push_back(self);
         out->issuers.push_back(cert == nullptr || self ? nullptr : find_issuer(out->certs, i, out->path_issuers));
     }

@@ -8,6 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
 namespace tlsaudit::testing {
 namespace {
 
@@ -286,6 +291,24 @@ TEST(revocation_checker, issuer_not_served_is_unknown) {
     // A built path can supply it.
     const auto supplied = check_now(c, revocation::request{{leaf.der}, {}, {lab.ca().der}, {}});
     EXPECT_EQ(leaf_status(supplied).state, "good");
+}
+
+// A self-signed leaf has no issuer to revoke it, whatever its keyUsage: as OpenSSL's
+// verification (and so the audit's self-signed finding) judges it, not by whether the
+// certificate could issue itself (which wants keyCertSign). No status, as for a root.
+TEST(revocation_checker, a_self_signed_leaf_without_key_cert_sign_has_no_status) {
+    revocation_lab lab;
+    const auto self = lab::make_self_signed(lab::leaf_spec("self.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 81));
+    const unsigned char* p = self.der.data();
+    const std::unique_ptr<X509, decltype(&X509_free)> cert(d2i_X509(nullptr, &p, static_cast<long>(self.der.size())),
+                                                           &X509_free);
+    ASSERT_TRUE(cert);
+    ASSERT_EQ(X509_check_issued(cert.get(), cert.get()), X509_V_ERR_KEYUSAGE_NO_CERTSIGN)
+        << "the case under test: it cannot issue itself";
+    revocation::checker c(quick_options(lab));
+    const auto status = check_now(c, revocation::request{{self.der}, {}, {}, {}});
+    ASSERT_EQ(status.size(), 1u);
+    EXPECT_FALSE(status[0]) << status[0]->state << ": " << status[0]->reason;
 }
 
 TEST(revocation_checker, depth_all_checks_served_intermediates) {
