@@ -6,6 +6,7 @@
 
 #include <tlsaudit/history/import_plan.hpp>
 #include <tlsaudit/history/trend.hpp>
+#include <tlsaudit/report/finding_groups.hpp>
 #include <tlsaudit/report/output_file.hpp>
 
 #include <CLI/CLI.hpp>
@@ -57,8 +58,10 @@ int run_import(const history_command_options& o) {
         }
         if (r.already_present) fmt::print("{}: already imported (scan {}), nothing changed\n", names, r.scan_id);
         else
-            fmt::print("{}: scan {} started {}: {} endpoints, {} findings{}\n", names, r.scan_id, r.started_at,
-                       r.endpoints, r.findings, r.complete ? "" : " (incomplete: never used to declare a fix)");
+            fmt::print("{}: scan {} started {}: {}, {}{}\n", names, r.scan_id, r.started_at,
+                       report::plural(r.endpoints, "endpoint", "endpoints"),
+                       report::plural(r.findings, "finding", "findings"),
+                       r.complete ? "" : " (incomplete: never used to declare a fix)");
     }
     std::fflush(stdout);
     return failed ? exit_code::usage : exit_code::ok;
@@ -82,8 +85,9 @@ int run_trend(const history_command_options& o) {
     if (!o.html.empty())
         report::write_file_atomically(o.html, [&](std::ostream& out) { history::write_trend_html(trend, out); });
     if (o.json != "-" && o.html != "-")
-        fmt::print("{} scans since {}; {} findings tracked, {} open; latest scan: {} new, {} fixed\n",
-                   trend.scans.size(), trend.since, trend.findings.size(),
+        fmt::print("{} since {}; {} tracked, {} open; latest complete scan: {} new, {} fixed\n",
+                   report::plural(trend.scans.size(), "scan", "scans"), trend.since,
+                   report::plural(trend.findings.size(), "finding", "findings"),
                    std::count_if(trend.findings.begin(), trend.findings.end(),
                                  [](const history::trend_finding& f) { return !f.fixed_at; }),
                    trend.new_in_latest, trend.fixed_in_latest);
@@ -104,11 +108,25 @@ CLI::App* setup_history(CLI::App& app, history_command_options& options) {
         ->group("Outputs");
     trend->add_option("--html", options.html, "Write the self-contained HTML trend report to FILE")->group("Outputs");
     trend->add_option("--json", options.json, "Write the JSON trend report to FILE ('-': stdout)")->group("Outputs");
-    for (auto* cmd : {import, trend}) add_history_options(*cmd, options.db)->required();
-    history->footer(R"(Examples:
-  tlsaudit history import monday.ndjson tuesday.ndjson --db audit.db
-  tlsaudit history import shard-*.ndjson --db audit.db     (the shards of one run: one scan)
-  tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json)");
+    add_history_options(*import, options.db)
+        ->required()
+        ->description("The history database FILE (SQLite; created if missing) the scans go into (docs/history.md)");
+    add_history_options(*trend, options.db)
+        ->required()
+        ->description("The history database FILE to read (it must exist; docs/history.md)");
+    // The subcommands took the top-level footer (the scan's exit codes) when they were made.
+    const std::string import_examples =
+        "  tlsaudit history import monday.ndjson tuesday.ndjson --db audit.db\n"
+        "  tlsaudit history import shard-*.ndjson --db audit.db     (the shards of one run: one scan)\n";
+    const std::string report_examples =
+        "  tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json\n";
+    const std::string exit_status =
+        "\nExit status: 0 done; 2 a damaged, foreign or newer database, a missing one for report, an\n"
+        "unusable NDJSON file (import: after importing the others), a bad option or output; 3 the\n"
+        "database stayed locked past --db-timeout, or the disk failed (docs/cli/history.md).";
+    import->footer("Examples:\n" + import_examples + exit_status);
+    trend->footer("Examples:\n" + report_examples + exit_status);
+    history->footer("Examples:\n" + import_examples + report_examples + exit_status);
     return history;
 }
 

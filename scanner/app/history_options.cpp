@@ -9,6 +9,8 @@
 
 #include "number_checks.hpp"
 
+#include <tlsaudit/report/finding_groups.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <fmt/format.h>
@@ -89,8 +91,9 @@ void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
     if (r.already_present)
         print_message(out, "history: this scan was already in {} (scan {})\n", options_.db, r.scan_id);
     else
-        print_message(out, "history: scan {} ({} endpoints, {} findings{}) imported into {}\n", r.scan_id, r.endpoints,
-                      r.findings, r.complete ? "" : ", incomplete", options_.db);
+        print_message(out, "history: scan {} ({}, {}{}) imported into {}\n", r.scan_id,
+                      report::plural(r.endpoints, "endpoint", "endpoints"),
+                      report::plural(r.findings, "finding", "findings"), r.complete ? "" : ", incomplete", options_.db);
 }
 
 bool baseline_is_new_db(const std::string& baseline, const std::string& db) {
