@@ -88,7 +88,7 @@ public:
     void add_rows(std::span<const report::endpoint_row> endpoints, std::span<const report::name_row> names) {
         for (const auto& e : endpoints) store_endpoint(e);
         for (const auto& n : names) {
-            const auto target = target_id(n.host, n.port, n.sni, "");
+            const auto target = target_id(n.host, n.port, n.sni, n.starttls);
             for (const auto& f : n.findings) store_finding(target, "", f);
         }
     }

@@ -54,8 +54,8 @@ void write_csv_report(const report_data& data, std::ostream& out) {
     for (const auto& n : data.names) {
         const auto port = std::to_string(n.port);
         for (const auto& f : n.findings)
-            row(out, {"name", n.host, port, "", n.sni, "", n.status, "", "", "", "", "", "", f.id, to_string(f.level),
-                      to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
+            row(out, {"name", n.host, port, n.starttls, n.sni, "", n.status, "", "", "", "", "", "", f.id,
+                      to_string(f.level), to_string(f.baseline), f.cert_sha256, f.message, f.remediation});
     }
 }
 

@@ -241,7 +241,8 @@ finding_groups& finding_groups::operator=(finding_groups&&) noexcept = default;
 
 void finding_groups::add_endpoint(const endpoint_row& e, std::size_t row, std::size_t rank, std::size_t sequence) {
     if (e.findings.empty()) return;
-    const auto endpoint = state_->id_of(fmt::format("{}\n{}\n{}\n{}", e.host, e.port, e.sni, e.address));
+    const auto endpoint =
+        state_->id_of(fmt::format("{}\n{}\n{}\n{}\n{}", e.host, e.port, e.sni, e.starttls, e.address));
     for (std::size_t k = 0; k < e.findings.size(); ++k) {
         const auto& f = e.findings[k];
         auto& g = state_->group_of(f);
@@ -254,7 +255,7 @@ void finding_groups::add_endpoint(const endpoint_row& e, std::size_t row, std::s
 void finding_groups::add_name(const name_row& n, std::size_t row, std::size_t rank, std::size_t sequence) {
     for (std::size_t k = 0; k < n.findings.size(); ++k) {
         const auto& f = n.findings[k];
-        state_->add(state_->group_of(f), f, nullptr, {true, rank, n.host, n.port, n.sni, "", "", sequence, k},
+        state_->add(state_->group_of(f), f, nullptr, {true, rank, n.host, n.port, n.sni, n.starttls, "", sequence, k},
                     {true, row, k}, name_of(n.host, n.sni));
     }
 }

@@ -13,9 +13,10 @@ namespace json = boost::json;
 
 json::value opt_string(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
 
-json::object target_json(const std::string& input, int line, const std::string& host, int port,
-                         const std::string& sni) {
-    return json::object{{"input", input}, {"line", line}, {"host", host}, {"port", port}, {"sni", opt_string(sni)}};
+template <typename Row>
+json::object target_json(const Row& r) {
+    return json::object{{"input", r.input}, {"line", r.line},           {"host", r.host},
+                        {"port", r.port},   {"sni", opt_string(r.sni)}, {"starttls", opt_string(r.starttls)}};
 }
 
 json::array findings_json(const std::vector<finding_row>& findings) {
@@ -135,9 +136,7 @@ void write_array_items(std::ostream& out, const char* key, std::size_t n, auto&&
 
 json::object endpoint_json(const endpoint_row& e) {
     json::object o;
-    auto target = target_json(e.input, e.line, e.host, e.port, e.sni);
-    target["starttls"] = opt_string(e.starttls);
-    o["target"] = std::move(target);
+    o["target"] = target_json(e);
     o["address"] = opt_string(e.address);
     o["scanned_at"] = opt_string(e.scanned_at);
     o["status"] = e.status;
@@ -176,7 +175,7 @@ json::object endpoint_json(const endpoint_row& e) {
 
 json::object name_json(const name_row& n) {
     json::object o;
-    o["target"] = target_json(n.input, n.line, n.host, n.port, n.sni);
+    o["target"] = target_json(n);
     json::array addresses;
     for (const auto& a : n.addresses) addresses.emplace_back(a);
     o["addresses"] = std::move(addresses);

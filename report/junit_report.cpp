@@ -107,7 +107,7 @@ void write_junit_report(const report_data& data, std::ostream& out) {
     // Suites keyed by host:port (SNI and STARTTLS kept apart), in report order.
     std::map<std::tuple<std::string, int, std::string, std::string>, suite> suites;
     for (const auto& e : data.endpoints) suites[{e.host, e.port, e.sni, e.starttls}].endpoints.push_back(&e);
-    for (const auto& n : data.names) suites[{n.host, n.port, n.sni, ""}].name = &n;
+    for (const auto& n : data.names) suites[{n.host, n.port, n.sni, n.starttls}].name = &n;
 
     std::size_t tests = 0, failures = 0, skipped = 0;
     std::string body;

@@ -118,15 +118,16 @@ std::vector<cert_row> read_chain(const json::object& record) {
     return out;
 }
 
-void read_target(const json::object& record, std::string& input, int& line, std::string& host, int& port,
-                 std::string& sni) {
+template <typename Row>
+void read_target(const json::object& record, Row& row) {
     const auto* t = get_object(record, "target");
     if (!t) return;
-    input = get_string(*t, "input");
-    line = get_int(*t, "line");
-    host = get_string(*t, "host");
-    port = get_int(*t, "port");
-    sni = get_string(*t, "sni");
+    row.input = get_string(*t, "input");
+    row.line = get_int(*t, "line");
+    row.host = get_string(*t, "host");
+    row.port = get_int(*t, "port");
+    row.sni = get_string(*t, "sni");
+    row.starttls = get_string(*t, "starttls");
 }
 
 std::vector<std::string> strings_in(const json::array* items) {
@@ -179,8 +180,7 @@ void read_trust(const json::object& record, endpoint_row& row, scan_meta& meta) 
 
 void read_endpoint(const json::object& record, report_data& data) {
     endpoint_row row;
-    read_target(record, row.input, row.line, row.host, row.port, row.sni);
-    if (const auto* t = get_object(record, "target")) row.starttls = get_string(*t, "starttls");
+    read_target(record, row);
     row.address = get_string(record, "address");
     row.scanned_at = get_string(record, "scanned_at");
     if (const auto* e = get_object(record, "error")) {
@@ -209,7 +209,7 @@ void read_endpoint(const json::object& record, report_data& data) {
 
 void read_name(const json::object& record, report_data& data) {
     name_row row;
-    read_target(record, row.input, row.line, row.host, row.port, row.sni);
+    read_target(record, row);
     if (const auto* addresses = get_array(record, "addresses"))
         for (const auto& a : *addresses)
             if (a.is_string()) row.addresses.emplace_back(a.get_string());
@@ -376,7 +376,7 @@ void sort_keeping_last(std::vector<Row>& rows, Key key) {
 void finish_merge(report_data& data) {
     sort_keeping_last(data.endpoints,
                       [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.starttls, e.address); });
-    sort_keeping_last(data.names, [](const name_row& n) { return std::tie(n.host, n.port, n.sni); });
+    sort_keeping_last(data.names, [](const name_row& n) { return std::tie(n.host, n.port, n.sni, n.starttls); });
     // Only shard 0 writes input errors, one per line: the same one twice is a file read twice.
     sort_keeping_last(data.input_errors, [](const input_error_row& e) { return std::tie(e.input, e.error, e.line); });
 }

@@ -143,7 +143,8 @@ void write_findings(const report_data& data, std::ostream& out) {
     }
     for (const auto& n : data.names) {
         const auto port = std::to_string(n.port);
-        tally_findings(per_name, {{"host", n.host}, {"port", port}, {"sni", n.sni}}, n.findings);
+        tally_findings(per_name, {{"host", n.host}, {"port", port}, {"sni", n.sni}, {"starttls", n.starttls}},
+                       n.findings);
     }
     gauge endpoint_findings(out, "tlsaudit_endpoint_findings", "Findings of this scan per endpoint, finding and rule");
     for (const auto& [labels, n] : per_endpoint) endpoint_findings.add(labels, n);

@@ -200,7 +200,7 @@ void write_sarif_report(const report_data& data, std::ostream& out) {
     for (const auto& n : data.names)
         for (const auto& f : n.findings) {
             ensure_rule(f.id);
-            add_result(ctx, {n.host, n.port, identity_sni(n.host, n.sni), direct, direct, n.line}, f);
+            add_result(ctx, {n.host, n.port, identity_sni(n.host, n.sni), n.starttls, direct, n.line}, f);
         }
     for (const auto& r : data.resolved) {
         ensure_rule(r.id);

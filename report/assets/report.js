@@ -44,7 +44,7 @@
   if (!data.names.length) document.getElementById('names-section').hidden = true;
   data.names.forEach(function (n) {
     var tr = el('tr');
-    tr.appendChild(el('td', null, n.target.host + ':' + n.target.port));
+    tr.appendChild(el('td', null, (n.target.starttls ? n.target.starttls + '://' : '') + n.target.host + ':' + n.target.port));
     tr.appendChild(el('td', 'mono', n.addresses.join(', ')));
     var st = el('td'); st.appendChild(badge(n.status)); tr.appendChild(st);
     var f = el('td');

@@ -28,7 +28,7 @@ namespace tlsaudit::report {
 // Where a finding is in report order. Rows met in report order (a report walked from
 // the start) carry their index as `rank`; rows met in any order (records as a scan
 // writes them) carry rank 0, and their key orders them as read_ndjson would: endpoints
-// by (host, port, SNI, STARTTLS, address), then names by (host, port, SNI), rows with the
+// by (host, port, SNI, STARTTLS, address), then names by (host, port, SNI, STARTTLS), rows with the
 // same key in the order read. Then the finding's index in its row.
 struct report_position {
     bool name = false;

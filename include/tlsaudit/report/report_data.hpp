@@ -112,6 +112,7 @@ struct name_row {
     std::string host;
     int port = 0;
     std::string sni;
+    std::string starttls;  // "" for direct TLS, else the STARTTLS protocol
     std::vector<std::string> addresses;
     std::string status;
     std::vector<finding_row> findings;

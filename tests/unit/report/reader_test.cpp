@@ -5,6 +5,8 @@
 #include <tlsaudit/report/json_report.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 
+#include <boost/json/parse.hpp>
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -115,6 +117,25 @@ TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_endpoints) {
     ASSERT_EQ(data.endpoints.size(), 2u);
     EXPECT_EQ(data.endpoints[0].starttls, "");
     EXPECT_EQ(data.endpoints[1].starttls, "smtp");
+}
+
+// The same for names: a name scanned directly and through STARTTLS on one port is two names,
+// each reported under its own target, not one that swallowed the other.
+TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_names) {
+    const std::string direct = name_line("a.test", 25, "[" + finding("inconsistent-deployment", "high") + "]");
+    std::string smtp = direct;
+    smtp.replace(smtp.find("\"sni\":\"a.test\""), 14, "\"sni\":\"a.test\",\"starttls\":\"smtp\"");
+    const auto data = read_streams({smtp + "\n" + direct + "\n"});
+    ASSERT_EQ(data.names.size(), 2u);
+    EXPECT_EQ(data.names[0].starttls, "");
+    EXPECT_EQ(data.names[1].starttls, "smtp");
+    std::ostringstream out;
+    write_json_report(data, out);
+    const auto names = boost::json::parse(out.str()).at("names").as_array();
+    ASSERT_EQ(names.size(), 2u);
+    EXPECT_TRUE(names[0].at("target").at("starttls").is_null());
+    EXPECT_EQ(names[1].at("target").at("starttls"), "smtp");
+    EXPECT_EQ(boost::json::parse(out.str()).at("summary").at("findings"), 2);
 }
 
 TEST(ndjson_reader, malformed_input_names_file_and_line) {
