@@ -75,6 +75,13 @@ step dialogue::received(std::string_view data) {
     return advance();
 }
 
+// What the server sent after its go-ahead, with the start of it: a PostgreSQL "S" that was
+// the first letter of another service's banner ("SSH-2.0-...") shows itself.
+std::string dialogue::after_agreeing() const {
+    return fmt::format("the server sent {} bytes after agreeing to start TLS: \"{}\"", buffer_.size(),
+                       printable_excerpt(buffer_, 40));
+}
+
 scan_error dialogue::closed() const {
     return scan_error{
         std::string(stage), error_codes::closed,
@@ -83,7 +90,7 @@ scan_error dialogue::closed() const {
 
 step dialogue::advance() {
     if (phase_ == phase::done) {
-        return not_protocol(fmt::format("the server sent {} bytes after agreeing to start TLS", buffer_.size()));
+        return not_protocol(after_agreeing());
     }
     switch (protocol_) {
     case protocol::smtp:
@@ -103,7 +110,7 @@ step dialogue::finish(std::size_t consumed) {
     buffer_.erase(0, consumed);
     phase_ = phase::done;
     if (!buffer_.empty()) {
-        return not_protocol(fmt::format("the server sent {} bytes after agreeing to start TLS", buffer_.size()));
+        return not_protocol(after_agreeing());
     }
     return step{step::kind::start_tls, {}, {}};
 }

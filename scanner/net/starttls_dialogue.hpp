@@ -44,6 +44,7 @@ public:
     step received(std::string_view data);
     // The server closed the connection before the exchange ended.
     scan_error closed() const;
+    std::string after_agreeing() const;
 
 private:
     enum class phase { greeting, capabilities, answer, done };

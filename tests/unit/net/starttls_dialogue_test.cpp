@@ -88,6 +88,15 @@ TEST(starttls_dialogue, bytes_after_the_go_ahead_are_refused) {
     const script_run r = run(protocol::smtp, {"220 hi\r\n", "250-x\r\n250 STARTTLS\r\n", "220 go\r\n250 injected\r\n"});
     EXPECT_EQ(r.last.error.code, "starttls-protocol");
     EXPECT_NE(r.last.error.detail.find("after agreeing"), std::string::npos);
+    EXPECT_NE(r.last.error.detail.find("\"250 injected\\x0d\\x0a\""), std::string::npos) << r.last.error.detail;
+}
+
+// PostgreSQL's go-ahead is one byte, 'S': another service's banner that starts with it
+// ("SSH-2.0-...") is a go-ahead followed by bytes, and the detail quotes them.
+TEST(starttls_dialogue, a_banner_read_as_a_postgres_go_ahead_is_shown) {
+    const script_run r = run(protocol::postgres, {"SSH-2.0-OpenSSH_9.2\r\n"});
+    EXPECT_EQ(r.last.error.code, "starttls-protocol");
+    EXPECT_NE(r.last.error.detail.find("\"SH-2.0-OpenSSH_9.2\\x0d\\x0a\""), std::string::npos) << r.last.error.detail;
 }
 
 TEST(starttls_dialogue, total_bytes_are_bounded) {
