@@ -25,7 +25,9 @@ history::store open_store(const history_options& o, bool create) {
     try {
         return history::store(o.db, o.store_options(create));
     } catch (const history::store_error& e) {
-        if (e.why() == history::store_error::reason::locked || e.why() == history::store_error::reason::failed) throw;
+        // As check_history has it for scan and report: a path that cannot be opened is the
+        // caller's to fix (exit 2); only a writer holding the lock is an environment failure.
+        if (e.why() == history::store_error::reason::locked) throw;
         throw config_error(e.what());
     }
 }
@@ -103,7 +105,7 @@ CLI::App* setup_history(CLI::App& app, history_command_options& options) {
         "import", "Import NDJSON scans into the history: shards of one run as one scan, runs in time order");
     import->add_option("inputs", options.inputs, "NDJSON files written by scan (--ndjson), '-' for stdin")->required();
     auto* trend = history->add_subcommand("report", "Write a trend report (first seen, fixed at, time to fix)");
-    trend->add_option("--since", options.since, "The window: N days before the latest scan (90d) or a date")
+    trend->add_option("--since", options.since, "The window: N days before the latest scan (90d), a date or a time")
         ->capture_default_str()
         ->group("Outputs");
     trend->add_option("--html", options.html, "Write the self-contained HTML trend report to FILE")->group("Outputs");

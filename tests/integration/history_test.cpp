@@ -544,5 +544,22 @@ TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alon
     EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
 }
 
+// A --db path that cannot be opened (its directory missing, or a directory itself) is a usage
+// error for every command that takes one, as an output path that cannot be written is.
+TEST_F(history_cli, a_db_path_that_cannot_be_opened_is_exit_code_2_everywhere) {
+    write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
+    for (const auto& db : {dir_ / "no-such-dir" / "audit.db", dir_}) {
+        for (const auto& args :
+             {fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()),
+              fmt::format("history report --db '{}' --json '{}'", db.string(), (dir_ / "t.json").string()),
+              fmt::format("report '{}' --db '{}' -q", (dir_ / "one.ndjson").string(), db.string())}) {
+            const auto r = run_tlsaudit(args);
+            EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+            EXPECT_NE(r.err.find(db.string()), std::string::npos) << r.err;
+        }
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing
