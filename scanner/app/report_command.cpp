@@ -192,8 +192,11 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
                    "Print the HTML report to FILE as PDF with headless Chromium (Debian package 'chromium'; "
                    "TLSAUDIT_CHROMIUM names another binary)")
         ->group(help_group::outputs);
-    cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding) to FILE")->group(help_group::outputs);
-    cmd.add_option("--junit", o.junit, "Write a JUnit XML report (a failure per finding at or above --fail-on) to FILE")
+    cmd.add_option("--csv", o.csv, "Write a CSV report (one row per finding, and one per endpoint without any) to FILE")
+        ->group(help_group::outputs);
+    cmd.add_option("--junit", o.junit,
+                   "Write a JUnit XML report (a failure per endpoint or name with a finding at or above --fail-on) "
+                   "to FILE")
         ->group(help_group::outputs);
     cmd.add_option("--sarif", o.sarif, "Write a SARIF 2.1.0 report to FILE")->group(help_group::outputs);
     cmd.add_option("--prometheus", o.prometheus,

@@ -15,7 +15,8 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
     cmd.add_flag("--no-revocation", s.disabled, "Skip OCSP and CRL checks")->group(help_group::revocation);
     cmd.add_option_function<std::string>(
            "--revocation", [&s](const std::string& mode) { s.hard = mode == "hard"; },
-           "soft: an unknown revocation status is a low finding (default); hard: a high one")
+           "soft (default): an unknown revocation status is a low finding (none if the certificate names no "
+           "OCSP or CRL URL); hard: a high one, even then")
         ->check(CLI::IsMember({"soft", "hard"}))
         ->group(help_group::revocation);
     cmd.add_option_function<std::string>(

@@ -126,7 +126,9 @@ CLI::App* setup_rules(CLI::App& app, rules_command_options& o) {
     cmd->add_flag("--json", o.json, "Print the catalogue as JSON")->group("Outputs");
     cmd->add_option("--explain", o.explain, "Print one rule in full: what it matches, why, the fix, its sources")
         ->group("Trust and rules");
-    cmd->add_option("--rules", o.rules, "Show this rules file (as a scan would load it) instead of the built-in one")
+    cmd->add_option("--rules", o.rules,
+                    "Show this rules file as a scan would load it (replacing the built-in one, or with \"extends\" "
+                    "adding to it)")
         ->check(CLI::ExistingFile)
         ->group("Trust and rules");
     // Its own, or CLI11 shows the scan's exit codes of the top-level help.

@@ -84,12 +84,14 @@ std::istream* open_target_list(const std::string& path, std::ifstream& file) {
 
 void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     auto& p = o.pipeline;
-    cmd.add_option("-p,--port", p.parse.ports, "Port(s) for lines that name none (default 443)")
+    cmd.add_option("-p,--port", p.parse.ports,
+                   "Port(s) for lines with no port and no URL scheme (default 443; with --starttls PROTO: its port)")
         ->check(whole_number_in(1, 65535))
         ->delimiter(',')
         ->group(help_group::targets);
     add_starttls_options(cmd, p.parse, o.starttls);
-    cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr, "Allow CIDR blocks larger than a /16")
+    cmd.add_flag("--allow-large-cidr", p.parse.allow_large_cidr,
+                 "Allow CIDR blocks of more than 65536 addresses (larger than an IPv4 /16 or an IPv6 /112)")
         ->group(help_group::targets);
     cmd.add_flag("--no-dedupe{false}", p.parse.dedupe,
                  "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)")
@@ -110,13 +112,15 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
         ->capture_default_str()
         ->check(whole_number_in(0, 100000))
         ->group(help_group::network);
-    cmd.add_option("--threads", p.net.threads, "Scan threads (default: one per usable CPU)")
+    cmd.add_option("--threads", p.net.threads,
+                   "Scan threads (0, the default: one per usable CPU; never more than --concurrency)")
         ->check(whole_number_in(0, 256))
         ->group(help_group::network);
     cmd.add_option("--rate", p.net.rate, "At most this many new connections per second (0: no limit)")
         ->check(zero_or_number_in(0.001, 1e6))
         ->group(help_group::network);
-    cmd.add_option("--retries", p.net.retries, "Extra connection attempts after a failed connect")
+    cmd.add_option("--retries", p.net.retries,
+                   "Extra connection attempts after a failed connect (none after a refusal)")
         ->capture_default_str()
         ->check(whole_number_in(0, 5))
         ->group(help_group::network);
