@@ -123,9 +123,10 @@ CLI::App* setup_history(CLI::App& app, history_command_options& options) {
     const std::string report_examples =
         "  tlsaudit history report --db audit.db --since 90d --html trend.html --json trend.json\n";
     const std::string exit_status =
-        "\nExit status: 0 done; 2 a damaged, foreign or newer database, a missing one for report, an\n"
-        "unusable NDJSON file (import: after importing the others), a bad option or output; 3 the\n"
-        "database stayed locked past --db-timeout, or the disk failed (docs/cli/history.md).";
+        "\nExit status: 0 done; 2 a damaged, foreign or newer database, a missing one for report, a\n"
+        "--db that cannot be opened, an unusable NDJSON file (import: after importing the others), a\n"
+        "bad option or output; 3 the database stayed locked past --db-timeout, or the disk failed\n"
+        "(docs/cli/history.md).";
     import->footer("Examples:\n" + import_examples + exit_status);
     trend->footer("Examples:\n" + report_examples + exit_status);
     history->footer("Examples:\n" + import_examples + report_examples + exit_status);
