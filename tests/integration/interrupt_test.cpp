@@ -124,6 +124,25 @@ protected:
                 "--probes",
                 "modern"};
     }
+
+    // Runs `args` (a scan) with its records going to `ndjson`.
+    static run_result scan_into(const std::vector<std::string>& args, const std::filesystem::path& ndjson) {
+        auto with = args;
+        with.insert(with.end(), {"--ndjson", ndjson.string()});
+        return run_tlsaudit(fmt::format("'{}'", fmt::join(with, "' '")));
+    }
+
+    // A resume of `ndjson` with the other settings `--probes modern,rsa` and a JSON report,
+    // the summary printed.
+    std::vector<std::string> resume_with_rsa_args(const std::filesystem::path& targets,
+                                                  const std::filesystem::path& ndjson,
+                                                  const std::filesystem::path& report) const {
+        auto again = base_args(targets);
+        again.erase(std::find(again.begin(), again.end(), "-q"));
+        again.back() = "modern,rsa";
+        again.insert(again.end(), {"--resume", ndjson.string(), "--json", report.string()});
+        return again;
+    }
 };
 
 // A few hundred endpoints: IP targets on a fast and a slow fleet, names with three
@@ -294,15 +313,10 @@ TEST_F(interrupt, a_resume_with_other_settings_is_said_in_the_reports) {
     const auto targets = dir_ / "targets.txt";
     std::ofstream(targets) << fmt::format("127.0.10.1:{} sni=mixed.lab.test\n", port);
     const auto ndjson = dir_ / "scan.ndjson";
-    auto first = base_args(targets);
-    first.insert(first.end(), {"--ndjson", ndjson.string()});
-    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    ASSERT_EQ(scan_into(base_args(targets), ndjson).exit_code, 0);
     std::ofstream(targets, std::ios::app) << fmt::format("127.0.10.2:{} sni=mixed.lab.test\n", port);
-    auto again = base_args(targets);
-    again.erase(std::find(again.begin(), again.end(), "-q"));  // the summary
-    again.back() = "modern,rsa";
     const auto report = dir_ / "report.json";
-    again.insert(again.end(), {"--resume", ndjson.string(), "--json", report.string()});
+    auto again = resume_with_rsa_args(targets, ndjson, report);
     const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto records = records_of(ndjson);
@@ -331,15 +345,9 @@ TEST_F(interrupt, a_resume_with_other_settings_that_scans_nothing_mixes_nothing)
     const auto targets = dir_ / "targets.txt";
     std::ofstream(targets) << fmt::format("127.0.11.1:{} sni=same.lab.test\n", port);
     const auto ndjson = dir_ / "scan.ndjson";
-    auto first = base_args(targets);
-    first.insert(first.end(), {"--ndjson", ndjson.string()});
-    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
-    auto again = base_args(targets);
-    again.erase(std::find(again.begin(), again.end(), "-q"));  // the summary
-    again.back() = "modern,rsa";
+    ASSERT_EQ(scan_into(base_args(targets), ndjson).exit_code, 0);
     const auto report = dir_ / "report.json";
-    again.insert(again.end(), {"--resume", ndjson.string(), "--json", report.string()});
-    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(again, "' '")));
+    const auto r = run_tlsaudit(fmt::format("'{}'", fmt::join(resume_with_rsa_args(targets, ndjson, report), "' '")));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(servers.stats(port).accepted, 1u) << "nothing rescanned";
     EXPECT_NE(r.err.find("was scanned with other settings (probes)"), std::string::npos) << r.err;
