@@ -528,14 +528,18 @@ TEST_F(history_cli, one_import_takes_shards_as_one_scan_and_a_bad_file_does_not_
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
 }
 
+// Every command that opens `db`: an import, the trend report (to t.json), a report with --db.
+std::vector<std::string> db_commands(const std::filesystem::path& dir, const std::filesystem::path& db) {
+    return {fmt::format("history import '{}' --db '{}'", (dir / "one.ndjson").string(), db.string()),
+            fmt::format("history report --db '{}' --json '{}'", db.string(), (dir / "t.json").string()),
+            fmt::format("report '{}' --db '{}' -q", (dir / "one.ndjson").string(), db.string())};
+}
+
 TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alone) {
     write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
     const auto db = dir_ / "audit.db";
     std::ofstream(db, std::ios::binary) << std::string(8192, '\x5a');
-    for (const auto& args :
-         {fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()),
-          fmt::format("history report --db '{}' --json '{}'", db.string(), (dir_ / "t.json").string()),
-          fmt::format("report '{}' --db '{}' -q", (dir_ / "one.ndjson").string(), db.string())}) {
+    for (const auto& args : db_commands(dir_, db)) {
         const auto r = run_tlsaudit(args);
         EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
         EXPECT_NE(r.err.find("is not an SQLite database"), std::string::npos) << r.err;
@@ -549,10 +553,7 @@ TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alon
 TEST_F(history_cli, a_db_path_that_cannot_be_opened_is_exit_code_2_everywhere) {
     write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
     for (const auto& db : {dir_ / "no-such-dir" / "audit.db", dir_}) {
-        for (const auto& args :
-             {fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()),
-              fmt::format("history report --db '{}' --json '{}'", db.string(), (dir_ / "t.json").string()),
-              fmt::format("report '{}' --db '{}' -q", (dir_ / "one.ndjson").string(), db.string())}) {
+        for (const auto& args : db_commands(dir_, db)) {
             const auto r = run_tlsaudit(args);
             EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
             EXPECT_NE(r.err.find(db.string()), std::string::npos) << r.err;
