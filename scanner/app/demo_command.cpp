@@ -1,6 +1,7 @@
 #include "demo_command.hpp"
 
 #include "exit_codes.hpp"
+#include "help_groups.hpp"
 #include "limits.hpp"
 #include "report_command.hpp"
 
@@ -48,17 +49,21 @@ std::string lab_manifest(const lab::demo_lab& lab) {
 CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
     auto* cmd = app.add_subcommand(
         "demo", "Start a built-in lab of loopback TLS servers (no network needed), scan it and write the outputs");
-    cmd->add_option("-o,--out", options.out, "Directory for the outputs")->capture_default_str();
+    cmd->add_option("-o,--out", options.out, "Directory for the outputs")
+        ->capture_default_str()
+        ->group(help_group::outputs);
     auto& scan = options.scan;
     scan.pipeline.net.concurrency = 64;
     scan.handshake_timeout_s = 2;  // the lab's silent server is expected to time out
     scan.connect_timeout_s = 2;
     cmd->add_option("-c,--concurrency", scan.pipeline.net.concurrency, "Handshakes in flight")
         ->capture_default_str()
-        ->check(whole_number_in(1, 10000));
+        ->check(whole_number_in(1, 10000))
+        ->group(help_group::network);
     add_audit_options(*cmd, scan.pipeline.audit);
     add_geo_options(*cmd, scan.pipeline.geo);
     cmd->footer("Example:\n  tlsaudit demo --out /tmp/demo && less /tmp/demo/scan.ndjson");
+    use_grouped_help(*cmd);
     return cmd;
 }
 
