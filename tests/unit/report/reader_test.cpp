@@ -109,11 +109,15 @@ TEST(ndjson_reader, a_shard_read_twice_counts_once) {
     EXPECT_EQ(twice.input_errors.size(), 2u);  // the same text on two lines is two errors
 }
 
+// The same record of a.test's target, scanned through STARTTLS (smtp) instead.
+std::string through_smtp(std::string record) {
+    const std::string sni = "\"sni\":\"a.test\"";
+    return record.replace(record.find(sni), sni.size(), sni + ",\"starttls\":\"smtp\"");
+}
+
 TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_endpoints) {
     const std::string direct = endpoint_line("a.test", 25, "127.0.0.2", "[]");
-    std::string smtp = direct;
-    smtp.replace(smtp.find("\"sni\":\"a.test\""), 14, "\"sni\":\"a.test\",\"starttls\":\"smtp\"");
-    const auto data = read_streams({direct + "\n" + smtp + "\n"});
+    const auto data = read_streams({direct + "\n" + through_smtp(direct) + "\n"});
     ASSERT_EQ(data.endpoints.size(), 2u);
     EXPECT_EQ(data.endpoints[0].starttls, "");
     EXPECT_EQ(data.endpoints[1].starttls, "smtp");
@@ -123,19 +127,18 @@ TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_endpoints) {
 // each reported under its own target, not one that swallowed the other.
 TEST(ndjson_reader, direct_tls_and_starttls_on_one_port_are_two_names) {
     const std::string direct = name_line("a.test", 25, "[" + finding("inconsistent-deployment", "high") + "]");
-    std::string smtp = direct;
-    smtp.replace(smtp.find("\"sni\":\"a.test\""), 14, "\"sni\":\"a.test\",\"starttls\":\"smtp\"");
-    const auto data = read_streams({smtp + "\n" + direct + "\n"});
+    const auto data = read_streams({through_smtp(direct) + "\n" + direct + "\n"});
     ASSERT_EQ(data.names.size(), 2u);
     EXPECT_EQ(data.names[0].starttls, "");
     EXPECT_EQ(data.names[1].starttls, "smtp");
     std::ostringstream out;
     write_json_report(data, out);
-    const auto names = boost::json::parse(out.str()).at("names").as_array();
+    const auto report = boost::json::parse(out.str());
+    const auto& names = report.at("names").as_array();
     ASSERT_EQ(names.size(), 2u);
     EXPECT_TRUE(names[0].at("target").at("starttls").is_null());
     EXPECT_EQ(names[1].at("target").at("starttls"), "smtp");
-    EXPECT_EQ(boost::json::parse(out.str()).at("summary").at("findings"), 2);
+    EXPECT_EQ(report.at("summary").at("findings"), 2);
 }
 
 TEST(ndjson_reader, malformed_input_names_file_and_line) {
