@@ -20,9 +20,14 @@ struct migration {
     backfill then = nullptr;
 };
 
-void summarize_every_scan(sqlite::connection& db) {
+void count_every_scan(sqlite::connection& db) {
     auto scans = db.prepare("SELECT id FROM scans ORDER BY id");
-    while (scans.step()) summarize_scan(db, scans.integer(0));
+    while (scans.step()) count_scan(db, scans.integer(0));
+}
+
+void sight_every_scan(sqlite::connection& db) {
+    auto scans = db.prepare("SELECT id FROM scans ORDER BY id");
+    while (scans.step()) sight_scan(db, scans.integer(0));
 }
 
 // migrations[k] takes schema version k to k + 1. Never edit a released step: add one.
@@ -96,7 +101,8 @@ CREATE TABLE sightings(                   -- the first and last scan in which a 
   last_epoch INTEGER NOT NULL,
   PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
 )sql",
-     summarize_every_scan},
+     // Step 5 rebuilds the sightings of every scan.
+     count_every_scan},
     // 4: each imported file's digest, so that a file imported again alone (one shard of a
     // scan imported whole) is found. Scans imported before have none.
     {R"sql(
@@ -105,6 +111,20 @@ CREATE TABLE scan_files(
   scan_id INTEGER NOT NULL REFERENCES scans(id),
   PRIMARY KEY(file_hash, scan_id)) WITHOUT ROWID;
 )sql"},
+    // 5: sightings name their scans: two scans started in the same second are two moments
+    // to the trend, in the order of their ids.
+    {R"sql(
+DROP TABLE sightings;
+CREATE TABLE sightings(                   -- the first and last scan, by (start, id), in which a target had a finding kind
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  kind_id INTEGER NOT NULL REFERENCES finding_kinds(id),
+  first_epoch INTEGER NOT NULL,
+  first_scan INTEGER NOT NULL REFERENCES scans(id),
+  last_epoch INTEGER NOT NULL,
+  last_scan INTEGER NOT NULL REFERENCES scans(id),
+  PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
+)sql",
+     sight_every_scan},
 }};
 
 std::int64_t query_integer(sqlite::connection& db, std::string_view sql) {

@@ -29,9 +29,16 @@ void check_compatible(sqlite::connection& db, const std::filesystem::path& file)
 // one transaction. Throws sqlite::error.
 void migrate(sqlite::connection& db);
 
-// Writes the aggregates of an imported scan (per finding id, per replaced CA by days to
-// expiry, the first and last sighting of each target's finding kinds), inside the
+// Writes the aggregates of an imported scan (count_scan, then sight_scan), inside the
 // caller's transaction, once the scan row has its start time. Throws sqlite::error.
 void summarize_scan(sqlite::connection& db, std::int64_t scan_id);
+
+// The scan's findings per finding id, and its endpoints under a replaced CA by days to
+// expiry (scan_counts, scan_expiry).
+void count_scan(sqlite::connection& db, std::int64_t scan_id);
+
+// Moves the first and last sighting of each target's finding kinds the scan has
+// (sightings): scans are ordered by start second, then by id.
+void sight_scan(sqlite::connection& db, std::int64_t scan_id);
 
 }  // namespace tlsaudit::history::detail

@@ -7,6 +7,11 @@
 namespace tlsaudit::history::detail {
 
 void summarize_scan(sqlite::connection& db, std::int64_t scan_id) {
+    count_scan(db, scan_id);
+    sight_scan(db, scan_id);
+}
+
+void count_scan(sqlite::connection& db, std::int64_t scan_id) {
     auto counts = db.prepare(
         "INSERT INTO scan_counts(scan_id, finding_id, findings) SELECT ?1, k.finding_id, count(*) FROM findings f "
         "JOIN finding_kinds k ON k.id = f.kind_id WHERE f.scan_id = ?1 GROUP BY k.finding_id");
@@ -34,13 +39,20 @@ FROM (SELECT CASE WHEN k.rule = '' THEN k.finding_id ELSE k.rule END AS rule, mi
       GROUP BY 1, f.target_id, f.address)
 GROUP BY rule, bucket)sql");
     expiry.bind(1, scan_id).run();
+}
 
-    // min/max: scans may be imported out of time order.
-    auto sightings = db.prepare(
-        "INSERT INTO sightings(target_id, kind_id, first_epoch, last_epoch) SELECT DISTINCT f.target_id, f.kind_id, "
-        "s.started_epoch, s.started_epoch FROM findings f JOIN scans s ON s.id = f.scan_id WHERE f.scan_id = ?1 "
-        "ON CONFLICT(target_id, kind_id) DO UPDATE SET first_epoch = min(first_epoch, excluded.first_epoch), "
-        "last_epoch = max(last_epoch, excluded.last_epoch)");
+void sight_scan(sqlite::connection& db, std::int64_t scan_id) {
+    // Scans may be imported out of time order, and two may start in the same second: a
+    // sighting moves only to a scan earlier (first) or later (last) by (start, id).
+    auto sightings = db.prepare(R"sql(
+INSERT INTO sightings(target_id, kind_id, first_epoch, first_scan, last_epoch, last_scan)
+SELECT DISTINCT f.target_id, f.kind_id, s.started_epoch, s.id, s.started_epoch, s.id
+FROM findings f JOIN scans s ON s.id = f.scan_id WHERE f.scan_id = ?1
+ON CONFLICT(target_id, kind_id) DO UPDATE SET
+  first_epoch = iif((excluded.first_epoch, excluded.first_scan) < (first_epoch, first_scan), excluded.first_epoch, first_epoch),
+  first_scan = iif((excluded.first_epoch, excluded.first_scan) < (first_epoch, first_scan), excluded.first_scan, first_scan),
+  last_epoch = iif((excluded.last_epoch, excluded.last_scan) > (last_epoch, last_scan), excluded.last_epoch, last_epoch),
+  last_scan = iif((excluded.last_epoch, excluded.last_scan) > (last_epoch, last_scan), excluded.last_scan, last_scan))sql");
     sightings.bind(1, scan_id).run();
 }
 

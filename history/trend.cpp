@@ -20,11 +20,18 @@ constexpr double seconds_per_day = 86400.0;
 // A target's SNI as findings are identified (report::identity_sni): "" when it is the host.
 const std::string sni_identity = "(CASE WHEN t.sni = t.host THEN '' ELSE t.sni END)";
 
+// Scans in time order: by start second, then by id (import order), so that two scans
+// started in the same second are two moments. `pos` is the scan's place in that order
+// over the whole history, as trend_positions numbers it.
 struct scan_row {
-    std::int64_t id = 0, epoch = 0;
+    std::int64_t id = 0, epoch = 0, pos = 0;
     std::string started_at;
     bool complete = false;
 };
+
+// Every scan's place in time order, for the statements that compare sightings.
+const std::string trend_positions =
+    "WITH ord(id, pos) AS (SELECT id, row_number() OVER (ORDER BY started_epoch, id) FROM scans) ";
 
 // The first second of the window: "Nd" before the latest scan, or a date or RFC 3339 time
 // (a calendar date that exists: SQLite's own parser would read 2026-02-30 as March 2).
@@ -47,11 +54,11 @@ std::int64_t window_start(const std::string& since, std::int64_t latest) {
 
 std::vector<scan_row> window_scans(sqlite::connection& db, std::int64_t from) {
     std::vector<scan_row> out;
-    auto st = db.prepare(
-        "SELECT id, started_epoch, started_at, complete FROM scans WHERE started_epoch >= ?1 "
-        "ORDER BY started_epoch, id");
+    auto st = db.prepare(trend_positions +
+                         "SELECT s.id, s.started_epoch, o.pos, s.started_at, s.complete FROM scans s "
+                         "JOIN ord o ON o.id = s.id WHERE s.started_epoch >= ?1 ORDER BY o.pos");
     st.bind(1, from);
-    while (st.step()) out.push_back({st.integer(0), st.integer(1), st.text(2), st.integer(3) != 0});
+    while (st.step()) out.push_back({st.integer(0), st.integer(1), st.integer(2), st.text(3), st.integer(4) != 0});
     return out;
 }
 
@@ -111,18 +118,19 @@ public:
 
     const std::optional<scan_row>& latest_complete() const { return latest_complete_; }
 
-    // Fills fixed_at and days_open of a finding last seen at `last`, first at `first`.
-    void settle(trend_finding& f, std::int64_t first, std::int64_t last) {
-        std::optional<std::int64_t> end;
+    // Fills fixed_at and days_open of a finding first seen in `first`, last in `last`;
+    // returns the id of the scan that fixed it, or 0.
+    std::int64_t settle(trend_finding& f, const scan_row& first, const scan_row& last) {
         for (const auto& s : scans_) {
-            if (s.epoch <= last || !s.complete) continue;
+            if (s.pos <= last.pos || !s.complete) continue;
             if (!answered(s.id, f)) continue;  // the endpoint failed, or the scan did not cover it
             f.fixed_at = s.started_at;
-            end = s.epoch;
-            break;
+            f.days_open = static_cast<double>(s.epoch - first.epoch) / seconds_per_day;
+            return s.id;
         }
-        if (!end) end = std::max(last, latest_complete_ ? latest_complete_->epoch : last);
-        f.days_open = static_cast<double>(*end - first) / seconds_per_day;
+        const auto end = std::max(last.epoch, latest_complete_ ? latest_complete_->epoch : last.epoch);
+        f.days_open = static_cast<double>(end - first.epoch) / seconds_per_day;
+        return 0;
     }
 
 private:
@@ -155,17 +163,18 @@ private:
     std::map<std::int64_t, bool> answers_;
 };
 
-// `scans` are in time order.
-std::string started_at_of(const std::vector<scan_row>& scans, std::int64_t epoch) {
-    const auto it = std::lower_bound(scans.begin(), scans.end(), epoch,
-                                     [](const scan_row& s, std::int64_t e) { return s.epoch < e; });
-    return it != scans.end() && it->epoch == epoch ? it->started_at : std::string();
+// The scan at `pos` among `scans` (in time order), or an empty row.
+scan_row scan_at(const std::vector<scan_row>& scans, std::int64_t pos) {
+    const auto it =
+        std::lower_bound(scans.begin(), scans.end(), pos, [](const scan_row& s, std::int64_t p) { return s.pos < p; });
+    return it != scans.end() && it->pos == pos ? *it : scan_row{0, 0, pos, {}, false};
 }
 
-// The complete scan before the one at `epoch`, or nullopt.
-std::optional<std::int64_t> previous_complete_epoch(sqlite::connection& db, std::int64_t epoch) {
-    auto st = db.prepare("SELECT max(started_epoch) FROM scans WHERE complete = 1 AND started_epoch < ?1");
-    if (st.bind(1, epoch).step() && !st.is_null(0)) return st.integer(0);
+// The start second of the complete scan before `scan`, or nullopt.
+std::optional<std::int64_t> previous_complete_epoch(sqlite::connection& db, const scan_row& scan) {
+    auto st = db.prepare(
+        "SELECT max(started_epoch) FROM scans WHERE complete = 1 AND (started_epoch, id) < (?1, ?2)");
+    if (st.bind(1, scan.epoch).bind(2, scan.id).step() && !st.is_null(0)) return st.integer(0);
     return std::nullopt;
 }
 
@@ -176,7 +185,7 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     std::optional<scan_row> latest_in_window;
     for (const auto& s : window)
         if (s.complete) latest_in_window = s;
-    const auto previous = latest_in_window ? previous_complete_epoch(db, latest_in_window->epoch) : std::nullopt;
+    const auto previous = latest_in_window ? previous_complete_epoch(db, *latest_in_window) : std::nullopt;
     const std::int64_t read_from = previous ? std::min(from, *previous) : from;
     const auto widened = read_from < from ? window_scans(db, read_from) : std::vector<scan_row>{};
     const auto& scans = read_from < from ? widened : window;
@@ -186,16 +195,18 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     // import. Its first scan in the window is the first sighting when that is inside it;
     // otherwise the scans of the window are tried oldest first, and the first usually has
     // it. max() for severity, rule and message: deterministic whatever the row order.
-    auto st = db.prepare("SELECT t.host, t.port, " + sni_identity + R"sql(, t.starttls, k.finding_id, k.cert_sha256,
-  min(CASE WHEN g.first_epoch >= ?1 THEN g.first_epoch ELSE
-    (SELECT s.started_epoch FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1 FROM findings f
-       WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
-     ORDER BY s.started_epoch LIMIT 1) END),
-  max(g.last_epoch), max(k.severity), max(k.rule), max(k.message), min(g.first_epoch)
-FROM sightings g JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
+    auto st = db.prepare(trend_positions + "SELECT t.host, t.port, " + sni_identity +
+                         R"sql(, t.starttls, k.finding_id, k.cert_sha256,
+  min(CASE WHEN g.first_epoch >= ?1 THEN fo.pos ELSE
+    (SELECT o.pos FROM scans s JOIN ord o ON o.id = s.id WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1
+       FROM findings f WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
+     ORDER BY o.pos LIMIT 1) END),
+  max(lo.pos), max(k.severity), max(k.rule), max(k.message), min(fo.pos)
+FROM sightings g JOIN ord fo ON fo.id = g.first_scan JOIN ord lo ON lo.id = g.last_scan
+  JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
 WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from).bind(2, read_from);
-    const auto latest = fold.latest_complete() ? fold.latest_complete()->epoch : -1;
+    const auto latest = fold.latest_complete() ? fold.latest_complete()->pos : -1;
     std::array<std::vector<double>, 5> fix_days;
     auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
     if (bound.bind(1, from).step()) trend.findings.reserve(static_cast<std::size_t>(bound.integer(0)));
@@ -207,16 +218,16 @@ WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
         f.starttls = st.text(3);
         f.id = st.text(4);
         f.cert_sha256 = st.text(5);
-        const auto first = st.integer(6), last = st.integer(7);
+        const auto first = scan_at(scans, st.integer(6)), last = scan_at(scans, st.integer(7));
         f.level = static_cast<severity>(std::clamp<std::int64_t>(st.integer(8), 0, 4));
         f.rule = st.text(9);
         f.message = st.text(10);
-        f.first_seen = started_at_of(scans, first);
-        f.last_seen = started_at_of(scans, last);
-        fold.settle(f, first, last);
+        f.first_seen = first.started_at;
+        f.last_seen = last.started_at;
+        const auto fixed_by = fold.settle(f, first, last);
         if (st.integer(11) == latest) ++trend.new_in_latest;  // first seen ever in it
-        if (f.fixed_at && *f.fixed_at == fold.latest_complete()->started_at) ++trend.fixed_in_latest;
-        if (last < from) continue;  // read for the count only
+        if (fixed_by != 0 && fixed_by == fold.latest_complete()->id) ++trend.fixed_in_latest;
+        if (last.epoch < from) continue;  // read for the count only
         if (f.fixed_at) fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
         trend.findings.push_back(std::move(f));
     }

@@ -23,7 +23,7 @@
 namespace tlsaudit::history {
 
 // The newest schema this build writes (and migrates older databases to).
-inline constexpr int schema_version = 4;
+inline constexpr int schema_version = 5;
 
 // Why a history database could not be used. The message names the file and says what
 // to do; the database is never modified by an operation that throws.

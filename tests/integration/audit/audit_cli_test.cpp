@@ -66,7 +66,7 @@ TEST(cli_check, the_record_carries_a_verdict_per_program) {
 }
 
 // --host is read as `scan` reads a target (an IP literal sends no SNI; a name is
-// normalised); without it the file stands in for the host, and `report` takes the record.
+// normalised; a URL gives its host and port); without it the file stands in for the host, and `report` takes the record.
 TEST(cli_check, the_records_target_is_what_scan_would_write_and_report_reads_it) {
     temp_dir dir;
     const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
@@ -82,6 +82,9 @@ TEST(cli_check, the_records_target_is_what_scan_would_write_and_report_reads_it)
     const auto name = target_of(" --host WWW.Analysys.CN.");
     EXPECT_EQ(name.at("host"), "www.analysys.cn");
     EXPECT_EQ(name.at("sni"), "www.analysys.cn");
+    const auto url = target_of(" --host https://www.analysys.cn:8443/login");
+    EXPECT_EQ(url.at("host"), "www.analysys.cn");
+    EXPECT_EQ(url.at("port"), 8443);
     const auto none = target_of("");
     EXPECT_EQ(none.at("host").as_string(), leaf);
     EXPECT_EQ(none.at("input").as_string(), leaf);

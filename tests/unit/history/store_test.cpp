@@ -181,10 +181,11 @@ TEST_F(history_store, a_schema_1_database_is_migrated_and_keeps_its_scans) {
     raw_db raw(db_file);
     EXPECT_EQ(raw.integer("PRAGMA user_version"), history::schema_version);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans"), 2);
-    // Schema 3's aggregates were filled in for the old scan as well as written for the new.
+    // Schema 3's aggregates and schema 5's sightings were filled in for the old scan as well as written for the new.
     EXPECT_EQ(raw.integer("SELECT findings FROM scan_counts WHERE scan_id = 1 AND finding_id = 'cert-expiring'"), 1);
-    EXPECT_EQ(raw.text("SELECT first_epoch || '/' || last_epoch FROM sightings WHERE target_id = 1 AND kind_id = 1"),
-              "1764547200/1764547200");
+    EXPECT_EQ(raw.text("SELECT first_epoch || '/' || first_scan || '/' || last_epoch || '/' || last_scan "
+                       "FROM sightings WHERE target_id = 1 AND kind_id = 1"),
+              "1764547200/1/1764547200/1");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scan_counts WHERE scan_id = 2"), 1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans WHERE trust_store IS NULL"), 1);  // the old scan
     EXPECT_EQ(raw.text("SELECT trust_store FROM scans WHERE id = 2"), "system");

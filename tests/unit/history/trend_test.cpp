@@ -206,6 +206,39 @@ TEST_F(history_trend, sni_names_and_starttls_on_one_port_are_tracked_apart) {
     EXPECT_NE(html_out.str().find("<td>smtp://127.0.0.9:25</td>"), std::string::npos);
 }
 
+// Two scans started in the same second are two moments, in the order they were imported:
+// what the second no longer has is fixed by it, and only what it adds is new in it.
+TEST_F(history_trend, two_scans_in_one_second_are_two_moments) {
+    history::store db(dir_ / "audit.db");
+    const fake_finding mismatch{"hostname-mismatch", "high", sha('a'), "a.test is not named"};
+    const fake_finding weak{"weak-key", "medium", sha('b'), "RSA 1024"};
+    fake_scan first, second;
+    first.started_at = second.started_at = "2026-01-01T00:00:00Z";
+    first.endpoints = {ep("a.test", 'a', {mismatch}), ep("b.test", 'b')};
+    second.endpoints = {ep("a.test", 'e'), ep("b.test", 'b', {weak})};
+    db.import_scan({write_scan("1.ndjson", first)});
+    db.import_scan({write_scan("2.ndjson", second)});
+    for (const char* since : {"90d", "0d"}) {
+        const auto t = history::build_trend(db, {.since = since});
+        ASSERT_EQ(t.scans.size(), 2u) << since;
+        EXPECT_EQ(t.new_in_latest, 1u) << since;
+        EXPECT_EQ(t.fixed_in_latest, 1u) << since;
+        const auto& a = find(t, "hostname-mismatch");
+        EXPECT_EQ(a.fixed_at, "2026-01-01T00:00:00Z") << since;
+        EXPECT_DOUBLE_EQ(a.days_open, 0.0);
+        EXPECT_FALSE(find(t, "weak-key").fixed_at) << since;
+        EXPECT_EQ(t.by_severity[static_cast<std::size_t>(severity::high)].fixed, 1u) << since;
+    }
+    // A third scan in that second, with the mismatch back: open again, last seen there.
+    fake_scan third = first;
+    third.endpoints.push_back(refused("c.test"));
+    db.import_scan({write_scan("3.ndjson", third)});
+    const auto t = history::build_trend(db, {});
+    EXPECT_FALSE(find(t, "hostname-mismatch").fixed_at);
+    EXPECT_EQ(t.fixed_in_latest, 1u);  // the weak key
+    EXPECT_EQ(t.new_in_latest, 0u);
+}
+
 // An endpoint under Entrust: its leaf expires at `not_after`; its issuer-discontinued
 // finding (and issuer-distrusted, when `distrusted`) is about chain `chain` of it.
 struct replaced {
