@@ -172,8 +172,7 @@ scan_row scan_at(const std::vector<scan_row>& scans, std::int64_t pos) {
 
 // The start second of the complete scan before `scan`, or nullopt.
 std::optional<std::int64_t> previous_complete_epoch(sqlite::connection& db, const scan_row& scan) {
-    auto st = db.prepare(
-        "SELECT max(started_epoch) FROM scans WHERE complete = 1 AND (started_epoch, id) < (?1, ?2)");
+    auto st = db.prepare("SELECT max(started_epoch) FROM scans WHERE complete = 1 AND (started_epoch, id) < (?1, ?2)");
     if (st.bind(1, scan.epoch).bind(2, scan.id).step() && !st.is_null(0)) return st.integer(0);
     return std::nullopt;
 }

@@ -107,7 +107,8 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
         ->required()
         ->check(CLI::ExistingFile)
         ->group(help_group::targets);
-    cmd->add_option("--host", o.host, "Name or IP the leaf must cover (a host:port or URL gives its host)")->group(help_group::targets);
+    cmd->add_option("--host", o.host, "Name or IP the leaf must cover (a host:port or URL gives its host)")
+        ->group(help_group::targets);
     cmd->add_option("--ndjson", o.ndjson, "Write the endpoint record here ('-': stdout)")
         ->capture_default_str()
         ->group(help_group::outputs);

@@ -32,9 +32,14 @@ void engine::on_hello_retry(const server_hello& sh, const handshake_message& m) 
         fail(protocol_error("the HelloRetryRequest does not echo the session id"));
         return;
     }
-    if (suite == nullptr || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
+    if (!offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
         fail(protocol_error(
             fmt::format("the HelloRetryRequest selects cipher suite 0x{:04x}, not offered", sh.cipher_suite)));
+        return;
+    }
+    if (suite == nullptr) {
+        fail(protocol_error(fmt::format(
+            "the HelloRetryRequest selects cipher suite 0x{:04x}, which is not a TLS 1.3 suite", sh.cipher_suite)));
         return;
     }
     const std::uint16_t wanted = sh.key_share_group;
@@ -71,14 +76,22 @@ void engine::start_tls13(const server_hello& sh, const handshake_message& m) {
     const tls13_suite* suite = find_tls13_suite(sh.cipher_suite);
     if (!session_id_echoed(sh)) {
         fail(protocol_error("the ServerHello does not echo the session id"));
-    } else if (suite == nullptr || !offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
+    } else if (!offers_suite(profile_of(hello_->kind()), sh.cipher_suite)) {
         fail(protocol_error(
             fmt::format("the server chose cipher suite 0x{:04x}, which the hello did not offer", sh.cipher_suite)));
+    } else if (suite == nullptr) {
+        fail(protocol_error(fmt::format(
+            "the server chose TLS 1.3 with cipher suite 0x{:04x}, which is not a TLS 1.3 suite", sh.cipher_suite)));
     } else if (hello_retry_suite_ != nullptr && suite != hello_retry_suite_) {
         fail(protocol_error("the ServerHello's cipher suite differs from the HelloRetryRequest's"));
-    } else if (sh.key_share_group != share_->group() || sh.key_share.empty()) {
-        fail(protocol_error(fmt::format("the ServerHello's key share (group 0x{:04x}) is not for the group offered",
-                                        sh.key_share_group)));
+    } else if (sh.key_share_group == 0 && sh.key_share.empty()) {
+        fail(protocol_error("the TLS 1.3 ServerHello has no key share"));
+    } else if (sh.key_share_group != share_->group()) {
+        fail(protocol_error(
+            fmt::format("the ServerHello's key share is for group 0x{:04x}, not the group offered (0x{:04x})",
+                        sh.key_share_group, share_->group())));
+    } else if (sh.key_share.empty()) {
+        fail(protocol_error("the ServerHello's key share is empty"));
     } else if (!messages_.at_boundary()) {
         fail(protocol_error("handshake data after the ServerHello in the same record"));
     }

@@ -458,6 +458,40 @@ TEST(capture_client, tls13_failures) {
     }
 }
 
+// A TLS 1.3 ServerHello record answering `hello` (its session id echoed) with `suite`,
+// supported_versions, then `extensions`.
+bytes server_hello13(const testing::client_hello_view& hello, std::uint16_t suite,
+                     std::span<const unsigned char> extensions) {
+    bytes body = from_hex("0303");
+    append(body, bytes(32, 0x11));
+    body.push_back(static_cast<unsigned char>(hello.session_id.size()));
+    append(body, hello.session_id);
+    put16(body, suite);
+    body.push_back(0);
+    bytes ext = from_hex("002b 0002 0304");
+    append(ext, extensions);
+    put16(body, ext.size());
+    append(body, ext);
+    return record(22, handshake(2, body));
+}
+
+// Each way a TLS 1.3 ServerHello gets its suite or key share wrong has its own words.
+TEST(capture_client, tls13_server_hello_suite_and_key_share_problems_are_named) {
+    const auto answer = [](std::uint16_t suite, const std::string& extensions) {
+        auto r = start13();
+        EXPECT_EQ(r.c.receive(server_hello13(r.hello, suite, from_hex(extensions))), status::failed);
+        return r.c.error() ? r.c.error()->detail : r.c.fallback_reason();
+    };
+    const std::string x25519 = "0033 0024 001d 0020" + std::string(64, '5');
+    EXPECT_EQ(answer(0xc02f, x25519),
+              "the server chose TLS 1.3 with cipher suite 0xc02f, which is not a TLS 1.3 suite");
+    EXPECT_EQ(answer(0x0005, x25519), "the server chose cipher suite 0x0005, which the hello did not offer");
+    EXPECT_EQ(answer(0x1301, ""), "the TLS 1.3 ServerHello has no key share");
+    EXPECT_EQ(answer(0x1301, "0033 0045 0017 0041 04" + std::string(128, '6')),
+              "the ServerHello's key share is for group 0x0017, not the group offered (0x001d)");
+    EXPECT_EQ(answer(0x1301, "0033 0004 001d 0000"), "the ServerHello's key share is empty");
+}
+
 TEST(capture_client, hello_retry_request_for_each_nist_group_with_a_cookie) {
     for (const std::uint16_t group : {std::uint16_t{0x0017}, std::uint16_t{0x0018}, std::uint16_t{0x0019}}) {
         auto r = start13(0x1302);
