@@ -132,9 +132,17 @@ void check_trust(context& ctx) {
             break;  // one finding says the chain is untrusted; the first reason is the most useful
         }
     }
-    // chain-incomplete: the path needed an intermediate the server did not send.
+    // chain-incomplete: the path needed an intermediate the server did not send. A served
+    // certificate of the same name and key (the store holds a renewed copy of it) is as
+    // good to a client: it checks the same signature.
+    const auto served_as = [&](const examined_cert& c) {
+        return std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& s) {
+            return s.position >= 0 && !s.info->spki_sha256.empty() && s.info->spki_sha256 == c.info->spki_sha256 &&
+                   s.info->subject == c.info->subject;
+        });
+    };
     for (const auto& c : ctx.certs) {
-        if (c.depth <= 0 || c.position >= 0 || c.info->self_issued) continue;
+        if (c.depth <= 0 || c.position >= 0 || c.info->self_issued || served_as(c)) continue;
         ctx.add("chain-incomplete", &c,
                 fmt::format("the server does not send the intermediate {}: clients that cannot find it themselves "
                             "fail the handshake",

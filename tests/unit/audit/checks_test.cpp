@@ -105,6 +105,31 @@ TEST(checks, incomplete_chain_names_the_missing_intermediate) {
     EXPECT_EQ(f[0].cert->position, -1);
 }
 
+// The trust store holds a renewed copy of the served intermediate (same name and key) and
+// the path goes through it: the server sends what a client needs.
+TEST(checks, a_store_copy_of_a_served_intermediate_is_not_missing) {
+    chain_case c;
+    c.name = "www.example.com";
+    auto served = ca("Int", "Root", "2");
+    auto renewed = ca("Int", "Root", "2");
+    renewed.sha256 = std::string(64, 'e');
+    c.serve(leaf("www.example.com", "Int"), 0)
+        .serve(served, -1)
+        .unserved(renewed, 1)
+        .unserved(ca("Root", "Root", "3"), 2)
+        .trusted();
+    EXPECT_THAT(ids(c.run()), IsEmpty());
+    auto other_key = ca("Int", "Root", "4");  // a new key under the old name: still missing
+    chain_case d;
+    d.name = "www.example.com";
+    d.serve(leaf("www.example.com", "Int"), 0)
+        .serve(served, -1)
+        .unserved(other_key, 1)
+        .unserved(ca("Root", "Root", "3"), 2)
+        .trusted();
+    EXPECT_THAT(ids(d.run()), ElementsAre("chain-incomplete", "chain-extra-certs"));
+}
+
 TEST(checks, misordered_chain) {
     chain_case c;
     c.name = "www.example.com";
