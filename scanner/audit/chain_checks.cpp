@@ -58,7 +58,9 @@ void check_validity(context& ctx) {
         const cert_info& info = *c.info;
         const bool leaf = c.position == 0;
         const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
-        if (at > info.not_after) {
+        // Expired from the notAfter second on, as OpenSSL's verification (the record's
+        // trust verdict) judges it; RFC 5280 still counts that one second as valid.
+        if (at >= info.not_after) {
             const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
             ctx.add(
                 "cert-expired", &c,

@@ -29,10 +29,10 @@ namespace detail {
 void check_validity_limit(context& ctx) {
     const cert_info& leaf = *ctx.leaf;
     if (leaf.is_ca) return;
-    const validity_limit* limit = limit_for(ctx.rules, leaf.not_before);
-    if (limit == nullptr) return;  // issued before the first limit the catalogue knows
+    // A CA certificate served as the leaf is not a subscriber certificate: the limits are not its.
+    const validity_limit* limit = limit_for(ctx.rules, leaf.not_before);  // null: before the first limit
     const long long days = validity_days(leaf);
-    if (days > limit->max_days) {
+    if (limit != nullptr && days > limit->max_days) {
         ctx.add("validity-too-long", &ctx.certs.front(),
                 fmt::format("the leaf is valid for {} days (notBefore {}, notAfter {}); certificates issued from {} "
                             "may be valid for at most {} days ({})",

@@ -32,7 +32,7 @@ verify_problem classify(int code) {
     case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY: return verify_problem::bad_signature;
     case X509_V_ERR_CERT_HAS_EXPIRED: return verify_problem::expired;
     case X509_V_ERR_CERT_NOT_YET_VALID: return verify_problem::not_yet_valid;
-    // Raised only under X509_V_FLAG_X509_STRICT (the browser profile).
+    // Raised under X509_V_FLAG_X509_STRICT (the browser profile); record_error.
     case X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY:
     case X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA:
     case X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN:
@@ -82,7 +82,12 @@ int record_error(int ok, X509_STORE_CTX* ctx) {
     auto& errors = *state->errors;
     const bool seen = std::any_of(errors.begin(), errors.end(),
                                   [&](const verify_error& e) { return e.code == code && e.depth == depth; });
-    if (!seen) errors.push_back({classify(code), depth, code, X509_verify_cert_error_string(code)});
+    auto problem = classify(code);
+    // Outside the browser profile X509_V_FLAG_X509_STRICT is off: a strict rule OpenSSL
+    // checks all the same (explicit EC parameters, in 3.0) refuses the chain for it.
+    if (problem == verify_problem::profile_rule && state->profile != validation_profile::browser)
+        problem = verify_problem::other;
+    if (!seen) errors.push_back({problem, depth, code, X509_verify_cert_error_string(code)});
     return 1;
 }
 

@@ -75,6 +75,10 @@ void expect_fits(const json::object& seen, const std::string& width, int pixels)
     };
     fits(w);
     if (w.contains("opened")) fits(w.at("opened").as_object());  // with the first block of findings open
+    if (w.contains("detail")) fits(w.at("detail").as_object());  // on an endpoint's detail
+    if (width != "print") {
+        EXPECT_TRUE(w.contains("detail")) << "no endpoint detail was opened";
+    }
 }
 
 TEST_F(demo_report, fits_at_1280_and_800_px_and_on_paper) {

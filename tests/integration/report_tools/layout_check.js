@@ -2,7 +2,8 @@
 // Opens the HTML report in headless Chromium (Debian's /usr/bin/chromium) at each WIDTH
 // (px) and reports, as JSON on stdout, whether the page scrolls sideways
 // (documentElement.scrollWidth against the viewport) and every element whose box
-// extends past its container or the viewport. Screenshots go to
+// extends past its container or the viewport: as loaded, with the first block of findings
+// open, and on the detail of the endpoint with the longest finding text. Screenshots go to
 // ARTIFACT_PREFIX-<width>.png. With the width "print", the page is laid out as printed
 // (print media at the width of an A4 page's printable area, everything the print holds
 // rendered). The C++ test judges the result.
@@ -61,6 +62,22 @@ withPage({ width: 1280, height: 900 }, { widths: {}, page_errors: [] }, async (p
       // Open the first block of findings: its table of endpoints must fit too.
       await page.click('.action-head');
       seen.opened = await page.evaluate(measure);
+      // Then the detail of the endpoint with the longest finding text (message and
+      // certificate line): long names must wrap there as well.
+      seen.detail_index = await page.evaluate(() => {
+        const data = JSON.parse(document.getElementById('tlsaudit-data').textContent);
+        let best = -1, longest = -1;
+        data.endpoints.forEach((e, i) => e.findings.forEach((f) => {
+          const n = f.message.length + (f.cert ? f.cert.subject.length : 0);
+          if (n > longest) { longest = n; best = i; }
+        }));
+        if (best >= 0) location.hash = '#endpoint-' + best;
+        return best;
+      });
+      if (seen.detail_index >= 0) {
+        await page.waitForSelector('#detail:not([hidden]) .endpoint-detail', { timeout: 10000 });
+        seen.detail = await page.evaluate(measure);
+      }
     }
     out.widths[w] = seen;
     await page.goto('about:blank');

@@ -3,7 +3,8 @@
 --ndjson` writes), for the report layout tests and bench/report_open.sh.
 
 Deterministic: endpoint i always gets the same record. The mix is what stresses a
-report's layout: long subjects and host names (one 63-character label in 50), STARTTLS
+report's layout: long subjects and host names (one 63-character label in 50; a 253-character
+name in a finding's message), STARTTLS
 endpoints, endpoints serving a second chain to RSA-only clients, scan errors, and the
 findings of the catalogue on shared intermediates (one rule on a third of the fleet).
 
@@ -63,7 +64,9 @@ def record(i):
                                 "Plan the replacement before the certificate expires (%s): buy from another CA." % not_after,
                                 "entrust-discontinued", 0, subject, fp))
     if i % 17 == 3:
-        findings.append(finding("hostname-mismatch", "high", "the leaf does not cover '%s'" % host,
+        # A name as long as DNS allows (253 characters) on the long-label endpoints.
+        covers = ".".join(["y" * 63] * 3 + ["z" * 61]) if i % 50 == 7 else "www.example.test"
+        findings.append(finding("hostname-mismatch", "high", "the leaf does not cover '%s' (it covers: %s)" % (host, covers),
                                 "Deploy a certificate whose subjectAltName lists this name."))
     base.update(status="ok", error=None, tls={"protocol": "TLSv1.3", "cipher": "TLS_AES_128_GCM_SHA256", "alpn": None},
                 chain=chain, findings=findings)

@@ -36,6 +36,10 @@ TEST(checks, validity_moves_with_the_evaluation_time) {
     const auto expired = c.run();
     ASSERT_THAT(ids(expired), ElementsAre("cert-expired"));
     EXPECT_EQ(expired[0].level, severity::critical);
+    c.when = at("2025-06-20");  // notAfter itself: expired, as OpenSSL's verification says
+    EXPECT_THAT(ids(c.run()), ElementsAre("cert-expired"));
+    c.when = at("2025-06-20") - std::chrono::seconds(1);
+    EXPECT_THAT(ids(c.run()), ElementsAre("cert-expiring"));
     c.certs[0].info->not_before = at("2025-06-10");
     c.when = at("2025-06-01");
     const auto early = c.run();

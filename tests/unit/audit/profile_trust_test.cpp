@@ -9,7 +9,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+
 #include <chrono>
+#include <stdexcept>
 
 namespace tlsaudit {
 namespace {
@@ -99,6 +103,44 @@ TEST(profile_verify, strict_rules_refuse_under_browser_only) {
     for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {})) ids.push_back(f.id);
     EXPECT_THAT(ids, Contains("rfc5280-violation"));
     EXPECT_THAT(ids, Not(Contains("chain-untrusted")));
+}
+
+// A P-256 key written with explicit parameters (RFC 5480 allows only a named curve).
+lab::key explicit_p256_key() {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+    EVP_PKEY* pkey = nullptr;
+    char group[] = "P-256", encoding[] = "explicit";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+                                 OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_EC_ENCODING, encoding, 0),
+                                 OSSL_PARAM_construct_end()};
+    const bool made = ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_CTX_set_params(ctx, params) == 1 &&
+                      EVP_PKEY_generate(ctx, &pkey) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    if (!made) throw std::runtime_error("cannot make an explicit-parameter key");
+    return lab::key(pkey);
+}
+
+// OpenSSL 3.0 refuses explicit EC parameters even without X509_V_FLAG_X509_STRICT: under
+// the openssl profile that is chain-untrusted; under the browser profile the rule's own
+// finding, rfc5280-violation.
+TEST(profile_verify, explicit_ec_parameters_are_untrusted_under_openssl_and_a_rule_under_browser) {
+    const std::vector<bytes> chain{lab::issue(root(), lab::leaf_spec("explicit.example"), explicit_p256_key()).der};
+    parsed_cert p{parse(chain.front()), {}};
+    const auto ids_under = [&](validation_profile profile) {
+        const auto verdict = store(profile).verify(chain, now());
+        EXPECT_FALSE(verdict.trusted);
+        audit::chain_input in{chain, std::span(&p, 1), "explicit.example", now(), &verdict};
+        std::vector<std::string> ids;
+        for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {.profile = profile}))
+            ids.push_back(f.id);
+        return ids;
+    };
+    const auto openssl = ids_under(validation_profile::openssl);
+    EXPECT_THAT(openssl, Contains("chain-untrusted"));
+    EXPECT_THAT(openssl, Not(Contains("rfc5280-violation")));
+    const auto browser = ids_under(validation_profile::browser);
+    EXPECT_THAT(browser, Contains("rfc5280-violation"));
+    EXPECT_THAT(browser, Not(Contains("chain-untrusted")));
 }
 
 TEST(profile_verify, a_conforming_lab_chain_is_trusted_under_both_profiles) {

@@ -302,9 +302,13 @@ TEST(validity_limits, the_next_certificate_must_be_shorter) {
     EXPECT_THAT(f[0].message, HasSubstr("drops to 200 days on 2026-03-15"));
     // A 90-day certificate already fits the next limit (100 days from 2027-03-15).
     EXPECT_THAT(ids(valid_for(at("2027-01-01"), days(90)).run()), IsEmpty());
-    // Before the first limit the catalogue knows: not judged.
-    EXPECT_THAT(ids(valid_for(at("2017-01-01"), days(1000)).run()),
-                ::testing::Not(::testing::Contains("validity-too-long")));
+    // Issued before the first limit the catalogue knows: not too long, but it outlives the
+    // 825-day limit of 2018-03-01, so its replacement must be shorter.
+    const auto early = valid_for(at("2017-01-01"), days(1000)).run();
+    EXPECT_THAT(ids(early), ::testing::Not(::testing::Contains("validity-too-long")));
+    ASSERT_THAT(ids(early), ::testing::Contains("validity-next-limit"));
+    EXPECT_THAT(find(early, "validity-next-limit")->message, HasSubstr("drops to 825 days on 2018-03-01"));
+    EXPECT_EQ(find(valid_for(at("2017-01-01"), days(800)).run(), "validity-next-limit"), nullptr);
 }
 
 }  // namespace
