@@ -115,7 +115,8 @@ else
   frame "$work/body.ndjson" 1 | "$tlsaudit" history import - --db "$work/trend.db" >/dev/null
   rm -f "$work/body.ndjson" "$work/fixed.ndjson"
   # Scans 2..S: scan 1's rows with the dates frame() gives them; the last one without
-  # its cert-expiring findings. Then the aggregates go, to be rebuilt by the migration.
+  # its cert-expiring findings. Then the aggregates go, to be rebuilt by the migration from
+  # schema 2 (scan_files, of schema 4, goes too: the copies have no files).
   sqlite3 "$work/trend.db" <<SQL
 PRAGMA cache_size = -262144;
 BEGIN;
@@ -130,7 +131,7 @@ INSERT INTO endpoints SELECT s, target_id, address, chain_id, error_code FROM n,
 WITH RECURSIVE n(s) AS (SELECT 2 UNION ALL SELECT s + 1 FROM n WHERE s < $scans)
 INSERT INTO findings SELECT s, target_id, address, kind_id, chain FROM n, findings WHERE scan_id = 1
   AND (s < $scans OR kind_id NOT IN (SELECT id FROM finding_kinds WHERE finding_id = 'cert-expiring'));
-DROP TABLE scan_counts; DROP TABLE scan_expiry; DROP TABLE sightings;
+DROP TABLE scan_counts; DROP TABLE scan_expiry; DROP TABLE sightings; DROP TABLE scan_files;
 PRAGMA user_version = 2;
 COMMIT;
 SQL

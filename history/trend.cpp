@@ -197,9 +197,9 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     auto st = db.prepare(trend_positions + "SELECT t.host, t.port, " + sni_identity +
                          R"sql(, t.starttls, k.finding_id, k.cert_sha256,
   min(CASE WHEN g.first_epoch >= ?1 THEN fo.pos ELSE
-    (SELECT o.pos FROM scans s JOIN ord o ON o.id = s.id WHERE s.started_epoch >= ?1 AND EXISTS (SELECT 1
-       FROM findings f WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
-     ORDER BY o.pos LIMIT 1) END),
+    (SELECT (SELECT o.pos FROM ord o WHERE o.id = s.id) FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS
+       (SELECT 1 FROM findings f WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
+     ORDER BY s.started_epoch, s.id LIMIT 1) END),
   max(lo.pos), max(k.severity), max(k.rule), max(k.message), min(fo.pos)
 FROM sightings g JOIN ord fo ON fo.id = g.first_scan JOIN ord lo ON lo.id = g.last_scan
   JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
