@@ -94,6 +94,9 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     line_length -= line.size() - unmarked.size();
     line = unmarked;
     const std::string_view trimmed = trim(line);
+    // A comment line is ignored whatever it holds and however long it is (only its
+    // first max_line_bytes + 1 bytes were kept).
+    if (trimmed.starts_with('#')) return std::monostate{};
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
 
     const std::string_view content = content_of(trimmed);

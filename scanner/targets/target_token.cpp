@@ -54,6 +54,26 @@ outcome<target_spec> bracketed(std::string_view text, context where, bool allow_
     return failure{"unexpected " + quote(after) + " after ']'"};
 }
 
+// ::/96 but :: and ::1: IPv4-compatible addresses, deprecated by RFC 4291 and never routed.
+// "::1:8443" is one of them (::0.1.132.67): almost certainly port 8443 of ::1.
+bool ipv4_compatible(const ip_address& a) {
+    if (!a.v6 || !std::all_of(a.bytes.begin(), a.bytes.begin() + 12, [](unsigned char b) { return b == 0; }))
+        return false;
+    return !(a.bytes[12] == 0 && a.bytes[13] == 0 && a.bytes[14] == 0 && a.bytes[15] <= 1);
+}
+
+failure refuse_ipv4_compatible(std::string_view text, const ip_address& address) {
+    std::string message = quote(text) + " is the IPv4-compatible address " + format_ip(address) +
+                          " (deprecated by RFC 4291, never routed); a bare IPv6 literal carries no port: ";
+    const std::size_t last = text.rfind(':');
+    const auto prefix = parse_ipv6(text.substr(0, last));
+    const auto port = parse_port(text.substr(last + 1));
+    if (prefix && std::holds_alternative<std::uint16_t>(port))
+        return failure{message + "write [" + format_ip(*prefix) + "]:" + std::string(text.substr(last + 1)) +
+                       " for that port"};
+    return failure{message + "write [addr]:port to give a port"};
+}
+
 outcome<target_spec> host_spec(std::string_view host) {
     if (host.empty()) return failure{"missing host"};
     if (const auto v4 = parse_ipv4(host)) return ip_spec(*v4);
@@ -86,6 +106,7 @@ outcome<target_spec> authority(std::string_view text, context where, bool allow_
         if (!address) {
             return failure{quote(text) + " is not a valid IPv6 address (write [addr]:port to give a port)"};
         }
+        if (ipv4_compatible(*address)) return refuse_ipv4_compatible(text, *address);
         return ip_spec(*address);
     }
     if (colons == 1) {

@@ -51,6 +51,10 @@ INSTANTIATE_TEST_SUITE_P(
         malformed_case{"zone_id", "fe80::1%eth0", "zone identifiers are not supported"},
         malformed_case{"bad_ipv6", "2001:db8::zz", "not a valid IPv6 address"},
         malformed_case{"v6_with_port_unbracketed", "2001:db8:::443", "not a valid IPv6 address"},
+        malformed_case{"loopback_v6_with_port_unbracketed", "::1:8443",
+                       "'::1:8443' is the IPv4-compatible address ::0.1.132.67 (deprecated by RFC 4291, never routed); "
+                       "a bare IPv6 literal carries no port: write [::1]:8443 for that port"},
+        malformed_case{"ipv4_compatible", "::192.0.2.1", "is the IPv4-compatible address ::192.0.2.1"},
         malformed_case{"bad_ipv4", "192.0.2.256", "neither a valid IPv4 address nor a host name"},
         malformed_case{"short_ipv4", "192.0.2", "neither a valid IPv4 address"},
         malformed_case{"numeric_only", "443", "numeric"},

@@ -41,6 +41,23 @@ TEST(reader, comments_and_blank_lines_yield_nothing) {
     EXPECT_EQ(r.lines_read(), 4u);
 }
 
+// A comment is ignored whatever it holds: over the line limit, invalid UTF-8, a NUL. A
+// target line with a long trailing comment is still over the limit.
+TEST(reader, a_comment_line_is_ignored_however_long) {
+    const std::string long_comment = "# " + std::string(5000, 'c') + "\n";
+    std::string odd_comment = "  # \xff";
+    odd_comment += '\0';
+    odd_comment += " binary\n";
+    const auto items = read_all(long_comment + odd_comment + "a.example\na.example # " + std::string(5000, 'c') + "\n");
+    ASSERT_EQ(items.size(), 2u);
+    ASSERT_TRUE(std::holds_alternative<target>(items[0]));
+    EXPECT_EQ(std::get<target>(items[0]).line_no, 3u);
+    const auto* e = std::get_if<input_error>(&items[1]);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->line_no, 4u);
+    EXPECT_NE(e->message.find("the limit is 4096 bytes"), std::string::npos) << e->message;
+}
+
 TEST(reader, line_numbers_are_one_based_and_count_skipped_lines) {
     const auto items = read_all("# c\na.example\n\nb.example:8443\n");
     const auto t = targets_of(items);
