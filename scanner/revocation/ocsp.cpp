@@ -162,8 +162,14 @@ verdict judge_ocsp_response(std::span<const unsigned char> der, X509* cert, X509
     } else {
         valid_until = *this_time + f.max_age_without_next_update;
     }
-    if (*valid_until + f.skew < f.now)
+    if (*valid_until + f.skew < f.now) {
+        if (next_update == nullptr) {
+            const auto days = std::chrono::duration_cast<std::chrono::days>(f.max_age_without_next_update).count();
+            return unknown_verdict(fmt::format("stale OCSP response (no nextUpdate; thisUpdate {} is over {} days old)",
+                                               text::rfc3339(*this_time), days));
+        }
         return unknown_verdict(fmt::format("stale OCSP response (nextUpdate {})", text::rfc3339(*valid_until)));
+    }
 
     verdict v;
     v.next_update = valid_until;

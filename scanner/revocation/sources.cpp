@@ -6,6 +6,9 @@
 #include "ossl/encoding.hpp"
 #include "ossl/error.hpp"
 
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -163,7 +166,6 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
 asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no CRL distribution point in the certificate");
     if (urls.size() > max_urls_per_certificate) urls.resize(max_urls_per_certificate);
-    const std::string id = issuer_id(issuer);
     std::vector<std::string> why;
     for (const auto& url : urls) {
         auto state = co_await crl_for_url(url, f);
@@ -171,10 +173,8 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
             why.push_back(fmt::format("{}: {}", url.substr(0, 200), state->error));
             continue;
         }
-        auto [it, fresh] = state->checks.try_emplace(id);
-        if (fresh) it->second = check_crl(state->crl.get(), issuer, f);
-        if (!it->second.empty()) {
-            why.push_back(fmt::format("{}: {}", url.substr(0, 200), it->second));
+        if (auto problem = co_await checked_crl(url, state, issuer, f); !problem.empty()) {
+            why.push_back(fmt::format("{}: {}", url.substr(0, 200), problem));
             continue;
         }
         if (auto scope = crl_scope_problem(state->crl.get(), cert, url); !scope.empty()) {
@@ -188,7 +188,38 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
     co_return unknown_verdict(join(why));
 }
 
-asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const std::string& url, const freshness& f) {
+asio::awaitable<std::string> sources::checked_crl(const std::string& url, std::shared_ptr<crl_state>& state,
+                                                  X509* issuer, const freshness& f) {
+    const std::string id = issuer_id(issuer);
+    auto check = [&] {
+        auto [it, fresh] = state->checks.try_emplace(id);
+        if (fresh) it->second = check_crl(state->crl.get(), issuer, f);
+        return it->second;
+    };
+    auto problem = check();
+    if (!problem.empty() && state->from_disk) {
+        // Tampered with on disk, or written there before this check existed: the disk
+        // copy stands for nothing, the CRL is downloaded again (once, for every caller).
+        if (const auto it = crls_.find(url); it != crls_.end() && it->second->value && *it->second->value == state)
+            crls_.erase(it);
+        state = co_await crl_for_url(url, f, false);
+        if (!state->crl) co_return state->error;
+        problem = check();
+    }
+    // Only a CRL its issuer signed goes to disk: a forged download is never kept.
+    if (problem.empty() && cache_ != nullptr && !state->on_disk && crl_next_update(state->crl.get())) {
+        unsigned char* der = nullptr;
+        const int length = i2d_X509_CRL(state->crl.get(), &der);
+        if (length > 0)
+            cache_->store("crl", url, std::span<const unsigned char>(der, static_cast<std::size_t>(length)));
+        OPENSSL_free(der);
+        state->on_disk = true;
+    }
+    co_return problem;
+}
+
+asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const std::string& url, const freshness& f,
+                                                                          bool use_disk) {
     if (auto it = crls_.find(url); it != crls_.end()) {
         auto entry = it->second;
         if (!entry->value) co_await entry->ready.async_wait(use_tuple);
@@ -205,7 +236,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const 
     make_room(crls_);
     auto entry = std::make_shared<pending<std::shared_ptr<crl_state>>>(executor_);
     crls_[url] = entry;
-    auto state = co_await download_crl(url, f);
+    auto state = co_await download_crl(url, f, use_disk);
     if (crl_bytes_ + state->der_bytes > max_crl_memory_bytes) {
         drop_completed(crls_);  // in-flight ones hold no CRL yet
         crl_bytes_ = 0;
@@ -217,17 +248,19 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::crl_for_url(const 
     co_return state;
 }
 
-asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const std::string& text,
-                                                                           const freshness& f) {
+asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const std::string& text, const freshness& f,
+                                                                           bool use_disk) {
     auto state = std::make_shared<crl_state>();
     std::string error;
-    if (cache_ != nullptr) {
+    if (cache_ != nullptr && use_disk) {
         if (auto stored = cache_->load("crl", text)) {
             auto crl = parse_crl(*stored, error);
+            // Its signature is checked against the issuer that asks (checked_crl).
             if (crl && crl_next_update(crl.get()) && still_fresh(crl_next_update(crl.get()), f)) {
                 ++stats_.disk_hits;
                 state->crl = std::move(crl);
                 state->der_bytes = stored->size();
+                state->from_disk = state->on_disk = true;
                 co_return state;
             }
         }
@@ -254,9 +287,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
         state->error = std::move(error);
         co_return state;
     }
-    // Only CRLs that say until when they hold are kept on disk.
-    if (cache_ != nullptr && crl_next_update(state->crl.get())) cache_->store("crl", text, fetched.body);
-    co_return state;
+    co_return state;  // kept on disk once its issuer's signature holds (checked_crl)
 }
 
 }  // namespace tlsaudit::revocation::detail

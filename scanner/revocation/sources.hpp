@@ -70,6 +70,8 @@ private:
         std::size_t der_bytes = 0;
         std::string error;
         std::map<std::string, std::string> checks;  // issuer SHA-256 -> check_crl() result
+        bool from_disk = false;                     // read from the disk cache
+        bool on_disk = false;                       // read from or written to it
     };
     template <typename T>
     struct pending {
@@ -81,8 +83,15 @@ private:
 
     asio::awaitable<verdict> fetch_ocsp(const std::string& key, X509* cert, X509* issuer,
                                         const std::vector<std::string>& urls, const freshness& f);
-    asio::awaitable<std::shared_ptr<crl_state>> crl_for_url(const std::string& url, const freshness& f);
-    asio::awaitable<std::shared_ptr<crl_state>> download_crl(const std::string& url, const freshness& f);
+    // The CRL at `url`: from memory, the disk cache (unless `use_disk` is false) or a download.
+    asio::awaitable<std::shared_ptr<crl_state>> crl_for_url(const std::string& url, const freshness& f,
+                                                            bool use_disk = true);
+    asio::awaitable<std::shared_ptr<crl_state>> download_crl(const std::string& url, const freshness& f, bool use_disk);
+    // `state`'s check for `issuer` (check_crl, once per issuer): "" when it holds. A CRL
+    // read from disk that fails is downloaded anew (into `state`); one that holds is
+    // written to disk.
+    asio::awaitable<std::string> checked_crl(const std::string& url, std::shared_ptr<crl_state>& state, X509* issuer,
+                                             const freshness& f);
 
     asio::any_io_executor executor_;
     const options& opts_;

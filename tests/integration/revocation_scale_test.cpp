@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -141,6 +142,56 @@ TEST(revocation_scale, disk_cache_avoids_the_second_download) {
     revocation::checker c(later);
     check_now(c, lab.request_for(by_crl));
     EXPECT_EQ(lab.crl_server.request_count(lab.crl_path), 2u);
+}
+
+// Only a CRL its issuer signed is kept on disk, and a cached CRL is checked against its
+// issuer when read: a forged download (the CA's name, another key) or a file changed on
+// disk never stands in for the CA's CRL in a later run.
+TEST(revocation_scale, the_disk_cache_keeps_only_crls_their_issuer_signed) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true, {}, "cached.lab.test");
+    lab::http_reply forged;
+    forged.content_type = "application/pkix-crl";
+    forged.body = lab::make_crl(lab::credential{lab.ca().der, lab::lab_key(lab::key_kind::ec_p256, 93)}, {});
+    lab.crl_server.route(lab.crl_path, forged);
+    temp_dir dir;
+    auto o = quick_options(lab);
+    o.cache_dir = dir.path;
+    const auto run = [&] {
+        revocation::checker c(o);
+        const auto s = *check_now(c, lab.request_for(leaf))[0];
+        return std::pair{s, c.stats().disk_hits};
+    };
+    const auto [first, first_hits] = run();
+    EXPECT_EQ(first.state, "unknown");
+    EXPECT_NE(first.reason.find("signature"), std::string::npos) << first.reason;
+
+    lab.publish_crl(crl_listing(lab::serial_of(leaf.der)));
+    const auto [second, second_hits] = run();
+    EXPECT_EQ(second.state, "revoked") << second.reason << ": the forged CRL was kept";
+    EXPECT_EQ(second_hits, 0u);
+    EXPECT_EQ(lab.crl_server.request_count(lab.crl_path), 2u);
+
+    // One byte of the cached CRL's signature changed: read, refused, downloaded again.
+    std::vector<std::filesystem::path> cached;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path))
+        if (e.is_regular_file()) cached.push_back(e.path());
+    ASSERT_EQ(cached.size(), 1u);
+    {
+        std::fstream file(cached[0], std::ios::in | std::ios::out | std::ios::binary);
+        file.seekg(-1, std::ios::end);
+        const char last = static_cast<char>(file.get());
+        file.seekp(-1, std::ios::end);
+        file.put(static_cast<char>(last ^ 0x01));
+    }
+    const auto [third, third_hits] = run();
+    EXPECT_EQ(third.state, "revoked") << third.reason;
+    EXPECT_EQ(lab.crl_server.request_count(lab.crl_path), 3u);
+    // The download replaced the file: the next run reads it from disk.
+    const auto [fourth, fourth_hits] = run();
+    EXPECT_EQ(fourth.state, "revoked");
+    EXPECT_EQ(fourth_hits, 1u);
+    EXPECT_EQ(lab.crl_server.request_count(lab.crl_path), 3u);
 }
 
 TEST(revocation_scale, redirects_are_followed_up_to_three) {
