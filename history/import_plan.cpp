@@ -25,17 +25,20 @@ struct file_run {
     std::size_t order = 0;   // on the command line
     std::string identity;    // input, version, trust store, options
     std::string start, end;  // end: the latest scan-end, else the start
+    std::string error;       // why the file cannot be imported ("": it can)
 };
 
-// The file's run, nullopt without a scan-start record. Throws std::runtime_error naming
-// the file and line.
+// The file's run: nullopt without a scan-start record, or a run with `error` set when a
+// scan-start or scan-end line is not a record (after the scan-start records read so far:
+// its shards are refused with it). Throws std::runtime_error naming the file and line
+// when nothing of the run could be read.
 std::optional<file_run> read_run(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + file.string());
     report::report_data data;
-    std::string line;
+    std::string line, error;
     std::size_t number = 0;
-    while (std::getline(in, line)) {
+    while (error.empty() && std::getline(in, line)) {
         ++number;
         // Only the two record types are parsed: an endpoint line costs a substring search.
         if (line.find("\"scan-start\"") == std::string::npos && line.find("\"scan-end\"") == std::string::npos)
@@ -43,13 +46,23 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
         const auto where = file.string() + ":" + std::to_string(number) + ": ";
         std::error_code ec;
         auto value = json::parse(line, ec);
-        if (ec || !value.is_object()) throw std::runtime_error(where + "not a JSON object");
+        if (ec || !value.is_object()) {
+            error = where + "not a JSON object";
+            break;
+        }
         const auto type = report::record_type(value.get_object());
-        if (type == "scan-start" || type == "scan-end") report::add_record(value.get_object(), where, data);
+        try {
+            if (type == "scan-start" || type == "scan-end") report::add_record(value.get_object(), where, data);
+        } catch (const std::runtime_error& e) {
+            error = e.what();
+        }
     }
-    if (in.bad()) throw std::runtime_error("cannot read " + file.string());
+    if (error.empty() && in.bad()) throw std::runtime_error("cannot read " + file.string());
     const auto& m = data.meta;
-    if (m.shards == 0 || m.started_at.empty()) return std::nullopt;
+    if (m.shards == 0 || m.started_at.empty()) {
+        if (!error.empty()) throw std::runtime_error(error);
+        return std::nullopt;
+    }
     // Only shards of one count are one run: they differ in their shard option alone. A whole
     // run stands alone, even beside another started in the same second.
     auto options = m.options;
@@ -58,9 +71,13 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     const std::string group = slash == json::string::npos ? "whole:" + file.string()
                                                           : "of " + std::string(shard->get_string().subview(slash + 1));
     options.erase("shard");
+    // Not settings of the run: the evaluation time is its start second unless `at` (kept)
+    // gives it, and the thread count follows each machine's CPUs.
+    options.erase("evaluated_at");
+    options.erase("threads");
     const auto identity =
         m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
-    return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at)};
+    return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at), error};
 }
 
 // What makes two names one file: its device and inode (demo/scan.ndjson and
@@ -123,6 +140,17 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
     }
     for (auto& group : groups) {
         std::sort(group.begin(), group.end(), [](const file_run* a, const file_run* b) { return a->order < b->order; });
+        // A scan is all or nothing: a shard that cannot be imported keeps its siblings out.
+        const auto broken =
+            std::find_if(group.begin(), group.end(), [](const file_run* r) { return !r->error.empty(); });
+        if (broken != group.end()) {
+            for (const auto* r : group)
+                plan.refused.push_back({r->file, r == *broken
+                                                     ? r->error
+                                                     : r->file.string() + ": a shard of the same run as " +
+                                                           (*broken)->file.string() + ", which cannot be imported"});
+            continue;
+        }
         planned_scan scan;
         scan.started_at = group.front()->start;
         for (const auto* r : group) {

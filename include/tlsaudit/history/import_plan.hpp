@@ -4,7 +4,8 @@
 // shard-*.ndjson` merges them; separate runs are separate scans, imported in time order.
 //
 // A run is known by its scan-start record: the same target file ("input"), tool
-// version, trust store and options, and times that overlap (a file's run lasts from its
+// version, trust store and options (but evaluated_at and threads, which differ between
+// the machines and seconds shards start on), and times that overlap (a file's run lasts from its
 // earliest scan-start to its latest scan-end, or only its start when it has no
 // scan-end). Only the scan-start and scan-end lines are parsed here: the rest of a file
 // is checked when it is imported.
@@ -29,7 +30,9 @@ struct import_plan {
     // Oldest first; then files without a scan-start record, each its own scan, and stdin
     // ("-", which cannot be read twice: its own scan, last).
     std::vector<planned_scan> scans;
-    std::vector<refused_file> refused;  // unreadable, or a scan-start/scan-end line that is not a record
+    // Unreadable, or a scan-start/scan-end line that is not a record; and the other shards
+    // of such a file's run (a scan is imported whole or not at all).
+    std::vector<refused_file> refused;
 };
 
 // Reads the scan-start and scan-end records of each file and groups the files into

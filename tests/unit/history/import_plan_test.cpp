@@ -95,6 +95,51 @@ TEST_F(import_plan, unreadable_files_are_refused_by_name_and_undated_ones_stand_
     EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"undated.ndjson"}));
 }
 
+// Shards started in different seconds (jobs on other machines) are still one run: each
+// records its own start as the evaluation time (no --at) and its machine's thread count.
+TEST_F(import_plan, shards_differ_in_their_evaluation_time_and_threads_alone) {
+    const auto with_options = [&](const std::filesystem::path& file, const std::string& extra) {
+        auto text = file_bytes(file);
+        const auto at = text.find("\"options\":{");
+        text.insert(at + 11, extra + ",");
+        return write(file.filename().string(), text);
+    };
+    const auto a =
+        with_options(shard("a.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:00:09Z", "targets.txt", "0/2"),
+                     R"("evaluated_at":"2026-04-06T06:00:00Z","threads":2,"at":null)");
+    const auto b =
+        with_options(shard("b.ndjson", "b.test", "2026-04-06T06:00:01Z", "2026-04-06T06:00:08Z", "targets.txt", "1/2"),
+                     R"("evaluated_at":"2026-04-06T06:00:01Z","threads":8,"at":null)");
+    const auto plan = history::plan_import({a, b});
+    ASSERT_EQ(plan.scans.size(), 1u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"a.ndjson", "b.ndjson"}));
+    // An explicit --at that differs is another run.
+    const auto c =
+        with_options(shard("c.ndjson", "b.test", "2026-04-06T06:00:01Z", "2026-04-06T06:00:08Z", "targets.txt", "1/2"),
+                     R"("evaluated_at":"2021-01-20T00:00:00Z","threads":8,"at":"2021-01-20")");
+    EXPECT_EQ(history::plan_import({a, c}).scans.size(), 2u);
+}
+
+// A scan is all or nothing: a shard whose scan-end line is cut keeps its sibling out too.
+TEST_F(import_plan, a_shard_that_cannot_be_read_keeps_its_run_out) {
+    const auto a = shard("a.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:00:09Z", "targets.txt", "0/2");
+    auto text =
+        file_bytes(shard("b.ndjson", "b.test", "2026-04-06T06:00:01Z", "2026-04-06T06:00:08Z", "targets.txt", "1/2"));
+    text.resize(text.rfind("\"finished_at\""));
+    const auto b = write("b.ndjson", text);
+    const auto other = shard("other.ndjson", "a.test", "2026-04-07T06:00:00Z", "2026-04-07T06:00:09Z");
+    const auto plan = history::plan_import({a, b, other});
+    ASSERT_EQ(plan.scans.size(), 1u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"other.ndjson"}));
+    ASSERT_EQ(plan.refused.size(), 2u);
+    EXPECT_EQ(plan.refused[0].file, a);
+    EXPECT_NE(plan.refused[0].error.find("a shard of the same run as " + std::filesystem::path(b).string()),
+              std::string::npos)
+        << plan.refused[0].error;
+    EXPECT_EQ(plan.refused[1].file, b);
+    EXPECT_NE(plan.refused[1].error.find("b.ndjson:"), std::string::npos) << plan.refused[1].error;
+}
+
 TEST_F(import_plan, a_single_file_is_one_scan_planned_without_reading_it) {
     // Even a file that is not there: the import that follows reads it and says why not.
     const auto plan = history::plan_import({dir_ / "missing.ndjson", dir_ / "missing.ndjson"});
