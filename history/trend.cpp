@@ -45,7 +45,8 @@ std::int64_t window_start(const std::string& since, std::int64_t latest) {
         const auto* end = since.data() + since.size() - 1;
         const auto [p, ec] = std::from_chars(since.data(), end, days);
         if (ec != std::errc() || p != end || days < 0) throw refuse();
-        return latest - static_cast<std::int64_t>(days) * 86400;
+        // No scan is older than 1970: a longer window starts there (and stays a valid time).
+        return std::max<std::int64_t>(latest - static_cast<std::int64_t>(days) * 86400, 0);
     }
     const auto t = text::parse_rfc3339(since);
     if (!t) throw refuse();
@@ -177,15 +178,41 @@ std::optional<std::int64_t> previous_complete_epoch(sqlite::connection& db, cons
     return std::nullopt;
 }
 
+// The latest complete scan of the whole history: the window may not hold it.
+std::optional<scan_row> latest_complete_scan(sqlite::connection& db) {
+    auto st = db.prepare(trend_positions +
+                         "SELECT s.id, s.started_epoch, o.pos, s.started_at FROM scans s JOIN ord o ON o.id = s.id "
+                         "WHERE s.complete = 1 ORDER BY o.pos DESC LIMIT 1");
+    if (!st.step()) return std::nullopt;
+    return scan_row{st.integer(0), st.integer(1), st.integer(2), st.text(3), true};
+}
+
+// Findings last seen before `read_from` that `latest` fixed: their endpoint answered in no
+// complete scan between (it was down, or left out), and answers in `latest` without them.
+std::size_t fixed_after_a_gap(sqlite::connection& db, const scan_row& latest, std::int64_t read_from) {
+    auto st = db.prepare(trend_positions + R"sql(
+SELECT count(*) FROM (
+  SELECT g.target_id, max(g.last_epoch) AS last_epoch, max(lo.pos) AS last_pos
+  FROM sightings g JOIN ord lo ON lo.id = g.last_scan JOIN finding_kinds k ON k.id = g.kind_id
+  WHERE g.target_id IN (SELECT e.target_id FROM endpoints e WHERE e.scan_id = ?1 AND e.error_code IS NULL)
+  GROUP BY g.target_id, k.finding_id, k.cert_sha256
+  HAVING max(g.last_epoch) < ?2) c
+WHERE NOT EXISTS (SELECT 1 FROM scans s JOIN ord o ON o.id = s.id
+  WHERE s.started_epoch >= c.last_epoch AND s.started_epoch <= ?3 AND s.complete = 1 AND o.pos > c.last_pos
+    AND o.pos < ?4 AND EXISTS (SELECT 1 FROM endpoints e WHERE e.scan_id = s.id AND e.target_id = c.target_id
+      AND e.error_code IS NULL)))sql");
+    st.bind(1, latest.id).bind(2, read_from).bind(3, latest.epoch).bind(4, latest.pos);
+    return st.step() ? static_cast<std::size_t>(st.integer(0)) : 0;
+}
+
 void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<scan_row>& window, trend_data& trend) {
-    // What the latest complete scan found new and fixed is judged against the complete scan
-    // before it, whatever the window (--since 0d holds the latest scan alone): findings last
-    // seen there are read too, and counted, but only those of the window are listed.
-    std::optional<scan_row> latest_in_window;
-    for (const auto& s : window)
-        if (s.complete) latest_in_window = s;
-    const auto previous = latest_in_window ? previous_complete_epoch(db, *latest_in_window) : std::nullopt;
-    const std::int64_t read_from = previous ? std::min(from, *previous) : from;
+    // What the latest complete scan of the history found new and fixed is judged against
+    // the complete scan before it, whatever the window (--since 0d may hold an interrupted
+    // scan alone): findings last seen since that scan are read too, and counted, but only
+    // those of the window are listed. Findings last seen before it are counted apart.
+    const auto latest = latest_complete_scan(db);
+    const auto previous = latest ? previous_complete_epoch(db, *latest) : std::nullopt;
+    const std::int64_t read_from = latest ? std::min(from, previous.value_or(latest->epoch)) : from;
     const auto widened = read_from < from ? window_scans(db, read_from) : std::vector<scan_row>{};
     const auto& scans = read_from < from ? widened : window;
     finding_fold fold(db, scans);
@@ -200,12 +227,14 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     (SELECT (SELECT o.pos FROM ord o WHERE o.id = s.id) FROM scans s WHERE s.started_epoch >= ?1 AND EXISTS
        (SELECT 1 FROM findings f WHERE f.scan_id = s.id AND f.target_id = g.target_id AND f.kind_id = g.kind_id)
      ORDER BY s.started_epoch, s.id LIMIT 1) END),
-  max(lo.pos), max(k.severity), max(k.rule), max(k.message), min(fo.pos)
+  max(lo.pos), max(k.severity), max(k.rule), max(k.message),
+  min((SELECT min(o.pos) FROM sightings g2 JOIN finding_kinds k2 ON k2.id = g2.kind_id JOIN ord o ON o.id = g2.first_scan
+       WHERE g2.target_id = g.target_id AND k2.finding_id = k.finding_id AND k2.cert_sha256 = k.cert_sha256))
 FROM sightings g JOIN ord fo ON fo.id = g.first_scan JOIN ord lo ON lo.id = g.last_scan
   JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
 WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from).bind(2, read_from);
-    const auto latest = fold.latest_complete() ? fold.latest_complete()->pos : -1;
+    const auto latest_pos = fold.latest_complete() ? fold.latest_complete()->pos : -1;
     std::array<std::vector<double>, 5> fix_days;
     auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
     if (bound.bind(1, from).step()) trend.findings.reserve(static_cast<std::size_t>(bound.integer(0)));
@@ -224,12 +253,15 @@ WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
         f.first_seen = first.started_at;
         f.last_seen = last.started_at;
         const auto fixed_by = fold.settle(f, first, last);
-        if (st.integer(11) == latest) ++trend.new_in_latest;  // first seen ever in it
+        if (st.integer(11) == latest_pos) ++trend.new_in_latest;  // first seen ever in it (any message)
         if (fixed_by != 0 && fixed_by == fold.latest_complete()->id) ++trend.fixed_in_latest;
         if (last.epoch < from) continue;  // read for the count only
         if (f.fixed_at) fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
         trend.findings.push_back(std::move(f));
     }
+    auto first_scan = db.prepare("SELECT min(started_epoch) FROM scans");
+    const bool older_scans = first_scan.step() && !first_scan.is_null(0) && first_scan.integer(0) < read_from;
+    if (latest && older_scans) trend.fixed_in_latest += fixed_after_a_gap(db, *latest, read_from);
     for (std::size_t i = 0; i < fix_days.size(); ++i) {
         auto& days = fix_days[i];
         if (days.empty()) continue;

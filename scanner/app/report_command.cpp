@@ -109,7 +109,7 @@ int exit_code_of(const Data& data) {
 
 // Reads, merges, applies the baseline and policy, writes every requested report.
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& o,
-                   std::FILE* summary_out) {
+                   std::FILE* summary_out, const std::vector<std::string>* sources) {
     std::optional<report::baseline> old;
     if (!o.baseline.empty()) old = load_any_baseline(o.baseline, o.history);
     // The history import sees the records as they are read for the reports.
@@ -120,6 +120,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
     } catch (const std::runtime_error& e) {
         throw config_error(e.what());
     }
+    if (sources != nullptr) data.meta.sources = *sources;
     apply_policy(data, o);
     if (old) report::apply_baseline(data, *old);
     report::settle_verdicts(data);
@@ -421,7 +422,11 @@ int scan_reports::finish(const scan_summary& summary) {
         return exit_code_of(data);
     }
     if (copied_) report::append_record(readback_->string(), end);
-    return render_reports({*readback_}, options_, summary_out);
+    // Where the records are: the --ndjson file or stdout; none when they went to a
+    // temporary file only (no --ndjson), which is deleted.
+    std::vector<std::string> sources;
+    if (copied_ || readback_ != temp_) sources.push_back(ndjson_ == "-" ? "stdout" : ndjson_);
+    return render_reports({*readback_}, options_, summary_out, &sources);
 }
 
 }  // namespace tlsaudit::app

@@ -336,6 +336,11 @@ TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
     EXPECT_EQ(r3.exit_code, 4) << r3.err;
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "3");
     EXPECT_EQ(query(db, "SELECT count(*) FROM endpoints WHERE error_code IS NOT NULL"), "3");
+    // Its records went to a temporary file only (no --ndjson): the scan names no source,
+    // rather than a file deleted since; the JSON report says the same.
+    EXPECT_EQ(query(db, "SELECT sources FROM scans WHERE id = 3"), "");
+    EXPECT_TRUE(json::parse(read_file(dir_ / "three.json")).at("scan").at("sources").as_array().empty());
+    EXPECT_EQ(query(db, "SELECT sources FROM scans WHERE id = 1"), (dir_ / "one.ndjson").string());
 }
 
 // The README's scheduled audit (`--db audit.db --baseline audit.db --fail-on-new`) on its

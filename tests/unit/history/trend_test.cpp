@@ -144,6 +144,8 @@ TEST_F(history_trend, the_window_leaves_older_scans_out) {
     EXPECT_THROW(history::build_trend(db, {.since = "2026-02-30"}), std::invalid_argument);  // not March 2
     EXPECT_THROW(history::build_trend(db, {.since = "2026-01-10 08:00"}), std::invalid_argument);
     EXPECT_THROW(history::build_trend(db, {.since = "-3d"}), std::invalid_argument);
+    for (const char* huge : {"800000d", "99999999d"})  // never before 1970, never an invalid time
+        EXPECT_EQ(history::build_trend(db, {.since = huge}).since, "1970-01-01T00:00:00Z") << huge;
 }
 
 TEST_F(history_trend, json_states_the_same_figures) {
@@ -237,6 +239,37 @@ TEST_F(history_trend, two_scans_in_one_second_are_two_moments) {
     EXPECT_FALSE(find(t, "hostname-mismatch").fixed_at);
     EXPECT_EQ(t.fixed_in_latest, 1u);  // the weak key
     EXPECT_EQ(t.new_in_latest, 0u);
+}
+
+// The latest complete scan's new and fixed, and which scan that is, do not depend on the
+// window even when the history around it is uneven: a finding back with another message
+// (cert-expired names the evaluation time) is not new; a finding whose endpoint was down
+// in the complete scans between is fixed by the scan that reaches it; an interrupted scan
+// after the latest complete one leaves that one the latest.
+TEST_F(history_trend, the_latest_complete_scan_is_judged_the_same_in_any_window) {
+    history::store db(dir_ / "audit.db");
+    const auto expired = [](const std::string& day) {
+        return fake_finding{"cert-expired", "critical", sha('d'), "the leaf expired (evaluated " + day + ")"};
+    };
+    const fake_finding mismatch{"hostname-mismatch", "high", sha('e'), "e.test is not named"};
+    std::vector<fake_scan> scans(4);
+    scans[0].started_at = "2026-01-01T00:00:00Z";
+    scans[0].endpoints = {ep("d.test", 'd', {expired("01-01")}), ep("e.test", 'e', {mismatch})};
+    scans[1].started_at = "2026-01-05T00:00:00Z";
+    scans[1].endpoints = {ep("d.test", 'f'), refused("e.test")};
+    scans[2].started_at = "2026-01-09T00:00:00Z";
+    scans[2].endpoints = {ep("d.test", 'd', {expired("01-09")}), ep("e.test", 'g')};
+    scans[3].started_at = "2026-01-12T00:00:00Z";
+    scans[3].complete = false;
+    scans[3].endpoints = {ep("d.test", 'd', {expired("01-12")})};
+    for (std::size_t i = 0; i < scans.size(); ++i) db.import_scan({write_scan(fmt::format("{}.ndjson", i), scans[i])});
+    for (const char* since : {"90d", "6d", "4d", "0d"}) {
+        const auto t = history::build_trend(db, {.since = since});
+        ASSERT_TRUE(t.latest_complete) << since;
+        EXPECT_EQ(*t.latest_complete, 3) << since << ": the 01-09 scan";
+        EXPECT_EQ(t.new_in_latest, 0u) << since << ": d's expiry was seen on 01-01";
+        EXPECT_EQ(t.fixed_in_latest, 1u) << since << ": e's mismatch, unseen on 01-05 (refused)";
+    }
 }
 
 // An endpoint under Entrust: its leaf expires at `not_after`; its issuer-discontinued
