@@ -25,10 +25,7 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
         }
         break;
     case SSL3_RT_ALERT:
-        if (obs.alert_description < 0 && data.size() == 2) {
-            obs.alert_level = data[0];
-            obs.alert_description = data[1];
-        }
+        if (data.size() == 2) obs.saw_alert(data[0], data[1]);
         break;
     case SSL3_RT_HANDSHAKE:
         if (!data.empty() && data[0] == handshake_server_hello) obs.server_hello_seen = true;
@@ -43,6 +40,12 @@ void on_message(int write_p, int version, int content_type, const void* buf, std
 }
 
 }  // namespace
+
+void handshake_observer::saw_alert(int level, int description) {
+    if (alert_description >= 0 && (alert_level == SSL3_AL_FATAL || level != SSL3_AL_FATAL)) return;
+    alert_level = level;
+    alert_description = description;
+}
 
 void handshake_observer::attach(SSL* ssl) {
     SSL_set_msg_callback(ssl, &on_message);

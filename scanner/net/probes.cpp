@@ -56,9 +56,12 @@ bool apply_probe(SSL* ssl, capture_engine::probe kind) {
     // RSA certificates are chosen by RSA signature algorithms (TLS 1.3 and 1.2) and by
     // RSA-authenticated suites, ECDHE_RSA and plain RSA key exchange both (a server whose
     // only RSA suites are ECDHE_RSA must still be reached).
+    // The capture engine's lists (scanner/capture/probes.cpp): "RSA-PSS" alone means the
+    // rsae schemes, so the schemes of RSA-PSS keys are named.
     static constexpr const char* rsa_sigalgs =
-        "RSA-PSS+SHA256:RSA-PSS+SHA384:RSA-PSS+SHA512:RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA1";
-    static constexpr const char* ecdsa_sigalgs = "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA1";
+        "RSA-PSS+SHA256:RSA-PSS+SHA384:RSA-PSS+SHA512:rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:"
+        "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA+SHA224:RSA+SHA1";
+    static constexpr const char* ecdsa_sigalgs = "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA224:ECDSA+SHA1";
     switch (kind) {
     case capture_engine::probe::modern:
     case capture_engine::probe::no_sni: return true;

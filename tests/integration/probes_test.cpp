@@ -17,7 +17,9 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
 #include <openssl/ocsp.h>
+#include <openssl/rsa.h>
 
 #include <sstream>
 
@@ -45,6 +47,22 @@ lab::server_config dual_config() {
 }
 
 bytes try_later_response() { return lab::make_ocsp_error_response(OCSP_RESPONSE_STATUS_TRYLATER); }
+
+// A leaf with an RSA-PSS key (id-RSASSA-PSS): it signs only with the rsa_pss_pss schemes.
+lab::server_config rsa_pss_config(const lab::hierarchy& under) {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr);
+    EVP_PKEY* pkey = nullptr;
+    const bool made = ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 &&
+                      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048) == 1 && EVP_PKEY_generate(ctx, &pkey) == 1;
+    EVP_PKEY_CTX_free(ctx);
+    if (!made) throw std::runtime_error("cannot make an RSA-PSS key");
+    const lab::key k(pkey);
+    auto spec = lab::leaf_spec("pss.lab.test");
+    const auto leaf = lab::issue(under.intermediates.back(), spec, k);
+    auto chain = under.served_chain();
+    chain.front() = leaf.der;
+    return {.chain = chain, .leaf_key = k};
+}
 
 class probes : public ::testing::Test {
 protected:
@@ -134,6 +152,11 @@ void expect_same_capture(const capture& a, const capture& b, const std::string& 
     EXPECT_EQ(a.protocol, b.protocol) << what;
     if (a.protocol == "TLSv1.3") EXPECT_EQ(a.cipher, b.cipher) << what;
     EXPECT_EQ(a.alpn, b.alpn) << what;
+    ASSERT_EQ(a.probes.size(), b.probes.size()) << what;
+    for (std::size_t i = 0; i < a.probes.size(); ++i) {  // each probe received the same chain, or none
+        EXPECT_EQ(a.probes[i].chain, b.probes[i].chain)
+            << what << " " << a.probes[i].probe << ": " << (b.probes[i].error ? b.probes[i].error->detail : "");
+    }
     ASSERT_EQ(a.other_chains.size(), b.other_chains.size()) << what;
     for (std::size_t i = 0; i < a.other_chains.size(); ++i) {
         EXPECT_EQ(a.other_chains[i].chain, b.other_chains[i].chain) << what;
@@ -164,6 +187,9 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         {"chacha", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .ciphersuites = "TLS_CHACHA20_POLY1305_SHA256"}},
         {"aes256", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .ciphersuites = "TLS_AES_256_GCM_SHA384"}},
         {"dual", dual_config()},
+        {"dual384",
+         {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .extra_chains = {{ec384.served_chain(), ec384.leaf.k}}}},
+        {"pss", rsa_pss_config(rsa)},
         {"alert", {.b = lab::behaviour::alert}},
         {"http", {.b = lab::behaviour::http}},
         {"bad-der", {.b = lab::behaviour::bad_der}},
@@ -190,6 +216,15 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         ASSERT_EQ(a->ep.tgt.sni, name + ".lab.test");
         ASSERT_EQ(b->ep.tgt.sni, name + ".lab.test");
         expect_same_capture(a->cap, b->cap, name);
+        if (name == "dual384") {  // RSA and P-384: modern gets the P-384 chain, rsa the RSA one
+            EXPECT_EQ(a->cap.chain, ec384.served_chain());
+            ASSERT_EQ(a->cap.other_chains.size(), 1u);
+            EXPECT_EQ(a->cap.other_chains[0].chain, rsa.served_chain());
+        }
+        if (name == "pss") {  // an RSA-PSS key reaches the rsa probe too
+            ASSERT_EQ(a->cap.probes.size(), 2u);
+            EXPECT_EQ(a->cap.probes[1].chain, 0) << (a->cap.probes[1].error ? a->cap.probes[1].error->detail : "");
+        }
         if (name == "chacha" || name == "aes256") {  // a server with one suite: both engines name it alike
             EXPECT_EQ(a->cap.cipher, b->cap.cipher) << name;
             EXPECT_EQ(a->cap.cipher, name == "chacha" ? "TLS_CHACHA20_POLY1305_SHA256" : "TLS_AES_256_GCM_SHA384");

@@ -130,6 +130,55 @@ TEST_F(capture_interop, openssl_dual_certificates_by_probe) {
     EXPECT_EQ(capture_from(args, dir_.path(), probe::ecdsa).f.chain, ec.served);
 }
 
+// Whatever the other key: every ECDSA curve and EdDSA come before RSA in the modern list,
+// so a server that follows the client's order sends modern the other chain and rsa the RSA
+// one, and the default probes find both (with P-256 alone first, an RSA-PSS scheme came
+// before P-384's and Ed25519's: modern got the RSA chain, the other was never seen).
+TEST_F(capture_interop, openssl_dual_rsa_with_p384_or_ed25519_by_probe) {
+    const auto rsa = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048, 0, 1, "dual rsa"));
+    const std::vector<std::pair<std::string, lab::hierarchy>> others = [] {
+        std::vector<std::pair<std::string, lab::hierarchy>> v;
+        v.emplace_back("p384", make_pki(lab::key_kind::ec_p384, 10, 1, "dual p384"));
+        v.emplace_back("ed25519", make_ed25519_pki());
+        return v;
+    }();
+    for (const auto& [name, pki] : others) {
+        const auto other = write_identity(dir_.path(), name, pki);
+        const auto args = s_server(rsa, {"-dcert", other.leaf, "-dkey", other.key, "-dcert_chain", other.chain});
+        EXPECT_EQ(capture_from(args, dir_.path(), probe::modern).f.chain, other.served) << name;
+        EXPECT_EQ(capture_from(args, dir_.path(), probe::rsa).f.chain, rsa.served) << name;
+    }
+}
+
+// The TLS 1.2-only probes offer every RSA- and ECDSA-authenticated suite libssl's ALL does
+// (nothing of TLS 1.2 is computed) and SHA-224: a server limited to one of them is read.
+TEST_F(capture_interop, openssl_tls12_probes_reach_servers_limited_to_rare_suites) {
+    const auto rsa = write_identity(dir_.path(), "rsa", make_pki(lab::key_kind::rsa_2048, 0, 1, "rare rsa"));
+    const auto ec = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256, 10, 1, "rare ec"));
+    struct rare {
+        const testing::identity* id;
+        std::vector<std::string> args;
+        probe p;
+        const char* cipher;
+    };
+    const std::vector<rare> cases{
+        {&rsa, {"-cipher", "ECDHE-RSA-AES128-SHA256"}, probe::tls12, "ECDHE-RSA-AES128-SHA256"},
+        {&rsa, {"-cipher", "DHE-RSA-AES128-GCM-SHA256"}, probe::tls12, "DHE-RSA-AES128-GCM-SHA256"},
+        {&rsa, {"-cipher", "AES128-CCM"}, probe::rsa, "AES128-CCM"},
+        {&rsa, {"-cipher", "CAMELLIA128-SHA256:@SECLEVEL=0"}, probe::rsa, "CAMELLIA128-SHA256"},
+        {&rsa, {"-cipher", "ECDHE-ARIA128-GCM-SHA256"}, probe::rsa, "ECDHE-ARIA128-GCM-SHA256"},
+        {&ec, {"-cipher", "ECDHE-ECDSA-AES128-CCM"}, probe::ecdsa, "ECDHE-ECDSA-AES128-CCM"},
+        {&rsa, {"-sigalgs", "RSA+SHA224"}, probe::tls12, "ECDHE-RSA-AES128-GCM-SHA256"},
+    };
+    for (const auto& c : cases) {
+        auto args = c.args;
+        args.insert(args.begin(), "-tls1_2");
+        const auto r = capture_from(s_server(*c.id, args), dir_.path(), c.p);
+        EXPECT_EQ(r.f.chain, c.id->served) << c.args[1];
+        EXPECT_EQ(r.f.cipher, c.cipher) << c.args[1];
+    }
+}
+
 TEST_F(capture_interop, openssl_sni_selected_certificate) {
     const auto main_id = write_identity(dir_.path(), "main", make_pki(lab::key_kind::ec_p256, 0, 1, "sni main"));
     const auto other = write_identity(dir_.path(), "other", make_pki(lab::key_kind::ec_p256, 20, 1, "sni other"));

@@ -61,5 +61,18 @@ TEST(classify_handshake_error, a_warning_alert_libssl_failed_on_is_a_tls_alert) 
     EXPECT_EQ(classify_handshake_error(openssl(ERR_LIB_SSL, SSL_R_UNEXPECTED_MESSAGE), obs).code, "protocol-error");
 }
 
+// An SNI server that knows no such name warns (unrecognized_name), then refuses
+// (handshake_failure): the fatal alert is the one that ended the handshake.
+TEST(classify_handshake_error, the_fatal_alert_after_a_warning_is_the_one_kept) {
+    handshake_observer obs;
+    obs.saw_alert(SSL3_AL_WARNING, SSL_AD_UNRECOGNIZED_NAME);
+    obs.saw_alert(SSL3_AL_FATAL, SSL_AD_HANDSHAKE_FAILURE);
+    obs.saw_alert(SSL3_AL_WARNING, SSL_AD_CLOSE_NOTIFY);
+    EXPECT_EQ(obs.alert_level, SSL3_AL_FATAL);
+    const auto e = classify_handshake_error(openssl(ERR_LIB_SSL, SSL_AD_REASON_OFFSET + SSL_AD_HANDSHAKE_FAILURE), obs);
+    EXPECT_EQ(e.code, "tls-alert");
+    EXPECT_EQ(e.detail, "handshake failure (40)");
+}
+
 }  // namespace
 }  // namespace tlsaudit::net::detail
