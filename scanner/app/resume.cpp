@@ -54,6 +54,8 @@ void find_complete_targets(resume_state& state) {
             first_start_seen = true;
             const auto* options = line->record->if_contains("options");
             if (options && options->is_object()) state.recorded_options = options->get_object();
+            if (const auto* trust = line->record->if_contains("trust_store"); trust && trust->is_string())
+                state.recorded_trust_store = std::string(trust->get_string());
         }
         if (type == "scan-end")
             for (auto& key : report::settings_changed_on_resume_of(*line->record))
@@ -68,8 +70,11 @@ void find_complete_targets(resume_state& state) {
     if (lines.bad()) throw config_error("--resume: cannot read " + file.string());
     if (records == 0 && state.damaged_lines > cut_records)
         throw config_error("--resume: " + file.string() + " holds no tlsaudit record");
+    // Complete: every address has its record. Under --no-dedupe a target listed twice has
+    // two full sets; a kill between the two leaves one, which counts as complete too (its
+    // other occurrence is not scanned again: docs/operations.md).
     for (const auto& [key, p] : seen)
-        if (p.records == p.expected) state.done.insert(key);
+        if (p.records == p.expected || (p.expected > 0 && p.records % p.expected == 0)) state.done.insert(key);
 }
 
 // Whether the rewrite pass keeps `record`, counting what stays and goes: the first
@@ -112,14 +117,23 @@ void rewrite_with_complete_targets(resume_state& state) {
 
 }  // namespace
 
-std::vector<std::string> changed_settings(const boost::json::object& recorded, const boost::json::object& now) {
+std::vector<std::string> changed_settings(const resume_state& recorded, const boost::json::object& now) {
     std::vector<std::string> changed;
+    static const boost::json::object none;
+    const auto* options = now.if_contains("options");
+    const auto& now_options = options != nullptr && options->is_object() ? options->get_object() : none;
     for (const char* key : {"ports", "probes", "tls_engine", "verify_handshake", "starttls", "profile", "at", "rules",
-                            "revocation", "fetch_missing", "ipv4_only", "ipv6_only"}) {
-        const auto* before = recorded.if_contains(key);
-        const auto* after = now.if_contains(key);
+                            "expiry_warn_days", "revocation", "fetch_missing", "fetch_allow", "fetch_allow_private",
+                            "fetch_max_destinations", "ipv4_only", "ipv6_only"}) {
+        const auto* before = recorded.recorded_options.if_contains(key);
+        const auto* after = now_options.if_contains(key);
         if (before != nullptr && after != nullptr && *before != *after) changed.emplace_back(key);
     }
+    // The trust store (--ca-file, --ca-dir, --no-system-trust) is the record's own key.
+    const auto* trust = now.if_contains("trust_store");
+    if (recorded.recorded_trust_store && trust != nullptr && trust->is_string() &&
+        trust->get_string() != *recorded.recorded_trust_store)
+        changed.emplace_back("trust_store");
     return changed;
 }
 

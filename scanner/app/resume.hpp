@@ -39,17 +39,19 @@ struct resume_state {
     std::size_t dropped_records = 0;  // records of incomplete targets, plus input-error/name/scan-end
     std::size_t damaged_lines = 0;    // lines that were not a JSON object (a truncated tail)
     bool has_scan_start = false;
-    std::string recorded_input;            // the target file named by the kept scan-start record
-    boost::json::object recorded_options;  // its first scan-start's "options" (empty without one)
+    std::string recorded_input;                       // the target file named by the kept scan-start record
+    boost::json::object recorded_options;             // its first scan-start's "options" (empty without one)
+    std::optional<std::string> recorded_trust_store;  // its "trust_store" (none: not recorded)
     // Settings an earlier resume of the file changed (its scan-end records, which the rewrite
     // drops): the kept targets may already mix two runs' settings.
     std::set<std::string> changed_before;
 };
 
 // The settings that decide what a scan sees and how it judges it, on which `recorded` (a
-// resumed file's scan-start options) and `now` (this run's) differ: "probes", "ports", ...
-// Keys the recorded scan-start lacks (an older version) are not compared.
-std::vector<std::string> changed_settings(const boost::json::object& recorded, const boost::json::object& now);
+// resumed file's scan-start) and `now` (this run's scan-start record) differ: keys of
+// "options" ("probes", "ports", "expiry_warn_days", ...) and "trust_store". Keys the
+// recorded scan-start lacks (an older version) are not compared.
+std::vector<std::string> changed_settings(const resume_state& recorded, const boost::json::object& now);
 
 // Reads and rewrites `file`, the stream of a scan of `shard` ("I/N", or "" for the whole
 // list). Throws config_error when it cannot be read, holds no tlsaudit record at all,

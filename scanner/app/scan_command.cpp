@@ -233,9 +233,7 @@ int run_scan_command(scan_command_options& options) {
     if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
         lock_ndjson(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
     std::vector<std::string> changed;
-    if (resume && options.pipeline.start_record)
-        if (const auto* now = options.pipeline.start_record->if_contains("options"); now && now->is_object())
-            changed = changed_settings(resume->recorded_options, now->get_object());
+    if (resume && options.pipeline.start_record) changed = changed_settings(*resume, *options.pipeline.start_record);
     if (!changed.empty())
         print_stderr(
             "tlsaudit: warning: {} was scanned with other settings ({}): the targets it holds "

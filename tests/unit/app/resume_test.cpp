@@ -176,16 +176,35 @@ TEST_F(resume, the_settings_that_changed_are_named) {
     const auto a1 = endpoint_record("a.test", "127.0.0.1", 1);
     const auto file =
         write("scan.ndjson", std::string(R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit",)") +
-                                 R"("options":{"ports":[443],"probes":["modern","rsa"],"profile":"browser",)" +
-                                 R"("shard":null,"concurrency":10}})" + "\n" + a1 + "\n");
+                                 R"("trust_store":"system","options":{"ports":[443],"probes":["modern","rsa"],)" +
+                                 R"("profile":"browser","expiry_warn_days":30,"shard":null,"concurrency":10}})" + "\n" +
+                                 a1 + "\n");
     const auto state = prepare_resume(file, "");
-    const auto now =
-        boost::json::parse(
-            R"({"ports":[443],"probes":["modern"],"profile":"openssl","concurrency":50,"tls_engine":"openssl"})")
-            .as_object();
-    EXPECT_EQ(changed_settings(state.recorded_options, now), (std::vector<std::string>{"probes", "profile"}))
+    const auto now = boost::json::parse(R"({"trust_store":"system","options":{"ports":[443],"probes":["modern"],)"
+                                        R"("profile":"openssl","expiry_warn_days":30,"concurrency":50,)"
+                                        R"("tls_engine":"openssl"}})")
+                         .as_object();
+    EXPECT_EQ(changed_settings(state, now), (std::vector<std::string>{"probes", "profile"}))
         << "concurrency does not change what is seen; tls_engine was not recorded";
-    EXPECT_TRUE(changed_settings(state.recorded_options, state.recorded_options).empty());
+    // Judging settings count too: the expiry warning and the trust store.
+    const auto judged = boost::json::parse(R"({"trust_store":"ca-file ca.pem","options":{"ports":[443],)"
+                                           R"("probes":["modern","rsa"],"profile":"browser","expiry_warn_days":5}})")
+                            .as_object();
+    EXPECT_EQ(changed_settings(state, judged), (std::vector<std::string>{"expiry_warn_days", "trust_store"}));
+    boost::json::object same{{"trust_store", "system"}, {"options", state.recorded_options}};
+    EXPECT_TRUE(changed_settings(state, same).empty());
+}
+
+// --no-dedupe scans a repeated target once per listing: two full sets of its records make
+// it complete (resuming a complete file rescans nothing); one and a half do not.
+TEST_F(resume, a_repeated_target_under_no_dedupe_is_complete_with_whole_sets) {
+    const auto start = std::string(R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit","options":{}})");
+    const auto one = endpoint_record("a.test", "127.0.0.1", 1);
+    const auto twice = write("twice.ndjson", start + "\n" + one + "\n" + one + "\n");
+    EXPECT_TRUE(prepare_resume(twice, "").done.contains("a.test|443|a.test|"));
+    const auto b1 = endpoint_record("b.test", "127.0.0.1", 2), b2 = endpoint_record("b.test", "127.0.0.2", 2);
+    const auto partial = write("partial.ndjson", start + "\n" + b1 + "\n" + b2 + "\n" + b1 + "\n");
+    EXPECT_TRUE(prepare_resume(partial, "").done.empty());
 }
 
 TEST_F(resume, an_empty_file_resumes_nothing) {
