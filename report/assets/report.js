@@ -54,11 +54,49 @@
   });
 
   // --- endpoint table: filter, sort, page ------------------------------------
+  // An address as a key that sorts as numbers do: IPv4 ("4" and three digits an octet)
+  // before IPv6 ("6" and four hex digits a group, "::" expanded, an embedded IPv4 as two
+  // groups), then anything else as text; "" for none (sorted last, see compare).
+  function pad(text, n) { return ('0000' + text).slice(-n); }
+  function ipv4Key(a) {
+    var m = /^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$/.exec(a);
+    return m && m.slice(1).every(function (o) { return +o < 256; }) ? m.slice(1).map(function (o) { return pad(+o, 3); }).join('') : null;
+  }
+  function ipv6Groups(text) {
+    if (text === '') return [];
+    var groups = text.split(':'), last = groups[groups.length - 1];
+    if (last.indexOf('.') !== -1) {  // ::ffff:192.0.2.1
+      var v4 = ipv4Key(last);
+      if (!v4) return null;
+      var n = v4.match(/.../g).map(Number);
+      groups.splice(-1, 1, (n[0] * 256 + n[1]).toString(16), (n[2] * 256 + n[3]).toString(16));
+    }
+    return groups.every(function (g) { return /^[0-9a-f]{1,4}$/i.test(g); }) ? groups : null;
+  }
+  function ipv6Key(a) {
+    var halves = a.replace(/^\[|\]$/g, '').replace(/%.*$/, '').split('::');
+    if (halves.length > 2) return null;
+    var head = ipv6Groups(halves[0]), tail = halves.length === 2 ? ipv6Groups(halves[1]) : [];
+    if (!head || !tail || head.length + tail.length > (halves.length === 2 ? 7 : 8) ||
+        (halves.length === 1 && head.length !== 8)) return null;
+    while (head.length + tail.length < 8) head.push('0');
+    return head.concat(tail).map(function (g) { return pad(g.toLowerCase(), 4); }).join('');
+  }
+  function addressKey(a) {
+    if (!a) return '';
+    var v4 = ipv4Key(a);
+    if (v4) return '4' + v4;
+    var v6 = a.indexOf(':') !== -1 ? ipv6Key(a) : null;
+    return v6 ? '6' + v6 : '9' + a;
+  }
   var rows = data.endpoints.map(function (e, i) {
     var leaf = e.chain.length ? e.chain[0] : null;
     var text = [e.target.host, e.target.sni || '', e.target.starttls || '', e.address || '', e.status, leaf ? leaf.subject : '', leaf ? leaf.issuer : '',
       e.error ? e.error.code : ''].concat(e.findings.map(function (f) { return f.id; })).join(' ').toLowerCase();
-    return { i: i, e: e, host: e.target.host, port: e.target.port, starttls: e.target.starttls || '', address: e.address || '', status: e.status,
+    // The host as the findings blocks and the detail show it (with the SNI asked for when it
+    // differs), so a row matched by its SNI shows why; it sorts by that text too.
+    return { i: i, e: e, host: t.hostText(e.target), port: e.target.port, starttls: e.target.starttls || '', address: e.address || '',
+      addressKey: addressKey(e.address), status: e.status,
       protocol: e.tls ? e.tls.protocol : '', subject: leaf ? leaf.subject : '', not_after: leaf ? leaf.not_after : '',
       findings: e.findings.length, text: text };
   });
@@ -68,6 +106,10 @@
   function compare(a, b) {
     var x = a[state.key], y = b[state.key];
     if (state.key === 'status') { x = RANK[x]; y = RANK[y]; }
+    if (state.key === 'address') {
+      x = a.addressKey; y = b.addressKey;
+      if (!x !== !y) return x ? -1 : 1;  // no address: last either way
+    }
     var r = x < y ? -1 : x > y ? 1 : 0;
     if (r === 0) r = a.host < b.host ? -1 : a.host > b.host ? 1 : a.i - b.i;
     else r *= state.dir;
@@ -87,7 +129,7 @@
   function render() {
     var frag = document.createDocumentFragment();
     var start = state.page * PAGE;
-    (state.printAll ? state.view.slice(0, PRINT_ROWS) : state.view.slice(start, start + PAGE)).forEach(function (r) {
+    (state.printAll ? state.printed : state.view.slice(start, start + PAGE)).forEach(function (r) {
       var tr = el('tr');
       tr.setAttribute('data-index', r.i);
       var host = el('td');
@@ -112,8 +154,8 @@
     var pages = Math.max(1, Math.ceil(state.view.length / PAGE));
     document.getElementById('page-info').textContent = 'page ' + (state.page + 1) + ' of ' + pages;
     document.getElementById('match-count').textContent = state.view.length + ' of ' + rows.length + ' endpoints';
-    document.getElementById('print-more').textContent = state.printAll && state.view.length > PRINT_ROWS ?
-      'The first ' + PRINT_ROWS + ' of ' + state.view.length + ' endpoints, the worst first; every endpoint is in the HTML, CSV and JSON reports.' : '';
+    document.getElementById('print-more').textContent = state.printAll && rows.length > PRINT_ROWS ?
+      'The first ' + PRINT_ROWS + ' of ' + rows.length + ' endpoints, the worst first; every endpoint is in the HTML, CSV and JSON reports.' : '';
     document.getElementById('prev').disabled = state.page === 0;
     document.getElementById('next').disabled = state.page >= pages - 1;
     document.querySelectorAll('#endpoint-table th[data-key]').forEach(function (th) {
@@ -121,14 +163,14 @@
       else th.removeAttribute('aria-sort');
     });
   }
+  // Each sortable header holds a button (the header keeps its aria-sort): Enter and Space
+  // press it; a click anywhere in the header sorts too.
   document.querySelectorAll('#endpoint-table th[data-key]').forEach(function (th) {
-    function sort() {
+    th.addEventListener('click', function () {
       var key = th.getAttribute('data-key');
       if (state.key === key) state.dir = -state.dir; else { state.key = key; state.dir = 1; }
       state.page = 0; apply();
-    }
-    th.addEventListener('click', sort);
-    th.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') sort(); });
+    });
   });
   var timer = null;
   document.getElementById('filter').addEventListener('input', function (ev) {
@@ -188,21 +230,24 @@
   optionList(document.getElementById('scan-options'), m.options || {});
 
   // --- print: the whole endpoint list and the appendix --------------------------
+  // The print holds the worst PRINT_ROWS of every endpoint, whatever the screen's filter and
+  // order (a bounded list keeps what matters); afterprint puts the screen's back.
   function beforePrint() {
     t.preparePrint();
     if (state.printAll) return;
     state.printAll = true;
-    // Printed worst first, whatever the screen's order, so a bounded list keeps what matters.
     state.saved = { key: state.key, dir: state.dir };
     state.key = 'status';
     state.dir = -1;
-    state.view.sort(compare);
+    state.printed = rows.slice().sort(compare).slice(0, PRINT_ROWS);
     render();
   }
   window.addEventListener('beforeprint', beforePrint);
   window.addEventListener('afterprint', function () {
+    if (!state.printAll) return;
     state.printAll = false;
-    if (state.saved) { state.key = state.saved.key; state.dir = state.saved.dir; }
+    state.printed = null;
+    state.key = state.saved.key; state.dir = state.saved.dir;
     apply();
   });
 

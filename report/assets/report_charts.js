@@ -57,6 +57,18 @@
     barChart('chart-networks', top(networks, 10, function (k) { return findingsIn['n:' + k]; }), function () { return '#4f8f8f'; });
   }
 
+  // The first `months` months, one bar each, and the leaves of every later month in a last
+  // bar ("after YYYY-MM"), so the bars add up to every leaf with a known expiry.
+  var EXPIRY_MONTHS = 24;
+  function byMonth(counts, months) {
+    var keys = Object.keys(counts).sort();
+    var items = keys.slice(0, months).map(function (k) { return [k, counts[k]]; });
+    if (keys.length > months) {
+      var later = keys.slice(months).reduce(function (sum, k) { return sum + counts[k]; }, 0);
+      items.push(['after ' + keys[months - 1], later]);
+    }
+    return items;
+  }
   var expiry = {}, issuers = {};
   var now = new Date().toISOString().slice(0, 7);
   data.endpoints.forEach(function (e) {
@@ -65,7 +77,6 @@
     if (leaf.not_after) { var m = leaf.not_after.slice(0, 7); expiry[m] = (expiry[m] || 0) + 1; }
     issuers[leaf.issuer || '(unknown)'] = (issuers[leaf.issuer || '(unknown)'] || 0) + 1;
   });
-  barChart('chart-expiry', Object.keys(expiry).sort().slice(0, 24).map(function (k) { return [k, expiry[k]]; }),
-    function (k) { return k < now ? '#8b0000' : '#2e8b57'; });
+  barChart('chart-expiry', byMonth(expiry, EXPIRY_MONTHS), function (k) { return k < now ? '#8b0000' : '#2e8b57'; });
   barChart('chart-issuers', top(issuers, 10), function () { return '#6b7b8c'; });
 })(tlsaudit);

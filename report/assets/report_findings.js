@@ -5,6 +5,12 @@
   'use strict';
   var el = t.el, data = t.data;
   var items = data.executive_summary || [];
+  // A fleet's print is bounded (a page takes Chromium about a tenth of a second, and ten
+  // thousand endpoints in full run to thousands of pages): each block lists its first
+  // PRINT_PLACES places, the appendix details the APPENDIX_MAX worst endpoints, each
+  // saying how many it leaves to the HTML, CSV and JSON reports. Smaller reports print whole.
+  var PRINT_PLACES = 250, APPENDIX_MAX = 100;
+  var opens = [];  // per block: opens it (the executive summary's links)
 
   // --- executive summary ------------------------------------------------------
   var list = document.getElementById('exec-summary');
@@ -17,6 +23,8 @@
     if (gi >= 0) {
       var a = el('a', 'rule', it.id);
       a.href = '#action-' + gi;
+      // The link lands on its block open (hashchange does too, but not for the hash already set).
+      a.addEventListener('click', function () { opens[gi](); });
       li.appendChild(a);
       li.appendChild(document.createTextNode(' '));
     }
@@ -65,23 +73,31 @@
     box.appendChild(body);
     host.appendChild(box);
     // The rows are made when the block is first opened (or printed): ten thousand
-    // endpoints sharing one finding cost nothing until someone looks.
-    var filled = 0, more = el('p', 'note');
-    body.appendChild(more);
+    // endpoints sharing one finding cost nothing until someone looks. Opened on screen, a
+    // block lists every place; its print stops at PRINT_PLACES whether it was opened or
+    // not (the rows past it are screen-only), and says how many it left out.
+    var filled = 0;
+    if (it.findings.length > PRINT_PLACES)
+      body.appendChild(el('p', 'note print-only', 'and ' + (it.findings.length - PRINT_PLACES) +
+        ' more, listed on screen in the HTML report and in full in the CSV and JSON reports.'));
     function fill(limit) {
       var upto = Math.min(it.findings.length, limit || it.findings.length);
       var frag = document.createDocumentFragment();
-      for (; filled < upto; filled++) frag.appendChild(placeRow(it.findings[filled]));
+      for (; filled < upto; filled++) {
+        var tr = placeRow(it.findings[filled]);
+        if (filled >= PRINT_PLACES) tr.classList.add('screen-only');
+        frag.appendChild(tr);
+      }
       places.tBodies[0].appendChild(frag);
-      more.textContent = filled < it.findings.length ? 'and ' + (it.findings.length - filled) +
-        ' more, listed on screen in the HTML report and in full in the CSV and JSON reports.' : '';
     }
     fills.push(fill);
-    head.addEventListener('click', function () {
-      fill(0);
-      var folded = box.classList.toggle('folded');
+    function setFolded(folded) {
+      if (!folded) fill(0);
+      box.classList.toggle('folded', folded);
       head.setAttribute('aria-expanded', folded ? 'false' : 'true');
-    });
+    }
+    opens.push(function () { setFolded(false); });
+    head.addEventListener('click', function () { setFolded(!box.classList.contains('folded')); });
   });
 
   // --- endpoint detail ----------------------------------------------------------
@@ -104,8 +120,9 @@
     certs.forEach(function (c) {
       var cert = el('div', 'cert');
       cert.appendChild(el('strong', null, '#' + c.position + ' ' + (c.subject || '(unparsed)')));
+      // An unparsed certificate has neither date: no "valid \u2013" row for it.
       cert.appendChild(t.kv([['issuer', c.issuer], ['key', c.key], ['signature', c.signature_algorithm],
-        ['valid', c.not_before + ' \u2013 ' + c.not_after], ['SHA-256', c.sha256, 'mono'], ['serial', c.serial, 'mono'],
+        ['valid', c.not_before || c.not_after ? c.not_before + ' \u2013 ' + c.not_after : ''], ['SHA-256', c.sha256, 'mono'], ['serial', c.serial, 'mono'],
         ['SPKI SHA-256', c.spki_sha256, 'mono'], ['DNS names', c.san_dns.join(', ')], ['revocation', c.revocation],
         ['parse error', c.parse_error]]));
       box.appendChild(cert);
@@ -138,29 +155,31 @@
     });
     return box;
   }
+  // The detail of endpoint `index`, or none (the section hidden) when no endpoint has it.
   function showDetail(index) {
     var e = data.endpoints[index];
-    if (!e) return;
     var section = document.getElementById('detail');
-    section.hidden = false;
+    section.hidden = !e;
+    if (!e) return;
     document.getElementById('detail-title').textContent = tlsaudit.shown(endpointTitle(e));
     var body = document.getElementById('detail-body');
     body.textContent = '';
     body.appendChild(endpointDetail(e));
     section.scrollIntoView();
   }
+  // The detail follows the hash: #endpoint-N shows it, any other hash (an unknown N, none
+  // after Back, #action-N) hides it, so it never shows an endpoint the address does not name.
+  // #action-N opens that block of findings.
   function followHash() {
     var m = /^#endpoint-([0-9]+)$/.exec(location.hash);
-    if (m) showDetail(parseInt(m[1], 10));
+    showDetail(m ? parseInt(m[1], 10) : -1);
+    var a = /^#action-([0-9]+)$/.exec(location.hash);
+    if (a && opens[parseInt(a[1], 10)]) opens[parseInt(a[1], 10)]();
   }
   window.addEventListener('hashchange', followHash);
 
   // --- print: every block open (CSS), its rows and the appendix in the DOM ---------
-  // A fleet's print is bounded (a page takes Chromium about a tenth of a second, and ten
-  // thousand endpoints in full run to thousands of pages): each block lists its first
-  // PRINT_PLACES places, the appendix details the APPENDIX_MAX worst endpoints, each
-  // saying how many it leaves to the HTML, CSV and JSON reports. Smaller reports print whole.
-  var PRINT_PLACES = 250, APPENDIX_MAX = 100;
+  // (bounded: see PRINT_PLACES above)
   var printed = false;
   function preparePrint() {
     if (printed) return;
