@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <string>
 
@@ -46,7 +47,16 @@ void add_audit_options(CLI::App& cmd, audit_settings& s) {
     cmd.add_option("--profile", s.profile,
                    "Judge chains as browsers do (browser: RFC 5280 strict, Baseline Requirements algorithms, no CN "
                    "fallback) or as OpenSSL's default verification does (openssl)")
-        ->transform(CLI::CheckedTransformer(profiles, CLI::ignore_case).description("{browser,openssl}"))
+        ->transform(CLI::Validator(
+            [profiles](std::string& value) {
+                std::string name = value;
+                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                const auto it = profiles.find(name);
+                if (it == profiles.end()) return std::string("expected browser or openssl");
+                value = std::to_string(static_cast<int>(it->second));
+                return std::string();
+            },
+            "{browser,openssl}"))
         ->default_str("browser")
         ->group(help_group::trust);
 }

@@ -236,8 +236,11 @@ void setup_config_file(CLI::App& app, CLI::App& scan) {
 
 std::string config_value_origin(const CLI::App& app, std::string_view message, int argc, const char* const* argv) {
     const auto format = std::dynamic_pointer_cast<scan_config_format>(app.get_config_formatter());
+    // "--key: why", or a flag's "Could not convert: --key = value".
+    constexpr std::string_view convert = "Could not convert: ";
+    if (message.starts_with(convert)) message.remove_prefix(convert.size());
     if (!format || !message.starts_with("--")) return "";
-    const auto colon = message.find(':');
+    const auto colon = std::min(message.find(':'), message.find(" = "));
     if (colon == std::string_view::npos) return "";
     const std::string key(message.substr(2, colon - 2));
     const auto line = format->line_of(key);

@@ -1,6 +1,8 @@
 #include "demo_command.hpp"
 
+#include "audit_runtime.hpp"
 #include "exit_codes.hpp"
+#include "geo_options.hpp"
 #include "help_groups.hpp"
 #include "limits.hpp"
 #include "report_command.hpp"
@@ -68,6 +70,11 @@ CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
 }
 
 int run_demo_command(demo_command_options& options) {
+    // A bad --rules, --ca-file or --at stops the demo before it writes anything (the scan
+    // would find it only after the lab's files are in --out).
+    static_cast<void>(audit_runtime(options.scan.pipeline.audit,
+                                    std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())));
+    check_geo_options(options.scan.pipeline.geo);
     std::error_code ec;
     std::filesystem::create_directories(options.out, ec);
     if (ec) throw config_error("cannot create " + options.out.string() + ": " + ec.message());

@@ -32,6 +32,18 @@ constexpr const char* exit_codes_help = R"(Exit codes:
   4  too many endpoints could not be scanned (--fail-on-errors, default all: none could); 1 wins over 4
   130/143  stopped by SIGINT/SIGTERM: reports written, marked incomplete (carry on with --resume))";
 
+// An option given an empty value ('--baseline ""', or `baseline = ""` in --config) would
+// quietly mean "not given", or a file named "": refused, naming the option.
+const CLI::Option* empty_value(const CLI::App& app) {
+    for (const auto* sub : app.get_subcommands()) {
+        for (const auto* option : sub->get_options())
+            for (const auto& value : option->results())
+                if (value.empty()) return option;
+        if (const auto* nested = empty_value(*sub)) return nested;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,6 +87,10 @@ int main(int argc, char** argv) {
         }
         const int code = app.exit(e);
         return code == 0 ? exit_code::ok : exit_code::usage;
+    }
+    if (const auto* option = empty_value(app)) {
+        print_stderr("tlsaudit: {}: an empty value; give one, or leave the option out\n", option->get_name());
+        return exit_code::usage;
     }
     try {
         if (scan->parsed()) return run_scan_command(scan_options);

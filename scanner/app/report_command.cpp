@@ -58,6 +58,13 @@ bool writes_stdout(const report_output_options& o) {
 
 // The report files and the history database, for check_distinct_files; `ndjson`, the
 // records a scan writes ("" for `report`).
+// The baseline is read before the outputs are written: no output may be it, but the
+// run's own --db (a scheduled audit's `--baseline audit.db --db audit.db`).
+void add_baseline_input(const report_output_options& o, std::vector<named_file>& inputs) {
+    if (o.baseline.empty() || (!o.history.db.empty() && same_file(o.baseline, o.history.db))) return;
+    inputs.push_back({"--baseline", o.baseline});
+}
+
 std::vector<named_file> output_files(const report_output_options& o, const std::string& ndjson) {
     return {{"--ndjson", ndjson},  {"--json", o.json},   {"--html", o.html}, {"--csv", o.csv},
             {"--junit", o.junit},  {"--sarif", o.sarif}, {"--pdf", o.pdf},   {"--prometheus", o.prometheus},
@@ -208,9 +215,8 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
         ->capture_default_str()
         ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}))
         ->group(help_group::ci_policy);
-    auto* fail_on_new =
-        cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on")
-            ->group(help_group::ci_policy);
+    cmd.add_flag("--fail-on-new", o.fail_on_new, "With --baseline: only new findings count for --fail-on")
+        ->group(help_group::ci_policy);
     cmd.add_option("--fail-on-errors", o.fail_on_errors,
                    "Exit 4 when too many endpoints could not be scanned: none, all (none could be scanned), N "
                    "(more than N failed), P% (more than P percent failed); :class,class counts only those "
@@ -218,17 +224,17 @@ void add_report_output_options(CLI::App& cmd, report_output_options& o) {
         ->capture_default_str()
         ->check(parse_check(report::parse_error_policy))
         ->group(help_group::ci_policy);
-    auto* baseline =
-        cmd.add_option("--baseline", o.baseline,
-                       "An earlier --json report, or a history database (its latest complete scan): mark findings "
-                       "new/unchanged, list resolved ones")
-            ->group(help_group::ci_policy);
-    // Without a baseline every finding would be new and --fail-on-new would pass them all.
-    fail_on_new->needs(baseline);
+    cmd.add_option("--baseline", o.baseline,
+                   "An earlier --json report, or a history database (its latest complete scan): mark findings "
+                   "new/unchanged, list resolved ones")
+        ->group(help_group::ci_policy);
     add_history_options(cmd, o.history);
     // Checked once --db is known: the database this run creates is an empty baseline on
     // its first run (load_any_baseline), any other missing file a usage error.
     cmd.callback([&o] {
+        // Without a baseline every finding would be new and --fail-on-new would pass them
+        // all. By value: `fail-on-new = false` in a config file asks for nothing.
+        if (o.fail_on_new && o.baseline.empty()) throw CLI::RequiresError("--fail-on-new", "--baseline");
         if (!o.baseline.empty() && !std::filesystem::exists(o.baseline) &&
             !baseline_is_new_db(o.baseline, o.history.db))
             throw CLI::ValidationError("--baseline", "File does not exist: " + o.baseline);
@@ -255,6 +261,7 @@ CLI::App* setup_report(CLI::App& app, report_command_options& options) {
 int run_report_command(const report_command_options& options) {
     std::vector<named_file> records;
     for (const auto& input : options.inputs) records.push_back({"input", input});
+    add_baseline_input(options.out, records);
     check_distinct_files(output_files(options.out, ""), records);
     check_report_files(options.out);
     std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
@@ -334,10 +341,18 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     std::vector<named_file> inputs{{"the target list", input}};
     for (const auto& f : pipeline.audit.ca_files) inputs.push_back({"--ca-file", f.string()});
     if (pipeline.audit.rules) inputs.push_back({"--rules", pipeline.audit.rules->string()});
-    check_distinct_files(output_files(options, options.ndjson_given ? pipeline.ndjson : ""), inputs);
+    add_baseline_input(options, inputs);
+    if (pipeline.geo.country_db) inputs.push_back({"--geoip-db", pipeline.geo.country_db->string()});
+    if (pipeline.geo.asn_db) inputs.push_back({"--asn-db", pipeline.geo.asn_db->string()});
+    auto outputs = output_files(options, options.ndjson_given ? pipeline.ndjson : "");
+    const auto& cache = pipeline.revocation.checker.cache_dir;
+    outputs.push_back({"--save-chains", pipeline.save_chains ? pipeline.save_chains->string() : ""});
+    outputs.push_back({"--revocation-cache", cache ? cache->string() : ""});
+    check_distinct_files(outputs, inputs);
     check_report_files(options);
     if (options.ndjson_given) check_output_file("--ndjson", pipeline.ndjson);
     if (pipeline.save_chains) check_output_dir("--save-chains", *pipeline.save_chains);
+    if (cache && !pipeline.revocation.disabled) check_output_dir("--revocation-cache", *cache);
     if (!options.baseline.empty()) load_any_baseline(options.baseline, options.history);
     if (!options.ndjson_given && options.any_file()) pipeline.ndjson = (temp_ = temp_ndjson_path())->string();
     ndjson_ = pipeline.ndjson;

@@ -97,8 +97,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
                  "Scan targets as listed, without skipping repeats (no memory per target; for lists already unique)")
         ->group(help_group::targets);
     cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses")->group(help_group::targets);
-    cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses")
-        ->excludes("--ipv4-only")
+    cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses (not with -4)")
         ->group(help_group::targets);
     cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port] or [IPv6]:port")
         ->check([](const std::string& value) { return net::check_resolver_address(value); })
@@ -196,6 +195,10 @@ void apply_timeouts(scan_command_options& options) {
 }
 
 int run_scan_command(scan_command_options& options) {
+    // By value, not by presence: `ipv4-only = false` in a config file asks for nothing.
+    if (options.pipeline.net.ipv4_only && options.pipeline.net.ipv6_only)
+        throw config_error("--ipv4-only excludes --ipv6-only: one family, or both without either");
+    check_geo_options(options.pipeline.geo);
     options.pipeline.shard = resolve_shard(options.selection, std::getenv("JOB_COMPLETION_INDEX"));
     apply_timeouts(options);
     std::ifstream file;

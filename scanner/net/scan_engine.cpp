@@ -232,14 +232,15 @@ std::string check_resolver_address(const std::string& resolver) {
     if (host.front() == '[') {
         auto close = host.find(']');
         if (close == std::string::npos) return "missing ']' in resolver address";
-        if (close + 1 < host.size()) {
-            if (host[close + 1] != ':') return "expected ':port' after ']'";
-            port = host.substr(close + 2);
-        }
+        if (close + 1 >= host.size()) return "a bracketed address takes a port: [addr]:53, or the address alone";
+        if (host[close + 1] != ':') return "expected ':port' after ']'";
+        port = host.substr(close + 2);
+        if (port.empty()) return "missing port after ':'";
         host = host.substr(1, close - 1);
     } else if (std::count(host.begin(), host.end(), ':') == 1) {
         port = host.substr(host.find(':') + 1);
         host = host.substr(0, host.find(':'));
+        if (port.empty()) return "missing port after ':'";
     }
     boost::system::error_code ec;
     asio::ip::make_address(host, ec);

@@ -196,6 +196,47 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
         << unknown.err;
 }
 
+// What a run is asked is checked before any file is touched: an option with an empty value,
+// an output naming the baseline, a directory output naming another output, an unusable
+// cache, a resolver without its port, a demo's bad rules. Conflicts are judged by value.
+TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
+    const auto targets = (dir_ / "t.txt").string();
+    std::ofstream(targets) << "127.0.0.1:1\n";
+    const auto base = (dir_ / "base.json").string(), ndjson = (dir_ / "scan.ndjson").string();
+    std::ofstream(base) << "{\"keep\": true}\n";
+    std::ofstream(ndjson) << "keep\n";
+    std::ofstream(dir_ / "notadir") << "x\n";
+    const auto untouched = [&](const std::string& args, const std::string& says) {
+        const auto r = run_tlsaudit(args);
+        EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
+        EXPECT_NE(r.err.find(says), std::string::npos) << args << "\n" << r.err;
+        EXPECT_EQ(read_file(base), "{\"keep\": true}\n") << args;
+        EXPECT_EQ(read_file(ndjson), "keep\n") << args;
+    };
+    const auto scan = fmt::format("scan '{}' --no-revocation ", targets);
+    untouched(scan + fmt::format("--ndjson '{}' --baseline '{}'", base, base), "would overwrite --baseline");
+    untouched(scan + fmt::format("--baseline '' --fail-on-new --ndjson '{}'", ndjson),
+              "--baseline");  // an empty value, or --fail-on-new without it
+    untouched(fmt::format("report '{}' --json ''", ndjson), "--json: an empty value");
+    untouched(scan + fmt::format("--ndjson '{}' --resolver '[::1]'", ndjson), "a bracketed address takes a port");
+    untouched(scan + fmt::format("--ndjson '{}' --resolver 127.0.0.1:", ndjson), "missing port after ':'");
+    untouched(
+        fmt::format("scan '{}' --ndjson '{}' --revocation-cache '{}'", targets, ndjson, (dir_ / "notadir").string()),
+        "--revocation-cache");
+    untouched(scan + fmt::format("--ndjson '{}' --save-chains '{}' --json '{}'", ndjson, (dir_ / "d").string(),
+                                 (dir_ / "d").string()),
+              "name one file");
+    std::ofstream(dir_ / "bad-rules.json") << "{bad";
+    untouched(fmt::format("demo --out '{}' --rules '{}'", (dir_ / "demo").string(), (dir_ / "bad-rules.json").string()),
+              "rules:");
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "demo")) << "the demo wrote its lab files first";
+    // By value: a flag set to false in a config file asks for nothing.
+    std::ofstream(dir_ / "c.toml") << "fail-on-new = false\nipv4-only = false\nipv6-only = true\n";
+    const auto by_value =
+        run_tlsaudit(fmt::format("scan '{}' --config '{}' --dry-run", targets, (dir_ / "c.toml").string()));
+    EXPECT_EQ(by_value.exit_code, 0) << by_value.err;
+}
+
 // Numeric options say what they expect; CLI11's own range check printed the largest
 // double in full and let "nan" through as a rate.
 TEST_F(cli, numeric_options_say_what_they_expect) {
@@ -207,6 +248,7 @@ TEST_F(cli, numeric_options_say_what_they_expect) {
         {"scan - --concurrency abc", "--concurrency: expected a whole number from 1 to 100000, not 'abc'"},
         {"scan - --concurrency 1.5", "--concurrency: expected a whole number from 1 to 100000, not '1.5'"},
         {"scan - --connect-timeout inf", "--connect-timeout: expected a number from 0.01 to 600, not 'inf'"},
+        {"scan - --profile 1", "--profile: expected browser or openssl"},  // not the enum's number
         {"history report --db x.db --db-timeout abc", "--db-timeout: expected a number from 0 to 86400, not 'abc'"},
     };
     for (const auto& [args, message] : cases) {

@@ -206,7 +206,7 @@ TEST_F(config_file, the_committed_sample_loads) {
 TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {
     struct bad_case {
         const char* text;
-        const char* message;
+        std::string message;
     };
     const bad_case cases[] = {
         {"concurency = 5\n",
@@ -225,6 +225,10 @@ TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {
         {"config = \"other.toml\"\n", "f.toml:1: unknown key config"},
         {"xyzzy = 1\n", "f.toml:1: unknown key xyzzy: not an option of tlsaudit scan (keys are long option names"},
         {"concurrency = 0\n", "--concurrency"},  // CLI11's own validation of the value
+        {"\nverify-handshake = \"maybe\"\n",
+         "--verify-handshake = maybe (" + dir_.string() + "/f.toml:2)"},  // a flag's value, traced too
+        {"profile = \"firefox\"\n", "--profile: expected browser or openssl (" + dir_.string() + "/f.toml:1)"},
+        {"baseline = \"\"\n", "--baseline: an empty value"},
     };
     for (const auto& c : cases) {
         const auto config = write("f.toml", c.text);
