@@ -56,8 +56,7 @@ std::string bulk_ndjson() {
             R"("findings":[{}]}})"
             "\n",
             target, bulk_address(i), i == 2 ? std::string(R"(e\u001bvil\u202egnp.exe)") : host, i % 4, i,
-            2027 + i % 36 / 12, 1 + i % 12,
-            std::string(64, "0123456789abcdef"[i % 16]), host,
+            2027 + i % 36 / 12, 1 + i % 12, std::string(64, "0123456789abcdef"[i % 16]), host,
             i % 5 == 0
                 ? R"({"id":"cert-expiring","severity":"medium","cert":null,"message":"expires soon","remediation":"Renew.","rule":null})"
                 : "");
@@ -93,8 +92,7 @@ void expect_print(const json::object& seen, int endpoints, int filtered) {
     const std::string note(print.at("note").as_string());
     if (endpoints > 1000)
         EXPECT_EQ(note.rfind(fmt::format("The first 1000 of {} endpoints", endpoints), 0), 0u) << note;
-    else
-        EXPECT_EQ(note, "");
+    else EXPECT_EQ(note, "");
     std::vector<int> ranks;
     for (const auto& v : print.at("statuses").as_array()) ranks.push_back(severity_rank(std::string(v.as_string())));
     EXPECT_TRUE(std::is_sorted(ranks.rbegin(), ranks.rend())) << "worst first";
@@ -107,8 +105,7 @@ void expect_print(const json::object& seen, int endpoints, int filtered) {
         EXPECT_EQ(printed, std::min(places, 250)) << json::serialize(block);
         if (places > 250)
             EXPECT_EQ(more.rfind(fmt::format("and {} more", places - 250), 0), 0u) << json::serialize(block);
-        else
-            EXPECT_EQ(more, "") << json::serialize(block);
+        else EXPECT_EQ(more, "") << json::serialize(block);
     }
     for (const auto& v : print.at("breaks").as_array()) {
         const std::string section(v.as_string());
