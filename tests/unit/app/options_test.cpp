@@ -109,10 +109,11 @@ TEST(scan_options, fetch_policy) {
 }
 
 TEST(scan_options, values_are_checked_at_parse_time) {
-    const std::vector<std::vector<std::string>> cases{{"--concurrency", "0"},       {"--revocation", "strict"},
-                                                      {"--at", "yesterday"},        {"--shard", "8/8"},
-                                                      {"--starttls", "gopher"},     {"-4", "-6"},
-                                                      {"--fail-on-errors", "some"}, {"--fail-on-errors", "5%:dsn"}};
+    // -4 with -6 is judged by value when the scan starts (cli_test: exit 2), so that
+    // `ipv4-only = false` in a config file asks for nothing.
+    const std::vector<std::vector<std::string>> cases{
+        {"--concurrency", "0"},   {"--revocation", "strict"},   {"--at", "yesterday"},         {"--shard", "8/8"},
+        {"--starttls", "gopher"}, {"--fail-on-errors", "some"}, {"--fail-on-errors", "5%:dsn"}};
     for (const auto& bad : cases) {
         command_line cli;
         std::vector<std::string> args{"scan", "targets.txt"};
