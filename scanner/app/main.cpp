@@ -35,12 +35,11 @@ constexpr const char* exit_codes_help = R"(Exit codes:
 // An option given an empty value ('--baseline ""', or `baseline = ""` in --config) would
 // quietly mean "not given", or a file named "": refused, naming the option.
 const CLI::Option* empty_value(const CLI::App& app) {
-    for (const auto* sub : app.get_subcommands()) {
-        for (const auto* option : sub->get_options())
-            for (const auto& value : option->results())
-                if (value.empty()) return option;
-        if (const auto* nested = empty_value(*sub)) return nested;
-    }
+    for (const auto* option : app.get_options())  // --config is the top level's
+        for (const auto& value : option->results())
+            if (value.empty()) return option;
+    for (const auto* sub : app.get_subcommands())
+        if (const auto* found = empty_value(*sub)) return found;
     return nullptr;
 }
 

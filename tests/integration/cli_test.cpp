@@ -218,6 +218,7 @@ TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
     untouched(scan + fmt::format("--baseline '' --fail-on-new --ndjson '{}'", ndjson),
               "--baseline");  // an empty value, or --fail-on-new without it
     untouched(fmt::format("report '{}' --json ''", ndjson), "--json: an empty value");
+    untouched(scan + fmt::format("--config '' --ndjson '{}'", ndjson), "--config: an empty value");
     untouched(scan + fmt::format("--ndjson '{}' --resolver '[::1]'", ndjson), "a bracketed address takes a port");
     untouched(scan + fmt::format("--ndjson '{}' --resolver 127.0.0.1:", ndjson), "missing port after ':'");
     untouched(
