@@ -56,8 +56,6 @@ bool writes_stdout(const report_output_options& o) {
     return false;
 }
 
-// The report files and the history database, for check_distinct_files; `ndjson`, the
-// records a scan writes ("" for `report`).
 // The baseline is read before the outputs are written: no output may be it, but the
 // run's own --db (a scheduled audit's `--baseline audit.db --db audit.db`).
 void add_baseline_input(const report_output_options& o, std::vector<named_file>& inputs) {
@@ -65,6 +63,8 @@ void add_baseline_input(const report_output_options& o, std::vector<named_file>&
     inputs.push_back({"--baseline", o.baseline});
 }
 
+// The report files and the history database, for check_distinct_files; `ndjson`, the
+// records a scan writes ("" for `report`).
 std::vector<named_file> output_files(const report_output_options& o, const std::string& ndjson) {
     return {{"--ndjson", ndjson},  {"--json", o.json},   {"--html", o.html}, {"--csv", o.csv},
             {"--junit", o.junit},  {"--sarif", o.sarif}, {"--pdf", o.pdf},   {"--prometheus", o.prometheus},
