@@ -176,6 +176,12 @@ public:
             item.parents = {scan_.get_name()};
             item.name = std::string(key->str());
             item.inputs = inputs_of(source, *key, *value);
+            // Options that take one comma-separated list take a TOML array of its items too.
+            if (item.inputs.size() > 1 && (item.name == "probes" || item.name == "revocation-order")) {
+                std::string joined;
+                for (const auto& part : item.inputs) joined += (joined.empty() ? "" : ",") + part;
+                item.inputs = {joined};
+            }
             result.push_back(std::move(item));
         }
         for (std::size_t i = 0; i < entries.size(); ++i)

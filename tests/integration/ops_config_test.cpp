@@ -186,6 +186,19 @@ TEST_F(config_file, fetch_policy_comes_from_the_file) {
     EXPECT_EQ(run_tlsaudit(fmt::format("scan --config '{}' '{}' -q", bad, empty_)).exit_code, 2);
 }
 
+// A comma-list option takes a TOML array of its items as well as the string.
+TEST_F(config_file, comma_lists_come_as_strings_or_arrays) {
+    const auto config = write("lists.toml", "probes = [\"modern\", \"ecdsa\"]\n");
+    const auto o = effective_options(fmt::format("scan --config '{}' '{}'", config, empty_));
+    EXPECT_EQ(json::serialize(o.at("probes")), R"(["modern","ecdsa"])");
+    const auto dry_run = [&](const std::string& text) {
+        return run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run", write("l.toml", text), empty_)).exit_code;
+    };
+    EXPECT_EQ(dry_run("revocation-order = [\"crl\", \"ocsp\"]\n"), 0);
+    EXPECT_EQ(dry_run("revocation-order = [\"crl\", \"dns\"]\n"), 2);
+    EXPECT_EQ(dry_run("probes = [\"modern\", \"\"]\n"), 2);
+}
+
 TEST_F(config_file, the_committed_sample_loads) {
     const std::string sample = TLSAUDIT_SOURCE_DIR "/samples/tlsaudit.toml";
     ASSERT_TRUE(std::filesystem::exists(sample));
