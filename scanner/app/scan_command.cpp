@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -199,6 +200,10 @@ int run_scan_command(scan_command_options& options) {
     if (options.pipeline.net.ipv4_only && options.pipeline.net.ipv6_only)
         throw config_error("--ipv4-only excludes --ipv6-only: one family, or both without either");
     check_geo_options(options.pipeline.geo);
+    // A port listed twice (--port 443,443) is one port, in the record as in the scan.
+    auto& ports = options.pipeline.parse.ports;
+    for (auto it = ports.begin(); it != ports.end();)
+        it = std::find(ports.begin(), it, *it) != it ? ports.erase(it) : it + 1;
     options.pipeline.shard = resolve_shard(options.selection, std::getenv("JOB_COMPLETION_INDEX"));
     apply_timeouts(options);
     std::ifstream file;

@@ -191,6 +191,9 @@ TEST_F(config_file, comma_lists_come_as_strings_or_arrays) {
     const auto config = write("lists.toml", "probes = [\"modern\", \"ecdsa\"]\n");
     const auto o = effective_options(fmt::format("scan --config '{}' '{}'", config, empty_));
     EXPECT_EQ(json::serialize(o.at("probes")), R"(["modern","ecdsa"])");
+    // A port listed twice is one port.
+    const auto ports = effective_options(fmt::format("scan '{}' --port 443,443,8443,443", empty_));
+    EXPECT_EQ(json::serialize(ports.at("ports")), "[443,8443]");
     const auto dry_run = [&](const std::string& text) {
         return run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run", write("l.toml", text), empty_)).exit_code;
     };
