@@ -20,14 +20,11 @@ struct migration {
     backfill then = nullptr;
 };
 
-void count_every_scan(sqlite::connection& db) {
+// A backfill that runs `step` (summary.cpp) for each scan already stored.
+template <void (*step)(sqlite::connection&, std::int64_t)>
+void every_scan(sqlite::connection& db) {
     auto scans = db.prepare("SELECT id FROM scans ORDER BY id");
-    while (scans.step()) count_scan(db, scans.integer(0));
-}
-
-void sight_every_scan(sqlite::connection& db) {
-    auto scans = db.prepare("SELECT id FROM scans ORDER BY id");
-    while (scans.step()) sight_scan(db, scans.integer(0));
+    while (scans.step()) step(db, scans.integer(0));
 }
 
 // migrations[k] takes schema version k to k + 1. Never edit a released step: add one.
@@ -102,7 +99,7 @@ CREATE TABLE sightings(                   -- the first and last scan in which a 
   PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
 )sql",
      // Step 5 rebuilds the sightings of every scan.
-     count_every_scan},
+     every_scan<count_scan>},
     // 4: each imported file's digest, so that a file imported again alone (one shard of a
     // scan imported whole) is found. Scans imported before have none.
     {R"sql(
@@ -124,7 +121,7 @@ CREATE TABLE sightings(                   -- the first and last scan, by (start,
   last_scan INTEGER NOT NULL REFERENCES scans(id),
   PRIMARY KEY(target_id, kind_id)) WITHOUT ROWID;
 )sql",
-     sight_every_scan},
+     every_scan<sight_scan>},
 }};
 
 std::int64_t query_integer(sqlite::connection& db, std::string_view sql) {

@@ -106,18 +106,15 @@ double p90(const std::vector<double>& sorted) {
 
 class finding_fold {
 public:
-    finding_fold(sqlite::connection& db, const std::vector<scan_row>& scans)
+    // `latest`: the latest complete scan of the history, which `scans` (in time order) holds.
+    finding_fold(sqlite::connection& db, const std::vector<scan_row>& scans, std::optional<scan_row> latest)
         : scans_(scans),
           // Targets by name first, then the scan's endpoint by its key: never a walk over
           // every endpoint of the scan.
           answered_(db.prepare("SELECT 1 FROM targets t WHERE t.host = ?2 AND t.port = ?3 AND " + sni_identity +
                                " = ?4 AND t.starttls = ?5 AND EXISTS (SELECT 1 FROM endpoints e WHERE e.scan_id = ?1 "
-                               "AND e.target_id = t.id AND e.error_code IS NULL)")) {
-        for (const auto& s : scans_)
-            if (s.complete) latest_complete_ = s;
-    }
-
-    const std::optional<scan_row>& latest_complete() const { return latest_complete_; }
+                               "AND e.target_id = t.id AND e.error_code IS NULL)")),
+          latest_complete_(std::move(latest)) {}
 
     // Fills fixed_at and days_open of a finding first seen in `first`, last in `last`;
     // returns the id of the scan that fixed it, or 0.
@@ -215,8 +212,8 @@ void add_findings(sqlite::connection& db, std::int64_t from, const std::vector<s
     const std::int64_t read_from = latest ? std::min(from, previous.value_or(latest->epoch)) : from;
     const auto widened = read_from < from ? window_scans(db, read_from) : std::vector<scan_row>{};
     const auto& scans = read_from < from ? widened : window;
-    finding_fold fold(db, scans);
-    if (fold.latest_complete()) trend.latest_complete = fold.latest_complete()->id;
+    finding_fold fold(db, scans, latest);
+    if (latest) trend.latest_complete = latest->id;
     // One row per (target, finding kind) seen in the window, from the sightings kept at
     // import. Its first scan in the window is the first sighting when that is inside it;
     // otherwise the scans of the window are tried oldest first, and the first usually has
@@ -234,7 +231,7 @@ FROM sightings g JOIN ord fo ON fo.id = g.first_scan JOIN ord lo ON lo.id = g.la
   JOIN targets t ON t.id = g.target_id JOIN finding_kinds k ON k.id = g.kind_id
 WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
     st.bind(1, from).bind(2, read_from);
-    const auto latest_pos = fold.latest_complete() ? fold.latest_complete()->pos : -1;
+    const auto latest_pos = latest ? latest->pos : -1;
     std::array<std::vector<double>, 5> fix_days;
     auto bound = db.prepare("SELECT count(*) FROM sightings WHERE last_epoch >= ?1");
     if (bound.bind(1, from).step()) trend.findings.reserve(static_cast<std::size_t>(bound.integer(0)));
@@ -254,7 +251,7 @@ WHERE g.last_epoch >= ?2 GROUP BY 1, 2, 3, 4, k.finding_id, k.cert_sha256)sql");
         f.last_seen = last.started_at;
         const auto fixed_by = fold.settle(f, first, last);
         if (st.integer(11) == latest_pos) ++trend.new_in_latest;  // first seen ever in it (any message)
-        if (fixed_by != 0 && fixed_by == fold.latest_complete()->id) ++trend.fixed_in_latest;
+        if (fixed_by != 0 && fixed_by == latest->id) ++trend.fixed_in_latest;
         if (last.epoch < from) continue;  // read for the count only
         if (f.fixed_at) fix_days[static_cast<std::size_t>(f.level)].push_back(f.days_open);
         trend.findings.push_back(std::move(f));
