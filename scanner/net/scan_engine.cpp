@@ -24,6 +24,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -228,27 +229,26 @@ void run_thread(shared_state& s, std::size_t workers) {
 std::string check_resolver_address(const std::string& resolver) {
     if (resolver.empty()) return {};
     std::string host = resolver;
-    std::string port;
+    std::optional<std::string> port;  // after a ':'
     if (host.front() == '[') {
         auto close = host.find(']');
         if (close == std::string::npos) return "missing ']' in resolver address";
         if (close + 1 >= host.size()) return "a bracketed address takes a port: [addr]:53, or the address alone";
         if (host[close + 1] != ':') return "expected ':port' after ']'";
         port = host.substr(close + 2);
-        if (port.empty()) return "missing port after ':'";
         host = host.substr(1, close - 1);
     } else if (std::count(host.begin(), host.end(), ':') == 1) {
         port = host.substr(host.find(':') + 1);
         host = host.substr(0, host.find(':'));
-        if (port.empty()) return "missing port after ':'";
     }
+    if (port && port->empty()) return "missing port after ':'";
     boost::system::error_code ec;
     asio::ip::make_address(host, ec);
     if (ec) return "'" + host + "' is not an IP address";
-    if (!port.empty()) {
-        if (port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return "bad port '" + port + "'";
-        const int value = std::stoi(port);
-        if (value < 1 || value > 65535) return "port out of range: " + port;
+    if (port) {
+        if (port->size() > 5 || !std::all_of(port->begin(), port->end(), ::isdigit)) return "bad port '" + *port + "'";
+        const int value = std::stoi(*port);
+        if (value < 1 || value > 65535) return "port out of range: " + *port;
     }
     return {};
 }
