@@ -174,7 +174,8 @@
     var m = /^#endpoint-([0-9]+)$/.exec(location.hash);
     showDetail(m ? parseInt(m[1], 10) : -1);
     var a = /^#action-([0-9]+)$/.exec(location.hash);
-    if (a && opens[parseInt(a[1], 10)]) opens[parseInt(a[1], 10)]();
+    var open = a ? opens[parseInt(a[1], 10)] : null;
+    if (open) open();
   }
   window.addEventListener('hashchange', followHash);
 
