@@ -194,6 +194,9 @@ TEST_F(config_file, comma_lists_come_as_strings_or_arrays) {
     // A port listed twice is one port.
     const auto ports = effective_options(fmt::format("scan '{}' --port 443,443,8443,443", empty_));
     EXPECT_EQ(json::serialize(ports.at("ports")), "[443,8443]");
+    // An empty item is skipped (CLI11 splits the list; docs/cli/scan.md says so).
+    const auto gaps = effective_options(fmt::format("scan '{}' --port 443,,8443,", empty_));
+    EXPECT_EQ(json::serialize(gaps.at("ports")), "[443,8443]");
     const auto dry_run = [&](const std::string& text) {
         return run_tlsaudit(fmt::format("scan --config '{}' '{}' --dry-run", write("l.toml", text), empty_)).exit_code;
     };
