@@ -41,7 +41,8 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_len, const u
             }
         }
     }
-    return SSL_TLSEXT_ERR_NOACK;
+    return static_cast<const tls_callback_data*>(arg)->alpn_required ? SSL_TLSEXT_ERR_ALERT_FATAL
+                                                                     : SSL_TLSEXT_ERR_NOACK;
 }
 
 bytes alpn_wire(const std::vector<std::string>& protocols) {
@@ -85,6 +86,7 @@ tls_context make_tls_context(const server_config& config) {
     out.data = std::make_unique<tls_callback_data>();
     out.data->staple = config.stapled_ocsp;
     out.data->alpn_wire = alpn_wire(config.alpn);
+    out.data->alpn_required = config.alpn_required;
     out.ctx.reset(ossl::check_ptr(SSL_CTX_new(TLS_server_method()), "SSL_CTX_new"));
     SSL_CTX* ctx = out.ctx.get();
 

@@ -13,6 +13,7 @@ namespace tlsaudit::lab::detail {
 struct tls_callback_data {
     bytes staple;
     bytes alpn_wire;
+    bool alpn_required = false;
 };
 
 // `data` must outlive `ctx` and every SSL made from it: keep them together.

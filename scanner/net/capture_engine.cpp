@@ -55,13 +55,13 @@ asio::awaitable<std::optional<scan_error>> exchange(capture_engine::client& clie
 }  // namespace
 
 asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, bool verify_handshake,
+                                                const std::string& sni, bool offer_alpn, bool verify_handshake,
                                                 std::chrono::milliseconds timeout) {
     probe_result out;
     capture_engine::options options;
     options.sni = sni;
     options.verify_handshake = verify_handshake;
-    capture_engine::client client(probe.hello, options);
+    capture_engine::client client(offer_alpn ? probe.hello : probe.hello_without_alpn, options);
 
     socket_deadline deadline(co_await asio::this_coro::executor);
     deadline.start(socket, timeout);

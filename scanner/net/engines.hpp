@@ -24,18 +24,20 @@ struct probe_result {
     std::string engine;               // which engine's answer this is: "capture" or "openssl"
 };
 
-// libssl handshake for `probe` on `socket`. Throws std::runtime_error only when OpenSSL
-// cannot make an SSL object (environment).
+// libssl handshake for `probe` on `socket`; `offer_alpn` false sends no ALPN (after
+// STARTTLS), true the context's list. Throws std::runtime_error only when OpenSSL cannot
+// make an SSL object (environment).
 asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, capture_engine::probe probe,
+                                                const std::string& sni, capture_engine::probe probe, bool offer_alpn,
                                                 std::chrono::milliseconds timeout);
 
 // The capture engine for `probe` on `socket`. When the result's `fallback` is set the
 // connection is spent: the caller reconnects and runs openssl_handshake. The socket is
 // closed on return, with SO_LINGER 0 once the server's flight is read (the connection is
 // reset after the closing alert, so thousands of scans leave no TIME_WAIT sockets).
+// `offer_alpn` as for openssl_handshake.
 asio::awaitable<probe_result> capture_handshake(const probe_client& probe, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, bool verify_handshake,
+                                                const std::string& sni, bool offer_alpn, bool verify_handshake,
                                                 std::chrono::milliseconds timeout);
 
 }  // namespace tlsaudit::net::detail

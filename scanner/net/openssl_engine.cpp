@@ -53,7 +53,7 @@ std::vector<bytes> peer_chain(SSL* ssl) {
 }  // namespace
 
 asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::ip::tcp::socket& socket,
-                                                const std::string& sni, capture_engine::probe probe,
+                                                const std::string& sni, capture_engine::probe probe, bool offer_alpn,
                                                 std::chrono::milliseconds timeout) {
     probe_result out;
     const ossl::ssl_ptr owned(SSL_new(ctx.native_handle()));
@@ -74,6 +74,10 @@ asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::i
         co_return out;
     }
     SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+    if (!offer_alpn && SSL_set_alpn_protos(ssl, nullptr, 0) != 0) {  // the context's list, cleared
+        out.error = scan_error{"handshake", error_codes::internal, ossl::describe_failure("OpenSSL kept the ALPN list")};
+        co_return out;
+    }
 
     socket_deadline deadline(co_await asio::this_coro::executor);
     deadline.start(socket, timeout);

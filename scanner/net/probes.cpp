@@ -47,7 +47,8 @@ std::vector<probe_client> make_probe_clients(const std::vector<std::string>& nam
     for (const auto& name : names) {
         const auto kind = capture_engine::parse_probe(name);
         if (!kind) throw std::invalid_argument("unknown probe '" + name + "'");
-        clients.push_back(probe_client{*kind, name, capture_engine::hello_template::make(*kind, alpn)});
+        clients.push_back(probe_client{*kind, name, capture_engine::hello_template::make(*kind, alpn),
+                                       capture_engine::hello_template::make(*kind, {})});
     }
     return clients;
 }

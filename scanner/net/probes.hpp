@@ -19,6 +19,9 @@ struct probe_client {
     capture_engine::probe kind;
     std::string name;                      // as in reports: "modern", "rsa", ...
     capture_engine::hello_template hello;  // the capture engine's ClientHello for this probe
+    // The same without ALPN, for the handshake after a STARTTLS exchange: the HTTP names
+    // would be wrong there, and a server that checks ALPN (PostgreSQL 17) refuses them.
+    capture_engine::hello_template hello_without_alpn;
 };
 
 struct client_set {

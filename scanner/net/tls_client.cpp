@@ -103,11 +103,13 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
         co_return result;
     }
     const std::string sni = probe.kind == capture_engine::probe::no_sni ? std::string() : t.sni;
+    const bool offer_alpn = t.starttls.empty();  // after STARTTLS the HTTP names would be wrong
     const auto started = clock::now();
     std::string fallback;
     bool with_openssl = !clients.capture_engine;
     if (clients.capture_engine) {
-        result = co_await capture_handshake(probe, *c.socket, sni, clients.verify_handshake, limits.handshake_timeout);
+        result = co_await capture_handshake(probe, *c.socket, sni, offer_alpn, clients.verify_handshake,
+                                         limits.handshake_timeout);
         if (!result.fallback.empty()) {
             // The capture engine spent the connection: libssl gets a new one.
             fallback = std::move(result.fallback);
@@ -122,7 +124,7 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
         const auto left =
             limits.handshake_timeout - std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
         if (left > std::chrono::milliseconds::zero())
-            result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, left);
+            result = co_await openssl_handshake(clients.tls, *c.socket, sni, probe.kind, offer_alpn, left);
         if (left <= std::chrono::milliseconds::zero() ||
             (result.error && result.error->code == error_codes::timeout_handshake))
             result.error = timeout_error("handshake", limits.handshake_timeout);

@@ -112,6 +112,39 @@ TEST_F(starttls_scan, another_protocol_is_starttls_protocol) {
     }
 }
 
+// A server that checks ALPN (PostgreSQL 17 refuses a client whose list lacks "postgresql")
+// gets none after STARTTLS from either engine; direct TLS still offers h2 and http/1.1.
+TEST_F(starttls_scan, no_alpn_is_offered_after_starttls) {
+    const auto strict = [&](const std::string& protocol) {
+        lab::server_config config;
+        config.chain = hierarchy_->served_chain();
+        config.leaf_key = hierarchy_->leaf.k;
+        config.alpn = {"postgresql"};
+        config.alpn_required = true;
+        if (!protocol.empty()) config.starttls = {.protocol = protocol, .answer = lab::starttls_answer::proceed};
+        return servers_.start(std::move(config));
+    };
+    const auto postgres = strict("postgres");
+    const auto direct = strict("");
+    for (const std::string engine : {"capture", "openssl"}) {
+        SCOPED_TRACE(engine);
+        auto config = quick_config();
+        config.engine = engine;
+        config.probes = {"modern", "tls12"};  // TLS 1.3 and 1.2 (the lab's leaf is ECDSA: no rsa probe)
+        const auto r = scan_one(fmt::format("postgres://127.0.0.1:{}", postgres), config);
+        ASSERT_FALSE(r.cap.error) << r.cap.error->code << ": " << r.cap.error->detail;
+        EXPECT_EQ(r.cap.chain, hierarchy_->served_chain());
+        EXPECT_EQ(r.cap.alpn, "");
+        ASSERT_EQ(r.cap.probes.size(), 2u);
+        for (const auto& p : r.cap.probes) EXPECT_FALSE(p.error) << p.probe << ": " << p.error->detail;
+        // The same server without STARTTLS refuses the HTTP names: the lab is strict.
+        const auto d = scan_one(fmt::format("127.0.0.1:{}", direct), config);
+        ASSERT_TRUE(d.cap.error);
+        EXPECT_EQ(d.cap.error->code, "tls-alert");
+        EXPECT_NE(d.cap.error->detail.find("no application protocol"), std::string::npos) << d.cap.error->detail;
+    }
+}
+
 TEST_F(starttls_scan, silent_server_times_out_in_the_starttls_phase) {
     lab::server_config config;
     config.b = lab::behaviour::silent;

@@ -81,6 +81,9 @@ struct server_config {
     // Server preference order; the first one the client also offers is selected. Empty:
     // no ALPN.
     std::vector<std::string> alpn{};
+    // A client that offers ALPN but none of `alpn` gets a fatal no_application_protocol
+    // alert (as PostgreSQL 17 answers); false: the handshake goes on without ALPN.
+    bool alpn_required = false;
     behaviour b = behaviour::tls;
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 0;  // 0: ephemeral
