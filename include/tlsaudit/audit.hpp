@@ -110,18 +110,23 @@ bool hostname_matches(const cert_info& leaf, std::string_view name,
 
 // --- inconsistent-deployment: comparing the endpoints behind one name -------------
 
-// What one address of a name served.
+// What one address of a name served: the chain its first probe received and, in
+// `others`, each further chain other probes received (capture::other_chains).
 struct node_chain {
     std::string address;
     std::vector<std::string> chain_sha256;  // served chain, leaf first
     std::string leaf_subject;
     std::vector<std::string> intermediate_cns;  // served intermediates' commonNames
+    std::string clients;                        // who receives it (clients_of_chain); "" when unknown
+    std::vector<node_chain> others;             // the further chains (their own `others` empty)
 };
 
-// One inconsistent-deployment finding when the nodes serve different leaves or
-// intermediates; nullopt when they agree or fewer than two served a chain.
+// One inconsistent-deployment finding when the nodes serve different sets of chains
+// (leaves or intermediates, to any probe); nullopt when they agree or fewer than two
+// served a chain. `addresses` is how many addresses the name has in all (0: as many as
+// nodes); the message counts those that served none.
 std::optional<finding> audit_deployment(std::string_view name, std::span<const node_chain> nodes,
-                                        const catalogue& rules);
+                                        const catalogue& rules, std::size_t addresses = 0);
 
 // Collects, across the threads of a scan, what each address of each target served,
 // and judges a name as soon as all of its endpoints are in (each result carries the
@@ -147,7 +152,9 @@ private:
     static std::optional<name_result> judge(entry& e, const catalogue& rules);
 
     std::mutex mutex_;
-    std::unordered_map<std::string, entry> open_;  // target key -> endpoints so far
+    // target key and input line (a target repeated under --no-dedupe is judged per line)
+    // -> endpoints so far
+    std::unordered_map<std::string, entry> open_;
 };
 
 }  // namespace tlsaudit::audit

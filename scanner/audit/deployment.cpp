@@ -10,48 +10,29 @@
 
 namespace tlsaudit::audit {
 
-std::optional<finding> audit_deployment(std::string_view name, std::span<const node_chain> nodes,
-                                        const catalogue& rules) {
-    if (nodes.size() < 2) return std::nullopt;
-    // Group addresses by the exact chain they serve (leaf and intermediates).
-    std::vector<std::pair<const node_chain*, std::vector<std::string>>> groups;
-    for (const auto& n : nodes) {
-        auto it = std::find_if(groups.begin(), groups.end(),
-                               [&](const auto& g) { return g.first->chain_sha256 == n.chain_sha256; });
-        if (it == groups.end()) groups.push_back({&n, {n.address}});
-        else it->second.push_back(n.address);
-    }
-    if (groups.size() < 2) return std::nullopt;
-
-    std::string detail;
-    for (auto& [chain, addresses] : groups) {
-        std::sort(addresses.begin(), addresses.end());
-        std::string via;
-        for (const auto& cn : chain->intermediate_cns) via += (via.empty() ? "" : " / ") + cn;
-        detail += fmt::format("{}{} serve{} leaf {}… ({}){}", detail.empty() ? "" : "; ", fmt::join(addresses, ", "),
-                              addresses.size() == 1 ? "s" : "",
-                              chain->chain_sha256.empty() ? "?" : chain->chain_sha256.front().substr(0, 16),
-                              chain->leaf_subject, via.empty() ? ", no intermediate" : " via " + via);
-    }
-    constexpr known_finding kind = "inconsistent-deployment";
-    finding f;
-    f.id = kind.id();
-    f.level = rules.level_of(f.id, kind.default_level());
-    f.message = fmt::format("the {} addresses behind {} serve {} different chains: {}", nodes.size(), name,
-                            groups.size(), detail);
-    f.remediation =
-        "Some nodes were not redeployed: install the same, current certificate and full chain on every address "
-        "behind this name (load balancer members, CDN origins, IPv4 and IPv6).";
-    return f;
-}
-
 namespace {
 
-node_chain node_of(const endpoint_result& result) {
+// Every chain a node served, sorted: two nodes agree when these are equal, whichever
+// probe received which.
+std::vector<std::vector<std::string>> chain_set(const node_chain& n) {
+    std::vector<std::vector<std::string>> set{n.chain_sha256};
+    for (const auto& other : n.others) set.push_back(other.chain_sha256);
+    std::sort(set.begin(), set.end());
+    return set;
+}
+
+std::string describe(const node_chain& c, bool with_clients) {
+    std::string via;
+    for (const auto& cn : c.intermediate_cns) via += (via.empty() ? "" : " / ") + cn;
+    return fmt::format("leaf {}… ({}){}{}", c.chain_sha256.empty() ? "?" : c.chain_sha256.front().substr(0, 16),
+                       c.leaf_subject, via.empty() ? ", no intermediate" : " via " + via,
+                       with_clients && !c.clients.empty() ? " to " + c.clients : "");
+}
+
+node_chain node_of_chain(const std::vector<parsed_cert>& certs) {
     node_chain chain;
-    chain.address = result.ep.address;
-    for (std::size_t i = 0; i < result.certs.size(); ++i) {
-        const auto& info = result.certs[i].info;
+    for (std::size_t i = 0; i < certs.size(); ++i) {
+        const auto& info = certs[i].info;
         chain.chain_sha256.push_back(info ? info->sha256 : "unparsable#" + std::to_string(i));
         if (i == 0 && info) chain.leaf_subject = info->subject;
         if (i > 0 && info) chain.intermediate_cns.push_back(info->subject_cn);
@@ -59,12 +40,66 @@ node_chain node_of(const endpoint_result& result) {
     return chain;
 }
 
+node_chain node_of(const endpoint_result& result) {
+    node_chain node = node_of_chain(result.certs);
+    node.address = result.ep.address;
+    node.clients = clients_of_chain(result.cap, 0);
+    for (std::size_t k = 0; k < result.other_chains.size(); ++k) {
+        node.others.push_back(node_of_chain(result.other_chains[k].certs));
+        node.others.back().clients = clients_of_chain(result.cap, static_cast<int>(k) + 1);
+    }
+    return node;
+}
+
 }  // namespace
+
+std::optional<finding> audit_deployment(std::string_view name, std::span<const node_chain> nodes,
+                                        const catalogue& rules, std::size_t addresses) {
+    if (nodes.size() < 2) return std::nullopt;
+    // Group addresses by every chain they serve (leaf and intermediates, to any probe).
+    struct group {
+        const node_chain* node;
+        std::vector<std::vector<std::string>> chains;
+        std::vector<std::string> addresses;
+    };
+    std::vector<group> groups;
+    bool several = false;  // a node served more than one chain: say who receives each
+    for (const auto& n : nodes) {
+        several = several || !n.others.empty();
+        auto chains = chain_set(n);
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const group& g) { return g.chains == chains; });
+        if (it == groups.end()) groups.push_back({&n, std::move(chains), {n.address}});
+        else it->addresses.push_back(n.address);
+    }
+    if (groups.size() < 2) return std::nullopt;
+
+    std::string detail;
+    for (auto& g : groups) {
+        std::sort(g.addresses.begin(), g.addresses.end());
+        std::string served = describe(*g.node, several);
+        for (const auto& other : g.node->others) served += " and " + describe(other, several);
+        detail += fmt::format("{}{} serve{} {}", detail.empty() ? "" : "; ", fmt::join(g.addresses, ", "),
+                              g.addresses.size() == 1 ? "s" : "", served);
+    }
+    constexpr known_finding kind = "inconsistent-deployment";
+    finding f;
+    f.id = kind.id();
+    f.level = rules.level_of(f.id, kind.default_level());
+    const std::size_t in_all = std::max(addresses, nodes.size());
+    f.message = fmt::format("the {} addresses behind {} serve {} different chain{}{}: {}", in_all, name,
+                            groups.size(), several ? " sets" : "s",
+                            in_all > nodes.size() ? fmt::format(" ({} served none)", in_all - nodes.size()) : "",
+                            detail);
+    f.remediation =
+        "Some nodes were not redeployed: install the same, current certificate and full chain on every address "
+        "behind this name (load balancer members, CDN origins, IPv4 and IPv6).";
+    return f;
+}
 
 std::optional<name_result> deployment_tracker::judge(entry& e, const catalogue& rules) {
     if (e.nodes.size() < 2) return std::nullopt;
     const std::string& name = e.tgt.sni.empty() ? e.tgt.host : e.tgt.sni;
-    auto f = audit_deployment(fmt::format("{}:{}", name, e.tgt.port), e.nodes, rules);
+    auto f = audit_deployment(fmt::format("{}:{}", name, e.tgt.port), e.nodes, rules, e.seen);
     if (!f) return std::nullopt;
     name_result r;
     r.tgt = std::move(e.tgt);
@@ -83,7 +118,7 @@ std::optional<name_result> deployment_tracker::add(const endpoint_result& result
     entry done;
     {
         std::lock_guard lock(mutex_);
-        auto [it, inserted] = open_.try_emplace(result.ep.tgt.key());
+        auto [it, inserted] = open_.try_emplace(result.ep.tgt.key() + '|' + std::to_string(result.ep.tgt.line_no));
         entry& e = it->second;
         if (inserted) {
             e.tgt = result.ep.tgt;

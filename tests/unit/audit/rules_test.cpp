@@ -218,9 +218,9 @@ TEST(entrust, a_served_but_unrelated_entrust_root_does_not_anchor) {
 
 TEST(deployment, different_chains_behind_one_name) {
     const std::vector<node_chain> nodes{
-        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}},
-        {"127.0.0.2", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}},
-        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}},
+        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}},
+        {"127.0.0.2", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}},
+        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "", {}},
     };
     const auto f = audit_deployment("shop.example:443", nodes, default_catalogue());
     ASSERT_TRUE(f.has_value());
@@ -230,6 +230,41 @@ TEST(deployment, different_chains_behind_one_name) {
     EXPECT_THAT(f->message, HasSubstr("127.0.0.3 serves leaf"));
     EXPECT_THAT(f->message, HasSubstr("GlobalSign RSA DV SSL CA 2018"));
     EXPECT_FALSE(audit_deployment("x", std::span(nodes).first(2), default_catalogue()).has_value());
+    // Addresses that served nothing are counted in the message.
+    const auto partly = audit_deployment("shop.example:443", nodes, default_catalogue(), 5);
+    ASSERT_TRUE(partly.has_value());
+    EXPECT_THAT(partly->message, HasSubstr("the 5 addresses behind shop.example:443 serve 2 different chains (2 "
+                                           "served none): "));
+}
+
+// Nodes that agree on the chain modern clients get but not on the one RSA-only clients get.
+TEST(deployment, chains_served_to_other_probes_are_compared) {
+    const auto node_with = [](std::string address, std::string rsa_leaf) {
+        node_chain n{std::move(address), {"ECDSA-LEAF", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"},
+                     "modern clients", {}};
+        n.others.push_back({"", {std::move(rsa_leaf), "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"},
+                            "RSA-only clients", {}});
+        return n;
+    };
+    const std::vector<node_chain> nodes{node_with("127.0.0.61", "RSA-1"), node_with("127.0.0.62", "RSA-2")};
+    const auto f = audit_deployment("shop.example:443", nodes, default_catalogue());
+    ASSERT_TRUE(f.has_value());
+    EXPECT_THAT(f->message, HasSubstr("serve 2 different chain sets"));
+    EXPECT_THAT(f->message, HasSubstr("127.0.0.61 serves leaf ECDSA-LEAF… (CN=shop) via GlobalSign GCC R3 DV TLS CA "
+                                      "2020 to modern clients and leaf RSA-1… (CN=shop) via GlobalSign RSA DV SSL CA "
+                                      "2018 to RSA-only clients"));
+    EXPECT_THAT(f->message, HasSubstr("127.0.0.62 serves leaf ECDSA-LEAF…"));
+    // The same chains to other probes (or in another order) agree.
+    auto swapped = node_with("127.0.0.63", "RSA-1");
+    std::swap(swapped.chain_sha256, swapped.others[0].chain_sha256);
+    const std::vector<node_chain> same{nodes[0], swapped};
+    EXPECT_FALSE(audit_deployment("shop.example:443", same, default_catalogue()).has_value());
+    // A node without the RSA chain differs from one with it.
+    auto single = nodes[0];
+    single.address = "127.0.0.64";
+    single.others.clear();
+    const std::vector<node_chain> one_less{nodes[0], single};
+    EXPECT_TRUE(audit_deployment("shop.example:443", one_less, default_catalogue()).has_value());
 }
 
 endpoint_result node(const std::string& host, const std::string& address, const std::string& leaf_tag,
@@ -261,6 +296,49 @@ TEST(deployment, tracker_judges_each_name_when_its_last_address_is_in) {
     EXPECT_THAT(name->addresses, ElementsAre("127.0.3.1", "127.0.3.2", "127.0.3.3"));
     ASSERT_THAT(ids(name->findings), ElementsAre("inconsistent-deployment"));
     EXPECT_THAT(tracker.finish(rules), IsEmpty());  // nothing left open
+}
+
+// Under --no-dedupe a target listed on two lines is two targets: each line's addresses are
+// judged together, never mixed with the other line's.
+TEST(deployment, a_repeated_target_is_judged_per_line) {
+    const auto& rules = default_catalogue();
+    deployment_tracker tracker;
+    const auto on_line = [](endpoint_result r, std::uint64_t line) {
+        r.ep.tgt.line_no = line;
+        return r;
+    };
+    EXPECT_FALSE(tracker.add(on_line(node("e.example", "127.0.3.11", "1", 2), 1), rules));
+    EXPECT_FALSE(tracker.add(on_line(node("e.example", "127.0.3.11", "1", 2), 3), rules));
+    const auto first = tracker.add(on_line(node("e.example", "127.0.3.12", "2", 2), 1), rules);
+    ASSERT_TRUE(first);
+    EXPECT_THAT(first->addresses, ElementsAre("127.0.3.11", "127.0.3.12"));
+    const auto second = tracker.add(on_line(node("e.example", "127.0.3.12", "2", 2), 3), rules);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->tgt.line_no, 3u);
+    EXPECT_THAT(second->addresses, ElementsAre("127.0.3.11", "127.0.3.12"));
+    EXPECT_THAT(tracker.finish(rules), IsEmpty());
+}
+
+// The tracker reads every chain of a result: the one its first probe got and its other_chains.
+TEST(deployment, tracker_compares_the_chains_of_every_probe) {
+    const auto& rules = default_catalogue();
+    const auto dual = [](const std::string& address, const std::string& rsa_tag) {
+        auto r = node("f.example", address, "1", 2);
+        endpoint_result rsa = node("f.example", address, rsa_tag, 2);
+        r.other_chains.push_back(std::move(rsa));
+        r.cap.probes = {probe_outcome{"modern", 0, "capture", "", std::nullopt},
+                        probe_outcome{"rsa", 1, "capture", "", std::nullopt}};
+        return r;
+    };
+    deployment_tracker tracker;
+    EXPECT_FALSE(tracker.add(dual("127.0.3.13", "8"), rules));
+    const auto name = tracker.add(dual("127.0.3.14", "9"), rules);
+    ASSERT_TRUE(name);
+    ASSERT_THAT(ids(name->findings), ElementsAre("inconsistent-deployment"));
+    EXPECT_THAT(name->findings[0].message, HasSubstr("to RSA-only clients"));
+    deployment_tracker agreeing;
+    EXPECT_FALSE(agreeing.add(dual("127.0.3.13", "8"), rules));
+    EXPECT_FALSE(agreeing.add(dual("127.0.3.14", "8"), rules));
 }
 
 TEST(deployment, single_address_targets_are_not_held) {
