@@ -33,7 +33,8 @@ void init_library_once() {
 // c-ares wants "host:port" with IPv6 in brackets; accept a bare IPv6 address too.
 std::string to_ares_server(const std::string& server) {
     unsigned char buf[sizeof(in6_addr)];
-    if (inet_pton(AF_INET6, server.c_str(), buf) == 1) return "[" + server + "]";
+    // c-ares 1.18 takes an IPv6 server only as [addr]:port.
+    if (inet_pton(AF_INET6, server.c_str(), buf) == 1) return "[" + server + "]:53";
     return server;
 }
 
@@ -48,8 +49,8 @@ std::string address_text(const sockaddr* sa) {
 
 using answer_handler = asio::any_completion_handler<void(dns_answer)>;
 
-// How late a try that got no answer may be noticed; the tries themselves last
-// resolver_options::timeout / 2.
+// How late a try that got no answer may be noticed; the tries themselves last a third of
+// resolver_options::timeout and two thirds (one server).
 constexpr std::chrono::milliseconds tick_interval{50};
 
 }  // namespace
@@ -80,31 +81,54 @@ struct dns_resolver::impl {
 
     impl(asio::any_io_executor ex, const resolver_options& options) : executor(ex), timer(ex) {
         init_library_once();
+        // c-ares asks each server in turn, `tries` rounds, and waits twice as long in the
+        // second round (1.18: the timeout shifted by the round): with two tries, three times
+        // the first try's timeout per server in all. Split the budget so, once the servers
+        // are known (the system configuration may name several).
+        const long long budget = std::max<long long>(1, options.timeout.count());
+        channel = make_channel(options.server, budget / 3);
+        if (const long long servers = server_count(channel); servers > 1) {
+            ares_destroy(channel);
+            channel = make_channel(options.server, budget / (3 * servers));
+        }
+    }
+
+    ares_channel make_channel(const std::string& server, long long try_timeout_ms) {
         ares_options opts{};
         int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_RCVBUF;
         opts.sock_state_cb = &impl::on_socket_state;
         opts.sock_state_cb_data = this;
-        // Two tries, each with half the budget: c-ares then always answers within it.
-        opts.tries = 2;
+        opts.tries = 2;  // a datagram lost on the way is asked again
         // Hundreds of answers can arrive between two reads; the default buffer (about 200
-        // KB, some 300 datagrams) dropped them, and each drop cost a retry half a timeout later.
+        // KB, some 300 datagrams) dropped them, and each drop cost a retry.
         opts.socket_receive_buffer_size = 4 << 20;  // the kernel caps it at net.core.rmem_max
-        opts.timeout = static_cast<int>(std::max<long long>(1, options.timeout.count() / 2));
+        opts.timeout = static_cast<int>(std::max<long long>(1, try_timeout_ms));
         std::string lookups = "b";
-        if (!options.server.empty()) {
+        if (!server.empty()) {
             // An explicit resolver is asked directly; /etc/hosts would shadow it.
             mask |= ARES_OPT_LOOKUPS;
             opts.lookups = lookups.data();
         }
-        if (int rc = ares_init_options(&channel, &opts, mask); rc != ARES_SUCCESS)
+        ares_channel made = nullptr;
+        if (int rc = ares_init_options(&made, &opts, mask); rc != ARES_SUCCESS)
             throw std::runtime_error(std::string("c-ares: ") + ares_strerror(rc));
-        if (!options.server.empty()) {
-            std::string csv = to_ares_server(options.server);
-            if (int rc = ares_set_servers_ports_csv(channel, csv.c_str()); rc != ARES_SUCCESS) {
-                ares_destroy(channel);
-                throw std::invalid_argument("bad resolver address '" + options.server + "': " + ares_strerror(rc));
+        if (!server.empty()) {
+            std::string csv = to_ares_server(server);
+            if (int rc = ares_set_servers_ports_csv(made, csv.c_str()); rc != ARES_SUCCESS) {
+                ares_destroy(made);
+                throw std::invalid_argument("bad resolver address '" + server + "': " + ares_strerror(rc));
             }
         }
+        return made;
+    }
+
+    static long long server_count(ares_channel ch) {
+        ares_addr_port_node* servers = nullptr;
+        if (ares_get_servers_ports(ch, &servers) != ARES_SUCCESS) return 1;
+        long long n = 0;
+        for (auto* s = servers; s != nullptr; s = s->next) ++n;
+        ares_free_data(servers);
+        return std::max<long long>(n, 1);
     }
 
     ~impl() {

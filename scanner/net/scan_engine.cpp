@@ -230,7 +230,8 @@ std::string check_resolver_address(const std::string& resolver) {
     if (resolver.empty()) return {};
     std::string host = resolver;
     std::optional<std::string> port;  // after a ':'
-    if (host.front() == '[') {
+    const bool bracketed = host.front() == '[';
+    if (bracketed) {
         auto close = host.find(']');
         if (close == std::string::npos) return "missing ']' in resolver address";
         if (close + 1 >= host.size()) return "a bracketed address takes a port: [addr]:53, or the address alone";
@@ -243,8 +244,9 @@ std::string check_resolver_address(const std::string& resolver) {
     }
     if (port && port->empty()) return "missing port after ':'";
     boost::system::error_code ec;
-    asio::ip::make_address(host, ec);
+    const auto address = asio::ip::make_address(host, ec);
     if (ec) return "'" + host + "' is not an IP address";
+    if (bracketed && !address.is_v6()) return "only an IPv6 address goes in brackets: " + host + ":port";
     if (port) {
         if (port->size() > 5 || !std::all_of(port->begin(), port->end(), ::isdigit)) return "bad port '" + *port + "'";
         const int value = std::stoi(*port);
