@@ -70,6 +70,17 @@ bool browsers_accept_ca_leaf(X509_STORE_CTX* ctx, int code, int depth) {
     return (X509_get_extended_key_usage(leaf) & XKU_SSL_SERVER) != 0;
 }
 
+// The strict checks (X509_V_FLAG_X509_STRICT) on the top of the path: browsers take a trust
+// anchor as a name and a key, and do not judge its extensions (ePKI Root Certification
+// Authority has a non-critical basicConstraints, TWCA Global Root CA no subject key
+// identifier; both are trusted by Mozilla). Explicit EC parameters still count: no
+// browser loads such a key.
+bool browsers_ignore_on_anchor(X509_STORE_CTX* ctx, verify_problem problem, int code, int depth) {
+    if (problem != verify_problem::profile_rule || code == X509_V_ERR_EC_KEY_EXPLICIT_PARAMS) return false;
+    const STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+    return chain != nullptr && depth > 0 && depth == sk_X509_num(chain) - 1;
+}
+
 // Records every error and lets verification go on, so that the verdict holds the whole
 // path and all its problems rather than the first one only.
 int record_error(int ok, X509_STORE_CTX* ctx) {
@@ -83,6 +94,7 @@ int record_error(int ok, X509_STORE_CTX* ctx) {
     const bool seen = std::any_of(errors.begin(), errors.end(),
                                   [&](const verify_error& e) { return e.code == code && e.depth == depth; });
     auto problem = classify(code);
+    if (state->profile == validation_profile::browser && browsers_ignore_on_anchor(ctx, problem, code, depth)) return 1;
     // Outside the browser profile X509_V_FLAG_X509_STRICT is off: a strict rule OpenSSL
     // checks all the same (explicit EC parameters, in 3.0) refuses the chain for it.
     if (problem == verify_problem::profile_rule && state->profile != validation_profile::browser)

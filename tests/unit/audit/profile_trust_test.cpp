@@ -143,6 +143,42 @@ TEST(profile_verify, explicit_ec_parameters_are_untrusted_under_openssl_and_a_ru
     EXPECT_THAT(browser, Not(Contains("chain-untrusted")));
 }
 
+// A CA certificate as ePKI Root Certification Authority is made: basicConstraints CA:TRUE not
+// critical, no keyUsage (OpenSSL's strict mode refuses both).
+lab::cert_spec lenient_ca(std::string name) {
+    auto spec = lab::ca_spec(std::move(name));
+    spec.standard_extensions = false;
+    spec.extra_extensions = {{"2.5.29.19", {0x30, 0x03, 0x01, 0x01, 0xff}, false}};
+    return spec;
+}
+
+// Browsers take the trust anchor as a name and a key: OpenSSL's strict checks are not
+// applied to it, but still are to an intermediate made the same way.
+TEST(profile_verify, strict_rules_do_not_judge_the_trust_anchor) {
+    const auto anchor = lab::make_self_signed(lenient_ca("Lenient Root"), lab::lab_key(lab::key_kind::ec_p256, 62));
+    const auto leaf_cert =
+        lab::issue(anchor, lab::leaf_spec("anchor.example"), lab::lab_key(lab::key_kind::ec_p256, 63));
+    x509::trust_options o;
+    o.system_default = false;
+    o.extra_roots = {anchor.der};
+    const std::vector<bytes> chain{leaf_cert.der};
+    const auto browser = x509::trust_store{o}.verify(chain, now());
+    EXPECT_TRUE(browser.trusted);
+    EXPECT_TRUE(browser.errors.empty()) << browser.errors.front().text;
+
+    const auto intermediate =
+        lab::issue(root(), lenient_ca("Lenient Intermediate"), lab::lab_key(lab::key_kind::ec_p256, 62));
+    const std::vector<bytes> served{
+        lab::issue(intermediate, lab::leaf_spec("int.example"), lab::lab_key(lab::key_kind::ec_p256, 63)).der,
+        intermediate.der};
+    const auto under = store(validation_profile::browser).verify(served, now());
+    EXPECT_FALSE(under.trusted);
+    ASSERT_FALSE(under.errors.empty());
+    EXPECT_EQ(under.errors.front().problem, verify_problem::profile_rule);
+    EXPECT_EQ(under.errors.front().depth, 1);
+    EXPECT_TRUE(store(validation_profile::openssl).verify(served, now()).trusted);
+}
+
 TEST(profile_verify, a_conforming_lab_chain_is_trusted_under_both_profiles) {
     const std::vector<bytes> chain{leaf(lab::leaf_spec("fine.example")).der};
     EXPECT_TRUE(store(validation_profile::browser).verify(chain, now()).trusted);
