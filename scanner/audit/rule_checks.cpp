@@ -54,6 +54,10 @@ void retired_intermediate_found(context& ctx, const rule& r, const examined_cert
     if (issued_by(leaf, *c.info)) {
         how = "the leaf was issued under it";
         fix = r.remediation;
+    } else if (c.position == 0) {
+        // Served first, in the leaf's place (a misordered chain, or the CA file checked alone).
+        how = "it is served first, in the leaf's place";
+        fix = r.remediation;
     } else if (c.position > 0) {
         how = "the leaf was issued by {leaf_issuer}, and the retired intermediate is served beside it";
         fix = !r.remediation_beside.empty()
@@ -77,11 +81,12 @@ void retired_intermediate_found(context& ctx, const rule& r, const examined_cert
 void retired_intermediate(context& ctx, const rule& r) {
     if (r.retired_on && ctx.in.at < *r.retired_on) return;  // judged before the retirement (--at)
     const cert_info& leaf = *ctx.leaf;
-    // The leaf's own issuer first: when it is the retired one, that is the case to fix.
+    // The leaf's own issuer first: when it is the retired one, that is the case to fix; the
+    // certificate served first only when it is the retired one itself.
     const examined_cert* found = nullptr;
     for (const auto& c : ctx.certs) {
-        if (c.position == 0 || !r.match.matches_key(*c.info)) continue;
-        if (found == nullptr || issued_by(leaf, *c.info)) found = &c;
+        if (!r.match.matches_key(*c.info)) continue;
+        if (found == nullptr || found->position == 0 || issued_by(leaf, *c.info)) found = &c;
     }
     if (found != nullptr) {
         retired_intermediate_found(ctx, r, *found);

@@ -113,6 +113,21 @@ TEST(retired_intermediate, only_on_an_alternative_path_needs_the_current_chain_s
     EXPECT_THAT(d->remediation, HasSubstr("Serve the leaf with GlobalSign GCC R3 DV TLS CA 2020 explicitly"));
 }
 
+// The retired intermediate served first (a misordered chain, or `check` given the CA file):
+// it is the retired one by its fingerprint, never a name-only look-alike.
+TEST(retired_intermediate, served_first_in_the_leafs_place) {
+    chain_case c;
+    c.name = "shop.example";
+    c.serve(gs2018(true, true), 0).serve(leaf("shop.example", "GlobalSign RSA DV SSL CA 2018"), 1);
+    const auto f = c.run();
+    const auto* d = find(f, "deprecated-intermediate");
+    ASSERT_NE(d, nullptr) << ::testing::PrintToString(ids(f));
+    EXPECT_EQ(d->level, severity::high);
+    EXPECT_EQ(d->cert->position, 0);
+    EXPECT_THAT(d->message, HasSubstr("it is served first, in the leaf's place"));
+    EXPECT_EQ(find(f, "deprecated-intermediate-unconfirmed"), nullptr);
+}
+
 TEST(retired_intermediate, look_alike_with_another_key_is_name_only) {
     const auto f = under(gs2018(false, false)).run();
     ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate-unconfirmed"));
