@@ -5,9 +5,11 @@
 #include <boost/json/value.hpp>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 
 namespace tlsaudit::report {
@@ -117,19 +119,23 @@ void apply_baseline(report_data& data, const baseline& old) {
             seen.insert(std::move(key));
         }
     };
-    // (host, port) -> every endpoint of it was scanned
-    std::map<std::pair<std::string, int>, bool> looked;
+    // The site of a finding's identity (host, port, SNI, STARTTLS) -> every endpoint of it was
+    // scanned. Another site of the same host and port (a virtual host, the port over STARTTLS)
+    // proves nothing about this one.
+    using site = std::tuple<std::string, int, std::string, std::string>;
+    std::map<site, bool> looked;
     for (auto& e : data.endpoints) {
         mark(e.host, e.port, e.sni, e.starttls, e.findings);
-        bool& all_scanned = looked.try_emplace({e.host, e.port}, true).first->second;
+        bool& all_scanned = looked.try_emplace({e.host, e.port, identity_sni(e.host, e.sni), e.starttls}, true)
+                                .first->second;
         all_scanned = all_scanned && e.error_code.empty();
     }
-    for (auto& n : data.names) mark(n.host, n.port, n.sni, "", n.findings);
+    for (auto& n : data.names) mark(n.host, n.port, n.sni, n.starttls, n.findings);
     data.resolved.clear();
     data.not_verified.clear();
     for (const auto& [key, f] : old.findings) {
         if (seen.count(key)) continue;
-        const auto at = looked.find({key.host, key.port});
+        const auto at = looked.find({key.host, key.port, key.sni, key.starttls});
         auto& list = at != looked.end() && at->second ? data.resolved : data.not_verified;
         list.push_back({key.host, key.port, key.id, key.cert_sha256, f.severity, f.message, key.sni, key.starttls});
     }

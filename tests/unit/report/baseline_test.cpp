@@ -136,6 +136,25 @@ TEST(baseline, sites_on_one_address_are_told_apart_by_their_sni) {
     std::filesystem::remove(old_path);
 }
 
+// A site left out of the run (its line removed) is not verified, though another site of the
+// same address and port was scanned: nothing says the one left out was fixed.
+TEST(baseline, a_site_left_out_is_not_verified_beside_another_of_its_address) {
+    const auto site = [](const std::string& sni, const std::string& findings) {
+        auto line = endpoint_line("127.0.0.1", 443, "127.0.0.1", findings);
+        const std::string from = R"("sni":"127.0.0.1")";
+        line.replace(line.find(from), from.size(), R"("sni":")" + sni + "\"");
+        return line + "\n";
+    };
+    const auto mismatch = "[" + finding("hostname-mismatch", "high", sha('c')) + "]";
+    const auto old_path = write_report(read_text(site("a.test", "[]") + site("b.test", mismatch)), "left-out");
+    auto now = read_text(site("a.test", "[]"));
+    apply_baseline(now, load_baseline(old_path));
+    EXPECT_TRUE(now.resolved.empty());
+    ASSERT_EQ(now.not_verified.size(), 1u);
+    EXPECT_EQ(now.not_verified[0].sni, "b.test");
+    std::filesystem::remove(old_path);
+}
+
 TEST(baseline, a_reissued_certificate_is_a_new_finding) {
     const auto old_path = write_report(
         read_text(endpoint_line("a.test", 443, "127.0.0.2", "[" + finding("weak-key", "medium", sha('1')) + "]") +
