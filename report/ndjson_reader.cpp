@@ -335,8 +335,9 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
         const auto where = name + ":" + std::to_string(line->number) + ": ";
         if (!line->record) {
             // A killed scan can leave its last record half-written: the scan is incomplete,
-            // not the file malformed. A damaged line with a line break after it is damage.
-            if (!line->terminated) {
+            // not the file malformed. A damaged line with a line break after it is damage, and
+            // so is a last line that is not the start of a record (garbage, a target list).
+            if (!line->terminated && std::string_view(line->text).starts_with(R"({"schema_version":)")) {
                 ++data.meta.cut_records;
                 continue;
             }

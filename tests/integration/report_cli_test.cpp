@@ -170,6 +170,14 @@ TEST_F(report_cli, a_scan_that_did_not_finish_is_incomplete_not_a_pass) {
     // A damaged line that is not the last is damage, as before.
     std::ofstream(path("middle.ndjson")) << without_end.substr(0, without_end.size() / 2) << "\n" << full;
     EXPECT_EQ(run_tlsaudit(fmt::format("report '{}' -q", path("middle.ndjson").string())).exit_code, 2);
+    // So is a last line that is not the start of a record, with or without a line break after
+    // it (garbage, a target list given by mistake): it was taken for a killed scan, exit 0
+    // under --fail-on-errors none.
+    std::ofstream(path("garbage.ndjson")) << "garbage";
+    std::ofstream(path("tail.ndjson")) << full << "example.com:443";
+    for (const char* name : {"garbage.ndjson", "tail.ndjson"})
+        EXPECT_EQ(run_tlsaudit(fmt::format("report '{}' -q --fail-on-errors none", path(name).string())).exit_code, 2)
+            << name;
 }
 
 TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {
