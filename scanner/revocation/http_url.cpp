@@ -5,6 +5,10 @@
 #include <boost/url/url.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <vector>
 
 namespace tlsaudit::revocation::detail {
 namespace {
@@ -46,6 +50,29 @@ std::optional<http_url> from_view(const urls::url_view_base& u, std::string& err
     return out;
 }
 
+// RFC 3986 5.2.4 on an encoded path: "%2F" stays inside its segment.
+std::string remove_dot_segments(std::string_view path) {
+    const bool absolute = path.starts_with('/');
+    if (absolute) path.remove_prefix(1);
+    std::vector<std::string_view> kept;
+    for (std::size_t start = 0;;) {
+        const auto end = std::min(path.find('/', start), path.size());
+        const auto segment = path.substr(start, end - start);
+        const bool last = end == path.size();
+        if (segment == "..") {
+            if (!kept.empty()) kept.pop_back();
+            if (last) kept.emplace_back();
+        } else if (segment == ".") {
+            if (last) kept.emplace_back();
+        } else {
+            kept.push_back(segment);
+        }
+        if (last) break;
+        start = end + 1;
+    }
+    return fmt::format("{}{}", absolute ? "/" : "", fmt::join(kept, "/"));
+}
+
 }  // namespace
 
 std::optional<http_url> parse_http_url(std::string_view text, std::string& error) {
@@ -67,12 +94,31 @@ std::optional<http_url> resolve_location(const http_url& base, std::string_view 
         error = fmt::format("malformed redirect location '{}'", std::string(location.substr(0, 200)));
         return std::nullopt;
     }
-    urls::url dest;
-    if (!urls::resolve(*base_view, *ref, dest)) {
+    if (ref->has_scheme()) return from_view(*ref, error);
+    // RFC 3986 5.2.2 on the encoded parts. Boost.URL's resolve also decodes escapes such as
+    // %2F, %2B and %3D in the path, which changes the request (an OCSP GET's base64).
+    std::string text = fmt::format("{}://", std::string(base_view->scheme()));
+    if (ref->has_authority()) {
+        text += fmt::format("{}{}", std::string(ref->encoded_authority()), remove_dot_segments(ref->encoded_path()));
+    } else {
+        text += std::string(base_view->encoded_authority());
+        const std::string_view base_path = base_view->encoded_path();
+        const std::string_view path = ref->encoded_path();
+        if (path.empty()) text += std::string(base_path.empty() ? "/" : base_path);
+        else if (path.starts_with('/')) text += remove_dot_segments(path);
+        else
+            text += remove_dot_segments(fmt::format(
+                "{}{}", base_path.empty() ? "/" : base_path.substr(0, base_path.rfind('/') + 1), std::string(path)));
+        if (path.empty() && !ref->has_query() && base_view->has_query())
+            text += fmt::format("?{}", std::string(base_view->encoded_query()));
+    }
+    if (ref->has_query()) text += fmt::format("?{}", std::string(ref->encoded_query()));
+    auto dest = urls::parse_uri(text);
+    if (!dest) {
         error = "unresolvable redirect location";
         return std::nullopt;
     }
-    return from_view(dest, error);
+    return from_view(*dest, error);
 }
 
 std::string ocsp_get_target(const http_url& base, std::string_view base64_request) {

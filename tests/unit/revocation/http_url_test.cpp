@@ -61,6 +61,26 @@ TEST(http_url, redirects_resolve_relative_and_refuse_https) {
     EXPECT_NE(error.find("only http://"), std::string::npos) << error;
 }
 
+// A redirect's target is requested as the server wrote it: an OCSP GET's base64 holds '/',
+// '+' and '=' percent-encoded, and decoding them changes the request's path.
+TEST(http_url, redirects_keep_the_percent_encoding) {
+    std::string error;
+    const auto base = parse_http_url("http://127.0.0.1:8000/ocsp/MEow%2B%2FA%3D", error);
+    ASSERT_TRUE(base);
+    for (const auto* location : {"/next/a%2Fb%2Bc%3Dd%25e?q=%2F", "http://127.0.0.1:8000/next/a%2Fb%2Bc%3Dd%25e?q=%2F",
+                                 "//127.0.0.1:8000/next/a%2Fb%2Bc%3Dd%25e?q=%2F"}) {
+        const auto moved = resolve_location(*base, location, error);
+        ASSERT_TRUE(moved) << location << ": " << error;
+        EXPECT_EQ(moved->target, "/next/a%2Fb%2Bc%3Dd%25e?q=%2F") << location;
+    }
+    const auto sibling = resolve_location(*base, "MEow%2B%2FB%3D", error);
+    ASSERT_TRUE(sibling) << error;
+    EXPECT_EQ(sibling->target, "/ocsp/MEow%2B%2FB%3D");
+    const auto up = resolve_location(*base, "../other/x%2Fy", error);
+    ASSERT_TRUE(up) << error;
+    EXPECT_EQ(up->target, "/other/x%2Fy");
+}
+
 TEST(http_url, ocsp_get_target_percent_encodes_base64) {
     std::string error;
     auto base = parse_http_url("http://127.0.0.1:1/ocsp", error);
