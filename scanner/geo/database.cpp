@@ -117,9 +117,13 @@ std::optional<record> database::lookup(std::string_view address) const {
         if (r.country.empty()) r.country = country_code(detail::get_string(entry, {"country_code"}, file));
     }
     if (serves(impl_->kind, database_kind::asn)) {
+        // GeoIP2-Enterprise keeps them under "traits".
         if (const auto n = detail::get_unsigned(entry, {"autonomous_system_number"}, file);
             n && *n <= std::numeric_limits<std::uint32_t>::max())
             r.asn = static_cast<std::uint32_t>(*n);
+        else if (const auto t = detail::get_unsigned(entry, {"traits", "autonomous_system_number"}, file);
+                 t && *t <= std::numeric_limits<std::uint32_t>::max())
+            r.asn = static_cast<std::uint32_t>(*t);
         else if (const auto a = detail::get_unsigned(entry, {"asn"}, file);
                  a && *a <= std::numeric_limits<std::uint32_t>::max())
             r.asn = static_cast<std::uint32_t>(*a);
@@ -129,6 +133,11 @@ std::optional<record> database::lookup(std::string_view address) const {
                 r.organisation = std::move(*org);
                 break;
             }
+        }
+        for (const char* key : {"autonomous_system_organization", "organization", "isp"}) {
+            if (!r.organisation.empty()) break;
+            if (auto org = detail::get_string(entry, {"traits", key}, file); org && !org->empty())
+                r.organisation = std::move(*org);
         }
     }
     return r;

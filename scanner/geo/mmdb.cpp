@@ -48,6 +48,9 @@ mmdb_ptr open_mmdb(const std::filesystem::path& file) {
     const auto status = std::filesystem::status(file, ec);
     if (!std::filesystem::exists(status)) fail(file, "no such file");
     if (std::filesystem::is_directory(status)) fail(file, "is a directory, not a .mmdb file");
+    // A FIFO would block the open until a writer came, and a pipe cannot be mapped.
+    if (!std::filesystem::is_regular_file(status))
+        fail(file, "is not a regular file (a pipe or a device cannot be mapped): give the .mmdb file itself");
     if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(file, ec) == 0 && !ec)
         fail(file, "not a MaxMind DB file, or truncated (the file is empty)");
     auto db = std::make_unique<MMDB_s>();

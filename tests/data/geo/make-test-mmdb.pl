@@ -15,6 +15,7 @@
 #   test-country-flat.mmdb ip-location-db layout ({country_code}), database_type "country ipvAll"
 #   test-asn-ipv4.mmdb     IPv4-only ASN database (IPv6 lookups cannot be answered)
 #   test-unknown-type.mmdb database_type "tlsaudit-Test-Weather" (neither country nor ASN)
+#   test-enterprise.mmdb   GeoIP2-Enterprise layout: country, and the ASN under "traits" (127.0.0.0/8)
 #   test-asn-28.mmdb, test-asn-32.mmdb  test-asn.mmdb with 28- and 32-bit tree records
 use strict;
 use warnings;
@@ -36,7 +37,7 @@ sub write_db {
         remove_reserved_networks => 0,    # every network here is a reserved one
         map_key_type_callback    => sub {
             return $_[0] eq 'autonomous_system_number' ? 'uint32'
-                : $_[0] =~ /\A(country|registered_country|names)\z/ ? 'map'
+                : $_[0] =~ /\A(country|registered_country|names|traits)\z/ ? 'map'
                 : $_[0] eq 'geoname_id' ? 'uint32'
                 :                         'utf8_string';
         },
@@ -83,6 +84,16 @@ write_db(
 write_db(
     'test-asn-ipv4.mmdb', 'tlsaudit-Test-ASN', 4,
     [ [ '127.0.0.0/8', asn( 64496, 'Loopback Lab Networks' ) ], [ '192.0.2.0/24', asn( 64497, 'TEST-NET-1 Example Org' ) ] ]
+);
+write_db(
+    'test-enterprise.mmdb', 'GeoIP2-Enterprise', 6,
+    [   [   '127.0.0.0/8',
+            {   %{ country( 'DE', 'Germany' ) },
+                traits => { autonomous_system_number => 64496, autonomous_system_organization => 'Loopback Lab Networks',
+                            isp => 'Loopback ISP', connection_type => 'Corporate' }
+            }
+        ],
+    ]
 );
 write_db( 'test-unknown-type.mmdb', 'tlsaudit-Test-Weather', 6,
     [ [ '127.0.0.0/8', { weather => 'sunny' } ] ] );

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <random>
 
@@ -57,6 +59,15 @@ TEST(corrupt, missing_file) {
 TEST(corrupt, directory) {
     temp_dir dir;
     EXPECT_NE(error_of(dir.path()).find("is a directory"), std::string::npos);
+}
+
+// A FIFO is refused before it is opened: opening it would wait for a writer forever.
+TEST(corrupt, fifo_and_device) {
+    temp_dir dir;
+    const auto fifo = dir.path() / "db.mmdb";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_NE(error_of(fifo).find("is not a regular file"), std::string::npos) << error_of(fifo);
+    EXPECT_NE(error_of("/dev/null").find("is not a regular file"), std::string::npos);
 }
 
 TEST(corrupt, empty_and_garbage_files) {

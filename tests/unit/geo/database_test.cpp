@@ -67,6 +67,16 @@ TEST(database, asn_and_organisation) {
     EXPECT_FALSE(db.lookup("2001:db9::1"));
 }
 
+// GeoIP2-Enterprise: country and ASN in one file, the ASN and organisation under "traits".
+TEST(database, enterprise_layout_serves_country_and_asn) {
+    const database db(test_db("test-enterprise.mmdb"));
+    const auto loopback = db.lookup("127.0.0.1");
+    ASSERT_TRUE(loopback);
+    EXPECT_EQ(loopback->country, "DE");
+    EXPECT_EQ(loopback->asn, 64496u);
+    EXPECT_EQ(loopback->organisation, "Loopback Lab Networks");
+}
+
 TEST(database, ip_location_db_layout) {
     const database db(test_db("test-country-flat.mmdb"), database_kind::country);
     EXPECT_EQ(db.type(), "country ipvAll");
