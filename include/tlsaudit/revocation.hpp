@@ -199,8 +199,8 @@ std::string_view to_string(method m) noexcept;
 // refused; destinations judged by `policy` and counted in `budget`), for downloads that
 // are not revocation data: AIA caIssuers certificates (--fetch-missing). Returns the body
 // of a 200 answer, nullopt for anything else (bad URL, DNS, refused, timeout, other
-// status, too large). Never throws except std::bad_alloc; thread-safe (each call runs its
-// own io_context).
+// status, too large), and then, when `why` is given, the reason in it. Never throws except
+// std::bad_alloc; thread-safe (each call runs its own io_context).
 struct get_limits {
     std::chrono::milliseconds timeout{5000};
     std::uint64_t max_body = 64 * 1024;
@@ -208,6 +208,6 @@ struct get_limits {
     ip::fetch_policy policy;
     std::shared_ptr<fetch_budget> budget;  // null: a budget for this call alone
 };
-std::optional<bytes> http_get(const std::string& url, const get_limits& limits);
+std::optional<bytes> http_get(const std::string& url, const get_limits& limits, std::string* why = nullptr);
 
 }  // namespace tlsaudit::revocation

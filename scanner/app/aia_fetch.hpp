@@ -24,10 +24,11 @@ struct aia_fetch_limits {
 };
 
 // GETs `url` (http:// only, at most three redirects, destinations as `limits.policy`
-// allows). Returns the body of a 200 answer, nullopt
-// for anything else (bad URL, DNS, refused, timeout, other status, too large). Never
+// allows). Returns the body of a 200 answer, nullopt for anything else (bad URL, DNS,
+// refused, timeout, other status, too large), with the reason in `why` when given. Never
 // throws except std::bad_alloc; thread-safe (each call has its own io_context).
-std::optional<bytes> fetch_issuer(const std::string& url, const aia_fetch_limits& limits = {});
+std::optional<bytes> fetch_issuer(const std::string& url, const aia_fetch_limits& limits = {},
+                                  std::string* why = nullptr);
 
 // fetch_issuer as an issuer_fetcher for audit_runtime.
 issuer_fetcher make_issuer_fetcher(const aia_fetch_limits& limits = {});

@@ -8,6 +8,9 @@
 #include <tlsaudit/program_trust.hpp>
 #include <tlsaudit/x509.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "number_checks.hpp"
 
 #include <CLI/CLI.hpp>
@@ -94,10 +97,15 @@ audit_runtime::audit_runtime(const audit_settings& settings, time_point now, iss
 audit_runtime::~audit_runtime() = default;
 
 // The chase (audit::issuer_chase) decides; this only downloads and parses.
-std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict) {
+std::vector<bytes> audit_runtime::fetch_missing(const chain_verdict& verdict, std::vector<std::string>& failures) {
     audit::issuer_chase chase(verdict);
     while (const auto url = chase.next_url()) {
-        auto found = fetched_.certificates(*url, fetch_);
+        std::string why;
+        auto found = fetched_.certificates(*url, fetch_, &why);
+        if (!found || found->empty())
+            failures.push_back(
+                fmt::format("{}: {}", url->size() > 200 ? url->substr(0, 200) + "…" : *url,
+                            found ? "no certificate in the answer (DER or PEM; a PKCS#7 bundle is not read)" : why));
         if (!found) continue;  // the certificate's next URL
         std::optional<cert_info> last;
         std::string ignored;
@@ -126,8 +134,9 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     result.rules_version = rules_.version;
     auto verdict = verify(result);
     if (!verdict) return nullptr;
+    std::vector<std::string> failures;  // --fetch-missing's downloads that gave no certificate
     if (fetch_ && verdict->has(verify_problem::missing_issuer)) {
-        const auto extra = fetch_missing(*verdict);
+        const auto extra = fetch_missing(*verdict, failures);
         if (!extra.empty())
             verdict = cache_->verify(result.cap.chain, at_, extra, x509::chain_identity(result.cap.chain, result.certs),
                                      result.certs);
@@ -135,6 +144,12 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     // One judgement for the record's verdicts and the audit's root-program-untrusted.
     const auto programs = programs_.judge(result, at_, verdict, rules_);
     auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_, programs.get());
+    // A missing issuer that --fetch-missing could not download says why (a refused
+    // destination names the option that allows it).
+    if (!failures.empty() && verdict->has(verify_problem::missing_issuer))
+        for (auto& f : findings)
+            if (f.id == "chain-untrusted" && f.chain == 0)
+                f.message += fmt::format("; --fetch-missing could not download it: {}", fmt::join(failures, "; "));
     if (programs) result.trust = programs->trust;
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));

@@ -41,9 +41,9 @@ struct audit_settings {
 // Adds the audit options to a subcommand; --at is validated at parse time.
 void add_audit_options(CLI::App& cmd, audit_settings& settings);
 
-// Fetches the DER or PEM body behind an AIA caIssuers URL, or nullopt; must be
-// thread-safe. Set by the app when --fetch-missing is on.
-using issuer_fetcher = std::function<std::optional<bytes>(const std::string& url)>;
+// Fetches the DER or PEM body behind an AIA caIssuers URL, or nullopt with the reason in
+// `why`; must be thread-safe. Set by the app when --fetch-missing is on.
+using issuer_fetcher = std::function<std::optional<bytes>(const std::string& url, std::string& why)>;
 
 // The evaluation time: --at, else `now` (the start of the run). Throws config_error for a
 // bad --at.
@@ -91,7 +91,8 @@ public:
 
 private:
     std::shared_ptr<const chain_verdict> verify(const endpoint_result& result);
-    std::vector<bytes> fetch_missing(const chain_verdict& verdict);
+    // The certificates the chase downloaded; each URL that gave none, with why, in `failures`.
+    std::vector<bytes> fetch_missing(const chain_verdict& verdict, std::vector<std::string>& failures);
 
     audit::catalogue rules_;
     audit::options options_;

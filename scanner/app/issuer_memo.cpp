@@ -17,19 +17,23 @@ std::vector<bytes> certificates_in(const bytes& body) {
     }
 }
 
-issuer_memo::answer issuer_memo::certificates(const std::string& url, const download& fetch) {
-    std::promise<answer> mine;
-    std::shared_future<answer> theirs;
+issuer_memo::answer issuer_memo::certificates(const std::string& url, const download& fetch, std::string* why) {
+    std::promise<outcome> mine;
+    std::shared_future<outcome> theirs;
     {
         std::lock_guard lock(mutex_);
         const auto [it, first] = answers_.try_emplace(url);
         if (first) it->second = mine.get_future().share();
         else theirs = it->second;
     }
-    if (theirs.valid()) return theirs.get();
-    answer found;
+    if (theirs.valid()) {
+        const auto& known = theirs.get();
+        if (why != nullptr) *why = known.why;
+        return known.certificates;
+    }
+    outcome found;
     try {
-        if (const auto body = fetch(url)) found = certificates_in(*body);
+        if (const auto body = fetch(url, found.why)) found.certificates = certificates_in(*body);
     } catch (...) {
         mine.set_exception(std::current_exception());
         std::lock_guard lock(mutex_);
@@ -39,8 +43,8 @@ issuer_memo::answer issuer_memo::certificates(const std::string& url, const down
     mine.set_value(found);
     // Every answer counts, a failure too (its URL and the map's node), so that a fleet of
     // distinct failing URLs is bounded as well.
-    std::size_t size = url.size() + entry_overhead;
-    for (const auto& der : found.value_or(std::vector<bytes>{})) size += der.size();
+    std::size_t size = url.size() + found.why.size() + entry_overhead;
+    for (const auto& der : found.certificates.value_or(std::vector<bytes>{})) size += der.size();
     std::lock_guard lock(mutex_);
     bytes_ += size;
     if (bytes_ > max_bytes_) {
@@ -48,7 +52,8 @@ issuer_memo::answer issuer_memo::certificates(const std::string& url, const down
         answers_.clear();
         bytes_ = 0;
     }
-    return found;
+    if (why != nullptr) *why = found.why;
+    return found.certificates;
 }
 
 }  // namespace tlsaudit::app

@@ -23,8 +23,8 @@ namespace tlsaudit::app {
 
 class issuer_memo {
 public:
-    // The body behind a URL, or nullopt when the download failed (thread-safe).
-    using download = std::function<std::optional<bytes>(const std::string& url)>;
+    // The body behind a URL, or nullopt when the download failed, saying why (thread-safe).
+    using download = std::function<std::optional<bytes>(const std::string& url, std::string& why)>;
     // nullopt: the download failed; otherwise the certificates the body held, maybe none.
     using answer = std::optional<std::vector<bytes>>;
 
@@ -33,14 +33,19 @@ public:
 
     explicit issuer_memo(std::size_t max_bytes = default_max_bytes) : max_bytes_(max_bytes) {}
 
-    // The answer for `url`, remembered or downloaded now through `fetch`. Thread-safe;
-    // std::bad_alloc from `fetch` reaches the threads waiting for this URL too.
-    answer certificates(const std::string& url, const download& fetch);
+    // The answer for `url`, remembered or downloaded now through `fetch`; when it is
+    // nullopt, why the download failed goes to `why` if given. Thread-safe; std::bad_alloc
+    // from `fetch` reaches the threads waiting for this URL too.
+    answer certificates(const std::string& url, const download& fetch, std::string* why = nullptr);
 
 private:
     const std::size_t max_bytes_;
     std::mutex mutex_;
-    std::map<std::string, std::shared_future<answer>> answers_;  // ready once the download is over
+    struct outcome {
+        answer certificates;
+        std::string why;  // the download's failure
+    };
+    std::map<std::string, std::shared_future<outcome>> answers_;  // ready once the download is over
     std::size_t bytes_ = 0;  // counted for answers_: URLs, certificates, entry_overhead each
 };
 

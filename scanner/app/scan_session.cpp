@@ -44,9 +44,12 @@ issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocati
     limits.budget = std::move(budget);
     auto fetch = make_issuer_fetcher(limits);
     if (!stop) return fetch;
-    return [fetch = std::move(fetch), stop](const std::string& url) -> std::optional<bytes> {
-        if (stop->load()) return std::nullopt;
-        return fetch(url);
+    return [fetch = std::move(fetch), stop](const std::string& url, std::string& why) -> std::optional<bytes> {
+        if (stop->load()) {
+            why = "the scan was interrupted";
+            return std::nullopt;
+        }
+        return fetch(url, why);
     };
 }
 

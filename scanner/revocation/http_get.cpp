@@ -13,10 +13,14 @@
 
 namespace tlsaudit::revocation {
 
-std::optional<bytes> http_get(const std::string& url, const get_limits& limits) {
+std::optional<bytes> http_get(const std::string& url, const get_limits& limits, std::string* why) {
     std::string error;
+    const auto failed = [&] {
+        if (why != nullptr) *why = error.empty() ? "no answer" : error;
+        return std::nullopt;
+    };
     const auto parsed = detail::parse_http_url(url, error);
-    if (!parsed) return std::nullopt;
+    if (!parsed) return failed();
     detail::fetch_spec spec;
     spec.accept = limits.accept;
     spec.max_body = limits.max_body;
@@ -31,14 +35,17 @@ std::optional<bytes> http_get(const std::string& url, const get_limits& limits) 
         auto get = [&]() -> boost::asio::awaitable<void> {
             auto result = co_await detail::fetch(*parsed, spec, gates, {limits.policy, *budget}, [] {});
             if (result.ok) out = std::move(result.body);
+            else error = std::move(result.error);
         };
         boost::asio::co_spawn(io, get, boost::asio::detached);
         io.run();  // fetch() bounds every exchange by spec.timeout
     } catch (const std::bad_alloc&) {
         throw;
-    } catch (const std::exception&) {
-        return std::nullopt;
+    } catch (const std::exception& e) {
+        error = e.what();
+        return failed();
     }
+    if (!out) return failed();
     return out;
 }
 

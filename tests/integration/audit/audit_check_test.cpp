@@ -374,6 +374,23 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     // A second chain with the same AIA URL does not fetch again.
     app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
     EXPECT_EQ(http.request_count("/int.cer"), 1u);
+
+    // Without --fetch-allow the download is refused, and the finding says so.
+    app::audit_runtime refused(
+        [&] {
+            app::audit_settings s;
+            s.extra_roots = {pki.root.der};
+            s.fetch_missing = true;
+            return s;
+        }(),
+        now(), app::make_issuer_fetcher());
+    const auto denied = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", refused);
+    ASSERT_THAT(ids(denied.result.findings), ElementsAre("chain-untrusted"));
+    const auto& message = denied.result.findings[0].message;
+    EXPECT_THAT(message,
+                HasSubstr("; --fetch-missing could not download it: " + http.url("/int.cer") + ": destination"));
+    EXPECT_THAT(message, HasSubstr("--fetch-allow"));
+    EXPECT_EQ(http.request_count("/int.cer"), 1u);
 }
 
 TEST(check_command, fetch_follows_a_redirect_and_keeps_the_size_limit) {
@@ -391,7 +408,9 @@ TEST(check_command, fetch_follows_a_redirect_and_keeps_the_size_limit) {
 
 TEST(check_command, fetch_failures_are_not_errors) {
     lab::http_server http;  // no route: 404
-    EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer"), allowing(http)).has_value());
+    std::string why;
+    EXPECT_FALSE(app::fetch_issuer(http.url("/missing.cer"), allowing(http), &why).has_value());
+    EXPECT_THAT(why, HasSubstr("404"));
     EXPECT_EQ(http.request_count("/missing.cer"), 1u);
     EXPECT_FALSE(app::fetch_issuer("https://127.0.0.1/x.cer").has_value());
     EXPECT_FALSE(app::fetch_issuer("not a url").has_value());

@@ -35,11 +35,12 @@ TEST(issuer_memo, reads_der_or_pem_and_remembers_each_url) {
     ASSERT_FALSE(r3_pem.empty());
     const bytes der = x509::pem_to_der(r3_pem).at(0);
     std::atomic<int> calls{0};
-    const issuer_memo::download fetch = [&](const std::string& url) -> std::optional<bytes> {
+    const issuer_memo::download fetch = [&](const std::string& url, std::string& why) -> std::optional<bytes> {
         ++calls;
         if (url == "http://a/der") return der;
         if (url == "http://a/pem") return as_bytes(r3_pem + dv_2018_pem);
         if (url == "http://a/junk") return as_bytes("<html>not a certificate</html>");
+        why = "HTTP 404";
         return std::nullopt;
     };
     issuer_memo memo;
@@ -53,7 +54,10 @@ TEST(issuer_memo, reads_der_or_pem_and_remembers_each_url) {
     EXPECT_EQ(calls.load(), 4);
     for (const auto* url : {"http://a/der", "http://a/pem", "http://a/junk", "http://a/404"})
         memo.certificates(url, fetch);
-    EXPECT_EQ(calls.load(), 4);  // a failure is remembered too
+    EXPECT_EQ(calls.load(), 4);  // a failure is remembered too, and so is why
+    std::string why;
+    EXPECT_EQ(memo.certificates("http://a/404", fetch, &why), std::nullopt);
+    EXPECT_EQ(why, "HTTP 404");
 }
 
 // Threads asking for a URL while it downloads wait for that one download.
@@ -62,7 +66,7 @@ TEST(issuer_memo, one_download_for_threads_asking_at_once) {
     std::atomic<int> calls{0};
     std::promise<void> go;
     std::shared_future<void> started = go.get_future().share();
-    const issuer_memo::download slow = [&](const std::string&) -> std::optional<bytes> {
+    const issuer_memo::download slow = [&](const std::string&, std::string&) -> std::optional<bytes> {
         ++calls;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         return der;
@@ -85,7 +89,7 @@ TEST(issuer_memo, one_download_for_threads_asking_at_once) {
 TEST(issuer_memo, forgets_everything_past_its_byte_bound) {
     const bytes der = x509::pem_to_der(r3_pem).at(0);
     std::atomic<int> calls{0};
-    const issuer_memo::download fetch = [&](const std::string&) -> std::optional<bytes> {
+    const issuer_memo::download fetch = [&](const std::string&, std::string&) -> std::optional<bytes> {
         ++calls;
         return der;
     };
@@ -103,7 +107,7 @@ TEST(issuer_memo, forgets_everything_past_its_byte_bound) {
 // Failures count too: distinct failing URLs cannot grow the memo without a bound.
 TEST(issuer_memo, failures_count_against_the_bound) {
     int calls = 0;
-    const issuer_memo::download failing = [&](const std::string&) -> std::optional<bytes> {
+    const issuer_memo::download failing = [&](const std::string&, std::string&) -> std::optional<bytes> {
         ++calls;
         return std::nullopt;
     };
@@ -118,7 +122,7 @@ TEST(issuer_memo, failures_count_against_the_bound) {
 
 TEST(issuer_memo, a_download_that_throws_is_not_remembered) {
     int calls = 0;
-    const issuer_memo::download failing = [&](const std::string&) -> std::optional<bytes> {
+    const issuer_memo::download failing = [&](const std::string&, std::string&) -> std::optional<bytes> {
         ++calls;
         throw std::bad_alloc();
     };
