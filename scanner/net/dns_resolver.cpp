@@ -70,6 +70,7 @@ struct dns_resolver::impl {
     struct query {
         answer_handler handler;
         impl* owner;
+        int family;  // AF_INET (-4), AF_INET6 (-6) or AF_UNSPEC
     };
 
     asio::any_io_executor executor;
@@ -199,10 +200,13 @@ struct dns_resolver::impl {
 
     // c-ares's words, said for an operator. c-ares 1.18 reports a SERVFAIL or REFUSED from
     // every server as ARES_ECONNREFUSED, like a server that cannot be reached.
-    static std::string failure_text(int status) {
+    static std::string failure_text(int status, int family) {
         switch (status) {
         case ARES_ENOTFOUND: return "no such name (NXDOMAIN)";
-        case ARES_ENODATA: return "the name has no address record";
+        case ARES_ENODATA:
+            return family == AF_INET    ? "the name has no IPv4 address (A record; -4 leaves out IPv6)"
+                   : family == AF_INET6 ? "the name has no IPv6 address (AAAA record; -6 leaves out IPv4)"
+                                        : "the name has no address record (A or AAAA)";
         case ARES_ECONNREFUSED:
             return "no DNS server answered: unreachable, or each one failed the query (SERVFAIL or REFUSED)";
         case ARES_ETIMEOUT: return "no answer from the DNS server in time (--dns-timeout)";
@@ -215,7 +219,7 @@ struct dns_resolver::impl {
         --q->owner->pending;
         dns_answer answer;
         if (status != ARES_SUCCESS) {
-            answer.error = failure_text(status);
+            answer.error = failure_text(status, q->family);
         } else {
             for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
                 std::string text = address_text(node->ai_addr);
@@ -256,7 +260,7 @@ asio::awaitable<dns_answer> dns_resolver::resolve(const std::string& host, int f
     auto* self = impl_.get();
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(dns_answer)>(
         [self, &host, family](answer_handler handler) {
-            auto* q = new impl::query{std::move(handler), self};
+            auto* q = new impl::query{std::move(handler), self, family};
             ares_addrinfo_hints hints{};
             hints.ai_family = family;
             hints.ai_socktype = SOCK_STREAM;

@@ -28,6 +28,7 @@ protected:
         servers_.start(config);
         dns_.add("fleet.lab.test", {"127.0.0.1", "127.0.0.2", "127.0.0.3"});
         dns_.add("dual.lab.test", {"127.0.0.2", "::1"});
+        dns_.add("six.lab.test", {"::1"});
     }
 
     net::scan_config config() const {
@@ -86,6 +87,16 @@ TEST_F(resolution, a_and_aaaa_both_scanned_and_filtered) {
     const auto only6 = scan_text(line, v6);
     ASSERT_EQ(only6.results.size(), 1u);
     EXPECT_EQ(only6.results[0].ep.address, "::1");
+
+    // A name with IPv6 only under -4: the error says the family was left out, not that the
+    // name has no address.
+    const auto none4 = scan_text(fmt::format("six.lab.test:{}\n", port_), v4);
+    ASSERT_EQ(none4.results.size(), 1u);
+    ASSERT_TRUE(none4.results[0].cap.error);
+    EXPECT_EQ(none4.results[0].cap.error->code, "dns");
+    EXPECT_NE(none4.results[0].cap.error->detail.find("no IPv4 address (A record; -4 leaves out IPv6)"),
+              std::string::npos)
+        << none4.results[0].cap.error->detail;
 }
 
 TEST_F(resolution, unknown_name_is_a_dns_error_and_the_scan_goes_on) {
