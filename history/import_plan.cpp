@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -24,9 +26,28 @@ struct file_run {
     std::filesystem::path file;
     std::size_t order = 0;   // on the command line
     std::string identity;    // input, version, trust store, options
+    std::string shard;       // its index ("I" of --shard I/N); "" for a whole run
     std::string start, end;  // end: the latest scan-end, else the start
     std::string error;       // why the file cannot be imported ("": it can)
 };
+
+// Seconds since the epoch of a record's "YYYY-MM-DDTHH:MM:SSZ"; 0 when it is not one.
+std::time_t seconds_of(const std::string& text) {
+    std::tm tm{};
+    char zone = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
+        zone != 'Z')
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return ::timegm(&tm);
+}
+
+// Shards of one run made one after another (a CI matrix with fewer runners than shards)
+// do not overlap in time: a shard joins the run when it starts at most this long after
+// the run's shards so far end. Two runs of a daily schedule are a day apart.
+constexpr std::time_t sequential_gap_s = 12 * 3600;
 
 // The file's run: nullopt without a scan-start record, or a run with `error` set when a
 // scan-start or scan-end line is not a record (after the scan-start records read so far:
@@ -77,7 +98,8 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     options.erase("threads");
     const auto identity =
         m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
-    return file_run{file, 0, identity, m.started_at, std::max(m.started_at, m.finished_at), error};
+    const std::string index = slash == json::string::npos ? "" : std::string(shard->get_string().subview(0, slash));
+    return file_run{file, 0, identity, index, m.started_at, std::max(m.started_at, m.finished_at), error};
 }
 
 // What makes two names one file: its device and inode (demo/scan.ndjson and
@@ -123,20 +145,26 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
             plan.refused.push_back({file, e.what()});
         }
     }
-    // Runs of one identity by start; a run that starts before the group ends joins it.
+    // Runs of one identity by start. A shard joins the group before it when that group
+    // lacks its index and it starts no later than sequential_gap_s after the group ends (at
+    // once or one after another); a shard index seen twice starts the next run.
     std::sort(runs.begin(), runs.end(), [](const file_run& a, const file_run& b) {
         return std::tie(a.identity, a.start, a.order) < std::tie(b.identity, b.start, b.order);
     });
     std::vector<std::vector<const file_run*>> groups;
-    std::string group_end;
+    std::time_t group_end = 0;
+    std::set<std::string> indexes;  // the shard indexes of the last group
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& r = runs[i];
-        if (i == 0 || r.identity != runs[i - 1].identity || r.start > group_end) {
+        if (i == 0 || r.identity != runs[i - 1].identity || indexes.contains(r.shard) ||
+            seconds_of(r.start) > group_end + sequential_gap_s) {
             groups.emplace_back();
-            group_end = r.end;
+            group_end = 0;
+            indexes.clear();
         }
         groups.back().push_back(&r);
-        group_end = std::max(group_end, r.end);
+        indexes.insert(r.shard);
+        group_end = std::max(group_end, seconds_of(r.end));
     }
     for (auto& group : groups) {
         std::sort(group.begin(), group.end(), [](const file_run* a, const file_run* b) { return a->order < b->order; });

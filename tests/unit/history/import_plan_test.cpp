@@ -69,6 +69,28 @@ TEST_F(import_plan, runs_that_are_not_shards_of_one_run_stay_apart_even_at_one_t
     for (const auto& scan : plan.scans) EXPECT_EQ(scan.files.size(), 1u) << names(scan)[0];
 }
 
+// Shards made one after another (fewer runners than shards) are one run: each index once,
+// each starting within 12 hours of the end of the ones before it. A repeated index or a
+// longer gap starts the next run.
+TEST_F(import_plan, shards_made_one_after_another_are_one_scan) {
+    const auto mon_0 = shard("m0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:00:01Z", "t.txt", "0/3");
+    const auto mon_1 = shard("m1.ndjson", "b.test", "2026-04-06T06:00:03Z", "2026-04-06T06:00:04Z", "t.txt", "1/3");
+    const auto mon_2 = shard("m2.ndjson", "c.test", "2026-04-06T09:00:00Z", "2026-04-06T09:00:01Z", "t.txt", "2/3");
+    const auto tue_0 = shard("t0.ndjson", "a.test", "2026-04-07T06:00:00Z", "2026-04-07T06:00:01Z", "t.txt", "0/3");
+    const auto tue_1 = shard("t1.ndjson", "b.test", "2026-04-07T06:00:02Z", "2026-04-07T06:00:03Z", "t.txt", "1/3");
+    // Wednesday's shard 2 is alone: a day after Tuesday's shards, though its index is new.
+    const auto wed_2 = shard("w2.ndjson", "c.test", "2026-04-08T06:00:00Z", "2026-04-08T06:00:01Z", "t.txt", "2/3");
+    const auto plan = history::plan_import({wed_2, tue_1, mon_2, mon_0, tue_0, mon_1});
+    EXPECT_TRUE(plan.refused.empty());
+    ASSERT_EQ(plan.scans.size(), 3u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"m2.ndjson", "m0.ndjson", "m1.ndjson"}));
+    EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"t1.ndjson", "t0.ndjson"}));
+    EXPECT_EQ(names(plan.scans[2]), (std::vector<std::string>{"w2.ndjson"}));
+    // The same index twice, at once: two runs.
+    const auto again = shard("m0b.ndjson", "a.test", "2026-04-06T06:00:02Z", "2026-04-06T06:00:03Z", "t.txt", "0/3");
+    EXPECT_EQ(history::plan_import({mon_0, again}).scans.size(), 2u);
+}
+
 TEST_F(import_plan, a_later_run_of_the_same_targets_is_another_scan) {
     const auto first = shard("1.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:40:00Z");
     const auto second = shard("2.ndjson", "a.test", "2026-04-06T06:40:01Z", "2026-04-06T07:20:00Z");
