@@ -35,6 +35,10 @@ json::object options_json(const scan_settings& s) {
         {"dns_timeout_ms", s.dns_timeout.count()},
         {"connect_timeout_ms", s.connect_timeout.count()},
         {"handshake_timeout_ms", s.handshake_timeout.count()},
+        {"starttls_timeout_ms", s.starttls_timeout.count()},
+        {"per_host_concurrency", s.per_host_concurrency},
+        {"dedupe", s.dedupe},
+        {"allow_large_cidr", s.allow_large_cidr},
         {"fail_on", s.fail_on},
         {"fail_on_new", s.fail_on_new},
         {"fail_on_errors", text_or_null(s.fail_on_errors)},
@@ -56,7 +60,8 @@ json::object options_json(const scan_settings& s) {
         {"revocation", s.revocation ? json::value(json::object{{"mode", s.revocation->hard ? "hard" : "soft"},
                                                                {"depth", s.revocation->depth},
                                                                {"order", strings(s.revocation->order)},
-                                                               {"timeout_ms", s.revocation->timeout.count()}})
+                                                               {"timeout_ms", s.revocation->timeout.count()},
+                                                               {"crl_max_bytes", s.revocation->crl_max_bytes}})
                                     : json::value(nullptr)}};
 }
 

@@ -291,6 +291,10 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
     s.dns_timeout = p.net.dns_timeout;
     s.connect_timeout = p.net.connect_timeout;
     s.handshake_timeout = p.net.handshake_timeout;
+    s.starttls_timeout = p.net.starttls_timeout;
+    s.per_host_concurrency = p.net.per_host_concurrency;
+    s.dedupe = p.parse.dedupe;
+    s.allow_large_cidr = p.parse.allow_large_cidr;
     s.fail_on = r.fail_on;
     s.fail_on_new = r.fail_on_new;
     s.fail_on_errors = r.fail_on_errors;
@@ -315,6 +319,7 @@ report::scan_start describe_scan_start(const std::string& tool_version, const st
         checks.depth = p.revocation.checker.depth == revocation::depth::all ? "all" : "leaf";
         for (const auto m : p.revocation.checker.order) checks.order.emplace_back(revocation::to_string(m));
         checks.timeout = p.revocation.checker.request_timeout;
+        checks.crl_max_bytes = p.revocation.checker.crl_max_bytes;
         s.revocation = std::move(checks);
     }
     return start;

@@ -124,7 +124,7 @@ std::vector<std::string> changed_settings(const resume_state& recorded, const bo
     const auto& now_options = options != nullptr && options->is_object() ? options->get_object() : none;
     for (const char* key : {"ports", "probes", "tls_engine", "verify_handshake", "starttls", "profile", "at", "rules",
                             "expiry_warn_days", "revocation", "fetch_missing", "fetch_allow", "fetch_allow_private",
-                            "fetch_max_destinations", "ipv4_only", "ipv6_only"}) {
+                            "fetch_max_destinations", "ipv4_only", "ipv6_only", "dedupe", "allow_large_cidr"}) {
         const auto* before = recorded.recorded_options.if_contains(key);
         const auto* after = now_options.if_contains(key);
         if (before != nullptr && after != nullptr && *before != *after) changed.emplace_back(key);

@@ -31,6 +31,10 @@ struct scan_settings {
     std::chrono::milliseconds dns_timeout{};
     std::chrono::milliseconds connect_timeout{};
     std::chrono::milliseconds handshake_timeout{};
+    std::chrono::milliseconds starttls_timeout{};
+    std::size_t per_host_concurrency = 0;  // 0: no limit
+    bool dedupe = true;                    // false: --no-dedupe
+    bool allow_large_cidr = false;
     std::string fail_on;  // a severity, or "none"
     bool fail_on_new = false;
     std::string fail_on_errors;        // --fail-on-errors as given
@@ -56,6 +60,7 @@ struct scan_settings {
         std::string depth;                    // "leaf" or "all"
         std::vector<std::string> order;       // live sources after the staple: "ocsp", "crl"
         std::chrono::milliseconds timeout{};  // per request
+        std::uint64_t crl_max_bytes = 0;
     };
     std::optional<revocation_checks> revocation;  // nullopt: --no-revocation
 };

@@ -41,6 +41,9 @@ scan_start sample_start() {
     o.dns_timeout = 5000ms;
     o.connect_timeout = 2500ms;
     o.handshake_timeout = 10000ms;
+    o.starttls_timeout = 7000ms;
+    o.per_host_concurrency = 3;
+    o.dedupe = false;
     o.fail_on = "high";
     o.fail_on_errors = "10%:dns";
     o.baseline = "last.json";
@@ -52,7 +55,7 @@ scan_start sample_start() {
     o.profile = "browser";
     o.evaluated_at = s.started_at;
     o.shard = "1/4";
-    o.revocation = scan_settings::revocation_checks{false, "leaf", {"ocsp", "crl"}, 5000ms};
+    o.revocation = scan_settings::revocation_checks{false, "leaf", {"ocsp", "crl"}, 5000ms, 20u << 20};
     return s;
 }
 
@@ -63,13 +66,15 @@ TEST(scan_records, scan_start_text) {
               R"("trust_store":"system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots",)"
               R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
               R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
-              R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"fail_on":"high","fail_on_new":false,)"
+              R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"starttls_timeout_ms":7000,)"
+              R"("per_host_concurrency":3,"dedupe":false,"allow_large_cidr":false,"fail_on":"high","fail_on_new":false,)"
               R"("fail_on_errors":"10%:dns","baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
               R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
               R"("fetch_max_destinations":256,"probes":["modern","rsa"],"tls_engine":"capture",)"
               R"("verify_handshake":false,"profile":"browser","evaluated_at":"2026-11-24T04:00:00Z",)"
               R"("fetch_missing":false,"starttls":null,"shard":"1/4",)"
-              R"("revocation":{"mode":"soft","depth":"leaf","order":["ocsp","crl"],"timeout_ms":5000}}})");
+              R"("revocation":{"mode":"soft","depth":"leaf","order":["ocsp","crl"],"timeout_ms":5000,)"
+              R"("crl_max_bytes":20971520}}})");
 }
 
 TEST(scan_records, scan_start_optional_settings_and_trust) {
