@@ -2,6 +2,8 @@
 
 #include "ossl/encoding.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -31,12 +33,25 @@ std::filesystem::path chain_saver::save(const std::vector<bytes>& chain) {
         if (content == pem) return {};
         path = dir_ / (leaf_hash + "-" + chain_hash.substr(0, 16) + ".pem");
     }
+    // Written beside it and renamed: a disk that fills up, or a kill, leaves no part of a
+    // chain under the name a later run would compare against.
+    const auto partial = std::filesystem::path(path.string() + ".part-" + std::to_string(::getpid()));
     errno = 0;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
     out << pem;
-    if (!out.flush())
-        throw std::runtime_error("cannot write " + path.string() + ": " +
-                                 (errno ? std::strerror(errno) : "the file could not be written"));
+    const bool written = static_cast<bool>(out.flush());
+    const int error = errno;
+    out.close();
+    std::error_code renamed;
+    if (written) std::filesystem::rename(partial, path, renamed);
+    if (!written || renamed) {
+        std::error_code ignored;
+        std::filesystem::remove(partial, ignored);
+        written_.erase(chain_hash);
+        throw std::runtime_error(
+            "cannot write " + path.string() + ": " +
+            (!written ? (error ? std::strerror(error) : "the file could not be written") : renamed.message()));
+    }
     return path;
 }
 

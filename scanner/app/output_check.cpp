@@ -97,6 +97,10 @@ void check_output_dir(std::string_view flag, const std::filesystem::path& dir) {
     std::error_code ec;
     auto existing = dir;
     while (!std::filesystem::exists(existing, ec) && existing.has_relative_path()) {
+        // A symbolic link to nothing is no place to make the directory in.
+        if (std::filesystem::is_symlink(std::filesystem::symlink_status(existing, ec)))
+            throw config_error(fmt::format("{} {}: cannot write: {} is a symbolic link to nothing", flag, dir.string(),
+                                           existing == dir ? "it" : existing.string()));
         const auto parent = existing.parent_path();
         if (parent.empty() || parent == existing) {
             existing = ".";

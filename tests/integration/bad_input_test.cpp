@@ -78,6 +78,7 @@ protected:
         std::ofstream(dir_ / "bad-rules.json") << "{\"version\": \"x\", \"retired_intermediates\": [";
         std::ofstream(dir_ / "a-file") << "x";
         std::ofstream(dir_ / "other.ndjson") << "";
+        std::filesystem::create_symlink(dir_ / "nowhere", dir_ / "dangling");
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 };
@@ -158,7 +159,9 @@ INSTANTIATE_TEST_SUITE_P(
         bad_input_case{"junit_unwritable", "", "--junit '{dir}/no/j.xml'", 2, "--junit"},
         bad_input_case{"sarif_unwritable", "", "--sarif '{dir}/no/r.sarif'", 2, "--sarif"},
         bad_input_case{"save_chains_is_a_file", "", "--save-chains '{dir}/a-file'", 2, "not a directory"},
-        bad_input_case{"save_chains_uncreatable", "", "--save-chains '{dir}/a-file/chains'", 2, "a-file/chains"}),
+        bad_input_case{"save_chains_uncreatable", "", "--save-chains '{dir}/a-file/chains'", 2, "a-file/chains"},
+        bad_input_case{"save_chains_dangling_link", "", "--save-chains '{dir}/dangling/chains'", 2,
+                       "dangling is a symbolic link to nothing"}),
     [](const ::testing::TestParamInfo<bad_input_case>& param_info) { return param_info.param.name; });
 
 // /dev/null as every output: written in place (a root run must not replace the device

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -144,6 +147,24 @@ TEST_F(chain_saver_test, writes_each_distinct_chain_once) {
     ASSERT_FALSE(other.empty());
     EXPECT_NE(other, first) << "a different chain with the same leaf gets its own file";
     EXPECT_EQ(first.stem().string().substr(0, 64), other.stem().string().substr(0, 64));
+}
+
+// A chain that cannot be written whole (here: a file size limit, as a full disk) leaves no
+// file behind, so a later run does not find a truncated chain under its name.
+TEST_F(chain_saver_test, a_failed_write_leaves_no_file) {
+    chain_saver saver(dir_ / "chains");
+    const std::vector<bytes> chain{bytes(600, 0x30)};
+    rlimit before{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = before;
+    small.rlim_cur = 100;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    EXPECT_THROW(saver.save(chain), std::runtime_error);
+    ::setrlimit(RLIMIT_FSIZE, &before);
+    std::signal(SIGXFSZ, old_handler);
+    EXPECT_TRUE(std::filesystem::is_empty(dir_ / "chains"));
+    EXPECT_FALSE(saver.save(chain).empty()) << "not taken as written";
 }
 
 }  // namespace
