@@ -363,10 +363,10 @@ scan_reports::scan_reports(const report_output_options& options, pipeline_option
     ndjson_ = pipeline.ndjson;
     records_on_stdout_ = ndjson_ == "-";
     // Only the terminal summary and the exit code: built from the records as they are
-    // written. A report file or a baseline needs every row, and a resumed or undeduplicated
-    // stream can hold duplicates that only the reader's merge settles.
-    const bool read_back =
-        options.any_file() || !options.baseline.empty() || pipeline.resume != nullptr || !pipeline.parse.dedupe;
+    // written. A report file or a baseline needs every row, and a resumed stream can hold
+    // duplicates that only the reader's merge settles. Under --no-dedupe too (its point is
+    // memory that does not grow with the list): a target listed twice counts twice.
+    const bool read_back = options.any_file() || !options.baseline.empty() || pipeline.resume != nullptr;
     if (!read_back) {
         summary_ = std::make_unique<report::summary_accumulator>();
         pipeline.record_observer = [summary = summary_.get()](const boost::json::object& record) {

@@ -310,6 +310,21 @@ TEST_F(cli, a_name_that_does_not_resolve_is_reported_like_any_error) {
     EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+// Under --no-dedupe the summary is built as the records are written (no row kept per
+// endpoint): a target listed twice counts twice there, once in `report` over the records.
+TEST_F(cli, no_dedupe_streams_the_summary_and_counts_each_listing) {
+    const std::string ndjson = (dir_ / "twice.ndjson").string();
+    const auto r = run_tlsaudit(
+        fmt::format("scan - --no-dedupe --retries 0 --no-geoip --no-revocation --ndjson '{}' --fail-on-errors none",
+                    ndjson),
+        "127.0.0.1:9\n127.0.0.1:9\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("2 endpoints (0 scanned, 2 failed to scan)"), std::string::npos) << r.out;
+    EXPECT_EQ(parse_lines(read_file(ndjson)).size(), 2u);  // an endpoint record per listing
+    const auto merged = run_tlsaudit(fmt::format("report '{}' --fail-on-errors none", ndjson));
+    EXPECT_NE(merged.out.find("1 endpoint (0 scanned, 1 failed to scan)"), std::string::npos) << merged.out;
+}
+
 // An empty target list: the summary says so in words (it printed "validated):; 0 names").
 TEST_F(cli, the_summary_of_an_empty_scan_reads_as_a_sentence) {
     const auto r = run_tlsaudit("scan - --ndjson /dev/null --fail-on-errors none --no-geoip");

@@ -18,7 +18,7 @@
 // records, provided no two endpoint records share a key (host, port, SNI, STARTTLS,
 // address): read_ndjson keeps the last of such duplicates, which needs the rows the
 // accumulator drops. A scan with target deduplication (the default) and no --resume
-// never writes duplicates.
+// never writes duplicates; under --no-dedupe a target listed twice is counted twice.
 
 #include <tlsaudit/report/report_data.hpp>
 #include <tlsaudit/report/summary_digest.hpp>
