@@ -178,6 +178,16 @@ TEST_F(cli, an_unwritable_stderr_loses_messages_not_the_scan) {
         std::filesystem::remove(dir_ / "out.ndjson");
         std::filesystem::remove(dir_ / "out.json");
     }
+    // The summary on a full stdout is output lost, as a report on a full disk is: exit 3, said
+    // on stderr (it exited with the verdict, 1, and said nothing), from scan and report alike.
+    const auto full = run_command(fmt::format("('{}' {} >/dev/full)", TLSAUDIT_BINARY, args));
+    EXPECT_EQ(full.exit_code, 3);
+    EXPECT_NE(full.err.find("cannot write the summary to stdout: No space left on device"), std::string::npos)
+        << full.err;
+    const auto report =
+        run_command(fmt::format("('{}' report '{}' >/dev/full)", TLSAUDIT_BINARY, (dir_ / "out.ndjson").string()));
+    EXPECT_EQ(report.exit_code, 3);
+    EXPECT_NE(report.err.find("cannot write the summary to stdout"), std::string::npos) << report.err;
 }
 
 TEST_F(cli, usage_errors_exit_2_before_scanning) {
