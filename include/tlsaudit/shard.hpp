@@ -67,6 +67,8 @@ shard_parse shard_from_index(std::uint64_t count, const char* index_value);
 // The target as a line that parses back to the same target: "host:port" or
 // "[v6addr]:port" (behind "proto://" for STARTTLS), followed by " sni=NAME" when the SNI differs from the host (an IP
 // literal with an SNI override).
-std::string target_line(const target& t);
+// `direct_scheme`: a direct-TLS target is written `https://host:port`, so that the line
+// parses back to it under a --starttls option too (which would take `host:port` as STARTTLS).
+std::string target_line(const target& t, bool direct_scheme = false);
 
 }  // namespace tlsaudit::targets

@@ -21,7 +21,7 @@ dry_run_counts run_dry_run(std::istream& input, const targets::parse_options& pa
     for (auto item = reader.next(); !std::holds_alternative<targets::end_of_input>(item); item = reader.next()) {
         if (const auto* t = std::get_if<target>(&item)) {
             if (!targets::in_shard(*t, shard)) continue;
-            fmt::print(out, "{}\n", targets::target_line(*t));
+            fmt::print(out, "{}\n", targets::target_line(*t, !parse.starttls.empty()));
             ++counts.targets;
         } else if (const auto* e = std::get_if<input_error>(&item)) {
             if (!targets::in_shard(*e, shard)) continue;

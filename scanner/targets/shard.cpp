@@ -91,9 +91,10 @@ shard_parse shard_from_index(std::uint64_t count, const char* index_value) {
     return {shard{*index, count}, {}};
 }
 
-std::string target_line(const target& t) {
+std::string target_line(const target& t, bool direct_scheme) {
     const bool v6 = t.host_is_ip && t.host.find(':') != std::string::npos;
-    std::string line = t.starttls.empty() ? "" : t.starttls + "://";  // the scheme picks STARTTLS
+    // The scheme picks STARTTLS, or direct TLS where a --starttls option would not.
+    std::string line = !t.starttls.empty() ? t.starttls + "://" : direct_scheme ? "https://" : "";
     line += v6 ? "[" + t.host + "]" : t.host;
     line += ':';
     line += std::to_string(t.port);

@@ -163,5 +163,23 @@ TEST(target_line, round_trips_through_the_parser) {
               "192.0.2.10:443 sni=www.example.com");
 }
 
+// Under --starttls a bare host:port is a STARTTLS target: a direct-TLS target is written
+// with its https:// scheme, so the list reads back the same under the same options.
+TEST(target_line, direct_tls_keeps_its_scheme_under_a_starttls_option) {
+    parse_options smtp;
+    smtp.starttls = "smtp";
+    for (const auto* line : {"https://www.example.com:9443", "https://[2001:db8::7]:443", "smtp://mx.example.com",
+                             "https://192.0.2.10:8443 sni=www.example.com", "mx.example.com:2525"}) {
+        for (const auto& first : test::targets_of(parse_line(line, 1, smtp))) {
+            const std::string written = target_line(first, true);
+            const auto again = test::targets_of(parse_line(written, 1, smtp));
+            ASSERT_EQ(again.size(), 1u) << line << " -> " << written;
+            EXPECT_EQ(again[0].key(), first.key()) << line << " -> " << written;
+        }
+    }
+    EXPECT_EQ(target_line(make_target("www.example.com", 9443, "www.example.com"), true),
+              "https://www.example.com:9443");
+}
+
 }  // namespace
 }  // namespace tlsaudit::targets
