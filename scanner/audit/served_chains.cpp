@@ -62,7 +62,10 @@ void refuse_undecodable_chains(endpoint_result& result) {
     if (auto bad = undecodable(result.certs)) {
         if (!result.cap.error) result.cap.error = bad;
         for (auto& p : result.cap.probes)  // the probes that received it failed, as libssl's do
-            if (p.chain == 0 && !p.error) p.error = bad;
+            if (p.chain == 0) {
+                if (!p.error) p.error = bad;
+                p.chain = -1;  // as a failed probe of either engine: the record keeps the chain as sent
+            }
     }
     std::vector<int> index_of(result.other_chains.size() + 1, 0);  // chain index before, after (-1: dropped)
     std::size_t kept = 0;

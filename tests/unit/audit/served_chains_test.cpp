@@ -110,8 +110,9 @@ TEST(served_chains, a_first_chain_that_cannot_be_decoded_fails_the_capture) {
               "certificate [1] of the 3 served cannot be decoded: not a certificate (kept as sent)");
     EXPECT_EQ(r.cap.chain.size(), 1u) << "kept as sent";
     EXPECT_EQ(status_of(r), "error");
-    for (const auto& p : r.cap.probes)  // the probes that received it failed; the other chain's did not
-        EXPECT_EQ(p.error.has_value(), p.chain == 0) << p.probe;
+    for (const auto& p : r.cap.probes)  // the probes that received it failed (no chain, as libssl's); the other
+        EXPECT_EQ(p.error.has_value(), p.chain == -1) << p.probe;  // chain's did not
+    EXPECT_EQ(r.cap.probes[0].chain, -1);
 
     auto failed = dual_result();
     failed.cap.error = scan_error{"handshake", "timeout-handshake", "slow"};
