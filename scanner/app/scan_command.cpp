@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -76,8 +78,11 @@ std::istream* open_target_list(const std::string& path, std::ifstream& file) {
     }
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw config_error("cannot read target file " + path + ": it is a directory");
+    errno = 0;
     file.open(path, std::ios::binary);
-    if (!file) throw config_error("cannot read target file " + path);
+    if (!file)
+        throw config_error("cannot read target file " + path +
+                           (errno != 0 ? ": " + std::string(std::strerror(errno)) : ""));
     return &file;
 }
 
@@ -100,7 +105,7 @@ void add_scan_options(CLI::App& cmd, scan_command_options& o) {
     cmd.add_flag("-4,--ipv4-only", p.net.ipv4_only, "Scan only IPv4 addresses")->group(help_group::targets);
     cmd.add_flag("-6,--ipv6-only", p.net.ipv6_only, "Scan only IPv6 addresses (not with -4)")
         ->group(help_group::targets);
-    cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port] or [IPv6]:port")
+    cmd.add_option("--resolver", p.net.resolver, "DNS server to ask, IP[:port], IPv6 (port 53) or [IPv6]:port")
         ->check([](const std::string& value) { return net::check_resolver_address(value); })
         ->group(help_group::network);
     cmd.add_option("-c,--concurrency", p.net.concurrency, "Handshakes in flight")

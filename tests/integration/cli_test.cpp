@@ -284,6 +284,10 @@ TEST_F(cli, a_directory_as_the_target_list_exits_2_before_scanning) {
         fmt::format("sh -c \"'{}' scan - -q --ndjson '{}' <'{}'\"", TLSAUDIT_BINARY, ndjson, dir_.string()));
     EXPECT_EQ(from_stdin.exit_code, 2) << from_stdin.err;
     EXPECT_NE(from_stdin.err.find("standard input: it is a directory"), std::string::npos) << from_stdin.err;
+    // A missing list says why.
+    const auto missing = run_tlsaudit(fmt::format("scan '{}/missing.txt' -q --ndjson '{}'", dir_.string(), ndjson));
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.err.find("missing.txt: No such file or directory"), std::string::npos) << missing.err;
 }
 
 // The records of a name that does not resolve (address null) are read back by the reports
