@@ -239,7 +239,10 @@ void read_scan_start(const json::object& record, report_data& data) {
             index < count) {
             m.shard_count = std::max(m.shard_count, count);
             m.shard_indexes.insert(index);
+            m.shard_counts.insert(count);
         }
+    } else {
+        ++m.whole_scans;
     }
     if (m.options.empty()) m.options = *options;
     else if (get_string(m.options, "shard") != shard) m.options["shard"] = nullptr;  // several shards: no one of them

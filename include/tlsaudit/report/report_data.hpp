@@ -157,6 +157,8 @@ struct scan_meta {
     // Shards (scan-start options.shard "I/N"): the N of the run, and the I of each shard read.
     std::uint64_t shard_count = 0;
     std::set<std::uint64_t> shard_indexes;
+    std::set<std::uint64_t> shard_counts;  // every N read: more than one is not one run
+    std::size_t whole_scans = 0;           // scan-start records of no shard
     // Every scan ran to its end: each scan-start has its scan-end, none was interrupted, no
     // file ends in a cut record and no shard of a sharded run is missing. (Records without
     // scan-start, e.g. hand-made, count as complete.)

@@ -203,6 +203,11 @@ TEST(scan_records, a_missing_shard_makes_the_run_incomplete) {
     const auto one = read_text(shard("1/4"));
     EXPECT_EQ(one.meta.incomplete_reason(), "3 shards of the run are missing (0/4, 2/4, 3/4)");
     EXPECT_EQ(one.meta.options.at("shard").as_string(), "1/4");
+    // Files of other runs say so, rather than which shards are missing.
+    const auto splits = read_text(shard("0/4") + shard("1/3"));
+    EXPECT_EQ(splits.meta.incomplete_reason(), "the files hold shards of 2 different splits (of 3, of 4), not one run");
+    const auto beside = read_text(shard("") + shard("1/4"));
+    EXPECT_EQ(beside.meta.incomplete_reason(), "the files hold a whole scan beside shards of a split in 4, not one run");
 }
 
 }  // namespace
