@@ -51,17 +51,34 @@ asio::awaitable<std::optional<scan_error>> exchange(tcp::socket& socket, starttl
 
 }  // namespace
 
+std::string direct_tls_hint(std::uint16_t port) {
+    const char* name = port == 465    ? "SMTPS"
+                       : port == 993  ? "IMAPS"
+                       : port == 995  ? "POP3S"
+                       : port == 636  ? "LDAPS"
+                       : port == 990  ? "FTPS"
+                       : port == 5223 ? "XMPP over TLS"
+                                      : nullptr;
+    if (name == nullptr) return {};
+    return fmt::format(
+        "; port {} is usually {}, TLS from the first byte: scan it as direct TLS (host:{}, without "
+        "a STARTTLS scheme)",
+        port, name, port);
+}
+
 asio::awaitable<std::optional<scan_error>> run_starttls(tcp::socket& socket, const std::string& protocol,
                                                         const std::string& domain, std::chrono::milliseconds timeout) {
     const auto p = starttls::parse_protocol(protocol);
     if (!p) co_return scan_error{"starttls", error_codes::starttls_protocol, "unknown STARTTLS protocol"};
     starttls::dialogue d(*p, domain);
+    boost::system::error_code no_peer;
+    const auto hint = direct_tls_hint(socket.remote_endpoint(no_peer).port());
     socket_deadline deadline(co_await asio::this_coro::executor);
     deadline.start(socket, timeout);
     auto failed = co_await exchange(socket, d);
     if (deadline.stop() && failed) {
         co_return scan_error{"starttls", error_codes::timeout_starttls,
-                             fmt::format("no STARTTLS agreement within {} ms", timeout.count())};
+                             fmt::format("no STARTTLS agreement within {} ms{}", timeout.count(), hint)};
     }
     co_return failed;
 }

@@ -1,6 +1,7 @@
 // Each STARTTLS dialogue driven with scripted server bytes: what the client sends, when
 // it starts TLS, and how refusals and foreign protocols are classified.
 
+#include "starttls.hpp"
 #include "starttls_dialogue.hpp"
 
 #include <gtest/gtest.h>
@@ -208,6 +209,17 @@ TEST(starttls_dialogue, protocol_names) {
     EXPECT_EQ(parse_protocol("ldap"), protocol::ldap);
     EXPECT_FALSE(parse_protocol("SMTP"));
     EXPECT_FALSE(parse_protocol("https"));
+}
+
+// A silent server on a port of TLS from the first byte waits for a ClientHello: the
+// timeout says to scan it as direct TLS.
+TEST(starttls_timeout, names_the_implicit_tls_port) {
+    EXPECT_EQ(net::detail::direct_tls_hint(465),
+              "; port 465 is usually SMTPS, TLS from the first byte: scan it as direct TLS (host:465, without a "
+              "STARTTLS scheme)");
+    EXPECT_NE(net::detail::direct_tls_hint(993).find("IMAPS"), std::string::npos);
+    EXPECT_EQ(net::detail::direct_tls_hint(25), "");
+    EXPECT_EQ(net::detail::direct_tls_hint(587), "");
 }
 
 }  // namespace
