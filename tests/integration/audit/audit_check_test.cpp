@@ -359,14 +359,13 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     EXPECT_THAT(ids(without.result.findings), ElementsAre("chain-untrusted"));
     EXPECT_EQ(http.request_count(), 0u);
 
-    app::audit_runtime runtime(
-        [&] {
-            app::audit_settings s;
-            s.extra_roots = {pki.root.der};
-            s.fetch_missing = true;
-            return s;
-        }(),
-        now(), app::make_issuer_fetcher(allowing(http)));
+    const auto fetching = [&] {
+        app::audit_settings s;
+        s.extra_roots = {pki.root.der};
+        s.fetch_missing = true;
+        return s;
+    };
+    app::audit_runtime runtime(fetching(), now(), app::make_issuer_fetcher(allowing(http)));
     const auto with = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", runtime);
     EXPECT_THAT(ids(with.result.findings), ElementsAre("chain-incomplete"));
     EXPECT_TRUE(with.verdict->trusted);
@@ -376,14 +375,7 @@ TEST(check_command, fetch_missing_downloads_the_issuer_over_loopback_http) {
     EXPECT_EQ(http.request_count("/int.cer"), 1u);
 
     // Without --fetch-allow the download is refused, and the finding says so.
-    app::audit_runtime refused(
-        [&] {
-            app::audit_settings s;
-            s.extra_roots = {pki.root.der};
-            s.fetch_missing = true;
-            return s;
-        }(),
-        now(), app::make_issuer_fetcher());
+    app::audit_runtime refused(fetching(), now(), app::make_issuer_fetcher());
     const auto denied = app::audit_saved_chain({leaf.der}, "aia.lab.test", "test", refused);
     ASSERT_THAT(ids(denied.result.findings), ElementsAre("chain-untrusted"));
     const auto& message = denied.result.findings[0].message;

@@ -28,6 +28,14 @@ std::filesystem::path write_report(const report_data& data, const std::string& n
     return path;
 }
 
+// The record of one site on 127.0.0.1:443: its SNI and its findings.
+std::string site(const std::string& sni, const std::string& findings) {
+    auto line = endpoint_line("127.0.0.1", 443, "127.0.0.1", findings);
+    const std::string from = R"("sni":"127.0.0.1")";
+    line.replace(line.find(from), from.size(), R"("sni":")" + sni + "\"");
+    return line + "\n";
+}
+
 TEST(baseline, marks_new_unchanged_and_resolved) {
     const auto old_path = write_report(
         read_text(endpoint_line("a.test", 443, "127.0.0.2",
@@ -111,12 +119,6 @@ TEST(baseline, what_a_report_carried_unverified_is_still_known_to_the_next) {
 // two identities: a.test breaking with the certificate b.test served before is new, and
 // b.test fixed is resolved (they were one identity, so the gate let the regression through).
 TEST(baseline, sites_on_one_address_are_told_apart_by_their_sni) {
-    const auto site = [](const std::string& sni, const std::string& findings) {
-        auto line = endpoint_line("127.0.0.1", 443, "127.0.0.1", findings);
-        const std::string from = R"("sni":"127.0.0.1")";
-        line.replace(line.find(from), from.size(), R"("sni":")" + sni + "\"");
-        return line + "\n";
-    };
     const auto mismatch = "[" + finding("hostname-mismatch", "high", sha('c')) + "]";
     const auto old_path = write_report(read_text(site("a.test", "[]") + site("b.test", mismatch)), "sni");
     auto now = read_text(site("a.test", mismatch) + site("b.test", "[]"));
@@ -139,12 +141,6 @@ TEST(baseline, sites_on_one_address_are_told_apart_by_their_sni) {
 // A site left out of the run (its line removed) is not verified, though another site of the
 // same address and port was scanned: nothing says the one left out was fixed.
 TEST(baseline, a_site_left_out_is_not_verified_beside_another_of_its_address) {
-    const auto site = [](const std::string& sni, const std::string& findings) {
-        auto line = endpoint_line("127.0.0.1", 443, "127.0.0.1", findings);
-        const std::string from = R"("sni":"127.0.0.1")";
-        line.replace(line.find(from), from.size(), R"("sni":")" + sni + "\"");
-        return line + "\n";
-    };
     const auto mismatch = "[" + finding("hostname-mismatch", "high", sha('c')) + "]";
     const auto old_path = write_report(read_text(site("a.test", "[]") + site("b.test", mismatch)), "left-out");
     auto now = read_text(site("a.test", "[]"));
