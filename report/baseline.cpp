@@ -126,8 +126,8 @@ void apply_baseline(report_data& data, const baseline& old) {
     std::map<site, bool> looked;
     for (auto& e : data.endpoints) {
         mark(e.host, e.port, e.sni, e.starttls, e.findings);
-        bool& all_scanned = looked.try_emplace({e.host, e.port, identity_sni(e.host, e.sni), e.starttls}, true)
-                                .first->second;
+        bool& all_scanned =
+            looked.try_emplace({e.host, e.port, identity_sni(e.host, e.sni), e.starttls}, true).first->second;
         all_scanned = all_scanned && e.error_code.empty();
     }
     for (auto& n : data.names) mark(n.host, n.port, n.sni, n.starttls, n.findings);

@@ -82,8 +82,8 @@ bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
 std::string scan_meta::incomplete_reason() const {
     if (shard_counts.size() > 1)
-        return fmt::format("the files hold shards of {} different splits (of {}), not one run",
-                           shard_counts.size(), fmt::join(shard_counts, ", of "));
+        return fmt::format("the files hold shards of {} different splits (of {}), not one run", shard_counts.size(),
+                           fmt::join(shard_counts, ", of "));
     if (shard_count > 1 && whole_scans > 0)
         return fmt::format("the files hold a whole scan beside shards of a split in {}, not one run", shard_count);
     if (shards_missing()) {

@@ -103,13 +103,13 @@ void print_summary(const Data& data, const report_output_options& o, std::FILE* 
     report::summary_options options;
     options.color = ::isatty(::fileno(summary_out)) != 0 && std::getenv("NO_COLOR") == nullptr;
     errno = 0;
-    const bool written = std::fputs(report::format_summary(data, options).c_str(), summary_out) >= 0 &&
-                         std::fflush(summary_out) == 0;
+    const bool written =
+        std::fputs(report::format_summary(data, options).c_str(), summary_out) >= 0 && std::fflush(summary_out) == 0;
     // On stdout the summary is the command's output, as a report file is (a full disk: exit
     // 3); stderr only carries messages, whose loss costs the run nothing.
     if (!written && summary_out == stdout)
-        throw std::runtime_error(fmt::format("cannot write the summary to stdout: {}",
-                                             errno != 0 ? std::strerror(errno) : "write error"));
+        throw std::runtime_error(
+            fmt::format("cannot write the summary to stdout: {}", errno != 0 ? std::strerror(errno) : "write error"));
 }
 
 template <class Data>

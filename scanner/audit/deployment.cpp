@@ -86,10 +86,10 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
     f.id = kind.id();
     f.level = rules.level_of(f.id, kind.default_level());
     const std::size_t in_all = std::max(addresses, nodes.size());
-    f.message = fmt::format("the {} addresses behind {} serve {} different chain{}{}: {}", in_all, name,
-                            groups.size(), several ? " sets" : "s",
-                            in_all > nodes.size() ? fmt::format(" ({} served none)", in_all - nodes.size()) : "",
-                            detail);
+    f.message =
+        fmt::format("the {} addresses behind {} serve {} different chain{}{}: {}", in_all, name, groups.size(),
+                    several ? " sets" : "s",
+                    in_all > nodes.size() ? fmt::format(" ({} served none)", in_all - nodes.size()) : "", detail);
     f.remediation =
         "Some nodes were not redeployed: install the same, current certificate and full chain on every address "
         "behind this name (load balancer members, CDN origins, IPv4 and IPv6).";

@@ -75,7 +75,8 @@ asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::i
     }
     SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
     if (!offer_alpn && SSL_set_alpn_protos(ssl, nullptr, 0) != 0) {  // the context's list, cleared
-        out.error = scan_error{"handshake", error_codes::internal, ossl::describe_failure("OpenSSL kept the ALPN list")};
+        out.error =
+            scan_error{"handshake", error_codes::internal, ossl::describe_failure("OpenSSL kept the ALPN list")};
         co_return out;
     }
 

@@ -109,7 +109,7 @@ asio::awaitable<probe_result> run_probe(client_set& clients, const probe_client&
     bool with_openssl = !clients.capture_engine;
     if (clients.capture_engine) {
         result = co_await capture_handshake(probe, *c.socket, sni, offer_alpn, clients.verify_handshake,
-                                         limits.handshake_timeout);
+                                            limits.handshake_timeout);
         if (!result.fallback.empty()) {
             // The capture engine spent the connection: libssl gets a new one.
             fallback = std::move(result.fallback);

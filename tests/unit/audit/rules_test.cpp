@@ -255,10 +255,11 @@ TEST(deployment, different_chains_behind_one_name) {
 // Nodes that agree on the chain modern clients get but not on the one RSA-only clients get.
 TEST(deployment, chains_served_to_other_probes_are_compared) {
     const auto node_with = [](std::string address, std::string rsa_leaf) {
-        node_chain n{std::move(address), {"ECDSA-LEAF", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"},
-                     "modern clients", {}};
-        n.others.push_back({"", {std::move(rsa_leaf), "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"},
-                            "RSA-only clients", {}});
+        node_chain n{std::move(address), {"ECDSA-LEAF", "NEW"},
+                     "CN=shop",          {"GlobalSign GCC R3 DV TLS CA 2020"},
+                     "modern clients",   {}};
+        n.others.push_back(
+            {"", {std::move(rsa_leaf), "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "RSA-only clients", {}});
         return n;
     };
     const std::vector<node_chain> nodes{node_with("127.0.0.61", "RSA-1"), node_with("127.0.0.62", "RSA-2")};

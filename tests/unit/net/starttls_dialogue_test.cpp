@@ -1,8 +1,8 @@
 // Each STARTTLS dialogue driven with scripted server bytes: what the client sends, when
 // it starts TLS, and how refusals and foreign protocols are classified.
 
-#include "starttls.hpp"
 #include "starttls_dialogue.hpp"
+#include "starttls.hpp"
 
 #include <gtest/gtest.h>
 

@@ -60,21 +60,22 @@ scan_start sample_start() {
 }
 
 TEST(scan_records, scan_start_text) {
-    EXPECT_EQ(boost::json::serialize(to_json(sample_start())),
-              R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit","version":"1.2.3",)"
-              R"("started_at":"2026-11-24T04:00:00Z","input":"targets.txt",)"
-              R"("trust_store":"system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots",)"
-              R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
-              R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
-              R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"starttls_timeout_ms":7000,)"
-              R"("per_host_concurrency":3,"dedupe":false,"allow_large_cidr":false,"fail_on":"high","fail_on_new":false,)"
-              R"("fail_on_errors":"10%:dns","baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
-              R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
-              R"("fetch_max_destinations":256,"probes":["modern","rsa"],"tls_engine":"capture",)"
-              R"("verify_handshake":false,"profile":"browser","evaluated_at":"2026-11-24T04:00:00Z",)"
-              R"("fetch_missing":false,"starttls":null,"shard":"1/4",)"
-              R"("revocation":{"mode":"soft","depth":"leaf","order":["ocsp","crl"],"timeout_ms":5000,)"
-              R"("crl_max_bytes":20971520}}})");
+    EXPECT_EQ(
+        boost::json::serialize(to_json(sample_start())),
+        R"({"schema_version":2,"type":"scan-start","tool":"tlsaudit","version":"1.2.3",)"
+        R"("started_at":"2026-11-24T04:00:00Z","input":"targets.txt",)"
+        R"("trust_store":"system + ca-file corp.pem + ca-dir /etc/corp-ca + 2 lab roots",)"
+        R"("options":{"ports":[443,8443],"concurrency":200,"threads":4,"rate":2.5E0,"retries":1,)"
+        R"("ipv4_only":true,"ipv6_only":false,"resolver":null,"dns_timeout_ms":5000,)"
+        R"("connect_timeout_ms":2500,"handshake_timeout_ms":10000,"starttls_timeout_ms":7000,)"
+        R"("per_host_concurrency":3,"dedupe":false,"allow_large_cidr":false,"fail_on":"high","fail_on_new":false,)"
+        R"("fail_on_errors":"10%:dns","baseline":"last.json","rules":null,"at":null,"expiry_warn_days":30,)"
+        R"("fetch_allow":["10.20.0.0/16","ocsp.corp.example:8080"],"fetch_allow_private":false,)"
+        R"("fetch_max_destinations":256,"probes":["modern","rsa"],"tls_engine":"capture",)"
+        R"("verify_handshake":false,"profile":"browser","evaluated_at":"2026-11-24T04:00:00Z",)"
+        R"("fetch_missing":false,"starttls":null,"shard":"1/4",)"
+        R"("revocation":{"mode":"soft","depth":"leaf","order":["ocsp","crl"],"timeout_ms":5000,)"
+        R"("crl_max_bytes":20971520}}})");
 }
 
 TEST(scan_records, scan_start_optional_settings_and_trust) {
@@ -207,7 +208,8 @@ TEST(scan_records, a_missing_shard_makes_the_run_incomplete) {
     const auto splits = read_text(shard("0/4") + shard("1/3"));
     EXPECT_EQ(splits.meta.incomplete_reason(), "the files hold shards of 2 different splits (of 3, of 4), not one run");
     const auto beside = read_text(shard("") + shard("1/4"));
-    EXPECT_EQ(beside.meta.incomplete_reason(), "the files hold a whole scan beside shards of a split in 4, not one run");
+    EXPECT_EQ(beside.meta.incomplete_reason(),
+              "the files hold a whole scan beside shards of a split in 4, not one run");
 }
 
 }  // namespace
