@@ -186,6 +186,9 @@ public:
         }
         for (std::size_t i = 0; i < entries.size(); ++i)
             check_key(source, result[i].name, entries[i].first->source().begin.line);
+        // The command line wins, also over a key whose option excludes one it gave (`shards`
+        // in the file, --shard on the command line): that key is left out.
+        std::erase_if(result, [this](const CLI::ConfigItem& item) { return excluded_by_command_line(item.name); });
         file_ = file;
         lines_.clear();
         for (std::size_t i = 0; i < entries.size(); ++i) lines_[result[i].name] = entries[i].first->source().begin.line;
@@ -200,6 +203,13 @@ public:
     const std::string& file() const { return file_; }
 
 private:
+    bool excluded_by_command_line(const std::string& key) const {
+        const CLI::Option* option = scan_.get_option_no_throw("--" + key);
+        if (option == nullptr) return false;
+        const auto& excludes = option->get_excludes();
+        return std::any_of(excludes.begin(), excludes.end(), [](const CLI::Option* o) { return o->count() > 0; });
+    }
+
     void check_key(const config_source& source, const std::string& key, std::size_t line) const {
         const CLI::Option* option = key == "targets" ? scan_.get_option_no_throw("targets")
                                     : key == "help"  ? nullptr

@@ -66,6 +66,17 @@ TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) 
     EXPECT_EQ(o.at("retries"), 0);
     EXPECT_EQ(o.at("concurrency"), 7);
 
+    // The command line wins over a key of the file its option excludes: --shard over the
+    // file's `shards` (it was "--shard excludes --shards", exit 2), --shards over `shard`.
+    const auto shards = write("shards.toml", "shards = 4\n");
+    EXPECT_EQ(effective_options(fmt::format("scan --config '{}' '{}' --shard 1/4", shards, empty_)).at("shard"), "1/4");
+    const auto shard = write("shard.toml", "shard = \"1/4\"\n");
+    EXPECT_EQ(
+        effective_options(fmt::format("scan --config '{}' '{}' --shards 4", shard, empty_), "JOB_COMPLETION_INDEX=2")
+            .at("shard"),
+        "2/4");
+    EXPECT_EQ(run_tlsaudit(fmt::format("scan '{}' --shard 1/4 --shards 4 --dry-run", empty_)).exit_code, 2);
+
     // Without the file, the defaults.
     o = effective_options(fmt::format("scan '{}'", empty_));
     EXPECT_EQ(o.at("concurrency"), 1000);
