@@ -16,8 +16,11 @@ struct http_url {
     std::string target;       // path and query, "/" when empty; the fragment is dropped
     std::string text;         // the whole URL as given (normalised by the parser)
 
-    // Identity for per-host limits: "host:port".
-    std::string host_key() const { return host + ":" + std::to_string(port); }
+    // Identity for per-host limits and the destination budget, and how reasons name the
+    // destination: "host:port", an IPv6 host in brackets ("[::1]:8080").
+    std::string host_key() const {
+        return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    }
 };
 
 // Parses an absolute URL. Only the http scheme is accepted: https (the responder's

@@ -26,6 +26,7 @@ TEST(http_url, port_path_query_and_ipv6) {
     EXPECT_EQ(u->port, 8080);
     EXPECT_EQ(u->target, "/crl/ca.crl?x=1");
     EXPECT_EQ(u->host_header, "[::1]:8080");
+    EXPECT_EQ(u->host_key(), "[::1]:8080");  // as a reason names it: not "::1:8080"
 }
 
 TEST(http_url, other_schemes_are_refused_with_a_reason) {
