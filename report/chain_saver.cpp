@@ -1,10 +1,12 @@
 #include <tlsaudit/report/chain_saver.hpp>
+#include <tlsaudit/report/output_file.hpp>
 
 #include "ossl/encoding.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
@@ -33,24 +35,27 @@ std::filesystem::path chain_saver::save(const std::vector<bytes>& chain) {
         if (content == pem) return {};
         path = dir_ / (leaf_hash + "-" + chain_hash.substr(0, 16) + ".pem");
     }
-    // Written beside it and renamed: a disk that fills up, or a kill, leaves no part of a
-    // chain under the name a later run would compare against.
-    const auto partial = std::filesystem::path(path.string() + ".part-" + std::to_string(::getpid()));
-    errno = 0;
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << pem;
-    const bool written = static_cast<bool>(out.flush());
-    const int error = errno;
-    out.close();
-    std::error_code renamed;
-    if (written) std::filesystem::rename(partial, path, renamed);
-    if (!written || renamed) {
-        std::error_code ignored;
-        std::filesystem::remove(partial, ignored);
+    // Written to a temporary file beside it (create_exclusive, as a report's) and renamed: a
+    // disk that fills up, or a kill, leaves no part of a chain under the name a later run
+    // would compare against. Not fsync'ed, unlike a report: the scan writes thousands of
+    // chains under this lock.
+    std::filesystem::path partial;
+    const int fd = create_exclusive(path, partial);
+    int error = fd < 0 ? errno : 0;
+    if (std::FILE* out = fd < 0 ? nullptr : ::fdopen(fd, "wb")) {
+        errno = 0;
+        if (std::fwrite(pem.data(), 1, pem.size(), out) != pem.size() || std::fflush(out) != 0)
+            error = errno != 0 ? errno : EIO;
+        if (std::fclose(out) != 0 && error == 0) error = errno;
+        if (error == 0 && ::rename(partial.c_str(), path.c_str()) != 0) error = errno;
+    } else if (fd >= 0) {
+        error = errno;
+        ::close(fd);
+    }
+    if (error != 0) {
+        if (!partial.empty()) ::unlink(partial.c_str());
         written_.erase(chain_hash);
-        throw std::runtime_error(
-            "cannot write " + path.string() + ": " +
-            (!written ? (error ? std::strerror(error) : "the file could not be written") : renamed.message()));
+        throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(error));
     }
     return path;
 }
