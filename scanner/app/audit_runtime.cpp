@@ -12,11 +12,11 @@
 #include <fmt/ranges.h>
 
 #include "number_checks.hpp"
+#include "text/ascii.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <string>
 
@@ -52,9 +52,7 @@ void add_audit_options(CLI::App& cmd, audit_settings& s) {
                    "fallback) or as OpenSSL's default verification does (openssl)")
         ->transform(CLI::Validator(
             [profiles](std::string& value) {
-                std::string name = value;
-                for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-                const auto it = profiles.find(name);
+                const auto it = profiles.find(text::ascii_lower(value));
                 if (it == profiles.end()) return std::string("expected browser or openssl");
                 value = std::to_string(static_cast<int>(it->second));
                 return std::string();
