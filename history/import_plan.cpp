@@ -3,14 +3,15 @@
 #include <tlsaudit/history/import_plan.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 
+#include "text/time_text.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
+#include <chrono>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -31,23 +32,13 @@ struct file_run {
     std::string error;       // why the file cannot be imported ("": it can)
 };
 
-// Seconds since the epoch of a record's "YYYY-MM-DDTHH:MM:SSZ"; 0 when it is not one.
-std::time_t seconds_of(const std::string& text) {
-    std::tm tm{};
-    char zone = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
-        zone != 'Z')
-        return 0;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return ::timegm(&tm);
-}
+// The instant a record's time names; the epoch when it names none.
+time_point time_of(const std::string& text) { return text::parse_rfc3339(text).value_or(time_point{}); }
 
 // Shards of one run made one after another (a CI matrix with fewer runners than shards)
 // do not overlap in time: a shard joins the run when it starts at most this long after
 // the run's shards so far end. Two runs of a daily schedule are a day apart.
-constexpr std::time_t sequential_gap_s = 12 * 3600;
+constexpr auto sequential_gap = std::chrono::hours(12);
 
 // The file's run: nullopt without a scan-start record, or a run with `error` set when a
 // scan-start or scan-end line is not a record (after the scan-start records read so far:
@@ -146,25 +137,25 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
         }
     }
     // Runs of one identity by start. A shard joins the group before it when that group
-    // lacks its index and it starts no later than sequential_gap_s after the group ends (at
+    // lacks its index and it starts no later than sequential_gap after the group ends (at
     // once or one after another); a shard index seen twice starts the next run.
     std::sort(runs.begin(), runs.end(), [](const file_run& a, const file_run& b) {
         return std::tie(a.identity, a.start, a.order) < std::tie(b.identity, b.start, b.order);
     });
     std::vector<std::vector<const file_run*>> groups;
-    std::time_t group_end = 0;
+    time_point group_end{};
     std::set<std::string> indexes;  // the shard indexes of the last group
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& r = runs[i];
         if (i == 0 || r.identity != runs[i - 1].identity || indexes.contains(r.shard) ||
-            seconds_of(r.start) > group_end + sequential_gap_s) {
+            time_of(r.start) > group_end + sequential_gap) {
             groups.emplace_back();
-            group_end = 0;
+            group_end = {};
             indexes.clear();
         }
         groups.back().push_back(&r);
         indexes.insert(r.shard);
-        group_end = std::max(group_end, seconds_of(r.end));
+        group_end = std::max(group_end, time_of(r.end));
     }
     for (auto& group : groups) {
         std::sort(group.begin(), group.end(), [](const file_run* a, const file_run* b) { return a->order < b->order; });
