@@ -10,18 +10,20 @@
 namespace tlsaudit::starttls {
 
 struct protocol_info {
-    std::string_view name;  // as written in target::starttls and after --starttls
-    std::uint16_t port;     // well-known port (the URL scheme's default)
+    std::string_view name;      // as written in target::starttls and after --starttls
+    std::uint16_t port;         // well-known port (the URL scheme's default)
+    std::uint16_t tls_port;     // the protocol's port of TLS from the first byte; 0: none
+    std::string_view tls_name;  // what that service is called ("SMTPS")
 };
 
 inline constexpr std::array<protocol_info, 7> protocols{{
-    {"smtp", 25},
-    {"imap", 143},
-    {"pop3", 110},
-    {"ftp", 21},
-    {"xmpp", 5222},
-    {"postgres", 5432},
-    {"ldap", 389},
+    {"smtp", 25, 465, "SMTPS"},
+    {"imap", 143, 993, "IMAPS"},
+    {"pop3", 110, 995, "POP3S"},
+    {"ftp", 21, 990, "FTPS"},
+    {"xmpp", 5222, 5223, "XMPP over TLS"},
+    {"postgres", 5432, 0, ""},
+    {"ldap", 389, 636, "LDAPS"},
 }};
 
 // The protocol named `name` (lower case as listed; "postgresql" means "postgres"), or

@@ -3,6 +3,8 @@
 #include "socket_deadline.hpp"
 #include "starttls_dialogue.hpp"
 
+#include <tlsaudit/starttls.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -52,18 +54,13 @@ asio::awaitable<std::optional<scan_error>> exchange(tcp::socket& socket, starttl
 }  // namespace
 
 std::string direct_tls_hint(std::uint16_t port) {
-    const char* name = port == 465    ? "SMTPS"
-                       : port == 993  ? "IMAPS"
-                       : port == 995  ? "POP3S"
-                       : port == 636  ? "LDAPS"
-                       : port == 990  ? "FTPS"
-                       : port == 5223 ? "XMPP over TLS"
-                                      : nullptr;
-    if (name == nullptr) return {};
-    return fmt::format(
-        "; port {} is usually {}, TLS from the first byte: scan it as direct TLS (host:{}, without "
-        "a STARTTLS scheme)",
-        port, name, port);
+    for (const auto& p : tlsaudit::starttls::protocols)
+        if (p.tls_port != 0 && p.tls_port == port)
+            return fmt::format(
+                "; port {} is usually {}, TLS from the first byte: scan it as direct TLS (host:{}, without "
+                "a STARTTLS scheme)",
+                port, p.tls_name, port);
+    return {};
 }
 
 asio::awaitable<std::optional<scan_error>> run_starttls(tcp::socket& socket, const std::string& protocol,

@@ -23,9 +23,9 @@ namespace tlsaudit::net::detail {
 asio::awaitable<std::optional<scan_error>> run_starttls(asio::ip::tcp::socket& socket, const std::string& protocol,
                                                         const std::string& domain, std::chrono::milliseconds timeout);
 
-// What a timeout-starttls adds on a port of TLS from the first byte (465 SMTPS, 993 IMAPS,
-// 995 POP3S, 636 LDAPS, 990 FTPS, 5223): the server waits in silence for a ClientHello, and
-// the target wants direct TLS. "" for any other port.
+// What a timeout-starttls adds on a port of TLS from the first byte (a protocol's
+// `tls_port` in tlsaudit/starttls.hpp: 465 SMTPS, 993 IMAPS, ...): the server waits in
+// silence for a ClientHello, and the target wants direct TLS. "" for any other port.
 std::string direct_tls_hint(std::uint16_t port);
 
 }  // namespace tlsaudit::net::detail

@@ -218,7 +218,12 @@ TEST(starttls_timeout, names_the_implicit_tls_port) {
               "; port 465 is usually SMTPS, TLS from the first byte: scan it as direct TLS (host:465, without a "
               "STARTTLS scheme)");
     EXPECT_NE(net::detail::direct_tls_hint(993).find("IMAPS"), std::string::npos);
+    for (const std::uint16_t port : std::initializer_list<std::uint16_t>{995, 636, 990})
+        EXPECT_NE(net::detail::direct_tls_hint(port), "") << port;
+    EXPECT_NE(net::detail::direct_tls_hint(5223).find("XMPP over TLS"), std::string::npos);
     EXPECT_EQ(net::detail::direct_tls_hint(25), "");
+    EXPECT_EQ(net::detail::direct_tls_hint(5432), "");  // PostgreSQL has no port of its own for TLS
+    EXPECT_EQ(net::detail::direct_tls_hint(0), "");
     EXPECT_EQ(net::detail::direct_tls_hint(587), "");
 }
 
