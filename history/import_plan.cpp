@@ -82,14 +82,14 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     const auto slash = shard != nullptr && shard->is_string() ? shard->get_string().find('/') : json::string::npos;
     const std::string group = slash == json::string::npos ? "whole:" + file.string()
                                                           : "of " + std::string(shard->get_string().subview(slash + 1));
-    options.erase("shard");
+    const std::string index = slash == json::string::npos ? "" : std::string(shard->get_string().subview(0, slash));
+    options.erase("shard");  // `shard` dangles from here on
     // Not settings of the run: the evaluation time is its start second unless `at` (kept)
     // gives it, and the thread count follows each machine's CPUs.
     options.erase("evaluated_at");
     options.erase("threads");
     const auto identity =
         m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
-    const std::string index = slash == json::string::npos ? "" : std::string(shard->get_string().subview(0, slash));
     return file_run{file, 0, identity, index, m.started_at, std::max(m.started_at, m.finished_at), error};
 }
 

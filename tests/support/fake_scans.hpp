@@ -42,10 +42,11 @@ struct fake_scan {
 // 64 hex digits made of `c`.
 inline std::string sha(char c) { return std::string(64, c); }
 
+// The options hold more than `shard`, after it, as a real scan's do.
 inline std::string ndjson(const fake_scan& scan) {
     std::string out =
         fmt::format(R"({{"schema_version":2,"type":"scan-start","tool":"tlsaudit","version":"0.1.0","started_at":"{}",)"
-                    R"("input":"{}","trust_store":"system","options":{{"shard":{}}}}})"
+                    R"("input":"{}","trust_store":"system","options":{{"shard":{},"ports":[443],"timeout_ms":5000}}}})"
                     "\n",
                     scan.started_at, scan.input, scan.shard.empty() ? "null" : "\"" + scan.shard + "\"");
     int line = 0;
