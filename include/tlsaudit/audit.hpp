@@ -43,6 +43,9 @@ struct chain_input {
     std::string_view name;                   // SNI / --host; empty: no hostname check
     time_point at{};                         // evaluation time
     const chain_verdict* verdict = nullptr;  // null: not validated (trust findings skipped)
+    // --fetch-missing's downloads of the missing issuer that gave no certificate, each
+    // "URL: why"; a chain-untrusted for a missing issuer names them.
+    std::span<const std::string> unfetched;
 };
 
 // Findings for one chain, in a stable order (by check, then by position in the chain).
@@ -53,10 +56,11 @@ std::vector<finding> audit_chain(const chain_input& input, const catalogue& rule
 
 // Findings for an endpoint result (its capture and parsed certs); a capture
 // that failed (cap.error) or served nothing yields no findings. `programs`: as for
-// audit_chain.
+// audit_chain; `unfetched`: as chain_input::unfetched.
 std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
                                     const catalogue& rules, const options& opts,
-                                    const program_judgement* programs = nullptr);
+                                    const program_judgement* programs = nullptr,
+                                    std::span<const std::string> unfetched = {});
 
 // Findings from the revocation verdicts of one chain (scanner/revocation; `statuses` is
 // parallel to the served chain, nullopt for certificates not checked, and `certs` names

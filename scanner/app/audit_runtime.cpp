@@ -9,7 +9,6 @@
 #include <tlsaudit/x509.hpp>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "number_checks.hpp"
 #include "text/ascii.hpp"
@@ -141,13 +140,7 @@ std::shared_ptr<const chain_verdict> audit_runtime::audit(endpoint_result& resul
     }
     // One judgement for the record's verdicts and the audit's root-program-untrusted.
     const auto programs = programs_.judge(result, at_, verdict, rules_);
-    auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_, programs.get());
-    // A missing issuer that --fetch-missing could not download says why (a refused
-    // destination names the option that allows it).
-    if (!failures.empty() && verdict->has(verify_problem::missing_issuer))
-        for (auto& f : findings)
-            if (f.id == "chain-untrusted" && f.chain == 0)
-                f.message += fmt::format("; --fetch-missing could not download it: {}", fmt::join(failures, "; "));
+    auto findings = audit::audit_endpoint(result, at_, verdict.get(), rules_, options_, programs.get(), failures);
     if (programs) result.trust = programs->trust;
     result.findings.insert(result.findings.end(), std::make_move_iterator(findings.begin()),
                            std::make_move_iterator(findings.end()));

@@ -149,7 +149,8 @@ std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, 
 }
 
 std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at, const chain_verdict* verdict,
-                                    const catalogue& rules, const options& opts, const program_judgement* programs) {
+                                    const catalogue& rules, const options& opts, const program_judgement* programs,
+                                    std::span<const std::string> unfetched) {
     if (result.cap.error || result.cap.chain.empty()) return {};
     chain_input in;
     in.served = result.cap.chain;
@@ -157,6 +158,7 @@ std::vector<finding> audit_endpoint(const endpoint_result& result, time_point at
     in.name = result.ep.tgt.sni.empty() ? std::string_view(result.ep.tgt.host) : std::string_view(result.ep.tgt.sni);
     in.at = at;
     in.verdict = verdict;
+    in.unfetched = unfetched;
     return audit_chain(in, rules, opts, programs);
 }
 

@@ -4,6 +4,7 @@
 #include "text/ascii.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -16,14 +17,16 @@ const examined_cert* at_depth(const context& ctx, int depth) {
     return nullptr;
 }
 
-std::string untrusted_message(const verify_error& e, const examined_cert* about) {
+std::string untrusted_message(const verify_error& e, const examined_cert* about,
+                              std::span<const std::string> unfetched) {
     const std::string subject = about != nullptr ? describe(*about) : "a certificate";
     switch (e.problem) {
     case verify_problem::missing_issuer:
         return fmt::format(
             "no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
-            "trust store",
-            subject, about != nullptr ? about->info->issuer : "?");
+            "trust store{}{}",
+            subject, about != nullptr ? about->info->issuer : "?",
+            unfetched.empty() ? "" : "; --fetch-missing could not download it: ", fmt::join(unfetched, "; "));
     case verify_problem::untrusted_root:
         return fmt::format(
             "no path to a trusted root: the chain ends at {}, a self-signed root the trust store "
@@ -125,7 +128,7 @@ void check_trust(context& ctx) {
                 e.problem == verify_problem::profile_rule)
                 continue;
             const examined_cert* about = at_depth(ctx, e.depth);
-            ctx.add("chain-untrusted", about, untrusted_message(e, about),
+            ctx.add("chain-untrusted", about, untrusted_message(e, about, ctx.in.unfetched),
                     e.problem == verify_problem::missing_issuer
                         ? "Serve the complete chain (leaf, then each intermediate up to, not including, the root)."
                         : "Serve a chain that leads to a root in the clients' trust stores.");

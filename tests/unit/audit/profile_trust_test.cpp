@@ -98,7 +98,7 @@ TEST(profile_verify, strict_rules_refuse_under_browser_only) {
     EXPECT_TRUE(openssl.trusted);
 
     parsed_cert p{parse(chain.front()), {}};
-    audit::chain_input in{chain, std::span(&p, 1), "noaki.example", now(), &browser};
+    audit::chain_input in{chain, std::span(&p, 1), "noaki.example", now(), &browser, {}};
     std::vector<std::string> ids;
     for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {})) ids.push_back(f.id);
     EXPECT_THAT(ids, Contains("rfc5280-violation"));
@@ -129,7 +129,7 @@ TEST(profile_verify, explicit_ec_parameters_are_untrusted_under_openssl_and_a_ru
     const auto ids_under = [&](validation_profile profile) {
         const auto verdict = store(profile).verify(chain, now());
         EXPECT_FALSE(verdict.trusted);
-        audit::chain_input in{chain, std::span(&p, 1), "explicit.example", now(), &verdict};
+        audit::chain_input in{chain, std::span(&p, 1), "explicit.example", now(), &verdict, {}};
         std::vector<std::string> ids;
         for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {.profile = profile}))
             ids.push_back(f.id);

@@ -71,7 +71,7 @@ judged judge_under(const char* stem, time_point not_before, std::vector<time_poi
         throw std::runtime_error(std::string(stem) + ": the path has " + std::to_string(verdict.path.size()) +
                                  " certificates, not 2");
 
-    audit::chain_input in{served, certs, "shop.example", t, &verdict};
+    audit::chain_input in{served, certs, "shop.example", t, &verdict, {}};
     return {audit::judge_programs(in, audit::default_catalogue()),
             audit::audit_chain(in, audit::default_catalogue(), {}), certs[0].info->earliest_sct};
 }

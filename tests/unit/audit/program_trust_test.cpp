@@ -149,7 +149,7 @@ const program_verdict& verdict_of(const program_trust& t, const std::string& pro
 }
 
 program_trust judge(const chain_case& c) {
-    chain_input in{c.served, c.certs, c.name, c.when, &c.verdict};
+    chain_input in{c.served, c.certs, c.name, c.when, &c.verdict, {}};
     return judge_programs(in, default_catalogue());
 }
 
@@ -182,7 +182,7 @@ TEST(program_trust, before_the_removal_mozilla_still_trusted_it) {
 TEST(program_trust, without_a_dated_rule_the_store_bit_decides) {
     auto c = under_root("GlobalSign Root CA", r1_sha256, r1_spki, at("2026-06-01"));
     const auto rules = parse_catalogue(R"({"version": "bare", "rules": []})", "test");
-    chain_input in{c.served, c.certs, c.name, c.when, &c.verdict};
+    chain_input in{c.served, c.certs, c.name, c.when, &c.verdict, {}};
     const auto t = judge_programs(in, rules);
     const auto& mozilla = verdict_of(t, "mozilla");
     EXPECT_EQ(mozilla.state, "untrusted");

@@ -54,7 +54,7 @@ std::vector<parsed_cert> parse_all(const std::vector<bytes>& chain) {
 std::vector<std::string> audit_ids(const std::vector<bytes>& chain, const chain_verdict& v, const char* name,
                                    time_point when) {
     const auto certs = parse_all(chain);
-    audit::chain_input in{chain, certs, name, when, &v};
+    audit::chain_input in{chain, certs, name, when, &v, {}};
     std::vector<std::string> out;
     for (const auto& f : audit::audit_chain(in, audit::default_catalogue(), {})) out.push_back(f.id);
     return out;
