@@ -165,6 +165,10 @@ asio::awaitable<void> serve_tls(endpoint_state& ep, tcp::socket socket) {
         asio::steady_timer delay(socket.get_executor(), ep.config.response_delay);
         co_await delay.async_wait(use_tuple);
     }
+    if (!ep.config.first_bytes.empty()) {
+        auto [ec, n] = co_await asio::async_write(socket, asio::buffer(ep.config.first_bytes), use_tuple);
+        if (ec) co_return;
+    }
     server_session session(ep.tls->ctx.get());
     if (session.get() == nullptr) {
         ep.bump(ep.failed);

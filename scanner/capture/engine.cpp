@@ -151,7 +151,11 @@ void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
 
 void engine::on_handshake_fragment(std::span<const unsigned char> fragment) {
     if (fragment.empty()) {
-        fail(protocol_error("an empty handshake record"));
+        // TLS 1.3 forbids them and libssl refuses them once TLS 1.3 is chosen (after a
+        // HelloRetryRequest, or encrypted); before that, it skips them.
+        if (version_ == version::tls13) fail(protocol_error("an empty handshake record"));
+        else if (++empty_records_ > max_empty_records)
+            fail(protocol_error(fmt::format("more than {} empty handshake records", max_empty_records)));
         return;
     }
     messages_.feed(fragment);

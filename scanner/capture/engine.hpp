@@ -101,6 +101,7 @@ private:
     handshake_reassembler messages_{max_handshake_message};
     int change_cipher_specs_ = 0;
     int warning_alerts_ = 0;
+    int empty_records_ = 0;
 
     std::array<unsigned char, 32> random_{};
     std::array<unsigned char, 32> session_id_{};

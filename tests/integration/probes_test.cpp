@@ -171,6 +171,7 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         lab::make_hierarchy({.kind = key_kind::ec_p256, .leaf_dns_names = {"ec.lab.test"}, .key_index = 144});
     const auto ec384 =
         lab::make_hierarchy({.kind = key_kind::ec_p384, .leaf_dns_names = {"p384.lab.test"}, .key_index = 145});
+    const bytes empty_record{0x16, 0x03, 0x03, 0x00, 0x00};
     std::vector<std::pair<std::string, lab::server_config>> cases{
         {"rsa", {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k}},
         {"ec", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k}},
@@ -190,6 +191,11 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         {"dual384",
          {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .extra_chains = {{ec384.served_chain(), ec384.leaf.k}}}},
         {"pss", rsa_pss_config(rsa)},
+        // An empty handshake record first: libssl skips it, so the capture engine does.
+        {"empty12",
+         {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .max_version = TLS1_2_VERSION, .first_bytes = empty_record}},
+        {"empty13",
+         {.chain = ec.served_chain(), .leaf_key = ec.leaf.k, .min_version = TLS1_3_VERSION, .first_bytes = empty_record}},
         {"alert", {.b = lab::behaviour::alert}},
         {"http", {.b = lab::behaviour::http}},
         {"bad-der", {.b = lab::behaviour::bad_der}},

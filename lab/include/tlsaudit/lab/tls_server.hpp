@@ -97,6 +97,9 @@ struct server_config {
     std::chrono::milliseconds response_delay{0};
     // behaviour::tls: speak this STARTTLS protocol before the handshake (starttls_server.hpp).
     starttls_config starttls{};
+    // behaviour::tls: written before the server's first flight, as they are (an empty
+    // handshake record 16 03 03 00 00, which libssl's clients skip).
+    bytes first_bytes{};
 };
 
 // Counters of one endpoint (or the sum over the addresses of a port).
