@@ -43,6 +43,15 @@ const CLI::Option* empty_value(const CLI::App& app) {
     return nullptr;
 }
 
+// A repeatable option takes one value each time it is given: CLI11 lets a list option
+// take every word that follows, so `--fetch-allow 127.0.0.1 targets.txt --dry-run` took
+// the target list for a network.
+void one_value_per_occurrence(CLI::App& app) {
+    for (auto* option : app.get_options([](const CLI::Option* o) { return o->nonpositional(); }))
+        if (option->get_items_expected_max() > 1) option->allow_extra_args(false);
+    for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) one_value_per_occurrence(*sub);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,6 +74,8 @@ int main(int argc, char** argv) {
     auto* history = setup_history(app, history_command);
     rules_command_options rules_options;
     auto* rules = setup_rules(app, rules_options);
+
+    one_value_per_occurrence(app);
 
     // CLI11 would only say that a subcommand is required.
     if (argc > 1 && argv[1][0] != '-') {

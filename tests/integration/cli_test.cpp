@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -268,6 +269,18 @@ TEST_F(cli, numeric_options_say_what_they_expect) {
         EXPECT_EQ(r.err.substr(0, r.err.find('\n')), message) << args;
     }
     EXPECT_EQ(run_tlsaudit("scan - --rate 0.5 --concurrency +5 --dry-run", "127.0.0.1:1\n").exit_code, 0);
+}
+
+// A repeatable option takes one value each time: the target list after it, then another
+// option, is the target list (CLI11 took it as a second --fetch-allow, then stopped).
+TEST_F(cli, a_repeatable_option_takes_one_value_each_time) {
+    const auto targets = (dir_ / "t.txt").string();
+    std::ofstream(targets) << "127.0.0.1:1\n";
+    for (const std::string option : {"--fetch-allow 127.0.0.1", "--ca-file /dev/null", "-p 443", "--probes modern"}) {
+        const auto r = run_tlsaudit(fmt::format("scan {} '{}' --dry-run", option, targets));
+        EXPECT_EQ(r.exit_code, 0) << option << ": " << r.err;
+        EXPECT_NE(r.out.find("127.0.0.1:"), std::string::npos) << option;
+    }
 }
 
 // A directory opened as a file reads as nothing from stdin and fails only mid-scan from a

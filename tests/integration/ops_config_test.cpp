@@ -197,6 +197,13 @@ TEST_F(config_file, fetch_policy_comes_from_the_file) {
     EXPECT_EQ(run_tlsaudit(fmt::format("scan --config '{}' '{}' -q", bad, empty_)).exit_code, 2);
 }
 
+// A repeatable option given twice before the target list and after it keeps both values.
+TEST_F(config_file, a_repeatable_option_given_twice_keeps_both_values) {
+    const auto o =
+        effective_options(fmt::format("scan --fetch-allow 10.0.0.0/8 '{}' --fetch-allow 127.0.0.1 -p 443", empty_));
+    EXPECT_EQ(json::serialize(o.at("fetch_allow")), R"(["10.0.0.0/8","127.0.0.1"])");
+}
+
 // A comma-list option takes a TOML array of its items as well as the string.
 TEST_F(config_file, comma_lists_come_as_strings_or_arrays) {
     const auto config = write("lists.toml", "probes = [\"modern\", \"ecdsa\"]\n");
