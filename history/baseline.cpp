@@ -1,5 +1,5 @@
 // A baseline from the history: the findings of the latest complete scan, and for a target
-// it could not scan, those of the latest complete scan that did.
+// it could not scan or did not hold, those of the latest complete scan that scanned it.
 
 #include "history/store_impl.hpp"
 
@@ -46,12 +46,17 @@ report::baseline store::latest_baseline() const {
             }
         };
         add(scan_id, std::nullopt);
-        // A target that could not be scanned in that scan proved nothing: its findings are
-        // those of the latest complete scan that scanned every endpoint of it. Otherwise a
-        // server down for one run would bring its known findings back as new.
+        // A target that could not be scanned in that scan, or was not in it (left out of the
+        // target list, a shard of another split), proved nothing: its findings are those of
+        // the latest complete scan that scanned every endpoint of it, as a file baseline
+        // carries them on in `not_verified`. Otherwise a server down for one run, or a site
+        // left out of one run, would bring its known findings back as new. Only targets that
+        // ever had a finding (sightings) can add any.
         std::vector<std::int64_t> unverified;
-        auto failed =
-            db.prepare("SELECT DISTINCT target_id FROM endpoints WHERE scan_id = ?1 AND error_code IS NOT NULL");
+        auto failed = db.prepare(
+            "SELECT DISTINCT target_id FROM endpoints WHERE scan_id = ?1 AND error_code IS NOT NULL "
+            "UNION SELECT DISTINCT target_id FROM sightings WHERE target_id NOT IN "
+            "(SELECT target_id FROM endpoints WHERE scan_id = ?1)");
         failed.bind(1, scan_id);
         while (failed.step()) unverified.push_back(failed.integer(0));
         auto earlier = db.prepare(

@@ -133,6 +133,27 @@ TEST_F(history_store, a_target_the_latest_scan_could_not_scan_keeps_its_known_fi
         << "a.test's from scan 2, b.test's from scan 3; b.test's fixed weak-key is not carried";
 }
 
+// A site left out of one run's target list, then listed again with the same findings: they
+// are known, not new, as a file baseline carries them on in not_verified (--fail-on-new
+// failed the day the site came back).
+TEST_F(history_store, a_target_the_latest_scan_did_not_hold_keeps_its_known_findings) {
+    store db(dir_ / "audit.db");
+    db.import_scan({write_scan("1.ndjson", two_endpoints("2026-01-01T00:00:00Z"))});
+    auto without_a = two_endpoints("2026-01-02T00:00:00Z");
+    without_a.endpoints.erase(without_a.endpoints.begin());
+    without_a.endpoints[0].findings.push_back({"cert-expiring", "low", sha('b')});
+    db.import_scan({write_scan("2.ndjson", without_a)});
+    auto without_b = two_endpoints("2026-01-03T00:00:00Z");  // b.test left out too, a.test back
+    without_b.endpoints.erase(without_b.endpoints.begin() + 1);
+    db.import_scan({write_scan("3.ndjson", without_b)});
+
+    std::set<std::pair<std::string, std::string>> got;
+    for (const auto& [key, f] : db.latest_baseline().findings) got.emplace(key.host, key.id);
+    EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"a.test", "hostname-mismatch"},
+                                                                  {"b.test", "cert-expiring"}}))
+        << "b.test's from scan 2, the latest that scanned it";
+}
+
 TEST_F(history_store, an_empty_history_is_an_empty_baseline) {
     store db(dir_ / "audit.db");
     const auto b = db.latest_baseline();
