@@ -32,11 +32,17 @@ void load_system_default(X509_STORE* store, std::unique_ptr<detail::lazy_bundle>
     if (X509_LOOKUP_add_dir(dir, nullptr, X509_FILETYPE_DEFAULT) != 1) ERR_clear_error();
 }
 
+// Adds `der` to the store, or to `intermediates` when it is not self-signed (and
+// `intermediates` is given).
 void add_certificate(X509_STORE* store, detail::lazy_bundle* bundle, std::span<const unsigned char> der,
-                     const std::string& where) {
+                     const std::string& where, std::vector<bytes>* intermediates = nullptr) {
     std::string error;
     const ossl::x509_ptr cert = ossl::decode_certificate(der, error);
     if (!cert) throw std::runtime_error(where + ": not a certificate: " + error);
+    if (intermediates != nullptr && X509_self_signed(cert.get(), 0) == 0) {
+        intermediates->emplace_back(der.begin(), der.end());
+        return;
+    }
     // OpenSSL asks the lookups only about names the store holds nothing under: the
     // system roots of this name go in first, as they would have been there already.
     if (bundle) bundle->load(store, X509_get_subject_name(cert.get()));
@@ -66,7 +72,7 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
         if (certs.empty()) throw std::runtime_error(file.string() + ": no PEM certificate in this CA file");
         for (std::size_t i = 0; i < certs.size(); ++i)
             add_certificate(store, impl_->bundle.get(), certs[i],
-                            file.string() + " (certificate " + std::to_string(i + 1) + ")");
+                            file.string() + " (certificate " + std::to_string(i + 1) + ")", &impl_->intermediates);
     }
     for (const auto& dir : options.ca_dirs) {
         std::error_code ec;

@@ -7,6 +7,7 @@
 #include "x509/lazy_bundle.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace tlsaudit::x509 {
 
@@ -17,6 +18,12 @@ struct trust_store::impl {
     // directory lookup caches a certificate, so concurrent verifications may share it.
     ossl::x509_store_ptr store;
     validation_profile profile = validation_profile::browser;
+    // The --ca-file certificates that are not self-signed (intermediates), DER: offered as
+    // untrusted path helpers after the served chain, not put in the store. OpenSSL takes no
+    // untrusted certificate above one from the store, so an intermediate there cut the
+    // path a browser builds through the served ones (and is no anchor without
+    // X509_V_FLAG_PARTIAL_CHAIN anyway).
+    std::vector<bytes> intermediates;
 };
 
 }  // namespace tlsaudit::x509

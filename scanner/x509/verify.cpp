@@ -162,6 +162,7 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     ossl::x509_stack_ptr untrusted = make_stack();
     push_all(untrusted.get(), served.subspan(1));
     push_all(untrusted.get(), extra);
+    push_all(untrusted.get(), impl_->intermediates);
 
     ossl::x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
     if (!ctx) ossl::throw_failure("X509_STORE_CTX_new failed");

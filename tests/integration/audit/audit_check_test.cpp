@@ -96,6 +96,25 @@ TEST(check_lab, incomplete_when_the_intermediate_comes_from_a_ca_file) {
     EXPECT_EQ(r.verdict->path[1].origin, cert_origin::store);
 }
 
+// An intermediate in a --ca-file (a CA bundle that holds an issuing CA) does not cut the
+// path a browser builds through the served chain: OpenSSL searched nothing served above a
+// certificate from the store, so a complete chain was untrusted, its top called extra.
+TEST(check_lab, an_intermediate_in_a_ca_file_leaves_the_served_path_whole) {
+    const auto deep = lab::make_hierarchy(lab::key_kind::ec_p256, 2, {"deep.lab.test"});
+    temp_dir dir;
+    app::audit_settings s;
+    s.ca_files = {dir.write_pem("int.pem", {deep.intermediates.back().der})};
+    const auto r = check(deep.served_chain(), "deep.lab.test", now(), {deep.root.der}, s);
+    EXPECT_THAT(ids(r.result.findings), IsEmpty());
+    EXPECT_TRUE(r.verdict->trusted);
+    ASSERT_EQ(r.verdict->path.size(), 4u);
+    EXPECT_EQ(r.verdict->path[2].origin, cert_origin::served);
+    // Without the upper intermediate served, the path needs it: untrusted, as before.
+    const auto short_chain = check({deep.leaf.der, deep.intermediates.back().der}, "deep.lab.test", now(),
+                                   {deep.root.der}, s);
+    EXPECT_THAT(ids(short_chain.result.findings), ElementsAre("chain-untrusted"));
+}
+
 TEST(check_lab, self_signed) {
     const auto self = lab::make_self_signed(lab::leaf_spec("self.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 61));
     EXPECT_THAT(check_ids({self.der}, "self.lab.test", now()), ElementsAre("self-signed"));
