@@ -153,7 +153,9 @@ struct cert_info {
     std::vector<std::string> ocsp_urls;
     std::vector<std::string> ca_issuer_urls;
     std::vector<std::string> crl_urls;
-    std::optional<time_point> earliest_sct;  // earliest embedded SCT timestamp
+    // Earliest embedded SCT timestamp, to the millisecond as logs write it (RFC 6962): an SCT
+    // at 23:59:59.500 is after a cut-off of 23:59:59.
+    std::optional<std::chrono::sys_time<std::chrono::milliseconds>> earliest_sct;
     // What the certificate-profile checks of the browser profile judge (scanner/audit).
     int version = 3;               // X.509 version: 1, 2 or 3
     int serial_octets = 0;         // length of the serial number's DER content (RFC 5280: at most 20)

@@ -16,10 +16,10 @@ void put_u16(bytes& out, std::size_t n) {
 }
 
 // One SignedCertificateTimestamp (v1) for `when`, its log id derived from `index`.
-bytes sct(time_point when, std::size_t index) {
+bytes sct(std::chrono::sys_time<std::chrono::milliseconds> when, std::size_t index) {
     bytes out{0};  // version v1
     for (int i = 0; i < 32; ++i) out.push_back(static_cast<unsigned char>(index * 31 + static_cast<std::size_t>(i)));
-    const auto ms = static_cast<std::uint64_t>(when.time_since_epoch().count()) * 1000u;
+    const auto ms = static_cast<std::uint64_t>(when.time_since_epoch().count());
     for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<unsigned char>((ms >> shift) & 0xFF));
     put_u16(out, 0);   // no extensions
     out.push_back(4);  // sha256
@@ -32,7 +32,7 @@ bytes sct(time_point when, std::size_t index) {
 
 }  // namespace
 
-raw_extension sct_list_extension(std::span<const time_point> timestamps) {
+raw_extension sct_list_extension(std::span<const std::chrono::sys_time<std::chrono::milliseconds>> timestamps) {
     if (timestamps.empty()) throw std::invalid_argument("an SCT list needs at least one timestamp");
     bytes list;
     for (std::size_t i = 0; i < timestamps.size(); ++i) {

@@ -172,7 +172,7 @@ std::optional<program_outcome> program_applies(const distrust_program& p, const 
     case distrust_basis::earliest_sct: break;
     }
     const bool by_sct = p.basis == distrust_basis::earliest_sct && leaf.earliest_sct.has_value();
-    const time_point issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
+    const std::chrono::sys_time<std::chrono::milliseconds> issued = by_sct ? *leaf.earliest_sct : leaf.not_before;
     if (issued <= p.after) return std::nullopt;
     return program_outcome{fmt::format("{} {} is after {}", by_sct ? "earliest SCT" : "notBefore",
                                        text::rfc3339(issued), text::rfc3339(p.after)),

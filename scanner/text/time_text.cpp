@@ -35,6 +35,20 @@ std::string rfc3339(time_point t) {
     return out;
 }
 
+std::string rfc3339(std::chrono::sys_time<std::chrono::milliseconds> t) {
+    using namespace std::chrono;
+    const auto whole = floor<seconds>(t);
+    auto out = rfc3339(time_point{whole});
+    if (const auto ms = (t - whole).count(); ms != 0) {
+        char fraction[] = ".000";
+        fraction[1] = static_cast<char>('0' + ms / 100);
+        fraction[2] = static_cast<char>('0' + ms / 10 % 10);
+        fraction[3] = static_cast<char>('0' + ms % 10);
+        out.insert(out.size() - 1, fraction);
+    }
+    return out;
+}
+
 namespace {
 
 // Reads exactly `n` digits at `pos`.

@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -149,8 +150,10 @@ void read_earliest_sct(const X509* cert, cert_info& info) {
         earliest_ms = earliest_ms ? std::min(*earliest_ms, ms) : ms;
     }
     if (earliest_ms) {
-        // Milliseconds since the epoch (RFC 6962); any uint64 / 1000 fits in int64 seconds.
-        info.earliest_sct = time_point{std::chrono::seconds{static_cast<std::int64_t>(*earliest_ms / 1000)}};
+        // Milliseconds since the epoch (RFC 6962), held to what an int64 of them can say.
+        constexpr auto most = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+        info.earliest_sct = std::chrono::sys_time<std::chrono::milliseconds>{
+            std::chrono::milliseconds{static_cast<std::int64_t>(std::min(*earliest_ms, most))}};
     }
 }
 

@@ -26,8 +26,8 @@ void read_key_identifiers(const X509* cert, cert_info& info);
 // point full-name URIs -> crl_urls. In certificate order.
 void read_access_urls(const X509* cert, cert_info& info);
 
-// Earliest timestamp of the embedded SCT list (precertificate SCTs), rounded
-// down to the second -> earliest_sct.
+// Earliest timestamp of the embedded SCT list (precertificate SCTs), in
+// milliseconds -> earliest_sct.
 void read_earliest_sct(const X509* cert, cert_info& info);
 
 }  // namespace tlsaudit::x509::detail

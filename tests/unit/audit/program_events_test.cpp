@@ -21,13 +21,14 @@ namespace {
 
 using std::chrono::days;
 using std::chrono::seconds;
+using std::chrono::milliseconds;
 
 time_point at(const char* text) { return *audit::parse_time(text); }
 
 struct judged {
     program_trust trust;
     std::vector<finding> findings;
-    std::optional<time_point> earliest_sct;  // as scanner/x509 read it back
+    std::optional<std::chrono::sys_time<std::chrono::milliseconds>> earliest_sct;  // as scanner/x509 read it back
 
     const program_verdict& of(const std::string& program) const {
         for (const auto& v : trust.verdicts)
@@ -38,7 +39,8 @@ struct judged {
 
 // A leaf issued at `not_before` under the real root `stem`, with SCTs at `scts`, judged at
 // `when` (the leaf's notBefore + 1 day unless given).
-judged judge_under(const char* stem, time_point not_before, std::vector<time_point> scts = {},
+judged judge_under(const char* stem, time_point not_before,
+                   std::vector<std::chrono::sys_time<std::chrono::milliseconds>> scts = {},
                    std::optional<time_point> when = std::nullopt, bool forged = false) {
     const bytes root = lab::real_cert(stem).front();
     lab::cert_spec spec = lab::leaf_spec("shop.example");
@@ -139,6 +141,12 @@ TEST(program_events, chrome_reads_the_earliest_sct) {
     EXPECT_EQ(late_log.earliest_sct, cut + seconds(1));
     EXPECT_EQ(late_log.of("chrome-constraints").state, "distrusted");
     EXPECT_THAT(late_log.of("chrome-constraints").reason, ::testing::HasSubstr("earliest SCT"));
+    // Logs write milliseconds: half a second after the cut-off is after it.
+    const auto half_second = judge_under("netlock-arany-class-gold", cut - days(2), {cut + milliseconds(500)});
+    EXPECT_EQ(half_second.earliest_sct, cut + milliseconds(500));
+    EXPECT_EQ(half_second.of("chrome-constraints").state, "distrusted");
+    EXPECT_THAT(half_second.of("chrome-constraints").reason,
+                ::testing::HasSubstr("earliest SCT 2025-07-31T23:59:59.500Z is after 2025-07-31T23:59:59Z"));
     // Logged at the cut-off (the earliest of two SCTs): not.
     const auto on_time = judge_under("netlock-arany-class-gold", cut - days(2), {cut + days(1), cut});
     EXPECT_EQ(on_time.earliest_sct, cut);
@@ -187,8 +195,10 @@ TEST(program_events, blocklisted_and_removed_roots_whatever_the_date) {
 }
 
 TEST(program_events, the_sct_extension_is_read_back) {
-    const std::vector<time_point> scts{at("2025-08-01T12:00:00Z"), at("2025-08-01T11:00:00Z")};
-    EXPECT_EQ(judge_under("hipki-root-ca-g1", at("2025-07-01"), scts).earliest_sct, at("2025-08-01T11:00:00Z"));
+    const std::vector<std::chrono::sys_time<milliseconds>> scts{at("2025-08-01T12:00:00Z"),
+                                                                at("2025-08-01T11:00:00Z") + milliseconds(7)};
+    EXPECT_EQ(judge_under("hipki-root-ca-g1", at("2025-07-01"), scts).earliest_sct,
+              at("2025-08-01T11:00:00Z") + milliseconds(7));
     EXPECT_FALSE(judge_under("hipki-root-ca-g1", at("2025-07-01")).earliest_sct.has_value());
 }
 

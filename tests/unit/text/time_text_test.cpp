@@ -20,6 +20,15 @@ TEST(rfc3339, writes_utc_seconds) {
     EXPECT_EQ(rfc3339(at(2021, 1, 21)), "2021-01-21T00:00:00Z");
 }
 
+TEST(rfc3339, milliseconds_when_there_are_any) {
+    using std::chrono::milliseconds;
+    using ms_time = std::chrono::sys_time<milliseconds>;
+    EXPECT_EQ(rfc3339(ms_time{at(2024, 11, 11, 23, 59, 59)} + milliseconds(500)), "2024-11-11T23:59:59.500Z");
+    EXPECT_EQ(rfc3339(ms_time{at(2024, 11, 11, 23, 59, 59)} + milliseconds(7)), "2024-11-11T23:59:59.007Z");
+    EXPECT_EQ(rfc3339(ms_time{at(2024, 11, 12)}), "2024-11-12T00:00:00Z");
+    EXPECT_EQ(rfc3339(ms_time{at(1969, 12, 31, 23, 59, 59)} + milliseconds(999)), "1969-12-31T23:59:59.999Z");
+}
+
 TEST(rfc3339, years_beyond_the_nanosecond_clock) {
     EXPECT_EQ(rfc3339(at(9999, 12, 31, 23, 59, 59)), "9999-12-31T23:59:59Z");  // RFC 5280 "no expiry"
     EXPECT_EQ(rfc3339(at(1, 1, 1)), "0001-01-01T00:00:00Z");

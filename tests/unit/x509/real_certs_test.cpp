@@ -159,7 +159,7 @@ TEST(real_certificates, analysys_leaf) {
     EXPECT_EQ(info.crl_urls, std::vector<std::string>{"http://crl.globalsign.com/gsrsadvsslca2018.crl"});
     // Two embedded SCTs (openssl x509 -text): Sep 19 06:40:25.940 and 06:40:25.871 2019 GMT.
     ASSERT_TRUE(info.earliest_sct.has_value());
-    EXPECT_EQ(*info.earliest_sct, utc(2019, 9, 19, 6, 40, 25));
+    EXPECT_EQ(*info.earliest_sct, utc(2019, 9, 19, 6, 40, 25) + std::chrono::milliseconds(871));
 }
 
 TEST(real_certificates, entrust_l1k) {

@@ -12,6 +12,7 @@
 #include <tlsaudit/lab/key.hpp>
 #include <tlsaudit/model.hpp>
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -74,8 +75,8 @@ struct cert_spec {
 // The embedded SCT list extension (1.3.6.1.4.1.11129.2.4.2) with one SCT per timestamp,
 // for cert_spec::extra_extensions. The log ids and signatures are filler (nothing checks
 // them); the timestamps are what Chrome's SCT-based distrust reads. Throws
-// std::invalid_argument when `timestamps` is empty.
-raw_extension sct_list_extension(std::span<const time_point> timestamps);
+// std::invalid_argument when `timestamps` is empty. Logs write milliseconds.
+raw_extension sct_list_extension(std::span<const std::chrono::sys_time<std::chrono::milliseconds>> timestamps);
 
 // Convenience specs: a leaf for `dns_name` (CN and SAN) and a CA named `common_name`.
 cert_spec leaf_spec(std::string dns_name);
