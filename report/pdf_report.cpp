@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -41,16 +43,36 @@ std::string file_url(const fs::path& path) {
     return url;
 }
 
+// What abandon_pdf_print undoes of a print in progress: Chromium's process group, and the
+// copy of the report and the PDF in the scratch directory (a signal handler can unlink
+// files, not remove a tree: Chromium's profile stays).
+std::atomic<pid_t> printer_group{0};
+constexpr std::size_t scratch_name_max = 4096;
+char scratch_copy[scratch_name_max];
+char scratch_pdf[scratch_name_max];
+std::atomic<bool> scratch_named{false};
+static_assert(std::atomic<pid_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
+
+constexpr std::string_view scratch_prefix = "tlsaudit-pdf-";
+
 // A private directory for Chromium's profile, its output and its log; removed on scope exit.
 class scratch_dir {
 public:
     scratch_dir() {
-        std::string tmpl = (fs::temp_directory_path() / "tlsaudit-pdf-XXXXXX").string();
+        std::string tmpl = (fs::temp_directory_path() / fmt::format("{}{}-XXXXXX", scratch_prefix, ::getpid())).string();
         if (::mkdtemp(tmpl.data()) == nullptr)
             throw std::system_error(errno, std::generic_category(), "cannot create a temporary directory for Chromium");
         path_ = tmpl;
+        const auto copy = (path_ / "report.html").string();
+        const auto pdf = (path_ / "report.pdf").string();
+        if (copy.size() < scratch_name_max && pdf.size() < scratch_name_max) {
+            std::memcpy(scratch_copy, copy.c_str(), copy.size() + 1);
+            std::memcpy(scratch_pdf, pdf.c_str(), pdf.size() + 1);
+            scratch_named.store(true);
+        }
     }
     ~scratch_dir() {
+        scratch_named.store(false);
         std::error_code ignored;
         fs::remove_all(path_, ignored);
     }
@@ -96,6 +118,10 @@ int run(const std::vector<std::string>& args, const fs::path& log, std::chrono::
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (err != 0) throw std::system_error(err, std::generic_category(), fmt::format("cannot start {}", args[0]));
+    printer_group.store(pid);
+    struct forget_group {
+        ~forget_group() { printer_group.store(0); }
+    } forget;
 
     // Chromium gives no readiness signal to wait on, only its exit: poll for it, bounded.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -115,6 +141,14 @@ int run(const std::vector<std::string>& args, const fs::path& log, std::chrono::
 }
 
 }  // namespace
+
+void abandon_pdf_print() noexcept {
+    if (const pid_t group = printer_group.load(); group > 0) ::kill(-group, SIGKILL);
+    if (scratch_named.load()) {
+        ::unlink(scratch_copy);
+        ::unlink(scratch_pdf);
+    }
+}
 
 std::optional<fs::path> find_chromium() {
     if (const char* env = std::getenv("TLSAUDIT_CHROMIUM"); env && *env)

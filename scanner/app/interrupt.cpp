@@ -1,6 +1,7 @@
 #include "interrupt.hpp"
 
 #include <tlsaudit/report/output_file.hpp>
+#include <tlsaudit/report/pdf_report.hpp>
 
 #include <signal.h>
 #include <time.h>
@@ -10,6 +11,7 @@ namespace tlsaudit::app {
 namespace {
 
 std::atomic<bool> stop_flag{false};
+std::atomic<bool> exit_at_first{false};  // first_signal_action::exit_now
 std::atomic<bool> writing_reports{false};  // the reports of a complete scan are being written
 std::atomic<int> first_signal{0};
 std::atomic<long long> first_signal_ns{0};  // CLOCK_MONOTONIC of the first signal
@@ -30,7 +32,18 @@ long long monotonic_ns() {  // clock_gettime is async-signal-safe
     return static_cast<long long>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+[[noreturn]] void exit_now(int sig, const char* message, std::size_t size) {
+    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, size);
+    report::remove_temporary_file();  // a report being written: no half of it stays behind
+    report::abandon_pdf_print();      // nor a Chromium printing one, nor its copy of the report
+    ::_exit(128 + sig);
+}
+
 extern "C" void on_signal(int sig) {
+    if (exit_at_first.load()) {
+        constexpr char message[] = "\ntlsaudit: interrupted: exiting now\n";
+        exit_now(sig, message, sizeof message - 1);
+    }
     int expected = 0;
     if (first_signal.compare_exchange_strong(expected, sig)) {
         first_signal_ns.store(monotonic_ns());
@@ -53,14 +66,13 @@ extern "C" void on_signal(int sig) {
         return;
     }
     constexpr char message[] = "\ntlsaudit: second signal: exiting now\n";
-    [[maybe_unused]] const auto ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-    report::remove_temporary_file();  // a report being written: no half of it stays behind
-    ::_exit(128 + sig);
+    exit_now(sig, message, sizeof message - 1);
 }
 
 }  // namespace
 
-interrupt_guard::interrupt_guard() {
+interrupt_guard::interrupt_guard(first_signal_action first) {
+    exit_at_first.store(first == first_signal_action::exit_now);
     stop_flag.store(false);
     writing_reports.store(false);
     first_signal.store(0);

@@ -1,19 +1,27 @@
 #pragma once
-// SIGINT / SIGTERM during `tlsaudit scan` (docs/operations.md).
-// The first signal only sets an atomic flag (the scan engine polls it: no new targets,
-// in-flight ones get a grace period, then the reports are written marked incomplete);
-// a second signal exits at once with 128 + the signal number. The handler does nothing
-// but store to a lock-free atomic, write(2) a fixed message and _exit(2).
+// SIGINT / SIGTERM during `tlsaudit scan` and `tlsaudit report` (docs/operations.md).
+// In a scan the first signal only sets an atomic flag (the scan engine polls it: no new
+// targets, in-flight ones get a grace period, then the reports are written marked
+// incomplete); a second signal exits at once with 128 + the signal number. `report` has
+// nothing to finish: its first signal exits at once. Exiting at once removes what a report
+// in progress left (report::remove_temporary_file, report::abandon_pdf_print: Chromium's
+// process group is killed). The handler does nothing but store to lock-free atomics, call
+// those async-signal-safe functions, write(2) a fixed message and _exit(2).
 
 #include <atomic>
 
 namespace tlsaudit::app {
 
+enum class first_signal_action {
+    finish,    // set the flag; a second signal exits at once (scan)
+    exit_now,  // exit at once (report)
+};
+
 class interrupt_guard {
 public:
     // Installs the handlers for SIGINT and SIGTERM; the destructor restores the previous
     // ones. One instance at a time.
-    interrupt_guard();
+    explicit interrupt_guard(first_signal_action first = first_signal_action::finish);
     ~interrupt_guard();
     interrupt_guard(const interrupt_guard&) = delete;
     interrupt_guard& operator=(const interrupt_guard&) = delete;

@@ -3,6 +3,7 @@
 #include "exit_codes.hpp"
 #include "help_groups.hpp"
 #include "history_options.hpp"
+#include "interrupt.hpp"
 #include "output_check.hpp"
 #include "parse_check.hpp"
 #include "pipeline.hpp"
@@ -271,6 +272,8 @@ int run_report_command(const report_command_options& options) {
     check_distinct_files(output_files(options.out, ""), records);
     check_report_files(options.out);
     std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
+    // Nothing to finish: a signal exits at once, leaving no temporary file or Chromium behind.
+    const interrupt_guard interrupt(first_signal_action::exit_now);
     return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
 }
 

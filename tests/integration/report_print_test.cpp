@@ -11,6 +11,7 @@
 #include "report_support.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cctype>
 #include <set>
 
@@ -173,6 +174,43 @@ TEST(report_pdf, without_chromium_the_error_names_the_package) {
     EXPECT_NE(scan.out.find("TLSAUDIT_CHROMIUM=/nonexistent/chrome is not an executable file"), std::string::npos)
         << scan.out;
     EXPECT_EQ(scan.out.find("refused"), std::string::npos) << scan.out;
+    fs::remove_all(dir);
+}
+
+// SIGTERM while Chromium prints: tlsaudit report exits at once (143) and takes Chromium's
+// process group and the copy of the report in $TMPDIR with it; they outlived it before. A
+// stand-in for Chromium that never finishes keeps the timing out of the test.
+TEST(report_pdf, a_signal_while_printing_leaves_no_chromium_and_no_copy_behind) {
+    const auto dir = fs::temp_directory_path() / fmt::format("tlsaudit-report-pdfsig-{}", ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir / "tmp");
+    std::ofstream(dir / "empty.ndjson") << "";
+    std::ofstream(dir / "hang.sh") << "#!/bin/sh\necho $$ > \"$MARK\"\nsleep 30 &\necho $! > \"$MARK.child\"\nwait\n";
+    fs::permissions(dir / "hang.sh", fs::perms::owner_all);
+    const auto d = dir.string();
+    const auto r = run_shell(fmt::format(
+        "cd '{0}' && (TMPDIR='{0}/tmp' TLSAUDIT_CHROMIUM='{0}/hang.sh' MARK='{0}/mark' '{1}' report empty.ndjson "
+        "--pdf out.pdf 2>err.txt & p=$!; "
+        "for i in $(seq 200); do [ -s mark.child ] && break; sleep 0.05; done; "
+        "kill -TERM $p; wait $p; echo rc=$?; sleep 0.3; "
+        "alive() {{ s=$(ps -o stat= -p \"$1\"); [ -n \"$s\" ] && [ \"${{s#Z}}\" = \"$s\" ]; }}; "  // a zombie is dead
+        "alive $(cat mark) && echo chromium-alive; "
+        "alive $(cat mark.child) && echo child-alive; "
+        "find tmp -name report.html | grep -q . && echo copy-left; "
+        "ls tmp | grep -c tlsaudit-pdf-)",
+        d, TLSAUDIT_BINARY));
+    EXPECT_NE(r.out.find("rc=143"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("alive"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("copy-left"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\n1\n"), std::string::npos) << "Chromium's profile stays (a handler cannot remove a tree): "
+                                                     << r.out;
+    const auto kill_mark = [&](const char* name) {  // should the test fail, nothing is left running
+        std::ifstream in(dir / name);
+        int pid = 0;
+        if (in >> pid && pid > 0) ::kill(pid, SIGKILL);
+    };
+    kill_mark("mark.child");
+    kill_mark("mark");
     fs::remove_all(dir);
 }
 

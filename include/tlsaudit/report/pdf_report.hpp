@@ -5,7 +5,7 @@
 // out PDF itself: without Chromium, open the HTML report in a browser and print it.
 //
 // Chromium runs in its own process group with a fresh profile in a private temporary
-// directory (removed afterwards), no network features, and the sandbox off only when
+// directory ($TMPDIR/tlsaudit-pdf-PID-XXXXXX, removed afterwards), no network features, and the sandbox off only when
 // running as root (where Chromium refuses to start with it). The page is opened as a
 // file:// URL with the fragment #print, which makes the page script render everything
 // the print holds before the load event, so nothing waits on a print event.
@@ -40,5 +40,12 @@ std::filesystem::path require_chromium();
 // written.
 void write_pdf_report(const report_data& data, const std::filesystem::path& pdf,
                       std::chrono::seconds timeout = std::chrono::seconds(1800));
+
+// Kills the process group of a Chromium printing now, if any, and unlinks the copy of the
+// report and the PDF in its temporary directory. Async-signal-safe: for a signal handler
+// about to _exit. The rest of that directory (Chromium's profile, no report data) stays,
+// as the temporary files of output_file.hpp do: whether the process that made such a
+// directory is gone cannot be told safely across PID namespaces.
+void abandon_pdf_print() noexcept;
 
 }  // namespace tlsaudit::report
