@@ -1,6 +1,7 @@
 #include "history/sqlite.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace tlsaudit::history::sqlite {
 namespace {
@@ -12,6 +13,21 @@ const auto copy_text = reinterpret_cast<sqlite3_destructor_type>(static_cast<std
 // makes (an import makes tens of millions). Only possible before SQLite starts; when
 // something else started it first, the setting is refused and nothing else changes.
 const bool no_memory_statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+
+// What a failure message calls a statement: its first words, whitespace folded ("SELECT
+// (SELECT user_version ...", not "SELECT " cut at the first parenthesis).
+std::string head_of(std::string_view sql) {
+    constexpr std::size_t most = 48;
+    std::string out;
+    for (const char c : sql) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        if (out.size() == most) return out + "...";
+        out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
 
 }  // namespace
 
@@ -34,7 +50,7 @@ void connection::fail(int code, std::string_view doing) const {
 void connection::exec(std::string_view sql) {
     const std::string text(sql);
     const int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) fail(rc, "running " + text.substr(0, text.find_first_of("(\n")));
+    if (rc != SQLITE_OK) fail(rc, "running " + head_of(text));
 }
 
 statement connection::prepare(std::string_view sql) {
@@ -42,7 +58,7 @@ statement connection::prepare(std::string_view sql) {
     const int rc =
         sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     statement st(*this, s);
-    if (rc != SQLITE_OK) fail(rc, "preparing " + std::string(sql.substr(0, sql.find_first_of("(\n"))));
+    if (rc != SQLITE_OK) fail(rc, "preparing " + head_of(sql));
     return st;
 }
 

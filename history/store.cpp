@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <system_error>
 #include <thread>
 
 namespace tlsaudit::history {
@@ -44,7 +46,34 @@ sqlite::connection open_connection(const std::filesystem::path& file, const stor
         !is_sqlite_file(file))
         throw store_error(store_error::reason::damaged,
                           file.string() + " is not an SQLite database (no SQLite header); it was left as it is");
-    return sqlite::connection(file, SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
+    if (options.read_only) return sqlite::connection(file, SQLITE_OPEN_READONLY);
+    auto db = sqlite::connection(file, SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
+    // SQLite opens a file it may not write read-only, and the import then failed midway
+    // (exit 3) and left -wal and -shm files beside it.
+    if (sqlite3_db_readonly(db.get(), "main") == 1)
+        throw store_error(store_error::reason::failed,
+                          file.string() + " cannot be written (no permission): nothing was written");
+    return db;
+}
+
+// A read-only connection to a WAL database needs its -shm index, which it creates when the
+// directory allows. In a directory it may not write, a database with no -wal content (closed
+// cleanly: every commit is in the file) is read as immutable instead.
+bool read_as_immutable(const sqlite::error& e, const std::filesystem::path& file) {
+    const int primary = e.code() & 0xff;
+    if (primary != SQLITE_READONLY && primary != SQLITE_CANTOPEN) return false;
+    std::error_code ec;
+    const auto wal = std::filesystem::path(file.string() + "-wal");
+    return !std::filesystem::exists(wal, ec) || std::filesystem::file_size(wal, ec) == 0;
+}
+
+std::string immutable_uri(const std::filesystem::path& file) {
+    std::string uri = "file:";
+    for (const unsigned char c : std::filesystem::absolute(file).string()) {
+        if (std::isalnum(c) || std::strchr("-._~/", c) != nullptr) uri += static_cast<char>(c);
+        else uri += fmt::format("%{:02X}", c);
+    }
+    return uri + "?immutable=1";
 }
 
 }  // namespace
@@ -83,6 +112,27 @@ store::store(const std::filesystem::path& file, store_options options) {
         impl_.reset(new detail::store_impl{file, options, open_connection(file, options)});
         auto& db = impl_->db;
         sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+        if (options.read_only) {
+            try {
+                detail::check_compatible(db, file);
+            } catch (const sqlite::error& e) {
+                if (!read_as_immutable(e, file)) throw;
+                db = sqlite::connection(immutable_uri(file), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+                detail::check_compatible(db, file);
+            }
+            if (version() == schema_version) return;
+            // Written by an older tlsaudit: migrated as a writer would, when it may be written.
+            auto writer = options;
+            writer.read_only = false;
+            writer.create = false;
+            try {
+                db = open_connection(file, writer);
+            } catch (const store_error& e) {
+                throw store_error(e.why(), std::string(e.what()) + " (its history schema is older than this "
+                                                                   "tlsaudit reads: it must be migrated once)");
+            }
+            sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
+        }
         detail::check_compatible(db, file);
         // A new database gets 16 KiB pages (SQLite's default is 4 KiB): its rows are long
         // (chains as JSON, hex digests), and on 1,000,000 endpoints the file is 15 % smaller

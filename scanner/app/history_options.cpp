@@ -23,6 +23,7 @@ namespace tlsaudit::app {
 history::store_options history_options::store_options(bool create) const {
     history::store_options o;
     o.create = create;
+    o.read_only = !create;  // the trend report and --baseline only read
     o.busy_timeout = std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
     return o;
 }

@@ -23,6 +23,7 @@ namespace tlsaudit::app {
 struct history_options {
     std::string db;         // "": no history
     double timeout_s = 60;  // how long to wait for another writer
+    // create: a writer (import), which creates the file; false: a reader (read_only).
     history::store_options store_options(bool create) const;
 };
 

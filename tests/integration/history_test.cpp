@@ -567,5 +567,61 @@ TEST_F(history_cli, a_db_path_that_cannot_be_opened_is_exit_code_2_everywhere) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
 }
 
+// An archived database (a file, and maybe a directory, the user may not write): the trend
+// report and --baseline read it (in a read-only directory, where SQLite's -shm index cannot
+// be made, as an immutable file), and an import is refused at once (exit 2), leaving no -wal
+// or -shm behind.
+// As root, file modes bind nobody: the commands then run as nobody (setpriv).
+TEST_F(history_cli, an_archived_database_is_read_and_never_written) {
+    write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
+    const auto archive = dir_ / "archive";
+    const auto out = dir_ / "out";
+    std::filesystem::create_directories(archive);
+    std::filesystem::create_directories(out);
+    const auto db = archive / "audit.db";
+    ASSERT_EQ(run_tlsaudit(fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()))
+                  .exit_code,
+              0);
+    ASSERT_FALSE(std::filesystem::exists(db.string() + "-wal"));
+    using std::filesystem::perms;
+    std::filesystem::permissions(dir_, perms::owner_all | perms::group_exec | perms::others_exec);
+    std::filesystem::permissions(out, perms::all);
+    std::filesystem::permissions(dir_ / "one.ndjson", perms::owner_read | perms::group_read | perms::others_read);
+    const auto as_user = [&](const std::string& args) {
+        const std::string who = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- " : "";
+        return run_command(who + "'" + TLSAUDIT_BINARY + "' " + args);
+    };
+    const auto no_index_beside = [&] {
+        EXPECT_FALSE(std::filesystem::exists(db.string() + "-wal"));
+        EXPECT_FALSE(std::filesystem::exists(db.string() + "-shm"));
+    };
+    for (const auto dir_mode : {perms::owner_read | perms::owner_exec | perms::group_read | perms::group_exec |
+                                    perms::others_read | perms::others_exec,
+                                perms::all}) {
+        SCOPED_TRACE(dir_mode == perms::all ? "writable directory" : "read-only directory");
+        std::filesystem::permissions(db, perms::owner_read | perms::group_read | perms::others_read);
+        std::filesystem::permissions(archive, dir_mode);
+        const auto trend = as_user(fmt::format("history report --db '{}' --json '{}/t.json'", db.string(), out.string()));
+        EXPECT_EQ(trend.exit_code, 0) << trend.err;
+        EXPECT_TRUE(std::filesystem::exists(out / "t.json"));
+        std::filesystem::remove(out / "t.json");
+        const auto baseline = as_user(fmt::format("report '{}' --baseline '{}' --json '{}/r.json' --fail-on none -q",
+                                                  (dir_ / "one.ndjson").string(), db.string(), out.string()));
+        EXPECT_EQ(baseline.exit_code, 0) << baseline.err;
+        EXPECT_NE(read_file(out / "r.json").find("\"unchanged\""), std::string::npos) << "compared with the archive";
+        // A reader in a directory it may write leaves SQLite's (empty) -wal and -shm, as any
+        // read-only SQLite connection to a WAL database does; the import is judged alone.
+        std::filesystem::remove(db.string() + "-wal");
+        std::filesystem::remove(db.string() + "-shm");
+        const auto import =
+            as_user(fmt::format("history import '{}' --db '{}'", (dir_ / "one.ndjson").string(), db.string()));
+        EXPECT_EQ(import.exit_code, 2) << import.err;
+        EXPECT_NE(import.err.find("cannot be written (no permission)"), std::string::npos) << import.err;
+        no_index_beside();
+    }
+    std::filesystem::permissions(archive, perms::owner_all);
+    std::filesystem::permissions(dir_, perms::owner_all);
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing

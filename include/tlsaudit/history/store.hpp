@@ -49,6 +49,11 @@ bool is_sqlite_file(const std::filesystem::path& file);
 
 struct store_options {
     bool create = true;  // false: a missing file is store_error{missing}
+    // A reader (trend report, baseline): opened read-only, never migrated nor switched to
+    // WAL, so a database in a file or directory it may not write (an archive) still reads.
+    // An older schema is migrated as a writer would when the file may be written, else
+    // store_error{failed}.
+    bool read_only = false;
     // How long to wait for another writer's lock before store_error{locked}.
     std::chrono::milliseconds busy_timeout{std::chrono::seconds(60)};
 };
