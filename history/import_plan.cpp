@@ -3,6 +3,7 @@
 #include <tlsaudit/history/import_plan.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 
+#include "history/record_reader.hpp"
 #include "text/time_text.hpp"
 
 #include <boost/json/parse.hpp>
@@ -90,7 +91,10 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     options.erase("threads");
     const auto identity =
         m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
-    return file_run{file, 0, identity, index, m.started_at, std::max(m.started_at, m.finished_at), error};
+    // In UTC, so that runs order by time ("...T10:00:00+05:00" is before "...T06:00:00Z").
+    const auto start = detail::utc_start(m.started_at, file.string());
+    const auto end = std::max(time_of(start), text::parse_rfc3339(m.finished_at).value_or(time_of(start)));
+    return file_run{file, 0, identity, index, start, text::rfc3339(end), error};
 }
 
 // What makes two names one file: its device and inode (demo/scan.ndjson and

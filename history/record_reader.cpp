@@ -2,12 +2,17 @@
 
 #include <tlsaudit/report/ndjson_reader.hpp>
 
+#include "text/time_text.hpp"
+
+#include <fmt/format.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <thread>
 
 namespace tlsaudit::history::detail {
@@ -91,6 +96,14 @@ struct record_reader::state {
         changed.notify_all();
     }
 };
+
+std::string utc_start(const std::string& started_at, const std::string& file) {
+    const auto t = text::parse_rfc3339(started_at);
+    if (!t)
+        throw std::runtime_error(fmt::format("{}: its scan-start's started_at is not an RFC 3339 time: \"{}\"", file,
+                                             started_at.substr(0, 64)));
+    return text::rfc3339(*t);
+}
 
 record_reader::record_reader(std::istream& in, std::string name, report::scan_meta meta)
     : state_(std::make_unique<state>(in, std::move(name), std::move(meta))) {

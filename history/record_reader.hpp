@@ -29,6 +29,10 @@ struct line_hash {
     }
 };
 
+// A scan-start's started_at (RFC 3339, any offset) in UTC, as the database keeps and orders
+// it. Throws std::runtime_error naming `file` when it is no time.
+std::string utc_start(const std::string& started_at, const std::string& file);
+
 // The rows of consecutive records, in file order.
 struct record_batch {
     std::vector<report::endpoint_row> endpoints;

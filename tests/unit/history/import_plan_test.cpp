@@ -186,5 +186,22 @@ TEST_F(import_plan, one_file_under_two_names_is_read_once) {
     EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{dotted, b}));
 }
 
+// Start times are ordered as times, in UTC: 10:00+05:00 is 05:00Z, before 06:00Z (as text
+// it came after). A start that is no time is refused, not imported as "garbage".
+TEST_F(import_plan, starts_are_ordered_in_utc_and_a_start_that_is_no_time_is_refused) {
+    const auto early = shard("early.ndjson", "a.test", "2026-01-01T10:00:00+05:00", "2026-01-01T10:10:00+05:00");
+    const auto late = shard("late.ndjson", "a.test", "2026-01-01T06:00:00Z", "2026-01-01T06:10:00Z");
+    const auto bad = shard("bad.ndjson", "a.test", "garbage", "");
+    const auto plan = history::plan_import({late, bad, early});
+    ASSERT_EQ(plan.scans.size(), 2u);
+    EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"early.ndjson"}));
+    EXPECT_EQ(plan.scans[0].started_at, "2026-01-01T05:00:00Z");
+    EXPECT_EQ(names(plan.scans[1]), (std::vector<std::string>{"late.ndjson"}));
+    ASSERT_EQ(plan.refused.size(), 1u);
+    EXPECT_EQ(plan.refused[0].file, bad);
+    EXPECT_NE(plan.refused[0].error.find("started_at is not an RFC 3339 time: \"garbage\""), std::string::npos)
+        << plan.refused[0].error;
+}
+
 }  // namespace
 }  // namespace tlsaudit::testing

@@ -154,6 +154,17 @@ TEST_F(history_store, a_target_the_latest_scan_did_not_hold_keeps_its_known_find
         << "b.test's from scan 2, the latest that scanned it";
 }
 
+// The database keeps start times in UTC ("RFC 3339, UTC", schema.cpp), whatever offset the
+// record wrote; a start that is no time is not imported.
+TEST_F(history_store, start_times_are_kept_in_utc_and_one_that_is_no_time_is_refused) {
+    store db(dir_ / "audit.db");
+    const auto r = db.import_scan({write_scan("tz.ndjson", two_endpoints("2026-01-01T10:00:00+05:00"))});
+    EXPECT_EQ(r.started_at, "2026-01-01T05:00:00Z");
+    EXPECT_EQ(raw_db(dir_ / "audit.db").text("SELECT started_at FROM scans"), "2026-01-01T05:00:00Z");
+    EXPECT_THROW(db.import_scan({write_scan("bad.ndjson", two_endpoints("garbage"))}), std::runtime_error);
+    EXPECT_EQ(raw_db(dir_ / "audit.db").integer("SELECT count(*) FROM scans"), 1);
+}
+
 TEST_F(history_store, an_empty_history_is_an_empty_baseline) {
     store db(dir_ / "audit.db");
     const auto b = db.latest_baseline();
@@ -258,6 +269,15 @@ TEST_F(history_store, refuses_another_applications_database) {
 TEST_F(history_store, refuses_a_newer_schema) {
     ASSERT_EQ(raw_db(dir_ / "new.db").exec("PRAGMA user_version = 99"), SQLITE_OK);
     expect_refused(dir_ / "new.db", store_error::reason::too_new, "newer than this tlsaudit reads");
+}
+
+// Our application id and a schema version but no table (an import then failed midway,
+// "no such table: scans", exit 3): refused as damaged, untouched.
+TEST_F(history_store, refuses_a_history_without_its_tables) {
+    const auto hollow = fmt::format("PRAGMA application_id = 1953264481; PRAGMA user_version = {}",
+                                    history::schema_version);
+    ASSERT_EQ(raw_db(dir_ / "hollow.db").exec(hollow), SQLITE_OK);
+    expect_refused(dir_ / "hollow.db", store_error::reason::damaged, "holds no table");
 }
 
 TEST_F(history_store, a_writer_holding_the_lock_too_long_is_a_clear_error) {
