@@ -567,6 +567,22 @@ TEST_F(history_cli, a_db_path_that_cannot_be_opened_is_exit_code_2_everywhere) {
     EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
 }
 
+// A shard stored on its own is an incomplete scan, never a baseline: the scan says so.
+TEST_F(history_cli, a_shard_scan_with_db_warns_that_it_is_stored_alone) {
+    std::ofstream(dir_ / "empty.txt") << "";
+    const auto scan = [&](const std::string& shard) {
+        return run_tlsaudit(fmt::format("scan '{}' {} --db '{}' --ndjson '{}' --fail-on-errors none --no-revocation",
+                                        (dir_ / "empty.txt").string(), shard, (dir_ / "audit.db").string(),
+                                        (dir_ / "s.ndjson").string()));
+    };
+    const auto sharded = scan("--shard 0/2");
+    EXPECT_EQ(sharded.exit_code, 0) << sharded.err;
+    EXPECT_NE(sharded.err.find("--db with --shard stores this shard as an incomplete scan"), std::string::npos)
+        << sharded.err;
+    const auto whole = scan("");
+    EXPECT_EQ(whole.err.find("--shard"), std::string::npos) << whole.err;
+}
+
 // An archived database (a file, and maybe a directory, the user may not write): the trend
 // report and --baseline read it (in a read-only directory, where SQLite's -shm index cannot
 // be made, as an immutable file), and an import is refused at once (exit 2), leaving no -wal
