@@ -96,6 +96,8 @@ json::object scan_json(const scan_meta& m) {
     o["sources"] = std::move(sources);
     o["shards"] = m.shards;
     o["complete"] = m.complete();
+    const auto reason = m.incomplete_reason();
+    o["incomplete_reason"] = reason.empty() ? json::value(nullptr) : json::value(reason);
     json::array changed;
     for (const auto& key : m.settings_changed_on_resume) changed.emplace_back(key);
     o["settings_changed_on_resume"] = std::move(changed);

@@ -9,7 +9,14 @@
 
   // --- headline -------------------------------------------------------------
   var s = data.summary;
-  if (data.scan.complete === false) document.getElementById('incomplete').hidden = false;
+  if (data.scan.complete === false) {
+    var banner = document.getElementById('incomplete');
+    banner.hidden = false;
+    // Why (older reports do not say): only an interrupted or killed scan is resumed.
+    var why = data.scan.incomplete_reason;
+    if (why) banner.textContent = 'INCOMPLETE: ' + why + '; the results below are partial' +
+      (/^(interrupted|killed)/.test(why) ? ' (resume it with --resume).' : '.');
+  }
   var verdict = document.getElementById('verdict');
   // A pass that scanned no endpoint is not a PASS (older reports have no scan_errors).
   var unverified = s.verdict === 'pass' && s.endpoints_ok === 0;
@@ -210,7 +217,7 @@
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
    ['rules catalogue', m.rules_version], ['Mozilla store', m.mozilla_store], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
-   ['complete', m.complete === false ? 'no (interrupted)' : 'yes']].concat(
+   ['complete', m.complete === false ? 'no (' + (m.incomplete_reason || 'interrupted') + ')' : 'yes']].concat(
    (m.settings_changed_on_resume || []).length ? [['settings changed on resume', m.settings_changed_on_resume.join(', ') +
      ': targets kept from before the resume were scanned with the options below, the others with the resume\'s']] : []).forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);

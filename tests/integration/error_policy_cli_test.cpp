@@ -4,10 +4,12 @@
 // "resolved".
 
 #include "report_support.hpp"
+#include "../support/fake_scans.hpp"
 
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 namespace tlsaudit::testing {
 namespace {
@@ -76,6 +78,35 @@ protected:
     static inline std::uint16_t good_port_ = 0;
     static inline std::vector<lab::closed_port>* closed_ = nullptr;
 };
+
+// The HTML report's INCOMPLETE banner says why, as the terminal does: a missing shard is
+// not an interrupted scan, and --resume would not help it (the banner said it was).
+TEST_F(error_policy_cli, the_incomplete_banner_says_why) {
+    const std::vector<std::tuple<std::string, std::string, bool>> cases{
+        {"0/2", "1 shard of the run is missing (1/2)", false},
+        {"", "killed before its end: no scan-end record", true}};
+    for (const auto& [shard, why, resumable] : cases) {
+        SCOPED_TRACE(why);
+        fake_scan scan;
+        scan.shard = shard;
+        scan.has_end = !resumable;
+        scan.endpoints = {{"a.test", 443, "127.0.0.1", "", {sha('a')}, {}}};
+        std::ofstream(path("s.ndjson")) << ndjson(scan);
+        const auto r = run_tlsaudit(fmt::format("report '{}' --html '{}' --json '{}' --fail-on-errors none -q",
+                                                path("s.ndjson").string(), path("s.html").string(),
+                                                path("s.json").string()));
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(json::parse(read_file(path("s.json"))).at("scan").at("incomplete_reason"), why.c_str());
+        const auto html =
+            run_shell(fmt::format("node '{}/verdict_check.js' '{}'", tools_dir(), path("s.html").string()));
+        ASSERT_EQ(html.exit_code, 0) << html.out;
+        const auto seen = json::parse(html.out).as_object();
+        EXPECT_TRUE(seen.at("incomplete_visible").as_bool());
+        const std::string banner(seen.at("incomplete").as_string());
+        EXPECT_NE(banner.find("INCOMPLETE: " + why), std::string::npos) << banner;
+        EXPECT_EQ(banner.find("--resume") != std::string::npos, resumable) << banner;
+    }
+}
 
 TEST_F(error_policy_cli, every_target_refused_fails_by_default_and_passes_with_none) {
     const auto r = scan(targets(0, 2), "");
@@ -192,6 +223,7 @@ TEST_F(error_policy_cli, every_report_states_the_scan_errors) {
     ASSERT_FALSE(seen.contains("error")) << seen.at("error");
     EXPECT_TRUE(seen.at("page_errors").as_array().empty()) << json::serialize(seen.at("page_errors"));
     EXPECT_EQ(std::string(seen.at("verdict").as_string()).rfind("FAIL", 0), 0u) << seen.at("verdict");
+    EXPECT_FALSE(seen.at("incomplete_visible").as_bool()) << "the scan ran to its end";
     EXPECT_TRUE(seen.at("scan_errors_visible").as_bool());
     EXPECT_NE(std::string(seen.at("scan_errors").as_string()).find("2 of 2 endpoints could not be scanned"),
               std::string::npos)

@@ -1,6 +1,7 @@
 // node verdict_check.js REPORT.html
 // Opens the HTML report in headless Chromium and prints, as JSON, what its headline says:
-// the verdict, the scan-error line, and the baseline's resolved and not-verified lists.
+// the verdict, the INCOMPLETE banner, the scan-error line, and the baseline's resolved and
+// not-verified lists.
 'use strict';
 const path = require('path');
 const { withPage } = require('./chromium_session');
@@ -14,6 +15,8 @@ withPage({ width: 1200, height: 900 }, { page_errors: [] }, async (page, out) =>
   const visible = (selector) => page.$eval(selector, (e) => !e.hidden && !e.closest('[hidden]'));
   const items = (selector) => page.$$eval(selector + ' li', (lis) => lis.map((li) => li.textContent));
   out.verdict = await page.textContent('#verdict');
+  out.incomplete_visible = await visible('#incomplete');
+  out.incomplete = await page.textContent('#incomplete');
   out.verdict_class = await page.getAttribute('#verdict', 'class');
   out.scan_errors_visible = await visible('#scan-errors');
   out.scan_errors = await page.textContent('#scan-errors');
