@@ -107,7 +107,13 @@ void engine::on_alert(std::span<const unsigned char> payload) {
     }
     const auto level = payload[0];
     const auto description = payload[1];
-    if (description == alert_description::close_notify) {
+    if (level != alert_level_warning && level != alert_level_fatal) {  // libssl: "unknown alert type"
+        fail(protocol_error(fmt::format("an alert of unknown level {}", level)));
+        return;
+    }
+    // A close_notify sent as a fatal alert is an alert to libssl (tls-alert "close notify
+    // (0)"); sent as the warning it is, the server closed.
+    if (description == alert_description::close_notify && level != alert_level_fatal) {
         fail(closed_error());
         return;
     }

@@ -196,6 +196,14 @@ TEST(capture_client, warning_alerts_are_skipped_a_few_times) {
     const auto closed = run(tls12_only(), record(21, from_hex("0100")));
     ASSERT_EQ(closed.st, status::failed);
     EXPECT_EQ(closed.error->code, error_codes::closed);
+    const auto unknown_level = run(modern(), record(21, from_hex("0328")));
+    ASSERT_EQ(unknown_level.st, status::failed) << "no fallback: libssl refuses it too";
+    EXPECT_EQ(unknown_level.error->detail, "an alert of unknown level 3");
+    // Sent as a fatal alert, libssl reports it as one: so does the capture engine.
+    const auto fatal_close = run(tls12_only(), record(21, from_hex("0200")));
+    ASSERT_EQ(fatal_close.st, status::failed);
+    EXPECT_EQ(fatal_close.error->code, error_codes::tls_alert);
+    EXPECT_NE(fatal_close.error->detail.find("close notify (0)"), std::string::npos) << fatal_close.error->detail;
 }
 
 TEST(capture_client, peer_close_and_not_tls) {
