@@ -64,8 +64,9 @@ status engine::receive(std::span<const unsigned char> data) {
         case record_reader::result::need_more: return status_;
         case record_reader::result::not_tls: fail(not_tls_error(records_.first_bytes())); break;
         case record_reader::result::sslv2: fall_back("the server answered in SSL 2.0"); break;
-        case record_reader::result::malformed:
-            fail(protocol_error("a record header is not TLS or announces more than any record may hold"));
+        case record_reader::result::malformed:  // libssl: wrong version number, packet length too long
+            fail({"handshake", error_codes::not_tls,
+                  "a record header is not TLS 1.x or announces more than any record may hold"});
             break;
         }
     }

@@ -196,6 +196,11 @@ TEST(capture_client, warning_alerts_are_skipped_a_few_times) {
     const auto closed = run(tls12_only(), record(21, from_hex("0100")));
     ASSERT_EQ(closed.st, status::failed);
     EXPECT_EQ(closed.error->code, error_codes::closed);
+    // A record header announcing more than a record holds is not-tls, as libssl's "packet
+    // length too long" (or "wrong version number") is to the openssl engine.
+    const auto oversized = run(tls12_only(), from_hex("16 0303 ffff"));
+    ASSERT_EQ(oversized.st, status::failed);
+    EXPECT_EQ(oversized.error->code, error_codes::not_tls);
     const auto unknown_level = run(modern(), record(21, from_hex("0328")));
     ASSERT_EQ(unknown_level.st, status::failed) << "no fallback: libssl refuses it too";
     EXPECT_EQ(unknown_level.error->detail, "an alert of unknown level 3");
