@@ -83,10 +83,12 @@ void retired_intermediate(context& ctx, const rule& r) {
     const cert_info& leaf = *ctx.leaf;
     // The leaf's own issuer first: when it is the retired one, that is the case to fix; the
     // certificate served first only when it is the retired one itself.
+    // Of equals (the intermediate served twice), the first served.
     const examined_cert* found = nullptr;
     for (const auto& c : ctx.certs) {
         if (!r.match.matches_key(*c.info)) continue;
-        if (found == nullptr || found->position == 0 || issued_by(leaf, *c.info)) found = &c;
+        if (found == nullptr || found->position == 0 || (issued_by(leaf, *c.info) && !issued_by(leaf, *found->info)))
+            found = &c;
     }
     if (found != nullptr) {
         retired_intermediate_found(ctx, r, *found);

@@ -96,6 +96,17 @@ void check_order_along_path(context& ctx) {
 // path certificate (cross-signed versions of the same CA are legitimate extras).
 void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& served) {
     for (const examined_cert* c : served) {
+        // The same certificate again (a chain file with the intermediate twice, or the leaf
+        // repeated): one copy is extra, whatever the path.
+        const auto first = std::find_if(served.begin(), served.end(), [&](const examined_cert* p) {
+            return p->position < c->position && !p->info->sha256.empty() && p->info->sha256 == c->info->sha256;
+        });
+        if (first != served.end()) {
+            ctx.add("chain-extra-certs", c,
+                    fmt::format("{} is served twice (first at position {})", describe(*c), (*first)->position),
+                    "Remove the repeated certificate from the server's chain file.");
+            continue;
+        }
         if (c->depth >= 0 || c->position == 0) continue;
         const bool same_key = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
             return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;

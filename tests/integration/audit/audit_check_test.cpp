@@ -138,6 +138,13 @@ TEST(check_lab, misordered_and_extra) {
     const auto ex = check(extra, "deep.lab.test", now(), {deep.root.der});
     ASSERT_THAT(ids(ex.result.findings), ElementsAre("chain-extra-certs"));
     EXPECT_EQ(ex.result.findings[0].cert->position, 4);
+    // An intermediate served twice: the second copy is extra, the order still fine.
+    auto twice = deep.served_chain();
+    twice.insert(twice.begin() + 2, twice[1]);
+    const auto tw = check(twice, "deep.lab.test", now(), {deep.root.der});
+    ASSERT_THAT(ids(tw.result.findings), ElementsAre("chain-extra-certs"));
+    EXPECT_EQ(tw.result.findings[0].cert->position, 2);
+    EXPECT_THAT(tw.result.findings[0].message, ::testing::HasSubstr("served twice (first at position 1)"));
 }
 
 TEST(check_lab, weak_key_and_signature) {

@@ -165,6 +165,20 @@ TEST(checks, extra_certificates) {
     EXPECT_EQ(f[0].level, severity::low);
 }
 
+// The intermediate twice, or the leaf again: each copy after the first is extra (they
+// raised nothing).
+TEST(checks, a_certificate_served_twice_is_extra) {
+    auto c = good_chain();
+    // Outside the path, as the verdict maps each path certificate to its first served copy.
+    c.serve(ca("Int", "Root", "2"), -1).serve(leaf("www.example.com", "Int"), -1);
+    const auto f = c.run();
+    ASSERT_THAT(ids(f), ElementsAre("chain-extra-certs", "chain-extra-certs"));
+    EXPECT_EQ(f[0].cert->position, 2);
+    EXPECT_THAT(f[0].message, ::testing::HasSubstr("is served twice (first at position 1)"));
+    EXPECT_EQ(f[1].cert->position, 3);
+    EXPECT_THAT(f[1].message, ::testing::HasSubstr("is served twice (first at position 0)"));
+}
+
 TEST(checks, a_cross_signed_copy_of_a_path_key_is_not_extra) {
     auto c = good_chain();
     auto cross = ca("Root", "Older Root", "7");

@@ -97,6 +97,23 @@ TEST(retired_intermediate, leaf_issued_elsewhere_served_beside_it_needs_a_new_ch
     EXPECT_THAT(f[1].remediation, ::testing::Not(HasSubstr("new key pair")));
 }
 
+// Served twice, the finding names the first copy (it named the last, "position 3").
+TEST(retired_intermediate, served_twice_names_the_first_copy) {
+    chain_case c;
+    c.name = "shop.example";
+    c.serve(leaf("shop.example", "GlobalSign RSA DV SSL CA 2018"), 0)
+        .serve(gs2018(true, true), 1)
+        .serve(ca("GlobalSign GCC R3 DV TLS CA 2020", "GlobalSign", "4"), -1)
+        .serve(gs2018(true, true), -1)
+        .unserved(ca("GlobalSign", "GlobalSign", "3"), 2)
+        .trusted();
+    const auto f = c.run();
+    const auto it = std::find_if(f.begin(), f.end(), [](const finding& x) { return x.id == "deprecated-intermediate"; });
+    ASSERT_NE(it, f.end());
+    EXPECT_EQ(it->cert->position, 1);
+    EXPECT_THAT(it->message, HasSubstr("the leaf was issued under it"));
+}
+
 TEST(retired_intermediate, only_on_an_alternative_path_needs_the_current_chain_served) {
     chain_case c;
     c.name = "shop.example";
