@@ -24,6 +24,15 @@ public:
         return out.str();
     }
 
+    // A flag that clears its setting ("--no-dedupe{false}", "!--no-system-trust") is listed
+    // by its name alone: CLI11 writes the value it stores after it.
+    std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+        auto name = CLI::Formatter::make_option_name(opt, is_positional);
+        for (const std::string value : {"{false}", "{true}"})
+            for (auto at = name.find(value); at != std::string::npos; at = name.find(value)) name.erase(at, value.size());
+        return name;
+    }
+
 private:
     std::string ordered_groups(const CLI::App* app) const {
         std::vector<std::string> groups(help_group::ordered.begin(), help_group::ordered.end());

@@ -410,6 +410,8 @@ TEST_F(cli, help_lists_every_option_under_its_group_in_order) {
         SCOPED_TRACE(c.command);
         const auto r = run_tlsaudit(c.command);
         ASSERT_EQ(r.exit_code, 0) << r.err;
+        // A flag that clears its setting is listed by its name ("--no-dedupe{false}" once).
+        EXPECT_EQ(r.out.find("{false}"), std::string::npos) << r.out;
         std::vector<std::string> seen;
         std::size_t options = 0;
         for (const auto& [heading, names] : help_groups(r.out)) {
