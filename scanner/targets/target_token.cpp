@@ -27,6 +27,19 @@ target_spec ip_spec(const ip_address& address) {
     return target_spec{format_ip(address), true, std::nullopt, std::nullopt, std::nullopt};
 }
 
+// 0.0.0.0 and :: name no host: a connection to them reaches this machine, so a record of
+// "0.0.0.0" (a listen address pasted from a server's configuration) would describe the
+// scanner's own host.
+bool unspecified(const ip_address& a) {
+    return std::all_of(a.bytes.begin(), a.bytes.begin() + static_cast<long>(a.size()),
+                       [](unsigned char b) { return b == 0; });
+}
+
+failure refuse_unspecified(const ip_address& a) {
+    return failure{quote(format_ip(a)) +
+                   " is the unspecified address: it names no host (a connection to it reaches this machine)"};
+}
+
 // "LEN" or "LEN:PORT" after the '/' of a CIDR block.
 outcome<target_spec> cidr_spec(const ip_address& network, std::string_view after_slash, bool allow_large) {
     const std::size_t colon = after_slash.find(':');
@@ -48,6 +61,8 @@ outcome<target_spec> bracketed(std::string_view text, context where, bool allow_
     if (!address) return failure{quote(inside) + " is not an IPv6 address"};
 
     const std::string_view after = text.substr(close + 1);
+    const bool block = !after.empty() && after.front() == '/';
+    if (!block && unspecified(*address)) return refuse_unspecified(*address);
     if (after.empty()) return ip_spec(*address);
     if (after.front() == ':') return with_port(ip_spec(*address), after.substr(1));
     if (after.front() == '/' && where == context::line) return cidr_spec(*address, after.substr(1), allow_large);
@@ -76,7 +91,10 @@ failure refuse_ipv4_compatible(std::string_view text, const ip_address& address)
 
 outcome<target_spec> host_spec(std::string_view host) {
     if (host.empty()) return failure{"missing host"};
-    if (const auto v4 = parse_ipv4(host)) return ip_spec(*v4);
+    if (const auto v4 = parse_ipv4(host)) {
+        if (unspecified(*v4)) return refuse_unspecified(*v4);
+        return ip_spec(*v4);
+    }
     auto name = normalise_hostname(host);
     if (auto* f = std::get_if<failure>(&name)) return std::move(*f);
     return target_spec{std::move(std::get<std::string>(name)), false, std::nullopt, std::nullopt, std::nullopt};
@@ -107,6 +125,7 @@ outcome<target_spec> authority(std::string_view text, context where, bool allow_
             return failure{quote(text) + " is not a valid IPv6 address (write [addr]:port to give a port)"};
         }
         if (ipv4_compatible(*address)) return refuse_ipv4_compatible(text, *address);
+        if (unspecified(*address)) return refuse_unspecified(*address);
         return ip_spec(*address);
     }
     if (colons == 1) {
