@@ -101,9 +101,13 @@ baseline load_baseline(const std::filesystem::path& file) {
     return b;
 }
 
+std::string host_port(const std::string& host, int port) {
+    return (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + std::to_string(port);
+}
+
 std::string target_text(const std::string& host, int port, const std::string& sni, const std::string& starttls) {
     const auto shown_sni = identity_sni(host, sni);
-    return (starttls.empty() ? "" : starttls + "://") + host + ":" + std::to_string(port) +
+    return (starttls.empty() ? "" : starttls + "://") + host_port(host, port) +
            (shown_sni.empty() ? "" : " sni=" + shown_sni);
 }
 

@@ -58,7 +58,7 @@ std::size_t testcase(std::ostream& out, const report_data& data, const std::stri
 void add_error_places(const report_data& data, std::map<std::string, std::string>& places) {
     for (const auto& e : data.endpoints)
         if (!e.error_code.empty() && data.on_errors.counts(e.error_code))
-            places[e.error_code] += fmt::format("{}:{}{}: {}\n", e.host, e.port,
+            places[e.error_code] += fmt::format("{}{}: {}\n", host_port(e.host, e.port),
                                                 e.address.empty() ? "" : " [" + e.address + "]", e.error_detail);
     const std::string input_class(input_error_class);
     if (data.on_errors.counts(input_class))

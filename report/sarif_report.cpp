@@ -145,7 +145,7 @@ void add_scan_errors(json::object& invocation, const report_data& data) {
     for (const auto& e : data.endpoints)
         if (!e.error_code.empty())
             example.try_emplace(e.error_code,
-                                fmt::format("{}:{}{}: {}", e.host, e.port,
+                                fmt::format("{}{}: {}", host_port(e.host, e.port),
                                             e.address.empty() ? "" : " (" + e.address + ")", e.error_detail));
     if (!data.input_errors.empty())
         example.try_emplace(std::string(input_error_class), fmt::format("line {}: {}", data.input_errors.front().line,

@@ -39,8 +39,8 @@ const char* color_of(severity s) {
 
 // "host:port (smtp) sni=name [address]" for an endpoint, "host:port (name)" for a whole name.
 std::string place_of(const report_position& at) {
-    if (at.name) return fmt::format("{}:{} (name)", at.host, at.port);
-    return fmt::format("{}:{}{}{}{}", at.host, at.port, at.starttls.empty() ? "" : " (" + at.starttls + ")",
+    if (at.name) return fmt::format("{} (name)", host_port(at.host, at.port));
+    return fmt::format("{}{}{}{}", host_port(at.host, at.port), at.starttls.empty() ? "" : " (" + at.starttls + ")",
                        at.sni.empty() || at.sni == at.host ? "" : " sni=" + at.sni,
                        at.address.empty() || at.address == at.host ? "" : " [" + at.address + "]");
 }

@@ -34,6 +34,10 @@ struct finding_identity {
 // The identity's SNI for a target `host` sending `sni`: "" when they are the same.
 inline std::string identity_sni(const std::string& host, const std::string& sni) { return sni == host ? "" : sni; }
 
+// "host:port", an IPv6 address in brackets ("[::1]:8443"), as a target list writes it:
+// "::1:8443" reads as another address.
+std::string host_port(const std::string& host, int port);
+
 // A target as JUnit suites and SARIF locations name it: "smtp://host:port sni=NAME", the
 // scheme for STARTTLS only, the SNI when it is not the host.
 std::string target_text(const std::string& host, int port, const std::string& sni, const std::string& starttls);

@@ -1,6 +1,7 @@
 // Terminal output against hostile strings: nothing a server sends can move the cursor,
 // set the title, fake a line or reorder text.
 
+#include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/terminal.hpp>
 
 #include <gtest/gtest.h>
@@ -73,6 +74,28 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << out;
     EXPECT_EQ(out.find("\nPASS"), std::string::npos) << out;
     EXPECT_NE(out.find("covers\\x0aPASS"), std::string::npos) << out;
+}
+
+// An IPv6 endpoint is named as a target list writes it: "::1:8443" reads as another
+// address (the summary and JUnit wrote it so).
+TEST(format_summary, an_ipv6_endpoint_is_named_in_brackets) {
+    report_data data;
+    endpoint_row e;
+    e.host = "::1";
+    e.port = 8443;
+    e.address = "::1";
+    finding_row f;
+    f.id = "cert-expiring";
+    f.level = severity::low;
+    f.message = "expires soon";
+    e.findings.push_back(f);
+    data.endpoints.push_back(e);
+    const std::string out = format_summary(data);
+    EXPECT_NE(out.find("[::1]:8443"), std::string::npos) << out;
+    EXPECT_EQ(out.find(" ::1:8443"), std::string::npos) << out;
+    EXPECT_EQ(host_port("::1", 8443), "[::1]:8443");
+    EXPECT_EQ(host_port("a.test", 443), "a.test:443");
+    EXPECT_EQ(target_text("2001:db8::1", 25, "", "smtp"), "smtp://[2001:db8::1]:25");
 }
 
 endpoint_row judged(std::vector<std::pair<std::string, std::string>> states) {
