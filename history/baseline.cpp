@@ -46,9 +46,9 @@ report::baseline store::latest_baseline() const {
             }
         };
         add(scan_id, std::nullopt);
-        // A target that could not be scanned in that scan, or was not in it (left out of the
-        // target list, a shard of another split), proved nothing: its findings are those of
-        // the latest complete scan that scanned every endpoint of it, as a file baseline
+        // A target that could not be scanned in that scan (an endpoint of it failed), or was
+        // not in it (left out of the target list, a shard of another split), proved nothing:
+        // its findings are also those of the latest complete scan that scanned it, as a file baseline
         // carries them on in `not_verified`. Otherwise a server down for one run, or a site
         // left out of one run, would bring its known findings back as new. Only targets that
         // ever had a finding (sightings) can add any.
@@ -63,8 +63,10 @@ report::baseline store::latest_baseline() const {
             "SELECT id FROM scans WHERE complete = 1 AND id != ?1 AND started_epoch <= "
             "(SELECT started_epoch FROM scans WHERE id = ?1) ORDER BY started_epoch DESC, id DESC");
         earlier.bind(1, scan_id);
+        // Scanned: at least one of its endpoints answered (a name whose IPv6 address always
+        // fails is scanned through its IPv4 one, as a file baseline has it).
         auto verified = db.prepare(
-            "SELECT count(*) > 0 AND count(error_code) = 0 FROM endpoints WHERE scan_id = ?1 AND target_id = ?2");
+            "SELECT coalesce(sum(error_code IS NULL), 0) > 0 FROM endpoints WHERE scan_id = ?1 AND target_id = ?2");
         while (!unverified.empty() && earlier.step()) {
             const auto scan = earlier.integer(0);
             std::erase_if(unverified, [&](std::int64_t target) {

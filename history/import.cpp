@@ -124,7 +124,9 @@ public:
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         // Hand-made records without a scan-start have no start time: the import's stands in.
-        const auto started = m.started_at.empty() ? now : detail::utc_start(m.started_at, m.sources.empty() ? "the scan" : m.sources.front());
+        // A scan-start names its start; records without one (hand-made) take the import's.
+        const auto started =
+            m.shards == 0 ? now : detail::utc_start(m.started_at, m.sources.empty() ? "the scan" : m.sources.front());
         result.complete = m.shards > 0 && m.complete();
         result.started_at = started;
         std::string sources;

@@ -72,7 +72,7 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     }
     if (error.empty() && in.bad()) throw std::runtime_error("cannot read " + file.string());
     const auto& m = data.meta;
-    if (m.shards == 0 || m.started_at.empty()) {
+    if (m.shards == 0) {
         if (!error.empty()) throw std::runtime_error(error);
         return std::nullopt;
     }

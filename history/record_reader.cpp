@@ -98,6 +98,8 @@ struct record_reader::state {
 };
 
 std::string utc_start(const std::string& started_at, const std::string& file) {
+    if (started_at.empty())  // missing, null, or not a string
+        throw std::runtime_error(file + ": its scan-start has no started_at time (RFC 3339 text)");
     const auto t = text::parse_rfc3339(started_at);
     if (!t)
         throw std::runtime_error(fmt::format("{}: its scan-start's started_at is not an RFC 3339 time: \"{}\"", file,

@@ -162,7 +162,25 @@ TEST_F(history_store, start_times_are_kept_in_utc_and_one_that_is_no_time_is_ref
     EXPECT_EQ(r.started_at, "2026-01-01T05:00:00Z");
     EXPECT_EQ(raw_db(dir_ / "audit.db").text("SELECT started_at FROM scans"), "2026-01-01T05:00:00Z");
     EXPECT_THROW(db.import_scan({write_scan("bad.ndjson", two_endpoints("garbage"))}), std::runtime_error);
+    EXPECT_THROW(db.import_scan({write_scan("none.ndjson", two_endpoints(""))}), std::runtime_error)
+        << "a scan-start without its time is not stored with the import's";
     EXPECT_EQ(raw_db(dir_ / "audit.db").integer("SELECT count(*) FROM scans"), 1);
+}
+
+// A name whose IPv6 address always fails is scanned through its IPv4 one: left out of a
+// run and listed again, its findings are known (they were new: no scan had every endpoint
+// of it answer).
+TEST_F(history_store, a_target_with_an_address_that_always_fails_keeps_its_known_findings) {
+    store db(dir_ / "audit.db");
+    auto first = two_endpoints("2026-01-01T00:00:00Z");
+    first.endpoints.push_back({"a.test", 443, "::1", "refused", {}, {}});
+    db.import_scan({write_scan("1.ndjson", first)});
+    auto without_a = two_endpoints("2026-01-02T00:00:00Z");
+    without_a.endpoints.erase(without_a.endpoints.begin());
+    db.import_scan({write_scan("2.ndjson", without_a)});
+    std::set<std::pair<std::string, std::string>> got;
+    for (const auto& [key, f] : db.latest_baseline().findings) got.emplace(key.host, key.id);
+    EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"a.test", "hostname-mismatch"}}));
 }
 
 TEST_F(history_store, an_empty_history_is_an_empty_baseline) {
