@@ -241,7 +241,7 @@ int run_scan_command(scan_command_options& options) {
                 report::plural(resume->dropped_records, "record", "records"),
                 report::plural(resume->damaged_lines, "damaged line", "damaged lines"));
     }
-    if (options.pipeline.shard.count > 1 && !options.reports.history.db.empty() && !options.reports.quiet)
+    if (options.pipeline.shard.count > 1 && !options.reports.history.db.empty())  // -q too: a CI job's setting
         print_stderr(
             "tlsaudit: warning: --db with --shard stores this shard as an incomplete scan of its own, never a "
             "baseline: import the shards of a run together (tlsaudit history import shard-*.ndjson --db FILE)\n");

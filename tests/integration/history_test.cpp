@@ -575,7 +575,7 @@ TEST_F(history_cli, a_shard_scan_with_db_warns_that_it_is_stored_alone) {
                                         (dir_ / "empty.txt").string(), shard, (dir_ / "audit.db").string(),
                                         (dir_ / "s.ndjson").string()));
     };
-    const auto sharded = scan("--shard 0/2");
+    const auto sharded = scan("--shard 0/2 -q");  // CI jobs run quiet
     EXPECT_EQ(sharded.exit_code, 0) << sharded.err;
     EXPECT_NE(sharded.err.find("--db with --shard stores this shard as an incomplete scan"), std::string::npos)
         << sharded.err;
