@@ -138,6 +138,11 @@ void engine::on_alert(std::span<const unsigned char> payload) {
 }
 
 void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
+    if (payload.empty() && version_ != version::tls13) {  // an empty record: libssl skips it
+        if (++empty_records_ > max_empty_records)
+            fail(protocol_error(fmt::format("more than {} empty records", max_empty_records)));
+        return;
+    }
     if (payload.size() != 1 || payload[0] != 1) {
         fail(protocol_error("a malformed ChangeCipherSpec record"));
         return;
@@ -162,7 +167,7 @@ void engine::on_handshake_fragment(std::span<const unsigned char> fragment) {
         // HelloRetryRequest, or encrypted); before that, it skips them.
         if (version_ == version::tls13) fail(protocol_error("an empty handshake record"));
         else if (++empty_records_ > max_empty_records)
-            fail(protocol_error(fmt::format("more than {} empty handshake records", max_empty_records)));
+            fail(protocol_error(fmt::format("more than {} empty records", max_empty_records)));
         return;
     }
     messages_.feed(fragment);

@@ -84,8 +84,9 @@ inline constexpr std::size_t max_handshake_message = 1024 * 1024;
 inline constexpr int max_change_cipher_spec = 2;
 // Warning alerts skipped in TLS 1.2 (unrecognized_name, ...).
 inline constexpr int max_warning_alerts = 4;
-// Empty plaintext handshake records skipped before TLS 1.3 is chosen, as libssl skips
-// them (its MAX_EMPTY_RECORDS); RFC 5246 6.2.1 forbids them, but libssl's clients connect.
+// Empty plaintext handshake and ChangeCipherSpec records skipped before TLS 1.3 is chosen,
+// as libssl skips them (its MAX_EMPTY_RECORDS); RFC 5246 6.2.1 forbids empty handshake
+// records, but libssl's clients connect.
 inline constexpr int max_empty_records = 32;
 
 }  // namespace tlsaudit::capture_engine::detail
