@@ -29,6 +29,16 @@ std::vector<std::string_view> split_words(std::string_view text) {
     return words;
 }
 
+// A line ends at LF (its CR dropped): a CR left inside before more text is a file with
+// CR-only line ends (old Mac exports), which reads as one line holding every target, or as
+// one comment when it starts with one.
+std::optional<std::string> carriage_return_inside(std::string_view line) {
+    if (const auto cr = line.find('\r'); cr != std::string_view::npos && line.find_first_not_of(" \t\r", cr) != line.npos)
+        return "line contains a carriage return at offset " + std::to_string(cr) +
+               " before more text: lines end with LF or CRLF (a file with CR-only line ends reads as one line)";
+    return std::nullopt;
+}
+
 // Checks that make a line unreadable as text, before any parsing.
 std::optional<std::string> unreadable(std::string_view line, std::size_t line_length) {
     if (line_length > max_line_bytes) {
@@ -94,7 +104,8 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     line_length -= line.size() - unmarked.size();
     line = unmarked;
     const std::string_view trimmed = trim(line);
-    // A comment line is ignored whatever it holds and however long it is (only its
+    if (auto why = carriage_return_inside(trimmed)) return make_error(line_no, trimmed, std::move(*why));
+    // A comment line is ignored whatever else it holds and however long it is (only its
     // first max_line_bytes + 1 bytes were kept).
     if (trimmed.starts_with('#')) return std::monostate{};
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));

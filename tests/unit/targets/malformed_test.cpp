@@ -97,6 +97,8 @@ INSTANTIATE_TEST_SUITE_P(
         malformed_case{"sni_bracketed", "example.com sni=[::1]", "not an IP address"},
         malformed_case{"sni_invalid", "example.com sni=a..b", "invalid sni= name: empty label"},
         malformed_case{"sni_twice", "example.com sni=a.example sni=b.example", "more than once"},
+        malformed_case{"cr_only_line_ends", "a.example\rb.example\rc.example", "carriage return at offset 9"},
+        malformed_case{"cr_only_after_a_comment", "# list\ra.example", "CR-only line ends"},
         malformed_case{"unspecified_v4", "0.0.0.0", "'0.0.0.0' is the unspecified address: it names no host"},
         malformed_case{"unspecified_v4_port", "0.0.0.0:443", "is the unspecified address"},
         malformed_case{"unspecified_v6", "::", "'::' is the unspecified address"},
