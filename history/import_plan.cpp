@@ -31,6 +31,7 @@ struct file_run {
     std::string shard;       // its index ("I" of --shard I/N); "" for a whole run
     std::string start, end;  // end: the latest scan-end, else the start
     std::string error;       // why the file cannot be imported ("": it can)
+    bool killed = false;     // no scan-end: the process was killed (a retry may follow)
 };
 
 // The instant a record's time names; the epoch when it names none.
@@ -94,7 +95,7 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     // In UTC, so that runs order by time ("...T10:00:00+05:00" is before "...T06:00:00Z").
     const auto start = detail::utc_start(m.started_at, file.string());
     const auto end = std::max(time_of(start), text::parse_rfc3339(m.finished_at).value_or(time_of(start)));
-    return file_run{file, 0, identity, index, start, text::rfc3339(end), error};
+    return file_run{file, 0, identity, index, start, text::rfc3339(end), error, m.scan_ends < m.shards};
 }
 
 // What makes two names one file: its device and inode (demo/scan.ndjson and
@@ -142,17 +143,35 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
     }
     // Runs of one identity by start. A shard joins the group before it when that group
     // lacks its index and it starts no later than sequential_gap after the group ends (at
-    // once or one after another); a shard index seen twice starts the next run.
+    // once or one after another); a shard index seen twice starts the next run, unless one
+    // of the two was killed (no scan-end) and the other was not: the finished one is the
+    // run's (a retried shard), the killed attempt a scan of its own.
     std::sort(runs.begin(), runs.end(), [](const file_run& a, const file_run& b) {
         return std::tie(a.identity, a.start, a.order) < std::tie(b.identity, b.start, b.order);
     });
     std::vector<std::vector<const file_run*>> groups;
+    std::vector<const file_run*> attempts;  // killed shards a retry replaced
     time_point group_end{};
     std::set<std::string> indexes;  // the shard indexes of the last group
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const auto& r = runs[i];
-        if (i == 0 || r.identity != runs[i - 1].identity || indexes.contains(r.shard) ||
-            time_of(r.start) > group_end + sequential_gap) {
+        bool next_run = i == 0 || r.identity != runs[i - 1].identity || time_of(r.start) > group_end + sequential_gap;
+        if (!next_run && indexes.contains(r.shard)) {
+            auto& group = groups.back();
+            const auto same = std::find_if(group.begin(), group.end(), [&](const file_run* g) { return g->shard == r.shard; });
+            if ((*same)->killed && !r.killed) {
+                attempts.push_back(*same);
+                *same = &r;
+                group_end = std::max(group_end, time_of(r.end));
+                continue;
+            }
+            if (!(*same)->killed && r.killed) {
+                attempts.push_back(&r);
+                continue;
+            }
+            next_run = true;
+        }
+        if (next_run) {
             groups.emplace_back();
             group_end = {};
             indexes.clear();
@@ -161,6 +180,7 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
         indexes.insert(r.shard);
         group_end = std::max(group_end, time_of(r.end));
     }
+    for (const auto* a : attempts) groups.push_back({a});
     for (auto& group : groups) {
         std::sort(group.begin(), group.end(), [](const file_run* a, const file_run* b) { return a->order < b->order; });
         // A scan is all or nothing: a shard that cannot be imported keeps its siblings out.

@@ -186,6 +186,26 @@ TEST_F(import_plan, one_file_under_two_names_is_read_once) {
     EXPECT_EQ(plan.scans[0].files, (std::vector<std::filesystem::path>{dotted, b}));
 }
 
+// A shard killed and run again: the retry is the run's shard, the killed attempt a scan of
+// its own, whatever the order the files are named in (the run was never complete).
+TEST_F(import_plan, a_retried_shard_replaces_its_killed_attempt) {
+    const auto s0 = shard("s0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:05:00Z", "t.txt", "0/3");
+    const auto killed = shard("s1k.ndjson", "b.test", "2026-04-06T06:00:00Z", "", "t.txt", "1/3");
+    const auto retry = shard("s1r.ndjson", "b.test", "2026-04-06T06:10:00Z", "2026-04-06T06:15:00Z", "t.txt", "1/3");
+    const auto s2 = shard("s2.ndjson", "c.test", "2026-04-06T06:00:00Z", "2026-04-06T06:05:00Z", "t.txt", "2/3");
+    for (const auto& files : {std::vector<std::filesystem::path>{s0, killed, retry, s2},
+                              std::vector<std::filesystem::path>{killed, s0, retry, s2},
+                              std::vector<std::filesystem::path>{s2, retry, s0, killed}}) {
+        const auto plan = history::plan_import(files);
+        ASSERT_EQ(plan.scans.size(), 2u);
+        std::vector<std::vector<std::string>> scans{names(plan.scans[0]), names(plan.scans[1])};
+        for (auto& n : scans) std::sort(n.begin(), n.end());
+        std::sort(scans.begin(), scans.end());
+        EXPECT_EQ(scans[0], (std::vector<std::string>{"s0.ndjson", "s1r.ndjson", "s2.ndjson"}));
+        EXPECT_EQ(scans[1], (std::vector<std::string>{"s1k.ndjson"}));
+    }
+}
+
 // Start times are ordered as times, in UTC: 10:00+05:00 is 05:00Z, before 06:00Z (as text
 // it came after). A start that is no time is refused, not imported as "garbage".
 TEST_F(import_plan, starts_are_ordered_in_utc_and_a_start_that_is_no_time_is_refused) {
