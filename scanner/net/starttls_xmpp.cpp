@@ -119,9 +119,23 @@ xmpp_answer parse_xmpp_answer(std::string_view in) {
             r.problem = "the answer to <starttls/> is not in the xmpp-tls namespace";
             return r;
         }
+        std::size_t whole = end;  // through the element's end
+        if (name == "<proceed" && !body.substr(0, end).ends_with("/>")) {
+            // <proceed ...></proceed>, the long form of the empty element: TLS starts after
+            // its end tag, not after the start tag.
+            constexpr std::string_view end_tag = "</proceed>";
+            const std::string_view rest = trim_left(body.substr(end));
+            if (!rest.starts_with(end_tag)) {
+                if (could_become(rest, end_tag)) return r;  // more to come
+                r.status = parse_status::malformed;
+                r.problem = "expected </proceed> after <proceed>, got '" + printable_excerpt(rest, 60) + "'";
+                return r;
+            }
+            whole = body.size() - rest.size() + end_tag.size();
+        }
         r.status = parse_status::complete;
         r.proceed = name == "<proceed";
-        std::size_t consumed = in.size() - body.size() + end;
+        std::size_t consumed = in.size() - body.size() + whole;
         if (!r.proceed) consumed = in.size();  // the rest is the stream's end, ignored
         r.consumed = consumed;
         return r;

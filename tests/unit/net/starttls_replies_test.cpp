@@ -142,6 +142,15 @@ TEST(starttls_xmpp, answers) {
     EXPECT_EQ(parse_xmpp_answer("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'").status, parse_status::incomplete);
     EXPECT_EQ(parse_xmpp_answer("<proceed xmlns='urn:x'/>").status, parse_status::malformed);
     EXPECT_EQ(parse_xmpp_answer("<success/>").status, parse_status::malformed);
+    // The long form of the empty element: TLS starts after its end tag (it was refused).
+    const std::string open = "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'>";
+    const xmpp_answer long_form = parse_xmpp_answer(open + " </proceed>\x16\x03\x03");
+    ASSERT_EQ(long_form.status, parse_status::complete) << long_form.problem;
+    EXPECT_TRUE(long_form.proceed);
+    EXPECT_EQ(long_form.consumed, open.size() + 11);
+    EXPECT_EQ(parse_xmpp_answer(open).status, parse_status::incomplete);
+    EXPECT_EQ(parse_xmpp_answer(open + "</proc").status, parse_status::incomplete);
+    EXPECT_EQ(parse_xmpp_answer(open + "x</proceed>").status, parse_status::malformed);
 }
 
 TEST(starttls_xmpp, stream_header_names_the_domain_escaped) {
