@@ -33,10 +33,36 @@ std::vector<std::string_view> split_words(std::string_view text) {
 // CR-only line ends (old Mac exports), which reads as one line holding every target, or as
 // one comment when it starts with one.
 std::optional<std::string> carriage_return_inside(std::string_view line) {
-    if (const auto cr = line.find('\r'); cr != std::string_view::npos && line.find_first_not_of(" \t\r", cr) != line.npos)
+    if (const auto cr = line.find('\r');
+        cr != std::string_view::npos && line.find_first_not_of(" \t\r", cr) != line.npos)
         return "line contains a carriage return at offset " + std::to_string(cr) +
                " before more text: lines end with LF or CRLF (a file with CR-only line ends reads as one line)";
     return std::nullopt;
+}
+
+// Unicode spaces pasted from web pages and documents (no-break U+00A0, U+2000-U+200A,
+// narrow no-break U+202F, U+205F, ideographic U+3000) separate words as a space does: a
+// no-break space after a target made it an unknown character or a misplaced option.
+std::string with_ascii_spaces(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto at = [&](std::size_t k) {
+            return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+        };
+        std::size_t width = 0;
+        if (at(0) == 0xC2 && at(1) == 0xA0) width = 2;
+        else if (at(0) == 0xE2 && at(1) == 0x80 && (at(2) <= 0x8A || at(2) == 0xAF) && at(2) >= 0x80) width = 3;
+        else if (at(0) == 0xE2 && at(1) == 0x81 && at(2) == 0x9F) width = 3;
+        else if (at(0) == 0xE3 && at(1) == 0x80 && at(2) == 0x80) width = 3;
+        if (width == 0) {
+            out += text[i];
+            continue;
+        }
+        out += ' ';
+        i += width - 1;
+    }
+    return out;
 }
 
 // Checks that make a line unreadable as text, before any parsing.
@@ -110,7 +136,8 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     if (trimmed.starts_with('#')) return std::monostate{};
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
 
-    const std::string_view content = content_of(trimmed);
+    const std::string spaced = with_ascii_spaces(content_of(trimmed));
+    const std::string_view content = trim(spaced);
     if (content.empty()) return std::monostate{};
 
     const std::vector<std::string_view> words = split_words(content);

@@ -58,6 +58,12 @@ INSTANTIATE_TEST_SUITE_P(
         accepted_case{"ipv6_bracketed", "[2001:db8::1]", {{"2001:db8::1", 443, "", true}}},
         accepted_case{"ipv6_bracketed_port", "[2001:db8:0::1]:8443", {{"2001:db8::1", 8443, "", true}}},
         accepted_case{"host", "example.com", {{"example.com", 443, "example.com", false}}},
+        // Unicode spaces pasted from documents separate words as a space does.
+        accepted_case{"no_break_space_before_an_option",
+                      "192.0.2.1\xc2\xa0sni=a.example",
+                      {{"192.0.2.1", 443, "a.example", true}}},
+        accepted_case{
+            "ideographic_space_after", "example.com:8443\xe3\x80\x80", {{"example.com", 8443, "example.com", false}}},
         accepted_case{"host_port", "example.com:8443", {{"example.com", 8443, "example.com", false}}},
         accepted_case{"host_port_leading_zero", "example.com:0443", {{"example.com", 443, "example.com", false}}},
         accepted_case{"port_65535", "example.com:65535", {{"example.com", 65535, "example.com", false}}},
