@@ -158,7 +158,8 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
         bool next_run = i == 0 || r.identity != runs[i - 1].identity || time_of(r.start) > group_end + sequential_gap;
         if (!next_run && indexes.contains(r.shard)) {
             auto& group = groups.back();
-            const auto same = std::find_if(group.begin(), group.end(), [&](const file_run* g) { return g->shard == r.shard; });
+            const auto same =
+                std::find_if(group.begin(), group.end(), [&](const file_run* g) { return g->shard == r.shard; });
             if ((*same)->killed && !r.killed) {
                 attempts.push_back(*same);
                 *same = &r;

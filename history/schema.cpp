@@ -151,9 +151,9 @@ void check_compatible(sqlite::connection& db, const std::filesystem::path& file)
         throw store_error(store_error::reason::damaged,
                           name + " is an SQLite database with tables of its own, not a tlsaudit history");
     if (version != 0 && tables == 0)
-        throw store_error(store_error::reason::damaged,
-                          name + " says it is a tlsaudit history (schema version " + std::to_string(version) +
-                              ") but holds no table; it was left as it is");
+        throw store_error(store_error::reason::damaged, name + " says it is a tlsaudit history (schema version " +
+                                                            std::to_string(version) +
+                                                            ") but holds no table; it was left as it is");
 }
 
 void migrate(sqlite::connection& db) {

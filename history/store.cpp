@@ -128,8 +128,9 @@ store::store(const std::filesystem::path& file, store_options options) {
             try {
                 db = open_connection(file, writer);
             } catch (const store_error& e) {
-                throw store_error(e.why(), std::string(e.what()) + " (its history schema is older than this "
-                                                                   "tlsaudit reads: it must be migrated once)");
+                throw store_error(e.why(), std::string(e.what()) +
+                                               " (its history schema is older than this "
+                                               "tlsaudit reads: it must be migrated once)");
             }
             sqlite3_busy_timeout(db.get(), static_cast<int>(options.busy_timeout.count()));
         }

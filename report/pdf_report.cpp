@@ -59,7 +59,8 @@ constexpr std::string_view scratch_prefix = "tlsaudit-pdf-";
 class scratch_dir {
 public:
     scratch_dir() {
-        std::string tmpl = (fs::temp_directory_path() / fmt::format("{}{}-XXXXXX", scratch_prefix, ::getpid())).string();
+        std::string tmpl =
+            (fs::temp_directory_path() / fmt::format("{}{}-XXXXXX", scratch_prefix, ::getpid())).string();
         if (::mkdtemp(tmpl.data()) == nullptr)
             throw std::system_error(errno, std::generic_category(), "cannot create a temporary directory for Chromium");
         path_ = tmpl;

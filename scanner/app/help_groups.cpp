@@ -29,7 +29,8 @@ public:
     std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
         auto name = CLI::Formatter::make_option_name(opt, is_positional);
         for (const std::string value : {"{false}", "{true}"})
-            for (auto at = name.find(value); at != std::string::npos; at = name.find(value)) name.erase(at, value.size());
+            for (auto at = name.find(value); at != std::string::npos; at = name.find(value))
+                name.erase(at, value.size());
         return name;
     }
 

@@ -11,7 +11,7 @@ namespace tlsaudit::app {
 namespace {
 
 std::atomic<bool> stop_flag{false};
-std::atomic<bool> exit_at_first{false};  // first_signal_action::exit_now
+std::atomic<bool> exit_at_first{false};    // first_signal_action::exit_now
 std::atomic<bool> writing_reports{false};  // the reports of a complete scan are being written
 std::atomic<int> first_signal{0};
 std::atomic<long long> first_signal_ns{0};  // CLOCK_MONOTONIC of the first signal

@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <set>
 

@@ -3,8 +3,8 @@
 // report says about it, and baselines that keep unreachable endpoints' findings out of
 // "resolved".
 
-#include "report_support.hpp"
 #include "../support/fake_scans.hpp"
+#include "report_support.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -83,8 +83,7 @@ protected:
 // not an interrupted scan, and --resume would not help it (the banner said it was).
 TEST_F(error_policy_cli, the_incomplete_banner_says_why) {
     const std::vector<std::tuple<std::string, std::string, bool>> cases{
-        {"0/2", "1 shard of the run is missing (1/2)", false},
-        {"", "killed before its end: no scan-end record", true}};
+        {"0/2", "1 shard of the run is missing (1/2)", false}, {"", "killed before its end: no scan-end record", true}};
     for (const auto& [shard, why, resumable] : cases) {
         SCOPED_TRACE(why);
         fake_scan scan;
@@ -92,9 +91,9 @@ TEST_F(error_policy_cli, the_incomplete_banner_says_why) {
         scan.has_end = !resumable;
         scan.endpoints = {{"a.test", 443, "127.0.0.1", "", {sha('a')}, {}}};
         std::ofstream(path("s.ndjson")) << ndjson(scan);
-        const auto r = run_tlsaudit(fmt::format("report '{}' --html '{}' --json '{}' --fail-on-errors none -q",
-                                                path("s.ndjson").string(), path("s.html").string(),
-                                                path("s.json").string()));
+        const auto r =
+            run_tlsaudit(fmt::format("report '{}' --html '{}' --json '{}' --fail-on-errors none -q",
+                                     path("s.ndjson").string(), path("s.html").string(), path("s.json").string()));
         EXPECT_EQ(r.exit_code, 0) << r.err;
         EXPECT_EQ(json::parse(read_file(path("s.json"))).at("scan").at("incomplete_reason"), why.c_str());
         const auto html =

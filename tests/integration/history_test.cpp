@@ -617,7 +617,8 @@ TEST_F(history_cli, an_archived_database_is_read_and_never_written) {
         SCOPED_TRACE(dir_mode == perms::all ? "writable directory" : "read-only directory");
         std::filesystem::permissions(db, perms::owner_read | perms::group_read | perms::others_read);
         std::filesystem::permissions(archive, dir_mode);
-        const auto trend = as_user(fmt::format("history report --db '{}' --json '{}/t.json'", db.string(), out.string()));
+        const auto trend =
+            as_user(fmt::format("history report --db '{}' --json '{}/t.json'", db.string(), out.string()));
         EXPECT_EQ(trend.exit_code, 0) << trend.err;
         EXPECT_TRUE(std::filesystem::exists(out / "t.json"));
         std::filesystem::remove(out / "t.json");

@@ -11,8 +11,8 @@
 #include "report_support.hpp"
 
 #include <algorithm>
-#include <csignal>
 #include <cctype>
+#include <csignal>
 #include <set>
 
 namespace tlsaudit::testing {
@@ -202,8 +202,8 @@ TEST(report_pdf, a_signal_while_printing_leaves_no_chromium_and_no_copy_behind) 
     EXPECT_NE(r.out.find("rc=143"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("alive"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("copy-left"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("\n1\n"), std::string::npos) << "Chromium's profile stays (a handler cannot remove a tree): "
-                                                     << r.out;
+    EXPECT_NE(r.out.find("\n1\n"), std::string::npos)
+        << "Chromium's profile stays (a handler cannot remove a tree): " << r.out;
     const auto kill_mark = [&](const char* name) {  // should the test fail, nothing is left running
         std::ifstream in(dir / name);
         int pid = 0;

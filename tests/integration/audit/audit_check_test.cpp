@@ -110,8 +110,8 @@ TEST(check_lab, an_intermediate_in_a_ca_file_leaves_the_served_path_whole) {
     ASSERT_EQ(r.verdict->path.size(), 4u);
     EXPECT_EQ(r.verdict->path[2].origin, cert_origin::served);
     // Without the upper intermediate served, the path needs it: untrusted, as before.
-    const auto short_chain = check({deep.leaf.der, deep.intermediates.back().der}, "deep.lab.test", now(),
-                                   {deep.root.der}, s);
+    const auto short_chain =
+        check({deep.leaf.der, deep.intermediates.back().der}, "deep.lab.test", now(), {deep.root.der}, s);
     EXPECT_THAT(ids(short_chain.result.findings), ElementsAre("chain-untrusted"));
 }
 

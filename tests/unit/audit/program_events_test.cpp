@@ -20,8 +20,8 @@ namespace tlsaudit {
 namespace {
 
 using std::chrono::days;
-using std::chrono::seconds;
 using std::chrono::milliseconds;
+using std::chrono::seconds;
 
 time_point at(const char* text) { return *audit::parse_time(text); }
 

@@ -108,7 +108,8 @@ TEST(retired_intermediate, served_twice_names_the_first_copy) {
         .unserved(ca("GlobalSign", "GlobalSign", "3"), 2)
         .trusted();
     const auto f = c.run();
-    const auto it = std::find_if(f.begin(), f.end(), [](const finding& x) { return x.id == "deprecated-intermediate"; });
+    const auto it =
+        std::find_if(f.begin(), f.end(), [](const finding& x) { return x.id == "deprecated-intermediate"; });
     ASSERT_NE(it, f.end());
     EXPECT_EQ(it->cert->position, 1);
     EXPECT_THAT(it->message, HasSubstr("the leaf was issued under it"));

@@ -371,7 +371,8 @@ TEST(capture_client, empty_handshake_records_before_tls13_are_skipped_a_bounded_
     EXPECT_EQ(run(modern(), concat({record(20, {}), tls12_flight()})).st, status::done);
     {
         auto r = start13();
-        EXPECT_EQ(r.c.receive(concat({empty, tls13_flight(r)})), status::done) << (r.c.error() ? r.c.error()->detail : r.c.fallback_reason());
+        EXPECT_EQ(r.c.receive(concat({empty, tls13_flight(r)})), status::done)
+            << (r.c.error() ? r.c.error()->detail : r.c.fallback_reason());
     }
     {
         auto r = start13();

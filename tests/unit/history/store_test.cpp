@@ -292,8 +292,8 @@ TEST_F(history_store, refuses_a_newer_schema) {
 // Our application id and a schema version but no table (an import then failed midway,
 // "no such table: scans", exit 3): refused as damaged, untouched.
 TEST_F(history_store, refuses_a_history_without_its_tables) {
-    const auto hollow = fmt::format("PRAGMA application_id = 1953264481; PRAGMA user_version = {}",
-                                    history::schema_version);
+    const auto hollow =
+        fmt::format("PRAGMA application_id = 1953264481; PRAGMA user_version = {}", history::schema_version);
     ASSERT_EQ(raw_db(dir_ / "hollow.db").exec(hollow), SQLITE_OK);
     expect_refused(dir_ / "hollow.db", store_error::reason::damaged, "holds no table");
 }
