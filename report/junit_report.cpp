@@ -89,9 +89,10 @@ std::size_t scan_error_suite(std::ostream& out, const report_data& data) {
         const auto n = verdict.by_class.count(name) ? verdict.by_class.at(name) : 0;
         out << "    <testcase classname=\"" << text::xml_escape(suite) << "\" name=\"" << text::xml_escape(name)
             << "\">\n";
-        const std::string message = name == "incomplete" ? "the scan did not finish: " + verdict.incomplete
-                                    : name == input_error_class
-                                        ? plural(n, "target line", "target lines") + " could not be read"
+        const std::string message =
+            name == "incomplete"        ? "the scan did not finish: " + verdict.incomplete
+            : name == "no-targets"      ? std::string("the input held no target: nothing was scanned")
+            : name == input_error_class ? plural(n, "target line", "target lines") + " could not be read"
                                         : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name;
         out << "      <error type=\"" << text::xml_escape(name) << "\" message=\"" << text::xml_escape(message) << "\">"
             << text::xml_escape(lines) << "</error>\n";

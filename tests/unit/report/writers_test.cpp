@@ -211,6 +211,20 @@ TEST(junit_report, an_unfinished_scan_is_one_error) {
     EXPECT_EQ(xml.find("<error type=\"refused\""), std::string::npos) << xml;
 }
 
+// An empty target list is one error that says so ("0 endpoints could not be scanned" read
+// like a pass).
+TEST(junit_report, an_empty_target_list_is_one_error_that_says_so) {
+    report_data data;
+    std::istringstream in(scan_start_line("2026-11-24T04:00:00Z") + "\n" + scan_end_line("2026-11-24T04:00:01Z") +
+                          "\n");
+    read_ndjson_stream(in, "empty", data);
+    finish_merge(data);
+    const auto xml = render(data, write_junit_report);
+    EXPECT_NE(xml.find("<error type=\"no-targets\" message=\"the input held no target: nothing was scanned\""),
+              std::string::npos)
+        << xml;
+}
+
 TEST(junit_report, a_failing_error_policy_adds_an_error_per_class) {
     auto data = sample();
     data.on_errors = parse_error_policy("0");
