@@ -52,12 +52,19 @@ TEST(terminal_safe, escapes_cannot_be_forged_and_text_survives) {
     EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
 }
 
-TEST(format_summary, hostile_finding_text_stays_on_its_line) {
+// One endpoint with one finding.
+report_data one_finding(const std::string& host, int port, const std::string& address, finding_row f) {
     report_data data;
     endpoint_row e;
-    e.host = "evil\x1b[8m.test";
-    e.port = 443;
-    e.address = "127.0.0.1";
+    e.host = host;
+    e.port = port;
+    e.address = address;
+    e.findings.push_back(std::move(f));
+    data.endpoints.push_back(std::move(e));
+    return data;
+}
+
+TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     finding_row f;
     f.id = "hostname-mismatch";
     f.level = severity::high;
@@ -65,8 +72,7 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     f.remediation =
         "\xe2\x80\xae"
         "txt.exe";
-    e.findings.push_back(f);
-    data.endpoints.push_back(e);
+    const auto data = one_finding("evil\x1b[8m.test", 443, "127.0.0.1", f);
     const std::string out = format_summary(data);
     EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
     EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
@@ -79,17 +85,11 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
 // An IPv6 endpoint is named as a target list writes it: "::1:8443" reads as another
 // address (the summary and JUnit wrote it so).
 TEST(format_summary, an_ipv6_endpoint_is_named_in_brackets) {
-    report_data data;
-    endpoint_row e;
-    e.host = "::1";
-    e.port = 8443;
-    e.address = "::1";
     finding_row f;
     f.id = "cert-expiring";
     f.level = severity::low;
     f.message = "expires soon";
-    e.findings.push_back(f);
-    data.endpoints.push_back(e);
+    const auto data = one_finding("::1", 8443, "::1", f);
     const std::string out = format_summary(data);
     EXPECT_NE(out.find("[::1]:8443"), std::string::npos) << out;
     EXPECT_EQ(out.find(" ::1:8443"), std::string::npos) << out;
