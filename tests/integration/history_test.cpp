@@ -603,9 +603,33 @@ TEST_F(history_cli, an_archived_database_is_read_and_never_written) {
     std::filesystem::permissions(dir_, perms::owner_all | perms::group_exec | perms::others_exec);
     std::filesystem::permissions(out, perms::all);
     std::filesystem::permissions(dir_ / "one.ndjson", perms::owner_read | perms::group_read | perms::others_read);
+    // A copy of the binary beside the test's files: nobody may not reach the build tree (a
+    // clone under /root).
+    const auto binary = dir_ / "tlsaudit";
+    std::filesystem::copy_file(TLSAUDIT_BINARY, binary);
+    std::filesystem::permissions(
+        binary, perms::owner_all | perms::group_read | perms::group_exec | perms::others_read | perms::others_exec);
+    // So are the sanitizers' suppression files the preset names (a file nobody cannot read
+    // is fatal to them): copied, and the options rewritten to name the copies.
+    std::string env;
+    for (const char* name : {"LSAN_OPTIONS", "TSAN_OPTIONS"}) {
+        const char* value = std::getenv(name);
+        if (value == nullptr) continue;
+        std::string options = value;
+        const auto at = options.find("suppressions=");
+        if (at != std::string::npos) {
+            const auto from = at + std::string_view("suppressions=").size();
+            const auto end = options.find(':', from);
+            const auto copy = dir_ / (std::string(name) + ".supp");
+            std::filesystem::copy_file(options.substr(from, end - from), copy);
+            std::filesystem::permissions(copy, perms::owner_all | perms::group_read | perms::others_read);
+            options.replace(from, end == std::string::npos ? std::string::npos : end - from, copy.string());
+        }
+        env += fmt::format("{}='{}' ", name, options);
+    }
     const auto as_user = [&](const std::string& args) {
         const std::string who = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups -- " : "";
-        return run_command(who + "'" + TLSAUDIT_BINARY + "' " + args);
+        return run_command("env " + env + who + "'" + binary.string() + "' " + args);
     };
     const auto no_index_beside = [&] {
         EXPECT_FALSE(std::filesystem::exists(db.string() + "-wal"));
