@@ -17,16 +17,45 @@ const examined_cert* at_depth(const context& ctx, int depth) {
     return nullptr;
 }
 
-std::string untrusted_message(const verify_error& e, const examined_cert* about,
-                              std::span<const std::string> unfetched) {
+// A served certificate named as `about`'s issuer that the built path did not take.
+const examined_cert* unused_served_issuer(const context& ctx, const examined_cert& about) {
+    for (const auto& c : ctx.certs)
+        if (c.position >= 0 && c.depth < 0 && c.info->subject == about.info->issuer) return &c;
+    return nullptr;
+}
+
+std::string missing_issuer_message(const context& ctx, const examined_cert* about) {
     const std::string subject = about != nullptr ? describe(*about) : "a certificate";
-    switch (e.problem) {
-    case verify_problem::missing_issuer:
+    const std::string issuer = about != nullptr ? about->info->issuer : "?";
+    const auto& unfetched = ctx.in.unfetched;
+    const std::string downloads =
+        unfetched.empty() ? "" : fmt::format("; --fetch-missing could not download it: {}", fmt::join(unfetched, "; "));
+    const examined_cert* served = about != nullptr ? unused_served_issuer(ctx, *about) : nullptr;
+    if (served == nullptr)
         return fmt::format(
             "no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
-            "trust store{}{}",
-            subject, about != nullptr ? about->info->issuer : "?",
-            unfetched.empty() ? "" : "; --fetch-missing could not download it: ", fmt::join(unfetched, "; "));
+            "trust store{}",
+            subject, issuer, downloads);
+    // Served but not taken: the same key (authority key id) means OpenSSL did not look
+    // there, as it takes nothing served above a certificate from its store.
+    const bool same_key =
+        !about->info->authority_key_id.empty() && about->info->authority_key_id == served->info->subject_key_id;
+    if (same_key)
+        return fmt::format(
+            "no path to a trusted root: the issuer of {} ({}) is served at position {} but was not used: {} is also "
+            "in the trust store (an intermediate in a --ca-dir), and OpenSSL takes no served certificate above one "
+            "from the store{}",
+            subject, issuer, served->position, subject, downloads);
+    return fmt::format(
+        "no path to a trusted root: a certificate named as the issuer of {} ({}) is served at position {}, but "
+        "it did not issue it (another key?){}",
+        subject, issuer, served->position, downloads);
+}
+
+std::string untrusted_message(const context& ctx, const verify_error& e, const examined_cert* about) {
+    const std::string subject = about != nullptr ? describe(*about) : "a certificate";
+    switch (e.problem) {
+    case verify_problem::missing_issuer: return missing_issuer_message(ctx, about);
     case verify_problem::untrusted_root:
         return fmt::format(
             "no path to a trusted root: the chain ends at {}, a self-signed root the trust store "
@@ -139,7 +168,7 @@ void check_trust(context& ctx) {
                 e.problem == verify_problem::profile_rule)
                 continue;
             const examined_cert* about = at_depth(ctx, e.depth);
-            ctx.add("chain-untrusted", about, untrusted_message(e, about, ctx.in.unfetched),
+            ctx.add("chain-untrusted", about, untrusted_message(ctx, e, about),
                     e.problem == verify_problem::missing_issuer
                         ? "Serve the complete chain (leaf, then each intermediate up to, not including, the root)."
                         : "Serve a chain that leads to a root in the clients' trust stores.");

@@ -16,6 +16,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <openssl/x509.h>
 
 #include <fstream>
 #include <memory>
@@ -113,6 +114,36 @@ TEST(check_lab, an_intermediate_in_a_ca_file_leaves_the_served_path_whole) {
     const auto short_chain =
         check({deep.leaf.der, deep.intermediates.back().der}, "deep.lab.test", now(), {deep.root.der}, s);
     EXPECT_THAT(ids(short_chain.result.findings), ElementsAre("chain-untrusted"));
+}
+
+// In a --ca-dir (OpenSSL's hashed lookup, which cannot be split) an intermediate still cuts
+// the served path: the message says so, instead of "neither served nor found".
+TEST(check_lab, an_intermediate_in_a_ca_dir_is_named_as_the_cause) {
+    const auto deep = lab::make_hierarchy(lab::key_kind::ec_p256, 2, {"dir.lab.test"});
+    const auto& inter = deep.intermediates.back();
+    const unsigned char* p = inter.der.data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(inter.der.size()));
+    ASSERT_NE(x, nullptr);
+    const unsigned long hash = X509_subject_name_hash(x);
+    X509_free(x);
+    temp_dir dir;
+    dir.write_pem(fmt::format("{:08x}.0", hash), {inter.der});  // the c_rehash layout
+    app::audit_settings s;
+    s.ca_dirs = {dir.path()};
+    const auto r = check(deep.served_chain(), "dir.lab.test", now(), {deep.root.der}, s);
+    ASSERT_THAT(ids(r.result.findings), ::testing::Contains("chain-untrusted"));
+    const auto& f = *std::find_if(r.result.findings.begin(), r.result.findings.end(),
+                                  [](const finding& x) { return x.id == "chain-untrusted"; });
+    EXPECT_THAT(f.message, HasSubstr("is served at position 2 but was not used"));
+    EXPECT_THAT(f.message, HasSubstr("an intermediate in a --ca-dir"));
+    // A served certificate of the issuer's name and another key is named as such.
+    const auto other = lab::make_hierarchy(
+        {.kind = lab::key_kind::ec_p256, .intermediates = 2, .leaf_dns_names = {"dir.lab.test"}, .key_index = 77});
+    const auto wrong = check({deep.leaf.der, other.intermediates.back().der}, "dir.lab.test", now(), {deep.root.der});
+    const auto g = std::find_if(wrong.result.findings.begin(), wrong.result.findings.end(),
+                                [](const finding& x) { return x.id == "chain-untrusted"; });
+    ASSERT_NE(g, wrong.result.findings.end()) << ::testing::PrintToString(ids(wrong.result.findings));
+    EXPECT_THAT(g->message, HasSubstr("is served at position 1, but it did not issue it (another key?)"));
 }
 
 TEST(check_lab, self_signed) {
