@@ -36,15 +36,16 @@ std::string missing_issuer_message(const context& ctx, const examined_cert* abou
             "no path to a trusted root: the issuer of {} ({}) was neither served nor found in the "
             "trust store{}",
             subject, issuer, downloads);
-    // Served but not taken: the same key (authority key id) means OpenSSL did not look
-    // there, as it takes nothing served above a certificate from its store.
+    // Served but not taken with the same key (authority key id): OpenSSL did not look there
+    // (it takes nothing served above a certificate from its store), or refused it as an
+    // issuer; which one the verdict cannot tell, as a stored copy reads as the served one.
     const bool same_key =
         !about->info->authority_key_id.empty() && about->info->authority_key_id == served->info->subject_key_id;
     if (same_key)
         return fmt::format(
-            "no path to a trusted root: the issuer of {} ({}) is served at position {} but was not used: {} is also "
-            "in the trust store (an intermediate in a --ca-dir), and OpenSSL takes no served certificate above one "
-            "from the store{}",
+            "no path to a trusted root: the issuer of {} ({}) is served at position {} but was not used: when {} is "
+            "also in the trust store (an intermediate in a --ca-dir), OpenSSL takes no served certificate above it; "
+            "otherwise the served issuer cannot act as one (not a CA, or a key usage without certificate signing){}",
             subject, issuer, served->position, subject, downloads);
     return fmt::format(
         "no path to a trusted root: a certificate named as the issuer of {} ({}) is served at position {}, but "
