@@ -1,11 +1,11 @@
 // Opening a history database: the file checks, the connection settings, migration.
 
 #include "history/store_impl.hpp"
+#include "text/hex.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
-#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -68,12 +68,7 @@ bool read_as_immutable(const sqlite::error& e, const std::filesystem::path& file
 }
 
 std::string immutable_uri(const std::filesystem::path& file) {
-    std::string uri = "file:";
-    for (const unsigned char c : std::filesystem::absolute(file).string()) {
-        if (std::isalnum(c) || std::strchr("-._~/", c) != nullptr) uri += static_cast<char>(c);
-        else uri += fmt::format("%{:02X}", c);
-    }
-    return uri + "?immutable=1";
+    return "file:" + text::percent_encode_path(std::filesystem::absolute(file).string()) + "?immutable=1";
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 #include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/pdf_report.hpp>
 
+#include "text/hex.hpp"
+
 #include <fmt/format.h>
 
 #include <fcntl.h>
@@ -11,7 +13,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -35,12 +36,7 @@ bool executable(const fs::path& p) { return ::access(p.c_str(), X_OK) == 0 && !f
 // A file:// URL for an absolute path: every byte outside the unreserved set and '/' is
 // percent-encoded, so spaces, '#' and '?' in a directory name stay part of the path.
 std::string file_url(const fs::path& path) {
-    std::string url = "file://";
-    for (const unsigned char c : fs::absolute(path).string()) {
-        if (std::isalnum(c) || std::strchr("-._~/", c)) url += static_cast<char>(c);
-        else url += fmt::format("%{:02X}", c);
-    }
-    return url;
+    return "file://" + text::percent_encode_path(fs::absolute(path).string());
 }
 
 // What abandon_pdf_print undoes of a print in progress: Chromium's process group, and the

@@ -5,6 +5,8 @@
 #include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/executive_summary.hpp>
 
+#include "text/hex.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -64,14 +66,7 @@ std::string path_uri(std::string_view path) {
     std::error_code ec;
     const auto cwd = std::filesystem::current_path(ec).string() + "/";
     if (!ec && path.starts_with(cwd) && path.size() > cwd.size()) path.remove_prefix(cwd.size());
-    std::string out = path.starts_with('/') ? "file://" : "";
-    for (const unsigned char c : path) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~' || c == '/')
-            out += static_cast<char>(c);
-        else out += fmt::format("%{:02X}", c);
-    }
-    return out;
+    return (path.starts_with('/') ? "file://" : "") + text::percent_encode_path(path);
 }
 
 struct context {
