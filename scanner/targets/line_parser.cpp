@@ -136,8 +136,13 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     if (trimmed.starts_with('#')) return std::monostate{};
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
 
-    const std::string spaced = with_ascii_spaces(content_of(trimmed));
-    const std::string_view content = trim(spaced);
+    // Only a line with non-ASCII bytes can hold a Unicode space: the others are not copied.
+    std::string_view content = content_of(trimmed);
+    std::string spaced;
+    if (!is_ascii(content)) {
+        spaced = with_ascii_spaces(content);
+        content = trim(spaced);
+    }
     if (content.empty()) return std::monostate{};
 
     const std::vector<std::string_view> words = split_words(content);
