@@ -85,6 +85,15 @@ status engine::receive_eof() {
 }
 
 void engine::on_record(const record& r) {
+    // An empty handshake or ChangeCipherSpec record before TLS 1.3 is chosen: libssl skips
+    // it (at most max_empty_records), so its clients connect. Once TLS 1.3 is chosen (after
+    // a HelloRetryRequest, or encrypted) it stays an error, as in libssl.
+    if (r.payload.empty() && version_ != version::tls13 &&
+        (r.type == content_type::handshake || r.type == content_type::change_cipher_spec)) {
+        if (++empty_records_ > max_empty_records)
+            fail(protocol_error(fmt::format("more than {} empty records", max_empty_records)));
+        return;
+    }
     switch (r.type) {
     case content_type::alert: on_alert(r.payload); return;
     case content_type::change_cipher_spec: on_change_cipher_spec(r.payload); return;
@@ -138,11 +147,6 @@ void engine::on_alert(std::span<const unsigned char> payload) {
 }
 
 void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
-    if (payload.empty() && version_ != version::tls13) {  // an empty record: libssl skips it
-        if (++empty_records_ > max_empty_records)
-            fail(protocol_error(fmt::format("more than {} empty records", max_empty_records)));
-        return;
-    }
     if (payload.size() != 1 || payload[0] != 1) {
         fail(protocol_error("a malformed ChangeCipherSpec record"));
         return;
@@ -162,12 +166,8 @@ void engine::on_change_cipher_spec(std::span<const unsigned char> payload) {
 }
 
 void engine::on_handshake_fragment(std::span<const unsigned char> fragment) {
-    if (fragment.empty()) {
-        // TLS 1.3 forbids them and libssl refuses them once TLS 1.3 is chosen (after a
-        // HelloRetryRequest, or encrypted); before that, it skips them.
-        if (version_ == version::tls13) fail(protocol_error("an empty handshake record"));
-        else if (++empty_records_ > max_empty_records)
-            fail(protocol_error(fmt::format("more than {} empty records", max_empty_records)));
+    if (fragment.empty()) {  // TLS 1.3 forbids them, and libssl refuses them (on_record skips those before)
+        fail(protocol_error("an empty handshake record"));
         return;
     }
     messages_.feed(fragment);
