@@ -21,7 +21,8 @@
 //    (so a URL fragment stays part of the URL). Blank and comment lines yield nothing.
 //  - Words are separated by spaces or tabs: the target first, then options.
 //  - A line longer than 4096 bytes (without its line break), or holding a NUL byte, or
-//    not valid UTF-8 is an input_error.
+//    not valid UTF-8 is an input_error; a trailing comment that starts within the first
+//    4096 bytes may run past them and hold bytes that are not UTF-8 (not a NUL).
 //
 // Targets:
 //  - Host names: lower-cased, one trailing dot removed, labels with non-ASCII characters

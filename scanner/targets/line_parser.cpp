@@ -65,16 +65,19 @@ std::string with_ascii_spaces(std::string_view text) {
     return out;
 }
 
-// Checks that make a line unreadable as text, before any parsing.
+// Checks that make a line unreadable as text, before any parsing. A trailing comment is
+// ignored as a comment line is: it may run past the length limit (only the first
+// max_line_bytes + 1 bytes were kept) and hold bytes that are not UTF-8.
 std::optional<std::string> unreadable(std::string_view line, std::size_t line_length) {
-    if (line_length > max_line_bytes) {
+    const std::string_view uncommented = strip_comment(line);
+    if (line_length > max_line_bytes && uncommented.size() == line.size()) {
         return "line is " + std::to_string(line_length) + " bytes long; the limit is " +
                std::to_string(max_line_bytes) + " bytes";
     }
     if (const std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
         return "line contains a NUL byte at offset " + std::to_string(nul) + " (binary input?)";
     }
-    if (const std::size_t bad = text::find_invalid_utf8(line); bad != std::string_view::npos) {
+    if (const std::size_t bad = text::find_invalid_utf8(uncommented); bad != std::string_view::npos) {
         return "line is not valid UTF-8 (byte " + printable(line.substr(bad, 1), 8) + " at offset " +
                std::to_string(bad) + ")";
     }

@@ -78,15 +78,38 @@ bool ipv4_compatible(const ip_address& a) {
 }
 
 failure refuse_ipv4_compatible(std::string_view text, const ip_address& address) {
-    std::string message = quote(text) + " is the IPv4-compatible address " + format_ip(address) +
-                          " (deprecated by RFC 4291, never routed); a bare IPv6 literal carries no port: ";
+    const std::string formatted = format_ip(address);
+    std::string message =
+        quote(text) +
+        (formatted == text ? " is an IPv4-compatible address" : " is the IPv4-compatible address " + formatted) +
+        " (deprecated by RFC 4291, never routed)";
+    // Only a text that reads as address:port gets the advice; "::2" has no such reading.
     const std::size_t last = text.rfind(':');
     const auto prefix = parse_ipv6(text.substr(0, last));
     const auto port = parse_port(text.substr(last + 1));
     if (prefix && std::holds_alternative<std::uint16_t>(port))
-        return failure{message + "write [" + format_ip(*prefix) + "]:" + std::string(text.substr(last + 1)) +
-                       " for that port"};
-    return failure{message + "write [addr]:port to give a port"};
+        return failure{message + "; a bare IPv6 literal carries no port: write [" + format_ip(*prefix) +
+                       "]:" + std::string(text.substr(last + 1)) + " for that port"};
+    return failure{std::move(message)};
+}
+
+// "name:443:8443": a host name or IPv4 address before the first of several ':' is not the
+// start of an IPv6 address (those are hex digits), so the text is a host with two ports.
+bool host_before_colons(std::string_view text) {
+    const std::string_view first = text.substr(0, text.find(':'));
+    return !first.empty() && first.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos;
+}
+
+failure too_many_colons(std::string_view text, context where) {
+    return failure{quote(text) + " holds more than one ':': a host takes one port (host:port), and an IPv6 " +
+                   (where == context::url ? "address in a URL goes in brackets: https://[addr]:port/"
+                                          : "address with a port goes in brackets: [addr]:port")};
+}
+
+// "https:a.example": a scheme name before one ':' is a URL that lost its "//".
+bool names_a_scheme(std::string_view host) {
+    const std::string lower = to_lower_ascii(host);
+    return lower == "https" || starttls::find_protocol(lower);
 }
 
 outcome<target_spec> host_spec(std::string_view host) {
@@ -116,11 +139,15 @@ outcome<target_spec> authority(std::string_view text, context where, bool allow_
 
     const auto colons = std::count(text.begin(), text.end(), ':');
     if (colons >= 2) {
-        if (where == context::url) return failure{"an IPv6 address in a URL must be in brackets: https://[addr]:port/"};
+        if (host_before_colons(text)) return too_many_colons(text, where);
         if (text.find('%') != std::string_view::npos) {
             return failure{"IPv6 zone identifiers are not supported: " + quote(text)};
         }
         const auto address = parse_ipv6(text);
+        if (where == context::url) {
+            if (!address) return too_many_colons(text, where);
+            return failure{"an IPv6 address in a URL must be in brackets: https://[addr]:port/"};
+        }
         if (!address) {
             return failure{quote(text) + " is not a valid IPv6 address (write [addr]:port to give a port)"};
         }
@@ -132,7 +159,12 @@ outcome<target_spec> authority(std::string_view text, context where, bool allow_
         const std::size_t colon = text.find(':');
         auto spec = host_spec(text.substr(0, colon));
         if (auto* f = std::get_if<failure>(&spec)) return std::move(*f);
-        return with_port(std::move(std::get<target_spec>(spec)), text.substr(colon + 1));
+        auto with = with_port(std::move(std::get<target_spec>(spec)), text.substr(colon + 1));
+        if (std::holds_alternative<failure>(with) && where == context::line && colon + 1 < text.size() &&
+            names_a_scheme(text.substr(0, colon)))
+            return failure{quote(text) + " reads as a URL without '//' after its scheme: write " +
+                           std::string(text.substr(0, colon)) + "://" + std::string(text.substr(colon + 1))};
+        return with;
     }
     return host_spec(text);
 }

@@ -41,20 +41,30 @@ TEST(reader, comments_and_blank_lines_yield_nothing) {
     EXPECT_EQ(r.lines_read(), 4u);
 }
 
-// A comment is ignored whatever it holds: over the line limit, invalid UTF-8, a NUL. A
-// target line with a long trailing comment is still over the limit.
-TEST(reader, a_comment_line_is_ignored_however_long) {
+// A comment is ignored whatever it holds: over the line limit, invalid UTF-8, a NUL. So is
+// a trailing comment's length and its bytes that are not UTF-8; a NUL still marks binary
+// input, and a line whose target text runs past the limit is still refused.
+TEST(reader, a_comment_is_ignored_however_long) {
     const std::string long_comment = "# " + std::string(5000, 'c') + "\n";
     std::string odd_comment = "  # \xff";
     odd_comment += '\0';
     odd_comment += " binary\n";
-    const auto items = read_all(long_comment + odd_comment + "a.example\na.example # " + std::string(5000, 'c') + "\n");
-    ASSERT_EQ(items.size(), 2u);
-    ASSERT_TRUE(std::holds_alternative<target>(items[0]));
+    std::string nul_in_trailing = "c.example # a";
+    nul_in_trailing += '\0';
+    const auto items =
+        read_all(long_comment + odd_comment + "a.example\nb.example # " + std::string(5000, 'c') +
+                 "\nd.example # caf\xe9\n" + nul_in_trailing + "\n" + std::string(5000, 'd') + " # comment\n");
+    ASSERT_EQ(items.size(), 5u);
     EXPECT_EQ(std::get<target>(items[0]).line_no, 3u);
-    const auto* e = std::get_if<input_error>(&items[1]);
+    EXPECT_EQ(std::get<target>(items[1]).line_no, 4u);
+    EXPECT_EQ(std::get<target>(items[1]).host, "b.example");
+    ASSERT_TRUE(std::holds_alternative<target>(items[2])) << std::get<input_error>(items[2]).message;
+    EXPECT_EQ(std::get<target>(items[2]).host, "d.example");
+    EXPECT_EQ(std::get<target>(items[2]).input, "d.example # caf\\xe9");
+    EXPECT_NE(std::get<input_error>(items[3]).message.find("NUL byte"), std::string::npos);
+    const auto* e = std::get_if<input_error>(&items[4]);
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(e->line_no, 4u);
+    EXPECT_EQ(e->line_no, 7u);
     EXPECT_NE(e->message.find("the limit is 4096 bytes"), std::string::npos) << e->message;
 }
 
@@ -207,7 +217,13 @@ TEST(reader, line_of_exactly_the_limit_is_read) {
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(std::get<target>(items[0]).host, "example.com");
 
-    const auto over = read_all(line + "c\r\n");
+    // Its comment may run on; its target text may not.
+    EXPECT_EQ(std::get<target>(read_all(line + "c\r\n").at(0)).host, "example.com");
+    const std::string name = "a." + std::string(60, 'b') + ".example";
+    std::string long_text = name;
+    while (long_text.size() + 1 + name.size() <= 4096) long_text += " " + name;
+    long_text += std::string(4096 - long_text.size(), ' ') + "x";
+    const auto over = read_all(long_text + "\r\n");
     ASSERT_EQ(over.size(), 1u);
     EXPECT_NE(std::get<input_error>(over[0]).message.find("4097 bytes"), std::string::npos);
 }
