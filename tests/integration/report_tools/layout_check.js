@@ -21,11 +21,14 @@ function measure() {
   const describe = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
     (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\s+/).join('.') : '');
   const path = (e) => { const out = []; for (let x = e; x && x !== document.body && out.length < 4; x = x.parentElement) out.unshift(describe(x)); return out.join(' > '); };
+  const scrolls = (x) => ['auto', 'scroll'].includes(getComputedStyle(x).overflowX);
+  const inScroller = (e) => { for (let x = e.parentElement; x && x !== document.body; x = x.parentElement) if (scrolls(x)) return true; return false; };
   const past = [];
   let checked = 0;
   for (const e of document.body.querySelectorAll('*')) {
     if (e.closest('script, noscript, option, head')) continue;
     if (!e.getClientRects().length) continue;  // not rendered (display: none, or inside it)
+    if (inScroller(e)) continue;  // reached by scrolling its own box (checked as an element itself)
     const r = e.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     ++checked;
