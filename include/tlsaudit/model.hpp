@@ -67,7 +67,7 @@ inline constexpr const char* not_tls = "not-tls";
 inline constexpr const char* chain_too_large = "chain-too-large";
 // A served certificate is not valid DER; the chain is still kept on the capture.
 inline constexpr const char* bad_certificate = "bad-certificate";
-inline constexpr const char* excluded = "excluded";  // address family filtered out
+inline constexpr const char* excluded = "excluded";  // address family filtered out, or 0.0.0.0/:: answered
 inline constexpr const char* internal = "internal";  // a bug or resource exhaustion in the scanner
 }  // namespace error_codes
 

@@ -38,12 +38,17 @@ std::string to_ares_server(const std::string& server) {
     return server;
 }
 
+// An IPv4-mapped IPv6 answer (::ffff:192.0.2.1) is written as the IPv4 address it is: a
+// connection to it is an IPv4 one, to the host that the name's A record may name too.
 std::string address_text(const sockaddr* sa) {
     char text[INET6_ADDRSTRLEN] = {};
-    if (sa->sa_family == AF_INET)
+    if (sa->sa_family == AF_INET) {
         inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text);
+    } else if (sa->sa_family == AF_INET6) {
+        const in6_addr& a = reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(&a)) inet_ntop(AF_INET, &a.s6_addr[12], text, sizeof text);
+        else inet_ntop(AF_INET6, &a, text, sizeof text);
+    }
     return text;
 }
 
@@ -96,7 +101,14 @@ struct dns_resolver::impl {
 
     ares_channel make_channel(const std::string& server, long long try_timeout_ms) {
         ares_options opts{};
-        int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_RCVBUF;
+        int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_RCVBUF |
+                   ARES_OPT_FLAGS | ARES_OPT_DOMAINS;
+        // A target is a fully qualified name: the system's search domains (resolv.conf
+        // `search`, LOCALDOMAIN; ndots:5 in a Kubernetes pod) are never appended, or
+        // "lb.example" could be answered as "lb.example.corp.example".
+        opts.flags = ARES_FLAG_NOSEARCH;
+        opts.domains = nullptr;
+        opts.ndomains = 0;
         opts.sock_state_cb = &impl::on_socket_state;
         opts.sock_state_cb_data = this;
         opts.tries = 2;  // a datagram lost on the way is asked again
@@ -223,7 +235,9 @@ struct dns_resolver::impl {
         } else {
             for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
                 std::string text = address_text(node->ai_addr);
-                if (!text.empty() &&
+                const bool mapped_under_v6_only =
+                    q->family == AF_INET6 && node->ai_family == AF_INET6 && text.find(':') == std::string::npos;
+                if (!text.empty() && !mapped_under_v6_only &&
                     std::find(answer.addresses.begin(), answer.addresses.end(), text) == answer.addresses.end())
                     answer.addresses.push_back(std::move(text));
             }

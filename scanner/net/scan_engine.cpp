@@ -116,6 +116,25 @@ bool family_allowed(const scan_config& config, const std::string& address) {
     return !(config.ipv4_only && parsed.is_v6()) && !(config.ipv6_only && parsed.is_v4());
 }
 
+// 0.0.0.0 or :: in an answer (a DNS sinkhole's, a blocking hosts entry's) names no host: a
+// connection to it reaches this machine, whose certificate would be recorded for the name.
+// (The target parser refuses them as literals.)
+bool unspecified_address(const std::string& address) {
+    boost::system::error_code ec;
+    const auto parsed = asio::ip::make_address(address, ec);
+    return !ec && parsed.is_unspecified();
+}
+
+capture unspecified_answer(const std::string& address) {
+    capture cap;
+    cap.scanned_at = utc_now();
+    cap.error = scan_error{"dns", error_codes::excluded,
+                           "the name resolved to the unspecified address " + address +
+                               ", which names no host (a DNS sinkhole or blocking entry?): not scanned, as a "
+                               "connection to it reaches this machine"};
+    return cap;
+}
+
 asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolver, const target& t) {
     std::vector<std::string> addresses;
     std::optional<double> dns_ms;
@@ -144,6 +163,12 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         addresses = std::move(answer.addresses);
     }
     for (const auto& address : addresses) {
+        if (unspecified_address(address)) {
+            capture cap = unspecified_answer(address);
+            cap.timings.dns_ms = dns_ms;
+            s.deliver(t, address, addresses.size(), std::move(cap));
+            continue;
+        }
         const time_point endpoint_started_at = utc_now();
         capture cap;
         try {

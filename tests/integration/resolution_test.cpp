@@ -11,6 +11,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace tlsaudit::testing {
 namespace {
 
@@ -166,6 +169,87 @@ TEST_F(resolution, localhost_is_loopback_without_a_query) {
     auto v4 = config();
     v4.ipv4_only = true;
     EXPECT_EQ(scan_text(fmt::format("localhost:{}\n", port_), v4).results.size(), 1u);
+}
+
+// A sinkhole's 0.0.0.0 or :: would reach this machine: an `excluded` record, not a scan of
+// the scanner's own host. An IPv4-mapped answer is the IPv4 address it maps.
+TEST_F(resolution, unspecified_answers_are_not_scanned_and_mapped_ones_are_ipv4) {
+    dns_.add("sinkhole.lab.test", {"0.0.0.0"});
+    dns_.add("sinkhole6.lab.test", {"::", "127.0.0.2"});
+    dns_.add("mapped.lab.test", {"127.0.0.2", "::ffff:127.0.0.2", "::ffff:127.0.0.3"});
+    dns_.add("mappedzero.lab.test", {"::ffff:0.0.0.0"});
+    const auto out = scan_text(fmt::format("sinkhole.lab.test:{0}\nsinkhole6.lab.test:{0}\nmapped.lab.test:{0}\n"
+                                           "mappedzero.lab.test:{0}\n",
+                                           port_),
+                               config());
+    const auto sinkhole = out.for_input(fmt::format("sinkhole.lab.test:{}", port_));
+    ASSERT_EQ(sinkhole.size(), 1u);
+    EXPECT_EQ(sinkhole[0]->ep.address, "0.0.0.0");
+    ASSERT_TRUE(sinkhole[0]->cap.error);
+    EXPECT_EQ(sinkhole[0]->cap.error->code, "excluded");
+    EXPECT_NE(sinkhole[0]->cap.error->detail.find("resolved to the unspecified address 0.0.0.0"), std::string::npos)
+        << sinkhole[0]->cap.error->detail;
+
+    const auto six = out.for_input(fmt::format("sinkhole6.lab.test:{}", port_));
+    ASSERT_EQ(six.size(), 2u);
+    for (const auto* r : six) {
+        if (r->ep.address == "::") {
+            ASSERT_TRUE(r->cap.error);
+            EXPECT_EQ(r->cap.error->code, "excluded");
+        } else {
+            EXPECT_EQ(r->ep.address, "127.0.0.2");
+            EXPECT_FALSE(r->cap.error) << r->cap.error->detail;
+        }
+        EXPECT_EQ(r->ep.address_count, 2u);
+    }
+
+    const auto mapped = out.for_input(fmt::format("mapped.lab.test:{}", port_));
+    std::vector<std::string> addresses;
+    for (const auto* r : mapped) {
+        EXPECT_FALSE(r->cap.error) << r->ep.address << ": " << r->cap.error->detail;
+        addresses.push_back(r->ep.address);
+    }
+    std::sort(addresses.begin(), addresses.end());
+    EXPECT_EQ(addresses, (std::vector<std::string>{"127.0.0.2", "127.0.0.3"}));
+
+    const auto mapped_zero = out.for_input(fmt::format("mappedzero.lab.test:{}", port_));
+    ASSERT_EQ(mapped_zero.size(), 1u);
+    EXPECT_EQ(mapped_zero[0]->ep.address, "0.0.0.0");
+    ASSERT_TRUE(mapped_zero[0]->cap.error);
+    EXPECT_EQ(mapped_zero[0]->cap.error->code, "excluded");
+
+    // Under -6 a mapped answer is an IPv4 address: left out like an A record.
+    auto v6 = config();
+    v6.ipv6_only = true;
+    const auto only_mapped = scan_text(fmt::format("mappedzero.lab.test:{}\n", port_), v6);
+    ASSERT_EQ(only_mapped.results.size(), 1u);
+    ASSERT_TRUE(only_mapped.results[0].cap.error);
+    EXPECT_EQ(only_mapped.results[0].cap.error->code, "dns");
+}
+
+// Targets are fully qualified: the system's search list (here LOCALDOMAIN, with ndots:5 as in
+// a Kubernetes pod) is never appended, so a name is never answered by another's records.
+TEST_F(resolution, search_domains_are_never_appended) {
+    struct environment {
+        environment() {
+            ::setenv("LOCALDOMAIN", "corp.lab.test", 1);
+            ::setenv("RES_OPTIONS", "ndots:5", 1);
+        }
+        ~environment() {
+            ::unsetenv("LOCALDOMAIN");
+            ::unsetenv("RES_OPTIONS");
+        }
+    } search_list;
+    dns_.add("fleet.lab.test.corp.lab.test", {"127.0.0.3"});
+    dns_.add("missing.lab.test.corp.lab.test", {"127.0.0.3"});
+    const auto out = scan_text(fmt::format("fleet.lab.test:{0}\nmissing.lab.test:{0}\n", port_), config());
+    EXPECT_EQ(out.for_input(fmt::format("fleet.lab.test:{}", port_)).size(), 3u);
+    const auto missing = out.for_input(fmt::format("missing.lab.test:{}", port_));
+    ASSERT_EQ(missing.size(), 1u);
+    ASSERT_TRUE(missing[0]->cap.error);
+    EXPECT_EQ(missing[0]->cap.error->detail, "no such name (NXDOMAIN)");
+    EXPECT_EQ(dns_.query_count("fleet.lab.test.corp.lab.test"), 0u);
+    EXPECT_EQ(dns_.query_count("missing.lab.test.corp.lab.test"), 0u);
 }
 
 TEST_F(resolution, ipv6_literal_target) {
