@@ -1,5 +1,10 @@
 #include "mmdb.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -32,6 +37,47 @@ MMDB_entry_data_s value_at(MMDB_entry_s entry, std::initializer_list<const char*
     fail(file, std::string("corrupt data record: ") + MMDB_strerror(status));
 }
 
+// A private copy of the database in memory (memfd), mapped in its place: a file that is
+// replaced, truncated or rewritten while a scan has it open (`cp new.mmdb country.mmdb`)
+// changes nothing under the scan. Mapped directly, a truncation killed the process with
+// SIGBUS at the next lookup, and a rewrite gave answers out of the new bytes.
+struct snapshot {
+    int fd = -1;
+    std::string path;  // "/proc/self/fd/N", or "" when no copy could be made (mapped directly)
+    snapshot() = default;
+    snapshot(const snapshot&) = delete;
+    snapshot& operator=(const snapshot&) = delete;
+    ~snapshot() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+void take_snapshot(const std::filesystem::path& file, snapshot& copy) {
+    const int in = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return;  // MMDB_open says why
+    copy.fd = ::memfd_create("tlsaudit-geoip", MFD_CLOEXEC);
+    bool copied = copy.fd >= 0;
+    std::vector<char> buffer(copied ? 1 << 20 : 0);
+    while (copied) {
+        const ssize_t n = ::read(in, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            copied = n == 0;
+            break;
+        }
+        for (ssize_t done = 0; copied && done < n;) {
+            const ssize_t w = ::write(copy.fd, buffer.data() + done, static_cast<std::size_t>(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            copied = w > 0;
+            done += std::max<ssize_t>(w, 0);
+        }
+    }
+    ::close(in);
+    if (copied) copy.path = "/proc/self/fd/" + std::to_string(copy.fd);
+    // Without /proc the copy cannot be named: the file is mapped directly, as before.
+    if (copied && ::access(copy.path.c_str(), R_OK) != 0) copy.path.clear();
+}
+
 }  // namespace
 
 void mmdb_closer::operator()(MMDB_s* db) const noexcept {
@@ -54,8 +100,10 @@ mmdb_ptr open_mmdb(const std::filesystem::path& file) {
     if (std::filesystem::is_regular_file(status) && std::filesystem::file_size(file, ec) == 0 && !ec)
         fail(file, "not a MaxMind DB file, or truncated (the file is empty)");
     auto db = std::make_unique<MMDB_s>();
+    snapshot copy;
+    take_snapshot(file, copy);
     errno = 0;
-    const int rc = MMDB_open(file.c_str(), MMDB_MODE_MMAP, db.get());
+    const int rc = MMDB_open(copy.path.empty() ? file.c_str() : copy.path.c_str(), MMDB_MODE_MMAP, db.get());
     const int saved_errno = errno;
     // On failure libmaxminddb has already released what it allocated.
     if (rc != MMDB_SUCCESS) fail(file, open_failure(rc, saved_errno));

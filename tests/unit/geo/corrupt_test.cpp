@@ -190,6 +190,30 @@ TEST(corrupt, a_damaged_record_spoils_only_its_own_lookups) {
     EXPECT_EQ(answer->organisation, expected->organisation);
 }
 
+// The database is read from a private copy taken when it opens: truncating or rewriting the
+// file under a running scan (`cp new.mmdb country.mmdb`) changes no answer. Mapped in
+// place, the truncation killed the process with SIGBUS at the next lookup.
+TEST(corrupt, a_file_changed_after_it_opened_changes_no_answer) {
+    temp_dir dir;
+    const auto live_file = dir / "live.mmdb";
+    std::filesystem::copy_file(asn_db(), live_file);
+    const database live(live_file, database_kind::asn);
+    const auto before = live.lookup("127.0.0.1");
+    ASSERT_TRUE(before && before->asn);
+
+    std::filesystem::resize_file(live_file, 0);
+    const auto after_truncation = live.lookup("127.0.0.1");
+    ASSERT_TRUE(after_truncation);
+    EXPECT_EQ(after_truncation->asn, before->asn);
+
+    write_bytes(live_file, bytes(read_bytes(asn_db()).size(), 0x5A));
+    const auto after_rewrite = live.lookup("127.0.0.1");
+    ASSERT_TRUE(after_rewrite);
+    EXPECT_EQ(after_rewrite->organisation, before->organisation);
+    EXPECT_EQ(live.lookup("192.0.2.1").has_value(),
+              database(asn_db(), database_kind::asn).lookup("192.0.2.1").has_value());
+}
+
 // Any single damaged byte: refused, or opened and answering (perhaps wrongly, perhaps
 // with database_error), never a crash or another exception.
 TEST(corrupt, single_byte_damage_never_crashes) {

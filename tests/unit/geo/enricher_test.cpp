@@ -268,29 +268,35 @@ TEST_F(enricher_test, enrich_sets_the_endpoint_geo) {
     EXPECT_FALSE(unresolved.geo);
 }
 
-// A database damaged after it was opened (the file rewritten in place under the
-// memory map) is reported once and left out; the other database goes on.
+// A database with a damaged data record (the search tree is checked when it opens, the
+// records as lookups reach them) is reported once, at the first lookup that reaches the
+// record, and left out; the other database goes on. The file changed under the scan
+// (truncated here) changes nothing: the scan reads the copy it took at the start.
 TEST_F(enricher_test, database_damaged_mid_scan_is_dropped_once) {
     temp_dir dir;
     const auto file = dir / "asn.mmdb";
-    std::filesystem::copy_file(asn_db(), file);
+    auto data = read_bytes(asn_db());
+    MMDB_s raw{};
+    ASSERT_EQ(MMDB_open(asn_db().c_str(), MMDB_MODE_MMAP, &raw), MMDB_SUCCESS);
+    const auto data_start = static_cast<std::size_t>(raw.metadata.node_count) * raw.metadata.record_size / 4 + 16;
+    int gai = 0, rc = 0;
+    const auto doc = MMDB_lookup_string(&raw, "192.0.2.1", &gai, &rc);
+    const auto loopback = MMDB_lookup_string(&raw, "127.0.0.1", &gai, &rc);
+    MMDB_close(&raw);
+    ASSERT_TRUE(doc.found_entry && loopback.found_entry);
+    ASSERT_NE(doc.entry.offset, loopback.entry.offset);
+    data[data_start + doc.entry.offset] = 0xFF;  // a map that claims more pairs than it holds
+    write_bytes(file, data);
+
     auto o = isolated();
     o.country_db = country_db();
     o.asn_db = file;
     const enricher e(o, sink());
     ASSERT_EQ(e.lookup("127.0.0.1")->asn, 64496u);
+    std::filesystem::resize_file(file, 0);
+    EXPECT_EQ(e.lookup("127.0.0.2")->asn, 64496u) << "read from the copy taken at the start";
+    EXPECT_TRUE(notices_.empty()) << all_notices();
 
-    MMDB_s raw{};
-    ASSERT_EQ(MMDB_open(file.c_str(), MMDB_MODE_MMAP, &raw), MMDB_SUCCESS);
-    const auto data_start = static_cast<std::size_t>(raw.metadata.node_count) * raw.metadata.record_size / 4 + 16;
-    const auto data_size = static_cast<std::size_t>(raw.metadata_section - raw.data_section) - 14;  // up to the marker
-    MMDB_close(&raw);
-    {
-        std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-        f.seekp(static_cast<std::streamoff>(data_start));
-        const std::string junk(data_size, '\xFF');
-        f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
-    }
     const auto after = e.lookup("192.0.2.1");  // not cached: reads the damaged data
     ASSERT_TRUE(after);
     EXPECT_EQ(after->country, "FR");
