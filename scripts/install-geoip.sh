@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs tlsaudit's default GeoIP databases (docs/geoip.md):
-#   DIR/country.mmdb  npm @ip-location-db/geo-whois-asn-country-mmdb (IP -> country, IPv4+IPv6;
-#                     package licence CC0-1.0, data from the five RIRs via NRO, CC BY 4.0)
+#   DIR/country.mmdb  built here from npm @ip-location-db/geo-whois-asn-country (CSV: IP range ->
+#                     country, IPv4+IPv6; package licence CC0-1.0, data from the five RIRs via NRO,
+#                     CC BY 4.0)
 #   DIR/asn.mmdb      built here from npm @ip-location-db/asn (CSV: IP range -> ASN, organisation;
-#                     RouteViews and DB-IP, CC BY 4.0) by scripts/geoip/asn-csv-to-mmdb.pl
+#                     RouteViews and DB-IP, CC BY 4.0)
+# both by scripts/geoip/csv-to-mmdb.pl, which leaves out the reserved networks (private use,
+# documentation...: the WHOIS rows place 172.16.0.0/12 in Australia)
 # plus their licence files under DIR/licenses/ and DIR/SOURCES (packages, versions, date).
 #
 # Usage: scripts/install-geoip.sh [--update] [DIR]
 #   DIR       default $TLSAUDIT_GEOIP_DIR, else /usr/local/share/tlsaudit/geoip (where tlsaudit looks)
-#   --update  fetch the latest versions even when both files are already installed
+#   --update  fetch the latest versions even when both files are already installed (files
+#             installed by an older version of this script, from the prebuilt country .mmdb,
+#             are replaced without it)
 #   TLSAUDIT_GEOIP_VERSION=X  install that version of both packages instead of the latest
 # Needs npm and Debian's libmaxmind-db-writer-perl (installed with apt-get when missing).
 # Files are replaced atomically, so a running scan keeps the database it opened.
@@ -18,13 +23,14 @@ update=0
 if [ "${1:-}" = "--update" ]; then update=1; shift; fi
 dir="${1:-${TLSAUDIT_GEOIP_DIR:-/usr/local/share/tlsaudit/geoip}}"
 version="${TLSAUDIT_GEOIP_VERSION:-latest}"
-country_pkg="@ip-location-db/geo-whois-asn-country-mmdb"
+country_pkg="@ip-location-db/geo-whois-asn-country"
 asn_pkg="@ip-location-db/asn"
 here="$(cd "$(dirname "$0")" && pwd)"
 
 say() { echo "install-geoip: $*" >&2; }
 
-if [ "$update" -eq 0 ] && [ -s "$dir/country.mmdb" ] && [ -s "$dir/asn.mmdb" ]; then
+if [ "$update" -eq 0 ] && [ -s "$dir/country.mmdb" ] && [ -s "$dir/asn.mmdb" ] &&
+  grep -q "^country.mmdb $country_pkg@" "$dir/SOURCES" 2>/dev/null; then
   say "already installed in $dir (versions in $dir/SOURCES); --update fetches the latest"
   exit 0
 fi
@@ -59,21 +65,23 @@ db_type() {
 
 say "downloading $country_pkg@$version"
 country_version="$(fetch "$country_pkg" country)"
-cp "$work/country/package/geo-whois-asn-country.mmdb" "$work/country.mmdb"
+say "building country.mmdb from the CSV files"
+perl "$here/geoip/csv-to-mmdb.pl" country "$work/country.mmdb" \
+  "$work/country/package/geo-whois-asn-country-ipv4.csv" "$work/country/package/geo-whois-asn-country-ipv6.csv"
 type="$(db_type "$work/country.mmdb")"
-case "$type" in *[Cc]ountry*) ;; *) say "unexpected database_type '$type' in $country_pkg"; exit 1 ;; esac
+[ "$type" = "ip-location-db-country" ] || { say "unexpected database_type '$type' in the built country.mmdb"; exit 1; }
 
 say "downloading $asn_pkg@$version"
 asn_version="$(fetch "$asn_pkg" asn)"
 say "building asn.mmdb from the CSV files (about half a minute)"
-perl "$here/geoip/asn-csv-to-mmdb.pl" "$work/asn.mmdb" \
+perl "$here/geoip/csv-to-mmdb.pl" asn "$work/asn.mmdb" \
   "$work/asn/package/asn-ipv4.csv" "$work/asn/package/asn-ipv6.csv"
 type="$(db_type "$work/asn.mmdb")"
 [ "$type" = "ip-location-db-ASN" ] || { say "unexpected database_type '$type' in the built asn.mmdb"; exit 1; }
 
 {
-  echo "country.mmdb $country_pkg@$country_version (licence: CC0-1.0 package; data CC BY 4.0 NRO)"
-  echo "asn.mmdb $asn_pkg@$asn_version converted by scripts/geoip/asn-csv-to-mmdb.pl (licence: CC BY 4.0 RouteViews, DB-IP)"
+  echo "country.mmdb $country_pkg@$country_version converted by scripts/geoip/csv-to-mmdb.pl (licence: CC0-1.0 package; data CC BY 4.0 NRO)"
+  echo "asn.mmdb $asn_pkg@$asn_version converted by scripts/geoip/csv-to-mmdb.pl (licence: CC BY 4.0 RouteViews, DB-IP)"
   echo "installed $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$work/SOURCES"
 

@@ -171,6 +171,14 @@ TEST(database, installed_defaults_when_present) {
     EXPECT_EQ(asn.lookup("8.8.8.8")->asn, 15169u);
     EXPECT_TRUE(asn.lookup("2001:4860:4860::8888"));
     EXPECT_FALSE(country.lookup("127.0.0.1"));
+    // The reserved networks are left out when the files are built: the WHOIS rows place
+    // 172.16.0.0/12 in Australia, which is no place for a private network.
+    EXPECT_EQ(country.type(), "ip-location-db-country");
+    for (const char* reserved : {"10.1.2.3", "172.17.0.2", "192.168.1.1", "100.64.0.1", "198.51.100.1", "203.0.113.5",
+                                 "2001:db8::1", "fd00::1"}) {
+        EXPECT_FALSE(country.lookup(reserved)) << reserved << " got " << country.lookup(reserved)->country;
+        EXPECT_FALSE(asn.lookup(reserved)) << reserved;
+    }
 }
 
 }  // namespace
