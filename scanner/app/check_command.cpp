@@ -10,6 +10,7 @@
 
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
+#include <tlsaudit/report/output_file.hpp>
 #include <tlsaudit/report/terminal.hpp>
 #include <tlsaudit/targets.hpp>
 #include <tlsaudit/x509.hpp>
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace tlsaudit::app {
 namespace {
@@ -129,7 +131,10 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
 
 int run_check_command(const check_command_options& o) {
     check_output_file("--ndjson", o.ndjson);  // exit 2, as for scan and report
-    check_distinct_files({{"--ndjson", o.ndjson}}, {{"the chain file", o.file}});
+    std::vector<named_file> inputs{{"the chain file", o.file}};
+    for (const auto& f : o.audit.ca_files) inputs.push_back({"--ca-file", f.string()});
+    if (o.audit.rules) inputs.push_back({"--rules", o.audit.rules->string()});
+    check_distinct_files({{"--ndjson", o.ndjson}}, inputs);
     std::vector<bytes> chain;
     try {
         chain = x509::read_pem_file(o.file);
@@ -147,6 +152,13 @@ int run_check_command(const check_command_options& o) {
     audit_runtime runtime(o.audit, now, o.audit.fetch_missing ? make_issuer_fetcher(aia) : issuer_fetcher{});
 
     const auto [result, verdict] = audit_saved_chain(std::move(chain), o.host, o.file, runtime);
+    // A scan writing the same file holds its lock: the record would be cut into its stream.
+    std::optional<report::output_lock> lock;
+    try {
+        if (o.ndjson != "-") lock.emplace(o.ndjson, true);
+    } catch (const report::output_busy& e) {
+        throw config_error(std::string("--ndjson: ") + e.what());
+    }
     report::ndjson_writer out(o.ndjson);
     out.write(result);
     if (!o.quiet) print_report(o, result, verdict.get(), runtime);

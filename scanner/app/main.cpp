@@ -103,6 +103,8 @@ int main(int argc, char** argv) {
         return exit_code::usage;
     }
     try {
+        if (const auto* config = app.get_option("--config"); scan->parsed() && config->count() > 0)
+            scan_options.config_file = config->as<std::string>();
         if (scan->parsed()) return run_scan_command(scan_options);
         if (demo->parsed()) return run_demo_command(demo_options);
         if (check->parsed()) return run_check_command(check_options);

@@ -350,9 +350,9 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
 }
 
 scan_reports::scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
-                           const std::string& tool_version)
+                           const std::string& config_file, const std::string& tool_version)
     : options_(options) {
-    std::vector<named_file> inputs{{"the target list", input}};
+    std::vector<named_file> inputs{{"the target list", input}, {"--config", config_file}};
     for (const auto& f : pipeline.audit.ca_files) inputs.push_back({"--ca-file", f.string()});
     if (pipeline.audit.rules) inputs.push_back({"--rules", pipeline.audit.rules->string()});
     add_baseline_input(options, inputs);

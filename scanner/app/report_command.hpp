@@ -70,10 +70,11 @@ int run_report_command(const report_command_options& options);
 // call finish() after it.
 class scan_reports {
 public:
-    // `input` is the target file or "-". Throws config_error for an unreadable baseline
-    // (checked before scanning).
+    // `input` is the target file or "-"; `config_file` the --config file or "". Throws
+    // config_error for an unreadable baseline, or an output that names an input (checked
+    // before scanning).
     scan_reports(const report_output_options& options, pipeline_options& pipeline, const std::string& input,
-                 const std::string& tool_version);
+                 const std::string& config_file, const std::string& tool_version);
     ~scan_reports();
     scan_reports(const scan_reports&) = delete;
     scan_reports& operator=(const scan_reports&) = delete;

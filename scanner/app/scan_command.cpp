@@ -246,7 +246,7 @@ int run_scan_command(scan_command_options& options) {
             "tlsaudit: warning: --db with --shard stores this shard as an incomplete scan of its own, never a "
             "baseline: import the shards of a run together (tlsaudit history import shard-*.ndjson --db FILE)\n");
     ensure_descriptor_limit(options.pipeline.net.concurrency);
-    scan_reports reports(options.reports, options.pipeline, options.input, TLSAUDIT_VERSION);
+    scan_reports reports(options.reports, options.pipeline, options.input, options.config_file, TLSAUDIT_VERSION);
     if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
         lock_ndjson(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
     std::vector<std::string> changed;

@@ -22,6 +22,7 @@ struct scan_command_options {
     report_output_options reports;  // --json, --html, ..., --fail-on, --baseline (report_command.hpp)
     selection_options selection;    // --shard, --shards, --dry-run (shard_options.hpp)
     std::string resume;             // --resume FILE.ndjson: carry on an interrupted scan (resume.hpp)
+    std::string config_file;        // the top level's --config FILE, if given: an input no output may name
 };
 
 // Adds the options every scanning subcommand shares (network, limits, outputs).

@@ -226,6 +226,21 @@ TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
     };
     const auto scan = fmt::format("scan '{}' --no-revocation ", targets);
     untouched(scan + fmt::format("--ndjson '{}' --baseline '{}'", base, base), "would overwrite --baseline");
+    // The inputs of scan and check that are not records: the --config file, a --ca-file, the
+    // --rules file. Each was overwritten by the report or record named after it.
+    const auto config = (dir_ / "keep.toml").string(), ca = (dir_ / "ca.pem").string();
+    const auto rules = (dir_ / "rules.json").string();
+    std::ofstream(config) << "no-geoip = true # keep\n";
+    for (const auto& input : {ca, rules}) std::ofstream(input) << "keep\n";
+    const auto kept = [&](const std::string& args, const std::string& says, const std::string& file) {
+        untouched(args, says);
+        EXPECT_NE(read_file(file).find("keep\n"), std::string::npos) << args;
+    };
+    kept(fmt::format("--config '{0}' scan '{1}' --json '{0}'", config, targets),
+         fmt::format("--json {0} would overwrite --config {0}", config), config);
+    kept(fmt::format("check '{0}' --ca-file '{1}' --ndjson '{1}'", ndjson, ca),
+         fmt::format("--ndjson {0} would overwrite --ca-file {0}", ca), ca);
+    kept(fmt::format("check '{0}' --rules '{1}' --ndjson '{1}'", ndjson, rules), "would overwrite --rules", rules);
     untouched(scan + fmt::format("--baseline '' --fail-on-new --ndjson '{}'", ndjson),
               "--baseline");  // an empty value, or --fail-on-new without it
     untouched(fmt::format("report '{}' --json ''", ndjson), "--json: an empty value");

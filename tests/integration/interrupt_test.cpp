@@ -539,7 +539,7 @@ TEST_F(interrupt, second_signal_exits_at_once) {
     EXPECT_EQ(count_records(dir_ / "scan.ndjson", "scan-end"), 0u);
 }
 
-// A second scan, or a --resume, of an NDJSON file a running scan still writes (a retried CI
+// A second scan, a --resume or a check, of an NDJSON file a running scan still writes (a retried CI
 // job, a resume started too early) is refused before it touches the file: it used to empty
 // it, or rewrite it under the first scan, and the file ended with two scans interleaved.
 TEST_F(interrupt, a_file_a_running_scan_writes_is_refused_to_a_second_one) {
@@ -559,6 +559,16 @@ TEST_F(interrupt, a_file_a_running_scan_writes_is_refused_to_a_second_one) {
             << second.err;
         EXPECT_EQ(read_file(ndjson), before) << option << ": the first scan's file was touched";
     }
+    // `check --ndjson` of the same file: it emptied it and cut its record into the stream.
+    const auto h = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"check.lab.test"});
+    const auto chain = dir_ / "chain.pem";
+    std::ofstream(chain) << h.leaf.pem();
+    const auto check = run_tlsaudit(fmt::format("check '{}' -q --ndjson '{}'", chain.string(), ndjson.string()));
+    EXPECT_EQ(check.exit_code, 2) << check.err;
+    EXPECT_NE(check.err.find(fmt::format("--ndjson: {} is locked by another process", ndjson.string())),
+              std::string::npos)
+        << check.err;
+    EXPECT_EQ(read_file(ndjson), before) << "check: the first scan's file was touched";
     first.signal(SIGINT);
     EXPECT_EQ(first.wait(), 130);
     EXPECT_EQ(count_records(ndjson, "scan-start"), 1u);
