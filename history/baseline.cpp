@@ -9,13 +9,16 @@
 
 namespace tlsaudit::history {
 
-report::baseline store::latest_baseline() const {
+report::baseline store::latest_baseline(std::optional<std::int64_t> except) const {
     report::baseline b;
     try {
         auto& db = impl_->db;
         // An interrupted scan is missing targets: its absent findings are not resolved.
         auto latest = db.prepare(
-            "SELECT id, started_at FROM scans WHERE complete = 1 ORDER BY started_epoch DESC, id DESC LIMIT 1");
+            "SELECT id, started_at FROM scans WHERE complete = 1 AND id IS NOT ?1 "
+            "ORDER BY started_epoch DESC, id DESC LIMIT 1");
+        if (except) latest.bind(1, *except);
+        else latest.bind_null(1);
         if (!latest.step()) {
             b.source = impl_->file.string() + " (no complete scan yet)";
             return b;
@@ -60,9 +63,11 @@ report::baseline store::latest_baseline() const {
         failed.bind(1, scan_id);
         while (failed.step()) unverified.push_back(failed.integer(0));
         auto earlier = db.prepare(
-            "SELECT id FROM scans WHERE complete = 1 AND id != ?1 AND started_epoch <= "
+            "SELECT id FROM scans WHERE complete = 1 AND id != ?1 AND id IS NOT ?2 AND started_epoch <= "
             "(SELECT started_epoch FROM scans WHERE id = ?1) ORDER BY started_epoch DESC, id DESC");
         earlier.bind(1, scan_id);
+        if (except) earlier.bind(2, *except);
+        else earlier.bind_null(2);
         // Scanned: at least one of its endpoints answered (a name whose IPv6 address always
         // fails is scanned through its IPv4 one, as a file baseline has it).
         auto verified = db.prepare(

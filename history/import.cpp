@@ -99,15 +99,20 @@ public:
     }
     void end_file(std::uint64_t hash) { file_hashes_.push_back(fmt::format("{:016x}", hash)); }
 
-    // Fills in the scan row; returns the id of an identical scan imported before, if any.
-    std::optional<std::int64_t> finish(const report::scan_meta& m, import_result& result) {
-        std::sort(file_hashes_.begin(), file_hashes_.end());
+    // The key of the files read so far: a digest of their line hashes, in any order.
+    std::string key() const {
+        auto hashes = file_hashes_;
+        std::sort(hashes.begin(), hashes.end());
         std::string joined;
-        for (const auto& h : file_hashes_) joined += h + "\n";
-        const auto key = digest_of(joined);
+        for (const auto& h : hashes) joined += h + "\n";
+        return digest_of(joined);
+    }
+
+    // The id of an identical scan imported before, if any: the same files, or every one of
+    // them imported before in other company (one shard of a scan imported whole).
+    std::optional<std::int64_t> existing() {
         auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
-        if (find.bind(1, key).step()) return find.integer(0);
-        // Every file imported before, in other company (one shard of a scan imported whole).
+        if (find.bind(1, key()).step()) return find.integer(0);
         auto file_scan = db_.prepare("SELECT min(scan_id) FROM scan_files WHERE file_hash = ?1");
         std::optional<std::int64_t> first_scan;
         for (const auto& h : file_hashes_) {
@@ -119,8 +124,13 @@ public:
             first_scan = first_scan ? std::min(*first_scan, id) : id;
             file_scan.reset();
         }
-        if (first_scan) return first_scan;
+        return first_scan;
+    }
 
+    // Fills in the scan row; returns the id of an identical scan imported before, if any.
+    std::optional<std::int64_t> finish(const report::scan_meta& m, import_result& result) {
+        if (const auto before = existing()) return before;
+        const auto key = this->key();
         const auto now =
             text::rfc3339(std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         // Hand-made records without a scan-start have no start time: the import's stands in.
@@ -302,6 +312,14 @@ void import_session::rows(std::span<const report::endpoint_row> endpoints, std::
 }
 
 void import_session::end_file(std::uint64_t line_hash) { impl_->scan.end_file(line_hash); }
+
+std::optional<std::int64_t> import_session::stored_scan() {
+    try {
+        return impl_->scan.existing();
+    } catch (const sqlite::error& e) {
+        impl_->fail(e);
+    }
+}
 
 import_result import_session::finish(const report::scan_meta& meta) {
     if (impl_->finished) throw std::logic_error("import_session::finish called twice");

@@ -82,6 +82,12 @@ void history_import::end_file() {
     if (session_) guarded([&] { session_->end_file(); });
 }
 
+std::optional<std::int64_t> history_import::stored_scan() {
+    std::optional<std::int64_t> id;
+    if (session_) guarded([&] { id = session_->stored_scan(); });
+    return id;
+}
+
 void history_import::finish(const report::scan_meta& meta, std::FILE* out) {
     if (failure_) std::rethrow_exception(failure_);
     if (!session_) return;
@@ -101,12 +107,14 @@ bool baseline_is_new_db(const std::string& baseline, const std::string& db) {
     return !db.empty() && !std::filesystem::exists(baseline) && same_file(baseline, db);
 }
 
-report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options) {
+report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options,
+                                   std::optional<std::int64_t> except) {
     // No complete scan yet, so every finding is new.
     if (baseline_is_new_db(file.string(), options.db))
         return report::baseline{file.string() + " (no complete scan yet)", {}};
     try {
-        if (history::is_sqlite_file(file)) return history::store(file, options.store_options(false)).latest_baseline();
+        if (history::is_sqlite_file(file))
+            return history::store(file, options.store_options(false)).latest_baseline(except);
         return report::load_baseline(file);
     } catch (const history::store_error& e) {
         if (e.why() == history::store_error::reason::locked) throw;

@@ -54,6 +54,11 @@ public:
     // failed (history::store_error; exit 3, the reports are written).
     void finish(const report::scan_meta& meta, std::FILE* out);
 
+    // The id of the scan the records read so far are, when the database holds it already
+    // (a run repeated: a CI retry, a second --resume of a complete file); nullopt otherwise
+    // or without a database.
+    std::optional<std::int64_t> stored_scan();
+
 private:
     template <class Step>
     void guarded(Step step);
@@ -71,7 +76,8 @@ bool baseline_is_new_db(const std::string& baseline, const std::string& db);
 // --baseline FILE: a history database (detected by SQLite's header: its latest complete
 // scan) or a JSON report; a FILE that does not exist yet and is the --db of this run, an
 // empty baseline (the first run of a scheduled audit). Throws config_error when it cannot
-// be used.
-report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options);
+// be used. `except`: a scan of the database left out (history::store::latest_baseline).
+report::baseline load_any_baseline(const std::filesystem::path& file, const history_options& options,
+                                   std::optional<std::int64_t> except = std::nullopt);
 
 }  // namespace tlsaudit::app

@@ -135,6 +135,11 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
         throw config_error(e.what());
     }
     if (sources != nullptr) data.meta.sources = *sources;
+    // A run repeated (a CI job retried, a second --resume of a complete file) finds itself
+    // stored already, as the latest scan of its --db: the baseline is the scan before it, or a
+    // failed gate would pass on the retry.
+    if (old && !o.history.db.empty() && same_file(o.baseline, o.history.db))
+        if (const auto self = history.stored_scan()) old = load_any_baseline(o.baseline, o.history, *self);
     apply_policy(data, o);
     if (old) report::apply_baseline(data, *old);
     report::settle_verdicts(data);

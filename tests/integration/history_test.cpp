@@ -361,8 +361,25 @@ TEST_F(history_cli, the_scheduled_audit_runs_from_its_first_day) {
     EXPECT_EQ(doc.at("baseline").at("source").as_string(), db.string() + " (no complete scan yet)")
         << doc.at("baseline");
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
-    const auto second = run_tlsaudit(audit);
-    EXPECT_EQ(second.exit_code, 0) << second.err;
+    // The same run repeated (a CI job retried) compares with the scan before it, not with
+    // itself: the gate fails again. It passed, as the stored copy of the scan was the latest.
+    const auto retried = run_tlsaudit(audit);
+    EXPECT_EQ(retried.exit_code, 1) << retried.err;
+    EXPECT_EQ(json::parse(read_file(dir_ / "one.json")).at("baseline").at("source").as_string(),
+              db.string() + " (no complete scan yet)");
+    // The next day's scan finds nothing new.
+    lab.scan({s::bad, s::good, s::good}, dir_ / "two.ndjson");
+    const auto next_day = run_tlsaudit(fmt::format("report '{}' --db '{}' --baseline '{}' --fail-on-new -q",
+                                                   (dir_ / "two.ndjson").string(), db.string(), db.string()));
+    EXPECT_EQ(next_day.exit_code, 0) << next_day.err;
+    // ... and so does that day's run retried: its baseline is the first day's scan.
+    const auto next_day_retried = run_tlsaudit(
+        fmt::format("report '{}' --db '{}' --baseline '{}' --fail-on-new --json '{}'", (dir_ / "two.ndjson").string(),
+                    db.string(), db.string(), (dir_ / "two.json").string()));
+    EXPECT_EQ(next_day_retried.exit_code, 0) << next_day_retried.err;
+    const auto two = json::parse(read_file(dir_ / "two.json"));
+    EXPECT_NE(std::string(two.at("baseline").at("source").as_string()).find(" (scan started "), std::string::npos);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
     // The same on a first day with the database spelled two ways.
     const auto other =
         run_tlsaudit(fmt::format("report '{}' --db '{}' --baseline '{}/./audit2.db' --fail-on-new -q",
@@ -372,7 +389,7 @@ TEST_F(history_cli, the_scheduled_audit_runs_from_its_first_day) {
     const auto trend = run_tlsaudit(fmt::format("history report --db '{0}' --json '{0}'", db.string()));
     EXPECT_EQ(trend.exit_code, 2);
     EXPECT_NE(trend.err.find("would overwrite --db"), std::string::npos) << trend.err;
-    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");  // intact (the second run was the same scan)
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");  // intact (each retry was the same scan)
 
     const auto missing = run_tlsaudit(fmt::format("report '{}' --baseline '{}' --fail-on-new",
                                                   (dir_ / "one.ndjson").string(), (dir_ / "none.db").string()));

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -46,6 +47,10 @@ public:
     // already, rolls back and returns its id with already_present. Call once. Throws
     // store_error.
     import_result finish(const report::scan_meta& meta);
+
+    // The id of the scan the files read so far are, when the database holds it already (the
+    // id finish() would return with already_present). Throws store_error.
+    std::optional<std::int64_t> stored_scan();
 
 private:
     // store::import_scan reads each file ahead on a thread of its own and hashes its lines

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -98,8 +99,9 @@ public:
     // (report/baseline.hpp semantics); no finding when there is no complete scan yet. For a
     // target with an endpoint that scan could not scan, the findings of the latest complete
     // scan that scanned all of its endpoints: known findings are not new after an outage.
-    // source: "FILE (scan started AT)". Throws store_error.
-    report::baseline latest_baseline() const;
+    // source: "FILE (scan started AT)". `except`: a scan left out (the one being reported,
+    // stored already: a run repeated). Throws store_error.
+    report::baseline latest_baseline(std::optional<std::int64_t> except = std::nullopt) const;
 
     const std::filesystem::path& file() const;
     detail::store_impl& impl() const { return *impl_; }
