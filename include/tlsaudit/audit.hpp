@@ -123,14 +123,20 @@ struct node_chain {
     std::vector<std::string> intermediate_cns;  // served intermediates' commonNames
     std::string clients;                        // who receives it (clients_of_chain); "" when unknown
     std::vector<node_chain> others;             // the further chains (their own `others` empty)
+    // The probes that received nothing for want of an answer (a timeout, a reset; not an
+    // alert, which is the server's answer), as "rsa (timeout-handshake)"; "" when none. What
+    // such a node serves is known in part: it agrees with a node that serves more.
+    std::string unknown;
 };
 
 // One inconsistent-deployment finding when the nodes serve different sets of chains
 // (leaves or intermediates, to any probe); nullopt when they agree or fewer than two
-// served a chain. `addresses` is how many addresses the name has in all (0: as many as
-// nodes); the message counts those that served none.
+// served a chain. A node whose set is known in part (node_chain::unknown) agrees with a
+// node whose set holds all of its own. `addresses` is how many addresses the name has in
+// all, `scanned` how many of them were scanned (fewer when the scan was interrupted; 0 for
+// either: as many as nodes); the message counts those that served none.
 std::optional<finding> audit_deployment(std::string_view name, std::span<const node_chain> nodes,
-                                        const catalogue& rules, std::size_t addresses = 0);
+                                        const catalogue& rules, std::size_t addresses = 0, std::size_t scanned = 0);
 
 // Collects, across the threads of a scan, what each address of each target served,
 // and judges a name as soon as all of its endpoints are in (each result carries the

@@ -44,6 +44,9 @@ node_chain node_of(const endpoint_result& result) {
     node_chain node = node_of_chain(result.certs);
     node.address = result.ep.address;
     node.clients = clients_of_chain(result.cap, 0);
+    for (const auto& p : result.cap.probes)
+        if (p.chain < 0 && p.error && p.error->code != error_codes::tls_alert)
+            node.unknown += fmt::format("{}{} ({})", node.unknown.empty() ? "" : ", ", p.probe, p.error->code);
     for (std::size_t k = 0; k < result.other_chains.size(); ++k) {
         node.others.push_back(node_of_chain(result.other_chains[k].certs));
         node.others.back().clients = clients_of_chain(result.cap, static_cast<int>(k) + 1);
@@ -54,7 +57,7 @@ node_chain node_of(const endpoint_result& result) {
 }  // namespace
 
 std::optional<finding> audit_deployment(std::string_view name, std::span<const node_chain> nodes,
-                                        const catalogue& rules, std::size_t addresses) {
+                                        const catalogue& rules, std::size_t addresses, std::size_t scanned) {
     if (nodes.size() < 2) return std::nullopt;
     // Group addresses by every chain they serve (leaf and intermediates, to any probe).
     struct group {
@@ -64,16 +67,29 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
     };
     std::vector<group> groups;
     bool several = false;  // a node served more than one chain: say who receives each
-    for (const auto& n : nodes) {
-        several = several || !n.others.empty();
-        auto chains = chain_set(n);
-        auto it = std::find_if(groups.begin(), groups.end(), [&](const group& g) { return g.chains == chains; });
-        if (it == groups.end()) groups.push_back({&n, std::move(chains), {n.address}});
-        else it->addresses.push_back(n.address);
+    // The nodes known in full first; then each node known in part joins the first group
+    // that serves all it served (a probe that timed out there may have had the rest).
+    std::vector<const node_chain*> order;
+    for (const auto& n : nodes)
+        if (n.unknown.empty()) order.push_back(&n);
+    for (const auto& n : nodes)
+        if (!n.unknown.empty()) order.push_back(&n);
+    for (const auto* n : order) {
+        several = several || !n->others.empty();
+        auto chains = chain_set(*n);
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const group& g) {
+            return n->unknown.empty() ? g.chains == chains
+                                      : std::includes(g.chains.begin(), g.chains.end(), chains.begin(), chains.end());
+        });
+        if (it == groups.end()) groups.push_back({n, std::move(chains), {n->address}});
+        else it->addresses.push_back(n->address);
     }
     if (groups.size() < 2) return std::nullopt;
 
-    std::string detail;
+    std::string detail, unknown;
+    for (const auto* n : order)
+        if (!n->unknown.empty())
+            unknown += fmt::format("{}{} at {}", unknown.empty() ? "" : "; ", n->unknown, n->address);
     for (auto& g : groups) {
         std::sort(g.addresses.begin(), g.addresses.end());
         std::string served = describe(*g.node, several);
@@ -85,11 +101,15 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
     finding f;
     f.id = kind.id();
     f.level = rules.level_of(f.id, kind.default_level());
-    const std::size_t in_all = std::max(addresses, nodes.size());
+    const std::size_t in_all = std::max({addresses, scanned, nodes.size()});
+    const std::size_t tried = scanned == 0 ? in_all : std::max(scanned, nodes.size());
+    std::vector<std::string> notes;
+    if (tried < in_all) notes.push_back(fmt::format("{} of them scanned before the scan stopped", tried));
+    if (tried > nodes.size()) notes.push_back(fmt::format("{} served none", tried - nodes.size()));
     f.message =
-        fmt::format("the {} addresses behind {} serve {} different chain{}{}: {}", in_all, name, groups.size(),
-                    several ? " sets" : "s",
-                    in_all > nodes.size() ? fmt::format(" ({} served none)", in_all - nodes.size()) : "", detail);
+        fmt::format("the {} addresses behind {} serve {} different chain{}{}: {}{}", in_all, name, groups.size(),
+                    several ? " sets" : "s", notes.empty() ? "" : fmt::format(" ({})", fmt::join(notes, "; ")), detail,
+                    unknown.empty() ? "" : fmt::format(" (no answer to probes, so known in part: {})", unknown));
     f.remediation =
         "Some nodes were not redeployed: install the same, current certificate and full chain on every address "
         "behind this name (load balancer members, CDN origins, IPv4 and IPv6).";
@@ -98,8 +118,11 @@ std::optional<finding> audit_deployment(std::string_view name, std::span<const n
 
 std::optional<name_result> deployment_tracker::judge(entry& e, const catalogue& rules) {
     if (e.nodes.size() < 2) return std::nullopt;
-    const std::string& name = e.tgt.sni.empty() ? e.tgt.host : e.tgt.sni;
-    auto f = audit_deployment(fmt::format("{}:{}", name, e.tgt.port), e.nodes, rules, e.seen);
+    // The name resolved is the host; an SNI override is the name the servers were asked for.
+    const std::string name = e.tgt.sni.empty() || e.tgt.sni == e.tgt.host
+                                 ? fmt::format("{}:{}", e.tgt.host, e.tgt.port)
+                                 : fmt::format("{}:{} (SNI {})", e.tgt.host, e.tgt.port, e.tgt.sni);
+    auto f = audit_deployment(name, e.nodes, rules, e.expected, e.seen);
     if (!f) return std::nullopt;
     name_result r;
     r.tgt = std::move(e.tgt);

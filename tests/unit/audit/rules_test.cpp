@@ -251,9 +251,9 @@ TEST(entrust, a_served_but_unrelated_entrust_root_does_not_anchor) {
 
 TEST(deployment, different_chains_behind_one_name) {
     const std::vector<node_chain> nodes{
-        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}},
-        {"127.0.0.2", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}},
-        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "", {}},
+        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""},
+        {"127.0.0.2", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""},
+        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "", {}, ""},
     };
     const auto f = audit_deployment("shop.example:443", nodes, default_catalogue());
     ASSERT_TRUE(f.has_value());
@@ -270,14 +270,80 @@ TEST(deployment, different_chains_behind_one_name) {
                                            "served none): "));
 }
 
+// A node whose RSA-only probe timed out (no answer, not an alert) is known in part: it agrees
+// with a node that serves what it served and more, and a finding says which probes failed.
+// It was reported as a node without the RSA chain, a high finding out of one lost packet.
+TEST(deployment, a_node_known_in_part_agrees_with_one_that_serves_more) {
+    node_chain full{"127.0.0.11", {"ECDSA-LEAF", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""};
+    full.others.push_back({"", {"RSA-LEAF", "NEW-RSA"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""});
+    node_chain partial{
+        "127.0.0.14", {"ECDSA-LEAF", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""};
+    partial.unknown = "rsa (timeout-handshake)";
+    const std::vector<node_chain> agreeing{partial, full};
+    EXPECT_FALSE(audit_deployment("shop.example:443", agreeing, default_catalogue()).has_value());
+    // What it did serve still has to match.
+    partial.chain_sha256 = {"OTHER-LEAF", "NEW"};
+    const std::vector<node_chain> differing{full, partial};
+    const auto f = audit_deployment("shop.example:443", differing, default_catalogue());
+    ASSERT_TRUE(f.has_value());
+    EXPECT_THAT(f->message, HasSubstr("127.0.0.14 serves leaf OTHER-LEAF…"));
+    EXPECT_THAT(f->message,
+                HasSubstr("(no answer to probes, so known in part: rsa (timeout-handshake) at 127.0.0.14)"));
+}
+
+// An interrupted scan judges a name on the addresses it reached, and says so.
+TEST(deployment, an_interrupted_scan_counts_the_addresses_it_reached) {
+    const std::vector<node_chain> nodes{
+        {"127.0.0.1", {"L1", "NEW"}, "CN=shop", {"GlobalSign GCC R3 DV TLS CA 2020"}, "", {}, ""},
+        {"127.0.0.3", {"L0", "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "", {}, ""},
+    };
+    const auto f = audit_deployment("partial.example:443", nodes, default_catalogue(), 52, 7);
+    ASSERT_TRUE(f.has_value());
+    EXPECT_THAT(f->message, HasSubstr("the 52 addresses behind partial.example:443 serve 2 different chains (7 of "
+                                      "them scanned before the scan stopped; 5 served none): "));
+}
+
+// The name of the finding is the name resolved, with an SNI override beside it.
+TEST(deployment, the_finding_names_the_host_resolved_and_its_sni) {
+    deployment_tracker tracker;
+    const auto node = [](std::string address, std::string leaf) {
+        endpoint_result r;
+        r.ep.tgt.host = "lb.example";
+        r.ep.tgt.sni = "shop.example";
+        r.ep.tgt.port = 8443;
+        r.ep.tgt.line_no = 1;
+        r.ep.address = std::move(address);
+        r.ep.address_count = 2;
+        r.cap.chain = {bytes{1}};
+        cert_info info;
+        info.sha256 = std::move(leaf);
+        r.certs.push_back(parsed_cert{info, ""});
+        return r;
+    };
+    EXPECT_FALSE(tracker.add(node("127.0.0.1", "A"), default_catalogue()).has_value());
+    const auto judged = tracker.add(node("127.0.0.2", "B"), default_catalogue());
+    ASSERT_TRUE(judged.has_value());
+    ASSERT_EQ(judged->findings.size(), 1u);
+    EXPECT_THAT(judged->findings[0].message, HasSubstr("behind lb.example:8443 (SNI shop.example) serve 2"));
+}
+
 // Nodes that agree on the chain modern clients get but not on the one RSA-only clients get.
 TEST(deployment, chains_served_to_other_probes_are_compared) {
     const auto node_with = [](std::string address, std::string rsa_leaf) {
-        node_chain n{std::move(address), {"ECDSA-LEAF", "NEW"},
-                     "CN=shop",          {"GlobalSign GCC R3 DV TLS CA 2020"},
-                     "modern clients",   {}};
-        n.others.push_back(
-            {"", {std::move(rsa_leaf), "OLD"}, "CN=shop", {"GlobalSign RSA DV SSL CA 2018"}, "RSA-only clients", {}});
+        node_chain n{std::move(address),
+                     {"ECDSA-LEAF", "NEW"},
+                     "CN=shop",
+                     {"GlobalSign GCC R3 DV TLS CA 2020"},
+                     "modern clients",
+                     {},
+                     ""};
+        n.others.push_back({"",
+                            {std::move(rsa_leaf), "OLD"},
+                            "CN=shop",
+                            {"GlobalSign RSA DV SSL CA 2018"},
+                            "RSA-only clients",
+                            {},
+                            ""});
         return n;
     };
     const std::vector<node_chain> nodes{node_with("127.0.0.61", "RSA-1"), node_with("127.0.0.62", "RSA-2")};
