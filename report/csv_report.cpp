@@ -38,12 +38,22 @@ void write_csv_report(const report_data& data, std::ostream& out) {
               "leaf_issuer", "leaf_not_after", "leaf_sha256", "finding", "severity", "baseline", "cert_sha256",
               "message", "remediation"});
     for (const auto& e : data.endpoints) {
-        const cert_row* leaf = e.chain.empty() ? nullptr : &e.chain.front();
         const auto port = std::to_string(e.port);
         const std::string error = e.error_code.empty() ? "" : e.error_code + ": " + e.error_detail;
         auto endpoint_row = [&](const finding_row* f) {
             const std::string level = f ? std::string(to_string(f->level)) : "";
-            row(out, {"endpoint", e.host, port, e.starttls, e.sni, e.address, e.status, error, e.protocol,
+            // The leaf and protocol of the chain the finding is about: a finding on a chain
+            // served to other probes (RSA-only clients) names that chain's leaf to reissue.
+            const std::vector<cert_row>* chain = &e.chain;
+            const std::string* protocol = &e.protocol;
+            if (f && f->chain > 0)
+                for (const auto& other : e.other_chains)
+                    if (other.index == f->chain) {
+                        chain = &other.chain;
+                        protocol = &other.protocol;
+                    }
+            const cert_row* leaf = chain->empty() ? nullptr : &chain->front();
+            row(out, {"endpoint", e.host, port, e.starttls, e.sni, e.address, e.status, error, *protocol,
                       leaf ? leaf->subject : "", leaf ? leaf->issuer : "", leaf ? leaf->not_after : "",
                       leaf ? leaf->sha256 : "", f ? f->id : "", level, f ? to_string(f->baseline) : "",
                       f ? f->cert_sha256 : "", f ? f->message : "", f ? f->remediation : ""});

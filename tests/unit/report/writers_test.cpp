@@ -145,6 +145,39 @@ TEST(csv_report, quotes_and_defuses_formulas) {
     EXPECT_EQ(csv.rfind("kind,host,port", 0), 0u);
 }
 
+// A finding on a chain served to other probes names that chain's leaf: the one to reissue.
+TEST(csv_report, a_finding_on_another_chain_names_its_leaf) {
+    auto data = sample();
+    auto& e = data.endpoints.front();
+    ASSERT_FALSE(e.chain.empty());
+    ASSERT_FALSE(e.findings.empty());
+    other_chain_row rsa;
+    rsa.index = 1;
+    rsa.protocol = "TLSv1.2";
+    rsa.chain.push_back(e.chain.front());
+    rsa.chain.front().subject = "CN=rsa-leaf";
+    rsa.chain.front().issuer = "CN=GlobalSign RSA DV SSL CA 2018";
+    rsa.chain.front().sha256 = sha('r');
+    e.other_chains.push_back(rsa);
+    e.findings.front().chain = 1;
+    e.findings.front().id = "deprecated-intermediate";
+    const auto csv = render(data, write_csv_report);
+    const auto line_of = [&](std::string_view needle) {
+        const auto at = csv.find(needle);
+        if (at == std::string::npos) return std::string();
+        const auto begin = csv.rfind("\r\n", at) + 2;
+        return csv.substr(begin, csv.find("\r\n", at) - begin);
+    };
+    const auto row = line_of(",deprecated-intermediate,");
+    EXPECT_NE(row.find(",TLSv1.2,CN=rsa-leaf,CN=GlobalSign RSA DV SSL CA 2018,"), std::string::npos) << row;
+    EXPECT_NE(row.find(sha('r')), std::string::npos) << row;
+    // The endpoint's other findings still name its first chain.
+    if (e.findings.size() > 1) {
+        const auto first = line_of("," + e.findings[1].id + ",");
+        EXPECT_NE(first.find(e.chain.front().sha256), std::string::npos) << first;
+    }
+}
+
 TEST(report_writers, a_starttls_endpoint_names_its_protocol) {
     auto data = sample();
     ASSERT_EQ(data.endpoints.front().host, "a.test");
