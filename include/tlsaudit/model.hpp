@@ -47,6 +47,12 @@ struct scan_error {
     std::string detail;
 };
 
+// The most certificates one chain may hold (a server sending a whole CA bundle holds about
+// 150): 1 MiB of two-byte certificates would be half a million entries to parse, audit and
+// write. More fail with error_codes::chain_too_large, whichever engine read them, and a
+// saved chain of more is refused by `tlsaudit check`.
+inline constexpr std::size_t max_chain_certificates = 256;
+
 namespace error_codes {
 inline constexpr const char* dns = "dns";
 inline constexpr const char* refused = "refused";
@@ -63,7 +69,8 @@ inline constexpr const char* protocol_error = "protocol-error";
 inline constexpr const char* reset = "reset";
 inline constexpr const char* closed = "closed";
 inline constexpr const char* not_tls = "not-tls";
-// The server's certificate list exceeded the client's limit (net::max_certificate_message).
+// The server's certificate list exceeded the client's limit (net::max_certificate_message,
+// max_chain_certificates).
 inline constexpr const char* chain_too_large = "chain-too-large";
 // A served certificate is not valid DER; the chain is still kept on the capture.
 inline constexpr const char* bad_certificate = "bad-certificate";

@@ -31,11 +31,6 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn);
 // with error_codes::chain_too_large.
 inline constexpr long max_certificate_message = 1024 * 1024;
 
-// The most certificates one chain may hold (a server sending a whole CA bundle holds about
-// 150): 1 MiB of two-byte certificates would be half a million entries to parse, audit and
-// write. More fail with error_codes::chain_too_large, whichever engine read them.
-inline constexpr std::size_t max_chain_certificates = 256;
-
 // Spaces connection starts evenly to at most `per_second`; shared by all threads, lock-free.
 class rate_limiter {
 public:

@@ -10,6 +10,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 
 namespace tlsaudit::testing {
@@ -135,6 +137,27 @@ TEST(cli_rules, lists_explains_and_refuses_an_unknown_id) {
     const auto unknown = run("rules --explain no-such-rule", dir);
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_THAT(unknown.err, HasSubstr("no rule 'no-such-rule'"));
+}
+
+// A saved chain is held to the limit of a served one: 256 certificates are audited, 257 are
+// refused (exit 2) before any work. Auditing one of thousands took minutes.
+TEST(cli_check, a_chain_over_the_served_limit_is_refused) {
+    const auto read_text = [](const std::filesystem::path& file) {
+        std::ifstream in(file, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    temp_dir dir;
+    const auto intermediate = read_text(real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem");
+    const auto leaf = read_text(real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem");
+    std::string at_limit = leaf;
+    for (std::size_t i = 1; i < max_chain_certificates; ++i) at_limit += intermediate;
+    const auto ok = run("check " + dir.write_text("limit.pem", at_limit).string() + " -q --fail-on none", dir);
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(records(ok.out).size(), 1u);
+    const auto over = run("check " + dir.write_text("over.pem", at_limit + intermediate).string() + " -q", dir);
+    EXPECT_EQ(over.exit_code, 2);
+    EXPECT_THAT(over.err, HasSubstr("over.pem: 257 certificates, over the limit of 256"));
+    EXPECT_TRUE(over.out.empty());
 }
 
 TEST(cli_check, malformed_rules_file_exits_2_naming_the_field) {
