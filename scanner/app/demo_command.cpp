@@ -1,15 +1,19 @@
 #include "demo_command.hpp"
 
 #include "audit_runtime.hpp"
+#include "diagnostics.hpp"
 #include "exit_codes.hpp"
 #include "geo_options.hpp"
 #include "help_groups.hpp"
+#include "interrupt.hpp"
 #include "limits.hpp"
+#include "output_check.hpp"
 #include "report_command.hpp"
 
 #include "ossl/encoding.hpp"
 
 #include <tlsaudit/lab/demo.hpp>
+#include <tlsaudit/report/output_file.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -19,9 +23,14 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace tlsaudit::app {
 
@@ -69,6 +78,40 @@ CLI::App* setup_demo(CLI::App& app, demo_command_options& options) {
     return cmd;
 }
 
+namespace {
+
+constexpr const char* demo_files[] = {"targets.txt", "lab.json",   "scan.ndjson", "report.json",
+                                      "report.html", "report.csv", "junit.xml",   "report.sarif"};
+
+// --out is the demo's own directory: one of another user's (a /tmp/demo made first by
+// someone else) could hold links that send the demo's files anywhere, so it is refused, as
+// is a link among the names the demo writes. Every name is probed as scan probes its
+// outputs: a problem is exit 2 before the lab starts, not exit 3 after the scan.
+void check_out_dir(const std::filesystem::path& out) {
+    struct stat st {};
+    if (::stat(out.c_str(), &st) == 0 && st.st_uid != ::geteuid())
+        throw config_error(out.string() + " belongs to another user: the demo writes only into a directory of its own");
+    for (const std::string name : demo_files) {
+        const auto path = out / name;
+        if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+            throw config_error(path.string() + " is a symbolic link: the demo writes only regular files in --out");
+        check_output_file("--out", path.string());
+    }
+    const auto chains = out / "chains";
+    if (::lstat(chains.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        throw config_error(chains.string() + " is a symbolic link: the demo writes only regular files in --out");
+    check_output_dir("--out", chains);
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+}  // namespace
+
 int run_demo_command(demo_command_options& options) {
     // A bad --rules, --ca-file or --at stops the demo before it writes anything (the scan
     // would find it only after the lab's files are in --out).
@@ -78,6 +121,14 @@ int run_demo_command(demo_command_options& options) {
     std::error_code ec;
     std::filesystem::create_directories(options.out, ec);
     if (ec) throw config_error("cannot create " + options.out.string() + ": " + ec.message());
+    check_out_dir(options.out);
+    // Two demos into one --out would write one file between them.
+    std::optional<report::output_lock> lock;
+    try {
+        lock.emplace(options.out / "scan.ndjson", true);
+    } catch (const report::output_busy& e) {
+        throw config_error(std::string("--out: ") + e.what());
+    }
 
     lab::demo_lab lab;
     auto& scan = options.scan;
@@ -92,8 +143,8 @@ int run_demo_command(demo_command_options& options) {
     extra.insert(extra.end(), lab.root_certs().begin(), lab.root_certs().end());
 
     const std::string targets = lab.targets_text();
-    std::ofstream(options.out / "targets.txt") << targets;
-    std::ofstream(options.out / "lab.json") << lab_manifest(lab) << "\n";
+    write_text(options.out / "targets.txt", targets);
+    write_text(options.out / "lab.json", lab_manifest(lab) + "\n");
     std::istringstream input(targets);
     report_output_options demo_policy;
     demo_policy.fail_on = "none";         // the demo never fails on findings,
@@ -102,7 +153,12 @@ int run_demo_command(demo_command_options& options) {
     scan.pipeline.started_at = started;
     scan.pipeline.start_record =
         report::to_json(describe_scan_start(TLSAUDIT_VERSION, "targets.txt", scan.pipeline, demo_policy, started));
+    // Ctrl-C stops the scan as it stops `scan`: the records and reports are written, marked
+    // incomplete (a second signal exits at once).
+    interrupt_guard interrupt;
+    scan.pipeline.net.stop = &interrupt.flag();
     const auto summary = run_pipeline(input, scan.pipeline);
+    if (!summary.interrupted) interrupt.scan_complete();
     append_scan_end(scan.pipeline.ndjson, summary);
     const auto reports = write_demo_reports(options.out, scan.pipeline.ndjson);
 
@@ -116,6 +172,10 @@ int run_demo_command(demo_command_options& options) {
     fmt::print("wrote {}\n      {}\n      {}\n      {}\n", (options.out / "targets.txt").string(),
                (options.out / "lab.json").string(), scan.pipeline.ndjson, scan.pipeline.save_chains->string());
     for (const auto& report : reports) fmt::print("      {}\n", report.string());
+    if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {
+        print_stderr("tlsaudit: demo interrupted: the records and reports are marked incomplete\n");
+        return interrupted_exit_code(signal);
+    }
     return exit_code::ok;
 }
 

@@ -257,6 +257,23 @@ TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
     untouched(fmt::format("demo --out '{}' --rules '{}'", (dir_ / "demo").string(), (dir_ / "bad-rules.json").string()),
               "rules:");
     EXPECT_FALSE(std::filesystem::exists(dir_ / "demo")) << "the demo wrote its lab files first";
+    // The demo's --out holds only its own regular files: a link there would send one of them
+    // elsewhere (a /tmp/demo prepared by someone else), and a directory in the way of a report
+    // is found before the lab starts, not after the scan (exit 3).
+    const auto linked = dir_ / "linked";
+    std::filesystem::create_directories(linked);
+    std::ofstream(dir_ / "victim") << "keep\n";
+    std::filesystem::create_symlink(dir_ / "victim", linked / "report.html");
+    const auto link = run_tlsaudit(fmt::format("demo --out '{}'", linked.string()));
+    EXPECT_EQ(link.exit_code, 2) << link.err;
+    EXPECT_NE(link.err.find("report.html is a symbolic link"), std::string::npos) << link.err;
+    EXPECT_EQ(read_file(dir_ / "victim"), "keep\n");
+    std::filesystem::remove(linked / "report.html");
+    std::filesystem::create_directories(linked / "report.json");
+    const auto in_the_way = run_tlsaudit(fmt::format("demo --out '{}'", linked.string()));
+    EXPECT_EQ(in_the_way.exit_code, 2) << in_the_way.err;
+    EXPECT_NE(in_the_way.err.find("report.json: cannot write: is a directory"), std::string::npos) << in_the_way.err;
+    EXPECT_FALSE(std::filesystem::exists(linked / "targets.txt")) << "the demo wrote its lab files first";
     // By value: a flag set to false in a config file asks for nothing.
     std::ofstream(dir_ / "c.toml") << "fail-on-new = false\nipv4-only = false\nipv6-only = true\n";
     const auto by_value =

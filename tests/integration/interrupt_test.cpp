@@ -539,6 +539,36 @@ TEST_F(interrupt, second_signal_exits_at_once) {
     EXPECT_EQ(count_records(dir_ / "scan.ndjson", "scan-end"), 0u);
 }
 
+// Ctrl-C during the demo stops its scan as it stops `scan`: the records end with a scan-end
+// that says incomplete, the reports are written and say so, exit 130. It killed the process,
+// leaving no scan-end and half-written report files behind.
+TEST_F(interrupt, the_demo_stops_as_a_scan_does) {
+    const auto out = dir_ / "demo";
+    child_process demo({"demo", "--out", out.string()}, dir_ / "out", dir_ / "err");
+    ASSERT_TRUE(poll_until([&] { return count_records(out / "scan.ndjson", "endpoint") >= 1; }, 30s))
+        << read_file(dir_ / "err");
+    demo.signal(SIGINT);
+    EXPECT_EQ(demo.wait(), 130) << read_file(dir_ / "err");
+    EXPECT_EQ(count_records(out / "scan.ndjson", "scan-end"), 1u);
+    EXPECT_NE(read_file(out / "report.json").find("\"complete\":false"), std::string::npos);
+    EXPECT_NE(read_file(dir_ / "err").find("demo interrupted"), std::string::npos) << read_file(dir_ / "err");
+    for (const auto& entry : std::filesystem::directory_iterator(out))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+    // A second demo into the same --out while one runs is refused, as a second scan is.
+    child_process first({"demo", "--out", out.string()}, dir_ / "out1", dir_ / "err1");
+    ASSERT_TRUE(poll_until(
+        [&] {
+            return count_records(out / "scan.ndjson", "scan-end") == 0 &&
+                   count_records(out / "scan.ndjson", "endpoint") >= 1;  // this run's records, not the last one's
+        },
+        30s));
+    const auto second = run_tlsaudit(fmt::format("demo --out '{}'", out.string()));
+    EXPECT_EQ(second.exit_code, 2) << second.err;
+    EXPECT_NE(second.err.find("is locked by another process"), std::string::npos) << second.err;
+    first.signal(SIGTERM);
+    EXPECT_EQ(first.wait(), 143) << read_file(dir_ / "err1");
+}
+
 // A second scan, a --resume or a check, of an NDJSON file a running scan still writes (a retried CI
 // job, a resume started too early) is refused before it touches the file: it used to empty
 // it, or rewrite it under the first scan, and the file ended with two scans interleaved.
