@@ -31,7 +31,9 @@ struct file_run {
     std::string shard;       // its index ("I" of --shard I/N); "" for a whole run
     std::string start, end;  // end: the latest scan-end, else the start
     std::string error;       // why the file cannot be imported ("": it can)
-    bool killed = false;     // no scan-end: the process was killed (a retry may follow)
+    // Did not run to its end: no scan-end (killed), or one that says it was interrupted
+    // (SIGTERM, as CI and Kubernetes stop a job; Ctrl-C). A retry may follow.
+    bool killed = false;
 };
 
 // The instant a record's time names; the epoch when it names none.
@@ -95,7 +97,8 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     // In UTC, so that runs order by time ("...T10:00:00+05:00" is before "...T06:00:00Z").
     const auto start = detail::utc_start(m.started_at, file.string());
     const auto end = std::max(time_of(start), text::parse_rfc3339(m.finished_at).value_or(time_of(start)));
-    return file_run{file, 0, identity, index, start, text::rfc3339(end), error, m.scan_ends < m.shards};
+    return file_run{
+        file, 0, identity, index, start, text::rfc3339(end), error, m.scan_ends < m.shards || m.interrupted};
 }
 
 // What makes two names one file: its device and inode (demo/scan.ndjson and
@@ -143,9 +146,11 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
     }
     // Runs of one identity by start. A shard joins the group before it when that group
     // lacks its index and it starts no later than sequential_gap after the group ends (at
-    // once or one after another); a shard index seen twice starts the next run, unless one
-    // of the two was killed (no scan-end) and the other was not: the finished one is the
-    // run's (a retried shard), the killed attempt a scan of its own.
+    // once or one after another); a shard index seen twice starts the next run when both
+    // attempts ran to their end. Otherwise the later one is the run's when the earlier did
+    // not finish (a retried shard, after one or more attempts killed or interrupted), and a
+    // later attempt that did not finish beside a finished one is left out of it: each
+    // attempt left out is a scan of its own.
     std::sort(runs.begin(), runs.end(), [](const file_run& a, const file_run& b) {
         return std::tie(a.identity, a.start, a.order) < std::tie(b.identity, b.start, b.order);
     });
@@ -160,13 +165,13 @@ import_plan plan_import(const std::vector<std::filesystem::path>& files) {
             auto& group = groups.back();
             const auto same =
                 std::find_if(group.begin(), group.end(), [&](const file_run* g) { return g->shard == r.shard; });
-            if ((*same)->killed && !r.killed) {
+            if ((*same)->killed) {
                 attempts.push_back(*same);
                 *same = &r;
                 group_end = std::max(group_end, time_of(r.end));
                 continue;
             }
-            if (!(*same)->killed && r.killed) {
+            if (r.killed) {
                 attempts.push_back(&r);
                 continue;
             }

@@ -206,6 +206,36 @@ TEST_F(import_plan, a_retried_shard_replaces_its_killed_attempt) {
     }
 }
 
+// An attempt stopped by SIGTERM (as CI and Kubernetes stop a job: its scan-end says
+// "complete": false) is a failed attempt as a killed one is, and several failed attempts give
+// way to the one that finished: the run was split into incomplete scans, never a baseline.
+TEST_F(import_plan, a_retry_replaces_every_attempt_that_did_not_finish) {
+    const auto s0 = shard("s0.ndjson", "a.test", "2026-04-06T06:00:00Z", "2026-04-06T06:05:00Z", "t.txt", "0/3");
+    auto interrupted_text =
+        file_bytes(shard("tmp.ndjson", "b.test", "2026-04-06T06:00:00Z", "2026-04-06T06:01:00Z", "t.txt", "1/3"));
+    const auto at = interrupted_text.find("\"complete\":true");
+    ASSERT_NE(at, std::string::npos) << interrupted_text;
+    interrupted_text.replace(at, 15, "\"complete\":false");
+    const auto term = write("s1-term.ndjson", interrupted_text);
+    const auto killed = shard("s1-kill.ndjson", "b.test", "2026-04-06T06:02:00Z", "", "t.txt", "1/3");
+    const auto retry = shard("s1.ndjson", "b.test", "2026-04-06T06:10:00Z", "2026-04-06T06:15:00Z", "t.txt", "1/3");
+    const auto s2 = shard("s2.ndjson", "c.test", "2026-04-06T06:00:00Z", "2026-04-06T06:05:00Z", "t.txt", "2/3");
+    for (const auto& files : {std::vector<std::filesystem::path>{s0, term, killed, retry, s2},
+                              std::vector<std::filesystem::path>{retry, s2, killed, s0, term}}) {
+        const auto plan = history::plan_import(files);
+        ASSERT_EQ(plan.scans.size(), 3u);
+        std::vector<std::vector<std::string>> scans;
+        for (const auto& scan : plan.scans) {
+            scans.push_back(names(scan));
+            std::sort(scans.back().begin(), scans.back().end());
+        }
+        std::sort(scans.begin(), scans.end());
+        EXPECT_EQ(scans[0], (std::vector<std::string>{"s0.ndjson", "s1.ndjson", "s2.ndjson"}));
+        EXPECT_EQ(scans[1], (std::vector<std::string>{"s1-kill.ndjson"}));
+        EXPECT_EQ(scans[2], (std::vector<std::string>{"s1-term.ndjson"}));
+    }
+}
+
 // Start times are ordered as times, in UTC: 10:00+05:00 is 05:00Z, before 06:00Z (as text
 // it came after). A start that is no time is refused, not imported as "garbage".
 TEST_F(import_plan, starts_are_ordered_in_utc_and_a_start_that_is_no_time_is_refused) {
