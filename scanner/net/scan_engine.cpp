@@ -268,10 +268,28 @@ std::string check_resolver_address(const std::string& resolver) {
         host = host.substr(0, host.find(':'));
     }
     if (port && port->empty()) return "missing port after ':'";
+    // c-ares refuses a zone (fe80::1%eth0) once the scan has begun: say so before.
+    if (host.find('%') != std::string::npos) return "IPv6 zone identifiers are not supported: '" + host + "'";
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     if (ec) return "'" + host + "' is not an IP address";
     if (bracketed && !address.is_v6()) return "only an IPv6 address goes in brackets: " + host + ":port";
+    // "::1:5353" is the IPv4-compatible address ::0.1.20.249 (deprecated, never routed), asked
+    // on port 53: almost certainly port 5353 of ::1, as in a target list.
+    if (!bracketed && address.is_v6()) {
+        const auto b = address.to_v6().to_bytes();
+        const bool compatible = std::all_of(b.begin(), b.begin() + 12, [](unsigned char x) { return x == 0; }) &&
+                                !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1);
+        if (compatible) {
+            const auto last = host.rfind(':');
+            std::string message =
+                "'" + host + "' is the IPv4-compatible address " + address.to_string() + " (never routed)";
+            boost::system::error_code prefix_ec;
+            static_cast<void>(asio::ip::make_address(host.substr(0, last), prefix_ec));
+            if (!prefix_ec) message += "; for a port write [" + host.substr(0, last) + "]:" + host.substr(last + 1);
+            return message;
+        }
+    }
     if (port) {
         if (port->size() > 5 || !std::all_of(port->begin(), port->end(), ::isdigit)) return "bad port '" + *port + "'";
         const int value = std::stoi(*port);

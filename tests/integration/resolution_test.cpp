@@ -266,6 +266,12 @@ TEST_F(resolution, bad_resolver_address_is_refused) {
     EXPECT_FALSE(net::check_resolver_address("127.0.0.1:99999").empty());
     EXPECT_TRUE(net::check_resolver_address("[::1]:53").empty());
     EXPECT_FALSE(net::check_resolver_address("[127.0.0.1]:53").empty());  // brackets are for IPv6
+    // Refused before the scan begins: c-ares refused a zone only once the outputs were open,
+    // and "::1:5353" was the address ::0.1.83.83 asked on port 53.
+    EXPECT_EQ(net::check_resolver_address("fe80::1%lo"), "IPv6 zone identifiers are not supported: 'fe80::1%lo'");
+    EXPECT_EQ(net::check_resolver_address("::1:5353"),
+              "'::1:5353' is the IPv4-compatible address ::0.1.83.83 (never routed); for a port write [::1]:5353");
+    EXPECT_TRUE(net::check_resolver_address("2001:db8::53").empty());
     // A bare IPv6 server is asked on port 53; c-ares refused it written as "[::1]".
     EXPECT_TRUE(net::check_resolver_address("::1").empty());
     c.resolver = "::1";
