@@ -207,7 +207,17 @@ private:
         const CLI::Option* option = scan_.get_option_no_throw("--" + key);
         if (option == nullptr) return false;
         const auto& excludes = option->get_excludes();
-        return std::any_of(excludes.begin(), excludes.end(), [](const CLI::Option* o) { return o->count() > 0; });
+        if (std::any_of(excludes.begin(), excludes.end(), [](const CLI::Option* o) { return o->count() > 0; }))
+            return true;
+        // Options that conflict by value (a flag may be set to false), judged after parsing
+        // (scan_command, geo_options), not by CLI11: the command line wins here too.
+        static constexpr std::pair<std::string_view, std::string_view> by_value[] = {
+            {"ipv4-only", "ipv6-only"}, {"no-geoip", "geoip-db"}, {"no-geoip", "asn-db"}};
+        return std::any_of(std::begin(by_value), std::end(by_value), [&](const auto& pair) {
+            const std::string_view other = pair.first == key ? pair.second : pair.second == key ? pair.first : "";
+            const CLI::Option* given = other.empty() ? nullptr : scan_.get_option_no_throw("--" + std::string(other));
+            return given != nullptr && given->count() > 0;
+        });
     }
 
     void check_key(const config_source& source, const std::string& key, std::size_t line) const {

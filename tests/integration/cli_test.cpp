@@ -279,6 +279,16 @@ TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
     const auto by_value =
         run_tlsaudit(fmt::format("scan '{}' --config '{}' --dry-run", targets, (dir_ / "c.toml").string()));
     EXPECT_EQ(by_value.exit_code, 0) << by_value.err;
+    // The command line wins over a key that conflicts with it by value too: ipv4-only in the
+    // file and -6 given, or geoip-db in the file and --no-geoip given, were "excludes" errors.
+    std::ofstream(dir_ / "d.toml") << "ipv4-only = true\ngeoip-db = \"" << (dir_ / "none.mmdb").string() << "\"\n";
+    for (const auto* flags : {"-6", "--no-geoip", "-6 --no-geoip"}) {
+        const auto wins = run_tlsaudit(
+            fmt::format("--config '{}' scan '{}' {} --dry-run", (dir_ / "d.toml").string(), targets, flags));
+        EXPECT_EQ(wins.exit_code, 0) << flags << ": " << wins.err;
+    }
+    const auto both = run_tlsaudit(fmt::format("scan '{}' -4 -6 --dry-run", targets));
+    EXPECT_EQ(both.exit_code, 2) << "on the command line alone, still a conflict";
 }
 
 // Numeric options say what they expect; CLI11's own range check printed the largest
