@@ -22,11 +22,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <variant>
 
 namespace tlsaudit::net {
 namespace {
@@ -54,6 +58,18 @@ private:
     std::atomic<bool> recorded_{false};
 };
 
+// One address of a name, for any worker to scan: the addresses of a name go out to the idle
+// workers, within --concurrency, not one after another in the worker that resolved it (a name
+// of 200 silent addresses held one worker for 200 handshake timeouts).
+struct address_job {
+    std::shared_ptr<const target> tgt;
+    std::string address;
+    std::size_t count = 0;  // the name's addresses
+    std::optional<double> dns_ms;
+};
+
+using work = std::variant<target, address_job>;
+
 struct shared_state {
     const scan_config& config;
     const target_source& next;
@@ -71,23 +87,49 @@ struct shared_state {
     // failure the endpoints in flight are still delivered; after a sink failure, not.
     first_error failure;
     std::atomic<bool> sink_failed{false};
+    // Under next_mutex: the addresses names left for any worker, taken before the next
+    // target; the targets taken and not yet resolved, whose addresses may still come; whether
+    // the source has ended.
+    std::deque<address_job> shared_addresses;
+    std::size_t resolving = 0;
+    bool source_ended = false;
 
-    // The next target, or nullopt: then `done` says whether the scan takes no more, or the
-    // sink has no room yet. The sink is asked under the lock that takes the target, so that
-    // two threads never both take on one "ready".
-    std::optional<target> take(bool& done) {
+    // The next work (an address another worker's name left, else the next target), or
+    // nullopt: then `done` says whether the scan takes no more; if not, the sink has no room
+    // yet, or the list has ended while a name is being resolved (its addresses may come).
+    // The sink is asked under the lock that takes the work, so that two threads never both
+    // take on one "ready".
+    std::optional<work> take(bool& done) {
         std::lock_guard lock(next_mutex);
         done = stop.stopping() || failure.recorded();
         if (done || (config.sink_ready && !config.sink_ready())) return std::nullopt;
+        if (!shared_addresses.empty()) {
+            work job = std::move(shared_addresses.front());
+            shared_addresses.pop_front();
+            return job;
+        }
         try {
-            auto t = next();
-            done = !t;
-            return t;
+            auto t = source_ended ? std::nullopt : next();
+            if (!t) {
+                source_ended = true;
+                done = resolving == 0;
+                return std::nullopt;
+            }
+            ++resolving;
+            return work(std::move(*t));
         } catch (...) {
             failure.record(std::current_exception());
             done = true;
             return std::nullopt;
         }
+    }
+
+    // A target taken is resolved: `jobs` are its addresses for any worker (none when it has
+    // one, or failed to resolve).
+    void resolved(std::vector<address_job>&& jobs) {
+        std::lock_guard lock(next_mutex);
+        --resolving;
+        for (auto& job : jobs) shared_addresses.push_back(std::move(job));
     }
 
     // After the grace of an interrupted scan (stop_watch.hpp), or once the sink failed,
@@ -135,7 +177,49 @@ capture unspecified_answer(const std::string& address) {
     return cap;
 }
 
+// One address of target `t`: its endpoint record, whatever happens.
+asio::awaitable<void> scan_address(shared_state& s, address_job job, const target& t) {
+    if (unspecified_address(job.address)) {
+        capture cap = unspecified_answer(job.address);
+        cap.timings.dns_ms = job.dns_ms;
+        s.deliver(t, std::move(job.address), job.count, std::move(cap));
+        co_return;
+    }
+    const time_point endpoint_started_at = utc_now();
+    capture cap;
+    try {
+        const auto slot = co_await s.hosts.acquire(job.address);
+        cap = co_await detail::scan_endpoint(s.clients, job.address, t, s.limits, s.limiter);
+    } catch (const std::exception& e) {
+        // Ends this address only: the target's other addresses are still scanned, so every
+        // one of its address_count endpoints is delivered.
+        cap = capture{};
+        cap.error = scan_error{"scan", error_codes::internal, e.what()};
+    }
+    if (cap.scanned_at == time_point{}) cap.scanned_at = endpoint_started_at;  // scan_endpoint threw
+    cap.timings.dns_ms = job.dns_ms;
+    s.deliver(t, std::move(job.address), job.count, std::move(cap));
+}
+
+// Tells the shared state once that a target is resolved, on every path out of scan_target.
+class resolution_guard {
+public:
+    explicit resolution_guard(shared_state& s) : s_(s) {}
+    ~resolution_guard() { done({}); }
+    resolution_guard(const resolution_guard&) = delete;
+    resolution_guard& operator=(const resolution_guard&) = delete;
+    void done(std::vector<address_job>&& jobs) {
+        if (std::exchange(told_, true)) return;
+        s_.resolved(std::move(jobs));
+    }
+
+private:
+    shared_state& s_;
+    bool told_ = false;
+};
+
 asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolver, const target& t) {
+    resolution_guard resolution(s);
     std::vector<std::string> addresses;
     std::optional<double> dns_ms;
     const time_point started_at = utc_now();
@@ -162,28 +246,16 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
         }
         addresses = std::move(answer.addresses);
     }
-    for (const auto& address : addresses) {
-        if (unspecified_address(address)) {
-            capture cap = unspecified_answer(address);
-            cap.timings.dns_ms = dns_ms;
-            s.deliver(t, address, addresses.size(), std::move(cap));
-            continue;
-        }
-        const time_point endpoint_started_at = utc_now();
-        capture cap;
-        try {
-            const auto slot = co_await s.hosts.acquire(address);
-            cap = co_await detail::scan_endpoint(s.clients, address, t, s.limits, s.limiter);
-        } catch (const std::exception& e) {
-            // Ends this address only: the target's other addresses are still scanned, so
-            // every one of its address_count endpoints is delivered.
-            cap = capture{};
-            cap.error = scan_error{"scan", error_codes::internal, e.what()};
-        }
-        if (cap.scanned_at == time_point{}) cap.scanned_at = endpoint_started_at;  // scan_endpoint threw
-        cap.timings.dns_ms = dns_ms;
-        s.deliver(t, address, addresses.size(), std::move(cap));
+    // The first address here; the others for whichever workers are free (this one too, once
+    // done with its own).
+    std::vector<address_job> jobs;
+    if (addresses.size() > 1) {
+        const auto shared = std::make_shared<const target>(t);
+        for (std::size_t i = 1; i < addresses.size(); ++i)
+            jobs.push_back({shared, std::move(addresses[i]), addresses.size(), dns_ms});
     }
+    resolution.done(std::move(jobs));
+    co_await scan_address(s, address_job{nullptr, std::move(addresses.front()), addresses.size(), dns_ms}, t);
 }
 
 // Until the sink is ready for another target (scan_config::sink_ready), the scan stops or
@@ -200,22 +272,43 @@ asio::awaitable<void> wait_for_sink(shared_state& s) {
     }
 }
 
+// A pause that grows from 1 to 50 ms over the waits in a row (`waiting`).
+asio::awaitable<void> pause(std::chrono::milliseconds& waiting) {
+    waiting = std::clamp(waiting * 2, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(waiting);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
 asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
+    auto waiting = std::chrono::milliseconds(0);
     for (;;) {
         co_await wait_for_sink(s);
         bool done = false;
-        auto t = s.take(done);
+        auto w = s.take(done);
         if (done) break;
-        if (!t) continue;  // another thread took the room first
+        if (!w) {
+            // The sink has no room (another thread took it first), or a name being resolved
+            // may still share its addresses: wait a little, not in a loop of takes.
+            co_await pause(waiting);
+            continue;
+        }
+        waiting = std::chrono::milliseconds(0);
+        if (auto* job = std::get_if<address_job>(&*w)) {
+            const auto tgt = job->tgt;
+            co_await scan_address(s, std::move(*job), *tgt);
+            continue;
+        }
+        const target& t = std::get<target>(*w);
         try {
-            co_await scan_target(s, resolver, *t);
+            co_await scan_target(s, resolver, t);
         } catch (const std::exception& e) {
             // A bug or resource exhaustion before any address was scanned ends this target
             // only; the scan goes on. (The cut's cancellation lands here too; deliver drops it.)
             capture cap;
             cap.scanned_at = utc_now();
             cap.error = scan_error{"scan", error_codes::internal, e.what()};
-            s.deliver(*t, "", 1, std::move(cap));
+            s.deliver(t, "", 1, std::move(cap));
         }
     }
 }
@@ -318,6 +411,7 @@ void run_scan(const scan_config& config, const target_source& next, const result
                    detail::endpoint_limits{config.connect_timeout, config.handshake_timeout, config.retries,
                                            config.starttls_timeout},
                    detail::host_slots(config.per_host_concurrency),
+                   {},
                    {},
                    {},
                    {},

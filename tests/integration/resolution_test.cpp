@@ -12,7 +12,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <future>
+#include <thread>
 
 namespace tlsaudit::testing {
 namespace {
@@ -225,6 +228,40 @@ TEST_F(resolution, unspecified_answers_are_not_scanned_and_mapped_ones_are_ipv4)
     ASSERT_EQ(only_mapped.results.size(), 1u);
     ASSERT_TRUE(only_mapped.results[0].cap.error);
     EXPECT_EQ(only_mapped.results[0].cap.error->code, "dns");
+}
+
+// The addresses of one name are scanned side by side, within --concurrency, by whichever
+// workers are free: a name of 8 silent addresses held all 8 connections open at once. It
+// held one worker for 8 handshake timeouts in a row, one address after another.
+TEST_F(resolution, the_addresses_of_a_name_are_scanned_side_by_side) {
+    std::vector<std::string> addresses;
+    for (int i = 11; i <= 18; ++i) addresses.push_back(fmt::format("127.0.0.{}", i));
+    lab::server_pool silent_servers(1);
+    lab::server_config silent;
+    silent.b = lab::behaviour::silent;
+    const auto port = silent_servers.start_fleet(silent, addresses);
+    dns_.add("silent.lab.test", addresses);
+    auto c = config();
+    c.handshake_timeout = std::chrono::seconds(3);
+    c.probes = {"modern"};
+    auto scan = std::async(std::launch::async, [&] { return scan_text(fmt::format("silent.lab.test:{}\n", port), c); });
+    std::uint64_t most = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (most < addresses.size() && std::chrono::steady_clock::now() < until) {
+        std::uint64_t open = 0;
+        for (const auto& a : addresses) open += silent_servers.stats(port, a).active;
+        most = std::max(most, open);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(most, addresses.size()) << "connections open at once";
+    const auto out = scan.get();
+    const auto records = out.for_input(fmt::format("silent.lab.test:{}", port));
+    ASSERT_EQ(records.size(), addresses.size());
+    for (const auto* r : records) {
+        ASSERT_TRUE(r->cap.error);
+        EXPECT_EQ(r->cap.error->code, "timeout-handshake");
+        EXPECT_EQ(r->ep.address_count, addresses.size());
+    }
 }
 
 // Targets are fully qualified: the system's search list (here LOCALDOMAIN, with ndots:5 as in
