@@ -89,9 +89,13 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     const std::string index = slash == json::string::npos ? "" : std::string(shard->get_string().subview(0, slash));
     options.erase("shard");  // `shard` dangles from here on
     // Not settings of the run: the evaluation time is its start second unless `at` (kept)
-    // gives it, and the thread count follows each machine's CPUs.
-    options.erase("evaluated_at");
-    options.erase("threads");
+    // gives it, and the thread count follows each machine's CPUs. Nor are its pacing and
+    // policy, which do not change what it looks at (a killed shard is often run again more
+    // slowly), as `tlsaudit report` merges shards whatever they were.
+    for (const char* key : {"evaluated_at", "threads", "concurrency", "rate", "per_host_concurrency", "retries",
+                            "dns_timeout_ms", "connect_timeout_ms", "handshake_timeout_ms", "starttls_timeout_ms",
+                            "fail_on", "fail_on_new", "fail_on_errors", "baseline"})
+        options.erase(key);
     const auto identity =
         m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
     // In UTC, so that runs order by time ("...T10:00:00+05:00" is before "...T06:00:00Z").

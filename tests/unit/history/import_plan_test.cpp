@@ -118,7 +118,8 @@ TEST_F(import_plan, unreadable_files_are_refused_by_name_and_undated_ones_stand_
 }
 
 // Shards started in different seconds (jobs on other machines) are still one run: each
-// records its own start as the evaluation time (no --at) and its machine's thread count.
+// records its own start as the evaluation time (no --at) and its machine's thread count, and
+// one may be paced otherwise (a killed shard run again more slowly, with longer timeouts).
 TEST_F(import_plan, shards_differ_in_their_evaluation_time_and_threads_alone) {
     const auto with_options = [&](const std::filesystem::path& file, const std::string& extra) {
         auto text = file_bytes(file);
@@ -131,9 +132,11 @@ TEST_F(import_plan, shards_differ_in_their_evaluation_time_and_threads_alone) {
                      R"("evaluated_at":"2026-04-06T06:00:00Z","threads":2,"at":null)");
     const auto b =
         with_options(shard("b.ndjson", "b.test", "2026-04-06T06:00:01Z", "2026-04-06T06:00:08Z", "targets.txt", "1/2"),
-                     R"("evaluated_at":"2026-04-06T06:00:01Z","threads":8,"at":null)");
+                     R"("evaluated_at":"2026-04-06T06:00:01Z","threads":8,"at":null,"concurrency":40,"rate":30,)"
+                     R"("per_host_concurrency":2,"retries":3,"handshake_timeout_ms":30000,"fail_on":"none",)"
+                     R"("fail_on_errors":"all","baseline":"b.json")");
     const auto plan = history::plan_import({a, b});
-    ASSERT_EQ(plan.scans.size(), 1u);
+    ASSERT_EQ(plan.scans.size(), 1u) << "pacing and policy are not the run's settings";
     EXPECT_EQ(names(plan.scans[0]), (std::vector<std::string>{"a.ndjson", "b.ndjson"}));
     // An explicit --at that differs is another run.
     const auto c =
