@@ -162,6 +162,16 @@ int open_and_lock(const std::filesystem::path& path, bool create) {
 
 }  // namespace
 
+bool being_written(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return false;
+    const bool busy = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);  // lets go of the shared lock, if it was taken
+    return busy;
+}
+
 output_lock::output_lock(const std::filesystem::path& path, bool create)
     : fd_(open_and_lock(path, create)), path_(path) {}
 

@@ -43,8 +43,22 @@ std::string names_of(const std::vector<std::filesystem::path>& files) {
 // stops at once.
 int run_import(const history_command_options& o) {
     auto db = open_store(o.db, true);
-    const auto plan = history::plan_import({o.inputs.begin(), o.inputs.end()});
-    bool failed = !plan.refused.empty();
+    // A file a scan still writes would go in as a partial scan, and again, whole, once it ends.
+    std::vector<std::filesystem::path> inputs;
+    bool failed = false;
+    for (const auto& input : o.inputs) {
+        if (input != "-" && report::being_written(input)) {
+            print_stderr(
+                "tlsaudit: {} is being written by a running scan (it holds the file's lock): not imported; "
+                "import it once the scan has ended\n",
+                input);
+            failed = true;
+            continue;
+        }
+        inputs.emplace_back(input);
+    }
+    const auto plan = history::plan_import(inputs);
+    failed = failed || !plan.refused.empty();
     for (const auto& r : plan.refused) print_stderr("tlsaudit: {} (not imported)\n", r.error);
     for (const auto& scan : plan.scans) {
         const auto names = names_of(scan.files);

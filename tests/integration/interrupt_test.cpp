@@ -569,7 +569,7 @@ TEST_F(interrupt, the_demo_stops_as_a_scan_does) {
     EXPECT_EQ(first.wait(), 143) << read_file(dir_ / "err1");
 }
 
-// A second scan, a --resume or a check, of an NDJSON file a running scan still writes (a retried CI
+// A second scan, a --resume, a check or a history import, of an NDJSON file a running scan still writes (a retried CI
 // job, a resume started too early) is refused before it touches the file: it used to empty
 // it, or rewrite it under the first scan, and the file ended with two scans interleaved.
 TEST_F(interrupt, a_file_a_running_scan_writes_is_refused_to_a_second_one) {
@@ -599,6 +599,12 @@ TEST_F(interrupt, a_file_a_running_scan_writes_is_refused_to_a_second_one) {
               std::string::npos)
         << check.err;
     EXPECT_EQ(read_file(ndjson), before) << "check: the first scan's file was touched";
+    // `history import` of it would store a partial scan, and the whole one again later.
+    const auto import =
+        run_tlsaudit(fmt::format("history import '{}' --db '{}'", ndjson.string(), (dir_ / "history.db").string()));
+    EXPECT_EQ(import.exit_code, 2) << import.err;
+    EXPECT_NE(import.err.find("is being written by a running scan"), std::string::npos) << import.err;
+    EXPECT_EQ(import.out.find("scan 1"), std::string::npos) << import.out;
     first.signal(SIGINT);
     EXPECT_EQ(first.wait(), 130);
     EXPECT_EQ(count_records(ndjson, "scan-start"), 1u);

@@ -52,6 +52,11 @@ struct output_busy : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Whether another process holds the output_lock of `path` (a scan still writing it): a
+// shared flock(2) that would have to wait. False for anything but a regular file, or when the
+// file system has no locks.
+bool being_written(const std::filesystem::path& path);
+
 class output_lock {
 public:
     // Opens `path` for writing (never truncating it; created when `create`) and locks it.
