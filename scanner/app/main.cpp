@@ -15,8 +15,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <exception>
 #include <stdexcept>
+#include <system_error>
 
 #ifndef TLSAUDIT_VERSION
 #define TLSAUDIT_VERSION "0.0.0"
@@ -50,6 +53,17 @@ void one_value_per_occurrence(CLI::App& app) {
     for (auto* option : app.get_options([](const CLI::Option* o) { return o->nonpositional(); }))
         if (option->get_items_expected_max() > 1) option->allow_extra_args(false);
     for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) one_value_per_occurrence(*sub);
+}
+
+// What a command printed on standard output (a table, a summary, records) must have reached
+// it: `tlsaudit rules > /dev/full` lost the table and exited 0. A command that already
+// failed keeps its own code.
+int checked_stdout(int code) {
+    using namespace tlsaudit::app;
+    if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return code;
+    const int error = errno;
+    print_stderr("tlsaudit: cannot write to standard output: {}\n", std::generic_category().message(error));
+    return code == exit_code::ok || code == exit_code::findings ? exit_code::failed : code;
 }
 
 }  // namespace
@@ -105,12 +119,14 @@ int main(int argc, char** argv) {
     try {
         if (const auto* config = app.get_option("--config"); scan->parsed() && config->count() > 0)
             scan_options.config_file = config->as<std::string>();
-        if (scan->parsed()) return run_scan_command(scan_options);
-        if (demo->parsed()) return run_demo_command(demo_options);
-        if (check->parsed()) return run_check_command(check_options);
-        if (report->parsed()) return run_report_command(report_options);
-        if (history->parsed()) return run_history_command(*history, history_command);
-        if (rules->parsed()) return run_rules_command(rules_options);
+        int code = exit_code::usage;
+        if (scan->parsed()) code = run_scan_command(scan_options);
+        else if (demo->parsed()) code = run_demo_command(demo_options);
+        else if (check->parsed()) code = run_check_command(check_options);
+        else if (report->parsed()) code = run_report_command(report_options);
+        else if (history->parsed()) code = run_history_command(*history, history_command);
+        else if (rules->parsed()) code = run_rules_command(rules_options);
+        return checked_stdout(code);
     } catch (const config_error& e) {
         print_stderr("tlsaudit: {}\n", e.what());
         return exit_code::usage;

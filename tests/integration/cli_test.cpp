@@ -189,6 +189,13 @@ TEST_F(cli, an_unwritable_stderr_loses_messages_not_the_scan) {
         run_command(fmt::format("('{}' report '{}' >/dev/full)", TLSAUDIT_BINARY, (dir_ / "out.ndjson").string()));
     EXPECT_EQ(report.exit_code, 3);
     EXPECT_NE(report.err.find("cannot write the summary to stdout"), std::string::npos) << report.err;
+    // Every other command's output too: `rules` lost its table and exited 0.
+    for (const auto* command : {"rules", "rules --explain globalsign-rsa-dv-ssl-ca-2018", "rules --json", "--help"}) {
+        const auto lost = run_command(fmt::format("('{}' {} >/dev/full)", TLSAUDIT_BINARY, command));
+        if (std::string_view(command) == "--help") continue;  // CLI11 prints help itself
+        EXPECT_EQ(lost.exit_code, 3) << command << ": " << lost.err;
+        EXPECT_NE(lost.err.find("No space left on device"), std::string::npos) << command << ": " << lost.err;
+    }
 }
 
 TEST_F(cli, usage_errors_exit_2_before_scanning) {
