@@ -42,6 +42,13 @@ sqlite::connection open_connection(const std::filesystem::path& file, const stor
     const bool exists = std::filesystem::exists(file, ec);
     if (!exists && !options.create)
         throw store_error(store_error::reason::missing, "no history database " + file.string());
+    // A directory, a device or a FIFO: SQLite would fail on it in its own words, leave a
+    // journal beside /dev/null, or wait forever on a FIFO.
+    if (exists && !std::filesystem::is_regular_file(file, ec))
+        throw store_error(store_error::reason::damaged,
+                          file.string() + " is not a regular file: a history database is a file (" +
+                              (std::filesystem::is_directory(file, ec) ? "this is a directory" : "a device or a pipe") +
+                              "); it was left as it is");
     if (exists && std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > 0 &&
         !is_sqlite_file(file))
         throw store_error(store_error::reason::damaged,

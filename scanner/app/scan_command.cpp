@@ -72,7 +72,9 @@ void lock_ndjson(std::optional<report::output_lock>& lock, const char* option, c
 std::istream* open_target_list(const std::string& path, std::ifstream& file) {
     struct stat st {};
     if (path == "-") {
-        if (::fstat(STDIN_FILENO, &st) == 0 && S_ISDIR(st.st_mode))
+        if (::fstat(STDIN_FILENO, &st) != 0)
+            throw config_error("cannot read the target list from standard input: it is closed");
+        if (S_ISDIR(st.st_mode))
             throw config_error("cannot read the target list from standard input: it is a directory");
         return &std::cin;
     }

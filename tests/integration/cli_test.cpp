@@ -204,6 +204,11 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
     EXPECT_EQ(run_tlsaudit("scan - --port 70000").exit_code, 2);
     EXPECT_EQ(run_tlsaudit("scan - --resolver not-an-ip").exit_code, 2);
     EXPECT_EQ(run_tlsaudit("scan - --ipv4-only --ipv6-only").exit_code, 2);
+    // A closed standard input is no list (it read as an empty one: exit 4, "no target").
+    const auto closed = run_command(fmt::format("('{}' scan - <&-)", TLSAUDIT_BINARY));
+    EXPECT_EQ(closed.exit_code, 2) << closed.err;
+    EXPECT_NE(closed.err.find("cannot read the target list from standard input: it is closed"), std::string::npos)
+        << closed.err;
     const auto missing = run_tlsaudit(fmt::format("scan '{}'", (dir_ / "missing.txt").string()));
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("missing.txt"), std::string::npos) << missing.err;

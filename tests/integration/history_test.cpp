@@ -19,6 +19,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 #include <signal.h>
@@ -574,13 +576,16 @@ TEST_F(history_cli, a_damaged_database_is_refused_with_exit_code_2_and_left_alon
 // error for every command that takes one, as an output path that cannot be written is.
 TEST_F(history_cli, a_db_path_that_cannot_be_opened_is_exit_code_2_everywhere) {
     write_synthetic(dir_ / "one.ndjson", 3, "2026-01-01T00:00:00Z");
-    for (const auto& db : {dir_ / "no-such-dir" / "audit.db", dir_}) {
+    ASSERT_EQ(::mkfifo((dir_ / "fifo").c_str(), 0600), 0);
+    for (const auto& db : {dir_ / "no-such-dir" / "audit.db", dir_, dir_ / "fifo"}) {
         for (const auto& args : db_commands(dir_, db)) {
-            const auto r = run_tlsaudit(args);
+            const auto r = run_tlsaudit(args);  // a FIFO waited for a writer forever
             EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
             EXPECT_NE(r.err.find(db.string()), std::string::npos) << r.err;
         }
     }
+    const auto fifo = run_tlsaudit(fmt::format("history report --db '{}'", (dir_ / "fifo").string()));
+    EXPECT_NE(fifo.err.find("is not a regular file"), std::string::npos) << fifo.err;
     EXPECT_FALSE(std::filesystem::exists(dir_ / "t.json"));
 }
 
