@@ -14,8 +14,11 @@ report::baseline store::latest_baseline(std::optional<std::int64_t> except) cons
     try {
         auto& db = impl_->db;
         // An interrupted scan is missing targets: its absent findings are not resolved.
+        // With a scan left out (the one being reported, stored already), the latest before it:
+        // a run repeated after a later one compares with what came before it, as it did.
         auto latest = db.prepare(
-            "SELECT id, started_at FROM scans WHERE complete = 1 AND id IS NOT ?1 "
+            "SELECT id, started_at FROM scans WHERE complete = 1 AND (?1 IS NULL OR (id != ?1 AND "
+            "(started_epoch, id) < (SELECT started_epoch, id FROM scans WHERE id = ?1))) "
             "ORDER BY started_epoch DESC, id DESC LIMIT 1");
         if (except) latest.bind(1, *except);
         else latest.bind_null(1);

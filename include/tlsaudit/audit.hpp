@@ -123,8 +123,9 @@ struct node_chain {
     std::vector<std::string> intermediate_cns;  // served intermediates' commonNames
     std::string clients;                        // who receives it (clients_of_chain); "" when unknown
     std::vector<node_chain> others;             // the further chains (their own `others` empty)
-    // The probes that received nothing for want of an answer (a timeout, a reset; not an
-    // alert, which is the server's answer), as "rsa (timeout-handshake)"; "" when none. What
+    // The probes that received nothing for want of an answer (a timeout, a reset, a refused
+    // connection; not an alert, a chain too large or anything else the server answered), as
+    // "rsa (timeout-handshake)"; "" when none. What
     // such a node serves is known in part: it agrees with a node that serves more.
     std::string unknown;
 };

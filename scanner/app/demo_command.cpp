@@ -95,6 +95,9 @@ void check_out_dir(const std::filesystem::path& out) {
         const auto path = out / name;
         if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
             throw config_error(path.string() + " is a symbolic link: the demo writes only regular files in --out");
+        // A FIFO would hold the demo in open() until a reader came.
+        if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+            throw config_error(path.string() + " is not a regular file: the demo writes only regular files in --out");
         check_output_file("--out", path.string());
     }
     const auto chains = out / "chains";

@@ -40,12 +40,21 @@ node_chain node_of_chain(const std::vector<parsed_cert>& certs) {
     return chain;
 }
 
+// A probe that got no answer (what it would have received is unknown), as against one the
+// server answered: an alert, something that is not TLS, a chain too large to keep.
+bool no_answer(const scan_error& e) {
+    static constexpr const char* codes[] = {
+        error_codes::timeout_connect, error_codes::timeout_handshake, error_codes::timeout_starttls, error_codes::reset,
+        error_codes::closed,          error_codes::refused,           error_codes::unreachable};
+    return std::any_of(std::begin(codes), std::end(codes), [&](const char* c) { return e.code == c; });
+}
+
 node_chain node_of(const endpoint_result& result) {
     node_chain node = node_of_chain(result.certs);
     node.address = result.ep.address;
     node.clients = clients_of_chain(result.cap, 0);
     for (const auto& p : result.cap.probes)
-        if (p.chain < 0 && p.error && p.error->code != error_codes::tls_alert)
+        if (p.chain < 0 && p.error && no_answer(*p.error))
             node.unknown += fmt::format("{}{} ({})", node.unknown.empty() ? "" : ", ", p.probe, p.error->code);
     for (std::size_t k = 0; k < result.other_chains.size(); ++k) {
         node.others.push_back(node_of_chain(result.other_chains[k].certs));

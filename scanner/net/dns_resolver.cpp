@@ -241,7 +241,8 @@ struct dns_resolver::impl {
                     std::find(answer.addresses.begin(), answer.addresses.end(), text) == answer.addresses.end())
                     answer.addresses.push_back(std::move(text));
             }
-            if (answer.addresses.empty()) answer.error = "no address of the requested family";
+            // Every answer left out (IPv4-mapped ones under -6): as if the name had none of the family.
+            if (answer.addresses.empty()) answer.error = failure_text(ARES_ENODATA, q->family);
         }
         if (result) ares_freeaddrinfo(result);
         // Resume the caller outside ares_process_fd: it may start another query at once.

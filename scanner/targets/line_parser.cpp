@@ -132,6 +132,13 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     const std::string_view unmarked = without_bom(line);
     line_length -= line.size() - unmarked.size();
     line = unmarked;
+    // Only a line with non-ASCII bytes can hold a Unicode space, and then before anything
+    // else: one before a `#` starts a comment as a space does. The others are not copied.
+    std::string spaced;
+    if (!is_ascii(line)) {
+        spaced = with_ascii_spaces(line);
+        line = spaced;
+    }
     const std::string_view trimmed = trim(line);
     if (auto why = carriage_return_inside(trimmed)) return make_error(line_no, trimmed, std::move(*why));
     // A comment line is ignored whatever else it holds and however long it is (only its
@@ -139,13 +146,7 @@ parsed_line parse(std::string_view line, std::size_t line_length, std::uint64_t 
     if (trimmed.starts_with('#')) return std::monostate{};
     if (auto why = unreadable(line, line_length)) return make_error(line_no, trimmed, std::move(*why));
 
-    // Only a line with non-ASCII bytes can hold a Unicode space: the others are not copied.
-    std::string_view content = content_of(trimmed);
-    std::string spaced;
-    if (!is_ascii(content)) {
-        spaced = with_ascii_spaces(content);
-        content = trim(spaced);
-    }
+    const std::string_view content = content_of(trimmed);
     if (content.empty()) return std::monostate{};
 
     const std::vector<std::string_view> words = split_words(content);

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -286,6 +288,11 @@ TEST_F(cli, usage_errors_found_before_any_file_is_touched) {
     EXPECT_EQ(in_the_way.exit_code, 2) << in_the_way.err;
     EXPECT_NE(in_the_way.err.find("report.json: cannot write: is a directory"), std::string::npos) << in_the_way.err;
     EXPECT_FALSE(std::filesystem::exists(linked / "targets.txt")) << "the demo wrote its lab files first";
+    std::filesystem::remove(linked / "report.json");
+    ASSERT_EQ(::mkfifo((linked / "scan.ndjson").c_str(), 0600), 0);
+    const auto fifo = run_tlsaudit(fmt::format("demo --out '{}'", linked.string()));  // it waited for a reader
+    EXPECT_EQ(fifo.exit_code, 2) << fifo.err;
+    EXPECT_NE(fifo.err.find("scan.ndjson is not a regular file"), std::string::npos) << fifo.err;
     // By value: a flag set to false in a config file asks for nothing.
     std::ofstream(dir_ / "c.toml") << "fail-on-new = false\nipv4-only = false\nipv6-only = true\n";
     const auto by_value =

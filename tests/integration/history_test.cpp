@@ -381,6 +381,11 @@ TEST_F(history_cli, the_scheduled_audit_runs_from_its_first_day) {
     EXPECT_EQ(next_day_retried.exit_code, 0) << next_day_retried.err;
     const auto two = json::parse(read_file(dir_ / "two.json"));
     EXPECT_NE(std::string(two.at("baseline").at("source").as_string()).find(" (scan started "), std::string::npos);
+    // The first day's run retried after the second's still compares with what came before it.
+    const auto first_retried_late = run_tlsaudit(audit);
+    EXPECT_EQ(first_retried_late.exit_code, 1) << first_retried_late.err;
+    EXPECT_EQ(json::parse(read_file(dir_ / "one.json")).at("baseline").at("source").as_string(),
+              db.string() + " (no complete scan yet)");
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
     // The same on a first day with the database spelled two ways.
     const auto other =

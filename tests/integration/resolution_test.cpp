@@ -228,6 +228,8 @@ TEST_F(resolution, unspecified_answers_are_not_scanned_and_mapped_ones_are_ipv4)
     ASSERT_EQ(only_mapped.results.size(), 1u);
     ASSERT_TRUE(only_mapped.results[0].cap.error);
     EXPECT_EQ(only_mapped.results[0].cap.error->code, "dns");
+    EXPECT_EQ(only_mapped.results[0].cap.error->detail,
+              "the name has no IPv6 address (AAAA record; -6 leaves out IPv4)");
 }
 
 // The addresses of one name are scanned side by side, within --concurrency, by whichever

@@ -99,8 +99,9 @@ public:
     // (report/baseline.hpp semantics); no finding when there is no complete scan yet. For a
     // target with an endpoint that scan could not scan, the findings of the latest complete
     // scan that scanned all of its endpoints: known findings are not new after an outage.
-    // source: "FILE (scan started AT)". `except`: a scan left out (the one being reported,
-    // stored already: a run repeated). Throws store_error.
+    // source: "FILE (scan started AT)". `except`: the scan being reported, stored already (a
+    // run repeated): the baseline is then the latest complete scan before it. Throws
+    // store_error.
     report::baseline latest_baseline(std::optional<std::int64_t> except = std::nullopt) const;
 
     const std::filesystem::path& file() const;

@@ -441,6 +441,34 @@ TEST(deployment, tracker_compares_the_chains_of_every_probe) {
     EXPECT_FALSE(agreeing.add(dual("127.0.3.14", "8"), rules));
 }
 
+// A probe the server answered without a chain (a chain too large, an alert) tells what that
+// node serves: it still differs from a node that serves the RSA chain. Only a probe that got
+// no answer (a timeout) leaves the node known in part.
+TEST(deployment, a_probe_the_server_answered_is_no_unknown) {
+    const auto& rules = default_catalogue();
+    const auto dual = [](const std::string& address) {
+        auto r = node("g.example", address, "1", 2);
+        r.other_chains.push_back(node("g.example", address, "8", 2));
+        r.cap.probes = {probe_outcome{"modern", 0, "capture", "", std::nullopt},
+                        probe_outcome{"rsa", 1, "capture", "", std::nullopt}};
+        return r;
+    };
+    const auto failed_rsa = [](const std::string& address, const char* code) {
+        auto r = node("g.example", address, "1", 2);
+        r.cap.probes = {probe_outcome{"modern", 0, "capture", "", std::nullopt},
+                        probe_outcome{"rsa", -1, "capture", "", scan_error{"handshake", code, "x"}}};
+        return r;
+    };
+    for (const auto* answered : {error_codes::chain_too_large, error_codes::tls_alert, error_codes::not_tls}) {
+        deployment_tracker tracker;
+        EXPECT_FALSE(tracker.add(dual("127.0.3.21"), rules));
+        EXPECT_TRUE(tracker.add(failed_rsa("127.0.3.22", answered), rules)) << answered;
+    }
+    deployment_tracker unanswered;
+    EXPECT_FALSE(unanswered.add(dual("127.0.3.21"), rules));
+    EXPECT_FALSE(unanswered.add(failed_rsa("127.0.3.22", error_codes::timeout_handshake), rules));
+}
+
 TEST(deployment, single_address_targets_are_not_held) {
     const auto& rules = default_catalogue();
     deployment_tracker tracker;

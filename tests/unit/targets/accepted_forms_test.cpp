@@ -64,6 +64,12 @@ INSTANTIATE_TEST_SUITE_P(
                       {{"192.0.2.1", 443, "a.example", true}}},
         accepted_case{
             "ideographic_space_after", "example.com:8443\xe3\x80\x80", {{"example.com", 8443, "example.com", false}}},
+        accepted_case{"no_break_space_before_a_comment",
+                      "example.com\xc2\xa0# comment",
+                      {{"example.com", 443, "example.com", false}}},
+        accepted_case{"ideographic_space_before_a_long_comment",
+                      "example.com\xe3\x80\x80# " + std::string(5000, 'y'),
+                      {{"example.com", 443, "example.com", false}}},
         accepted_case{"host_port", "example.com:8443", {{"example.com", 8443, "example.com", false}}},
         accepted_case{"host_port_leading_zero", "example.com:0443", {{"example.com", 443, "example.com", false}}},
         accepted_case{"port_65535", "example.com:65535", {{"example.com", 65535, "example.com", false}}},

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -79,6 +81,10 @@ TEST(pem, bad_blocks_throw_naming_the_block) {
     const std::string good = read_text(real_cert_path("globalsign-root-ca-r3.pem"));
     const std::string bad_base64 = "-----BEGIN CERTIFICATE-----\nMII*\n-----END CERTIFICATE-----\n";
     EXPECT_NE(exception_text([&] { pem_to_der(good + bad_base64); }).find("block 2 (line"), std::string::npos);
+    // The line of a later block counts every line before it, across the blocks between.
+    const auto good_lines = static_cast<std::size_t>(std::count(good.begin(), good.end(), '\n'));
+    const std::string third = exception_text([&] { pem_to_der(good + "\n" + good + "x\n" + bad_base64); });
+    EXPECT_NE(third.find("block 3 (line " + std::to_string(2 * good_lines + 3) + ")"), std::string::npos) << third;
 
     const std::string not_a_cert = "-----BEGIN CERTIFICATE-----\nZm9vYmFy\n-----END CERTIFICATE-----\n";
     const std::string message = exception_text([&] { pem_to_der(not_a_cert); });
