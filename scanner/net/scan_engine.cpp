@@ -255,7 +255,10 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
             jobs.push_back({shared, std::move(addresses[i]), addresses.size(), dns_ms});
     }
     resolution.done(std::move(jobs));
-    co_await scan_address(s, address_job{nullptr, std::move(addresses.front()), addresses.size(), dns_ms}, t);
+    // A named job, not a temporary in the co_await: g++ 12 destroyed such a temporary twice
+    // ("free(): invalid pointer").
+    address_job first{nullptr, std::move(addresses.front()), addresses.size(), dns_ms};
+    co_await scan_address(s, std::move(first), t);
 }
 
 // Until the sink is ready for another target (scan_config::sink_ready), the scan stops or
