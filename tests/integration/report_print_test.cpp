@@ -87,7 +87,7 @@ TEST_F(demo_report, fits_at_1280_800_and_390_px_and_on_paper) {
     const auto seen = check_layout(path("report.html"), "demo", "1280 800 390 print");
     expect_fits(seen, "1280", 1280);
     expect_fits(seen, "800", 800);
-    expect_fits(seen, "390", 390);  // a phone: the wide tables scroll in their own boxes
+    expect_fits(seen, "390", 390);    // a phone: the wide tables scroll in their own boxes
     expect_fits(seen, "print", 700);  // an A4 page's printable width
 }
 
