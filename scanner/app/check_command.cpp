@@ -161,11 +161,7 @@ int run_check_command(const check_command_options& o) {
     const auto [result, verdict] = audit_saved_chain(std::move(chain), o.host, o.file, runtime);
     // A scan writing the same file holds its lock: the record would be cut into its stream.
     std::optional<report::output_lock> lock;
-    try {
-        if (o.ndjson != "-") lock.emplace(o.ndjson, true);
-    } catch (const report::output_busy& e) {
-        throw config_error(std::string("--ndjson: ") + e.what());
-    }
+    if (o.ndjson != "-") lock_output(lock, "--ndjson", o.ndjson, true);
     report::ndjson_writer out(o.ndjson);
     out.write(result);
     if (!o.quiet) print_report(o, result, verdict.get(), runtime);

@@ -91,19 +91,19 @@ void check_out_dir(const std::filesystem::path& out) {
     struct stat st {};
     if (::stat(out.c_str(), &st) == 0 && st.st_uid != ::geteuid())
         throw config_error(out.string() + " belongs to another user: the demo writes only into a directory of its own");
+    // A link, or a FIFO (which would hold the demo in open() until a reader came), where the
+    // demo writes. A directory is left to the checks below, which say what is wrong with it.
+    const auto refuse_odd = [&st](const std::filesystem::path& path) {
+        if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return;
+        throw config_error(path.string() + (S_ISLNK(st.st_mode) ? " is a symbolic link" : " is not a regular file") +
+                           ": the demo writes only regular files in --out");
+    };
     for (const std::string name : demo_files) {
-        const auto path = out / name;
-        if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-            throw config_error(path.string() + " is a symbolic link: the demo writes only regular files in --out");
-        // A FIFO would hold the demo in open() until a reader came.
-        if (::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-            throw config_error(path.string() + " is not a regular file: the demo writes only regular files in --out");
-        check_output_file("--out", path.string());
+        refuse_odd(out / name);
+        check_output_file("--out", (out / name).string());
     }
-    const auto chains = out / "chains";
-    if (::lstat(chains.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-        throw config_error(chains.string() + " is a symbolic link: the demo writes only regular files in --out");
-    check_output_dir("--out", chains);
+    refuse_odd(out / "chains");
+    check_output_dir("--out", out / "chains");
 }
 
 void write_text(const std::filesystem::path& file, const std::string& text) {
@@ -127,11 +127,7 @@ int run_demo_command(demo_command_options& options) {
     check_out_dir(options.out);
     // Two demos into one --out would write one file between them.
     std::optional<report::output_lock> lock;
-    try {
-        lock.emplace(options.out / "scan.ndjson", true);
-    } catch (const report::output_busy& e) {
-        throw config_error(std::string("--out: ") + e.what());
-    }
+    lock_output(lock, "--out", options.out / "scan.ndjson", true);
 
     lab::demo_lab lab;
     auto& scan = options.scan;

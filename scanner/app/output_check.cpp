@@ -114,4 +114,13 @@ void check_output_dir(std::string_view flag, const std::filesystem::path& dir) {
     probe(flag, dir.string(), existing / ".tlsaudit-probe");
 }
 
+void lock_output(std::optional<report::output_lock>& lock, std::string_view option, const std::filesystem::path& path,
+                 bool create) {
+    try {
+        lock.emplace(path, create);
+    } catch (const report::output_busy& e) {
+        throw config_error(fmt::format("{}: {}", option, e.what()));
+    }
+}
+
 }  // namespace tlsaudit::app

@@ -2,7 +2,10 @@
 // Output paths checked before a scan makes its first connection: a report that cannot
 // be written is found at the start, not after an hour of scanning.
 
+#include <tlsaudit/report/output_file.hpp>
+
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,5 +38,11 @@ void check_distinct_files(const std::vector<named_file>& outputs, const std::vec
 // Same for a directory (--save-chains): an existing one must be a writable directory; a
 // missing one is created later, so its nearest existing ancestor must be one.
 void check_output_dir(std::string_view flag, const std::filesystem::path& dir);
+
+// Locks the NDJSON file a run writes (report::output_lock) into `lock`: another process
+// holding it (a scan still writing it) is a config_error naming `option`, found before any
+// connection.
+void lock_output(std::optional<report::output_lock>& lock, std::string_view option, const std::filesystem::path& path,
+                 bool create);
 
 }  // namespace tlsaudit::app

@@ -57,16 +57,6 @@ void print_summary(const scan_summary& s) {
                      s.fetch_destinations, s.fetch_bytes, s.fetch_refused);
 }
 
-// The NDJSON file locked for this run (report::output_lock); another process holding it is a
-// usage error found before any connection.
-void lock_ndjson(std::optional<report::output_lock>& lock, const char* option, const std::string& path, bool create) {
-    try {
-        lock.emplace(path, create);
-    } catch (const report::output_busy& e) {
-        throw config_error(std::string(option) + ": " + e.what());
-    }
-}
-
 // The target list: `path`, or standard input for "-". A directory is refused here: opened
 // as a file it reads as nothing (stdin) or fails only once the scan has begun.
 std::istream* open_target_list(const std::string& path, std::ifstream& file) {
@@ -225,7 +215,7 @@ int run_scan_command(scan_command_options& options) {
                                " appends to that file: --ndjson must name it or be left out");
         options.pipeline.ndjson = options.resume;
         options.reports.ndjson_given = true;
-        lock_ndjson(ndjson_lock, "--resume", options.resume, false);
+        lock_output(ndjson_lock, "--resume", options.resume, false);
         resume = prepare_resume(options.resume, targets::shard_text(options.pipeline.shard));
         ndjson_lock->relock();  // the rewrite put a new file at the path
         options.pipeline.resume = &*resume;
@@ -250,7 +240,7 @@ int run_scan_command(scan_command_options& options) {
     ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, options.config_file, TLSAUDIT_VERSION);
     if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
-        lock_ndjson(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
+        lock_output(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
     std::vector<std::string> changed;
     if (resume && options.pipeline.start_record) changed = changed_settings(*resume, *options.pipeline.start_record);
     if (!changed.empty())
