@@ -261,26 +261,20 @@ asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolve
     co_await scan_address(s, std::move(first), t);
 }
 
-// Until the sink is ready for another target (scan_config::sink_ready), the scan stops or
-// fails: a timer, polled with a growing pause, so that the thread goes on with the rest.
-asio::awaitable<void> wait_for_sink(shared_state& s) {
-    const auto& ready = s.config.sink_ready;
-    if (!ready || ready()) co_return;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    auto pause = std::chrono::milliseconds(1);
-    while (!s.stop.stopping() && !s.failure.recorded() && !ready()) {
-        timer.expires_after(pause);
-        co_await timer.async_wait(asio::use_awaitable);
-        pause = std::min(pause * 2, std::chrono::milliseconds(50));
-    }
-}
-
-// A pause that grows from 1 to 50 ms over the waits in a row (`waiting`).
+// A pause that grows from 1 to 50 ms over the waits in a row (`waiting`, 0 before the first).
 asio::awaitable<void> pause(std::chrono::milliseconds& waiting) {
     waiting = std::clamp(waiting * 2, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(waiting);
     co_await timer.async_wait(asio::use_awaitable);
+}
+
+// Until the sink is ready for another target (scan_config::sink_ready), the scan stops or
+// fails: a timer, polled with a growing pause, so that the thread goes on with the rest.
+asio::awaitable<void> wait_for_sink(shared_state& s) {
+    const auto& ready = s.config.sink_ready;
+    auto waiting = std::chrono::milliseconds(0);
+    while (ready && !ready() && !s.stop.stopping() && !s.failure.recorded()) co_await pause(waiting);
 }
 
 asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
