@@ -106,11 +106,11 @@ failure too_many_colons(std::string_view text, context where) {
                                           : "address with a port goes in brackets: [addr]:port")};
 }
 
+// The URL schemes a target may have: https, or a STARTTLS protocol's (lower case).
+bool supported_scheme(const std::string& lower) { return lower == "https" || starttls::find_protocol(lower); }
+
 // "https:a.example": a scheme name before one ':' is a URL that lost its "//".
-bool names_a_scheme(std::string_view host) {
-    const std::string lower = to_lower_ascii(host);
-    return lower == "https" || starttls::find_protocol(lower);
-}
+bool names_a_scheme(std::string_view host) { return supported_scheme(to_lower_ascii(host)); }
 
 outcome<target_spec> host_spec(std::string_view host) {
     if (host.empty()) return failure{"missing host"};
@@ -181,7 +181,7 @@ outcome<target_spec> url(std::string_view token, std::size_t separator) {
     if (!is_scheme(scheme)) return failure{"invalid URL scheme " + quote(scheme)};
     const std::string lower = to_lower_ascii(scheme);
     const auto scheme_protocol = starttls::find_protocol(lower);
-    if (lower != "https" && !scheme_protocol) {
+    if (!supported_scheme(lower)) {
         return failure{"URL scheme " + quote(lower) +
                        " is not supported (https, smtp, imap, pop3, ftp, xmpp, postgres, ldap are)"};
     }
