@@ -24,7 +24,8 @@ std::optional<cert_info> parse_certificate(std::span<const unsigned char> der, s
 // build's private helpers: ossl/encoding.hpp.)
 std::vector<bytes> pem_to_der(std::string_view pem);
 
-// Reads a PEM file; throws std::runtime_error (with the path) when unreadable.
+// Reads a PEM file; throws std::runtime_error (with the path) when unreadable or when it
+// holds no certificate (the message says what it holds instead).
 std::vector<bytes> read_pem_file(const std::filesystem::path& path);
 
 }  // namespace tlsaudit::x509

@@ -148,10 +148,6 @@ int run_check_command(const check_command_options& o) {
             fmt::format("{}: {} certificates, over the limit of {} a served chain is held to "
                         "(chain-too-large): give the chain the server sends, leaf first",
                         o.file, chain.size(), max_chain_certificates));
-    if (chain.empty())
-        throw config_error(o.file +
-                           ": no PEM certificate in this file (DER is not read: convert it with "
-                           "`openssl x509 -inform der -in FILE`)");
 
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     aia_fetch_limits aia;

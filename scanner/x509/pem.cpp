@@ -9,7 +9,9 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <string>
 #include <system_error>
+#include <vector>
 
 namespace tlsaudit::x509 {
 
@@ -40,6 +42,30 @@ private:
 
 std::string block_label(std::size_t index, std::size_t line) {
     return "PEM certificate block " + std::to_string(index) + " (line " + std::to_string(line) + ")";
+}
+
+// Why a file holds no certificate, and how to make one of it: the other PEM blocks it holds
+// (a key, OpenSSL's TRUSTED CERTIFICATE), or none at all (DER, or not a certificate).
+std::string no_certificate_reason(std::string_view text) {
+    constexpr std::string_view begin = "-----BEGIN ";
+    std::vector<std::string> labels;
+    for (std::size_t at = text.find(begin); at != std::string_view::npos && labels.size() < 4;
+         at = text.find(begin, at + begin.size())) {
+        const auto start = at + begin.size();
+        const auto end = text.find("-----", start);
+        if (end == std::string_view::npos || end - start > 40) continue;
+        std::string label(text.substr(start, end - start));
+        if (!std::all_of(label.begin(), label.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == ' '; }))
+            continue;
+        if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(std::move(label));
+    }
+    if (labels.empty())
+        return "no PEM block at all (DER is not read: convert it with `openssl x509 -inform der -in FILE`)";
+    std::string held;
+    for (const auto& l : labels) held += (held.empty() ? "" : ", ") + l;
+    const bool trusted = std::find(labels.begin(), labels.end(), "TRUSTED CERTIFICATE") != labels.end();
+    return "only " + held + " blocks" +
+           (trusted ? " (OpenSSL's trust format: `openssl x509 -in FILE` writes the plain certificate)" : "");
 }
 
 }  // namespace
@@ -87,11 +113,16 @@ std::vector<bytes> read_pem_file(const std::filesystem::path& path) {
     if (in.bad()) {
         throw std::runtime_error("cannot read PEM file " + path.string());
     }
+    std::vector<bytes> certificates;
     try {
-        return pem_to_der(text);
+        certificates = pem_to_der(text);
     } catch (const std::runtime_error& e) {
         throw std::runtime_error(path.string() + ": " + e.what());
     }
+    if (certificates.empty())
+        throw std::runtime_error(path.string() + ": no \"" + std::string(pem_certificate_begin) +
+                                 "\" block in this file: " + no_certificate_reason(text));
+    return certificates;
 }
 
 }  // namespace tlsaudit::x509

@@ -68,8 +68,7 @@ trust_store::trust_store(const trust_options& options) : impl_(std::make_unique<
     if (options.system_default) load_system_default(store, impl_->bundle);
 
     for (const auto& file : options.ca_files) {
-        const auto certs = read_pem_file(file);  // throws with the path when unreadable
-        if (certs.empty()) throw std::runtime_error(file.string() + ": no PEM certificate in this CA file");
+        const auto certs = read_pem_file(file);  // throws with the path when unreadable or empty
         for (std::size_t i = 0; i < certs.size(); ++i)
             add_certificate(store, impl_->bundle.get(), certs[i],
                             file.string() + " (certificate " + std::to_string(i + 1) + ")", &impl_->intermediates);

@@ -112,6 +112,26 @@ TEST(pem, der_to_pem_round_trip) {
     EXPECT_EQ(pem_to_der(read_text(path)), back);
 }
 
+// A file with no certificate says what it holds instead, and how to get a certificate of it.
+TEST(pem, file_without_certificate_says_what_it_holds) {
+    const std::filesystem::path key = write_temp("x509_key.pem",
+                                                 "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+                                                 "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    const std::string key_text = exception_text([&] { read_pem_file(key); });
+    EXPECT_NE(key_text.find(key.string() + ": no \"-----BEGIN CERTIFICATE-----\" block"), std::string::npos)
+        << key_text;
+    EXPECT_NE(key_text.find("only PRIVATE KEY blocks"), std::string::npos) << key_text;
+
+    const std::filesystem::path trusted = write_temp(
+        "x509_trusted.pem", "-----BEGIN TRUSTED CERTIFICATE-----\nAAAA\n-----END TRUSTED CERTIFICATE-----\n");
+    EXPECT_NE(exception_text([&] { read_pem_file(trusted); }).find("`openssl x509 -in FILE` writes the plain"),
+              std::string::npos);
+
+    const std::filesystem::path der = write_temp("x509_der.pem", std::string("\x30\x82\x01\x00", 4));
+    EXPECT_NE(exception_text([&] { read_pem_file(der); }).find("no PEM block at all (DER is not read"),
+              std::string::npos);
+}
+
 TEST(pem, unreadable_file_names_the_path) {
     const std::string missing = (std::filesystem::path{testing::TempDir()} / "no-such-file.pem").string();
     EXPECT_NE(exception_text([&] { read_pem_file(missing); }).find(missing), std::string::npos);
