@@ -64,26 +64,40 @@ constexpr block v6_blocks[] = {
     {{0xfc}, 7, "unique-local"},
 };
 
+std::optional<ip_address> parse_family(std::string_view text, bool v6) {
+    // inet_pton needs a terminated string; anything longer than the longest valid form
+    // ("ffff:...:255.255.255.255", 45 characters) is not an address.
+    if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
+    const std::string terminated(text);
+    ip_address address;
+    address.v6 = v6;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, terminated.c_str(), address.bytes.data()) != 1) return std::nullopt;
+    return address;
+}
+
 }  // namespace
+
+std::optional<ip_address> parse_ipv4(std::string_view text) { return parse_family(text, false); }
+
+std::optional<ip_address> parse_ipv6(std::string_view text) { return parse_family(text, true); }
 
 std::optional<ip_address> parse_ip(std::string_view text) {
     if (const auto zone = text.find('%'); zone != std::string_view::npos) text = text.substr(0, zone);
-    if (text.empty() || text.size() > INET6_ADDRSTRLEN) return std::nullopt;
-    const std::string z(text);  // inet_pton needs a terminated string
-    ip_address a;
-    if (z.find(':') == std::string::npos) {
-        if (inet_pton(AF_INET, z.c_str(), a.bytes.data()) != 1) return std::nullopt;
-        return a;
-    }
-    if (inet_pton(AF_INET6, z.c_str(), a.bytes.data()) != 1) return std::nullopt;
+    if (text.find(':') == std::string_view::npos) return parse_ipv4(text);
+    auto a = parse_ipv6(text);
     static constexpr std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (std::memcmp(a.bytes.data(), mapped, sizeof mapped) == 0) {
-        std::memmove(a.bytes.data(), a.bytes.data() + 12, 4);
-        std::fill(a.bytes.begin() + 4, a.bytes.end(), std::uint8_t{0});
-        return a;
+    if (a && std::memcmp(a->bytes.data(), mapped, sizeof mapped) == 0) {
+        std::memmove(a->bytes.data(), a->bytes.data() + 12, 4);
+        std::fill(a->bytes.begin() + 4, a->bytes.end(), std::uint8_t{0});
+        a->v6 = false;
     }
-    a.v6 = true;
     return a;
+}
+
+std::string format_ip(const ip_address& address) {
+    char buffer[INET6_ADDRSTRLEN] = {};
+    const char* text = inet_ntop(address.v6 ? AF_INET6 : AF_INET, address.bytes.data(), buffer, sizeof buffer);
+    return text ? std::string(text) : std::string();
 }
 
 std::string_view classify(const ip_address& address) {

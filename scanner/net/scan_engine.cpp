@@ -4,6 +4,7 @@
 
 #include "dns_resolver.hpp"
 #include "host_slots.hpp"
+#include "ip/address.hpp"
 #include "stop_watch.hpp"
 #include "tls_client.hpp"
 
@@ -367,10 +368,8 @@ std::string check_resolver_address(const std::string& resolver) {
     // "::1:5353" is the IPv4-compatible address ::0.1.20.249 (deprecated, never routed), asked
     // on port 53: almost certainly port 5353 of ::1, as in a target list.
     if (!bracketed && address.is_v6()) {
-        const auto b = address.to_v6().to_bytes();
-        const bool compatible = std::all_of(b.begin(), b.begin() + 12, [](unsigned char x) { return x == 0; }) &&
-                                !(b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] <= 1);
-        if (compatible) {
+        const auto parsed = ip::parse_ipv6(host);
+        if (parsed && ip::classify(*parsed) == "ipv4-compatible") {
             const auto last = host.rfind(':');
             std::string message =
                 "'" + host + "' is the IPv4-compatible address " + address.to_string() + " (never routed)";

@@ -71,11 +71,7 @@ outcome<target_spec> bracketed(std::string_view text, context where, bool allow_
 
 // ::/96 but :: and ::1: IPv4-compatible addresses, deprecated by RFC 4291 and never routed.
 // "::1:8443" is one of them (::0.1.132.67): almost certainly port 8443 of ::1.
-bool ipv4_compatible(const ip_address& a) {
-    if (!a.v6 || !std::all_of(a.bytes.begin(), a.bytes.begin() + 12, [](unsigned char b) { return b == 0; }))
-        return false;
-    return !(a.bytes[12] == 0 && a.bytes[13] == 0 && a.bytes[14] == 0 && a.bytes[15] <= 1);
-}
+bool ipv4_compatible(const ip_address& a) { return ip::classify(a) == "ipv4-compatible"; }
 
 failure refuse_ipv4_compatible(std::string_view text, const ip_address& address) {
     const std::string formatted = format_ip(address);
