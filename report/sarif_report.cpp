@@ -30,8 +30,9 @@ std::string_view level_of(severity s) {
     return "note";
 }
 
-// GitHub's convention: a CVSS-like number that maps to critical/high/medium/low.
-std::string_view security_severity(severity s) {
+// GitHub's convention: a CVSS-like number that maps to critical/high/medium/low. Info has
+// none: GitHub would rank any number, 0.0 too, as a low security alert.
+std::optional<std::string_view> security_severity(severity s) {
     switch (s) {
     case severity::critical: return "9.5";
     case severity::high: return "8.0";
@@ -39,7 +40,7 @@ std::string_view security_severity(severity s) {
     case severity::low: return "3.0";
     case severity::info: break;
     }
-    return "0.0";
+    return std::nullopt;
 }
 
 // `level`: the highest level of the rule's results in this report (a rules file may have
@@ -52,9 +53,8 @@ json::object rule_json(std::string_view id, const finding_kind* entry, std::opti
     r["fullDescription"] = json::object{{"text", entry ? entry->description : id}};
     const auto level = reported ? *reported : entry ? entry->default_level : severity::medium;
     r["defaultConfiguration"] = json::object{{"level", level_of(level)}};
-    r["properties"] = json::object{{"severity", to_string(level)},
-                                   {"security-severity", security_severity(level)},
-                                   {"tags", json::array{"security", "tls"}}};
+    r["properties"] = json::object{{"severity", to_string(level)}, {"tags", json::array{"security", "tls"}}};
+    if (const auto score = security_severity(level)) r["properties"].as_object()["security-severity"] = *score;
     return r;
 }
 

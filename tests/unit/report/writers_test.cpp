@@ -340,6 +340,15 @@ TEST(sarif_report, every_result_has_a_file_and_rules_carry_the_reported_severity
     const auto& rule = rules.at(results[0].at("ruleIndex").to_number<std::size_t>()).as_object();
     EXPECT_EQ(rule.at("properties").at("security-severity"), "9.5") << "critical here, high by default";
     EXPECT_EQ(rule.at("defaultConfiguration").at("level"), "error");
+    // An info rule carries no security-severity: GitHub would rank even 0.0 a low alert.
+    bool saw_info = false;
+    for (const auto& r : rules) {
+        if (r.at("properties").at("severity") != "info") continue;
+        saw_info = true;
+        EXPECT_EQ(r.at("properties").as_object().if_contains("security-severity"), nullptr) << r.at("id");
+        EXPECT_EQ(r.at("defaultConfiguration").at("level"), "note");
+    }
+    EXPECT_TRUE(saw_info);
 }
 
 TEST(terminal, server_strings_cannot_drive_the_terminal) {
