@@ -28,4 +28,7 @@ std::vector<bytes> pem_to_der(std::string_view pem);
 // holds no certificate (the message says what it holds instead).
 std::vector<bytes> read_pem_file(const std::filesystem::path& path);
 
+// The same for PEM text read elsewhere (standard input); `source` names it in messages.
+std::vector<bytes> read_pem_certificates(std::string_view text, const std::string& source);
+
 }  // namespace tlsaudit::x509

@@ -22,10 +22,33 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iostream>
 #include <optional>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace tlsaudit::app {
 namespace {
+
+// A chain from standard input ("-"), as `openssl s_client -showcerts | tlsaudit check -` gives
+// it: read whole, up to a bound far above any chain a server may send (1 MiB of DER).
+std::vector<bytes> read_chain_from_stdin() {
+    constexpr std::size_t max_bytes = 8U << 20U;
+    struct stat st {};
+    if (::fstat(STDIN_FILENO, &st) != 0) throw config_error("cannot read the chain from standard input: it is closed");
+    if (S_ISDIR(st.st_mode)) throw config_error("cannot read the chain from standard input: it is a directory");
+    std::string text;
+    char buffer[65536];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > max_bytes)
+            throw config_error(
+                fmt::format("standard input: over {} MiB, more than any chain a server sends", max_bytes >> 20U));
+    }
+    if (std::cin.bad()) throw config_error("cannot read the chain from standard input");
+    return x509::read_pem_certificates(text, "standard input");
+}
 
 std::string_view origin_name(cert_origin o) {
     switch (o) {
@@ -105,9 +128,10 @@ checked_chain audit_saved_chain(std::vector<bytes> chain, const std::string& hos
 
 CLI::App* setup_check(CLI::App& app, check_command_options& o) {
     auto* cmd = app.add_subcommand("check", "Audit a saved chain (PEM, leaf first) offline, as `scan` would");
-    cmd->add_option("file", o.file, "PEM file: the leaf, then the intermediates the server sends")
+    cmd->add_option("file", o.file, "PEM file ('-': standard input): the leaf, then the intermediates the server sends")
         ->required()
-        ->check(CLI::ExistingFile)
+        ->check(CLI::Validator([](const std::string& f) { return f == "-" ? std::string() : CLI::ExistingFile(f); },
+                               "FILE"))
         ->group(help_group::targets);
     cmd->add_option("--host", o.host, "Name or IP the leaf must cover (a host:port or URL gives its host)")
         ->group(help_group::targets);
@@ -130,14 +154,14 @@ CLI::App* setup_check(CLI::App& app, check_command_options& o) {
 }
 
 int run_check_command(const check_command_options& o) {
-    check_output_file("--ndjson", o.ndjson);  // exit 2, as for scan and report
-    std::vector<named_file> inputs{{"the chain file", o.file}};
+    check_output_file("--ndjson", o.ndjson);                     // exit 2, as for scan and report
+    std::vector<named_file> inputs{{"the chain file", o.file}};  // "-": --ndjson may not be stdin's file
     for (const auto& f : o.audit.ca_files) inputs.push_back({"--ca-file", f.string()});
     if (o.audit.rules) inputs.push_back({"--rules", o.audit.rules->string()});
     check_distinct_files({{"--ndjson", o.ndjson}}, inputs);
     std::vector<bytes> chain;
     try {
-        chain = x509::read_pem_file(o.file);
+        chain = o.file == "-" ? read_chain_from_stdin() : x509::read_pem_file(o.file);
     } catch (const std::exception& e) {
         throw config_error(e.what());
     }

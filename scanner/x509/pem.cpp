@@ -113,15 +113,19 @@ std::vector<bytes> read_pem_file(const std::filesystem::path& path) {
     if (in.bad()) {
         throw std::runtime_error("cannot read PEM file " + path.string());
     }
+    return read_pem_certificates(text, path.string());
+}
+
+std::vector<bytes> read_pem_certificates(std::string_view text, const std::string& source) {
     std::vector<bytes> certificates;
     try {
         certificates = pem_to_der(text);
     } catch (const std::runtime_error& e) {
-        throw std::runtime_error(path.string() + ": " + e.what());
+        throw std::runtime_error(source + ": " + e.what());
     }
     if (certificates.empty())
-        throw std::runtime_error(path.string() + ": no \"" + std::string(pem_certificate_begin) +
-                                 "\" block in this file: " + no_certificate_reason(text));
+        throw std::runtime_error(source + ": no \"" + std::string(pem_certificate_begin) +
+                                 "\" block: " + no_certificate_reason(text));
     return certificates;
 }
 

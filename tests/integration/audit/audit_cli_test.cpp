@@ -48,6 +48,34 @@ TEST(cli_check, real_leaf_completed_from_ca_file_at_two_dates) {
     EXPECT_EQ(r2[0].at("rules_version").as_string(), audit::default_catalogue().version);
 }
 
+// "-" reads the chain from standard input (as `openssl s_client -showcerts` prints it) and
+// audits it as the file; what is not a chain is exit 2 with what it held.
+TEST(cli_check, a_chain_from_standard_input_is_audited_as_the_file) {
+    temp_dir dir;
+    const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
+    const std::string ca = (real_dir / "globalsign-rsa-dv-ssl-ca-2018.pem").string();
+    const std::string options = " --host www.analysys.cn --ca-file " + ca + " --at 2021-01-21 --fail-on none";
+    const auto from_file = run("check " + leaf + options, dir);
+    const auto from_stdin = run("check -" + options + " < " + leaf, dir);
+    ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+    const auto a = records(from_file.out), b = records(from_stdin.out);
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(a[0].at("chain"), b[0].at("chain"));
+    EXPECT_EQ(finding_ids(a[0]), finding_ids(b[0]));
+    EXPECT_EQ(b[0].at("target").at("host"), "www.analysys.cn");
+
+    const auto key = dir.path() / "key.pem";
+    std::ofstream(key) << "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    const auto not_a_chain = run("check - < " + key.string(), dir);
+    EXPECT_EQ(not_a_chain.exit_code, 2);
+    EXPECT_THAT(not_a_chain.err, HasSubstr("standard input: no \"-----BEGIN CERTIFICATE-----\" block: only "
+                                           "PRIVATE KEY blocks"));
+    const auto closed = run("check - <&-", dir);
+    EXPECT_EQ(closed.exit_code, 2);
+    EXPECT_THAT(closed.err, HasSubstr("cannot read the chain from standard input: it is closed"));
+}
+
 TEST(cli_check, the_record_carries_a_verdict_per_program) {
     temp_dir dir;
     const std::string leaf = (real_dir / "leaf-analysys-cn-globalsign-rsa-dv-2018-expired.pem").string();
