@@ -81,8 +81,8 @@ private:
 
 }  // namespace
 
-std::optional<scan_error> check_certificate_verify(std::span<const unsigned char> leaf_der, std::size_t chain_size,
-                                                   std::uint16_t scheme, std::span<const unsigned char> signature,
+std::optional<scan_error> check_certificate_verify(std::span<const unsigned char> leaf_der, std::uint16_t scheme,
+                                                   std::span<const unsigned char> signature,
                                                    std::span<const unsigned char> transcript_hash) {
     const scheme_info* info = nullptr;
     for (const auto& s : schemes)
@@ -95,21 +95,28 @@ std::optional<scan_error> check_certificate_verify(std::span<const unsigned char
     const ossl::x509_ptr leaf(d2i_X509(nullptr, &p, static_cast<long>(leaf_der.size())));
     EVP_PKEY* key = leaf && p == leaf_der.data() + leaf_der.size() ? X509_get0_pubkey(leaf.get()) : nullptr;
     if (key == nullptr) {
+        // Nothing to verify with: the capture goes on, and its leaf is reported as any
+        // undecodable certificate is, with or without --verify-handshake.
         ERR_clear_error();
-        return scan_error{"handshake", error_codes::bad_certificate,
-                          fmt::format("certificate [0] of the {} served is not valid DER (kept as sent)", chain_size)};
+        return std::nullopt;
     }
     if (!key_matches(key, *info))
         return protocol_error(fmt::format("CertificateVerify scheme 0x{:04x} does not match the leaf's key", scheme));
 
     const ossl::evp_md_ctx_ptr ctx(EVP_MD_CTX_new());
+    if (!ctx) ossl::throw_failure("CertificateVerify set-up");
+    // The leaf's key may refuse the scheme (an RSA-PSS key restricted to another digest or
+    // to a longer salt): the server signed with a scheme its own key cannot use.
+    const auto unusable = [&] {
+        return protocol_error(fmt::format("CertificateVerify scheme 0x{:04x} cannot be used with the leaf's key: {}",
+                                          scheme, ossl::take_errors()));
+    };
     EVP_PKEY_CTX* pctx = nullptr;
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, info->md ? info->md() : nullptr, nullptr, key) != 1)
-        ossl::throw_failure("CertificateVerify set-up");
+    if (EVP_DigestVerifyInit(ctx.get(), &pctx, info->md ? info->md() : nullptr, nullptr, key) != 1) return unusable();
     if ((info->kind == key_kind::rsa_pss_rsae || info->kind == key_kind::rsa_pss_pss) &&
         (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
          EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
-        ossl::throw_failure("CertificateVerify RSA-PSS set-up");
+        return unusable();
     const signed_content content(transcript_hash);
     if (EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), content.data(), content.size()) != 1) {
         ERR_clear_error();

@@ -10,11 +10,12 @@
 
 namespace tlsaudit::capture_engine::detail {
 
-// nullopt when the signature verifies; otherwise why not, as the handshake error
-// (protocol-error, or bad-certificate when the leaf is not a certificate). `chain_size`
-// only words the bad-certificate message. Throws std::runtime_error when libcrypto fails.
-std::optional<scan_error> check_certificate_verify(std::span<const unsigned char> leaf_der, std::size_t chain_size,
-                                                   std::uint16_t scheme, std::span<const unsigned char> signature,
+// nullopt when the signature verifies, or when the leaf is no certificate (nothing to
+// verify with: the capture reports it as any undecodable certificate); otherwise why not,
+// as a protocol-error (a scheme the leaf's key cannot use too). Throws std::runtime_error
+// only when libcrypto cannot allocate.
+std::optional<scan_error> check_certificate_verify(std::span<const unsigned char> leaf_der, std::uint16_t scheme,
+                                                   std::span<const unsigned char> signature,
                                                    std::span<const unsigned char> transcript_hash);
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -181,8 +181,8 @@ void engine::on_certificate_verify(const handshake_message& m) {
     }
     flight_.signature_scheme = cv->scheme;
     if (verify_handshake_) {
-        if (auto problem = check_certificate_verify(flight_.chain.front(), flight_.chain.size(), cv->scheme,
-                                                    cv->signature, transcript_.hash().view())) {
+        if (auto problem =
+                check_certificate_verify(flight_.chain.front(), cv->scheme, cv->signature, transcript_.hash().view())) {
             fail(std::move(*problem));
             return;
         }

@@ -12,6 +12,12 @@
 #include "rfc8448.hpp"
 #include "wire_support.hpp"
 
+#include <tlsaudit/lab/key.hpp>
+#include <tlsaudit/lab/pki.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -254,29 +260,56 @@ TEST(capture_certificate_verify, rfc8448_signature_verifies) {
     const auto cv = detail::parse_certificate_verify(std::span(cv_message).subspan(4));
     ASSERT_TRUE(cv);
     const bytes hash = to_bytes(t.hash().view());
-    EXPECT_FALSE(detail::check_certificate_verify(list->chain[0], 1, cv->scheme, cv->signature, hash));
+    EXPECT_FALSE(detail::check_certificate_verify(list->chain[0], cv->scheme, cv->signature, hash));
 
     bytes bad_signature = to_bytes(cv->signature);
     bad_signature[10] ^= 0x40;
-    const auto bad = detail::check_certificate_verify(list->chain[0], 1, cv->scheme, bad_signature, hash);
+    const auto bad = detail::check_certificate_verify(list->chain[0], cv->scheme, bad_signature, hash);
     ASSERT_TRUE(bad);
     EXPECT_EQ(bad->code, error_codes::protocol_error);
     EXPECT_NE(bad->detail.find("does not verify"), std::string::npos) << bad->detail;
 
     bytes other_hash = hash;
     other_hash[0] ^= 1;
-    EXPECT_TRUE(detail::check_certificate_verify(list->chain[0], 1, cv->scheme, cv->signature, other_hash));
+    EXPECT_TRUE(detail::check_certificate_verify(list->chain[0], cv->scheme, cv->signature, other_hash));
 
-    const auto wrong_kind = detail::check_certificate_verify(list->chain[0], 1, 0x0403, cv->signature, hash);
+    const auto wrong_kind = detail::check_certificate_verify(list->chain[0], 0x0403, cv->signature, hash);
     ASSERT_TRUE(wrong_kind);
     EXPECT_NE(wrong_kind->detail.find("does not match the leaf"), std::string::npos);
-    const auto pkcs1 = detail::check_certificate_verify(list->chain[0], 1, 0x0401, cv->signature, hash);
+    const auto pkcs1 = detail::check_certificate_verify(list->chain[0], 0x0401, cv->signature, hash);
     ASSERT_TRUE(pkcs1);
     EXPECT_NE(pkcs1->detail.find("not allowed in TLS 1.3"), std::string::npos);
-    const auto not_der = detail::check_certificate_verify(from_hex("3082ffff00"), 2, 0x0804, cv->signature, hash);
-    ASSERT_TRUE(not_der);
-    EXPECT_EQ(not_der->code, error_codes::bad_certificate);
-    EXPECT_EQ(not_der->detail, "certificate [0] of the 2 served is not valid DER (kept as sent)");
+    const auto not_der = detail::check_certificate_verify(from_hex("3082ffff00"), 0x0804, cv->signature, hash);
+    EXPECT_FALSE(not_der) << "left to the capture's own bad-certificate report, as without the check";
+}
+
+// An RSA-PSS key restricted to SHA-256 (RFC 4055 parameters) cannot check a SHA-512
+// scheme: the server signed with a scheme its own key refuses, a protocol error.
+TEST(capture_certificate_verify, a_scheme_the_leaf_key_refuses_is_a_protocol_error) {
+    EVP_PKEY* raw = nullptr;
+    {
+        const std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+            EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr), EVP_PKEY_CTX_free);
+        ASSERT_TRUE(ctx);
+        ASSERT_EQ(EVP_PKEY_keygen_init(ctx.get()), 1);
+        ASSERT_EQ(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048), 1);
+        ASSERT_EQ(EVP_PKEY_CTX_set_rsa_pss_keygen_md_name(ctx.get(), "SHA256", nullptr), 1);
+        ASSERT_EQ(EVP_PKEY_keygen(ctx.get(), &raw), 1);
+    }
+    lab::cert_spec spec;
+    spec.common_name = "pss.lab.test";
+    const auto ca = lab::make_self_signed({.common_name = "CA", .is_ca = true}, lab::lab_key(lab::key_kind::ec_p256));
+    const auto leaf = lab::issue(ca, spec, lab::key(raw));
+    const bytes hash(32, 0x11);
+    const bytes signature(256, 0x22);
+    const auto refused = detail::check_certificate_verify(leaf.der, 0x080b, signature, hash);  // rsa_pss_pss_sha512
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->code, error_codes::protocol_error);
+    EXPECT_NE(refused->detail.find("scheme 0x080b cannot be used with the leaf's key"), std::string::npos)
+        << refused->detail;
+    const auto allowed = detail::check_certificate_verify(leaf.der, 0x0809, signature, hash);  // rsa_pss_pss_sha256
+    ASSERT_TRUE(allowed);
+    EXPECT_NE(allowed->detail.find("does not verify"), std::string::npos) << allowed->detail;
 }
 
 }  // namespace
