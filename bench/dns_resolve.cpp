@@ -1,5 +1,5 @@
-// tlsaudit-bench-dns: the scanner's resolver alone (c-ares on Asio, scanner/net's
-// dns_resolver), without connections or records, for bench/dns.sh.
+// tlsaudit-bench-dns: the scanner's resolver alone (c-ares on Asio, scanner/dns's
+// resolver), without connections or records, for bench/dns.sh.
 //
 //   tlsaudit-bench-dns --resolver 127.0.3.53:PORT --names FILE [--concurrency 1000] [--threads 2] [--family 4|6|any]
 //
@@ -7,7 +7,7 @@
 // spread over --threads threads, each with its own io_context and c-ares channel as
 // in a scan; prints "names N resolved R errors E seconds S names_per_s X".
 
-#include "dns_resolver.hpp"
+#include "dns/resolver.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -28,7 +28,7 @@
 
 namespace {
 
-using namespace tlsaudit::net;
+namespace asio = boost::asio;
 
 struct shared {
     const std::vector<std::string>& names;
@@ -37,7 +37,7 @@ struct shared {
     std::atomic<std::size_t> errors{0};
 };
 
-asio::awaitable<void> worker(shared& s, detail::dns_resolver& resolver, int family) {
+asio::awaitable<void> worker(shared& s, tlsaudit::dns::resolver& resolver, int family) {
     for (std::size_t i = s.next++; i < s.names.size(); i = s.next++) {
         const auto answer = co_await resolver.resolve(s.names[i], family);
         ++(answer.error.empty() ? s.resolved : s.errors);
@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
         const std::size_t workers = concurrency / threads + (t < concurrency % threads ? 1 : 0);
         pool.emplace_back([&s, &resolver, workers, family] {
             asio::io_context io(1);
-            detail::dns_resolver r(io.get_executor(), detail::resolver_options{std::chrono::seconds(5), resolver});
+            tlsaudit::dns::resolver r(io.get_executor(),
+                                      tlsaudit::dns::resolver_options{std::chrono::seconds(5), resolver});
             for (std::size_t w = 0; w < workers; ++w) asio::co_spawn(io, worker(s, r, family), asio::detached);
             io.run();
         });

@@ -77,6 +77,9 @@ struct options {
     // One deadline per request for all of it: connecting, sending, reading the full body, and
     // the redirects it follows.
     std::chrono::milliseconds request_timeout{5000};
+    // The DNS server asked for the URLs' names, as the scan's --resolver ("IP[:port]"); empty:
+    // the system's configuration. Each lookup ends at its request's deadline.
+    std::string resolver;
     std::uint64_t crl_max_bytes = 20ull << 20;  // larger CRLs are refused unread
     std::uint64_t ocsp_max_bytes = 1ull << 20;
     std::size_t per_host_concurrency = 4;  // requests in flight to one host:port
@@ -205,6 +208,7 @@ struct get_limits {
     std::chrono::milliseconds timeout{5000};
     std::uint64_t max_body = 64 * 1024;
     std::string accept = "*/*";
+    std::string resolver;  // as options::resolver
     ip::fetch_policy policy;
     std::shared_ptr<fetch_budget> budget;  // null: a budget for this call alone
 };

@@ -9,6 +9,7 @@ std::optional<bytes> fetch_issuer(const std::string& url, const aia_fetch_limits
     get.timeout = limits.timeout;
     get.max_body = limits.max_body;
     get.accept = "application/pkix-cert, application/x-x509-ca-cert, */*";
+    get.resolver = limits.resolver;
     get.policy = limits.policy;
     get.budget = limits.budget;
     return revocation::http_get(url, get, why);

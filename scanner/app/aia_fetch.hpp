@@ -19,6 +19,7 @@ namespace tlsaudit::app {
 struct aia_fetch_limits {
     std::chrono::milliseconds timeout{5000};           // per exchange: resolve, connect, write, read
     std::uint64_t max_body = 64 * 1024;                // an issuer certificate is a few KiB
+    std::string resolver;                              // the scan's --resolver; empty: the system's
     ip::fetch_policy policy;                           // where a caIssuers URL may lead
     std::shared_ptr<revocation::fetch_budget> budget;  // the scan's; null: one per download
 };

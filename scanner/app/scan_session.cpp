@@ -37,9 +37,10 @@ time_point run_start() { return std::chrono::time_point_cast<std::chrono::second
 // Once the scan is stopped no download starts: the chases still running end without their
 // issuers, and their endpoints are dropped (scan_session::chase).
 issuer_fetcher aia_fetcher(const audit_settings& audit, std::shared_ptr<revocation::fetch_budget> budget,
-                           const std::atomic<bool>* stop) {
+                           const std::string& resolver, const std::atomic<bool>* stop) {
     if (!audit.fetch_missing) return {};
     aia_fetch_limits limits;
+    limits.resolver = resolver;
     limits.policy = audit.fetch;
     limits.budget = std::move(budget);
     auto fetch = make_issuer_fetcher(limits);
@@ -76,7 +77,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
     : options_(options),
       fetches_(std::make_shared<revocation::fetch_budget>(options.audit.fetch.max_destinations)),
       auditor_(options.audit, options.started_at == time_point{} ? run_start() : options.started_at,
-               aia_fetcher(options.audit, fetches_, options.net.stop)),
+               aia_fetcher(options.audit, fetches_, options.net.resolver, options.net.stop)),
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
     ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
@@ -89,6 +90,7 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
     if (!options.revocation.disabled) {
         revocation::options checker = options.revocation.checker;
         checker.fetch = options.audit.fetch;
+        checker.resolver = options.net.resolver;
         checker.budget = fetches_;
         checker.max_pending = queue_room(checker.max_pending, options.net.concurrency);
         revocation_room_ = checker.max_pending;

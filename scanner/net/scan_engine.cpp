@@ -2,7 +2,7 @@
 // channel, running a fixed number of worker coroutines that pull the next target from the
 // shared source.
 
-#include "dns_resolver.hpp"
+#include "dns/resolver.hpp"
 #include "host_slots.hpp"
 #include "ip/address.hpp"
 #include "stop_watch.hpp"
@@ -219,7 +219,7 @@ private:
     bool told_ = false;
 };
 
-asio::awaitable<void> scan_target(shared_state& s, detail::dns_resolver& resolver, const target& t) {
+asio::awaitable<void> scan_target(shared_state& s, dns::resolver& resolver, const target& t) {
     resolution_guard resolution(s);
     std::vector<std::string> addresses;
     std::optional<double> dns_ms;
@@ -278,7 +278,7 @@ asio::awaitable<void> wait_for_sink(shared_state& s) {
     while (ready && !ready() && !s.stop.stopping() && !s.failure.recorded()) co_await pause(waiting);
 }
 
-asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolver) {
+asio::awaitable<void> scan_targets(shared_state& s, dns::resolver& resolver) {
     auto waiting = std::chrono::milliseconds(0);
     for (;;) {
         co_await wait_for_sink(s);
@@ -314,7 +314,7 @@ asio::awaitable<void> scan_targets(shared_state& s, detail::dns_resolver& resolv
 // The worker races its whole run, not each target, against the cut: a wait on the
 // thread's one `cut` timer per target cost a walk of all the timer's waiters at every
 // cancellation, O(workers) per target.
-asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, detail::stop_watch* watch) {
+asio::awaitable<void> worker(shared_state& s, dns::resolver& resolver, detail::stop_watch* watch) {
     using namespace asio::experimental::awaitable_operators;
     if (watch) {
         co_await (scan_targets(s, resolver) || watch->cut().async_wait(asio::as_tuple(asio::use_awaitable)));
@@ -326,7 +326,7 @@ asio::awaitable<void> worker(shared_state& s, detail::dns_resolver& resolver, de
 
 void run_thread(shared_state& s, std::size_t workers) {
     asio::io_context io(1);
-    detail::dns_resolver resolver(io.get_executor(), detail::resolver_options{s.config.dns_timeout, s.config.resolver});
+    dns::resolver resolver(io.get_executor(), dns::resolver_options{s.config.dns_timeout, s.config.resolver});
     std::optional<detail::stop_watch> watch;
     auto rethrow = [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);

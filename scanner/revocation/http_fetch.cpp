@@ -19,6 +19,8 @@
 #include <optional>
 #include <vector>
 
+#include <sys/socket.h>
+
 namespace tlsaudit::revocation::detail {
 namespace {
 
@@ -59,11 +61,14 @@ exchange_result refused(std::string why) {
 // The resolved addresses the policy lets us connect to; `refusal` says why the first
 // refused one was refused. Judged here, after resolution, so a name that resolves
 // inside is caught whatever the URL said.
-std::vector<tcp::endpoint> allowed_endpoints(const http_url& url, const tcp::resolver::results_type& resolved,
+std::vector<tcp::endpoint> allowed_endpoints(const http_url& url, const std::vector<std::string>& resolved,
                                              const ip::fetch_policy& policy, std::string& refusal) {
     std::vector<tcp::endpoint> allowed;
-    for (const auto& entry : resolved) {
-        const tcp::endpoint endpoint = entry.endpoint();
+    for (const auto& text : resolved) {
+        boost::system::error_code ec;
+        const auto parsed = asio::ip::make_address(text, ec);
+        if (ec) continue;
+        const tcp::endpoint endpoint(parsed, url.port);
         const std::string address = endpoint.address().to_string();
         const auto decision = ip::judge_fetch({url.host, address, url.port, "http"}, policy);
         if (decision.allowed) {
@@ -78,23 +83,26 @@ std::vector<tcp::endpoint> allowed_endpoints(const http_url& url, const tcp::res
     return allowed;
 }
 
-// What the deadline closes: the exchange's resolver and socket, shared with the timer's
-// handler, which may run after the exchange has returned.
+// What the deadline closes: the exchange's socket, shared with the timer's handler, which
+// may run after the exchange has returned. (The lookup ends at the deadline by itself.)
 struct connection {
-    explicit connection(const asio::any_io_executor& executor) : resolver(executor), socket(executor) {}
-    tcp::resolver resolver;
+    explicit connection(const asio::any_io_executor& executor) : socket(executor) {}
     tcp::socket socket;
     bool expired = false;
     bool done = false;
 };
 
 asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec& spec, fetch_guard guard,
-                                          connection& c) {
-    const std::string service = std::to_string(url.port);
-    auto [resolve_ec, resolved] = co_await c.resolver.async_resolve(url.host, service, use_tuple);
-    if (resolve_ec) co_return network_failure(fmt::format("cannot resolve {}", url.host), resolve_ec);
+                                          dns::resolver& names, asio::steady_timer::time_point until, connection& c) {
+    const auto resolved = co_await names.resolve(url.host, AF_UNSPEC, until);
+    if (!resolved.error.empty()) {
+        if (resolved.error == "timeout") c.expired = true;  // the deadline's message
+        exchange_result r;
+        r.error = fmt::format("cannot resolve {}: {}", url.host, resolved.error);
+        co_return r;
+    }
     std::string refusal;
-    const auto endpoints = allowed_endpoints(url, resolved, guard.policy, refusal);
+    const auto endpoints = allowed_endpoints(url, resolved.addresses, guard.policy, refusal);
     if (endpoints.empty()) {
         guard.budget.add_refusal();
         co_return refused(refusal.empty() ? fmt::format("{} resolved to no address", url.host) : refusal);
@@ -171,10 +179,10 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     co_return r;
 }
 
-// The exchange until `until`: then the deadline closes its resolver and socket, which ends
-// every operation in flight however steadily the server sends.
+// The exchange until `until`: then the lookup ends, and the deadline closes the socket,
+// which ends every operation in flight however steadily the server sends.
 asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, const fetch_spec& spec, fetch_guard guard,
-                                                        asio::steady_timer::time_point until) {
+                                                        dns::resolver& names, asio::steady_timer::time_point until) {
     const auto executor = co_await asio::this_coro::executor;
     auto c = std::make_shared<connection>(executor);
     asio::steady_timer deadline(executor, until);
@@ -182,10 +190,9 @@ asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, con
         if (ec || c->done) return;
         c->expired = true;
         boost::system::error_code ignored;
-        c->resolver.cancel();
         c->socket.close(ignored);
     });
-    exchange_result r = co_await exchange(url, spec, guard, *c);
+    exchange_result r = co_await exchange(url, spec, guard, names, until, *c);
     c->done = true;
     deadline.cancel();
     if (c->expired) {
@@ -198,8 +205,12 @@ asio::awaitable<exchange_result> exchange_with_deadline(const http_url& url, con
 
 }  // namespace
 
-host_gates::host_gates(asio::any_io_executor executor, std::size_t per_host, int failure_limit)
-    : executor_(std::move(executor)), per_host_(per_host), failure_limit_(failure_limit) {}
+host_gates::host_gates(asio::any_io_executor executor, std::size_t per_host, int failure_limit,
+                       std::chrono::milliseconds lookup_timeout, const std::string& resolver)
+    : executor_(executor),
+      names_(executor, dns::resolver_options{lookup_timeout, resolver, "--revocation-timeout"}),
+      per_host_(per_host),
+      failure_limit_(failure_limit) {}
 
 host_gates::gate& host_gates::at(const std::string& host_key) {
     auto& slot = gates_[host_key];
@@ -232,7 +243,7 @@ asio::awaitable<fetch_result> fetch(http_url url, fetch_spec spec, host_gates& g
         }
         if (on_exchange) on_exchange();
         if (!until) until = asio::steady_timer::clock_type::now() + spec.timeout;
-        exchange_result r = co_await exchange_with_deadline(url, spec, guard, *until);
+        exchange_result r = co_await exchange_with_deadline(url, spec, guard, gates.names(), *until);
         gate.slots.try_receive([](boost::system::error_code) {});
         const bool host_failed = r.what == exchange_result::kind::network ||
                                  (r.what == exchange_result::kind::http_error && r.status >= 500);

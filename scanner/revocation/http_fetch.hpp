@@ -9,6 +9,8 @@
 
 #include "http_url.hpp"
 
+#include "dns/resolver.hpp"
+
 #include <tlsaudit/fetch_policy.hpp>
 #include <tlsaudit/model.hpp>
 #include <tlsaudit/revocation.hpp>
@@ -50,11 +52,17 @@ struct fetch_result {
     std::string error;  // when !ok: why ("timeout after 5000 ms", "HTTP 404", ...)
 };
 
-// Per host:port concurrency slots and consecutive-failure counts. Not thread-safe:
-// used from one thread (the checker's io_context thread) only.
+// Per host:port concurrency slots and consecutive-failure counts, and the resolver of
+// the hosts' names (c-ares: a lookup ends at the fetch's deadline, and a silent name
+// server holds up no other fetch). Not thread-safe: used from one thread (the checker's
+// io_context thread) only.
 class host_gates {
 public:
-    host_gates(asio::any_io_executor executor, std::size_t per_host, int failure_limit);
+    // `lookup_timeout`: the longest a name's lookup may take (each fetch's deadline also
+    // ends its lookup); `resolver`: the DNS server to ask, empty for the system's. Throws
+    // std::invalid_argument for a resolver that is not an address.
+    host_gates(asio::any_io_executor executor, std::size_t per_host, int failure_limit,
+               std::chrono::milliseconds lookup_timeout, const std::string& resolver);
 
     struct gate {
         asio::experimental::channel<void(boost::system::error_code)> slots;
@@ -63,9 +71,11 @@ public:
     };
     gate& at(const std::string& host_key);
     int failure_limit() const noexcept { return failure_limit_; }
+    dns::resolver& names() noexcept { return names_; }
 
 private:
     asio::any_io_executor executor_;
+    dns::resolver names_;
     std::size_t per_host_;
     int failure_limit_;
     std::map<std::string, std::unique_ptr<gate>> gates_;

@@ -31,7 +31,8 @@ std::optional<bytes> http_get(const std::string& url, const get_limits& limits, 
             limits.budget ? limits.budget
                           : std::make_shared<fetch_budget>(std::max<std::size_t>(limits.policy.max_destinations, 1));
         boost::asio::io_context io(1);
-        detail::host_gates gates(io.get_executor(), 1, 0);  // one request: no limit to keep
+        detail::host_gates gates(io.get_executor(), 1, 0, limits.timeout,
+                                 limits.resolver);  // one request: no limit to keep
         auto get = [&]() -> boost::asio::awaitable<void> {
             auto result = co_await detail::fetch(*parsed, spec, gates, {limits.policy, *budget}, [] {});
             if (result.ok) out = std::move(result.body);

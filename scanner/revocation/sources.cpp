@@ -77,7 +77,7 @@ sources::sources(asio::any_io_executor executor, const options& opts, const disk
       cache_(cache),
       stats_(stats),
       budget_(budget),
-      gates_(executor, opts.per_host_concurrency, opts.host_failure_limit) {}
+      gates_(executor, opts.per_host_concurrency, opts.host_failure_limit, opts.request_timeout, opts.resolver) {}
 
 asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no OCSP responder in the certificate");

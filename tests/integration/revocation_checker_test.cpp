@@ -13,6 +13,11 @@
 
 #include <memory>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace tlsaudit::testing {
 namespace {
 
@@ -235,6 +240,52 @@ TEST(revocation_checker, a_steady_slow_body_is_cut_at_the_deadline) {
     EXPECT_EQ(s.state, "unknown");
     EXPECT_NE(s.reason.find("timeout after 800 ms"), std::string::npos) << s.reason;
     EXPECT_LT(elapsed, 3s);
+}
+
+// A name server that never answers: every lookup of a URL's name ends at its request's
+// deadline, and fetches to other hosts (here an IP literal) are not held behind it (the
+// blocking getaddrinfo of Asio's resolver held every fetch of the checker for 50 s).
+TEST(revocation_checker, a_silent_name_server_holds_up_only_its_own_lookups) {
+    revocation_lab lab;
+    const int silent = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(silent, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(silent, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+
+    lab::cert_spec spec = lab::leaf_spec("named.lab.test");
+    spec.ocsp_url = "http://ocsp.silent.test/";
+    const auto named = lab::issue(lab.ca(), spec, lab::lab_key(lab::key_kind::ec_p256, 79));
+    std::vector<lab::credential> fine;
+    for (int i = 0; i < 3; ++i) fine.push_back(lab.leaf(true, false, {}, fmt::format("fine{}.lab.test", i)));
+
+    auto o = quick_options(lab);
+    o.request_timeout = 1500ms;
+    o.resolver = fmt::format("127.0.0.1:{}", ntohs(address.sin_port));
+    revocation::checker c(o);
+    const auto start = clock_type::now();
+    std::vector<std::promise<revocation::chain_status>> done(4);
+    c.check(lab.request_for(named), [&](revocation::chain_status s) { done[0].set_value(std::move(s)); });
+    for (std::size_t i = 0; i < fine.size(); ++i)
+        c.check(lab.request_for(fine[i]), [&, i](revocation::chain_status s) { done[i + 1].set_value(std::move(s)); });
+    std::vector<revocation::chain_status> status;
+    for (auto& d : done) {
+        auto f = d.get_future();
+        ASSERT_EQ(f.wait_for(30s), std::future_status::ready);
+        status.push_back(f.get());
+    }
+    const auto elapsed = clock_type::now() - start;
+    ::close(silent);
+    EXPECT_EQ(leaf_status(status[0]).state, "unknown");
+    EXPECT_NE(leaf_status(status[0]).reason.find("timeout after 1500 ms"), std::string::npos)
+        << leaf_status(status[0]).reason;
+    for (std::size_t i = 1; i < status.size(); ++i)
+        EXPECT_EQ(leaf_status(status[i]).state, "good") << leaf_status(status[i]).reason;
+    EXPECT_LT(elapsed, 10s) << "one deadline, not one per queued lookup";
+    EXPECT_EQ(lab.responder.request_count(), 3u);
 }
 
 TEST(revocation_checker, crl_over_the_limit_is_refused_early) {

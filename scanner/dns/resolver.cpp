@@ -1,4 +1,4 @@
-#include "dns_resolver.hpp"
+#include "dns/resolver.hpp"
 
 #include <ares.h>
 #include <arpa/inet.h>
@@ -13,14 +13,17 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
-namespace tlsaudit::net::detail {
+namespace tlsaudit::dns {
 namespace {
+
+namespace asio = boost::asio;
 
 void init_library_once() {
     static std::once_flag flag;
@@ -52,7 +55,7 @@ std::string address_text(const sockaddr* sa) {
     return text;
 }
 
-using answer_handler = asio::any_completion_handler<void(dns_answer)>;
+using answer_handler = asio::any_completion_handler<void(answer)>;
 
 // How late a try that got no answer may be noticed; the tries themselves last a third of
 // resolver_options::timeout and two thirds (one server).
@@ -60,7 +63,7 @@ constexpr std::chrono::milliseconds tick_interval{50};
 
 }  // namespace
 
-struct dns_resolver::impl {
+struct resolver::impl {
     // One socket c-ares asked us to watch. Waits capture the shared_ptr so a socket that
     // c-ares closes while a wait is pending is recognised and left alone.
     struct watched {
@@ -72,10 +75,22 @@ struct dns_resolver::impl {
         bool closed = false;
     };
 
+    // A query's caller, answered once: by c-ares, or first by its deadline (the c-ares
+    // query then ends on its own, and its answer is dropped).
     struct query {
-        answer_handler handler;
+        std::optional<answer_handler> handler;
         impl* owner;
         int family;  // AF_INET (-4), AF_INET6 (-6) or AF_UNSPEC
+        std::unique_ptr<asio::steady_timer> deadline;
+
+        void answer_with(answer a) {
+            if (!handler) return;
+            if (deadline) deadline->cancel();
+            // Resume the caller outside ares_process_fd: it may start another query at once.
+            asio::post(owner->executor,
+                       [h = std::move(*handler), a = std::move(a)]() mutable { std::move(h)(std::move(a)); });
+            handler.reset();
+        }
     };
 
     asio::any_io_executor executor;
@@ -84,8 +99,10 @@ struct dns_resolver::impl {
     std::unordered_map<int, std::shared_ptr<watched>> sockets;
     std::size_t pending = 0;  // queries asked and not yet answered
     bool ticking = false;
+    std::string timeout_option;
 
-    impl(asio::any_io_executor ex, const resolver_options& options) : executor(ex), timer(ex) {
+    impl(asio::any_io_executor ex, const resolver_options& options)
+        : executor(ex), timer(ex), timeout_option(options.timeout_option) {
         init_library_once();
         // c-ares asks each server in turn, `tries` rounds, and waits twice as long in the
         // second round (1.18: the timeout shifted by the round): with two tries, three times
@@ -212,7 +229,7 @@ struct dns_resolver::impl {
 
     // c-ares's words, said for an operator. c-ares 1.18 reports a SERVFAIL or REFUSED from
     // every server as ARES_ECONNREFUSED, like a server that cannot be reached.
-    static std::string failure_text(int status, int family) {
+    std::string failure_text(int status, int family) const {
         switch (status) {
         case ARES_ENOTFOUND: return "no such name (NXDOMAIN)";
         case ARES_ENODATA:
@@ -221,17 +238,18 @@ struct dns_resolver::impl {
                                         : "the name has no address record (A or AAAA)";
         case ARES_ECONNREFUSED:
             return "no DNS server answered: unreachable, or each one failed the query (SERVFAIL or REFUSED)";
-        case ARES_ETIMEOUT: return "no answer from the DNS server in time (--dns-timeout)";
+        case ARES_ETIMEOUT: return "no answer from the DNS server in time (" + timeout_option + ")";
         default: return ares_strerror(status);
         }
     }
 
     static void on_answer(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) {
-        std::unique_ptr<query> q(static_cast<query*>(arg));
+        std::unique_ptr<std::shared_ptr<query>> held(static_cast<std::shared_ptr<query>*>(arg));
+        const auto& q = *held;
         --q->owner->pending;
-        dns_answer answer;
+        dns::answer answer;
         if (status != ARES_SUCCESS) {
-            answer.error = failure_text(status, q->family);
+            answer.error = q->owner->failure_text(status, q->family);
         } else {
             for (auto* node = result ? result->nodes : nullptr; node; node = node->ai_next) {
                 std::string text = address_text(node->ai_addr);
@@ -242,48 +260,86 @@ struct dns_resolver::impl {
                     answer.addresses.push_back(std::move(text));
             }
             // Every answer left out (IPv4-mapped ones under -6): as if the name had none of the family.
-            if (answer.addresses.empty()) answer.error = failure_text(ARES_ENODATA, q->family);
+            if (answer.addresses.empty()) answer.error = q->owner->failure_text(ARES_ENODATA, q->family);
         }
         if (result) ares_freeaddrinfo(result);
-        // Resume the caller outside ares_process_fd: it may start another query at once.
-        asio::post(q->owner->executor,
-                   [h = std::move(q->handler), a = std::move(answer)]() mutable { std::move(h)(std::move(a)); });
+        q->answer_with(std::move(answer));
     }
 };
 
-dns_resolver::dns_resolver(asio::any_io_executor executor, const resolver_options& options)
+resolver::resolver(asio::any_io_executor executor, const resolver_options& options)
     : impl_(std::make_unique<impl>(executor, options)) {}
 
-dns_resolver::~dns_resolver() = default;
+resolver::~resolver() = default;
 
 namespace {
 
 // RFC 6761 6.3: "localhost" and the names under it are the loopback addresses, answered
 // without asking a server (a --resolver knows nothing of them, /etc/hosts is not read then).
-std::optional<dns_answer> localhost_answer(std::string_view host, int family) {
+std::optional<answer> localhost_answer(std::string_view host, int family) {
     if (host != "localhost" && !host.ends_with(".localhost")) return std::nullopt;
-    dns_answer answer;
+    dns::answer answer;
     if (family != AF_INET6) answer.addresses.emplace_back("127.0.0.1");
     if (family != AF_INET) answer.addresses.emplace_back("::1");
     return answer;
 }
 
+// An IP literal is its own answer (c-ares 1.18 sent "127.0.0.1" to the name server as a
+// name when one was configured).
+std::optional<answer> literal_answer(const std::string& host, int family) {
+    unsigned char buffer[sizeof(in6_addr)];
+    const bool v4 = inet_pton(AF_INET, host.c_str(), buffer) == 1;
+    if (!v4 && inet_pton(AF_INET6, host.c_str(), buffer) != 1) return std::nullopt;
+    dns::answer answer;
+    if (family == AF_UNSPEC || family == (v4 ? AF_INET : AF_INET6)) {
+        sockaddr_storage storage{};
+        if (v4) {
+            auto* sa = reinterpret_cast<sockaddr_in*>(&storage);
+            sa->sin_family = AF_INET;
+            std::memcpy(&sa->sin_addr, buffer, sizeof sa->sin_addr);
+        } else {
+            auto* sa = reinterpret_cast<sockaddr_in6*>(&storage);
+            sa->sin6_family = AF_INET6;
+            std::memcpy(&sa->sin6_addr, buffer, sizeof sa->sin6_addr);
+        }
+        answer.addresses.push_back(address_text(reinterpret_cast<const sockaddr*>(&storage)));
+    } else {
+        answer.error =
+            v4 ? "an IPv4 address, and only IPv6 is asked for" : "an IPv6 address, and only IPv4 is asked for";
+    }
+    return answer;
+}
+
 }  // namespace
 
-asio::awaitable<dns_answer> dns_resolver::resolve(const std::string& host, int family) {
+asio::awaitable<answer> resolver::resolve(const std::string& host, int family,
+                                          std::optional<std::chrono::steady_clock::time_point> until) {
     if (auto local = localhost_answer(host, family)) co_return std::move(*local);
+    if (auto literal = literal_answer(host, family)) co_return std::move(*literal);
     auto* self = impl_.get();
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(dns_answer)>(
-        [self, &host, family](answer_handler handler) {
-            auto* q = new impl::query{std::move(handler), self, family};
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(answer)>(
+        [self, &host, family, until](answer_handler handler) {
+            auto q = std::make_shared<impl::query>();
+            q->handler.emplace(std::move(handler));
+            q->owner = self;
+            q->family = family;
+            if (until) {
+                q->deadline = std::make_unique<asio::steady_timer>(self->executor, *until);
+                q->deadline->async_wait([weak = std::weak_ptr<impl::query>(q)](boost::system::error_code ec) {
+                    const auto alive = weak.lock();
+                    if (ec || !alive) return;
+                    alive->answer_with(answer{{}, "timeout"});
+                });
+            }
             ares_addrinfo_hints hints{};
             hints.ai_family = family;
             hints.ai_socktype = SOCK_STREAM;
             ++self->pending;
-            ares_getaddrinfo(self->channel, host.c_str(), nullptr, &hints, &impl::on_answer, q);
+            ares_getaddrinfo(self->channel, host.c_str(), nullptr, &hints, &impl::on_answer,
+                             new std::shared_ptr<impl::query>(q));
             self->tick();
         },
         asio::use_awaitable);
 }
 
-}  // namespace tlsaudit::net::detail
+}  // namespace tlsaudit::dns
