@@ -5,16 +5,27 @@
 
 #include <tlsaudit/x509.hpp>
 
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
 namespace tlsaudit::revocation::detail {
 namespace {
 
 // The certificate in the chain (or of the path beyond it) that issued certs[index]: the
-// next one when the chain is in order, any other otherwise.
+// next one when the chain is in order, any other otherwise. Names and key identifiers are
+// the server's to forge: the issuer is one whose key verifies the certificate's signature,
+// or a served impostor (the real CA's name and key id, its own key) would vouch for a
+// stapled "good" it signed itself.
 X509* find_issuer(const std::vector<ossl::x509_ptr>& certs, std::size_t index,
                   const std::vector<ossl::x509_ptr>& path) {
     X509* subject = certs[index].get();
     auto issued = [subject](X509* candidate) {
-        return candidate != nullptr && candidate != subject && X509_check_issued(candidate, subject) == X509_V_OK;
+        if (candidate == nullptr || candidate == subject || X509_check_issued(candidate, subject) != X509_V_OK)
+            return false;
+        EVP_PKEY* key = X509_get0_pubkey(candidate);
+        const bool signed_by = key != nullptr && X509_verify(subject, key) == 1;
+        if (!signed_by) ERR_clear_error();
+        return signed_by;
     };
     if (index + 1 < certs.size() && issued(certs[index + 1].get())) return certs[index + 1].get();
     for (const auto* list : {&certs, &path})

@@ -155,6 +155,41 @@ TEST(revocation_checker, stapled_with_wrong_key_falls_back_to_live_ocsp) {
     EXPECT_EQ(lab.responder.request_count(), 1u);
 }
 
+// A served impostor of the leaf's CA (its subject and key identifier, its own key) cannot
+// vouch for a stapled "good" it signed itself: the issuer is the certificate whose key
+// verifies the leaf, here the genuine CA from the built path.
+TEST(revocation_checker, a_served_impostor_of_the_issuer_cannot_staple_good) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    lab::cert_spec spec;
+    const unsigned char* p = lab.ca().der.data();
+    const std::unique_ptr<X509, decltype(&X509_free)> genuine(d2i_X509(nullptr, &p, long(lab.ca().der.size())),
+                                                              X509_free);
+    ASSERT_TRUE(genuine);
+    unsigned char* name = nullptr;
+    const int name_length = i2d_X509_NAME(X509_get_subject_name(genuine.get()), &name);
+    ASSERT_GT(name_length, 0);
+    spec.raw_subject_der.assign(name, name + name_length);
+    OPENSSL_free(name);
+    const ASN1_OCTET_STRING* key_id = X509_get0_subject_key_id(genuine.get());
+    ASSERT_NE(key_id, nullptr);
+    bytes ski{0x04, static_cast<unsigned char>(ASN1_STRING_length(key_id))};
+    ski.insert(ski.end(), ASN1_STRING_get0_data(key_id), ASN1_STRING_get0_data(key_id) + ASN1_STRING_length(key_id));
+    spec.is_ca = true;
+    spec.key_identifiers = false;
+    spec.extra_extensions.push_back({"2.5.29.14", ski, false});
+    const auto impostor = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::ec_p256, 78));
+    const bytes stapled = lab::make_ocsp_response_for(impostor, leaf.der, {});  // "good"
+    lab.responder.set(lab::serial_of(leaf.der), {lab::cert_state::revoked, 1, {}});
+
+    revocation::checker c(quick_options(lab));
+    const revocation::request req{{leaf.der, impostor.der}, stapled, {lab.ca().der}, {}};
+    const auto& s = leaf_status(check_now(c, req));
+    EXPECT_EQ(s.state, "revoked") << s.reason;
+    EXPECT_EQ(s.source, "ocsp");
+    EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
 TEST(revocation_checker, expired_ocsp_response_is_stale) {
     revocation_lab lab;
     const auto leaf = lab.leaf(true, false);
