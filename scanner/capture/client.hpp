@@ -30,11 +30,13 @@
 namespace tlsaudit::capture_engine {
 
 // What each probe sends. Every probe offers status_request, signed_certificate_timestamp,
-// extended_master_secret, supported_groups {x25519, secp256r1, secp384r1, secp521r1},
+// extended_master_secret, supported_groups (x25519, secp256r1, secp384r1, secp521r1, x448;
+// the TLS 1.2-only probes then ffdhe2048 to ffdhe8192, as they compute nothing),
 // ec_point_formats, an empty session_ticket, ALPN (when the template has a list), a
 // 32-byte legacy_session_id, the renegotiation SCSV, and a padding extension whenever the
 // hello would otherwise be 251-511 bytes long (some servers hang on 256-511). It never
-// offers compress_certificate, pre_shared_key, early_data or a group it cannot compute.
+// offers compress_certificate, pre_shared_key, early_data or a group it would have to
+// compute and cannot.
 //  modern: TLS 1.3 to 1.0 (supported_versions 0304, 0303, 0302, 0301; key_share x25519);
 //          signature_algorithms in a browser's order, ECDSA and RSA first, then Ed25519,
 //          Ed448, RSA-PSS with PSS keys, SHA-1 last; TLS 1.3 suites 1301, 1302, 1303, then

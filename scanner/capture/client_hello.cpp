@@ -37,7 +37,7 @@ bytes cipher_suites(const probe_profile& profile) {
 bytes before_key_share(const probe_profile& profile, const std::vector<std::string>& alpn) {
     bytes out;
     put_extension(out, extension::extended_master_secret, [] {});
-    put_extension(out, extension::supported_groups, [&] { put_u16_list(out, offered_groups(), 2); });
+    put_extension(out, extension::supported_groups, [&] { put_u16_list(out, profile.groups, 2); });
     put_extension(out, extension::ec_point_formats, [&] {
         put_u8(out, 1);
         put_u8(out, 0);  // uncompressed

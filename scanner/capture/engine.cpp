@@ -131,17 +131,20 @@ void engine::on_alert(std::span<const unsigned char> payload) {
     // is not an error (RFC 8446 6.1).
     const bool tls13 = version_ == version::tls13;
     const bool skip = level == alert_level_warning && (!tls13 || description == alert_description::user_canceled);
-    // A TLS 1.3 hello refused outright may want a group only libssl computes (X448, or
-    // finite-field groups: a TLS 1.3 server limited to them never sends a HelloRetryRequest
-    // for a group the hello does not list). The probes that offer only TLS 1.2 are refused
-    // for their certificate type, which libssl would be refused for too.
+    // A hello that may negotiate TLS 1.3 refused outright may want what only libssl's hello
+    // offers: a finite-field group (a TLS 1.3 server limited to them never sends a
+    // HelloRetryRequest for a group the hello does not list) or a TLS 1.2 suite beyond the
+    // modern probe's (DHE, CCM, ...). The TLS 1.2-only probes list every group and every suite
+    // of their certificate type that libssl's `ALL` holds: a refusal there is libssl's too.
     const bool refused_hello = stage_ == stage::server_hello && hello_retry_suite_ == nullptr &&
                                profile_of(hello_->kind()).tls13 &&
                                (description == alert_description::handshake_failure ||
                                 description == alert_description::insufficient_security);
     if (!skip && refused_hello)
-        fall_back(fmt::format("the server refused the hello ({}): it may want a group only libssl computes",
-                              alert_error(description).detail));
+        fall_back(
+            fmt::format("the server refused the hello ({}): it may want a group or suite only libssl's "
+                        "hello offers",
+                        alert_error(description).detail));
     else if (!skip) fail(alert_error(description));
     else if (++warning_alerts_ > max_warning_alerts) fail(protocol_error("too many warning alerts"));
 }

@@ -15,9 +15,9 @@
 namespace tlsaudit::capture_engine::detail {
 namespace {
 
-bool offered_group(std::uint16_t g) noexcept {
-    const auto groups = offered_groups();
-    return std::find(groups.begin(), groups.end(), g) != groups.end() && key_share::supported(g);
+bool offered_group(const probe_profile& profile, std::uint16_t g) noexcept {
+    return std::find(profile.groups.begin(), profile.groups.end(), g) != profile.groups.end() &&
+           key_share::supported(g);
 }
 
 }  // namespace
@@ -43,7 +43,7 @@ void engine::on_hello_retry(const server_hello& sh, const handshake_message& m) 
         return;
     }
     const std::uint16_t wanted = sh.key_share_group;
-    if (wanted != 0 && !offered_group(wanted)) {
+    if (wanted != 0 && !offered_group(profile_of(hello_->kind()), wanted)) {
         fall_back(fmt::format("the server asks for key share group 0x{:04x}, which the capture client cannot compute",
                               wanted));
         return;

@@ -31,13 +31,20 @@ std::size_t point_size(std::uint16_t g) noexcept {
     }
 }
 
-std::size_t public_key_size(std::uint16_t g) noexcept { return g == group::x25519 ? 32 : point_size(g); }
+// The Montgomery curves' keys are raw strings (RFC 7748), of the same length as their secrets.
+const char* montgomery_name(std::uint16_t g) noexcept {
+    return g == group::x25519 ? "X25519" : g == group::x448 ? "X448" : nullptr;
+}
+
+std::size_t public_key_size(std::uint16_t g) noexcept {
+    return g == group::x25519 ? 32 : g == group::x448 ? 56 : point_size(g);
+}
 
 // The peer's key takes its type and curve from ours: building it by name
 // (EVP_PKEY_new_raw_public_key_ex) would fetch the key manager per connection.
 ossl::evp_pkey_ptr peer_key(std::uint16_t g, const EVP_PKEY* ours, std::span<const unsigned char> data) {
     // TLS 1.3 allows only the uncompressed form of a NIST point (RFC 8446 4.2.8.2).
-    if (data.size() != public_key_size(g) || (g != group::x25519 && data[0] != 0x04)) return nullptr;
+    if (data.size() != public_key_size(g) || (montgomery_name(g) == nullptr && data[0] != 0x04)) return nullptr;
     ossl::evp_pkey_ptr peer(EVP_PKEY_new());
     if (!peer || EVP_PKEY_copy_parameters(peer.get(), ours) != 1 ||
         EVP_PKEY_set1_encoded_public_key(peer.get(), data.data(), data.size()) != 1)
@@ -64,21 +71,24 @@ EVP_PKEY_CTX* derive_context(EVP_PKEY* key) {
 
 }  // namespace
 
-bool key_share::supported(std::uint16_t g) noexcept { return g == group::x25519 || curve_name(g) != nullptr; }
+bool key_share::supported(std::uint16_t g) noexcept {
+    return montgomery_name(g) != nullptr || curve_name(g) != nullptr;
+}
 
 key_share key_share::generate(std::uint16_t g, entropy_source* entropy) {
     key_share share;
     share.group_ = g;
-    if (g == group::x25519) {
-        std::array<unsigned char, 32> raw{};
+    if (const char* name = montgomery_name(g)) {
+        std::array<unsigned char, 56> buffer{};
+        const std::span<unsigned char> raw(buffer.data(), public_key_size(g));
         if (entropy != nullptr) entropy->fill(raw);
         else if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) ossl::throw_failure("RAND_bytes");
-        share.key_.reset(EVP_PKEY_new_raw_private_key_ex(nullptr, "X25519", nullptr, raw.data(), raw.size()));
-        OPENSSL_cleanse(raw.data(), raw.size());
-        share.public_.resize(32);
+        share.key_.reset(EVP_PKEY_new_raw_private_key_ex(nullptr, name, nullptr, raw.data(), raw.size()));
+        OPENSSL_cleanse(buffer.data(), buffer.size());
+        share.public_.resize(raw.size());
         std::size_t n = share.public_.size();
         if (!share.key_ || EVP_PKEY_get_raw_public_key(share.key_.get(), share.public_.data(), &n) != 1)
-            ossl::throw_failure("X25519 key generation");
+            ossl::throw_failure("Montgomery curve key generation");
         return share;
     }
     const char* curve = curve_name(g);
@@ -125,9 +135,9 @@ std::optional<secret> key_share::derive(std::span<const unsigned char> peer_byte
     EVP_PKEY_CTX* ctx = derive_context(key_.get());
     secret out;
     std::size_t n = out.resize(96).size();
-    // Every 32-byte string is an X25519 public key (RFC 7748), so only NIST points are
-    // validated (on the curve) when set; derive refuses X25519's all-zero result.
-    const int validate = group_ == group::x25519 ? 0 : 1;
+    // Every string of the right length is an X25519 or X448 public key (RFC 7748), so only
+    // NIST points are validated (on the curve) when set; derive refuses the all-zero result.
+    const int validate = montgomery_name(group_) != nullptr ? 0 : 1;
     if (EVP_PKEY_derive_set_peer_ex(ctx, peer.get(), validate) != 1 ||
         EVP_PKEY_derive(ctx, out.resize(n).data(), &n) != 1) {
         ERR_clear_error();

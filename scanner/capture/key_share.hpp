@@ -22,11 +22,19 @@ inline constexpr std::uint16_t secp256r1 = 0x0017;
 inline constexpr std::uint16_t secp384r1 = 0x0018;
 inline constexpr std::uint16_t secp521r1 = 0x0019;
 inline constexpr std::uint16_t x25519 = 0x001d;
+inline constexpr std::uint16_t x448 = 0x001e;
+// Finite-field groups (RFC 7919): listed by the TLS 1.2-only probes, which compute nothing.
+inline constexpr std::uint16_t ffdhe2048 = 0x0100;
+inline constexpr std::uint16_t ffdhe3072 = 0x0101;
+inline constexpr std::uint16_t ffdhe4096 = 0x0102;
+inline constexpr std::uint16_t ffdhe6144 = 0x0103;
+inline constexpr std::uint16_t ffdhe8192 = 0x0104;
 }  // namespace group
 
 class key_share {
 public:
-    // True for the groups generate() computes (those of offered_groups()).
+    // True for the groups generate() computes: X25519, X448 and the NIST curves (every group
+    // a TLS 1.3 probe lists).
     static bool supported(std::uint16_t group) noexcept;
     // A fresh key pair; randomness from `entropy` when given (tests), else libcrypto's.
     // Throws std::runtime_error when libcrypto fails or the group is not supported.

@@ -1,5 +1,7 @@
 #include "probes.hpp"
 
+#include "key_share.hpp"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -10,7 +12,7 @@ namespace {
 
 // Suites with OpenSSL's names. TLS 1.2 suites need not be implementable here: the
 // certificate arrives before any key exchange.
-constexpr std::array<std::pair<std::uint16_t, std::string_view>, 56> suite_names{{
+constexpr std::array<std::pair<std::uint16_t, std::string_view>, 62> suite_names{{
     {0x1301, "TLS_AES_128_GCM_SHA256"},
     {0x1302, "TLS_AES_256_GCM_SHA384"},
     {0x1303, "TLS_CHACHA20_POLY1305_SHA256"},
@@ -44,6 +46,8 @@ constexpr std::array<std::pair<std::uint16_t, std::string_view>, 56> suite_names
     // What libssl's `ALL` also offers, for servers limited to it.
     {0xc0ac, "ECDHE-ECDSA-AES128-CCM"},
     {0xc0ad, "ECDHE-ECDSA-AES256-CCM"},
+    {0xc0ae, "ECDHE-ECDSA-AES128-CCM8"},
+    {0xc0af, "ECDHE-ECDSA-AES256-CCM8"},
     {0xc05c, "ECDHE-ECDSA-ARIA128-GCM-SHA256"},
     {0xc05d, "ECDHE-ECDSA-ARIA256-GCM-SHA384"},
     {0xc072, "ECDHE-ECDSA-CAMELLIA128-SHA256"},
@@ -54,6 +58,8 @@ constexpr std::array<std::pair<std::uint16_t, std::string_view>, 56> suite_names
     {0xc077, "ECDHE-RSA-CAMELLIA256-SHA384"},
     {0xc09e, "DHE-RSA-AES128-CCM"},
     {0xc09f, "DHE-RSA-AES256-CCM"},
+    {0xc0a2, "DHE-RSA-AES128-CCM8"},
+    {0xc0a3, "DHE-RSA-AES256-CCM8"},
     {0xc052, "DHE-RSA-ARIA128-GCM-SHA256"},
     {0xc053, "DHE-RSA-ARIA256-GCM-SHA384"},
     {0x00be, "DHE-RSA-CAMELLIA128-SHA256"},
@@ -62,6 +68,8 @@ constexpr std::array<std::pair<std::uint16_t, std::string_view>, 56> suite_names
     {0x0088, "DHE-RSA-CAMELLIA256-SHA"},
     {0xc09c, "AES128-CCM"},
     {0xc09d, "AES256-CCM"},
+    {0xc0a0, "AES128-CCM8"},
+    {0xc0a1, "AES256-CCM8"},
     {0xc050, "ARIA128-GCM-SHA256"},
     {0xc051, "ARIA256-GCM-SHA384"},
     {0x00ba, "CAMELLIA128-SHA256"},
@@ -77,17 +85,17 @@ constexpr std::array<std::uint16_t, 17> modern_suites{
     0x009c, 0x009d, 0x002f, 0x0035,                  // RSA key exchange
 };
 // The TLS 1.2-only probes offer every RSA- or ECDSA-authenticated suite libssl's `ALL`
-// holds (CCM, ARIA and Camellia included): nothing of them is ever computed, and a
+// holds (CCM, CCM8, ARIA and Camellia included): nothing of them is ever computed, and a
 // server limited to one of them still shows its certificate.
-constexpr std::array<std::uint16_t, 40> rsa_suites{
+constexpr std::array<std::uint16_t, 44> rsa_suites{
     0xc02f, 0xc030, 0xcca8, 0xc027, 0xc028, 0xc013, 0xc014, 0xc060, 0xc061, 0xc076, 0xc077,  // ECDHE_RSA
-    0x009e, 0x009f, 0xccaa, 0xc09e, 0xc09f, 0x0067, 0x006b, 0x0033, 0x0039,                  // DHE_RSA
+    0x009e, 0x009f, 0xccaa, 0xc09e, 0xc09f, 0xc0a2, 0xc0a3, 0x0067, 0x006b, 0x0033, 0x0039,  // DHE_RSA
     0xc052, 0xc053, 0x00be, 0x00c4, 0x0045, 0x0088,                                          //
-    0x009c, 0x009d, 0xc09c, 0xc09d, 0x003c, 0x003d, 0x002f, 0x0035,                          // RSA key exchange
+    0x009c, 0x009d, 0xc09c, 0xc09d, 0xc0a0, 0xc0a1, 0x003c, 0x003d, 0x002f, 0x0035,          // RSA key exchange
     0xc050, 0xc051, 0x00ba, 0x00c0, 0x0041, 0x0084,                                          //
 };
-constexpr std::array<std::uint16_t, 13> ecdsa_suites{0xc02b, 0xc02c, 0xcca9, 0xc023, 0xc024, 0xc009, 0xc00a,
-                                                     0xc0ac, 0xc0ad, 0xc05c, 0xc05d, 0xc072, 0xc073};
+constexpr std::array<std::uint16_t, 15> ecdsa_suites{0xc02b, 0xc02c, 0xcca9, 0xc023, 0xc024, 0xc009, 0xc00a, 0xc0ac,
+                                                     0xc0ad, 0xc0ae, 0xc0af, 0xc05c, 0xc05d, 0xc072, 0xc073};
 constexpr auto tls12_suites = [] {
     std::array<std::uint16_t, ecdsa_suites.size() + rsa_suites.size()> all{};
     std::copy(ecdsa_suites.begin(), ecdsa_suites.end(), all.begin());
@@ -118,13 +126,20 @@ constexpr std::array<std::uint16_t, 5> ecdsa_sigalgs{0x0403, 0x0503, 0x0603, 0x0
 constexpr std::array<std::uint16_t, 4> versions13{0x0304, 0x0303, 0x0302, 0x0301};
 constexpr std::array<std::uint16_t, 3> versions12{0x0303, 0x0302, 0x0301};
 
-constexpr std::array<std::uint16_t, 4> groups{0x001d, 0x0017, 0x0018, 0x0019};
+// A probe that may negotiate TLS 1.3 lists only the groups it computes (a HelloRetryRequest
+// may ask for any of them); the TLS 1.2-only probes compute nothing and list the
+// finite-field groups too, so a server limited to one of them still shows its chain.
+constexpr std::array<std::uint16_t, 5> groups13{group::x25519, group::secp256r1, group::secp384r1, group::secp521r1,
+                                                group::x448};
+constexpr std::array<std::uint16_t, 10> groups12{group::x25519,    group::secp256r1, group::secp384r1, group::secp521r1,
+                                                 group::x448,      group::ffdhe2048, group::ffdhe3072, group::ffdhe4096,
+                                                 group::ffdhe6144, group::ffdhe8192};
 
-constexpr probe_profile modern{true, true, modern_suites, modern_sigalgs, versions13};
-constexpr probe_profile rsa{false, true, rsa_suites, rsa_sigalgs, versions12};
-constexpr probe_profile ecdsa{false, true, ecdsa_suites, ecdsa_sigalgs, versions12};
-constexpr probe_profile tls12{false, true, tls12_suites, tls12_sigalgs, versions12};
-constexpr probe_profile no_sni{true, false, modern_suites, modern_sigalgs, versions13};
+constexpr probe_profile modern{true, true, modern_suites, modern_sigalgs, versions13, groups13};
+constexpr probe_profile rsa{false, true, rsa_suites, rsa_sigalgs, versions12, groups12};
+constexpr probe_profile ecdsa{false, true, ecdsa_suites, ecdsa_sigalgs, versions12, groups12};
+constexpr probe_profile tls12{false, true, tls12_suites, tls12_sigalgs, versions12, groups12};
+constexpr probe_profile no_sni{true, false, modern_suites, modern_sigalgs, versions13, groups13};
 
 }  // namespace
 
@@ -151,15 +166,14 @@ std::string_view cipher_name(std::uint16_t suite) noexcept {
 
 bool tls12_only_suite(std::uint16_t suite) noexcept {
     const auto name = cipher_name(suite);
-    return name.ends_with("SHA256") || name.ends_with("SHA384") || name.ends_with("POLY1305") || name.ends_with("CCM");
+    return name.ends_with("SHA256") || name.ends_with("SHA384") || name.ends_with("POLY1305") ||
+           name.ends_with("CCM") || name.ends_with("CCM8");
 }
 
 bool ephemeral_key_exchange(std::uint16_t suite) noexcept {
     const auto name = cipher_name(suite);
     return name.starts_with("ECDHE-") || name.starts_with("DHE-");
 }
-
-std::span<const std::uint16_t> offered_groups() noexcept { return groups; }
 
 }  // namespace detail
 

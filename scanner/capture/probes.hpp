@@ -16,6 +16,7 @@ struct probe_profile {
     std::span<const std::uint16_t> cipher_suites;  // in preference order, without the SCSV
     std::span<const std::uint16_t> signature_algorithms;
     std::span<const std::uint16_t> versions;  // supported_versions
+    std::span<const std::uint16_t> groups;    // supported_groups, in order
 };
 
 const probe_profile& profile_of(probe p) noexcept;
@@ -34,8 +35,5 @@ bool tls12_only_suite(std::uint16_t suite) noexcept;
 // An ECDHE or DHE suite, whose ServerKeyExchange follows the certificate (RFC 5246 7.4.3);
 // false for RSA key exchange, which has none.
 bool ephemeral_key_exchange(std::uint16_t suite) noexcept;
-
-// The groups of supported_groups, in order; the client computes each of them.
-std::span<const std::uint16_t> offered_groups() noexcept;
 
 }  // namespace tlsaudit::capture_engine::detail

@@ -122,7 +122,10 @@ TEST(capture_client_hello, offers_what_the_table_says_and_nothing_forbidden) {
             EXPECT_FALSE(h.find(static_cast<std::uint16_t>(forbidden))) << probe_name(p) << " offers " << forbidden;
         for (const int wanted : {0x0005, 0x0012, 0x0017, 0x000a, 0x000b, 0x0023, 0x0010, 0x000d, 0x002b})
             EXPECT_TRUE(h.find(static_cast<std::uint16_t>(wanted))) << probe_name(p) << " lacks " << wanted;
-        EXPECT_EQ(*h.find(0x000a), testing::from_hex("0008 001d 0017 0018 0019"));
+        EXPECT_EQ(*h.find(0x000a), p == probe::modern || p == probe::no_sni
+                                       ? testing::from_hex("000a 001d 0017 0018 0019 001e")
+                                       : testing::from_hex("0014 001d 0017 0018 0019 001e 0100 0101 0102 0103 0104"))
+            << probe_name(p);
         EXPECT_EQ(*h.find(0x0005), testing::from_hex("01 0000 0000"));
         EXPECT_EQ(*h.find(0x0010), testing::from_hex("000c 02 6832 08 687474702f312e31"));
         EXPECT_TRUE(h.find(0x0023)->empty());

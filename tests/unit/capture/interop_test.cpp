@@ -79,7 +79,7 @@ TEST_F(capture_interop, openssl_each_tls13_suite) {
 TEST_F(capture_interop, openssl_hello_retry_for_p256_and_p384_and_with_a_cookie) {
     const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
     for (const std::vector<std::string>& extra :
-         {std::vector<std::string>{"-groups", "P-256"}, {"-groups", "P-384"}, {"-stateless"}}) {
+         {std::vector<std::string>{"-groups", "P-256"}, {"-groups", "P-384"}, {"-groups", "X448"}, {"-stateless"}}) {
         const auto r = capture_from(s_server(id, extra), dir_.path(), probe::modern,
                                     {.sni = "localhost", .verify_handshake = true});
         EXPECT_TRUE(r.f.hello_retry) << extra[0];
@@ -92,7 +92,7 @@ TEST_F(capture_interop, openssl_hello_retry_for_p256_and_p384_and_with_a_cookie)
 // outright (it lists none of them, so no HelloRetryRequest comes): the probe falls back.
 TEST_F(capture_interop, openssl_groups_the_client_cannot_compute_fall_back) {
     const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
-    for (const char* group : {"X448", "ffdhe2048"}) {
+    for (const char* group : {"ffdhe2048", "ffdhe4096"}) {
         server_process server(s_server(id, {"-tls1_3", "-groups", group}), dir_.path());
         const auto r = drive(hello(probe::modern), {.sni = "localhost"}, server.port());
         ASSERT_EQ(r.st, status::fallback) << group << ": " << (r.error ? r.error->detail : "") << server.output();
@@ -168,6 +168,14 @@ TEST_F(capture_interop, openssl_tls12_probes_reach_servers_limited_to_rare_suite
         {&rsa, {"-cipher", "CAMELLIA128-SHA256:@SECLEVEL=0"}, probe::rsa, "CAMELLIA128-SHA256"},
         {&rsa, {"-cipher", "ECDHE-ARIA128-GCM-SHA256"}, probe::rsa, "ECDHE-ARIA128-GCM-SHA256"},
         {&ec, {"-cipher", "ECDHE-ECDSA-AES128-CCM"}, probe::ecdsa, "ECDHE-ECDSA-AES128-CCM"},
+        {&ec, {"-cipher", "ECDHE-ECDSA-AES128-CCM8"}, probe::ecdsa, "ECDHE-ECDSA-AES128-CCM8"},
+        {&rsa, {"-cipher", "AESCCM8"}, probe::rsa, "DHE-RSA-AES128-CCM8"},
+        {&rsa, {"-cipher", "AES128-CCM8"}, probe::rsa, "AES128-CCM8"},
+        {&ec, {"-groups", "X448"}, probe::ecdsa, "ECDHE-ECDSA-AES128-GCM-SHA256"},
+        {&rsa,
+         {"-cipher", "DHE-RSA-AES128-GCM-SHA256", "-groups", "ffdhe3072"},
+         probe::rsa,
+         "DHE-RSA-AES128-GCM-SHA256"},
         {&rsa, {"-sigalgs", "RSA+SHA224"}, probe::tls12, "ECDHE-RSA-AES128-GCM-SHA256"},
     };
     for (const auto& c : cases) {
