@@ -68,16 +68,21 @@ asio::awaitable<std::optional<scan_error>> run_starttls(tcp::socket& socket, con
     const auto p = starttls::parse_protocol(protocol);
     if (!p) co_return scan_error{"starttls", error_codes::starttls_protocol, "unknown STARTTLS protocol"};
     starttls::dialogue d(*p, domain);
+    // Read now: a socket the server has reset has no peer any more.
+    boost::system::error_code no_peer;
+    const auto hint = direct_tls_hint(socket.remote_endpoint(no_peer).port());
     socket_deadline deadline(co_await asio::this_coro::executor);
     deadline.start(socket, timeout);
     auto failed = co_await exchange(socket, d);
-    if (deadline.stop() && failed) {
-        // The peer's port only for this message (the deadline cancels, it does not close).
-        boost::system::error_code no_peer;
-        const auto hint = direct_tls_hint(socket.remote_endpoint(no_peer).port());
+    const bool expired = deadline.stop();
+    if (!failed) co_return failed;
+    // A direct-TLS server waits for a ClientHello where the server speaks first (SMTP, IMAP,
+    // ...: a timeout) and closes or resets at the client's first words otherwise (LDAP,
+    // XMPP, PostgreSQL): on a port usually direct TLS, say so.
+    if (expired)
         co_return scan_error{"starttls", error_codes::timeout_starttls,
                              fmt::format("no STARTTLS agreement within {} ms{}", timeout.count(), hint)};
-    }
+    if (failed->code == error_codes::closed || failed->code == error_codes::reset) failed->detail += hint;
     co_return failed;
 }
 

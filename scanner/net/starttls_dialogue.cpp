@@ -78,8 +78,20 @@ step dialogue::received(std::string_view data) {
 // What the server sent after its go-ahead, with the start of it: a PostgreSQL "S" that was
 // the first letter of another service's banner ("SSH-2.0-...") shows itself.
 std::string dialogue::after_agreeing() const {
-    return fmt::format("the server sent {} bytes after agreeing to start TLS: \"{}\"", buffer_.size(),
-                       printable_excerpt(buffer_, 40));
+    return fmt::format("the server sent {} {} after agreeing to start TLS: \"{}\"", buffer_.size(),
+                       buffer_.size() == 1 ? "byte" : "bytes", printable_excerpt(buffer_, 40));
+}
+
+// The client's next command, unless the server has already sent more: an answer before
+// the question (a pipelined "OK" to a STARTTLS not yet sent, the shape of a command
+// injection) is never taken, and waiting for it would only end at the deadline.
+step dialogue::command(std::string bytes, std::string_view name) {
+    if (protocol_ == protocol::xmpp && buffer_.find_first_not_of(" \t\r\n") == std::string::npos)
+        buffer_.clear();  // whitespace between XML elements (keep-alives)
+    if (!buffer_.empty())
+        return not_protocol(
+            fmt::format("the server sent more before the client's {}: \"{}\"", name, printable_excerpt(buffer_, 40)));
+    return write(std::move(bytes));
 }
 
 scan_error dialogue::closed() const {
@@ -118,18 +130,19 @@ step dialogue::finish(std::size_t consumed) {
 step dialogue::smtp_like() {
     const bool smtp = protocol_ == protocol::smtp;
     for (;;) {
+        if (!coded_reply_may_end(buffer_, smtp, scanned_)) return read();
         const coded_reply reply = parse_coded_reply(buffer_, smtp);
         if (reply.status == parse_status::incomplete) return read();
         if (reply.status == parse_status::malformed) return not_protocol(reply.problem);
         buffer_.erase(0, reply.consumed);
+        scanned_ = 0;
         const int code = reply.code;
         switch (phase_) {
         case phase::greeting:
             if (!smtp && code >= 100 && code <= 199) continue;  // FTP 120: ready in a while
             if (code == 220) {
-                if (!buffer_.empty()) return not_protocol("the server sent more before the client's first command");
                 phase_ = smtp ? phase::capabilities : phase::answer;
-                return write(smtp ? "EHLO tlsaudit.invalid\r\n" : "AUTH TLS\r\n");
+                return smtp ? command("EHLO tlsaudit.invalid\r\n", "EHLO") : command("AUTH TLS\r\n", "AUTH TLS");
             }
             if (is_failure_code(code)) return refused("greeting: " + first_line(reply));
             return not_protocol(fmt::format("expected a 220 greeting, got {}", first_line(reply)));
@@ -137,7 +150,7 @@ step dialogue::smtp_like() {
             if (code == 250) {
                 if (!ehlo_offers_starttls(reply)) return refused("the EHLO reply does not offer STARTTLS");
                 phase_ = phase::answer;
-                return write("STARTTLS\r\n");
+                return command("STARTTLS\r\n", "STARTTLS");
             }
             if (is_failure_code(code)) return refused("EHLO: " + first_line(reply));
             return not_protocol(fmt::format("expected 250 to EHLO, got {}", first_line(reply)));
@@ -165,11 +178,12 @@ step dialogue::imap() {
             if (line.tag != "*") return not_protocol("expected an IMAP greeting ('* OK'), got '" + text + "'");
             if (line.condition == "OK") {
                 phase_ = phase::answer;
-                return write(std::string(imap_tag) + " STARTTLS\r\n");
+                return command(std::string(imap_tag) + " STARTTLS\r\n", "STARTTLS");
             }
             if (line.condition == "PREAUTH" || line.condition == "BYE") return refused("greeting: " + text);
             return not_protocol("expected an IMAP greeting ('* OK'), got '" + text + "'");
         }
+        if (line.tag == "*" && line.condition == "BYE") return refused("STARTTLS: " + text);
         if (line.tag == "*") continue;  // untagged data (CAPABILITY, ...) before the answer
         if (line.tag != imap_tag) return not_protocol("expected the tagged answer to STARTTLS, got '" + text + "'");
         if (line.condition == "OK") return finish(0);
@@ -189,9 +203,8 @@ step dialogue::pop3() {
     buffer_.erase(0, line.consumed);
     if (!line.ok) return refused(what + ": " + printable_excerpt(line.text, 160));
     if (phase_ == phase::answer) return finish(0);
-    if (!buffer_.empty()) return not_protocol("the server sent more before the client's first command");
     phase_ = phase::answer;
-    return write("STLS\r\n");
+    return command("STLS\r\n", "STLS");
 }
 
 step dialogue::xmpp() {
@@ -204,7 +217,7 @@ step dialogue::xmpp() {
             return refused("stream error: " + printable_excerpt(features.stream_error, 80));
         if (!features.offers_starttls) return refused("the stream features do not offer <starttls/>");
         phase_ = phase::answer;
-        return write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        return command("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", "<starttls/>");
     }
     const xmpp_answer answer = parse_xmpp_answer(buffer_);
     if (answer.status == parse_status::incomplete) return read();
@@ -218,7 +231,28 @@ step dialogue::postgres() {
     const char answer = buffer_.front();
     if (answer == 'S') return finish(1);
     if (answer == 'N') return refused("the server answered 'N' to SSLRequest: it does not accept TLS");
-    if (answer == 'E') return refused("the server answered SSLRequest with an ErrorResponse");
+    if (answer == 'E') {
+        // ErrorResponse: 'E', a length (itself included), then fields, each a type byte and a
+        // zero-terminated string, up to a zero byte; 'M' is the message.
+        constexpr std::string_view refusal = "the server answered SSLRequest with an ErrorResponse";
+        if (buffer_.size() < 5) return read();
+        const auto byte = [this](std::size_t i) {
+            return static_cast<std::uint32_t>(static_cast<unsigned char>(buffer_[i]));
+        };
+        const std::uint32_t length = byte(1) << 24U | byte(2) << 16U | byte(3) << 8U | byte(4);
+        if (length < 4 || length > max_exchange_bytes) return refused(std::string(refusal));
+        if (buffer_.size() < 1 + std::size_t{length}) return read();
+        const std::string_view fields = std::string_view(buffer_).substr(5, length - 4);
+        for (std::size_t at = 0; at < fields.size() && fields[at] != '\0';) {
+            const auto end = fields.find('\0', at + 1);
+            if (end == std::string_view::npos) break;
+            if (fields[at] == 'M')
+                return refused(
+                    fmt::format("{}: {}", refusal, printable_excerpt(fields.substr(at + 1, end - at - 1), 160)));
+            at = end + 1;
+        }
+        return refused(std::string(refusal));
+    }
     return not_protocol("expected 'S' or 'N' to SSLRequest, got byte " + printable_excerpt(buffer_.substr(0, 1)));
 }
 

@@ -57,12 +57,14 @@ private:
     step postgres();
     step ldap();
     step finish(std::size_t consumed);
+    step command(std::string bytes, std::string_view name);
 
     protocol protocol_;
     std::string domain_;
     phase phase_ = phase::greeting;
     std::string buffer_;        // received and not yet consumed
     std::size_t received_ = 0;  // received in total
+    std::size_t scanned_ = 0;   // of buffer_, lines that end no coded reply (smtp_like)
 };
 
 }  // namespace tlsaudit::net::detail::starttls

@@ -39,7 +39,8 @@ line_result take_line(std::string_view in) {
     line_result r;
     const std::size_t lf = in.find('\n');
     if (lf == std::string_view::npos) {
-        if (in.size() > max_line_bytes) r.status = parse_status::malformed;
+        // A CR may be the end of a whole line whose LF is still on its way.
+        if (in.size() > max_line_bytes + (in.ends_with('\r') ? 1 : 0)) r.status = parse_status::malformed;
         return r;
     }
     std::string_view line = in.substr(0, lf);
@@ -52,6 +53,23 @@ line_result take_line(std::string_view in) {
     r.line = line;
     r.consumed = lf + 1;
     return r;
+}
+
+bool coded_reply_may_end(std::string_view in, bool every_line_coded, std::size_t& scanned) {
+    for (;;) {
+        const line_result l = take_line(in.substr(scanned));
+        if (l.status == parse_status::incomplete) return false;
+        if (l.status == parse_status::malformed) return true;
+        int code = 0;
+        bool more = false;
+        const bool coded = line_code(l.line, code, more);
+        // A last line, or one parse_coded_reply refuses: a first line without a code, an
+        // SMTP line without the reply's.
+        if (coded ? !more || (every_line_coded && in.substr(0, 3) != l.line.substr(0, 3))
+                  : scanned == 0 || every_line_coded)
+            return true;
+        scanned += l.consumed;
+    }
 }
 
 coded_reply parse_coded_reply(std::string_view in, bool every_line_coded) {

@@ -40,6 +40,13 @@ struct coded_reply {
 };
 coded_reply parse_coded_reply(std::string_view in, bool every_line_coded);
 
+// Whether parse_coded_reply(in, every_line_coded) may be complete or malformed: a complete
+// line that could end the reply ("ddd" or "ddd text"), one it refuses, or a line too long.
+// Lines before `scanned` were looked at already and could not; it moves past the complete
+// lines that cannot either, so a reply that arrives a byte at a time is scanned once, not
+// once per byte.
+bool coded_reply_may_end(std::string_view in, bool every_line_coded, std::size_t& scanned);
+
 // True when a 250 reply to EHLO lists the STARTTLS keyword (any case) on a line after
 // the first, which holds the server's name.
 bool ehlo_offers_starttls(const coded_reply& reply);

@@ -100,6 +100,55 @@ TEST(starttls_dialogue, a_banner_read_as_a_postgres_go_ahead_is_shown) {
     EXPECT_NE(r.last.error.detail.find("\"SH-2.0-OpenSSH_9.2\\x0d\\x0a\""), std::string::npos) << r.last.error.detail;
 }
 
+// An answer sent before its question (pipelined with the greeting or the features) is
+// refused at once: it was waited for until the deadline, then called a timeout.
+TEST(starttls_dialogue, an_answer_before_the_command_is_refused_at_once) {
+    const std::string open =
+        "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+        "xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    const std::vector<std::pair<protocol, std::string>> early{
+        {protocol::imap, "* OK hi\r\na001 OK go ahead\r\n"},
+        {protocol::xmpp, open + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
+                                "</stream:features><proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"},
+        {protocol::pop3, "+OK hi\r\n+OK go\r\n"},
+        {protocol::smtp, "220 hi\r\n250 x\r\n"},
+        {protocol::ftp, "220 hi\r\n234 go\r\n"},
+    };
+    for (const auto& [p, text] : early) {
+        const script_run r = run(p, {text});
+        EXPECT_EQ(r.last.error.code, "starttls-protocol") << text;
+        EXPECT_NE(r.last.error.detail.find("the server sent more before the client's"), std::string::npos)
+            << r.last.error.detail;
+    }
+    // The same after EHLO: a 220 pipelined with the 250 before STARTTLS was sent.
+    const script_run smtp = run(protocol::smtp, {"220 hi\r\n", "250-x\r\n250 STARTTLS\r\n220 go\r\n"});
+    EXPECT_EQ(smtp.last.error.code, "starttls-protocol");
+    EXPECT_NE(smtp.last.error.detail.find("before the client's STARTTLS: \"220 go"), std::string::npos)
+        << smtp.last.error.detail;
+    // Whitespace between XMPP elements is no answer.
+    const script_run xmpp = run(protocol::xmpp, {open + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:"
+                                                        "xmpp-tls'/></stream:features>\n ",
+                                                 "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"});
+    EXPECT_EQ(xmpp.last.what, kind::start_tls) << xmpp.last.error.detail;
+}
+
+// A line of exactly max_line_bytes whose CR and LF arrive apart is still a line; a long
+// multi-line reply a byte at a time is read (and scanned once).
+TEST(starttls_dialogue, line_limits_hold_however_the_bytes_arrive) {
+    dialogue d(protocol::smtp, "x");
+    d.start();
+    const std::string line = "220 " + std::string(max_line_bytes - 4, 'a');
+    EXPECT_EQ(d.received(line + "\r").what, kind::read);
+    const step s = d.received("\n");
+    EXPECT_EQ(s.what, kind::write) << s.error.detail;
+
+    std::string ehlo;
+    for (int i = 0; i < 1000; ++i) ehlo += "250-EXTENSION" + std::to_string(i) + "\r\n";
+    ehlo += "250 STARTTLS\r\n";
+    const script_run r = run(protocol::smtp, {"220 hi\r\n", ehlo, "220 go\r\n"}, true);
+    EXPECT_EQ(r.last.what, kind::start_tls) << r.last.error.detail;
+}
+
 TEST(starttls_dialogue, total_bytes_are_bounded) {
     dialogue d(protocol::smtp, "x");
     d.start();
@@ -125,6 +174,9 @@ TEST(starttls_dialogue, imap) {
     EXPECT_EQ(run(protocol::imap, {"* OK hi\r\n", "a001 NO not now\r\n"}).last.error.code, "starttls-refused");
     EXPECT_EQ(run(protocol::imap, {"* OK hi\r\n", "a001 BAD what\r\n"}).last.error.code, "starttls-refused");
     EXPECT_EQ(run(protocol::imap, {"* PREAUTH logged in\r\n"}).last.error.code, "starttls-refused");
+    const script_run bye = run(protocol::imap, {"* OK hi\r\n", "* BYE shutting down\r\n"});
+    EXPECT_EQ(bye.last.error.code, "starttls-refused");
+    EXPECT_NE(bye.last.error.detail.find("BYE shutting down"), std::string::npos) << bye.last.error.detail;
     EXPECT_EQ(run(protocol::imap, {"220 smtp here\r\n"}).last.error.code, "starttls-protocol");
 }
 
@@ -176,6 +228,18 @@ TEST(starttls_dialogue, postgres) {
     ASSERT_EQ(ok.written.size(), 1u);
     EXPECT_EQ(ok.written[0], postgres_ssl_request());
     EXPECT_EQ(run(protocol::postgres, {"N"}).last.error.code, "starttls-refused");
+    // An ErrorResponse is quoted by its message field, whole or a byte at a time.
+    const std::string fields = std::string("SFATAL\0", 7) + std::string("Munsupported frontend protocol\0", 31) + '\0';
+    const auto length = static_cast<char>(4 + fields.size());
+    const std::string error = std::string("E\0\0\0", 4) + length + fields;
+    for (const bool split : {false, true}) {
+        const script_run e = run(protocol::postgres, {error}, split);
+        EXPECT_EQ(e.last.error.code, "starttls-refused");
+        EXPECT_NE(e.last.error.detail.find("ErrorResponse: unsupported frontend protocol"), std::string::npos)
+            << e.last.error.detail;
+    }
+    EXPECT_EQ(run(protocol::postgres, {"S!"}).last.error.detail,
+              "the server sent 1 byte after agreeing to start TLS: \"!\"");
     EXPECT_EQ(run(protocol::postgres, {"H"}).last.error.code, "starttls-protocol");
     // Bytes after the 'S' (sent before the handshake) would be injected into TLS.
     EXPECT_EQ(run(protocol::postgres, {"Sx"}).last.error.code, "starttls-protocol");
