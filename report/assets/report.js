@@ -18,10 +18,14 @@
       (/^(interrupted|killed)/.test(why) ? ' (resume it with --resume).' : '.');
   }
   var verdict = document.getElementById('verdict');
-  // A pass that scanned no endpoint is not a PASS (older reports have no scan_errors).
+  // A pass that scanned no endpoint is not a PASS (older reports have no scan_errors), and
+  // one under --fail-on none judged no finding: a green PASS over critical findings would be
+  // read as a clean bill.
   var unverified = s.verdict === 'pass' && s.endpoints_ok === 0;
-  verdict.classList.add(unverified ? 'unverified' : s.verdict);
-  verdict.textContent = (s.verdict === 'fail' ? 'FAIL' : unverified ? 'NOT VERIFIED' : 'PASS') + ': ' + s.findings +
+  var reportOnly = s.verdict === 'pass' && !unverified && data.policy.fail_on === 'none';
+  verdict.classList.add(unverified ? 'unverified' : reportOnly ? 'report-only' : s.verdict);
+  verdict.textContent = (s.verdict === 'fail' ? 'FAIL' : unverified ? 'NOT VERIFIED' : reportOnly ? 'REPORT ONLY' : 'PASS') +
+    ': ' + s.findings +
     ' findings on ' + s.endpoints + ' endpoints (' + s.endpoints_error + ' could not be scanned); policy: fail on ' +
     data.policy.fail_on + (data.policy.fail_on_new ? ', new findings only' : '') +
     (data.policy.fail_on_errors ? '; on scan errors: ' + data.policy.fail_on_errors : '');
@@ -217,7 +221,12 @@
   var m = data.scan;
   [['tool', m.tool + ' ' + m.tool_version], ['started', m.started_at], ['finished', m.finished_at], ['input', m.input],
    ['rules catalogue', m.rules_version], ['Mozilla store', m.mozilla_store], ['trust store', m.trust_store], ['built from', m.sources.join(', ')],
-   ['complete', m.complete === false ? 'no (' + (m.incomplete_reason || 'interrupted') + ')' : 'yes']].concat(
+   ['complete', m.complete === false ? 'no (' + (m.incomplete_reason || 'interrupted') + ')' : 'yes'],
+   // The verdict's policy is this report's (`tlsaudit report` may judge with another one);
+   // the options below are the scan's, as it ran.
+   ['policy of this report', 'fail on ' + data.policy.fail_on + (data.policy.fail_on_new ? ', new findings only' : '') +
+     (data.policy.fail_on_errors ? '; on scan errors: ' + data.policy.fail_on_errors : '') +
+     (data.baseline ? '; with a baseline' : '')]].concat(
    (m.settings_changed_on_resume || []).length ? [['settings changed on resume', m.settings_changed_on_resume.join(', ') +
      ': targets kept from before the resume were scanned with the options below, the others with the resume\'s']] : []).forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);

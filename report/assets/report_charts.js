@@ -70,13 +70,17 @@
     return items;
   }
   var expiry = {}, issuers = {};
-  var now = new Date().toISOString().slice(0, 7);
+  // Coloured by the scan's evaluation time, not the reader's clock: an archived report keeps
+  // its colours. The month of the evaluation holds leaves on both sides of it.
+  var at = ((data.scan.options || {}).evaluated_at || data.scan.started_at || new Date().toISOString()).slice(0, 7);
   data.endpoints.forEach(function (e) {
     if (!e.chain.length) return;
     var leaf = e.chain[0];
     if (leaf.not_after) { var m = leaf.not_after.slice(0, 7); expiry[m] = (expiry[m] || 0) + 1; }
-    issuers[leaf.issuer || '(unknown)'] = (issuers[leaf.issuer || '(unknown)'] || 0) + 1;
+    if (leaf.issuer) issuers[leaf.issuer] = (issuers[leaf.issuer] || 0) + 1;  // not an undecodable leaf
   });
-  barChart('chart-expiry', byMonth(expiry, EXPIRY_MONTHS), function (k) { return k < now ? '#8b0000' : '#2e8b57'; });
+  barChart('chart-expiry', byMonth(expiry, EXPIRY_MONTHS), function (k) {
+    return k < at ? '#8b0000' : k === at ? '#b8860b' : '#2e8b57';
+  });
   barChart('chart-issuers', top(issuers, 10), function () { return '#6b7b8c'; });
 })(tlsaudit);

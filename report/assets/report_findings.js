@@ -31,7 +31,12 @@
     li.appendChild(el('span', null, it.text));
     list.appendChild(li);
   });
-  if (!items.length) list.appendChild(el('li', 'summary-item', 'No findings, and every endpoint was scanned.'));
+  // "Every endpoint was scanned" only when it is so: not for a scan that scanned none, nor
+  // for one that did not finish.
+  if (!items.length)
+    list.appendChild(el('li', 'summary-item', data.summary.endpoints_ok === 0 ? 'No endpoint was scanned: there is nothing to judge.' :
+      data.scan.complete === false ? 'No findings on the endpoints scanned; the scan did not finish, so the others were not judged.' :
+      'No findings, and every endpoint was scanned.'));
   document.getElementById('verdict-text').textContent = data.summary.verdict_text || '';
 
   // --- findings by action: one folding block per group ---------------------------

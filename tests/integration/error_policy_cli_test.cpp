@@ -107,6 +107,52 @@ TEST_F(error_policy_cli, the_incomplete_banner_says_why) {
     }
 }
 
+// The headline and the executive summary say what was judged: "every endpoint was scanned"
+// only when it is so, REPORT ONLY (not a green PASS) when --fail-on none judged no finding,
+// and the scan table names the policy of this report beside the options as scanned.
+TEST_F(error_policy_cli, the_html_headline_says_what_was_judged) {
+    struct html_case {
+        std::string name;
+        bool complete;
+        bool findings;
+        std::string args;
+        std::string verdict;
+        std::string summary;
+    };
+    const std::vector<html_case> cases{
+        {"clean", true, false, "", "PASS", "No findings, and every endpoint was scanned."},
+        {"cut", false, false, "--fail-on-errors none", "PASS",
+         "the scan did not finish, so the others were not judged"},
+        {"none", true, true, "--fail-on none", "REPORT ONLY", "hostname-mismatch"},
+        {"empty", true, false, "--fail-on-errors none", "NOT VERIFIED", "No endpoint was scanned"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        fake_scan scan;
+        scan.complete = c.complete;
+        fake_endpoint e{"a.test", 443, "127.0.0.1", "", {sha('a')}, {}};
+        if (c.findings)
+            e.findings = {fake_finding{.id = "hostname-mismatch", .severity = "critical", .cert_sha256 = sha('a')}};
+        if (c.name != "empty") scan.endpoints = {e};
+        std::ofstream(path("s.ndjson")) << ndjson(scan);
+        const auto r = run_tlsaudit(
+            fmt::format("report '{}' --html '{}' -q {}", path("s.ndjson").string(), path("s.html").string(), c.args));
+        ASSERT_NE(r.exit_code, 2) << r.err;
+        const auto html =
+            run_shell(fmt::format("node '{}/verdict_check.js' '{}'", tools_dir(), path("s.html").string()));
+        ASSERT_EQ(html.exit_code, 0) << html.out;
+        const auto seen = json::parse(html.out).as_object();
+        EXPECT_EQ(std::string(seen.at("verdict").as_string()).rfind(c.verdict + ":", 0), 0u) << seen.at("verdict");
+        const auto& summary = seen.at("summary").as_array();
+        ASSERT_FALSE(summary.empty());
+        EXPECT_NE(std::string(summary[0].as_string()).find(c.summary), std::string::npos) << summary[0];
+        bool policy_row = false;
+        for (const auto& row : seen.at("meta").as_array())
+            policy_row = policy_row || std::string(row.as_string()).rfind("policy of this report", 0) == 0;
+        EXPECT_TRUE(policy_row);
+    }
+}
+
 TEST_F(error_policy_cli, every_target_refused_fails_by_default_and_passes_with_none) {
     const auto r = scan(targets(0, 2), "");
     EXPECT_EQ(r.exit_code, exit_scan_errors) << r.out << r.err;

@@ -1,7 +1,7 @@
 // node verdict_check.js REPORT.html
 // Opens the HTML report in headless Chromium and prints, as JSON, what its headline says:
-// the verdict, the INCOMPLETE banner, the scan-error line, and the baseline's resolved and
-// not-verified lists.
+// the verdict, the INCOMPLETE banner, the scan-error line, the baseline's resolved and
+// not-verified lists, the executive summary's items and the scan table's rows.
 'use strict';
 const path = require('path');
 const { withPage } = require('./chromium_session');
@@ -23,4 +23,6 @@ withPage({ width: 1200, height: 900 }, { page_errors: [] }, async (page, out) =>
   out.resolved = await items('#resolved');
   out.not_verified_visible = await visible('#not-verified-section');
   out.not_verified = await items('#not-verified');
+  out.summary = await items('#exec-summary');
+  out.meta = await page.$$eval('#meta-table tr', (rows) => rows.map((r) => r.textContent));
 });
