@@ -19,8 +19,9 @@ void row(std::ostream& out, std::initializer_list<std::string_view> cells) {
 }  // namespace
 
 std::string csv_cell(std::string_view raw) {
-    // Controls a reader would take for binary, or that hide text, are shown as escapes.
-    const std::string text = text::show_invisible_controls(raw);
+    // Controls a reader would take for binary, or that hide text, are shown as escapes; a
+    // cell stays within what a spreadsheet holds (32,767 characters).
+    const std::string text = text::shorten(text::show_invisible_controls(raw), 32000);
     std::string value;
     if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) value = "'";
     value += text;

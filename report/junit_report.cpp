@@ -1,7 +1,9 @@
+#include "text/utf8.hpp"
 #include "text/xml_text.hpp"
 #include <tlsaudit/report/baseline.hpp>
 #include <tlsaudit/report/finding_groups.hpp>
 #include <tlsaudit/report/junit_report.hpp>
+#include <tlsaudit/report/terminal.hpp>
 
 #include <fmt/format.h>
 
@@ -18,10 +20,16 @@ struct suite {
     const name_row* name = nullptr;
 };
 
+// The server's strings on one line each, as the terminal shows them (a line feed in a SAN
+// cannot start a line of its own in a CI tool's view, nor a U+202E reverse the fingerprint
+// after it), and cut when huge.
+std::string server_text(std::string_view text) { return text::shorten(terminal_safe(text), 2048); }
+
 std::string finding_line(const finding_row& f) {
-    std::string line = fmt::format("[{}] {}: {}", to_string(f.level), f.id, f.message);
+    std::string line = fmt::format("[{}] {}: {}", to_string(f.level), f.id, server_text(f.message));
     if (f.baseline != baseline_state::none) line += fmt::format(" ({})", to_string(f.baseline));
-    if (!f.cert_sha256.empty()) line += fmt::format("\n  certificate {} ({})", f.cert_subject, f.cert_sha256);
+    if (!f.cert_sha256.empty())
+        line += fmt::format("\n  certificate {} ({})", server_text(f.cert_subject), f.cert_sha256);
     if (!f.remediation.empty()) line += "\n  fix: " + f.remediation;
     return line;
 }

@@ -202,7 +202,9 @@ void write_leaves(const report_data& data, std::ostream& out) {
 }  // namespace
 
 std::string prometheus_label_value(std::string_view text) {
-    const auto valid = text::sanitize_utf8(text);
+    // A subject is a label: invisible controls shown, and cut where a server's label length
+    // limit (label_value_length_limit) would refuse the whole scrape.
+    const auto valid = text::shorten(text::show_invisible_controls(text), 1024);
     std::string out;
     out.reserve(valid.size());
     for (char c : valid) {

@@ -6,6 +6,7 @@
 #include <tlsaudit/report/executive_summary.hpp>
 
 #include "text/hex.hpp"
+#include "text/utf8.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -23,6 +24,8 @@ namespace tlsaudit::report {
 namespace {
 
 namespace json = boost::json;
+
+constexpr std::size_t max_message_bytes = 4096;
 
 std::string_view level_of(severity s) {
     if (s >= severity::high) return "error";
@@ -92,7 +95,9 @@ void add_result(context& ctx, const place& at, const finding_row& f) {
     r["ruleId"] = f.id;
     r["ruleIndex"] = ctx.rule_index.at(f.id);
     r["level"] = level_of(f.level);
-    std::string text = f.message;
+    // The message quotes the server's strings: invisible controls shown (a U+202E would
+    // reverse what follows it in a code-scanning alert), and a huge subject cut.
+    std::string text = text::shorten(text::show_invisible_controls(f.message), max_message_bytes);
     if (!f.remediation.empty()) text += " Fix: " + f.remediation;
     r["message"] = json::object{{"text", text}};
     const std::string endpoint = target_text(host, port, sni, starttls) + (address.empty() ? "" : " (" + address + ")");

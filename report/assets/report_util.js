@@ -12,8 +12,16 @@ var tlsaudit = (function () {
   // and text::is_invisible_control show them: a subject holding U+202E cannot reverse
   // itself or the fingerprint printed after it, nor an ESC vanish from the page.
   var INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
+  // A string longer than MAX_TEXT (a server's 900,000-character subject) shows its start:
+  // a page of it on screen, hundreds in print, helps nobody; the JSON report has it whole.
+  var MAX_TEXT = 1000;
   function shown(text) {
-    return String(text).replace(INVISIBLE, function (c) { return '\\u{' + c.charCodeAt(0).toString(16) + '}'; });
+    var s = String(text);
+    if (s.length > MAX_TEXT) {
+      var cut = /[\ud800-\udbff]/.test(s.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
+      s = s.slice(0, cut) + '\u2026 (' + (s.length - cut) + ' more characters; the JSON report holds the whole text)';
+    }
+    return s.replace(INVISIBLE, function (c) { return '\\u{' + c.charCodeAt(0).toString(16) + '}'; });
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace tlsaudit::text {
 namespace {
@@ -110,6 +111,14 @@ bool is_invisible_control(char32_t cp) {
     return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
            (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || cp == 0x2060 ||
            (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+std::string shorten(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return std::string(text);
+    std::size_t cut = max_bytes;
+    // Back to the start of a character: never past a lead byte into its continuation.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U && max_bytes - cut < 4) --cut;
+    return std::string(text.substr(0, cut)) + "\xe2\x80\xa6 (" + std::to_string(text.size() - cut) + " more bytes)";
 }
 
 std::string show_invisible_controls(std::string_view raw) {

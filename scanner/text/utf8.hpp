@@ -41,6 +41,11 @@ bool is_invisible_control(char32_t code_point);
 // string from a certificate cannot reorder or split what is printed around it in a report.
 std::string show_invisible_controls(std::string_view text);
 
+// `text` cut to at most `max_bytes` bytes of it at a character boundary, followed by
+// "... (N more bytes)" when it was longer: a report shows a 900,000-character subject in
+// a line, a cell or a label as a prefix (the JSON and NDJSON records keep the whole).
+std::string shorten(std::string_view text, std::size_t max_bytes);
+
 // Appends the encoding of `code_point`; surrogates and values above U+10FFFF become U+FFFD.
 void append_utf8(std::string& out, char32_t code_point);
 

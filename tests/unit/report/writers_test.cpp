@@ -8,6 +8,7 @@
 #include <tlsaudit/report/junit_report.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/progress.hpp>
+#include <tlsaudit/report/prometheus_report.hpp>
 #include <tlsaudit/report/sarif_report.hpp>
 #include <tlsaudit/report/terminal.hpp>
 
@@ -349,6 +350,33 @@ TEST(sarif_report, every_result_has_a_file_and_rules_carry_the_reported_severity
         EXPECT_EQ(r.at("defaultConfiguration").at("level"), "note");
     }
     EXPECT_TRUE(saw_info);
+}
+
+// A server's strings reach CI tools and spreadsheets as in the terminal: a U+202E shown as
+// an escape (it reversed the fingerprint after it in JUnit and SARIF), a line feed in a
+// JUnit failure text as \x0a (it began a forged line), and a huge subject cut in every
+// line, cell and label.
+TEST(report_writers, server_strings_are_shown_and_cut_in_every_writer) {
+    const std::string huge(200000, 'h');
+    const std::string line = endpoint_line(
+        "a.test", 443, "127.0.0.2",
+        "[" + finding("hostname-mismatch", "high", sha('A'), "names \xe2\x80\xae" + huge + "\n[critical] forged") + "]",
+        "CN=\xe2\x80\xae" + huge);
+    const auto data = read_text(scan_start_line("2026-11-24T04:00:00Z") + "\n" + line + "\n" +
+                                scan_end_line("2026-11-24T04:01:00Z") + "\n");
+    const std::string rlo = "\xe2\x80\xae";
+    const auto junit = render(data, write_junit_report);
+    const auto sarif = render(data, write_sarif_report);
+    const auto prometheus = render(data, write_prometheus_report);
+    const auto csv = render(data, write_csv_report);
+    for (const auto* out : {&junit, &sarif, &prometheus, &csv}) {
+        EXPECT_EQ(out->find(rlo), std::string::npos);
+        EXPECT_LT(out->size(), 80000u) << "the 200,000-byte strings are cut";
+    }
+    EXPECT_NE(junit.find("names \\u{202e}hhh"), std::string::npos);
+    EXPECT_EQ(junit.find("\n[critical] forged"), std::string::npos) << "no line of the server's own";
+    EXPECT_NE(sarif.find("more bytes)"), std::string::npos);
+    EXPECT_NE(prometheus.find("subject=\"CN=\\\\u{202e}hhh"), std::string::npos) << prometheus.substr(0, 3000);
 }
 
 TEST(terminal, server_strings_cannot_drive_the_terminal) {

@@ -93,6 +93,13 @@ TEST(utf8_find_invalid, offsets) {
     EXPECT_EQ(text::find_invalid_utf8(""), std::string_view::npos);
 }
 
+TEST(shorten, cuts_at_a_character_and_says_how_much_is_left) {
+    EXPECT_EQ(text::shorten("abc", 3), "abc");
+    EXPECT_EQ(text::shorten("abcd", 3), "abc\xe2\x80\xa6 (1 more bytes)");
+    EXPECT_EQ(text::shorten("a\xc3\xa9z", 2), "a\xe2\x80\xa6 (3 more bytes)") << "never inside a character";
+    EXPECT_EQ(text::shorten("\xf0\x9f\x98\x80\xf0\x9f\x98\x80", 6), "\xf0\x9f\x98\x80\xe2\x80\xa6 (4 more bytes)");
+}
+
 TEST(utf8_find_invalid, at_every_offset_of_a_long_ascii_run) {
     for (std::size_t at = 0; at < 40; ++at) {
         std::string text(40, 'a');
