@@ -130,6 +130,7 @@ TEST_F(error_policy_cli, the_html_headline_says_what_was_judged) {
         SCOPED_TRACE(c.name);
         fake_scan scan;
         scan.complete = c.complete;
+        scan.input = std::string(5000, 'i');  // a huge string is shown cut
         fake_endpoint e{"a.test", 443, "127.0.0.1", "", {sha('a')}, {}};
         if (c.findings)
             e.findings = {fake_finding{.id = "hostname-mismatch", .severity = "critical", .cert_sha256 = sha('a')}};
@@ -146,10 +147,17 @@ TEST_F(error_policy_cli, the_html_headline_says_what_was_judged) {
         const auto& summary = seen.at("summary").as_array();
         ASSERT_FALSE(summary.empty());
         EXPECT_NE(std::string(summary[0].as_string()).find(c.summary), std::string::npos) << summary[0];
-        bool policy_row = false;
-        for (const auto& row : seen.at("meta").as_array())
-            policy_row = policy_row || std::string(row.as_string()).rfind("policy of this report", 0) == 0;
+        bool policy_row = false, input_row = false;
+        for (const auto& row : seen.at("meta").as_array()) {
+            const std::string text(row.as_string());
+            policy_row = policy_row || text.rfind("policy of this report", 0) == 0;
+            if (text.rfind("input", 0) != 0) continue;
+            input_row = true;
+            EXPECT_LT(text.size(), 1200u);
+            EXPECT_NE(text.find("(4000 more characters; the JSON report holds the whole text)"), std::string::npos);
+        }
         EXPECT_TRUE(policy_row);
+        EXPECT_TRUE(input_row);
     }
 }
 
