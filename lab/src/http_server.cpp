@@ -92,7 +92,9 @@ struct http_server::impl {
             co_await forever.async_wait(use_tuple);
             co_return;
         }
-        const std::string head = header_text(reply);
+        std::string head;
+        for (const unsigned status : reply.interim) head += "HTTP/1.1 " + std::to_string(status) + " Interim\r\n\r\n";
+        head += header_text(reply);
         auto [head_ec, h] = co_await asio::async_write(socket, asio::buffer(head), use_tuple);
         if (head_ec) co_return;
         auto [body_ec, b] = co_await asio::async_write(socket, asio::buffer(reply.body), use_tuple);

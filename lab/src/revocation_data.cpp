@@ -151,6 +151,15 @@ bytes make_crl(const credential& issuer, const crl_options& options) {
             ossl::check(X509_REVOKED_add1_ext_i2d(revoked.get(), NID_crl_reason, reason.get(), 0, 0),
                         "X509_REVOKED_add1_ext_i2d");
         }
+        if (options.critical_entry_extension) {
+            ossl::asn1_object_ptr oid(ossl::check_ptr(OBJ_txt2obj("1.3.6.1.4.1.55555.7", 1), "OBJ_txt2obj"));
+            ossl::asn1_octet_string_ptr value(ossl::check_ptr(ASN1_OCTET_STRING_new(), "ASN1_OCTET_STRING_new"));
+            ossl::check(ASN1_OCTET_STRING_set(value.get(), reinterpret_cast<const unsigned char*>("\x05\x00"), 2),
+                        "ASN1_OCTET_STRING_set");
+            ossl::x509_extension_ptr ext(
+                ossl::check_ptr(X509_EXTENSION_create_by_OBJ(nullptr, oid.get(), 1, value.get()), "extension"));
+            ossl::check(X509_REVOKED_add_ext(revoked.get(), ext.get(), -1), "X509_REVOKED_add_ext");
+        }
         ossl::check(X509_CRL_add0_revoked(crl.get(), revoked.get()), "X509_CRL_add0_revoked");
         revoked.release();
     };

@@ -75,6 +75,21 @@ std::string check_crl(X509_CRL* crl, X509* issuer, const freshness& f) {
         const auto next = crl_next_update(crl);
         if (!next) return "CRL with a malformed nextUpdate";
         if (*next + f.skew < f.now) return fmt::format("stale CRL (nextUpdate {})", text::rfc3339(*next));
+    } else if (*last + f.max_age_without_next_update + f.skew < f.now) {
+        // No end of validity: held to the age an OCSP response without one may have.
+        return fmt::format("stale CRL (no nextUpdate, thisUpdate {})", text::rfc3339(*last));
+    }
+    // RFC 5280 5.3: a CRL with a critical entry extension the checker cannot process must not
+    // be used at all (for any certificate). Once per CRL and issuer (the caller keeps it).
+    const STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl);
+    for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
+        const STACK_OF(X509_EXTENSION)* extensions = X509_REVOKED_get0_extensions(sk_X509_REVOKED_value(entries, i));
+        for (int j = 0; j < sk_X509_EXTENSION_num(extensions); ++j) {
+            X509_EXTENSION* ext = sk_X509_EXTENSION_value(extensions, j);
+            const int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+            if (X509_EXTENSION_get_critical(ext) != 0 && nid != NID_crl_reason && nid != NID_invalidity_date)
+                return "a critical CRL entry extension this checker does not know";
+        }
     }
     return {};
 }

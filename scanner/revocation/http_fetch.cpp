@@ -30,6 +30,7 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint32_t header_limit = 16 * 1024;
 constexpr std::size_t read_buffer_limit = 1024 * 1024;
+constexpr int max_interim_responses = 4;
 
 // One request/response on a fresh connection.
 struct exchange_result {
@@ -136,11 +137,21 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
     // Bounded whatever the server sends: a chunk extension that never ends fills it and fails
     // (the parser's header and body limits do not cover chunk lines).
     beast::flat_buffer buffer(read_buffer_limit);
-    http::response_parser<http::vector_body<unsigned char>> parser;
-    parser.header_limit(header_limit);
-    parser.body_limit(spec.max_body);
-    auto [header_ec, header_bytes] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
-    guard.budget.add_bytes(header_bytes);
+    std::optional<http::response_parser<http::vector_body<unsigned char>>> parsed;
+    boost::system::error_code header_ec;
+    // Interim answers (100 Continue, 103 Early Hints) come before the real one and are
+    // skipped (RFC 9110 15.2); a few at most.
+    for (int interim = 0; interim <= max_interim_responses; ++interim) {
+        parsed.emplace();
+        parsed->header_limit(header_limit);
+        parsed->body_limit(spec.max_body);
+        auto [ec, header_bytes] = co_await http::async_read_header(socket, buffer, *parsed, use_tuple);
+        guard.budget.add_bytes(header_bytes);
+        header_ec = ec;
+        const unsigned status = ec ? 0 : parsed->get().result_int();
+        if (ec || status < 100 || status > 199 || status == 101) break;
+    }
+    auto& parser = *parsed;
     exchange_result r;
     if (header_ec == http::error::body_limit) {
         r.what = exchange_result::kind::refused;

@@ -149,7 +149,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
         std::function<void()> count = [this] { ++stats_.ocsp_requests; };
         fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, {opts_.fetch, budget_}, std::move(count));
         if (!fetched.ok) {
-            why.push_back(fmt::format("{}: {}", url->text, fetched.error));
+            why.push_back(fmt::format("{}: {}", url->text.substr(0, 200), fetched.error));
             continue;
         }
         verdict v = judge_ocsp_response(fetched.body, cert, issuer, f);
@@ -158,7 +158,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
             if (cache_ != nullptr) cache_->store("ocsp", key, fetched.body);
             co_return v;
         }
-        why.push_back(fmt::format("{}: {}", url->text, v.status.reason));
+        why.push_back(fmt::format("{}: {}", url->text.substr(0, 200), v.status.reason));
     }
     co_return unknown_verdict(join(why));
 }

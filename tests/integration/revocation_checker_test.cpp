@@ -323,6 +323,22 @@ TEST(revocation_checker, a_silent_name_server_holds_up_only_its_own_lookups) {
     EXPECT_EQ(lab.responder.request_count(), 3u);
 }
 
+// Interim answers (100 Continue, 103 Early Hints) before the CRL are skipped (RFC 9110 15.2):
+// the status was read from the first, "HTTP 100".
+TEST(revocation_checker, interim_responses_before_the_answer_are_skipped) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(false, true);
+    lab::http_reply reply;
+    reply.content_type = "application/pkix-crl";
+    reply.body = lab::make_crl(lab.ca(), crl_listing(lab::serial_of(leaf.der)));
+    reply.interim = {100, 103};
+    lab.crl_server.route(lab.crl_path, reply);
+    revocation::checker c(quick_options(lab));
+    const auto& s = leaf_status(check_now(c, lab.request_for(leaf)));
+    EXPECT_EQ(s.state, "revoked") << s.reason;
+    EXPECT_EQ(s.source, "crl");
+}
+
 TEST(revocation_checker, crl_over_the_limit_is_refused_early) {
     revocation_lab lab;
     const auto leaf = lab.leaf(false, true);

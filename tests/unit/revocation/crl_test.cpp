@@ -129,6 +129,38 @@ TEST(crl, past_next_update_is_stale) {
     EXPECT_NE(detail::check_crl(crl.get(), ca.issuer.get(), fresh_now()).find("stale CRL"), std::string::npos);
 }
 
+// Without nextUpdate a CRL is held to the age an OCSP response without one may have (7 days):
+// one of 400 days was used as current.
+TEST(crl, without_next_update_it_ages_as_ocsp_does) {
+    lab_ca ca;
+    lab::crl_options options;
+    options.omit_next_update = true;
+    options.this_update = testing::now() - 400 * 24h;
+    auto old = parse(lab::make_crl(ca.ca(), options));
+    ASSERT_TRUE(old);
+    EXPECT_NE(detail::check_crl(old.get(), ca.issuer.get(), fresh_now()).find("stale CRL (no nextUpdate"),
+              std::string::npos);
+    options.this_update = testing::now() - 24h;
+    auto recent = parse(lab::make_crl(ca.ca(), options));
+    ASSERT_TRUE(recent);
+    EXPECT_EQ(detail::check_crl(recent.get(), ca.issuer.get(), fresh_now()), "");
+}
+
+// RFC 5280 5.3: an unknown critical entry extension makes the whole CRL unusable, for the
+// certificates it does not list too.
+TEST(crl, an_unknown_critical_entry_extension_makes_it_unusable) {
+    lab_ca ca;
+    auto options = listing(bytes{0x7f, 0x01});
+    options.critical_entry_extension = true;
+    auto crl = parse(lab::make_crl(ca.ca(), options));
+    ASSERT_TRUE(crl);
+    EXPECT_EQ(detail::check_crl(crl.get(), ca.issuer.get(), fresh_now()),
+              "a critical CRL entry extension this checker does not know");
+    options.critical_entry_extension = false;
+    auto plain = parse(lab::make_crl(ca.ca(), options));
+    EXPECT_EQ(detail::check_crl(plain.get(), ca.issuer.get(), fresh_now()), "");
+}
+
 TEST(crl, garbage_truncation_and_trailing_bytes_are_refused) {
     lab_ca ca;
     std::string error;

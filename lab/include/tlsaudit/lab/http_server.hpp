@@ -40,6 +40,8 @@ struct http_reply {
     bool stall = false;
     // > 0: the filler goes out one chunk (64 KiB) per interval, a steady stream.
     std::chrono::milliseconds filler_interval{0};
+    // Interim responses sent before this one ("HTTP/1.1 100 Continue"), in order.
+    std::vector<unsigned> interim{};
 };
 
 // Answers one request; called on the server thread, one request at a time. An

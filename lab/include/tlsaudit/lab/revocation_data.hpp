@@ -65,6 +65,9 @@ struct crl_options {
     // (base CRL number 1) that makes it a delta CRL.
     std::string issuing_distribution_point;
     bool delta = false;
+    // A critical entry extension of a private OID on every listed entry (one no checker
+    // knows: RFC 5280 5.3 forbids using such a CRL).
+    bool critical_entry_extension = false;
 };
 
 // A v2 CRL issued by `issuer` (issuer name copied from its subject).
