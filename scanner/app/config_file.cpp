@@ -186,12 +186,13 @@ public:
         }
         for (std::size_t i = 0; i < entries.size(); ++i)
             check_key(source, result[i].name, entries[i].first->source().begin.line);
-        // The command line wins, also over a key whose option excludes one it gave (`shards`
-        // in the file, --shard on the command line): that key is left out.
-        std::erase_if(result, [this](const CLI::ConfigItem& item) { return excluded_by_command_line(item.name); });
         file_ = file;
         lines_.clear();
         for (std::size_t i = 0; i < entries.size(); ++i) lines_[result[i].name] = entries[i].first->source().begin.line;
+        // The command line wins, also over a key whose option excludes one it gave (`shards`
+        // in the file, --shard on the command line): that key is left out. (After the lines
+        // are read: result no longer runs parallel to entries then.)
+        std::erase_if(result, [this](const CLI::ConfigItem& item) { return excluded_by_command_line(item.name); });
         return result;
     }
 

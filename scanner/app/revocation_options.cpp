@@ -12,7 +12,8 @@
 namespace tlsaudit::app {
 
 void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
-    cmd.add_flag("--no-revocation", s.disabled, "Skip OCSP and CRL checks")->group(help_group::revocation);
+    auto* disabled =
+        cmd.add_flag("--no-revocation", s.disabled, "Skip OCSP and CRL checks")->group(help_group::revocation);
     cmd.add_option_function<std::string>(
            "--revocation", [&s](const std::string& mode) { s.hard = mode == "hard"; },
            "soft (default): an unknown revocation status is a low finding (none if the certificate names no "
@@ -55,6 +56,11 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
            "Seconds for each OCSP or CRL exchange (default 5)")
         ->check(number_in(0.01, 600.0))
         ->group(help_group::revocation);
+    // The others set how revocation is checked: with --no-revocation they would be dropped
+    // unsaid (and a config file's no-revocation would silently undo --revocation hard).
+    for (const char* name : {"--revocation", "--revocation-order", "--revocation-depth", "--revocation-cache",
+                             "--crl-max-bytes", "--revocation-timeout"})
+        disabled->excludes(cmd.get_option(name));
 }
 
 }  // namespace tlsaudit::app

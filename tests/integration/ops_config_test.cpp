@@ -24,13 +24,13 @@ protected:
     // The options of the scan-start record of a scan of an empty target list (nothing
     // is contacted), run with `args` (and --fail-on-errors none: scanning nothing passes),
     // through `launcher` (e.g. taskset) when one is given.
-    json::object effective_options(const std::string& args, const std::string& launcher = "") {
+    // `revocation`: leave out --no-revocation (the args say how revocation is set).
+    json::object effective_options(const std::string& args, const std::string& launcher = "", bool revocation = false) {
         const auto out = (dir_ / "scan.ndjson").string();
         std::filesystem::remove(out);
         const auto r =
-            run_command(fmt::format("{} '{}' {} --ndjson '{}' -q --no-revocation --no-geoip "
-                                    "--fail-on-errors none",
-                                    launcher, TLSAUDIT_BINARY, args, out));
+            run_command(fmt::format("{} '{}' {} --ndjson '{}' -q {}--no-geoip --fail-on-errors none", launcher,
+                                    TLSAUDIT_BINARY, args, out, revocation ? "" : "--no-revocation "));
         EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
         const auto lines = lines_of(read_file(out));
         if (lines.empty()) return {};
@@ -76,6 +76,21 @@ TEST_F(config_file, command_line_wins_over_the_file_and_the_file_over_defaults) 
             .at("shard"),
         "2/4");
     EXPECT_EQ(run_tlsaudit(fmt::format("scan '{}' --shard 1/4 --shards 4 --dry-run", empty_)).exit_code, 2);
+
+    // --no-revocation and the options of how to check: the command line wins over the file
+    // (a file's no-revocation silently undid --revocation hard), both at once are refused.
+    const auto off = write("off.toml", "no-revocation = true\n");
+    EXPECT_EQ(effective_options(fmt::format("scan --config '{}' '{}' --revocation hard", off, empty_), "", true)
+                  .at("revocation")
+                  .at("mode"),
+              "hard");
+    const auto hard = write("hard.toml", "revocation = \"hard\"\nrevocation-timeout = 2\n");
+    EXPECT_TRUE(effective_options(fmt::format("scan --config '{}' '{}' --no-revocation", hard, empty_), "", true)
+                    .at("revocation")
+                    .is_null());
+    const auto both = run_tlsaudit(fmt::format("scan '{}' --no-revocation --revocation-timeout 2 --dry-run", empty_));
+    EXPECT_EQ(both.exit_code, 2);
+    EXPECT_NE(both.err.find("--no-revocation excludes --revocation-timeout"), std::string::npos) << both.err;
 
     // Without the file, the defaults.
     o = effective_options(fmt::format("scan '{}'", empty_));
