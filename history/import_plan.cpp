@@ -81,23 +81,15 @@ std::optional<file_run> read_run(const std::filesystem::path& file) {
     }
     // Only shards of one count are one run: they differ in their shard option alone. A whole
     // run stands alone, even beside another started in the same second.
-    auto options = m.options;
+    const auto& options = m.options;
     const auto* shard = options.if_contains("shard");
     const auto slash = shard != nullptr && shard->is_string() ? shard->get_string().find('/') : json::string::npos;
     const std::string group = slash == json::string::npos ? "whole:" + file.string()
                                                           : "of " + std::string(shard->get_string().subview(slash + 1));
     const std::string index = slash == json::string::npos ? "" : std::string(shard->get_string().subview(0, slash));
-    options.erase("shard");  // `shard` dangles from here on
-    // Not settings of the run: the evaluation time is its start second unless `at` (kept)
-    // gives it, and the thread count follows each machine's CPUs. Nor are its pacing and
-    // policy, which do not change what it looks at (a killed shard is often run again more
-    // slowly), as `tlsaudit report` merges shards whatever they were.
-    for (const char* key : {"evaluated_at", "threads", "concurrency", "rate", "per_host_concurrency", "retries",
-                            "dns_timeout_ms", "connect_timeout_ms", "handshake_timeout_ms", "starttls_timeout_ms",
-                            "fail_on", "fail_on_new", "fail_on_errors", "baseline"})
-        options.erase(key);
-    const auto identity =
-        m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' + json::serialize(options) + '\0' + group;
+    // The run's settings (a killed shard is often run again more slowly: pacing is none).
+    const auto identity = m.input + '\0' + m.tool_version + '\0' + m.trust_store + '\0' +
+                          json::serialize(report::result_settings(options)) + '\0' + group;
     // In UTC, so that runs order by time ("...T10:00:00+05:00" is before "...T06:00:00Z").
     const auto start = detail::utc_start(m.started_at, file.string());
     const auto end = std::max(time_of(start), text::parse_rfc3339(m.finished_at).value_or(time_of(start)));

@@ -101,6 +101,9 @@ json::object scan_json(const scan_meta& m) {
     json::array changed;
     for (const auto& key : m.settings_changed_on_resume) changed.emplace_back(key);
     o["settings_changed_on_resume"] = std::move(changed);
+    json::array differ;
+    for (const auto& key : m.settings_differ) differ.emplace_back(key);
+    o["settings_differ"] = std::move(differ);
     return o;
 }
 

@@ -69,6 +69,15 @@ bool is_tlsaudit_record(const json::object& record) {
            std::find(std::begin(types), std::end(types), record_type(record)) != std::end(types);
 }
 
+json::object result_settings(const json::object& options) {
+    json::object settings = options;
+    for (const char* key : {"shard", "evaluated_at", "threads", "concurrency", "rate", "per_host_concurrency",
+                            "retries", "dns_timeout_ms", "connect_timeout_ms", "handshake_timeout_ms",
+                            "starttls_timeout_ms", "fail_on", "fail_on_new", "fail_on_errors", "baseline"})
+        settings.erase(key);
+    return settings;
+}
+
 std::vector<std::string> settings_changed_on_resume_of(const json::object& record) {
     std::vector<std::string> keys;
     if (const auto* changed = record.if_contains("settings_changed_on_resume"); changed && changed->is_array())

@@ -226,9 +226,20 @@ void read_scan_start(const json::object& record, report_data& data) {
     if (m.tool_version.empty()) m.tool_version = get_string(record, "version");
     if (m.input.empty()) m.input = get_string(record, "input");
     if (auto rules = get_string(record, "rules_version"); !rules.empty()) m.rules_version = rules;
-    if (m.trust_store.empty()) m.trust_store = get_string(record, "trust_store");
+    const auto trust_store = get_string(record, "trust_store");
+    if (m.shards > 1 && !trust_store.empty() && !m.trust_store.empty() && trust_store != m.trust_store)
+        m.settings_differ.insert("trust_store");
+    if (m.trust_store.empty()) m.trust_store = trust_store;
     const auto* options = get_object(record, "options");
     if (!options) return;
+    if (m.shards > 1 && !m.options.empty()) {
+        const auto first = result_settings(m.options), now = result_settings(*options);
+        for (const auto& [key, value] : now)
+            if (const auto* before = first.if_contains(key); before == nullptr || *before != value)
+                m.settings_differ.insert(std::string(key));
+        for (const auto& [key, value] : first)
+            if (!now.contains(key)) m.settings_differ.insert(std::string(key));
+    }
     const auto shard = get_string(*options, "shard");
     if (const auto slash = shard.find('/'); slash != std::string::npos) {
         std::uint64_t index = 0, count = 0;

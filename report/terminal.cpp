@@ -193,6 +193,11 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
             "MIXED SETTINGS: a resume changed {}; the targets kept from before it were scanned with "
             "the options the scan-start record names, the others with the resume's\n",
             terminal_safe(fmt::format("{}", fmt::join(d.meta.settings_changed_on_resume, ", "))));
+    if (!d.meta.settings_differ.empty())
+        out += fmt::format(
+            "MIXED SETTINGS: the inputs were scanned with different {}; the options shown are the first "
+            "input's\n",
+            terminal_safe(fmt::format("{}", fmt::join(d.meta.settings_differ, ", "))));
     return out;
 }
 

@@ -228,7 +228,9 @@
      (data.policy.fail_on_errors ? '; on scan errors: ' + data.policy.fail_on_errors : '') +
      (data.baseline ? '; with a baseline' : '')]].concat(
    (m.settings_changed_on_resume || []).length ? [['settings changed on resume', m.settings_changed_on_resume.join(', ') +
-     ': targets kept from before the resume were scanned with the options below, the others with the resume\'s']] : []).forEach(function (p) {
+     ': targets kept from before the resume were scanned with the options below, the others with the resume\'s']] : []).concat(
+   (m.settings_differ || []).length ? [['settings differ between the inputs', m.settings_differ.join(', ') +
+     ': the inputs were scanned with different settings; the options below are the first input\'s']] : []).forEach(function (p) {
     var tr = el('tr'); tr.appendChild(el('th', null, p[0])); tr.appendChild(el('td', 'mono', p[1] === null ? '' : p[1])); meta.appendChild(tr);
   });
   // The options as a definition list (nested objects as nested lists), so they wrap on paper.

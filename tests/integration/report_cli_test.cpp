@@ -246,6 +246,28 @@ TEST_F(report_cli, merging_two_shards_equals_the_unsharded_report) {
     for (const auto* key : {"policy", "summary", "names", "endpoints", "input_errors"})
         EXPECT_EQ(json::serialize(normalise(m.at(key))), json::serialize(normalise(s.at(key)))) << key;
     EXPECT_EQ(validate_json(path("merged.json")).exit_code, 0);
+    EXPECT_TRUE(m.at("scan").at("settings_differ").as_array().empty()) << "same settings, other targets";
+
+    // A part scanned with other settings (another validation profile, an evaluation time of
+    // its own) is said to differ, in the JSON report and on the terminal; pacing is no setting.
+    const auto c = lab_->write_targets("shard-c.txt", {1});
+    const auto other =
+        run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q --profile openssl "
+                                 "--at 2026-01-01 --retries 3",
+                                 c.string(), lab_->scan_args(), path("c.ndjson").string()));
+    ASSERT_EQ(other.exit_code, 0) << other.err;
+    const auto mixed =
+        run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' --fail-on none", path("a.ndjson").string(),
+                                 path("c.ndjson").string(), path("mixed.json").string()));
+    EXPECT_EQ(mixed.exit_code, 0) << mixed.err;
+    std::vector<std::string> keys;
+    const auto report = load("mixed.json");
+    for (const auto& k : report.at("scan").at("settings_differ").as_array()) keys.emplace_back(k.as_string());
+    EXPECT_EQ(keys, (std::vector<std::string>{"at", "profile"}));
+    EXPECT_NE((mixed.out + mixed.err).find("MIXED SETTINGS: the inputs were scanned with different at, profile"),
+              std::string::npos)
+        << mixed.err;
+    EXPECT_EQ(validate_json(path("mixed.json")).exit_code, 0);
 }
 
 TEST_F(report_cli, stdout_carries_data_only) {

@@ -115,6 +115,13 @@ std::string_view record_type(const boost::json::object& record);
 // above. A JSON report, a SARIF log or a stray object is none.
 bool is_tlsaudit_record(const boost::json::object& record);
 
+// What a scan looked at and how it judged it, from a scan-start record's options: all but
+// its shard, its evaluation time (the start second unless `at` gives it), its thread count
+// (each machine's CPUs) and its pacing and policy (concurrency, rate, retries, timeouts,
+// --fail-on*, --baseline), which change neither. Shards of one run share these; so do the
+// files `tlsaudit report` and `history import` take as one scan.
+boost::json::object result_settings(const boost::json::object& options);
+
 // The settings a --resume changed, as a scan-end record names them
 // ("settings_changed_on_resume"); none when it names none.
 std::vector<std::string> settings_changed_on_resume_of(const boost::json::object& record);

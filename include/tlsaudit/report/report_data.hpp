@@ -149,6 +149,9 @@ struct scan_meta {
     // Settings a --resume changed (scan-end "settings_changed_on_resume", over every input):
     // the report mixes targets scanned with the recorded options and with other ones.
     std::set<std::string> settings_changed_on_resume;
+    // Settings (result_settings keys, and "trust_store") in which a later input's scan-start
+    // differs from the first's: the report merges scans made with other settings.
+    std::set<std::string> settings_differ;
     std::size_t cut_records = 0;  // a last line cut short (no line break, not JSON): a killed scan's
     // Certificate-chosen fetches, summed over the scan-end records that state them
     // (destinations: per scan, so shards that share one count it once each).
