@@ -11,6 +11,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <algorithm>
 #include <condition_variable>
@@ -84,7 +85,7 @@ struct checker::impl {
         : opts(std::move(o)),
           budget(opts.budget ? opts.budget : std::make_shared<fetch_budget>(opts.fetch.max_destinations)),
           cache(opts.cache_dir ? std::make_unique<detail::disk_cache>(*opts.cache_dir) : nullptr),
-          src(io.get_executor(), opts, cache.get(), stats, *budget),
+          src(io.get_executor(), crl_work.get_executor(), opts, cache.get(), stats, *budget),
           guard(io.get_executor()),
           thread([this] { io.run(); }) {}
 
@@ -198,7 +199,10 @@ struct checker::impl {
     }
 
     // Declaration order is destruction order reversed: the io_context outlives every
-    // object holding its timers and sockets; the thread is joined in ~impl().
+    // object holding its timers and sockets; the thread is joined in ~impl(). The work
+    // thread (large CRLs: decoding, signature) outlives the io_context, whose coroutines
+    // may be waiting on it.
+    asio::thread_pool crl_work{1};
     asio::io_context io{1};
     options opts;
     std::shared_ptr<fetch_budget> budget;

@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fmt/format.h>
@@ -70,14 +71,38 @@ void make_room(Map& map) {
 template <typename T>
 sources::pending<T>::pending(asio::any_io_executor ex) : ready(std::move(ex), asio::steady_timer::time_point::max()) {}
 
-sources::sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats,
-                 fetch_budget& budget)
+sources::sources(asio::any_io_executor executor, asio::any_io_executor work, const options& opts,
+                 const disk_cache* cache, counters& stats, fetch_budget& budget)
     : executor_(executor),
+      work_(std::move(work)),
       opts_(opts),
       cache_(cache),
       stats_(stats),
       budget_(budget),
       gates_(executor, opts.per_host_concurrency, opts.host_failure_limit, opts.request_timeout, opts.resolver) {}
+
+template <typename F>
+asio::awaitable<std::invoke_result_t<F&>> sources::on_work(F f) {
+    co_return co_await asio::co_spawn(
+        work_, [&f]() -> asio::awaitable<std::invoke_result_t<F&>> { co_return f(); }, asio::use_awaitable);
+}
+
+namespace {
+
+// A CRL decoded and its entries sorted (X509_CRL_get0_by_serial sorts them on first use):
+// the work of a large one, done on the work thread before the CRL is shared, so that no
+// later lookup sorts it while a check reads it.
+ossl::x509_crl_ptr parse_sorted_crl(std::span<const unsigned char> der, std::string& error) {
+    auto crl = parse_crl(der, error);
+    if (crl) {
+        X509_REVOKED* unused = nullptr;
+        const ossl::asn1_integer_ptr zero(ASN1_INTEGER_new());
+        if (zero) static_cast<void>(X509_CRL_get0_by_serial(crl.get(), &unused, zero.get()));
+    }
+    return crl;
+}
+
+}  // namespace
 
 asio::awaitable<verdict> sources::ocsp(X509* cert, X509* issuer, std::vector<std::string> urls, freshness f) {
     if (urls.empty()) co_return unknown_verdict("no OCSP responder in the certificate");
@@ -191,12 +216,16 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
 asio::awaitable<std::string> sources::checked_crl(const std::string& url, std::shared_ptr<crl_state>& state,
                                                   X509* issuer, const freshness& f) {
     const std::string id = issuer_id(issuer);
-    auto check = [&] {
-        auto [it, fresh] = state->checks.try_emplace(id);
-        if (fresh) it->second = check_crl(state->crl.get(), issuer, f);
-        return it->second;
+    // The signature over a large CRL and the walk over its entries take long: on the work
+    // thread (once per issuer; two callers at once may both check).
+    auto check = [&]() -> asio::awaitable<std::string> {
+        if (const auto it = state->checks.find(id); it != state->checks.end()) co_return it->second;
+        X509_CRL* crl = state->crl.get();
+        auto result = co_await on_work([&] { return check_crl(crl, issuer, f); });
+        state->checks.emplace(id, result);
+        co_return result;
     };
-    auto problem = check();
+    auto problem = co_await check();
     if (!problem.empty() && state->from_disk) {
         // Tampered with on disk, or written there before this check existed: the disk
         // copy stands for nothing, the CRL is downloaded again (once, for every caller).
@@ -204,7 +233,7 @@ asio::awaitable<std::string> sources::checked_crl(const std::string& url, std::s
             crls_.erase(it);
         state = co_await crl_for_url(url, f, false);
         if (!state->crl) co_return state->error;
-        problem = check();
+        problem = co_await check();
     }
     // Only a CRL its issuer signed goes to disk: a forged download is never kept.
     if (problem.empty() && cache_ != nullptr && !state->on_disk && crl_next_update(state->crl.get())) {
@@ -254,7 +283,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
     std::string error;
     if (cache_ != nullptr && use_disk) {
         if (auto stored = cache_->load("crl", text)) {
-            auto crl = parse_crl(*stored, error);
+            auto crl = co_await on_work([&] { return parse_sorted_crl(*stored, error); });
             // Its signature is checked against the issuer that asks (checked_crl).
             if (crl && crl_next_update(crl.get()) && still_fresh(crl_next_update(crl.get()), f)) {
                 ++stats_.disk_hits;
@@ -281,7 +310,7 @@ asio::awaitable<std::shared_ptr<sources::crl_state>> sources::download_crl(const
         state->error = std::move(fetched.error);
         co_return state;
     }
-    state->crl = parse_crl(fetched.body, error);
+    state->crl = co_await on_work([&] { return parse_sorted_crl(fetched.body, error); });
     state->der_bytes = fetched.body.size();
     if (!state->crl) {
         state->error = std::move(error);

@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tlsaudit::revocation::detail {
@@ -54,9 +55,11 @@ inline constexpr std::size_t max_crl_memory_bytes = 32u << 20;
 
 class sources {
 public:
-    // `cache` may be null; it, `stats` and `budget` must outlive this object.
-    sources(asio::any_io_executor executor, const options& opts, const disk_cache* cache, counters& stats,
-            fetch_budget& budget);
+    // `cache` may be null; it, `stats` and `budget` must outlive this object. `work` runs
+    // what takes long on a large CRL (decoding, sorting, the signature over it), so that the
+    // fetches on `executor` keep their deadlines meanwhile; it must outlive the coroutines.
+    sources(asio::any_io_executor executor, asio::any_io_executor work, const options& opts, const disk_cache* cache,
+            counters& stats, fetch_budget& budget);
 
     // Status of `cert` from the responders in `urls` (AIA order). Never throws for
     // network or data failures: they are unknown verdicts.
@@ -93,7 +96,12 @@ private:
     asio::awaitable<std::string> checked_crl(const std::string& url, std::shared_ptr<crl_state>& state, X509* issuer,
                                              const freshness& f);
 
+    // f() on work_, the caller resumed on executor_ with its result.
+    template <typename F>
+    asio::awaitable<std::invoke_result_t<F&>> on_work(F f);
+
     asio::any_io_executor executor_;
+    asio::any_io_executor work_;
     const options& opts_;
     const disk_cache* cache_;
     counters& stats_;
