@@ -81,7 +81,13 @@ scan_session::scan_session(std::istream& input, const pipeline_options& options)
       reader_(input, options.parse) {
     const resume_state* resume = options.resume;
     ndjson_.emplace(options.ndjson, options.ndjson_copy, resume != nullptr, options.record_observer);
-    if (options.start_record && !(resume && resume->has_scan_start)) ndjson_->write(*options.start_record);
+    if (options.start_record && !(resume && resume->has_scan_start)) {
+        // The rules catalogue in force, known once the auditor has read it: a scan that
+        // scans nothing still names it (the reports read it from the endpoint records too).
+        auto start = *options.start_record;
+        start["rules_version"] = auditor_.rules().version;
+        ndjson_->write(start);
+    }
     if (resume) seed_deployments();
     if (options.save_chains) saver_.emplace(*options.save_chains);
     geo_.emplace(options.geo, print_geo_notice);

@@ -419,6 +419,14 @@ TEST_F(cli, the_summary_of_an_empty_scan_reads_as_a_sentence) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("tlsaudit: 0 targets, 0 endpoints (0 scanned), 0 input errors"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("distinct chains validated): endpoints by status: none; 0 names"), std::string::npos) << r.err;
+    // Its reports still name the rules catalogue in force (from the scan-start record).
+    const auto json_path = (dir_ / "empty.json").string();
+    const auto with_json =
+        run_tlsaudit(fmt::format("scan - --json '{}' --fail-on-errors none --no-geoip -q", json_path));
+    EXPECT_EQ(with_json.exit_code, 0) << with_json.err;
+    const auto report = boost::json::parse(read_file(json_path));
+    EXPECT_EQ(std::string(report.at("scan").at("rules_version").as_string()).rfind("tlsaudit-default-", 0), 0u)
+        << report.at("scan");
 }
 
 TEST_F(cli, version_and_help) {
