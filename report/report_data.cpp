@@ -124,7 +124,8 @@ error_verdict judge_error_tally(std::map<std::string, std::size_t> by_class, std
     v.counts.scanned = scanned;
     v.counts.units = units;
     v.incomplete = std::move(incomplete);
-    v.fails = exceeds(policy, v.counts) || (!v.incomplete.empty() && policy.kind != error_policy::mode::none);
+    v.too_many = exceeds(policy, v.counts);
+    v.fails = v.too_many || (!v.incomplete.empty() && policy.kind != error_policy::mode::none);
     return v;
 }
 

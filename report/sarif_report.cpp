@@ -133,7 +133,8 @@ void add_result(context& ctx, const place& at, const finding_row& f) {
 
 // Scan errors are about the run, not the code scanned: one notification per error class,
 // level error for the classes that failed the run under --fail-on-errors (which also makes
-// the execution unsuccessful), warning for the others.
+// the execution unsuccessful), warning for the others (all of them when only the scan's
+// not finishing failed it).
 void add_scan_errors(json::object& invocation, const report_data& data) {
     const auto verdict = error_verdict_of(data);
     json::array notes;
@@ -144,14 +145,17 @@ void add_scan_errors(json::object& invocation, const report_data& data) {
     std::map<std::string, std::string> example;  // class -> first place it happened
     for (const auto& e : data.endpoints)
         if (!e.error_code.empty())
-            example.try_emplace(e.error_code,
-                                fmt::format("{}{}: {}", host_port(e.host, e.port),
-                                            e.address.empty() ? "" : " (" + e.address + ")", e.error_detail));
+            example.try_emplace(
+                e.error_code,
+                fmt::format("{}{}: {}", target_text(e.host, e.port, identity_sni(e.host, e.sni), e.starttls),
+                            e.address.empty() ? "" : " (" + e.address + ")", e.error_detail));
     if (!data.input_errors.empty())
         example.try_emplace(std::string(input_error_class), fmt::format("line {}: {}", data.input_errors.front().line,
                                                                         data.input_errors.front().error));
     for (const auto& [name, n] : verdict.by_class) {
-        const bool failing = verdict.fails && data.on_errors.counts(name);
+        // A class fails the run only when the failures do: a scan that failed for not having
+        // finished lists the ones it met so far as warnings (as JUnit does).
+        const bool failing = verdict.too_many && data.on_errors.counts(name);
         const auto what = name == input_error_class
                               ? plural(n, "target line", "target lines") + " could not be read"
                               : plural(n, "endpoint", "endpoints") + " could not be scanned: " + name;

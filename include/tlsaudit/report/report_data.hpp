@@ -178,6 +178,7 @@ struct error_verdict {
     std::map<std::string, std::size_t> by_class;  // error code (or "input-error") -> failures
     std::string incomplete;                       // why the scan did not finish (scan_meta::incomplete_reason)
     bool fails = false;                           // the policy fails: too many failures, or incomplete
+    bool too_many = false;                        // the failures alone fail it (not only incompleteness)
 
     bool operator==(const error_verdict&) const = default;
 };

@@ -294,6 +294,19 @@ TEST(sarif_report, scan_errors_are_notifications_and_can_fail_the_execution) {
     ASSERT_EQ(notes.size(), 2u);
     EXPECT_EQ(notes.at(0).at("descriptor").at("id"), "fail-on-errors");
     EXPECT_EQ(notes.at(1).at("level"), "error");
+    EXPECT_NE(std::string(notes.at(1).at("message").at("text").as_string()).find("e.g. e.test:443 (127.0.0.4)"),
+              std::string::npos)
+        << notes.at(1);
+
+    // Failed only for not having finished: the classes met so far are warnings.
+    data.on_errors = parse_error_policy("5");
+    data.meta.interrupted = true;
+    auto cut = invocation();
+    EXPECT_EQ(cut.at("executionSuccessful"), false);
+    const auto& cut_notes = cut.at("toolExecutionNotifications").as_array();
+    ASSERT_EQ(cut_notes.size(), 2u);
+    EXPECT_EQ(cut_notes.at(0).at("level"), "error");
+    EXPECT_EQ(cut_notes.at(1).at("level"), "warning") << "refused did not fail the run: the interruption did";
 }
 
 TEST(sarif_report, results_reference_catalogue_rules) {
