@@ -277,9 +277,12 @@ std::vector<grouped_item> finding_groups::items() const {
         if (g.message) out.places.first_message = g.message->text;
         items.push_back(std::move(out));
     }
+    // Worst first; within a level, the most endpoints (then names) affected first: three
+    // findings on one endpoint (a key on a whole chain) weigh less than one on each of three.
     std::stable_sort(items.begin(), items.end(), [](const grouped_item& x, const grouped_item& y) {
         const auto &a = x.item, &b = y.item;
-        return std::tuple(*b.level, b.count, a.rule) < std::tuple(*a.level, a.count, b.rule);
+        return std::tuple(*b.level, b.endpoints, b.names, b.count, a.rule) <
+               std::tuple(*a.level, a.endpoints, a.names, a.count, b.rule);
     });
     return items;
 }

@@ -393,7 +393,8 @@ void finish_merge(report_data& data) {
                       [](const endpoint_row& e) { return std::tie(e.host, e.port, e.sni, e.starttls, e.address); });
     sort_keeping_last(data.names, [](const name_row& n) { return std::tie(n.host, n.port, n.sni, n.starttls); });
     // Only shard 0 writes input errors, one per line: the same one twice is a file read twice.
-    sort_keeping_last(data.input_errors, [](const input_error_row& e) { return std::tie(e.input, e.error, e.line); });
+    // In the order of the file, for whoever mends it.
+    sort_keeping_last(data.input_errors, [](const input_error_row& e) { return std::tie(e.line, e.input, e.error); });
 }
 
 report_data read_ndjson(const std::vector<std::filesystem::path>& files, ndjson_observer* observer, rows_kept keep) {

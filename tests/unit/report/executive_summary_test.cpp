@@ -99,6 +99,22 @@ TEST(executive_summary, one_item_per_rule_most_severe_first) {
     EXPECT_EQ(name.headline, "Inconsistent deployment: 1 name.");
 }
 
+// Within a severity, the finding on more endpoints comes first, whatever the count of
+// findings: a weak key on a whole chain (3 findings on 1 endpoint) after a retired
+// intermediate on 2 endpoints.
+TEST(executive_summary, within_a_severity_more_endpoints_first) {
+    report_data data;
+    const auto weak = make_finding("weak-key", severity::high);
+    data.endpoints.push_back(make_endpoint("one.test", "10.0.0.1", "2027-01-01T00:00:00Z", {weak, weak, weak}));
+    data.endpoints.push_back(make_endpoint("a.test", "10.0.0.2", "2027-01-01T00:00:00Z", {retired()}));
+    data.endpoints.push_back(make_endpoint("b.test", "10.0.0.3", "2027-01-01T00:00:00Z", {retired()}));
+    const auto items = executive_summary(data);
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].id, "deprecated-intermediate");
+    EXPECT_EQ(items[1].id, "weak-key");
+    EXPECT_EQ(items[1].count, 3u);
+}
+
 TEST(executive_summary, replace_by_dates_for_a_discontinued_issuer) {
     report_data data;
     auto discontinued = [](const std::string& expiry) {
