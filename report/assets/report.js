@@ -9,6 +9,16 @@
 
   // --- headline -------------------------------------------------------------
   var s = data.summary;
+  // What was scanned and when, under the title and in the window's (and the PDF's) title: a
+  // page handed on alone says which scan it is.
+  var when = (data.scan.started_at || '').replace('T', ' ').replace(/Z$/, ' UTC');
+  var input = data.scan.input ? t.shown(data.scan.input) : 'an unnamed target list';  // each part cut on its own
+  document.getElementById('scan-line').textContent = 'Scan of ' + input + (when ? ', started ' + when : '') +
+    '; tlsaudit ' + t.shown(data.scan.tool_version) +
+    (data.scan.rules_version ? ', rules ' + t.shown(data.scan.rules_version) : '') +
+    (data.scan.trust_store ? ', trust store ' + t.shown(data.scan.trust_store) : '');
+  document.title = 'tlsaudit report: ' + (data.scan.input ? t.shown(data.scan.input.slice(0, 200)) : 'scan') +
+    (when ? ' (' + when.slice(0, 10) + ')' : '');
   if (data.scan.complete === false) {
     var banner = document.getElementById('incomplete');
     banner.hidden = false;

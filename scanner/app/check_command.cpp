@@ -47,6 +47,8 @@ std::vector<bytes> read_chain_from_stdin() {
                 fmt::format("standard input: over {} MiB, more than any chain a server sends", max_bytes >> 20U));
     }
     if (std::cin.bad()) throw config_error("cannot read the chain from standard input");
+    // A pipe from a command that failed (s_client could not connect) brings nothing at all.
+    if (text.empty()) throw config_error("standard input was empty: no chain to check");
     return x509::read_pem_certificates(text, "standard input");
 }
 

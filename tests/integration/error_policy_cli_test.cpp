@@ -158,6 +158,12 @@ TEST_F(error_policy_cli, the_html_headline_says_what_was_judged) {
         }
         EXPECT_TRUE(policy_row);
         EXPECT_TRUE(input_row);
+        // Which scan it is, under the title and in the page's title (the PDF's too).
+        const std::string scan_line(seen.at("scan_line").as_string());
+        EXPECT_EQ(scan_line.rfind("Scan of iii", 0), 0u) << scan_line;
+        EXPECT_NE(scan_line.find(", started 2026-01-01 00:00:00 UTC; tlsaudit 0.1.0"), std::string::npos) << scan_line;
+        EXPECT_NE(std::string(seen.at("title").as_string()).find("(2026-01-01)"), std::string::npos)
+            << seen.at("title");
     }
 }
 

@@ -71,6 +71,9 @@ TEST(cli_check, a_chain_from_standard_input_is_audited_as_the_file) {
     EXPECT_EQ(not_a_chain.exit_code, 2);
     EXPECT_THAT(not_a_chain.err, HasSubstr("standard input: no \"-----BEGIN CERTIFICATE-----\" block: only "
                                            "PRIVATE KEY blocks"));
+    const auto empty = run("check - < /dev/null", dir);
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_THAT(empty.err, HasSubstr("standard input was empty: no chain to check"));
     const auto closed = run("check - <&-", dir);
     EXPECT_EQ(closed.exit_code, 2);
     EXPECT_THAT(closed.err, HasSubstr("cannot read the chain from standard input: it is closed"));

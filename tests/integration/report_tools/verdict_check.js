@@ -24,5 +24,7 @@ withPage({ width: 1200, height: 900 }, { page_errors: [] }, async (page, out) =>
   out.not_verified_visible = await visible('#not-verified-section');
   out.not_verified = await items('#not-verified');
   out.summary = await items('#exec-summary');
+  out.scan_line = await page.textContent('#scan-line');
+  out.title = await page.title();
   out.meta = await page.$$eval('#meta-table tr', (rows) => rows.map((r) => r.textContent));
 });
