@@ -185,7 +185,8 @@ TEST(prometheus_label_value, escapes_what_the_format_requires) {
     EXPECT_EQ(prometheus_label_value("line\nbreak"), R"(line\nbreak)");
     // Valid text as is, but for invisible controls, shown as in every report (then escaped).
     EXPECT_EQ(prometheus_label_value("caf\xc3\xa9 \xe2\x80\xae"), "caf\xc3\xa9 \\\\u{202e}");
-    EXPECT_EQ(prometheus_label_value(std::string(5000, 'x')).size(), 1024u + std::string("\xe2\x80\xa6 (3976 more bytes)").size());
+    EXPECT_EQ(prometheus_label_value(std::string(5000, 'x')).size(),
+              1024u + std::string("\xe2\x80\xa6 (3976 more bytes)").size());
     EXPECT_EQ(prometheus_label_value("bad\xff\xc0\xaf"
                                      "end"),
               "bad\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
