@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <span>
+
 namespace tlsaudit::capture_engine::detail {
 namespace {
 
@@ -31,6 +34,55 @@ int rank_after_certificate(std::uint8_t type) noexcept {
 }
 
 bool is_tls13_suite(std::uint16_t suite) noexcept { return (suite >> 8) == 0x13; }
+
+// One DER element at the start of `in`: its tag, and its contents in `content`; the rest
+// of `in` after it in `in`. False when it is not one (the audit judges such a certificate).
+bool take_element(std::span<const unsigned char>& in, unsigned char& tag, std::span<const unsigned char>& content) {
+    if (in.size() < 2) return false;
+    tag = in[0];
+    std::size_t length = in[1], at = 2;
+    if (length & 0x80U) {
+        const std::size_t n = length & 0x7FU;
+        if (n == 0 || n > 3 || in.size() < 2 + n) return false;
+        length = 0;
+        for (std::size_t i = 0; i < n; ++i) length = length << 8U | in[2 + i];
+        at += n;
+    }
+    if (in.size() - at < length) return false;
+    content = in.subspan(at, length);
+    in = in.subspan(at + length);
+    return true;
+}
+
+enum class key_family { unknown, rsa, ec };
+
+// The family of the leaf's key, from its SubjectPublicKeyInfo's algorithm: a walk of the
+// TBSCertificate's first fields, no decoding of the certificate (the probe stays cheap).
+key_family leaf_key_family(std::span<const unsigned char> der) {
+    unsigned char tag = 0;
+    std::span<const unsigned char> certificate, tbs, field;
+    if (!take_element(der, tag, certificate) || tag != 0x30 || !take_element(certificate, tag, tbs) || tag != 0x30)
+        return key_family::unknown;
+    // [0] version (optional), serialNumber, signature, issuer, validity, subject.
+    if (!take_element(tbs, tag, field)) return key_family::unknown;
+    for (int i = tag == 0xA0 ? 0 : 1; i < 5; ++i)
+        if (!take_element(tbs, tag, field)) return key_family::unknown;
+    std::span<const unsigned char> spki, algorithm, oid;
+    if (!take_element(tbs, tag, spki) || tag != 0x30 || !take_element(spki, tag, algorithm) || tag != 0x30 ||
+        !take_element(algorithm, tag, oid) || tag != 0x06)
+        return key_family::unknown;
+    static constexpr unsigned char rsa[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
+    static constexpr unsigned char rsa_pss[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A};
+    static constexpr unsigned char ec[] = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
+    static constexpr unsigned char ed25519[] = {0x2B, 0x65, 0x70};
+    static constexpr unsigned char ed448[] = {0x2B, 0x65, 0x71};
+    const auto is = [&oid](std::span<const unsigned char> want) {
+        return std::equal(oid.begin(), oid.end(), want.begin(), want.end());
+    };
+    if (is(rsa) || is(rsa_pss)) return key_family::rsa;
+    if (is(ec) || is(ed25519) || is(ed448)) return key_family::ec;  // ECDHE_ECDSA suites carry EdDSA too
+    return key_family::unknown;
+}
 
 }  // namespace
 
@@ -68,6 +120,15 @@ void engine::on_tls12_message(const handshake_message& m) {
         else if (list->chain.empty()) fail(protocol_error("the server sent an empty certificate list"));
         else {
             flight_.chain = std::move(list->chain);
+            // A leaf whose key cannot do what the chosen suite asks of it (an ECDSA key under
+            // RSA key exchange) breaks the handshake for every client: libssl records that.
+            const auto family = leaf_key_family(flight_.chain.front());
+            const bool ecdsa_suite = flight_.cipher.find("ECDSA") != std::string::npos;
+            if (family != key_family::unknown && (family == key_family::ec) != ecdsa_suite) {
+                fall_back(fmt::format("the server's {} certificate does not fit the suite it chose ({})",
+                                      family == key_family::ec ? "EC" : "RSA", flight_.cipher));
+                return;
+            }
             stage_ = stage::tls12_after_certificate;
         }
         return;

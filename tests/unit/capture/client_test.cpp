@@ -115,6 +115,28 @@ TEST(capture_client, tls12_flight_is_captured) {
     EXPECT_EQ(c.receive_eof(), status::done);
 }
 
+// A leaf whose key cannot serve the chosen suite (an EC key under RSA key exchange, an RSA key
+// under ECDHE_ECDSA) breaks the handshake for every client: the probe falls back to libssl,
+// which records the error, instead of recording a clean capture.
+TEST(capture_client, a_leaf_that_does_not_fit_the_suite_falls_back) {
+    const auto ec = lab::make_hierarchy(lab::key_kind::ec_p256, 1, {"localhost"}).served_chain();
+    const auto rsa = lab::make_hierarchy(lab::key_kind::rsa_2048, 1, {"localhost"}).served_chain();
+    const auto flight = [](std::uint16_t suite, const std::vector<bytes>& chain) {
+        bytes out = concat(
+            {record(22, server_hello12(0x0303, suite, {})), record(22, handshake(11, certificate_body(chain, false)))});
+        if (suite != 0x009c) append(out, record(22, handshake(12, from_hex("03001741 04"))));
+        append(out, record(22, handshake(14, {})));
+        return out;
+    };
+    EXPECT_EQ(run(tls12_only(), flight(0x009c, rsa)).st, status::done);
+    EXPECT_EQ(run(tls12_only(), flight(0xc02b, ec)).st, status::done);
+    const auto ec_under_rsa = run(tls12_only(), flight(0x009c, ec));
+    EXPECT_EQ(ec_under_rsa.st, status::fallback);
+    EXPECT_EQ(ec_under_rsa.fallback, "the server's EC certificate does not fit the suite it chose (AES128-GCM-SHA256)");
+    EXPECT_EQ(run(tls12_only(), flight(0xc02b, rsa)).st, status::fallback);
+    EXPECT_EQ(run(tls12_only(), flight(0xc02f, ec)).st, status::fallback) << "ECDHE_RSA with an EC key";
+}
+
 TEST(capture_client, tls12_flight_at_every_split_point) {
     const bytes flight = tls12_flight();
     for (std::size_t cut = 0; cut <= flight.size(); ++cut) {
