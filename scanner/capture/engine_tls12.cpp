@@ -5,6 +5,8 @@
 #include "errors.hpp"
 #include "probes.hpp"
 
+#include "ossl/der.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -35,42 +37,27 @@ int rank_after_certificate(std::uint8_t type) noexcept {
 
 bool is_tls13_suite(std::uint16_t suite) noexcept { return (suite >> 8) == 0x13; }
 
-// One DER element at the start of `in`: its tag, and its contents in `content`; the rest
-// of `in` after it in `in`. False when it is not one (the audit judges such a certificate).
-bool take_element(std::span<const unsigned char>& in, unsigned char& tag, std::span<const unsigned char>& content) {
-    if (in.size() < 2) return false;
-    tag = in[0];
-    std::size_t length = in[1], at = 2;
-    if (length & 0x80U) {
-        const std::size_t n = length & 0x7FU;
-        if (n == 0 || n > 3 || in.size() < 2 + n) return false;
-        length = 0;
-        for (std::size_t i = 0; i < n; ++i) length = length << 8U | in[2 + i];
-        at += n;
-    }
-    if (in.size() - at < length) return false;
-    content = in.subspan(at, length);
-    in = in.subspan(at + length);
-    return true;
-}
-
 enum class key_family { unknown, rsa, ec };
 
 // The family of the leaf's key, from its SubjectPublicKeyInfo's algorithm: a walk of the
 // TBSCertificate's first fields, no decoding of the certificate (the probe stays cheap).
 key_family leaf_key_family(std::span<const unsigned char> der) {
-    unsigned char tag = 0;
-    std::span<const unsigned char> certificate, tbs, field;
-    if (!take_element(der, tag, certificate) || tag != 0x30 || !take_element(certificate, tag, tbs) || tag != 0x30)
-        return key_family::unknown;
-    // [0] version (optional), serialNumber, signature, issuer, validity, subject.
-    if (!take_element(tbs, tag, field)) return key_family::unknown;
-    for (int i = tag == 0xA0 ? 0 : 1; i < 5; ++i)
-        if (!take_element(tbs, tag, field)) return key_family::unknown;
-    std::span<const unsigned char> spki, algorithm, oid;
-    if (!take_element(tbs, tag, spki) || tag != 0x30 || !take_element(spki, tag, algorithm) || tag != 0x30 ||
-        !take_element(algorithm, tag, oid) || tag != 0x06)
-        return key_family::unknown;
+    // Certificate, TBSCertificate, then [0] version (optional), serialNumber, signature,
+    // issuer, validity, subject, and SubjectPublicKeyInfo's algorithm OID.
+    const auto inside = [](std::span<const unsigned char>& in, unsigned char tag) {
+        const auto e = ossl::take_der_element(in);
+        return e && e->tag == tag ? e->content : std::span<const unsigned char>();
+    };
+    auto certificate = inside(der, 0x30);
+    auto tbs = inside(certificate, 0x30);
+    const auto first = ossl::take_der_element(tbs);
+    if (!first) return key_family::unknown;
+    for (int i = first->tag == 0xA0 ? 0 : 1; i < 5; ++i)
+        if (!ossl::take_der_element(tbs)) return key_family::unknown;
+    auto spki = inside(tbs, 0x30);
+    auto algorithm = inside(spki, 0x30);
+    const auto oid = inside(algorithm, 0x06);
+    if (oid.empty()) return key_family::unknown;
     static constexpr unsigned char rsa[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
     static constexpr unsigned char rsa_pss[] = {0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0A};
     static constexpr unsigned char ec[] = {0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};

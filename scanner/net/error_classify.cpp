@@ -44,17 +44,9 @@ int first_invalid_certificate(const std::vector<bytes>& chain) {
 
 // A certificate's outer header: SEQUENCE, then a DER length that covers exactly the rest.
 bool outer_header_fits(const bytes& der) {
-    if (der.size() < 2 || der[0] != 0x30) return false;
-    std::size_t length = der[1];
-    std::size_t header = 2;
-    if (length & 0x80) {
-        const std::size_t n = length & 0x7F;
-        if (n == 0 || n > 4 || der.size() < 2 + n) return false;
-        length = 0;
-        for (std::size_t i = 0; i < n; ++i) length = (length << 8) | der[2 + i];
-        header += n;
-    }
-    return header + length == der.size();
+    std::span<const unsigned char> rest(der);
+    const auto element = ossl::take_der_element(rest);
+    return element && element->tag == 0x30 && rest.empty();
 }
 
 }  // namespace

@@ -101,4 +101,20 @@ bytes encode_certificate(const X509* cert) {
     return bytes(out, out + len);
 }
 
+std::optional<der_element> take_der_element(std::span<const unsigned char>& in) noexcept {
+    if (in.size() < 2) return std::nullopt;
+    std::size_t length = in[1], header = 2;
+    if (length & 0x80U) {
+        const std::size_t n = length & 0x7FU;
+        if (n == 0 || n > 4 || in.size() < 2 + n) return std::nullopt;
+        length = 0;
+        for (std::size_t i = 0; i < n; ++i) length = length << 8U | in[2 + i];
+        header += n;
+    }
+    if (in.size() - header < length) return std::nullopt;
+    der_element element{in[0], in.subspan(header, length)};
+    in = in.subspan(header + length);
+    return element;
+}
+
 }  // namespace tlsaudit::ossl

@@ -7,6 +7,7 @@
 
 #include <tlsaudit/model.hpp>
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -32,5 +33,14 @@ x509_ptr decode_shared_certificate(std::span<const unsigned char> der, std::stri
 
 // The DER encoding of `cert`. Throws std::runtime_error when OpenSSL cannot encode it.
 bytes encode_certificate(const X509* cert);
+
+// One DER element at the start of `in` (a definite length of at most four bytes): its tag and
+// contents, and `in` moved past it; nullopt when `in` does not start with a whole one. For
+// reading a field or two of a certificate without decoding it. No OpenSSL.
+struct der_element {
+    unsigned char tag = 0;
+    std::span<const unsigned char> content;
+};
+std::optional<der_element> take_der_element(std::span<const unsigned char>& in) noexcept;
 
 }  // namespace tlsaudit::ossl
