@@ -328,7 +328,7 @@ asio::awaitable<answer> resolver::resolve(const std::string& host, int family,
                 q->deadline->async_wait([weak = std::weak_ptr<impl::query>(q)](boost::system::error_code ec) {
                     const auto alive = weak.lock();
                     if (ec || !alive) return;
-                    alive->answer_with(answer{{}, "timeout"});
+                    alive->answer_with(answer{{}, "timeout", true});
                 });
             }
             ares_addrinfo_hints hints{};

@@ -18,6 +18,7 @@ namespace tlsaudit::dns {
 struct answer {
     std::vector<std::string> addresses;  // textual, de-duplicated, in resolver order
     std::string error;                   // empty on success
+    bool expired = false;                // resolve()'s `until` came first (error: "timeout")
 };
 
 struct resolver_options {
@@ -36,7 +37,7 @@ public:
     resolver& operator=(const resolver&) = delete;
 
     // Every address of `host` for `family` (AF_INET, AF_INET6 or AF_UNSPEC for both), by
-    // `until` at the latest when given (then answer::error says "timeout"; the query itself
+    // `until` at the latest when given (then answer::expired is set; the query itself
     // ends within the options' timeout). Never throws for lookup failures: they come back
     // in answer::error.
     boost::asio::awaitable<answer> resolve(const std::string& host, int family,

@@ -97,7 +97,7 @@ asio::awaitable<exchange_result> exchange(const http_url& url, const fetch_spec&
                                           dns::resolver& names, asio::steady_timer::time_point until, connection& c) {
     const auto resolved = co_await names.resolve(url.host, AF_UNSPEC, until);
     if (!resolved.error.empty()) {
-        if (resolved.error == "timeout") c.expired = true;  // the deadline's message
+        if (resolved.expired) c.expired = true;  // the deadline's message
         exchange_result r;
         r.error = fmt::format("cannot resolve {}: {}", url.host, resolved.error);
         co_return r;
