@@ -89,6 +89,12 @@ asio::awaitable<std::invoke_result_t<F&>> sources::on_work(F f) {
 
 namespace {
 
+// Why a source (a URL the certificate names) gave no answer, for a status's reason: the URL
+// cut at 200 characters (a certificate may name URLs of any length), then what went wrong.
+std::string source_failure(std::string_view url, std::string_view why) {
+    return fmt::format("{}: {}", url.substr(0, 200), why);
+}
+
 // A CRL decoded and its entries sorted (X509_CRL_get0_by_serial sorts them on first use):
 // the work of a large one, done on the work thread before the CRL is shared, so that no
 // later lookup sorts it while a check reads it.
@@ -155,7 +161,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
     for (const auto& text : urls) {
         auto url = parse_http_url(text, error);
         if (!url) {
-            why.push_back(fmt::format("{}: {}", text.substr(0, 200), error));
+            why.push_back(source_failure(text, error));
             continue;
         }
         fetch_spec spec;
@@ -174,7 +180,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
         std::function<void()> count = [this] { ++stats_.ocsp_requests; };
         fetch_result fetched = co_await fetch(*url, std::move(spec), gates_, {opts_.fetch, budget_}, std::move(count));
         if (!fetched.ok) {
-            why.push_back(fmt::format("{}: {}", url->text.substr(0, 200), fetched.error));
+            why.push_back(source_failure(url->text, fetched.error));
             continue;
         }
         verdict v = judge_ocsp_response(fetched.body, cert, issuer, f);
@@ -183,7 +189,7 @@ asio::awaitable<verdict> sources::fetch_ocsp(const std::string& key, X509* cert,
             if (cache_ != nullptr) cache_->store("ocsp", key, fetched.body);
             co_return v;
         }
-        why.push_back(fmt::format("{}: {}", url->text.substr(0, 200), v.status.reason));
+        why.push_back(source_failure(url->text, v.status.reason));
     }
     co_return unknown_verdict(join(why));
 }
@@ -195,15 +201,15 @@ asio::awaitable<verdict> sources::crl(X509* cert, X509* issuer, std::vector<std:
     for (const auto& url : urls) {
         auto state = co_await crl_for_url(url, f);
         if (!state->crl) {
-            why.push_back(fmt::format("{}: {}", url.substr(0, 200), state->error));
+            why.push_back(source_failure(url, state->error));
             continue;
         }
         if (auto problem = co_await checked_crl(url, state, issuer, f); !problem.empty()) {
-            why.push_back(fmt::format("{}: {}", url.substr(0, 200), problem));
+            why.push_back(source_failure(url, problem));
             continue;
         }
         if (auto scope = crl_scope_problem(state->crl.get(), cert, url); !scope.empty()) {
-            why.push_back(fmt::format("{}: {}", url.substr(0, 200), scope));
+            why.push_back(source_failure(url, scope));
             continue;
         }
         verdict v = lookup_crl(state->crl.get(), cert);
