@@ -25,9 +25,6 @@
 #include <iostream>
 #include <optional>
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 namespace tlsaudit::app {
 namespace {
 
@@ -35,9 +32,7 @@ namespace {
 // it: read whole, up to a bound far above any chain a server may send (1 MiB of DER).
 std::vector<bytes> read_chain_from_stdin() {
     constexpr std::size_t max_bytes = 8U << 20U;
-    struct stat st {};
-    if (::fstat(STDIN_FILENO, &st) != 0) throw config_error("cannot read the chain from standard input: it is closed");
-    if (S_ISDIR(st.st_mode)) throw config_error("cannot read the chain from standard input: it is a directory");
+    check_stdin_readable("the chain");
     std::string text;
     char buffer[65536];
     while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {

@@ -123,4 +123,12 @@ void lock_output(std::optional<report::output_lock>& lock, std::string_view opti
     }
 }
 
+void check_stdin_readable(std::string_view what) {
+    struct stat st {};
+    if (::fstat(STDIN_FILENO, &st) != 0)
+        throw config_error(fmt::format("cannot read {} from standard input: it is closed", what));
+    if (S_ISDIR(st.st_mode))
+        throw config_error(fmt::format("cannot read {} from standard input: it is a directory", what));
+}
+
 }  // namespace tlsaudit::app

@@ -45,4 +45,9 @@ void check_output_dir(std::string_view flag, const std::filesystem::path& dir);
 void lock_output(std::optional<report::output_lock>& lock, std::string_view option, const std::filesystem::path& path,
                  bool create);
 
+// Standard input as the input `what` ("the target list", "the chain"): throws config_error
+// (exit 2) when it is closed (`<&-`, which read as empty) or a directory (which reads as
+// nothing).
+void check_stdin_readable(std::string_view what);
+
 }  // namespace tlsaudit::app

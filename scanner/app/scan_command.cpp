@@ -22,7 +22,6 @@
 #include <fmt/ranges.h>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -60,14 +59,11 @@ void print_summary(const scan_summary& s) {
 // The target list: `path`, or standard input for "-". A directory is refused here: opened
 // as a file it reads as nothing (stdin) or fails only once the scan has begun.
 std::istream* open_target_list(const std::string& path, std::ifstream& file) {
-    struct stat st {};
     if (path == "-") {
-        if (::fstat(STDIN_FILENO, &st) != 0)
-            throw config_error("cannot read the target list from standard input: it is closed");
-        if (S_ISDIR(st.st_mode))
-            throw config_error("cannot read the target list from standard input: it is a directory");
+        check_stdin_readable("the target list");
         return &std::cin;
     }
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         throw config_error("cannot read target file " + path + ": it is a directory");
     errno = 0;
