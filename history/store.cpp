@@ -49,8 +49,7 @@ sqlite::connection open_connection(const std::filesystem::path& file, const stor
                           file.string() + " is not a regular file: a history database is a file (" +
                               (std::filesystem::is_directory(file, ec) ? "this is a directory" : "a device or a pipe") +
                               "); it was left as it is");
-    if (exists && std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > 0 &&
-        !is_sqlite_file(file))
+    if (exists && std::filesystem::file_size(file, ec) > 0 && !is_sqlite_file(file))  // a regular file by now
         throw store_error(store_error::reason::damaged,
                           file.string() + " is not an SQLite database (no SQLite header); it was left as it is");
     if (options.read_only) return sqlite::connection(file, SQLITE_OPEN_READONLY);
