@@ -274,8 +274,15 @@ void read_record(const json::object& record, report_data& data) {
         const auto finished = get_string(record, "finished_at");
         if (finished > data.meta.finished_at) data.meta.finished_at = finished;
         ++data.meta.scan_ends;
-        if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool())
+        if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool()) {
             data.meta.interrupted = true;
+            if (const auto line = get_count(record, "stopped_at_line"); line > 0) {
+                const auto* unread = record.if_contains("target_lines_unread");
+                const bool known = unread && !unread->is_null();
+                data.meta.stops.emplace_back(
+                    line, known ? static_cast<std::int64_t>(get_count(record, "target_lines_unread")) : -1);
+            }
+        }
         for (auto& key : settings_changed_on_resume_of(record))
             data.meta.settings_changed_on_resume.insert(std::move(key));
         if (const auto* f = get_object(record, "fetches")) {

@@ -95,6 +95,18 @@ std::string scan_meta::incomplete_reason() const {
                            absent == 1 ? "is" : "are", fmt::join(missing, ", "),
                            absent > missing.size() ? ", ..." : "");
     }
+    if (interrupted && stops.size() == 1 && scan_ends == 1) {
+        const auto [line, unread] = stops.front();
+        if (unread == 0)
+            return fmt::format("interrupted once the whole target list ({}) was read: endpoints still in flight "
+                               "then are missing",
+                               plural(line, "line", "lines"));
+        return fmt::format("interrupted after line {} of the target list was read{}", line,
+                           unread > 0 ? fmt::format(": {} after it not read",
+                                                    plural(static_cast<std::uint64_t>(unread), "line with targets",
+                                                           "lines with targets"))
+                                      : "");
+    }
     if (interrupted) return "interrupted before every target was scanned";
     if (cut_records > 0) return "killed: its last record is cut short";
     if (scan_ends < shards) return "killed before its end: no scan-end record";

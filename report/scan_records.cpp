@@ -99,6 +99,11 @@ json::object to_json(const scan_end& end) {
                    {"fetches", json::object{{"destinations", end.fetch_destinations},
                                             {"bytes", end.fetch_bytes},
                                             {"refused", end.fetch_refused}}}};
+    if (!end.complete) {
+        o["stopped_at_line"] = end.stopped_at_line;
+        o["target_lines_unread"] =
+            end.target_lines_unread ? json::value(*end.target_lines_unread) : json::value(nullptr);
+    }
     if (!end.settings_changed_on_resume.empty()) {
         json::array changed;
         for (const auto& key : end.settings_changed_on_resume) changed.emplace_back(key);

@@ -46,6 +46,9 @@ struct pipeline_options {
     // --resume: the prepared stream (resume.hpp); its complete targets are skipped and the
     // records are appended to it. nullptr: a fresh scan.
     const resume_state* resume = nullptr;
+    // The target list is a regular file: once a stop leaves part of it unread, that part is
+    // counted (a pipe's could block).
+    bool input_is_regular_file = false;
 };
 
 struct scan_summary {
@@ -63,6 +66,11 @@ struct scan_summary {
     // the kept targets were scanned with the recorded ones. Set by the scan command.
     std::vector<std::string> settings_changed_on_resume;
     bool interrupted = false;  // net.stop was set: targets are missing
+    // An interrupted scan: the lines of the target list read when it stopped (blank and
+    // comment lines included), and the lines after them that can hold a target (counted only
+    // for a regular file).
+    std::uint64_t stopped_at_line = 0;
+    std::optional<std::uint64_t> target_lines_unread;
     // Certificate-chosen fetches (OCSP, CRL, AIA caIssuers): distinct host:port asked,
     // bytes received, fetches refused by the destination policy or its cap.
     std::size_t fetch_destinations = 0;

@@ -22,6 +22,7 @@
 #include <fmt/ranges.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -72,6 +73,23 @@ std::istream* open_target_list(const std::string& path, std::ifstream& file) {
         throw config_error("cannot read target file " + path +
                            (errno != 0 ? ": " + std::string(std::strerror(errno)) : ""));
     return &file;
+}
+
+// Whether the target list can be read to its end without waiting: a regular file, named or
+// redirected to standard input (not a pipe, FIFO or terminal).
+bool is_regular_file(const std::string& path) {
+    struct stat st {};
+    const int status = path == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st);
+    return status == 0 && S_ISREG(st.st_mode);
+}
+
+// Where an interrupted scan stopped in its target list, for the message that says so.
+std::string stop_point(const scan_summary& s) {
+    auto text = fmt::format("after line {} of the target list", s.stopped_at_line);
+    if (s.target_lines_unread)
+        text += fmt::format(" ({} after it not read)",
+                            report::plural(*s.target_lines_unread, "line with targets", "lines with targets"));
+    return text;
 }
 
 }  // namespace
@@ -201,6 +219,7 @@ int run_scan_command(scan_command_options& options) {
     apply_timeouts(options);
     std::ifstream file;
     std::istream* input = open_target_list(options.input, file);
+    options.pipeline.input_is_regular_file = is_regular_file(options.input);
     if (options.selection.dry_run)
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
     std::optional<resume_state> resume;
@@ -269,7 +288,7 @@ int run_scan_command(scan_command_options& options) {
     const int code = reports.finish(summary);
     if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {
         const bool resumable = options.reports.ndjson_given && options.pipeline.ndjson != "-";
-        print_stderr("tlsaudit: scan interrupted: the reports are marked incomplete; {}\n",
+        print_stderr("tlsaudit: scan interrupted {}: the reports are marked incomplete; {}\n", stop_point(summary),
                      resumable ? "carry on with --resume " + options.pipeline.ndjson
                                : std::string("keep the records with --ndjson FILE to be able to resume"));
         return interrupted_exit_code(signal);

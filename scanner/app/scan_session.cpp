@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <variant>
 
 namespace tlsaudit::app {
@@ -75,6 +76,7 @@ struct scan_session::pending_endpoint {
 
 scan_session::scan_session(std::istream& input, const pipeline_options& options)
     : options_(options),
+      input_(input),
       fetches_(std::make_shared<revocation::fetch_budget>(options.audit.fetch.max_destinations)),
       auditor_(options.audit, options.started_at == time_point{} ? run_start() : options.started_at,
                aia_fetcher(options.audit, fetches_, options.net.resolver, options.net.stop)),
@@ -273,6 +275,13 @@ scan_summary scan_session::finish() {
     // The stop as run_scan saw it: a signal that comes later, once every endpoint is in,
     // interrupts only the chases it drops.
     summary_.interrupted = stopping();
+    if (summary_.interrupted) {
+        summary_.stopped_at_line = reader_.lines_read();
+        try {  // a read error leaves the count unknown, not the reports unwritten
+            if (options_.input_is_regular_file) summary_.target_lines_unread = targets::count_target_lines(input_);
+        } catch (const std::runtime_error&) {
+        }
+    }
     if (chases_) chases_->drain();  // before the checker's: a chase hands its chains on to it
     if (revocation_) revocation_->drain();
     if (chases_dropped_.load() > 0) summary_.interrupted = true;

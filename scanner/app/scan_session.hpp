@@ -74,6 +74,7 @@ private:
     void write(const endpoint_result& result);
 
     const pipeline_options& options_;
+    std::istream& input_;
     scan_summary summary_;
     // Guards the counts that scan threads and revocation callbacks update; next_target's
     // own counts need none (run_scan serialises it).

@@ -398,8 +398,21 @@ TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_repo
     EXPECT_EQ(stuck_records, 0u) << "cut endpoints are not recorded";
     ASSERT_EQ(records.back().at("type"), "scan-end");
     EXPECT_FALSE(records.back().at("complete").as_bool());
+    // Where it stopped: at least the 8 lines whose targets were taken, and the rest of the 16
+    // counted (the list is a regular file).
+    const auto stopped = records.back().at("stopped_at_line").to_number<std::uint64_t>();
+    const auto unread = records.back().at("target_lines_unread").to_number<std::uint64_t>();
+    EXPECT_GE(stopped, 8u);
+    EXPECT_EQ(stopped + unread, 16u);
     const auto report = json::parse(read_file(dir_ / "r.json"));
     EXPECT_FALSE(report.at("scan").at("complete").as_bool());
+    const auto reason = fmt::format("interrupted after line {} of the target list was read: {} line{} with targets "
+                                    "after it not read",
+                                    stopped, unread, unread == 1 ? "" : "s");
+    EXPECT_EQ(std::string(report.at("scan").at("incomplete_reason").as_string()), reason);
+    EXPECT_NE(read_file(dir_ / "err").find(fmt::format("scan interrupted after line {} of the target list", stopped)),
+              std::string::npos)
+        << read_file(dir_ / "err");
     const auto html = read_file(dir_ / "r.html");
     EXPECT_NE(html.find("id=\"incomplete\""), std::string::npos);
     EXPECT_NE(html.find("\"complete\":false"), std::string::npos);
@@ -503,6 +516,9 @@ TEST_F(interrupt, the_first_signal_stops_reading_the_target_list) {
     ASSERT_FALSE(records.empty());
     EXPECT_EQ(records.back().at("type"), "scan-end");
     EXPECT_FALSE(records.back().at("complete").as_bool());
+    // Every line read was an input error; the lines after them are counted, not read as targets.
+    EXPECT_EQ(records.back().at("stopped_at_line").to_number<std::uint64_t>(), written);
+    EXPECT_EQ(records.back().at("target_lines_unread").to_number<std::uint64_t>(), lines - written);
 }
 
 // One signal delivered twice at once (GNU timeout sends it to its child and to its process

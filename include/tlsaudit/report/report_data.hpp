@@ -15,10 +15,12 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tlsaudit::report {
@@ -146,6 +148,9 @@ struct scan_meta {
     std::size_t shards = 0;            // scan-start records seen
     std::size_t scan_ends = 0;         // scan-end records seen
     bool interrupted = false;          // a scan-end record said "complete": false
+    // Where the interrupted scans stopped in their target lists ("stopped_at_line" and
+    // "target_lines_unread" of each such scan-end that states them; the latter -1 when unknown).
+    std::vector<std::pair<std::uint64_t, std::int64_t>> stops;
     // Settings a --resume changed (scan-end "settings_changed_on_resume", over every input):
     // the report mixes targets scanned with the recorded options and with other ones.
     std::set<std::string> settings_changed_on_resume;

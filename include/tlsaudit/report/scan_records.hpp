@@ -88,6 +88,10 @@ struct scan_end {
     std::size_t endpoints = 0;
     std::size_t input_errors = 0;
     bool complete = true;  // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
+    // Not complete: the target list's lines read when the scan stopped, and its lines after them
+    // that can hold a target (unknown when the list was not a regular file). Written only then.
+    std::uint64_t stopped_at_line = 0;
+    std::optional<std::uint64_t> target_lines_unread;
     std::size_t resumed_targets = 0;
     // --resume with other settings: the option keys that changed (written only when some did).
     std::vector<std::string> settings_changed_on_resume;
@@ -104,7 +108,8 @@ boost::json::object to_json(const scan_start& start);
 
 // {"schema_version", "type": "scan-end", "finished_at", "targets", "endpoints",
 // "input_errors", "complete", "resumed_targets", "fetches": {"destinations", "bytes",
-// "refused"}, and "settings_changed_on_resume": [...] when a resume changed settings}
+// "refused"}, "stopped_at_line" and "target_lines_unread" (a number or null) when not
+// complete, and "settings_changed_on_resume": [...] when a resume changed settings}
 boost::json::object to_json(const scan_end& end);
 
 }  // namespace tlsaudit::report

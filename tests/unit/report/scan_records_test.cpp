@@ -119,7 +119,8 @@ TEST(scan_records, scan_end_text) {
     EXPECT_EQ(boost::json::serialize(to_json(e)),
               R"({"schema_version":2,"type":"scan-end","finished_at":"2026-11-24T04:01:00Z","targets":10,)"
               R"("endpoints":12,"input_errors":1,"complete":false,"resumed_targets":3,)"
-              R"("fetches":{"destinations":2,"bytes":5000000000,"refused":1}})");
+              R"("fetches":{"destinations":2,"bytes":5000000000,"refused":1},)"
+              R"("stopped_at_line":0,"target_lines_unread":null})");
 }
 
 TEST(scan_records, fetch_counts_are_summed_over_scan_ends_and_reach_the_json_summary) {
@@ -183,6 +184,37 @@ TEST(scan_records, the_reader_takes_the_report_metadata_from_them) {
     e.complete = false;
     EXPECT_FALSE(read_text(boost::json::serialize(to_json(whole)) + "\n" + boost::json::serialize(to_json(e)) + "\n")
                      .meta.complete());
+}
+
+// An interrupted scan's scan-end says where it stopped in the target list; the reports word
+// it, with the lines left when they were counted (a regular file), without when not (a pipe).
+TEST(scan_records, an_interrupted_scan_says_where_it_stopped) {
+    scan_end e;
+    e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
+    e.complete = false;
+    e.stopped_at_line = 1234;
+    e.target_lines_unread = 8766;
+    auto whole = sample_start();
+    whole.settings.shard.clear();
+    const auto start = boost::json::serialize(to_json(whole)) + "\n";
+    const auto counted = boost::json::serialize(to_json(e));
+    EXPECT_NE(counted.find(R"("stopped_at_line":1234,"target_lines_unread":8766)"), std::string::npos) << counted;
+    EXPECT_EQ(read_text(start + counted + "\n").meta.incomplete_reason(),
+              "interrupted after line 1234 of the target list was read: 8766 lines with targets after it not read");
+    e.target_lines_unread.reset();
+    const auto piped = boost::json::serialize(to_json(e));
+    EXPECT_NE(piped.find(R"("target_lines_unread":null)"), std::string::npos) << piped;
+    EXPECT_EQ(read_text(start + piped + "\n").meta.incomplete_reason(),
+              "interrupted after line 1234 of the target list was read");
+    e.target_lines_unread = 0;
+    EXPECT_EQ(read_text(start + boost::json::serialize(to_json(e)) + "\n").meta.incomplete_reason(),
+              "interrupted once the whole target list (1234 lines) was read: endpoints still in flight then are missing");
+    // Two interrupted scans merged: no one stop point names the report.
+    EXPECT_EQ(read_text(start + counted + "\n" + start + piped + "\n").meta.incomplete_reason(),
+              "interrupted before every target was scanned");
+    // A complete scan's scan-end has neither key.
+    e.complete = true;
+    EXPECT_EQ(boost::json::serialize(to_json(e)).find("stopped_at_line"), std::string::npos);
 }
 
 // A sharded run is complete when every shard is read: `report` of three of four shards
