@@ -45,6 +45,25 @@ constexpr std::array<std::pair<std::uint8_t, std::string_view>, 31> alert_names{
     {120, "no application protocol"},
 }};
 
+struct known {
+    std::string_view prefix, hint;
+};
+
+// What the first bytes of a server that speaks first in plain text say it is: a hint for the
+// operator who scanned a mail or HTTP port as direct TLS (null when they say nothing known).
+const known* plaintext_hint(std::string_view first) {
+    static constexpr known greetings[] = {
+        {"HTTP/", "the port serves plain HTTP"},
+        {"220", "an SMTP or FTP greeting: scan it through STARTTLS (smtp:// or ftp://, or --starttls)"},
+        {"+OK", "a POP3 greeting: scan it through STARTTLS (pop3://, or --starttls pop3)"},
+        {"* OK", "an IMAP greeting: scan it through STARTTLS (imap://, or --starttls imap)"},
+        {"SSH-", "an SSH server"},
+    };
+    for (const auto& greeting : greetings)
+        if (first.starts_with(greeting.prefix)) return &greeting;
+    return nullptr;
+}
+
 }  // namespace
 
 std::string_view alert_text(std::uint8_t description) noexcept {
@@ -57,9 +76,15 @@ scan_error alert_error(std::uint8_t description) {
     return {"handshake", error_codes::tls_alert, fmt::format("{} ({})", alert_text(description), description)};
 }
 
+std::string not_tls_detail(std::span<const unsigned char> first_bytes) {
+    auto detail = fmt::format("the server's first bytes are not a TLS record: {:02x}", fmt::join(first_bytes, ""));
+    const std::string_view text(reinterpret_cast<const char*>(first_bytes.data()), first_bytes.size());
+    if (const auto* known = plaintext_hint(text)) detail += fmt::format(" (\"{}\": {})", known->prefix, known->hint);
+    return detail;
+}
+
 scan_error not_tls_error(std::span<const unsigned char> first_bytes) {
-    return {"handshake", error_codes::not_tls,
-            fmt::format("the server's first bytes are not a TLS record: {:02x}", fmt::join(first_bytes, ""))};
+    return {"handshake", error_codes::not_tls, not_tls_detail(first_bytes)};
 }
 
 scan_error closed_error() {

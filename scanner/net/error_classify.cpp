@@ -2,8 +2,8 @@
 
 #include "tls_client.hpp"
 
+#include "capture/errors.hpp"
 #include "ossl/der.hpp"
-#include "text/hex.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -90,8 +90,7 @@ scan_error classify_handshake_error(const boost::system::error_code& ec, const h
                 fmt::format("{} ({})", SSL_alert_desc_string_long(obs.alert_description), obs.alert_description)};
     }
     if (obs.not_tls) {
-        return {"handshake", error_codes::not_tls,
-                "the server's first bytes are not a TLS record: " + text::to_hex(obs.first_bytes)};
+        return {"handshake", error_codes::not_tls, capture_engine::detail::not_tls_detail(obs.first_bytes)};
     }
     if (obs.chain) {
         if (auto bad = invalid_certificate_error(*obs.chain, true)) return std::move(*bad);

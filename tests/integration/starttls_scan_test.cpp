@@ -145,6 +145,31 @@ TEST_F(starttls_scan, no_alpn_is_offered_after_starttls) {
     }
 }
 
+// A server that greets in plain text, scanned as direct TLS: not-tls, and the detail says
+// what the greeting is and how to scan it, from either engine.
+TEST_F(starttls_scan, a_greeting_scanned_as_direct_tls_says_how_to_scan_it) {
+    const std::vector<std::pair<std::string, std::string>> greetings{
+        {"smtp", R"(("220": an SMTP or FTP greeting: scan it through STARTTLS (smtp:// or ftp://, or --starttls)))"},
+        {"ftp", R"(("220": an SMTP or FTP greeting: scan it through STARTTLS (smtp:// or ftp://, or --starttls)))"},
+        {"imap", R"(("* OK": an IMAP greeting: scan it through STARTTLS (imap://, or --starttls imap)))"},
+        {"pop3", R"(("+OK": a POP3 greeting: scan it through STARTTLS (pop3://, or --starttls pop3)))"},
+    };
+    for (const auto& [protocol, hint] : greetings) {
+        const auto port = start(protocol);
+        for (const std::string engine : {"capture", "openssl"}) {
+            SCOPED_TRACE(protocol + " " + engine);
+            auto config = quick_config();
+            config.engine = engine;
+            const auto r = scan_one(fmt::format("127.0.0.1:{}", port), config);
+            ASSERT_TRUE(r.cap.error);
+            EXPECT_EQ(r.cap.error->code, "not-tls");
+            EXPECT_TRUE(r.cap.error->detail.starts_with("the server's first bytes are not a TLS record: "))
+                << r.cap.error->detail;
+            EXPECT_TRUE(r.cap.error->detail.ends_with(hint)) << r.cap.error->detail;
+        }
+    }
+}
+
 TEST_F(starttls_scan, silent_server_times_out_in_the_starttls_phase) {
     lab::server_config config;
     config.b = lab::behaviour::silent;

@@ -248,7 +248,8 @@ TEST(capture_client, peer_close_and_not_tls) {
     const auto o = run(tls12_only(), http);
     ASSERT_EQ(o.st, status::failed);
     EXPECT_EQ(o.error->code, error_codes::not_tls);
-    EXPECT_EQ(o.error->detail, "the server's first bytes are not a TLS record: 485454502f");
+    EXPECT_EQ(o.error->detail,
+              R"(the server's first bytes are not a TLS record: 485454502f ("HTTP/": the port serves plain HTTP))");
     const auto short_reply = run(tls12_only(), from_hex("4854"), {}, true);
     ASSERT_EQ(short_reply.st, status::failed);
     EXPECT_EQ(short_reply.error->code, error_codes::not_tls);
