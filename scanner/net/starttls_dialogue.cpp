@@ -198,7 +198,7 @@ step dialogue::pop3() {
     const std::string what = phase_ == phase::greeting ? "greeting" : "STLS";
     if (line.status == parse_status::malformed) {
         return not_protocol("expected a POP3 " + what + " (+OK or -ERR), got '" +
-                            printable_excerpt(buffer_.substr(0, line.consumed ? line.consumed : 60), 160) + "'");
+                            line_excerpt(buffer_.substr(0, line.consumed ? line.consumed : 60), 160) + "'");
     }
     buffer_.erase(0, line.consumed);
     if (!line.ok) return refused(what + ": " + printable_excerpt(line.text, 160));

@@ -183,4 +183,9 @@ std::string printable_excerpt(std::string_view text, std::size_t limit) {
     return out;
 }
 
+std::string line_excerpt(std::string_view text, std::size_t limit) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+    return printable_excerpt(text, limit);
+}
+
 }  // namespace tlsaudit::net::detail::starttls

@@ -117,4 +117,8 @@ bool could_become(std::string_view in, std::string_view expected);
 // cut to `limit` bytes of output with "..." appended.
 std::string printable_excerpt(std::string_view text, std::size_t limit = 200);
 
+// The same of a line or document the server sent, without the line endings that close it
+// (they are not what it said).
+std::string line_excerpt(std::string_view text, std::size_t limit = 200);
+
 }  // namespace tlsaudit::net::detail::starttls

@@ -64,7 +64,7 @@ xmpp_features parse_xmpp_features(std::string_view in) {
     if (body.empty()) return r;
     if (!could_become(body, "<?xml") && !could_become(body, "<stream:stream")) {
         r.status = parse_status::malformed;
-        r.problem = "the server's first bytes are not an XMPP stream header: '" + printable_excerpt(body, 40) + "'";
+        r.problem = "the server's first bytes are not an XMPP stream header: '" + line_excerpt(body, 40) + "'";
         return r;
     }
     if (const std::size_t err = in.find("<stream:error"); err != std::string_view::npos) {
@@ -128,7 +128,7 @@ xmpp_answer parse_xmpp_answer(std::string_view in) {
             if (!rest.starts_with(end_tag)) {
                 if (could_become(rest, end_tag)) return r;  // more to come
                 r.status = parse_status::malformed;
-                r.problem = "expected </proceed> after <proceed>, got '" + printable_excerpt(rest, 60) + "'";
+                r.problem = "expected </proceed> after <proceed>, got '" + line_excerpt(rest, 60) + "'";
                 return r;
             }
             whole = body.size() - rest.size() + end_tag.size();
@@ -141,7 +141,7 @@ xmpp_answer parse_xmpp_answer(std::string_view in) {
         return r;
     }
     r.status = parse_status::malformed;
-    r.problem = "expected <proceed/> or <failure/>, got '" + printable_excerpt(body, 60) + "'";
+    r.problem = "expected <proceed/> or <failure/>, got '" + line_excerpt(body, 60) + "'";
     return r;
 }
 

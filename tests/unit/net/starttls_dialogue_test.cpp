@@ -188,7 +188,9 @@ TEST(starttls_dialogue, pop3) {
     const script_run no = run(protocol::pop3, {"+OK hi\r\n", "-ERR not here\r\n"});
     EXPECT_EQ(no.last.error.code, "starttls-refused");
     EXPECT_NE(no.last.error.detail.find("-ERR not here"), std::string::npos);
-    EXPECT_EQ(run(protocol::pop3, {"* OK imap\r\n"}).last.error.code, "starttls-protocol");
+    const script_run imap = run(protocol::pop3, {"* OK imap\r\n"});
+    EXPECT_EQ(imap.last.error.code, "starttls-protocol");
+    EXPECT_EQ(imap.last.error.detail, "expected a POP3 greeting (+OK or -ERR), got '* OK imap'");
 }
 
 TEST(starttls_dialogue, ftp) {
@@ -220,6 +222,11 @@ TEST(starttls_dialogue, xmpp) {
                   .last.error.code,
               "starttls-refused");
     EXPECT_EQ(run(protocol::xmpp, {"HTTP/1.1 400 Bad Request\r\n\r\n"}).last.error.code, "starttls-protocol");
+    const script_run other = run(protocol::xmpp, {open + "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:"
+                                                         "xmpp-tls'/></stream:features>",
+                                                  "<success/>\n"});
+    EXPECT_EQ(other.last.error.code, "starttls-protocol");
+    EXPECT_EQ(other.last.error.detail, "expected <proceed/> or <failure/>, got '<success/>'") << "no line ending quoted";
 }
 
 TEST(starttls_dialogue, postgres) {

@@ -218,6 +218,8 @@ TEST(starttls_ldap, long_form_lengths_and_malformed_input) {
 
 TEST(starttls_text, printable_excerpt_escapes_and_cuts) {
     EXPECT_EQ(printable_excerpt("ok\r\n\x1b[31m\\"), "ok\\x0d\\x0a\\x1b[31m\\x5c");
+    EXPECT_EQ(line_excerpt("* OK imap\r\n"), "* OK imap");
+    EXPECT_EQ(line_excerpt("a\r\nb\n\n"), "a\\x0d\\x0ab");  // only the closing endings go
     EXPECT_EQ(printable_excerpt("\xff\xfe"), "\\xff\\xfe");
     EXPECT_EQ(printable_excerpt(std::string(300, 'a'), 10), std::string(10, 'a') + "...");
 }
