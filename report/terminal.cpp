@@ -80,7 +80,7 @@ std::string program_label(std::string_view program) {
 std::string format_program_table(const program_trust& trust) {
     std::string out = fmt::format("  programs (Mozilla store {}):\n", terminal_safe(trust.mozilla_store));
     for (const auto& v : trust.verdicts) {
-        std::string detail = v.state == "no-constraint" ? std::string() : terminal_safe(v.reason);
+        std::string detail = v.state == "no-constraint" ? std::string() : terminal_excerpt(v.reason);
         if (!v.date.empty()) detail += fmt::format("{}[{}]", detail.empty() ? "" : " ", terminal_safe(v.date));
         out += fmt::format("    {:<20} {:<14} {}", terminal_safe(program_label(v.program)), terminal_safe(v.state),
                            detail);
@@ -89,6 +89,8 @@ std::string format_program_table(const program_trust& trust) {
     }
     return out;
 }
+
+std::string terminal_excerpt(std::string_view text) { return text::shorten(terminal_safe(text), 1024); }
 
 std::string terminal_safe(std::string_view raw) {
     const std::string text = text::sanitize_utf8(raw);
@@ -163,7 +165,7 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
                            g.endpoints ? fmt::format("{} endpoint{}", g.endpoints, g.endpoints == 1 ? "" : "s")
                                        : fmt::format("{} name{}", g.names, g.names == 1 ? "" : "s"));
         out += fmt::format("           {}{}\n", g.count > 1 ? "e.g. " : "",
-                           text::shorten(terminal_safe(g.places.first_message), 1024));
+                           terminal_excerpt(g.places.first_message));
         if (g.remediations)
             out += fmt::format("           fix: {}{}\n", terminal_safe(g.first_remediation),
                                g.remediations > 1 ? fmt::format(" (and {} variants)", g.remediations - 1) : "");

@@ -61,19 +61,19 @@ std::string_view origin_name(cert_origin o) {
 // sequences meant for the terminal.
 void print_report(const check_command_options& o, const endpoint_result& r, const chain_verdict* v,
                   const audit_runtime& runtime) {
-    using report::terminal_safe;
+    const auto shown = report::terminal_excerpt;  // server text: made safe, cut to 1,024 bytes
     // text::rfc3339, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
-    print_stderr("tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", terminal_safe(o.file),
-                 r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : terminal_safe(o.host),
-                 text::rfc3339(runtime.at()), terminal_safe(runtime.rules().version));
+    print_stderr("tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", shown(o.file),
+                 r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : shown(o.host),
+                 text::rfc3339(runtime.at()), shown(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
             print_stderr("  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
-                         terminal_safe(v->path[i].info.subject));
+                         shown(v->path[i].info.subject));
         print_stderr("  trust: {}\n",
                      v->trusted ? "trusted"
                                 : "not trusted (" +
-                                      terminal_safe(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+                                      shown(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
     if (r.trust) print_stderr("{}", report::format_program_table(*r.trust));
     print_stderr("  status: {}\n", audit::status_of(r));
@@ -86,8 +86,8 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
         const auto& f = *found;
         const std::string where =
             f.cert ? (f.cert->position >= 0 ? fmt::format("[{}] ", f.cert->position) : "[path] ") : "";
-        print_stderr("  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), terminal_safe(f.id), where,
-                     terminal_safe(f.message), terminal_safe(f.remediation));
+        print_stderr("  {:<8} {:<24} {}{}\n           fix: {}\n", to_string(f.level), shown(f.id), where,
+                     shown(f.message), shown(f.remediation));
     }
 }
 

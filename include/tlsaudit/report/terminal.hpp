@@ -20,6 +20,10 @@ namespace tlsaudit::report {
 // becomes U+FFFD first.
 std::string terminal_safe(std::string_view text);
 
+// terminal_safe, cut to 1,024 bytes (text::shorten says how much more): server text on one line of a
+// terminal report (docs/security.md).
+std::string terminal_excerpt(std::string_view text);
+
 struct summary_options {
     std::size_t max_findings = 20;  // kinds of finding listed, worst first; the rest are counted
     std::size_t places = 3;         // endpoints or names named per kind; the rest are counted
@@ -49,7 +53,7 @@ std::string program_label(std::string_view program);
 // The per-program verdicts of one chain as a small table (`tlsaudit check`): one line per
 // program, indented by four, with its state, the date that applies and the reason (left
 // out for "no-constraint", whose reason is always the same), headed by "  programs
-// (Mozilla store DATE):". No colour. Reasons pass through terminal_safe.
+// (Mozilla store DATE):". No colour. Reasons pass through terminal_excerpt.
 std::string format_program_table(const program_trust& trust);
 
 }  // namespace tlsaudit::report

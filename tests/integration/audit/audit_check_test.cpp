@@ -356,6 +356,29 @@ TEST(check_command, the_report_on_stderr_lists_the_worst_finding_first) {
     EXPECT_LT(high, medium) << err;
 }
 
+// A subject of any length prints as one line of at most 1,024 bytes of it (docs/security.md),
+// in the path lines and in the finding messages that quote it.
+TEST(check_command, the_report_on_stderr_cuts_long_server_text) {
+    temp_dir dir;
+    const auto t0 = now();
+    auto spec = spec_for("long.lab.test", t0 - days(30), t0 + days(300));
+    spec.organization = std::string(20'000, 'o');
+    const auto self = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::ec_p256, 61));
+    app::check_command_options o;
+    o.file = dir.write_pem("long.pem", {self.der}).string();
+    o.host = "long.lab.test";
+    o.ndjson = (dir.path() / "out.ndjson").string();
+    o.fail_on = "none";
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(run(o), app::exit_code::ok);
+    const std::string err = ::testing::internal::GetCapturedStderr();
+    EXPECT_THAT(err, HasSubstr("path[0]"));
+    EXPECT_THAT(err, HasSubstr("self-signed"));
+    EXPECT_THAT(err, HasSubstr("more bytes)"));
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);) EXPECT_LT(line.size(), 1200u) << line.substr(0, 100);
+}
+
 TEST(check_command, configuration_errors) {
     temp_dir dir;
     app::check_command_options o;
