@@ -137,7 +137,9 @@ bool is_since_date(const std::string& text) {
     };
     if (text.size() != 7 && text.size() != 10) return false;
     if (!digits(0, 4) || text[4] != '-' || !digits(5, 2)) return false;
-    return text.size() == 7 || (text[7] == '-' && digits(8, 2) && parse_time(text).has_value());
+    // A month is a real one ("2099-13" would never be reached: the removal would apply at once).
+    if (text.size() == 7) return parse_time(text + "-01").has_value();
+    return text[7] == '-' && digits(8, 2) && parse_time(text).has_value();
 }
 
 distrust_program parse_program(const reader& r, const json::value& v, const std::string& path) {

@@ -123,6 +123,15 @@ TEST(parse_catalogue, errors_name_the_field) {
         ["cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb"]}, "message": "m", "remediation": "r",
         "distrust": [{"program": "X", "after": "2024-13-01", "basis": "not-before"}]}]})"),
               "rules.json: rules[0].distrust[0].after: '2024-13-01' is not an RFC 3339 date or date-time");
+    // An impossible month would never be reached: the blocklisting would apply at once.
+    for (const char* month : {"2099-13", "2099-00", "2099-02-30"}) {
+        EXPECT_EQ(error_of(std::string(R"({"version": "v", "rules": [{"id": "r", "kind": "distrusted-ca", "match":
+        {"spki_sha256": ["cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb"]}, "message": "m",
+        "remediation": "r", "distrust": [{"program": "X", "basis": "blocklist", "since": ")") +
+                               month + R"("}]}]})"),
+                  "rules.json: rules[0].distrust[0].since: expected YYYY-MM-DD or YYYY-MM")
+            << month;
+    }
     EXPECT_EQ(error_of(R"({"version": "v", "rules": [{"id": "r", "kind": "retired-intermediate",
         "match": {"subject_cn": ["X"]}, "message": "m", "remediation": "r"}]})"),
               "rules.json: rules[0].match: needs at least one sha256 or spki_sha256 (a name alone identifies nothing)");
