@@ -49,12 +49,18 @@ bool same_file(const std::string& a, const std::string& b) {
 
 namespace {
 
-// Devices and FIFOs (/dev/null as every output) are written in place and may repeat.
-bool is_file(const named_file& f) { return !f.path.empty() && f.path != "-" && !report::exists_not_regular(f.path); }
+// Devices and FIFOs (/dev/null as every output) are written in place and may repeat;
+// files and directories (--save-chains, --revocation-cache) may not.
+bool is_file(const named_file& f) {
+    if (f.path.empty() || f.path == "-") return false;
+    std::error_code ec;
+    return !report::exists_not_regular(f.path) || std::filesystem::is_directory(f.path, ec);
+}
 
 }  // namespace
 
 void check_distinct_files(const std::vector<named_file>& outputs, const std::vector<named_file>& inputs) {
+    std::error_code ec;
     const named_file* on_stdout = nullptr;  // two documents on one stream would be neither
     for (const auto& out : outputs) {
         if (out.path != "-") continue;
@@ -72,8 +78,11 @@ void check_distinct_files(const std::vector<named_file>& outputs, const std::vec
                                                input.flag, input.path == "-" ? "(standard input)" : input.path));
         for (std::size_t j = i + 1; j < outputs.size(); ++j)
             if (is_file(outputs[j]) && same_file(outputs[i].path, outputs[j].path))
-                throw config_error(fmt::format("{} and {} name one file, {}: each output needs its own",
-                                               outputs[i].flag, outputs[j].flag, outputs[j].path));
+                throw config_error(fmt::format("{} and {} name one {}, {}: each output needs its own",
+                                               outputs[i].flag, outputs[j].flag,
+                                               std::filesystem::is_directory(outputs[j].path, ec) ? "directory"
+                                                                                                    : "file",
+                                               outputs[j].path));
     }
 }
 
@@ -88,7 +97,7 @@ void check_output_file(std::string_view flag, const std::string& path) {
             throw config_error(fmt::format("{} {}: cannot write: {}", flag, path, std::strerror(errno)));
         return;
     }
-    probe(flag, path, path);
+    probe(flag, path, report::write_target(path));  // a link: where the report will be renamed to
 }
 
 void check_output_dir(std::string_view flag, const std::filesystem::path& dir) {

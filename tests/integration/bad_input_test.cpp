@@ -79,6 +79,7 @@ protected:
         std::ofstream(dir_ / "a-file") << "x";
         std::ofstream(dir_ / "other.ndjson") << "";
         std::filesystem::create_symlink(dir_ / "nowhere", dir_ / "dangling");
+        std::filesystem::create_symlink(dir_ / "no-dir" / "r.json", dir_ / "into-no-dir");
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }
 };
@@ -154,6 +155,9 @@ INSTANTIATE_TEST_SUITE_P(
                        "--ndjson must name it or be left out"},
         bad_input_case{"json_unwritable", "", "--json '{dir}/no/r.json'", 2, "--json {dir}/no/r.json: cannot write"},
         bad_input_case{"json_is_a_directory", "", "--json '{dir}'", 2, "is a directory"},
+        // A link into a missing directory: the report is renamed to its target, not beside it.
+        bad_input_case{"json_link_into_a_missing_directory", "", "--json '{dir}/into-no-dir'", 2,
+                       "--json {dir}/into-no-dir: cannot write: No such file or directory"},
         bad_input_case{"html_unwritable", "", "--html '{dir}/no/r.html'", 2, "--html"},
         bad_input_case{"csv_unwritable", "", "--csv '{dir}/no/r.csv'", 2, "--csv"},
         bad_input_case{"junit_unwritable", "", "--junit '{dir}/no/j.xml'", 2, "--junit"},
@@ -189,6 +193,7 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
     const std::string target_line = fmt::format("127.0.0.1:{}\n", listener.port());
     std::ofstream(targets) << target_line;
     const std::string scan = fmt::format("scan '{}' --no-revocation --no-geoip -q ", targets.string());
+    const std::string scan_checking = fmt::format("scan '{}' --no-geoip -q ", targets.string());  // revocation on
     const struct {
         std::string args, message;
     } cases[] = {
@@ -203,6 +208,11 @@ TEST(bad_output, outputs_that_name_one_file_or_an_input_stop_before_any_connecti
         // A link to a file that does not exist yet names that file.
         {scan + fmt::format("--ndjson '{0}/link.out' --csv '{0}/new.out'", dir.string()),
          "--ndjson and --csv name one file"},
+        // Directories too, existing ones included: the chains would land among the cache's files.
+        {scan_checking + fmt::format("--save-chains '{0}/sub' --revocation-cache '{0}/./sub/'", dir.string()),
+         fmt::format("--save-chains and --revocation-cache name one directory, {}/./sub/", dir.string())},
+        {scan_checking + fmt::format("--save-chains '{0}/new' --revocation-cache '{0}/new'", dir.string()),
+         "--save-chains and --revocation-cache name one file"},
     };
     for (const auto& c : cases) {
         const auto r = run_tlsaudit(c.args);
