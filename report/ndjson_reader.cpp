@@ -225,7 +225,11 @@ void read_scan_start(const json::object& record, report_data& data) {
     if (!started.empty() && (m.started_at.empty() || started < m.started_at)) m.started_at = started;
     if (m.tool_version.empty()) m.tool_version = get_string(record, "version");
     if (m.input.empty()) m.input = get_string(record, "input");
-    if (auto rules = get_string(record, "rules_version"); !rules.empty()) m.rules_version = rules;
+    // The first input's catalogue names the report; another one in a later input is said.
+    if (auto rules = get_string(record, "rules_version"); !rules.empty()) {
+        if (m.shards > 1 && !m.rules_version.empty() && rules != m.rules_version) m.settings_differ.insert("rules_version");
+        if (m.rules_version.empty()) m.rules_version = std::move(rules);
+    }
     const auto trust_store = get_string(record, "trust_store");
     if (m.shards > 1 && !trust_store.empty() && !m.trust_store.empty() && trust_store != m.trust_store)
         m.settings_differ.insert("trust_store");

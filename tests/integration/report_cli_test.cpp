@@ -268,6 +268,29 @@ TEST_F(report_cli, merging_two_shards_equals_the_unsharded_report) {
               std::string::npos)
         << mixed.err;
     EXPECT_EQ(validate_json(path("mixed.json")).exit_code, 0);
+
+    // Another rules catalogue, even under one path edited between shards: the first input's
+    // names the report, and the difference is said.
+    std::ofstream(path("rules.json")) << R"({"version": "acme-1", "extends": "default", "rules": []})";
+    const auto rules_scan = [&](const char* ndjson) {
+        return run_tlsaudit(fmt::format("scan '{}' {} --ndjson '{}' --fail-on none -q --rules '{}'", c.string(),
+                                        lab_->scan_args(), path(ndjson).string(), path("rules.json").string()));
+    };
+    ASSERT_EQ(rules_scan("d.ndjson").exit_code, 0);
+    std::ofstream(path("rules.json")) << R"({"version": "acme-2", "extends": "default", "rules": []})";
+    ASSERT_EQ(rules_scan("e.ndjson").exit_code, 0);
+    for (const auto& [first, second, version] :
+         {std::tuple{"d.ndjson", "e.ndjson", "acme-1"}, std::tuple{"e.ndjson", "d.ndjson", "acme-2"}}) {
+        const auto both = run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' --fail-on none",
+                                                     path(first).string(), path(second).string(),
+                                                     path("rules-mixed.json").string()));
+        EXPECT_EQ(both.exit_code, 0) << both.err;
+        const auto merged_scan = load("rules-mixed.json").at("scan");
+        EXPECT_EQ(merged_scan.at("rules_version"), version);
+        keys.clear();
+        for (const auto& k : merged_scan.at("settings_differ").as_array()) keys.emplace_back(k.as_string());
+        EXPECT_EQ(keys, (std::vector<std::string>{"rules_version"}));
+    }
 }
 
 TEST_F(report_cli, stdout_carries_data_only) {
