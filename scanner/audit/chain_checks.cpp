@@ -57,6 +57,7 @@ void check_validity(context& ctx) {
         if (!ctx.relevant(c)) continue;
         const cert_info& info = *c.info;
         const bool leaf = c.position == 0;
+        const bool root = !leaf && info.self_issued;
         const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
         // Expired from the notAfter second on, as OpenSSL's verification (the record's
         // trust verdict) judges it; RFC 5280 still counts that one second as valid.
@@ -66,9 +67,13 @@ void check_validity(context& ctx) {
                 "cert-expired", &c,
                 fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
                             text::rfc3339(info.not_after), ago, text::rfc3339(at)),
-                leaf
-                    ? "Renew the certificate and deploy it with its full chain."
-                    : "Deploy the issuer's current intermediate (the server's chain file still holds an expired one).");
+                leaf           ? "Renew the certificate and deploy it with its full chain."
+                : root         ? "The root this chain ends at has expired: move to a certificate that chains to a "
+                                 "current root."
+                : c.position < 0 ? "Serve the issuer's current intermediate (the copy the path was built with, not "
+                                   "served, has expired)."
+                                 : "Deploy the issuer's current intermediate (the server's chain file still holds an "
+                                   "expired one).");
         } else if (at < info.not_before) {
             ctx.add("cert-not-yet-valid", &c,
                     fmt::format("{} is not valid before {} (evaluation time {})", what, text::rfc3339(info.not_before),
@@ -79,8 +84,10 @@ void check_validity(context& ctx) {
             ctx.add("cert-expiring", &c,
                     fmt::format("{} expires on {}, in {} days (warning threshold {} days)", what,
                                 text::rfc3339(info.not_after), left, ctx.opts.expiry_warn_days),
-                    leaf ? "Renew the certificate before it expires and deploy it on every node."
-                         : "Obtain the issuer's replacement intermediate and deploy it before this one expires.");
+                    leaf   ? "Renew the certificate before it expires and deploy it on every node."
+                    : root ? "The root this chain ends at expires soon: move to a certificate that chains to a "
+                             "current root before then."
+                           : "Obtain the issuer's replacement intermediate and deploy it before this one expires.");
         }
     }
 }

@@ -2,6 +2,7 @@
 
 #include "audit/checks.hpp"
 #include "text/ascii.hpp"
+#include "text/time_text.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -141,7 +142,18 @@ void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& se
         const bool same_key = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
             return p.depth >= 0 && !p.info->spki_sha256.empty() && p.info->spki_sha256 == c->info->spki_sha256;
         });
-        if (same_key) continue;
+        if (same_key) {
+            // A cross-signed copy is no extra, unless it has expired: a client that builds its
+            // path through it (OpenSSL before 1.1.0, old Android) fails, as when Let's Encrypt's
+            // DST Root CA X3 cross-sign expired in 2021.
+            if (ctx.in.at >= c->info->not_after)
+                ctx.add("chain-extra-certs", c,
+                        fmt::format("{} is served beside the path but expired on {}: clients that build their path "
+                                    "through it fail, others ignore it",
+                                    describe(*c), text::rfc3339(c->info->not_after)),
+                        "Remove the expired certificate from the server's chain file.");
+            continue;
+        }
         ctx.add("chain-extra-certs", c, fmt::format("{} is served but is not part of the leaf's chain", describe(*c)),
                 "Remove certificates that do not belong to this leaf's chain from the server's chain file.");
     }
@@ -178,15 +190,36 @@ void check_trust(context& ctx) {
     }
     // chain-incomplete: the path needed an intermediate the server did not send. A served
     // certificate of the same name and key (the store holds a renewed copy of it) is as
-    // good to a client: it checks the same signature.
-    const auto served_as = [&](const examined_cert& c) {
-        return std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& s) {
-            return s.position >= 0 && !s.info->spki_sha256.empty() && s.info->spki_sha256 == c.info->spki_sha256 &&
-                   s.info->subject == c.info->subject;
-        });
+    // good to a client, it checks the same signature, unless it is out of date: then
+    // clients without the current copy fail on it.
+    const auto valid_now = [&](const examined_cert& c) {
+        return ctx.in.at >= c.info->not_before && ctx.in.at < c.info->not_after;
+    };
+    // A served copy of `c`, a valid one if any is.
+    const auto served_copy = [&](const examined_cert& c) -> const examined_cert* {
+        const examined_cert* found = nullptr;
+        for (const auto& s : ctx.certs) {
+            if (s.position < 0 || s.info->spki_sha256.empty() || s.info->spki_sha256 != c.info->spki_sha256 ||
+                s.info->subject != c.info->subject)
+                continue;
+            if (valid_now(s)) return &s;
+            found = &s;
+        }
+        return found;
     };
     for (const auto& c : ctx.certs) {
-        if (c.depth <= 0 || c.position >= 0 || c.info->self_issued || served_as(c)) continue;
+        if (c.depth <= 0 || c.position >= 0 || c.info->self_issued) continue;
+        const examined_cert* copy = served_copy(c);
+        if (copy != nullptr && valid_now(*copy)) continue;
+        if (copy != nullptr) {
+            ctx.add("chain-incomplete", &c,
+                    fmt::format("the server sends only an out-of-date copy of the intermediate {} (position {}, valid "
+                                "{} to {}): clients that do not hold a current copy fail the handshake",
+                                describe(c), copy->position, text::rfc3339(copy->info->not_before),
+                                text::rfc3339(copy->info->not_after)),
+                    "Replace the out-of-date intermediate in the served chain with the issuer's current one.");
+            continue;
+        }
         ctx.add("chain-incomplete", &c,
                 fmt::format("the server does not send the intermediate {}: clients that cannot find it themselves "
                             "fail the handshake",

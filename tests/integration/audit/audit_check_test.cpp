@@ -97,6 +97,86 @@ TEST(check_lab, incomplete_when_the_intermediate_comes_from_a_ca_file) {
     EXPECT_EQ(r.verdict->path[1].origin, cert_origin::store);
 }
 
+// The subject Name of `der`, byte for byte (to issue another certificate of that name).
+bytes subject_der(const bytes& der) {
+    const unsigned char* p = der.data();
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+    if (x == nullptr) return {};
+    unsigned char* out = nullptr;
+    const int n = i2d_X509_NAME(X509_get_subject_name(x), &out);
+    bytes name(out, out + std::max(n, 0));
+    OPENSSL_free(out);
+    X509_free(x);
+    return name;
+}
+
+// A certificate of `of`'s name and key issued by `issuer`, valid from `nb` to `na`.
+lab::credential copy_of(const lab::credential& of, const lab::credential& issuer, time_point nb, time_point na) {
+    auto spec = lab::ca_spec("");
+    spec.raw_subject_der = subject_der(of.der);
+    spec.not_before = nb;
+    spec.not_after = na;
+    return lab::issue(issuer, spec, of.k);
+}
+
+// The server sends an expired copy of the intermediate (same name and key) and the current
+// one is in a --ca-file: the path is trusted, but clients without the current copy fail, so
+// the served one does not count as sent (it passed: no finding at all).
+TEST(check_lab, an_out_of_date_served_intermediate_is_not_sent) {
+    const auto& pki = lab_pki();
+    const auto& inter = pki.intermediates.back();
+    const auto old = copy_of(inter, pki.root, now() - days(800), now() - days(30));
+    temp_dir dir;
+    app::audit_settings s;
+    s.ca_files = {dir.write_pem("int.pem", {inter.der})};
+    const auto r = check({pki.leaf.der, old.der}, "good.lab.test", now(), {pki.root.der}, s);
+    EXPECT_TRUE(r.verdict->trusted);
+    ASSERT_THAT(ids(r.result.findings), ::testing::Contains("chain-incomplete"));
+    const auto& f = *std::find_if(r.result.findings.begin(), r.result.findings.end(),
+                                  [](const finding& x) { return x.id == "chain-incomplete"; });
+    EXPECT_THAT(f.message, HasSubstr("sends only an out-of-date copy of the intermediate"));
+    EXPECT_THAT(f.message, HasSubstr("(position 1, valid"));
+    // A current served copy counts, as before.
+    const auto fresh = copy_of(inter, pki.root, now() - days(10), now() + days(300));
+    EXPECT_THAT(ids(check({pki.leaf.der, fresh.der}, "good.lab.test", now(), {pki.root.der}, s).result.findings),
+                IsEmpty());
+}
+
+// A cross-signed copy of the root served beside the path is no extra, unless it has expired
+// (Let's Encrypt's chain through DST Root CA X3 after 2021-09-30): then it is said.
+TEST(check_lab, an_expired_cross_sign_served_beside_the_path_is_said) {
+    const auto& pki = lab_pki();
+    const auto old_root = lab::make_self_signed(lab::ca_spec("Lab Old Root"), lab::lab_key(lab::key_kind::ec_p256, 91));
+    const auto chain = [&](time_point na) {
+        return std::vector<bytes>{pki.leaf.der, pki.intermediates.back().der,
+                                  copy_of(pki.root, old_root, now() - days(800), na).der};
+    };
+    const auto current = check(chain(now() + days(300)), "good.lab.test", now(), {pki.root.der});
+    EXPECT_TRUE(current.verdict->trusted);
+    EXPECT_THAT(ids(current.result.findings), IsEmpty());
+    const auto expired = check(chain(now() - days(30)), "good.lab.test", now(), {pki.root.der});
+    EXPECT_TRUE(expired.verdict->trusted);
+    ASSERT_THAT(ids(expired.result.findings), ElementsAre("chain-extra-certs"));
+    EXPECT_THAT(expired.result.findings[0].message, HasSubstr("is served beside the path but expired on"));
+    EXPECT_EQ(expired.result.findings[0].cert->position, 2);
+}
+
+// An expired root from the trust store is not the server's chain file to fix: the advice says so.
+TEST(check_lab, an_expired_store_root_gets_its_own_advice) {
+    auto root_spec = lab::ca_spec("Lab Expired Root");
+    root_spec.not_before = now() - days(4000);
+    root_spec.not_after = now() - days(1);
+    const auto root = lab::make_self_signed(root_spec, lab::lab_key(lab::key_kind::ec_p256, 92));
+    const auto inter = lab::issue(root, lab::ca_spec("Lab Int Under Expired Root"), lab::lab_key(lab::key_kind::ec_p256, 93));
+    const auto leaf = lab::issue(inter, lab::leaf_spec("old-root.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 94));
+    const auto r = check({leaf.der, inter.der}, "old-root.lab.test", now(), {root.der});
+    const auto f = std::find_if(r.result.findings.begin(), r.result.findings.end(),
+                                [](const finding& x) { return x.id == "cert-expired"; });
+    ASSERT_NE(f, r.result.findings.end()) << ::testing::PrintToString(ids(r.result.findings));
+    EXPECT_EQ(f->cert->position, -1);
+    EXPECT_THAT(f->remediation, HasSubstr("The root this chain ends at has expired"));
+}
+
 // An intermediate in a --ca-file (a CA bundle that holds an issuing CA) does not cut the
 // path a browser builds through the served chain: OpenSSL searched nothing served above a
 // certificate from the store, so a complete chain was untrusted, its top called extra.
