@@ -133,7 +133,14 @@ const verify_error* broken_path_error(const chain_input& in) {
 
 mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, const catalogue& rules,
                                 const mozilla_store& store) {
-    const auto cas = path_cas(in);
+    auto cas = path_cas(in);
+    // Firefox's walk ends at the first root it trusts for websites: the rules of CAs above
+    // it (an old root above its cross-signed successor) decide nothing.
+    const auto reached = std::find_if(cas.begin(), cas.end(), [&](const cert_info* ca) {
+        const mozilla_root* root = store.find(*ca);
+        return root != nullptr && (root->websites || removed_later(*ca, in.at, rules));
+    });
+    if (reached != cas.end()) cas.erase(reached + 1, cas.end());
     if (const auto hit = find_rule_hit(cas, leaf, in.at, rules, "mozilla")) {
         mozilla_judgement j{from_rule("mozilla", *hit), false, {}, {}};
         if (hit->r->kind == rule_kind::root_removal) {

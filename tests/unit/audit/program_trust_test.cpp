@@ -200,6 +200,34 @@ TEST(program_trust, a_root_mozilla_trusts) {
     EXPECT_THAT(mozilla.reason, HasSubstr("GlobalSign Root CA - R3"));
 }
 
+// Firefox stops at the first root it trusts for websites: an old root above a cross-signed
+// copy of R3 (R3's key, signed by GlobalSign Root CA, which lost websites trust in 2025)
+// does not make the chain untrusted (its removal rule decided the verdict first).
+TEST(program_trust, an_old_root_above_a_cross_signed_trusted_root_does_not_decide) {
+    const auto* r3 = by_label("GlobalSign Root CA - R3");
+    ASSERT_NE(r3, nullptr);
+    auto cross = ca("GlobalSign", "GlobalSign Root CA", "4");
+    cross.spki_sha256 = r3->spki_sha256;
+    auto r1 = ca("GlobalSign Root CA", "GlobalSign Root CA", "3");
+    r1.sha256 = r1_sha256;
+    r1.spki_sha256 = r1_spki;
+    chain_case c;
+    c.name = "shop.example";
+    c.when = at("2026-06-01");
+    c.serve(leaf("shop.example", "Issuing CA"), 0)
+        .serve(ca("Issuing CA", "GlobalSign", "2"), 1)
+        .serve(cross, 2)
+        .unserved(r1, 3)
+        .trusted();
+    c.certs[0].info->not_before = c.when - std::chrono::days(30);
+    c.certs[0].info->not_after = c.when + std::chrono::days(60);
+    const auto t = judge(c);
+    const auto& mozilla = verdict_of(t, "mozilla");
+    EXPECT_EQ(mozilla.state, "trusted") << mozilla.reason;
+    EXPECT_THAT(mozilla.reason, HasSubstr("GlobalSign Root CA - R3"));
+    EXPECT_THAT(ids(c.run()), ::testing::Not(::testing::Contains("root-program-untrusted")));
+}
+
 TEST(program_trust, a_private_root_is_untrusted_but_not_a_finding) {
     const auto c = under_root("Corp Root", std::string(64, 'c'), std::string(64, 'd'), at("2026-06-01"));
     const auto t = judge(c);
