@@ -120,6 +120,55 @@ void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
     }
 }
 
+constexpr int max_alternative_paths = 8;
+
+// One run of OpenSSL's path building for `leaf` over the `helpers`: the errors met and
+// whether the chain is trusted go to `verdict`; returns the chain built (null if none).
+ossl::x509_stack_ptr build_path(X509_STORE* store, validation_profile profile, time_point at, X509* leaf,
+                                STACK_OF(X509) * helpers, chain_verdict& verdict) {
+    ossl::x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
+    if (!ctx) ossl::throw_failure("X509_STORE_CTX_new failed");
+    if (X509_STORE_CTX_init(ctx.get(), store, leaf, helpers) != 1) ossl::throw_failure("X509_STORE_CTX_init failed");
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+    if (param == nullptr) throw std::runtime_error("X509_STORE_CTX_get0_param returned null");
+    X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
+    if (X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1)
+        ossl::throw_failure("X509_STORE_CTX_set_purpose failed");
+    if (profile == validation_profile::browser) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
+    verify_state state{&verdict.errors, profile};
+    if (X509_STORE_CTX_set_app_data(ctx.get(), &state) != 1) ossl::throw_failure("X509_STORE_CTX_set_app_data failed");
+    X509_STORE_CTX_set_verify_cb(ctx.get(), record_error);
+
+    const int rc = X509_verify_cert(ctx.get());
+    if (rc < 0 && verdict.errors.empty()) {
+        // Not a verdict on the chain: OpenSSL could not even start (internal error).
+        const int code = X509_STORE_CTX_get_error(ctx.get());
+        verdict.errors.push_back({verify_problem::other, 0, code, ossl::describe_failure("X509_verify_cert failed")});
+    }
+    ERR_clear_error();
+    verdict.trusted = rc == 1 && verdict.errors.empty();
+    return ossl::x509_stack_ptr(X509_STORE_CTX_get1_chain(ctx.get()));
+}
+
+// The helper on `path` nearest its top that another helper of the same subject could stand
+// in for (null when none can): the candidate a backtracking path builder tries next.
+X509* replaceable_helper(STACK_OF(X509) * path, STACK_OF(X509) * helpers) {
+    for (int i = sk_X509_num(path) - 1; i >= 1; --i) {
+        X509* on_path = sk_X509_value(path, i);
+        bool helper = false;  // else from the trust store, which is not ours to leave out
+        bool replaceable = false;
+        for (int j = 0; j < sk_X509_num(helpers); ++j) {
+            X509* other = sk_X509_value(helpers, j);
+            if (other == on_path) helper = true;
+            else if (X509_cmp(other, on_path) != 0 &&
+                     X509_NAME_cmp(X509_get_subject_name(other), X509_get_subject_name(on_path)) == 0)
+                replaceable = true;
+        }
+        if (helper && replaceable) return on_path;
+    }
+    return nullptr;
+}
+
 path_cert describe(X509* cert, std::span<const bytes> served, std::span<const bytes> extra,
                    std::span<const parsed_cert> served_parsed) {
     path_cert out;
@@ -164,30 +213,25 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     push_all(untrusted.get(), extra);
     push_all(untrusted.get(), impl_->intermediates);
 
-    ossl::x509_store_ctx_ptr ctx(X509_STORE_CTX_new());
-    if (!ctx) ossl::throw_failure("X509_STORE_CTX_new failed");
-    if (X509_STORE_CTX_init(ctx.get(), impl_->store.get(), leaf.get(), untrusted.get()) != 1)
-        ossl::throw_failure("X509_STORE_CTX_init failed");
-    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-    if (param == nullptr) throw std::runtime_error("X509_STORE_CTX_get0_param returned null");
-    X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(at.time_since_epoch().count()));
-    if (X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER) != 1)
-        ossl::throw_failure("X509_STORE_CTX_set_purpose failed");
-    if (impl_->profile == validation_profile::browser) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_X509_STRICT);
-    verify_state state{&verdict.errors, impl_->profile};
-    if (X509_STORE_CTX_set_app_data(ctx.get(), &state) != 1) ossl::throw_failure("X509_STORE_CTX_set_app_data failed");
-    X509_STORE_CTX_set_verify_cb(ctx.get(), record_error);
-
-    const int rc = X509_verify_cert(ctx.get());
-    if (rc < 0 && verdict.errors.empty()) {
-        // Not a verdict on the chain: OpenSSL could not even start (internal error).
-        const int code = X509_STORE_CTX_get_error(ctx.get());
-        verdict.errors.push_back({verify_problem::other, 0, code, ossl::describe_failure("X509_verify_cert failed")});
+    ossl::x509_stack_ptr chain = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), verdict);
+    // OpenSSL takes the first candidate issuer it finds: a served cross-signed copy that
+    // leads to no trusted root hides the served certificate that does. Browsers backtrack;
+    // so does this: a helper on the failed path that another helper of its name could
+    // replace is left out and the path built again, a few times at most; the first
+    // trusted result wins, else the first verdict stands.
+    ossl::x509_stack_ptr failed = chain ? ossl::x509_stack_ptr(X509_chain_up_ref(chain.get())) : nullptr;
+    for (int tries = 0; !verdict.trusted && failed && tries < max_alternative_paths; ++tries) {
+        X509* dead_end = replaceable_helper(failed.get(), untrusted.get());
+        if (dead_end == nullptr) break;
+        X509_free(sk_X509_delete_ptr(untrusted.get(), dead_end));
+        chain_verdict retry;
+        failed = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), retry);
+        if (!retry.trusted) continue;
+        verdict.errors = std::move(retry.errors);
+        verdict.trusted = true;
+        chain = std::move(failed);
     }
-    ERR_clear_error();
-    verdict.trusted = rc == 1 && verdict.errors.empty();
 
-    const ossl::x509_stack_ptr chain(X509_STORE_CTX_get1_chain(ctx.get()));
     if (chain) {
         for (int i = 0; i < sk_X509_num(chain.get()); ++i)
             verdict.path.push_back(describe(sk_X509_value(chain.get(), i), served, extra, served_parsed));

@@ -161,6 +161,26 @@ TEST(check_lab, an_expired_cross_sign_served_beside_the_path_is_said) {
     EXPECT_EQ(expired.result.findings[0].cert->position, 2);
 }
 
+// A cross-signed copy of an intermediate, served before the copy that leads to the trusted
+// root, is a dead end OpenSSL's path building took: browsers backtrack, and so does the audit.
+TEST(check_lab, a_dead_end_cross_sign_served_first_is_backtracked) {
+    const auto deep = lab::make_hierarchy(lab::key_kind::ec_p256, 2, {"cross.lab.test"});
+    const auto other_root =
+        lab::make_self_signed(lab::ca_spec("Lab Other Root"), lab::lab_key(lab::key_kind::ec_p256, 95));
+    const auto cross = copy_of(deep.intermediates[0], other_root, now() - days(10), now() + days(300));
+    const std::vector<bytes> chain{deep.leaf.der, deep.intermediates[1].der, cross.der, deep.intermediates[0].der};
+    const auto r = check(chain, "cross.lab.test", now(), {deep.root.der});
+    EXPECT_TRUE(r.verdict->trusted) << ::testing::PrintToString(ids(r.result.findings));
+    EXPECT_THAT(ids(r.result.findings), IsEmpty());
+    ASSERT_EQ(r.verdict->path.size(), 4u);
+    EXPECT_EQ(r.verdict->path[2].served_position, 3);
+    // With no way out (the good copy not served), it stays untrusted.
+    const auto stuck = check({deep.leaf.der, deep.intermediates[1].der, cross.der}, "cross.lab.test", now(),
+                             {deep.root.der});
+    EXPECT_FALSE(stuck.verdict->trusted);
+    EXPECT_THAT(ids(stuck.result.findings), ElementsAre("chain-untrusted"));
+}
+
 // An expired root from the trust store is not the server's chain file to fix: the advice says so.
 TEST(check_lab, an_expired_store_root_gets_its_own_advice) {
     auto root_spec = lab::ca_spec("Lab Expired Root");
