@@ -34,6 +34,16 @@ struct context {
     // served certificate when there is no verdict.
     bool relevant(const examined_cert& c) const { return in.verdict == nullptr || c.depth >= 0 || c.position == 0; }
 
+    // Whether clients check `c`'s signature: all but a root's self-signature. On a built path
+    // a certificate below its top is checked even if self-issued (a root's key rollover,
+    // the new root signed by the old one); the top, or one off the path, counts as a root
+    // when self-issued.
+    bool signature_checked(const examined_cert& c) const {
+        if (in.verdict != nullptr && c.depth >= 0 && static_cast<std::size_t>(c.depth) + 1 < in.verdict->path.size())
+            return true;
+        return !c.info->self_issued;
+    }
+
     // A built-in check's finding, at the catalogue's default level for `id`.
     void add(known_finding id, const examined_cert* about, std::string message, std::string remediation) {
         add(std::string(id.id()), id.default_level(), about, std::move(message), std::move(remediation));

@@ -105,7 +105,7 @@ void check_profile(context& ctx) {
         }
         // A root's self-signature is never checked by clients (several Mozilla roots are
         // SHA-1 self-signed): only the signatures on the leaf and intermediates matter.
-        if (!info.self_issued && !br_signature(info)) {
+        if (ctx.signature_checked(c) && !br_signature(info)) {
             ctx.add("forbidden-signature", &c,
                     fmt::format("{} is signed with {}, which the Baseline Requirements forbid (allowed: RSA "
                                 "PKCS#1 v1.5 or PSS, or ECDSA, with SHA-256, -384 or -512): browsers refuse it",

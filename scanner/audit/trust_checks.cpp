@@ -252,7 +252,7 @@ void check_strength(context& ctx) {
         }
         // A root's self-signature is never checked by clients: only the leaf and
         // intermediates matter.
-        if (!info.self_issued && weak_signature(info)) {
+        if (ctx.signature_checked(c) && weak_signature(info)) {
             ctx.add("weak-signature", &c,
                     fmt::format("{} is signed with {}, which clients reject", describe(c), info.signature_algorithm),
                     "Reissue with a SHA-256 (or stronger) signature; replace intermediates signed with SHA-1/MD5.");

@@ -295,6 +295,24 @@ TEST(check_lab, weak_key_and_signature) {
                             "forbidden-signature", "forbidden-key", "forbidden-signature", "forbidden-key"));
 }
 
+// A root's key rollover: the new root (same name, new key) signed by the old one with SHA-1.
+// Clients check that signature, as any below the anchor: it was taken for a self-signature.
+TEST(check_lab, a_sha1_signature_on_a_rolled_over_root_counts) {
+    const auto& pki = lab_pki();
+    auto spec = lab::ca_spec("");
+    spec.raw_subject_der = subject_der(pki.root.der);
+    spec.digest = "sha1";
+    const auto old_root = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::rsa_2048, 96));
+    spec.digest = "sha1";
+    const auto rolled = lab::issue(old_root, spec, pki.root.k);  // the new root's key, old root's signature
+    const auto r = check({pki.leaf.der, pki.intermediates.back().der, rolled.der}, "good.lab.test", now(),
+                         {old_root.der});
+    ASSERT_TRUE(r.verdict->trusted);
+    ASSERT_EQ(r.verdict->path.size(), 4u);
+    EXPECT_THAT(ids(r.result.findings), ElementsAre("weak-signature", "forbidden-signature"));
+    EXPECT_EQ(r.result.findings[0].cert->position, 2);
+}
+
 // --- real certificates ---------------------------------------------------------------
 
 std::vector<bytes> under_real(const char* stem, lab::cert_spec spec, std::size_t key_index) {
