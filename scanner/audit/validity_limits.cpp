@@ -42,12 +42,15 @@ void check_validity_limit(context& ctx) {
                             "Baseline Requirements reject longer ones, and a CA that issued it broke them.",
                             limit->max_days));
     }
-    // The next certificate is due by notAfter; if a lower limit applies by then, say so now.
-    const validity_limit* next = limit_for(ctx.rules, leaf.not_after);
+    // The next certificate is due by notAfter (now, for an expired leaf); if a lower limit
+    // applies by then, say so now.
+    const bool expired = ctx.in.at >= leaf.not_after;
+    const validity_limit* next = limit_for(ctx.rules, expired ? ctx.in.at : leaf.not_after);
     if (next != nullptr && next != limit && days > next->max_days) {
         ctx.add("validity-next-limit", &ctx.certs.front(),
-                fmt::format("the leaf expires on {}, after the maximum validity drops to {} days on {} ({})",
-                            text::rfc3339(leaf.not_after), next->max_days, text::rfc3339(next->from).substr(0, 10),
+                fmt::format("the leaf {} on {}, {} the maximum validity {} to {} days on {} ({})",
+                            expired ? "expired" : "expires", text::rfc3339(leaf.not_after), expired ? "and" : "after",
+                            expired ? "dropped" : "drops", next->max_days, text::rfc3339(next->from).substr(0, 10),
                             next->source),
                 fmt::format("Plan for the replacement to be valid for at most {} days (and renewed that often): "
                             "automate renewal (ACME) if it is manual today.",

@@ -337,6 +337,14 @@ TEST(validity_limits, the_next_certificate_must_be_shorter) {
     ASSERT_THAT(ids(early), ::testing::Contains("validity-next-limit"));
     EXPECT_THAT(find(early, "validity-next-limit")->message, HasSubstr("drops to 825 days on 2018-03-01"));
     EXPECT_EQ(find(valid_for(at("2017-01-01"), days(800)).run(), "validity-next-limit"), nullptr);
+    // Judged after it expired, the limit in force now is the replacement's: 200 days in
+    // April 2026, not the 398 days of its notAfter in 2025.
+    auto expired = valid_for(at("2024-06-01"), days(365));
+    expired.when = at("2026-04-01");
+    const auto late = expired.run();
+    ASSERT_NE(find(late, "validity-next-limit"), nullptr) << ::testing::PrintToString(ids(late));
+    EXPECT_THAT(find(late, "validity-next-limit")->message,
+                HasSubstr("expired on 2025-05-31T23:59:59Z, and the maximum validity dropped to 200 days on 2026-03-15"));
 }
 
 }  // namespace
