@@ -140,6 +140,9 @@ void read_earliest_sct(const X509* cert, cert_info& info) {
     if (!scts) {
         return;
     }
+    // Milliseconds since the epoch (RFC 6962). One after the year 9999 is no time a log
+    // could have given (and none a date can say): left out, as an SCT that does not decode is.
+    constexpr std::uint64_t last_ms = 253'402'300'799'999;  // 9999-12-31T23:59:59.999Z
     std::optional<std::uint64_t> earliest_ms;
     for (int i = 0; i < sk_SCT_num(scts.get()); ++i) {
         const SCT* sct = sk_SCT_value(scts.get(), i);
@@ -147,13 +150,12 @@ void read_earliest_sct(const X509* cert, cert_info& info) {
             continue;
         }
         const std::uint64_t ms = SCT_get_timestamp(sct);
+        if (ms > last_ms) continue;
         earliest_ms = earliest_ms ? std::min(*earliest_ms, ms) : ms;
     }
     if (earliest_ms) {
-        // Milliseconds since the epoch (RFC 6962), held to what an int64 of them can say.
-        constexpr auto most = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
         info.earliest_sct = std::chrono::sys_time<std::chrono::milliseconds>{
-            std::chrono::milliseconds{static_cast<std::int64_t>(std::min(*earliest_ms, most))}};
+            std::chrono::milliseconds{static_cast<std::int64_t>(*earliest_ms)}};
     }
 }
 

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <optional>
 
 namespace tlsaudit {
@@ -200,6 +201,12 @@ TEST(program_events, the_sct_extension_is_read_back) {
     EXPECT_EQ(judge_under("hipki-root-ca-g1", at("2025-07-01"), scts).earliest_sct,
               at("2025-08-01T11:00:00Z") + milliseconds(7));
     EXPECT_FALSE(judge_under("hipki-root-ca-g1", at("2025-07-01")).earliest_sct.has_value());
+    // A timestamp past the year 9999 is no log's: left out (it was printed as a date of the
+    // year -6911), the others kept.
+    const std::chrono::sys_time<milliseconds> never{milliseconds{std::numeric_limits<std::int64_t>::max()}};
+    EXPECT_EQ(judge_under("hipki-root-ca-g1", at("2025-07-01"), {never, at("2025-08-01T12:00:00Z")}).earliest_sct,
+              at("2025-08-01T12:00:00Z"));
+    EXPECT_FALSE(judge_under("hipki-root-ca-g1", at("2025-07-01"), {never}).earliest_sct.has_value());
 }
 
 }  // namespace
