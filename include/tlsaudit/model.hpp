@@ -170,6 +170,7 @@ struct cert_info {
     std::string signature_digest;  // its hash: "SHA256", "SHA1", ...; empty when none or unknown (Ed25519)
     bool aia_malformed = false;    // authorityInfoAccess present but undecodable or without an entry
     bool san_critical = false;     // subjectAltName marked critical
+    bool has_san = false;          // a subjectAltName decodes (it may hold no DNS name or IP address)
 };
 
 // One certificate of a served chain after parsing: `info` is empty when the DER could

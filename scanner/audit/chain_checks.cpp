@@ -100,11 +100,12 @@ void check_hostname(context& ctx) {
     for (const auto& n : ctx.leaf->ip_addresses) names += (names.empty() ? "" : ", ") + n;
     const bool cn_only = names.empty() && ctx.opts.profile == validation_profile::browser &&
                          hostname_matches(*ctx.leaf, ctx.in.name, validation_profile::openssl);
-    if (names.empty()) names = "no SAN; CN " + ctx.leaf->subject_cn;
+    if (names.empty())
+        names = (ctx.leaf->has_san ? "a SAN with no DNS name or IP address; CN " : "no SAN; CN ") + ctx.leaf->subject_cn;
     if (cn_only) {
         names +=
-            "; browsers no longer match the subject CN when there is no subjectAltName: Chrome since 58, "
-            "Firefox since 48 (for every certificate since 101), Safari since iOS 13 / macOS 10.15";
+            "; browsers no longer fall back to the subject CN: Chrome since 58, Firefox since 48 (for every "
+            "certificate since 101), Safari since iOS 13 / macOS 10.15";
     }
     ctx.add("hostname-mismatch", &ctx.certs.front(),
             fmt::format("the leaf does not cover '{}' (it covers: {})", ctx.in.name, names),

@@ -75,6 +75,7 @@ void read_subject_alt_names(const X509* cert, cert_info& info) {
     if (!names) {
         return;
     }
+    info.has_san = true;
     for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
         const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
         if (name == nullptr) {

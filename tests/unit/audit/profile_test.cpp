@@ -130,8 +130,14 @@ TEST(profile, no_common_name_fallback_and_the_message_says_why) {
     c.certs[0].info->subject_cn = c.name;
     const auto f = c.run();
     ASSERT_THAT(ids(f), ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(f[0].message, HasSubstr("(it covers: no SAN; CN " + c.name));
     EXPECT_THAT(f[0].message, HasSubstr("Chrome since 58"));
     EXPECT_THAT(ids(c.run(default_catalogue(), openssl)), IsEmpty());
+    // A SAN that names only a URI or an e-mail address is a SAN all the same: said so.
+    c.certs[0].info->has_san = true;
+    const auto g = c.run();
+    ASSERT_THAT(ids(g), ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(g[0].message, HasSubstr("(it covers: a SAN with no DNS name or IP address; CN " + c.name));
 }
 
 }  // namespace

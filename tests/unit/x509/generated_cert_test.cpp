@@ -67,12 +67,14 @@ TEST(generated_certificate, ip_sans_non_ascii_and_script_subject) {
     EXPECT_EQ(info.sha256, ossl::sha256_hex(der));
     EXPECT_FALSE(info.is_ca);
     EXPECT_FALSE(info.earliest_sct.has_value());
+    EXPECT_TRUE(info.has_san);
 }
 
 TEST(generated_certificate, script_in_common_name_is_kept_verbatim) {
     const cert_info info = parse_or_fail(cert_builder{}.subject_text("CN", script).build());
     EXPECT_EQ(info.subject_cn, script);
     EXPECT_EQ(info.subject, "CN=\\<script\\>alert(1)\\</script\\>");
+    EXPECT_FALSE(info.has_san);
 }
 
 TEST(generated_certificate, all_reported_extensions) {
