@@ -132,7 +132,7 @@ int run_demo_command(demo_command_options& options) {
     lab::demo_lab lab;
     auto& scan = options.scan;
     apply_timeouts(scan);
-    ensure_descriptor_limit(scan.pipeline.net.concurrency);
+    scan.pipeline.net.concurrency = ensure_descriptor_limit(scan.pipeline.net.concurrency);
     scan.pipeline.net.resolver = lab.resolver();
     scan.pipeline.ndjson = (options.out / "scan.ndjson").string();
     scan.pipeline.save_chains = options.out / "chains";

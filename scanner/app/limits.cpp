@@ -10,19 +10,26 @@
 
 namespace tlsaudit::app {
 
-void ensure_descriptor_limit(std::size_t concurrency) {
-    // Each handshake holds one socket; c-ares, output files and the lab need a few more.
-    const rlim_t wanted = static_cast<rlim_t>(concurrency) + 256;
+std::size_t ensure_descriptor_limit(std::size_t concurrency) {
+    // Each handshake holds one socket; c-ares, output files, revocation fetches and the lab
+    // need a few more.
+    constexpr rlim_t reserve = 256;
+    const rlim_t wanted = static_cast<rlim_t>(concurrency) + reserve;
     rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return concurrency;
     const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
     limit.rlim_cur = raised;
-    setrlimit(RLIMIT_NOFILE, &limit);
-    if (raised < wanted)
-        print_stderr(
-            "tlsaudit: warning: open-file limit {} is below what --concurrency {} needs ({}); "
-            "lower --concurrency or raise the hard limit (ulimit -Hn)\n",
-            raised, concurrency, wanted);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) == 0) limit.rlim_cur = std::min(raised, limit.rlim_cur);
+    if (limit.rlim_cur >= wanted) return concurrency;
+    // A connection that fails for want of a descriptor would be recorded as an unreachable
+    // endpoint: scan with as many connections as fit instead.
+    const rlim_t fits = limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : std::max<rlim_t>(limit.rlim_cur / 4, 1);
+    const auto lowered = static_cast<std::size_t>(fits);
+    print_stderr(
+        "tlsaudit: warning: the open-file limit {} is below what --concurrency {} needs ({}): scanning with "
+        "--concurrency {}; raise the limit (ulimit -n, up to the hard limit ulimit -Hn) to scan with {}\n",
+        limit.rlim_cur, concurrency, wanted, lowered, concurrency);
+    return lowered;
 }
 
 }  // namespace tlsaudit::app

@@ -75,6 +75,10 @@ scan_error classify_connect_error(const boost::system::error_code& ec) {
     if (ec == aerr::connection_refused) return {"connect", error_codes::refused, ec.message()};
     if (ec == aerr::timed_out) return {"connect", error_codes::timeout_connect, ec.message()};
     if (ec == aerr::connection_reset) return {"connect", error_codes::reset, ec.message()};
+    // Out of descriptors or buffers: this machine's limit, not the target's fault.
+    if (ec == aerr::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+        ec == aerr::no_buffer_space)
+        return {"connect", error_codes::internal, ec.message() + " (a limit of the scanning machine, not the target)"};
     return {"connect", error_codes::unreachable, ec.message()};
 }
 

@@ -334,6 +334,31 @@ TEST_F(cli, numeric_options_say_what_they_expect) {
 
 // A repeatable option takes one value each time: the target list after it, then another
 // option, is the target list (CLI11 took it as a second --fetch-allow, then stopped).
+// An open-file limit too low for --concurrency lowers the concurrency (and says so) instead of
+// recording healthy endpoints as unreachable "Too many open files".
+TEST_F(cli, a_low_open_file_limit_lowers_the_concurrency) {
+    const lab::closed_port closed;
+    std::ofstream(dir_ / "targets.txt") << "127.0.0.0/25\n";
+    const auto ndjson = dir_ / "out.ndjson";
+    const auto r = run_command(
+        fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 200 --no-revocation --no-geoip -q "
+                    "--fail-on-errors none --ndjson '{}'\"",
+                    TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("the open-file limit 80 is below what --concurrency 200 needs (456): scanning with "
+                         "--concurrency 20"),
+              std::string::npos)
+        << r.err;
+    std::map<std::string, int> codes;
+    std::istringstream in(read_file(ndjson));
+    for (std::string line; std::getline(in, line);) {
+        const auto record = json::parse(line).as_object();
+        if (record.at("type") == "endpoint") ++codes[std::string(record.at("error").at("code").as_string())];
+        if (record.at("type") == "scan-start") EXPECT_EQ(record.at("options").at("concurrency").to_number<int>(), 20);
+    }
+    EXPECT_EQ(codes, (std::map<std::string, int>{{"refused", 128}}));
+}
+
 TEST_F(cli, a_repeatable_option_takes_one_value_each_time) {
     const auto targets = (dir_ / "t.txt").string();
     std::ofstream(targets) << "127.0.0.1:1\n";

@@ -21,6 +21,17 @@ boost::system::error_code openssl(int lib, int reason) {
     return {static_cast<int>(packed), boost::asio::error::get_ssl_category()};
 }
 
+// Out of descriptors is the scanning machine's limit: an internal error, not an unreachable target.
+TEST(classify_connect_error, exhausted_descriptors_are_not_the_targets_fault) {
+    EXPECT_EQ(classify_connect_error(boost::asio::error::connection_refused).code, "refused");
+    EXPECT_EQ(classify_connect_error(boost::asio::error::network_unreachable).code, "unreachable");
+    const auto e = classify_connect_error(boost::asio::error::no_descriptors);
+    EXPECT_EQ(e.code, "internal");
+    EXPECT_NE(e.detail.find("a limit of the scanning machine"), std::string::npos) << e.detail;
+    EXPECT_EQ(classify_connect_error(make_error_code(boost::system::errc::too_many_files_open_in_system)).code,
+              "internal");
+}
+
 TEST(classify_handshake_error, reason_numbers_count_only_from_libssl) {
     static_assert(ASN1_R_TOO_LONG == SSL_R_HTTPS_PROXY_REQUEST, "the collision this guards against");
     const handshake_observer obs;
