@@ -222,6 +222,10 @@ int run_scan_command(scan_command_options& options) {
     options.pipeline.input_is_regular_file = is_regular_file(options.input);
     if (options.selection.dry_run)
         return dry_run_scan(*input, options.pipeline.parse, options.pipeline.shard, options.reports.quiet);
+    // From here a signal stops the scan before it starts, and a second one removes the
+    // temporary file of --resume's rewrite, as it does a report's.
+    interrupt_guard interrupt;
+    options.pipeline.net.stop = &interrupt.flag();
     std::optional<resume_state> resume;
     std::optional<report::output_lock> ndjson_lock;  // held to the end: reports and scan-end too
     if (!options.resume.empty()) {
@@ -252,7 +256,7 @@ int run_scan_command(scan_command_options& options) {
         print_stderr(
             "tlsaudit: warning: --db with --shard stores this shard as an incomplete scan of its own, never a "
             "baseline: import the shards of a run together (tlsaudit history import shard-*.ndjson --db FILE)\n");
-    ensure_descriptor_limit(options.pipeline.net.concurrency);
+    options.pipeline.net.concurrency = ensure_descriptor_limit(options.pipeline.net.concurrency);
     scan_reports reports(options.reports, options.pipeline, options.input, options.config_file, TLSAUDIT_VERSION);
     if (!ndjson_lock && options.reports.ndjson_given && options.pipeline.ndjson != "-")
         lock_output(ndjson_lock, "--ndjson", options.pipeline.ndjson, true);  // the outputs are checked
@@ -264,8 +268,6 @@ int run_scan_command(scan_command_options& options) {
             "complete are kept as they were scanned, the others are scanned with this run's; "
             "if any is, the scan-end record and the reports say so\n",
             options.resume, fmt::join(changed, ", "));
-    interrupt_guard interrupt;
-    options.pipeline.net.stop = &interrupt.flag();
     auto summary = run_pipeline(*input, options.pipeline);
     if (resume) {  // earlier resumes' changes, and this one's if it scanned a target with them
         std::set<std::string> all(resume->changed_before.begin(), resume->changed_before.end());

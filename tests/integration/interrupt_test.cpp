@@ -303,6 +303,52 @@ TEST_F(interrupt, resuming_a_complete_scan_rescans_nothing) {
         << edited.err;
 }
 
+// A signal while --resume rewrites a large file lets the rewrite end (no temporary file is
+// left beside it, as one was when the handler came after the rewrite) and then stops the
+// scan before it starts: exit 130, the file whole.
+TEST_F(interrupt, a_signal_during_the_resume_rewrite_leaves_no_temporary_file) {
+    const lab::closed_port closed;
+    const auto targets = dir_ / "targets.txt";
+    std::ofstream(targets) << fmt::format("127.0.0.1:{}\n", closed.port());
+    const auto ndjson = dir_ / "scan.ndjson";
+    auto first = base_args(targets);
+    first.insert(first.end(), {"--ndjson", ndjson.string(), "--fail-on-errors", "none"});
+    ASSERT_EQ(run_tlsaudit(fmt::format("'{}'", fmt::join(first, "' '"))).exit_code, 0);
+    // 20,000 records of other targets (kept: complete), so that the rewrite takes a while.
+    std::string endpoint;
+    for (const auto& record : records_of(ndjson))
+        if (record.at("type") == "endpoint") endpoint = json::serialize(record);
+    ASSERT_FALSE(endpoint.empty());
+    const std::string local = "\"host\":\"127.0.0.1\"";
+    const auto host = endpoint.find(local);
+    ASSERT_NE(host, std::string::npos);
+    std::string lines = read_file(ndjson);
+    lines.erase(lines.rfind("{\"schema_version\":2,\"type\":\"scan-end\""));
+    {
+        std::ofstream out(ndjson, std::ios::trunc);
+        out << lines;
+        for (int i = 0; i < 20'000; ++i) {
+            auto copy = endpoint;
+            copy.replace(host, local.size(), fmt::format("\"host\":\"h{}.lab.test\"", i));
+            out << copy << '\n';
+        }
+    }
+    auto again = base_args(targets);
+    again.insert(again.end(), {"--resume", ndjson.string(), "--fail-on-errors", "none"});
+    child_process scan(again, dir_ / "out", dir_ / "err");
+    const auto temporary = [&] {
+        for (const auto& entry : std::filesystem::directory_iterator(dir_))
+            if (entry.path().filename().string().starts_with("scan.ndjson.tmp-")) return true;
+        return false;
+    };
+    ASSERT_TRUE(poll_until(temporary, 30s)) << "the rewrite never started";
+    scan.signal(SIGINT);
+    EXPECT_EQ(scan.wait(), 130) << read_file(dir_ / "err");
+    EXPECT_FALSE(temporary()) << "a temporary file of the rewrite is left";
+    EXPECT_EQ(count_records(ndjson, "endpoint"), 20'001u) << "the kept records are all there";
+    EXPECT_FALSE(records_of(ndjson).back().at("complete").as_bool());
+}
+
 // A resume with other settings mixes targets scanned two ways in one report: the scan-end
 // record, the JSON report and the summary name the settings that changed (the scan-start
 // record, kept from the first run, names the first run's options).
