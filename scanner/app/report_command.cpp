@@ -172,13 +172,32 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
 
     print_summary(data, o, summary_out);
     // Committed after the baseline was read: a --baseline naming the same database
-    // compares with the scan before this one.
-    history.finish(data.meta, o.quiet ? nullptr : summary_out);
-    if (!failures.empty())
+    // compares with the scan before this one. Its failure does not hide the reports lost.
+    std::string import_failure;
+    try {
+        history.finish(data.meta, o.quiet ? nullptr : summary_out);
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        if (failures.empty()) throw;
+        import_failure = e.what();
+    }
+    if (!failures.empty()) {
+        // The records are where `sources` says (a report's inputs when not given); a scan
+        // whose records went to a temporary file only, or to a device, kept none.
+        const bool kept = sources == nullptr || std::any_of(sources->begin(), sources->end(), [](const std::string& s) {
+                              return s == "stdout" || !report::exists_not_regular(s);
+                          });
+        const char* them = failures.size() == 1 ? "it" : "them";
         throw std::runtime_error(fmt::format(
-            "{}{}; the records are intact: `tlsaudit report` writes {} again from them", fmt::join(failures, "; "),
+            "{}{}; {}{}", fmt::join(failures, "; "),
             written == 0 ? "" : fmt::format(" ({} other report{} written)", written, written == 1 ? " was" : "s were"),
-            failures.size() == 1 ? "it" : "them"));
+            kept ? fmt::format("the records are intact: `tlsaudit report` writes {} again from them", them)
+                 : fmt::format("the records were not kept: scan with --ndjson FILE to be able to write {} again "
+                               "without scanning",
+                               them),
+            import_failure.empty() ? "" : "; and the history import failed: " + import_failure));
+    }
     return exit_code_of(data);
 }
 

@@ -191,6 +191,19 @@ TEST_F(cli, an_unwritable_stderr_loses_messages_not_the_scan) {
         run_command(fmt::format("('{}' report '{}' >/dev/full)", TLSAUDIT_BINARY, (dir_ / "out.ndjson").string()));
     EXPECT_EQ(report.exit_code, 3);
     EXPECT_NE(report.err.find("cannot write the summary to stdout"), std::string::npos) << report.err;
+    // A report lost on a full disk: whether `tlsaudit report` can write it again depends on
+    // whether the records were kept (they were said to be "intact" when none had been).
+    const auto kept = run_tlsaudit(args + " --csv /dev/full -q");
+    EXPECT_EQ(kept.exit_code, 3) << kept.err;
+    EXPECT_NE(kept.err.find("the records are intact"), std::string::npos) << kept.err;
+    for (const auto* records : {"", "--ndjson /dev/null"}) {
+        const auto gone =
+            run_tlsaudit(fmt::format("scan '{}' {} --csv /dev/full --no-revocation --no-geoip -q",
+                                     (dir_ / "targets.txt").string(), records));
+        EXPECT_EQ(gone.exit_code, 3) << gone.err;
+        EXPECT_NE(gone.err.find("the records were not kept: scan with --ndjson FILE"), std::string::npos)
+            << records << ": " << gone.err;
+    }
     // Every other command's output too: `rules` lost its table and exited 0.
     for (const auto* command : {"rules", "rules --explain globalsign-rsa-dv-ssl-ca-2018", "rules --json", "--help"}) {
         const auto lost = run_command(fmt::format("('{}' {} >/dev/full)", TLSAUDIT_BINARY, command));

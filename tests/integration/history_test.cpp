@@ -456,11 +456,19 @@ TEST_F(history_cli, a_failed_import_still_writes_the_reports_and_exits_3) {
     ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
     const auto r = run_tlsaudit(fmt::format("report '{}' --db '{}' --db-timeout 0.2 --json '{}' --fail-on none",
                                             (dir_ / "two.ndjson").string(), db.string(), (dir_ / "two.json").string()));
+    // A report lost too (a full disk): the message names it as well as the failed import.
+    const auto both = run_tlsaudit(fmt::format("report '{}' --db '{}' --db-timeout 0.2 --csv /dev/full --fail-on none",
+                                               (dir_ / "two.ndjson").string(), db.string()));
     sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close_v2(holder);
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_NE(r.err.find("is locked by another writer"), std::string::npos) << r.err;
     EXPECT_EQ(json::parse(read_file(dir_ / "two.json")).at("endpoints").as_array().size(), 30u);
+    EXPECT_EQ(both.exit_code, 3) << both.err;
+    EXPECT_NE(both.err.find("/dev/full"), std::string::npos) << both.err;
+    EXPECT_NE(both.err.find("the records are intact"), std::string::npos) << both.err;
+    EXPECT_NE(both.err.find("and the history import failed: "), std::string::npos) << both.err;
+    EXPECT_NE(both.err.find("is locked by another writer"), std::string::npos) << both.err;
     EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
 }
 
