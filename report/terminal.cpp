@@ -185,10 +185,14 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         out += fmt::format("  resolved {:<26} {}\n", terminal_safe(r.id),
                            terminal_safe(target_text(r.host, r.port, r.sni, r.starttls)));
     if (!d.meta.complete()) {
-        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
-                           d.meta.incomplete_reason(),
-                           d.meta.shards_missing() ? "report every shard's NDJSON together"
-                                                   : "carry on with tlsaudit scan --resume FILE.ndjson");
+        // Only an interrupted or killed scan is resumed (as the HTML report says it).
+        const auto why = d.meta.incomplete_reason();
+        const bool resumable = why.starts_with("interrupted") || why.starts_with("killed");
+        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", why,
+                           resumable ? "carry on with tlsaudit scan --resume FILE.ndjson"
+                           : d.meta.shards_missing() && !why.starts_with("the files hold")
+                               ? "report every shard's NDJSON together"
+                               : "report the files of one run together");
     }
     if (!d.meta.settings_changed_on_resume.empty())
         out += fmt::format(

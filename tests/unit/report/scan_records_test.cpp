@@ -239,6 +239,10 @@ TEST(scan_records, a_missing_shard_makes_the_run_incomplete) {
     // Files of other runs say so, rather than which shards are missing.
     const auto splits = read_text(shard("0/4") + shard("1/3"));
     EXPECT_EQ(splits.meta.incomplete_reason(), "the files hold shards of 2 different splits (of 3, of 4), not one run");
+    // No resume mends that: the terminal says what does (it advised --resume).
+    EXPECT_NE(format_summary(splits).find("(report the files of one run together)"), std::string::npos)
+        << format_summary(splits);
+    EXPECT_NE(format_summary(one).find("(report every shard's NDJSON together)"), std::string::npos);
     const auto beside = read_text(shard("") + shard("1/4"));
     EXPECT_EQ(beside.meta.incomplete_reason(),
               "the files hold a whole scan beside shards of a split in 4, not one run");
