@@ -255,6 +255,7 @@ void read_scan_start(const json::object& record, report_data& data) {
             m.shard_count = std::max(m.shard_count, count);
             m.shard_indexes.insert(index);
             m.shard_counts.insert(count);
+            m.shard_spans.push_back({shard, started, ""});
         }
     } else {
         ++m.whole_scans;
@@ -277,6 +278,9 @@ void read_record(const json::object& record, report_data& data) {
     } else if (type == "scan-end") {
         const auto finished = get_string(record, "finished_at");
         if (finished > data.meta.finished_at) data.meta.finished_at = finished;
+        // The scan-end of the shard whose scan-start came last (one file holds one scan).
+        if (auto& spans = data.meta.shard_spans; !spans.empty() && spans.back().end.empty())
+            spans.back().end = finished;
         ++data.meta.scan_ends;
         if (const auto* c = record.if_contains("complete"); c && c->is_bool() && !c->get_bool()) {
             data.meta.interrupted = true;

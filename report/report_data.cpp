@@ -2,10 +2,14 @@
 
 #include <tlsaudit/report/finding_groups.hpp>
 
+#include "text/time_text.hpp"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
+#include <set>
 
 namespace tlsaudit::report {
 
@@ -80,6 +84,34 @@ std::size_t failing_findings(const report_data& data) {
 
 bool fails(const report_data& data) { return failing_findings(data) > 0; }
 
+namespace {
+
+// Why shards read together are not one run, as history import groups them ("" when they
+// may be): a shard index read twice (a retried shard, or another run's file), or a shard
+// that started more than 12 hours after the others ended (a stale file from an earlier run).
+std::string runs_apart(std::vector<scan_meta::shard_span> spans) {
+    std::set<std::string> seen;
+    for (const auto& s : spans)
+        if (!seen.insert(s.shard).second)
+            return fmt::format("the files hold shard {} twice, from two runs or a retried shard; history import "
+                               "tells them apart",
+                               s.shard);
+    const auto time_of = [](const std::string& t) { return text::parse_rfc3339(t).value_or(time_point{}); };
+    std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) { return time_of(a.start) < time_of(b.start); });
+    time_point end{};
+    for (std::size_t i = 0; i < spans.size(); ++i) {
+        const auto start = time_of(spans[i].start);
+        if (i > 0 && start > end + std::chrono::hours(12))
+            return fmt::format("the files hold shards of runs more than 12 hours apart (shard {} started {}, shard {} "
+                               "{}), not one run",
+                               spans[i - 1].shard, spans[i - 1].start, spans[i].shard, spans[i].start);
+        end = std::max({end, start, time_of(spans[i].end)});
+    }
+    return "";
+}
+
+}  // namespace
+
 std::string scan_meta::incomplete_reason() const {
     if (shard_counts.size() > 1)
         return fmt::format("the files hold shards of {} different splits (of {}), not one run", shard_counts.size(),
@@ -95,6 +127,7 @@ std::string scan_meta::incomplete_reason() const {
                            absent == 1 ? "is" : "are", fmt::join(missing, ", "),
                            absent > missing.size() ? ", ..." : "");
     }
+    if (auto why = runs_apart(shard_spans); !why.empty()) return why;
     if (interrupted && stops.size() == 1 && scan_ends == 1) {
         const auto [line, unread] = stops.front();
         if (unread == 0)

@@ -167,6 +167,12 @@ struct scan_meta {
     std::set<std::uint64_t> shard_indexes;
     std::set<std::uint64_t> shard_counts;  // every N read: more than one is not one run
     std::size_t whole_scans = 0;           // scan-start records of no shard
+    // Each shard's scan as read: "I/N", its start and its end ("" without a scan-end), to
+    // tell shards of one run from shards of runs apart in time, as history import does.
+    struct shard_span {
+        std::string shard, start, end;
+    };
+    std::vector<shard_span> shard_spans;
     // Every scan ran to its end: each scan-start has its scan-end, none was interrupted, no
     // file ends in a cut record and no shard of a sharded run is missing. (Records without
     // scan-start, e.g. hand-made, count as complete.)

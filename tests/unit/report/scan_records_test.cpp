@@ -243,6 +243,24 @@ TEST(scan_records, a_missing_shard_makes_the_run_incomplete) {
     EXPECT_NE(format_summary(splits).find("(report the files of one run together)"), std::string::npos)
         << format_summary(splits);
     EXPECT_NE(format_summary(one).find("(report every shard's NDJSON together)"), std::string::npos);
+    // Shards of runs apart, as history import groups them: an index read twice, or a stale
+    // file from a run days before (a pod that never started), are not one complete run.
+    const auto twice = read_text(shard("0/2") + shard("1/2") + shard("0/2"));
+    EXPECT_EQ(twice.meta.incomplete_reason(),
+              "the files hold shard 0/2 twice, from two runs or a retried shard; history import tells them apart");
+    const auto dated = [&](const char* which, int day) {
+        auto st = sample_start();
+        st.settings.shard = which;
+        st.started_at = at(std::chrono::year{2026} / 11 / day, 4h);
+        auto en = e;
+        en.finished_at = at(std::chrono::year{2026} / 11 / day, 5h);
+        return boost::json::serialize(to_json(st)) + "\n" + boost::json::serialize(to_json(en)) + "\n";
+    };
+    const auto stale = read_text(dated("0/2", 18) + dated("1/2", 24));
+    EXPECT_EQ(stale.meta.incomplete_reason(),
+              "the files hold shards of runs more than 12 hours apart (shard 0/2 started 2026-11-18T04:00:00Z, "
+              "shard 1/2 2026-11-24T04:00:00Z), not one run");
+    EXPECT_TRUE(read_text(dated("0/2", 24) + dated("1/2", 24)).meta.complete());
     const auto beside = read_text(shard("") + shard("1/4"));
     EXPECT_EQ(beside.meta.incomplete_reason(),
               "the files hold a whole scan beside shards of a split in 4, not one run");
