@@ -94,29 +94,34 @@ public:
     }
 
     void end_file() {
-        end_file(hash_.value);
+        end_file(hash_.value, hash_.content);
         hash_ = {};
     }
-    void end_file(std::uint64_t hash) { file_hashes_.push_back(fmt::format("{:016x}", hash)); }
+    void end_file(std::uint64_t ordered, std::uint64_t content) {
+        file_hashes_.push_back(fmt::format("c{:016x}", content));
+        ordered_hashes_.push_back(fmt::format("{:016x}", ordered));
+    }
 
-    // The key of the files read so far: a digest of their line hashes, in any order.
-    std::string key() const {
-        auto hashes = file_hashes_;
+    // The key of the files read so far: a digest of their hashes, in any order (`hashes`:
+    // file_hashes_, or ordered_hashes_ for the key imports before 2026-12 stored).
+    static std::string key(std::vector<std::string> hashes) {
         std::sort(hashes.begin(), hashes.end());
         std::string joined;
         for (const auto& h : hashes) joined += h + "\n";
         return digest_of(joined);
     }
+    std::string key() const { return key(file_hashes_); }
 
     // The id of an identical scan imported before, if any: the same files, or every one of
-    // them imported before in other company (one shard of a scan imported whole).
+    // them imported before in other company (one shard of a scan imported whole); under
+    // either key.
     std::optional<std::int64_t> existing() {
-        auto find = db_.prepare("SELECT id FROM scans WHERE scan_key = ?1");
-        if (find.bind(1, key()).step()) return find.integer(0);
-        auto file_scan = db_.prepare("SELECT min(scan_id) FROM scan_files WHERE file_hash = ?1");
+        auto find = db_.prepare("SELECT id FROM scans WHERE scan_key IN (?1, ?2)");
+        if (find.bind(1, key()).bind(2, key(ordered_hashes_)).step()) return find.integer(0);
+        auto file_scan = db_.prepare("SELECT min(scan_id) FROM scan_files WHERE file_hash IN (?1, ?2)");
         std::optional<std::int64_t> first_scan;
-        for (const auto& h : file_hashes_) {
-            if (!file_scan.bind(1, h).step() || file_scan.is_null(0)) {
+        for (std::size_t i = 0; i < file_hashes_.size(); ++i) {
+            if (!file_scan.bind(1, file_hashes_[i]).bind(2, ordered_hashes_[i]).step() || file_scan.is_null(0)) {
                 first_scan.reset();
                 break;
             }
@@ -260,7 +265,8 @@ private:
         insert_endpoint_, update_endpoint_, insert_finding_, forget_findings_;
     std::int64_t scan_id_ = 0;
     detail::line_hash hash_;
-    std::vector<std::string> file_hashes_;
+    std::vector<std::string> file_hashes_;     // "c" + content hash of each file: stored
+    std::vector<std::string> ordered_hashes_;  // the ordered hash of each: matched only
     std::unordered_map<std::string, std::int64_t> chains_, kinds_;
     std::size_t endpoints_ = 0, findings_ = 0;
 };
@@ -311,7 +317,9 @@ void import_session::rows(std::span<const report::endpoint_row> endpoints, std::
     }
 }
 
-void import_session::end_file(std::uint64_t line_hash) { impl_->scan.end_file(line_hash); }
+void import_session::end_file(std::uint64_t ordered_hash, std::uint64_t content_hash) {
+    impl_->scan.end_file(ordered_hash, content_hash);
+}
 
 std::optional<std::int64_t> import_session::stored_scan() {
     try {
@@ -354,7 +362,7 @@ import_result store::import_scan(const std::vector<std::filesystem::path>& files
         while (const auto batch = reader.next()) session.rows(batch->endpoints, batch->names);
         // An empty file is no scan: stored, it would be one of nothing, dated by the import.
         if (reader.records() == 0) throw std::runtime_error(name + " holds no record");
-        session.end_file(reader.hash());
+        session.end_file(reader.hash().value, reader.hash().content);
         meta = reader.take_meta();
     }
     return session.finish(meta);

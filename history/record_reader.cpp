@@ -134,7 +134,7 @@ std::optional<record_batch> record_reader::next() {
     return std::nullopt;
 }
 
-std::uint64_t record_reader::hash() const { return state_->hash.value; }
+const line_hash& record_reader::hash() const { return state_->hash; }
 
 std::size_t record_reader::records() const { return state_->records; }
 

@@ -15,17 +15,25 @@
 
 namespace tlsaudit::history::detail {
 
-// FNV-1a over every line of a file: part of the scan key, so that shards which share
-// their scan-start and scan-end text still differ (cheap; not a security boundary).
+// A file's hashes for the scan key (cheap; not a security boundary). `value`: FNV-1a over
+// every line in order, the key of imports before 2026-12 (still matched, so that their files
+// are known). `content`: the sum of each line's FNV-1a, in any order, with a scan-end line
+// counted only by whether it says the scan was complete: a --resume of a complete file
+// (records in another order, a new scan-end) is the scan imported already.
 struct line_hash {
     std::uint64_t value = 14695981039346656037ull;
+    std::uint64_t content = 0;
     void add(std::string_view text) {
+        std::uint64_t line = 14695981039346656037ull;
         for (const char c : text) {
-            value ^= static_cast<unsigned char>(c);
-            value *= 1099511628211ull;
+            value = (value ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+            line = (line ^ static_cast<unsigned char>(c)) * 1099511628211ull;
         }
-        value ^= '\n';
-        value *= 1099511628211ull;
+        value = (value ^ '\n') * 1099511628211ull;
+        if (text.find("\"type\":\"scan-end\"") != std::string_view::npos) {
+            line = text.find("\"complete\":false") != std::string_view::npos ? 0x5ca9e9d0ull : 0x5ca9e9d1ull;
+        }
+        content += line;
     }
 };
 
@@ -58,7 +66,7 @@ public:
 
     // Once next() has returned nullopt: the FNV-1a hash of every line (line_hash) and
     // the scan's metadata with this file's records and name (meta.sources) added.
-    std::uint64_t hash() const;
+    const line_hash& hash() const;
     std::size_t records() const;  // how many records (non-blank lines) the file held
     report::scan_meta take_meta();
 

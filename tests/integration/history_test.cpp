@@ -345,6 +345,26 @@ TEST_F(history_cli, scan_imports_with_db_and_takes_its_baseline_from_it) {
     EXPECT_EQ(query(db, "SELECT sources FROM scans WHERE id = 1"), (dir_ / "one.ndjson").string());
 }
 
+// A retried CI job resumes its complete file with --db: nothing is rescanned, and the scan
+// is the one the database holds (the resume wrote a new scan-end and the input errors after
+// the kept records; it went in again as a scan of its own, a duplicate point in the trend).
+TEST_F(history_cli, resuming_a_complete_scan_with_db_imports_nothing_new) {
+    std::ofstream(dir_ / "list.txt") << "127.0.0.1:1\nnot a target\n127.0.0.1:2\n";
+    const auto ndjson = dir_ / "scan.ndjson";
+    const auto db = dir_ / "audit.db";
+    const std::string common = fmt::format("scan '{}' --no-revocation --no-geoip -q --fail-on-errors none --db '{}'",
+                                           (dir_ / "list.txt").string(), db.string());
+    ASSERT_EQ(run_tlsaudit(common + fmt::format(" --ndjson '{}'", ndjson.string())).exit_code, 0);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
+    const auto again = run_tlsaudit(common + fmt::format(" --resume '{}'", ndjson.string()));
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "1");
+    // A file with other records is another scan.
+    std::ofstream(dir_ / "list.txt", std::ios::app) << "127.0.0.1:3\n";
+    ASSERT_EQ(run_tlsaudit(common + fmt::format(" --resume '{}'", ndjson.string())).exit_code, 0);
+    EXPECT_EQ(query(db, "SELECT count(*) FROM scans"), "2");
+}
+
 // The README's scheduled audit (`--db audit.db --baseline audit.db --fail-on-new`) on its
 // first run, before the database exists: an empty baseline, every finding new; then
 // nothing new. A --baseline that is missing and not this run's --db is a usage error, and

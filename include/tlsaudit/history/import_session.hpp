@@ -54,10 +54,10 @@ public:
 
 private:
     // store::import_scan reads each file ahead on a thread of its own and hashes its lines
-    // there: it hands over the rows, then the file's line hash.
+    // there: it hands over the rows, then the file's line hashes (ordered, and as content).
     friend class store;
     void rows(std::span<const report::endpoint_row> endpoints, std::span<const report::name_row> names);
-    void end_file(std::uint64_t line_hash);
+    void end_file(std::uint64_t ordered_hash, std::uint64_t content_hash);
 
     struct impl;
     std::unique_ptr<impl> impl_;

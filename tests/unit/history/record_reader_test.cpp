@@ -30,6 +30,27 @@ std::vector<std::string> hosts_read(record_reader& reader) {
     return hosts;
 }
 
+// The content hash: the lines in any order, a scan-end counted only by its completeness.
+TEST(line_hash, content_takes_lines_in_any_order_and_a_scan_end_by_its_completeness) {
+    const auto of = [](std::initializer_list<std::string_view> lines) {
+        line_hash h;
+        for (const auto line : lines) h.add(line);
+        return h;
+    };
+    const auto a = of({R"({"type":"scan-start"})", R"({"type":"endpoint","n":1})", R"({"type":"input-error"})",
+                       R"({"type":"scan-end","finished_at":"2026-01-01T00:00:00Z","complete":true})"});
+    const auto b = of({R"({"type":"scan-start"})", R"({"type":"input-error"})", R"({"type":"endpoint","n":1})",
+                       R"({"type":"scan-end","finished_at":"2026-01-02T00:00:00Z","complete":true})"});
+    EXPECT_EQ(a.content, b.content);
+    EXPECT_NE(a.value, b.value);
+    const auto interrupted = of({R"({"type":"scan-start"})", R"({"type":"endpoint","n":1})",
+                                 R"({"type":"input-error"})", R"({"type":"scan-end","complete":false})"});
+    EXPECT_NE(a.content, interrupted.content);
+    const auto other = of({R"({"type":"scan-start"})", R"({"type":"endpoint","n":2})", R"({"type":"input-error"})",
+                           R"({"type":"scan-end","complete":true})"});
+    EXPECT_NE(a.content, other.content);
+}
+
 TEST(record_reader, gives_every_row_in_file_order_and_the_hash_of_every_line) {
     const auto text = ndjson(fleet(1500));  // several batches
     std::istringstream in(text);
@@ -43,7 +64,8 @@ TEST(record_reader, gives_every_row_in_file_order_and_the_hash_of_every_line) {
     line_hash expected;
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) expected.add(line);
-    EXPECT_EQ(reader.hash(), expected.value);
+    EXPECT_EQ(reader.hash().value, expected.value);
+    EXPECT_EQ(reader.hash().content, expected.content);
     const auto read = reader.take_meta();
     EXPECT_EQ(read.shards, 2u) << "this file's scan-start adds to the shards before it";
     EXPECT_EQ(read.started_at, "2026-01-01T00:00:00Z");

@@ -3,12 +3,16 @@
 // refuse without touching them.
 
 #include "history_fixture.hpp"
+#include "history/record_reader.hpp"
 
 #include <tlsaudit/history/store.hpp>
+
+#include <fmt/format.h>
 
 #include <set>
 
 #include <chrono>
+#include <fstream>
 
 namespace tlsaudit::testing {
 namespace {
@@ -68,6 +72,27 @@ TEST_F(history_store, importing_the_same_file_again_changes_nothing) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM scans"), 1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM endpoints"), 3);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM findings"), 1);
+}
+
+// A database imported before the content key (files known by the ordered hash of their
+// lines, scans by a digest of those) still knows its files: no duplicate on a re-import.
+TEST_F(history_store, a_file_imported_under_the_ordered_hash_is_known) {
+    const auto db_file = dir_ / "audit.db";
+    const auto file = write_scan("1.ndjson", two_endpoints("2026-01-01T00:00:00Z"));
+    store db(db_file);
+    const auto first = db.import_scan({file});
+    history::detail::line_hash ordered;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) ordered.add(line);
+    {
+        raw_db raw(db_file);
+        ASSERT_EQ(raw.exec("UPDATE scans SET scan_key = 'an older key'"), SQLITE_OK);
+        ASSERT_EQ(raw.exec(fmt::format("UPDATE scan_files SET file_hash = '{:016x}'", ordered.value)), SQLITE_OK);
+    }
+    const auto again = db.import_scan({file});
+    EXPECT_TRUE(again.already_present);
+    EXPECT_EQ(again.scan_id, first.scan_id);
+    EXPECT_EQ(raw_db(db_file).integer("SELECT count(*) FROM scans"), 1);
 }
 
 TEST_F(history_store, an_endpoint_read_twice_keeps_the_last_record) {
