@@ -11,9 +11,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
-#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace tlsaudit::audit {
 namespace {
@@ -334,17 +337,19 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
     if (rules == nullptr && !extend) r.fail("rules", "missing");
     if (rules != nullptr) {
         if (!rules->is_array()) r.fail("rules", "expected an array");
-        std::vector<std::string> seen;
+        std::unordered_set<std::string> seen;                 // this file's ids
+        std::unordered_map<std::string, std::size_t> index;  // out.rules by id (the default's, when extending)
+        for (std::size_t i = 0; i < out.rules.size(); ++i) index.emplace(out.rules[i].id, i);
         for (std::size_t i = 0; i < rules->get_array().size(); ++i) {
             const std::string path = "rules[" + std::to_string(i) + "]";
             rule parsed = parse_rule(r, rules->get_array()[i], path);
-            if (std::find(seen.begin(), seen.end(), parsed.id) != seen.end())
-                r.fail(path + ".id", "duplicate rule id '" + parsed.id + "'");
-            seen.push_back(parsed.id);
-            auto same =
-                std::find_if(out.rules.begin(), out.rules.end(), [&](const rule& x) { return x.id == parsed.id; });
-            if (same != out.rules.end()) *same = std::move(parsed);
-            else out.rules.push_back(std::move(parsed));
+            if (!seen.insert(parsed.id).second) r.fail(path + ".id", "duplicate rule id '" + parsed.id + "'");
+            if (const auto same = index.find(parsed.id); same != index.end()) {
+                out.rules[same->second] = std::move(parsed);
+            } else {
+                index.emplace(parsed.id, out.rules.size());
+                out.rules.push_back(std::move(parsed));
+            }
         }
     }
     return out;
@@ -354,12 +359,22 @@ catalogue load_catalogue(const std::filesystem::path& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         throw std::runtime_error("cannot read rules file " + path.string() + ": it is a directory");
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error("cannot read rules file " + path.string());
-    std::ostringstream text;
-    text << in.rdbuf();
+    if (!in)
+        throw std::runtime_error("cannot read rules file " + path.string() +
+                                 (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()));
+    // Read to one byte over the bound (/dev/zero, a wrong file): the default catalogue is
+    // 40 KiB, a rules file of a hundred thousand fingerprints about 10 MiB.
+    constexpr std::size_t max_rules_bytes = std::size_t{64} << 20;
+    std::string text;
+    char chunk[65536];
+    while (text.size() <= max_rules_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
+        text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (in.bad()) throw std::runtime_error("cannot read rules file " + path.string());
-    return parse_catalogue(text.str(), path.string());
+    if (text.size() > max_rules_bytes)
+        throw std::runtime_error("rules file " + path.string() + " is larger than 64 MiB: not a rules file");
+    return parse_catalogue(text, path.string());
 }
 
 const catalogue& default_catalogue() {

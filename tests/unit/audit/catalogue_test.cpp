@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -171,6 +173,35 @@ TEST(load_catalogue, unreadable_file_is_an_environment_error) {
         EXPECT_EQ(std::string(e.what()), path.string() + ": version: expected a string");
     }
     std::filesystem::remove(path);
+    // A missing file says why; an endless one (/dev/zero) is refused at 64 MiB, not read on.
+    try {
+        load_catalogue("/nonexistent/rules.json");
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot read rules file /nonexistent/rules.json: No such file or directory");
+    }
+    try {
+        load_catalogue("/dev/zero");
+        FAIL() << "accepted";
+    } catch (const std::runtime_error& e) {
+        EXPECT_EQ(std::string(e.what()), "rules file /dev/zero is larger than 64 MiB: not a rules file");
+    }
+}
+
+// Many rules load in linear time: each id checked against a set, not every rule before it.
+TEST(parse_catalogue, many_rules_load_and_replace_by_id) {
+    std::string text = R"({"version": "many", "extends": "default", "rules": [)";
+    for (int i = 0; i < 20'000; ++i)
+        text += fmt::format(R"({}{{"id": "r{}", "kind": "retired-intermediate", "match": {{"sha256": ["{:064x}"]}},
+            "message": "m", "remediation": "r"}})",
+                            i == 0 ? "" : ",", i, i);
+    text += R"(, {"id": "globalsign-rsa-dv-ssl-ca-2018", "kind": "retired-intermediate", "match": {"sha256":
+        ["0000000000000000000000000000000000000000000000000000000000000001"]}, "message": "m", "remediation": "r"}]})";
+    const auto c = parse_catalogue(text, "many.json");
+    EXPECT_EQ(c.rules.size(), default_catalogue().rules.size() + 20'000);
+    const auto replaced = std::find_if(c.rules.begin(), c.rules.end(),
+                                       [](const rule& r) { return r.id == "globalsign-rsa-dv-ssl-ca-2018"; });
+    ASSERT_NE(replaced, c.rules.end());
+    EXPECT_EQ(replaced->message, "m");
 }
 
 TEST(parse_time, accepts_rfc3339_and_dates) {
