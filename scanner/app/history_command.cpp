@@ -22,6 +22,7 @@ namespace tlsaudit::app {
 namespace {
 
 history::store open_store(const history_options& o, bool create) {
+    if (create) check_db_path(o.db);
     try {
         return history::store(o.db, o.store_options(create));
     } catch (const history::store_error& e) {

@@ -41,8 +41,17 @@ CLI::Option* add_history_options(CLI::App& cmd, history_options& options) {
     return db;
 }
 
+void check_db_path(const std::string& db) {
+    if (db == "-") throw config_error("--db -: the history is a database file, which standard output cannot hold");
+    // A database to create, in a missing or read-only directory, is said as for any output;
+    // an existing one, the store judges (a read-only archive, another application's file).
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(db, ec))) check_output_file("--db", db);
+}
+
 void check_history(const history_options& options) {
     if (options.db.empty()) return;
+    check_db_path(options.db);
     try {
         history::store db(options.db, options.store_options(true));
     } catch (const history::store_error& e) {

@@ -30,6 +30,10 @@ struct history_options {
 // --db FILE and --db-timeout SECONDS, in the "Outputs" group. Returns --db.
 CLI::Option* add_history_options(CLI::App& cmd, history_options& options);
 
+// A --db that an import could not create (`-`, a new file in a missing or read-only
+// directory): config_error naming the option, as for any output file.
+void check_db_path(const std::string& db);
+
 // Opens (creating and migrating) the database before any work, so that a damaged or
 // newer file is refused up front. Throws config_error (exit 2) for a damaged, newer or
 // unopenable file; store_error{locked} goes through (exit 3).
