@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace tlsaudit::app {
@@ -42,10 +44,13 @@ void add_revocation_options(CLI::App& cmd, revocation_settings& s) {
     cmd.add_option("--crl-max-bytes", s.checker.crl_max_bytes, "Refuse larger CRLs (suffixes KiB, MiB; default 20MiB)")
         ->transform(CLI::AsSizeValue(false))
         ->check([](const std::string& bytes) {
-            // After the suffix is applied: a whole number of bytes, at least one.
-            const bool ok = !bytes.empty() && bytes.find_first_not_of("0123456789") == std::string::npos &&
-                            bytes.find_first_not_of('0') != std::string::npos;
-            return ok ? std::string() : std::string("a size of at least 1 byte, e.g. 512KiB or 20MiB");
+            // After the suffix is applied: a whole number of bytes, from one to 1 TiB (a larger
+            // number saturated, and went into the records beyond what JSON numbers hold exactly).
+            std::uint64_t n = 0;
+            const auto [end, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), n);
+            const bool ok = !bytes.empty() && ec == std::errc() && end == bytes.data() + bytes.size() && n >= 1 &&
+                            n <= (std::uint64_t{1} << 40);
+            return ok ? std::string() : std::string("a size from 1 byte to 1TiB, e.g. 512KiB or 20MiB");
         })
         ->group(help_group::revocation);
     cmd.add_option_function<double>(

@@ -128,8 +128,10 @@ TEST(scan_options, refusals_say_what_is_expected) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
         {{"--starttls", "gopher"},
          "--starttls: unknown protocol 'gopher' (auto, smtp, imap, pop3, ftp, xmpp, postgres, ldap)"},
-        {{"--crl-max-bytes", "0"}, "--crl-max-bytes: a size of at least 1 byte, e.g. 512KiB or 20MiB"},
-        {{"--crl-max-bytes", "-5"}, "--crl-max-bytes: a size of at least 1 byte"},
+        {{"--crl-max-bytes", "0"}, "--crl-max-bytes: a size from 1 byte to 1TiB, e.g. 512KiB or 20MiB"},
+        {{"--crl-max-bytes", "-5"}, "--crl-max-bytes: a size from 1 byte to 1TiB"},
+        {{"--crl-max-bytes", "99999999999999999999"}, "--crl-max-bytes: a size from 1 byte to 1TiB"},
+        {{"--crl-max-bytes", "2TiB"}, "--crl-max-bytes: a size from 1 byte to 1TiB"},
         {{"--fail-on-errors", "10%:dsn"}, "--fail-on-errors: '10%:dsn': unknown error class 'dsn'"},
         {{"--fail-on-new"}, "--fail-on-new requires --baseline"},
     };
