@@ -126,6 +126,12 @@ std::vector<bytes> read_pem_certificates(std::string_view text, const std::strin
     if (certificates.empty())
         throw std::runtime_error(source + ": no \"" + std::string(pem_certificate_begin) +
                                  "\" block: " + no_certificate_reason(text));
+    // Beside certificates, a block in OpenSSL's trust format would be left out unread: the
+    // chain would start at another certificate, a CA file would lack that anchor.
+    if (text.find("-----BEGIN TRUSTED CERTIFICATE-----") != std::string_view::npos)
+        throw std::runtime_error(source +
+                                 ": holds a TRUSTED CERTIFICATE block (OpenSSL's trust format), which is not read; "
+                                 "write it as a CERTIFICATE block with `openssl x509 -in FILE -out FILE.pem`");
     return certificates;
 }
 

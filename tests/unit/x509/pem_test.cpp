@@ -127,6 +127,15 @@ TEST(pem, file_without_certificate_says_what_it_holds) {
     EXPECT_NE(exception_text([&] { read_pem_file(trusted); }).find("`openssl x509 -in FILE` writes the plain"),
               std::string::npos);
 
+    // Beside a certificate, a TRUSTED CERTIFICATE block is refused, not skipped: the chain
+    // started at the next certificate (the leaf audited was the intermediate).
+    const std::filesystem::path mixed =
+        write_temp("x509_mixed.pem", "-----BEGIN TRUSTED CERTIFICATE-----\nAAAA\n-----END TRUSTED CERTIFICATE-----\n" +
+                                         read_text(real_cert_path("globalsign-root-ca-r3.pem")));
+    EXPECT_NE(exception_text([&] { read_pem_file(mixed); }).find(": holds a TRUSTED CERTIFICATE block"),
+              std::string::npos)
+        << exception_text([&] { read_pem_file(mixed); });
+
     const std::filesystem::path der = write_temp("x509_der.pem", std::string("\x30\x82\x01\x00", 4));
     EXPECT_NE(exception_text([&] { read_pem_file(der); }).find("no PEM block at all (DER is not read"),
               std::string::npos);
