@@ -96,10 +96,15 @@ void retired_intermediate(context& ctx, const rule& r) {
     }
     for (const auto& c : ctx.certs) {
         if (!r.match.matches_name(*c.info)) continue;
+        // A rule that names fingerprints only says nothing of keys: the certificate may be
+        // another issue under the same key (a cross-sign, a renewal).
+        const bool keys_named = !r.match.spki_sha256.empty();
         ctx.add("deprecated-intermediate-unconfirmed", r.name_only_level, &c,
-                fmt::format("{} has the name of a retired intermediate (rule {}) but neither its fingerprint nor "
-                            "its key: a look-alike or re-keyed certificate, not the retired one",
-                            describe(c), r.id),
+                fmt::format("{} has the name of a retired intermediate (rule {}) but {}", describe(c), r.id,
+                            keys_named ? "neither its fingerprint nor its key: a look-alike or re-keyed certificate, "
+                                         "not the retired one"
+                                       : "not its fingerprint (the rule names no key): another issue of that name, "
+                                         "maybe under the same key, not the certificate the rule names"),
                 "Check who issued this certificate; if it is meant to be the retired CA, treat the chain as "
                 "deprecated-intermediate.",
                 r.id);

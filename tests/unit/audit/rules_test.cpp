@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 namespace tlsaudit::audit {
 namespace {
 
@@ -151,6 +153,20 @@ TEST(retired_intermediate, look_alike_with_another_key_is_name_only) {
     ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate-unconfirmed"));
     EXPECT_EQ(f[0].level, severity::low);
     EXPECT_THAT(f[0].message, HasSubstr("look-alike"));
+}
+
+// A rule that names only fingerprints says nothing of keys: the message does not claim the
+// look-alike has another key (it may be a cross-sign of the retired CA's key).
+TEST(retired_intermediate, a_fingerprint_only_rule_does_not_speak_of_keys) {
+    const auto rules = parse_catalogue(fmt::format(R"({{"version": "fp", "rules": [{{"id": "old-ca",
+        "kind": "retired-intermediate", "match": {{"sha256": ["{}"], "subject_cn": ["GlobalSign RSA DV SSL CA 2018"]}},
+        "message": "m", "remediation": "r"}}]}})",
+                                                   gs2018_sha256),
+                                       "fp.json");
+    const auto f = under(gs2018(false, true)).run(rules, {});
+    ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate-unconfirmed"));
+    EXPECT_THAT(f[0].message, HasSubstr("not its fingerprint (the rule names no key)"));
+    EXPECT_THAT(f[0].message, ::testing::Not(HasSubstr("look-alike")));
 }
 
 TEST(retired_intermediate, leaf_naming_the_issuer_without_it) {
