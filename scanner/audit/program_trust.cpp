@@ -142,6 +142,18 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
     });
     if (reached != cas.end()) cas.erase(reached + 1, cas.end());
     if (const auto hit = find_rule_hit(cas, leaf, in.at, rules, "mozilla")) {
+        // A path that does not verify reaches the CA the rule names by name only: untrusted,
+        // as any such path (docs/findings.md), not that CA's distrust.
+        if (const auto* broken = broken_path_error(in))
+            return {{"mozilla",
+                     "untrusted",
+                     fmt::format("the path names the CA {}, but it does not verify ({})", name_of(*hit->anchor),
+                                 broken->text),
+                     {},
+                     {}},
+                    false,
+                    {},
+                    {}};
         mozilla_judgement j{from_rule("mozilla", *hit), false, {}, {}};
         if (hit->r->kind == rule_kind::root_removal) {
             j.report = true;
