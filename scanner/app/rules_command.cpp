@@ -7,6 +7,8 @@
 
 #include "text/time_text.hpp"
 
+#include <tlsaudit/report/terminal.hpp>
+
 #include <CLI/CLI.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -65,6 +67,9 @@ json::object rule_json(const audit::catalogue& c, const audit::rule& r) {
         {"id", r.id},
         {"kind", to_string(r.kind)},
         {"severity", to_string(audit::effective_level(c, r))},
+        {"name_only_severity", r.kind == audit::rule_kind::retired_intermediate
+                                   ? json::value(to_string(r.name_only_level))
+                                   : json::value(nullptr)},
         {"programs", std::move(programs)},
         {"sources", strings(r.sources)},
         {"single_source", r.sources.size() == 1},
@@ -84,39 +89,55 @@ json::object catalogue_json(const audit::catalogue& c) {
             {"from", text::rfc3339(l.from).substr(0, 10)}, {"max_days", l.max_days}, {"source", l.source}});
     json::array rules;
     for (const auto& r : c.rules) rules.emplace_back(rule_json(c, r));
+    json::object severities;
+    for (const auto& [id, level] : c.severities) severities[id] = to_string(level);
     return json::object{{"version", c.version},
                         {"mozilla_store", audit::default_mozilla_store().date},
+                        {"severities", std::move(severities)},
                         {"validity_limits", std::move(limits)},
                         {"rules", std::move(rules)}};
 }
 
+// Text from a rules file on the terminal: escape sequences shown, not run.
+std::string shown(std::string_view text) { return report::terminal_safe(text); }
+
 void print_table(const audit::catalogue& c) {
-    fmt::print("rules catalogue {} (Mozilla store {})\n\n", c.version, audit::default_mozilla_store().date);
+    fmt::print("rules catalogue {} (Mozilla store {})\n\n", shown(c.version), audit::default_mozilla_store().date);
     for (const auto& r : c.rules) {
-        fmt::print("{}  [{}, {}]  checked {}, {}\n", r.id, to_string(r.kind), to_string(audit::effective_level(c, r)),
-                   r.checked.empty() ? "?" : r.checked, sources_text(r));
+        fmt::print("{}  [{}, {}]  checked {}, {}\n", shown(r.id), to_string(r.kind),
+                   to_string(audit::effective_level(c, r)), r.checked.empty() ? "?" : shown(r.checked),
+                   sources_text(r));
         if (r.retired_on) fmt::print("    retired on {}\n", text::rfc3339(*r.retired_on).substr(0, 10));
-        for (const auto& p : r.programs) fmt::print("    {}\n", program_text(p));
+        for (const auto& p : r.programs) fmt::print("    {}\n", shown(program_text(p)));
     }
+    if (!c.severities.empty()) {
+        fmt::print("\nseverities set by the rules file:\n");
+        for (const auto& [id, level] : c.severities) fmt::print("    {}: {}\n", shown(id), to_string(level));
+    }
+    if (c.validity_limits.empty()) return;
     fmt::print("\nmaximum validity (Baseline Requirements), by notBefore:\n");
     for (const auto& l : c.validity_limits)
-        fmt::print("    from {}: {} days ({})\n", text::rfc3339(l.from).substr(0, 10), l.max_days, l.source);
+        fmt::print("    from {}: {} days ({})\n", text::rfc3339(l.from).substr(0, 10), l.max_days, shown(l.source));
 }
 
 void print_explain(const audit::catalogue& c, const audit::rule& r) {
-    fmt::print("{}\n  kind: {}\n  severity: {}\n", r.id, to_string(r.kind), to_string(audit::effective_level(c, r)));
+    fmt::print("{}\n  kind: {}\n  severity: {}\n", shown(r.id), to_string(r.kind),
+               to_string(audit::effective_level(c, r)));
+    if (r.kind == audit::rule_kind::retired_intermediate)
+        fmt::print("  severity of a name-only match: {}\n", to_string(r.name_only_level));
     if (r.retired_on) fmt::print("  retired on: {}\n", text::rfc3339(*r.retired_on).substr(0, 10));
-    for (const auto& p : r.programs) fmt::print("  program: {}\n", program_text(p));
+    for (const auto& p : r.programs) fmt::print("  program: {}\n", shown(program_text(p)));
     for (const auto& s : r.match.sha256) fmt::print("  matches certificate SHA-256 {}\n", s);
     for (const auto& s : r.match.spki_sha256) fmt::print("  matches SPKI SHA-256 {}\n", s);
-    for (const auto& s : r.match.subject_cn) fmt::print("  name-only match: CN {}\n", s);
-    fmt::print("  message: {}\n  fix: {}\n", r.message, r.remediation);
-    if (!r.remediation_beside.empty()) fmt::print("  fix when served beside a newer leaf: {}\n", r.remediation_beside);
+    for (const auto& s : r.match.subject_cn) fmt::print("  name-only match: CN {}\n", shown(s));
+    fmt::print("  message: {}\n  fix: {}\n", shown(r.message), shown(r.remediation));
+    if (!r.remediation_beside.empty())
+        fmt::print("  fix when served beside a newer leaf: {}\n", shown(r.remediation_beside));
     if (!r.remediation_alternative.empty())
-        fmt::print("  fix when only on another path: {}\n", r.remediation_alternative);
+        fmt::print("  fix when only on another path: {}\n", shown(r.remediation_alternative));
     fmt::print("  sources ({}):\n", sources_text(r));
-    for (const auto& s : r.sources) fmt::print("    - {}\n", s);
-    fmt::print("  checked: {}\n", r.checked.empty() ? "not recorded" : r.checked);
+    for (const auto& s : r.sources) fmt::print("    - {}\n", shown(s));
+    fmt::print("  checked: {}\n", r.checked.empty() ? "not recorded" : shown(r.checked));
 }
 
 }  // namespace

@@ -168,6 +168,23 @@ TEST(cli_rules, lists_explains_and_refuses_an_unknown_id) {
     const auto unknown = run("rules --explain no-such-rule", dir);
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_THAT(unknown.err, HasSubstr("no rule 'no-such-rule'"));
+
+    // What a rules file changes is all shown: its severities, a rule's name-only severity; a
+    // replacing file without validity limits lists no empty heading; its text is escaped.
+    const auto own = dir.write_text("own.json", R"({"version": "acme\u001b[31m", "severities": {"cert-expiring": "low"},
+        "rules": [{"id": "acme-old", "kind": "retired-intermediate", "name_only_severity": "medium",
+        "match": {"sha256": ["952c2039c0243eb515dd73d83fc3643184874feb0862a9837731ed9b4742e17a"]},
+        "message": "m", "remediation": "r"}]})");
+    const auto listed = run("rules --rules " + own.string(), dir);
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_THAT(listed.out, HasSubstr("rules catalogue acme\\x1b[31m"));
+    EXPECT_THAT(listed.out, HasSubstr("severities set by the rules file:\n    cert-expiring: low\n"));
+    EXPECT_THAT(listed.out, ::testing::Not(HasSubstr("maximum validity")));
+    const auto own_json = boost::json::parse(run("rules --json --rules " + own.string(), dir).out).as_object();
+    EXPECT_EQ(own_json.at("severities").at("cert-expiring"), "low");
+    EXPECT_EQ(own_json.at("rules").at(0).at("name_only_severity"), "medium");
+    EXPECT_THAT(run("rules --explain acme-old --rules " + own.string(), dir).out,
+                HasSubstr("  severity of a name-only match: medium\n"));
 }
 
 // A saved chain is held to the limit of a served one: 256 certificates are audited, 257 are
