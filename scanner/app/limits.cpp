@@ -24,7 +24,8 @@ std::size_t ensure_descriptor_limit(std::size_t concurrency) {
     // A connection that fails for want of a descriptor would be recorded as an unreachable
     // endpoint: scan with as many connections as fit instead.
     const rlim_t fits = limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : std::max<rlim_t>(limit.rlim_cur / 4, 1);
-    const auto lowered = static_cast<std::size_t>(fits);
+    const auto lowered = std::min(concurrency, static_cast<std::size_t>(fits));
+    if (lowered == concurrency) return concurrency;  // the reserve is generous: enough fit
     print_stderr(
         "tlsaudit: warning: the open-file limit {} is below what --concurrency {} needs ({}): scanning with "
         "--concurrency {}; raise the limit (ulimit -n, up to the hard limit ulimit -Hn) to scan with {}\n",

@@ -146,7 +146,13 @@ void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& se
             // A cross-signed copy is no extra, unless it has expired: a client that builds its
             // path through it (OpenSSL before 1.1.0, old Android) fails, as when Let's Encrypt's
             // DST Root CA X3 cross-sign expired in 2021.
-            if (ctx.in.at >= c->info->not_after)
+            // An out-of-date copy of a path CA the server does not send otherwise is
+            // chain-incomplete's to report (its advice is to replace it, not remove it).
+            const bool only_copy = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
+                return p.depth > 0 && p.position < 0 && !p.info->self_issued &&
+                       p.info->spki_sha256 == c->info->spki_sha256 && p.info->subject == c->info->subject;
+            });
+            if (ctx.in.at >= c->info->not_after && !only_copy)
                 ctx.add("chain-extra-certs", c,
                         fmt::format("{} is served beside the path but expired on {}: clients that build their path "
                                     "through it fail, others ignore it",

@@ -120,7 +120,7 @@ void push_all(STACK_OF(X509) * stack, std::span<const bytes> ders) {
     }
 }
 
-constexpr int max_alternative_paths = 8;
+constexpr int max_path_attempts = 16;  // the first build included
 
 // One run of OpenSSL's path building for `leaf` over the `helpers`: the errors met and
 // whether the chain is trusted go to `verdict`; returns the chain built (null if none).
@@ -150,23 +150,36 @@ ossl::x509_stack_ptr build_path(X509_STORE* store, validation_profile profile, t
     return ossl::x509_stack_ptr(X509_STORE_CTX_get1_chain(ctx.get()));
 }
 
-// The helper on `path` nearest its top that another helper of the same subject could stand
-// in for (null when none can): the candidate a backtracking path builder tries next.
-X509* replaceable_helper(STACK_OF(X509) * path, STACK_OF(X509) * helpers) {
-    for (int i = sk_X509_num(path) - 1; i >= 1; --i) {
+// The helpers on `path` (leaf first) that another helper of the same subject could stand
+// in for: the choices a backtracking path builder may undo.
+std::vector<X509*> replaceable_helpers(STACK_OF(X509) * path, const std::vector<X509*>& helpers) {
+    std::vector<X509*> out;
+    for (int i = 1; i < sk_X509_num(path); ++i) {
         X509* on_path = sk_X509_value(path, i);
-        bool helper = false;  // else from the trust store, which is not ours to leave out
-        bool replaceable = false;
-        for (int j = 0; j < sk_X509_num(helpers); ++j) {
-            X509* other = sk_X509_value(helpers, j);
-            if (other == on_path) helper = true;
-            else if (X509_cmp(other, on_path) != 0 &&
-                     X509_NAME_cmp(X509_get_subject_name(other), X509_get_subject_name(on_path)) == 0)
-                replaceable = true;
-        }
-        if (helper && replaceable) return on_path;
+        // A certificate from the trust store is not ours to leave out.
+        if (std::find(helpers.begin(), helpers.end(), on_path) == helpers.end()) continue;
+        const bool replaceable = std::any_of(helpers.begin(), helpers.end(), [&](X509* other) {
+            return X509_cmp(other, on_path) != 0 &&
+                   X509_NAME_cmp(X509_get_subject_name(other), X509_get_subject_name(on_path)) == 0;
+        });
+        if (replaceable) out.push_back(on_path);
     }
-    return nullptr;
+    return out;
+}
+
+// The helpers but those equal (same DER: every copy) to one in `left_out`, as a stack that
+// does not own them.
+ossl::x509_stack_ptr helpers_but(const std::vector<X509*>& helpers, const std::vector<X509*>& left_out) {
+    ossl::x509_stack_ptr stack(sk_X509_new_null());
+    if (!stack) ossl::throw_failure("sk_X509_new_null failed");
+    for (X509* h : helpers) {
+        if (std::any_of(left_out.begin(), left_out.end(), [&](X509* o) { return X509_cmp(o, h) == 0; })) continue;
+        if (X509_up_ref(h) != 1 || sk_X509_push(stack.get(), h) <= 0) {
+            X509_free(h);
+            ossl::throw_failure("sk_X509_push failed");
+        }
+    }
+    return stack;
 }
 
 path_cert describe(X509* cert, std::span<const bytes> served, std::span<const bytes> extra,
@@ -216,20 +229,39 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     ossl::x509_stack_ptr chain = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), verdict);
     // OpenSSL takes the first candidate issuer it finds: a served cross-signed copy that
     // leads to no trusted root hides the served certificate that does. Browsers backtrack;
-    // so does this: a helper on the failed path that another helper of its name could
-    // replace is left out and the path built again, a few times at most; the first
-    // trusted result wins, else the first verdict stands.
-    ossl::x509_stack_ptr failed = chain ? ossl::x509_stack_ptr(X509_chain_up_ref(chain.get())) : nullptr;
-    for (int tries = 0; !verdict.trusted && failed && tries < max_alternative_paths; ++tries) {
-        X509* dead_end = replaceable_helper(failed.get(), untrusted.get());
-        if (dead_end == nullptr) break;
-        X509_free(sk_X509_delete_ptr(untrusted.get(), dead_end));
-        chain_verdict retry;
-        failed = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), retry);
-        if (!retry.trusted) continue;
-        verdict.errors = std::move(retry.errors);
-        verdict.trusted = true;
-        chain = std::move(failed);
+    // so does this, depth first: a helper on a failed path that another helper of its name
+    // could replace is left out (every copy of it) and the path built again, each choice
+    // undone in turn when it leads nowhere, within max_path_attempts builds. The first
+    // trusted path wins; else the first verdict stands.
+    if (!verdict.trusted && chain) {
+        std::vector<X509*> helpers;
+        for (int i = 0; i < sk_X509_num(untrusted.get()); ++i) helpers.push_back(sk_X509_value(untrusted.get(), i));
+        std::vector<std::vector<X509*>> pending;  // the helpers each attempt leaves out
+        const auto branch = [&](const std::vector<X509*>& left_out, STACK_OF(X509) * failed) {
+            const auto choices = replaceable_helpers(failed, helpers);
+            // Pushed last first: the choice nearest the leaf is tried first.
+            for (auto it = choices.rbegin(); it != choices.rend(); ++it) {
+                if (std::find(left_out.begin(), left_out.end(), *it) != left_out.end()) continue;
+                auto next = left_out;
+                next.push_back(*it);
+                pending.push_back(std::move(next));
+            }
+        };
+        branch({}, chain.get());
+        for (int builds = 1; builds < max_path_attempts && !pending.empty(); ++builds) {
+            const auto left_out = std::move(pending.back());
+            pending.pop_back();
+            const auto pool = helpers_but(helpers, left_out);
+            chain_verdict retry;
+            auto built = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), pool.get(), retry);
+            if (retry.trusted) {
+                verdict.errors = std::move(retry.errors);
+                verdict.trusted = true;
+                chain = std::move(built);
+                break;
+            }
+            if (built) branch(left_out, built.get());
+        }
     }
 
     if (chain) {

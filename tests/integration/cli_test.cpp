@@ -370,6 +370,14 @@ TEST_F(cli, a_low_open_file_limit_lowers_the_concurrency) {
         if (record.at("type") == "scan-start") EXPECT_EQ(record.at("options").at("concurrency").to_number<int>(), 20);
     }
     EXPECT_EQ(codes, (std::map<std::string, int>{{"refused", 128}}));
+    // A concurrency that fits is kept, never raised, and nothing is said.
+    const auto small = run_command(
+        fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 5 --no-revocation --no-geoip -q "
+                    "--fail-on-errors none --ndjson '{}'\"",
+                    TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
+    EXPECT_EQ(small.exit_code, 0) << small.err;
+    EXPECT_EQ(small.err.find("open-file limit"), std::string::npos) << small.err;
+    EXPECT_NE(read_file(ndjson).find("\"concurrency\":5,"), std::string::npos);
 }
 
 TEST_F(cli, a_repeatable_option_takes_one_value_each_time) {

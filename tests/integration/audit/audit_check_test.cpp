@@ -110,6 +110,13 @@ bytes subject_der(const bytes& der) {
     return name;
 }
 
+// A CA spec of `of`'s subject, byte for byte.
+lab::cert_spec spec_of(const lab::credential& of) {
+    auto spec = lab::ca_spec("");
+    spec.raw_subject_der = subject_der(of.der);
+    return spec;
+}
+
 // A certificate of `of`'s name and key issued by `issuer`, valid from `nb` to `na`.
 lab::credential copy_of(const lab::credential& of, const lab::credential& issuer, time_point nb, time_point na) {
     auto spec = lab::ca_spec("");
@@ -136,6 +143,8 @@ TEST(check_lab, an_out_of_date_served_intermediate_is_not_sent) {
                                   [](const finding& x) { return x.id == "chain-incomplete"; });
     EXPECT_THAT(f.message, HasSubstr("sends only an out-of-date copy of the intermediate"));
     EXPECT_THAT(f.message, HasSubstr("(position 1, valid"));
+    // Not also "remove it" as an expired extra: that advice would leave no intermediate at all.
+    EXPECT_THAT(ids(r.result.findings), ::testing::Not(::testing::Contains("chain-extra-certs")));
     // A current served copy counts, as before.
     const auto fresh = copy_of(inter, pki.root, now() - days(10), now() + days(300));
     EXPECT_THAT(ids(check({pki.leaf.der, fresh.der}, "good.lab.test", now(), {pki.root.der}, s).result.findings),
@@ -174,6 +183,20 @@ TEST(check_lab, a_dead_end_cross_sign_served_first_is_backtracked) {
     EXPECT_THAT(ids(r.result.findings), IsEmpty());
     ASSERT_EQ(r.verdict->path.size(), 4u);
     EXPECT_EQ(r.verdict->path[2].served_position, 3);
+    // Backtracking undoes a choice that led nowhere, not the good one above it: a copy of the
+    // lower intermediate whose signature does not verify, and the dead-end cross-sign of the
+    // upper one, each served before its good copy. (Leaving out the nearest-the-root choice
+    // first kept the good upper copy out for good: untrusted.)
+    const auto forged = lab::issue_under_name(deep.intermediates[0].der, lab::lab_key(lab::key_kind::ec_p256, 97),
+                                              spec_of(deep.intermediates[1]), deep.intermediates[1].k);
+    const auto both = check({deep.leaf.der, forged.der, deep.intermediates[1].der, deep.intermediates[0].der, cross.der},
+                            "cross.lab.test", now(), {deep.root.der});
+    EXPECT_TRUE(both.verdict->trusted) << ::testing::PrintToString(ids(both.result.findings));
+    // Every copy of a dead end goes at once: nine copies served first are one choice.
+    std::vector<bytes> copies{deep.leaf.der, deep.intermediates[1].der};
+    for (int i = 0; i < 9; ++i) copies.push_back(cross.der);
+    copies.push_back(deep.intermediates[0].der);
+    EXPECT_TRUE(check(copies, "cross.lab.test", now(), {deep.root.der}).verdict->trusted);
     // With no way out (the good copy not served), it stays untrusted.
     const auto stuck = check({deep.leaf.der, deep.intermediates[1].der, cross.der}, "cross.lab.test", now(),
                              {deep.root.der});
@@ -311,6 +334,17 @@ TEST(check_lab, a_sha1_signature_on_a_rolled_over_root_counts) {
     ASSERT_EQ(r.verdict->path.size(), 4u);
     EXPECT_THAT(ids(r.result.findings), ElementsAre("weak-signature", "forbidden-signature"));
     EXPECT_EQ(r.result.findings[0].cert->position, 2);
+    // Expired, the rollover certificate is the server's to replace, not the root's to move off.
+    spec.digest = "sha256";
+    spec.not_before = now() - days(400);
+    spec.not_after = now() - days(1);
+    const auto expired = lab::issue(old_root, spec, pki.root.k);
+    const auto e = check({pki.leaf.der, pki.intermediates.back().der, expired.der}, "good.lab.test", now(),
+                         {old_root.der});
+    const auto x = std::find_if(e.result.findings.begin(), e.result.findings.end(),
+                                [](const finding& f) { return f.id == "cert-expired"; });
+    ASSERT_NE(x, e.result.findings.end()) << ::testing::PrintToString(ids(e.result.findings));
+    EXPECT_THAT(x->remediation, HasSubstr("Deploy the issuer's current intermediate"));
 }
 
 // --- real certificates ---------------------------------------------------------------
