@@ -227,7 +227,8 @@ void read_scan_start(const json::object& record, report_data& data) {
     if (m.input.empty()) m.input = get_string(record, "input");
     // The first input's catalogue names the report; another one in a later input is said.
     if (auto rules = get_string(record, "rules_version"); !rules.empty()) {
-        if (m.shards > 1 && !m.rules_version.empty() && rules != m.rules_version) m.settings_differ.insert("rules_version");
+        if (m.shards > 1 && !m.rules_version.empty() && rules != m.rules_version)
+            m.settings_differ.insert("rules_version");
         if (m.rules_version.empty()) m.rules_version = std::move(rules);
     }
     const auto trust_store = get_string(record, "trust_store");

@@ -93,18 +93,21 @@ std::string runs_apart(std::vector<scan_meta::shard_span> spans) {
     std::set<std::string> seen;
     for (const auto& s : spans)
         if (!seen.insert(s.shard).second)
-            return fmt::format("the files hold shard {} twice, from two runs or a retried shard; history import "
-                               "tells them apart",
-                               s.shard);
+            return fmt::format(
+                "the files hold shard {} twice, from two runs or a retried shard; history import "
+                "tells them apart",
+                s.shard);
     const auto time_of = [](const std::string& t) { return text::parse_rfc3339(t).value_or(time_point{}); };
-    std::sort(spans.begin(), spans.end(), [&](const auto& a, const auto& b) { return time_of(a.start) < time_of(b.start); });
+    std::sort(spans.begin(), spans.end(),
+              [&](const auto& a, const auto& b) { return time_of(a.start) < time_of(b.start); });
     time_point end{};
     for (std::size_t i = 0; i < spans.size(); ++i) {
         const auto start = time_of(spans[i].start);
         if (i > 0 && start > end + std::chrono::hours(12))
-            return fmt::format("the files hold shards of runs more than 12 hours apart (shard {} started {}, shard {} "
-                               "{}), not one run",
-                               spans[i - 1].shard, spans[i - 1].start, spans[i].shard, spans[i].start);
+            return fmt::format(
+                "the files hold shards of runs more than 12 hours apart (shard {} started {}, shard {} "
+                "{}), not one run",
+                spans[i - 1].shard, spans[i - 1].start, spans[i].shard, spans[i].start);
         end = std::max({end, start, time_of(spans[i].end)});
     }
     return "";
@@ -131,14 +134,15 @@ std::string scan_meta::incomplete_reason() const {
     if (interrupted && stops.size() == 1 && scan_ends == 1) {
         const auto [line, unread] = stops.front();
         if (unread == 0)
-            return fmt::format("interrupted once the whole target list ({}) was read: endpoints still in flight "
-                               "then are missing",
-                               plural(line, "line", "lines"));
-        return fmt::format("interrupted after line {} of the target list was read{}", line,
-                           unread > 0 ? fmt::format(": {} after it not read",
-                                                    plural(static_cast<std::uint64_t>(unread), "line with targets",
-                                                           "lines with targets"))
-                                      : "");
+            return fmt::format(
+                "interrupted once the whole target list ({}) was read: endpoints still in flight "
+                "then are missing",
+                plural(line, "line", "lines"));
+        return fmt::format(
+            "interrupted after line {} of the target list was read{}", line,
+            unread > 0 ? fmt::format(": {} after it not read", plural(static_cast<std::uint64_t>(unread),
+                                                                      "line with targets", "lines with targets"))
+                       : "");
     }
     if (interrupted) return "interrupted before every target was scanned";
     if (cut_records > 0) return "killed: its last record is cut short";

@@ -164,8 +164,7 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
                            g.count == 1 ? std::string("1 finding") : fmt::format("{} findings", g.count),
                            g.endpoints ? fmt::format("{} endpoint{}", g.endpoints, g.endpoints == 1 ? "" : "s")
                                        : fmt::format("{} name{}", g.names, g.names == 1 ? "" : "s"));
-        out += fmt::format("           {}{}\n", g.count > 1 ? "e.g. " : "",
-                           terminal_excerpt(g.places.first_message));
+        out += fmt::format("           {}{}\n", g.count > 1 ? "e.g. " : "", terminal_excerpt(g.places.first_message));
         if (g.remediations)
             out += fmt::format("           fix: {}{}\n", terminal_safe(g.first_remediation),
                                g.remediations > 1 ? fmt::format(" (and {} variants)", g.remediations - 1) : "");

@@ -63,17 +63,16 @@ void print_report(const check_command_options& o, const endpoint_result& r, cons
                   const audit_runtime& runtime) {
     const auto shown = report::terminal_excerpt;  // server text: made safe, cut to 1,024 bytes
     // text::rfc3339, not fmt's chrono formatter, which overflows outside 1678-2262 (--at 1029-01-01).
-    print_stderr("tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", shown(o.file),
-                 r.cap.chain.size(), r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : shown(o.host),
-                 text::rfc3339(runtime.at()), shown(runtime.rules().version));
+    print_stderr("tlsaudit check {} ({} certificate{}, host {}, at {}, rules {})\n", shown(o.file), r.cap.chain.size(),
+                 r.cap.chain.size() == 1 ? "" : "s", o.host.empty() ? "-" : shown(o.host), text::rfc3339(runtime.at()),
+                 shown(runtime.rules().version));
     if (v != nullptr) {
         for (std::size_t i = 0; i < v->path.size(); ++i)
-            print_stderr("  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin),
-                         shown(v->path[i].info.subject));
+            print_stderr("  path[{}] {:<7} {}\n", i, origin_name(v->path[i].origin), shown(v->path[i].info.subject));
         print_stderr("  trust: {}\n",
-                     v->trusted ? "trusted"
-                                : "not trusted (" +
-                                      shown(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
+                     v->trusted
+                         ? "trusted"
+                         : "not trusted (" + shown(v->errors.empty() ? v->leaf_error : v->errors.front().text) + ")");
     }
     if (r.trust) print_stderr("{}", report::format_program_table(*r.trust));
     print_stderr("  status: {}\n", audit::status_of(r));

@@ -19,11 +19,13 @@ std::size_t ensure_descriptor_limit(std::size_t concurrency) {
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return concurrency;
     const rlim_t raised = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
     limit.rlim_cur = raised;
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) == 0) limit.rlim_cur = std::min(raised, limit.rlim_cur);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) == 0)
+        limit.rlim_cur = std::min(raised, limit.rlim_cur);
     if (limit.rlim_cur >= wanted) return concurrency;
     // A connection that fails for want of a descriptor would be recorded as an unreachable
     // endpoint: scan with as many connections as fit instead.
-    const rlim_t fits = limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : std::max<rlim_t>(limit.rlim_cur / 4, 1);
+    const rlim_t fits =
+        limit.rlim_cur > 2 * reserve ? limit.rlim_cur - reserve : std::max<rlim_t>(limit.rlim_cur / 4, 1);
     const auto lowered = std::min(concurrency, static_cast<std::size_t>(fits));
     if (lowered == concurrency) return concurrency;  // the reserve is generous: enough fit
     print_stderr(

@@ -78,11 +78,9 @@ void check_distinct_files(const std::vector<named_file>& outputs, const std::vec
                                                input.flag, input.path == "-" ? "(standard input)" : input.path));
         for (std::size_t j = i + 1; j < outputs.size(); ++j)
             if (is_file(outputs[j]) && same_file(outputs[i].path, outputs[j].path))
-                throw config_error(fmt::format("{} and {} name one {}, {}: each output needs its own",
-                                               outputs[i].flag, outputs[j].flag,
-                                               std::filesystem::is_directory(outputs[j].path, ec) ? "directory"
-                                                                                                    : "file",
-                                               outputs[j].path));
+                throw config_error(fmt::format(
+                    "{} and {} name one {}, {}: each output needs its own", outputs[i].flag, outputs[j].flag,
+                    std::filesystem::is_directory(outputs[j].path, ec) ? "directory" : "file", outputs[j].path));
     }
 }
 

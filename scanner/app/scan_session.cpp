@@ -279,8 +279,7 @@ scan_summary scan_session::finish() {
         summary_.stopped_at_line = reader_.lines_read();
         try {  // a read error leaves the count unknown, not the reports unwritten
             if (options_.input_is_regular_file) summary_.target_lines_unread = targets::count_target_lines(input_);
-        } catch (const std::runtime_error&) {
-        }
+        } catch (const std::runtime_error&) {}
     }
     if (chases_) chases_->drain();  // before the checker's: a chase hands its chains on to it
     if (revocation_) revocation_->drain();

@@ -337,7 +337,7 @@ catalogue parse_catalogue(std::string_view json_text, std::string_view source) {
     if (rules == nullptr && !extend) r.fail("rules", "missing");
     if (rules != nullptr) {
         if (!rules->is_array()) r.fail("rules", "expected an array");
-        std::unordered_set<std::string> seen;                 // this file's ids
+        std::unordered_set<std::string> seen;                // this file's ids
         std::unordered_map<std::string, std::size_t> index;  // out.rules by id (the default's, when extending)
         for (std::size_t i = 0; i < out.rules.size(); ++i) index.emplace(out.rules[i].id, i);
         for (std::size_t i = 0; i < rules->get_array().size(); ++i) {

@@ -67,17 +67,17 @@ void check_validity(context& ctx) {
         // trust verdict) judges it; RFC 5280 still counts that one second as valid.
         if (at >= info.not_after) {
             const auto ago = std::chrono::duration_cast<days>(at - info.not_after).count();
-            ctx.add(
-                "cert-expired", &c,
-                fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
-                            text::rfc3339(info.not_after), ago, text::rfc3339(at)),
-                leaf           ? "Renew the certificate and deploy it with its full chain."
-                : root         ? "The root this chain ends at has expired: move to a certificate that chains to a "
-                                 "current root."
-                : c.position < 0 ? "Serve the issuer's current intermediate (the copy the path was built with, not "
-                                   "served, has expired)."
-                                 : "Deploy the issuer's current intermediate (the server's chain file still holds an "
-                                   "expired one).");
+            ctx.add("cert-expired", &c,
+                    fmt::format("{} expired on {} ({} days before the evaluation time {})", what,
+                                text::rfc3339(info.not_after), ago, text::rfc3339(at)),
+                    leaf   ? "Renew the certificate and deploy it with its full chain."
+                    : root ? "The root this chain ends at has expired: move to a certificate that chains to a "
+                             "current root."
+                    : c.position < 0
+                        ? "Serve the issuer's current intermediate (the copy the path was built with, not "
+                          "served, has expired)."
+                        : "Deploy the issuer's current intermediate (the server's chain file still holds an "
+                          "expired one).");
         } else if (at < info.not_before) {
             ctx.add("cert-not-yet-valid", &c,
                     fmt::format("{} is not valid before {} (evaluation time {})", what, text::rfc3339(info.not_before),
@@ -105,7 +105,8 @@ void check_hostname(context& ctx) {
     const bool cn_only = names.empty() && ctx.opts.profile == validation_profile::browser &&
                          hostname_matches(*ctx.leaf, ctx.in.name, validation_profile::openssl);
     if (names.empty())
-        names = (ctx.leaf->has_san ? "a SAN with no DNS name or IP address; CN " : "no SAN; CN ") + ctx.leaf->subject_cn;
+        names =
+            (ctx.leaf->has_san ? "a SAN with no DNS name or IP address; CN " : "no SAN; CN ") + ctx.leaf->subject_cn;
     if (cn_only) {
         names +=
             "; browsers no longer fall back to the subject CN: Chrome since 58, Firefox since 48 (for every "

@@ -226,7 +226,8 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     push_all(untrusted.get(), extra);
     push_all(untrusted.get(), impl_->intermediates);
 
-    ossl::x509_stack_ptr chain = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), verdict);
+    ossl::x509_stack_ptr chain =
+        build_path(impl_->store.get(), impl_->profile, at, leaf.get(), untrusted.get(), verdict);
     // OpenSSL takes the first candidate issuer it finds: a served cross-signed copy that
     // leads to no trusted root hides the served certificate that does. Browsers backtrack;
     // so does this, depth first: a helper on a failed path that another helper of its name

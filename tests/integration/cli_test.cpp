@@ -197,16 +197,15 @@ TEST_F(cli, an_unwritable_stderr_loses_messages_not_the_scan) {
     EXPECT_EQ(kept.exit_code, 3) << kept.err;
     EXPECT_NE(kept.err.find("the records are intact"), std::string::npos) << kept.err;
     for (const auto* records : {"", "--ndjson /dev/null"}) {
-        const auto gone =
-            run_tlsaudit(fmt::format("scan '{}' {} --csv /dev/full --no-revocation --no-geoip -q",
-                                     (dir_ / "targets.txt").string(), records));
+        const auto gone = run_tlsaudit(fmt::format("scan '{}' {} --csv /dev/full --no-revocation --no-geoip -q",
+                                                   (dir_ / "targets.txt").string(), records));
         EXPECT_EQ(gone.exit_code, 3) << gone.err;
         EXPECT_NE(gone.err.find("the records were not kept: scan with --ndjson FILE"), std::string::npos)
             << records << ": " << gone.err;
     }
     // Every other command's output too: `rules` lost its table and exited 0.
-    for (const auto* command :
-         {"rules", "rules --explain globalsign-rsa-dv-ssl-ca-2018", "rules --json", "--help", "--version", "scan --help"}) {
+    for (const auto* command : {"rules", "rules --explain globalsign-rsa-dv-ssl-ca-2018", "rules --json", "--help",
+                                "--version", "scan --help"}) {
         const auto lost = run_command(fmt::format("('{}' {} >/dev/full)", TLSAUDIT_BINARY, command));
         EXPECT_EQ(lost.exit_code, 3) << command << ": " << lost.err;
         EXPECT_NE(lost.err.find("No space left on device"), std::string::npos) << command << ": " << lost.err;
@@ -353,10 +352,10 @@ TEST_F(cli, a_low_open_file_limit_lowers_the_concurrency) {
     const lab::closed_port closed;
     std::ofstream(dir_ / "targets.txt") << "127.0.0.0/25\n";
     const auto ndjson = dir_ / "out.ndjson";
-    const auto r = run_command(
-        fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 200 --no-revocation --no-geoip -q "
-                    "--fail-on-errors none --ndjson '{}'\"",
-                    TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
+    const auto r =
+        run_command(fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 200 --no-revocation --no-geoip -q "
+                                "--fail-on-errors none --ndjson '{}'\"",
+                                TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("the open-file limit 80 is below what --concurrency 200 needs (456): scanning with "
                          "--concurrency 20"),
@@ -371,10 +370,10 @@ TEST_F(cli, a_low_open_file_limit_lowers_the_concurrency) {
     }
     EXPECT_EQ(codes, (std::map<std::string, int>{{"refused", 128}}));
     // A concurrency that fits is kept, never raised, and nothing is said.
-    const auto small = run_command(
-        fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 5 --no-revocation --no-geoip -q "
-                    "--fail-on-errors none --ndjson '{}'\"",
-                    TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
+    const auto small =
+        run_command(fmt::format("sh -c \"ulimit -n 80 && '{}' scan '{}' --port {} -c 5 --no-revocation --no-geoip -q "
+                                "--fail-on-errors none --ndjson '{}'\"",
+                                TLSAUDIT_BINARY, (dir_ / "targets.txt").string(), closed.port(), ndjson.string()));
     EXPECT_EQ(small.exit_code, 0) << small.err;
     EXPECT_EQ(small.err.find("open-file limit"), std::string::npos) << small.err;
     EXPECT_NE(read_file(ndjson).find("\"concurrency\":5,"), std::string::npos);

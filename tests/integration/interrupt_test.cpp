@@ -452,9 +452,10 @@ TEST_F(interrupt, sigint_cuts_in_flight_endpoints_after_the_grace_and_marks_repo
     EXPECT_EQ(stopped + unread, 16u);
     const auto report = json::parse(read_file(dir_ / "r.json"));
     EXPECT_FALSE(report.at("scan").at("complete").as_bool());
-    const auto reason = fmt::format("interrupted after line {} of the target list was read: {} line{} with targets "
-                                    "after it not read",
-                                    stopped, unread, unread == 1 ? "" : "s");
+    const auto reason = fmt::format(
+        "interrupted after line {} of the target list was read: {} line{} with targets "
+        "after it not read",
+        stopped, unread, unread == 1 ? "" : "s");
     EXPECT_EQ(std::string(report.at("scan").at("incomplete_reason").as_string()), reason);
     EXPECT_NE(read_file(dir_ / "err").find(fmt::format("scan interrupted after line {} of the target list", stopped)),
               std::string::npos)

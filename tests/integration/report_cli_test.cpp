@@ -281,9 +281,8 @@ TEST_F(report_cli, merging_two_shards_equals_the_unsharded_report) {
     ASSERT_EQ(rules_scan("e.ndjson").exit_code, 0);
     for (const auto& [first, second, version] :
          {std::tuple{"d.ndjson", "e.ndjson", "acme-1"}, std::tuple{"e.ndjson", "d.ndjson", "acme-2"}}) {
-        const auto both = run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' --fail-on none",
-                                                     path(first).string(), path(second).string(),
-                                                     path("rules-mixed.json").string()));
+        const auto both = run_tlsaudit(fmt::format("report '{}' '{}' --json '{}' --fail-on none", path(first).string(),
+                                                   path(second).string(), path("rules-mixed.json").string()));
         EXPECT_EQ(both.exit_code, 0) << both.err;
         const auto merged_scan = load("rules-mixed.json").at("scan");
         EXPECT_EQ(merged_scan.at("rules_version"), version);

@@ -189,8 +189,9 @@ TEST(check_lab, a_dead_end_cross_sign_served_first_is_backtracked) {
     // first kept the good upper copy out for good: untrusted.)
     const auto forged = lab::issue_under_name(deep.intermediates[0].der, lab::lab_key(lab::key_kind::ec_p256, 97),
                                               spec_of(deep.intermediates[1]), deep.intermediates[1].k);
-    const auto both = check({deep.leaf.der, forged.der, deep.intermediates[1].der, deep.intermediates[0].der, cross.der},
-                            "cross.lab.test", now(), {deep.root.der});
+    const auto both =
+        check({deep.leaf.der, forged.der, deep.intermediates[1].der, deep.intermediates[0].der, cross.der},
+              "cross.lab.test", now(), {deep.root.der});
     EXPECT_TRUE(both.verdict->trusted) << ::testing::PrintToString(ids(both.result.findings));
     // Every copy of a dead end goes at once: nine copies served first are one choice.
     std::vector<bytes> copies{deep.leaf.der, deep.intermediates[1].der};
@@ -198,8 +199,8 @@ TEST(check_lab, a_dead_end_cross_sign_served_first_is_backtracked) {
     copies.push_back(deep.intermediates[0].der);
     EXPECT_TRUE(check(copies, "cross.lab.test", now(), {deep.root.der}).verdict->trusted);
     // With no way out (the good copy not served), it stays untrusted.
-    const auto stuck = check({deep.leaf.der, deep.intermediates[1].der, cross.der}, "cross.lab.test", now(),
-                             {deep.root.der});
+    const auto stuck =
+        check({deep.leaf.der, deep.intermediates[1].der, cross.der}, "cross.lab.test", now(), {deep.root.der});
     EXPECT_FALSE(stuck.verdict->trusted);
     EXPECT_THAT(ids(stuck.result.findings), ElementsAre("chain-untrusted"));
 }
@@ -210,7 +211,8 @@ TEST(check_lab, an_expired_store_root_gets_its_own_advice) {
     root_spec.not_before = now() - days(4000);
     root_spec.not_after = now() - days(1);
     const auto root = lab::make_self_signed(root_spec, lab::lab_key(lab::key_kind::ec_p256, 92));
-    const auto inter = lab::issue(root, lab::ca_spec("Lab Int Under Expired Root"), lab::lab_key(lab::key_kind::ec_p256, 93));
+    const auto inter =
+        lab::issue(root, lab::ca_spec("Lab Int Under Expired Root"), lab::lab_key(lab::key_kind::ec_p256, 93));
     const auto leaf = lab::issue(inter, lab::leaf_spec("old-root.lab.test"), lab::lab_key(lab::key_kind::ec_p256, 94));
     const auto r = check({leaf.der, inter.der}, "old-root.lab.test", now(), {root.der});
     const auto f = std::find_if(r.result.findings.begin(), r.result.findings.end(),
@@ -328,8 +330,8 @@ TEST(check_lab, a_sha1_signature_on_a_rolled_over_root_counts) {
     const auto old_root = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::rsa_2048, 96));
     spec.digest = "sha1";
     const auto rolled = lab::issue(old_root, spec, pki.root.k);  // the new root's key, old root's signature
-    const auto r = check({pki.leaf.der, pki.intermediates.back().der, rolled.der}, "good.lab.test", now(),
-                         {old_root.der});
+    const auto r =
+        check({pki.leaf.der, pki.intermediates.back().der, rolled.der}, "good.lab.test", now(), {old_root.der});
     ASSERT_TRUE(r.verdict->trusted);
     ASSERT_EQ(r.verdict->path.size(), 4u);
     EXPECT_THAT(ids(r.result.findings), ElementsAre("weak-signature", "forbidden-signature"));
@@ -339,8 +341,8 @@ TEST(check_lab, a_sha1_signature_on_a_rolled_over_root_counts) {
     spec.not_before = now() - days(400);
     spec.not_after = now() - days(1);
     const auto expired = lab::issue(old_root, spec, pki.root.k);
-    const auto e = check({pki.leaf.der, pki.intermediates.back().der, expired.der}, "good.lab.test", now(),
-                         {old_root.der});
+    const auto e =
+        check({pki.leaf.der, pki.intermediates.back().der, expired.der}, "good.lab.test", now(), {old_root.der});
     const auto x = std::find_if(e.result.findings.begin(), e.result.findings.end(),
                                 [](const finding& f) { return f.id == "cert-expired"; });
     ASSERT_NE(x, e.result.findings.end()) << ::testing::PrintToString(ids(e.result.findings));

@@ -209,7 +209,8 @@ TEST(cli_r1, check_the_real_r1_from_the_system_store) {
     // The lab signature does not verify: untrusted for that, before R1's removal (a path
     // that reaches a CA by name only is no verdict on that CA).
     EXPECT_TRUE(mozilla.at("rule").is_null());
-    EXPECT_THAT(text_of(mozilla.at("reason")), HasSubstr("the path names the CA GlobalSign Root CA, but it does not verify"));
+    EXPECT_THAT(text_of(mozilla.at("reason")),
+                HasSubstr("the path names the CA GlobalSign Root CA, but it does not verify"));
     EXPECT_THAT(r.err, HasSubstr("path[1] store   CN=GlobalSign Root CA"));
 }
 

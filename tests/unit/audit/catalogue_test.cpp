@@ -130,7 +130,7 @@ TEST(parse_catalogue, errors_name_the_field) {
         EXPECT_EQ(error_of(std::string(R"({"version": "v", "rules": [{"id": "r", "kind": "distrusted-ca", "match":
         {"spki_sha256": ["cdffa2fdf6ac5b800b7ba3ccf5716646d28dfc7142a5a9a5ab614af33fd5bafb"]}, "message": "m",
         "remediation": "r", "distrust": [{"program": "X", "basis": "blocklist", "since": ")") +
-                               month + R"("}]}]})"),
+                           month + R"("}]}]})"),
                   "rules.json: rules[0].distrust[0].since: expected YYYY-MM-DD or YYYY-MM")
             << month;
     }

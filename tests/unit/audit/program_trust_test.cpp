@@ -343,8 +343,9 @@ TEST(validity_limits, the_next_certificate_must_be_shorter) {
     expired.when = at("2026-04-01");
     const auto late = expired.run();
     ASSERT_NE(find(late, "validity-next-limit"), nullptr) << ::testing::PrintToString(ids(late));
-    EXPECT_THAT(find(late, "validity-next-limit")->message,
-                HasSubstr("expired on 2025-05-31T23:59:59Z, and the maximum validity dropped to 200 days on 2026-03-15"));
+    EXPECT_THAT(
+        find(late, "validity-next-limit")->message,
+        HasSubstr("expired on 2025-05-31T23:59:59Z, and the maximum validity dropped to 200 days on 2026-03-15"));
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // baseline from the latest complete scan, migration from schema 1, and files it must
 // refuse without touching them.
 
-#include "history_fixture.hpp"
 #include "history/record_reader.hpp"
+#include "history_fixture.hpp"
 
 #include <tlsaudit/history/store.hpp>
 

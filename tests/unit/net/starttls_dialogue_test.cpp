@@ -226,7 +226,8 @@ TEST(starttls_dialogue, xmpp) {
                                                          "xmpp-tls'/></stream:features>",
                                                   "<success/>\n"});
     EXPECT_EQ(other.last.error.code, "starttls-protocol");
-    EXPECT_EQ(other.last.error.detail, "expected <proceed/> or <failure/>, got '<success/>'") << "no line ending quoted";
+    EXPECT_EQ(other.last.error.detail, "expected <proceed/> or <failure/>, got '<success/>'")
+        << "no line ending quoted";
 }
 
 TEST(starttls_dialogue, postgres) {

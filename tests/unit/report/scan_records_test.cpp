@@ -207,8 +207,9 @@ TEST(scan_records, an_interrupted_scan_says_where_it_stopped) {
     EXPECT_EQ(read_text(start + piped + "\n").meta.incomplete_reason(),
               "interrupted after line 1234 of the target list was read");
     e.target_lines_unread = 0;
-    EXPECT_EQ(read_text(start + boost::json::serialize(to_json(e)) + "\n").meta.incomplete_reason(),
-              "interrupted once the whole target list (1234 lines) was read: endpoints still in flight then are missing");
+    EXPECT_EQ(
+        read_text(start + boost::json::serialize(to_json(e)) + "\n").meta.incomplete_reason(),
+        "interrupted once the whole target list (1234 lines) was read: endpoints still in flight then are missing");
     // Two interrupted scans merged: no one stop point names the report.
     EXPECT_EQ(read_text(start + counted + "\n" + start + piped + "\n").meta.incomplete_reason(),
               "interrupted before every target was scanned");
