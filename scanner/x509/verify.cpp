@@ -150,31 +150,37 @@ ossl::x509_stack_ptr build_path(X509_STORE* store, validation_profile profile, t
     return ossl::x509_stack_ptr(X509_STORE_CTX_get1_chain(ctx.get()));
 }
 
-// The helpers on `path` (leaf first) that another helper of the same subject could stand
-// in for: the choices a backtracking path builder may undo.
-std::vector<X509*> replaceable_helpers(STACK_OF(X509) * path, const std::vector<X509*>& helpers) {
+// The helpers on `path` (leaf first) that another helper in `pool` (the helpers a build
+// was offered) of the same subject could stand in for: the choices a backtracking path
+// builder may undo.
+std::vector<X509*> replaceable_helpers(STACK_OF(X509) * path, STACK_OF(X509) * pool) {
     std::vector<X509*> out;
     for (int i = 1; i < sk_X509_num(path); ++i) {
         X509* on_path = sk_X509_value(path, i);
-        // A certificate from the trust store is not ours to leave out.
-        if (std::find(helpers.begin(), helpers.end(), on_path) == helpers.end()) continue;
-        const bool replaceable = std::any_of(helpers.begin(), helpers.end(), [&](X509* other) {
-            return X509_cmp(other, on_path) != 0 &&
-                   X509_NAME_cmp(X509_get_subject_name(other), X509_get_subject_name(on_path)) == 0;
-        });
-        if (replaceable) out.push_back(on_path);
+        bool helper = false;  // else from the trust store, which is not ours to leave out
+        bool replaceable = false;
+        for (int j = 0; j < sk_X509_num(pool); ++j) {
+            X509* other = sk_X509_value(pool, j);
+            if (other == on_path) helper = true;
+            else if (X509_cmp(other, on_path) != 0 &&
+                     X509_NAME_cmp(X509_get_subject_name(other), X509_get_subject_name(on_path)) == 0)
+                replaceable = true;
+        }
+        if (helper && replaceable) out.push_back(on_path);
     }
     return out;
 }
 
-// The helpers but those equal (same DER: every copy) to one in `left_out`, as a stack that
-// does not own them.
-ossl::x509_stack_ptr helpers_but(const std::vector<X509*>& helpers, const std::vector<X509*>& left_out) {
+// The helpers in `all` but those equal (same DER: every copy) to one in `left_out`, a
+// reference to each held by the stack.
+ossl::x509_stack_ptr helpers_but(STACK_OF(X509) * all, const std::vector<X509*>& left_out) {
     ossl::x509_stack_ptr stack(sk_X509_new_null());
     if (!stack) ossl::throw_failure("sk_X509_new_null failed");
-    for (X509* h : helpers) {
+    for (int i = 0; i < sk_X509_num(all); ++i) {
+        X509* h = sk_X509_value(all, i);
         if (std::any_of(left_out.begin(), left_out.end(), [&](X509* o) { return X509_cmp(o, h) == 0; })) continue;
-        if (X509_up_ref(h) != 1 || sk_X509_push(stack.get(), h) <= 0) {
+        if (X509_up_ref(h) != 1) ossl::throw_failure("X509_up_ref failed");
+        if (sk_X509_push(stack.get(), h) <= 0) {
             X509_free(h);
             ossl::throw_failure("sk_X509_push failed");
         }
@@ -235,11 +241,9 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
     // undone in turn when it leads nowhere, within max_path_attempts builds. The first
     // trusted path wins; else the first verdict stands.
     if (!verdict.trusted && chain) {
-        std::vector<X509*> helpers;
-        for (int i = 0; i < sk_X509_num(untrusted.get()); ++i) helpers.push_back(sk_X509_value(untrusted.get(), i));
         std::vector<std::vector<X509*>> pending;  // the helpers each attempt leaves out
-        const auto branch = [&](const std::vector<X509*>& left_out, STACK_OF(X509) * failed) {
-            const auto choices = replaceable_helpers(failed, helpers);
+        const auto branch = [&](const std::vector<X509*>& left_out, STACK_OF(X509) * failed, STACK_OF(X509) * pool) {
+            const auto choices = replaceable_helpers(failed, pool);
             // Pushed last first: the choice nearest the leaf is tried first.
             for (auto it = choices.rbegin(); it != choices.rend(); ++it) {
                 if (std::find(left_out.begin(), left_out.end(), *it) != left_out.end()) continue;
@@ -248,11 +252,11 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
                 pending.push_back(std::move(next));
             }
         };
-        branch({}, chain.get());
+        branch({}, chain.get(), untrusted.get());
         for (int builds = 1; builds < max_path_attempts && !pending.empty(); ++builds) {
             const auto left_out = std::move(pending.back());
             pending.pop_back();
-            const auto pool = helpers_but(helpers, left_out);
+            const auto pool = helpers_but(untrusted.get(), left_out);
             chain_verdict retry;
             auto built = build_path(impl_->store.get(), impl_->profile, at, leaf.get(), pool.get(), retry);
             if (retry.trusted) {
@@ -261,7 +265,7 @@ chain_verdict trust_store::verify(std::span<const bytes> served, time_point at, 
                 chain = std::move(built);
                 break;
             }
-            if (built) branch(left_out, built.get());
+            if (built) branch(left_out, built.get(), pool.get());
         }
     }
 

@@ -488,6 +488,18 @@ TEST(check_command, writes_the_record_and_honours_fail_on) {
     EXPECT_EQ(run(o), app::exit_code::ok);
 }
 
+// `check` of `cert` alone for `host` (--fail-on none): what it prints on stderr.
+std::string report_on_stderr(const temp_dir& dir, const lab::credential& cert, const std::string& host) {
+    app::check_command_options o;
+    o.file = dir.write_pem("chain.pem", {cert.der}).string();
+    o.host = host;
+    o.ndjson = (dir.path() / "out.ndjson").string();
+    o.fail_on = "none";
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(run(o), app::exit_code::ok);
+    return ::testing::internal::GetCapturedStderr();
+}
+
 // The human report lists findings worst first, as the reports and the scan summary do:
 // a self-signed leaf (high) that also expires soon (medium, found first by the audit).
 TEST(check_command, the_report_on_stderr_lists_the_worst_finding_first) {
@@ -495,14 +507,7 @@ TEST(check_command, the_report_on_stderr_lists_the_worst_finding_first) {
     const auto t0 = now();
     const auto self = lab::make_self_signed(spec_for("self.lab.test", t0 - days(30), t0 + days(10)),
                                             lab::lab_key(lab::key_kind::ec_p256, 61));
-    app::check_command_options o;
-    o.file = dir.write_pem("self.pem", {self.der}).string();
-    o.host = "self.lab.test";
-    o.ndjson = (dir.path() / "out.ndjson").string();
-    o.fail_on = "none";
-    ::testing::internal::CaptureStderr();
-    EXPECT_EQ(run(o), app::exit_code::ok);
-    const std::string err = ::testing::internal::GetCapturedStderr();
+    const std::string err = report_on_stderr(dir, self, "self.lab.test");
     const auto high = err.find("self-signed");
     const auto medium = err.find("cert-expiring");
     ASSERT_NE(high, std::string::npos) << err;
@@ -518,14 +523,7 @@ TEST(check_command, the_report_on_stderr_cuts_long_server_text) {
     auto spec = spec_for("long.lab.test", t0 - days(30), t0 + days(300));
     spec.organization = std::string(20'000, 'o');
     const auto self = lab::make_self_signed(spec, lab::lab_key(lab::key_kind::ec_p256, 61));
-    app::check_command_options o;
-    o.file = dir.write_pem("long.pem", {self.der}).string();
-    o.host = "long.lab.test";
-    o.ndjson = (dir.path() / "out.ndjson").string();
-    o.fail_on = "none";
-    ::testing::internal::CaptureStderr();
-    EXPECT_EQ(run(o), app::exit_code::ok);
-    const std::string err = ::testing::internal::GetCapturedStderr();
+    const std::string err = report_on_stderr(dir, self, "long.lab.test");
     EXPECT_THAT(err, HasSubstr("path[0]"));
     EXPECT_THAT(err, HasSubstr("self-signed"));
     EXPECT_THAT(err, HasSubstr("more bytes)"));
