@@ -287,9 +287,9 @@ void read_record(const json::object& record, report_data& data) {
             data.meta.interrupted = true;
             if (const auto line = get_count(record, "stopped_at_line"); line > 0) {
                 const auto* unread = record.if_contains("target_lines_unread");
-                const bool known = unread && !unread->is_null();
-                data.meta.stops.emplace_back(
-                    line, known ? static_cast<std::int64_t>(get_count(record, "target_lines_unread")) : -1);
+                data.meta.stops.push_back({line, unread && !unread->is_null()
+                                                     ? std::optional(get_count(record, "target_lines_unread"))
+                                                     : std::nullopt});
             }
         }
         for (auto& key : settings_changed_on_resume_of(record))

@@ -115,6 +115,18 @@ std::string runs_apart(std::vector<scan_meta::shard_span> spans) {
 
 }  // namespace
 
+std::string interrupted_at(const stop_point& stop) {
+    if (stop.unread == 0)
+        return fmt::format(
+            "interrupted once the whole target list ({}) was read: endpoints still in flight then "
+            "are missing",
+            plural(stop.line, "line", "lines"));
+    return fmt::format("interrupted after line {} of the target list was read{}", stop.line,
+                       stop.unread ? fmt::format(": {} after it not read",
+                                                 plural(*stop.unread, "line with targets", "lines with targets"))
+                                   : "");
+}
+
 std::string scan_meta::incomplete_reason() const {
     if (shard_counts.size() > 1)
         return fmt::format("the files hold shards of {} different splits (of {}), not one run", shard_counts.size(),
@@ -131,19 +143,7 @@ std::string scan_meta::incomplete_reason() const {
                            absent > missing.size() ? ", ..." : "");
     }
     if (auto why = runs_apart(shard_spans); !why.empty()) return why;
-    if (interrupted && stops.size() == 1 && scan_ends == 1) {
-        const auto [line, unread] = stops.front();
-        if (unread == 0)
-            return fmt::format(
-                "interrupted once the whole target list ({}) was read: endpoints still in flight "
-                "then are missing",
-                plural(line, "line", "lines"));
-        return fmt::format(
-            "interrupted after line {} of the target list was read{}", line,
-            unread > 0 ? fmt::format(": {} after it not read", plural(static_cast<std::uint64_t>(unread),
-                                                                      "line with targets", "lines with targets"))
-                       : "");
-    }
+    if (interrupted && stops.size() == 1 && scan_ends == 1) return interrupted_at(stops.front());
     if (interrupted) return "interrupted before every target was scanned";
     if (cut_records > 0) return "killed: its last record is cut short";
     if (scan_ends < shards) return "killed before its end: no scan-end record";

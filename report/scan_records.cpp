@@ -100,9 +100,8 @@ json::object to_json(const scan_end& end) {
                                             {"bytes", end.fetch_bytes},
                                             {"refused", end.fetch_refused}}}};
     if (!end.complete) {
-        o["stopped_at_line"] = end.stopped_at_line;
-        o["target_lines_unread"] =
-            end.target_lines_unread ? json::value(*end.target_lines_unread) : json::value(nullptr);
+        o["stopped_at_line"] = end.stopped.line;
+        o["target_lines_unread"] = end.stopped.unread ? json::value(*end.stopped.unread) : json::value(nullptr);
     }
     if (!end.settings_changed_on_resume.empty()) {
         json::array changed;

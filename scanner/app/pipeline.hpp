@@ -10,6 +10,7 @@
 #include <tlsaudit/net.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
 #include <tlsaudit/report/progress.hpp>
+#include <tlsaudit/report/scan_records.hpp>
 #include <tlsaudit/targets.hpp>
 
 #include <boost/json/object.hpp>
@@ -65,12 +66,8 @@ struct scan_summary {
     // --resume: the settings (scan-start option keys) this run changed from the recorded ones;
     // the kept targets were scanned with the recorded ones. Set by the scan command.
     std::vector<std::string> settings_changed_on_resume;
-    bool interrupted = false;  // net.stop was set: targets are missing
-    // An interrupted scan: the lines of the target list read when it stopped (blank and
-    // comment lines included), and the lines after them that can hold a target (counted only
-    // for a regular file).
-    std::uint64_t stopped_at_line = 0;
-    std::optional<std::uint64_t> target_lines_unread;
+    bool interrupted = false;    // net.stop was set: targets are missing
+    report::stop_point stopped;  // interrupted: where (the unread lines counted for a regular file only)
     // Certificate-chosen fetches (OCSP, CRL, AIA caIssuers): distinct host:port asked,
     // bytes received, fetches refused by the destination policy or its cap.
     std::size_t fetch_destinations = 0;

@@ -365,8 +365,7 @@ report::scan_end describe_scan_end(const scan_summary& summary, time_point finis
     end.endpoints = summary.endpoints;
     end.input_errors = summary.input_errors;
     end.complete = !summary.interrupted;
-    end.stopped_at_line = summary.stopped_at_line;
-    end.target_lines_unread = summary.target_lines_unread;
+    end.stopped = summary.stopped;
     end.resumed_targets = summary.resumed_targets;
     end.settings_changed_on_resume = summary.settings_changed_on_resume;
     end.fetch_destinations = summary.fetch_destinations;

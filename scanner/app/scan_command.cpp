@@ -83,15 +83,6 @@ bool is_regular_file(const std::string& path) {
     return status == 0 && S_ISREG(st.st_mode);
 }
 
-// Where an interrupted scan stopped in its target list, for the message that says so.
-std::string stop_point(const scan_summary& s) {
-    auto text = fmt::format("after line {} of the target list", s.stopped_at_line);
-    if (s.target_lines_unread)
-        text += fmt::format(" ({} after it not read)",
-                            report::plural(*s.target_lines_unread, "line with targets", "lines with targets"));
-    return text;
-}
-
 }  // namespace
 
 void add_scan_options(CLI::App& cmd, scan_command_options& o) {
@@ -290,7 +281,8 @@ int run_scan_command(scan_command_options& options) {
     const int code = reports.finish(summary);
     if (const int signal = interrupt.signal(); signal != 0 && summary.interrupted) {
         const bool resumable = options.reports.ndjson_given && options.pipeline.ndjson != "-";
-        print_stderr("tlsaudit: scan interrupted {}: the reports are marked incomplete; {}\n", stop_point(summary),
+        print_stderr("tlsaudit: scan {}; the reports are marked incomplete; {}\n",
+                     report::interrupted_at(summary.stopped),
                      resumable ? "carry on with --resume " + options.pipeline.ndjson
                                : std::string("keep the records with --ndjson FILE to be able to resume"));
         return interrupted_exit_code(signal);

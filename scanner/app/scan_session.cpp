@@ -276,9 +276,9 @@ scan_summary scan_session::finish() {
     // interrupts only the chases it drops.
     summary_.interrupted = stopping();
     if (summary_.interrupted) {
-        summary_.stopped_at_line = reader_.lines_read();
+        summary_.stopped.line = reader_.lines_read();
         try {  // a read error leaves the count unknown, not the reports unwritten
-            if (options_.input_is_regular_file) summary_.target_lines_unread = targets::count_target_lines(input_);
+            if (options_.input_is_regular_file) summary_.stopped.unread = targets::count_target_lines(input_);
         } catch (const std::runtime_error&) {}
     }
     if (chases_) chases_->drain();  // before the checker's: a chase hands its chains on to it

@@ -11,7 +11,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <span>
 #include <string>

@@ -10,6 +10,7 @@
 
 #include <tlsaudit/finding.hpp>
 #include <tlsaudit/report/error_policy.hpp>
+#include <tlsaudit/report/scan_records.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -20,7 +21,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace tlsaudit::report {
@@ -136,6 +136,10 @@ struct resolved_row {
 
 // What scanned, when and how. Filled from "scan-start"/"scan-end" records; missing
 // records leave fields empty (an NDJSON written by `check` or an older version).
+// "interrupted after line 1234 of the target list was read: 8766 lines with targets after it
+// not read", as the reports and the scan's message on stderr word it.
+std::string interrupted_at(const stop_point& stop);
+
 struct scan_meta {
     std::string tool_version;
     std::string started_at, finished_at;  // earliest start / latest end over the inputs
@@ -148,9 +152,8 @@ struct scan_meta {
     std::size_t shards = 0;            // scan-start records seen
     std::size_t scan_ends = 0;         // scan-end records seen
     bool interrupted = false;          // a scan-end record said "complete": false
-    // Where the interrupted scans stopped in their target lists ("stopped_at_line" and
-    // "target_lines_unread" of each such scan-end that states them; the latter -1 when unknown).
-    std::vector<std::pair<std::uint64_t, std::int64_t>> stops;
+    // Where the interrupted scans stopped in their target lists (each scan-end that says).
+    std::vector<stop_point> stops;
     // Settings a --resume changed (scan-end "settings_changed_on_resume", over every input):
     // the report mixes targets scanned with the recorded options and with other ones.
     std::set<std::string> settings_changed_on_resume;

@@ -82,16 +82,20 @@ struct scan_start {
     scan_settings settings;
 };
 
+// Where an interrupted scan stopped in its target list: the lines read (blank and comment
+// lines included), and the lines after them that can hold a target (unknown for a pipe).
+struct stop_point {
+    std::uint64_t line = 0;
+    std::optional<std::uint64_t> unread;
+};
+
 struct scan_end {
     time_point finished_at{};
     std::size_t targets = 0;
     std::size_t endpoints = 0;
     std::size_t input_errors = 0;
     bool complete = true;  // false: stopped by SIGINT/SIGTERM, targets are missing (--resume)
-    // Not complete: the target list's lines read when the scan stopped, and its lines after them
-    // that can hold a target (unknown when the list was not a regular file). Written only then.
-    std::uint64_t stopped_at_line = 0;
-    std::optional<std::uint64_t> target_lines_unread;
+    stop_point stopped;    // not complete: where (written only then)
     std::size_t resumed_targets = 0;
     // --resume with other settings: the option keys that changed (written only when some did).
     std::vector<std::string> settings_changed_on_resume;

@@ -192,8 +192,8 @@ TEST(scan_records, an_interrupted_scan_says_where_it_stopped) {
     scan_end e;
     e.finished_at = at(std::chrono::year{2026} / 11 / 24, 4h + 1min);
     e.complete = false;
-    e.stopped_at_line = 1234;
-    e.target_lines_unread = 8766;
+    e.stopped.line = 1234;
+    e.stopped.unread = 8766;
     auto whole = sample_start();
     whole.settings.shard.clear();
     const auto start = boost::json::serialize(to_json(whole)) + "\n";
@@ -201,12 +201,12 @@ TEST(scan_records, an_interrupted_scan_says_where_it_stopped) {
     EXPECT_NE(counted.find(R"("stopped_at_line":1234,"target_lines_unread":8766)"), std::string::npos) << counted;
     EXPECT_EQ(read_text(start + counted + "\n").meta.incomplete_reason(),
               "interrupted after line 1234 of the target list was read: 8766 lines with targets after it not read");
-    e.target_lines_unread.reset();
+    e.stopped.unread.reset();
     const auto piped = boost::json::serialize(to_json(e));
     EXPECT_NE(piped.find(R"("target_lines_unread":null)"), std::string::npos) << piped;
     EXPECT_EQ(read_text(start + piped + "\n").meta.incomplete_reason(),
               "interrupted after line 1234 of the target list was read");
-    e.target_lines_unread = 0;
+    e.stopped.unread = 0;
     EXPECT_EQ(
         read_text(start + boost::json::serialize(to_json(e)) + "\n").meta.incomplete_reason(),
         "interrupted once the whole target list (1234 lines) was read: endpoints still in flight then are missing");
