@@ -57,11 +57,7 @@ void check_validity(context& ctx) {
         if (!ctx.relevant(c)) continue;
         const cert_info& info = *c.info;
         const bool leaf = c.position == 0;
-        // A root: self-issued at the top of the path (or off it); a self-issued certificate
-        // below the top is a root's key rollover, served like an intermediate.
-        const bool top = ctx.in.verdict == nullptr || c.depth < 0 ||
-                         static_cast<std::size_t>(c.depth) + 1 == ctx.in.verdict->path.size();
-        const bool root = !leaf && info.self_issued && top;
+        const bool root = !leaf && ctx.is_root(c);
         const std::string what = leaf ? "the leaf certificate" : "certificate " + describe(c);
         // Expired from the notAfter second on, as OpenSSL's verification (the record's
         // trust verdict) judges it; RFC 5280 still counts that one second as valid.

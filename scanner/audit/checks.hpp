@@ -34,15 +34,17 @@ struct context {
     // served certificate when there is no verdict.
     bool relevant(const examined_cert& c) const { return in.verdict == nullptr || c.depth >= 0 || c.position == 0; }
 
-    // Whether clients check `c`'s signature: all but a root's self-signature. On a built path
-    // a certificate below its top is checked even if self-issued (a root's key rollover,
-    // the new root signed by the old one); the top, or one off the path, counts as a root
-    // when self-issued.
-    bool signature_checked(const examined_cert& c) const {
-        if (in.verdict != nullptr && c.depth >= 0 && static_cast<std::size_t>(c.depth) + 1 < in.verdict->path.size())
-            return true;
-        return !c.info->self_issued;
+    // A root: self-issued at the top of the built path, or off it (or with no verdict). A
+    // self-issued certificate below the top is a root's key rollover (the new root signed by
+    // the old one), served and judged like an intermediate.
+    bool is_root(const examined_cert& c) const {
+        const bool below_top =
+            in.verdict != nullptr && c.depth >= 0 && static_cast<std::size_t>(c.depth) + 1 < in.verdict->path.size();
+        return c.info->self_issued && !below_top;
     }
+
+    // Whether clients check `c`'s signature: all but a root's self-signature.
+    bool signature_checked(const examined_cert& c) const { return !is_root(c); }
 
     // A built-in check's finding, at the catalogue's default level for `id`.
     void add(known_finding id, const examined_cert* about, std::string message, std::string remediation) {

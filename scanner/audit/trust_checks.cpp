@@ -123,6 +123,11 @@ void check_order_along_path(context& ctx) {
     }
 }
 
+// Two certificates of one CA: the same name and key (a renewal, or a cross-signed copy).
+bool same_ca(const cert_info& a, const cert_info& b) {
+    return !a.spki_sha256.empty() && a.spki_sha256 == b.spki_sha256 && a.subject == b.subject;
+}
+
 // Served certificates outside the built path: unrelated, unless they share a key with a
 // path certificate (cross-signed versions of the same CA are legitimate extras).
 void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& served) {
@@ -149,8 +154,7 @@ void check_extra_certs(context& ctx, const std::vector<const examined_cert*>& se
             // An out-of-date copy of a path CA the server does not send otherwise is
             // chain-incomplete's to report (its advice is to replace it, not remove it).
             const bool only_copy = std::any_of(ctx.certs.begin(), ctx.certs.end(), [&](const examined_cert& p) {
-                return p.depth > 0 && p.position < 0 && !p.info->self_issued &&
-                       p.info->spki_sha256 == c->info->spki_sha256 && p.info->subject == c->info->subject;
+                return p.depth > 0 && p.position < 0 && !p.info->self_issued && same_ca(*p.info, *c->info);
             });
             if (ctx.in.at >= c->info->not_after && !only_copy)
                 ctx.add("chain-extra-certs", c,
@@ -205,9 +209,7 @@ void check_trust(context& ctx) {
     const auto served_copy = [&](const examined_cert& c) -> const examined_cert* {
         const examined_cert* found = nullptr;
         for (const auto& s : ctx.certs) {
-            if (s.position < 0 || s.info->spki_sha256.empty() || s.info->spki_sha256 != c.info->spki_sha256 ||
-                s.info->subject != c.info->subject)
-                continue;
+            if (s.position < 0 || !same_ca(*s.info, *c.info)) continue;
             if (valid_now(s)) return &s;
             found = &s;
         }
