@@ -17,9 +17,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <exception>
-#include <iostream>
 #include <stdexcept>
 #include <system_error>
 
@@ -112,13 +110,8 @@ int main(int argc, char** argv) {
             return exit_code::usage;
         }
         const int code = app.exit(e);
-        if (code != 0) return exit_code::usage;
-        // --help and --version print through std::cout: lost output is exit 3 here too.
-        if (!std::cout.flush()) {
-            print_stderr("tlsaudit: cannot write to standard output: {}\n", std::strerror(errno));
-            return exit_code::failed;
-        }
-        return checked_stdout(exit_code::ok);
+        // --help and --version: lost output is exit 3 here too (std::cout writes through stdout).
+        return code == 0 ? checked_stdout(exit_code::ok) : exit_code::usage;
     }
     if (const auto* option = empty_value(app)) {
         print_stderr("tlsaudit: {}: an empty value; give one, or leave the option out\n", option->get_name());

@@ -131,6 +131,19 @@ const verify_error* broken_path_error(const chain_input& in) {
     return nullptr;
 }
 
+// Firefox's verdict on a path that does not verify but names `what` (a root, a CA): it
+// reaches it by name only and is rejected as by any client (chain-untrusted says so).
+mozilla_judgement not_verified(const std::string& what, const verify_error& broken) {
+    return {{"mozilla",
+             "untrusted",
+             fmt::format("the path names {}, but it does not verify ({})", what, broken.text),
+             {},
+             {}},
+            false,
+            {},
+            {}};
+}
+
 mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, const catalogue& rules,
                                 const mozilla_store& store) {
     auto cas = path_cas(in);
@@ -142,18 +155,8 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
     });
     if (reached != cas.end()) cas.erase(reached + 1, cas.end());
     if (const auto hit = find_rule_hit(cas, leaf, in.at, rules, "mozilla")) {
-        // A path that does not verify reaches the CA the rule names by name only: untrusted,
-        // as any such path (docs/findings.md), not that CA's distrust.
-        if (const auto* broken = broken_path_error(in))
-            return {{"mozilla",
-                     "untrusted",
-                     fmt::format("the path names the CA {}, but it does not verify ({})", name_of(*hit->anchor),
-                                 broken->text),
-                     {},
-                     {}},
-                    false,
-                    {},
-                    {}};
+        // Untrusted as any path that does not verify (docs/findings.md), not that CA's distrust.
+        if (const auto* broken = broken_path_error(in)) return not_verified("the CA " + name_of(*hit->anchor), *broken);
         mozilla_judgement j{from_rule("mozilla", *hit), false, {}, {}};
         if (hit->r->kind == rule_kind::root_removal) {
             j.report = true;
@@ -186,17 +189,8 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
                                     root->label, date, text::rfc3339(leaf.not_before));
             return j;
         }
-        // The anchor is Mozilla's, but a path that does not verify reaches it only by name:
-        // Firefox rejects it as any client does (the chain-untrusted finding says so).
-        if (const auto* broken = broken_path_error(in))
-            return {{"mozilla",
-                     "untrusted",
-                     fmt::format("the path names the root {}, but it does not verify ({})", root->label, broken->text),
-                     {},
-                     {}},
-                    false,
-                    {},
-                    {}};
+        // The anchor is Mozilla's, but the path does not verify.
+        if (const auto* broken = broken_path_error(in)) return not_verified("the root " + root->label, *broken);
         const std::string how =
             root->websites ? ", trusted for websites" : ", trusted for websites at the evaluation time (removed later)";
         return {{"mozilla", "trusted", "anchors at the root " + root->label + how, {}, {}}, false, {}, {}};
