@@ -119,7 +119,7 @@ void check_hostname(context& ctx) {
 std::vector<finding> audit_chain(const chain_input& in, const catalogue& rules, const options& opts,
                                  const program_judgement* programs) {
     std::vector<finding> out;
-    detail::context ctx{in, rules, opts, nullptr, {}, out, programs};
+    detail::context ctx{in, rules, opts, nullptr, {}, out, programs, {}};
     for (std::size_t i = 0; i < in.certs.size() && i < in.served.size(); ++i) {
         if (!in.certs[i].info) continue;
         detail::examined_cert c{&*in.certs[i].info, static_cast<int>(i), -1, cert_origin::served};

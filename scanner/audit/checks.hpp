@@ -3,6 +3,7 @@
 
 #include <tlsaudit/audit.hpp>
 #include <tlsaudit/finding_catalogue.hpp>
+#include <tlsaudit/program_trust.hpp>
 
 #include <optional>
 #include <string>
@@ -28,7 +29,13 @@ struct context {
     const cert_info* leaf = nullptr;   // null when the served leaf did not parse
     std::vector<examined_cert> certs;  // served (parsed) in served order, then unserved path certs
     std::vector<finding>& out;
-    const program_judgement* programs = nullptr;  // judged beforehand; null: check_programs judges
+    const program_judgement* programs = nullptr;  // judged beforehand; null: judged here on first use
+
+    // The chain's per-program judgement: `programs`, or judged once here.
+    const program_judgement& judgement() {
+        if (programs == nullptr) programs = &judged_here.emplace(judge_chain_programs(in, rules));
+        return *programs;
+    }
 
     // Certificates that matter for validity and strength: the built path, or every
     // served certificate when there is no verdict.
@@ -58,6 +65,8 @@ struct context {
     // either by id.
     void add(std::string id, severity level, const examined_cert* about, std::string message, std::string remediation,
              std::string rule = {});
+
+    std::optional<program_judgement> judged_here;  // judgement()'s, when `programs` was null
 };
 
 cert_ref make_ref(const examined_cert& c);

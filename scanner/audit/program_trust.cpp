@@ -120,6 +120,7 @@ struct mozilla_judgement {
     bool report = false;
     std::string message;      // after "Firefox: "
     std::string remediation;  // "" for the generic one
+    bool private_root = false;  // the path ends at a root neither the store nor the catalogue knows
 };
 
 // The first error that breaks the path itself whatever the anchor: a signature that does
@@ -226,7 +227,8 @@ mozilla_judgement judge_mozilla(const chain_input& in, const cert_info& leaf, co
              {}},
             false,
             {},
-            {}};
+            {},
+            true};
 }
 
 // root-program-untrusted for a chain the store of the run trusts and Mozilla does not.
@@ -251,11 +253,9 @@ std::optional<finding> untrusted_finding(const chain_input& in, const cert_info&
 
 void check_programs(context& ctx) {
     if (ctx.in.verdict == nullptr || !ctx.in.verdict->trusted || ctx.leaf == nullptr || ctx.leaf->is_ca) return;
-    std::optional<program_judgement> judged_here;
-    const program_judgement* j = ctx.programs;
-    if (j == nullptr) j = &judged_here.emplace(judge_chain_programs(ctx.in, ctx.rules));
-    if (!j->untrusted) return;
-    const finding& f = *j->untrusted;
+    const program_judgement& j = ctx.judgement();
+    if (!j.untrusted) return;
+    const finding& f = *j.untrusted;
     ctx.add(f.id, f.level, &ctx.certs.front(), f.message, f.remediation, f.rule);
 }
 
@@ -318,9 +318,11 @@ program_judgement judge_chain_programs(const chain_input& input, const catalogue
     trust.verdicts.push_back(mozilla.verdict);
     out.untrusted = detail::untrusted_finding(input, *leaf, rules, mozilla);
     const auto cas = path_cas(input);
+    bool constrained = false;  // another program's catalogue entry catches the chain
     for (const auto& p : programs) {
         const std::string program = p + "-constraints";
         if (const auto hit = find_rule_hit(cas, *leaf, input.at, rules, p)) {
+            constrained = true;
             trust.verdicts.push_back(from_rule(program, *hit));
         } else {
             trust.verdicts.push_back({program,
@@ -331,6 +333,7 @@ program_judgement judge_chain_programs(const chain_input& input, const catalogue
                                       {}});
         }
     }
+    out.private_pki = mozilla.private_root && !constrained && input.verdict != nullptr && input.verdict->trusted;
     return out;
 }
 

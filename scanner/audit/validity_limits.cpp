@@ -28,8 +28,10 @@ namespace detail {
 
 void check_validity_limit(context& ctx) {
     const cert_info& leaf = *ctx.leaf;
+    // A CA certificate served as the leaf is not a subscriber certificate, and a private PKI's
+    // leaf is not held to the Baseline Requirements: the limits are not theirs.
     if (leaf.is_ca) return;
-    // A CA certificate served as the leaf is not a subscriber certificate: the limits are not its.
+    if (ctx.in.verdict != nullptr && ctx.in.verdict->trusted && ctx.judgement().private_pki) return;
     const validity_limit* limit = limit_for(ctx.rules, leaf.not_before);  // null: before the first limit
     const long long days = validity_days(leaf);
     if (limit != nullptr && days > limit->max_days) {

@@ -266,12 +266,16 @@ TEST(program_trust, blocklist_and_removal) {
 
 // --- Baseline Requirements validity ---------------------------------------------
 
+// A leaf valid from `not_before` for `length`, trusted under GlobalSign Root CA - R3 (in
+// Mozilla's store, so the Baseline Requirements govern it).
 chain_case valid_for(time_point not_before, std::chrono::seconds length) {
     chain_case c;
     c.name = "shop.example";
+    auto root = ca("GlobalSign", "GlobalSign", "3");
+    root.sha256 = r3_sha256;
     c.serve(leaf("shop.example", "Issuing CA"), 0)
-        .serve(ca("Issuing CA", "Root", "2"), 1)
-        .unserved(ca("Root", "Root", "3"), 2)
+        .serve(ca("Issuing CA", "GlobalSign", "2"), 1)
+        .unserved(root, 2)
         .trusted();
     c.certs[0].info->not_before = not_before;
     c.certs[0].info->not_after = not_before + length - std::chrono::seconds(1);  // inclusive
@@ -319,6 +323,22 @@ TEST(validity_limits, each_boundary_one_second_and_one_day_either_side) {
             EXPECT_THAT(too_long->message, HasSubstr("at most " + std::to_string(s.after) + " days"));
         }
     }
+}
+
+TEST(validity_limits, a_private_pki_is_not_held_to_them) {
+    using std::chrono::days;
+    // Five years under a root neither Mozilla's store nor the catalogue knows (an internal
+    // CA the run trusts through --ca-file): no limit applies, now or next.
+    auto internal = valid_for(at("2026-06-01"), days(5 * 365));
+    internal.verdict.path.back().info.sha256 = std::string(64, 'a');
+    EXPECT_THAT(ids(internal.run()), IsEmpty());
+    // The same chain unverified (a private root the run was not given) is still judged:
+    // nothing says it is private.
+    auto unverified = internal;
+    unverified.error(verify_problem::untrusted_root, 2);
+    EXPECT_THAT(ids(unverified.run()), ::testing::IsSupersetOf({"validity-too-long", "validity-next-limit"}));
+    // Under a public root it is too long.
+    EXPECT_THAT(ids(valid_for(at("2026-06-01"), days(5 * 365)).run()), ::testing::Contains("validity-too-long"));
 }
 
 TEST(validity_limits, the_next_certificate_must_be_shorter) {
