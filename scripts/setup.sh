@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libssl-dev openssl libcli11-dev libfmt-dev libmaxminddb-dev libc-ares-dev libidn2-dev libtomlplusplus-dev
+  libpsl-dev
   libgtest-dev libgmock-dev
   # the scan history (history/, docs/history.md): SQLite's C API; the sqlite3 shell for backups
   libsqlite3-dev sqlite3

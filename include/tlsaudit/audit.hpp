@@ -105,7 +105,8 @@ void merge_other_chains(endpoint_result& result, const catalogue& rules);
 std::string status_of(const endpoint_result& result);
 
 // RFC 6125 name check against the leaf: dNSName SANs with a wildcard only as the whole
-// left-most label (never "*.tld"), iPAddress SANs for IP literals. The subject CN counts
+// left-most label (never "*.tld"; under the browser profile, as in Chrome, never over a
+// public suffix of the Public Suffix List's ICANN section, "*.co.uk"), iPAddress SANs for IP literals. The subject CN counts
 // only under the openssl profile and only when the certificate has no SAN at all
 // (browsers dropped that fallback: Chrome 58, Firefox 48). Case-insensitive; a trailing
 // dot is ignored.

@@ -98,8 +98,11 @@ void check_hostname(context& ctx) {
     std::string names;
     for (const auto& n : ctx.leaf->dns_names) names += (names.empty() ? "" : ", ") + n;
     for (const auto& n : ctx.leaf->ip_addresses) names += (names.empty() ? "" : ", ") + n;
-    const bool cn_only = names.empty() && ctx.opts.profile == validation_profile::browser &&
-                         hostname_matches(*ctx.leaf, ctx.in.name, validation_profile::openssl);
+    // What the openssl profile accepts and browsers do not: the CN when there is no SAN, or
+    // a wildcard over a public suffix.
+    const bool openssl_matches = ctx.opts.profile == validation_profile::browser &&
+                                 hostname_matches(*ctx.leaf, ctx.in.name, validation_profile::openssl);
+    const bool cn_only = names.empty() && openssl_matches;
     if (names.empty())
         names =
             (ctx.leaf->has_san ? "a SAN with no DNS name or IP address; CN " : "no SAN; CN ") + ctx.leaf->subject_cn;
@@ -107,6 +110,8 @@ void check_hostname(context& ctx) {
         names +=
             "; browsers no longer fall back to the subject CN: Chrome since 58, Firefox since 48 (for every "
             "certificate since 101), Safari since iOS 13 / macOS 10.15";
+    } else if (openssl_matches) {
+        names += "; a wildcard over a public suffix (such as *.co.uk) matches no name in browsers";
     }
     ctx.add("hostname-mismatch", &ctx.certs.front(),
             fmt::format("the leaf does not cover '{}' (it covers: {})", ctx.in.name, names),

@@ -4,6 +4,7 @@
 #include <tlsaudit/audit.hpp>
 
 #include <arpa/inet.h>
+#include <libpsl.h>
 
 #include <algorithm>
 #include <array>
@@ -30,8 +31,19 @@ std::optional<std::vector<unsigned char>> ip_bytes(std::string_view text) {
     return std::nullopt;
 }
 
+// Whether `domain` is a public suffix of the ICANN section of the Public Suffix List
+// (libpsl's compiled-in copy: no file is read). Names under an unlisted top-level domain
+// count by the list's implicit "*" rule ("example" is, "lab.example" is not).
+bool icann_public_suffix(std::string_view domain) {
+    static const psl_ctx_t* const list = psl_builtin();
+    if (list == nullptr) return false;
+    const std::string text(domain);
+    return psl_is_public_suffix2(list, text.c_str(), PSL_TYPE_ICANN) != 0;
+}
+
 // One presented dNSName against the reference name (both lower case, no trailing dot).
-bool dns_name_matches(std::string_view pattern, std::string_view name) {
+// `browser`: as Chrome, a wildcard over a public suffix ("*.co.uk") matches nothing.
+bool dns_name_matches(std::string_view pattern, std::string_view name, bool browser) {
     if (pattern.empty() || name.empty()) return false;
     if (pattern.find('\0') != std::string_view::npos) return false;  // embedded NUL: never a match
     if (pattern == name) return true;
@@ -43,7 +55,8 @@ bool dns_name_matches(std::string_view pattern, std::string_view name) {
     if (std::count(rest.begin(), rest.end(), '.') < 2) return false;
     const auto dot = name.find('.');
     if (dot == std::string_view::npos || dot == 0) return false;  // the wildcard covers one non-empty label
-    return name.substr(dot) == rest;
+    if (name.substr(dot) != rest) return false;
+    return !browser || !icann_public_suffix(rest.substr(1));
 }
 
 }  // namespace
@@ -58,13 +71,14 @@ bool hostname_matches(const cert_info& leaf, std::string_view name, validation_p
     }
     if (!leaf.dns_names.empty() || !leaf.ip_addresses.empty()) {
         return std::any_of(leaf.dns_names.begin(), leaf.dns_names.end(), [&](const std::string& san) {
-            return dns_name_matches(lower_without_trailing_dot(san), reference);
+            return dns_name_matches(lower_without_trailing_dot(san), reference,
+                                    profile == validation_profile::browser);
         });
     }
     // No SAN at all: the subject CN is the legacy fallback (exact or wildcard), which
     // browsers no longer apply.
     if (profile == validation_profile::browser) return false;
-    return dns_name_matches(lower_without_trailing_dot(leaf.subject_cn), reference);
+    return dns_name_matches(lower_without_trailing_dot(leaf.subject_cn), reference, false);
 }
 
 }  // namespace tlsaudit::audit

@@ -67,6 +67,16 @@ TEST(checks, hostname_mismatch) {
     EXPECT_THAT(ids(c.run()), IsEmpty());
 }
 
+TEST(checks, hostname_mismatch_says_why_a_public_suffix_wildcard_does_not_cover) {
+    auto c = good_chain();
+    c.certs[0].info->dns_names = {"*.co.uk"};
+    c.name = "shop.co.uk";
+    const auto f = c.run();
+    ASSERT_THAT(ids(f), ElementsAre("hostname-mismatch"));
+    EXPECT_THAT(f[0].message, ::testing::HasSubstr("*.co.uk; a wildcard over a public suffix"));
+    EXPECT_THAT(ids(c.run(audit::default_catalogue(), {.profile = validation_profile::openssl})), IsEmpty());
+}
+
 TEST(checks, untrusted_chain) {
     auto c = good_chain();
     c.error(verify_problem::untrusted_root, 2);

@@ -40,6 +40,20 @@ TEST(hostname, refused_wildcard_forms) {
     EXPECT_FALSE(hostname_matches(with_sans({std::string("good.example\0.evil.com", 22)}), "good.example"));
 }
 
+TEST(hostname, browsers_refuse_a_wildcard_over_a_public_suffix) {
+    // The ICANN section of the Public Suffix List: co.uk, com.au, pvt.k12.ma.us.
+    for (const auto* pattern : {"*.co.uk", "*.com.au", "*.pvt.k12.ma.us"}) {
+        const auto c = with_sans({pattern}, {});
+        const std::string name = std::string("shop") + (pattern + 1);
+        EXPECT_FALSE(hostname_matches(c, name)) << pattern;
+        EXPECT_TRUE(hostname_matches(c, name, validation_profile::openssl)) << pattern;
+    }
+    // One label further down, and a suffix of the list's private section, are ordinary.
+    EXPECT_TRUE(hostname_matches(with_sans({"*.shop.co.uk"}, {}), "www.shop.co.uk"));
+    EXPECT_TRUE(hostname_matches(with_sans({"*.appspot.com"}, {}), "app.appspot.com"));
+    EXPECT_TRUE(hostname_matches(with_sans({"*.lab.test"}, {}), "a.lab.test"));
+}
+
 TEST(hostname, ip_literals_match_ip_sans_only) {
     const auto c = with_sans({"127.0.0.1"}, {"192.0.2.1", "2001:db8::1"});
     EXPECT_TRUE(hostname_matches(c, "192.0.2.1"));
