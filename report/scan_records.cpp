@@ -10,7 +10,10 @@ namespace {
 
 namespace json = boost::json;
 
-json::value text_or_null(const std::string& text) { return text.empty() ? json::value(nullptr) : json::value(text); }
+// A setting as typed (a path, a name): not necessarily UTF-8.
+json::value text_or_null(const std::string& text) {
+    return text.empty() ? json::value(nullptr) : json::value(text::sanitize_utf8(text));
+}
 
 json::array strings(const std::vector<std::string>& items) {
     json::array out;
@@ -43,7 +46,7 @@ json::object options_json(const scan_settings& s) {
         {"fail_on_new", s.fail_on_new},
         {"fail_on_errors", text_or_null(s.fail_on_errors)},
         {"baseline", text_or_null(s.baseline)},
-        {"rules", s.rules ? json::value(*s.rules) : json::value(nullptr)},
+        {"rules", s.rules ? json::value(text::sanitize_utf8(*s.rules)) : json::value(nullptr)},
         {"at", text_or_null(s.at)},
         {"expiry_warn_days", s.expiry_warn_days},
         {"fetch_allow", std::move(allow)},

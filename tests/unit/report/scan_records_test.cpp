@@ -103,6 +103,16 @@ TEST(scan_records, scan_start_text_from_the_command_line_is_valid_utf8) {
     const auto record = to_json(s);
     EXPECT_EQ(record.at("input").as_string(), "targets-\xEF\xBF\xBD.txt");
     EXPECT_NE(std::string(record.at("trust_store").as_string()).find("bad-\xEF\xBF\xBD.pem"), std::string::npos);
+    // Every option typed as text: a path or a name in another encoding is still UTF-8 here.
+    s.settings.rules = "r\xff.json";
+    s.settings.baseline = "b\xfe.json";
+    s.settings.resolver = "\xc3";
+    s.settings.starttls = "smtp\xff";
+    const auto options = to_json(s).at("options");
+    EXPECT_EQ(options.at("rules").as_string(), "r\xEF\xBF\xBD.json");
+    EXPECT_EQ(options.at("baseline").as_string(), "b\xEF\xBF\xBD.json");
+    EXPECT_EQ(options.at("resolver").as_string(), "\xEF\xBF\xBD");
+    EXPECT_EQ(options.at("starttls").as_string(), "smtp\xEF\xBF\xBD");
 }
 
 TEST(scan_records, scan_end_text) {
