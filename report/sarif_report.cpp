@@ -124,7 +124,8 @@ void add_result(context& ctx, const place& at, const finding_row& f) {
     if (!address.empty()) props["address"] = address;
     if (!f.cert_sha256.empty()) {
         props["cert_sha256"] = f.cert_sha256;
-        props["cert_subject"] = f.cert_subject;
+        // Shown and cut as the message is (the JSON report holds the subject whole).
+        props["cert_subject"] = text::shorten(text::show_invisible_controls(f.cert_subject), max_message_bytes);
     }
     if (!f.rule.empty()) props["catalogue_rule"] = f.rule;
     r["properties"] = std::move(props);

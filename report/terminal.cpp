@@ -141,8 +141,8 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         counts += paint(s, fmt::format("{} {}", n, to_string(s)));
     }
     if (!counts.empty()) out += "  by severity: " + counts + "\n";
-    out += fmt::format("  findings: {}\n", verdict_sentence(d));
-    out += fmt::format("  scan errors: {}\n", errors_sentence(d));
+    out += fmt::format("  findings: {}\n", terminal_safe(verdict_sentence(d)));
+    out += fmt::format("  scan errors: {}\n", terminal_safe(errors_sentence(d)));  // codes read from the files
     out += program_counts(d.programs);
     if (d.has_baseline)
         out += fmt::format("  baseline: {} new, {} unchanged, {} resolved, {} not verified\n", d.new_findings,
@@ -160,7 +160,7 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
     for (const auto& g : d.groups) {
         if (listed == options.max_findings) break;
         if (listed++ == 0) out += "worst findings:\n";
-        out += fmt::format("  {:<8} {:<26} {} on {}\n", paint(g.level, to_string(g.level)), g.id,
+        out += fmt::format("  {:<8} {:<26} {} on {}\n", paint(g.level, to_string(g.level)), terminal_safe(g.id),
                            g.count == 1 ? std::string("1 finding") : fmt::format("{} findings", g.count),
                            g.endpoints ? fmt::format("{} endpoint{}", g.endpoints, g.endpoints == 1 ? "" : "s")
                                        : fmt::format("{} name{}", g.names, g.names == 1 ? "" : "s"));
@@ -187,7 +187,7 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         // Only an interrupted or killed scan is resumed (as the HTML report says it).
         const auto why = d.meta.incomplete_reason();
         const bool resumable = why.starts_with("interrupted") || why.starts_with("killed");
-        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", why,
+        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", terminal_safe(why),
                            resumable ? "carry on with tlsaudit scan --resume FILE.ndjson"
                            : d.meta.shards_missing() && !why.starts_with("the files hold")
                                ? "report every shard's NDJSON together"

@@ -7,11 +7,15 @@ var tlsaudit = (function () {
   var RANK = { critical: 6, high: 5, medium: 4, low: 3, info: 2, error: 1, ok: 0 };
 
   // Controls that change how text reads without being seen (C0 controls but tab and line
-  // feed, DEL and C1 controls; zero-width characters; bidirectional marks, embeddings,
-  // overrides and isolates; line separators) are shown as \u{...}, as the terminal summary
-  // and text::is_invisible_control show them: a subject holding U+202E cannot reverse
-  // itself or the fingerprint printed after it, nor an ESC vanish from the page.
-  var INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
+  // feed, DEL and C1 controls; every Default_Ignorable_Code_Point of Unicode: zero-width
+  // characters, bidirectional marks, embeddings, overrides and isolates, the soft hyphen,
+  // fillers, variation selectors, tag characters; line separators; interlinear
+  // annotation) are shown as \u{...}, as the terminal summary and text::is_invisible_control
+  // show them: a subject holding U+202E cannot reverse itself or the fingerprint printed
+  // after it, nor an ESC vanish from the page.
+  var INVISIBLE = new RegExp('[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u00ad\\u034f\\u061c' +
+    '\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180f\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\u3164' +
+    '\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufffb\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0000}-\\u{e0fff}]', 'gu');
   // A string longer than MAX_TEXT (a server's 900,000-character subject) shows its start:
   // a page of it on screen, hundreds in print, helps nobody; the JSON report has it whole.
   var MAX_TEXT = 1000;
@@ -21,7 +25,7 @@ var tlsaudit = (function () {
       var cut = /[\ud800-\udbff]/.test(s.charAt(MAX_TEXT - 1)) ? MAX_TEXT - 1 : MAX_TEXT;
       s = s.slice(0, cut) + '\u2026 (' + (s.length - cut) + ' more characters; the JSON report holds the whole text)';
     }
-    return s.replace(INVISIBLE, function (c) { return '\\u{' + c.charCodeAt(0).toString(16) + '}'; });
+    return s.replace(INVISIBLE, function (c) { return '\\u{' + c.codePointAt(0).toString(16) + '}'; });
   }
   function el(tag, cls, text) {
     var e = document.createElement(tag);

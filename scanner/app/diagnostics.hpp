@@ -5,6 +5,13 @@
 // and reports are fine must not end incomplete, or abort in main's handler, for a lost
 // message.
 
+//
+// Every message is printed with its invisible controls made visible (text::
+// show_invisible_controls; lines and tabs kept): the values in it are often the user's (a
+// path, a config value, a target) or a file's, and an ESC in them must not reach the terminal.
+
+#include "text/utf8.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -16,7 +23,8 @@ namespace tlsaudit::app {
 template <typename... T>
 void print_message(std::FILE* out, fmt::format_string<T...> format, T&&... args) noexcept {
     try {
-        fmt::print(out, format, std::forward<T>(args)...);
+        const std::string text = text::show_invisible_controls(fmt::format(format, std::forward<T>(args)...));
+        std::fputs(text.c_str(), out);
     } catch (...) {
         // The message is lost with its stream; the run goes on.
     }

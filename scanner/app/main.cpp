@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -109,8 +110,13 @@ int main(int argc, char** argv) {
             print_stderr("{}{}\nRun with --help for more information.\n", e.what(), origin);
             return exit_code::usage;
         }
-        const int code = app.exit(e);
-        // --help and --version: lost output is exit 3 here too (std::cout writes through stdout).
+        // CLI11's message quotes what was typed (a value, a path): printed as every message is.
+        std::ostringstream help;
+        std::ostringstream error;
+        const int code = app.exit(e, help, error);
+        std::fputs(help.str().c_str(), stdout);
+        print_stderr("{}", error.str());
+        // --help and --version: lost output is exit 3 here too.
         return code == 0 ? checked_stdout(exit_code::ok) : exit_code::usage;
     }
     if (const auto* option = empty_value(app)) {

@@ -41,12 +41,26 @@ std::string describe(const examined_cert& c) {
 }
 
 std::string expand(std::string text, const std::vector<std::pair<std::string, std::string>>& values) {
-    for (const auto& [key, value] : values) {
-        const std::string token = "{" + key + "}";
-        for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size()))
-            text.replace(pos, token.size(), value);
+    // One pass from left to right: a value put in (a subject holding "{sha256}") is never
+    // read again for keys.
+    std::string out;
+    std::size_t from = 0;
+    for (auto open = text.find('{'); open != std::string::npos; open = text.find('{', from)) {
+        const auto close = text.find('}', open);
+        if (close == std::string::npos) break;
+        const std::string_view key(text.data() + open + 1, close - open - 1);
+        const auto known = std::find_if(values.begin(), values.end(), [&](const auto& kv) { return kv.first == key; });
+        out.append(text, from, open - from);
+        if (known != values.end()) {
+            out += known->second;
+            from = close + 1;
+        } else {
+            out += '{';  // not a key: kept as written, and the text after it read again
+            from = open + 1;
+        }
     }
-    return text;
+    out.append(text, from, std::string::npos);
+    return out;
 }
 
 void check_validity(context& ctx) {

@@ -108,9 +108,23 @@ void append_utf8(std::string& out, char32_t cp) {
 }
 
 bool is_invisible_control(char32_t cp) {
-    return (cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C ||
-           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || cp == 0x2060 ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+    struct range {
+        char32_t first, last;
+    };
+    // Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), the line and
+    // paragraph separators and the interlinear annotation characters.
+    static constexpr range ignorable[] = {
+        {0x00AD, 0x00AD},   {0x034F, 0x034F},   {0x061C, 0x061C},   {0x115F, 0x1160}, {0x17B4, 0x17B5},
+        {0x180B, 0x180F},   {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x206F}, {0x3164, 0x3164},
+        {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},   {0xFFF0, 0xFFFB}, {0x1BCA0, 0x1BCA3},
+        {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+    };
+    if (cp < 0x20) return cp != '\t' && cp != '\n';
+    if (cp >= 0x7F && cp <= 0x9F) return true;  // DEL and the C1 controls (U+009B is a one-byte CSI)
+    if (cp < 0xAD) return false;
+    for (const auto& r : ignorable)
+        if (cp >= r.first && cp <= r.last) return true;
+    return false;
 }
 
 std::string shorten(std::string_view text, std::size_t max_bytes) {

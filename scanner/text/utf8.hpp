@@ -31,10 +31,11 @@ std::string sanitize_utf8(std::string_view text);
 
 // True for the code points that change how text reads without being seen: C0 controls but
 // tab and line feed (U+0000-U+001F; an ESC, a NUL, a carriage return), DEL and the C1
-// controls (U+007F-U+009F), the zero-width characters (U+200B-U+200D, U+2060, U+FEFF),
-// the bidirectional marks (U+061C, U+200E, U+200F), the line and paragraph separators
-// (U+2028, U+2029) and the bidirectional embeddings, overrides and isolates
-// (U+202A-U+202E, U+2066-U+2069).
+// controls (U+007F-U+009F), every Default_Ignorable_Code_Point of Unicode (the zero-width
+// characters, the bidirectional marks, embeddings, overrides and isolates, the soft hyphen,
+// invisible operators, Hangul fillers, variation selectors and the tag characters
+// U+E0000-U+E007F that can make a name look like another), the line and paragraph
+// separators (U+2028, U+2029) and the interlinear annotation characters (U+FFF9-U+FFFB).
 bool is_invisible_control(char32_t code_point);
 
 // `text` (made valid UTF-8 first) with each invisible control written as \u{202e}, so a

@@ -233,6 +233,22 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
         << unknown.err;
 }
 
+// What the user typed comes back in the message with its controls made visible: an ESC in
+// a path or a value (a shared config file's, a globbed name's) never reaches the terminal.
+TEST_F(cli, typed_values_in_error_messages_cannot_drive_the_terminal) {
+    const auto missing = run_tlsaudit(fmt::format("scan \"$(printf '{}/x\\033[2J\\033]0;T\\007.txt')\"", dir_.string()));
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_EQ(missing.err.find('\x1b'), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("x\\u{1b}[2J\\u{1b}]0;T\\u{7}.txt"), std::string::npos) << missing.err;
+    const auto probe = run_tlsaudit("scan - --probes \"$(printf 'modern,x\\033]0;CFG\\007')\"");  // CLI11's own check
+    EXPECT_EQ(probe.exit_code, 2);
+    EXPECT_EQ(probe.err.find('\x1b'), std::string::npos) << probe.err;
+    EXPECT_NE(probe.err.find("\\u{1b}]0;CFG"), std::string::npos) << probe.err;
+    const auto command = run_tlsaudit("\"$(printf 'frob\\302\\2332J')\"");
+    EXPECT_EQ(command.exit_code, 2);
+    EXPECT_NE(command.err.find("unknown command 'frob\\u{9b}2J'"), std::string::npos) << command.err;
+}
+
 // What a run is asked is checked before any file is touched: an option with an empty value,
 // an output naming the baseline, a directory output naming another output, an unusable
 // cache, a resolver without its port, a demo's bad rules. Conflicts are judged by value.

@@ -169,6 +169,23 @@ TEST(retired_intermediate, a_fingerprint_only_rule_does_not_speak_of_keys) {
     EXPECT_THAT(f[0].message, ::testing::Not(HasSubstr("look-alike")));
 }
 
+// Placeholders are filled in one pass: a certificate whose subject holds "{sha256}" is
+// quoted as it is, not filled in again (rules.md: any other {...} is left as written).
+TEST(retired_intermediate, placeholders_in_a_subject_are_not_filled_in) {
+    const auto rules = parse_catalogue(fmt::format(R"({{"version": "ph", "rules": [{{"id": "old-ca",
+        "kind": "retired-intermediate", "match": {{"sha256": ["{}"]}},
+        "message": "{{subject}} ({{sha256}}) {{unknown}} {{", "remediation": "r"}}]}})",
+                                                   gs2018_sha256),
+                                       "ph.json");
+    auto c = under(gs2018(true, true));
+    c.certs[1].info->subject = "CN=Evil {sha256} CA {not_after}";
+    c.verdict.path[1].info.subject = c.certs[1].info->subject;
+    const auto f = c.run(rules, {});
+    ASSERT_FALSE(f.empty());
+    EXPECT_THAT(f[0].message,
+                HasSubstr(fmt::format("CN=Evil {{sha256}} CA {{not_after}} ({}) {{unknown}} {{", gs2018_sha256)));
+}
+
 TEST(retired_intermediate, leaf_naming_the_issuer_without_it) {
     chain_case c;
     c.name = "shop.example";

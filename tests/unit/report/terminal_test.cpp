@@ -82,6 +82,26 @@ TEST(format_summary, hostile_finding_text_stays_on_its_line) {
     EXPECT_NE(out.find("covers\\x0aPASS"), std::string::npos) << out;
 }
 
+// `tlsaudit report` reads ids and error codes from files anyone can write.
+TEST(format_summary, ids_and_error_codes_read_from_a_file_stay_on_their_line) {
+    finding_row f;
+    f.id = "hostname-mismatch\x1b[2J\nFAKE";
+    f.level = severity::high;
+    auto data = one_finding("a.test", 443, "127.0.0.1", f);
+    endpoint_row failed;
+    failed.host = "b.test";
+    failed.port = 443;
+    failed.status = "error";
+    failed.error_code = "refused\x1b]0;t\x07\nfake";
+    data.endpoints.push_back(failed);
+    const std::string out = format_summary(data);
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_EQ(out.find("\nFAKE"), std::string::npos) << out;
+    EXPECT_EQ(out.find("\nfake"), std::string::npos) << out;
+    EXPECT_NE(out.find("hostname-mismatch\\x1b[2J\\x0aFAKE"), std::string::npos) << out;
+    EXPECT_NE(out.find("refused\\x1b]0;t\\x07\\x0afake"), std::string::npos) << out;
+}
+
 // An IPv6 endpoint is named as a target list writes it: "::1:8443" reads as another
 // address (the summary and JUnit wrote it so).
 TEST(format_summary, an_ipv6_endpoint_is_named_in_brackets) {

@@ -371,10 +371,10 @@ TEST(sarif_report, every_result_has_a_file_and_rules_carry_the_reported_severity
 // line, cell and label.
 TEST(report_writers, server_strings_are_shown_and_cut_in_every_writer) {
     const std::string huge(200000, 'h');
-    const std::string line = endpoint_line(
-        "a.test", 443, "127.0.0.2",
-        "[" + finding("hostname-mismatch", "high", sha('A'), "names \xe2\x80\xae" + huge + "\n[critical] forged") + "]",
-        "CN=\xe2\x80\xae" + huge);
+    std::string about_leaf =
+        finding("hostname-mismatch", "high", sha('A'), "names \xe2\x80\xae" + huge + "\n[critical] forged");
+    about_leaf.replace(about_leaf.find("CN=leaf.test"), 12, "CN=\xe2\x80\xae" + huge);
+    const std::string line = endpoint_line("a.test", 443, "127.0.0.2", "[" + about_leaf + "]", "CN=\xe2\x80\xae" + huge);
     const auto data = read_text(scan_start_line("2026-11-24T04:00:00Z") + "\n" + line + "\n" +
                                 scan_end_line("2026-11-24T04:01:00Z") + "\n");
     const std::string rlo = "\xe2\x80\xae";
@@ -389,6 +389,7 @@ TEST(report_writers, server_strings_are_shown_and_cut_in_every_writer) {
     EXPECT_NE(junit.find("names \\u{202e}hhh"), std::string::npos);
     EXPECT_EQ(junit.find("\n[critical] forged"), std::string::npos) << "no line of the server's own";
     EXPECT_NE(sarif.find("more bytes)"), std::string::npos);
+    EXPECT_NE(sarif.find(R"("cert_subject":"CN=\\u{202e}hhh)"), std::string::npos) << sarif.substr(0, 3000);
     EXPECT_NE(prometheus.find("subject=\"CN=\\\\u{202e}hhh"), std::string::npos) << prometheus.substr(0, 3000);
 }
 

@@ -57,6 +57,12 @@ TEST(show_invisible_controls, writes_each_control_as_an_escape_and_keeps_the_res
     EXPECT_EQ(show_invisible_controls("bad \xFF"), "bad \xEF\xBF\xBD");
     EXPECT_TRUE(is_invisible_control(0x202E));
     EXPECT_FALSE(is_invisible_control(0xE9));
+    // Every Default_Ignorable_Code_Point: the soft hyphen, invisible operators, a tag
+    // character (a name that looks like another), a variation selector, a Hangul filler.
+    EXPECT_EQ(show_invisible_controls("zw\xE2\x81\xA3\xF3\xA0\x81\x81\xC2\xAD.test\xEF\xB8\x8F\xE3\x85\xA4"),
+              "zw\\u{2063}\\u{e0041}\\u{ad}.test\\u{fe0f}\\u{3164}");
+    for (const char32_t seen : {char32_t{0xAC}, char32_t{0xAE}, char32_t{0x2070}, char32_t{0xFFFC}, char32_t{0xE1000}})
+        EXPECT_FALSE(is_invisible_control(seen)) << static_cast<unsigned>(seen);
     // C0 controls (not tab or line feed), DEL, zero-width characters.
     EXPECT_EQ(show_invisible_controls(std::string("n\0ul", 4) + "e\x1b[2J\r\t\n\x7f"),
               "n\\u{0}ule\\u{1b}[2J\\u{d}\t\n\\u{7f}");
