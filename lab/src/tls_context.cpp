@@ -92,7 +92,7 @@ tls_context make_tls_context(const server_config& config) {
 
     // Level 0 first: it decides whether weak keys and SHA-1/MD5 chain certs are accepted.
     SSL_CTX_set_security_level(ctx, 0);
-    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | (config.server_order ? SSL_OP_CIPHER_SERVER_PREFERENCE : 0));
     ossl::check(SSL_CTX_set_num_tickets(ctx, 0), "SSL_CTX_set_num_tickets");
     SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_OFF, nullptr);  // returns old mode
     SSL_CTX_ctrl(ctx, SSL_CTRL_MODE, SSL_MODE_NO_AUTO_CHAIN, nullptr);             // returns new mode

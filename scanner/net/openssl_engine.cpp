@@ -92,6 +92,11 @@ asio::awaitable<probe_result> openssl_handshake(asio::ssl::context& ctx, asio::i
     if (!out.error) {
         fill_session_details(ssl, out.served);
         if (out.served.chain.empty()) out.served.chain = peer_chain(ssl);
+        // A finished handshake with no certificate (a suite without one) captured nothing:
+        // never a probe that "got" an empty chain.
+        if (out.served.chain.empty())
+            out.error = scan_error{"handshake", error_codes::protocol_error,
+                                   "the handshake finished without a certificate (cipher " + out.served.cipher + ")"};
     }
     co_return out;
 }

@@ -168,7 +168,10 @@ asio::ssl::context make_client_context(const std::vector<std::string>& alpn) {
     if (SSL_CTX_set_min_proto_version(native, TLS1_VERSION) != 1 ||
         SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) != 1)
         ossl::throw_failure("OpenSSL refused TLS 1.0-1.3");
-    if (SSL_CTX_set_cipher_list(native, "ALL:@SECLEVEL=0") != 1) ossl::throw_failure("OpenSSL refused the cipher list");
+    // Every suite but the anonymous ones (aNULL): a server that prefers them (Postfix's
+    // "aNULL:-aNULL:HIGH" with server order) would send no certificate at all.
+    if (SSL_CTX_set_cipher_list(native, "ALL:!aNULL:@SECLEVEL=0") != 1)
+        ossl::throw_failure("OpenSSL refused the cipher list");
     // TLS 1.3 suites in the capture engine's order, so that a server following the client's
     // order picks the same one from either engine.
     if (SSL_CTX_set_ciphersuites(native,

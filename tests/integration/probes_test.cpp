@@ -191,6 +191,14 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         {"dual384",
          {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .extra_chains = {{ec384.served_chain(), ec384.leaf.k}}}},
         {"pss", rsa_pss_config(rsa)},
+        // Postfix's default list with server order: the anonymous suites first. Neither
+        // engine offers one, so both read the certificate (libssl's ALL did offer them).
+        {"anon-first",
+         {.chain = rsa.served_chain(),
+          .leaf_key = rsa.leaf.k,
+          .max_version = TLS1_2_VERSION,
+          .cipher_list = "aNULL:-aNULL:HIGH:@SECLEVEL=0",
+          .server_order = true}},
         // An empty handshake record first: libssl skips it, so the capture engine does.
         {"empty12",
          {.chain = rsa.served_chain(),
@@ -236,6 +244,10 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         if (name == "pss") {  // an RSA-PSS key reaches the rsa probe too
             ASSERT_EQ(a->cap.probes.size(), 2u);
             EXPECT_EQ(a->cap.probes[1].chain, 0) << (a->cap.probes[1].error ? a->cap.probes[1].error->detail : "");
+        }
+        if (name == "anon-first") {
+            EXPECT_EQ(b->cap.chain, rsa.served_chain());
+            EXPECT_FALSE(b->cap.error);
         }
         if (name == "chacha" || name == "aes256") {  // a server with one suite: both engines name it alike
             EXPECT_EQ(a->cap.cipher, b->cap.cipher) << name;

@@ -91,6 +91,7 @@ struct server_config {
     // work); TLS 1.3 suites (empty: OpenSSL default).
     std::string cipher_list = "DEFAULT:@SECLEVEL=0";
     std::string ciphersuites{};
+    bool server_order = false;  // choose the suite by the server's order, not the client's
     std::chrono::milliseconds drip_interval{1000};
     // behaviour::tls: wait this long after the ClientHello arrives before answering it
     // (benchmarks emulate a round-trip time this way where tc netem is unavailable).
