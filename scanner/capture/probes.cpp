@@ -103,18 +103,19 @@ constexpr auto tls12_suites = [] {
     return all;
 }();
 
-// Every ECDSA scheme before any RSA one, as Firefox and OpenSSL-based clients (curl, the
-// usual agents) order them, with EdDSA before RSA as OpenSSL does: a server with an RSA
-// and an ECDSA or EdDSA certificate that follows the client's order (OpenSSL's servers)
-// sends this probe the other one, and the rsa probe the RSA one, whatever the curve. SHA-1 last.
+// OpenSSL's default order, which OpenSSL-based clients (curl, the usual agents) send: every
+// ECDSA scheme before any RSA one (as browsers order them too), EdDSA next, then RSA-PSS for
+// RSA-PSS keys before RSA-PSS for RSA keys, PKCS#1, SHA-1 last. A server with an RSA
+// certificate and an ECDSA, EdDSA or RSA-PSS-key one that follows the client's order
+// (OpenSSL's servers) sends this probe the other one, and the rsa probe the RSA one.
 constexpr std::array<std::uint16_t, 16> modern_sigalgs{
-    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806,
-    0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201,
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b,
+    0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0203, 0x0201,
 };
 // TLS 1.2 alone also allows SHA-224.
 constexpr std::array<std::uint16_t, 18> tls12_sigalgs{
-    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809,
-    0x080a, 0x080b, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0203, 0x0201,
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809, 0x080a, 0x080b, 0x0804,
+    0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0203, 0x0201,
 };
 constexpr std::array<std::uint16_t, 11> rsa_sigalgs{
     0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601, 0x0301, 0x0201,

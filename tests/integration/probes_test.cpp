@@ -172,6 +172,7 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
     const auto ec384 =
         lab::make_hierarchy({.kind = key_kind::ec_p384, .leaf_dns_names = {"p384.lab.test"}, .key_index = 145});
     const bytes empty_record{0x16, 0x03, 0x03, 0x00, 0x00};
+    const auto pss = rsa_pss_config(rsa);
     std::vector<std::pair<std::string, lab::server_config>> cases{
         {"rsa", {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k}},
         {"ec", {.chain = ec.served_chain(), .leaf_key = ec.leaf.k}},
@@ -190,7 +191,13 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         {"dual", dual_config()},
         {"dual384",
          {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .extra_chains = {{ec384.served_chain(), ec384.leaf.k}}}},
-        {"pss", rsa_pss_config(rsa)},
+        {"pss", pss},
+        // An RSA and an RSA-PSS-key certificate: OpenSSL-based clients (curl) get the RSA-PSS
+        // one, RSA-only clients the other.
+        {"dual-pss",
+         {.chain = rsa.served_chain(),
+          .leaf_key = rsa.leaf.k,
+          .extra_chains = {{pss.chain, pss.leaf_key}}}},
         // Postfix's default list with server order: the anonymous suites first. Neither
         // engine offers one, so both read the certificate (libssl's ALL did offer them).
         {"anon-first",
@@ -244,6 +251,11 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         if (name == "pss") {  // an RSA-PSS key reaches the rsa probe too
             ASSERT_EQ(a->cap.probes.size(), 2u);
             EXPECT_EQ(a->cap.probes[1].chain, 0) << (a->cap.probes[1].error ? a->cap.probes[1].error->detail : "");
+        }
+        if (name == "dual-pss") {  // both chains, the RSA-PSS one first (the modern probe's)
+            ASSERT_EQ(a->cap.other_chains.size(), 1u);
+            EXPECT_EQ(a->cap.other_chains[0].chain, rsa.served_chain());
+            EXPECT_NE(a->cap.chain, rsa.served_chain());
         }
         if (name == "anon-first") {
             EXPECT_EQ(b->cap.chain, rsa.served_chain());
