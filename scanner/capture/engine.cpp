@@ -268,12 +268,24 @@ void engine::unexpected(const handshake_message& m) {
 void engine::finish() {
     status_ = status::done;
     // user_canceled then close_notify: the way to abandon a handshake without blaming the
-    // peer (RFC 8446 6.1). Plaintext: no write keys exist, and servers read plaintext
-    // alerts here (OpenSSL's TLS 1.3 server allows them once its flight is sent).
-    const std::uint16_t record_version = version_ == version::tls13 ? version::tls12 : version_;
-    for (const auto description : {alert_description::user_canceled, alert_description::close_notify}) {
+    // peer (RFC 8446 6.1). TLS 1.2: plaintext, as no keys were agreed. TLS 1.3: protected
+    // with the client's handshake keys, as a browser's second flight would be, after the
+    // compatibility-mode ChangeCipherSpec (RFC 8446 D.4): a server reads anything else
+    // after its flight as a record that does not decrypt (GnuTLS logs it so).
+    constexpr std::array<std::uint8_t, 2> alerts{alert_description::user_canceled, alert_description::close_notify};
+    if (version_ == version::tls13 && client_keys_) {
+        static constexpr std::array<unsigned char, 1> change_cipher_spec{1};
+        append_records(out_, content_type::change_cipher_spec, version::tls12, change_cipher_spec);
+        record_encrypter protect(client_cipher_, *client_keys_);
+        for (const auto description : alerts) {
+            const std::array<unsigned char, 2> alert{alert_level_warning, description};
+            protect.seal(content_type::alert, alert, out_);
+        }
+        return;
+    }
+    for (const auto description : alerts) {
         const std::array<unsigned char, 2> alert{alert_level_warning, description};
-        append_records(out_, content_type::alert, record_version, alert);
+        append_records(out_, content_type::alert, version_, alert);
     }
 }
 

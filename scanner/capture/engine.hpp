@@ -114,6 +114,8 @@ private:
     const tls13_suite* hello_retry_suite_ = nullptr;
     transcript transcript_;
     std::optional<record_decrypter> decrypter_;
+    std::optional<traffic_keys> client_keys_;  // client_handshake_traffic_secret's
+    const EVP_CIPHER* client_cipher_ = nullptr;
     bytes plaintext_;
     bool certificate_request_seen_ = false;
 

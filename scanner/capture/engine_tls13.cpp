@@ -107,8 +107,13 @@ void engine::start_tls13(const server_hello& sh, const handshake_message& m) {
     transcript_.add(m.whole);
     key_schedule keys(suite->md);
     const secret handshake = keys.handshake_secret(shared->view());
-    const secret server_traffic = keys.derive_secret(handshake.view(), "s hs traffic", transcript_.hash().view());
+    const secret hello_hash = transcript_.hash();
+    const secret server_traffic = keys.derive_secret(handshake.view(), "s hs traffic", hello_hash.view());
     decrypter_.emplace(suite->cipher, keys.traffic(server_traffic.view(), suite->key_size));
+    // The client's handshake keys protect its closing alerts (finish).
+    const secret client_traffic = keys.derive_secret(handshake.view(), "c hs traffic", hello_hash.view());
+    client_keys_ = keys.traffic(client_traffic.view(), suite->key_size);
+    client_cipher_ = suite->cipher;
     plaintext_.reserve(max_tls13_ciphertext);
     client_hello_ = {};
     share_.reset();

@@ -1,6 +1,6 @@
 #pragma once
-// TLS 1.3 record protection, read side (RFC 8446 5.2-5.4): AEAD open with the
-// per-record nonce, then the inner plaintext's padding stripped.
+// TLS 1.3 record protection (RFC 8446 5.2-5.4): AEAD open with the per-record nonce, then
+// the inner plaintext's padding stripped; and seal, for the client's closing alerts.
 
 #include "key_schedule.hpp"
 #include "ossl/error.hpp"
@@ -26,6 +26,22 @@ public:
     // record does not authenticate or is shorter than a tag. Each call uses the next
     // sequence number.
     bool open(std::span<const unsigned char> header, std::span<const unsigned char> payload, bytes& out);
+
+private:
+    ossl::evp_cipher_ctx_ptr ctx_;
+    std::array<unsigned char, 12> iv_{};
+    std::uint64_t sequence_ = 0;
+};
+
+class record_encrypter {
+public:
+    // Throws std::runtime_error when libcrypto refuses the cipher or key (the environment).
+    record_encrypter(const EVP_CIPHER* cipher, const traffic_keys& keys);
+
+    // Appends one protected record (application_data, version 0x0303) holding `content`
+    // of inner type `type`, unpadded, to `out`. Each call uses the next sequence number.
+    // Throws std::runtime_error when libcrypto fails.
+    void seal(std::uint8_t type, std::span<const unsigned char> content, bytes& out);
 
 private:
     ossl::evp_cipher_ctx_ptr ctx_;

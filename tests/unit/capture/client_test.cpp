@@ -374,8 +374,18 @@ TEST(capture_client, tls13_flight_for_each_suite) {
         EXPECT_EQ(r.c.result().alpn, "h2");
         EXPECT_EQ(r.c.result().signature_scheme, 0x0804);
         EXPECT_FALSE(r.c.result().hello_retry);
+        // The compatibility-mode ChangeCipherSpec, then user_canceled and close_notify
+        // protected with the client's handshake keys.
         const auto out = r.c.pending_output();
-        EXPECT_EQ(bytes(out.begin(), out.end()), from_hex("15 0303 0002 015a 15 0303 0002 0100"));
+        ASSERT_EQ(out.size(), 6u + 2 * (5 + 2 + 1 + 16)) << name;
+        EXPECT_EQ(bytes(out.begin(), out.begin() + 6), from_hex("14 0303 0001 01"));
+        const auto first = r.server.unprotect_client(out.subspan(6, 24));
+        const auto second = r.server.unprotect_client(out.subspan(30, 24));
+        ASSERT_TRUE(first && second) << name;
+        EXPECT_EQ(first->first, 21);
+        EXPECT_EQ(first->second, from_hex("015a"));
+        EXPECT_EQ(second->first, 21);
+        EXPECT_EQ(second->second, from_hex("0100"));
     }
 }
 

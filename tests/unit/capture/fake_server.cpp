@@ -129,10 +129,21 @@ bytes tls13_server::server_hello(const client_hello_view& ch, std::optional<byte
     const auto hs = ks.handshake_secret(shared->view());
     const auto traffic = ks.derive_secret(hs.view(), "s hs traffic", transcript_.hash().view());
     const auto keys = ks.traffic(traffic.view(), suite->key_size);
+    const auto client_traffic = ks.derive_secret(hs.view(), "c hs traffic", transcript_.hash().view());
+    client_reader_.emplace(suite->cipher, ks.traffic(client_traffic.view(), suite->key_size));
     ctx_.reset(EVP_CIPHER_CTX_new());
     require(EVP_EncryptInit_ex2(ctx_.get(), suite->cipher, keys.key.data(), nullptr, nullptr) == 1, "AEAD");
     iv_ = keys.iv;
     return record(22, message);
+}
+
+std::optional<std::pair<std::uint8_t, bytes>> tls13_server::unprotect_client(std::span<const unsigned char> record) {
+    if (!client_reader_ || record.size() < 5 || record[0] != 23) return std::nullopt;
+    bytes plaintext;
+    if (!client_reader_->open(record.first(5), record.subspan(5), plaintext)) return std::nullopt;
+    const auto inner = detail::split_inner_plaintext(plaintext);
+    if (!inner) return std::nullopt;
+    return std::pair{inner->type, bytes(inner->content.begin(), inner->content.end())};
 }
 
 bytes tls13_server::protect(std::uint8_t type, std::span<const unsigned char> content, std::size_t padding) {

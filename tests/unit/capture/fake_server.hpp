@@ -5,6 +5,7 @@
 // against RFC 8448 in key_schedule_test.cpp; sealing with EVP here).
 
 #include "capture/key_share.hpp"
+#include "capture/record_protection.hpp"
 #include "capture/transcript.hpp"
 #include "ossl/error.hpp"
 #include "ossl/ptr.hpp"
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace tlsaudit::capture_engine::testing {
@@ -49,6 +51,9 @@ public:
     void hash(std::span<const unsigned char> message) { transcript_.add(message); }
     // A CertificateVerify message signed with `key` (scheme `scheme`) over the transcript so far.
     bytes certificate_verify(EVP_PKEY* key, std::uint16_t scheme);
+    // The inner type and content of one protected record the client sent under its
+    // handshake keys (the next sequence number); nullopt when it does not decrypt.
+    std::optional<std::pair<std::uint8_t, bytes>> unprotect_client(std::span<const unsigned char> record);
 
 private:
     std::uint16_t suite_;
@@ -57,6 +62,7 @@ private:
     ossl::evp_cipher_ctx_ptr ctx_;
     std::array<unsigned char, 12> iv_{};
     std::uint64_t sequence_ = 0;
+    std::optional<detail::record_decrypter> client_reader_;
 };
 
 }  // namespace tlsaudit::capture_engine::testing

@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace tlsaudit::capture_engine {
 namespace {
 
@@ -247,6 +250,24 @@ TEST_F(capture_interop, openssl_chain_over_16_kib) {
     ASSERT_GT(total, 16u * 1024);
     EXPECT_EQ(capture_from(s_server(id), dir_.path()).f.chain, id.served);
     EXPECT_EQ(capture_from(s_server(id, {"-tls1_2"}), dir_.path()).f.chain, id.served);
+}
+
+// The closing alerts of a TLS 1.3 capture are protected with the client's handshake keys:
+// GnuTLS reads the user_canceled alert (which it counts as fatal in TLS 1.3), where
+// plaintext alerts made it log a record that does not decrypt.
+TEST_F(capture_interop, gnutls_reads_the_closing_alerts_of_tls13) {
+    const auto id = write_identity(dir_.path(), "ec", make_pki(lab::key_kind::ec_p256));
+    server_process server(gnutls_serv(id, "NORMAL"), dir_.path());
+    const auto r = drive(hello(probe::modern), {.sni = "localhost"}, server.port());
+    ASSERT_EQ(r.st, status::done) << server.output();
+    EXPECT_EQ(r.f.protocol, "TLSv1.3");
+    std::string log;
+    for (int i = 0; i < 100 && log.find("Error in handshake") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        log = server.output();
+    }
+    EXPECT_NE(log.find("Error in handshake: A TLS fatal alert has been received."), std::string::npos) << log;
+    EXPECT_EQ(log.find("ecryption"), std::string::npos) << log;
 }
 
 TEST_F(capture_interop, gnutls_tls13_tls12_and_hello_retry) {
