@@ -89,6 +89,7 @@ json::value revocation_json(const std::optional<revocation_status>& s, const jso
         {{"state", str(s->state, sp)}, {"source", str_or_null(s->source, sp)}, {"reason", str_or_null(s->reason, sp)}},
         sp);
     o["revoked_at"] = s->revoked_at ? json::value(text::rfc3339(*s->revoked_at), sp) : json::value(nullptr, sp);
+    o["staple_rejected"] = str_or_null(s->staple_rejected, sp);
     return o;
 }
 

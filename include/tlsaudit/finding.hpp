@@ -58,6 +58,10 @@ struct revocation_status {
     std::string source;  // "stapled", "ocsp", "crl", "" when nothing answered
     std::string reason;  // revoked: CRL reason ("keyCompromise", ...); unknown: why
     std::optional<time_point> revoked_at;
+    // Why the server's stapled response was not used (expired, for another certificate, a
+    // bad signature, tryLater, ...) whatever answered instead; empty when none was stapled
+    // or it was used.
+    std::string staple_rejected;
 };
 
 // The reason of an "unknown" status for a certificate that names no OCSP responder and

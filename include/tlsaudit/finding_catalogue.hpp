@@ -29,6 +29,9 @@ inline constexpr std::array finding_kinds{
                  "OCSP (stapled or live) or a CRL says the certificate is revoked."},
     finding_kind{"revocation-unknown", severity::low, "Revocation status unknown",
                  "No OCSP or CRL answer could be obtained."},
+    finding_kind{"ocsp-staple-unusable", severity::medium, "Stapled OCSP response unusable",
+                 "The server staples an OCSP response clients cannot use (expired, for another certificate, "
+                 "badly signed, an error status): its stapling is broken, whatever the live status."},
     finding_kind{"issuer-distrusted", severity::high, "Issuer distrusted by root programs",
                  "The chain anchors at a CA that root programs distrust for certificates issued after a date."},
     finding_kind{"issuer-discontinued", severity::medium, "Issuer discontinued",

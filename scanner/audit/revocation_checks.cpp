@@ -73,6 +73,19 @@ std::vector<finding> audit_revocation(std::span<const std::optional<revocation_s
                 "point is reachable over http:// from the scanner.",
                 rules));
         }
+        if (!s.staple_rejected.empty()) {
+            constexpr known_finding kind = "ocsp-staple-unusable";
+            out.push_back(make_finding(
+                kind, kind.default_level(), i, certs,
+                fmt::format("{}: the server staples an OCSP response that cannot be used ({}){}.", what,
+                            s.staple_rejected,
+                            s.state == "unknown" ? std::string()
+                                                 : fmt::format("; {} says it is {}", source_text(s.source), s.state)),
+                "Fix the server's OCSP stapling: it must staple a current response for this very certificate "
+                "(nginx: drop a stale ssl_stapling_file, or let ssl_stapling fetch it and reload after a "
+                "certificate change). Firefox refuses a connection with an expired staple.",
+                rules));
+        }
     }
     return out;
 }

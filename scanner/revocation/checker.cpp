@@ -68,9 +68,9 @@ local_answers answer_locally(const detail::decoded_chain& chain, const bytes& st
         const bool has_source =
             (i == 0 && !stapled.empty()) || !chain.ocsp_urls[i].empty() || !chain.crl_urls[i].empty();
         if (!has_source) {
-            out.status[i] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
+            out.status[i] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt, {}};
         } else if (chain.issuers[i] == nullptr) {
-            out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt};
+            out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt, {}};
         } else {
             out.ask.push_back(i);
         }
@@ -106,6 +106,7 @@ struct checker::impl {
                                                  const std::vector<std::string>& ocsp_urls,
                                                  const std::vector<std::string>& crl_urls, freshness f) {
         std::vector<std::string> why;
+        std::string staple_rejected;  // kept whatever answers instead: the server's stapling is broken
         if (!stapled.empty()) {
             verdict v = judge_stapled(stapled, cert, issuer, f);
             if (v.definitive()) {
@@ -114,6 +115,7 @@ struct checker::impl {
                 co_return v.status;
             }
             ++stats.stapled_rejected;
+            staple_rejected = v.status.reason;
             why.push_back("stapled: " + v.status.reason);
         }
         for (const method m : opts.order) {
@@ -125,12 +127,16 @@ struct checker::impl {
             } else {
                 v = co_await src.crl(cert, issuer, crl_urls, f);
             }
-            if (v.definitive()) co_return v.status;
+            if (v.definitive()) {
+                v.status.staple_rejected = std::move(staple_rejected);
+                co_return v.status;
+            }
             why.push_back(std::string(to_string(m)) + ": " + v.status.reason);
         }
         revocation_status s;
         s.state = "unknown";
         for (const auto& w : why) s.reason += (s.reason.empty() ? "" : "; ") + w;
+        s.staple_rejected = std::move(staple_rejected);
         co_return s;
     }
 
@@ -256,7 +262,7 @@ void checker::check(request req, completion done) {
         const std::size_t size = req.chain.size();
         asio::co_spawn(self->io, self->run(std::move(req), std::move(chain), std::move(local)),
                        [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) mutable {
-                           if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt});
+                           if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt, {}});
                            self->deliver(done, std::move(status));
                            self->finish();
                        });

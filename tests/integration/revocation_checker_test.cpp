@@ -151,8 +151,40 @@ TEST(revocation_checker, stapled_with_wrong_key_falls_back_to_live_ocsp) {
     const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
     EXPECT_EQ(s.state, "revoked");
     EXPECT_EQ(s.source, "ocsp");
+    EXPECT_NE(s.staple_rejected.find("signature"), std::string::npos) << s.staple_rejected;
     EXPECT_EQ(c.stats().stapled_rejected, 1u);
     EXPECT_EQ(lab.responder.request_count(), 1u);
+}
+
+// An expired staple (a stale ssl_stapling_file) and another certificate's staple (left
+// after a reissue) are rejected and said, though the live responder answers "good": the
+// audit raises ocsp-staple-unusable for them.
+TEST(revocation_checker, an_unusable_staple_is_said_when_the_responder_answers) {
+    revocation_lab lab;
+    const auto leaf = lab.leaf(true, false);
+    const auto old_leaf = lab.leaf(true, false);
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    lab::ocsp_response_options expired;
+    expired.this_update = now - 30 * 24h;
+    expired.next_update = now - 20 * 24h;
+    const std::vector<std::pair<bytes, std::string>> staples{
+        {lab::make_ocsp_response_for(lab.ca(), leaf.der, {}, expired), "stale"},
+        {lab::make_ocsp_response_for(lab.ca(), old_leaf.der, {lab::cert_state::revoked, 1, {}}), "certificate"},
+    };
+    for (const auto& [stapled, said] : staples) {
+        revocation::checker c(quick_options(lab));
+        const auto& s = leaf_status(check_now(c, lab.request_for(leaf, stapled)));
+        EXPECT_EQ(s.state, "good") << said;
+        EXPECT_EQ(s.source, "ocsp") << said;
+        EXPECT_NE(s.staple_rejected.find(said), std::string::npos) << s.staple_rejected;
+        const std::vector<std::optional<revocation_status>> statuses{s};
+        const auto findings = audit::audit_revocation(statuses, {}, false, audit::default_catalogue());
+        ASSERT_EQ(findings.size(), 1u) << said;
+        EXPECT_EQ(findings[0].id, "ocsp-staple-unusable");
+        EXPECT_EQ(findings[0].level, severity::medium);
+        EXPECT_NE(findings[0].message.find("the CA's OCSP responder says it is good"), std::string::npos)
+            << findings[0].message;
+    }
 }
 
 // A served impostor of the leaf's CA (its subject and key identifier, its own key) cannot

@@ -29,7 +29,7 @@ std::vector<finding> findings_for(const chain_status& status, const std::vector<
 
 TEST(revocation_findings, revoked_leaf_is_critical) {
     chain_status status(2);
-    status[0] = revocation_status{"revoked", "ocsp", "keyCompromise", time_point{std::chrono::days{20000}}};
+    status[0] = revocation_status{"revoked", "ocsp", "keyCompromise", time_point{std::chrono::days{20000}}, {}};
     const auto out = findings_for(status, two_certs(), false);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0].id, "leaf-revoked");
@@ -43,7 +43,7 @@ TEST(revocation_findings, revoked_leaf_is_critical) {
 
 TEST(revocation_findings, unknown_is_low_or_high_when_hard) {
     chain_status status(2);
-    status[0] = revocation_status{"unknown", "", "ocsp: timeout after 5000 ms", std::nullopt};
+    status[0] = revocation_status{"unknown", "", "ocsp: timeout after 5000 ms", std::nullopt, {}};
     const auto soft = findings_for(status, two_certs(), false);
     ASSERT_EQ(soft.size(), 1u);
     EXPECT_EQ(soft[0].id, "revocation-unknown");
@@ -56,7 +56,7 @@ TEST(revocation_findings, unknown_is_low_or_high_when_hard) {
 
 TEST(revocation_findings, nothing_to_ask_is_a_finding_only_when_hard) {
     chain_status status(2);
-    status[0] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
+    status[0] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt, {}};
     EXPECT_TRUE(findings_for(status, two_certs(), false).empty());
     const auto hard = findings_for(status, two_certs(), true);
     ASSERT_EQ(hard.size(), 1u);
@@ -65,14 +65,14 @@ TEST(revocation_findings, nothing_to_ask_is_a_finding_only_when_hard) {
 
 TEST(revocation_findings, good_and_unchecked_raise_nothing) {
     chain_status status(2);
-    status[0] = revocation_status{"good", "crl", "", std::nullopt};
+    status[0] = revocation_status{"good", "crl", "", std::nullopt, {}};
     EXPECT_TRUE(findings_for(status, two_certs(), true).empty());
     EXPECT_TRUE(findings_for({}, {}, true).empty());
 }
 
 TEST(revocation_findings, an_intermediate_is_named_by_position) {
     chain_status status(2);
-    status[1] = revocation_status{"revoked", "crl", "", std::nullopt};
+    status[1] = revocation_status{"revoked", "crl", "", std::nullopt, {}};
     const auto out = findings_for(status, two_certs(), false);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ((std::tuple{out[0].id, out[0].cert->position, out[0].cert->subject}),
@@ -85,8 +85,8 @@ TEST(revocation_findings, the_rules_severities_override_the_catalogue_and_hard) 
         R"({"version": "t", "extends": "default", "severities": {"leaf-revoked": "low", "revocation-unknown": "medium"}})",
         "test");
     chain_status status(2);
-    status[0] = revocation_status{"revoked", "stapled", "superseded", std::nullopt};
-    status[1] = revocation_status{"unknown", "", "crl: refused", std::nullopt};
+    status[0] = revocation_status{"revoked", "stapled", "superseded", std::nullopt, {}};
+    status[1] = revocation_status{"unknown", "", "crl: refused", std::nullopt, {}};
     for (const bool hard : {false, true}) {
         const auto out = audit_revocation(status, two_certs(), hard, rules);
         ASSERT_EQ(out.size(), 2u);

@@ -18,8 +18,8 @@ namespace {
 
 using testing::lab_ca;
 
-const revocation_status no_source{"unknown", "", std::string(no_revocation_source_reason), std::nullopt};
-const revocation_status issuer_missing{"unknown", "", "issuer not served", std::nullopt};
+const revocation_status no_source{"unknown", "", std::string(no_revocation_source_reason), std::nullopt, {}};
+const revocation_status issuer_missing{"unknown", "", "issuer not served", std::nullopt, {}};
 
 void expect_status(const std::optional<revocation_status>& actual, const revocation_status& expected) {
     ASSERT_TRUE(actual);
