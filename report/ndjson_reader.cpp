@@ -358,8 +358,33 @@ void add_record(const json::object& record, const std::string& where, report_dat
     read_record(record, data);
 }
 
+namespace {
+
+// A name row read before this file (from `names_before` on, its own) whose target this file
+// scanned again: a re-run. The name was judged again with it, and a consistent name writes
+// no record, so the old inconsistent-deployment must not outlive the fix.
+void drop_names_scanned_again(report_data& data, std::size_t endpoints_before, std::size_t names_before) {
+    using key = std::tuple<std::string_view, int, std::string_view, std::string_view>;
+    std::vector<key> again;
+    for (std::size_t i = endpoints_before; i < data.endpoints.size(); ++i) {
+        const auto& e = data.endpoints[i];
+        again.emplace_back(e.host, e.port, e.sni, e.starttls);
+    }
+    if (again.empty() || names_before == 0) return;
+    std::sort(again.begin(), again.end());
+    const auto earlier_end = data.names.begin() + static_cast<std::ptrdiff_t>(names_before);
+    const auto kept_end = std::remove_if(data.names.begin(), earlier_end, [&](const name_row& n) {
+        return std::binary_search(again.begin(), again.end(), key(n.host, n.port, n.sni, n.starttls));
+    });
+    data.names.erase(kept_end, earlier_end);
+}
+
+}  // namespace
+
 void read_ndjson_stream(std::istream& in, const std::string& name, report_data& data, ndjson_observer* observer,
                         rows_kept keep) {
+    const auto endpoints_before = data.endpoints.size();
+    const auto names_before = data.names.size();
     ndjson_lines lines(in);
     while (const auto line = lines.next()) {
         const auto where = name + ":" + std::to_string(line->number) + ": ";
@@ -386,6 +411,7 @@ void read_ndjson_stream(std::istream& in, const std::string& name, report_data& 
         }
     }
     if (lines.bad()) throw std::runtime_error("cannot read " + name);
+    if (keep != rows_kept::none) drop_names_scanned_again(data, endpoints_before, names_before);
     if (observer) observer->end_file();
     data.meta.sources.push_back(name);
 }

@@ -109,6 +109,24 @@ TEST(ndjson_reader, a_shard_read_twice_counts_once) {
     EXPECT_EQ(twice.input_errors.size(), 2u);  // the same text on two lines is two errors
 }
 
+// A re-run after the fix: the name is consistent now and writes no record, so the first
+// run's inconsistent-deployment must not survive the merge; another name's stays.
+TEST(ndjson_reader, a_rerun_that_scanned_a_name_again_drops_its_old_name_record) {
+    const std::string first = endpoint_line("a.test", 443, "127.0.0.1", "[]") + "\n" +
+                              endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n" +
+                              name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") +
+                              "\n" + endpoint_line("b.test", 443, "127.0.0.3", "[]") + "\n" +
+                              name_line("b.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n";
+    const std::string rerun = endpoint_line("a.test", 443, "127.0.0.1", "[]") + "\n" +
+                              endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n";
+    const auto merged = read_streams({first, rerun});
+    ASSERT_EQ(merged.names.size(), 1u);
+    EXPECT_EQ(merged.names[0].host, "b.test");
+    // Still inconsistent in the re-run: its own name record is kept.
+    const auto again = read_streams({first, first});
+    EXPECT_EQ(again.names.size(), 2u);
+}
+
 // The same record of a.test's target, scanned through STARTTLS (smtp) instead.
 std::string through_smtp(std::string record) {
     const std::string sni = "\"sni\":\"a.test\"";
