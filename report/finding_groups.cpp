@@ -67,7 +67,8 @@ struct group {
     std::unordered_set<std::uint32_t> endpoints, hosts, certs;  // ids of distinct strings
     std::size_t unnamed_certs = 0;                              // certificates without a fingerprint: each distinct
     std::vector<first_seen<report_position>> remediations;
-    std::vector<first_seen<program_key>> programs;       // issuer-distrusted: the root programs named
+    std::vector<first_seen<program_key>> programs;       // issuer-distrusted: the root programs named,
+    std::map<std::string, std::size_t> program_certs;    // and how many distinct certificates each names
     std::map<std::string, std::size_t> expiry_months;    // "2027-01" -> certificates
     std::optional<std::string> one_date;                 // not-after of the counted certificates: one of them,
     bool several_dates = false;                          // whether another differs,
@@ -79,8 +80,9 @@ struct group {
 };
 
 // The root programs a distrust message names: "... distrusted by Chrome 131+ (notBefore
-// ... is after ...), Apple (...); the chain ..." gives Chrome 131+ and Apple.
-void collect_programs(group& g, const std::string& message, const report_position& at) {
+// ... is after ...), Apple (...); the chain ..." gives Chrome 131+ and Apple. `new_cert`:
+// the finding is the first about its certificate in the group (each program counts it once).
+void collect_programs(group& g, const std::string& message, const report_position& at, bool new_cert) {
     constexpr std::string_view marker = "distrusted by ";
     const auto start = message.find(marker);
     if (start == std::string::npos) return;
@@ -90,7 +92,10 @@ void collect_programs(group& g, const std::string& message, const report_positio
     auto flush = [&] {
         while (!name.empty() && name.back() == ' ') name.pop_back();
         if (name.starts_with("and ")) name.erase(0, 4);
-        if (!name.empty()) note_first(g.programs, name, program_key{at, index++});
+        if (!name.empty()) {
+            note_first(g.programs, name, program_key{at, index++});
+            if (new_cert) ++g.program_certs[name];
+        }
         name.clear();
     };
     for (auto i = start + marker.size(); i < message.size(); ++i) {
@@ -120,9 +125,22 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
         return fmt::format("{} still serve{} the retired intermediate {}.", w, it.endpoints == 1 ? "s" : "",
                            subject.empty() ? std::string("named by rule ") + it.rule : common_name(subject));
     if (it.id == "leaf-revoked") return fmt::format("{} on {} {} revoked.", certs, w, c == 1 ? "is" : "are");
-    if (it.id == "issuer-distrusted")
+    if (it.id == "issuer-distrusted") {
+        // Each program with its count when they do not all distrust every certificate (Mozilla's
+        // cut-off is later than Chrome's and Apple's): the report must not overstate one.
+        const bool all_alike = std::all_of(programs.begin(), programs.end(), [&](const std::string& p) {
+            const auto n = g.program_certs.find(p);
+            return n != g.program_certs.end() && n->second == c;
+        });
+        std::vector<std::string> named = programs;
+        if (!all_alike)
+            for (auto& p : named) {
+                const auto n = g.program_certs.find(p);
+                p += fmt::format(" ({} of them)", n == g.program_certs.end() ? 0 : n->second);
+            }
         return fmt::format("{} on {} {} distrusted by {}.", certs, w, c == 1 ? "is" : "are",
-                           programs.empty() ? "root programs" : list_text(programs));
+                           named.empty() ? "root programs" : list_text(named));
+    }
     if (it.id == "issuer-discontinued")
         return fmt::format("{} on {} come{} from an issuer that can no longer sell or renew {}.", certs, w,
                            c == 1 ? "s" : "", c == 1 ? "it" : "them");
@@ -215,11 +233,11 @@ struct finding_groups::state {
         g.hosts.insert(id_of(name));
         if (!f.remediation.empty()) note_first(g.remediations, f.remediation, at);
         if (!f.cert_subject.empty() && (!g.subject || at < g.subject->at)) g.subject = {at, f.cert_subject};
-        if (f.id == "issuer-distrusted") collect_programs(g, f.message, at);
         const std::string& key = !f.cert_sha256.empty() ? f.cert_sha256 : cert ? cert->sha256 : f.cert_sha256;
         bool new_cert = true;
         if (key.empty()) ++g.unnamed_certs;
         else new_cert = g.certs.insert(id_of(key)).second;
+        if (f.id == "issuer-distrusted") collect_programs(g, f.message, at, new_cert);
         if (!cert || cert->not_after.empty() || !has_deadline(f.id)) return;
         if (!it.earliest_deadline || cert->not_after < *it.earliest_deadline) it.earliest_deadline = cert->not_after;
         if (!new_cert) return;
@@ -272,8 +290,8 @@ std::vector<grouped_item> finding_groups::items() const {
         it.text = it.headline + dates_of(g, it);
         if (it.remediations.size() == 1) it.text += " Fix: " + it.remediations.front();
         else if (it.remediations.size() > 1)
-            it.text += fmt::format(" Fix: {} (and {} more fixes, in the findings below)", it.remediations.front(),
-                                   it.remediations.size() - 1);
+            it.text += fmt::format(" Fix: {} (and {} more {}, in the findings below)", it.remediations.front(),
+                                   it.remediations.size() - 1, it.remediations.size() == 2 ? "fix" : "fixes");
         if (g.message) out.places.first_message = g.message->text;
         items.push_back(std::move(out));
     }

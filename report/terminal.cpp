@@ -167,7 +167,9 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         out += fmt::format("           {}{}\n", g.count > 1 ? "e.g. " : "", terminal_excerpt(g.places.first_message));
         if (g.remediations)
             out += fmt::format("           fix: {}{}\n", terminal_safe(g.first_remediation),
-                               g.remediations > 1 ? fmt::format(" (and {} variants)", g.remediations - 1) : "");
+                               g.remediations > 1 ? fmt::format(" (and {} {})", g.remediations - 1,
+                                                                 g.remediations == 2 ? "variant" : "variants")
+                                               : "");
         std::string places;
         std::size_t shown = 0;
         for (const auto& at : g.places.places) {

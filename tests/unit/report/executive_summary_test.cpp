@@ -158,6 +158,32 @@ TEST(executive_summary, names_the_root_programs_that_distrust) {
         << items[0].text;
 }
 
+// Mozilla's cut-off (2024-11-30) is later than Chrome's and Apple's: a leaf issued between
+// them is distrusted by two programs only, and the headline does not overstate Mozilla.
+TEST(executive_summary, counts_each_program_when_they_do_not_all_distrust_every_certificate) {
+    report_data data;
+    const std::string all_three =
+        "issued after the root programs' cut-off: distrusted by Chrome 131+ (notBefore 2024-12-10T00:00:00Z is "
+        "after 2024-11-11T23:59:59Z), Apple (...), Mozilla (...); the chain contains CN=L1K";
+    const std::string two =
+        "issued after the root programs' cut-off: distrusted by Chrome 131+ (notBefore 2024-11-20T00:00:00Z is "
+        "after 2024-11-11T23:59:59Z), Apple (...); the chain contains CN=L1K";
+    data.endpoints.push_back(make_endpoint("late.test", "10.0.0.1", "2025-12-01T00:00:00Z",
+                                           {make_finding("issuer-distrusted", severity::high, "entrust", all_three)}));
+    data.endpoints.push_back(make_endpoint("between.test", "10.0.0.2", "2025-12-01T00:00:00Z",
+                                           {make_finding("issuer-distrusted", severity::high, "entrust", two)}));
+    // The same certificate on another endpoint counts once for each program.
+    auto copy = make_endpoint("between.test", "10.0.0.3", "2025-12-01T00:00:00Z",
+                              {make_finding("issuer-distrusted", severity::high, "entrust", two)});
+    copy.chain = data.endpoints.back().chain;
+    data.endpoints.push_back(copy);
+    const auto items = executive_summary(data);
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].headline,
+              "2 certificates on 3 endpoints (2 names) are distrusted by Chrome 131+ (2 of them), Apple (2 of them) "
+              "and Mozilla (1 of them).");
+}
+
 TEST(executive_summary, one_endpoint_counted_once_and_the_chain_a_finding_names) {
     report_data data;
     auto e = make_endpoint("dual.test", "10.0.0.1", "2027-09-01T00:00:00Z", {});
