@@ -66,7 +66,7 @@
   data.names.forEach(function (n) {
     var tr = el('tr');
     tr.appendChild(el('td', null, (n.target.starttls ? n.target.starttls + '://' : '') + n.target.host + ':' + n.target.port));
-    tr.appendChild(el('td', 'mono', n.addresses.join(', ')));
+    tr.appendChild(el('td', 'mono addr', n.addresses.join(', ')));
     var st = el('td'); st.appendChild(badge(n.status)); tr.appendChild(st);
     var f = el('td');
     n.findings.forEach(function (x) { f.appendChild(findingView(x)); });
@@ -158,7 +158,7 @@
       tr.appendChild(host);
       tr.appendChild(el('td', null, r.port));
       tr.appendChild(el('td', null, r.starttls));
-      tr.appendChild(el('td', 'mono', r.address));
+      tr.appendChild(el('td', 'mono addr', r.address));
       var st = el('td'); st.appendChild(badge(r.status)); tr.appendChild(st);
       tr.appendChild(el('td', null, r.protocol));
       tr.appendChild(el('td', null, r.e.error ? r.e.error.code + ': ' + r.e.error.detail : r.subject));

@@ -43,16 +43,19 @@
   var host = document.getElementById('actions');
   if (!groups.length) host.appendChild(el('p', null, 'No findings.'));
   var fills = [];
+  var PLACE_CLASSES = [null, null, null, 'mono addr'];
   function placeRow(ref) {
     if (ref.name !== undefined) {
       var n = data.names[ref.name], nf = n.findings[ref.finding];
-      return t.row([n.target.host + ' (name)', n.target.port, '', n.addresses.join(', '), '', '', '', nf.message]);
+      return t.row([t.breakAtDots(el('span'), n.target.host + ' (name)'), n.target.port, '', n.addresses.join(', '), '', '', '', nf.message],
+        PLACE_CLASSES);
     }
     var e = data.endpoints[ref.endpoint], f = e.findings[ref.finding];
     var served = t.chainOf(e, f), leaf = served.chain.length ? served.chain[0] : null;
     var several = (e.other_chains || []).length > 0;
     return t.row([t.endpointLink(ref.endpoint, t.hostText(e.target)), e.target.port, e.target.starttls || '', e.address || '',
-      several ? served.probes.join(', ') : '', leaf ? leaf.subject : '', leaf ? leaf.not_after.slice(0, 10) : '', f.message]);
+      several ? served.probes.join(', ') : '', leaf ? leaf.subject : '', leaf ? leaf.not_after.slice(0, 10) : '', f.message],
+      PLACE_CLASSES);
   }
   groups.forEach(function (it, gi) {
     var box = el('div', 'action folded');

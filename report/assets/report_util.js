@@ -51,17 +51,28 @@ var tlsaudit = (function () {
     t.appendChild(el('tbody'));
     return t;
   }
-  function row(cells) {
+  // `classes[i]`, when given, is the class of cell i ('mono addr').
+  function row(cells, classes) {
     var tr = el('tr');
-    cells.forEach(function (c) {
-      if (c instanceof Node) { var td = el('td'); td.appendChild(c); tr.appendChild(td); }
-      else tr.appendChild(el('td', null, c));
+    cells.forEach(function (c, i) {
+      var cls = classes ? classes[i] || null : null;
+      if (c instanceof Node) { var td = el('td', cls); td.appendChild(c); tr.appendChild(td); }
+      else tr.appendChild(el('td', cls, c));
     });
     return tr;
   }
+  // `text` in `node` with a line break allowed after each dot (<wbr>, not a character): a
+  // host name in a narrow column or in print breaks between its labels, not inside one.
+  function breakAtDots(node, text) {
+    shown(text).split('.').forEach(function (part, i, parts) {
+      node.appendChild(document.createTextNode(part + (i + 1 < parts.length ? '.' : '')));
+      if (i + 1 < parts.length) node.appendChild(document.createElement('wbr'));
+    });
+    return node;
+  }
   // A link to an endpoint's detail (screen) and its appendix entry (print).
   function endpointLink(index, text) {
-    var a = el('a', null, text);
+    var a = breakAtDots(el('a'), text);
     a.href = '#endpoint-' + index;
     return a;
   }
@@ -85,6 +96,6 @@ var tlsaudit = (function () {
     // The page was opened to be printed (tlsaudit --pdf opens it at #print): render
     // everything the printed report holds at once instead of waiting for beforeprint.
     printMode: location.hash === '#print',
-    el: el, shown: shown, badge: badge, kv: kv, table: table, row: row, endpointLink: endpointLink, hostText: hostText, chainOf: chainOf
+    el: el, shown: shown, badge: badge, kv: kv, table: table, row: row, breakAtDots: breakAtDots, endpointLink: endpointLink, hostText: hostText, chainOf: chainOf
   };
 })();

@@ -154,6 +154,11 @@ TEST_F(demo_report, pdf_holds_every_finding_fix_and_endpoint) {
     for (const auto& fix : fixes) EXPECT_NE(text.find(squeezed(fix)), std::string::npos) << "fix text: " << fix;
     for (const auto& e : endpoints)
         EXPECT_NE(text.find(squeezed(e), appendix), std::string::npos) << "endpoint in the appendix: " << e;
+    // Addresses are never broken inside, in the tables or anywhere (they read as other addresses).
+    const auto raw = read_file(path("printed.txt"));
+    for (const auto& v : report.at("endpoints").as_array())
+        if (const auto* a = v.as_object().if_contains("address"); a != nullptr && a->is_string())
+            EXPECT_NE(raw.find(std::string(a->as_string())), std::string::npos) << "address broken: " << *a;
 }
 
 TEST(report_pdf, without_chromium_the_error_names_the_package) {
