@@ -96,6 +96,12 @@ void retired_intermediate(context& ctx, const rule& r) {
     }
     for (const auto& c : ctx.certs) {
         if (!r.match.matches_name(*c.info)) continue;
+        // Another rule (a user's rule for a look-alike or a re-keyed copy) names it by key
+        // and reports it: "a look-alike, not the retired one" would contradict that finding.
+        if (std::any_of(ctx.rules.rules.begin(), ctx.rules.rules.end(), [&](const rule& other) {
+                return other.kind == rule_kind::retired_intermediate && other.match.matches_key(*c.info);
+            }))
+            continue;
         // A rule that names fingerprints only says nothing of keys: the certificate may be
         // another issue under the same key (a cross-sign, a renewal).
         const bool keys_named = !r.match.spki_sha256.empty();

@@ -169,6 +169,24 @@ TEST(retired_intermediate, a_fingerprint_only_rule_does_not_speak_of_keys) {
     EXPECT_THAT(f[0].message, ::testing::Not(HasSubstr("look-alike")));
 }
 
+// A user's rule names a look-alike of the retired CA by key (a private copy under test):
+// its finding stands alone, without the built-in rule's "a look-alike, not the retired one".
+TEST(retired_intermediate, a_copy_another_rule_names_by_key_is_not_called_a_look_alike) {
+    const std::string copy_key(64, 'c');
+    const auto rules = parse_catalogue(fmt::format(R"({{"version": "estate", "extends": "default", "rules": [{{
+        "id": "estate-gs-dv-2018", "kind": "retired-intermediate", "match": {{"spki_sha256": ["{}"]}},
+        "message": "our copy of the 2018 CA", "remediation": "r"}}]}})",
+                                                   copy_key),
+                                       "estate.json");
+    auto look_alike = gs2018(false, false);
+    look_alike.spki_sha256 = copy_key;
+    const auto f = under(look_alike).run(rules, {});
+    ASSERT_THAT(ids(f), ElementsAre("deprecated-intermediate"));
+    EXPECT_EQ(f[0].rule, "estate-gs-dv-2018");
+    // Without that rule it is a look-alike.
+    EXPECT_THAT(ids(under(look_alike).run()), ElementsAre("deprecated-intermediate-unconfirmed"));
+}
+
 // Placeholders are filled in one pass: a certificate whose subject holds "{sha256}" is
 // quoted as it is, not filled in again (rules.md: any other {...} is left as written).
 TEST(retired_intermediate, placeholders_in_a_subject_are_not_filled_in) {
