@@ -122,7 +122,7 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
     const auto certs = plural(c, "certificate", "certificates");
     const std::string subject = g.subject ? g.subject->text : "";
     if (it.id == "deprecated-intermediate")
-        return fmt::format("{} still serve{} the retired intermediate {}.", w, it.endpoints == 1 ? "s" : "",
+        return fmt::format("{} still chain{} through the retired intermediate {}.", w, it.endpoints == 1 ? "s" : "",
                            subject.empty() ? std::string("named by rule ") + it.rule : common_name(subject));
     if (it.id == "leaf-revoked") return fmt::format("{} on {} {} revoked.", certs, w, c == 1 ? "is" : "are");
     if (it.id == "issuer-distrusted") {

@@ -228,11 +228,21 @@ void check_trust(context& ctx) {
                     "Replace the out-of-date intermediate in the served chain with the issuer's current one.");
             continue;
         }
+        // Adding a retired intermediate puts it on the wire: the leaf issued under it is to be
+        // replaced (deprecated-intermediate says how), not completed.
+        const auto retired = std::find_if(ctx.rules.rules.begin(), ctx.rules.rules.end(), [&](const rule& r) {
+            return r.kind == rule_kind::retired_intermediate && (!r.retired_on || ctx.in.at >= *r.retired_on) &&
+                   r.match.matches_key(*c.info);
+        });
         ctx.add("chain-incomplete", &c,
                 fmt::format("the server does not send the intermediate {}: clients that cannot find it themselves "
                             "fail the handshake",
                             describe(c)),
-                "Add the missing intermediate to the served chain (leaf first, then each intermediate in order).");
+                retired == ctx.rules.rules.end()
+                    ? "Add the missing intermediate to the served chain (leaf first, then each intermediate in order)."
+                    : fmt::format("Do not add it: it is a retired intermediate (rule {}), so the leaf issued under it "
+                                  "must be replaced; serve the new certificate with its full current chain.",
+                                  retired->id));
     }
 }
 

@@ -59,6 +59,10 @@ TEST(retired_intermediate, also_when_only_in_the_built_path) {
     const auto f = c.run();
     ASSERT_THAT(ids(f), ElementsAre("chain-incomplete", "deprecated-intermediate"));
     EXPECT_EQ(f[1].cert->position, -1);
+    // The missing intermediate is the retired one: adding it is not the fix.
+    EXPECT_THAT(f[0].remediation, HasSubstr("Do not add it: it is a retired intermediate (rule "
+                                            "globalsign-rsa-dv-ssl-ca-2018)"));
+    EXPECT_THAT(f[0].remediation, ::testing::Not(HasSubstr("Add the missing intermediate")));
 }
 
 // Judged at a time before the retirement (--at), the intermediate was current.

@@ -425,7 +425,7 @@ TEST(terminal, worst_findings_are_grouped_by_rule) {
                           "[" + finding("deprecated-intermediate", "high", sha('E'), "retired intermediate") + "]") +
             "\n";
     const auto summary = format_summary(read_text(text));
-    EXPECT_NE(summary.find("summary:\n  - 1000 endpoints (1000 names) still serve the retired intermediate leaf.test."),
+    EXPECT_NE(summary.find("summary:\n  - 1000 endpoints (1000 names) still chain through the retired intermediate leaf.test."),
               std::string::npos)
         << summary;
     EXPECT_NE(summary.find("deprecated-intermediate    1000 findings on 1000 endpoints\n"), std::string::npos)
