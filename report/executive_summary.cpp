@@ -30,7 +30,9 @@ std::vector<summary_item> executive_summary(const report_data& data) {
     for (std::size_t i = 0; i < data.endpoints.size(); ++i) groups.add_endpoint(data.endpoints[i], i, i, i);
     for (std::size_t i = 0; i < data.names.size(); ++i) groups.add_name(data.names[i], i, i, data.endpoints.size() + i);
     std::vector<summary_item> items;
-    for (auto& g : groups.items()) items.push_back(std::move(g.item));
+    const auto* evaluated = data.meta.options.if_contains("evaluated_at");
+    const std::string now = evaluated != nullptr && evaluated->is_string() ? std::string(evaluated->as_string()) : "";
+    for (auto& g : groups.items(now)) items.push_back(std::move(g.item));
 
     const auto c = count(data);
     std::set<std::string> hosts;  // names asked for (SNI, else host)

@@ -151,13 +151,17 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
 
 // "They expire between 2027-01-15 and 2027-05-01 (2 in 2027-01, 1 in 2027-05): replace
 // the first by 2027-01-15."
-std::string dates_of(const group& g, const summary_item& it) {
+// `now`: the evaluation time (RFC 3339), when known; a deadline before it is overdue.
+std::string dates_of(const group& g, const summary_item& it, std::string_view now) {
     if (it.id == "issuer-distrusted") return " The programs named reject it already: replace it now.";
     if (!it.earliest_deadline) return "";
     const auto first = date_of(*it.earliest_deadline);
     if (it.id == "cert-expired") return fmt::format(" The first expired on {}.", first);
     if (it.id == "cert-expiring") return fmt::format(" The first expires on {}.", first);
-    if (!g.several_dates) return fmt::format(" It expires on {}: replace it by then.", first);
+    const bool overdue = !now.empty() && *it.earliest_deadline < now;
+    if (!g.several_dates)
+        return overdue ? fmt::format(" It expired on {}: replace it now.", first)
+                       : fmt::format(" It expires on {}: replace it by then.", first);
     std::string months;
     std::size_t shown = 0;
     for (const auto& [month, n] : g.expiry_months) {
@@ -167,6 +171,9 @@ std::string dates_of(const group& g, const summary_item& it) {
         }
         months += fmt::format("{}{} in {}", shown > 1 ? ", " : "", n, month);
     }
+    if (overdue)
+        return fmt::format(" They expire between {} and {} ({}): the first expired on {}, replace them now.", first,
+                           date_of(g.last_date), months, first);
     return fmt::format(" They expire between {} and {} ({}): replace the first by {}.", first, date_of(g.last_date),
                        months, first);
 }
@@ -278,7 +285,7 @@ void finding_groups::add_name(const name_row& n, std::size_t row, std::size_t ra
     }
 }
 
-std::vector<grouped_item> finding_groups::items() const {
+std::vector<grouped_item> finding_groups::items(std::string_view now) const {
     std::vector<grouped_item> items;
     for (const auto& [key, g] : state_->groups) {
         grouped_item out{g.item, g.places};
@@ -287,7 +294,7 @@ std::vector<grouped_item> finding_groups::items() const {
         it.names = g.hosts.size();
         it.remediations = in_order(g.remediations);
         it.headline = headline_of(g, it, in_order(g.programs));
-        it.text = it.headline + dates_of(g, it);
+        it.text = it.headline + dates_of(g, it, now);
         if (it.remediations.size() == 1) it.text += " Fix: " + it.remediations.front();
         else if (it.remediations.size() > 1)
             it.text += fmt::format(" Fix: {} (and {} more {}, in the findings below)", it.remediations.front(),

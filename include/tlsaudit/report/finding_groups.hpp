@@ -69,8 +69,9 @@ public:
     void add_name(const name_row& n, std::size_t row, std::size_t rank, std::size_t sequence);
 
     // The groups, most severe first (then the most findings, then the rule id), with
-    // their counts, headline and text.
-    std::vector<grouped_item> items() const;
+    // their counts, headline and text. `now`: the evaluation time (RFC 3339, the scan's
+    // options.evaluated_at), when known: a replacement due before it is said to be overdue.
+    std::vector<grouped_item> items(std::string_view now = {}) const;
 
 private:
     struct state;

@@ -135,6 +135,14 @@ TEST(executive_summary, replace_by_dates_for_a_discontinued_issuer) {
         std::string::npos)
         << items[0].text;
     EXPECT_NE(items[0].text.find("(and 2 more fixes"), std::string::npos) << items[0].text;
+    // Evaluated after the first expired: the replacement is overdue, not due on a past date.
+    data.meta.options["evaluated_at"] = "2027-02-01T00:00:00Z";
+    const auto late = executive_summary(data);
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_NE(late[0].text.find("(2 in 2027-01, 1 in 2027-05): the first expired on 2027-01-15, replace them now."),
+              std::string::npos)
+        << late[0].text;
+    EXPECT_EQ(late[0].text.find("replace the first by"), std::string::npos) << late[0].text;
 }
 
 TEST(executive_summary, names_the_root_programs_that_distrust) {
