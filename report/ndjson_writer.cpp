@@ -1,3 +1,4 @@
+#include "text/utf8.hpp"
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/ndjson_reader.hpp>
 #include <tlsaudit/report/ndjson_writer.hpp>
@@ -37,17 +38,19 @@ std::string shown(const std::string& path) { return path == "-" ? std::string("s
 constexpr std::size_t record_arena_bytes = 32 * 1024;
 constexpr std::size_t file_buffer_bytes = 64 * 1024;
 
-// The line of `record`, in a buffer each thread keeps (valid until its next call).
+// The line of `record`, in a buffer each thread keeps (valid until its next call), with
+// invisible controls escaped (a record printed on a terminal cannot drive it).
 std::string_view serialized(const boost::json::object& record) {
     thread_local boost::json::serializer serializer;
     thread_local std::string line(16 * 1024, '\0');
+    thread_local std::string escaped;
     serializer.reset(&record);
     std::size_t used = 0;
     while (!serializer.done()) {
         if (used == line.size()) line.resize(2 * line.size());
         used += serializer.read(line.data() + used, line.size() - used).size();
     }
-    return {line.data(), used};
+    return text::json_escape_invisible({line.data(), used}, escaped);
 }
 
 }  // namespace
@@ -136,7 +139,8 @@ void ndjson_writer::write_line(std::string_view line, const boost::json::object&
 }
 
 void append_record(const std::string& path, const boost::json::object& record) {
-    const std::string line = boost::json::serialize(record) + "\n";
+    std::string escaped;
+    const std::string line = std::string(text::json_escape_invisible(boost::json::serialize(record), escaped)) + "\n";
     std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
     if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
     int error = 0;

@@ -1,5 +1,6 @@
 #include "text/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -114,9 +115,9 @@ bool is_invisible_control(char32_t cp) {
     // Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), the line and
     // paragraph separators and the interlinear annotation characters.
     static constexpr range ignorable[] = {
-        {0x00AD, 0x00AD},   {0x034F, 0x034F},   {0x061C, 0x061C},   {0x115F, 0x1160}, {0x17B4, 0x17B5},
-        {0x180B, 0x180F},   {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x206F}, {0x3164, 0x3164},
-        {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},   {0xFFF0, 0xFFFB}, {0x1BCA0, 0x1BCA3},
+        {0x00AD, 0x00AD},   {0x034F, 0x034F},   {0x061C, 0x061C}, {0x115F, 0x1160}, {0x17B4, 0x17B5},
+        {0x180B, 0x180F},   {0x200B, 0x200F},   {0x2028, 0x202E}, {0x2060, 0x206F}, {0x3164, 0x3164},
+        {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFFB}, {0x1BCA0, 0x1BCA3},
         {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
     };
     if (cp < 0x20) return cp != '\t' && cp != '\n';
@@ -133,6 +134,37 @@ std::string shorten(std::string_view text, std::size_t max_bytes) {
     // Back to the start of a character: never past a lead byte into its continuation.
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U && max_bytes - cut < 4) --cut;
     return std::string(text.substr(0, cut)) + "\xe2\x80\xa6 (" + std::to_string(text.size() - cut) + " more bytes)";
+}
+
+std::string_view json_escape_invisible(std::string_view json, std::string& scratch) {
+    const auto is_plain = [](char c) { return static_cast<unsigned char>(c) < 0x7F; };
+    std::size_t i = static_cast<std::size_t>(std::find_if_not(json.begin(), json.end(), is_plain) - json.begin());
+    if (i == json.size()) return json;
+    scratch.assign(json.substr(0, i));
+    bool escaped = false;
+    while (i < json.size()) {
+        const auto seq = decode_utf8(json, i);
+        const std::size_t n = seq.length == 0 ? 1 : seq.length;
+        if (seq.length != 0 && is_invisible_control(seq.code_point)) {
+            static constexpr char hex[] = "0123456789abcdef";
+            auto unit = [&](unsigned u) {
+                scratch += "\\u";
+                for (int shift = 12; shift >= 0; shift -= 4) scratch += hex[(u >> shift) & 15];
+            };
+            const auto cp = static_cast<unsigned>(seq.code_point);
+            if (cp < 0x10000) {
+                unit(cp);
+            } else {
+                unit(0xD800 + ((cp - 0x10000) >> 10));
+                unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+            }
+            escaped = true;
+        } else {
+            scratch.append(json, i, n);
+        }
+        i += n;
+    }
+    return escaped ? std::string_view(scratch) : json;
 }
 
 std::string show_invisible_controls(std::string_view raw) {

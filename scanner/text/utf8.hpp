@@ -38,6 +38,13 @@ std::string sanitize_utf8(std::string_view text);
 // separators (U+2028, U+2029) and the interlinear annotation characters (U+FFF9-U+FFFB).
 bool is_invisible_control(char32_t code_point);
 
+// Serialized JSON (valid UTF-8) with DEL and every other invisible control above ASCII
+// (is_invisible_control: C1 controls, bidirectional overrides, tag characters...) written as
+// a \uXXXX escape (a surrogate pair above U+FFFF): the same JSON value, which cannot drive
+// or reorder a terminal that shows the text. Such characters only occur inside strings.
+// Returns `json` itself when it holds none, else `scratch` filled with the escaped text.
+std::string_view json_escape_invisible(std::string_view json, std::string& scratch);
+
 // `text` (made valid UTF-8 first) with each invisible control written as \u{202e}, so a
 // string from a certificate cannot reorder or split what is printed around it in a report.
 std::string show_invisible_controls(std::string_view text);

@@ -140,6 +140,22 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
     EXPECT_EQ(read(path), "{\"type\":\"scan-start\"}\n{\"type\":\"scan-end\"}\n");
 }
 
+// A record printed on a terminal cannot drive it: C1 controls and bidi overrides are \u
+// escapes in the line, which reads back as the same string.
+TEST_F(crash_safety, ndjson_lines_escape_invisible_controls) {
+    const auto path = dir_ / "s.ndjson";
+    const std::string hostile = "CN=x\xc2\x9b"
+                                "2J\xe2\x80\xae";
+    {
+        ndjson_writer w(path.string(), {}, false);
+        w.write(boost::json::object{{"type", "scan-start"}, {"input", hostile}});
+    }
+    const auto line = read(path);
+    EXPECT_EQ(line, R"({"type":"scan-start","input":"CN=x\u009b2J\u202e"})"
+                    "\n");
+    EXPECT_EQ(boost::json::parse(line).at("input").as_string(), hostile);
+}
+
 // A second holder of one NDJSON file's lock (another process in real life; another open
 // file description here, which flock(2) treats the same) is refused, and nothing truncates.
 TEST_F(crash_safety, a_second_lock_on_one_ndjson_is_refused) {
