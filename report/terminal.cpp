@@ -168,8 +168,8 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         if (g.remediations)
             out += fmt::format("           fix: {}{}\n", terminal_safe(g.first_remediation),
                                g.remediations > 1 ? fmt::format(" (and {} {})", g.remediations - 1,
-                                                                 g.remediations == 2 ? "variant" : "variants")
-                                               : "");
+                                                                g.remediations == 2 ? "variant" : "variants")
+                                                  : "");
         std::string places;
         std::size_t shown = 0;
         for (const auto& at : g.places.places) {
@@ -189,11 +189,11 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         // Only an interrupted or killed scan is resumed (as the HTML report says it).
         const auto why = d.meta.incomplete_reason();
         const bool resumable = why.starts_with("interrupted") || why.starts_with("killed");
-        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", terminal_safe(why),
-                           resumable ? "carry on with tlsaudit scan --resume FILE.ndjson"
-                           : d.meta.shards_missing() && !why.starts_with("the files hold")
-                               ? "report every shard's NDJSON together"
-                               : "report the files of one run together");
+        out += fmt::format(
+            "INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", terminal_safe(why),
+            resumable ? "carry on with tlsaudit scan --resume FILE.ndjson"
+            : d.meta.shards_missing() && !why.starts_with("the files hold") ? "report every shard's NDJSON together"
+                                                                            : "report the files of one run together");
     }
     if (!d.meta.settings_changed_on_resume.empty())
         out += fmt::format(

@@ -71,8 +71,7 @@ bool hostname_matches(const cert_info& leaf, std::string_view name, validation_p
     }
     if (!leaf.dns_names.empty() || !leaf.ip_addresses.empty()) {
         return std::any_of(leaf.dns_names.begin(), leaf.dns_names.end(), [&](const std::string& san) {
-            return dns_name_matches(lower_without_trailing_dot(san), reference,
-                                    profile == validation_profile::browser);
+            return dns_name_matches(lower_without_trailing_dot(san), reference, profile == validation_profile::browser);
         });
     }
     // No SAN at all: the subject CN is the legacy fallback (exact or wildcard), which

@@ -118,8 +118,8 @@ namespace detail {
 struct mozilla_judgement {
     program_verdict verdict;
     bool report = false;
-    std::string message;      // after "Firefox: "
-    std::string remediation;  // "" for the generic one
+    std::string message;        // after "Firefox: "
+    std::string remediation;    // "" for the generic one
     bool private_root = false;  // the path ends at a root neither the store nor the catalogue knows
 };
 

@@ -68,7 +68,8 @@ local_answers answer_locally(const detail::decoded_chain& chain, const bytes& st
         const bool has_source =
             (i == 0 && !stapled.empty()) || !chain.ocsp_urls[i].empty() || !chain.crl_urls[i].empty();
         if (!has_source) {
-            out.status[i] = revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt, {}};
+            out.status[i] =
+                revocation_status{"unknown", "", std::string(no_revocation_source_reason), std::nullopt, {}};
         } else if (chain.issuers[i] == nullptr) {
             out.status[i] = revocation_status{"unknown", "", "issuer not served", std::nullopt, {}};
         } else {
@@ -260,12 +261,13 @@ void checker::check(request req, completion done) {
     asio::post(self->io, [self, req = std::move(req), chain = std::move(chain), local = std::move(local),
                           done = std::move(done)]() mutable {
         const std::size_t size = req.chain.size();
-        asio::co_spawn(self->io, self->run(std::move(req), std::move(chain), std::move(local)),
-                       [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) mutable {
-                           if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt, {}});
-                           self->deliver(done, std::move(status));
-                           self->finish();
-                       });
+        asio::co_spawn(
+            self->io, self->run(std::move(req), std::move(chain), std::move(local)),
+            [self, size, done = std::move(done)](std::exception_ptr e, chain_status status) mutable {
+                if (e) status.assign(size, revocation_status{"unknown", "", "internal error", std::nullopt, {}});
+                self->deliver(done, std::move(status));
+                self->finish();
+            });
     });
 }
 

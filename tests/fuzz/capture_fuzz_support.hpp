@@ -64,10 +64,9 @@ inline void check_capture(const capture_outcome& o) {
         if (o.f.protocol == "TLSv1.3") {
             // A ChangeCipherSpec, then two protected alert records (2 bytes, type, tag).
             static constexpr std::uint8_t closing[] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
-            require(o.output.size() >= 6 + 48 &&
-                        std::equal(o.output.end() - 54, o.output.end() - 48, closing) &&
-                        o.output.end()[-48] == 0x17 && o.output.end()[-24] == 0x17 &&
-                        o.output.end()[-45] == 0x00 && o.output.end()[-44] == 19,
+            require(o.output.size() >= 6 + 48 && std::equal(o.output.end() - 54, o.output.end() - 48, closing) &&
+                        o.output.end()[-48] == 0x17 && o.output.end()[-24] == 0x17 && o.output.end()[-45] == 0x00 &&
+                        o.output.end()[-44] == 19,
                     "done leaves the protected closing alerts to send");
         } else {
             static constexpr std::uint8_t close_notify[] = {0x01, 0x00};

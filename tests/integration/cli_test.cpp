@@ -236,7 +236,8 @@ TEST_F(cli, usage_errors_exit_2_before_scanning) {
 // What the user typed comes back in the message with its controls made visible: an ESC in
 // a path or a value (a shared config file's, a globbed name's) never reaches the terminal.
 TEST_F(cli, typed_values_in_error_messages_cannot_drive_the_terminal) {
-    const auto missing = run_tlsaudit(fmt::format("scan \"$(printf '{}/x\\033[2J\\033]0;T\\007.txt')\"", dir_.string()));
+    const auto missing =
+        run_tlsaudit(fmt::format("scan \"$(printf '{}/x\\033[2J\\033]0;T\\007.txt')\"", dir_.string()));
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_EQ(missing.err.find('\x1b'), std::string::npos) << missing.err;
     EXPECT_NE(missing.err.find("x\\u{1b}[2J\\u{1b}]0;T\\u{7}.txt"), std::string::npos) << missing.err;

@@ -195,9 +195,7 @@ TEST_F(probes, both_engines_capture_the_same_bytes) {
         // An RSA and an RSA-PSS-key certificate: OpenSSL-based clients (curl) get the RSA-PSS
         // one, RSA-only clients the other.
         {"dual-pss",
-         {.chain = rsa.served_chain(),
-          .leaf_key = rsa.leaf.k,
-          .extra_chains = {{pss.chain, pss.leaf_key}}}},
+         {.chain = rsa.served_chain(), .leaf_key = rsa.leaf.k, .extra_chains = {{pss.chain, pss.leaf_key}}}},
         // Postfix's default list with server order: the anonymous suites first. Neither
         // engine offers one, so both read the certificate (libssl's ALL did offer them).
         {"anon-first",

@@ -144,8 +144,9 @@ TEST_F(crash_safety, ndjson_writer_appends_when_resuming) {
 // escapes in the line, which reads back as the same string.
 TEST_F(crash_safety, ndjson_lines_escape_invisible_controls) {
     const auto path = dir_ / "s.ndjson";
-    const std::string hostile = "CN=x\xc2\x9b"
-                                "2J\xe2\x80\xae";
+    const std::string hostile =
+        "CN=x\xc2\x9b"
+        "2J\xe2\x80\xae";
     {
         ndjson_writer w(path.string(), {}, false);
         w.write(boost::json::object{{"type", "scan-start"}, {"input", hostile}});

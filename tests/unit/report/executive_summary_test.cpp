@@ -83,8 +83,9 @@ TEST(executive_summary, one_item_per_rule_most_severe_first) {
     EXPECT_EQ(gs.names, 1000u);
     EXPECT_EQ(gs.findings.size(), 1000u);
     EXPECT_EQ(gs.remediations, std::vector<std::string>{retired_fix});
-    EXPECT_EQ(gs.headline,
-              "1000 endpoints (1000 names) still chain through the retired intermediate GlobalSign RSA DV SSL CA 2018.");
+    EXPECT_EQ(
+        gs.headline,
+        "1000 endpoints (1000 names) still chain through the retired intermediate GlobalSign RSA DV SSL CA 2018.");
     EXPECT_EQ(gs.text, gs.headline + " Fix: " + retired_fix);
     EXPECT_FALSE(gs.earliest_deadline) << "a retired intermediate is fixed now, not by a date";
 

@@ -114,11 +114,11 @@ TEST(ndjson_reader, a_shard_read_twice_counts_once) {
 TEST(ndjson_reader, a_rerun_that_scanned_a_name_again_drops_its_old_name_record) {
     const std::string first = endpoint_line("a.test", 443, "127.0.0.1", "[]") + "\n" +
                               endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n" +
-                              name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") +
-                              "\n" + endpoint_line("b.test", 443, "127.0.0.3", "[]") + "\n" +
+                              name_line("a.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n" +
+                              endpoint_line("b.test", 443, "127.0.0.3", "[]") + "\n" +
                               name_line("b.test", 443, "[" + finding("inconsistent-deployment", "high") + "]") + "\n";
-    const std::string rerun = endpoint_line("a.test", 443, "127.0.0.1", "[]") + "\n" +
-                              endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n";
+    const std::string rerun =
+        endpoint_line("a.test", 443, "127.0.0.1", "[]") + "\n" + endpoint_line("a.test", 443, "127.0.0.2", "[]") + "\n";
     const auto merged = read_streams({first, rerun});
     ASSERT_EQ(merged.names.size(), 1u);
     EXPECT_EQ(merged.names[0].host, "b.test");

@@ -374,7 +374,8 @@ TEST(report_writers, server_strings_are_shown_and_cut_in_every_writer) {
     std::string about_leaf =
         finding("hostname-mismatch", "high", sha('A'), "names \xe2\x80\xae" + huge + "\n[critical] forged");
     about_leaf.replace(about_leaf.find("CN=leaf.test"), 12, "CN=\xe2\x80\xae" + huge);
-    const std::string line = endpoint_line("a.test", 443, "127.0.0.2", "[" + about_leaf + "]", "CN=\xe2\x80\xae" + huge);
+    const std::string line =
+        endpoint_line("a.test", 443, "127.0.0.2", "[" + about_leaf + "]", "CN=\xe2\x80\xae" + huge);
     const auto data = read_text(scan_start_line("2026-11-24T04:00:00Z") + "\n" + line + "\n" +
                                 scan_end_line("2026-11-24T04:01:00Z") + "\n");
     const std::string rlo = "\xe2\x80\xae";
@@ -425,7 +426,8 @@ TEST(terminal, worst_findings_are_grouped_by_rule) {
                           "[" + finding("deprecated-intermediate", "high", sha('E'), "retired intermediate") + "]") +
             "\n";
     const auto summary = format_summary(read_text(text));
-    EXPECT_NE(summary.find("summary:\n  - 1000 endpoints (1000 names) still chain through the retired intermediate leaf.test."),
+    EXPECT_NE(summary.find(
+                  "summary:\n  - 1000 endpoints (1000 names) still chain through the retired intermediate leaf.test."),
               std::string::npos)
         << summary;
     EXPECT_NE(summary.find("deprecated-intermediate    1000 findings on 1000 endpoints\n"), std::string::npos)

@@ -52,11 +52,11 @@ TEST(json_escape_invisible, escapes_c1_bidi_tags_and_del_and_nothing_else) {
     const std::string plain = R"({"a":"caf\u00e9 \u001b","b":"Gr\xc3\xbc\xc3\x9fe"})";
     EXPECT_EQ(json_escape_invisible(plain, scratch).data(), plain.data()) << "nothing to escape: the same text";
     // U+009B (one-byte CSI), U+202E, DEL, a tag character (a surrogate pair).
-    const std::string hostile = "{\"s\":\"x\xc2\x9b"
-                                "2J\xe2\x80\xae"
-                                "ab\x7f\xf3\xa0\x81\x81\xc3\xa9\"}";
-    EXPECT_EQ(json_escape_invisible(hostile, scratch),
-              "{\"s\":\"x\\u009b2J\\u202eab\\u007f\\udb40\\udc41\xc3\xa9\"}");
+    const std::string hostile =
+        "{\"s\":\"x\xc2\x9b"
+        "2J\xe2\x80\xae"
+        "ab\x7f\xf3\xa0\x81\x81\xc3\xa9\"}";
+    EXPECT_EQ(json_escape_invisible(hostile, scratch), "{\"s\":\"x\\u009b2J\\u202eab\\u007f\\udb40\\udc41\xc3\xa9\"}");
 }
 
 TEST(show_invisible_controls, writes_each_control_as_an_escape_and_keeps_the_rest) {
