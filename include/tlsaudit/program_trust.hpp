@@ -56,9 +56,10 @@ struct program_judgement {
     // of the run trusts the chain and Mozilla does not, unless an issuer-distrusted rule
     // finding already says so; nullopt otherwise.
     std::optional<finding> untrusted;
-    // The system validation trusts the chain at a root that neither Mozilla's store nor any
-    // program of the catalogue knows: a private PKI (an internal CA passed with --ca-file or
-    // added to the system store), which the Baseline Requirements do not govern.
+    // The system validation trusts the chain at a root Mozilla's store does not hold, and no
+    // CA of the path is one the catalogue names by key: a private PKI (an internal CA passed
+    // with --ca-file or added to the system store), which the Baseline Requirements do not
+    // govern. (A public root Mozilla removed and the catalogue does not name counts too.)
     bool private_pki = false;
 };
 

@@ -318,11 +318,9 @@ program_judgement judge_chain_programs(const chain_input& input, const catalogue
     trust.verdicts.push_back(mozilla.verdict);
     out.untrusted = detail::untrusted_finding(input, *leaf, rules, mozilla);
     const auto cas = path_cas(input);
-    bool constrained = false;  // another program's catalogue entry catches the chain
     for (const auto& p : programs) {
         const std::string program = p + "-constraints";
         if (const auto hit = find_rule_hit(cas, *leaf, input.at, rules, p)) {
-            constrained = true;
             trust.verdicts.push_back(from_rule(program, *hit));
         } else {
             trust.verdicts.push_back({program,
@@ -333,7 +331,13 @@ program_judgement judge_chain_programs(const chain_input& input, const catalogue
                                       {}});
         }
     }
-    out.private_pki = mozilla.private_root && !constrained && input.verdict != nullptr && input.verdict->trusted;
+    // Private: a root Mozilla's store does not hold, under which no CA is one the catalogue
+    // names by key (whether or not an entry's dates catch this leaf).
+    const bool catalogued = std::any_of(cas.begin(), cas.end(), [&](const cert_info* ca) {
+        return std::any_of(rules.rules.begin(), rules.rules.end(),
+                           [&](const rule& r) { return r.match.matches_key(*ca); });
+    });
+    out.private_pki = mozilla.private_root && !catalogued && input.verdict != nullptr && input.verdict->trusted;
     return out;
 }
 

@@ -339,6 +339,15 @@ TEST(validity_limits, a_private_pki_is_not_held_to_them) {
     EXPECT_THAT(ids(unverified.run()), ::testing::IsSupersetOf({"validity-too-long", "validity-next-limit"}));
     // Under a public root it is too long.
     EXPECT_THAT(ids(valid_for(at("2026-06-01"), days(5 * 365)).run()), ::testing::Contains("validity-too-long"));
+    // A root the catalogue names by key is a public CA's, even when no entry's date catches
+    // this leaf (a distrust cut-off after its issuance).
+    internal.verdict.path.back().info.spki_sha256 = std::string(64, 'b');
+    const auto rules = parse_catalogue(R"({"version": "t", "extends": "default", "rules": [{"id": "later",
+        "kind": "distrusted-ca", "match": {"spki_sha256": [")" + std::string(64, 'b') + R"("]},
+        "distrust": [{"program": "Chrome 131+", "after": "2030-01-01T00:00:00Z", "basis": "not-before"}],
+        "message": "m", "remediation": "r"}]})",
+                                       "t.json");
+    EXPECT_THAT(ids(internal.run(rules)), ::testing::Contains("validity-too-long"));
 }
 
 TEST(validity_limits, the_next_certificate_must_be_shorter) {
