@@ -153,7 +153,9 @@ std::string headline_of(const group& g, const summary_item& it, const std::vecto
 // the first by 2027-01-15."
 // `now`: the evaluation time (RFC 3339), when known; a deadline before it is overdue.
 std::string dates_of(const group& g, const summary_item& it, std::string_view now) {
-    if (it.id == "issuer-distrusted") return " The programs named reject it already: replace it now.";
+    if (it.id == "issuer-distrusted")
+        return g.certs.size() + g.unnamed_certs == 1 ? " The programs named reject it already: replace it now."
+                                                     : " The programs named reject them already: replace them now.";
     if (!it.earliest_deadline) return "";
     const auto first = date_of(*it.earliest_deadline);
     if (it.id == "cert-expired") return fmt::format(" The first expired on {}.", first);
