@@ -4,7 +4,6 @@
 // when the write fails (stderr closed, or a log on a full disk), and a scan whose records
 // and reports are fine must not end incomplete, or abort in main's handler, for a lost
 // message.
-
 //
 // Every message is printed with its invisible controls made visible (text::
 // show_invisible_controls; lines and tabs kept): the values in it are often the user's (a

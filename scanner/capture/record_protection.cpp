@@ -62,21 +62,23 @@ void record_encrypter::seal(std::uint8_t type, std::span<const unsigned char> co
     const std::size_t length = inner + aead_tag_size;
     const std::array<unsigned char, 5> header{23, 3, 3, static_cast<unsigned char>(length >> 8),
                                               static_cast<unsigned char>(length & 0xff)};
-    bytes plaintext(content.begin(), content.end());
-    plaintext.push_back(type);
     const std::size_t start = out.size();
     out.insert(out.end(), header.begin(), header.end());
     out.resize(start + header.size() + length);
     unsigned char* body = out.data() + start + header.size();
     int aad_n = 0;
     int n = 0;
+    int type_n = 0;
     int final_n = 0;
     EVP_CIPHER_CTX* ctx = ctx_.get();
+    // TLSInnerPlaintext: the content, then its type (no padding). The AEAD modes are stream
+    // modes: each update writes as many bytes as it reads.
     const bool ok = EVP_EncryptInit_ex2(ctx, nullptr, nullptr, nonce.data(), nullptr) == 1 &&
                     EVP_EncryptUpdate(ctx, nullptr, &aad_n, header.data(), static_cast<int>(header.size())) == 1 &&
-                    EVP_EncryptUpdate(ctx, body, &n, plaintext.data(), static_cast<int>(plaintext.size())) == 1 &&
-                    EVP_EncryptFinal_ex(ctx, body + n, &final_n) == 1 &&
-                    static_cast<std::size_t>(n + final_n) == inner &&
+                    EVP_EncryptUpdate(ctx, body, &n, content.data(), static_cast<int>(content.size())) == 1 &&
+                    EVP_EncryptUpdate(ctx, body + n, &type_n, &type, 1) == 1 &&
+                    EVP_EncryptFinal_ex(ctx, body + n + type_n, &final_n) == 1 &&
+                    static_cast<std::size_t>(n + type_n + final_n) == inner &&
                     EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, static_cast<int>(aead_tag_size), body + inner) == 1;
     if (!ok) {
         out.resize(start);
