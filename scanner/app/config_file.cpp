@@ -261,22 +261,47 @@ void setup_config_file(CLI::App& app, CLI::App& scan) {
     scan.fallthrough();
 }
 
+namespace {
+
+// Whether the command line gave --key (as "--key" or "--key=value").
+bool typed(const std::string& key, int argc, const char* const* argv) {
+    const std::string flag = "--" + key;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string config_value_origin(const CLI::App& app, std::string_view message, int argc, const char* const* argv) {
     const auto format = std::dynamic_pointer_cast<scan_config_format>(app.get_config_formatter());
+    if (!format) return "";
+    // Two options in conflict ("--shard excludes --shards", "--a requires --b"): each one the
+    // file gave, with its line.
+    for (const std::string_view relation : {" excludes ", " requires "}) {
+        const auto at = message.find(relation);
+        if (!message.starts_with("--") || at == std::string_view::npos) continue;
+        std::string origins;
+        for (auto option : {message.substr(0, at), message.substr(at + relation.size())}) {
+            option = option.substr(0, option.find_first_of(" \n"));
+            if (!option.starts_with("--")) continue;
+            const std::string key(option.substr(2));
+            if (const auto line = format->line_of(key); line != 0 && !typed(key, argc, argv))
+                origins += fmt::format("{}{} at {}:{}", origins.empty() ? "" : ", ", option, format->file(), line);
+        }
+        return origins.empty() ? "" : " (" + origins + ")";
+    }
     // "--key: why", or a flag's "Could not convert: --key = value".
     constexpr std::string_view convert = "Could not convert: ";
     if (message.starts_with(convert)) message.remove_prefix(convert.size());
-    if (!format || !message.starts_with("--")) return "";
+    if (!message.starts_with("--")) return "";
     const auto colon = std::min(message.find(':'), message.find(" = "));
     if (colon == std::string_view::npos) return "";
     const std::string key(message.substr(2, colon - 2));
     const auto line = format->line_of(key);
-    if (line == 0) return "";
-    const std::string flag = "--" + key;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')) return "";
-    }
+    if (line == 0 || typed(key, argc, argv)) return "";
     return fmt::format(" ({}:{})", format->file(), line);
 }
 

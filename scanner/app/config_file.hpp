@@ -33,7 +33,9 @@ void setup_config_file(CLI::App& app, CLI::App& scan);
 
 // Where a value CLI11 refused after the file was read came from: " (FILE:LINE)" when
 // `message` ("--concurrency: expected ...") names a key of the config file that the
-// command line (`argv`) did not give, else "". CLI11 checks values after the reader.
+// command line (`argv`) did not give, else "". For two options in conflict ("--shard
+// excludes --shards"), " (--shard at FILE:1, --shards at FILE:2)" for those the file gave.
+// CLI11 checks values after the reader.
 std::string config_value_origin(const CLI::App& app, std::string_view message, int argc, const char* const* argv);
 
 }  // namespace tlsaudit::app

@@ -281,6 +281,9 @@ TEST_F(config_file, malformed_files_and_unknown_keys_are_usage_errors) {
          "--verify-handshake = maybe (" + dir_.string() + "/f.toml:2)"},  // a flag's value, traced too
         {"profile = \"firefox\"\n", "--profile: expected browser or openssl (" + dir_.string() + "/f.toml:1)"},
         {"baseline = \"\"\n", "--baseline: an empty value"},
+        // Two options in conflict, both from the file: each traced to its line.
+        {"shard = \"1/2\"\n\nshards = 2\n", "--shard excludes --shards (--shard at " + dir_.string() +
+                                                "/f.toml:1, --shards at " + dir_.string() + "/f.toml:3)"},
     };
     for (const auto& c : cases) {
         const auto config = write("f.toml", c.text);
