@@ -145,6 +145,9 @@ std::string scan_meta::incomplete_reason() const {
     if (auto why = runs_apart(shard_spans); !why.empty()) return why;
     if (interrupted && stops.size() == 1 && scan_ends == 1) return interrupted_at(stops.front());
     if (interrupted) return "interrupted before every target was scanned";
+    if (!being_written.empty())
+        return fmt::format("still running: a scan was writing {} when it was read (the results so far)",
+                           fmt::join(being_written, ", "));
     if (cut_records > 0) return "killed: its last record is cut short";
     if (scan_ends < shards) return "killed before its end: no scan-end record";
     return "";

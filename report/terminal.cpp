@@ -189,11 +189,13 @@ std::string format_summary(const summary_digest& d, const summary_options& optio
         // Only an interrupted or killed scan is resumed (as the HTML report says it).
         const auto why = d.meta.incomplete_reason();
         const bool resumable = why.starts_with("interrupted") || why.starts_with("killed");
-        out += fmt::format(
-            "INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n", terminal_safe(why),
-            resumable ? "carry on with tlsaudit scan --resume FILE.ndjson"
-            : d.meta.shards_missing() && !why.starts_with("the files hold") ? "report every shard's NDJSON together"
-                                                                            : "report the files of one run together");
+        const char* next = resumable                          ? "carry on with tlsaudit scan --resume FILE.ndjson"
+                           : why.starts_with("still running") ? "report it again once the scan has ended"
+                           : d.meta.shards_missing() && !why.starts_with("the files hold")
+                               ? "report every shard's NDJSON together"
+                               : "report the files of one run together";
+        out += fmt::format("INCOMPLETE: the scan did not finish ({}); the results are partial ({})\n",
+                           terminal_safe(why), next);
     }
     if (!d.meta.settings_changed_on_resume.empty())
         out += fmt::format(

@@ -123,7 +123,8 @@ int exit_code_of(const Data& data) {
 
 // Reads, merges, applies the baseline and policy, writes every requested report.
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& o,
-                   std::FILE* summary_out, const std::vector<std::string>* sources) {
+                   std::FILE* summary_out, const std::vector<std::string>* sources,
+                   std::vector<std::string> being_written) {
     std::optional<report::baseline> old;
     if (!o.baseline.empty()) old = load_any_baseline(o.baseline, o.history);
     // The history import sees the records as they are read for the reports.
@@ -135,6 +136,7 @@ int render_reports(const std::vector<std::filesystem::path>& inputs, const repor
         throw config_error(e.what());
     }
     if (sources != nullptr) data.meta.sources = *sources;
+    data.meta.being_written = std::move(being_written);
     // A run repeated (a CI job retried, a second --resume of a complete file) finds itself
     // stored already, as the latest scan of its --db: the baseline is the scan before it, or a
     // failed gate would pass on the retry.
@@ -298,7 +300,13 @@ int run_report_command(const report_command_options& options) {
     std::vector<std::filesystem::path> inputs(options.inputs.begin(), options.inputs.end());
     // Nothing to finish: a signal exits at once, leaving no temporary file or Chromium behind.
     const interrupt_guard interrupt(first_signal_action::exit_now);
-    return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout);
+    // A file another process's scan still writes (it holds the lock; this process holds none)
+    // is the results so far, not a killed scan's.
+    std::vector<std::string> being_written;
+    for (const auto& input : options.inputs)
+        if (input != "-" && report::being_written(input)) being_written.push_back(input);
+    return render_reports(inputs, options.out, writes_stdout(options.out) ? stderr : stdout, nullptr,
+                          std::move(being_written));
 }
 
 report::scan_start describe_scan_start(const std::string& tool_version, const std::string& input,

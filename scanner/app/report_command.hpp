@@ -103,10 +103,12 @@ private:
 // Reads and merges `inputs`, writes the reports `options` asks for, prints the summary
 // to `summary_out` (nullptr or --quiet: none); returns the exit code (0, 1 or 4). The
 // reports and the history name `sources` as where the records are, when given (a scan's
-// temporary copy is no place to find them). Throws config_error for unreadable or
-// malformed inputs or baseline.
+// temporary copy is no place to find them). `being_written`: the inputs another process's
+// running scan still held (the report says "still running", not "killed"). Throws
+// config_error for unreadable or malformed inputs or baseline.
 int render_reports(const std::vector<std::filesystem::path>& inputs, const report_output_options& options,
-                   std::FILE* summary_out, const std::vector<std::string>* sources = nullptr);
+                   std::FILE* summary_out, const std::vector<std::string>* sources = nullptr,
+                   std::vector<std::string> being_written = {});
 
 // Appends the "scan-end" record (end time, counts) to `ndjson` ("-": stdout). Throws
 // std::runtime_error when it cannot be written.

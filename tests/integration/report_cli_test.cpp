@@ -4,6 +4,10 @@
 
 #include "report_support.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/json/serialize.hpp>
 
 namespace tlsaudit::testing {
@@ -178,6 +182,29 @@ TEST_F(report_cli, a_scan_that_did_not_finish_is_incomplete_not_a_pass) {
     for (const char* name : {"garbage.ndjson", "tail.ndjson"})
         EXPECT_EQ(run_tlsaudit(fmt::format("report '{}' -q --fail-on-errors none", path(name).string())).exit_code, 2)
             << name;
+}
+
+// A file a running scan holds (its lock, as tlsaudit scan holds its NDJSON) is the results so
+// far, not a killed scan's: no advice to resume a scan that is still running.
+TEST_F(report_cli, a_file_a_running_scan_holds_is_said_to_be_still_running) {
+    const std::string full = read_file(path("full.ndjson"));
+    std::ofstream(path("running.ndjson"))
+        << full.substr(0, full.rfind("{\"schema_version\":2,\"type\":\"scan-end\""));
+    // The running scan: an exclusive flock on the file, as tlsaudit scan takes on its NDJSON.
+    const int held = ::open(path("running.ndjson").c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(held, 0);
+    ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);
+    const auto r = run_tlsaudit(fmt::format("report '{}' --fail-on none", path("running.ndjson").string()));
+    ::close(held);
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.out.find("INCOMPLETE: the scan did not finish (still running: a scan was writing"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("report it again once the scan has ended"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("killed"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("--resume"), std::string::npos) << r.out;
+    // Once the lock is gone, it reads as a killed scan's, as before.
+    const auto later = run_tlsaudit(fmt::format("report '{}' --fail-on none", path("running.ndjson").string()));
+    EXPECT_NE(later.out.find("killed before its end"), std::string::npos) << later.out;
 }
 
 TEST_F(report_cli, baseline_marks_new_unchanged_and_resolved) {

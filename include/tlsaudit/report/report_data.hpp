@@ -161,6 +161,9 @@ struct scan_meta {
     // differs from the first's: the report merges scans made with other settings.
     std::set<std::string> settings_differ;
     std::size_t cut_records = 0;  // a last line cut short (no line break, not JSON): a killed scan's
+    // Inputs another process's running scan still held (their lock) when `tlsaudit report`
+    // read them: the results so far, not a killed scan's.
+    std::vector<std::string> being_written;
     // Certificate-chosen fetches, summed over the scan-end records that state them
     // (destinations: per scan, so shards that share one count it once each).
     bool has_fetches = false;
