@@ -188,8 +188,7 @@ TEST_F(report_cli, a_scan_that_did_not_finish_is_incomplete_not_a_pass) {
 // far, not a killed scan's: no advice to resume a scan that is still running.
 TEST_F(report_cli, a_file_a_running_scan_holds_is_said_to_be_still_running) {
     const std::string full = read_file(path("full.ndjson"));
-    std::ofstream(path("running.ndjson"))
-        << full.substr(0, full.rfind("{\"schema_version\":2,\"type\":\"scan-end\""));
+    std::ofstream(path("running.ndjson")) << full.substr(0, full.rfind("{\"schema_version\":2,\"type\":\"scan-end\""));
     // The running scan: an exclusive flock on the file, as tlsaudit scan takes on its NDJSON.
     const int held = ::open(path("running.ndjson").c_str(), O_WRONLY | O_CLOEXEC);
     ASSERT_GE(held, 0);

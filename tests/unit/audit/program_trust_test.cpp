@@ -343,7 +343,8 @@ TEST(validity_limits, a_private_pki_is_not_held_to_them) {
     // this leaf (a distrust cut-off after its issuance).
     internal.verdict.path.back().info.spki_sha256 = std::string(64, 'b');
     const auto rules = parse_catalogue(R"({"version": "t", "extends": "default", "rules": [{"id": "later",
-        "kind": "distrusted-ca", "match": {"spki_sha256": [")" + std::string(64, 'b') + R"("]},
+        "kind": "distrusted-ca", "match": {"spki_sha256": [")" +
+                                           std::string(64, 'b') + R"("]},
         "distrust": [{"program": "Chrome 131+", "after": "2030-01-01T00:00:00Z", "basis": "not-before"}],
         "message": "m", "remediation": "r"}]})",
                                        "t.json");
