@@ -6,6 +6,7 @@
 #include "ossl/encoding.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
@@ -274,6 +275,12 @@ json::object to_json(const input_error& e) {
                         {"line", e.line_no},
                         {"input", str(e.input, {})},
                         {"error", str(e.message, {})}};
+}
+
+std::string serialize_visible(const json::value& v) {
+    const std::string text = json::serialize(v);
+    std::string scratch;
+    return std::string(text::json_escape_invisible(text, scratch));
 }
 
 }  // namespace tlsaudit::report

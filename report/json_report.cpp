@@ -1,4 +1,3 @@
-#include "text/utf8.hpp"
 #include <tlsaudit/report/executive_summary.hpp>
 #include <tlsaudit/report/json_records.hpp>
 #include <tlsaudit/report/json_report.hpp>
@@ -129,18 +128,11 @@ json::object summary_item_json(const summary_item& s) {
     return o;
 }
 
-// `v` serialized, invisible controls escaped (text::json_escape_invisible).
-std::string serialized(const json::value& v) {
-    std::string escaped;
-    const std::string text = json::serialize(v);
-    return std::string(text::json_escape_invisible(text, escaped));
-}
-
 void write_array_items(std::ostream& out, const char* key, std::size_t n, auto&& item) {
     out << ",\"" << key << "\":[";
     for (std::size_t i = 0; i < n; ++i) {
         if (i) out << ',';
-        out << serialized(item(i));
+        out << serialize_visible(item(i));
     }
     out << ']';
 }
@@ -256,24 +248,24 @@ json::object summary_json(const report_data& data) {
 
 void write_json_report(const report_data& data, std::ostream& out) {
     out << "{\"format\":\"tlsaudit-report\",\"report_schema_version\":" << report_schema_version;
-    out << ",\"scan\":" << serialized(scan_json(data.meta));
+    out << ",\"scan\":" << serialize_visible(scan_json(data.meta));
     json::object policy{
         {"fail_on", data.fail_on ? json::value(std::string(to_string(*data.fail_on))) : json::value("none")},
         {"fail_on_new", data.fail_on_new},
         {"fail_on_errors", to_string(data.on_errors)}};
     out << ",\"policy\":" << json::serialize(policy);
-    out << ",\"summary\":" << serialized(summary_json(data));
+    out << ",\"summary\":" << serialize_visible(summary_json(data));
     const auto items = executive_summary(data);
     write_array_items(out, "executive_summary", items.size(),
                       [&](std::size_t i) { return summary_item_json(items[i]); });
     if (data.has_baseline) {
         const auto c = count(data);
         out << ",\"baseline\":"
-            << serialized(json::object{{"source", data.baseline_source},
-                                       {"new", c.new_findings},
-                                       {"unchanged", c.findings - c.new_findings},
-                                       {"resolved", baseline_rows(data.resolved)},
-                                       {"not_verified", baseline_rows(data.not_verified)}});
+            << serialize_visible(json::object{{"source", data.baseline_source},
+                                              {"new", c.new_findings},
+                                              {"unchanged", c.findings - c.new_findings},
+                                              {"resolved", baseline_rows(data.resolved)},
+                                              {"not_verified", baseline_rows(data.not_verified)}});
     } else {
         out << ",\"baseline\":null";
     }

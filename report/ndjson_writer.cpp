@@ -139,8 +139,7 @@ void ndjson_writer::write_line(std::string_view line, const boost::json::object&
 }
 
 void append_record(const std::string& path, const boost::json::object& record) {
-    std::string escaped;
-    const std::string line = std::string(text::json_escape_invisible(boost::json::serialize(record), escaped)) + "\n";
+    const std::string line = serialize_visible(record) + "\n";
     std::FILE* out = path == "-" ? stdout : std::fopen(path.c_str(), "a");
     if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
     int error = 0;

@@ -141,7 +141,6 @@ std::string_view json_escape_invisible(std::string_view json, std::string& scrat
     std::size_t i = static_cast<std::size_t>(std::find_if_not(json.begin(), json.end(), is_plain) - json.begin());
     if (i == json.size()) return json;
     scratch.assign(json.substr(0, i));
-    bool escaped = false;
     while (i < json.size()) {
         const auto seq = decode_utf8(json, i);
         const std::size_t n = seq.length == 0 ? 1 : seq.length;
@@ -158,13 +157,12 @@ std::string_view json_escape_invisible(std::string_view json, std::string& scrat
                 unit(0xD800 + ((cp - 0x10000) >> 10));
                 unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
             }
-            escaped = true;
         } else {
             scratch.append(json, i, n);
         }
         i += n;
     }
-    return escaped ? std::string_view(scratch) : json;
+    return scratch;
 }
 
 std::string show_invisible_controls(std::string_view raw) {

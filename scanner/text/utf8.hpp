@@ -42,7 +42,7 @@ bool is_invisible_control(char32_t code_point);
 // (is_invisible_control: C1 controls, bidirectional overrides, tag characters...) written as
 // a \uXXXX escape (a surrogate pair above U+FFFF): the same JSON value, which cannot drive
 // or reorder a terminal that shows the text. Such characters only occur inside strings.
-// Returns `json` itself when it holds none, else `scratch` filled with the escaped text.
+// Returns `json` itself when it is all ASCII but DEL, else `scratch` filled with the text.
 std::string_view json_escape_invisible(std::string_view json, std::string& scratch);
 
 // `text` (made valid UTF-8 first) with each invisible control written as \u{202e}, so a

@@ -7,6 +7,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/storage_ptr.hpp>
+#include <boost/json/value.hpp>
 
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ inline constexpr int ndjson_schema_version = 2;
 
 // Every node of the record is allocated from `sp` (e.g. a monotonic_resource that a
 // writer reuses for each record).
+// `v` serialized with DEL, C1 controls and the invisible characters written as \u escapes
+// (text::json_escape_invisible): what every JSON document and record is written as.
+std::string serialize_visible(const boost::json::value& v);
+
 boost::json::object to_json(const endpoint_result& result, boost::json::storage_ptr sp = {});
 boost::json::object to_json(const input_error& error);
 // A name whose addresses disagree ("type":"name", after the endpoint records).
