@@ -120,7 +120,7 @@ struct mozilla_judgement {
     bool report = false;
     std::string message;        // after "Firefox: "
     std::string remediation;    // "" for the generic one
-    bool private_root = false;  // the path ends at a root neither the store nor the catalogue knows
+    bool private_root = false;  // the path ends at a root the store does not hold (no Mozilla entry caught it)
 };
 
 // The first error that breaks the path itself whatever the anchor: a signature that does
